@@ -1,0 +1,1 @@
+"""The composition root: wires settings, database, registry and runner (filled in below)."""

@@ -1,0 +1,102 @@
+"""Module configurations: immutable, versioned selections of a module (and settings) per stage.
+
+Only `status` and `activated_at` of a configuration ever change, and only through
+`turnout.domain.lifecycle`. Selections and fallback policies belong to one version and are never
+edited: a change is a new version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+TRIGGERS = frozenset(
+    {
+        "error",
+        "timeout",
+        "unavailable",
+        "circuit_open",
+        "empty_output",
+        "low_confidence",
+        "contract_violation",
+    }
+)
+EXHAUSTED_ACTIONS = frozenset({"review", "fail", "skip"})
+
+
+class ConfigStatus(StrEnum):
+    DRAFT = "draft"
+    VALIDATED = "validated"
+    PENDING = "pending"
+    ACTIVE = "active"
+    SUPERSEDED = "superseded"
+    REJECTED = "rejected"
+    ROLLED_BACK = "rolled_back"
+
+
+@dataclass(frozen=True)
+class ModuleSelection:
+    """The module chosen for one stage in one configuration, with its settings."""
+
+    selection_id: str
+    config_id: str
+    stage_id: str
+    module_id: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FallbackPolicy:
+    """What the runner does when the stage's module fails (PRODUCT.md sections 4 and 5).
+
+    `fallback_module_id` is None when the policy only retries, skips or reviews.
+    `actions` holds timeout_s, retry {attempts, backoff_s}, circuit {failure_rate, window, open_s},
+    low_confidence_below, on_exhausted (review | fail | skip) and fallback settings.
+    """
+
+    policy_id: str
+    config_id: str
+    stage_id: str
+    fallback_module_id: str | None
+    trigger_conditions: tuple[str, ...]
+    actions: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ModuleConfiguration:
+    """One version of the pipeline configuration (the seed's ModuleConfiguration entity)."""
+
+    config_id: str
+    version: int
+    status: ConfigStatus
+    created_by: str
+    created_at: dt.datetime
+    summary: str
+    activated_at: dt.datetime | None = None
+    selections: dict[str, ModuleSelection] = field(default_factory=dict)
+    policies: dict[str, FallbackPolicy] = field(default_factory=dict)
+    rolled_back_from: int | None = None  # for a rollback version: the version it copies
+
+    def document(self) -> dict[str, Any]:
+        """The configuration in the file format of PRODUCT.md section 4 (for export and diff)."""
+        selections: dict[str, Any] = {}
+        for stage_id, sel in sorted(self.selections.items()):
+            entry: dict[str, Any] = {"module": sel.module_id}
+            if sel.settings:
+                entry["settings"] = dict(sel.settings)
+            selections[stage_id] = entry
+        policies: dict[str, Any] = {}
+        for stage_id, pol in sorted(self.policies.items()):
+            p: dict[str, Any] = {"triggers": list(pol.trigger_conditions)}
+            if pol.fallback_module_id:
+                p["fallback"] = pol.fallback_module_id
+            if pol.actions:
+                p["actions"] = dict(pol.actions)
+            policies[stage_id] = p
+        doc: dict[str, Any] = {"summary": self.summary, "selections": selections}
+        if policies:
+            doc["policies"] = policies
+        return doc

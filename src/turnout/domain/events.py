@@ -1,0 +1,42 @@
+"""The audit trail: one ConfigurationChangeEvent per action, refusals included. Insert-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EventAction(StrEnum):
+    CREATE = "create"
+    VALIDATE = "validate"
+    ACTIVATE = "activate"
+    ROLLBACK = "rollback"
+    CANCEL = "cancel"
+    SWITCH = "switch"  # a pending activation took effect after the drain
+    DRAIN_DEADLINE = "drain_deadline"
+    MODULE_SUBSTITUTED = "module_substituted"  # startup replaced an unavailable module
+    INIT = "init"
+    USER_ADD = "user_add"
+
+
+class EventResult(StrEnum):
+    OK = "ok"  # the action did what was asked
+    FAILED = "failed"  # validation found problems; nothing changed
+    REJECTED = "rejected"  # activation re-validation failed; the version is now rejected
+    REFUSED = "refused"  # not allowed (role, status, pending activation ...); nothing changed
+    PENDING = "pending"  # activation queued behind runs in flight
+
+
+@dataclass(frozen=True)
+class ConfigurationChangeEvent:
+    """An audit record. `config_id` is None when the action named no existing configuration."""
+
+    event_id: int | None
+    config_id: str | None
+    action: EventAction
+    actor: str
+    result: EventResult
+    message: str
+    created_at: dt.datetime
+    config_version: int | None = None

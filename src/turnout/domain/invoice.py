@@ -1,0 +1,157 @@
+"""The canonical invoice: EN 16931 semantics with the JSON names of PRODUCT.md section 3.
+
+Amounts are `Decimal`, dates are `datetime.date`; `to_dict` renders them as decimal strings and
+`YYYY-MM-DD`. Every field set by a module can carry its provenance (module and confidence) in
+`provenance`, keyed by the field's dotted JSON path (`totals.payable`, `seller.vat_id`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields, is_dataclass
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass
+class Party:
+    name: str | None = None  # BT-27 / BT-44
+    vat_id: str | None = None  # BT-31 / BT-48
+    country: str | None = None  # BT-40 / BT-55
+
+
+@dataclass
+class Payment:
+    iban: str | None = None  # BT-84
+    bic: str | None = None  # BT-86
+
+
+@dataclass
+class Totals:
+    line_net: Decimal | None = None  # BT-106
+    allowances: Decimal | None = None  # BT-107
+    charges: Decimal | None = None  # BT-108
+    tax_exclusive: Decimal | None = None  # BT-109
+    tax: Decimal | None = None  # BT-110
+    tax_inclusive: Decimal | None = None  # BT-112
+    prepaid: Decimal | None = None  # BT-113
+    rounding: Decimal | None = None  # BT-114
+    payable: Decimal | None = None  # BT-115
+
+
+@dataclass
+class VatBreakdown:
+    category: str | None = None  # BT-118
+    rate: Decimal | None = None  # BT-119
+    taxable: Decimal | None = None  # BT-116
+    tax: Decimal | None = None  # BT-117
+
+
+@dataclass
+class InvoiceLine:
+    id: str | None = None  # BT-126
+    name: str | None = None  # BT-153
+    quantity: Decimal | None = None  # BT-129
+    unit: str | None = None  # BT-130
+    net_price: Decimal | None = None  # BT-146
+    net_amount: Decimal | None = None  # BT-131
+    vat_category: str | None = None  # BT-151
+    vat_rate: Decimal | None = None  # BT-152
+
+
+@dataclass(frozen=True)
+class FieldSource:
+    """Where a field's value came from."""
+
+    module: str
+    confidence: float
+
+
+@dataclass
+class Invoice:
+    """The canonical invoice every stage after `normalize` works on."""
+
+    invoice_number: str | None = None  # BT-1
+    issue_date: dt.date | None = None  # BT-2
+    type_code: str | None = None  # BT-3
+    currency: str | None = None  # BT-5
+    due_date: dt.date | None = None  # BT-9
+    buyer_reference: str | None = None  # BT-10
+    order_reference: str | None = None  # BT-13
+    seller: Party = field(default_factory=Party)
+    buyer: Party = field(default_factory=Party)
+    payment: Payment = field(default_factory=Payment)
+    totals: Totals = field(default_factory=Totals)
+    vat_breakdown: list[VatBreakdown] = field(default_factory=list)
+    lines: list[InvoiceLine] = field(default_factory=list)
+    provenance: dict[str, FieldSource] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of PRODUCT.md section 3 (decimals as strings, ISO dates)."""
+        out: dict[str, Any] = _plain(self)
+        out["provenance"] = {
+            path: {"module": src.module, "confidence": src.confidence}
+            for path, src in sorted(self.provenance.items())
+        }
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Invoice:
+        """Inverse of `to_dict`; unknown keys are ignored, missing ones stay empty."""
+        inv = cls(
+            invoice_number=data.get("invoice_number"),
+            issue_date=_date(data.get("issue_date")),
+            type_code=data.get("type_code"),
+            currency=data.get("currency"),
+            due_date=_date(data.get("due_date")),
+            buyer_reference=data.get("buyer_reference"),
+            order_reference=data.get("order_reference"),
+            seller=Party(**_pick(Party, data.get("seller"))),
+            buyer=Party(**_pick(Party, data.get("buyer"))),
+            payment=Payment(**_pick(Payment, data.get("payment"))),
+            totals=Totals(**_decimals(_pick(Totals, data.get("totals")))),
+            vat_breakdown=[
+                VatBreakdown(**_decimals(_pick(VatBreakdown, v), keep={"category"}))
+                for v in data.get("vat_breakdown") or []
+            ],
+            lines=[
+                InvoiceLine(
+                    **_decimals(_pick(InvoiceLine, v), keep={"id", "name", "unit", "vat_category"})
+                )
+                for v in data.get("lines") or []
+            ],
+        )
+        for path, src in (data.get("provenance") or {}).items():
+            inv.provenance[path] = FieldSource(src["module"], float(src["confidence"]))
+        return inv
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.name != "provenance"
+        }
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _pick(kind: type, data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        return {}
+    names = {f.name for f in fields(kind)}
+    return {k: v for k, v in data.items() if k in names}
+
+
+def _decimals(
+    data: dict[str, Any], keep: frozenset[str] | set[str] = frozenset()
+) -> dict[str, Any]:
+    return {k: (v if k in keep or v is None else Decimal(str(v))) for k, v in data.items()}
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None

@@ -1,0 +1,29 @@
+"""Users and roles. Roles come from the users table, never from what a caller claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    OPERATOR = "operator"
+    MAINTAINER = "maintainer"
+    ADMIN = "admin"
+
+
+CONFIG_CHANGERS = frozenset({Role.OPERATOR, Role.MAINTAINER})
+USER_ADMINS = frozenset({Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    roles: frozenset[Role]
+
+    def may_change_configurations(self) -> bool:
+        return bool(self.roles & CONFIG_CHANGERS)
+
+    def may_manage_users(self) -> bool:
+        return bool(self.roles & USER_ADMINS)

@@ -1,0 +1,1 @@
+"""Built-in `einvoice` stage modules."""

@@ -1,0 +1,1 @@
+"""Built-in `route` stage modules."""

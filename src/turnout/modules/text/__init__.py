@@ -1,0 +1,1 @@
+"""Built-in `text` stage modules."""

@@ -1,0 +1,135 @@
+"""Ports: the protocols the service layer needs from storage. `turnout.persistence` implements
+them on SQLAlchemy; nothing in `runtime` knows which database is behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Protocol
+
+from turnout.domain.configuration import ConfigStatus, ModuleConfiguration
+from turnout.domain.contracts import CapabilityContract
+from turnout.domain.events import ConfigurationChangeEvent
+from turnout.domain.modules import ModuleRecord
+from turnout.domain.runs import Run, RunStatus, StageAttempt
+from turnout.domain.stages import ProcessingStage
+from turnout.domain.users import Role, User
+
+
+class StageRepository(Protocol):
+    def save_contract(self, contract: CapabilityContract) -> None:
+        """Insert or update a contract by contract_id."""
+
+    def save_stage(self, stage: ProcessingStage) -> None:
+        """Insert or update a stage by stage_id (its contract must be saved first)."""
+
+    def contracts(self) -> list[CapabilityContract]: ...
+
+    def stages(self) -> list[ProcessingStage]:
+        """All stages ordered by `order`, each with its contract."""
+
+
+class ModuleRepository(Protocol):
+    def save(self, module: ModuleRecord) -> None:
+        """Insert or update by module_id (status, is_fallback, metadata may change)."""
+
+    def get(self, module_id: str) -> ModuleRecord | None: ...
+
+    def list(self, stage_id: str | None = None) -> list[ModuleRecord]:
+        """Ordered by stage order, then module_id."""
+
+
+class ConfigurationRepository(Protocol):
+    def add(self, config: ModuleConfiguration) -> None:
+        """Insert a new version with its selections and policies (never overwrites)."""
+
+    def next_version(self) -> int: ...
+
+    def get(self, version: int) -> ModuleConfiguration | None:
+        """By version number, with selections and policies."""
+
+    def get_by_id(self, config_id: str) -> ModuleConfiguration | None: ...
+
+    def with_status(self, status: ConfigStatus) -> list[ModuleConfiguration]: ...
+
+    def list(self) -> list[ModuleConfiguration]:
+        """Every version, newest first (selections and policies included)."""
+
+    def save_status(self, config: ModuleConfiguration) -> None:
+        """Persist `status` and `activated_at`, the only mutable columns."""
+
+
+class EventRepository(Protocol):
+    def add(self, event: ConfigurationChangeEvent) -> int:
+        """Insert and return the new event_id."""
+
+    def list(
+        self,
+        *,
+        config_id: str | None = None,
+        action: str | None = None,
+        actor: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[ConfigurationChangeEvent]:
+        """Newest first."""
+
+    def count(self) -> int: ...
+
+
+class RunRepository(Protocol):
+    def add(self, run: Run) -> None:
+        """Insert a run row (admission)."""
+
+    def finish(self, run: Run) -> None:
+        """Persist the run's final status, results and every attempt in `run.attempts`."""
+
+    def add_attempts(self, attempts: Sequence[StageAttempt]) -> None: ...
+
+    def get(self, run_id: str) -> Run | None:
+        """With its attempts in order."""
+
+    def list(
+        self, *, status: RunStatus | None = None, limit: int = 50, offset: int = 0
+    ) -> list[Run]:
+        """Newest first, without attempts."""
+
+    def in_flight(self, config_version: int | None = None) -> int:
+        """How many runs are queued or running (on that version, when given)."""
+
+
+class UserRepository(Protocol):
+    def get(self, name: str) -> User | None: ...
+
+    def add_role(self, name: str, role: Role) -> None:
+        """Create the user if needed and grant the role (idempotent)."""
+
+    def list(self) -> list[User]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. `with uow:` begins it; `commit()` keeps it; leaving without commit
+    rolls back."""
+
+    stages: StageRepository
+    modules: ModuleRepository
+    configurations: ConfigurationRepository
+    events: EventRepository
+    runs: RunRepository
+    users: UserRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def lock_lifecycle(self) -> None:
+        """Serialise configuration lifecycle changes across processes for this transaction."""
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
