@@ -1,0 +1,34 @@
+"""Who may do what. The role comes from the users table, never from what the caller claims."""
+
+from __future__ import annotations
+
+from turnout.domain.errors import PermissionDenied
+from turnout.domain.users import User
+from turnout.runtime.ports import UnitOfWork
+
+
+def require_config_changer(uow: UnitOfWork, actor: str) -> User:
+    """The acting user, if an operator or maintainer; otherwise PermissionDenied with the fix."""
+    user = uow.users.get(actor)
+    if user is None:
+        raise PermissionDenied(
+            f"user `{actor}` is not registered, so may not change configurations; "
+            f"an admin can allow it: `turnout users add {actor} --role operator`"
+        )
+    if not user.may_change_configurations():
+        roles = ", ".join(sorted(user.roles)) or "no role"
+        raise PermissionDenied(
+            f"user `{actor}` ({roles}) may not change configurations; it needs the operator or "
+            f"maintainer role: `turnout users add {actor} --role operator` (by an admin)"
+        )
+    return user
+
+
+def require_admin(uow: UnitOfWork, actor: str) -> User:
+    user = uow.users.get(actor)
+    if user is None or not user.may_manage_users():
+        raise PermissionDenied(
+            f"user `{actor}` may not manage users; only an admin may (`turnout init` makes the user who "
+            "ran it an admin)"
+        )
+    return user

@@ -1,0 +1,232 @@
+"""Configuration files (PRODUCT.md section 4): YAML or JSON into a `ConfigDocument`.
+
+Parsing checks only the shape of the file; whether the modules fit together is `validation`'s job.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from turnout.domain.configuration import EXHAUSTED_ACTIONS, TRIGGERS
+from turnout.domain.errors import InvalidConfiguration, Problem
+
+
+@dataclass(frozen=True)
+class SelectionDoc:
+    module: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PolicyDoc:
+    fallback: str | None
+    triggers: tuple[str, ...]
+    actions: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConfigDocument:
+    summary: str
+    selections: Mapping[str, SelectionDoc]
+    policies: Mapping[str, PolicyDoc] = field(default_factory=dict)
+
+
+def load_document(
+    text: str, *, summary: str | None = None, source: str = "configuration"
+) -> ConfigDocument:
+    """Parse YAML (a superset of JSON) text; raise InvalidConfiguration listing every shape problem."""
+    try:
+        data = yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError as exc:
+        raise InvalidConfiguration(
+            [Problem(None, None, f"{source} is not valid YAML or JSON ({exc})", "fix the syntax")],
+            headline=f"cannot read {source}",
+        ) from exc
+    return parse_document(data, summary=summary, source=source)
+
+
+def parse_document(
+    data: Any, *, summary: str | None = None, source: str = "configuration"
+) -> ConfigDocument:
+    problems: list[Problem] = []
+    if not isinstance(data, Mapping):
+        raise InvalidConfiguration(
+            [
+                Problem(
+                    None,
+                    None,
+                    f"{source} must be a mapping with `selections`",
+                    "see PRODUCT.md section 4",
+                )
+            ],
+            headline=f"cannot read {source}",
+        )
+    unknown = set(data) - {"summary", "selections", "policies"}
+    if unknown:
+        problems.append(
+            Problem(
+                None,
+                None,
+                f"unknown top-level keys {sorted(unknown)}",
+                "use only `summary`, `selections` and `policies`",
+            )
+        )
+    raw_selections = data.get("selections")
+    selections: dict[str, SelectionDoc] = {}
+    if not isinstance(raw_selections, Mapping):
+        problems.append(
+            Problem(
+                None,
+                None,
+                "`selections` is missing or not a mapping",
+                "add `selections:` with one `stage: {module: ...}` entry per stage",
+            )
+        )
+    else:
+        for stage, entry in raw_selections.items():
+            sel = _selection(str(stage), entry, problems)
+            if sel is not None:
+                selections[str(stage)] = sel
+    policies: dict[str, PolicyDoc] = {}
+    raw_policies = data.get("policies") or {}
+    if not isinstance(raw_policies, Mapping):
+        problems.append(
+            Problem(None, None, "`policies` is not a mapping", "write `policies: {stage: {...}}`")
+        )
+    else:
+        for stage, entry in raw_policies.items():
+            pol = _policy(str(stage), entry, problems)
+            if pol is not None:
+                policies[str(stage)] = pol
+    if problems:
+        raise InvalidConfiguration(problems, headline=f"{source} is not a valid configuration file")
+    text = summary if summary is not None else str(data.get("summary") or "")
+    return ConfigDocument(summary=text, selections=selections, policies=policies)
+
+
+def _selection(stage: str, entry: Any, problems: list[Problem]) -> SelectionDoc | None:
+    if isinstance(entry, str):
+        return SelectionDoc(entry)
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("module"), str):
+        problems.append(
+            Problem(
+                stage,
+                None,
+                "selection has no `module`",
+                f"write `{stage}: {{module: <module_id>}}`",
+            )
+        )
+        return None
+    extra = set(entry) - {"module", "settings"}
+    settings = entry.get("settings") or {}
+    if extra:
+        problems.append(
+            Problem(
+                stage,
+                entry["module"],
+                f"unknown keys {sorted(extra)} in the selection",
+                "a selection has only `module` and `settings`",
+            )
+        )
+    if not isinstance(settings, Mapping):
+        problems.append(
+            Problem(
+                stage,
+                entry["module"],
+                "`settings` is not a mapping",
+                "write `settings: {name: value}`",
+            )
+        )
+        return None
+    return SelectionDoc(entry["module"], _jsonable(settings))
+
+
+def _policy(stage: str, entry: Any, problems: list[Problem]) -> PolicyDoc | None:
+    if not isinstance(entry, Mapping):
+        problems.append(
+            Problem(
+                stage,
+                None,
+                "policy is not a mapping",
+                "write `fallback`, `triggers` and `actions` under the stage",
+            )
+        )
+        return None
+    fallback = entry.get("fallback")
+    triggers = entry.get("triggers") or []
+    actions = entry.get("actions") or {}
+    ok = True
+    if fallback is not None and not isinstance(fallback, str):
+        problems.append(
+            Problem(
+                stage, None, "policy `fallback` must be a module id", "e.g. `fallback: text.ocr`"
+            )
+        )
+        ok = False
+    if not isinstance(triggers, list) or not all(isinstance(t, str) for t in triggers):
+        problems.append(
+            Problem(
+                stage,
+                fallback,
+                "policy `triggers` must be a list of names",
+                f"choose from {sorted(TRIGGERS)}",
+            )
+        )
+        ok = False
+    else:
+        bad = [t for t in triggers if t not in TRIGGERS]
+        if bad:
+            problems.append(
+                Problem(
+                    stage, fallback, f"unknown triggers {bad}", f"choose from {sorted(TRIGGERS)}"
+                )
+            )
+            ok = False
+    if not isinstance(actions, Mapping):
+        problems.append(
+            Problem(
+                stage,
+                fallback,
+                "policy `actions` is not a mapping",
+                "e.g. `actions: {timeout_s: 60, on_exhausted: review}`",
+            )
+        )
+        ok = False
+    elif "on_exhausted" in actions and actions["on_exhausted"] not in EXHAUSTED_ACTIONS:
+        problems.append(
+            Problem(
+                stage,
+                fallback,
+                f"unknown on_exhausted `{actions['on_exhausted']}`",
+                f"choose from {sorted(EXHAUSTED_ACTIONS)}",
+            )
+        )
+        ok = False
+    extra = set(entry) - {"fallback", "triggers", "actions"}
+    if extra:
+        problems.append(
+            Problem(
+                stage,
+                fallback,
+                f"unknown policy keys {sorted(extra)}",
+                "a policy has only `fallback`, `triggers` and `actions`",
+            )
+        )
+        ok = False
+    if not ok:
+        return None
+    return PolicyDoc(fallback, tuple(triggers), _jsonable(actions))
+
+
+def _jsonable(value: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings are stored as JSON: round-trip them so dates and odd YAML types fail early."""
+    try:
+        result: dict[str, Any] = json.loads(json.dumps(dict(value), default=str))
+    except (TypeError, ValueError):
+        return dict(value)
+    return result

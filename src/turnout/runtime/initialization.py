@@ -1,0 +1,93 @@
+"""`turnout init`: register stages, contracts and modules; bootstrap the first user and the default
+configuration. Idempotent: running it again only refreshes the module catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from turnout.domain.modules import ModuleRecord, ModuleStatus
+from turnout.domain.stages import STAGES
+from turnout.domain.users import Role
+from turnout.runtime.configurations import ConfigurationService
+from turnout.runtime.defaults import default_document
+from turnout.runtime.ports import UnitOfWork
+from turnout.runtime.registry import ModuleRegistry
+
+
+@dataclass(frozen=True)
+class InitReport:
+    stages: int
+    modules_available: int
+    modules_unavailable: tuple[str, ...]
+    admin_created: str | None
+    activated_version: int | None
+
+
+def register_catalog(uow: UnitOfWork, registry: ModuleRegistry) -> list[ModuleRecord]:
+    """Store the stage contracts, the stages, and every module the registry knows.
+
+    Modules stored earlier but no longer installed are kept (configurations refer to them) and
+    marked unavailable. Fallback flags are cleared before they are set so that the one-fallback
+    index never sees two at once.
+    """
+    for stage in STAGES:
+        uow.stages.save_contract(stage.contract)
+        uow.stages.save_stage(stage)
+    records = registry.records()
+    known = {r.module_id for r in records}
+    stale = [m for m in uow.modules.list() if m.module_id not in known]
+    for old in [*stale, *(m for m in uow.modules.list() if m.module_id in known and m.is_fallback)]:
+        uow.modules.save(
+            _with(
+                old,
+                is_fallback=False,
+                status=ModuleStatus.UNAVAILABLE if old.module_id not in known else old.status,
+            )
+        )
+    for record in records:
+        uow.modules.save(record)
+    return records
+
+
+def initialize(
+    uow_factory: Callable[[], UnitOfWork], registry: ModuleRegistry, actor: str
+) -> InitReport:
+    """Create or refresh everything `turnout init` promises (the schema is upgraded by the caller)."""
+    admin: str | None = None
+    with uow_factory() as uow:
+        uow.lock_lifecycle()
+        records = register_catalog(uow, registry)
+        if not uow.users.list():
+            uow.users.add_role(actor, Role.ADMIN)
+            uow.users.add_role(actor, Role.MAINTAINER)
+            admin = actor
+        has_config = bool(uow.configurations.list())
+        uow.commit()
+    activated: int | None = None
+    if not has_config:
+        service = ConfigurationService(uow_factory, registry)
+        config = service.create(default_document(), actor)
+        service.validate(config.version, actor)
+        activated = service.activate(config.version, actor).version
+    return InitReport(
+        stages=len(STAGES),
+        modules_available=sum(r.status is ModuleStatus.AVAILABLE for r in records),
+        modules_unavailable=tuple(
+            r.module_id for r in records if r.status is not ModuleStatus.AVAILABLE
+        ),
+        admin_created=admin,
+        activated_version=activated,
+    )
+
+
+def _with(record: ModuleRecord, *, is_fallback: bool, status: ModuleStatus) -> ModuleRecord:
+    return ModuleRecord(
+        record.module_id,
+        record.name,
+        record.stage_id,
+        record.capability_contract_id,
+        status,
+        is_fallback,
+        record.metadata,
+    )

@@ -1,0 +1,52 @@
+"""What the lifecycle actions return to the CLI and API (shapes of PRODUCT.md section 6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from turnout.domain.configuration import ConfigStatus
+from turnout.domain.errors import Problem
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    version: int
+    status: ConfigStatus
+    problems: tuple[Problem, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "status": str(self.status),
+            "valid": self.valid,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+@dataclass(frozen=True)
+class ActivationResult:
+    """`{"version", "status": "active"|"pending"|"rejected", "message"}`."""
+
+    version: int
+    status: str
+    message: str
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def rejected(self) -> bool:
+        return self.status == "rejected"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "version": self.version,
+            "status": self.status,
+            "message": self.message,
+        }
+        if self.problems:
+            out["problems"] = [p.to_dict() for p in self.problems]
+        return out

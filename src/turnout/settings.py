@@ -1,0 +1,39 @@
+"""Settings, read from the environment when asked for (never at import time).
+
+TURNOUT_HOME          where the embedded database, exports and caches live (default ./.turnout)
+TURNOUT_DATABASE_URL  a PostgreSQL URL (postgresql://user@host:port/db); default SQLite in TURNOUT_HOME
+TURNOUT_ACTOR         who is acting on the command line, when --as is not given (default: OS user)
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        home = Path(env.get("TURNOUT_HOME") or ".turnout").expanduser().resolve()
+        url = env.get("TURNOUT_DATABASE_URL") or f"sqlite:///{home / 'turnout.db'}"
+        return cls(home=home, database_url=url)
+
+
+def default_actor(explicit: str | None = None, environ: dict[str, str] | None = None) -> str:
+    """The acting user: `--as`, else TURNOUT_ACTOR, else the OS user."""
+    env = os.environ if environ is None else environ
+    if explicit:
+        return explicit
+    if env.get("TURNOUT_ACTOR"):
+        return env["TURNOUT_ACTOR"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
