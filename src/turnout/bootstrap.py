@@ -1,1 +1,91 @@
-"""The composition root: wires settings, database, registry and runner (filled in below)."""
+"""The composition root: the one place that wires settings, database, registry and services.
+
+Nothing is opened at import time; `bootstrap()` builds an `App` when a command or server asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from turnout.domain.errors import StorageError
+from turnout.persistence.database import Database
+from turnout.runtime.configurations import ConfigurationService
+from turnout.runtime.initialization import InitReport, initialize
+from turnout.runtime.ports import UnitOfWork
+from turnout.runtime.registry import ModuleRegistry
+from turnout.runtime.runner import Runner
+from turnout.settings import Settings
+
+
+@dataclass
+class App:
+    """Turnout wired for one process."""
+
+    settings: Settings
+    database: Database
+    registry: ModuleRegistry
+    _runner: Runner | None = field(default=None, repr=False)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return self.database.unit_of_work()
+
+    @property
+    def configurations(self) -> ConfigurationService:
+        return ConfigurationService(self.unit_of_work, self.registry)
+
+    @property
+    def runner(self) -> Runner:
+        if self._runner is None:
+            service = self.configurations
+            self._runner = Runner(
+                self.unit_of_work,
+                self.registry,
+                self.settings.home,
+                on_run_finished=lambda _run: service.switch_if_drained(),
+            )
+        return self._runner
+
+    def init(self, actor: str) -> InitReport:
+        """Create or upgrade the schema, then register the catalog and the default configuration."""
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        self.database.upgrade()
+        return initialize(self.unit_of_work, self.registry, actor)
+
+    def require_initialized(self) -> None:
+        try:
+            current = self.database.current_revision()
+        except Exception as exc:
+            raise StorageError(
+                f"cannot reach the database at {self.database.display_url}: {exc}; "
+                "check TURNOUT_DATABASE_URL or TURNOUT_HOME"
+            ) from exc
+        if current is None:
+            raise StorageError(
+                f"the database at {self.database.display_url} is not initialised; run `turnout init`"
+            )
+        if current != self.database.head_revision():
+            raise StorageError(
+                f"the database schema is at {current}, this Turnout needs {self.database.head_revision()}; "
+                "run `turnout init` to upgrade it"
+            )
+
+    def close(self) -> None:
+        self.database.dispose()
+
+
+def bootstrap(settings: Settings | None = None, registry: ModuleRegistry | None = None) -> App:
+    settings = settings or Settings.from_env()
+    return App(
+        settings=settings,
+        database=Database(settings.database_url),
+        registry=registry or ModuleRegistry.discover(),
+    )
+
+
+def bundled_examples() -> list[Path]:
+    """The example invoices shipped with Turnout (made by the project itself)."""
+    from importlib.resources import files
+
+    root = Path(str(files("turnout") / "examples"))
+    return sorted(p for p in root.iterdir() if p.suffix in {".pdf", ".xml"} and p.is_file())

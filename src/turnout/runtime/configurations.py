@@ -7,7 +7,6 @@ transaction as the change it records. A refused action changes nothing and still
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -24,10 +23,10 @@ from turnout.domain.errors import (
     InvalidTransition,
     NotFound,
     Problem,
-    RequestError,
 )
-from turnout.domain.events import ConfigurationChangeEvent, EventAction, EventResult
+from turnout.domain.events import EventAction, EventResult
 from turnout.domain.lifecycle import Transition, check, transition
+from turnout.runtime.audit import Clock, record_event, run_audited, utcnow
 from turnout.runtime.authorization import require_config_changer
 from turnout.runtime.config_document import ConfigDocument
 from turnout.runtime.ports import UnitOfWork
@@ -36,11 +35,6 @@ from turnout.runtime.results import ActivationResult, ValidationReport
 from turnout.runtime.validation import document_of, reference_problems, validate_document
 
 T = TypeVar("T")
-Clock = Callable[[], dt.datetime]
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class ConfigurationService:
@@ -333,38 +327,12 @@ class ConfigurationService:
         result: EventResult,
         message: str,
     ) -> None:
-        uow.events.add(
-            ConfigurationChangeEvent(
-                event_id=None,
-                config_id=config.config_id if config else None,
-                config_version=config.version if config else None,
-                action=action,
-                actor=actor,
-                result=result,
-                message=message,
-                created_at=self._now(),
-            )
-        )
+        record_event(uow, config, action, actor, result, message, self._now())
 
     def _run(
         self, action: EventAction, actor: str, version: int | None, act: Callable[[UnitOfWork], T]
     ) -> T:
-        """Run `act` in one locked transaction; on a refusal, roll back and audit the refusal."""
-        with self._uow() as uow:
-            uow.lock_lifecycle()
-            try:
-                result = act(uow)
-            except RequestError as exc:
-                uow.rollback()
-                refusal = exc
-            else:
-                uow.commit()
-                return result
-        with self._uow() as uow:
-            config = uow.configurations.get(version) if version is not None else None
-            self._event(uow, config, action, actor, EventResult.REFUSED, str(refusal))
-            uow.commit()
-        raise refusal
+        return run_audited(self._uow, action, actor, act, version=version, clock=self._now)
 
 
 def _single(items: list[ModuleConfiguration]) -> ModuleConfiguration | None:

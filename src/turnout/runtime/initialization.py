@@ -22,6 +22,7 @@ class InitReport:
     modules_unavailable: tuple[str, ...]
     admin_created: str | None
     activated_version: int | None
+    default_problems: tuple[str, ...] = ()  # why the default configuration could not be activated
 
 
 def register_catalog(uow: UnitOfWork, registry: ModuleRegistry) -> list[ModuleRecord]:
@@ -65,11 +66,15 @@ def initialize(
         has_config = bool(uow.configurations.list())
         uow.commit()
     activated: int | None = None
+    problems: tuple[str, ...] = ()
     if not has_config:
         service = ConfigurationService(uow_factory, registry)
         config = service.create(default_document(), actor)
-        service.validate(config.version, actor)
-        activated = service.activate(config.version, actor).version
+        report = service.validate(config.version, actor)
+        if report.valid:
+            activated = service.activate(config.version, actor).version
+        else:
+            problems = tuple(str(p) for p in report.problems)
     return InitReport(
         stages=len(STAGES),
         modules_available=sum(r.status is ModuleStatus.AVAILABLE for r in records),
@@ -78,6 +83,7 @@ def initialize(
         ),
         admin_created=admin,
         activated_version=activated,
+        default_problems=problems,
     )
 
 

@@ -58,7 +58,7 @@ class Runner:
         registry: ModuleRegistry,
         workspace: Path,
         clock: Clock = _utcnow,
-        on_run_finished: Callable[[Run], None] | None = None,
+        on_run_finished: Callable[[Run], object] | None = None,
     ) -> None:
         self._uow = uow_factory
         self._registry = registry

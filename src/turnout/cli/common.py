@@ -1,0 +1,48 @@
+"""What every command shares: the --json and --as options, output, and the app for this process."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from turnout.bootstrap import App, bootstrap
+from turnout.settings import default_actor
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+ActorOpt = Annotated[
+    str | None,
+    typer.Option("--as", help="Act as this user (default: $TURNOUT_ACTOR, else the OS user)."),
+]
+
+console = Console()
+err_console = Console(stderr=True)
+
+_app: App | None = None
+
+
+def get_app(*, initialized: bool = True) -> App:
+    """The wired application, built on first use; checks the database is initialised."""
+    global _app
+    if _app is None:
+        _app = bootstrap()
+    if initialized:
+        _app.require_initialized()
+    return _app
+
+
+def actor(value: str | None) -> str:
+    return default_actor(value)
+
+
+def emit_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print `message` on stderr and return the Exit to raise."""
+    err_console.print(Text.assemble(("error: ", "bold red"), message), highlight=False)
+    return typer.Exit(code)

@@ -1,0 +1,206 @@
+"""`turnout config ...`: create, validate, activate, rollback, cancel, show, diff, history, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.table import Table
+
+from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
+from turnout.domain.configuration import ModuleConfiguration
+from turnout.runtime.config_document import load_document
+from turnout.runtime.diff import diff_configurations
+from turnout.runtime.results import ActivationResult
+
+app = typer.Typer(
+    help="Create, check, activate and roll back configuration versions.", no_args_is_help=True
+)
+
+VersionArg = Annotated[int, typer.Argument(help="Configuration version number.", min=1)]
+
+
+def config_summary(c: ModuleConfiguration) -> dict[str, Any]:
+    """`{version, status, created_by, created_at, activated_at, summary}` (PRODUCT.md section 6)."""
+    return {
+        "version": c.version,
+        "status": str(c.status),
+        "created_by": c.created_by,
+        "created_at": c.created_at.isoformat(),
+        "activated_at": c.activated_at.isoformat() if c.activated_at else None,
+        "summary": c.summary,
+    }
+
+
+@app.command()
+def create(
+    file: Annotated[Path, typer.Option("--file", "-f", help="YAML or JSON configuration file.")],
+    summary: Annotated[
+        str | None, typer.Option(help="One line saying what this version changes.")
+    ] = None,
+    as_: ActorOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Store a configuration file as a new draft version and print its version."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"cannot read {file}: {exc.strerror}; check the path") from exc
+    doc = load_document(text, summary=summary, source=str(file))
+    config = get_app().configurations.create(doc, actor(as_))
+    if json_:
+        emit_json(config_summary(config))
+    else:
+        console.print(
+            f"created version [bold]{config.version}[/bold] (draft); next: "
+            f"`turnout config validate {config.version}`"
+        )
+
+
+@app.command()
+def validate(version: VersionArg, as_: ActorOpt = None, json_: JsonOpt = False) -> None:
+    """Check a draft against the contracts and installed modules; valid drafts become validated."""
+    report = get_app().configurations.validate(version, actor(as_))
+    if json_:
+        emit_json(report.to_dict())
+    elif report.valid:
+        console.print(
+            f"version {version} is [green]valid[/green]; next: `turnout config activate {version}`"
+        )
+    else:
+        console.print(f"version {version} [red]is not valid[/red] and stays a draft:")
+        for p in report.problems:
+            console.print(f"  - {p}", markup=False)
+    if not report.valid:
+        raise typer.Exit(2)
+
+
+def _print_activation(result: ActivationResult, json_: bool) -> None:
+    if json_:
+        emit_json(result.to_dict())
+    else:
+        colour = {"active": "green", "pending": "yellow"}.get(result.status, "red")
+        console.print(f"[{colour}]{result.status}[/{colour}]: ", end="")
+        console.print(result.message, markup=False)
+    if result.rejected:
+        raise typer.Exit(2)
+
+
+@app.command()
+def activate(version: VersionArg, as_: ActorOpt = None, json_: JsonOpt = False) -> None:
+    """Activate a validated version (pending while runs are in flight)."""
+    _print_activation(get_app().configurations.activate(version, actor(as_)), json_)
+
+
+@app.command()
+def rollback(version: VersionArg, as_: ActorOpt = None, json_: JsonOpt = False) -> None:
+    """Make a new version copying VERSION and activate it; the active one becomes rolled_back."""
+    _print_activation(get_app().configurations.rollback(version, actor(as_)), json_)
+
+
+@app.command()
+def cancel(as_: ActorOpt = None, json_: JsonOpt = False) -> None:
+    """Cancel the pending activation."""
+    _print_activation(get_app().configurations.cancel(actor(as_)), json_)
+
+
+def _resolve(ref: str) -> ModuleConfiguration:
+    service = get_app().configurations
+    if ref == "active":
+        return service.get(None)
+    if not ref.isdigit():
+        raise fail(f"`{ref}` is not a version; give a number or `active`")
+    return service.get(int(ref))
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="A version number or `active`.")],
+    json_: JsonOpt = False,
+) -> None:
+    """Show one version: status, selections, settings and policies."""
+    config = _resolve(ref)
+    if json_:
+        emit_json(
+            {
+                **config_summary(config),
+                "rolled_back_from": config.rolled_back_from,
+                **config.document(),
+            }
+        )
+        return
+    console.print(
+        f"[bold]version {config.version}[/bold] — {config.status}  ({config.summary})",
+        highlight=False,
+    )
+    table = Table("stage", "module", "settings", "fallback policy")
+    for stage_id, sel in sorted(config.selections.items()):
+        pol = config.policies.get(stage_id)
+        policy = (
+            f"{pol.fallback_module_id or '-'} on {', '.join(pol.trigger_conditions)}" if pol else ""
+        )
+        table.add_row(
+            stage_id,
+            sel.module_id,
+            yaml.safe_dump(dict(sel.settings), default_flow_style=True).strip()
+            if sel.settings
+            else "",
+            policy,
+        )
+    console.print(table)
+
+
+@app.command()
+def diff(a: VersionArg, b: VersionArg, json_: JsonOpt = False) -> None:
+    """What changes from version A to version B."""
+    left, right = _resolve(str(a)), _resolve(str(b))
+    changes = diff_configurations(left, right)
+    if json_:
+        emit_json({"from": a, "to": b, "changes": [c.to_dict() for c in changes]})
+        return
+    if not changes:
+        console.print(f"versions {a} and {b} select the same modules, settings and policies")
+        return
+    table = Table("path", f"version {a}", f"version {b}")
+    for c in changes:
+        table.add_row(
+            c.path,
+            "" if c.before is None else str(c.before),
+            "" if c.after is None else str(c.after),
+        )
+    console.print(table)
+
+
+@app.command()
+def history(json_: JsonOpt = False) -> None:
+    """Every version, newest first."""
+    configs = get_app().configurations.history()
+    if json_:
+        emit_json([config_summary(c) for c in configs])
+        return
+    table = Table("version", "status", "created by", "created at", "activated at", "summary")
+    for c in configs:
+        table.add_row(
+            str(c.version),
+            str(c.status),
+            c.created_by,
+            c.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            c.activated_at.strftime("%Y-%m-%d %H:%M:%S") if c.activated_at else "",
+            c.summary,
+        )
+    console.print(table)
+
+
+@app.command()
+def export(
+    ref: Annotated[str, typer.Argument(help="A version number or `active`.")],
+    json_: JsonOpt = False,
+) -> None:
+    """Print a version as a configuration file (YAML, or JSON with --json) to edit and create anew."""
+    doc = _resolve(ref).document()
+    if json_:
+        emit_json(doc)
+    else:
+        typer.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), nl=False)

@@ -1,0 +1,42 @@
+"""`turnout users ...`: who may do what (roles: viewer, operator, maintainer, admin)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
+from turnout.domain.users import Role
+from turnout.runtime.users import UserService
+
+app = typer.Typer(help="Manage users and their roles (admins only).", no_args_is_help=True)
+
+
+@app.command()
+def add(
+    name: Annotated[str, typer.Argument(help="The user name (as given to --as or TURNOUT_ACTOR).")],
+    role: Annotated[Role, typer.Option("--role", help="The role to grant.")],
+    as_: ActorOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Create a user if needed and grant a role."""
+    user = UserService(get_app().unit_of_work).grant(name, role, actor(as_))
+    if json_:
+        emit_json({"name": user.name, "roles": sorted(user.roles)})
+    else:
+        console.print(f"user {user.name}: {', '.join(sorted(user.roles))}", markup=False)
+
+
+@app.command("list")
+def list_users(json_: JsonOpt = False) -> None:
+    """Every user and their roles."""
+    users = UserService(get_app().unit_of_work).list()
+    if json_:
+        emit_json([{"name": u.name, "roles": sorted(u.roles)} for u in users])
+        return
+    table = Table("user", "roles")
+    for u in users:
+        table.add_row(u.name, ", ".join(sorted(u.roles)))
+    console.print(table)

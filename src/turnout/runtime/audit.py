@@ -1,0 +1,71 @@
+"""Audited actions: run an action in one locked transaction; if it is refused, roll it back and
+record the refusal in a transaction of its own, so every refusal leaves an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
+
+from turnout.domain.configuration import ModuleConfiguration
+from turnout.domain.errors import RequestError
+from turnout.domain.events import ConfigurationChangeEvent, EventAction, EventResult
+from turnout.runtime.ports import UnitOfWork
+
+T = TypeVar("T")
+Clock = Callable[[], dt.datetime]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def record_event(
+    uow: UnitOfWork,
+    config: ModuleConfiguration | None,
+    action: EventAction,
+    actor: str,
+    result: EventResult,
+    message: str,
+    now: dt.datetime,
+) -> None:
+    """Add one audit event to the unit of work's transaction."""
+    uow.events.add(
+        ConfigurationChangeEvent(
+            event_id=None,
+            config_id=config.config_id if config else None,
+            config_version=config.version if config else None,
+            action=action,
+            actor=actor,
+            result=result,
+            message=message,
+            created_at=now,
+        )
+    )
+
+
+def run_audited(
+    uow_factory: Callable[[], UnitOfWork],
+    action: EventAction,
+    actor: str,
+    act: Callable[[UnitOfWork], T],
+    *,
+    version: int | None = None,
+    clock: Clock = utcnow,
+) -> T:
+    """`act` must record its own event on success; a RequestError it raises is audited here."""
+    with uow_factory() as uow:
+        uow.lock_lifecycle()
+        try:
+            result = act(uow)
+        except RequestError as exc:
+            uow.rollback()
+            refusal = exc
+        else:
+            uow.commit()
+            return result
+    with uow_factory() as uow:
+        config = uow.configurations.get(version) if version is not None else None
+        record_event(uow, config, action, actor, EventResult.REFUSED, str(refusal), clock())
+        uow.commit()
+    raise refusal
