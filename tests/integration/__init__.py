@@ -1,0 +1,1 @@
+"""Integration tests: persistence on real SQLite and PostgreSQL databases."""
