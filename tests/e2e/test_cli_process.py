@@ -1,0 +1,79 @@
+"""`turnout process` on the bundled examples: the canonical invoice comes out with the values the
+example was made from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from turnout.bootstrap import bundled_examples
+
+EXAMPLES = {p.name: p for p in bundled_examples()}
+PROCESS_KEYS = {"run_id", "file", "status", "config_version", "stages", "invoice", "findings", "decision"}
+STAGE_KEYS = {"stage", "module", "outcome", "attempts", "duration_ms", "error"}
+
+
+def expected(name: str) -> dict[str, Any]:
+    path = EXAMPLES[name].with_suffix(".expected.json")
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _without_provenance(invoice: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in invoice.items() if k != "provenance"}
+
+
+@pytest.mark.parametrize("name", ["ubl-invoice.xml", "cii-invoice.xml", "ubl-credit-note.xml"])
+def test_process_e_invoice_gives_every_canonical_field(cli, name: str) -> None:  # type: ignore[no-untyped-def]
+    cli("init", actor="ann", check=True)
+    [run] = cli("process", str(EXAMPLES[name]), "--json", check=True).json()
+    assert PROCESS_KEYS <= set(run)
+    assert all(STAGE_KEYS == set(s) for s in run["stages"])
+    assert run["status"] == "completed", run
+    assert run["config_version"] == 1
+    outcomes = {s["stage"]: s["outcome"] for s in run["stages"]}
+    assert outcomes["einvoice"] == "ok" and outcomes["text"] == "skipped" and outcomes["extract"] == "skipped"
+    assert _without_provenance(run["invoice"]) == expected(name)["invoice"]
+    assert run["invoice"]["provenance"]["invoice_number"]["module"] == "einvoice.xml"
+    assert run["decision"]["outcome"] in {"approve", "review"}
+
+
+def test_factur_x_pdf_is_read_from_its_embedded_xml(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("init", actor="ann", check=True)
+    [run] = cli("process", str(EXAMPLES["facturx-invoice.pdf"]), "--json", check=True).json()
+    assert run["status"] == "completed", run
+    assert _without_provenance(run["invoice"]) == expected("facturx-invoice.pdf")["invoice"]
+
+
+TEXT_PDFS = sorted(n for n in EXAMPLES if n.endswith(".pdf") and n != "facturx-invoice.pdf")
+
+
+@pytest.mark.parametrize("name", TEXT_PDFS)
+def test_text_pdf_heuristics_find_number_date_total_currency(cli, name: str) -> None:  # type: ignore[no-untyped-def]
+    cli("init", actor="ann", check=True)
+    [run] = cli("process", str(EXAMPLES[name]), "--json", check=True).json()
+    want = expected(name)
+    invoice = run["invoice"]
+    assert invoice is not None, run
+    assert invoice["invoice_number"] == want["invoice_number"]
+    assert invoice["issue_date"] == want["issue_date"]
+    assert invoice["currency"] == want["currency"]
+    assert invoice["totals"]["payable"] == want["totals"]["payable"]
+    assert {s["stage"]: s["outcome"] for s in run["stages"]}["extract"] == "ok"
+
+
+def test_process_records_runs_that_runs_show_returns(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("init", actor="ann", check=True)
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"this is not a pdf at all")
+    runs = cli("process", str(EXAMPLES["ubl-invoice.xml"]), str(junk), "--json", check=True).json()
+    assert [r["status"] for r in runs] == ["completed", "failed"]
+    assert "intake" in runs[1]["reason"]
+    listed = cli("runs", "--json", check=True).json()
+    assert {r["run_id"] for r in listed} == {r["run_id"] for r in runs}
+    shown = cli("runs", "show", runs[1]["run_id"], "--json", check=True).json()
+    assert shown["stages"][0]["stage"] == "intake" and shown["stages"][0]["outcome"] == "rejected"
+    assert cli("process", str(tmp_path / "nowhere.pdf")).code == 2
