@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.pdfs import make_pdf, with_attachments
 
+from support.pdfs import make_pdf, with_attachments
 from turnout.domain.artifacts import DocumentKind, Source
 from turnout.domain.errors import InputRejected
 from turnout.modules.intake.standard import StandardIntake
@@ -62,7 +62,9 @@ def test_unrelated_broken_xml_attachment_is_ignored() -> None:
 
 def test_broken_standard_attachment_rejects_the_file_with_the_reason() -> None:
     pdf = with_attachments(make_pdf(), {"factur-x.xml": b"<rsm:CrossIndustryInvoice"})
-    with pytest.raises(InputRejected, match="embedded attachment `factur-x.xml` is not well-formed"):
+    with pytest.raises(
+        InputRejected, match=r"embedded attachment `factur-x\.xml` is not well-formed"
+    ):
         identify(pdf)
 
 
@@ -78,7 +80,10 @@ def test_attachment_that_inflates_past_max_bytes_is_refused_naming_the_setting()
     padded = CII.replace(b"?>", b"?><!--" + b"a" * 200_000 + b"-->", 1)
     pdf = with_attachments(make_pdf(), {"factur-x.xml": padded})
     assert len(pdf) < 100_000
-    with pytest.raises(InputRejected, match=r"`factur-x.xml` is 2\d\d,\d{3} bytes, over the limit of 100,000.*`max_bytes`"):
+    with pytest.raises(
+        InputRejected,
+        match=r"`factur-x.xml` is 2\d\d,\d{3} bytes, over the limit of 100,000.*`max_bytes`",
+    ):
         identify(pdf, max_bytes=100_000)
 
 

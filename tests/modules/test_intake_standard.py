@@ -11,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from PIL import Image
-from support.pdfs import make_pdf
 
+from support.pdfs import make_pdf
 from turnout.domain.artifacts import Document, DocumentKind, Source
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, RunContext

@@ -55,7 +55,9 @@ def test_intake_refuses_xml_with_a_doctype(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_einvoice_refuses_xml_with_a_doctype_even_if_intake_was_bypassed(name: str) -> None:
     data = HOSTILE[name]
-    document = Document("x.xml", DocumentKind.UBL, "application/xml", "0" * 64, len(data), data, xml=data)
+    document = Document(
+        "x.xml", DocumentKind.UBL, "application/xml", "0" * 64, len(data), data, xml=data
+    )
     with pytest.raises(InputRejected, match="XML with a DTD is not accepted"):
         XmlEInvoice().parse(document)
 
@@ -88,5 +90,5 @@ def test_parser_never_fetches_from_the_network_or_disk_even_without_a_doctype_ch
 def test_xml_over_the_size_bound_is_refused_before_parsing() -> None:
     example = Path(__file__).parents[2] / "src" / "turnout" / "examples" / "ubl-invoice.xml"
     data = example.read_bytes()
-    with pytest.raises(InputRejected, match="over the limit of 1,000.*`max_bytes`"):
+    with pytest.raises(InputRejected, match=r"over the limit of 1,000.*`max_bytes`"):
         parse_xml(data, max_bytes=1000)

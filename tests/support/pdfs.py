@@ -9,7 +9,9 @@ from reportlab.lib import pdfencrypt
 from reportlab.pdfgen import canvas
 
 
-def make_pdf(pages: int = 1, *, text: str = "Invoice 4711", user_password: str | None = None) -> bytes:
+def make_pdf(
+    pages: int = 1, *, text: str = "Invoice 4711", user_password: str | None = None
+) -> bytes:
     """A PDF of `pages` pages, each with `text` (empty `text`: no text layer), maybe encrypted."""
     buf = io.BytesIO()
     encrypt = (
