@@ -1,0 +1,127 @@
+"""`export.json`: one JSON file per invoice, written atomically and idempotently.
+
+The default module of the `export` stage. For a run it writes `<directory>/<run_id>.json` with
+the run id, the configuration version, the idempotency key, the canonical invoice, the findings
+(when validation ran) and the decision. Re-running the same run writes the same bytes to the same
+file, so a redelivered job never produces a second export; there is no timestamp in the file for
+that reason (the run record has them).
+
+Where the file may go (see `turnout.modules.export.files`): a relative `directory` resolves
+against the workspace ($TURNOUT_HOME) and is refused when it would lead outside it (a `..`
+segment, or a symlink pointing elsewhere); an absolute `directory` is the operator's explicit
+choice and is used as given. Either way the file name comes from the run id alone and is always a
+direct child of the directory.
+
+Settings:
+- `directory` (string, default "exports"): where the files go.
+- `indent` (integer 0-8, default 2): JSON indentation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from turnout.domain.artifacts import (
+    Artifact,
+    ArtifactRef,
+    Decision,
+    Findings,
+    InvoiceArtifact,
+    Receipt,
+)
+from turnout.domain.contracts import needs
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.modules.export.files import (
+    DIRECTORY_PATTERN,
+    check_directory_setting,
+    export_directory,
+    file_name,
+    write_atomically,
+)
+
+DEFAULT_DIRECTORY = "exports"
+DEFAULT_INDENT = 2
+
+SETTINGS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "directory": {
+            "type": "string",
+            "pattern": DIRECTORY_PATTERN,
+            "default": DEFAULT_DIRECTORY,
+            "description": "Where the files go: relative to $TURNOUT_HOME (and inside it), "
+            "or an absolute path; no `..` segments.",
+        },
+        "indent": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 8,
+            "default": DEFAULT_INDENT,
+            "description": "JSON indentation in spaces.",
+        },
+    },
+}
+
+
+class JsonExport(StageModule):
+    """Write the invoice, its findings and the decision to `<directory>/<run_id>.json`."""
+
+    spec: ClassVar[ModuleSpec] = ModuleSpec(
+        module_id="export.json",
+        name="JSON files",
+        stage_id="export",
+        contract_id="export-v1",
+        version="1.0.0",
+        description="One JSON file per invoice named after the run id, written atomically; "
+        "re-running a run overwrites the same file with the same content.",
+        inputs=(
+            needs("invoice/v1"),
+            needs("decision/v1"),
+            needs("findings/v1", required=False),
+        ),
+        outputs=(ArtifactRef("receipt", 1),),
+        guarantees=frozenset({"idempotent", "deterministic", "offline"}),
+        settings_schema=SETTINGS_SCHEMA,
+    )
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        self.directory = str(self.settings.get("directory", DEFAULT_DIRECTORY))
+        self.indent = int(self.settings.get("indent", DEFAULT_INDENT))
+        check_directory_setting(self.spec.module_id, self.directory)
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        """Write the file and return a `Receipt` with its absolute path and the idempotency key."""
+        module_id = self.spec.module_id
+        name = file_name(module_id, context.run_id, ".json")
+        directory = export_directory(module_id, self.directory, context.workspace)
+        data = self.render(inputs, context)
+        path = write_atomically(directory, name, data)
+        return [
+            Receipt(
+                target="file",
+                location=str(path),
+                key=context.idempotency_key,
+                details={"sha256": hashlib.sha256(data).hexdigest(), "bytes": str(len(data))},
+            )
+        ]
+
+    def render(self, inputs: Artifacts, context: RunContext) -> bytes:
+        """The file's bytes: UTF-8 JSON with a trailing newline, the same for the same run."""
+        document: dict[str, Any] = {
+            "run_id": context.run_id,
+            "config_version": context.config_version,
+            "idempotency_key": context.idempotency_key,
+            "invoice": inputs.require(InvoiceArtifact).invoice.to_dict(),
+        }
+        findings = inputs.get(Findings)
+        if findings is not None:
+            document["findings"] = [f.to_dict() for f in findings.items]
+            document["ruleset"] = findings.ruleset
+        document["decision"] = inputs.require(Decision).to_dict()
+        text = json.dumps(document, indent=self.indent, ensure_ascii=False)
+        return (text + "\n").encode("utf-8")
