@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -76,7 +78,7 @@ class PostgresServer:
                 for schema, sequence in sequences:
                     self._cleaner.execute(
                         sql.SQL("ALTER SEQUENCE {} RESTART").format(
-                            sql.Identifier(schema, sequence)
+                            sql.Identifier(str(schema), str(sequence))
                         )
                     )
         except psycopg.errors.InsufficientPrivilege:
@@ -104,9 +106,10 @@ def pg_server() -> Iterator[PostgresServer]:
     try:
         admin = psycopg.connect(url, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
+        where = urlsplit(url)
         reason = (
-            f"PostgreSQL not reachable at {url.split('@')[-1]}: set TURNOUT_TEST_PG_URL or "
-            f"start it ({str(exc).strip()})"
+            f"PostgreSQL not reachable at {where.hostname}:{where.port or 5432}: set "
+            f"TURNOUT_TEST_PG_URL or start it ({str(exc).strip()})"
         )
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true requires PostgreSQL: {reason}")
@@ -127,15 +130,25 @@ def _sqlite_url(directory: Path) -> str:
     return f"sqlite:///{directory / 'turnout.db'}"
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per session; each test gets a copy (a copy is ~30x faster)."""
+    directory = tmp_path_factory.mktemp("sqlite-template")
+    database = Database(_sqlite_url(directory))
+    database.upgrade()
+    database.dispose()  # the last connection to close checkpoints the WAL into the file
+    path = directory / "turnout.db"
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a migrated, empty database (plain `postgresql://` form on PostgreSQL)."""
     if request.param == "sqlite":
-        url = _sqlite_url(tmp_path)
-        database = Database(url)
-        database.upgrade()
-        database.dispose()
-        return url
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, tmp_path / "turnout.db")
+        return _sqlite_url(tmp_path)
     server: PostgresServer = request.getfixturevalue("pg_server")
     server.empty_session_db()
     return server.url(server.session_db)

@@ -96,7 +96,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 1000
     finally:
         db.dispose()
 
@@ -112,3 +112,8 @@ def test_sqlite_transactions_begin_immediate(tmp_path: Path) -> None:
                 other.execute(text("SELECT 1"))
     finally:
         db.dispose()
+
+
+def test_a_malformed_url_is_refused_with_the_expected_form() -> None:
+    with pytest.raises(StorageError, match="postgresql://user@host:5432/dbname"):
+        Database("not a url")

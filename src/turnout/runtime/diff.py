@@ -31,6 +31,12 @@ def diff_configurations(a: ModuleConfiguration, b: ModuleConfiguration) -> list[
 
 
 def _walk(prefix: str, left: Any, right: Any, out: list[Change]) -> None:
+    # an absent mapping (no settings, no policies) compares as an empty one, so the change is
+    # reported at the setting that differs rather than at the whole block
+    if isinstance(right, Mapping) and left is _MISSING:
+        left = {}
+    if isinstance(left, Mapping) and right is _MISSING:
+        right = {}
     if isinstance(left, Mapping) and isinstance(right, Mapping):
         for key in sorted(set(left) | set(right), key=str):
             path = f"{prefix}.{key}" if prefix else str(key)

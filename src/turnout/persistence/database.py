@@ -1,0 +1,160 @@
+"""The database: one engine for a URL, its migrations, and units of work on it.
+
+    db = Database("sqlite:///.turnout/turnout.db")   # or postgresql://user@host:5432/turnout
+    db.upgrade()                                     # create or migrate the schema (idempotent)
+    with db.unit_of_work() as uow:
+        uow.runs.add(run)
+        uow.commit()
+
+Nothing connects at import time, nor when a `Database` is built: the first connection is opened
+by the first statement.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from turnout.domain.errors import StorageError
+from turnout.persistence.unit_of_work import SqlUnitOfWork
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# pg_advisory_xact_lock key serialising concurrent `turnout init` / upgrades.
+MIGRATION_LOCK_KEY = 0x7475726E_0001  # "turn" + 1
+
+
+def normalize_url(url: str) -> URL:
+    """Parse a database URL; plain `postgresql://` and `postgres://` use the psycopg 3 driver."""
+    text_url = url.strip()
+    for prefix in ("postgres://", "postgresql://"):
+        if text_url.startswith(prefix):
+            text_url = "postgresql+psycopg://" + text_url.removeprefix(prefix)
+    try:
+        parsed = make_url(text_url)
+    except ArgumentError as exc:
+        raise StorageError(
+            f"`{url}` is not a database URL: {exc}; write it as sqlite:///path/turnout.db or "
+            "postgresql://user@host:5432/dbname"
+        ) from exc
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StorageError(
+            f"database `{parsed.get_backend_name()}` is not supported; use SQLite "
+            "(sqlite:///path/turnout.db) or PostgreSQL (postgresql://user@host:5432/dbname)"
+        )
+    return parsed
+
+
+class Database:
+    """A SQLite or PostgreSQL database holding Turnout's configurations, audit trail and runs."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.dialect = self.url.get_backend_name()
+        self.engine: Engine = (
+            _sqlite_engine(self.url) if self.dialect == "sqlite" else _postgresql_engine(self.url)
+        )
+
+    def __repr__(self) -> str:
+        return f"Database({self.display_url!r})"
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password hidden, for messages and logs."""
+        return self.url.render_as_string(hide_password=True)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """A new unit of work (one transaction per `with` block)."""
+        return SqlUnitOfWork(self.engine)
+
+    def upgrade(self) -> str:
+        """Create the schema or migrate it to the newest revision; a no-op when already there.
+
+        Returns the revision the database is at afterwards.
+        """
+        config = self._alembic_config()
+        with self._connection() as conn, conn.begin():
+            if self.dialect == "postgresql":
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            revision = MigrationContext.configure(conn).get_current_revision()
+        return revision or ""
+
+    def current_revision(self) -> str | None:
+        """The schema revision of the database, or None when it was never initialised."""
+        with self._connection() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def head_revision(self) -> str:
+        """The newest revision this version of Turnout knows."""
+        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        assert head is not None, "the migrations directory has no revision"
+        return head
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        try:
+            conn = self.engine.connect()
+        except OperationalError as exc:
+            raise StorageError(
+                f"cannot open the database {self.display_url}: {exc.orig}; check "
+                "TURNOUT_DATABASE_URL (or TURNOUT_HOME for SQLite) and that the server is running"
+            ) from exc
+        with conn:
+            yield conn
+
+    def _alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.set_main_option("path_separator", "os")
+        return config
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Take transaction control away from pysqlite (which would BEGIN DEFERRED lazily) so
+        # the "begin" hook below decides how a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable against crashes in WAL mode and saves an fsync per commit.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock up front: a transaction that reads and then writes can
+        # no longer fail with "database is locked" halfway, and it serialises lifecycle changes.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _postgresql_engine(url: URL) -> Engine:
+    return create_engine(url, pool_pre_ping=True)

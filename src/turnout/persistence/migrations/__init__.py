@@ -1,0 +1,1 @@
+"""Alembic migrations of the Turnout schema, run through `turnout.persistence.Database.upgrade`."""

@@ -1,0 +1,17 @@
+"""One repository per aggregate, each on the unit of work's connection."""
+
+from turnout.persistence.repositories.configurations import SqlConfigurationRepository
+from turnout.persistence.repositories.events import SqlEventRepository
+from turnout.persistence.repositories.modules import SqlModuleRepository
+from turnout.persistence.repositories.runs import SqlRunRepository
+from turnout.persistence.repositories.stages import SqlStageRepository
+from turnout.persistence.repositories.users import SqlUserRepository
+
+__all__ = [
+    "SqlConfigurationRepository",
+    "SqlEventRepository",
+    "SqlModuleRepository",
+    "SqlRunRepository",
+    "SqlStageRepository",
+    "SqlUserRepository",
+]

@@ -1,0 +1,170 @@
+"""Configuration versions with their module selections and fallback policies."""
+
+from __future__ import annotations
+
+import builtins
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, RowMapping, Select, func, insert, select, update
+
+from turnout.domain.configuration import (
+    ConfigStatus,
+    FallbackPolicy,
+    ModuleConfiguration,
+    ModuleSelection,
+)
+from turnout.persistence.tables import fallback_policies, module_configurations, module_selections
+
+C = module_configurations.c
+
+
+class SqlConfigurationRepository:
+    """Immutable configuration versions (`ConfigurationRepository` port).
+
+    Only `status` and `activated_at` are ever updated; the database refuses anything else.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, config: ModuleConfiguration) -> None:
+        """Insert a new version with its selections and policies (never overwrites)."""
+        self._conn.execute(
+            insert(module_configurations).values(
+                config_id=config.config_id,
+                version=config.version,
+                status=config.status.value,
+                created_by=config.created_by,
+                created_at=config.created_at,
+                activated_at=config.activated_at,
+                summary=config.summary,
+                rolled_back_from=config.rolled_back_from,
+            )
+        )
+        selections = [
+            {
+                "selection_id": s.selection_id,
+                "config_id": config.config_id,
+                "stage_id": stage_id,
+                "module_id": s.module_id,
+                "settings": dict(s.settings),
+            }
+            for stage_id, s in config.selections.items()
+        ]
+        if selections:
+            self._conn.execute(insert(module_selections), selections)
+        policies = [
+            {
+                "policy_id": p.policy_id,
+                "config_id": config.config_id,
+                "stage_id": stage_id,
+                "fallback_module_id": p.fallback_module_id,
+                "trigger_conditions": list(p.trigger_conditions),
+                "actions": dict(p.actions),
+            }
+            for stage_id, p in config.policies.items()
+        ]
+        if policies:
+            self._conn.execute(insert(fallback_policies), policies)
+
+    def next_version(self) -> int:
+        """One more than the highest version so far (1 for the first)."""
+        highest = self._conn.execute(select(func.max(C.version))).scalar_one()
+        return 1 if highest is None else int(highest) + 1
+
+    def get(self, version: int) -> ModuleConfiguration | None:
+        """By version number, with selections and policies."""
+        found = self._load(select(module_configurations).where(C.version == version))
+        return found[0] if found else None
+
+    def get_by_id(self, config_id: str) -> ModuleConfiguration | None:
+        """By config_id, with selections and policies."""
+        found = self._load(select(module_configurations).where(C.config_id == config_id))
+        return found[0] if found else None
+
+    def with_status(self, status: ConfigStatus) -> builtins.list[ModuleConfiguration]:
+        """Every version in `status`, newest first."""
+        return self._load(
+            select(module_configurations).where(C.status == status.value).order_by(C.version.desc())
+        )
+
+    def list(self) -> builtins.list[ModuleConfiguration]:
+        """Every version, newest first (selections and policies included)."""
+        return self._load(select(module_configurations).order_by(C.version.desc()))
+
+    def save_status(self, config: ModuleConfiguration) -> None:
+        """Persist `status` and `activated_at`, the only mutable columns."""
+        result = self._conn.execute(
+            update(module_configurations)
+            .where(C.config_id == config.config_id)
+            .values(status=config.status.value, activated_at=config.activated_at)
+        )
+        if result.rowcount != 1:
+            raise LookupError(
+                f"configuration version {config.version} ({config.config_id}) is not stored; "
+                "add it before saving its status"
+            )
+
+    def _load(self, query: Select[tuple[object, ...]]) -> builtins.list[ModuleConfiguration]:
+        """The configurations `query` selects, each with its selections and policies."""
+        rows = self._conn.execute(query).mappings().all()
+        if not rows:
+            return []
+        ids = [row["config_id"] for row in rows]
+        selections = self._selections(ids)
+        policies = self._policies(ids)
+        return [
+            _configuration(row, selections[row["config_id"]], policies[row["config_id"]])
+            for row in rows
+        ]
+
+    def _selections(self, config_ids: Sequence[str]) -> dict[str, dict[str, ModuleSelection]]:
+        by_config: dict[str, dict[str, ModuleSelection]] = defaultdict(dict)
+        rows = self._conn.execute(
+            select(module_selections).where(module_selections.c.config_id.in_(config_ids))
+        ).mappings()
+        for row in rows:
+            by_config[row["config_id"]][row["stage_id"]] = ModuleSelection(
+                selection_id=row["selection_id"],
+                config_id=row["config_id"],
+                stage_id=row["stage_id"],
+                module_id=row["module_id"],
+                settings=row["settings"],
+            )
+        return by_config
+
+    def _policies(self, config_ids: Sequence[str]) -> dict[str, dict[str, FallbackPolicy]]:
+        by_config: dict[str, dict[str, FallbackPolicy]] = defaultdict(dict)
+        rows = self._conn.execute(
+            select(fallback_policies).where(fallback_policies.c.config_id.in_(config_ids))
+        ).mappings()
+        for row in rows:
+            by_config[row["config_id"]][row["stage_id"]] = FallbackPolicy(
+                policy_id=row["policy_id"],
+                config_id=row["config_id"],
+                stage_id=row["stage_id"],
+                fallback_module_id=row["fallback_module_id"],
+                trigger_conditions=tuple(row["trigger_conditions"]),
+                actions=row["actions"],
+            )
+        return by_config
+
+
+def _configuration(
+    row: RowMapping,
+    selections: dict[str, ModuleSelection],
+    policies: dict[str, FallbackPolicy],
+) -> ModuleConfiguration:
+    return ModuleConfiguration(
+        config_id=row["config_id"],
+        version=row["version"],
+        status=ConfigStatus(row["status"]),
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        summary=row["summary"],
+        activated_at=row["activated_at"],
+        selections=dict(sorted(selections.items())),
+        policies=dict(sorted(policies.items())),
+        rolled_back_from=row["rolled_back_from"],
+    )

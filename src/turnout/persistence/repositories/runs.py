@@ -1,0 +1,150 @@
+"""Runs and the attempts of their stages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, bindparam, func, insert, select, update
+
+from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
+from turnout.persistence.tables import runs, stage_attempts
+
+R = runs.c
+A = stage_attempts.c
+IN_FLIGHT = (RunStatus.QUEUED.value, RunStatus.RUNNING.value)
+# Built once: parameters go with execute(), which keeps a run's insert and finish cheap
+# (building `.values(...)` per call costs more than SQLite's own work).
+INSERT_RUN = insert(runs)
+FINISH_RUN = update(runs).where(R.run_id == bindparam("finished_run_id"))
+INSERT_ATTEMPTS = insert(stage_attempts)
+STORED_ATTEMPTS = select(A.stage_id, A.module_id, A.attempt).where(
+    A.run_id == bindparam("attempts_of")
+)
+
+
+class SqlRunRepository:
+    """The runs and stage_attempts tables (`RunRepository` port)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, run: Run) -> None:
+        """Insert a run row (admission), and any attempts it already carries."""
+        self._conn.execute(INSERT_RUN, {"run_id": run.run_id, **_run_values(run)})
+        self.add_attempts(run.attempts)
+
+    def finish(self, run: Run) -> None:
+        """Persist the run's final status, results and every attempt in `run.attempts`.
+
+        Attempts stored before (by `add` or `add_attempts`) are recognised by stage, module and
+        attempt number and not stored twice.
+        """
+        result = self._conn.execute(FINISH_RUN, {"finished_run_id": run.run_id, **_run_values(run)})
+        if result.rowcount != 1:
+            raise LookupError(f"run {run.run_id} is not stored; add it before finishing it")
+        if run.attempts:
+            stored = {
+                (row.stage_id, row.module_id, row.attempt)
+                for row in self._conn.execute(STORED_ATTEMPTS, {"attempts_of": run.run_id})
+            }
+            self.add_attempts(
+                [a for a in run.attempts if (a.stage_id, a.module_id, a.attempt) not in stored]
+            )
+
+    def add_attempts(self, attempts: Sequence[StageAttempt]) -> None:
+        """Append attempts (of one or several runs) in the order given."""
+        if attempts:
+            self._conn.execute(INSERT_ATTEMPTS, [_attempt_values(a) for a in attempts])
+
+    def get(self, run_id: str) -> Run | None:
+        """With its attempts in order."""
+        row = self._conn.execute(select(runs).where(R.run_id == run_id)).mappings().first()
+        if row is None:
+            return None
+        run = _run(row)
+        attempts = self._conn.execute(
+            select(stage_attempts).where(A.run_id == run_id).order_by(A.attempt_id)
+        ).mappings()
+        run.attempts = [_attempt(a) for a in attempts]
+        return run
+
+    def list(
+        self, *, status: RunStatus | None = None, limit: int = 50, offset: int = 0
+    ) -> list[Run]:
+        """Newest first, without attempts."""
+        query = select(runs).order_by(R.created_at.desc(), R.run_id.desc())
+        if status is not None:
+            query = query.where(R.status == status.value)
+        rows = self._conn.execute(query.limit(limit).offset(offset)).mappings()
+        return [_run(row) for row in rows]
+
+    def in_flight(self, config_version: int | None = None) -> int:
+        """How many runs are queued or running (on that version, when given)."""
+        query = select(func.count()).select_from(runs).where(R.status.in_(IN_FLIGHT))
+        if config_version is not None:
+            query = query.where(R.config_version == config_version)
+        return int(self._conn.execute(query).scalar_one())
+
+
+def _run_values(run: Run) -> dict[str, Any]:
+    return {
+        "file_name": run.file_name,
+        "config_id": run.config_id,
+        "config_version": run.config_version,
+        "status": run.status.value,
+        "source_sha256": run.source_sha256,
+        "created_at": run.created_at,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "reason": run.reason,
+        "invoice": run.invoice,
+        "findings": run.findings,
+        "decision": run.decision,
+    }
+
+
+def _attempt_values(attempt: StageAttempt) -> dict[str, Any]:
+    return {
+        "run_id": attempt.run_id,
+        "stage_id": attempt.stage_id,
+        "module_id": attempt.module_id,
+        "attempt": attempt.attempt,
+        "outcome": attempt.outcome.value,
+        "duration_ms": attempt.duration_ms,
+        "started_at": attempt.started_at,
+        "error": attempt.error,
+        "summary": attempt.summary,
+    }
+
+
+def _run(row: RowMapping) -> Run:
+    return Run(
+        run_id=row["run_id"],
+        file_name=row["file_name"],
+        config_id=row["config_id"],
+        config_version=row["config_version"],
+        status=RunStatus(row["status"]),
+        created_at=row["created_at"],
+        source_sha256=row["source_sha256"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        reason=row["reason"],
+        invoice=row["invoice"],
+        findings=row["findings"],
+        decision=row["decision"],
+    )
+
+
+def _attempt(row: RowMapping) -> StageAttempt:
+    return StageAttempt(
+        run_id=row["run_id"],
+        stage_id=row["stage_id"],
+        module_id=row["module_id"],
+        attempt=row["attempt"],
+        outcome=AttemptOutcome(row["outcome"]),
+        duration_ms=row["duration_ms"],
+        started_at=row["started_at"],
+        error=row["error"],
+        summary=row["summary"],
+    )

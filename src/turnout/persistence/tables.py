@@ -1,0 +1,223 @@
+"""The database tables (SQLAlchemy Core), one per entity of PRODUCT.md section 2.
+
+These definitions are what the repositories query. The schema itself is created only by the
+Alembic migrations in `turnout.persistence.migrations`, which also add the triggers that keep the
+audit trail and the configuration versions immutable; a test checks that both agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+from turnout.domain.configuration import ConfigStatus
+from turnout.domain.modules import ModuleStatus
+from turnout.domain.runs import AttemptOutcome, RunStatus
+from turnout.domain.users import Role
+from turnout.persistence.types import UtcDateTime, json_document
+
+
+def one_of(
+    column: str, values: type[ConfigStatus | ModuleStatus | RunStatus | AttemptOutcome | Role]
+) -> str:
+    """A CHECK expression allowing exactly the values of a StrEnum."""
+    listed = ", ".join(f"'{v.value}'" for v in values)
+    return f"{column} IN ({listed})"
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+capability_contracts = Table(
+    "capability_contracts",
+    metadata,
+    Column("contract_id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("inputs", json_document(), nullable=False),
+    Column("outputs", json_document(), nullable=False),
+    Column("guarantees", json_document(), nullable=False),
+    Column("constraints", json_document(), nullable=False),
+    Column("skip_when_present", json_document(), nullable=False),
+)
+
+processing_stages = Table(
+    "processing_stages",
+    metadata,
+    Column("stage_id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("order", Integer, nullable=False),
+    Column(
+        "capability_contract_id",
+        String(100),
+        ForeignKey("capability_contracts.contract_id"),
+        nullable=False,
+    ),
+    Column("is_required", Boolean, nullable=False),
+)
+
+modules = Table(
+    "modules",
+    metadata,
+    Column("module_id", String(200), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("stage_id", String(100), ForeignKey("processing_stages.stage_id"), nullable=False),
+    Column(
+        "capability_contract_id",
+        String(100),
+        ForeignKey("capability_contracts.contract_id"),
+        nullable=False,
+    ),
+    Column("status", String(20), nullable=False),
+    Column("is_fallback", Boolean, nullable=False),
+    Column("metadata", json_document(), nullable=False),
+    CheckConstraint(one_of("status", ModuleStatus), name="status"),
+    # Only one active fallback module per stage; deprecated ones keep their history.
+    Index(
+        "uq_modules_one_fallback_per_stage",
+        "stage_id",
+        unique=True,
+        sqlite_where=text("is_fallback AND status <> 'deprecated'"),
+        postgresql_where=text("is_fallback AND status <> 'deprecated'"),
+    ),
+)
+
+module_configurations = Table(
+    "module_configurations",
+    metadata,
+    Column("config_id", String(36), primary_key=True),
+    Column("version", Integer, nullable=False, unique=True),
+    Column("status", String(20), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("activated_at", UtcDateTime(), nullable=True),
+    Column("summary", Text, nullable=False),
+    Column("rolled_back_from", Integer, nullable=True),
+    CheckConstraint(one_of("status", ConfigStatus), name="status"),
+    # Exactly one active version, at most one pending activation.
+    Index(
+        "uq_module_configurations_one_active",
+        "status",
+        unique=True,
+        sqlite_where=text("status = 'active'"),
+        postgresql_where=text("status = 'active'"),
+    ),
+    Index(
+        "uq_module_configurations_one_pending",
+        "status",
+        unique=True,
+        sqlite_where=text("status = 'pending'"),
+        postgresql_where=text("status = 'pending'"),
+    ),
+)
+
+module_selections = Table(
+    "module_selections",
+    metadata,
+    Column("selection_id", String(36), primary_key=True),
+    Column("config_id", String(36), ForeignKey("module_configurations.config_id"), nullable=False),
+    Column("stage_id", String(100), ForeignKey("processing_stages.stage_id"), nullable=False),
+    Column("module_id", String(200), ForeignKey("modules.module_id"), nullable=False),
+    Column("settings", json_document(), nullable=False),
+    UniqueConstraint("config_id", "stage_id"),
+)
+
+fallback_policies = Table(
+    "fallback_policies",
+    metadata,
+    Column("policy_id", String(36), primary_key=True),
+    Column("config_id", String(36), ForeignKey("module_configurations.config_id"), nullable=False),
+    Column("stage_id", String(100), ForeignKey("processing_stages.stage_id"), nullable=False),
+    Column("fallback_module_id", String(200), ForeignKey("modules.module_id"), nullable=True),
+    Column("trigger_conditions", json_document(), nullable=False),
+    Column("actions", json_document(), nullable=False),
+    UniqueConstraint("config_id", "stage_id"),
+)
+
+configuration_change_events = Table(
+    "configuration_change_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("config_id", String(36), ForeignKey("module_configurations.config_id"), nullable=True),
+    Column("config_version", Integer, nullable=True),
+    Column("action", String(50), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("result", String(20), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index(None, "config_id"),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("file_name", Text, nullable=False),
+    Column("config_id", String(36), ForeignKey("module_configurations.config_id"), nullable=False),
+    Column("config_version", Integer, nullable=False, index=True),
+    Column("status", String(30), nullable=False, index=True),
+    Column("source_sha256", String(64), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+    Column("started_at", UtcDateTime(), nullable=True),
+    Column("finished_at", UtcDateTime(), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("invoice", json_document(), nullable=True),
+    Column("findings", json_document(), nullable=True),
+    Column("decision", json_document(), nullable=True),
+    # Design-ahead for distributed workers (PRODUCT.md section 7): who holds the run, until when.
+    Column("worker", String(200), nullable=True),
+    Column("lease_expires_at", UtcDateTime(), nullable=True),
+    CheckConstraint(one_of("status", RunStatus), name="status"),
+)
+
+stage_attempts = Table(
+    "stage_attempts",
+    metadata,
+    Column("attempt_id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), ForeignKey("runs.run_id"), nullable=False, index=True),
+    Column("stage_id", String(100), nullable=False),
+    Column("module_id", String(200), nullable=True),
+    Column("attempt", Integer, nullable=False),
+    Column("outcome", String(30), nullable=False),
+    Column("duration_ms", Float, nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("error", Text, nullable=True),
+    Column("summary", json_document(), nullable=False),
+    CheckConstraint(one_of("outcome", AttemptOutcome), name="outcome"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+user_roles = Table(
+    "user_roles",
+    metadata,
+    Column("name", String(200), ForeignKey("users.name"), nullable=False),
+    Column("role", String(20), nullable=False),
+    PrimaryKeyConstraint("name", "role"),
+    CheckConstraint(one_of("role", Role), name="role"),
+)

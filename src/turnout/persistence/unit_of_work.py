@@ -1,0 +1,109 @@
+"""The unit of work on SQLAlchemy: one connection, one transaction, every repository on it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import OperationalError
+
+from turnout.domain.errors import StorageError
+from turnout.persistence.repositories import (
+    SqlConfigurationRepository,
+    SqlEventRepository,
+    SqlModuleRepository,
+    SqlRunRepository,
+    SqlStageRepository,
+    SqlUserRepository,
+)
+from turnout.runtime.ports import (
+    ConfigurationRepository,
+    EventRepository,
+    ModuleRepository,
+    RunRepository,
+    StageRepository,
+    UserRepository,
+)
+
+# pg_advisory_xact_lock key of the configuration lifecycle ("turn" + 2).
+LIFECYCLE_LOCK_KEY = 0x7475726E_0002
+
+
+class SqlUnitOfWork:
+    """`with uow:` opens a transaction; `commit()` keeps it; leaving without commit rolls back.
+
+    After `commit()` the same unit of work may go on: the next statement starts a new
+    transaction. On SQLite every transaction begins IMMEDIATE (see `Database`), so writers queue
+    for the write lock instead of failing halfway.
+    """
+
+    stages: StageRepository
+    modules: ModuleRepository
+    configurations: ConfigurationRepository
+    events: EventRepository
+    runs: RunRepository
+    users: UserRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        if self._conn is not None:
+            raise RuntimeError("this unit of work is already open; use a new one per `with` block")
+        try:
+            conn = self._engine.connect()
+            conn.begin()
+        except OperationalError as exc:
+            raise StorageError(
+                f"cannot open a transaction on {self._engine.url.render_as_string()}: "
+                f"{exc.orig}; check the database URL and that the server is running"
+            ) from exc
+        self._conn = conn
+        self.stages = SqlStageRepository(conn)
+        self.modules = SqlModuleRepository(conn)
+        self.configurations = SqlConfigurationRepository(conn)
+        self.events = SqlEventRepository(conn)
+        self.runs = SqlRunRepository(conn)
+        self.users = SqlUserRepository(conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if conn.in_transaction():
+                conn.rollback()
+        finally:
+            conn.close()
+
+    @property
+    def connection(self) -> Connection:
+        """The open connection, for queries no repository offers (reports, tests)."""
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not open; use it as `with uow:`")
+        return self._conn
+
+    def lock_lifecycle(self) -> None:
+        """Serialise configuration lifecycle changes across processes until commit or rollback.
+
+        PostgreSQL takes a transaction-scoped advisory lock. SQLite already holds the database's
+        write lock since BEGIN IMMEDIATE, which serialises every writer.
+        """
+        conn = self.connection
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LIFECYCLE_LOCK_KEY})
+
+    def commit(self) -> None:
+        """Make the transaction's changes permanent."""
+        self.connection.commit()
+
+    def rollback(self) -> None:
+        """Discard the transaction's changes."""
+        self.connection.rollback()
