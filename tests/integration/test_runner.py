@@ -184,3 +184,29 @@ def test_selected_module_unavailable_in_this_process_fails_its_stage(
     export = next(a for a in run.attempts if a.stage_id == "export")
     assert export.outcome is AttemptOutcome.FAILED and "unavailable" in (export.error or "")
     assert run.status is RunStatus.FAILED
+
+
+def _not_mine(inputs: Artifacts, context: RunContext) -> list[Artifact]:
+    raise NotApplicable("not my kind of document")
+
+
+def test_a_run_whose_stages_all_decline_is_failed_not_completed(
+    db: Database, tmp_path: Path
+) -> None:
+    registry_modules = [*MODULES, fake_module("text", "shy", process=_not_mine)]
+    registry = ModuleRegistry.from_classes(registry_modules)
+    with db.unit_of_work() as uow:
+        register_catalog(uow, registry)
+        uow.users.add_role("ann", Role.MAINTAINER)
+        uow.commit()
+    selections = {s: SelectionDoc(f"{s}.fake") for s in REQUIRED} | {
+        "text": SelectionDoc("text.shy")
+    }
+    service = ConfigurationService(db.unit_of_work, registry)
+    version = service.create(ConfigDocument("t", selections), "ann").version
+    service.validate(version, "ann")
+    service.activate(version, "ann")
+    run = Runner(db.unit_of_work, registry, tmp_path).run_bytes("a.png", b"\x89PNG")
+    assert outcomes(run.attempts)["export"] == "skipped"
+    assert run.status is RunStatus.FAILED
+    assert "ended without `receipt/v1`" in (run.reason or "")

@@ -241,12 +241,15 @@ class Runner:
         run.findings = [f.to_dict() for f in findings.items] if findings else None
         run.decision = decision.to_dict() if decision else None
         run.finished_at = self._now()
-        run.status, run.reason = _verdict(run, plan, state)
+        run.status, run.reason = _verdict(run, plan, state, artifacts)
 
 
-def _verdict(run: Run, plan: Plan, state: _StageState) -> tuple[RunStatus, str | None]:
-    """failed when a required stage failed or could not run for a failure; needs_review when only an
-    optional stage failed; completed otherwise."""
+def _verdict(
+    run: Run, plan: Plan, state: _StageState, artifacts: Artifacts
+) -> tuple[RunStatus, str | None]:
+    """failed when a required stage failed or could not run for a failure, or when the pipeline
+    ended without its final output; needs_review when only an optional stage failed; completed
+    otherwise. A run never claims to be complete when nothing came out of it."""
     required = {p.stage.stage_id for p in plan.stages if p.stage.is_required}
     blocked = [
         a.stage_id
@@ -264,6 +267,15 @@ def _verdict(run: Run, plan: Plan, state: _StageState) -> tuple[RunStatus, str |
         if blocked:
             return RunStatus.FAILED, f"stage `{stage_id}` failed: {reason}{stopped}"
         return RunStatus.NEEDS_REVIEW, f"optional stage `{stage_id}` failed: {reason}"
+    last = plan.stages[-1].stage
+    have = artifacts.refs()
+    missing = [str(o) for o in last.contract.outputs if not any(o.satisfied_by(h) for h in have)]
+    if missing:
+        skipped = next((a for a in run.attempts if a.stage_id == last.stage_id), None)
+        why = f": {skipped.summary.get('reason')}" if skipped is not None else ""
+        return RunStatus.FAILED, (
+            f"the pipeline ended without `{', '.join(missing)}`; stage `{last.stage_id}` did not run{why}"
+        )
     return RunStatus.COMPLETED, None
 
 

@@ -1,0 +1,84 @@
+"""`extract.heuristic`: template-free extraction of invoice fields (the extract stage's fallback).
+
+It reads labels in English, German, French, Dutch, Spanish and Italian, the values next to or
+under them, amounts with either decimal separator, dates in many formats, and VAT numbers and
+IBANs by their shape and checksum. Values stay as written; `normalize` understands them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from turnout.domain.artifacts import Artifact, ArtifactRef, ExtractedField, Fields, Text
+from turnout.domain.contracts import needs
+from turnout.domain.errors import InputRejected
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.modules.extract.finder import find_fields
+from turnout.modules.extract.patterns import LANGUAGES, labels_for
+
+MODULE_ID = "extract.heuristic"
+
+
+class HeuristicExtract(StageModule):
+    """Find invoice fields in text by labels, patterns and layout, without templates."""
+
+    spec: ClassVar[ModuleSpec] = ModuleSpec(
+        module_id=MODULE_ID,
+        name="Template-free extraction",
+        stage_id="extract",
+        contract_id="extract-v1",
+        version="1.0.0",
+        description="Labels in six languages, amounts, dates, VAT numbers and IBANs by their "
+        "shape and checksum, values under column headers; totals that add up win.",
+        inputs=(needs("text/v1"),),
+        outputs=(ArtifactRef("fields"),),
+        guarantees=frozenset({"offline", "deterministic"}),
+        settings_schema={
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "languages": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(LANGUAGES)},
+                    "uniqueItems": True,
+                    "minItems": 1,
+                    "default": list(LANGUAGES),
+                    "description": "languages whose labels are looked for (default: all)",
+                },
+                "min_confidence": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "default": 0,
+                    "description": "fields found with a lower confidence are left out",
+                },
+            },
+        },
+        is_fallback=True,
+    )
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        self.languages = tuple(self.settings.get("languages") or LANGUAGES)
+        self.min_confidence = float(self.settings.get("min_confidence", 0.0))
+        self._labels = labels_for(self.languages)
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        """Return the `Fields` found in the text; reject a text with no invoice field at all."""
+        text = inputs.require(Text)
+        found = find_fields(text.full, self._labels)
+        values = {
+            path: ExtractedField(c.value, round(c.confidence, 2), MODULE_ID)
+            for path, c in sorted(found.items())
+            if c.confidence >= self.min_confidence
+        }
+        if not values:
+            chars = len("".join(text.full.split()))
+            raise InputRejected(
+                f"no invoice fields found in {chars} characters of text "
+                f"(languages {', '.join(self.languages)}, min_confidence {self.min_confidence}); "
+                "check that the text stage read the document (a scan needs text.ocr) or "
+                "extract it with a template (extract.templates)"
+            )
+        return [Fields(values=values)]

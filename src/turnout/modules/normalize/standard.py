@@ -1,0 +1,103 @@
+"""`normalize.standard`: the canonical invoice from raw fields or from a parsed e-invoice.
+
+Money becomes `Decimal` (either decimal separator, never a float), dates ISO 8601, currencies
+ISO 4217, VAT numbers are checked with python-stdnum, IBAN and BIC with schwifty. A value that
+fails a check is kept as written and reported in the output's `notes` — never an exception.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from turnout.domain.artifacts import (
+    Artifact,
+    ArtifactRef,
+    EInvoice,
+    Fields,
+    Finding,
+    InvoiceArtifact,
+)
+from turnout.domain.contracts import needs
+from turnout.domain.errors import InputRejected
+from turnout.domain.invoice import FieldSource, Invoice
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.modules.normalize.canonical import MODULE_ID, canonicalise
+from turnout.modules.normalize.dates import DateOrder
+from turnout.modules.normalize.from_fields import invoice_from_fields
+from turnout.modules.normalize.identifiers import check_currency
+
+DEFAULT_CURRENCY_CONFIDENCE = 0.2
+
+
+class StandardNormalize(StageModule):
+    """Turn raw fields or an e-invoice into the canonical, checked invoice."""
+
+    spec: ClassVar[ModuleSpec] = ModuleSpec(
+        module_id=MODULE_ID,
+        name="Standard normalisation",
+        stage_id="normalize",
+        contract_id="normalize-v1",
+        version="1.0.0",
+        description="Decimal money, ISO 8601 dates, ISO 4217 currencies, VAT numbers "
+        "(python-stdnum), IBAN and BIC (schwifty); failed checks become notes.",
+        inputs=(needs("fields/v1", "einvoice/v1"),),
+        outputs=(ArtifactRef("invoice"),),
+        guarantees=frozenset({"deterministic", "offline"}),
+        settings_schema={
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "default_currency": {
+                    "type": "string",
+                    "pattern": "^[A-Z]{3}$",
+                    "description": "ISO 4217 code used only when no currency is found; "
+                    f"recorded with confidence {DEFAULT_CURRENCY_CONFIDENCE} (default: none)",
+                },
+                "date_order": {
+                    "enum": ["DMY", "MDY"],
+                    "default": "DMY",
+                    "description": "how to read ambiguous numeric dates such as 03/04/2024",
+                },
+            },
+        },
+        is_fallback=False,
+    )
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        self.default_currency: str | None = self.settings.get("default_currency")
+        self.date_order: DateOrder = "MDY" if self.settings.get("date_order") == "MDY" else "DMY"
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        """Return the canonical invoice with its notes; reject one with no number and no total."""
+        einvoice = inputs.get(EInvoice)
+        notes: list[Finding] = []
+        if einvoice is not None:
+            invoice = copy.deepcopy(einvoice.invoice)
+        else:
+            invoice, notes = invoice_from_fields(inputs.require(Fields), self.date_order)
+        self._default_currency(invoice, notes)
+        notes += canonicalise(invoice)
+        if (
+            not invoice.invoice_number
+            and invoice.totals.payable is None
+            and (invoice.totals.tax_inclusive is None)
+        ):
+            source = "e-invoice" if einvoice is not None else "extracted fields"
+            raise InputRejected(
+                f"the {source} hold neither an invoice number nor a total; nothing to "
+                "normalise — check the extraction (or its template) for this supplier"
+            )
+        return [InvoiceArtifact(invoice=invoice, notes=tuple(notes))]
+
+    def _default_currency(self, invoice: Invoice, notes: list[Finding]) -> None:
+        if invoice.currency or not self.default_currency:
+            return
+        code, note = check_currency(self.default_currency)
+        if note is not None:
+            notes.append(note)
+            return
+        invoice.currency = code
+        invoice.provenance["currency"] = FieldSource(MODULE_ID, DEFAULT_CURRENCY_CONFIDENCE)

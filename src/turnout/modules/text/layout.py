@@ -1,0 +1,157 @@
+"""Lay text runs out as lines of plain text, keeping columns roughly where they are on the page.
+
+Runs whose boxes overlap vertically sit on one line; within a line they are ordered left to right
+and placed at a character column proportional to their x position (like `pdftotext -layout`), so
+that a label and its value on the same baseline stay on one line and a value under a column
+header stays under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+_SMALL_GLYPH = 0.4  # a glyph this much smaller than its line is placed by its middle
+_SAME_LINE_OVERLAP = 0.5  # share of the smaller box height two runs must overlap to share a line
+# pdfium boxes are tight around the glyphs, so letter gaps can reach a quarter of the box height;
+# pdfium also ends a run with a space where it saw a word break, which is the better signal
+_WORD_GAP = 0.6  # gap, in box heights, that separates two words even without pdfium's space
+_COLUMN_GAP = 2.0  # gap, in characters of the run before, that starts a new column
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of text and its box in PDF units (origin bottom-left)."""
+
+    left: float
+    bottom: float
+    right: float
+    top: float
+    text: str
+
+    @property
+    def height(self) -> float:
+        return max(self.top - self.bottom, 0.1)
+
+
+def same_line(
+    bottom: float, top: float, line_bottom: float, line_top: float, small_glyphs: bool = True
+) -> bool:
+    """Whether a box (bottom, top) sits on the line spanning (line_bottom, line_top).
+
+    Boxes of similar height must overlap by half; a small glyph (underscore, dot, comma) belongs
+    to the line when its middle lies between the line's top and a little below its baseline.
+    """
+    height, line_height = top - bottom, line_top - line_bottom
+    if small_glyphs and height < _SMALL_GLYPH * line_height:
+        middle = (bottom + top) / 2
+        return line_bottom - _SMALL_GLYPH * line_height <= middle <= line_top
+    overlap = min(top, line_top) - max(bottom, line_bottom)
+    return overlap >= _SAME_LINE_OVERLAP * min(height, line_height)
+
+
+class RunBuilder:
+    """Collect characters into runs: a run ends at a line break, a jump, or a wide gap."""
+
+    def __init__(self) -> None:
+        self.runs: list[TextRun] = []
+        self._text = ""
+        self._box: tuple[float, float, float, float] | None = None
+        self._space = False
+
+    def add(self, char: str, box: tuple[float, float, float, float]) -> None:
+        """Add one character with its box (left, bottom, right, top)."""
+        if char in "\r\n":
+            self._close()
+        elif char.isspace():
+            self._space = True
+        elif char.isprintable():
+            left, bottom, right, top = box
+            if right <= left or top <= bottom:  # no box of its own: keep it where we are
+                left, bottom, right, top = self._box or box
+            if self._box and not self._continues(left, bottom, top):
+                self._close()
+            if self._box is None:
+                self._text, self._box = char, (left, bottom, right, top)
+            else:
+                self._text += (" " if self._space else "") + char
+                b = self._box
+                self._box = (b[0], min(b[1], bottom), max(b[2], right), max(b[3], top))
+            self._space = False
+
+    def finish(self) -> list[TextRun]:
+        """The runs collected, once every character has been added."""
+        self._close()
+        return self.runs
+
+    def _continues(self, left: float, bottom: float, top: float) -> bool:
+        assert self._box is not None
+        run_left, run_bottom, run_right, run_top = self._box
+        if not same_line(bottom, top, run_bottom, run_top):
+            return False
+        char_width = (run_right - run_left) / max(len(self._text), 1)
+        gap = left - run_right
+        return -char_width <= gap <= _COLUMN_GAP * max(char_width, 1.0)
+
+    def _close(self) -> None:
+        if self._box is not None:
+            text = self._text + (" " if self._space else "")
+            self.runs.append(TextRun(*self._box, text))
+        self._text, self._box, self._space = "", None, False
+
+
+def lay_out(runs: list[TextRun]) -> str:
+    """The page as text: one string line per visual line, top to bottom."""
+    if not runs:
+        return ""
+    lines = _group_lines(runs)
+    char_width = _char_width(runs)
+    origin = min(r.left for r in runs)
+    return "\n".join(_render(line, char_width, origin) for line in lines)
+
+
+def _group_lines(runs: list[TextRun]) -> list[list[TextRun]]:
+    lines: list[list[TextRun]] = []
+    boxes: list[tuple[float, float]] = []  # (bottom, top) of each line so far
+    for run in sorted(runs, key=lambda r: (-r.top, r.left)):
+        for i, (bottom, top) in enumerate(boxes):
+            # only a glyph or two (an underscore, a stray dot) may join a line by its middle
+            tiny = len(run.text.strip()) <= 2
+            if same_line(run.bottom, run.top, bottom, top, small_glyphs=tiny):
+                lines[i].append(run)
+                boxes[i] = (min(bottom, run.bottom), max(top, run.top))
+                break
+        else:
+            lines.append([run])
+            boxes.append((run.bottom, run.top))
+    order = sorted(range(len(lines)), key=lambda i: -(boxes[i][0] + boxes[i][1]))
+    return [sorted(lines[i], key=lambda r: r.left) for i in order]
+
+
+def _char_width(runs: list[TextRun]) -> float:
+    widths = [(r.right - r.left) / len(r.text.strip()) for r in runs if r.text.strip()]
+    return max(median(widths), 1.0) if widths else 5.0
+
+
+def _render(line: list[TextRun], char_width: float, origin: float) -> str:
+    out = ""
+    previous: TextRun | None = None
+    for run in line:
+        text = " ".join(run.text.split())
+        if previous is None:
+            out = " " * round((run.left - origin) / char_width)
+        else:
+            gap = run.left - previous.right
+            spaced = previous.text[-1:].isspace() or run.text[:1].isspace()
+            if gap > _COLUMN_GAP * _run_char_width(previous):
+                # a separate column: put it where it sits on the page
+                out += " " * max(round((run.left - origin) / char_width) - len(out), 2)
+            elif spaced or gap > _WORD_GAP * min(run.height, previous.height):
+                out += " "
+        out += text
+        previous = run
+    return out.rstrip()
+
+
+def _run_char_width(run: TextRun) -> float:
+    return (run.right - run.left) / max(len(run.text.strip()), 1)

@@ -1,0 +1,98 @@
+"""`text.pdfium`: the text layer of a PDF, page by page, with pypdfium2 (the default text module).
+
+A scan has no text layer: when the whole document carries fewer than `min_chars` visible
+characters the module rejects it, so that the stage's fallback (`text.ocr`) takes over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from turnout.domain.artifacts import Artifact, ArtifactRef, Document, DocumentKind, Text
+from turnout.domain.contracts import needs
+from turnout.domain.errors import InputRejected, NotApplicable
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.modules.text.layout import lay_out
+from turnout.modules.text.pdfium_reader import load_pdfium, page_count, read_runs
+
+DEFAULT_MIN_CHARS = 40
+DEFAULT_MAX_PAGES = 50
+
+# An image is a document this stage *should* read, so it is a failure (OCR can take over through a
+# fallback policy); an e-invoice is simply not this stage's business.
+_IMAGE = "an image has no text layer; it needs OCR: select text.ocr, or add it as the text fallback"
+_NOT_PDF = {
+    DocumentKind.UBL: "a UBL e-invoice has no text layer; the einvoice stage reads it",
+    DocumentKind.CII: "a CII e-invoice has no text layer; the einvoice stage reads it",
+}
+
+
+class PdfiumText(StageModule):
+    """Read the text layer of a PDF with pdfium, keeping lines and columns roughly in place."""
+
+    spec: ClassVar[ModuleSpec] = ModuleSpec(
+        module_id="text.pdfium",
+        name="PDF text layer (pdfium)",
+        stage_id="text",
+        contract_id="text-v1",
+        version="1.0.0",
+        description="Text of a PDF's text layer through pypdfium2, laid out line by line; "
+        "rejects PDFs without a text layer so that OCR can take over.",
+        inputs=(needs("document/v1"),),
+        outputs=(ArtifactRef("text"),),
+        guarantees=frozenset({"offline", "deterministic"}),
+        settings_schema={
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "min_chars": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "default": DEFAULT_MIN_CHARS,
+                    "description": "fewer visible characters in the whole PDF than this means "
+                    "no text layer (a scan): the input is rejected so OCR can take over",
+                },
+                "max_pages": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": DEFAULT_MAX_PAGES,
+                    "description": "PDFs with more pages are rejected",
+                },
+            },
+        },
+        is_fallback=False,
+    )
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        self.min_chars = int(self.settings.get("min_chars", DEFAULT_MIN_CHARS))
+        self.max_pages = int(self.settings.get("max_pages", DEFAULT_MAX_PAGES))
+
+    @classmethod
+    def health_check(cls) -> None:
+        """Fail with `ModuleUnavailable` when pypdfium2 cannot be imported."""
+        load_pdfium()
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        """Return the document's `Text`; reject a PDF whose text layer is (nearly) empty."""
+        document = inputs.require(Document)
+        if document.kind is DocumentKind.IMAGE:
+            raise InputRejected(_IMAGE)
+        if document.kind is not DocumentKind.PDF:
+            raise NotApplicable(_NOT_PDF.get(document.kind, f"`{document.kind}` is not a PDF"))
+        pages = document.pages if document.pages is not None else page_count(document.data)
+        if pages > self.max_pages:
+            raise InputRejected(
+                f"the PDF has {pages} pages, more than max_pages={self.max_pages}; "
+                "split the file or raise `max_pages` in the text module's settings"
+            )
+        texts = tuple(lay_out(runs) for runs in read_runs(document.data, self.max_pages))
+        visible = sum(len("".join(t.split())) for t in texts)
+        if visible < self.min_chars:
+            raise InputRejected(
+                f"no text layer ({visible} chars < min_chars={self.min_chars}); "
+                "a scan needs OCR: select text.ocr"
+            )
+        confidence = tuple(1.0 if t.strip() else 0.0 for t in texts)
+        return [Text(pages=texts, method="pdfium", page_confidence=confidence)]
