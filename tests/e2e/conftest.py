@@ -35,15 +35,28 @@ def cli(db_url: str, tmp_path: Path) -> Cli:
     home = tmp_path / "home"
 
     def run(*args: str, actor: str | None = None, check: bool | None = None) -> Result:
-        env = {**os.environ, "TURNOUT_HOME": str(home), "TURNOUT_DATABASE_URL": db_url, "COLUMNS": "200"}
+        env = {
+            **os.environ,
+            "TURNOUT_HOME": str(home),
+            "TURNOUT_DATABASE_URL": db_url,
+            "COLUMNS": "200",
+        }
         env.pop("TURNOUT_ACTOR", None)
         if actor:
             env["TURNOUT_ACTOR"] = actor
-        proc = subprocess.run([str(TURNOUT), *args], env=env, capture_output=True, text=True, timeout=120,
-                              cwd=tmp_path)
+        proc = subprocess.run(
+            [str(TURNOUT), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
         result = Result(proc.returncode, proc.stdout, proc.stderr)
         if check:
-            assert result.code == 0, f"turnout {' '.join(args)} exited {result.code}: {result.stderr}"
+            assert result.code == 0, (
+                f"turnout {' '.join(args)} exited {result.code}: {result.stderr}"
+            )
         return result
 
     return run

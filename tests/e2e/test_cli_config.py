@@ -31,21 +31,37 @@ def test_config_lifecycle_and_rollback_from_the_command_line(cli, tmp_path: Path
     exported["selections"]["route"]["settings"] = {"review_above": "50.00"}
     path = tmp_path / "stricter.yaml"
     path.write_text(yaml.safe_dump(exported))
-    created = cli("config", "create", "-f", str(path), "--summary", "stricter", "--json", actor="ann",
-                  check=True).json()
+    created = cli(
+        "config",
+        "create",
+        "-f",
+        str(path),
+        "--summary",
+        "stricter",
+        "--json",
+        actor="ann",
+        check=True,
+    ).json()
     assert created["version"] == 2 and created["status"] == "draft"
     assert cli("config", "validate", "2", "--json", actor="ann", check=True).json()["valid"] is True
     activated = cli("config", "activate", "2", "--json", actor="ann", check=True).json()
     assert set(activated) == {"version", "status", "message"}
     assert activated == {"version": 2, "status": "active", "message": activated["message"]}
     diff = cli("config", "diff", "1", "2", "--json", check=True).json()
-    assert diff["changes"] == [{"path": "selections.route.settings.review_above", "before": None, "after": "50.00"}]
+    assert diff["changes"] == [
+        {"path": "selections.route.settings.review_above", "before": None, "after": "50.00"}
+    ]
     rolled = cli("config", "rollback", "1", "--json", actor="ann", check=True).json()
     assert rolled["version"] == 3 and rolled["status"] == "active"
-    history = {h["version"]: h["status"] for h in cli("config", "history", "--json", check=True).json()}
+    history = {
+        h["version"]: h["status"] for h in cli("config", "history", "--json", check=True).json()
+    }
     assert history == {1: "superseded", 2: "rolled_back", 3: "active"}
     shown = cli("config", "show", "active", "--json", check=True).json()
-    assert shown["selections"] == yaml.safe_load(cli("config", "export", "1", check=True).stdout)["selections"]
+    assert (
+        shown["selections"]
+        == yaml.safe_load(cli("config", "export", "1", check=True).stdout)["selections"]
+    )
 
 
 def test_viewer_is_refused_with_exit_2_and_the_refusal_is_audited(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -58,20 +74,31 @@ def test_viewer_is_refused_with_exit_2_and_the_refusal_is_audited(cli, tmp_path:
     assert claimed.code == 2 and "only an admin" in claimed.stderr
     events = cli("events", "--json", check=True).json()
     assert [(e["action"], e["actor"], e["result"]) for e in events[:2]] == [
-        ("user_add", "vera", "refused"), ("rollback", "vera", "refused")]
+        ("user_add", "vera", "refused"),
+        ("rollback", "vera", "refused"),
+    ]
 
 
-def test_invalid_configuration_file_is_refused_with_stage_module_and_fix(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_configuration_file_is_refused_with_stage_module_and_fix(
+    cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     cli("init", actor="ann", check=True)
     path = tmp_path / "bad.yaml"
-    path.write_text("selections:\n  intake: {module: intake.standard}\n  text: {module: extract.heuristic}\n")
+    path.write_text(
+        "selections:\n  intake: {module: intake.standard}\n  text: {module: extract.heuristic}\n"
+    )
     created = cli("config", "create", "-f", str(path), "--json", actor="ann", check=True).json()
     result = cli("config", "validate", str(created["version"]), "--json", actor="ann")
     assert result.code == 2
     problems = result.json()["problems"]
-    assert any(p["stage"] == "text" and p["module"] == "extract.heuristic" and "text.pdfium" in p["fix"]
-               for p in problems)
-    assert any(p["stage"] == "export" and "required stage has no selection" in p["message"] for p in problems)
+    assert any(
+        p["stage"] == "text" and p["module"] == "extract.heuristic" and "text.pdfium" in p["fix"]
+        for p in problems
+    )
+    assert any(
+        p["stage"] == "export" and "required stage has no selection" in p["message"]
+        for p in problems
+    )
     assert cli("config", "show", "active", "--json", check=True).json()["version"] == 1
     missing = cli("config", "activate", "42", actor="ann")
     assert missing.code == 2 and "does not exist" in missing.stderr

@@ -111,13 +111,17 @@ def test_damaged_pdf_is_rejected_not_crashed(tmp_path: Path) -> None:
 
 
 def test_an_image_is_rejected_so_that_ocr_can_take_over(tmp_path: Path) -> None:
-    document = Document("scan.png", DocumentKind.IMAGE, "image/png", "0" * 64, 4, b"\x89PNG", pages=1)
-    with pytest.raises(InputRejected, match="needs OCR: select text.ocr"):
+    document = Document(
+        "scan.png", DocumentKind.IMAGE, "image/png", "0" * 64, 4, b"\x89PNG", pages=1
+    )
+    with pytest.raises(InputRejected, match=r"needs OCR: select text\.ocr"):
         run_text(document, tmp_path)
 
 
 def test_an_e_invoice_is_not_applicable(tmp_path: Path) -> None:
-    document = Document("inv.xml", DocumentKind.UBL, "application/xml", "0" * 64, 4, b"<x/>", xml=b"<x/>")
+    document = Document(
+        "inv.xml", DocumentKind.UBL, "application/xml", "0" * 64, 4, b"<x/>", xml=b"<x/>"
+    )
     with pytest.raises(NotApplicable, match="einvoice stage"):
         run_text(document, tmp_path)
 
