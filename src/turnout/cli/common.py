@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -18,7 +20,10 @@ ActorOpt = Annotated[
     typer.Option("--as", help="Act as this user (default: $TURNOUT_ACTOR, else the OS user)."),
 ]
 
-console = Console()
+# In a terminal Rich uses its width; piped output (CI logs, `make demo | less`) gets 120 columns
+# rather than Rich's 80 so that the stage tables stay readable. COLUMNS still wins when set.
+_PIPED_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 120
+console = Console(width=_PIPED_WIDTH)
 err_console = Console(stderr=True)
 
 _app: App | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.table import Table
+from rich.table import Column, Table
 
 from turnout.bootstrap import bundled_examples
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
@@ -85,7 +85,7 @@ def _stage_table(runs: list[Run], title: str) -> None:
         for a in r.attempts:
             if a.stage_id not in stage_ids:
                 stage_ids.append(a.stage_id)
-    table = Table("file", *stage_ids, "run", title=title)
+    table = Table(Column("file", no_wrap=True), *stage_ids, "run", title=title)
     for r in runs:
         by_stage = {a.stage_id: a for a in r.attempts}
         cells = []
