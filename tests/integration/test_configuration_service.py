@@ -10,6 +10,7 @@ import pytest
 
 from support.fakes import fake_module
 from turnout.domain.configuration import ConfigStatus
+from turnout.domain.contracts import needs
 from turnout.domain.errors import (
     ActivationPending,
     InvalidConfiguration,
@@ -326,3 +327,52 @@ def test_events_record_each_result_kind(service: ConfigurationService, db: Datab
         EventAction.VALIDATE,
         EventAction.ACTIVATE,
     }
+
+
+NEEDY = fake_module("route", "needy", inputs=(needs("invoice/v1"), needs("match/v1")))
+INVALID = {
+    "missing required stage": ({"export": None}, "export", None, "required stage has no selection"),
+    "module of another stage's contract": (
+        {"extract": "text.fake"},
+        "extract",
+        "text.fake",
+        "serves stage `text`",
+    ),
+    "data-flow gap": ({"route": "route.needy"}, "route", "route.needy", "data-flow gap"),
+    "bad settings": (
+        {"route": ("route.strict", {"review_above": 12})},
+        "route",
+        "route.strict",
+        "review_above",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVALID))
+def test_invalid_configuration_is_refused_and_the_active_one_is_unchanged(
+    db: Database, case: str
+) -> None:
+    registry = ModuleRegistry.from_classes([*MODULES, NEEDY])
+    with db.unit_of_work() as uow:
+        register_catalog(uow, registry)
+        uow.users.add_role("ann", Role.MAINTAINER)
+        uow.commit()
+    service = ConfigurationService(db.unit_of_work, registry)
+    v1 = activate_new(service, make_doc())
+    changes, stage, module, text = INVALID[case]
+    selections = dict(make_doc().selections)
+    for stage_id, choice in changes.items():
+        if choice is None:
+            selections.pop(stage_id)
+        elif isinstance(choice, tuple):
+            selections[stage_id] = SelectionDoc(choice[0], choice[1])
+        else:
+            selections[stage_id] = SelectionDoc(choice)
+    bad = service.create(ConfigDocument(case, selections), "ann").version
+    report = service.validate(bad, "ann")
+    [problem] = [p for p in report.problems if p.stage == stage]
+    assert problem.module == module and text in problem.message and problem.fix
+    with pytest.raises(InvalidTransition):
+        service.activate(bad, "ann")
+    assert active_version(service) == v1 and status(db, bad) is ConfigStatus.DRAFT
+    assert [e[:2] for e in events(db)[-2:]] == [("validate", "failed"), ("activate", "refused")]
