@@ -10,7 +10,9 @@
     ├── ModuleError                  raised by, or about, a pipeline module
     │   ├── ModuleUnavailable        its import or health check failed
     │   ├── NotApplicable            the stage does not apply to this document (recorded as skipped)
-    │   └── InputRejected            the module refuses this input with a reason (bad file, bad XML)
+    │   ├── InputRejected            the module refuses this input with a reason (bad file, bad XML)
+    │   ├── StageTimeout             an attempt took longer than its policy's timeout_s
+    │   └── ModuleCrashed            the worker process running an isolated attempt died
     └── StorageError                 the database could not be reached or is not initialised
 
 Every message says what went wrong and how to fix it.
@@ -96,6 +98,14 @@ class NotApplicable(ModuleError):
 
 class InputRejected(ModuleError):
     """The module refuses this input (truncated PDF, XML with a DTD, file too large ...)."""
+
+
+class StageTimeout(ModuleError):
+    """An attempt took longer than the stage policy's `timeout_s` (it was abandoned or killed)."""
+
+
+class ModuleCrashed(ModuleError):
+    """The worker process of an isolated attempt died (segfault, os._exit, memory limit)."""
 
 
 class StorageError(TurnoutError):

@@ -1,0 +1,60 @@
+"""What the runtime tells the outside world as it works: one observer protocol, so metrics and
+logs live in one place (`turnout.runtime.observability`) and the runner stays free of them."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from turnout.domain.runs import Run, StageAttempt
+
+
+class RunObserver(Protocol):
+    def run_admitted(self, run: Run, waited_s: float) -> None:
+        """A run was admitted under `run.config_version` after waiting `waited_s` at the gate."""
+
+    def attempt_finished(self, run: Run, attempt: StageAttempt) -> None:
+        """One attempt of one stage ended (ok, skipped, failed, fallback, timeout ...)."""
+
+    def run_finished(self, run: Run) -> None:
+        """The run reached its final status and was persisted."""
+
+    def breaker_changed(self, stage_id: str, module_id: str, state: str) -> None:
+        """A circuit breaker moved to `closed`, `open` or `half_open`."""
+
+    def gate_changed(self, paused: bool, pending_version: int | None) -> None:
+        """Admission of new runs paused (an activation is pending) or resumed."""
+
+    def activation_switched(self, version: int, waited_s: float) -> None:
+        """`version` became active, `waited_s` after the activation was requested."""
+
+    def module_substituted(
+        self, stage_id: str, module_id: str, replacement: str | None, reason: str
+    ) -> None:
+        """At startup, an unavailable selected module was replaced by the stage's fallback."""
+
+
+class NullObserver:
+    """Observes nothing (the default)."""
+
+    def run_admitted(self, run: Run, waited_s: float) -> None:
+        pass
+
+    def attempt_finished(self, run: Run, attempt: StageAttempt) -> None:
+        pass
+
+    def run_finished(self, run: Run) -> None:
+        pass
+
+    def breaker_changed(self, stage_id: str, module_id: str, state: str) -> None:
+        pass
+
+    def gate_changed(self, paused: bool, pending_version: int | None) -> None:
+        pass
+
+    def activation_switched(self, version: int, waited_s: float) -> None:
+        pass
+
+    def module_substituted(
+        self, stage_id: str, module_id: str, replacement: str | None, reason: str
+    ) -> None:
+        pass
