@@ -37,12 +37,11 @@ class App:
     @property
     def runner(self) -> Runner:
         if self._runner is None:
-            service = self.configurations
             self._runner = Runner(
                 self.unit_of_work,
                 self.registry,
                 self.settings.home,
-                on_run_finished=lambda _run: service.switch_if_drained(),
+                drain_deadline_s=self.settings.drain_deadline_s,
             )
         return self._runner
 
@@ -71,6 +70,8 @@ class App:
             )
 
     def close(self) -> None:
+        if self._runner is not None:
+            self._runner.close()
         self.database.dispose()
 
 

@@ -17,13 +17,25 @@ from pathlib import Path
 class Settings:
     home: Path
     database_url: str
+    drain_deadline_s: float = 600.0
+    concurrency: int = 0  # 0: the CPU count
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if environ is None else environ)
         home = Path(env.get("TURNOUT_HOME") or ".turnout").expanduser().resolve()
         url = env.get("TURNOUT_DATABASE_URL") or f"sqlite:///{home / 'turnout.db'}"
-        return cls(home=home, database_url=url)
+        return cls(
+            home=home,
+            database_url=url,
+            drain_deadline_s=float(env.get("TURNOUT_DRAIN_DEADLINE_S") or 600),
+            concurrency=int(env.get("TURNOUT_CONCURRENCY") or 0),
+        )
+
+    @property
+    def workers(self) -> int:
+        """How many runs `turnout process` runs at once."""
+        return self.concurrency if self.concurrency > 0 else (os.cpu_count() or 1)
 
 
 def default_actor(explicit: str | None = None, environ: dict[str, str] | None = None) -> str:

@@ -9,7 +9,7 @@ from typing import NoReturn
 import click
 import typer
 
-from turnout.cli import catalog, config, demo, events, runs, setup, users
+from turnout.cli import catalog, config, demo, events, runs, setup, stats, users
 from turnout.cli.common import emit_json, err_console
 from turnout.domain.errors import RequestError, TurnoutError
 
@@ -29,6 +29,7 @@ app.command()(catalog.modules)
 app.command()(catalog.contracts)
 app.add_typer(config.app, name="config")
 app.command()(events.events)
+app.command()(stats.stats)
 app.add_typer(users.app, name="users")
 
 

@@ -89,9 +89,20 @@ def _print_activation(result: ActivationResult, json_: bool) -> None:
 
 
 @app.command()
-def activate(version: VersionArg, as_: ActorOpt = None, json_: JsonOpt = False) -> None:
+def activate(
+    version: VersionArg,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Switch now even with runs in flight (they finish on their own version).",
+        ),
+    ] = False,
+    as_: ActorOpt = None,
+    json_: JsonOpt = False,
+) -> None:
     """Activate a validated version (pending while runs are in flight)."""
-    _print_activation(get_app().configurations.activate(version, actor(as_)), json_)
+    _print_activation(get_app().configurations.activate(version, actor(as_), force=force), json_)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -68,14 +69,22 @@ def collect_files(paths: list[Path]) -> list[Path]:
 
 def process(
     paths: Annotated[list[Path], typer.Argument(help="Invoice files or folders.")],
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=256, help="Runs at once (default: $TURNOUT_CONCURRENCY or CPU count)."
+        ),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Run files or folders through the active configuration."""
+    """Run files or folders through the active configuration, several at once."""
     files = collect_files(paths)
     if not files:
         raise fail("no invoice files found (looked for .pdf, .xml, .png, .jpg, .tif)")
-    runner = get_app().runner
-    runs: list[Run] = []
+    app = get_app()
+    runner = app.runner
+    workers = concurrency or app.settings.workers
+    started = time.perf_counter()
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -85,17 +94,32 @@ def process(
         transient=True,
         disable=json_,
     ) as progress:
-        task = progress.add_task("processing", total=len(files))
-        for file in files:
-            progress.update(task, description=file.name)
-            runs.append(runner.run_path(file))
-            progress.advance(task)
+        task = progress.add_task(f"processing with {workers} at once", total=len(files))
+        runs = runner.run_many(files, workers, on_done=lambda _run: progress.advance(task))
+    elapsed = time.perf_counter() - started
     if json_:
         emit_json([run_to_dict(r) for r in runs])
         return
     print_runs(runs)
-    counts = Counter(str(r.status) for r in runs)
-    console.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    print_summary(runs, elapsed)
+
+
+def print_summary(runs: list[Run], elapsed: float) -> None:
+    """Counts per status, fallbacks per stage, and the time it took."""
+    table = Table(
+        "status",
+        "runs",
+        title=f"{len(runs)} run(s) in {elapsed:.2f}s "
+        f"({len(runs) / elapsed if elapsed else 0:.1f}/s)",
+    )
+    for status, n in sorted(Counter(str(r.status) for r in runs).items()):
+        table.add_row(status, str(n))
+    console.print(table)
+    fallbacks = Counter(a.stage_id for r in runs for a in r.attempts if a.outcome == "fallback")
+    if fallbacks:
+        console.print(
+            "fallbacks: " + ", ".join(f"{stage} {n}" for stage, n in sorted(fallbacks.items()))
+        )
 
 
 def print_runs(runs: list[Run]) -> None:

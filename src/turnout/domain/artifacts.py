@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
@@ -49,6 +50,18 @@ class Artifact:
     @classmethod
     def ref(cls) -> ArtifactRef:
         return ArtifactRef(cls.NAME, cls.MAJOR)
+
+    def is_empty(self) -> bool:
+        """True when the artifact carries nothing usable (the `empty_output` trigger)."""
+        return False
+
+    def confidence(self) -> float | None:
+        """How sure the producing module is, 0..1 (the `low_confidence` trigger); None if unknown."""
+        return None
+
+    def problems(self) -> list[str]:
+        """Ways this instance breaks its artifact's schema (the `contract_violation` trigger)."""
+        return []
 
 
 class DocumentKind(StrEnum):
@@ -108,6 +121,22 @@ class Text(Artifact):
     def full(self) -> str:
         return "\n\f".join(self.pages)
 
+    def is_empty(self) -> bool:
+        return not any(page.strip() for page in self.pages)
+
+    def confidence(self) -> float | None:
+        return min(self.page_confidence) if self.page_confidence else None
+
+    def problems(self) -> list[str]:
+        found = []
+        if not all(isinstance(page, str) for page in self.pages):
+            found.append("text pages must be strings")
+        if self.page_confidence and len(self.page_confidence) != len(self.pages):
+            found.append("one page_confidence per page is required")
+        if any(not 0.0 <= c <= 1.0 for c in self.page_confidence):
+            found.append("page confidence must lie in 0..1")
+        return found
+
 
 @dataclass(frozen=True)
 class ExtractedField:
@@ -126,6 +155,24 @@ class Fields(Artifact):
     values: dict[str, ExtractedField]
     lines: tuple[dict[str, str], ...] = ()
 
+    def is_empty(self) -> bool:
+        return not self.values
+
+    def confidence(self) -> float | None:
+        """The mean confidence of the fields found (None when none was found)."""
+        if not self.values:
+            return None
+        return sum(f.confidence for f in self.values.values()) / len(self.values)
+
+    def problems(self) -> list[str]:
+        found = []
+        for path, item in self.values.items():
+            if not isinstance(item, ExtractedField) or not isinstance(item.value, str):
+                found.append(f"field `{path}` must be an ExtractedField with a string value")
+            elif not 0.0 <= item.confidence <= 1.0:
+                found.append(f"field `{path}` has confidence {item.confidence} outside 0..1")
+        return found
+
 
 @dataclass(frozen=True)
 class InvoiceArtifact(Artifact):
@@ -135,6 +182,21 @@ class InvoiceArtifact(Artifact):
     invoice: Invoice
     # problems met while normalising (bad VAT checksum, unknown currency); validate reports them
     notes: tuple[Finding, ...] = ()
+
+    def is_empty(self) -> bool:
+        return self.invoice.invoice_number is None and self.invoice.totals.payable is None
+
+    def confidence(self) -> float | None:
+        sources = self.invoice.provenance.values()
+        return min((s.confidence for s in sources), default=None)
+
+    def problems(self) -> list[str]:
+        totals = vars(self.invoice.totals)
+        return [
+            f"totals.{k} must be a Decimal"
+            for k, v in totals.items()
+            if v is not None and not isinstance(v, Decimal)
+        ]
 
 
 class Severity(StrEnum):
@@ -199,6 +261,13 @@ class Decision(Artifact):
     NAME: ClassVar[str] = "decision"
     outcome: Outcome
     reasons: tuple[str, ...] = ()
+
+    def problems(self) -> list[str]:
+        return (
+            []
+            if isinstance(self.outcome, Outcome)
+            else [f"outcome `{self.outcome}` is not approve/review/reject"]
+        )
 
     def to_dict(self) -> dict[str, object]:
         return {"outcome": str(self.outcome), "reasons": list(self.reasons)}

@@ -65,6 +65,22 @@ class FallbackPolicy:
     actions: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class VersionRef:
+    """A configuration version named by id and number, without its selections (cheap to read)."""
+
+    config_id: str
+    version: int
+
+
+@dataclass(frozen=True)
+class LivePointers:
+    """Which version is active and which (if any) is pending activation, right now."""
+
+    active: VersionRef | None
+    pending: VersionRef | None
+
+
 @dataclass
 class ModuleConfiguration:
     """One version of the pipeline configuration (the seed's ModuleConfiguration entity)."""

@@ -64,3 +64,43 @@ class Run:
     findings: list[dict[str, Any]] | None = None
     decision: dict[str, Any] | None = None
     attempts: list[StageAttempt] = field(default_factory=list)
+
+
+# The outcomes `turnout stats` counts as a failure of the module.
+FAILURE_OUTCOMES = frozenset(
+    {
+        AttemptOutcome.FAILED,
+        AttemptOutcome.REJECTED,
+        AttemptOutcome.TIMEOUT,
+        AttemptOutcome.CONTRACT_VIOLATION,
+    }
+)
+
+
+@dataclass(frozen=True)
+class AttemptStats:
+    """How the attempts of one module at one stage ended (`module_id` None: no selection)."""
+
+    stage_id: str
+    module_id: str | None
+    attempts: int
+    ok: int
+    fallback: int
+    failed: int  # failed, rejected, timeout and contract_violation (FAILURE_OUTCOMES)
+    skipped: int
+    mean_duration_ms: float  # over the attempts that ran, skips excluded
+
+    @property
+    def ran(self) -> int:
+        """Attempts that called the module (not skipped)."""
+        return self.attempts - self.skipped
+
+    @property
+    def fallback_rate(self) -> float:
+        """Share of the attempts that ran which were made by a fallback module."""
+        return self.fallback / self.ran if self.ran else 0.0
+
+    @property
+    def failure_rate(self) -> float:
+        """Share of the attempts that ran which failed."""
+        return self.failed / self.ran if self.ran else 0.0

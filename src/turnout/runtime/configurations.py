@@ -102,15 +102,19 @@ class ConfigurationService:
 
         return self._run(EventAction.VALIDATE, actor, version, act)
 
-    def activate(self, version: int, actor: str) -> ActivationResult:
-        """Re-validate and activate: at once when no run is in flight, else pending."""
+    def activate(self, version: int, actor: str, *, force: bool = False) -> ActivationResult:
+        """Re-validate and activate: at once when no run is in flight, else pending.
+
+        `force` switches now even with runs in flight (they finish on the version they were
+        admitted under; no run mixes versions). It also forces a version already pending."""
 
         def act(uow: UnitOfWork) -> ActivationResult:
             require_config_changer(uow, actor)
             config = self._get(uow, version)
-            self._refuse_if_pending(uow, config)
+            if not (force and config.status is ConfigStatus.PENDING):
+                self._refuse_if_pending(uow, config)
             check(config, Transition.ACTIVATE)
-            return self._activate(uow, config, actor, EventAction.ACTIVATE)
+            return self._activate(uow, config, actor, EventAction.ACTIVATE, forced=force)
 
         return self._run(EventAction.ACTIVATE, actor, version, act)
 
@@ -181,14 +185,28 @@ class ConfigurationService:
         """Apply the pending activation when no run of the old version is in flight any more."""
         with self._uow() as uow:
             uow.lock_lifecycle()
-            pending = _single(uow.configurations.with_status(ConfigStatus.PENDING))
-            if pending is None or uow.runs.in_flight() > 0:
+            pointers = uow.configurations.pointers()
+            if pointers.pending is None or uow.runs.in_flight() > 0:
                 return None
+            pending = self._get(uow, pointers.pending.version)
+            requested = next(
+                (
+                    e.created_at
+                    for e in uow.events.list(config_id=pending.config_id, limit=20)
+                    if e.result is EventResult.PENDING
+                ),
+                None,
+            )
             result = self._activate(
-                uow, pending, actor, EventAction.SWITCH, validated=True, drained=True
+                uow, pending, actor, EventAction.SWITCH, validated=True, forced=True
             )
             uow.commit()
-            return result
+        if requested is not None:
+            waited = (self._now() - requested).total_seconds()
+            result = ActivationResult(
+                result.version, result.status, result.message, result.problems, waited
+            )
+        return result
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -220,7 +238,7 @@ class ConfigurationService:
         action: EventAction,
         *,
         validated: bool = False,
-        drained: bool = False,
+        forced: bool = False,
     ) -> ActivationResult:
         problems = (
             () if validated else tuple(validate_document(document_of(config), self._registry))
@@ -234,8 +252,8 @@ class ConfigurationService:
             )
             self._event(uow, config, action, actor, EventResult.REJECTED, message)
             return ActivationResult(config.version, "rejected", message, problems)
-        in_flight = 0 if drained else uow.runs.in_flight()
-        if in_flight:
+        in_flight = uow.runs.in_flight()
+        if in_flight and not forced:
             transition(config, Transition.QUEUE, self._now())
             uow.configurations.save_status(config)
             message = (
@@ -258,6 +276,10 @@ class ConfigurationService:
         message = f"version {config.version} is active"
         if previous is not None:
             message += f"; version {previous.version} is {previous.status}"
+        if in_flight and action is EventAction.ACTIVATE:
+            message += (
+                f" (forced: {in_flight} run(s) in flight finish on the version they started with)"
+            )
         self._event(uow, config, action, actor, EventResult.OK, message)
         return ActivationResult(config.version, "active", message)
 

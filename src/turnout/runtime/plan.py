@@ -1,25 +1,95 @@
-"""An execution plan: the stages of one configuration version, each with its module instance.
+"""An execution plan: the stages of one configuration version, each with its module, its
+fallback and its policy, ready to call.
 
-Plans are built once per version and per process (module constructors are cheap, `warm_up` loads
-heavy state once), then reused by every run pinned to that version.
+Plans are built once per version and per process: module constructors are cheap and `warm_up`
+loads heavy state once. A selected module that is unavailable in this process is replaced by the
+stage's fallback (the policy's, else the stage's designated one): the plan records the
+substitution so that it is logged, counted and audited.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
+from turnout.domain.artifacts import Artifact
 from turnout.domain.configuration import ModuleConfiguration
-from turnout.domain.modules import StageModule
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.domain.stages import STAGES, ProcessingStage
 from turnout.runtime.registry import ModuleRegistry
+from turnout.runtime.resilience.policy import StagePolicy, read_policy
+from turnout.runtime.resilience.timeout import call_with_timeout
+
+FRAMEWORK_KEYS = ("isolation", "memory_limit_mb")
+
+
+class ModuleCall(Protocol):
+    """A ready module: call it with the run's artifacts and an optional time limit."""
+
+    spec: ModuleSpec
+
+    def __call__(
+        self, inputs: Artifacts, context: RunContext, timeout_s: float | None
+    ) -> list[Artifact]: ...
+
+    def warm_up(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class InlineCall:
+    """A module called in the runner's own process (a thread when there is a time limit)."""
+
+    def __init__(self, module: StageModule) -> None:
+        self.module = module
+        self.spec = module.spec
+
+    def __call__(
+        self, inputs: Artifacts, context: RunContext, timeout_s: float | None
+    ) -> list[Artifact]:
+        if timeout_s is None:
+            return list(self.module.process(inputs, context))
+        return call_with_timeout(
+            lambda: list(self.module.process(inputs, context)),
+            timeout_s,
+            f"module `{self.spec.module_id}`",
+        )
+
+    def warm_up(self) -> None:
+        self.module.warm_up()
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One module of a stage (primary or fallback): ready to call, or unavailable with the reason."""
+
+    module_id: str
+    call: ModuleCall | None
+    unavailable: str | None = None
+
+
+@dataclass(frozen=True)
+class Substitution:
+    stage_id: str
+    module_id: str
+    replacement: str | None
+    reason: str
 
 
 @dataclass(frozen=True)
 class PlannedStage:
     stage: ProcessingStage
-    module_id: str | None  # None: optional stage with no selection
-    module: StageModule | None
-    unavailable: str | None = None  # why the selected module cannot be used in this process
+    primary: Slot | None  # None: optional stage with no selection
+    fallback: Slot | None
+    policy: StagePolicy
+
+    @property
+    def module_id(self) -> str | None:
+        return self.primary.module_id if self.primary else None
 
 
 @dataclass(frozen=True)
@@ -27,22 +97,84 @@ class Plan:
     config_id: str
     version: int
     stages: tuple[PlannedStage, ...]
+    substitutions: tuple[Substitution, ...] = ()
+
+    def close(self) -> None:
+        for planned in self.stages:
+            for slot in (planned.primary, planned.fallback):
+                if slot is not None and slot.call is not None:
+                    slot.call.close()
 
 
 def build_plan(config: ModuleConfiguration, registry: ModuleRegistry) -> Plan:
-    """Instantiate and warm up the selected module of every stage of `config`."""
+    """Make every selected module and fallback of `config` ready to call in this process."""
     planned: list[PlannedStage] = []
+    substitutions: list[Substitution] = []
     for stage in STAGES:
         sel = config.selections.get(stage.stage_id)
+        policy = read_policy(config.policies.get(stage.stage_id))
         if sel is None:
-            planned.append(PlannedStage(stage, None, None))
+            planned.append(PlannedStage(stage, None, None, policy))
             continue
-        entry = registry.get(sel.module_id)
-        if entry is None or entry.cls is None or not entry.available:
-            reason = "not installed" if entry is None else (entry.reason or "unavailable")
-            planned.append(PlannedStage(stage, sel.module_id, None, reason))
-            continue
-        module = entry.cls(sel.settings)
-        module.warm_up()
-        planned.append(PlannedStage(stage, sel.module_id, module))
-    return Plan(config.config_id, config.version, tuple(planned))
+        primary = _slot(registry, sel.module_id, sel.settings)
+        fallback = (
+            _slot(registry, policy.fallback_module_id, policy.fallback_settings or {})
+            if policy.fallback_module_id
+            else None
+        )
+        if primary.call is None:
+            replacement = _replacement(registry, stage.stage_id, sel.module_id, fallback)
+            substitutions.append(
+                Substitution(
+                    stage.stage_id,
+                    sel.module_id,
+                    replacement.module_id if replacement else None,
+                    primary.unavailable or "unavailable",
+                )
+            )
+            if replacement is not None:
+                primary = replacement
+                fallback = (
+                    None
+                    if fallback is not None and fallback.module_id == replacement.module_id
+                    else fallback
+                )
+        planned.append(PlannedStage(stage, primary, fallback, policy))
+    return Plan(config.config_id, config.version, tuple(planned), tuple(substitutions))
+
+
+def _replacement(
+    registry: ModuleRegistry, stage_id: str, module_id: str, fallback: Slot | None
+) -> Slot | None:
+    if fallback is not None and fallback.call is not None:
+        return fallback
+    designated = registry.designated_fallback(stage_id)
+    if designated is None or designated == module_id:
+        return None
+    slot = _slot(registry, designated, {})
+    return slot if slot.call is not None else None
+
+
+def _slot(registry: ModuleRegistry, module_id: str, settings: Mapping[str, Any]) -> Slot:
+    entry = registry.get(module_id)
+    if entry is None:
+        return Slot(module_id, None, "not installed")
+    if entry.cls is None or not entry.available:
+        return Slot(module_id, None, entry.reason or "unavailable")
+    module_settings = {k: v for k, v in settings.items() if k not in FRAMEWORK_KEYS}
+    try:
+        call = _call(entry.cls, module_settings, settings)
+        call.warm_up()
+    except Exception as exc:  # a module that cannot start is unavailable here, never fatal
+        return Slot(module_id, None, f"could not start: {type(exc).__name__}: {exc}")
+    return Slot(module_id, call)
+
+
+def _call(
+    cls: type[StageModule], module_settings: Mapping[str, Any], settings: Mapping[str, Any]
+) -> ModuleCall:
+    if settings.get("isolation") == "process":
+        from turnout.runtime.isolation.call import IsolatedCall
+
+        return IsolatedCall(cls, module_settings, memory_limit_mb=settings.get("memory_limit_mb"))
+    return InlineCall(cls(module_settings))

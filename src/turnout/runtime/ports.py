@@ -3,15 +3,17 @@ them on SQLAlchemy; nothing in `runtime` knows which database is behind them."""
 
 from __future__ import annotations
 
+import builtins
+import datetime as dt
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Protocol
 
-from turnout.domain.configuration import ConfigStatus, ModuleConfiguration
+from turnout.domain.configuration import ConfigStatus, LivePointers, ModuleConfiguration
 from turnout.domain.contracts import CapabilityContract
 from turnout.domain.events import ConfigurationChangeEvent
 from turnout.domain.modules import ModuleRecord
-from turnout.domain.runs import Run, RunStatus, StageAttempt
+from turnout.domain.runs import AttemptStats, Run, RunStatus, StageAttempt
 from turnout.domain.stages import ProcessingStage
 from turnout.domain.users import Role, User
 
@@ -58,6 +60,9 @@ class ConfigurationRepository(Protocol):
     def save_status(self, config: ModuleConfiguration) -> None:
         """Persist `status` and `activated_at`, the only mutable columns."""
 
+    def pointers(self) -> LivePointers:
+        """The active and the pending version, in one cheap query (no selections loaded)."""
+
 
 class EventRepository(Protocol):
     def add(self, event: ConfigurationChangeEvent) -> int:
@@ -96,6 +101,12 @@ class RunRepository(Protocol):
 
     def in_flight(self, config_version: int | None = None) -> int:
         """How many runs are queued or running (on that version, when given)."""
+
+    def attempt_stats(
+        self, since: dt.datetime | None = None, config_version: int | None = None
+    ) -> builtins.list[AttemptStats]:
+        """Attempt counts per stage and module (started at or after `since`, of runs on
+        `config_version`, when given), in stage order, then module_id."""
 
 
 class UserRepository(Protocol):

@@ -36,6 +36,7 @@ class ActivationResult:
     status: str
     message: str
     problems: tuple[Problem, ...] = ()
+    waited_s: float | None = None  # for a switch: seconds since the activation was requested
 
     @property
     def rejected(self) -> bool:

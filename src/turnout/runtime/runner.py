@@ -1,52 +1,37 @@
-"""The runner: one file through the pinned configuration, stage by stage, every attempt recorded.
+"""The runner: admits a file under the active version, executes the version's plan, persists the
+run and every attempt, and applies a pending activation when the last run in flight ends.
 
-A stage is skipped (never failed) when it does not apply: no selection for an optional stage, an
-artifact in the contract's `skip_when_present` exists, a required input is absent, or the module
-raises `NotApplicable`. A stage that fails stops only the stages that need its outputs.
+Thread-safe: `run_many` runs files concurrently; plans (one per version) and breakers (one per
+stage and module) are shared by every run of the process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from turnout.domain.artifacts import (
-    Artifact,
-    Decision,
-    Findings,
-    InvoiceArtifact,
-    Source,
-)
-from turnout.domain.configuration import ConfigStatus
-from turnout.domain.errors import InputRejected, NotApplicable, NotFound
-from turnout.domain.modules import Artifacts, RunContext
-from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
-from turnout.runtime.plan import Plan, PlannedStage, build_plan
+from turnout.domain.artifacts import Source
+from turnout.domain.errors import NotFound
+from turnout.domain.events import EventAction, EventResult
+from turnout.domain.runs import Run, RunStatus
+from turnout.runtime.admission import AdmissionGate
+from turnout.runtime.audit import record_event
+from turnout.runtime.configurations import ConfigurationService
+from turnout.runtime.execution import PlanExecutor
+from turnout.runtime.observer import NullObserver, RunObserver
+from turnout.runtime.plan import Plan, build_plan
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
+from turnout.runtime.resilience.breaker import BreakerBoard, BreakerView
 
 Clock = Callable[[], dt.datetime]
 
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-@dataclass
-class _StageState:
-    failed: dict[str, str] = field(default_factory=dict)  # stage_id -> reason
-    lost: dict[str, str] = field(
-        default_factory=dict
-    )  # artifact name -> stage that failed to make it
-
-    def fail(self, planned: PlannedStage, reason: str) -> None:
-        self.failed[planned.stage.stage_id] = reason
-        for out in planned.stage.contract.outputs:
-            self.lost.setdefault(out.name, planned.stage.stage_id)
 
 
 class Runner:
@@ -57,237 +42,128 @@ class Runner:
         uow_factory: Callable[[], UnitOfWork],
         registry: ModuleRegistry,
         workspace: Path,
+        *,
         clock: Clock = _utcnow,
-        on_run_finished: Callable[[Run], object] | None = None,
+        observer: RunObserver | None = None,
+        drain_deadline_s: float | None = None,
+        poll_s: float = 0.02,
     ) -> None:
         self._uow = uow_factory
         self._registry = registry
-        self._workspace = workspace
         self._now = clock
+        self._observer: RunObserver = observer or NullObserver()
+        self._gate = AdmissionGate(
+            uow_factory, clock, self._observer, poll_s=poll_s, drain_deadline_s=drain_deadline_s
+        )
+        self._breakers = BreakerBoard(on_change=self._observer.breaker_changed)
+        self.executor = PlanExecutor(workspace, self._breakers, clock, self._observer)
+        self._service = ConfigurationService(uow_factory, registry, clock)
         self._plans: dict[int, Plan] = {}
-        self._on_finished = on_run_finished
+        self._plans_lock = threading.Lock()
 
     def run_path(self, path: Path) -> Run:
         return self.run_bytes(path.name, path.read_bytes())
 
-    def run_bytes(self, filename: str, data: bytes) -> Run:
-        """Admit one file under the active version, run it, persist it, and return the run."""
-        run, plan = self._admit(filename)
-        self._execute(run, plan, Source(filename=filename, data=data))
+    def run_bytes(self, file_name: str, data: bytes) -> Run:
+        """Admit one file (waiting while an activation is pending), run it, persist it."""
+        run, waited = self._gate.admit(file_name)
+        self._observer.run_admitted(run, waited)
+        try:
+            self.executor.execute(
+                run, self.plan_for(run.config_version), Source(filename=file_name, data=data)
+            )
+        except Exception as exc:  # a bug of ours must not lose the run: it is recorded as failed
+            run.status = RunStatus.FAILED
+            run.reason = f"internal error: {type(exc).__name__}: {exc}"
+            run.finished_at = self._now()
         with self._uow() as uow:
             uow.runs.finish(run)
+            pending = uow.configurations.pointers().pending
             uow.commit()
-        if self._on_finished is not None:
-            self._on_finished(run)
+        self._observer.run_finished(run)
+        if pending is not None:
+            self.switch_if_drained()
         return run
 
-    def _admit(self, filename: str) -> tuple[Run, Plan]:
-        with self._uow() as uow:
-            active = uow.configurations.with_status(ConfigStatus.ACTIVE)
-            if not active:
-                raise NotFound("no configuration is active; run `turnout init` first")
-            config = active[0]
-            now = self._now()
-            run = Run(
-                run_id=str(uuid.uuid4()),
-                file_name=filename,
-                config_id=config.config_id,
-                config_version=config.version,
-                status=RunStatus.RUNNING,
-                created_at=now,
-                started_at=now,
-            )
-            uow.runs.add(run)
-            uow.commit()
-        plan = self._plans.get(config.version)
-        if plan is None:
-            plan = self._plans[config.version] = build_plan(config, self._registry)
-        return run, plan
-
-    def _execute(self, run: Run, plan: Plan, source: Source) -> None:
-        artifacts = Artifacts([source])
-        state = _StageState()
-        for planned in plan.stages:
-            attempt = self._run_stage(run, planned, artifacts, state)
-            if attempt is not None:
-                run.attempts.append(attempt)
-        self._conclude(run, plan, artifacts, state)
-
-    def _run_stage(
-        self, run: Run, planned: PlannedStage, artifacts: Artifacts, state: _StageState
-    ) -> StageAttempt | None:
-        stage = planned.stage
-        started = self._now()
-        skip = self._skip_reason(planned, artifacts, state)
-        if skip is not None:
-            return StageAttempt(
-                run.run_id,
-                stage.stage_id,
-                planned.module_id,
-                0,
-                AttemptOutcome.SKIPPED,
-                0.0,
-                started,
-                None,
-                {"reason": skip},
-            )
-        assert planned.module_id is not None
-        if planned.module is None:
-            reason = f"module `{planned.module_id}` is unavailable: {planned.unavailable}"
-            state.fail(planned, reason)
-            return StageAttempt(
-                run.run_id,
-                stage.stage_id,
-                planned.module_id,
-                1,
-                AttemptOutcome.FAILED,
-                0.0,
-                started,
-                reason,
-            )
-        context = RunContext(
-            run.run_id, run.config_version, stage.stage_id, planned.module_id, self._workspace
-        )
-        t0 = time.perf_counter()
-        try:
-            produced = list(planned.module.process(artifacts, context))
-        except NotApplicable as exc:
-            return self._attempt(
-                run,
-                planned,
-                started,
-                t0,
-                AttemptOutcome.SKIPPED,
-                None,
-                {"reason": f"not applicable: {exc}"},
-            )
-        except InputRejected as exc:
-            state.fail(planned, str(exc))
-            return self._attempt(run, planned, started, t0, AttemptOutcome.REJECTED, str(exc))
-        except Exception as exc:  # the runner is the one place that catches module failures
-            reason = f"{type(exc).__name__}: {exc}"
-            state.fail(planned, reason)
-            return self._attempt(run, planned, started, t0, AttemptOutcome.FAILED, reason)
-        violation = _contract_violation(planned, produced)
-        if violation is not None:
-            state.fail(planned, violation)
-            return self._attempt(
-                run, planned, started, t0, AttemptOutcome.CONTRACT_VIOLATION, violation
-            )
-        for item in produced:
-            artifacts.add(item)
-        return self._attempt(
-            run,
-            planned,
-            started,
-            t0,
-            AttemptOutcome.OK,
-            None,
-            {"produced": [str(a.ref()) for a in produced]},
-        )
-
-    def _attempt(
+    def run_many(
         self,
-        run: Run,
-        planned: PlannedStage,
-        started: dt.datetime,
-        t0: float,
-        outcome: AttemptOutcome,
-        error: str | None,
-        summary: dict[str, object] | None = None,
-    ) -> StageAttempt:
-        duration_ms = (time.perf_counter() - t0) * 1000.0
-        return StageAttempt(
-            run.run_id,
-            planned.stage.stage_id,
-            planned.module_id,
-            1,
-            outcome,
-            duration_ms,
-            started,
-            error,
-            dict(summary or {}),
-        )
+        items: Iterable[tuple[str, bytes]] | Sequence[Path],
+        concurrency: int,
+        on_done: Callable[[Run], None] | None = None,
+    ) -> list[Run]:
+        """Run files concurrently (threads); results in the order given."""
 
-    def _skip_reason(
-        self, planned: PlannedStage, artifacts: Artifacts, state: _StageState
-    ) -> str | None:
-        stage = planned.stage
-        if planned.module_id is None:
-            return "no module selected (optional stage)"
-        have = artifacts.refs()
-        for ref in stage.contract.skip_when_present:
-            if any(ref.satisfied_by(h) for h in have):
-                return f"not applicable: `{ref.name}` already produced"
-        spec_inputs = (
-            planned.module.spec.inputs if planned.module is not None else stage.contract.inputs
-        )
-        for group in spec_inputs:
-            if group.required and not group.satisfied_by(have):
-                culprits = sorted(
-                    {state.lost[a.name] for a in group.alternatives if a.name in state.lost}
+        def one(item: tuple[str, bytes] | Path) -> Run:
+            run = self.run_path(item) if isinstance(item, Path) else self.run_bytes(*item)
+            if on_done is not None:
+                on_done(run)
+            return run
+
+        with ThreadPoolExecutor(
+            max_workers=max(1, concurrency), thread_name_prefix="turnout-run"
+        ) as pool:
+            return list(pool.map(one, list(items)))
+
+    def switch_if_drained(self) -> bool:
+        """Apply a pending activation if nothing is in flight any more; wake waiting admissions."""
+        result = self._service.switch_if_drained()
+        if result is None:
+            return False
+        self._observer.activation_switched(result.version, result.waited_s or 0.0)
+        self._gate.notify()
+        return True
+
+    def plan_for(self, version: int) -> Plan:
+        """The plan of a version, built once per process."""
+        plan = self._plans.get(version)
+        if plan is not None:
+            return plan
+        with self._plans_lock:
+            plan = self._plans.get(version)
+            if plan is None:
+                plan = self._plans[version] = self._build(version)
+        return plan
+
+    def breakers(self) -> list[BreakerView]:
+        return self._breakers.views()
+
+    @property
+    def admission_paused_for(self) -> int | None:
+        return self._gate.paused_for
+
+    def close(self) -> None:
+        with self._plans_lock:
+            for plan in self._plans.values():
+                plan.close()
+            self._plans.clear()
+
+    def _build(self, version: int) -> Plan:
+        with self._uow() as uow:
+            config = uow.configurations.get(version)
+        if config is None:
+            raise NotFound(f"configuration version {version} does not exist")
+        plan = build_plan(config, self._registry)
+        if plan.substitutions:
+            with self._uow() as uow:
+                for sub in plan.substitutions:
+                    replacement = (
+                        f"`{sub.replacement}` stands in"
+                        if sub.replacement
+                        else "no fallback can stand in"
+                    )
+                    record_event(
+                        uow,
+                        config,
+                        EventAction.MODULE_SUBSTITUTED,
+                        "turnout",
+                        EventResult.OK,
+                        f"stage `{sub.stage_id}`: selected module `{sub.module_id}` is unavailable "
+                        f"({sub.reason}); {replacement}",
+                        self._now(),
+                    )
+                uow.commit()
+            for sub in plan.substitutions:
+                self._observer.module_substituted(
+                    sub.stage_id, sub.module_id, sub.replacement, sub.reason
                 )
-                if culprits:
-                    failed = ", ".join(f"`{s}`" for s in culprits)
-                    return f"blocked: needs `{group}`, not produced because stage {failed} failed"
-                return f"not applicable: needs `{group}`, which no earlier stage produced"
-        return None
-
-    def _conclude(self, run: Run, plan: Plan, artifacts: Artifacts, state: _StageState) -> None:
-        invoice = artifacts.get(InvoiceArtifact)
-        findings = artifacts.get(Findings)
-        decision = artifacts.get(Decision)
-        run.invoice = invoice.invoice.to_dict() if invoice else None
-        run.findings = [f.to_dict() for f in findings.items] if findings else None
-        run.decision = decision.to_dict() if decision else None
-        run.finished_at = self._now()
-        run.status, run.reason = _verdict(run, plan, state, artifacts)
-
-
-def _verdict(
-    run: Run, plan: Plan, state: _StageState, artifacts: Artifacts
-) -> tuple[RunStatus, str | None]:
-    """failed when a required stage failed or could not run for a failure, or when the pipeline
-    ended without its final output; needs_review when only an optional stage failed; completed
-    otherwise. A run never claims to be complete when nothing came out of it."""
-    required = {p.stage.stage_id for p in plan.stages if p.stage.is_required}
-    blocked = [
-        a.stage_id
-        for a in run.attempts
-        if a.stage_id in required
-        and a.outcome is AttemptOutcome.SKIPPED
-        and str(a.summary.get("reason", "")).startswith("blocked")
-    ]
-    stopped = f" (stopped: {', '.join(blocked)})" if blocked else ""
-    for stage_id, reason in state.failed.items():
-        if stage_id in required:
-            return RunStatus.FAILED, f"stage `{stage_id}` failed: {reason}{stopped}"
-    if state.failed:
-        stage_id, reason = next(iter(state.failed.items()))
-        if blocked:
-            return RunStatus.FAILED, f"stage `{stage_id}` failed: {reason}{stopped}"
-        return RunStatus.NEEDS_REVIEW, f"optional stage `{stage_id}` failed: {reason}"
-    last = plan.stages[-1].stage
-    have = artifacts.refs()
-    missing = [str(o) for o in last.contract.outputs if not any(o.satisfied_by(h) for h in have)]
-    if missing:
-        skipped = next((a for a in run.attempts if a.stage_id == last.stage_id), None)
-        why = f": {skipped.summary.get('reason')}" if skipped is not None else ""
-        return RunStatus.FAILED, (
-            f"the pipeline ended without `{', '.join(missing)}`; stage `{last.stage_id}` did not run{why}"
-        )
-    return RunStatus.COMPLETED, None
-
-
-def _contract_violation(planned: PlannedStage, produced: list[Artifact]) -> str | None:
-    if not all(isinstance(item, Artifact) for item in produced):
-        return "module returned something that is not an artifact"
-    refs = [item.ref() for item in produced]
-    missing = [
-        str(out)
-        for out in planned.stage.contract.outputs
-        if not any(out.satisfied_by(r) for r in refs)
-    ]
-    if missing:
-        return f"module produced no `{', '.join(missing)}`, which the `{planned.stage.stage_id}` contract requires"
-    return None
+        return plan

@@ -11,8 +11,10 @@ from sqlalchemy import Connection, RowMapping, Select, func, insert, select, upd
 from turnout.domain.configuration import (
     ConfigStatus,
     FallbackPolicy,
+    LivePointers,
     ModuleConfiguration,
     ModuleSelection,
+    VersionRef,
 )
 from turnout.persistence.tables import fallback_policies, module_configurations, module_selections
 
@@ -105,6 +107,18 @@ class SqlConfigurationRepository:
                 f"configuration version {config.version} ({config.config_id}) is not stored; "
                 "add it before saving its status"
             )
+
+    def pointers(self) -> LivePointers:
+        """The active and the pending version, in one query without selections."""
+        rows = self._conn.execute(
+            select(C.config_id, C.version, C.status).where(
+                C.status.in_((ConfigStatus.ACTIVE.value, ConfigStatus.PENDING.value))
+            )
+        ).all()
+        refs = {status: VersionRef(config_id, int(version)) for config_id, version, status in rows}
+        return LivePointers(
+            refs.get(ConfigStatus.ACTIVE.value), refs.get(ConfigStatus.PENDING.value)
+        )
 
     def _load(self, query: Select[tuple[object, ...]]) -> builtins.list[ModuleConfiguration]:
         """The configurations `query` selects, each with its selections and policies."""

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import builtins
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Select,
+    bindparam,
+    case,
+    func,
+    insert,
+    select,
+    update,
+)
 
-from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
-from turnout.persistence.tables import runs, stage_attempts
+from turnout.domain.runs import (
+    FAILURE_OUTCOMES,
+    AttemptOutcome,
+    AttemptStats,
+    Run,
+    RunStatus,
+    StageAttempt,
+)
+from turnout.persistence.tables import processing_stages, runs, stage_attempts
 
 R = runs.c
 A = stage_attempts.c
+S = processing_stages.c
 IN_FLIGHT = (RunStatus.QUEUED.value, RunStatus.RUNNING.value)
 # Built once: parameters go with execute(), which keeps a run's insert and finish cheap
 # (building `.values(...)` per call costs more than SQLite's own work).
@@ -85,6 +105,55 @@ class SqlRunRepository:
         if config_version is not None:
             query = query.where(R.config_version == config_version)
         return int(self._conn.execute(query).scalar_one())
+
+    def attempt_stats(
+        self, since: dt.datetime | None = None, config_version: int | None = None
+    ) -> builtins.list[AttemptStats]:
+        """Attempt counts per stage and module (started at or after `since`, of runs on
+        `config_version`, when given), in stage order, then module_id. One GROUP BY query."""
+        query = _ATTEMPT_STATS
+        if config_version is not None:
+            query = query.join(runs, R.run_id == A.run_id).where(R.config_version == config_version)
+        if since is not None:
+            query = query.where(A.started_at >= since)
+        return [
+            AttemptStats(
+                stage_id=row.stage_id,
+                module_id=row.module_id,
+                attempts=int(row.attempts),
+                ok=int(row.ok),
+                fallback=int(row.fallback),
+                failed=int(row.failed),
+                skipped=int(row.skipped),
+                mean_duration_ms=float(row.mean_duration_ms or 0.0),
+            )
+            for row in self._conn.execute(query)
+        ]
+
+
+def _count_of(*outcomes: AttemptOutcome) -> Any:
+    values = sorted(o.value for o in outcomes)
+    return func.coalesce(func.sum(case((A.outcome.in_(values), 1), else_=0)), 0)
+
+
+# Attempts of stages no longer in the catalog still count; they sort last.
+_ATTEMPT_STATS: Select[Any] = (
+    select(
+        A.stage_id,
+        A.module_id,
+        func.count().label("attempts"),
+        _count_of(AttemptOutcome.OK).label("ok"),
+        _count_of(AttemptOutcome.FALLBACK).label("fallback"),
+        _count_of(*FAILURE_OUTCOMES).label("failed"),
+        _count_of(AttemptOutcome.SKIPPED).label("skipped"),
+        func.avg(
+            case((A.outcome != AttemptOutcome.SKIPPED.value, A.duration_ms), else_=None)
+        ).label("mean_duration_ms"),
+    )
+    .select_from(stage_attempts.outerjoin(processing_stages, S.stage_id == A.stage_id))
+    .group_by(S.order, A.stage_id, A.module_id)
+    .order_by(S.order.asc().nulls_last(), A.stage_id, A.module_id.asc().nulls_first())
+)
 
 
 def _run_values(run: Run) -> dict[str, Any]:

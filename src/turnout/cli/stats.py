@@ -1,0 +1,112 @@
+"""`turnout stats`: how often each module falls back or fails, from the stored stage attempts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from turnout.cli.common import JsonOpt, console, emit_json, fail, get_app
+from turnout.domain.runs import AttemptStats
+
+_DURATION = re.compile(r"(\d+)\s*([smhdw])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(value: str, now: dt.datetime | None = None) -> dt.datetime:
+    """`24h`, `7d`, `30m`, `2w` (back from now) or an ISO date or datetime (UTC unless it says
+    otherwise) as an aware datetime."""
+    now = now or dt.datetime.now(dt.UTC)
+    text = value.strip()
+    if match := _DURATION.fullmatch(text.lower()):
+        amount, unit = match.groups()
+        return now - dt.timedelta(**{_UNITS[unit]: int(amount)})
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise fail(
+            f"--since `{value}` is neither a duration such as 24h, 7d or 30m nor an ISO date "
+            "such as 2025-04-01 or 2025-04-01T09:00"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def stats_to_dict(item: AttemptStats) -> dict[str, Any]:
+    """The `stats --json` shape of one stage and module."""
+    return {
+        "stage": item.stage_id,
+        "module": item.module_id,
+        "attempts": item.attempts,
+        "ok": item.ok,
+        "fallback": item.fallback,
+        "failed": item.failed,
+        "skipped": item.skipped,
+        "fallback_rate": round(item.fallback_rate, 4),
+        "failure_rate": round(item.failure_rate, 4),
+        "mean_duration_ms": round(item.mean_duration_ms, 3),
+    }
+
+
+def stats(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only attempts since: a duration back from now (24h, 7d) or an ISO date."
+        ),
+    ] = None,
+    version: Annotated[
+        int | None, typer.Option(help="Only runs on this configuration version.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Fallback and failure rates per stage and module, from every stored run.
+
+    Rates are shares of the attempts that ran (skips excluded); failed counts failed, rejected,
+    timeout and contract_violation attempts.
+    """
+    start = parse_since(since) if since is not None else None
+    with get_app().unit_of_work() as uow:
+        if version is not None and uow.configurations.get(version) is None:
+            raise fail(f"configuration version {version} does not exist; `turnout config history`")
+        items = uow.runs.attempt_stats(since=start, config_version=version)
+    if json_:
+        emit_json([stats_to_dict(i) for i in items])
+        return
+    if not items:
+        console.print("no stage attempts recorded yet; `turnout process FILE` makes some")
+        return
+    table = Table(
+        "stage",
+        "module",
+        "attempts",
+        "ok",
+        "fallback",
+        "failed",
+        "skipped",
+        "fallback rate",
+        "failure rate",
+        "mean ms",
+        title="stage attempts"
+        + (f" since {start.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if start else ""),
+    )
+    for i in items:
+        table.add_row(
+            i.stage_id,
+            i.module_id or "-",
+            str(i.attempts),
+            str(i.ok),
+            str(i.fallback),
+            _red_if(i.failed),
+            str(i.skipped),
+            f"{i.fallback_rate:.1%}",
+            f"{i.failure_rate:.1%}",
+            f"{i.mean_duration_ms:.1f}",
+        )
+    console.print(table)
+
+
+def _red_if(count: int) -> str:
+    return f"[red]{count}[/red]" if count else "0"

@@ -1,0 +1,130 @@
+"""The admission gate: a run is admitted under the active version, unless an activation is pending.
+
+Admission and activation take the same lifecycle lock (an advisory lock on PostgreSQL, the write
+lock on SQLite), so across any number of processes sharing one database a run is either admitted
+before the activation is requested (and counted as in flight) or after the switch (and runs on
+the new version). While an activation is pending, new runs wait here: nothing is refused or
+dropped. When the drain deadline passes, the gate records it once; the operator decides to keep
+waiting, cancel (`turnout config cancel`) or force (`turnout config activate V --force`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import uuid
+from collections.abc import Callable
+
+from turnout.domain.configuration import VersionRef
+from turnout.domain.errors import NotFound
+from turnout.domain.events import EventAction, EventResult
+from turnout.domain.runs import Run, RunStatus
+from turnout.runtime.audit import record_event
+from turnout.runtime.observer import NullObserver, RunObserver
+from turnout.runtime.ports import UnitOfWork
+
+Clock = Callable[[], dt.datetime]
+
+
+class AdmissionGate:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        observer: RunObserver | None = None,
+        *,
+        poll_s: float = 0.02,
+        drain_deadline_s: float | None = None,
+    ) -> None:
+        self._uow = uow_factory
+        self._now = clock
+        self._observer: RunObserver = observer or NullObserver()
+        self._poll_s = poll_s
+        self._deadline_s = drain_deadline_s
+        self._changed = threading.Condition()
+        self._paused_for: int | None = None
+        self._deadline_noted: set[str] = set()
+
+    def admit(self, file_name: str) -> tuple[Run, float]:
+        """Insert a running run pinned to the active version; wait while an activation is pending.
+        Returns the run and the seconds it waited."""
+        t0 = time.perf_counter()
+        while True:
+            with self._uow() as uow:
+                uow.lock_lifecycle()
+                pointers = uow.configurations.pointers()
+                if pointers.pending is None:
+                    if pointers.active is None:
+                        raise NotFound("no configuration is active; run `turnout init` first")
+                    run = self._insert(uow, file_name, pointers.active)
+                    uow.commit()
+                    self._resume()
+                    return run, time.perf_counter() - t0
+            self._pause(pointers.pending)
+            with self._changed:
+                self._changed.wait(self._poll_s)
+
+    def notify(self) -> None:
+        """Wake waiting admissions at once (called when this process switched or cancelled)."""
+        with self._changed:
+            self._changed.notify_all()
+
+    @property
+    def paused_for(self) -> int | None:
+        return self._paused_for
+
+    def _insert(self, uow: UnitOfWork, file_name: str, active: VersionRef) -> Run:
+        now = self._now()
+        run = Run(
+            run_id=str(uuid.uuid4()),
+            file_name=file_name,
+            config_id=active.config_id,
+            config_version=active.version,
+            status=RunStatus.RUNNING,
+            created_at=now,
+            started_at=now,
+        )
+        uow.runs.add(run)
+        return run
+
+    def _pause(self, pending: VersionRef) -> None:
+        if self._paused_for != pending.version:
+            self._paused_for = pending.version
+            self._observer.gate_changed(True, pending.version)
+        self._check_deadline(pending)
+
+    def _resume(self) -> None:
+        if self._paused_for is not None:
+            self._paused_for = None
+            self._observer.gate_changed(False, None)
+
+    def _check_deadline(self, pending: VersionRef) -> None:
+        if self._deadline_s is None or pending.config_id in self._deadline_noted:
+            return
+        with self._uow() as uow:
+            uow.lock_lifecycle()
+            events = uow.events.list(config_id=pending.config_id, limit=20)
+            requested = next(
+                (e.created_at for e in events if e.result is EventResult.PENDING), None
+            )
+            if any(e.action is EventAction.DRAIN_DEADLINE for e in events):
+                self._deadline_noted.add(pending.config_id)
+                return
+            if requested is None or (self._now() - requested).total_seconds() < self._deadline_s:
+                return
+            config = uow.configurations.get(pending.version)
+            in_flight = uow.runs.in_flight()
+            record_event(
+                uow,
+                config,
+                EventAction.DRAIN_DEADLINE,
+                "turnout",
+                EventResult.FAILED,
+                f"version {pending.version} has waited more than {self._deadline_s:g}s for {in_flight} "
+                "run(s) in flight; new runs keep waiting. Decide: keep waiting, cancel with "
+                f"`turnout config cancel`, or force with `turnout config activate {pending.version} --force`",
+                self._now(),
+            )
+            uow.commit()
+            self._deadline_noted.add(pending.config_id)

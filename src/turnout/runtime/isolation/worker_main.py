@@ -1,0 +1,102 @@
+"""The worker side: build one module in a fresh interpreter and serve its attempts until told to stop.
+
+`serve` is the target of the worker process. It runs nothing the parent does not ask for: it
+limits its own address space (`memory_limit_mb`), builds and warms up the module, answers
+`Ready`, then answers each `Attempt` with `Produced` or `Raised`. It exits when the parent sends
+`None`, closes the pipe, or dies (a watch thread notices the orphaning).
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+
+from turnout.domain.modules import StageModule
+from turnout.runtime.isolation.protocol import Attempt, Launch, Produced, Raised, Ready
+
+_ORPHAN_CHECK_S = 1.0
+
+
+def serve(conn: Connection, launch: Launch) -> None:
+    """Worker process entry point (must stay importable by name for the "spawn" start method)."""
+    # Ctrl-C reaches the whole process group; the parent decides what happens to its workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.enable()  # a segfault prints the worker's Python stack to stderr
+    sys.path[:] = launch.sys_path
+    _exit_when_orphaned(launch.parent_pid)
+    try:
+        if launch.memory_limit_mb is not None:
+            _limit_address_space(launch.memory_limit_mb)
+        module = launch.class_path.load()(dict(launch.settings))
+        module.warm_up()
+    except Exception as exc:
+        _send(conn, Raised.describe(exc, f"while building and warming up `{launch.module_id}`"))
+        return
+    _send(conn, Ready(os.getpid()))
+    _serve_attempts(conn, module)
+
+
+def _serve_attempts(conn: Connection, module: StageModule) -> None:
+    while True:
+        try:
+            request = pickle.loads(conn.recv_bytes())
+        except EOFError:
+            return  # the parent closed the pipe
+        if request is None:
+            return
+        if not isinstance(request, Attempt):
+            raise TypeError(f"worker expected an Attempt, got {type(request).__name__}")
+        try:
+            reply: Produced | Raised = Produced(
+                tuple(module.process(request.inputs, request.context))
+            )
+        except (Exception, SystemExit) as exc:  # sys.exit() in a module fails the attempt only
+            reply = Raised.describe(exc)
+        try:
+            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            data = pickle.dumps(
+                Raised.describe(
+                    exc,
+                    "the module's result cannot be sent back from its worker process "
+                    "(artifacts and their fields must be picklable)",
+                )
+            )
+        conn.send_bytes(data)
+
+
+def _send(conn: Connection, message: Ready | Raised) -> None:
+    conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _limit_address_space(memory_limit_mb: int) -> None:
+    """Cap the worker's virtual memory so a runaway allocation raises MemoryError here."""
+    import resource  # POSIX only; imported here so that the module loads everywhere
+
+    limit = memory_limit_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY and hard < limit:
+        limit = hard
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    """Exit when the parent is gone (killed without closing us), so no worker outlives Turnout."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(_ORPHAN_CHECK_S)
+        os._exit(0)
+
+    # a small stack: every thread's stack counts against the address-space limit
+    previous = threading.stack_size(256 * 1024)
+    try:
+        threading.Thread(target=watch, name="turnout-orphan-watch", daemon=True).start()
+    finally:
+        threading.stack_size(previous)

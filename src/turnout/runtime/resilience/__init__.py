@@ -1,0 +1,1 @@
+"""The resilience envelope of a stage: fallback( retry( circuit breaker( timeout( module ) ) ) )."""

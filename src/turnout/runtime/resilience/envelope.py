@@ -1,0 +1,263 @@
+"""One stage of one run inside its resilience envelope:
+
+    fallback( retry( circuit breaker( timeout( module ) ) ) )
+
+Every call is recorded as a `StageAttempt`, including calls a breaker refused. The triggers a
+policy can name are `error`, `timeout`, `unavailable`, `circuit_open`, `empty_output`,
+`low_confidence` and `contract_violation`; `error` and `timeout` are retried when the policy asks.
+When the primary module and the fallback are exhausted, the policy's `on_exhausted` decides:
+`review` (the run goes to a human), `skip` (optional stages only) or `fail`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from turnout.domain.artifacts import Artifact
+from turnout.domain.errors import InputRejected, ModuleCrashed, NotApplicable, StageTimeout
+from turnout.domain.modules import Artifacts, RunContext
+from turnout.domain.runs import AttemptOutcome, Run, StageAttempt
+from turnout.runtime.plan import PlannedStage, Slot
+from turnout.runtime.resilience.breaker import BreakerBoard, CircuitBreaker
+from turnout.runtime.resilience.policy import RETRYABLE, StagePolicy
+
+Clock = Callable[[], dt.datetime]
+Sleep = Callable[[float], None]
+
+
+@dataclass
+class StageResult:
+    """What came of one stage: outputs to keep, or why there are none."""
+
+    attempts: list[StageAttempt] = field(default_factory=list)
+    outputs: list[Artifact] | None = None
+    skipped: str | None = None  # not applicable, or skipped by policy
+    failure: str | None = None  # the stage failed (run fails if the stage is required)
+    review: str | None = None  # the stage was sent to review
+    used_fallback: bool = False
+
+
+@dataclass
+class _Try:
+    outputs: list[Artifact] | None = None
+    trigger: str | None = None
+    error: str | None = None
+    not_applicable: str | None = None
+    retryable: bool = False
+    candidate: list[Artifact] | None = None  # low-confidence output, kept in case of review
+
+
+_OUTCOME = {
+    "timeout": AttemptOutcome.TIMEOUT,
+    "contract_violation": AttemptOutcome.CONTRACT_VIOLATION,
+}
+
+
+class StageEnvelope:
+    """Runs stages with their policies; breakers are shared by every run of the process."""
+
+    def __init__(
+        self, breakers: BreakerBoard, workspace: Path, clock: Clock, sleep: Sleep = time.sleep
+    ) -> None:
+        self._breakers = breakers
+        self._workspace = workspace
+        self._now = clock
+        self._sleep = sleep
+
+    def run(self, run: Run, planned: PlannedStage, artifacts: Artifacts) -> StageResult:
+        assert planned.primary is not None
+        policy = planned.policy
+        result = StageResult()
+        last = self._primary(run, planned, planned.primary, artifacts, result)
+        if last.outputs is not None or last.not_applicable is not None:
+            return self._accept(result, last)
+        assert last.trigger is not None
+        if policy.fires_on(last.trigger) and planned.fallback is not None:
+            fallback = self._attempt(
+                run, planned, planned.fallback, artifacts, result, role="fallback"
+            )
+            if fallback.outputs is not None:
+                result.used_fallback = True
+                result.attempts[-1].outcome = AttemptOutcome.FALLBACK
+                return self._accept(result, fallback)
+            if fallback.not_applicable is not None:
+                return self._accept(result, fallback)
+            if fallback.candidate is None:
+                fallback.candidate = last.candidate
+            return self._exhausted(planned, fallback, result, acted=True)
+        return self._exhausted(planned, last, result, acted=policy.fires_on(last.trigger))
+
+    def _primary(
+        self, run: Run, planned: PlannedStage, slot: Slot, artifacts: Artifacts, result: StageResult
+    ) -> _Try:
+        policy = planned.policy
+        backoff = policy.retry.backoff_s
+        tried = self._attempt(run, planned, slot, artifacts, result, role="primary")
+        for _ in range(policy.retry.attempts):
+            if not (
+                tried.retryable and tried.trigger in RETRYABLE and policy.fires_on(tried.trigger)
+            ):
+                break
+            if backoff:
+                self._sleep(backoff)
+                backoff *= 2
+            tried = self._attempt(run, planned, slot, artifacts, result, role="retry")
+        return tried
+
+    def _attempt(
+        self,
+        run: Run,
+        planned: PlannedStage,
+        slot: Slot,
+        artifacts: Artifacts,
+        result: StageResult,
+        role: str,
+    ) -> _Try:
+        """One call: breaker, then timeout, then the module; the output checked against the policy."""
+        policy = planned.policy
+        stage_id = planned.stage.stage_id
+        number = len(result.attempts) + 1
+        started = self._now()
+        t0 = time.perf_counter()
+        breaker = self._breaker(stage_id, slot.module_id, policy)
+        tried = self._call(run, planned, slot, artifacts, breaker)
+        duration_ms = (time.perf_counter() - t0) * 1000.0
+        if tried.not_applicable is not None:
+            outcome = AttemptOutcome.SKIPPED
+            summary: dict[str, object] = {"reason": f"not applicable: {tried.not_applicable}"}
+        elif tried.trigger is None:
+            outcome = AttemptOutcome.OK
+            summary = {"produced": [str(a.ref()) for a in tried.outputs or []]}
+        else:
+            outcome = _OUTCOME.get(tried.trigger, AttemptOutcome.FAILED)
+            if tried.trigger == "error" and not tried.retryable:
+                outcome = AttemptOutcome.REJECTED
+            summary = {"trigger": tried.trigger}
+        if role != "primary":
+            summary["role"] = role
+        result.attempts.append(
+            StageAttempt(
+                run.run_id,
+                stage_id,
+                slot.module_id,
+                number,
+                outcome,
+                duration_ms,
+                started,
+                tried.error,
+                summary,
+            )
+        )
+        return tried
+
+    def _call(
+        self,
+        run: Run,
+        planned: PlannedStage,
+        slot: Slot,
+        artifacts: Artifacts,
+        breaker: CircuitBreaker | None,
+    ) -> _Try:
+        policy = planned.policy
+        if slot.call is None:
+            return _Try(
+                trigger="unavailable",
+                error=f"module `{slot.module_id}` is unavailable: {slot.unavailable}",
+            )
+        if breaker is not None and not breaker.allow():
+            return _Try(
+                trigger="circuit_open",
+                error=f"circuit open for `{slot.module_id}`: too many recent failures; calls resume after "
+                f"{breaker.settings.open_s:g}s",
+            )
+        context = RunContext(
+            run.run_id, run.config_version, planned.stage.stage_id, slot.module_id, self._workspace
+        )
+        try:
+            produced = slot.call(artifacts, context, policy.timeout_s)
+        except NotApplicable as exc:
+            return _Try(not_applicable=str(exc))
+        except (
+            InputRejected
+        ) as exc:  # the input's fault, not the module's: no retry, breaker untouched
+            return _Try(trigger="error", error=str(exc))
+        except StageTimeout as exc:
+            _record(breaker, False)
+            return _Try(trigger="timeout", error=str(exc), retryable=True)
+        except ModuleCrashed as exc:
+            _record(breaker, False)
+            return _Try(trigger="error", error=f"ModuleCrashed: {exc}", retryable=True)
+        except Exception as exc:  # the envelope is the one place that catches module failures
+            _record(breaker, False)
+            return _Try(trigger="error", error=f"{type(exc).__name__}: {exc}", retryable=True)
+        violation = _contract_violation(planned, produced)
+        if violation is not None:
+            _record(breaker, False)
+            return _Try(trigger="contract_violation", error=violation)
+        _record(breaker, True)
+        if policy.fires_on("empty_output"):
+            empty = [str(a.ref()) for a in produced if a.is_empty()]
+            if empty:
+                return _Try(
+                    outputs=None, trigger="empty_output", error=f"empty output: {', '.join(empty)}"
+                )
+        threshold = policy.low_confidence_below
+        if threshold is not None and policy.fires_on("low_confidence"):
+            scores = [c for c in (a.confidence() for a in produced) if c is not None]
+            if scores and min(scores) < threshold:
+                return _Try(
+                    trigger="low_confidence",
+                    candidate=produced,
+                    error=f"confidence {min(scores):.2f} is below low_confidence_below={threshold:g}",
+                )
+        return _Try(outputs=produced)
+
+    def _breaker(self, stage_id: str, module_id: str, policy: StagePolicy) -> CircuitBreaker | None:
+        if policy.circuit is None:
+            return None
+        return self._breakers.get(stage_id, module_id, policy.circuit)
+
+    def _accept(self, result: StageResult, tried: _Try) -> StageResult:
+        if tried.not_applicable is not None:
+            result.skipped = f"not applicable: {tried.not_applicable}"
+        else:
+            result.outputs = tried.outputs
+        return result
+
+    def _exhausted(
+        self, planned: PlannedStage, last: _Try, result: StageResult, *, acted: bool
+    ) -> StageResult:
+        reason = last.error or last.trigger or "failed"
+        action = planned.policy.on_exhausted if acted else "fail"
+        if action == "review":
+            result.outputs = last.candidate  # a human checks the weak result rather than nothing
+            result.review = reason
+        elif action == "skip" and not planned.stage.is_required:
+            result.skipped = f"skipped by policy after: {reason}"
+        else:
+            result.failure = reason
+        return result
+
+
+def _record(breaker: CircuitBreaker | None, success: bool) -> None:
+    if breaker is not None:
+        breaker.record(success)
+
+
+def _contract_violation(planned: PlannedStage, produced: list[Artifact]) -> str | None:
+    if not all(isinstance(item, Artifact) for item in produced):
+        return "module returned something that is not an artifact"
+    refs = [item.ref() for item in produced]
+    missing = [
+        str(o) for o in planned.stage.contract.outputs if not any(o.satisfied_by(r) for r in refs)
+    ]
+    if missing:
+        return f"module produced no `{', '.join(missing)}`, which the `{planned.stage.stage_id}` contract requires"
+    problems = [p for item in produced for p in item.problems()]
+    if problems:
+        return "output breaks its schema: " + "; ".join(problems)
+    return None
