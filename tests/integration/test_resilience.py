@@ -276,12 +276,13 @@ def test_breaker_opens_then_closes_after_the_open_period(db: Database, tmp_path:
 def test_unavailable_selected_module_is_replaced_at_startup_and_audited(
     db: Database, tmp_path: Path
 ) -> None:
-    runner, registry = make_runner(
+    _, registry = make_runner(
         db,
         tmp_path,
         [fake_module("extract", "fancy"), EXTRACT_BACKUP],
         {"extract": "extract.fancy"},
     )
+    # the process restarts and the selected module's dependency is gone
 
     sick = [m for m in registry.all() if m.module_id != "extract.fancy" and m.cls is not None]
     restarted = Runner(
