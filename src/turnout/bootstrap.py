@@ -12,6 +12,9 @@ from turnout.domain.errors import StorageError
 from turnout.persistence.database import Database
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.initialization import InitReport, initialize
+from turnout.runtime.observability.logging import make_logger
+from turnout.runtime.observability.metrics import TurnoutMetrics
+from turnout.runtime.observability.observer import MetricsAndLogsObserver
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.runner import Runner
@@ -26,6 +29,7 @@ class App:
     database: Database
     registry: ModuleRegistry
     _runner: Runner | None = field(default=None, repr=False)
+    metrics: TurnoutMetrics = field(default_factory=TurnoutMetrics, repr=False)
 
     def unit_of_work(self) -> UnitOfWork:
         return self.database.unit_of_work()
@@ -42,6 +46,7 @@ class App:
                 self.registry,
                 self.settings.home,
                 drain_deadline_s=self.settings.drain_deadline_s,
+                observer=MetricsAndLogsObserver(self.metrics, make_logger(self.settings.log_level)),
             )
         return self._runner
 

@@ -19,6 +19,7 @@ class Settings:
     database_url: str
     drain_deadline_s: float = 600.0
     concurrency: int = 0  # 0: the CPU count
+    log_level: str = "WARNING"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -30,6 +31,7 @@ class Settings:
             database_url=url,
             drain_deadline_s=float(env.get("TURNOUT_DRAIN_DEADLINE_S") or 600),
             concurrency=int(env.get("TURNOUT_CONCURRENCY") or 0),
+            log_level=env.get("TURNOUT_LOG_LEVEL") or "WARNING",
         )
 
     @property

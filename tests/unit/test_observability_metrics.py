@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import io
+import threading
 
 import pytest
 
@@ -207,3 +208,24 @@ def test_two_metrics_objects_in_one_process_do_not_share_values() -> None:
     assert first.registry.get_sample_value("turnout_admission_paused") == 1
     assert second.registry.get_sample_value("turnout_admission_paused") == 0
     assert b"turnout_admission_paused 0.0" in second.render()
+
+
+def test_in_flight_stays_exact_when_threads_admit_and_finish_runs_at_once() -> None:
+    obs, metrics = observer()
+    peak: list[float] = []
+
+    def work(worker: int) -> None:
+        for i in range(300):
+            run = new_run(f"w{worker}-{i}")
+            obs.run_admitted(run, 0.0)
+            peak.append(sample(metrics, "turnout_runs_in_flight", config_version="3") or 0)
+            obs.run_finished(finish(run, RunStatus.COMPLETED))
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sample(metrics, "turnout_runs_in_flight", config_version="3") == 0
+    assert sample(metrics, "turnout_runs_total", status="completed") == 2400
+    assert min(peak) >= 1 and max(peak) <= 8

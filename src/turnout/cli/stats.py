@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, fail, get_app
 from turnout.domain.runs import AttemptStats
@@ -44,8 +44,9 @@ def stats_to_dict(item: AttemptStats) -> dict[str, Any]:
         "fallback": item.fallback,
         "failed": item.failed,
         "skipped": item.skipped,
-        "fallback_rate": round(item.fallback_rate, 4),
-        "failure_rate": round(item.failure_rate, 4),
+        # null when nothing ran: no rate rather than a reassuring 0
+        "fallback_rate": round(item.fallback_rate, 4) if item.ran else None,
+        "failure_rate": round(item.failure_rate, 4) if item.ran else None,
         "mean_duration_ms": round(item.mean_duration_ms, 3),
     }
 
@@ -78,17 +79,12 @@ def stats(
     if not items:
         console.print("no stage attempts recorded yet; `turnout process FILE` makes some")
         return
+    numbers = ("attempts", "ok", "fallback", "failed", "skipped")
+    rates = ("fallback rate", "failure rate", "mean ms")
     table = Table(
         "stage",
         "module",
-        "attempts",
-        "ok",
-        "fallback",
-        "failed",
-        "skipped",
-        "fallback rate",
-        "failure rate",
-        "mean ms",
+        *(Column(name, justify="right") for name in numbers + rates),
         title="stage attempts"
         + (f" since {start.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if start else ""),
     )
@@ -101,9 +97,9 @@ def stats(
             str(i.fallback),
             _red_if(i.failed),
             str(i.skipped),
-            f"{i.fallback_rate:.1%}",
-            f"{i.failure_rate:.1%}",
-            f"{i.mean_duration_ms:.1f}",
+            f"{i.fallback_rate:.1%}" if i.ran else "-",
+            f"{i.failure_rate:.1%}" if i.ran else "-",
+            f"{i.mean_duration_ms:.1f}" if i.ran else "-",
         )
     console.print(table)
 

@@ -9,6 +9,8 @@ collide on the global default registry. `render()` gives the text exposition for
 
 from __future__ import annotations
 
+import threading
+
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -132,6 +134,7 @@ class TurnoutMetrics:
         self._attempt_children: dict[tuple[str, str | None, str], tuple[Histogram, Counter]] = {}
         self._in_flight: dict[int, int] = {}  # versions that have a runs_in_flight child
         self._active: int | None = None
+        self._runs_lock = threading.Lock()  # in-flight counts are read-modify-write, per run
 
     def observe_attempt(self, attempt: StageAttempt) -> None:
         """Count one attempt and record its latency (a dict lookup and two updates)."""
@@ -164,15 +167,17 @@ class TurnoutMetrics:
     def run_started(self, config_version: int) -> None:
         """One more run in flight on `config_version` (runs are admitted under the active
         version, so this also keeps the active-version gauge right after a restart)."""
-        if config_version != self._active:
-            self.set_active_version(config_version)
-        self.set_runs_in_flight(config_version, self._in_flight.get(config_version, 0) + 1)
+        with self._runs_lock:
+            if config_version != self._active:
+                self._set_active(config_version)
+            self._set_in_flight(config_version, self._in_flight.get(config_version, 0) + 1)
 
     def run_ended(self, config_version: int, status: str) -> None:
         """Count a finished run; one run fewer in flight on its version (never below zero, so a
         run admitted by another process does not drive the gauge negative)."""
         self.runs.labels(status).inc()
-        self.set_runs_in_flight(config_version, max(self._in_flight.get(config_version, 0) - 1, 0))
+        with self._runs_lock:
+            self._set_in_flight(config_version, max(self._in_flight.get(config_version, 0) - 1, 0))
 
     def set_runs_in_flight(self, config_version: int, count: int) -> None:
         """Set the in-flight count of a version (e.g. from the database, across processes).
@@ -180,20 +185,13 @@ class TurnoutMetrics:
         A version that is not active and has nothing in flight is dropped from the gauge, so the
         label set stays as small as the versions that matter.
         """
-        label = str(config_version)
-        if count == 0 and config_version != self._active:
-            if self._in_flight.pop(config_version, None) is not None:
-                self.runs_in_flight.remove(label)
-            return
-        self._in_flight[config_version] = count
-        self.runs_in_flight.labels(label).set(count)
+        with self._runs_lock:
+            self._set_in_flight(config_version, count)
 
     def set_active_version(self, version: int) -> None:
         """`version` is the one new runs are admitted under; idle older versions are dropped."""
-        self._active = version
-        self.active_config_version.set(version)
-        for idle in [v for v, n in self._in_flight.items() if n == 0 and v != version]:
-            self.set_runs_in_flight(idle, 0)
+        with self._runs_lock:
+            self._set_active(version)
 
     def activation_switched(self, version: int, waited_s: float) -> None:
         """`version` became active after `waited_s` of draining."""
@@ -207,3 +205,20 @@ class TurnoutMetrics:
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric (serve with `content_type`)."""
         return generate_latest(self.registry)
+
+    # -- below: called with _runs_lock held ---------------------------------------------------
+
+    def _set_in_flight(self, config_version: int, count: int) -> None:
+        label = str(config_version)
+        if count == 0 and config_version != self._active:
+            if self._in_flight.pop(config_version, None) is not None:
+                self.runs_in_flight.remove(label)
+            return
+        self._in_flight[config_version] = count
+        self.runs_in_flight.labels(label).set(count)
+
+    def _set_active(self, version: int) -> None:
+        self._active = version
+        self.active_config_version.set(version)
+        for idle in [v for v, n in self._in_flight.items() if n == 0 and v != version]:
+            self._set_in_flight(idle, 0)
