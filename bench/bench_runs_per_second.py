@@ -121,7 +121,8 @@ def _postgres_database() -> Iterator[str | None]:
     try:
         admin = psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
-        print(f"PostgreSQL not reachable at {PG_URL} ({str(exc).strip()}); skipping it")
+        reason = " ".join(str(exc).split())
+        print(f"PostgreSQL not reachable at {PG_URL}, skipping it: {reason}")
         yield None
         return
     name = f"turnout_bench_{secrets.token_hex(6)}"
@@ -131,7 +132,9 @@ def _postgres_database() -> Iterator[str | None]:
             base, _, _ = PG_URL.partition("?")
             yield base.rsplit("/", 1)[0] + "/" + name
         finally:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Framework cost per stage, with ten no-op modules (bench/noop_modules.py), side by side in one run:
 
 (a) direct: the ten modules' `process()` called in a loop, artifacts threaded by hand;
-(b) Turnout in memory: the runner's per-stage work (skip checks, RunContext, attempt records,
-    contract checks, the verdict) without any database;
+(b) Turnout in memory: the runner's per-stage work (skip checks, RunContext, resilience
+    envelope, attempt records, contract checks, the verdict) through its `PlanExecutor`, without
+    admission and without any database;
 (c) Haystack 2.x: ten no-op `@component`s chained in a `Pipeline`, each taking the previous
     component's output and returning the same prebuilt artifact as its Turnout counterpart, in
     a dict, run with `Pipeline.run`.
@@ -106,11 +107,7 @@ def _direct_run(registry: ModuleRegistry, workspace: Path) -> Callable[[], objec
 
 
 def _turnout_run(registry: ModuleRegistry, workspace: Path) -> Callable[[], object]:
-    # Through Runner._execute (private) until the runner has a public in-memory entry point:
-    # see harness.in_memory_run.
-    run = in_memory_run(
-        registry, in_memory_config(NOOP_SELECTIONS), workspace, FILENAME, PDF_BYTES
-    )
+    run = in_memory_run(registry, in_memory_config(NOOP_SELECTIONS), workspace, FILENAME, PDF_BYTES)
     first = run()
     assert first.status is RunStatus.COMPLETED, first.reason
     assert len(first.attempts) == N_STAGES, [a.stage_id for a in first.attempts]
@@ -124,11 +121,11 @@ def _haystack_component(stage_id: str, output: Artifact | None) -> type[Any]:
     """A no-op component class for `stage_id`: passes its input on when `output` is None."""
     from haystack import component
 
+    @component.output_types(artifact=Artifact)
     def run(self: Any, previous: Artifact) -> dict[str, Artifact]:
         return {"artifact": previous if output is None else output}
 
     cls = type(f"Noop{stage_id.title()}Component", (), {"run": run, "__module__": __name__})
-    cls.run = component.output_types(artifact=Artifact)(cls.run)
     decorated: type[Any] = component(cls)
     return decorated
 

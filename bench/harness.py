@@ -1,4 +1,4 @@
-"""What the benchmarks share: timing blocks, and a run through the runner without a database.
+"""What the benchmarks share: timing blocks, and a run through the runner's stages without a database.
 
 bench/ is not a package: a benchmark puts its own folder on `sys.path`, then imports `harness`.
 """
@@ -16,10 +16,9 @@ from pathlib import Path
 from turnout.domain.artifacts import Source
 from turnout.domain.configuration import ConfigStatus, ModuleConfiguration, ModuleSelection
 from turnout.domain.runs import Run, RunStatus
+from turnout.runtime.execution import PlanExecutor
 from turnout.runtime.plan import build_plan
-from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
-from turnout.runtime.runner import Runner
 
 
 def time_per_run_ns(fn: Callable[[], object], n: int) -> float:
@@ -49,10 +48,6 @@ def median(samples: list[float]) -> float:
     return statistics.median(samples)
 
 
-def _no_database() -> UnitOfWork:
-    raise RuntimeError("an in-memory run touched the database; it must only call Runner._execute")
-
-
 def in_memory_config(selections: Mapping[str, str]) -> ModuleConfiguration:
     """An active configuration selecting `selections` (stage -> module id), never stored."""
     config_id = str(uuid.uuid4())
@@ -71,17 +66,17 @@ def in_memory_config(selections: Mapping[str, str]) -> ModuleConfiguration:
 
 
 def in_memory_run(
-    registry: ModuleRegistry, config: ModuleConfiguration, workspace: Path, filename: str, data: bytes
+    registry: ModuleRegistry,
+    config: ModuleConfiguration,
+    workspace: Path,
+    filename: str,
+    data: bytes,
 ) -> Callable[[], Run]:
-    """A function running `data` through `config` in memory: every stage as the runner runs it
-    (skip checks, RunContext, attempts, contract checks, verdict), no admission, no persistence.
-
-    There is no public in-memory entry point on the runner yet, so this goes through
-    `Runner._execute(run, plan, source)`, which is what `run_bytes` does between admitting and
-    persisting a run. Replace it when the runner offers one.
-    """
+    """A function running `data` through `config` in memory: every stage as `run_bytes` runs it
+    (skip checks, RunContext, resilience envelope, attempts, contract checks, verdict) through
+    the runner's `PlanExecutor`, without admission and without persistence."""
     plan = build_plan(config, registry)
-    runner = Runner(_no_database, registry, workspace)
+    executor = PlanExecutor(workspace)
 
     def run() -> Run:
         started = dt.datetime.now(dt.UTC)
@@ -94,7 +89,6 @@ def in_memory_run(
             started,
             started_at=started,
         )
-        runner._execute(run, plan, Source(filename, data))  # private: see the docstring
-        return run
+        return executor.execute(run, plan, Source(filename, data))
 
     return run

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from turnout.domain.errors import InvalidConfiguration
 from turnout.domain.modules import ModuleRecord, ModuleStatus
 from turnout.domain.stages import STAGES
 from turnout.domain.users import Role
@@ -69,12 +70,23 @@ def initialize(
     problems: tuple[str, ...] = ()
     if not has_config:
         service = ConfigurationService(uow_factory, registry)
-        config = service.create(default_document(), actor)
+        try:
+            config = service.create(default_document(), actor)
+        except (
+            InvalidConfiguration
+        ) as exc:  # a built-in default is not installed: say so, don't crash
+            return _report(records, admin, None, tuple(str(p) for p in exc.problems))
         report = service.validate(config.version, actor)
         if report.valid:
             activated = service.activate(config.version, actor).version
         else:
             problems = tuple(str(p) for p in report.problems)
+    return _report(records, admin, activated, problems)
+
+
+def _report(
+    records: list[ModuleRecord], admin: str | None, activated: int | None, problems: tuple[str, ...]
+) -> InitReport:
     return InitReport(
         stages=len(STAGES),
         modules_available=sum(r.status is ModuleStatus.AVAILABLE for r in records),

@@ -17,11 +17,15 @@ from turnout.domain.artifacts import Artifact
 from turnout.domain.configuration import ModuleConfiguration
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.domain.stages import STAGES, ProcessingStage
+from turnout.runtime.isolation.call import IsolatedCall
+from turnout.runtime.isolation.settings import (
+    FrameworkSettings,
+    Isolation,
+    split_framework_settings,
+)
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.resilience.policy import StagePolicy, read_policy
 from turnout.runtime.resilience.timeout import call_with_timeout
-
-FRAMEWORK_KEYS = ("isolation", "memory_limit_mb")
 
 
 class ModuleCall(Protocol):
@@ -161,9 +165,9 @@ def _slot(registry: ModuleRegistry, module_id: str, settings: Mapping[str, Any])
         return Slot(module_id, None, "not installed")
     if entry.cls is None or not entry.available:
         return Slot(module_id, None, entry.reason or "unavailable")
-    module_settings = {k: v for k, v in settings.items() if k not in FRAMEWORK_KEYS}
     try:
-        call = _call(entry.cls, module_settings, settings)
+        module_settings, framework = split_framework_settings(settings, module_id=module_id)
+        call = _call(entry.cls, module_settings, framework)
         call.warm_up()
     except Exception as exc:  # a module that cannot start is unavailable here, never fatal
         return Slot(module_id, None, f"could not start: {type(exc).__name__}: {exc}")
@@ -171,10 +175,8 @@ def _slot(registry: ModuleRegistry, module_id: str, settings: Mapping[str, Any])
 
 
 def _call(
-    cls: type[StageModule], module_settings: Mapping[str, Any], settings: Mapping[str, Any]
+    cls: type[StageModule], module_settings: Mapping[str, Any], framework: FrameworkSettings
 ) -> ModuleCall:
-    if settings.get("isolation") == "process":
-        from turnout.runtime.isolation.call import IsolatedCall
-
-        return IsolatedCall(cls, module_settings, memory_limit_mb=settings.get("memory_limit_mb"))
+    if framework.isolation is Isolation.PROCESS:
+        return IsolatedCall(cls, module_settings, memory_limit_mb=framework.memory_limit_mb)
     return InlineCall(cls(module_settings))

@@ -22,6 +22,7 @@ from turnout.domain.configuration import ModuleConfiguration
 from turnout.domain.errors import Problem
 from turnout.domain.stages import STAGES, ProcessingStage
 from turnout.runtime.config_document import ConfigDocument, PolicyDoc, SelectionDoc
+from turnout.runtime.isolation.settings import with_framework_settings
 from turnout.runtime.registry import ModuleRegistry, contract_problems
 
 ACTIONS_SCHEMA: dict[str, Any] = {
@@ -192,7 +193,14 @@ def _check_module(
                 "fix the module's installation, or " + _choices(registry, stage.stage_id),
             )
         )
-    validator = jsonschema.Draft202012Validator(spec.settings_schema)
+    try:  # a module's own schema, plus the framework's reserved keys (isolation, memory_limit_mb)
+        schema = with_framework_settings(spec.settings_schema)
+    except ValueError as exc:
+        problems.append(
+            Problem(stage.stage_id, module_id, str(exc), "ask the module's author to rename it")
+        )
+        return spec.outputs
+    validator = jsonschema.Draft202012Validator(schema)
     for err in sorted(validator.iter_errors(dict(settings)), key=lambda e: list(e.absolute_path)):
         where = ".".join(str(p) for p in err.absolute_path) or "settings"
         problems.append(

@@ -57,7 +57,9 @@ class ProcessIsolatedModule:
         self._idle: queue.SimpleQueue[WorkerProcess] = queue.SimpleQueue()
         for worker in self._workers:
             self._idle.put(worker)
+        # stops the workers when this object is collected; worker.py stops them at exit
         self._finalizer = weakref.finalize(self, _close_all, self._workers)
+        self._finalizer.atexit = False
 
     @property
     def spec(self) -> ModuleSpec:

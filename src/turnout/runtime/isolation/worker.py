@@ -6,12 +6,15 @@ is started at once, without waiting for it: the next attempt waits for it to be 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.util
 import pickle
 import signal
 import threading
+import weakref
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -23,6 +26,7 @@ from turnout.runtime.isolation.worker_main import serve
 # "spawn", never "fork": the parent has threads and open database connections.
 _CONTEXT = multiprocessing.get_context("spawn")
 _GRACE_S = 0.5  # how long a worker gets to exit after being told to before it is killed
+_LIVE: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
 
 
 class WorkerProcess:
@@ -36,6 +40,7 @@ class WorkerProcess:
         self._conn: Connection | None = None
         self._ready = False
         self._closed = False
+        _LIVE.add(self)
 
     @property
     def pid(self) -> int | None:
@@ -66,11 +71,19 @@ class WorkerProcess:
                 conn.send_bytes(data)
             except OSError:
                 raise self._crashed("while receiving its inputs") from None
-            reply = self._receive(timeout_s, "attempt")
-        if isinstance(reply, Produced):
-            return list(reply.artifacts)
-        if isinstance(reply, Raised):
-            raise self._failed(reply)
+            try:
+                reply = self._receive(timeout_s, "attempt")
+            except ModuleError:
+                raise
+            except BaseException:
+                # interrupted (Ctrl-C): the worker may still be busy with this attempt, and its
+                # answer must not be taken for the next one's
+                self._stop(graceful=False)
+                raise
+            if isinstance(reply, Produced):
+                return list(reply.artifacts)
+            if isinstance(reply, Raised):
+                raise self._failed(reply)
         raise ModuleError(f"the worker of {self._name} answered {type(reply).__name__}")
 
     def close(self) -> None:
@@ -142,9 +155,18 @@ class WorkerProcess:
         ready = multiprocessing.connection.wait([conn, process.sentinel], timeout_s)
         if conn in ready:
             try:
-                return pickle.loads(conn.recv_bytes())
+                data = conn.recv_bytes()
             except (EOFError, OSError):
-                pass  # the worker died before answering
+                data = None  # the worker died before answering
+            if data is not None:
+                try:
+                    return pickle.loads(data)
+                except Exception as exc:
+                    raise ModuleError(
+                        f"the answer of {self._name}'s worker cannot be read in Turnout's "
+                        f"process ({type(exc).__name__}: {exc}); its artifacts must be "
+                        "importable and picklable"
+                    ) from exc
         if not ready:
             if phase == "start":
                 self._stop(graceful=False)
@@ -158,9 +180,12 @@ class WorkerProcess:
                 f"{self._name} took longer than timeout_s={timeout_s:g}; the worker was "
                 "killed and will be restarted"
             )
-        raise self._crashed("while starting" if phase == "start" else "during the attempt")
+        if phase == "start":
+            # no eager restart: a module that dies while starting would die again, unreaped
+            raise self._crashed("while starting", restart=False)
+        raise self._crashed("during the attempt")
 
-    def _crashed(self, when: str) -> ModuleError:
+    def _crashed(self, when: str, restart: bool = True) -> ModuleError:
         process = self._process
         assert process is not None
         process.join(_GRACE_S)
@@ -168,11 +193,16 @@ class WorkerProcess:
         if self._closed:
             self._stop()
             return ModuleError(f"{self._name}'s worker was closed while an attempt was running")
-        self._restart()
+        if restart:
+            self._restart()
+            then = "the worker was restarted"
+        else:
+            self._stop()
+            then = "the next attempt starts a fresh worker"
         return ModuleCrashed(
             f"{self._name} crashed {when}: its worker process {_exit_description(code)}"
-            f"{self._crash_hint(code)}; the worker was restarted. The attempt failed; if every "
-            "document fails this way, check the module's native dependencies and its settings"
+            f"{self._crash_hint(code)}; {then}. If every document fails this way, check the "
+            "module's native dependencies and its settings"
         )
 
     def _failed(self, raised: Raised) -> ModuleError:
@@ -225,3 +255,15 @@ def _kill(process: BaseProcess) -> None:
     if process.is_alive():
         process.kill()
     process.join()
+
+
+@atexit.register
+def _close_live_workers() -> None:
+    """Stop every worker at interpreter exit.
+
+    Registered after `multiprocessing.util` is imported, so it runs before multiprocessing's own
+    exit hook, which would otherwise wait forever for workers that are not daemons (they are not,
+    so that a module may use multiprocessing itself).
+    """
+    for worker in list(_LIVE):
+        worker.close()

@@ -1,0 +1,38 @@
+"""`IsolatedCall`: the plan's `ModuleCall` for a module selected with `isolation: process`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from turnout.domain.artifacts import Artifact
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.runtime.isolation.module import ProcessIsolatedModule
+
+
+class IsolatedCall:
+    """A module whose attempts run in a worker process; called like the plan's `InlineCall`."""
+
+    def __init__(
+        self,
+        cls: type[StageModule],
+        settings: Mapping[str, Any],
+        *,
+        memory_limit_mb: int | None = None,
+        workers: int = 1,
+    ) -> None:
+        self.module = ProcessIsolatedModule(
+            cls, settings, memory_limit_mb=memory_limit_mb, workers=workers
+        )
+        self.spec: ModuleSpec = cls.spec
+
+    def __call__(
+        self, inputs: Artifacts, context: RunContext, timeout_s: float | None
+    ) -> list[Artifact]:
+        return self.module.process(inputs, context, timeout_s)
+
+    def warm_up(self) -> None:
+        self.module.warm_up()
+
+    def close(self) -> None:
+        self.module.close()
