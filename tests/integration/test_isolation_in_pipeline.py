@@ -19,7 +19,11 @@ BACKUP = fake_module("text", "backup", is_fallback=True)
 
 @pytest.mark.parametrize(
     ("module", "error"),
-    [(SegfaultingText, "SIGSEGV"), (ExitingText, "exited with code 3"), (HangingText, "timeout_s=0.5")],
+    [
+        (SegfaultingText, "SIGSEGV"),
+        (ExitingText, "exited with code 3"),
+        (HangingText, "timeout_s=0.5"),
+    ],
 )
 def test_a_crashing_isolated_module_costs_one_attempt_not_the_process(
     db: Database, tmp_path: Path, module: type, error: str
