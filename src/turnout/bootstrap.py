@@ -46,6 +46,7 @@ class App:
                 self.registry,
                 self.settings.home,
                 drain_deadline_s=self.settings.drain_deadline_s,
+                reader_factory=self.database.reader,
                 observer=MetricsAndLogsObserver(self.metrics, make_logger(self.settings.log_level)),
             )
         return self._runner

@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from turnout.domain.errors import StorageError
-from turnout.persistence.unit_of_work import SqlUnitOfWork
+from turnout.persistence.unit_of_work import READ_ONLY_OPTION, SqlUnitOfWork
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -77,6 +77,10 @@ class Database:
     def unit_of_work(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction per `with` block)."""
         return SqlUnitOfWork(self.engine)
+
+    def reader(self) -> SqlUnitOfWork:
+        """A unit of work for reading only: on SQLite it does not take the write lock."""
+        return SqlUnitOfWork(self.engine, read_only=True)
 
     def upgrade(self) -> str:
         """Create the schema or migrate it to the newest revision; a no-op when already there.
@@ -151,7 +155,9 @@ def _sqlite_engine(url: URL) -> Engine:
     def _begin(conn: Connection) -> None:
         # IMMEDIATE takes the write lock up front: a transaction that reads and then writes can
         # no longer fail with "database is locked" halfway, and it serialises lifecycle changes.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only unit of work begins DEFERRED: in WAL mode it never waits for writers.
+        read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -27,6 +27,8 @@ from turnout.runtime.ports import (
 
 # pg_advisory_xact_lock key of the configuration lifecycle ("turn" + 2).
 LIFECYCLE_LOCK_KEY = 0x7475726E_0002
+# Execution option marking a read-only unit of work (SQLite then begins DEFERRED, see Database).
+READ_ONLY_OPTION = "turnout_read_only"
 
 
 class SqlUnitOfWork:
@@ -44,8 +46,9 @@ class SqlUnitOfWork:
     runs: RunRepository
     users: UserRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._conn: Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -53,6 +56,8 @@ class SqlUnitOfWork:
             raise RuntimeError("this unit of work is already open; use a new one per `with` block")
         try:
             conn = self._engine.connect()
+            if self._read_only:
+                conn = conn.execution_options(**{READ_ONLY_OPTION: True})
             conn.begin()
         except OperationalError as exc:
             raise StorageError(

@@ -36,6 +36,8 @@ class AdmissionGate:
         *,
         poll_s: float = 0.02,
         drain_deadline_s: float | None = None,
+        try_switch: Callable[[], bool] | None = None,
+        reader_factory: Callable[[], UnitOfWork] | None = None,
     ) -> None:
         self._uow = uow_factory
         self._now = clock
@@ -44,26 +46,55 @@ class AdmissionGate:
         self._deadline_s = drain_deadline_s
         self._changed = threading.Condition()
         self._paused_for: int | None = None
+        self._poller = threading.Lock()
         self._deadline_noted: set[str] = set()
+        # Waiting admissions also try the switch themselves: if the last run in flight ended in a
+        # transaction that raced with the activation request, nobody else would apply it.
+        self._try_switch = try_switch
+        self._reader = reader_factory or uow_factory
 
     def admit(self, file_name: str) -> tuple[Run, float]:
         """Insert a running run pinned to the active version; wait while an activation is pending.
         Returns the run and the seconds it waited."""
         t0 = time.perf_counter()
         while True:
-            with self._uow() as uow:
-                uow.lock_lifecycle()
-                pointers = uow.configurations.pointers()
-                if pointers.pending is None:
-                    if pointers.active is None:
-                        raise NotFound("no configuration is active; run `turnout init` first")
-                    run = self._insert(uow, file_name, pointers.active)
-                    uow.commit()
-                    self._resume()
-                    return run, time.perf_counter() - t0
-            self._pause(pointers.pending)
+            # While paused, one thread per process polls the database; the others wait to be woken,
+            # so that waiting runs do not crowd the lock the switch itself needs.
+            polling = self._paused_for is not None
+            if polling and not self._poller.acquire(blocking=False):
+                with self._changed:
+                    self._changed.wait(self._poll_s)
+                continue
+            try:
+                if polling and self._still_draining():
+                    with self._changed:
+                        self._changed.wait(self._poll_s)
+                    continue
+                with self._uow() as uow:
+                    uow.lock_lifecycle()
+                    pointers = uow.configurations.pointers()
+                    if pointers.pending is None:
+                        if pointers.active is None:
+                            raise NotFound("no configuration is active; run `turnout init` first")
+                        run = self._insert(uow, file_name, pointers.active)
+                        uow.commit()
+                        self._resume()
+                        return run, time.perf_counter() - t0
+                self._pause(pointers.pending)
+                if self._try_switch is not None and self._try_switch():
+                    continue
+            finally:
+                if polling:
+                    self._poller.release()
             with self._changed:
                 self._changed.wait(self._poll_s)
+
+    def _still_draining(self) -> bool:
+        """A read that takes no lock: an activation is pending and runs are still in flight."""
+        with self._reader() as reader:
+            return (
+                reader.configurations.pointers().pending is not None and reader.runs.in_flight() > 0
+            )
 
     def notify(self) -> None:
         """Wake waiting admissions at once (called when this process switched or cancelled)."""
@@ -98,6 +129,7 @@ class AdmissionGate:
         if self._paused_for is not None:
             self._paused_for = None
             self._observer.gate_changed(False, None)
+            self.notify()
 
     def _check_deadline(self, pending: VersionRef) -> None:
         if self._deadline_s is None or pending.config_id in self._deadline_noted:

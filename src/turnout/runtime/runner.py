@@ -47,13 +47,20 @@ class Runner:
         observer: RunObserver | None = None,
         drain_deadline_s: float | None = None,
         poll_s: float = 0.02,
+        reader_factory: Callable[[], UnitOfWork] | None = None,
     ) -> None:
         self._uow = uow_factory
         self._registry = registry
         self._now = clock
         self._observer: RunObserver = observer or NullObserver()
         self._gate = AdmissionGate(
-            uow_factory, clock, self._observer, poll_s=poll_s, drain_deadline_s=drain_deadline_s
+            uow_factory,
+            clock,
+            self._observer,
+            poll_s=poll_s,
+            drain_deadline_s=drain_deadline_s,
+            try_switch=self.switch_if_drained,
+            reader_factory=reader_factory,
         )
         self._breakers = BreakerBoard(on_change=self._observer.breaker_changed)
         self.executor = PlanExecutor(workspace, self._breakers, clock, self._observer)
