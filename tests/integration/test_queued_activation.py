@@ -124,3 +124,30 @@ def test_forced_activation_switches_with_runs_in_flight(db: Database, tmp_path: 
     result = service.activate(v2, "ann", force=True)
     assert result.status == "active" and "forced" in result.message
     assert service.get(None).version == v2
+
+
+def test_drain_deadline_is_recorded_once_and_runs_keep_waiting(
+    db: Database, tmp_path: Path
+) -> None:
+    runner, registry = make_runner(
+        db, tmp_path, [OLD, NEW], {"text": "text.old"}, poll_s=0.01, drain_deadline_s=0.05
+    )
+    service = ConfigurationService(db.unit_of_work, registry)
+    with db.unit_of_work() as uow:  # a run of another process that takes its time
+        stuck = running_run(uow, 1)
+        uow.commit()
+    v2 = activate(db, registry, {"text": "text.new"})
+    admitted: list = []  # type: ignore[type-arg]
+    waiting = threading.Thread(target=lambda: admitted.append(runner.run_bytes("w.pdf", b"%PDF")))
+    waiting.start()
+    time.sleep(0.3)
+    assert not admitted  # still waiting: the deadline never forces anything by itself
+    with db.unit_of_work() as uow:
+        deadlines = uow.events.list(action="drain_deadline")
+    assert len(deadlines) == 1 and deadlines[0].config_version == v2
+    assert "turnout config cancel" in deadlines[0].message and "--force" in deadlines[0].message
+    service.activate(v2, "ann", force=True)  # the operator decides
+    waiting.join(timeout=10)
+    assert admitted and admitted[0].config_version == v2
+    with db.unit_of_work() as uow:
+        assert uow.runs.get(stuck.run_id).config_version == 1  # type: ignore[union-attr]

@@ -48,6 +48,7 @@ class AdmissionGate:
         self._paused_for: int | None = None
         self._poller = threading.Lock()
         self._deadline_noted: set[str] = set()
+        self._requested_at: dict[str, dt.datetime] = {}
         # Waiting admissions also try the switch themselves: if the last run in flight ended in a
         # transaction that raced with the activation request, nobody else would apply it.
         self._try_switch = try_switch
@@ -66,7 +67,9 @@ class AdmissionGate:
                     self._changed.wait(self._poll_s)
                 continue
             try:
-                if polling and self._still_draining():
+                draining = self._still_draining() if polling else None
+                if draining is not None:
+                    self._check_deadline(draining)
                     with self._changed:
                         self._changed.wait(self._poll_s)
                     continue
@@ -89,12 +92,11 @@ class AdmissionGate:
             with self._changed:
                 self._changed.wait(self._poll_s)
 
-    def _still_draining(self) -> bool:
-        """A read that takes no lock: an activation is pending and runs are still in flight."""
+    def _still_draining(self) -> VersionRef | None:
+        """The pending version while runs are still in flight (a read that takes no lock)."""
         with self._reader() as reader:
-            return (
-                reader.configurations.pointers().pending is not None and reader.runs.in_flight() > 0
-            )
+            pending = reader.configurations.pointers().pending
+            return pending if pending is not None and reader.runs.in_flight() > 0 else None
 
     def notify(self) -> None:
         """Wake waiting admissions at once (called when this process switched or cancelled)."""
@@ -134,29 +136,37 @@ class AdmissionGate:
     def _check_deadline(self, pending: VersionRef) -> None:
         if self._deadline_s is None or pending.config_id in self._deadline_noted:
             return
-        with self._uow() as uow:
-            uow.lock_lifecycle()
-            events = uow.events.list(config_id=pending.config_id, limit=20)
+        requested = self._requested_at.get(pending.config_id)
+        if requested is None:
+            with self._reader() as reader:
+                events = reader.events.list(config_id=pending.config_id, limit=20)
             requested = next(
                 (e.created_at for e in events if e.result is EventResult.PENDING), None
             )
-            if any(e.action is EventAction.DRAIN_DEADLINE for e in events):
-                self._deadline_noted.add(pending.config_id)
+            if requested is None:
                 return
-            if requested is None or (self._now() - requested).total_seconds() < self._deadline_s:
-                return
-            config = uow.configurations.get(pending.version)
-            in_flight = uow.runs.in_flight()
-            record_event(
-                uow,
-                config,
-                EventAction.DRAIN_DEADLINE,
-                "turnout",
-                EventResult.FAILED,
-                f"version {pending.version} has waited more than {self._deadline_s:g}s for {in_flight} "
-                "run(s) in flight; new runs keep waiting. Decide: keep waiting, cancel with "
-                f"`turnout config cancel`, or force with `turnout config activate {pending.version} --force`",
-                self._now(),
-            )
-            uow.commit()
-            self._deadline_noted.add(pending.config_id)
+            self._requested_at[pending.config_id] = requested
+        if (self._now() - requested).total_seconds() < self._deadline_s:
+            return
+        with self._uow() as uow:
+            uow.lock_lifecycle()
+            events = uow.events.list(config_id=pending.config_id, limit=20)
+            if not any(
+                e.action is EventAction.DRAIN_DEADLINE for e in events
+            ):  # once, across processes
+                config = uow.configurations.get(pending.version)
+                in_flight = uow.runs.in_flight()
+                record_event(
+                    uow,
+                    config,
+                    EventAction.DRAIN_DEADLINE,
+                    "turnout",
+                    EventResult.FAILED,
+                    f"version {pending.version} has waited more than {self._deadline_s:g}s for "
+                    f"{in_flight} run(s) in flight; new runs keep waiting. Decide: keep waiting, cancel "
+                    f"with `turnout config cancel`, or force with "
+                    f"`turnout config activate {pending.version} --force`",
+                    self._now(),
+                )
+                uow.commit()
+        self._deadline_noted.add(pending.config_id)
