@@ -90,3 +90,21 @@ def test_process_records_runs_that_runs_show_returns(cli, tmp_path: Path) -> Non
     shown = cli("runs", "show", runs[1]["run_id"], "--json", check=True).json()
     assert shown["stages"][0]["stage"] == "intake" and shown["stages"][0]["outcome"] == "rejected"
     assert cli("process", str(tmp_path / "nowhere.pdf")).code == 2
+
+
+def test_process_runs_a_folder_concurrently_and_prints_a_summary(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("init", actor="ann", check=True)
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name in ("ubl-invoice.xml", "cii-invoice.xml", "rechnung-mueller-de.pdf"):
+        (folder / name).write_bytes(EXAMPLES[name].read_bytes())
+    (folder / "notes.txt").write_text("not an invoice, not picked up")
+    result = cli("process", str(folder), "--concurrency", "3", check=True)
+    assert "3 run(s) in" in result.stdout
+    assert "completed" in result.stdout
+    runs = cli("runs", "--json", check=True).json()
+    assert sorted(r["file"] for r in runs) == [
+        "cii-invoice.xml",
+        "rechnung-mueller-de.pdf",
+        "ubl-invoice.xml",
+    ]
