@@ -10,6 +10,7 @@ from pathlib import Path
 
 from turnout.domain.errors import StorageError
 from turnout.persistence.database import Database
+from turnout.persistence.history import SqlInvoiceHistory
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.initialization import InitReport, initialize
 from turnout.runtime.observability.logging import make_logger
@@ -47,6 +48,7 @@ class App:
                 self.settings.home,
                 drain_deadline_s=self.settings.drain_deadline_s,
                 reader_factory=self.database.reader,
+                history=SqlInvoiceHistory(self.database),
                 observer=MetricsAndLogsObserver(self.metrics, make_logger(self.settings.log_level)),
             )
         return self._runner

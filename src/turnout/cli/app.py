@@ -9,7 +9,7 @@ from typing import NoReturn
 import click
 import typer
 
-from turnout.cli import catalog, config, demo, events, runs, setup, stats, users
+from turnout.cli import catalog, check, config, demo, events, runs, setup, stats, users
 from turnout.cli.common import emit_json, err_console
 from turnout.domain.errors import RequestError, TurnoutError
 
@@ -27,6 +27,7 @@ app.add_typer(runs.runs_app, name="runs")
 app.command()(catalog.stages)
 app.command()(catalog.modules)
 app.command()(catalog.contracts)
+app.command()(check.check)
 app.add_typer(config.app, name="config")
 app.command()(events.events)
 app.command()(stats.stats)

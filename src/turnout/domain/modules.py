@@ -23,6 +23,7 @@ from typing import Any, ClassVar, TypeVar
 
 from turnout.domain.artifacts import Artifact, ArtifactRef
 from turnout.domain.contracts import InputGroup
+from turnout.domain.history import InvoiceHistory
 
 A = TypeVar("A", bound=Artifact)
 
@@ -72,6 +73,7 @@ class RunContext:
     stage_id: str
     module_id: str
     workspace: Path  # $TURNOUT_HOME: relative output paths resolve against it
+    history: InvoiceHistory | None = None  # invoices seen before (dedupe); None when unknown
 
     @property
     def idempotency_key(self) -> str:

@@ -11,11 +11,13 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    Numeric,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -176,7 +178,7 @@ runs = Table(
     Column("config_id", String(36), ForeignKey("module_configurations.config_id"), nullable=False),
     Column("config_version", Integer, nullable=False, index=True),
     Column("status", String(30), nullable=False, index=True),
-    Column("source_sha256", String(64), nullable=True),
+    Column("source_sha256", String(64), nullable=True, index=True),
     Column("created_at", UtcDateTime(), nullable=False, index=True),
     Column("started_at", UtcDateTime(), nullable=True),
     Column("finished_at", UtcDateTime(), nullable=True),
@@ -187,6 +189,11 @@ runs = Table(
     # Design-ahead for distributed workers (PRODUCT.md section 7): who holds the run, until when.
     Column("worker", String(200), nullable=True),
     Column("lease_expires_at", UtcDateTime(), nullable=True),
+    # Keys of duplicate detection (migration 0002), filled when the run finishes.
+    Column("seller_key", String(200), nullable=True, index=True),
+    Column("invoice_number_key", String(200), nullable=True, index=True),
+    Column("issue_date", Date, nullable=True, index=True),
+    Column("payable", Numeric(20, 6), nullable=True, index=True),
     CheckConstraint(one_of("status", RunStatus), name="status"),
 )
 

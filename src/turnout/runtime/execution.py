@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from turnout.domain.artifacts import Decision, Findings, InvoiceArtifact, Source
+from turnout.domain.artifacts import Decision, Document, Findings, InvoiceArtifact, Source
+from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
 from turnout.runtime.observer import NullObserver, RunObserver
@@ -51,9 +52,10 @@ class PlanExecutor:
         breakers: BreakerBoard | None = None,
         clock: Clock = _utcnow,
         observer: RunObserver | None = None,
+        history: InvoiceHistory | None = None,
     ) -> None:
         self.breakers = breakers or BreakerBoard()
-        self._envelope = StageEnvelope(self.breakers, workspace, clock)
+        self._envelope = StageEnvelope(self.breakers, workspace, clock, history=history)
         self._now = clock
         self._observer: RunObserver = observer or NullObserver()
 
@@ -64,6 +66,9 @@ class PlanExecutor:
             for attempt in self._stage(run, planned, artifacts, state):
                 run.attempts.append(attempt)
                 self._observer.attempt_finished(run, attempt)
+            document = artifacts.get(Document)
+            if document is not None and run.source_sha256 is None:
+                run.source_sha256 = document.sha256  # before dedupe asks the history
         invoice = artifacts.get(InvoiceArtifact)
         findings = artifacts.get(Findings)
         decision = artifacts.get(Decision)

@@ -16,6 +16,7 @@ from pathlib import Path
 from turnout.domain.artifacts import Source
 from turnout.domain.errors import NotFound
 from turnout.domain.events import EventAction, EventResult
+from turnout.domain.history import InvoiceHistory
 from turnout.domain.runs import Run, RunStatus
 from turnout.runtime.admission import AdmissionGate
 from turnout.runtime.audit import record_event
@@ -48,6 +49,7 @@ class Runner:
         drain_deadline_s: float | None = None,
         poll_s: float = 0.02,
         reader_factory: Callable[[], UnitOfWork] | None = None,
+        history: InvoiceHistory | None = None,
     ) -> None:
         self._uow = uow_factory
         self._registry = registry
@@ -63,7 +65,9 @@ class Runner:
             reader_factory=reader_factory,
         )
         self._breakers = BreakerBoard(on_change=self._observer.breaker_changed)
-        self.executor = PlanExecutor(workspace, self._breakers, clock, self._observer)
+        self.executor = PlanExecutor(
+            workspace, self._breakers, clock, self._observer, history=history
+        )
         self._service = ConfigurationService(uow_factory, registry, clock)
         self._plans: dict[int, Plan] = {}
         self._plans_lock = threading.Lock()

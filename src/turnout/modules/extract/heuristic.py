@@ -18,6 +18,8 @@ from turnout.modules.extract.finder import find_fields
 from turnout.modules.extract.patterns import LANGUAGES, labels_for
 
 MODULE_ID = "extract.heuristic"
+# 50 dense pages (the intake limit) hold far less; past this, reading would outlast the stage timeout
+MAX_TEXT_CHARS = 1_000_000
 
 
 class HeuristicExtract(StageModule):
@@ -67,6 +69,12 @@ class HeuristicExtract(StageModule):
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Return the `Fields` found in the text; reject a text with no invoice field at all."""
         text = inputs.require(Text)
+        if len(text.full) > MAX_TEXT_CHARS:
+            raise InputRejected(
+                f"the text has {len(text.full):,} characters, more than the {MAX_TEXT_CHARS:,} "
+                "extract.heuristic reads; split the document, or check that the text stage did "
+                "not read binary data as text"
+            )
         found = find_fields(text.full, self._labels)
         values = {
             path: ExtractedField(c.value, round(c.confidence, 2), MODULE_ID)

@@ -17,6 +17,10 @@ _SAME_LINE_OVERLAP = 0.5  # share of the smaller box height two runs must overla
 # pdfium also ends a run with a space where it saw a word break, which is the better signal
 _WORD_GAP = 0.6  # gap, in box heights, that separates two words even without pdfium's space
 _COLUMN_GAP = 2.0  # gap, in characters of the run before, that starts a new column
+# a line's indentation counts whole characters of this share of the median width (truncated), as
+# `pdftotext -layout` does: text a fraction of a character right of the margin stays at column 0
+# (templates anchor lines with `^\w`) while deeper indents keep their depth (`^    \w`)
+_INDENT_WIDTH = 0.85
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,8 @@ def _render(line: list[TextRun], char_width: float, origin: float) -> str:
     for run in line:
         text = " ".join(run.text.split())
         if previous is None:
-            out = " " * round((run.left - origin) / char_width)
+            # like pdftotext -layout: whole columns of a slightly narrower character, truncated
+            out = " " * int((run.left - origin) / (char_width * _INDENT_WIDTH))
         else:
             gap = run.left - previous.right
             spaced = previous.text[-1:].isspace() or run.text[:1].isspace()

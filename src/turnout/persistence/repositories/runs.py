@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
     update,
 )
 
+from turnout.domain.history import invoice_number_key, seller_key
 from turnout.domain.runs import (
     FAILURE_OUTCOMES,
     AttemptOutcome,
@@ -32,6 +34,7 @@ from turnout.persistence.tables import processing_stages, runs, stage_attempts
 R = runs.c
 A = stage_attempts.c
 S = processing_stages.c
+MAX_PAYABLE = Decimal(10) ** 14
 IN_FLIGHT = (RunStatus.QUEUED.value, RunStatus.RUNNING.value)
 # Built once: parameters go with execute(), which keeps a run's insert and finish cheap
 # (building `.values(...)` per call costs more than SQLite's own work).
@@ -170,7 +173,41 @@ def _run_values(run: Run) -> dict[str, Any]:
         "invoice": run.invoice,
         "findings": run.findings,
         "decision": run.decision,
+        **_history_keys(run.invoice),
     }
+
+
+def _history_keys(invoice: dict[str, Any] | None) -> dict[str, Any]:
+    """The columns duplicate detection looks a run up by (see `turnout.domain.history`)."""
+    invoice = invoice or {}
+    seller = invoice.get("seller") or {}
+    totals = invoice.get("totals") or {}
+    return {
+        "seller_key": seller_key(seller.get("vat_id"), seller.get("name")),
+        "invoice_number_key": invoice_number_key(invoice.get("invoice_number")),
+        "issue_date": _date_or_none(invoice.get("issue_date")),
+        "payable": _decimal_or_none(totals.get("payable")),
+    }
+
+
+def _date_or_none(value: object) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _decimal_or_none(value: object) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    # Numeric(20, 6) holds 14 integer digits; a larger amount is junk, not a key
+    return amount if amount.is_finite() and abs(amount) < MAX_PAYABLE else None
 
 
 def _attempt_values(attempt: StageAttempt) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from turnout.domain.artifacts import Artifact
 from turnout.domain.errors import InputRejected, ModuleCrashed, NotApplicable, StageTimeout
+from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.runs import AttemptOutcome, Run, StageAttempt
 from turnout.runtime.plan import PlannedStage, Slot
@@ -61,12 +62,18 @@ class StageEnvelope:
     """Runs stages with their policies; breakers are shared by every run of the process."""
 
     def __init__(
-        self, breakers: BreakerBoard, workspace: Path, clock: Clock, sleep: Sleep = time.sleep
+        self,
+        breakers: BreakerBoard,
+        workspace: Path,
+        clock: Clock,
+        sleep: Sleep = time.sleep,
+        history: InvoiceHistory | None = None,
     ) -> None:
         self._breakers = breakers
         self._workspace = workspace
         self._now = clock
         self._sleep = sleep
+        self._history = history
 
     def run(self, run: Run, planned: PlannedStage, artifacts: Artifacts) -> StageResult:
         assert planned.primary is not None
@@ -175,7 +182,12 @@ class StageEnvelope:
                 f"{breaker.settings.open_s:g}s",
             )
         context = RunContext(
-            run.run_id, run.config_version, planned.stage.stage_id, slot.module_id, self._workspace
+            run.run_id,
+            run.config_version,
+            planned.stage.stage_id,
+            slot.module_id,
+            self._workspace,
+            self._history,
         )
         try:
             produced = slot.call(artifacts, context, policy.timeout_s)

@@ -1,0 +1,86 @@
+"""`turnout check FILE...`: EN 16931 validation of e-invoices, offline, without a database.
+
+Exit codes: 0 every file is valid, 1 a fatal rule fired in some file, 2 some file could not be
+read as an e-invoice (the reason is printed).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from turnout.cli.common import JsonOpt, console, emit_json, err_console
+from turnout.domain.errors import InputRejected
+from turnout.modules.validate.en16931.check import check_bytes
+
+FilesArg = Annotated[
+    list[Path], typer.Argument(help="UBL or CII XML files, or PDFs with embedded e-invoice XML.")
+]
+
+VALID, INVALID, UNREADABLE = 0, 1, 2
+
+
+def check(files: FilesArg, as_json: JsonOpt = False) -> None:
+    """Check e-invoices against the EN 16931 business rules (exit 1 when a fatal rule fires)."""
+    results = [_check_one(path) for path in files]
+    if as_json:
+        if len(results) == 1:
+            single = dict(results[0])
+            single.pop("file")
+            emit_json(single)
+        else:
+            emit_json(results)
+    else:
+        for result in results:
+            _print(result)
+    codes = [UNREADABLE if "error" in r else VALID if r["valid"] else INVALID for r in results]
+    raise typer.Exit(max(codes))
+
+
+def _check_one(path: Path) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return _unreadable(path, f"cannot read {path}: {reason}; check the path and permissions")
+    try:
+        report = check_bytes(path.name, data)
+    except InputRejected as exc:
+        return _unreadable(path, str(exc))
+    return {
+        "file": str(path),
+        "valid": report.valid,
+        "findings": [f.to_dict() for f in report.findings],
+    }
+
+
+def _unreadable(path: Path, reason: str) -> dict[str, Any]:
+    return {"file": str(path), "valid": False, "error": reason, "findings": []}
+
+
+def _print(result: dict[str, Any]) -> None:
+    name = result["file"]
+    if "error" in result:
+        err_console.print(
+            Text.assemble((f"{name}: ", "bold"), ("unreadable: ", "red"), result["error"])
+        )
+        return
+    findings: list[dict[str, Any]] = result["findings"]
+    fatal = sum(1 for f in findings if f["severity"] == "fatal")
+    verdict = ("valid", "green") if result["valid"] else ("INVALID", "bold red")
+    summary = f" ({fatal} fatal, {len(findings) - fatal} warning)" if findings else ""
+    console.print(Text.assemble((f"{name}: ", "bold"), verdict, summary))
+    by_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for finding in findings:
+        by_rule[finding["rule"]].append(finding)
+    for rule_id, group in by_rule.items():
+        first = group[0]
+        style = "red" if first["severity"] == "fatal" else "yellow"
+        head = (f"{rule_id} [{first['severity']}]", style)
+        console.print(Text.assemble("  ", head, f" {first['message']}"))
+        for finding in group:
+            console.print(Text(f"      at {finding['path']}"), highlight=False)

@@ -1,0 +1,158 @@
+"""`export.csv`: one row per invoice appended to a CSV file, once per run.
+
+Every run appends one row (`turnout.modules.export.csv_rows.HEADER` gives the columns) to the
+file named by the `path` setting; the header is written when the file is new. The writer holds
+an exclusive `flock` on the file while it reads the run ids already present and appends, so
+concurrent runs (threads or processes on this host) never interleave, and a re-run of the same
+run id finds its row and adds nothing: exactly one row per run.
+
+A row torn by a crash (the file does not end with a line break) is dropped before the next
+append: no receipt was ever given for it, and the run that wrote it will write it again.
+Files live on a local disk: `flock` over NFS is not reliable.
+
+Where the file may go follows `turnout.modules.export.files`: a relative `path` resolves against
+the workspace ($TURNOUT_HOME) and must stay inside it (symlinks included); an absolute path is the
+operator's explicit choice. The file is created readable by its owner only (mode 0600).
+
+Settings:
+- `path` (string, default "exports/invoices.csv"): the CSV file.
+- `escape_formulas` (boolean, default true): prefix cells starting with `=`, `+`, `-`, `@` with a
+  quote so spreadsheets do not run them as formulas (CSV injection, OWASP).
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import io
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePath
+from typing import Any, ClassVar
+
+from turnout.domain.artifacts import Artifact, ArtifactRef, Decision, InvoiceArtifact, Receipt
+from turnout.domain.contracts import needs
+from turnout.domain.errors import ModuleError
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.modules.export.csv_rows import HEADER, invoice_row
+from turnout.modules.export.files import DIRECTORY_PATTERN, export_directory
+
+MODULE_ID = "export.csv"
+DEFAULT_PATH = "exports/invoices.csv"
+
+SETTINGS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "path": {
+            "type": "string",
+            "pattern": DIRECTORY_PATTERN,
+            "default": DEFAULT_PATH,
+            "description": "The CSV file: relative to $TURNOUT_HOME (and inside it), or an "
+            f"absolute path; no `..` segments. Default {DEFAULT_PATH!r}.",
+        },
+        "escape_formulas": {
+            "type": "boolean",
+            "default": True,
+            "description": "Prefix cells starting with = + - @ with a quote (CSV injection); "
+            "default true.",
+        },
+    },
+}
+
+
+def check_path_setting(path: str) -> PurePath:
+    """The `path` setting as a path, refusing an empty one, a directory or a `..` segment."""
+    pure = PurePath(path)
+    if not path.strip() or path.endswith("/") or ".." in pure.parts or pure.name in ("", "."):
+        raise ValueError(
+            f"{MODULE_ID}: setting `path` is {path!r}; give a CSV file inside the workspace "
+            "(relative, without `..`, such as 'exports/invoices.csv') or an absolute file path"
+        )
+    return pure
+
+
+class CsvExport(StageModule):
+    """Append the invoice's row to a CSV file, once per run id."""
+
+    spec: ClassVar[ModuleSpec] = ModuleSpec(
+        module_id=MODULE_ID,
+        name="CSV file",
+        stage_id="export",
+        contract_id="export-v1",
+        version="1.0.0",
+        description="One row per invoice appended to a CSV file under a file lock; a re-run "
+        "of the same run adds no second row; cells are escaped against CSV injection.",
+        inputs=(needs("invoice/v1"), needs("decision/v1")),
+        outputs=(ArtifactRef("receipt", 1),),
+        guarantees=frozenset({"idempotent", "deterministic", "offline"}),
+        settings_schema=SETTINGS_SCHEMA,
+    )
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        self.path = check_path_setting(str(self.settings.get("path", DEFAULT_PATH)))
+        self.escape_formulas = bool(self.settings.get("escape_formulas", True))
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        """Append the row unless the run's row is already there; a `Receipt` with its row."""
+        row = invoice_row(
+            context.run_id,
+            context.config_version,
+            inputs.require(InvoiceArtifact).invoice,
+            inputs.require(Decision),
+            escape_formulas=self.escape_formulas,
+        )
+        directory = export_directory(MODULE_ID, str(self.path.parent), context.workspace)
+        target = directory / self.path.name
+        number = append_once(target, row)
+        return [
+            Receipt(
+                target="file",
+                location=str(target),
+                key=context.idempotency_key,
+                details={"row": str(number)},
+            )
+        ]
+
+
+def append_once(path: Path, row: list[str]) -> int:
+    """Append `row` unless a row with the same first cell exists; its 1-based data row number."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "r+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # released when the file is closed
+        content = fh.read()
+        complete = content[: content.rfind(b"\n") + 1]
+        records = _records(path, complete)
+        if records and records[0] != list(HEADER):
+            raise ModuleError(
+                f"{MODULE_ID}: {path} starts with the header {records[0][:4]}..., not "
+                f"export.csv's {list(HEADER)[:4]}...; point setting `path` to a new file"
+            )
+        for number, record in enumerate(records[1:], start=1):
+            if record and record[0] == row[0]:
+                return number
+        lines = [row] if records else [list(HEADER), row]
+        fh.seek(len(complete))
+        fh.truncate()  # drops a row torn by a crash, if any
+        fh.write(_render(lines))
+        fh.flush()
+        os.fsync(fh.fileno())
+        return max(len(records), 1)
+
+
+def _records(path: Path, data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModuleError(
+            f"{MODULE_ID}: {path} is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+            "point setting `path` to a new file"
+        ) from exc
+    return [record for record in csv.reader(io.StringIO(text, newline="")) if record]
+
+
+def _render(rows: list[list[str]]) -> bytes:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,151 @@
+"""A small, typed adapter over the invoice2data library: load templates once, match, extract.
+
+invoice2data's own `extract_data` reads a file with an input module of its own; Turnout already
+has the text (from its text stage), so this adapter only uses the template part of the library:
+`read_templates` to compile the templates (once per process and folder: edits to a template
+folder are seen after a restart), the first template by priority whose keywords occur (see
+`matches`) and `InvoiceTemplate.prepare_input` / `extract` to read the fields.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from invoice2data.extract.invoice_template import InvoiceTemplate
+from invoice2data.extract.loader import read_templates
+
+from turnout.domain.errors import InputRejected, InvalidConfiguration, ModuleUnavailable, Problem
+
+DEFAULT_PRIORITY = 5
+TEMPLATE_SUFFIXES = (".yml", ".yaml", ".json")
+_REGEX_CHARS = frozenset("\\[](){}.*+?^$|")
+
+
+@dataclass(frozen=True)
+class TemplateMatch:
+    """The template that matched a text and the fields it extracted (invoice2data's names)."""
+
+    template_name: str
+    issuer: str
+    values: dict[str, Any]
+
+
+@lru_cache(maxsize=16)
+def load_templates(folder: str | None = None, builtin: bool = True) -> tuple[InvoiceTemplate, ...]:
+    """invoice2data's built-in templates (unless `builtin` is false) plus those in `folder`.
+
+    Highest priority first, as invoice2data's `extract_data` orders them. The result is cached
+    per (folder, builtin), so each process compiles a template set once. A folder without a
+    single template is a configuration mistake and is reported, never silently ignored.
+    """
+    templates = list(read_templates()) if builtin else []
+    if builtin and not templates:
+        raise ModuleUnavailable(
+            "invoice2data loaded no built-in templates; reinstall it "
+            "(`pip install -c constraints.txt invoice2data`)"
+        )
+    if folder is not None:
+        custom = read_templates(folder)
+        if not custom:
+            raise _bad_folder(
+                f"template_folder {folder} holds no loadable invoice2data template",
+                f"add {'/'.join(TEMPLATE_SUFFIXES)} templates with `keywords` and `fields` "
+                "there, or remove the setting",
+            )
+        templates.extend(custom)
+    if not templates:
+        raise _bad_folder(
+            "builtin_templates is false and no template_folder is set: there is no template",
+            "set template_folder, or builtin_templates: true",
+        )
+    # a stable sort, like invoice2data's own `_by_priority`: folder order within a priority
+    ordered = sorted(templates, key=lambda t: t.get("priority", DEFAULT_PRIORITY), reverse=True)
+    return tuple(ordered)
+
+
+def resolve_folder(setting: str | None) -> str | None:
+    """The template folder as a resolved path string, or a clear error when it is unusable."""
+    if setting is None:
+        return None
+    path = Path(setting).expanduser()
+    if not path.is_dir():
+        raise _bad_folder(
+            f"template_folder {setting!r} is not a directory",
+            "point it at a folder of invoice2data templates (.yml/.yaml/.json) "
+            "or remove the setting",
+        )
+    return str(path.resolve())
+
+
+def find_template(templates: tuple[InvoiceTemplate, ...], text: str) -> InvoiceTemplate | None:
+    """The first template (by priority) whose keywords all occur in `text`, else None."""
+    for template in templates:
+        if matches(template, text):
+            return template
+    return None
+
+
+def matches(template: InvoiceTemplate, text: str) -> bool:
+    """Whether every keyword and no exclude keyword of `template` occurs in `text`.
+
+    invoice2data 1.x compares keywords as plain substrings, but many of its own templates write
+    them as regular expressions (`(?i)Accor`, `NL8152[.]54[.]295[.]B01`), as invoice2data 0.x
+    searched them: a keyword counts when it occurs as written or when it matches as a regex.
+    """
+    keywords = template["keywords"]
+    if not all(_occurs(str(keyword), text) for keyword in keywords):
+        return False
+    excluded = template.get("exclude_keywords") or []
+    return not any(_occurs(str(keyword), text) for keyword in excluded)
+
+
+def _occurs(keyword: str, text: str) -> bool:
+    if keyword in text:
+        return True
+    pattern = _pattern(keyword)
+    return pattern is not None and pattern.search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _pattern(keyword: str) -> re.Pattern[str] | None:
+    if not any(char in _REGEX_CHARS for char in keyword):
+        return None  # plain words: the substring test was the whole test
+    try:
+        return re.compile(keyword)
+    except re.error:
+        return None
+
+
+def extract_with(template: InvoiceTemplate, text: str) -> TemplateMatch:
+    """Run one template over `text`; a required field it cannot find becomes `InputRejected`.
+
+    Area fields (which re-read a region of the PDF) are not supported: invoice2data then uses
+    the whole text, which is what its non-area input modules do too.
+    """
+    name = str(template.get("template_name", "?"))
+    prepared = template.prepare_input(text)
+    try:
+        values = template.extract(prepared, "", None)
+    except ValueError as error:  # invoice2data's RequiredFieldsMissingError is a ValueError
+        raise InputRejected(
+            f"invoice2data template {name} matched but could not read its required fields "
+            f"({error}); the text differs from what the template expects: fix the template "
+            "or let the heuristic fallback take over"
+        ) from error
+    return TemplateMatch(template_name=name, issuer=str(template["issuer"]), values=dict(values))
+
+
+def issuer_keywords(templates: tuple[InvoiceTemplate, ...], limit: int = 8) -> list[str]:
+    """A few templates' first keyword, to say in an error what was looked for."""
+    return [str(t["keywords"][0]) for t in templates[:limit] if t.get("keywords")]
+
+
+def _bad_folder(message: str, fix: str) -> InvalidConfiguration:
+    return InvalidConfiguration(
+        [Problem("extract", "extract.templates", message, fix)],
+        headline="extract.templates settings are not usable",
+    )

@@ -1,0 +1,121 @@
+"""`match.vendors`: match the invoice's seller to the vendor master; never invent a vendor.
+
+The default module of the optional `match` stage (PRODUCT.md section 3). The vendor master is a
+CSV file (format in `turnout.modules.match.vendor_master`), read once and read again when it
+changes. The seller is looked up, in this order:
+
+1. by VAT id (compacted with python-stdnum), score 1.0;
+2. by IBAN of the payment account (compacted with schwifty), score 1.0;
+3. by name with rapidfuzz's `token_sort_ratio`, accepted at `min_name_score` or above; the score
+   is the ratio divided by 100.
+
+A seller found by none of them gives `Match(vendor_id=None)`: route sends it to review.
+
+Settings:
+- `vendors_csv` (path, required): the vendor master; a relative path is read from $TURNOUT_HOME.
+- `min_name_score` (0..100, default 90): the lowest name similarity accepted as the same vendor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rapidfuzz import fuzz, process, utils
+
+from turnout.domain.artifacts import Artifact, ArtifactRef, InvoiceArtifact, Match
+from turnout.domain.contracts import needs
+from turnout.domain.errors import InputRejected
+from turnout.domain.invoice import Invoice
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.modules.match.vendor_master import (
+    VendorMaster,
+    compact_iban,
+    compact_vat_id,
+    load_vendor_master,
+)
+
+DEFAULT_MIN_NAME_SCORE = 90
+
+SETTINGS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["vendors_csv"],
+    "properties": {
+        "vendors_csv": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Path of the vendor master CSV (columns vendor_id,name,vat_id,iban); "
+            "a relative path is read from $TURNOUT_HOME. No default.",
+        },
+        "min_name_score": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 100,
+            "default": DEFAULT_MIN_NAME_SCORE,
+            "description": "Lowest rapidfuzz token_sort_ratio (0..100) at which a seller name "
+            "counts as the vendor's name.",
+        },
+    },
+}
+
+
+class VendorMatch(StageModule):
+    """The seller matched by VAT id, then IBAN, then fuzzy name against a CSV vendor master."""
+
+    spec: ClassVar[ModuleSpec] = ModuleSpec(
+        module_id="match.vendors",
+        name="Vendor master match",
+        stage_id="match",
+        contract_id="match-v1",
+        version="1.0.0",
+        description="Finds the seller in a CSV vendor master by VAT id, then IBAN, then fuzzy "
+        "name (rapidfuzz); an unknown seller is reported unmatched, never invented.",
+        inputs=(needs("invoice/v1"),),
+        outputs=(ArtifactRef("match", 1),),
+        guarantees=frozenset({"offline"}),
+        settings_schema=SETTINGS_SCHEMA,
+    )
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        csv_path = self.settings.get("vendors_csv")
+        self.vendors_csv = Path(str(csv_path)) if csv_path else None
+        self.min_name_score = float(self.settings.get("min_name_score", DEFAULT_MIN_NAME_SCORE))
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        """Return one `Match`: the vendor found and how, or `vendor_id=None`."""
+        if self.vendors_csv is None:
+            raise InputRejected(
+                "match.vendors has no vendor master; set `vendors_csv` to the path of a CSV file "
+                "with the columns vendor_id,name,vat_id,iban"
+            )
+        path = self.vendors_csv
+        if not path.is_absolute():
+            path = context.workspace / path
+        master = load_vendor_master(path)
+        return [self.match(inputs.require(InvoiceArtifact).invoice, master)]
+
+    def match(self, invoice: Invoice, master: VendorMaster) -> Match:
+        """The seller of `invoice` in `master`."""
+        vat_id = compact_vat_id(invoice.seller.vat_id)
+        if vat_id is not None and (vendor := master.by_vat_id.get(vat_id)) is not None:
+            return Match(vendor.vendor_id, vendor.name, "vat_id", 1.0)
+        iban = compact_iban(invoice.payment.iban)
+        if iban is not None and (vendor := master.by_iban.get(iban)) is not None:
+            return Match(vendor.vendor_id, vendor.name, "iban", 1.0)
+        name = (invoice.seller.name or "").strip()
+        if name and master.vendors:
+            best = process.extractOne(
+                name,
+                [v.name for v in master.vendors],
+                scorer=fuzz.token_sort_ratio,
+                processor=utils.default_process,
+                score_cutoff=self.min_name_score,
+            )
+            if best is not None:
+                _, score, index = best
+                vendor = master.vendors[index]
+                return Match(vendor.vendor_id, vendor.name, "name", round(score / 100.0, 4))
+        return Match(None)

@@ -1,0 +1,93 @@
+"""Turn a document into page images for OCR: PDF pages rendered with pypdfium2, image frames with Pillow.
+
+Every page comes out as an RGB image on a white background (a transparent PNG would otherwise
+read as black), and damaged inputs are rejected with the reason and what to send instead.
+"""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from turnout.domain.errors import InputRejected
+from turnout.modules.text.pdfium_reader import load_pdfium
+
+_POINTS_PER_INCH = 72
+# an A4 page at 600 DPI is 35 Mpx; anything far larger is a mistake or a decompression bomb
+# (Pillow itself only warns from 89 Mpx and refuses from 179 Mpx)
+_MAX_PIXELS = 60_000_000
+
+
+def pdf_pages(data: bytes, dpi: int, max_pages: int) -> list[Image.Image]:
+    """The first `max_pages` pages of a PDF, rendered at `dpi`."""
+    pdfium = load_pdfium()
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise InputRejected(
+            f"pdfium cannot open this PDF ({exc}); it may be damaged or password-protected:"
+            " send an unprotected, complete copy"
+        ) from exc
+    try:
+        _check_pages(len(pdf), max_pages, "PDF")
+        images = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                _check_page_size(page.get_size(), dpi, index + 1)
+                bitmap = page.render(scale=dpi / _POINTS_PER_INCH)
+                images.append(bitmap.to_pil().convert("RGB"))
+            finally:
+                page.close()
+        return images
+    finally:
+        pdf.close()
+
+
+def image_pages(data: bytes, max_pages: int) -> list[Image.Image]:
+    """Every frame of a PNG, JPEG or (multi-page) TIFF, as RGB on white."""
+    try:
+        image = Image.open(io.BytesIO(data))  # reads the header only: the size is known cheaply
+        _check_pages(getattr(image, "n_frames", 1), max_pages, "image")
+        return [_on_white(frame) for frame in ImageSequence.Iterator(image)]
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise InputRejected(
+            f"the image cannot be decoded ({exc}); it may be truncated or not an image at all:"
+            " send a complete PNG, JPEG or TIFF"
+        ) from exc
+    except Image.DecompressionBombError as exc:
+        raise InputRejected(
+            f"the image is too large to read ({exc}); scan it again at 200-300 DPI"
+        ) from exc
+
+
+def _check_pages(pages: int, max_pages: int, what: str) -> None:
+    if pages > max_pages:
+        raise InputRejected(
+            f"the {what} has {pages} pages, more than max_pages={max_pages}; "
+            "split the file or raise `max_pages` in text.ocr's settings"
+        )
+
+
+def _check_page_size(size: tuple[float, float], dpi: int, number: int) -> None:
+    width, height = (points / _POINTS_PER_INCH for points in size)
+    if width * dpi * height * dpi > _MAX_PIXELS:
+        raise InputRejected(
+            f"page {number} is {width:.0f}x{height:.0f} inches, too large to render at {dpi} DPI; "
+            "lower `dpi` in text.ocr's settings or send the invoice at its paper size"
+        )
+
+
+def _on_white(frame: Image.Image) -> Image.Image:
+    if frame.width * frame.height > _MAX_PIXELS:  # checked before the pixels are decoded
+        raise InputRejected(
+            f"the image is {frame.width}x{frame.height} pixels, too large to read; "
+            "scan it again at 200-300 DPI"
+        )
+    frame.load()  # decode now, so that a truncated file fails here with the reason
+    if frame.mode in {"RGBA", "LA", "PA"} or (frame.mode == "P" and "transparency" in frame.info):
+        rgba = frame.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return frame.convert("RGB")

@@ -1,0 +1,112 @@
+"""`validate.en16931`: the EN 16931 business rules over the source XML or the canonical invoice.
+
+The default module of the `validate` stage (PRODUCT.md section 3); `validate.basic` is its
+fallback. When the document carries e-invoice XML (a UBL or CII file, or the XML embedded in a
+hybrid PDF) the rules read that XML, so every finding points at the offending element. Otherwise
+(a PDF read by extraction) the rules that the canonical model can answer run on it, and the others
+are skipped. The normalisation notes carried by the invoice artifact are passed on first.
+
+Settings:
+- `disabled_rules` (array of rule ids, default []): rules not to run, e.g. a warning an AP team
+  has decided to ignore.
+- `max_xml_bytes` (integer, default 20000000): the largest XML this module parses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from turnout.domain.artifacts import (
+    Artifact,
+    ArtifactRef,
+    Document,
+    Finding,
+    Findings,
+    InvoiceArtifact,
+)
+from turnout.domain.contracts import needs
+from turnout.domain.errors import InputRejected
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.modules.validate.en16931.canonical import canonical_node
+from turnout.modules.validate.en16931.engine import (
+    NotAnInvoice,
+    Report,
+    validate_node,
+    validate_xml,
+)
+from turnout.modules.validate.en16931.registry import RULES
+from turnout.modules.xmlsafe import parse_xml
+
+DEFAULT_MAX_XML_BYTES = 20_000_000
+
+SETTINGS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "disabled_rules": {
+            "type": "array",
+            "items": {"type": "string", "pattern": r"^[A-Z]+(-[A-Z]+)*-[0-9]+$"},
+            "uniqueItems": True,
+            "default": [],
+            "description": "EN 16931 rule ids not to run (e.g. BR-51).",
+        },
+        "max_xml_bytes": {
+            "type": "integer",
+            "minimum": 1,
+            "default": DEFAULT_MAX_XML_BYTES,
+            "description": "Largest e-invoice XML parsed, in bytes.",
+        },
+    },
+}
+
+
+class En16931Validate(StageModule):
+    """EN 16931 business rules (BR, BR-CO, BR-DEC, BR-CL, VAT categories) in pure Python."""
+
+    spec: ClassVar[ModuleSpec] = ModuleSpec(
+        module_id="validate.en16931",
+        name="EN 16931 validation",
+        stage_id="validate",
+        contract_id="validate-v1",
+        version="1.0.0",
+        description="The EN 16931 business rules (BR-*, BR-CO-*, BR-DEC-*, BR-CL-*, the VAT "
+        "category families and UBL syntax rules) over the UBL or CII source, or over the "
+        "canonical invoice for PDFs; findings carry the official rule id, flag and element path.",
+        inputs=(needs("invoice/v1"), needs("document/v1", required=False)),
+        outputs=(ArtifactRef("findings", 1),),
+        guarantees=frozenset({"deterministic", "offline"}),
+        settings_schema=SETTINGS_SCHEMA,
+        is_fallback=False,
+    )
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        disabled = frozenset(self.settings.get("disabled_rules", []))
+        unknown = sorted(disabled - RULES.keys())
+        if unknown:
+            raise ValueError(
+                f"validate.en16931: `disabled_rules` names unknown rules {', '.join(unknown)}; "
+                "use ids such as BR-51 (`turnout check --json` shows the ids that fire)"
+            )
+        self.rules = [r for r in RULES.values() if r.rule_id not in disabled]
+        self.max_xml_bytes = int(self.settings.get("max_xml_bytes", DEFAULT_MAX_XML_BYTES))
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        """Check the invoice and return one `Findings` artifact (ruleset `en16931`)."""
+        artifact = inputs.require(InvoiceArtifact)
+        document = inputs.get(Document)
+        report = self.check(document, artifact)
+        items: list[Finding] = [*artifact.notes, *report.findings]
+        return [Findings(items=tuple(items), ruleset="en16931")]
+
+    def check(self, document: Document | None, artifact: InvoiceArtifact) -> Report:
+        """The rules over the document's XML when it has one, else over the canonical invoice."""
+        if document is not None and document.xml:
+            what = document.xml_name or f"the XML of {document.filename}"
+            root = parse_xml(document.xml, max_bytes=self.max_xml_bytes, what=what)
+            try:
+                return validate_xml(root, self.rules)
+            except NotAnInvoice as exc:
+                raise InputRejected(f"{what}: {exc}; submit a UBL or CII invoice") from exc
+        return validate_node(canonical_node(artifact.invoice), "canonical", self.rules)

@@ -1,0 +1,55 @@
+"""`turnout check`: the real command on real files, with no database set up at all."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from support.en16931_invoices import ubl
+from turnout.bootstrap import bundled_examples
+
+TURNOUT = Path(sys.executable).parent / "turnout"
+EXAMPLES = {p.name: p for p in bundled_examples()}
+
+
+def check(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TURNOUT_HOME": str(tmp_path / "never-initialised")}
+    env.pop("TURNOUT_DATABASE_URL", None)
+    return subprocess.run(
+        [str(TURNOUT), "check", *args], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def test_check_valid_ubl_exits_0_without_a_database(tmp_path: Path) -> None:
+    result = check(tmp_path, str(EXAMPLES["ubl-invoice.xml"]), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"valid": True, "findings": []}
+    assert not (tmp_path / "never-initialised" / "turnout.db").exists()
+
+
+def test_check_invoice_with_wrong_total_exits_1_and_groups_findings_by_rule(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(
+        ubl("S", replace=(('"EUR">118.75</cbc:PayableAmount>', '"EUR">1.00</cbc:PayableAmount>'),))
+    )
+    result = check(tmp_path, str(bad))
+    assert result.returncode == 1
+    assert "INVALID" in result.stdout
+    assert "BR-CO-16 [fatal]" in result.stdout
+    assert "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount" in result.stdout
+
+
+def test_check_several_files_gives_a_json_list_and_exit_2_for_unreadable(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not an invoice")
+    result = check(tmp_path, str(EXAMPLES["facturx-invoice.pdf"]), str(junk), "--json")
+    assert result.returncode == 2
+    hybrid, unreadable = json.loads(result.stdout)
+    assert hybrid["valid"] is True
+    assert unreadable["file"] == str(junk)
+    assert "unsupported file" in unreadable["error"]
