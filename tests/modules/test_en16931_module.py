@@ -138,3 +138,12 @@ def test_us_invoice_without_vat_breakdown_is_not_en16931_compliant() -> None:
     data = json.loads(EXAMPLES_DIR.joinpath("invoice-acme-en.expected.json").read_text("utf-8"))
     invoice = Invoice.from_dict(data.get("invoice", data))
     assert "BR-CO-18" in {f.rule for f in run(invoice).items}
+
+
+def test_findings_on_an_invoice_read_from_a_pdf_are_warnings_unless_told_otherwise() -> None:
+    data = json.loads(EXAMPLES_DIR.joinpath("invoice-acme-en.expected.json").read_text("utf-8"))
+    invoice = Invoice.from_dict(data.get("invoice", data))
+    softened = {f.rule: f.severity for f in run(invoice).items}
+    assert softened["BR-CO-18"] is Severity.WARNING
+    official = {f.rule: f.severity for f in run(invoice, extracted_severity="official").items}
+    assert official["BR-CO-18"] is Severity.FATAL

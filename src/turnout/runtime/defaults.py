@@ -1,8 +1,9 @@
-"""The configuration `turnout init` activates on a new database: the default module of each stage."""
+"""The configuration `turnout init` activates on a new database: the default module of each stage
+(PRODUCT.md section 3) and the fallback policies that keep invoices moving when one fails."""
 
 from __future__ import annotations
 
-from turnout.runtime.config_document import ConfigDocument, SelectionDoc
+from turnout.runtime.config_document import ConfigDocument, PolicyDoc, SelectionDoc
 
 DEFAULT_SELECTIONS: dict[str, str] = {
     "intake": "intake.standard",
@@ -10,9 +11,19 @@ DEFAULT_SELECTIONS: dict[str, str] = {
     "text": "text.pdfium",
     "extract": "extract.heuristic",
     "normalize": "normalize.standard",
-    "validate": "validate.basic",
+    "validate": "validate.en16931",
+    "dedupe": "dedupe.fingerprint",
     "route": "route.rules",
     "export": "export.json",
+}
+
+# Module failures to act on; a rejected input (`error` raised as InputRejected) is never retried.
+DEFAULT_POLICIES: dict[str, PolicyDoc] = {
+    "validate": PolicyDoc(
+        "validate.basic",
+        ("error", "timeout", "unavailable", "contract_violation"),
+        {"timeout_s": 30, "on_exhausted": "review"},
+    ),
 }
 
 
@@ -20,4 +31,5 @@ def default_document() -> ConfigDocument:
     return ConfigDocument(
         summary="Default configuration created by `turnout init`",
         selections={stage: SelectionDoc(module) for stage, module in DEFAULT_SELECTIONS.items()},
+        policies=dict(DEFAULT_POLICIES),
     )

@@ -15,6 +15,7 @@ Settings:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from turnout.domain.artifacts import (
@@ -24,6 +25,7 @@ from turnout.domain.artifacts import (
     Finding,
     Findings,
     InvoiceArtifact,
+    Severity,
 )
 from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
@@ -56,6 +58,13 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "minimum": 1,
             "default": DEFAULT_MAX_XML_BYTES,
             "description": "Largest e-invoice XML parsed, in bytes.",
+        },
+        "extracted_severity": {
+            "enum": ["warning", "official"],
+            "default": "warning",
+            "description": "Severity of findings on an invoice read from a PDF (no XML): `warning`, "
+            "because a missing term there usually means the extraction did not find it, not that the "
+            "invoice lacks it; `official` keeps each rule's own flag.",
         },
     },
 }
@@ -91,6 +100,7 @@ class En16931Validate(StageModule):
             )
         self.rules = [r for r in RULES.values() if r.rule_id not in disabled]
         self.max_xml_bytes = int(self.settings.get("max_xml_bytes", DEFAULT_MAX_XML_BYTES))
+        self.extracted_official = self.settings.get("extracted_severity", "warning") == "official"
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Check the invoice and return one `Findings` artifact (ruleset `en16931`)."""
@@ -109,4 +119,18 @@ class En16931Validate(StageModule):
                 return validate_xml(root, self.rules)
             except NotAnInvoice as exc:
                 raise InputRejected(f"{what}: {exc}; submit a UBL or CII invoice") from exc
-        return validate_node(canonical_node(artifact.invoice), "canonical", self.rules)
+        report = validate_node(canonical_node(artifact.invoice), "canonical", self.rules)
+        if self.extracted_official:
+            return report
+        # Marking a good invoice bad is worse than the reverse: on extracted data, warn.
+        softened = tuple(
+            replace(
+                f,
+                severity=Severity.WARNING,
+                message=f"{f.message} (read from a PDF: checked by a human)",
+            )
+            if f.severity is Severity.FATAL
+            else f
+            for f in report.findings
+        )
+        return replace(report, findings=softened)
