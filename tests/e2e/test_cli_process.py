@@ -75,7 +75,10 @@ def test_text_pdf_heuristics_find_number_date_total_currency(cli, name: str) -> 
     assert invoice["issue_date"] == want["issue_date"]
     assert invoice["currency"] == want["currency"]
     assert invoice["totals"]["payable"] == want["totals"]["payable"]
-    assert {s["stage"]: s["outcome"] for s in run["stages"]}["extract"] == "ok"
+    # no invoice2data template knows these issuers: the default policy hands them to the heuristics
+    extract = [(s["module"], s["outcome"]) for s in run["stages"] if s["stage"] == "extract"]
+    assert extract == [("extract.templates", "rejected"), ("extract.heuristic", "fallback")]
+    assert run["status"] == "completed_with_fallback"
 
 
 def test_process_records_runs_that_runs_show_returns(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -20,9 +20,9 @@ ActorOpt = Annotated[
     typer.Option("--as", help="Act as this user (default: $TURNOUT_ACTOR, else the OS user)."),
 ]
 
-# In a terminal Rich uses its width; piped output (CI logs, `make demo | less`) gets 120 columns
+# In a terminal Rich uses its width; piped output (CI logs, `make demo | less`) gets 150 columns
 # rather than Rich's 80 so that the stage tables stay readable. COLUMNS still wins when set.
-_PIPED_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 120
+_PIPED_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 150
 console = Console(width=_PIPED_WIDTH)
 err_console = Console(stderr=True)
 

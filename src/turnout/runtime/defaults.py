@@ -9,7 +9,7 @@ DEFAULT_SELECTIONS: dict[str, str] = {
     "intake": "intake.standard",
     "einvoice": "einvoice.xml",
     "text": "text.pdfium",
-    "extract": "extract.heuristic",
+    "extract": "extract.templates",
     "normalize": "normalize.standard",
     "validate": "validate.en16931",
     "dedupe": "dedupe.fingerprint",
@@ -19,6 +19,14 @@ DEFAULT_SELECTIONS: dict[str, str] = {
 
 # Module failures to act on; a rejected input (`error` raised as InputRejected) is never retried.
 DEFAULT_POLICIES: dict[str, PolicyDoc] = {
+    # scans and images have no text layer: OCR reads them
+    "text": PolicyDoc(
+        "text.ocr", ("error", "timeout", "unavailable", "empty_output"), {"on_exhausted": "review"}
+    ),
+    # invoice2data's templates know a few hundred issuers; for the others, template-free extraction
+    "extract": PolicyDoc(
+        "extract.heuristic", ("error", "timeout", "empty_output"), {"on_exhausted": "review"}
+    ),
     "validate": PolicyDoc(
         "validate.basic",
         ("error", "timeout", "unavailable", "contract_violation"),

@@ -9,6 +9,7 @@ substitution so that it is logged, counted and audited.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -48,10 +49,14 @@ class InlineCall:
     def __init__(self, module: StageModule) -> None:
         self.module = module
         self.spec = module.spec
+        self._warmed = False
+        self._warm_lock = threading.Lock()
 
     def __call__(
         self, inputs: Artifacts, context: RunContext, timeout_s: float | None
     ) -> list[Artifact]:
+        if not self._warmed:  # a fallback is warmed up on first use, not at start-up
+            self.warm_up()
         if timeout_s is None:
             return list(self.module.process(inputs, context))
         return call_with_timeout(
@@ -61,7 +66,10 @@ class InlineCall:
         )
 
     def warm_up(self) -> None:
-        self.module.warm_up()
+        with self._warm_lock:
+            if not self._warmed:
+                self.module.warm_up()
+                self._warmed = True
 
     def close(self) -> None:
         pass
@@ -120,7 +128,7 @@ def build_plan(config: ModuleConfiguration, registry: ModuleRegistry) -> Plan:
         if sel is None:
             planned.append(PlannedStage(stage, None, None, policy))
             continue
-        primary = _slot(registry, sel.module_id, sel.settings)
+        primary = _slot(registry, sel.module_id, sel.settings, warm=True)
         fallback = (
             _slot(registry, policy.fallback_module_id, policy.fallback_settings or {})
             if policy.fallback_module_id
@@ -159,7 +167,9 @@ def _replacement(
     return slot if slot.call is not None else None
 
 
-def _slot(registry: ModuleRegistry, module_id: str, settings: Mapping[str, Any]) -> Slot:
+def _slot(
+    registry: ModuleRegistry, module_id: str, settings: Mapping[str, Any], *, warm: bool = False
+) -> Slot:
     entry = registry.get(module_id)
     if entry is None:
         return Slot(module_id, None, "not installed")
@@ -168,7 +178,8 @@ def _slot(registry: ModuleRegistry, module_id: str, settings: Mapping[str, Any])
     try:
         module_settings, framework = split_framework_settings(settings, module_id=module_id)
         call = _call(entry.cls, module_settings, framework)
-        call.warm_up()
+        if warm:
+            call.warm_up()
     except Exception as exc:  # a module that cannot start is unavailable here, never fatal
         return Slot(module_id, None, f"could not start: {type(exc).__name__}: {exc}")
     return Slot(module_id, call)
