@@ -9,7 +9,19 @@ from typing import NoReturn
 import click
 import typer
 
-from turnout.cli import catalog, check, config, demo, events, runs, setup, stats, users
+from turnout.cli import (
+    catalog,
+    check,
+    config,
+    demo,
+    events,
+    runs,
+    serve,
+    setup,
+    stats,
+    tokens,
+    users,
+)
 from turnout.cli.common import emit_json, err_console
 from turnout.domain.errors import RequestError, TurnoutError
 
@@ -32,6 +44,8 @@ app.add_typer(config.app, name="config")
 app.command()(events.events)
 app.command()(stats.stats)
 app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
+app.command()(serve.serve)
 
 
 def main(argv: list[str] | None = None) -> int:

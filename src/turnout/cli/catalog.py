@@ -9,6 +9,7 @@ from rich.table import Column, Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, get_app
 from turnout.domain.configuration import ConfigStatus
+from turnout.runtime.serialize import module_to_dict, stage_to_dict
 
 
 def stages(json_: JsonOpt = False) -> None:
@@ -20,17 +21,11 @@ def stages(json_: JsonOpt = False) -> None:
         fallbacks = {m.stage_id: m.module_id for m in uow.modules.list() if m.is_fallback}
     selections = active[0].selections if active else {}
     data: list[dict[str, Any]] = [
-        {
-            "stage_id": s.stage_id,
-            "name": s.name,
-            "order": s.order,
-            "capability_contract_id": s.capability_contract_id,
-            "is_required": s.is_required,
-            "selected_module": selections[s.stage_id].module_id
-            if s.stage_id in selections
-            else None,
-            "fallback_module": fallbacks.get(s.stage_id),
-        }
+        stage_to_dict(
+            s,
+            selections[s.stage_id].module_id if s.stage_id in selections else None,
+            fallbacks.get(s.stage_id),
+        )
         for s in rows
     ]
     if json_:
@@ -56,18 +51,7 @@ def modules(
     """Registered modules with their status, contract and settings."""
     with get_app().unit_of_work() as uow:
         records = uow.modules.list(stage)
-    data: list[dict[str, Any]] = [
-        {
-            "module_id": m.module_id,
-            "name": m.name,
-            "stage_id": m.stage_id,
-            "capability_contract_id": m.capability_contract_id,
-            "status": str(m.status),
-            "is_fallback": m.is_fallback,
-            "metadata": dict(m.metadata),
-        }
-        for m in records
-    ]
+    data: list[dict[str, Any]] = [module_to_dict(m) for m in records]
     if json_:
         emit_json(data)
         return

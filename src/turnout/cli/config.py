@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 import yaml
@@ -14,24 +14,13 @@ from turnout.domain.configuration import ModuleConfiguration
 from turnout.runtime.config_document import load_document
 from turnout.runtime.diff import diff_configurations
 from turnout.runtime.results import ActivationResult
+from turnout.runtime.serialize import config_detail, config_summary
 
 app = typer.Typer(
     help="Create, check, activate and roll back configuration versions.", no_args_is_help=True
 )
 
 VersionArg = Annotated[int, typer.Argument(help="Configuration version number.", min=1)]
-
-
-def config_summary(c: ModuleConfiguration) -> dict[str, Any]:
-    """`{version, status, created_by, created_at, activated_at, summary}` (PRODUCT.md section 6)."""
-    return {
-        "version": c.version,
-        "status": str(c.status),
-        "created_by": c.created_by,
-        "created_at": c.created_at.isoformat(),
-        "activated_at": c.activated_at.isoformat() if c.activated_at else None,
-        "summary": c.summary,
-    }
 
 
 @app.command()
@@ -134,13 +123,7 @@ def show(
     """Show one version: status, selections, settings and policies."""
     config = _resolve(ref)
     if json_:
-        emit_json(
-            {
-                **config_summary(config),
-                "rolled_back_from": config.rolled_back_from,
-                **config.document(),
-            }
-        )
+        emit_json(config_detail(config))
         return
     console.print(
         f"[bold]version {config.version}[/bold] — {config.status}  ({config.summary})",

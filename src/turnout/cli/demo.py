@@ -9,9 +9,9 @@ from rich.table import Column, Table
 
 from turnout.bootstrap import bundled_examples
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
-from turnout.cli.runs import run_to_dict
 from turnout.domain.runs import Run
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
+from turnout.runtime.serialize import run_to_dict
 from turnout.runtime.validation import document_of
 
 _MARK = {

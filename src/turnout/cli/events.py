@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, fail, get_app
+from turnout.runtime.serialize import event_to_dict
 
 
 def events(
@@ -31,19 +32,7 @@ def events(
                 raise fail(f"configuration version {config} does not exist")
             config_id = found.config_id
         items = uow.events.list(config_id=config_id, action=action, actor=actor, limit=limit)
-    data: list[dict[str, Any]] = [
-        {
-            "event_id": e.event_id,
-            "config_id": e.config_id,
-            "config_version": e.config_version,
-            "action": str(e.action),
-            "actor": e.actor,
-            "result": str(e.result),
-            "message": e.message,
-            "created_at": e.created_at.isoformat(),
-        }
-        for e in items
-    ]
+    data: list[dict[str, Any]] = [event_to_dict(e) for e in items]
     if json_:
         emit_json(data)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -13,39 +13,13 @@ from rich.table import Column, Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, fail, get_app
 from turnout.domain.runs import Run, RunStatus
+from turnout.runtime.serialize import run_to_dict
 
 runs_app = typer.Typer(
     help="List runs, or show one with every stage attempt.", invoke_without_command=True
 )
 
 ACCEPTED_SUFFIXES = {".pdf", ".xml", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-
-
-def run_to_dict(run: Run) -> dict[str, Any]:
-    """The `process --json` shape of PRODUCT.md section 6."""
-    return {
-        "run_id": run.run_id,
-        "file": run.file_name,
-        "status": str(run.status),
-        "reason": run.reason,
-        "config_version": run.config_version,
-        "created_at": run.created_at.isoformat(),
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "stages": [
-            {
-                "stage": a.stage_id,
-                "module": a.module_id,
-                "outcome": str(a.outcome),
-                "attempts": a.attempt,
-                "duration_ms": round(a.duration_ms, 3),
-                "error": a.error or (a.summary.get("reason") if a.outcome == "skipped" else None),
-            }
-            for a in run.attempts
-        ],
-        "invoice": run.invoice,
-        "findings": run.findings,
-        "decision": run.decision,
-    }
 
 
 def collect_files(paths: list[Path]) -> list[Path]:

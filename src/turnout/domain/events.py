@@ -18,6 +18,9 @@ class EventAction(StrEnum):
     MODULE_SUBSTITUTED = "module_substituted"  # startup replaced an unavailable module
     INIT = "init"
     USER_ADD = "user_add"
+    TOKEN_CREATE = "token_create"  # an admin issued an API token
+    TOKEN_REVOKE = "token_revoke"
+    RUN_UPLOAD = "run_upload"  # refusals of uploads through the API
 
 
 class EventResult(StrEnum):

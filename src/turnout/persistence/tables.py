@@ -228,3 +228,14 @@ user_roles = Table(
     PrimaryKeyConstraint("name", "role"),
     CheckConstraint(one_of("role", Role), name="role"),
 )
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_id", String(36), primary_key=True),
+    Column("name", String(200), ForeignKey("users.name"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_used_at", UtcDateTime(), nullable=True),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)

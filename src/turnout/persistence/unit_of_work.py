@@ -14,6 +14,7 @@ from turnout.persistence.repositories import (
     SqlModuleRepository,
     SqlRunRepository,
     SqlStageRepository,
+    SqlTokenRepository,
     SqlUserRepository,
 )
 from turnout.runtime.ports import (
@@ -22,6 +23,7 @@ from turnout.runtime.ports import (
     ModuleRepository,
     RunRepository,
     StageRepository,
+    TokenRepository,
     UserRepository,
 )
 
@@ -45,6 +47,7 @@ class SqlUnitOfWork:
     events: EventRepository
     runs: RunRepository
     users: UserRepository
+    tokens: TokenRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -71,6 +74,7 @@ class SqlUnitOfWork:
         self.events = SqlEventRepository(conn)
         self.runs = SqlRunRepository(conn)
         self.users = SqlUserRepository(conn)
+        self.tokens = SqlTokenRepository(conn)
         return self
 
     def __exit__(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
 
@@ -118,6 +119,36 @@ class UserRepository(Protocol):
     def list(self) -> list[User]: ...
 
 
+@dataclass(frozen=True)
+class ApiToken:
+    """An API token as stored: never the token itself, only who it acts as and when it was used."""
+
+    token_id: str
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+
+
+class TokenRepository(Protocol):
+    def add(self, token: ApiToken, token_hash: str) -> None:
+        """Insert a token row (its user must exist); `token_hash` must be unique."""
+
+    def get(self, token_id: str) -> ApiToken | None: ...
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        """The token whose hash this is (revoked or not), or None."""
+
+    def touch(self, token_id: str, when: dt.datetime) -> None:
+        """Record that the token was used at `when`."""
+
+    def revoke(self, token_id: str, when: dt.datetime) -> None:
+        """Mark the token revoked at `when` (idempotent: the first revocation time is kept)."""
+
+    def list(self, name: str | None = None) -> builtins.list[ApiToken]:
+        """Every token (of `name`, when given), oldest first."""
+
+
 class UnitOfWork(Protocol):
     """One transaction. `with uow:` begins it; `commit()` keeps it; leaving without commit
     rolls back."""
@@ -128,6 +159,7 @@ class UnitOfWork(Protocol):
     events: EventRepository
     runs: RunRepository
     users: UserRepository
+    tokens: TokenRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -3,6 +3,7 @@
 Money becomes `Decimal` (either decimal separator, never a float), dates ISO 8601, currencies
 ISO 4217, VAT numbers are checked with python-stdnum, IBAN and BIC with schwifty. A value that
 fails a check is kept as written and reported in the output's `notes` — never an exception.
+Every number gets one written form whatever the syntax wrote (`100` and `100.00`; see scale.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from turnout.modules.normalize.canonical import MODULE_ID, canonicalise
 from turnout.modules.normalize.dates import DateOrder
 from turnout.modules.normalize.from_fields import invoice_from_fields
 from turnout.modules.normalize.identifiers import check_currency
+from turnout.modules.normalize.scale import canonical_scales
 
 DEFAULT_CURRENCY_CONFIDENCE = 0.2
 
@@ -80,6 +82,7 @@ class StandardNormalize(StageModule):
             invoice, notes = invoice_from_fields(inputs.require(Fields), self.date_order)
         self._default_currency(invoice, notes)
         notes += canonicalise(invoice)
+        canonical_scales(invoice)
         if (
             not invoice.invoice_number
             and invoice.totals.payable is None

@@ -5,6 +5,7 @@ from turnout.persistence.repositories.events import SqlEventRepository
 from turnout.persistence.repositories.modules import SqlModuleRepository
 from turnout.persistence.repositories.runs import SqlRunRepository
 from turnout.persistence.repositories.stages import SqlStageRepository
+from turnout.persistence.repositories.tokens import SqlTokenRepository
 from turnout.persistence.repositories.users import SqlUserRepository
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "SqlModuleRepository",
     "SqlRunRepository",
     "SqlStageRepository",
+    "SqlTokenRepository",
     "SqlUserRepository",
 ]

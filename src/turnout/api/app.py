@@ -1,0 +1,46 @@
+"""`create_app(app)`: the FastAPI application over a bootstrap App.
+
+Resources live under /api/v1 and need a bearer token; /healthz, /readyz and /metrics are at the
+root without one, for probes and Prometheus. The OpenAPI document is at /openapi.json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import turnout
+from turnout.api.errors import install_error_handlers
+from turnout.api.routes import catalog, configurations, events, health, runs
+from turnout.bootstrap import App
+
+API_PREFIX = "/api/v1"
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def create_app(app: App, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
+    """The REST API over `app` (which the caller opens and closes)."""
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        # Build the runner before the first request: App.runner is built lazily and not under a
+        # lock, and every upload must share one admission gate.
+        _ = app.runner
+        yield
+
+    api = FastAPI(
+        lifespan=lifespan,
+        title="Turnout",
+        version=turnout.__version__,
+        description="Accounts-payable invoices through a pipeline chosen by versioned "
+        "configuration. Send `Authorization: Bearer <token>` (`turnout tokens create NAME`).",
+    )
+    api.state.turnout = app
+    api.state.max_upload_bytes = max_upload_bytes
+    install_error_handlers(api)
+    for router in (catalog.router, configurations.router, events.router, runs.router):
+        api.include_router(router, prefix=API_PREFIX)
+    api.include_router(health.router)
+    return api

@@ -1,0 +1,80 @@
+"""Who is calling: the user a bearer token acts as, with roles from the users table.
+
+Nothing else in a request names the actor: headers, query parameters or body fields claiming a
+user or a role are ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from turnout.api.errors import Unauthenticated
+from turnout.bootstrap import App
+from turnout.domain.errors import PermissionDenied
+from turnout.domain.events import EventAction, EventResult
+from turnout.domain.users import CONFIG_CHANGERS, Role, User
+from turnout.runtime.audit import record_event, utcnow
+from turnout.runtime.tokens import TokenService
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `turnout tokens create NAME`.")
+
+UPLOADERS = CONFIG_CHANGERS | {Role.ADMIN}
+
+
+def turnout_app(request: Request) -> App:
+    """The bootstrap App this API was built on."""
+    app: App = request.app.state.turnout
+    return app
+
+
+TurnoutApp = Annotated[App, Depends(turnout_app)]
+
+
+def current_user(
+    app: TurnoutApp,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The user of the bearer token; 401 without a live token, 403 for a user without a role."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated(
+            "no bearer token; send `Authorization: Bearer <token>` with a token from "
+            "`turnout tokens create NAME` (run by an admin)"
+        )
+    user = TokenService(app.unit_of_work).authenticate(credentials.credentials)
+    if user is None:
+        raise Unauthenticated(
+            "the bearer token is unknown or revoked; ask an admin for a new one "
+            "(`turnout tokens create NAME`)"
+        )
+    if not user.roles:
+        raise PermissionDenied(
+            f"user `{user.name}` has no role, so may not use the API; an admin can grant one: "
+            f"`turnout users add {user.name} --role viewer`"
+        )
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def uploader(app: TurnoutApp, user: CurrentUser) -> User:
+    """The caller, if allowed to upload invoices (operator, maintainer or admin); refusals are
+    audited."""
+    if user.roles & UPLOADERS:
+        return user
+    message = (
+        f"user `{user.name}` ({', '.join(sorted(user.roles))}) may not upload invoices; it needs "
+        f"the operator, maintainer or admin role: `turnout users add {user.name} --role operator`"
+    )
+    with app.unit_of_work() as uow:
+        record_event(
+            uow, None, EventAction.RUN_UPLOAD, user.name, EventResult.REFUSED, message, utcnow()
+        )
+        uow.commit()
+    raise PermissionDenied(message)
+
+
+Uploader = Annotated[User, Depends(uploader)]

@@ -1,0 +1,109 @@
+"""/configurations: versions, their lifecycle (validate, activate, rollback, cancel) and diffs.
+
+Reading needs any role; changes need operator or maintainer, checked and audited by the
+configuration service with the token's user as the actor.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from turnout.api.auth import CurrentUser, TurnoutApp
+from turnout.runtime.config_document import parse_document
+from turnout.runtime.diff import diff_configurations
+from turnout.runtime.results import ActivationResult
+from turnout.runtime.serialize import config_detail, config_summary
+
+router = APIRouter(prefix="/configurations", tags=["configurations"])
+
+# active: switched now; pending: queued behind runs in flight; rejected: failed re-validation.
+ACTIVATION_STATUS = {"active": 200, "pending": 202, "rejected": 400}
+
+
+class ValidateRequest(BaseModel):
+    version: int = Field(ge=1, description="The draft version to validate.")
+
+
+def _activation_response(result: ActivationResult) -> JSONResponse:
+    body = result.to_dict()
+    if result.rejected:
+        body = {"error": "Rejected", "detail": result.message, **body}
+    return JSONResponse(body, status_code=ACTIVATION_STATUS.get(result.status, 200))
+
+
+@router.get("")
+def list_configurations(app: TurnoutApp, user: CurrentUser) -> list[dict[str, Any]]:
+    """Every version, newest first (`config history --json`)."""
+    return [config_summary(c) for c in app.configurations.history()]
+
+
+@router.post("", status_code=201)
+def create_configuration(
+    app: TurnoutApp,
+    user: CurrentUser,
+    document: Annotated[
+        dict[str, Any],
+        Body(
+            description="The configuration document, as in the YAML file (summary, selections, "
+            "policies)."
+        ),
+    ],
+) -> dict[str, Any]:
+    """Store a document as a new draft version and return it."""
+    doc = parse_document(document, source="the request body")
+    return config_detail(app.configurations.create(doc, user.name))
+
+
+@router.get("/active")
+def active_configuration(app: TurnoutApp, user: CurrentUser) -> dict[str, Any]:
+    """The active version with its selections, settings and policies."""
+    return config_detail(app.configurations.get(None))
+
+
+@router.post("/validate")
+def validate_configuration(
+    app: TurnoutApp, user: CurrentUser, request: ValidateRequest
+) -> dict[str, Any]:
+    """Check a draft against the contracts and installed modules (`valid` and `problems`)."""
+    return app.configurations.validate(request.version, user.name).to_dict()
+
+
+@router.post("/cancel-pending")
+def cancel_pending(app: TurnoutApp, user: CurrentUser) -> JSONResponse:
+    """Cancel the pending activation."""
+    return _activation_response(app.configurations.cancel(user.name))
+
+
+@router.get("/{version}")
+def get_configuration(app: TurnoutApp, user: CurrentUser, version: int) -> dict[str, Any]:
+    """One version with its selections, settings and policies."""
+    return config_detail(app.configurations.get(version))
+
+
+@router.post(
+    "/{version}/activate",
+    responses={202: {"description": "Pending: runs are in flight"}, 400: {}, 409: {}},
+)
+def activate_configuration(
+    app: TurnoutApp, user: CurrentUser, version: int, force: bool = False
+) -> JSONResponse:
+    """Activate a validated version: 200 active, 202 pending, 400 rejected, 409 one pending."""
+    return _activation_response(app.configurations.activate(version, user.name, force=force))
+
+
+@router.post("/{version}/rollback", responses={202: {}, 400: {}, 409: {}})
+def rollback_configuration(app: TurnoutApp, user: CurrentUser, version: int) -> JSONResponse:
+    """Make a new version copying `version` and activate it."""
+    return _activation_response(app.configurations.rollback(version, user.name))
+
+
+@router.get("/{a}/diff/{b}")
+def diff(app: TurnoutApp, user: CurrentUser, a: int, b: int) -> dict[str, Any]:
+    """What changes from version `a` to version `b` (`config diff --json`)."""
+    left, right = app.configurations.get(a), app.configurations.get(b)
+    changes = diff_configurations(left, right)
+    return {"from": a, "to": b, "changes": [c.to_dict() for c in changes]}

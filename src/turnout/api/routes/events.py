@@ -1,0 +1,40 @@
+"""GET /events: the audit trail, newest first (any role)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from turnout.api.auth import CurrentUser, TurnoutApp
+from turnout.domain.errors import NotFound
+from turnout.runtime.serialize import event_to_dict
+
+router = APIRouter(tags=["events"])
+
+
+@router.get("/events")
+def list_events(
+    app: TurnoutApp,
+    user: CurrentUser,
+    config_version: Annotated[int | None, Query(ge=1, description="Only this version's.")] = None,
+    action: Annotated[str | None, Query(description="create, activate, ...")] = None,
+    actor: Annotated[str | None, Query(description="Only events by this user.")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    """Every action and every refusal, newest first, filtered and paged."""
+    with app.unit_of_work() as uow:
+        config_id = None
+        if config_version is not None:
+            found = uow.configurations.get(config_version)
+            if found is None:
+                raise NotFound(
+                    f"configuration version {config_version} does not exist; "
+                    "GET /api/v1/configurations lists them"
+                )
+            config_id = found.config_id
+        items = uow.events.list(
+            config_id=config_id, action=action, actor=actor, limit=limit, offset=offset
+        )
+    return [event_to_dict(e) for e in items]

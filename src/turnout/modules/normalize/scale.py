@@ -1,0 +1,78 @@
+"""One written form per value: decimal scales and zero rounding made the same whatever the syntax.
+
+UBL and CII (and suppliers) write the same number in different ways: `158125` and
+`158125.0000000`, `30` and `30.00000000000`, a `RoundingAmount` of `0` in one file and none in the
+other. The values are equal, but the canonical invoice is compared and exported as text, so
+normalize.standard gives each number one form:
+
+- money (totals, VAT breakdown amounts, line net amounts and net prices) has at least two
+  decimals and no trailing zeros beyond them: `158125` -> `158125.00`, `158.1250000` -> `158.125`;
+- quantities and VAT rates have no trailing zeros: `30.000` -> `30`, `19.00` -> `19`, `6.50` -> `6.5`;
+- a rounding amount (BT-114) of zero is no rounding amount: EN 16931 (BR-CO-16) counts an absent
+  one as zero, so `0` and absent say the same thing.
+
+Values too long to rescale within Decimal's precision are kept as written.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from turnout.domain.invoice import Invoice
+
+_CENTS = Decimal("0.01")
+_UNITS = Decimal(1)
+
+
+def canonical_scales(invoice: Invoice) -> None:
+    """Rewrite every decimal of `invoice` in place in its one canonical written form."""
+    totals = invoice.totals
+    if totals.rounding is not None and totals.rounding.is_zero():
+        totals.rounding = None
+    for name in (
+        "line_net",
+        "allowances",
+        "charges",
+        "tax_exclusive",
+        "tax",
+        "tax_inclusive",
+        "prepaid",
+        "rounding",
+        "payable",
+    ):
+        setattr(totals, name, money(getattr(totals, name)))
+    for vat in invoice.vat_breakdown:
+        vat.rate = plain(vat.rate)
+        vat.taxable = money(vat.taxable)
+        vat.tax = money(vat.tax)
+    for line in invoice.lines:
+        line.quantity = plain(line.quantity)
+        line.net_price = money(line.net_price)
+        line.net_amount = money(line.net_amount)
+        line.vat_rate = plain(line.vat_rate)
+
+
+def plain(value: Decimal | None) -> Decimal | None:
+    """`value` without trailing zeros and without an exponent (`30.00` -> `30`)."""
+    if value is None or not value.is_finite():
+        return value
+    try:
+        if value == value.to_integral_value():
+            return value.quantize(_UNITS)
+        return value.normalize()
+    except InvalidOperation:
+        return value
+
+
+def money(value: Decimal | None) -> Decimal | None:
+    """`value` with at least two decimals and no trailing zeros beyond (`100` -> `100.00`)."""
+    stripped = plain(value)
+    if stripped is None or not stripped.is_finite():
+        return stripped
+    exponent = stripped.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        try:
+            return stripped.quantize(_CENTS)
+        except InvalidOperation:
+            return stripped
+    return stripped

@@ -1,0 +1,95 @@
+"""The JSON shapes shared by `--json` output and the REST API (PRODUCT.md section 6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from turnout.domain.configuration import ModuleConfiguration
+from turnout.domain.events import ConfigurationChangeEvent
+from turnout.domain.modules import ModuleRecord
+from turnout.domain.runs import Run
+from turnout.domain.stages import ProcessingStage
+
+
+def config_summary(c: ModuleConfiguration) -> dict[str, Any]:
+    """`{version, status, created_by, created_at, activated_at, summary}` (PRODUCT.md section 6)."""
+    return {
+        "version": c.version,
+        "status": str(c.status),
+        "created_by": c.created_by,
+        "created_at": c.created_at.isoformat(),
+        "activated_at": c.activated_at.isoformat() if c.activated_at else None,
+        "summary": c.summary,
+    }
+
+
+def config_detail(c: ModuleConfiguration) -> dict[str, Any]:
+    """The summary plus the configuration document (selections, settings, policies)."""
+    return {**config_summary(c), "rolled_back_from": c.rolled_back_from, **c.document()}
+
+
+def run_to_dict(run: Run) -> dict[str, Any]:
+    """The `process --json` shape of PRODUCT.md section 6."""
+    return {
+        "run_id": run.run_id,
+        "file": run.file_name,
+        "status": str(run.status),
+        "reason": run.reason,
+        "config_version": run.config_version,
+        "created_at": run.created_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "stages": [
+            {
+                "stage": a.stage_id,
+                "module": a.module_id,
+                "outcome": str(a.outcome),
+                "attempts": a.attempt,
+                "duration_ms": round(a.duration_ms, 3),
+                "error": a.error or (a.summary.get("reason") if a.outcome == "skipped" else None),
+            }
+            for a in run.attempts
+        ],
+        "invoice": run.invoice,
+        "findings": run.findings,
+        "decision": run.decision,
+    }
+
+
+def event_to_dict(e: ConfigurationChangeEvent) -> dict[str, Any]:
+    """One audit event, as `turnout events --json` prints it."""
+    return {
+        "event_id": e.event_id,
+        "config_id": e.config_id,
+        "config_version": e.config_version,
+        "action": str(e.action),
+        "actor": e.actor,
+        "result": str(e.result),
+        "message": e.message,
+        "created_at": e.created_at.isoformat(),
+    }
+
+
+def module_to_dict(m: ModuleRecord) -> dict[str, Any]:
+    """One registered module, as `turnout modules --json` prints it."""
+    return {
+        "module_id": m.module_id,
+        "name": m.name,
+        "stage_id": m.stage_id,
+        "capability_contract_id": m.capability_contract_id,
+        "status": str(m.status),
+        "is_fallback": m.is_fallback,
+        "metadata": dict(m.metadata),
+    }
+
+
+def stage_to_dict(s: ProcessingStage, selected: str | None, fallback: str | None) -> dict[str, Any]:
+    """One stage with the module the active configuration selects, as `turnout stages --json`."""
+    return {
+        "stage_id": s.stage_id,
+        "name": s.name,
+        "order": s.order,
+        "capability_contract_id": s.capability_contract_id,
+        "is_required": s.is_required,
+        "selected_module": selected,
+        "fallback_module": fallback,
+    }
