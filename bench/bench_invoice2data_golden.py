@@ -172,8 +172,13 @@ def invoice2data_reader() -> tuple[Callable[[Path], dict[str, Any]], str]:
 
     templates = read_templates()
     backend = "pdftotext" if shutil.which("pdftotext") else "its pdfium backend (no pdftotext)"
+    # invoice2data memoizes each file's text by path and mtime, so a repeated read of the same
+    # file would skip the PDF entirely; every read starts cold, as a new invoice would
+    forget = getattr(importlib.import_module("invoice2data.input"), "_cached_to_text", None)
 
     def read(path: Path) -> dict[str, Any]:
+        if forget is not None:
+            forget.cache_clear()
         result = extract_data(str(path), templates)
         # the JSON output module's date format, then a JSON round trip, as its tests compare
         data = {k: format_item(v, "%Y-%m-%d") for k, v in result.items()}

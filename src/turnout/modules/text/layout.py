@@ -55,12 +55,18 @@ def same_line(
 
 
 class RunBuilder:
-    """Collect characters into runs: a run ends at a line break, a jump, or a wide gap."""
+    """Collect characters into runs: a run ends at a line break, a jump, or a wide gap.
+
+    Called once per character of every page, so the state is kept in plain attributes and
+    `same_line` is inlined (the same rule, small glyphs included).
+    """
 
     def __init__(self) -> None:
         self.runs: list[TextRun] = []
-        self._text = ""
-        self._box: tuple[float, float, float, float] | None = None
+        self._parts: list[str] = []  # the run's text so far, a character (or " " + one) a part
+        self._length = 0  # characters in the run so far
+        self._open = False
+        self._left = self._bottom = self._right = self._top = 0.0
         self._space = False
 
     def add(self, char: str, box: tuple[float, float, float, float]) -> None:
@@ -71,37 +77,77 @@ class RunBuilder:
             self._space = True
         elif char.isprintable():
             left, bottom, right, top = box
-            if right <= left or top <= bottom:  # no box of its own: keep it where we are
-                left, bottom, right, top = self._box or box
-            if self._box and not self._continues(left, bottom, top):
-                self._close()
-            if self._box is None:
-                self._text, self._box = char, (left, bottom, right, top)
+            if self._open:
+                if right <= left or top <= bottom:  # no box of its own: keep it where we are
+                    left, bottom, right, top = self._left, self._bottom, self._right, self._top
+                if not self._continues(left, bottom, top):
+                    self._close()
+                    self._start(char, left, bottom, right, top)
+                    return
+                if self._space:
+                    self._parts.append(" " + char)
+                    self._length += 2
+                else:
+                    self._parts.append(char)
+                    self._length += 1
+                self._bottom = min(self._bottom, bottom)
+                self._right = max(self._right, right)
+                self._top = max(self._top, top)
+                self._space = False
             else:
-                self._text += (" " if self._space else "") + char
-                b = self._box
-                self._box = (b[0], min(b[1], bottom), max(b[2], right), max(b[3], top))
-            self._space = False
+                self._start(char, left, bottom, right, top)
+
+    def add_word(
+        self,
+        word: str,
+        first: tuple[float, float, float, float],
+        union: tuple[float, float, float, float],
+    ) -> None:
+        """Add a word (printable, no space) by the box of its first character and of the word.
+
+        The word is not split: it joins the current run (or starts one) as its first character
+        would, and the run then spans the word's box. Two boxes a word instead of one a
+        character are what keep a PDF's text layer cheap to read.
+        """
+        self.add(word[0], first)
+        if len(word) > 1:
+            self._parts.append(word[1:])
+            self._length += len(word) - 1
+            left, bottom, right, top = union
+            if right > left and top > bottom:
+                self._bottom = min(self._bottom, bottom)
+                self._right = max(self._right, right)
+                self._top = max(self._top, top)
 
     def finish(self) -> list[TextRun]:
         """The runs collected, once every character has been added."""
         self._close()
         return self.runs
 
+    def _start(self, char: str, left: float, bottom: float, right: float, top: float) -> None:
+        self._parts, self._length, self._open, self._space = [char], 1, True, False
+        self._left, self._bottom, self._right, self._top = left, bottom, right, top
+
     def _continues(self, left: float, bottom: float, top: float) -> bool:
-        assert self._box is not None
-        run_left, run_bottom, run_right, run_top = self._box
-        if not same_line(bottom, top, run_bottom, run_top):
+        run_bottom, run_top = self._bottom, self._top
+        height, line_height = top - bottom, run_top - run_bottom
+        if height < _SMALL_GLYPH * line_height:
+            middle = (bottom + top) / 2
+            if not run_bottom - _SMALL_GLYPH * line_height <= middle <= run_top:
+                return False
+        elif min(top, run_top) - max(bottom, run_bottom) < _SAME_LINE_OVERLAP * min(
+            height, line_height
+        ):
             return False
-        char_width = (run_right - run_left) / max(len(self._text), 1)
-        gap = left - run_right
+        char_width = (self._right - self._left) / self._length
+        gap = left - self._right
         return -char_width <= gap <= _COLUMN_GAP * max(char_width, 1.0)
 
     def _close(self) -> None:
-        if self._box is not None:
-            text = self._text + (" " if self._space else "")
-            self.runs.append(TextRun(*self._box, text))
-        self._text, self._box, self._space = "", None, False
+        if self._open:
+            text = "".join(self._parts) + (" " if self._space else "")
+            self.runs.append(TextRun(self._left, self._bottom, self._right, self._top, text))
+        self._parts, self._length, self._open, self._space = [], 0, False, False
 
 
 def lay_out(runs: list[TextRun]) -> str:
@@ -118,9 +164,11 @@ def _group_lines(runs: list[TextRun]) -> list[list[TextRun]]:
     lines: list[list[TextRun]] = []
     boxes: list[tuple[float, float]] = []  # (bottom, top) of each line so far
     for run in sorted(runs, key=lambda r: (-r.top, r.left)):
+        # only a glyph or two (an underscore, a stray dot) may join a line by its middle
+        tiny = len(run.text.strip()) <= 2
         for i, (bottom, top) in enumerate(boxes):
-            # only a glyph or two (an underscore, a stray dot) may join a line by its middle
-            tiny = len(run.text.strip()) <= 2
+            if top < run.bottom or bottom - _SMALL_GLYPH * (top - bottom) > run.top:
+                continue  # far above or below: `same_line` would say no (a cheap test first)
             if same_line(run.bottom, run.top, bottom, top, small_glyphs=tiny):
                 lines[i].append(run)
                 boxes[i] = (min(bottom, run.bottom), max(top, run.top))

@@ -14,7 +14,7 @@ from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected, NotApplicable
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.modules.text.layout import lay_out
-from turnout.modules.text.pdfium_reader import load_pdfium, page_count, read_runs
+from turnout.modules.text.pdfium_reader import load_pdfium, read_runs
 
 DEFAULT_MIN_CHARS = 40
 DEFAULT_MAX_PAGES = 50
@@ -81,13 +81,13 @@ class PdfiumText(StageModule):
             raise InputRejected(_IMAGE)
         if document.kind is not DocumentKind.PDF:
             raise NotApplicable(_NOT_PDF.get(document.kind, f"`{document.kind}` is not a PDF"))
-        pages = document.pages if document.pages is not None else page_count(document.data)
+        pages, runs = read_runs(document.data, self.max_pages)
         if pages > self.max_pages:
             raise InputRejected(
                 f"the PDF has {pages} pages, more than max_pages={self.max_pages}; "
                 "split the file or raise `max_pages` in the text module's settings"
             )
-        texts = tuple(lay_out(runs) for runs in read_runs(document.data, self.max_pages))
+        texts = tuple(lay_out(page) for page in runs)
         visible = sum(len("".join(t.split())) for t in texts)
         if visible < self.min_chars:
             raise InputRejected(

@@ -2,16 +2,37 @@
 
 pypdfium2 is imported when first used, so that importing the module stays cheap and a missing
 install is reported by `health_check` with a hint rather than at import time.
+
+A text-layer PDF should cost little more than pdfium's own parsing, so a page is read in a few
+calls per word rather than per character: the page text in one `FPDFText_GetText` call, then
+for each word the box of its first character and the union of its boxes (`FPDFText_GetRect`,
+one rectangle a text object); a word spread wider than its characters can be, or over two lines,
+is read character by character so that `RunBuilder` can split it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from turnout.domain.errors import InputRejected, ModuleUnavailable
-from turnout.modules.text.layout import RunBuilder, TextRun
+from turnout.modules.text.layout import RunBuilder, TextRun, same_line
+
+Box = tuple[float, float, float, float]  # left, bottom, right, top
+
+_NO_BOX: Box = (0.0, 0.0, 0.0, 0.0)
+_TOKENS = re.compile(r"\S+|\s+")
+_WIDEST = 1.2  # a glyph's box is rarely wider than this many times the tallest box of its word
+# pdfium's functions over plain addresses: pypdfium2's typed prototypes convert every argument
+# of every call, which costs more than pdfium's own work for a character
+_VOID = ctypes.c_void_p
+_GET_CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int, _VOID, ctypes.c_int, _VOID, _VOID, _VOID, _VOID)
+_COUNT_RECTS = ctypes.CFUNCTYPE(ctypes.c_int, _VOID, ctypes.c_int, ctypes.c_int)
+_GET_RECT = ctypes.CFUNCTYPE(ctypes.c_int, _VOID, ctypes.c_int, _VOID, _VOID, _VOID, _VOID)
 
 
 def load_pdfium() -> Any:
@@ -25,37 +46,128 @@ def load_pdfium() -> Any:
     return pypdfium2
 
 
-def page_count(data: bytes) -> int:
-    """How many pages the PDF has."""
-    with _opened(data) as pdf:
-        return len(pdf)
+def read_runs(data: bytes, max_pages: int) -> tuple[int, list[list[TextRun]]]:
+    """The page count, and the text runs (pieces of text on one line, in one column) of each page.
 
-
-def read_runs(data: bytes, max_pages: int) -> list[list[TextRun]]:
-    """The text runs (pieces of text on one line, in one column) of the first `max_pages` pages."""
-    pages: list[list[TextRun]] = []
+    The PDF is opened once; when it has more than `max_pages` pages no page is read and the
+    list of runs is empty (the caller rejects such a document).
+    """
     with _opened(data) as pdf:
-        for index in range(min(len(pdf), max_pages)):
+        count = len(pdf)
+        if count > max_pages:
+            return count, []
+        pages: list[list[TextRun]] = []
+        for index in range(count):
             page = pdf[index]
             textpage = page.get_textpage()
             try:
-                pages.append(_runs(textpage))
+                pages.append(_PageReader(textpage).runs())
             finally:
                 textpage.close()
                 page.close()
-    return pages
+    return count, pages
 
 
-def _runs(textpage: Any) -> list[TextRun]:
-    """Group the page's characters (in pdfium's order) into runs of one line and one column."""
-    raw = load_pdfium().raw
-    builder = RunBuilder()
-    for index in range(textpage.count_chars()):
-        code = raw.FPDFText_GetUnicode(textpage.raw, index)
-        if 0xD800 <= code <= 0xDFFF:  # a lone surrogate: pdfium could not map the glyph
-            continue
-        builder.add(chr(code), textpage.get_charbox(index))
-    return builder.finish()
+class _PageReader:
+    """The runs of one pdfium text page, read word by word where the words allow it."""
+
+    def __init__(self, textpage: Any) -> None:
+        raw = load_pdfium().raw
+        self._raw, self._handle = raw, textpage.raw
+        self._page = _address(textpage.raw)
+        self._get_box = _GET_CHAR_BOX(_address(raw.FPDFText_GetCharBox))
+        self._count_rects = _COUNT_RECTS(_address(raw.FPDFText_CountRects))
+        self._get_rect = _GET_RECT(_address(raw.FPDFText_GetRect))
+        self._buffer = (ctypes.c_double * 4)()
+        size = ctypes.sizeof(ctypes.c_double)
+        self._slots = [ctypes.addressof(self._buffer) + i * size for i in range(4)]
+        self.builder = RunBuilder()
+
+    def runs(self) -> list[TextRun]:
+        """Group the page's characters (in pdfium's order) into runs of one line and one column."""
+        chars = _chars(self._raw, self._handle, self._raw.FPDFText_CountChars(self._handle))
+        if isinstance(chars, str):
+            for match in _TOKENS.finditer(chars):
+                self._add_token(match.group(), match.start())
+        else:
+            for index, char in enumerate(chars):
+                if char is not None:  # None: a lone surrogate, pdfium could not map the glyph
+                    self._add_char(char, index)
+        return self.builder.finish()
+
+    def _add_token(self, token: str, start: int) -> None:
+        if token.isspace():  # line breaks and spaces need no box
+            if "\r" in token or "\n" in token:
+                for char in token:
+                    self.builder.add(char, _NO_BOX)
+            else:
+                self.builder.add(" ", _NO_BOX)  # one space or several: a space all the same
+            return
+        if len(token) > 1 and token.isprintable():
+            first = self._char_box(start)
+            union = self._word_box(start, len(token))
+            if union is not None and _compact(len(token), first, union):
+                self.builder.add_word(token, first, union)
+                return
+        for index, char in enumerate(token, start):
+            self._add_char(char, index)
+
+    def _add_char(self, char: str, index: int) -> None:
+        if char.isspace() or not char.isprintable():
+            self.builder.add(char, _NO_BOX)  # line breaks and spaces need no box
+        else:
+            self.builder.add(char, self._char_box(index))
+
+    def _char_box(self, index: int) -> Box:
+        self._get_box(self._page, index, *self._slots)  # left, right, bottom, top
+        left, right, bottom, top = self._buffer
+        return left, bottom, right, top
+
+    def _word_box(self, start: int, count: int) -> Box | None:
+        """The union of the characters' boxes (over pdfium's rectangles, one a text object)."""
+        rects = self._count_rects(self._page, start, count)
+        if rects < 1:
+            return None
+        left = bottom = math.inf
+        right = top = -math.inf
+        for index in range(rects):
+            self._get_rect(self._page, index, *self._slots)  # left, top, right, bottom
+            rect_left, rect_top, rect_right, rect_bottom = self._buffer
+            left, bottom = min(left, rect_left), min(bottom, rect_bottom)
+            right, top = max(right, rect_right), max(top, rect_top)
+        return left, bottom, right, top
+
+
+def _compact(length: int, first: Box, union: Box) -> bool:
+    """Whether a word's characters plainly sit side by side on one line (no column gap inside)."""
+    height = union[3] - union[1]
+    width = union[2] - union[0]
+    return 0 < width <= length * _WIDEST * height and same_line(first[1], first[3], *union[1::2])
+
+
+def _chars(raw: Any, handle: Any, count: int) -> str | list[str | None]:
+    """Each character of the page: the whole page text in one call, when it maps 1:1.
+
+    pdfium's page text can differ from its character list (characters outside the BMP take two
+    UTF-16 units, an unmapped glyph is a lone surrogate); the characters are then read one by
+    one, `None` standing for an unmapped one.
+    """
+    if count <= 0:
+        return ""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = raw.FPDFText_GetText(handle, 0, count, buffer)
+    try:
+        text = ctypes.string_at(buffer, 2 * max(written - 1, 0)).decode("utf-16-le")
+    except UnicodeDecodeError:
+        text = ""
+    if len(text) == count and ord(text[-1]) == raw.FPDFText_GetUnicode(handle, count - 1):
+        return text
+    codes = (raw.FPDFText_GetUnicode(handle, index) for index in range(count))
+    return [None if 0xD800 <= code <= 0xDFFF else chr(code) for code in codes]
+
+
+def _address(pointer: Any) -> int:
+    return int(ctypes.cast(pointer, ctypes.c_void_p).value or 0)
 
 
 @contextmanager
