@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from turnout.api.auth import CurrentUser, TurnoutApp
+from turnout.api.params import MAX_SQL_INT, Version
 from turnout.runtime.config_document import parse_document
 from turnout.runtime.diff import diff_configurations
 from turnout.runtime.results import ActivationResult
@@ -25,7 +26,7 @@ ACTIVATION_STATUS = {"active": 200, "pending": 202, "rejected": 400}
 
 
 class ValidateRequest(BaseModel):
-    version: int = Field(ge=1, description="The draft version to validate.")
+    version: int = Field(ge=1, le=MAX_SQL_INT, description="The draft version to validate.")
 
 
 def _activation_response(result: ActivationResult) -> JSONResponse:
@@ -79,7 +80,7 @@ def cancel_pending(app: TurnoutApp, user: CurrentUser) -> JSONResponse:
 
 
 @router.get("/{version}")
-def get_configuration(app: TurnoutApp, user: CurrentUser, version: int) -> dict[str, Any]:
+def get_configuration(app: TurnoutApp, user: CurrentUser, version: Version) -> dict[str, Any]:
     """One version with its selections, settings and policies."""
     return config_detail(app.configurations.get(version))
 
@@ -89,20 +90,20 @@ def get_configuration(app: TurnoutApp, user: CurrentUser, version: int) -> dict[
     responses={202: {"description": "Pending: runs are in flight"}, 400: {}, 409: {}},
 )
 def activate_configuration(
-    app: TurnoutApp, user: CurrentUser, version: int, force: bool = False
+    app: TurnoutApp, user: CurrentUser, version: Version, force: bool = False
 ) -> JSONResponse:
     """Activate a validated version: 200 active, 202 pending, 400 rejected, 409 one pending."""
     return _activation_response(app.configurations.activate(version, user.name, force=force))
 
 
 @router.post("/{version}/rollback", responses={202: {}, 400: {}, 409: {}})
-def rollback_configuration(app: TurnoutApp, user: CurrentUser, version: int) -> JSONResponse:
+def rollback_configuration(app: TurnoutApp, user: CurrentUser, version: Version) -> JSONResponse:
     """Make a new version copying `version` and activate it."""
     return _activation_response(app.configurations.rollback(version, user.name))
 
 
 @router.get("/{a}/diff/{b}")
-def diff(app: TurnoutApp, user: CurrentUser, a: int, b: int) -> dict[str, Any]:
+def diff(app: TurnoutApp, user: CurrentUser, a: Version, b: Version) -> dict[str, Any]:
     """What changes from version `a` to version `b` (`config diff --json`)."""
     left, right = app.configurations.get(a), app.configurations.get(b)
     changes = diff_configurations(left, right)

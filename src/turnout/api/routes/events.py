@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from turnout.api.auth import CurrentUser, TurnoutApp
+from turnout.api.params import MAX_SQL_INT, Offset
 from turnout.domain.errors import NotFound
 from turnout.runtime.serialize import event_to_dict
 
@@ -17,11 +18,13 @@ router = APIRouter(tags=["events"])
 def list_events(
     app: TurnoutApp,
     user: CurrentUser,
-    config_version: Annotated[int | None, Query(ge=1, description="Only this version's.")] = None,
+    config_version: Annotated[
+        int | None, Query(ge=1, le=MAX_SQL_INT, description="Only this version's.")
+    ] = None,
     action: Annotated[str | None, Query(description="create, activate, ...")] = None,
     actor: Annotated[str | None, Query(description="Only events by this user.")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     """Every action and every refusal, newest first, filtered and paged."""
     with app.unit_of_work() as uow:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from turnout.api.auth import CurrentUser, TurnoutApp, Uploader
 from turnout.api.errors import PayloadTooLarge
+from turnout.api.params import Offset
 from turnout.domain.errors import NotFound, RequestError
 from turnout.domain.runs import RunStatus
 from turnout.runtime.serialize import run_to_dict
@@ -21,7 +22,7 @@ def list_runs(
     user: CurrentUser,
     status: RunStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     """Runs newest first, without their stage attempts (`GET /runs/{id}` has them)."""
     with app.unit_of_work() as uow:
