@@ -65,7 +65,6 @@ def fake_module(
     stage_id: str,
     name: str = "fake",
     *,
-    contract_stage: str | None = None,
     inputs: tuple[InputGroup, ...] | None = None,
     outputs: tuple[ArtifactRef, ...] | None = None,
     settings_schema: Mapping[str, Any] | None = None,
@@ -74,11 +73,11 @@ def fake_module(
     healthy: bool = True,
 ) -> type[StageModule]:
     """A module class for `stage_id` that meets its contract unless told otherwise."""
-    stage = STAGES_BY_ID[contract_stage or stage_id]
+    stage = STAGES_BY_ID[stage_id]
     spec = ModuleSpec(
         module_id=f"{stage_id}.{name}",
         name=f"fake {stage_id}",
-        stage_id=contract_stage or stage_id,
+        stage_id=stage_id,
         contract_id=stage.contract.contract_id,
         version="0",
         description="a test module",

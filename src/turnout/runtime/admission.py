@@ -20,11 +20,9 @@ from turnout.domain.configuration import VersionRef
 from turnout.domain.errors import NotFound
 from turnout.domain.events import EventAction, EventResult
 from turnout.domain.runs import Run, RunStatus
-from turnout.runtime.audit import record_event
+from turnout.runtime.audit import Clock, pending_requested_at, record_event
 from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.ports import UnitOfWork
-
-Clock = Callable[[], dt.datetime]
 
 
 class AdmissionGate:
@@ -139,10 +137,7 @@ class AdmissionGate:
         requested = self._requested_at.get(pending.config_id)
         if requested is None:
             with self._reader() as reader:
-                events = reader.events.list(config_id=pending.config_id, limit=20)
-            requested = next(
-                (e.created_at for e in events if e.result is EventResult.PENDING), None
-            )
+                requested = pending_requested_at(reader, pending.config_id)
             if requested is None:
                 return
             self._requested_at[pending.config_id] = requested

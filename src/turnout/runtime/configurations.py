@@ -26,7 +26,7 @@ from turnout.domain.errors import (
 )
 from turnout.domain.events import EventAction, EventResult
 from turnout.domain.lifecycle import Transition, check, transition
-from turnout.runtime.audit import Clock, record_event, run_audited, utcnow
+from turnout.runtime.audit import Clock, pending_requested_at, record_event, run_audited, utcnow
 from turnout.runtime.authorization import require_config_changer
 from turnout.runtime.config_document import ConfigDocument
 from turnout.runtime.ports import UnitOfWork
@@ -189,14 +189,7 @@ class ConfigurationService:
             if pointers.pending is None or uow.runs.in_flight() > 0:
                 return None
             pending = self._get(uow, pointers.pending.version)
-            requested = next(
-                (
-                    e.created_at
-                    for e in uow.events.list(config_id=pending.config_id, limit=20)
-                    if e.result is EventResult.PENDING
-                ),
-                None,
-            )
+            requested = pending_requested_at(uow, pending.config_id)
             result = self._activate(
                 uow, pending, actor, EventAction.SWITCH, validated=True, forced=True
             )

@@ -7,8 +7,6 @@ raises `NotApplicable`. A stage that fails stops only the stages that need its o
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,16 +14,11 @@ from turnout.domain.artifacts import Decision, Document, Findings, InvoiceArtifa
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
+from turnout.runtime.audit import Clock, utcnow
 from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.plan import Plan, PlannedStage
 from turnout.runtime.resilience.breaker import BreakerBoard
 from turnout.runtime.resilience.envelope import StageEnvelope
-
-Clock = Callable[[], dt.datetime]
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -50,7 +43,7 @@ class PlanExecutor:
         self,
         workspace: Path,
         breakers: BreakerBoard | None = None,
-        clock: Clock = _utcnow,
+        clock: Clock = utcnow,
         observer: RunObserver | None = None,
         history: InvoiceHistory | None = None,
     ) -> None:

@@ -7,7 +7,6 @@ stage and module) are shared by every run of the process.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +18,7 @@ from turnout.domain.events import EventAction, EventResult
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.runs import Run, RunStatus
 from turnout.runtime.admission import AdmissionGate
-from turnout.runtime.audit import record_event
+from turnout.runtime.audit import Clock, record_event, utcnow
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.execution import PlanExecutor
 from turnout.runtime.observer import NullObserver, RunObserver
@@ -27,12 +26,6 @@ from turnout.runtime.plan import Plan, build_plan
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.resilience.breaker import BreakerBoard, BreakerView
-
-Clock = Callable[[], dt.datetime]
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Runner:
@@ -44,7 +37,7 @@ class Runner:
         registry: ModuleRegistry,
         workspace: Path,
         *,
-        clock: Clock = _utcnow,
+        clock: Clock = utcnow,
         observer: RunObserver | None = None,
         drain_deadline_s: float | None = None,
         poll_s: float = 0.02,

@@ -11,7 +11,6 @@ When the primary module and the fallback are exhausted, the policy's `on_exhaust
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,11 +21,11 @@ from turnout.domain.errors import InputRejected, ModuleCrashed, NotApplicable, S
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.runs import AttemptOutcome, Run, StageAttempt
+from turnout.runtime.audit import Clock
 from turnout.runtime.plan import PlannedStage, Slot
 from turnout.runtime.resilience.breaker import BreakerBoard, CircuitBreaker
 from turnout.runtime.resilience.policy import RETRYABLE, StagePolicy
 
-Clock = Callable[[], dt.datetime]
 Sleep = Callable[[float], None]
 
 
