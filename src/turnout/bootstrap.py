@@ -11,12 +11,14 @@ from pathlib import Path
 from turnout.domain.errors import StorageError
 from turnout.persistence.database import Database
 from turnout.persistence.history import SqlInvoiceHistory
+from turnout.persistence.vendors import SqlVendorDirectory
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.initialization import InitReport, initialize
 from turnout.runtime.observability.logging import make_logger
 from turnout.runtime.observability.metrics import TurnoutMetrics
 from turnout.runtime.observability.observer import MetricsAndLogsObserver
 from turnout.runtime.ports import UnitOfWork
+from turnout.runtime.queue_worker import DEFAULT_LEASE_S, QueueWorker
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.runner import Runner
 from turnout.settings import Settings
@@ -49,6 +51,7 @@ class App:
                 drain_deadline_s=self.settings.drain_deadline_s,
                 reader_factory=self.database.reader,
                 history=SqlInvoiceHistory(self.database),
+                vendors=SqlVendorDirectory(self.database),
                 observer=MetricsAndLogsObserver(self.metrics, make_logger(self.settings.log_level)),
             )
         return self._runner
@@ -57,6 +60,11 @@ class App:
         """Create or upgrade the schema, then register the catalog and the default configuration."""
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.database.upgrade()
+        if self.database.dialect == "postgresql":
+            # the worker queue (Procrastinate), imported here: only PostgreSQL set-ups need it
+            from turnout.distributed.queue import ensure_schema
+
+            ensure_schema(self.settings.database_url)
         return initialize(self.unit_of_work, self.registry, actor)
 
     def require_initialized(self) -> None:
@@ -76,6 +84,10 @@ class App:
                 f"the database schema is at {current}, this Turnout needs {self.database.head_revision()}; "
                 "run `turnout init` to upgrade it"
             )
+
+    def queue_worker(self, lease_s: float = DEFAULT_LEASE_S) -> QueueWorker:
+        """The queue worker of this process (`turnout worker`), on this process's runner."""
+        return QueueWorker(self.runner, self.unit_of_work, lease_s=lease_s)
 
     def close(self) -> None:
         if self._runner is not None:

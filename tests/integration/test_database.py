@@ -36,9 +36,16 @@ def test_a_second_upgrade_is_a_no_op(db: Database) -> None:
         assert uow.users.get("alice") is not None
 
 
+def _ours(name: str | None, type_: str, parent_names: object) -> bool:
+    """Everything but the worker queue's tables, which Procrastinate owns (`turnout init`)."""
+    return not (name or "").startswith("procrastinate")
+
+
 def test_the_migrated_schema_matches_the_table_definitions(db: Database) -> None:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": _ours}
+        )
         differences = compare_metadata(context, metadata)
     assert differences == []
 

@@ -1,7 +1,8 @@
 """`create_app(app)`: the FastAPI application over a bootstrap App.
 
 Resources live under /api/v1 and need a bearer token; /healthz, /readyz and /metrics are at the
-root without one, for probes and Prometheus. The OpenAPI document is at /openapi.json.
+root without one, for probes and Prometheus. The OpenAPI document is at /openapi.json. The
+dashboard (signed in with a token, kept in a cookie) serves its pages from `/`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import turnout
+from turnout.api.dashboard import mount_dashboard
 from turnout.api.errors import install_error_handlers
 from turnout.api.routes import catalog, configurations, events, health, runs
 from turnout.bootstrap import App
@@ -43,4 +45,5 @@ def create_app(app: App, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) ->
     for router in (catalog.router, configurations.router, events.router, runs.router):
         api.include_router(router, prefix=API_PREFIX)
     api.include_router(health.router)
+    mount_dashboard(api)
     return api

@@ -33,20 +33,13 @@ def turnout_app(request: Request) -> App:
 TurnoutApp = Annotated[App, Depends(turnout_app)]
 
 
-def current_user(
-    app: TurnoutApp,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
-    """The user of the bearer token; 401 without a live token, 403 for a user without a role."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthenticated(
-            "no bearer token; send `Authorization: Bearer <token>` with a token from "
-            "`turnout tokens create NAME` (run by an admin)"
-        )
-    user = TokenService(app.unit_of_work).authenticate(credentials.credentials)
+def authenticate(app: App, token: str) -> User:
+    """The user a token acts as: 401 for an unknown or revoked token, 403 for a user without a
+    role. Bearer tokens (the API) and the dashboard's session cookie both come through here."""
+    user = TokenService(app.unit_of_work).authenticate(token)
     if user is None:
         raise Unauthenticated(
-            "the bearer token is unknown or revoked; ask an admin for a new one "
+            "the token is unknown or revoked; ask an admin for a new one "
             "(`turnout tokens create NAME`)"
         )
     if not user.roles:
@@ -57,12 +50,25 @@ def current_user(
     return user
 
 
+def current_user(
+    app: TurnoutApp,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The user of the bearer token; 401 without a live token, 403 for a user without a role."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated(
+            "no bearer token; send `Authorization: Bearer <token>` with a token from "
+            "`turnout tokens create NAME` (run by an admin)"
+        )
+    return authenticate(app, credentials.credentials)
+
+
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def uploader(app: TurnoutApp, user: CurrentUser) -> User:
-    """The caller, if allowed to upload invoices (operator, maintainer or admin); refusals are
-    audited."""
+def require_uploader(app: App, user: User) -> User:
+    """`user`, if allowed to upload invoices (operator, maintainer or admin); a refusal is
+    audited, then raised as PermissionDenied."""
     if user.roles & UPLOADERS:
         return user
     message = (
@@ -75,6 +81,11 @@ def uploader(app: TurnoutApp, user: CurrentUser) -> User:
         )
         uow.commit()
     raise PermissionDenied(message)
+
+
+def uploader(app: TurnoutApp, user: CurrentUser) -> User:
+    """The caller, if allowed to upload invoices; refusals are audited."""
+    return require_uploader(app, user)
 
 
 Uploader = Annotated[User, Depends(uploader)]

@@ -21,6 +21,8 @@ from turnout.cli import (
     stats,
     tokens,
     users,
+    vendors,
+    work,
 )
 from turnout.cli.common import emit_json, err_console
 from turnout.domain.errors import RequestError, TurnoutError
@@ -45,7 +47,10 @@ app.command()(events.events)
 app.command()(stats.stats)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(vendors.app, name="vendors")
 app.command()(serve.serve)
+app.command()(work.submit)
+app.command()(work.worker)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -97,21 +97,25 @@ def print_summary(runs: list[Run], elapsed: float) -> None:
 
 
 def print_runs(runs: list[Run]) -> None:
+    workers = any(r.worker for r in runs)  # the worker column, once workers ran something
     table = Table(
         Column("file", no_wrap=True), "status", "version", "invoice", "total", "decision", "reason"
     )
+    if workers:
+        table.add_column("worker", no_wrap=True)
     for r in runs:
         inv = r.invoice or {}
         total = (inv.get("totals") or {}).get("payable")
-        table.add_row(
+        row = [
             r.file_name,
             str(r.status),
-            str(r.config_version),
+            str(r.config_version) if r.config_version is not None else "-",
             inv.get("invoice_number") or "",
             f"{total} {inv.get('currency') or ''}".strip() if total else "",
             (r.decision or {}).get("outcome", ""),
             r.reason or "",
-        )
+        ]
+        table.add_row(*row, *([r.worker or "-"] if workers else []))
     console.print(table)
 
 

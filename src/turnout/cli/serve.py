@@ -16,14 +16,19 @@ def serve(
         int, typer.Option(min=1, help="The largest file POST /api/v1/runs accepts, in MiB.")
     ] = 20,
 ) -> None:
-    """Serve the REST API (/api/v1, OpenAPI at /openapi.json) until interrupted."""
+    """Serve the dashboard (/) and the REST API (/api/v1, OpenAPI at /openapi.json) until
+    interrupted."""
     import uvicorn
 
     from turnout.api import create_app
 
     app = get_app()
     api = create_app(app, max_upload_bytes=max_upload_mb * 1024 * 1024)
-    console.print(f"Turnout API on http://{host}:{port}/api/v1 (docs at /docs)", markup=False)
+    console.print(
+        f"Turnout dashboard on http://{host}:{port}/ (sign in with a token from "
+        f"`turnout tokens create NAME`); API on http://{host}:{port}/api/v1 (docs at /docs)",
+        markup=False,
+    )
     try:
         uvicorn.run(api, host=host, port=port, log_level=app.settings.log_level.lower())
     finally:

@@ -110,3 +110,12 @@ class ModuleCrashed(ModuleError):
 
 class StorageError(TurnoutError):
     """The database cannot be reached, or has not been initialised (run `turnout init`)."""
+
+
+class QueueUnavailable(RequestError):
+    """The worker queue was asked for on a database that has none (it needs PostgreSQL)."""
+
+
+class LeaseLost(TurnoutError):
+    """A worker no longer holds the run it was executing (its lease expired and another worker
+    took the run over); it must stop and keep nothing of its own."""

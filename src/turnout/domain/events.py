@@ -21,6 +21,7 @@ class EventAction(StrEnum):
     TOKEN_CREATE = "token_create"  # an admin issued an API token
     TOKEN_REVOKE = "token_revoke"
     RUN_UPLOAD = "run_upload"  # refusals of uploads through the API
+    VENDOR_IMPORT = "vendor_import"  # the vendor master table loaded from a CSV file
 
 
 class EventResult(StrEnum):

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, TypeVar
 from turnout.domain.artifacts import Artifact, ArtifactRef
 from turnout.domain.contracts import InputGroup
 from turnout.domain.history import InvoiceHistory
+from turnout.domain.vendors import VendorDirectory
 
 A = TypeVar("A", bound=Artifact)
 
@@ -74,6 +75,7 @@ class RunContext:
     module_id: str
     workspace: Path  # $TURNOUT_HOME: relative output paths resolve against it
     history: InvoiceHistory | None = None  # invoices seen before (dedupe); None when unknown
+    vendors: VendorDirectory | None = None  # the vendors table (match); None outside a database
 
     @property
     def idempotency_key(self) -> str:

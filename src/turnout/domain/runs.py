@@ -9,7 +9,9 @@ from typing import Any
 
 
 class RunStatus(StrEnum):
-    QUEUED = "queued"  # admitted, waiting for a worker
+    # submitted, waiting for a worker; not admitted yet (no version) unless a worker that died
+    # had admitted it, and then it resumes on that version from its last completed stage
+    QUEUED = "queued"
     RUNNING = "running"
     COMPLETED = "completed"
     COMPLETED_WITH_FALLBACK = "completed_with_fallback"
@@ -48,12 +50,16 @@ class StageAttempt:
 
 @dataclass
 class Run:
-    """One file through the pipeline, pinned to the configuration version it was admitted under."""
+    """One file through the pipeline, pinned to the configuration version it was admitted under.
+
+    A run submitted to the worker queue (`turnout submit`) has no version until a worker admits
+    it: `config_id` and `config_version` are None while it is queued and never admitted.
+    """
 
     run_id: str
     file_name: str
-    config_id: str
-    config_version: int
+    config_id: str | None
+    config_version: int | None
     status: RunStatus
     created_at: dt.datetime
     source_sha256: str | None = None
@@ -64,6 +70,37 @@ class Run:
     findings: list[dict[str, Any]] | None = None
     decision: dict[str, Any] | None = None
     attempts: list[StageAttempt] = field(default_factory=list)
+    worker: str | None = None  # the worker process that holds (or last held) the run
+    lease_expires_at: dt.datetime | None = None  # while running on a worker
+
+    @property
+    def version(self) -> int:
+        """The version the run was admitted under (a run being executed always has one)."""
+        if self.config_version is None:
+            raise ValueError(f"run {self.run_id} is queued and was never admitted to a version")
+        return self.config_version
+
+
+@dataclass
+class StageResult:
+    """What one stage of one run produced, stored once per (run, stage) by distributed workers so
+    that a redelivered or resumed run reuses it instead of running the stage again.
+
+    `outputs` are the artifacts encoded as JSON (see `turnout.runtime.checkpoint`); `failure` and
+    `review` are the reasons the stage failed or sent the run to review; `blocks` says the review
+    withheld the stage's outputs.
+    """
+
+    run_id: str
+    stage_id: str
+    position: int
+    attempts: list[StageAttempt]
+    outputs: list[dict[str, Any]]
+    failure: str | None = None
+    review: str | None = None
+    blocks: bool = False
+    used_fallback: bool = False
+    worker: str | None = None
 
 
 # The outcomes `turnout stats` counts as a failure of the module.

@@ -15,6 +15,7 @@ class Role(StrEnum):
 
 CONFIG_CHANGERS = frozenset({Role.OPERATOR, Role.MAINTAINER})
 USER_ADMINS = frozenset({Role.ADMIN})
+VENDOR_MAINTAINERS = frozenset({Role.MAINTAINER, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,6 @@ class User:
 
     def may_manage_users(self) -> bool:
         return bool(self.roles & USER_ADMINS)
+
+    def may_maintain_vendors(self) -> bool:
+        return bool(self.roles & VENDOR_MAINTAINERS)

@@ -88,14 +88,33 @@ class Database:
         Returns the revision the database is at afterwards.
         """
         config = self._alembic_config()
-        with self._connection() as conn, conn.begin():
-            if self.dialect == "postgresql":
-                conn.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
-                )
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
-            revision = MigrationContext.configure(conn).get_current_revision()
+        with self._connection() as conn:
+            sqlite = self.dialect == "sqlite"
+            if sqlite:
+                # Rebuilding a table (SQLite's way of altering a column) drops the old one, which
+                # foreign keys would refuse; enforcement is off for the migration only (it cannot
+                # change inside a transaction) and every reference is checked before committing.
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            try:
+                with conn.begin():
+                    if not sqlite:
+                        conn.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                        )
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, "head")
+                    revision = MigrationContext.configure(conn).get_current_revision()
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise StorageError(
+                                f"the migration left {len(broken)} broken reference(s) (first: "
+                                f"{tuple(broken[0])}); nothing was changed. Restore the database "
+                                "from a backup or report the problem"
+                            )
+            finally:
+                if sqlite:
+                    conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
         return revision or ""
 
     def current_revision(self) -> str | None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     PrimaryKeyConstraint,
@@ -175,8 +176,9 @@ runs = Table(
     metadata,
     Column("run_id", String(64), primary_key=True),
     Column("file_name", Text, nullable=False),
-    Column("config_id", String(36), ForeignKey("module_configurations.config_id"), nullable=False),
-    Column("config_version", Integer, nullable=False, index=True),
+    # None while a submitted run waits in the queue and no worker has admitted it (migration 0005)
+    Column("config_id", String(36), ForeignKey("module_configurations.config_id"), nullable=True),
+    Column("config_version", Integer, nullable=True, index=True),
     Column("status", String(30), nullable=False, index=True),
     Column("source_sha256", String(64), nullable=True, index=True),
     Column("created_at", UtcDateTime(), nullable=False, index=True),
@@ -186,7 +188,7 @@ runs = Table(
     Column("invoice", json_document(), nullable=True),
     Column("findings", json_document(), nullable=True),
     Column("decision", json_document(), nullable=True),
-    # Design-ahead for distributed workers (PRODUCT.md section 7): who holds the run, until when.
+    # Distributed workers (PRODUCT.md section 7): who holds the run, until when (the lease).
     Column("worker", String(200), nullable=True),
     Column("lease_expires_at", UtcDateTime(), nullable=True),
     # Keys of duplicate detection (migration 0002), filled when the run finishes.
@@ -195,6 +197,36 @@ runs = Table(
     Column("issue_date", Date, nullable=True, index=True),
     Column("payable", Numeric(20, 6), nullable=True, index=True),
     CheckConstraint(one_of("status", RunStatus), name="status"),
+)
+
+# The source files of submitted runs, content-addressed: every worker on every machine reads the
+# bytes from the database it shares (migration 0005).
+sources = Table(
+    "sources",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# One result per (run, stage), written by distributed workers as each stage ends: a redelivered
+# or resumed run reuses it instead of running the stage again (migration 0005).
+stage_results = Table(
+    "stage_results",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.run_id"), nullable=False),
+    Column("stage_id", String(100), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("attempts", json_document(), nullable=False),
+    Column("outputs", json_document(), nullable=False),
+    Column("failure", Text, nullable=True),
+    Column("review", Text, nullable=True),
+    Column("blocks", Boolean, nullable=False),
+    Column("used_fallback", Boolean, nullable=False),
+    Column("worker", String(200), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("run_id", "stage_id"),
 )
 
 stage_attempts = Table(
@@ -238,4 +270,20 @@ api_tokens = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("last_used_at", UtcDateTime(), nullable=True),
     Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+# The vendor master of `match.vendors` when its settings say `vendors: table` (migration 0004);
+# `turnout vendors import` upserts it by vendor_id. The *_key columns hold the compact VAT id
+# and IBAN (`turnout.runtime.vendor_master`), the form lookups use.
+vendors = Table(
+    "vendors",
+    metadata,
+    Column("vendor_id", String(100), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("vat_id", String(100), nullable=True),
+    Column("iban", String(100), nullable=True),
+    Column("vat_id_key", String(100), nullable=True, index=True),
+    Column("iban_key", String(100), nullable=True, index=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )

@@ -11,20 +11,28 @@ from turnout.domain.errors import StorageError
 from turnout.persistence.repositories import (
     SqlConfigurationRepository,
     SqlEventRepository,
+    SqlJobQueue,
     SqlModuleRepository,
     SqlRunRepository,
+    SqlSourceRepository,
     SqlStageRepository,
+    SqlStageResultRepository,
     SqlTokenRepository,
     SqlUserRepository,
+    SqlVendorRepository,
 )
 from turnout.runtime.ports import (
     ConfigurationRepository,
     EventRepository,
+    JobQueue,
     ModuleRepository,
     RunRepository,
+    SourceRepository,
     StageRepository,
+    StageResultRepository,
     TokenRepository,
     UserRepository,
+    VendorRepository,
 )
 
 # pg_advisory_xact_lock key of the configuration lifecycle ("turn" + 2).
@@ -48,6 +56,10 @@ class SqlUnitOfWork:
     runs: RunRepository
     users: UserRepository
     tokens: TokenRepository
+    vendors: VendorRepository
+    sources: SourceRepository
+    stage_results: StageResultRepository
+    jobs: JobQueue
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -75,6 +87,10 @@ class SqlUnitOfWork:
         self.runs = SqlRunRepository(conn)
         self.users = SqlUserRepository(conn)
         self.tokens = SqlTokenRepository(conn)
+        self.sources = SqlSourceRepository(conn)
+        self.stage_results = SqlStageResultRepository(conn)
+        self.jobs = SqlJobQueue(conn)
+        self.vendors = SqlVendorRepository(conn)
         return self
 
     def __exit__(

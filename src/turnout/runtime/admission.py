@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
 from turnout.domain.configuration import VersionRef
 from turnout.domain.errors import NotFound
@@ -23,6 +24,8 @@ from turnout.domain.runs import Run, RunStatus
 from turnout.runtime.audit import Clock, pending_requested_at, record_event
 from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.ports import UnitOfWork
+
+_T = TypeVar("_T")
 
 
 class AdmissionGate:
@@ -55,8 +58,40 @@ class AdmissionGate:
     def admit(self, file_name: str) -> tuple[Run, float]:
         """Insert a running run pinned to the active version; wait while an activation is pending.
         Returns the run and the seconds it waited."""
+        run, waited = self._admit(lambda uow, active: self._insert(uow, file_name, active))
+        assert run is not None  # no max_wait_s: it waits as long as it takes
+        return run, waited
+
+    def admit_queued(
+        self, run_id: str, worker: str, lease_s: float, max_wait_s: float | None = None
+    ) -> tuple[bool | None, float]:
+        """Admit a submitted run under the active version, its lease held by `worker`; wait
+        while an activation is pending, at most `max_wait_s` (then None: still paused). False
+        when the run is no longer queued unadmitted (another worker took it, or it ended).
+        Returns that and the seconds it waited."""
+
+        def claim(uow: UnitOfWork, active: VersionRef) -> bool:
+            now = self._now()
+            return uow.runs.admit_queued(
+                run_id,
+                active.config_id,
+                active.version,
+                worker,
+                now,
+                now + dt.timedelta(seconds=lease_s),
+            )
+
+        return self._admit(claim, max_wait_s)
+
+    def _admit(
+        self, action: Callable[[UnitOfWork, VersionRef], _T], max_wait_s: float | None = None
+    ) -> tuple[_T | None, float]:
+        """Run `action` under the lifecycle lock once no activation is pending; None when
+        `max_wait_s` passed first."""
         t0 = time.perf_counter()
         while True:
+            if max_wait_s is not None and time.perf_counter() - t0 > max_wait_s:
+                return None, time.perf_counter() - t0
             # While paused, one thread per process polls the database; the others wait to be woken,
             # so that waiting runs do not crowd the lock the switch itself needs.
             polling = self._paused_for is not None
@@ -77,10 +112,10 @@ class AdmissionGate:
                     if pointers.pending is None:
                         if pointers.active is None:
                             raise NotFound("no configuration is active; run `turnout init` first")
-                        run = self._insert(uow, file_name, pointers.active)
+                        admitted = action(uow, pointers.active)
                         uow.commit()
                         self._resume()
-                        return run, time.perf_counter() - t0
+                        return admitted, time.perf_counter() - t0
                 self._pause(pointers.pending)
                 if self._try_switch is not None and self._try_switch():
                     continue

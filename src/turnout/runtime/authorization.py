@@ -32,3 +32,15 @@ def require_admin(uow: UnitOfWork, actor: str) -> User:
             "ran it an admin)"
         )
     return user
+
+
+def require_vendor_maintainer(uow: UnitOfWork, actor: str) -> User:
+    """The acting user, if a maintainer or admin; otherwise PermissionDenied with the fix."""
+    user = uow.users.get(actor)
+    if user is None or not user.may_maintain_vendors():
+        roles = ", ".join(sorted(user.roles)) if user and user.roles else "no role"
+        raise PermissionDenied(
+            f"user `{actor}` ({roles}) may not change the vendor master; it needs the maintainer "
+            f"or admin role: `turnout users add {actor} --role maintainer` (by an admin)"
+        )
+    return user

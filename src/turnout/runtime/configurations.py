@@ -177,6 +177,9 @@ class ConfigurationService:
                 f"pending activation of version {pending.version} cancelled; it is validated again"
             )
             self._event(uow, pending, EventAction.CANCEL, actor, EventResult.OK, message)
+            active = uow.configurations.pointers().active
+            if active is not None:  # waiting workers elsewhere admit again on the active version
+                uow.jobs.announce_switch(active.version)
             return ActivationResult(pending.version, str(pending.status), message)
 
         return self._run(EventAction.CANCEL, actor, None, act)
@@ -274,6 +277,7 @@ class ConfigurationService:
                 f" (forced: {in_flight} run(s) in flight finish on the version they started with)"
             )
         self._event(uow, config, action, actor, EventResult.OK, message)
+        uow.jobs.announce_switch(config.version)  # workers elsewhere load the plan and admit
         return ActivationResult(config.version, "active", message)
 
     def _new_version(

@@ -7,13 +7,23 @@ raises `NotApplicable`. A stage that fails stops only the stages that need its o
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from turnout.domain.artifacts import Decision, Document, Findings, InvoiceArtifact, Source
+from turnout.domain.artifacts import (
+    Artifact,
+    Decision,
+    Document,
+    Findings,
+    InvoiceArtifact,
+    Source,
+)
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts
-from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
+from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt, StageResult
+from turnout.domain.vendors import VendorDirectory
+from turnout.runtime import checkpoint as checkpoint_codec
 from turnout.runtime.audit import Clock, utcnow
 from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.plan import Plan, PlannedStage
@@ -46,19 +56,56 @@ class PlanExecutor:
         clock: Clock = utcnow,
         observer: RunObserver | None = None,
         history: InvoiceHistory | None = None,
+        vendors: VendorDirectory | None = None,
     ) -> None:
         self.breakers = breakers or BreakerBoard()
-        self._envelope = StageEnvelope(self.breakers, workspace, clock, history=history)
+        self._envelope = StageEnvelope(
+            self.breakers, workspace, clock, history=history, vendors=vendors
+        )
         self._now = clock
         self._observer: RunObserver = observer or NullObserver()
 
-    def execute(self, run: Run, plan: Plan, source: Source) -> Run:
+    def execute(
+        self,
+        run: Run,
+        plan: Plan,
+        source: Source,
+        *,
+        resume: Sequence[StageResult] = (),
+        checkpoint: Callable[[StageResult], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Run:
+        """Run the plan's stages in order and set the run's results, status and reason.
+
+        Distributed workers pass the stage results already stored for the run (`resume`: those
+        stages are not run again, their outputs and attempts are reused), a `checkpoint` called
+        with each new stage result as the stage ends, and `should_stop`, asked before each stage:
+        when it says yes, `HandBack` is raised and the run is left to another worker.
+        """
         artifacts = Artifacts([source])
         state = _RunState()
-        for planned in plan.stages:
-            for attempt in self._stage(run, planned, artifacts, state):
+        stored = {r.stage_id: r for r in resume}
+        for position, planned in enumerate(plan.stages):
+            stage_id = planned.stage.stage_id
+            result = stored.get(stage_id)
+            if result is not None:
+                outcome = _restored(result, source)
+            else:
+                if should_stop is not None and should_stop():
+                    raise HandBack(f"stopped before stage `{stage_id}`")
+                outcome = self._stage(run, planned, artifacts, state)
+                if checkpoint is not None:
+                    try:
+                        stored_result = _result_of(run, position, planned, outcome, source)
+                    except checkpoint_codec.NotStorable:
+                        pass  # an artifact of a type with no stored form: the stage reruns on resume
+                    else:
+                        checkpoint(stored_result)
+            _apply(outcome, planned, artifacts, state)
+            for attempt in outcome.attempts:
                 run.attempts.append(attempt)
-                self._observer.attempt_finished(run, attempt)
+                if result is None:
+                    self._observer.attempt_finished(run, attempt)
             document = artifacts.get(Document)
             if document is not None and run.source_sha256 is None:
                 run.source_sha256 = document.sha256  # before dedupe asks the history
@@ -74,37 +121,92 @@ class PlanExecutor:
 
     def _stage(
         self, run: Run, planned: PlannedStage, artifacts: Artifacts, state: _RunState
-    ) -> list[StageAttempt]:
+    ) -> _StageOutcome:
         skip = _skip_reason(planned, artifacts, state)
         if skip is not None:
-            return [
-                StageAttempt(
-                    run.run_id,
-                    planned.stage.stage_id,
-                    planned.module_id,
-                    0,
-                    AttemptOutcome.SKIPPED,
-                    0.0,
-                    self._now(),
-                    None,
-                    {"reason": skip},
-                )
-            ]
+            return _StageOutcome(
+                [
+                    StageAttempt(
+                        run.run_id,
+                        planned.stage.stage_id,
+                        planned.module_id,
+                        0,
+                        AttemptOutcome.SKIPPED,
+                        0.0,
+                        self._now(),
+                        None,
+                        {"reason": skip},
+                    )
+                ]
+            )
         result = self._envelope.run(run, planned, artifacts)
-        if result.outputs is not None:
-            for item in result.outputs:
-                artifacts.add(item)
-        if result.used_fallback:
-            state.fallbacks.append(planned.stage.stage_id)
-        if result.failure is not None:
-            state.fail(planned, result.failure)
-        if result.review is not None:
-            state.review[planned.stage.stage_id] = result.review
-            if result.outputs is None:
-                state.fail(planned, result.review, review=True)
         if result.skipped is not None and result.attempts[-1].outcome is not AttemptOutcome.SKIPPED:
             result.attempts[-1].summary["skipped_by_policy"] = result.skipped
-        return result.attempts
+        return _StageOutcome(
+            attempts=list(result.attempts),
+            outputs=list(result.outputs) if result.outputs is not None else None,
+            failure=result.failure,
+            review=result.review,
+            blocks=result.review is not None and result.outputs is None,
+            used_fallback=result.used_fallback,
+        )
+
+
+class HandBack(Exception):
+    """The worker is stopping: leave the run (its stored stage results) to another worker."""
+
+
+@dataclass
+class _StageOutcome:
+    attempts: list[StageAttempt]
+    outputs: list[Artifact] | None = None
+    failure: str | None = None
+    review: str | None = None
+    blocks: bool = False  # the review withheld the stage's outputs
+    used_fallback: bool = False
+
+
+def _apply(
+    outcome: _StageOutcome, planned: PlannedStage, artifacts: Artifacts, state: _RunState
+) -> None:
+    """What a stage's outcome does to the run: its outputs, and its failure, review or fallback."""
+    for item in outcome.outputs or ():
+        artifacts.add(item)
+    if outcome.used_fallback:
+        state.fallbacks.append(planned.stage.stage_id)
+    if outcome.failure is not None:
+        state.fail(planned, outcome.failure)
+    if outcome.review is not None:
+        state.review[planned.stage.stage_id] = outcome.review
+        if outcome.blocks:
+            state.fail(planned, outcome.review, review=True)
+
+
+def _result_of(
+    run: Run, position: int, planned: PlannedStage, outcome: _StageOutcome, source: Source
+) -> StageResult:
+    return StageResult(
+        run_id=run.run_id,
+        stage_id=planned.stage.stage_id,
+        position=position,
+        attempts=outcome.attempts,
+        outputs=[checkpoint_codec.encode(a, source) for a in outcome.outputs or ()],
+        failure=outcome.failure,
+        review=outcome.review,
+        blocks=outcome.blocks,
+        used_fallback=outcome.used_fallback,
+    )
+
+
+def _restored(result: StageResult, source: Source) -> _StageOutcome:
+    return _StageOutcome(
+        attempts=list(result.attempts),
+        outputs=[checkpoint_codec.decode(d, source) for d in result.outputs] or None,
+        failure=result.failure,
+        review=result.review,
+        blocks=result.blocks,
+        used_fallback=result.used_fallback,
+    )
 
 
 def _skip_reason(planned: PlannedStage, artifacts: Artifacts, state: _RunState) -> str | None:

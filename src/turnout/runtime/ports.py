@@ -14,9 +14,10 @@ from turnout.domain.configuration import ConfigStatus, LivePointers, ModuleConfi
 from turnout.domain.contracts import CapabilityContract
 from turnout.domain.events import ConfigurationChangeEvent
 from turnout.domain.modules import ModuleRecord
-from turnout.domain.runs import AttemptStats, Run, RunStatus, StageAttempt
+from turnout.domain.runs import AttemptStats, Run, RunStatus, StageAttempt, StageResult
 from turnout.domain.stages import ProcessingStage
 from turnout.domain.users import Role, User
+from turnout.domain.vendors import StoredVendor, Vendor
 
 
 class StageRepository(Protocol):
@@ -87,8 +88,9 @@ class RunRepository(Protocol):
     def add(self, run: Run) -> None:
         """Insert a run row (admission)."""
 
-    def finish(self, run: Run) -> None:
-        """Persist the run's final status, results and every attempt in `run.attempts`."""
+    def finish(self, run: Run, *, held_by: str | None = None) -> bool:
+        """Persist the run's final status, results and every attempt in `run.attempts`; with
+        `held_by`, only while that worker holds the run's lease (False when it lost it)."""
 
     def add_attempts(self, attempts: Sequence[StageAttempt]) -> None: ...
 
@@ -101,7 +103,35 @@ class RunRepository(Protocol):
         """Newest first, without attempts."""
 
     def in_flight(self, config_version: int | None = None) -> int:
-        """How many runs are queued or running (on that version, when given)."""
+        """How many admitted runs are running or waiting to resume (on that version, when
+        given); submitted runs no worker has admitted yet do not count."""
+
+    def admit_queued(
+        self,
+        run_id: str,
+        config_id: str,
+        config_version: int,
+        worker: str,
+        now: dt.datetime,
+        lease_until: dt.datetime,
+    ) -> bool:
+        """Admit a submitted run under a version with `worker` holding its lease."""
+
+    def take_over(self, run_id: str, worker: str, lease_until: dt.datetime) -> bool:
+        """Resume an admitted run that was handed back, reaped, or is held by `worker`."""
+
+    def renew_lease(self, run_id: str, worker: str, lease_until: dt.datetime) -> bool: ...
+
+    def renew_leases(
+        self, worker: str, lease_until: dt.datetime, run_ids: Sequence[str]
+    ) -> int: ...
+
+    def hand_back(self, run_id: str, worker: str) -> bool: ...
+
+    def reap(self, now: dt.datetime, limit: int = 100) -> builtins.list[str]:
+        """Queue again the running runs whose lease expired; their ids."""
+
+    def with_source(self, sha256: str) -> builtins.list[Run]: ...
 
     def attempt_stats(
         self, since: dt.datetime | None = None, config_version: int | None = None
@@ -149,6 +179,56 @@ class TokenRepository(Protocol):
         """Every token (of `name`, when given), oldest first."""
 
 
+@dataclass(frozen=True)
+class VendorChanges:
+    """What an upsert of the vendor master did, counted by vendor_id."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+
+class VendorRepository(Protocol):
+    def upsert(self, vendors: Sequence[Vendor], when: dt.datetime) -> VendorChanges:
+        """Insert new vendor_ids, update changed ones (`updated_at` = `when`), keep the rest."""
+
+    def list(self) -> builtins.list[StoredVendor]:
+        """Every vendor, ordered by vendor_id."""
+
+
+class SourceRepository(Protocol):
+    def put(self, sha256: str, data: bytes, now: dt.datetime) -> bool:
+        """Store the bytes unless already stored; True when they were new."""
+
+    def get(self, sha256: str) -> bytes | None: ...
+
+
+class StageResultRepository(Protocol):
+    def put(self, result: StageResult, now: dt.datetime) -> bool:
+        """Store the stage's result unless it has one; True when this one was stored."""
+
+    def for_run(self, run_id: str) -> builtins.list[StageResult]:
+        """The run's stored stage results, in stage order."""
+
+
+# The queue and task every Turnout worker serves, and the channel announcing activation switches.
+QUEUE_NAME = "turnout"
+TASK_NAME = "turnout.process_run"
+NOTIFY_CHANNEL = "turnout_activation"
+
+
+class JobQueue(Protocol):
+    def defer(self, run_ids: Sequence[str], *, priority: int = 0, delay_s: float = 0.0) -> int:
+        """Queue one job per run in this transaction (higher `priority` fetched first, none
+        before `delay_s` from now); `QueueUnavailable` without a queue."""
+
+    def clear_stalled(self, stale_s: float) -> int:
+        """Remove jobs stuck on worker processes that stopped beating `stale_s` ago."""
+
+    def announce_switch(self, version: int) -> None:
+        """Tell listening workers that `version` became active (at commit)."""
+
+
 class UnitOfWork(Protocol):
     """One transaction. `with uow:` begins it; `commit()` keeps it; leaving without commit
     rolls back."""
@@ -160,6 +240,10 @@ class UnitOfWork(Protocol):
     runs: RunRepository
     users: UserRepository
     tokens: TokenRepository
+    vendors: VendorRepository
+    sources: SourceRepository
+    stage_results: StageResultRepository
+    jobs: JobQueue
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -17,6 +17,7 @@ from turnout.domain.errors import NotFound
 from turnout.domain.events import EventAction, EventResult
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.runs import Run, RunStatus
+from turnout.domain.vendors import VendorDirectory
 from turnout.runtime.admission import AdmissionGate
 from turnout.runtime.audit import Clock, record_event, utcnow
 from turnout.runtime.configurations import ConfigurationService
@@ -43,6 +44,7 @@ class Runner:
         poll_s: float = 0.02,
         reader_factory: Callable[[], UnitOfWork] | None = None,
         history: InvoiceHistory | None = None,
+        vendors: VendorDirectory | None = None,
     ) -> None:
         self._uow = uow_factory
         self._registry = registry
@@ -59,7 +61,7 @@ class Runner:
         )
         self._breakers = BreakerBoard(on_change=self._observer.breaker_changed)
         self.executor = PlanExecutor(
-            workspace, self._breakers, clock, self._observer, history=history
+            workspace, self._breakers, clock, self._observer, history=history, vendors=vendors
         )
         self._service = ConfigurationService(uow_factory, registry, clock)
         self._plans: dict[int, Plan] = {}
@@ -74,7 +76,7 @@ class Runner:
         self._observer.run_admitted(run, waited)
         try:
             self.executor.execute(
-                run, self.plan_for(run.config_version), Source(filename=file_name, data=data)
+                run, self.plan_for(run.version), Source(filename=file_name, data=data)
             )
         except Exception as exc:  # a bug of ours must not lose the run: it is recorded as failed
             run.status = RunStatus.FAILED
@@ -127,6 +129,18 @@ class Runner:
             if plan is None:
                 plan = self._plans[version] = self._build(version)
         return plan
+
+    @property
+    def gate(self) -> AdmissionGate:
+        return self._gate
+
+    @property
+    def observer(self) -> RunObserver:
+        return self._observer
+
+    @property
+    def clock(self) -> Clock:
+        return self._now
 
     def breakers(self) -> list[BreakerView]:
         return self._breakers.views()

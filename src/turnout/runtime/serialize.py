@@ -38,6 +38,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
         "config_version": run.config_version,
         "created_at": run.created_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "worker": run.worker,
         "stages": [
             {
                 "stage": a.stage_id,

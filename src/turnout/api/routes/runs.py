@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from turnout.api.auth import CurrentUser, TurnoutApp, Uploader
-from turnout.api.errors import PayloadTooLarge
 from turnout.api.params import Offset
-from turnout.domain.errors import NotFound, RequestError
+from turnout.api.uploads import read_upload
+from turnout.domain.errors import NotFound
 from turnout.domain.runs import RunStatus
 from turnout.runtime.serialize import run_to_dict
 
@@ -40,34 +41,44 @@ def get_run(app: TurnoutApp, user: CurrentUser, run_id: str) -> dict[str, Any]:
     return run_to_dict(run)
 
 
-@router.post("", status_code=201)
-def upload(
-    request: Request,
-    app: TurnoutApp,
-    user: Uploader,
-    files: Annotated[list[UploadFile], File(description="One or more invoice files.")],
-) -> list[dict[str, Any]]:
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "title": "Upload",
+                "required": ["files"],
+                "properties": {
+                    "files": {
+                        "type": "array",
+                        "title": "Files",
+                        "description": "One or more invoice files.",
+                        "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+                    }
+                },
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "",
+    status_code=201,
+    openapi_extra={"requestBody": UPLOAD_BODY},
+    responses={
+        400: {"description": "An empty file or a malformed multipart body"},
+        413: {"description": "A file is larger than the server accepts (`--max-upload-mb`)"},
+        422: {"description": "No file was sent"},
+    },
+)
+async def upload(request: Request, app: TurnoutApp, user: Uploader) -> list[dict[str, Any]]:
     """Run each uploaded file through the pipeline and return the finished runs.
 
+    The body is read as it streams in: a file over the size limit is refused with 413 at once.
     The file name is kept as metadata only; nothing is written under that name.
     """
-    limit: int = request.app.state.max_upload_bytes
-    items: list[tuple[str, bytes]] = []
-    for f in files:
-        data = f.file.read(limit + 1)
-        name = f.filename or "upload"
-        if len(data) > limit:
-            raise PayloadTooLarge(
-                f"`{name}` is larger than {limit} bytes; split it, or start the server with a "
-                "larger --max-upload-mb"
-            )
-        if not data:
-            raise RequestError(f"`{name}` is empty; upload the invoice file itself")
-        items.append((_display_name(name), data))
-    runs = app.runner.run_many(items, concurrency=app.settings.workers)
+    form = await read_upload(request, request.app.state.max_upload_bytes)
+    runs = await run_in_threadpool(app.runner.run_many, form.files, app.settings.workers)
     return [run_to_dict(r) for r in runs]
-
-
-def _display_name(name: str) -> str:
-    """The last component of the client's file name: metadata, never used as a path."""
-    return name.replace("\\", "/").rsplit("/", 1)[-1][:255] or "upload"

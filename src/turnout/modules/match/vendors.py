@@ -1,8 +1,9 @@
 """`match.vendors`: match the invoice's seller to the vendor master; never invent a vendor.
 
-The default module of the optional `match` stage (PRODUCT.md section 3). The vendor master is a
-CSV file (format in `turnout.modules.match.vendor_master`), read once and read again when it
-changes. The seller is looked up, in this order:
+The default module of the optional `match` stage (PRODUCT.md section 3). The vendor master is
+either a CSV file (format in `turnout.runtime.vendor_master`), read once and read again when it
+changes, or the `vendors` table (`turnout vendors import`), asked through the run's vendor
+directory (`RunContext.vendors`). The seller is looked up, in this order:
 
 1. by VAT id (compacted with python-stdnum), score 1.0;
 2. by IBAN of the payment account (compacted with schwifty), score 1.0;
@@ -11,14 +12,16 @@ changes. The seller is looked up, in this order:
 
 A seller found by none of them gives `Match(vendor_id=None)`: route sends it to review.
 
-Settings:
-- `vendors_csv` (path, required): the vendor master; a relative path is read from $TURNOUT_HOME.
+Settings (exactly one of `vendors_csv` and `vendors` is required):
+- `vendors_csv` (path): the vendor master CSV; a relative path is read from $TURNOUT_HOME.
+- `vendors: table`: the vendor master is the database's `vendors` table. A run without a
+  database (no vendor directory) reports the module unavailable.
 - `min_name_score` (0..100, default 90): the lowest name similarity accepted as the same vendor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -26,28 +29,29 @@ from rapidfuzz import fuzz, process, utils
 
 from turnout.domain.artifacts import Artifact, ArtifactRef, InvoiceArtifact, Match
 from turnout.domain.contracts import needs
-from turnout.domain.errors import InputRejected
+from turnout.domain.errors import InputRejected, ModuleUnavailable
 from turnout.domain.invoice import Invoice
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.modules.match.vendor_master import (
-    VendorMaster,
-    compact_iban,
-    compact_vat_id,
-    load_vendor_master,
-)
+from turnout.domain.vendors import Vendor, VendorDirectory
+from turnout.modules.match.vendor_master import load_vendor_master
+from turnout.runtime.vendor_master import compact_iban, compact_vat_id
 
 DEFAULT_MIN_NAME_SCORE = 90
 
 SETTINGS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["vendors_csv"],
     "properties": {
         "vendors_csv": {
             "type": "string",
             "minLength": 1,
             "description": "Path of the vendor master CSV (columns vendor_id,name,vat_id,iban); "
-            "a relative path is read from $TURNOUT_HOME. No default.",
+            "a relative path is read from $TURNOUT_HOME. Required unless `vendors: table`.",
+        },
+        "vendors": {
+            "const": "table",
+            "description": "`table`: the vendor master is the database's `vendors` table "
+            "(`turnout vendors import FILE.csv`); then leave out `vendors_csv`.",
         },
         "min_name_score": {
             "type": "number",
@@ -58,11 +62,15 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "counts as the vendor's name.",
         },
     },
+    # Exactly one source: without `vendors` the CSV path is required; with it, it is refused.
+    "if": {"required": ["vendors"]},
+    "then": {"not": {"required": ["vendors_csv"]}},
+    "else": {"required": ["vendors_csv"]},
 }
 
 
 class VendorMatch(StageModule):
-    """The seller matched by VAT id, then IBAN, then fuzzy name against a CSV vendor master."""
+    """The seller matched by VAT id, then IBAN, then fuzzy name against the vendor master."""
 
     spec: ClassVar[ModuleSpec] = ModuleSpec(
         module_id="match.vendors",
@@ -70,8 +78,9 @@ class VendorMatch(StageModule):
         stage_id="match",
         contract_id="match-v1",
         version="1.0.0",
-        description="Finds the seller in a CSV vendor master by VAT id, then IBAN, then fuzzy "
-        "name (rapidfuzz); an unknown seller is reported unmatched, never invented.",
+        description="Finds the seller in the vendor master (a CSV file or the vendors table) "
+        "by VAT id, then IBAN, then fuzzy name (rapidfuzz); an unknown seller is reported "
+        "unmatched, never invented.",
         inputs=(needs("invoice/v1"),),
         outputs=(ArtifactRef("match", 1),),
         guarantees=frozenset({"offline"}),
@@ -82,40 +91,53 @@ class VendorMatch(StageModule):
         super().__init__(settings)
         csv_path = self.settings.get("vendors_csv")
         self.vendors_csv = Path(str(csv_path)) if csv_path else None
+        self.from_table = self.settings.get("vendors") == "table"
         self.min_name_score = float(self.settings.get("min_name_score", DEFAULT_MIN_NAME_SCORE))
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Return one `Match`: the vendor found and how, or `vendor_id=None`."""
+        return [self.match(inputs.require(InvoiceArtifact).invoice, self.directory(context))]
+
+    def directory(self, context: RunContext) -> VendorDirectory:
+        """The vendor master the settings name: the run's vendor directory, or the CSV file."""
+        if self.from_table:
+            if context.vendors is None:
+                raise ModuleUnavailable(
+                    "match.vendors reads the vendor master from the `vendors` table, but this run "
+                    "has no vendor directory (it runs outside a database); process the file "
+                    "through `turnout process`, or set `vendors_csv` to a CSV vendor master"
+                )
+            return context.vendors
         if self.vendors_csv is None:
             raise InputRejected(
                 "match.vendors has no vendor master; set `vendors_csv` to the path of a CSV file "
-                "with the columns vendor_id,name,vat_id,iban"
+                "with the columns vendor_id,name,vat_id,iban, or `vendors: table`"
             )
         path = self.vendors_csv
         if not path.is_absolute():
             path = context.workspace / path
-        master = load_vendor_master(path)
-        return [self.match(inputs.require(InvoiceArtifact).invoice, master)]
+        return load_vendor_master(path)
 
-    def match(self, invoice: Invoice, master: VendorMaster) -> Match:
-        """The seller of `invoice` in `master`."""
+    def match(self, invoice: Invoice, directory: VendorDirectory) -> Match:
+        """The seller of `invoice` in `directory`."""
         vat_id = compact_vat_id(invoice.seller.vat_id)
-        if vat_id is not None and (vendor := master.by_vat_id.get(vat_id)) is not None:
+        if vat_id is not None and (vendor := directory.by_vat_id(vat_id)) is not None:
             return Match(vendor.vendor_id, vendor.name, "vat_id", 1.0)
         iban = compact_iban(invoice.payment.iban)
-        if iban is not None and (vendor := master.by_iban.get(iban)) is not None:
+        if iban is not None and (vendor := directory.by_iban(iban)) is not None:
             return Match(vendor.vendor_id, vendor.name, "iban", 1.0)
         name = (invoice.seller.name or "").strip()
-        if name and master.vendors:
+        candidates: Sequence[Vendor] = directory.name_candidates() if name else ()
+        if candidates:
             best = process.extractOne(
                 name,
-                [v.name for v in master.vendors],
+                [v.name for v in candidates],
                 scorer=fuzz.token_sort_ratio,
                 processor=utils.default_process,
                 score_cutoff=self.min_name_score,
             )
             if best is not None:
                 _, score, index = best
-                vendor = master.vendors[index]
+                vendor = candidates[index]
                 return Match(vendor.vendor_id, vendor.name, "name", round(score / 100.0, 4))
         return Match(None)

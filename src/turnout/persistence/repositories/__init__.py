@@ -7,13 +7,23 @@ from turnout.persistence.repositories.runs import SqlRunRepository
 from turnout.persistence.repositories.stages import SqlStageRepository
 from turnout.persistence.repositories.tokens import SqlTokenRepository
 from turnout.persistence.repositories.users import SqlUserRepository
+from turnout.persistence.repositories.vendors import SqlVendorRepository
+from turnout.persistence.repositories.work import (
+    SqlJobQueue,
+    SqlSourceRepository,
+    SqlStageResultRepository,
+)
 
 __all__ = [
     "SqlConfigurationRepository",
     "SqlEventRepository",
+    "SqlJobQueue",
     "SqlModuleRepository",
     "SqlRunRepository",
+    "SqlSourceRepository",
     "SqlStageRepository",
+    "SqlStageResultRepository",
     "SqlTokenRepository",
     "SqlUserRepository",
+    "SqlVendorRepository",
 ]

@@ -12,10 +12,12 @@ from sqlalchemy import (
     Connection,
     RowMapping,
     Select,
+    and_,
     bindparam,
     case,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -35,7 +37,12 @@ R = runs.c
 A = stage_attempts.c
 S = processing_stages.c
 MAX_PAYABLE = Decimal(10) ** 14
-IN_FLIGHT = (RunStatus.QUEUED.value, RunStatus.RUNNING.value)
+# In flight: running, or queued after admission (a run handed back or reaped, which resumes on its
+# version). A submitted run not yet admitted (no version) is waiting, not in flight.
+IN_FLIGHT = or_(
+    R.status == RunStatus.RUNNING.value,
+    and_(R.status == RunStatus.QUEUED.value, R.config_version.is_not(None)),
+)
 # Built once: parameters go with execute(), which keeps a run's insert and finish cheap
 # (building `.values(...)` per call costs more than SQLite's own work).
 INSERT_RUN = insert(runs)
@@ -57,15 +64,30 @@ class SqlRunRepository:
         self._conn.execute(INSERT_RUN, {"run_id": run.run_id, **_run_values(run)})
         self.add_attempts(run.attempts)
 
-    def finish(self, run: Run) -> None:
+    def finish(self, run: Run, *, held_by: str | None = None) -> bool:
         """Persist the run's final status, results and every attempt in `run.attempts`.
 
         Attempts stored before (by `add` or `add_attempts`) are recognised by stage, module and
-        attempt number and not stored twice.
+        attempt number and not stored twice. With `held_by`, only while that worker still holds
+        the run's lease: returns False (and changes nothing) when it lost it.
         """
-        result = self._conn.execute(FINISH_RUN, {"finished_run_id": run.run_id, **_run_values(run)})
-        if result.rowcount != 1:
-            raise LookupError(f"run {run.run_id} is not stored; add it before finishing it")
+        values = {"finished_run_id": run.run_id, **_run_values(run)}
+        if held_by is not None:
+            result = self._conn.execute(
+                update(runs)
+                .where(
+                    R.run_id == run.run_id,
+                    R.worker == held_by,
+                    R.status == RunStatus.RUNNING.value,
+                )
+                .values({**_run_values(run), "lease_expires_at": None})
+            )
+            if result.rowcount != 1:
+                return False
+        else:
+            result = self._conn.execute(FINISH_RUN, values)
+            if result.rowcount != 1:
+                raise LookupError(f"run {run.run_id} is not stored; add it before finishing it")
         if run.attempts:
             stored = {
                 (row.stage_id, row.module_id, row.attempt)
@@ -74,6 +96,7 @@ class SqlRunRepository:
             self.add_attempts(
                 [a for a in run.attempts if (a.stage_id, a.module_id, a.attempt) not in stored]
             )
+        return True
 
     def add_attempts(self, attempts: Sequence[StageAttempt]) -> None:
         """Append attempts (of one or several runs) in the order given."""
@@ -92,6 +115,118 @@ class SqlRunRepository:
         run.attempts = [_attempt(a) for a in attempts]
         return run
 
+    # -- distributed workers: admission of queued runs, leases, the reaper -----------------------
+
+    def admit_queued(
+        self,
+        run_id: str,
+        config_id: str,
+        config_version: int,
+        worker: str,
+        now: dt.datetime,
+        lease_until: dt.datetime,
+    ) -> bool:
+        """Admit a submitted run under a version and give its lease to `worker`; False when it
+        is not a queued, never-admitted run any more (another worker took it, or it finished)."""
+        result = self._conn.execute(
+            update(runs)
+            .where(
+                R.run_id == run_id,
+                R.status == RunStatus.QUEUED.value,
+                R.config_version.is_(None),
+            )
+            .values(
+                status=RunStatus.RUNNING.value,
+                config_id=config_id,
+                config_version=config_version,
+                started_at=now,
+                worker=worker,
+                lease_expires_at=lease_until,
+            )
+        )
+        return result.rowcount == 1
+
+    def take_over(self, run_id: str, worker: str, lease_until: dt.datetime) -> bool:
+        """Resume an admitted run: one handed back or reaped (queued with a version), or one this
+        worker already holds (a job it retried). False when someone else holds it or it ended."""
+        result = self._conn.execute(
+            update(runs)
+            .where(
+                R.run_id == run_id,
+                R.config_version.is_not(None),
+                or_(
+                    R.status == RunStatus.QUEUED.value,
+                    and_(R.status == RunStatus.RUNNING.value, R.worker == worker),
+                ),
+            )
+            .values(status=RunStatus.RUNNING.value, worker=worker, lease_expires_at=lease_until)
+        )
+        return result.rowcount == 1
+
+    def renew_lease(self, run_id: str, worker: str, lease_until: dt.datetime) -> bool:
+        """Extend one run's lease; False when `worker` no longer holds it."""
+        result = self._conn.execute(
+            update(runs)
+            .where(R.run_id == run_id, R.worker == worker, R.status == RunStatus.RUNNING.value)
+            .values(lease_expires_at=lease_until)
+        )
+        return result.rowcount == 1
+
+    def renew_leases(self, worker: str, lease_until: dt.datetime, run_ids: Sequence[str]) -> int:
+        """The heartbeat: extend the leases `worker` holds on these runs. Returns how many."""
+        if not run_ids:
+            return 0
+        result = self._conn.execute(
+            update(runs)
+            .where(
+                R.run_id.in_(list(run_ids)),
+                R.worker == worker,
+                R.status == RunStatus.RUNNING.value,
+            )
+            .values(lease_expires_at=lease_until)
+        )
+        return int(result.rowcount)
+
+    def hand_back(self, run_id: str, worker: str) -> bool:
+        """Return a run `worker` holds to the queue (it keeps its version and stage results)."""
+        result = self._conn.execute(
+            update(runs)
+            .where(R.run_id == run_id, R.worker == worker, R.status == RunStatus.RUNNING.value)
+            .values(status=RunStatus.QUEUED.value, worker=None, lease_expires_at=None)
+        )
+        return result.rowcount == 1
+
+    def reap(self, now: dt.datetime, limit: int = 100) -> builtins.list[str]:
+        """Return running runs whose lease expired before `now` to the queue; their ids.
+
+        On PostgreSQL the rows are locked with SKIP LOCKED, so reapers on several workers never
+        take the same run twice."""
+        query = (
+            select(R.run_id)
+            .where(R.status == RunStatus.RUNNING.value, R.lease_expires_at < now)
+            .order_by(R.lease_expires_at)
+            .limit(limit)
+        )
+        if self._conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = [row.run_id for row in self._conn.execute(query)]
+        if ids:
+            self._conn.execute(
+                update(runs)
+                .where(R.run_id.in_(ids), R.status == RunStatus.RUNNING.value)
+                .values(status=RunStatus.QUEUED.value, worker=None, lease_expires_at=None)
+            )
+        return ids
+
+    def with_source(self, sha256: str) -> builtins.list[Run]:
+        """Runs of the file with this SHA-256, newest first (a resubmission is recognised)."""
+        rows = self._conn.execute(
+            select(runs)
+            .where(R.source_sha256 == sha256)
+            .order_by(R.created_at.desc(), R.run_id.desc())
+        ).mappings()
+        return [_run(row) for row in rows]
+
     def list(
         self, *, status: RunStatus | None = None, limit: int = 50, offset: int = 0
     ) -> list[Run]:
@@ -104,7 +239,7 @@ class SqlRunRepository:
 
     def in_flight(self, config_version: int | None = None) -> int:
         """How many runs are queued or running (on that version, when given)."""
-        query = select(func.count()).select_from(runs).where(R.status.in_(IN_FLIGHT))
+        query = select(func.count()).select_from(runs).where(IN_FLIGHT)
         if config_version is not None:
             query = query.where(R.config_version == config_version)
         return int(self._conn.execute(query).scalar_one())
@@ -239,6 +374,8 @@ def _run(row: RowMapping) -> Run:
         invoice=row["invoice"],
         findings=row["findings"],
         decision=row["decision"],
+        worker=row["worker"],
+        lease_expires_at=row["lease_expires_at"],
     )
 
 

@@ -28,7 +28,7 @@ class MetricsAndLogsObserver:
 
     def run_admitted(self, run: Run, waited_s: float) -> None:
         """A run was admitted under `run.config_version` after waiting `waited_s` at the gate."""
-        self.metrics.run_started(run.config_version)
+        self.metrics.run_started(run.version)
         self._log.info(
             "run admitted",
             run_id=run.run_id,
@@ -69,7 +69,7 @@ class MetricsAndLogsObserver:
 
     def run_finished(self, run: Run) -> None:
         """The run reached its final status: count it, and warn when it failed."""
-        self.metrics.run_ended(run.config_version, run.status.value)
+        self.metrics.run_ended(run.version, run.status.value)
         duration_ms = (
             _ms((run.finished_at - run.started_at).total_seconds())
             if run.finished_at is not None and run.started_at is not None

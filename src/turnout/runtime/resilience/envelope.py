@@ -21,6 +21,7 @@ from turnout.domain.errors import InputRejected, ModuleCrashed, NotApplicable, S
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.runs import AttemptOutcome, Run, StageAttempt
+from turnout.domain.vendors import VendorDirectory
 from turnout.runtime.audit import Clock
 from turnout.runtime.plan import PlannedStage, Slot
 from turnout.runtime.resilience.breaker import BreakerBoard, CircuitBreaker
@@ -67,12 +68,14 @@ class StageEnvelope:
         clock: Clock,
         sleep: Sleep = time.sleep,
         history: InvoiceHistory | None = None,
+        vendors: VendorDirectory | None = None,
     ) -> None:
         self._breakers = breakers
         self._workspace = workspace
         self._now = clock
         self._sleep = sleep
         self._history = history
+        self._vendors = vendors
 
     def run(self, run: Run, planned: PlannedStage, artifacts: Artifacts) -> StageResult:
         assert planned.primary is not None
@@ -182,11 +185,12 @@ class StageEnvelope:
             )
         context = RunContext(
             run.run_id,
-            run.config_version,
+            run.version,
             planned.stage.stage_id,
             slot.module_id,
             self._workspace,
             self._history,
+            self._vendors,
         )
         try:
             produced = slot.call(artifacts, context, policy.timeout_s)

@@ -1,0 +1,149 @@
+"""The dashboard's forms (POST): sign in and out, configuration changes, invoice upload.
+
+Every change goes through the same services as the API, with the signed-in token's user as the
+actor, so role checks and the audit trail (refusals included) are the API's own.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from turnout.api.auth import TurnoutApp, authenticate, require_uploader
+from turnout.api.dashboard.render import DashboardRoute, redirect, render
+from turnout.api.dashboard.session import DashboardUser, check_csrf, sign_in, sign_out
+from turnout.api.errors import Unauthenticated, status_of
+from turnout.api.params import Version
+from turnout.api.uploads import read_upload
+from turnout.domain.errors import InvalidConfiguration, PermissionDenied, RequestError
+from turnout.runtime.config_document import load_document
+from turnout.runtime.results import ActivationResult
+
+router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
+
+Csrf = Annotated[str, Form()]
+FLASH_KIND = {"active": "ok", "pending": "warn", "validated": "ok"}
+
+
+@router.post("/signin")
+def signin(request: Request, app: TurnoutApp, token: Annotated[str, Form()] = "") -> Response:
+    token = token.strip()
+    if not token:
+        return render(request, "signin.html", None, 400, error="paste your API token first")
+    try:
+        user = authenticate(app, token)
+    except (Unauthenticated, PermissionDenied) as exc:
+        return render(request, "signin.html", None, status_of(exc), error=str(exc))
+    response = redirect("/", "ok", f"signed in as {user.name} ({', '.join(sorted(user.roles))})")
+    sign_in(request, response, token)
+    return response
+
+
+@router.post("/signout")
+def signout(request: Request, csrf: Csrf = "") -> Response:
+    check_csrf(request, csrf)
+    response = redirect("/signin", "ok", "signed out")
+    sign_out(response)
+    return response
+
+
+@router.post("/configurations/new")
+def create_configuration(
+    request: Request,
+    app: TurnoutApp,
+    user: DashboardUser,
+    csrf: Csrf = "",
+    document: Annotated[str, Form()] = "",
+    summary: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    try:
+        doc = load_document(document, summary=summary.strip() or None, source="the document")
+        config = app.configurations.create(doc, user.name)
+    except InvalidConfiguration as exc:
+        return render(
+            request,
+            "new_configuration.html",
+            user,
+            400,
+            document=document,
+            summary=summary,
+            problems=exc.problems,
+            headline=str(exc).split("\n", 1)[0],
+        )
+    return redirect(
+        f"/configurations/{config.version}",
+        "ok",
+        f"version {config.version} created as a draft; validate it next",
+    )
+
+
+@router.post("/configurations/cancel-pending")
+def cancel_pending(
+    request: Request, app: TurnoutApp, user: DashboardUser, csrf: Csrf = ""
+) -> Response:
+    check_csrf(request, csrf)
+    return _after(app.configurations.cancel(user.name))
+
+
+@router.post("/configurations/{version}/validate")
+def validate(
+    request: Request, app: TurnoutApp, user: DashboardUser, version: Version, csrf: Csrf = ""
+) -> Response:
+    check_csrf(request, csrf)
+    report = app.configurations.validate(version, user.name)
+    if report.valid:
+        return redirect(
+            f"/configurations/{version}", "ok", f"version {version} is valid; it can be activated"
+        )
+    problems = "\n".join(f"- {p}" for p in report.problems)
+    return redirect(
+        f"/configurations/{version}",
+        "error",
+        f"version {version} is not valid and stays a draft:\n{problems}",
+    )
+
+
+@router.post("/configurations/{version}/activate")
+def activate(
+    request: Request, app: TurnoutApp, user: DashboardUser, version: Version, csrf: Csrf = ""
+) -> Response:
+    check_csrf(request, csrf)
+    return _after(app.configurations.activate(version, user.name))
+
+
+@router.post("/configurations/{version}/rollback")
+def rollback(
+    request: Request, app: TurnoutApp, user: DashboardUser, version: Version, csrf: Csrf = ""
+) -> Response:
+    check_csrf(request, csrf)
+    return _after(app.configurations.rollback(version, user.name))
+
+
+def _after(result: ActivationResult) -> Response:
+    return redirect(
+        f"/configurations/{result.version}",
+        FLASH_KIND.get(result.status, "error"),
+        result.message,
+    )
+
+
+@router.post("/runs")
+async def upload(request: Request, app: TurnoutApp, user: DashboardUser) -> Response:
+    """Run the uploaded invoices; one file goes to its run, several to the runs list."""
+    await run_in_threadpool(require_uploader, app, user)
+    try:
+        form = await read_upload(request, request.app.state.max_upload_bytes)
+    except RequestValidationError as exc:
+        raise RequestError("choose one or more invoice files to upload first") from exc
+    check_csrf(request, form.fields.get("csrf"))
+    runs = await run_in_threadpool(app.runner.run_many, form.files, app.settings.workers)
+    if len(runs) == 1:
+        run = runs[0]
+        return redirect(f"/runs/{run.run_id}", "ok", f"{run.file_name}: {run.status}")
+    done = ", ".join(f"{r.file_name}: {r.status}" for r in runs)
+    return redirect("/runs", "ok", f"{len(runs)} runs — {done}")

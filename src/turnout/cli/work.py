@@ -1,0 +1,110 @@
+"""`turnout submit` and `turnout worker`: the worker queue on PostgreSQL (PRODUCT.md section 7)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from turnout.cli.common import JsonOpt, console, emit_json, get_app
+from turnout.cli.runs import collect_files
+from turnout.domain.errors import QueueUnavailable
+from turnout.runtime.queue_worker import submit as submit_files
+
+
+def submit(
+    paths: Annotated[list[Path], typer.Argument(help="Invoice files or folders.")],
+    again: Annotated[
+        bool, typer.Option("--again", help="Queue files already submitted once more.")
+    ] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Queue files for the workers (`turnout worker`); needs PostgreSQL.
+
+    Each file is stored once by its SHA-256 and gets one queued run, enqueued in the same
+    transaction. A file submitted before is recognised and not queued again (unless --again)."""
+    app = get_app()
+    _need_queue(app.database.dialect)
+    files = [(p.name, p.read_bytes()) for p in collect_files(paths)]
+    if not files:
+        raise QueueUnavailable("no invoice files found (looked for .pdf, .xml, .png, .jpg, .tif)")
+    done = submit_files(app.unit_of_work, files, app.runner.clock, again=again)
+    if json_:
+        emit_json(
+            [
+                {
+                    "file": d.file_name,
+                    "sha256": d.sha256,
+                    "run_id": d.run_id,
+                    "status": str(d.status),
+                    "queued": d.queued,
+                }
+                for d in done
+            ]
+        )
+        return
+    table = Table("file", "run", "status", "queued", title=f"{len(done)} file(s)")
+    for d in done:
+        table.add_row(
+            d.file_name, d.run_id, str(d.status), "yes" if d.queued else "no (submitted before)"
+        )
+    console.print(table)
+
+
+def worker(
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Runs at once in this worker process.")
+    ] = 2,
+    lease: Annotated[
+        float,
+        typer.Option(
+            min=2.0, help="Seconds a run's lease lasts without a heartbeat before it is reaped."
+        ),
+    ] = 30.0,
+    shutdown_deadline: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="On SIGTERM, seconds runs in flight may go on before they are handed back.",
+        ),
+    ] = 30.0,
+    until_empty: Annotated[
+        bool, typer.Option("--until-empty", help="Exit when the queue has no job left.")
+    ] = False,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="Serve Prometheus metrics on this port."),
+    ] = None,
+) -> None:
+    """Process queued runs; run any number of these, on any number of machines, on one
+    PostgreSQL. SIGTERM: stop taking runs, finish or hand back the ones in flight."""
+    from prometheus_client import start_http_server
+
+    from turnout.distributed.worker import WorkerOptions, WorkerProcess
+
+    app = get_app()
+    _need_queue(app.database.dialect)
+    logging.basicConfig(level=app.settings.log_level.upper(), format="%(message)s")
+    queue_worker = app.queue_worker(lease_s=lease)
+    if metrics_port is not None:
+        start_http_server(metrics_port, registry=app.metrics.registry)
+    options = WorkerOptions(
+        concurrency=concurrency,
+        lease_s=lease,
+        shutdown_deadline_s=shutdown_deadline,
+        until_empty=until_empty,
+    )
+    console.print(f"worker {queue_worker.name}: {concurrency} at once, lease {lease:g}s")
+    processed = WorkerProcess(app.settings.database_url, queue_worker, options).run()
+    console.print(f"worker {queue_worker.name} stopped after {processed} run(s)")
+
+
+def _need_queue(dialect: str) -> None:
+    if dialect != "postgresql":
+        raise QueueUnavailable(
+            "the worker queue needs PostgreSQL: set TURNOUT_DATABASE_URL to a postgresql:// URL "
+            "and run `turnout init` (on SQLite, `turnout process` runs invoices in one process)"
+        )

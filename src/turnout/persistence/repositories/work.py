@@ -1,0 +1,189 @@
+"""What distributed workers share through the database: source files, stage results, the queue.
+
+The queue is Procrastinate's (PostgreSQL only). A job is deferred with Procrastinate's own SQL
+function on the unit of work's connection, so it is committed in the same transaction as the
+run row it is for: a run is never queued without its job, nor a job without its run.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+
+from turnout.domain.errors import QueueUnavailable
+from turnout.domain.runs import AttemptOutcome, StageAttempt, StageResult
+from turnout.persistence.tables import sources, stage_results
+from turnout.runtime.ports import NOTIFY_CHANNEL, QUEUE_NAME, TASK_NAME
+
+_DEFER = text(
+    "SELECT procrastinate_defer_jobs_v1(array_agg(ROW("
+    "  :queue, :task, :priority, NULL, 'run:' || r.run_id, jsonb_build_object('run_id', r.run_id),"
+    "  CASE WHEN :delay_s > 0 THEN now() + make_interval(secs => :delay_s) END"
+    ")::procrastinate_job_to_defer_v1)) "
+    "FROM unnest(CAST(:ids AS text[])) AS r(run_id) "
+    "WHERE NOT EXISTS (SELECT 1 FROM procrastinate_jobs j "
+    "                  WHERE j.queueing_lock = 'run:' || r.run_id AND j.status = 'todo')"
+)
+
+_CLEAR_STALLED = text(
+    "SELECT procrastinate_finish_job_v1(j.id, 'aborted', true) "
+    "FROM procrastinate_jobs j LEFT JOIN procrastinate_workers w ON w.id = j.worker_id "
+    "WHERE j.status = 'doing' AND j.task_name = :task "
+    "AND (w.id IS NULL OR w.last_heartbeat < now() - make_interval(secs => :stale_s))"
+)
+
+
+class SqlSourceRepository:
+    """Source files by SHA-256 (content-addressed; storing the same bytes twice keeps one row)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def put(self, sha256: str, data: bytes, now: dt.datetime) -> bool:
+        """Store the bytes unless already stored; True when they were new."""
+        stmt = _insert(self._conn, sources).values(
+            sha256=sha256, size=len(data), data=data, created_at=now
+        )
+        stmt = stmt.on_conflict_do_nothing(index_elements=["sha256"]).returning(sources.c.sha256)
+        return self._conn.execute(stmt).first() is not None
+
+    def get(self, sha256: str) -> bytes | None:
+        row = self._conn.execute(select(sources.c.data).where(sources.c.sha256 == sha256)).first()
+        return bytes(row.data) if row is not None else None
+
+
+class SqlStageResultRepository:
+    """One result per (run, stage); the first one stored wins."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def put(self, result: StageResult, now: dt.datetime) -> bool:
+        """Store the result unless the stage already has one; True when this one was stored."""
+        stmt = _insert(self._conn, stage_results).values(
+            run_id=result.run_id,
+            stage_id=result.stage_id,
+            position=result.position,
+            attempts=[_attempt_json(a) for a in result.attempts],
+            outputs=result.outputs,
+            failure=result.failure,
+            review=result.review,
+            blocks=result.blocks,
+            used_fallback=result.used_fallback,
+            worker=result.worker,
+            created_at=now,
+        )
+        # RETURNING, not rowcount: drivers report -1 for a skipped INSERT ... ON CONFLICT
+        stmt = stmt.on_conflict_do_nothing(index_elements=["run_id", "stage_id"]).returning(
+            stage_results.c.run_id
+        )
+        return self._conn.execute(stmt).first() is not None
+
+    def for_run(self, run_id: str) -> builtins.list[StageResult]:
+        """The run's stored results in stage order."""
+        rows = self._conn.execute(
+            select(stage_results)
+            .where(stage_results.c.run_id == run_id)
+            .order_by(stage_results.c.position)
+        ).mappings()
+        return [
+            StageResult(
+                run_id=row["run_id"],
+                stage_id=row["stage_id"],
+                position=row["position"],
+                attempts=[_attempt_of(run_id, a) for a in row["attempts"]],
+                outputs=list(row["outputs"]),
+                failure=row["failure"],
+                review=row["review"],
+                blocks=row["blocks"],
+                used_fallback=row["used_fallback"],
+                worker=row["worker"],
+            )
+            for row in rows
+        ]
+
+
+class SqlJobQueue:
+    """Defers one Procrastinate job per run in the caller's transaction (PostgreSQL only)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def defer(self, run_ids: Sequence[str], *, priority: int = 0, delay_s: float = 0.0) -> int:
+        """Queue a job for each run that has no waiting job yet (higher `priority` first, not
+        before `delay_s` from now); how many were queued."""
+        if not run_ids:
+            return 0
+        if self._conn.dialect.name != "postgresql":
+            raise QueueUnavailable(
+                "the worker queue needs PostgreSQL: set TURNOUT_DATABASE_URL to a postgresql:// "
+                "URL (SQLite runs invoices in one process with `turnout process`)"
+            )
+        stmt = _DEFER.bindparams(bindparam("ids", type_=postgresql.ARRAY(postgresql.TEXT)))
+        ids = self._conn.execute(
+            stmt,
+            {
+                "queue": QUEUE_NAME,
+                "task": TASK_NAME,
+                "ids": list(run_ids),
+                "priority": priority,
+                "delay_s": float(delay_s),
+            },
+        ).scalar_one()
+        return len(ids or [])
+
+    def clear_stalled(self, stale_s: float) -> int:
+        """Remove jobs stuck in `doing` on a worker process that stopped its queue heartbeat
+        `stale_s` ago (killed): they can never end. Their runs are the lease reaper's business.
+        How many were removed."""
+        if self._conn.dialect.name != "postgresql":
+            return 0
+        removed = self._conn.execute(
+            _CLEAR_STALLED, {"task": TASK_NAME, "stale_s": float(stale_s)}
+        ).fetchall()
+        return len(removed)
+
+    def announce_switch(self, version: int) -> None:
+        """Tell every listening worker that `version` became active (sent at commit)."""
+        if self._conn.dialect.name == "postgresql":
+            self._conn.execute(
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": NOTIFY_CHANNEL, "payload": str(version)},
+            )
+
+
+def _insert(conn: Connection, table: Any) -> Any:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def _attempt_json(a: StageAttempt) -> dict[str, Any]:
+    return {
+        "stage_id": a.stage_id,
+        "module_id": a.module_id,
+        "attempt": a.attempt,
+        "outcome": a.outcome.value,
+        "duration_ms": a.duration_ms,
+        "started_at": a.started_at.isoformat(),
+        "error": a.error,
+        "summary": a.summary,
+    }
+
+
+def _attempt_of(run_id: str, data: dict[str, Any]) -> StageAttempt:
+    return StageAttempt(
+        run_id=run_id,
+        stage_id=data["stage_id"],
+        module_id=data["module_id"],
+        attempt=int(data["attempt"]),
+        outcome=AttemptOutcome(data["outcome"]),
+        duration_ms=float(data["duration_ms"]),
+        started_at=dt.datetime.fromisoformat(data["started_at"]),
+        error=data["error"],
+        summary=dict(data["summary"]),
+    )

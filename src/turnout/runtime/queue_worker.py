@@ -1,0 +1,277 @@
+"""Queued runs: submitting files to the worker queue, and processing one queued run on a worker.
+
+Independent of the queue technology (`turnout.distributed` wires it to Procrastinate). What it
+guarantees, with any number of workers sharing one PostgreSQL:
+
+- `submit` stores the file's bytes once (by SHA-256), inserts a queued run and defers its job in
+  one transaction: a run is never queued without its job, nor a job without its run. A file
+  already submitted is recognised and not queued again unless asked.
+- `process` admits the run through the admission gate (so a pending activation holds it back,
+  cluster-wide), or resumes it on its version when it was admitted before (a worker died or
+  stopped). The worker holds a lease on the run while it works; each stage's result is stored
+  once per (run, stage) together with a lease renewal, so a resumed or redelivered run reuses it.
+  A worker that lost its lease (another took the run over) stops and keeps nothing.
+- `reap` returns runs whose lease expired to the queue with a new job; `hand_back` returns a run
+  a stopping worker cannot finish in time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from turnout.domain.artifacts import Source
+from turnout.domain.errors import LeaseLost, NotFound, StorageError
+from turnout.domain.runs import Run, RunStatus, StageResult
+from turnout.runtime.execution import HandBack
+from turnout.runtime.ports import UnitOfWork
+from turnout.runtime.runner import Runner
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEASE_S = 30.0
+# Runs resuming (handed back, reaped) go before new ones: while an activation is pending they are
+# what the switch waits for.
+RESUME_PRIORITY = 10
+# While an activation is pending, a job of a new run waits this long at the gate, then goes back
+# to the queue for a moment, so that it never holds a slot a resuming run needs.
+GATE_WAIT_S = 1.0
+REQUEUE_DELAY_S = 0.5
+
+
+def worker_name() -> str:
+    """`host:pid:random`, unique per worker process (shown by `turnout runs`)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """One submitted file: its run, and whether it was queued now or recognised as known."""
+
+    file_name: str
+    sha256: str
+    run_id: str
+    status: RunStatus
+    queued: bool  # False: the same bytes were submitted before and `again` was not asked
+
+
+def submit(
+    uow_factory: Callable[[], UnitOfWork],
+    files: Sequence[tuple[str, bytes]],
+    now: Callable[[], dt.datetime],
+    *,
+    again: bool = False,
+    batch: int = 200,
+) -> list[Submitted]:
+    """Store each file and queue one run for it (in batches, each one transaction)."""
+    done: list[Submitted] = []
+    for start in range(0, len(files), batch):
+        with uow_factory() as uow:
+            queued: list[str] = []
+            for file_name, data in files[start : start + batch]:
+                sha = hashlib.sha256(data).hexdigest()
+                uow.sources.put(sha, data, now())
+                known = [] if again else uow.runs.with_source(sha)
+                if known:
+                    first = known[0]
+                    done.append(Submitted(file_name, sha, first.run_id, first.status, False))
+                    continue
+                run = Run(
+                    run_id=str(uuid.uuid4()),
+                    file_name=file_name,
+                    config_id=None,
+                    config_version=None,
+                    status=RunStatus.QUEUED,
+                    created_at=now(),
+                    source_sha256=sha,
+                )
+                uow.runs.add(run)
+                queued.append(run.run_id)
+                done.append(Submitted(file_name, sha, run.run_id, RunStatus.QUEUED, True))
+            uow.jobs.defer(queued)
+            uow.commit()
+    return done
+
+
+class QueueWorker:
+    """Processes queued runs for one worker process (thread-safe: one call per job)."""
+
+    def __init__(
+        self,
+        runner: Runner,
+        uow_factory: Callable[[], UnitOfWork],
+        *,
+        name: str | None = None,
+        lease_s: float = DEFAULT_LEASE_S,
+    ) -> None:
+        self.runner = runner
+        self.name = name or worker_name()
+        self.lease_s = lease_s
+        self._uow = uow_factory
+        self._now = runner.clock
+        self._stopping = threading.Event()
+        self._stop_by: float | None = None  # monotonic deadline for in-flight runs
+        # The runs this process is executing now: the heartbeat renews only these, so a run
+        # whose job died here (an error of the database) loses its lease and is reaped.
+        self._held: set[str] = set()
+        self._held_lock = threading.Lock()
+
+    # -- processing ------------------------------------------------------------------------------
+
+    def process(self, run_id: str) -> Run | None:
+        """Process one queued run; None when there was nothing to do (it ended already, or
+        another worker holds it, or it was handed back because this worker is stopping).
+
+        Raises `StorageError` when the database failed under it: the job is retried and the
+        run resumes from its last stored stage."""
+        with self._held_lock:
+            self._held.add(run_id)
+        try:
+            return self._process(run_id)
+        finally:
+            with self._held_lock:
+                self._held.discard(run_id)
+
+    def _process(self, run_id: str) -> Run | None:
+        with self._uow() as uow:
+            run = uow.runs.get(run_id)
+        if run is None:
+            raise NotFound(f"run {run_id} does not exist (its job outlived it?)")
+        if run.status.finished:
+            return None  # a redelivered job of a finished run
+        if run.config_version is None:
+            admitted, waited = self.runner.gate.admit_queued(
+                run_id, self.name, self.lease_s, max_wait_s=GATE_WAIT_S
+            )
+            if admitted is None:  # an activation is pending: back to the queue for a moment
+                with self._uow() as uow:
+                    uow.jobs.defer([run_id], delay_s=REQUEUE_DELAY_S)
+                    uow.commit()
+                return None
+            if not admitted:
+                return None
+            resume: list[StageResult] = []
+        else:
+            waited = 0.0
+            with self._uow() as uow:
+                if not uow.runs.take_over(run_id, self.name, self._lease_until()):
+                    return None
+                uow.commit()
+        with self._uow() as uow:
+            run = uow.runs.get(run_id)
+            resume = uow.stage_results.for_run(run_id)
+            data = uow.sources.get(run.source_sha256) if run and run.source_sha256 else None
+        if run is None or data is None:
+            raise NotFound(f"run {run_id} or its source file is gone from the database")
+        run.attempts = []  # rebuilt from the stored stage results
+        run.worker = self.name
+        self.runner.observer.run_admitted(run, waited)
+        try:
+            self.runner.executor.execute(
+                run,
+                self.runner.plan_for(run.version),
+                Source(filename=run.file_name, data=data),
+                resume=resume,
+                checkpoint=self._checkpoint,
+                should_stop=self._past_deadline,
+            )
+        except HandBack:
+            self.hand_back(run_id)
+            return None
+        except LeaseLost:
+            log.warning("run %s was taken over by another worker; leaving it", run_id)
+            return None
+        except StorageError:
+            raise  # not the run's fault: the job is retried and the run resumes
+        except Exception as exc:  # a bug of ours must not lose the run: it is recorded as failed
+            run.status = RunStatus.FAILED
+            run.reason = f"internal error: {type(exc).__name__}: {exc}"
+            run.finished_at = self._now()
+        with self._uow() as uow:
+            kept = uow.runs.finish(run, held_by=self.name)
+            pending = uow.configurations.pointers().pending
+            uow.commit()
+        if not kept:
+            log.warning("run %s was taken over by another worker before it finished", run_id)
+            return None
+        self.runner.observer.run_finished(run)
+        if pending is not None:
+            self.runner.switch_if_drained()
+        return run
+
+    def _checkpoint(self, result: StageResult) -> None:
+        result.worker = self.name
+        try:
+            with self._uow() as uow:
+                if not uow.runs.renew_lease(result.run_id, self.name, self._lease_until()):
+                    raise LeaseLost(
+                        f"run {result.run_id}: lease lost before stage {result.stage_id}"
+                    )
+                if not uow.stage_results.put(result, self._now()):
+                    raise LeaseLost(
+                        f"run {result.run_id}: stage {result.stage_id} stored by another worker"
+                    )
+                uow.commit()
+        except (LeaseLost, StorageError):
+            raise
+        except Exception as exc:  # the database failed mid-transaction
+            raise StorageError(
+                f"cannot store the result of stage {result.stage_id} of run {result.run_id}: {exc}"
+            ) from exc
+
+    def _lease_until(self) -> dt.datetime:
+        return self._now() + dt.timedelta(seconds=self.lease_s)
+
+    # -- leases, the reaper, stopping -------------------------------------------------------------
+
+    def heartbeat(self) -> int:
+        """Extend the lease of every run this worker holds; how many."""
+        with self._held_lock:
+            held = sorted(self._held)
+        if not held:
+            return 0
+        with self._uow() as uow:
+            n = uow.runs.renew_leases(self.name, self._lease_until(), held)
+            uow.commit()
+        return n
+
+    def reap(self) -> list[str]:
+        """Queue again (with a new job) the runs whose worker stopped renewing their lease."""
+        with self._uow() as uow:
+            ids = uow.runs.reap(self._now())
+            uow.jobs.defer(ids, priority=RESUME_PRIORITY)
+            uow.jobs.clear_stalled(self.lease_s)  # the queue's own leftovers of dead workers
+            uow.commit()
+        if ids:
+            log.warning("reaped %d run(s) whose lease expired: %s", len(ids), ", ".join(ids))
+        return ids
+
+    def hand_back(self, run_id: str) -> bool:
+        """Return a run this worker holds to the queue with a new job (it resumes elsewhere)."""
+        with self._uow() as uow:
+            returned = uow.runs.hand_back(run_id, self.name)
+            if returned:
+                uow.jobs.defer([run_id], priority=RESUME_PRIORITY)
+            uow.commit()
+        return returned
+
+    def stop(self, deadline_s: float) -> None:
+        """Stop: runs in flight may go on for `deadline_s`; after that each is handed back
+        before its next stage."""
+        self._stop_by = time.monotonic() + max(deadline_s, 0.0)
+        self._stopping.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def _past_deadline(self) -> bool:
+        return self._stop_by is not None and time.monotonic() >= self._stop_by
