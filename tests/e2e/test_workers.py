@@ -125,7 +125,7 @@ def test_a_backlog_survives_a_killed_worker_dropped_connections_and_an_activatio
 
     logs = [tmp_path / f"worker-{i}.log" for i in range(3)]
     metrics_port = _free_port()
-    workers = [Worker(env, log) for log in logs[:2]]
+    workers = [Worker(env, logs[0]), Worker(env, logs[1], "--shutdown-deadline", "0.5")]
     workers.append(Worker(env, logs[2], "--metrics-port", str(metrics_port)))
     names = [w.name for w in workers]
     done_sql = "SELECT count(*) FROM runs WHERE status NOT IN ('queued', 'running')"
@@ -164,18 +164,30 @@ def test_a_backlog_survives_a_killed_worker_dropped_connections_and_an_activatio
             ).fetchone()
         assert dropped is not None and dropped[0] > 0
 
+        # 4. SIGTERM mid-run: the second worker stops within its deadline (0.5 s), handing back
+        #    what it cannot finish; the third takes it over
+        _wait(
+            "two thirds of the backlog",
+            lambda: _count(app, done_sql) >= 2 * BACKLOG // 3,
+            300,
+            logs,
+            url,
+        )
+        workers[1].proc.send_signal(signal.SIGTERM)
+        assert workers[1].proc.wait(timeout=60) == 0, logs[1].read_text(errors="replace")[-3000:]
+        held = f"SELECT count(*) FROM runs WHERE status = 'running' AND worker = '{names[1]}'"
+        assert _count(app, held) == 0
+
         _wait("the whole backlog", lambda: _count(app, done_sql) >= BACKLOG, 300, logs, url)
 
         # the worker's own metrics
         with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10) as r:
             exposed = r.read().decode()
-        assert 'turnout_stage_outcomes_total{' in exposed and "turnout_runs_in_flight" in exposed
+        assert "turnout_stage_outcomes_total{" in exposed and "turnout_runs_in_flight" in exposed
 
-        # 4. SIGTERM: the survivors stop within their deadline
-        for w in workers[1:]:
-            w.proc.send_signal(signal.SIGTERM)
-        for w in workers[1:]:
-            assert w.proc.wait(timeout=60) == 0, w.log.read_text(errors="replace")[-3000:]
+        # 5. SIGTERM on an idle worker: it stops at once
+        workers[2].proc.send_signal(signal.SIGTERM)
+        assert workers[2].proc.wait(timeout=60) == 0, logs[2].read_text(errors="replace")[-3000:]
     finally:
         for w in workers:
             if w.proc.poll() is None:

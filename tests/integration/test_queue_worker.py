@@ -4,11 +4,13 @@ reaper, hand-back on stop, and the activation barrier for queued runs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from conftest import PostgresServer
@@ -18,6 +20,7 @@ from turnout.domain.artifacts import Source
 from turnout.domain.errors import QueueUnavailable
 from turnout.domain.runs import Run, RunStatus
 from turnout.persistence import Database
+from turnout.persistence.tables import runs
 from turnout.runtime.audit import utcnow
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.execution import HandBack
@@ -216,3 +219,38 @@ def test_queued_runs_wait_for_a_pending_activation_and_start_on_the_new_version(
         for r in (old, new)
     }
     assert validate_modules == {old.run_id: {"validate.en16931"}, new.run_id: {"validate.basic"}}
+
+
+def test_jobs_that_can_never_end_are_cleared_and_live_ones_kept(app: App) -> None:
+    killed_run, live_run, ended_run = _submit(app, 3, "S")
+    url = _url(app).replace("+psycopg", "")
+    with psycopg.connect(url, autocommit=True) as conn:
+        dead = conn.execute("SELECT worker_id FROM procrastinate_register_worker_v1()").fetchone()
+        live = conn.execute("SELECT worker_id FROM procrastinate_register_worker_v1()").fetchone()
+        assert dead is not None and live is not None
+        conn.execute(
+            "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour' "
+            "WHERE id = %s",
+            dead,
+        )
+        taken = {}
+        for worker in (dead, live, live):
+            job = conn.execute(
+                "SELECT id, args->>'run_id' FROM procrastinate_fetch_job_v2(%s, %s)",
+                (["turnout"], worker[0]),
+            ).fetchone()
+            assert job is not None
+            taken[job[1]] = worker[0]
+    assert taken == {killed_run: dead[0], live_run: live[0], ended_run: live[0]}
+    with app.unit_of_work() as uow:  # the third run ended a while ago
+        uow.connection.execute(
+            runs.update()
+            .where(runs.c.run_id == ended_run)
+            .values(status="completed", finished_at=utcnow() - dt.timedelta(minutes=5))
+        )
+        uow.commit()
+
+    with app.unit_of_work() as uow:
+        assert uow.jobs.clear_stalled(60.0) == 2
+        uow.commit()
+    assert [(s, r) for _, s, r in jobs(_url(app))] == [("doing", live_run)]

@@ -139,7 +139,7 @@ class WorkerProcess:
     def _on_signal(self) -> None:
         self._signals += 1
         log.warning(
-            "stop requested: no new jobs; runs in flight get %.0f s",
+            "stop requested: no new jobs; runs in flight get %g s",
             0 if self._signals > 1 else self.options.shutdown_deadline_s,
         )
         self.request_stop(immediately=self._signals > 1)

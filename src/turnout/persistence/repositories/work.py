@@ -30,11 +30,16 @@ _DEFER = text(
     "                  WHERE j.queueing_lock = 'run:' || r.run_id AND j.status = 'todo')"
 )
 
+# A job stuck in `doing`: its worker process stopped beating (killed), or its run ended a while
+# ago (the worker lost its connection while recording the job's end).
 _CLEAR_STALLED = text(
     "SELECT procrastinate_finish_job_v1(j.id, 'aborted', true) "
     "FROM procrastinate_jobs j LEFT JOIN procrastinate_workers w ON w.id = j.worker_id "
     "WHERE j.status = 'doing' AND j.task_name = :task "
-    "AND (w.id IS NULL OR w.last_heartbeat < now() - make_interval(secs => :stale_s))"
+    "AND (w.id IS NULL OR w.last_heartbeat < now() - make_interval(secs => :stale_s) "
+    "     OR EXISTS (SELECT 1 FROM runs r WHERE r.run_id = j.args->>'run_id' "
+    "                AND r.status NOT IN ('queued', 'running') "
+    "                AND r.finished_at < now() - make_interval(secs => :stale_s)))"
 )
 
 
@@ -138,9 +143,10 @@ class SqlJobQueue:
         return len(ids or [])
 
     def clear_stalled(self, stale_s: float) -> int:
-        """Remove jobs stuck in `doing` on a worker process that stopped its queue heartbeat
-        `stale_s` ago (killed): they can never end. Their runs are the lease reaper's business.
-        How many were removed."""
+        """Remove jobs stuck in `doing` that can never end: on a worker process that stopped its
+        queue heartbeat `stale_s` ago (killed), or for a run that ended `stale_s` ago (its worker
+        lost the connection while recording the job's end). Runs are the lease reaper's
+        business, not this. How many were removed."""
         if self._conn.dialect.name != "postgresql":
             return 0
         removed = self._conn.execute(
