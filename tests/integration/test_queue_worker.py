@@ -115,8 +115,9 @@ def test_process_admits_runs_and_stores_one_result_per_stage(app: App) -> None:
     assert [r.stage_id for r in results] == list(dict.fromkeys(a.stage_id for a in stored.attempts))
     assert {r.worker for r in results} == {worker.name}
 
-    # a redelivered job of a finished run does nothing
+    # a redelivered job of a finished run does nothing, nor a job whose run is gone
     assert worker.process(run_id) is None
+    assert worker.process("no-such-run") is None
     assert len(_run(app, run_id).attempts) == len(stored.attempts)
 
 

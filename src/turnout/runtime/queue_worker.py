@@ -143,8 +143,9 @@ class QueueWorker:
     def _process(self, run_id: str) -> Run | None:
         with self._uow() as uow:
             run = uow.runs.get(run_id)
-        if run is None:
-            raise NotFound(f"run {run_id} does not exist (its job outlived it?)")
+        if run is None:  # a job that outlived its run (deleted by hand): nothing to do
+            log.warning("job for run %s: no such run; dropping the job", run_id)
+            return None
         if run.status.finished:
             return None  # a redelivered job of a finished run
         if run.config_version is None:
