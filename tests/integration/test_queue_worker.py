@@ -5,6 +5,7 @@ reaper, hand-back on stop, and the activation barrier for queued runs."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pytest
 from conftest import PostgresServer
 from support.queue import jobs, prepare_queue, ubl_invoices
 from turnout.bootstrap import App, bootstrap
+from turnout.distributed.worker import WorkerOptions, WorkerProcess
 from turnout.domain.artifacts import Source
 from turnout.domain.errors import QueueUnavailable
 from turnout.domain.runs import Run, RunStatus
@@ -255,3 +257,34 @@ def test_jobs_that_can_never_end_are_cleared_and_live_ones_kept(app: App) -> Non
         assert uow.jobs.clear_stalled(60.0) == 2
         uow.commit()
     assert [(s, r) for _, s, r in jobs(_url(app))] == [("doing", live_run)]
+
+
+def test_workers_hear_of_a_switch_and_build_the_new_plan(app: App) -> None:
+    heard: list[int] = []
+    switched = threading.Event()
+
+    def on_switch(version: int) -> None:
+        heard.append(version)
+        switched.set()
+
+    process = WorkerProcess(
+        _url(app), app.queue_worker(), WorkerOptions(lease_s=30.0), on_switch=on_switch
+    )
+    threads = process.start_background()
+    try:
+        time.sleep(0.5)  # the listener is connected
+        service = app.configurations
+        doc = document_of(service.get(1))
+        v2 = service.create(
+            ConfigDocument("b", {**doc.selections, "validate": SelectionDoc("validate.basic")}),
+            "ann",
+        ).version
+        service.validate(v2, "ann")
+        assert service.activate(v2, "ann").status == "active"
+        assert switched.wait(10), "no notification arrived"
+        assert heard == [v2]
+    finally:
+        process.request_stop()
+        for t in threads:
+            t.join(timeout=5)
+    assert not any(t.is_alive() for t in threads)

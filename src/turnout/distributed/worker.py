@@ -61,6 +61,15 @@ class WorkerProcess:
     def run(self) -> int:
         """Serve jobs until stopped (or, with `until_empty`, until the queue is empty)."""
         ensure_schema(self._url)
+        self.start_background()
+        try:
+            asyncio.run(self._serve())
+        finally:
+            self._stop.set()
+        return self.processed
+
+    def start_background(self) -> list[threading.Thread]:
+        """Start the heartbeat, reaper and listener threads (they end with `request_stop`)."""
         threads = [
             threading.Thread(
                 target=self._every,
@@ -78,11 +87,7 @@ class WorkerProcess:
         ]
         for t in threads:
             t.start()
-        try:
-            asyncio.run(self._serve())
-        finally:
-            self._stop.set()
-        return self.processed
+        return threads
 
     def request_stop(self, immediately: bool = False) -> None:
         """Stop fetching jobs; runs in flight get the shutdown deadline (none if `immediately`)."""
