@@ -50,9 +50,9 @@ def test_standard_name_wins_over_a_content_match_that_comes_first() -> None:
     assert identify(pdf) == (CII, "factur-x.xml")
 
 
-def test_zugferd_1_xml_is_not_an_accepted_e_invoice_so_the_pdf_has_none() -> None:
+def test_zugferd_1_xml_is_taken_when_the_pdf_has_no_ubl_or_cii() -> None:
     pdf = with_attachments(make_pdf(), {"ZUGFeRD-invoice.xml": ZUGFERD_1})
-    assert identify(pdf) == (None, None)
+    assert identify(pdf) == (ZUGFERD_1, "ZUGFeRD-invoice.xml")
 
 
 def test_unrelated_broken_xml_attachment_is_ignored() -> None:

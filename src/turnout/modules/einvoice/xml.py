@@ -1,10 +1,11 @@
-"""`einvoice.xml`: UBL 2.1 and UN/CEFACT CII e-invoices → the canonical invoice (default module).
+"""`einvoice.xml`: UBL 2.1, UN/CEFACT CII and ZUGFeRD 1 e-invoices → the canonical invoice.
 
-Reads the XML intake found (the file itself, or the XML embedded in a Factur-X / ZUGFeRD /
-XRechnung PDF) with the hardened parser of `turnout.modules.xmlsafe`: no DTD, no entities, no
-network, bounded size. Every field the XML carries is mapped (see `ubl` and `cii`); a missing
-element leaves its field None. A document without e-invoice XML is not applicable (the text path
-takes over); XML that is broken, carries a DTD or is neither UBL nor CII is rejected.
+The default module of the einvoice stage. Reads the XML intake found (the file itself, or the XML
+embedded in a Factur-X / ZUGFeRD / XRechnung PDF) with the hardened parser of
+`turnout.modules.xmlsafe`: no DTD, no entities, no network, bounded size. Every field the XML
+carries is mapped (see `ubl`, `cii` and `zugferd1` for ZUGFeRD 1.0 `CrossIndustryDocument`); a
+missing element leaves its field None. A document without e-invoice XML is not applicable (the
+text path takes over); XML that is broken, carries a DTD or is none of these is rejected.
 """
 
 from __future__ import annotations
@@ -19,8 +20,14 @@ from turnout.domain.invoice import FieldSource
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.modules.einvoice.cii import read_cii
 from turnout.modules.einvoice.provenance import stamp_provenance
-from turnout.modules.einvoice.syntax import ACCEPTED_XML, describe_root, identify
+from turnout.modules.einvoice.syntax import (
+    ACCEPTED_XML,
+    ZUGFERD1_DOCUMENT,
+    describe_root,
+    identify,
+)
 from turnout.modules.einvoice.ubl import read_ubl
+from turnout.modules.einvoice.zugferd1 import read_zugferd1
 from turnout.modules.xmlsafe import parse_xml
 
 MODULE_ID = "einvoice.xml"
@@ -28,17 +35,17 @@ DEFAULT_MAX_BYTES = 10_000_000
 
 
 class XmlEInvoice(StageModule):
-    """Parse a UBL Invoice / CreditNote or a CII invoice into the canonical invoice."""
+    """Parse a UBL Invoice / CreditNote, a CII or a ZUGFeRD 1 invoice into the canonical invoice."""
 
     spec: ClassVar[ModuleSpec] = ModuleSpec(
         module_id=MODULE_ID,
-        name="XML e-invoice (UBL, CII)",
+        name="XML e-invoice (UBL, CII, ZUGFeRD 1)",
         stage_id="einvoice",
         contract_id="einvoice-v1",
         version="1.0.0",
         description="UBL 2.1 Invoice and CreditNote, UN/CEFACT CII (Factur-X, ZUGFeRD 2, "
-        "XRechnung) into the canonical invoice, with a hardened XML parser (no DTD, no "
-        "entities, no network, bounded size).",
+        "XRechnung) and ZUGFeRD 1.0 (BASIC, COMFORT, EXTENDED) into the canonical invoice, "
+        "with a hardened XML parser (no DTD, no entities, no network, bounded size).",
         inputs=(needs("document/v1"),),
         outputs=(ArtifactRef("einvoice"),),
         guarantees=frozenset({"deterministic", "offline"}),
@@ -69,7 +76,9 @@ class XmlEInvoice(StageModule):
     def parse(self, document: Document) -> EInvoice:
         """The `EInvoice` read from one document's e-invoice XML."""
         if document.xml is None:
-            raise NotApplicable(f"not an e-invoice: {_what(document)} carries no UBL or CII XML")
+            raise NotApplicable(
+                f"not an e-invoice: {_what(document)} carries no UBL, CII or ZUGFeRD 1 XML"
+            )
         what = f"the embedded `{document.xml_name}`" if document.xml_name else "the XML"
         root = parse_xml(document.xml, max_bytes=self.max_bytes, what=what)
         syntax = identify(root)
@@ -80,6 +89,8 @@ class XmlEInvoice(StageModule):
             )
         if syntax.kind is DocumentKind.UBL:
             profile, invoice = read_ubl(root, syntax.document_type)
+        elif syntax.document_type == ZUGFERD1_DOCUMENT:
+            profile, invoice = read_zugferd1(root)
         else:
             profile, invoice = read_cii(root)
         stamp_provenance(invoice, FieldSource(MODULE_ID, 1.0))

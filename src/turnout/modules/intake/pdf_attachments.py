@@ -1,9 +1,10 @@
 """Find the e-invoice XML embedded in a hybrid PDF (Factur-X, ZUGFeRD, XRechnung) by any name.
 
 Attachments with one of the names the standards use are tried first; any other attachment that
-starts like XML is recognised by content (its root is a UBL or CII invoice). The first one whose
-root is UBL or CII wins. ZUGFeRD 1 XML (`CrossIndustryDocument`) is not an accepted syntax, so such
-a PDF is treated as a plain PDF and goes down the text path.
+starts like XML is recognised by content (its root is an invoice `einvoice.syntax` knows). The
+first one whose root is UBL or CII D16B wins. A ZUGFeRD 1.0 XML (`CrossIndustryDocument`) is
+taken only when the PDF carries no UBL or CII D16B one: a PDF made for both ZUGFeRD 1 and
+ZUGFeRD 2 / Factur-X is read from the newer XML.
 
 An attachment with a standard e-invoice name that is too large, carries a DTD or is not
 well-formed makes the whole file rejected: the sender declared it the invoice, and it is unusable
@@ -35,10 +36,11 @@ class EmbeddedXml:
 
 
 def find_einvoice_xml(pdf: pdfium.PdfDocument, *, max_bytes: int) -> EmbeddedXml | None:
-    """The first attachment whose root is a UBL or CII invoice, standard names first."""
+    """The first UBL or CII attachment, standard names first; else the first ZUGFeRD 1 one."""
     attachments = [pdf.get_attachment(i) for i in range(pdf.count_attachments())]
     named = [(_name(a), a) for a in attachments]
     named.sort(key=lambda item: not _is_standard(item[0]))  # stable: keeps document order
+    fallback: EmbeddedXml | None = None
     for name, attachment in named:
         standard = _is_standard(name)
         data = _data(attachment, name, max_bytes, strict=standard)
@@ -52,9 +54,14 @@ def find_einvoice_xml(pdf: pdfium.PdfDocument, *, max_bytes: int) -> EmbeddedXml
                 root = parse_xml(data, max_bytes=max_bytes, what=what)
             except InputRejected:
                 continue  # an unrelated attachment that happens to be bad XML
-        if identify(root) is not None:
+        syntax = identify(root)
+        if syntax is None:
+            continue
+        if syntax.preferred:
             return EmbeddedXml(name, data)
-    return None
+        if fallback is None:
+            fallback = EmbeddedXml(name, data)
+    return fallback
 
 
 def _is_standard(name: str) -> bool:

@@ -5,6 +5,8 @@ fallback. When the document carries e-invoice XML (a UBL or CII file, or the XML
 hybrid PDF) the rules read that XML, so every finding points at the offending element. Otherwise
 (a PDF read by extraction) the rules that the canonical model can answer run on it, and the others
 are skipped. The normalisation notes carried by the invoice artifact are passed on first.
+ZUGFeRD 1.0 XML (`CrossIndustryDocument`) predates EN 16931 and has no syntax binding: such an
+invoice gets the canonical-model rules too, their fatal findings as warnings.
 
 Settings:
 - `disabled_rules` (array of rule ids, default []): rules not to run, e.g. a warning an AP team
@@ -18,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from lxml import etree
+
 from turnout.domain.artifacts import (
     Artifact,
     ArtifactRef,
@@ -30,6 +34,7 @@ from turnout.domain.artifacts import (
 from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.modules.einvoice.syntax import ZUGFERD1_NS
 from turnout.modules.validate.en16931.canonical import canonical_node
 from turnout.modules.validate.en16931.engine import (
     NotAnInvoice,
@@ -118,19 +123,24 @@ class En16931Validate(StageModule):
             try:
                 return validate_xml(root, self.rules)
             except NotAnInvoice as exc:
-                raise InputRejected(f"{what}: {exc}; submit a UBL or CII invoice") from exc
+                if etree.QName(root).namespace != ZUGFERD1_NS:
+                    raise InputRejected(f"{what}: {exc}; submit a UBL or CII invoice") from exc
+            # ZUGFeRD 1 was written before EN 16931: its rules are advice there, not law.
+            report = validate_node(canonical_node(artifact.invoice), "canonical", self.rules)
+            return _softened(report, "ZUGFeRD 1.0 predates EN 16931")
         report = validate_node(canonical_node(artifact.invoice), "canonical", self.rules)
         if self.extracted_official:
             return report
         # Marking a good invoice bad is worse than the reverse: on extracted data, warn.
-        softened = tuple(
-            replace(
-                f,
-                severity=Severity.WARNING,
-                message=f"{f.message} (read from a PDF: checked by a human)",
-            )
-            if f.severity is Severity.FATAL
-            else f
-            for f in report.findings
-        )
-        return replace(report, findings=softened)
+        return _softened(report, "read from a PDF: checked by a human")
+
+
+def _softened(report: Report, why: str) -> Report:
+    """The report with its fatal findings turned into warnings that say why."""
+    softened = tuple(
+        replace(f, severity=Severity.WARNING, message=f"{f.message} ({why})")
+        if f.severity is Severity.FATAL
+        else f
+        for f in report.findings
+    )
+    return replace(report, findings=softened)
