@@ -13,10 +13,10 @@ by the first statement.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -24,7 +24,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from turnout.domain.errors import StorageError
 from turnout.persistence.unit_of_work import READ_ONLY_OPTION, SqlUnitOfWork
@@ -183,3 +183,20 @@ def _sqlite_engine(url: URL) -> Engine:
 
 def _postgresql_engine(url: URL) -> Engine:
     return create_engine(url, pool_pre_ping=True)
+
+
+_T = TypeVar("_T")
+
+
+def retrying_once(call: Callable[[], _T]) -> _T:
+    """Run a read-only `call`; when the connection under it was lost (the server restarted or
+    dropped it), run it once more on a fresh connection. For lookups modules make mid-run, so
+    that a dropped connection does not fail the stage."""
+    try:
+        return call()
+    except (DBAPIError, StorageError) as exc:
+        lost = isinstance(exc, StorageError) or exc.connection_invalidated
+        lost = lost or isinstance(exc, OperationalError)
+        if not lost:
+            raise
+        return call()

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from turnout.domain.vendors import Vendor
-from turnout.persistence.database import Database
+from turnout.persistence.database import Database, retrying_once
 from turnout.persistence.repositories.vendors import vendor
 from turnout.persistence.tables import vendors
 
@@ -43,6 +43,9 @@ class SqlVendorDirectory:
 
     def name_candidates(self) -> Sequence[Vendor]:
         """Every vendor ordered by vendor_id, reloaded only when the table has changed."""
+        return retrying_once(self._name_candidates)
+
+    def _name_candidates(self) -> Sequence[Vendor]:
         with self._database.reader() as uow:
             conn = uow.connection
             stamp = tuple(conn.execute(select(func.count(), func.max(V.updated_at))).one())
@@ -57,8 +60,12 @@ class SqlVendorDirectory:
 
     def _first(self, condition: Any) -> Vendor | None:
         query = select(vendors).where(condition).order_by(V.vendor_id).limit(1)
-        with self._database.reader() as uow:
-            row = uow.connection.execute(query).first()
+
+        def lookup() -> Any:
+            with self._database.reader() as uow:
+                return uow.connection.execute(query).first()
+
+        row = retrying_once(lookup)
         return vendor(row) if row is not None else None
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:

@@ -174,11 +174,12 @@ class QueueWorker:
             raise NotFound(f"run {run_id} or its source file is gone from the database")
         run.attempts = []  # rebuilt from the stored stage results
         run.worker = self.name
+        plan = self.runner.plan_for(run.version)  # a database error here: the job is retried
         self.runner.observer.run_admitted(run, waited)
         try:
             self.runner.executor.execute(
                 run,
-                self.runner.plan_for(run.version),
+                plan,
                 Source(filename=run.file_name, data=data),
                 resume=resume,
                 checkpoint=self._checkpoint,
