@@ -9,6 +9,9 @@ from e2e.dashboard.dashboard_support import Dashboard, example
 from support.api import ROLES, USERS
 from turnout.api.dashboard.session import SESSION_COOKIE
 from turnout.api.dashboard.views import rate_buckets
+from turnout.domain.runs import Run, RunStatus
+from turnout.persistence.tables import runs
+from turnout.runtime.audit import utcnow
 from turnout.runtime.config_document import parse_document
 from turnout.runtime.tokens import TokenService
 
@@ -157,3 +160,24 @@ def test_the_rate_chart_counts_every_stage_attempt_and_draws_the_fallbacks(
     assert buckets[-1].fallback == sum(s.fallback for s in stats) > 0
     page = dash.session("viewer").get("/").text
     assert 'class="dot fallback"' in page and f"{buckets[-1].ran} stage attempts" in page
+
+
+def test_a_queued_run_shows_it_has_no_version_yet_and_a_finished_one_its_worker(
+    dash: Dashboard,
+) -> None:
+    queued = Run("queued-run", "later.xml", None, None, RunStatus.QUEUED, utcnow())
+    worked = dash.app.runner.run_bytes(*example("ubl-invoice.xml"))
+    with dash.app.unit_of_work() as uow:
+        uow.runs.add(queued)
+        uow.connection.execute(  # as a worker process records it
+            runs.update().where(runs.c.run_id == worked.run_id).values(worker="host-a:41:9f3c2e")
+        )
+        uow.commit()
+    client = dash.session("viewer")
+    for page in ("/", "/runs"):
+        response = client.get(page)
+        assert response.status_code == 200 and "later.xml" in response.text
+        assert "None" not in response.text
+    detail = client.get("/runs/queued-run")
+    assert detail.status_code == 200 and "queued, not admitted yet" in detail.text
+    assert "host-a:41:9f3c2e" in client.get(f"/runs/{worked.run_id}").text
