@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import stat
 from collections.abc import Mapping
 from decimal import Decimal
@@ -26,7 +27,7 @@ from turnout.domain.errors import ModuleError
 from turnout.domain.invoice import FieldSource, Invoice, Party, Totals
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.stages import STAGES_BY_ID
-from turnout.modules.export.json import JsonExport
+from turnout.modules.export.json import JsonExport, dumps_indented
 
 
 def sample_invoice() -> Invoice:
@@ -197,3 +198,44 @@ def test_run_id_that_is_not_a_plain_name_never_names_a_file(tmp_path: Path, run_
 def test_file_name_ignores_the_invoice_and_source_names(tmp_path: Path) -> None:
     receipt = export(tmp_path, run_id="01HZX3")
     assert Path(receipt.location).name == "01HZX3.json"
+
+
+def _random_json(rnd: random.Random, depth: int = 0) -> Any:
+    scalars: list[Any] = [
+        None,
+        True,
+        False,
+        0,
+        -7,
+        2**70,
+        0.1,
+        -2.5e-12,
+        1e16,
+        float("nan"),
+        float("inf"),
+        "",
+        'Müller & Söhne "GmbH"\n\t\u2028€ \x00 \ud83d\ude00 \\',
+    ]
+    kind = rnd.randrange(4 if depth < 4 else 1)
+    if kind == 1:
+        return {
+            rnd.choice(["a", "ä", "", 'k"ey', "\n"]) + str(i): _random_json(rnd, depth + 1)
+            for i in range(rnd.randrange(4))
+        }
+    if kind == 2:
+        return [_random_json(rnd, depth + 1) for _ in range(rnd.randrange(4))]
+    if kind == 3:
+        # left to json.dumps: tuples, non-string keys, str and int subclasses
+        return rnd.choice(
+            [(1, "x"), {1: "one", None: 2}, type("S", (str,), {})("s"), {"t": (True,)}]
+        )
+    return rnd.choice(scalars)
+
+
+@pytest.mark.parametrize("indent", [0, 2, 4])
+def test_rendering_writes_exactly_what_json_dumps_writes(indent: int) -> None:
+    rnd = random.Random(indent)
+    for _ in range(300):
+        document = {"invoice": _random_json(rnd), "decision": _random_json(rnd)}
+        expected = json.dumps(document, indent=indent, ensure_ascii=False)
+        assert dumps_indented(document, indent) == expected

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from invoice2data.extract.invoice_template import InvoiceTemplate
 
 from turnout.domain.artifacts import Fields, InvoiceArtifact, Text
 from turnout.domain.errors import InputRejected, InvalidConfiguration
@@ -18,8 +19,10 @@ from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.stages import STAGES_BY_ID
 from turnout.modules.extract.invoice2data_adapter import (
     TemplateMatch,
+    TemplateSet,
     find_template,
     load_templates,
+    matches,
 )
 from turnout.modules.extract.template_fields import to_fields
 from turnout.modules.extract.templates import TemplateExtract
@@ -212,3 +215,42 @@ class TestTemplateExtractContract(ModuleContractSuite):
 
     def sample_inputs(self) -> Artifacts:
         return text_of(HOTEL_INVOICE)
+
+
+def keyword_template(
+    name: str, keywords: list[str], exclude: list[str] | None = None
+) -> InvoiceTemplate:
+    return InvoiceTemplate(
+        {
+            "issuer": name,
+            "template_name": name,
+            "keywords": keywords,
+            "exclude_keywords": exclude or [],
+            "fields": {"amount": r"Total\s+([\d.]+)"},
+        }
+    )
+
+
+def test_keywords_with_spaces_match_across_the_layouts_runs_of_spaces() -> None:
+    templates = TemplateSet(
+        [
+            keyword_template("wide", ["VAT   FR 12", "Hotel"]),
+            keyword_template("edge", [" Total  ", "Hotel"]),
+            keyword_template("regex", ["(?i)acme\\s+gmbh"], exclude=["VOID"]),
+        ]
+    )
+    assert templates.spaces == 3  # the longest run of spaces in a plain keyword
+    wide = "Hotel" + " " * 30 + "VAT   FR 12" + " " * 40 + "Total 1.00"
+    assert find_template(templates, wide) is templates[0]
+    # a longer run of spaces is not the keyword's three, however the text's runs are shortened
+    for run in (4, 5, 7, 30):
+        text = "Hotel" + " " * 30 + "VAT" + " " * run + "FR 12"
+        assert find_template(templates, text) is None
+        assert not matches(templates[0], text)
+    edge = "Hotel" + " " * 12 + "Total" + " " * 25 + "9.00"
+    assert find_template(templates, edge) is templates[1]
+    assert find_template(templates, "Hotel Total 9.00") is None
+    assert find_template(templates, "ACME      GmbH" + " " * 20 + "Total 3.00") is templates[2]
+    assert find_template(templates, "ACME GmbH VOID Total 3.00") is None
+    for text in (wide, edge, "Hotel Total 9.00", "ACME GmbH  Total 3.00"):
+        assert find_template(templates, text) is find_template(tuple(templates), text)

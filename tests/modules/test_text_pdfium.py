@@ -16,7 +16,7 @@ from turnout.domain.artifacts import Document, DocumentKind, Text
 from turnout.domain.errors import InputRejected, NotApplicable
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.stages import STAGES_BY_ID
-from turnout.modules.text.layout import RunBuilder, lay_out
+from turnout.modules.text.layout import RunBuilder, TextRun, lay_out
 from turnout.modules.text.pdfium import PdfiumText
 
 EXAMPLES = Path(turnout.__file__).parent / "examples"
@@ -145,3 +145,42 @@ def test_small_glyphs_join_their_word_and_columns_keep_apart() -> None:
     builder.add("C", (28.0, 100.0, 33.0, 110.0))
     builder.add("9", (200.0, 100.0, 205.0, 110.0))  # far right: another column
     assert lay_out(builder.finish()).split() == ["AB_C", "9"]
+
+
+def test_a_word_added_whole_gives_the_runs_its_characters_would() -> None:
+    # "Total" then "12.00" on one baseline, a column further "EUR", then a line below
+    words = [
+        ("Total", 10.0, 100.0, 6.0),
+        ("12.00", 48.0, 100.0, 6.0),
+        ("EUR", 300.0, 100.0, 6.0),
+        ("Net", 10.0, 80.0, 6.0),
+    ]
+    by_char, by_word = RunBuilder(), RunBuilder()
+    for n, (word, left, bottom, width) in enumerate(words):
+        if n:
+            by_char.add(" ", (0.0, 0.0, 0.0, 0.0))
+            by_word.space()
+        boxes = [
+            (left + i * width, bottom, left + (i + 1) * width - 0.5, bottom + 10.0)
+            for i in range(len(word))
+        ]
+        for char, box in zip(word, boxes, strict=True):
+            by_char.add(char, box)
+        union = (boxes[0][0], bottom, boxes[-1][2], bottom + 10.0)
+        by_word.add_word(word, boxes[0], union)
+    runs = by_word.finish()
+    assert runs == by_char.finish()
+    assert [r.text.strip() for r in runs] == ["Total 12.00", "EUR", "Net"]
+    assert lay_out(runs).splitlines()[0].split() == ["Total", "12.00", "EUR"]
+
+
+def test_lines_far_above_are_left_behind_and_a_tall_run_keeps_its_line() -> None:
+    runs = [
+        TextRun(10.0, 690.0, 80.0, 700.0, "Invoice"),
+        TextRun(400.0, 500.0, 480.0, 680.0, "Stamp"),  # tall: spans several text lines
+        TextRun(10.0, 600.0, 50.0, 610.0, "Item"),  # joins the stamp's line, not the header's
+        TextRun(60.0, 560.0, 100.0, 570.0, "More"),
+        TextRun(10.0, 300.0, 50.0, 310.0, "Total"),
+    ]
+    lines = [line.split() for line in lay_out(runs).splitlines()]
+    assert lines == [["Invoice"], ["Item", "More", "Stamp"], ["Total"]]

@@ -21,15 +21,34 @@ def stamp_provenance(invoice: Invoice, source: FieldSource) -> None:
 def set_paths(value: Any, prefix: str = "") -> list[str]:
     """The dotted paths of every non-empty leaf under a dataclass value (provenance excluded)."""
     paths: list[str] = []
-    if is_dataclass(value) and not isinstance(value, type):
-        for f in fields(value):
-            if f.name == "provenance":
-                continue
-            child = getattr(value, f.name)
-            paths.extend(set_paths(child, f"{prefix}.{f.name}" if prefix else f.name))
+    _collect(value, prefix, paths)
+    return paths
+
+
+def _collect(value: Any, prefix: str, paths: list[str]) -> None:
+    if value is None:
+        return
+    names = _field_names(type(value))
+    if names is not None:
+        for name in names:
+            _collect(getattr(value, name), f"{prefix}.{name}" if prefix else name, paths)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            paths.extend(set_paths(item, f"{prefix}[{index}]"))
-    elif value is not None:
+            _collect(item, f"{prefix}[{index}]", paths)
+    else:
         paths.append(prefix)
-    return paths
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names but `provenance` (looked up once a class); None for others."""
+    try:
+        return _FIELD_NAMES[kind]
+    except KeyError:
+        names = None
+        if is_dataclass(kind):
+            names = tuple(f.name for f in fields(kind) if f.name != "provenance")
+        _FIELD_NAMES[kind] = names
+        return names

@@ -46,7 +46,9 @@ def export_directory(module_id: str, directory: str, workspace: Path) -> Path:
         target.mkdir(parents=True, exist_ok=True)
         return target.resolve()
     root = workspace.resolve()
-    _inside(module_id, directory, (root / raw).resolve(), root)
+    resolved = _inside(module_id, directory, (root / raw).resolve(), root)
+    if resolved.is_dir():
+        return resolved  # there already (every run after the first): no symlink left, inside
     target = root / raw
     target.mkdir(parents=True, exist_ok=True)
     # checked again once created: a symlink planted in between must not lead outside

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping
+from json.encoder import encode_basestring
 from typing import Any, ClassVar
 
 from turnout.domain.artifacts import (
@@ -123,5 +125,72 @@ class JsonExport(StageModule):
             document["findings"] = [f.to_dict() for f in findings.items]
             document["ruleset"] = findings.ruleset
         document["decision"] = inputs.require(Decision).to_dict()
-        text = json.dumps(document, indent=self.indent, ensure_ascii=False)
-        return (text + "\n").encode("utf-8")
+        return (dumps_indented(document, self.indent) + "\n").encode("utf-8")
+
+
+def dumps_indented(document: Any, indent: int) -> str:
+    """`json.dumps(document, indent=indent, ensure_ascii=False)`, the same text, faster.
+
+    With an indent the standard library encodes in pure Python, one generator a container,
+    which costs more than the rest of rendering an invoice. This writes the same text for the
+    JSON types the documents hold (dicts with string keys, lists, strings, numbers, booleans
+    and null) and leaves anything else (tuples, subclasses, other keys) to `json.dumps`.
+    """
+    parts: list[str] = []
+    try:
+        _encode(document, "", " " * indent, parts.append)
+    except _NotPlain:
+        return json.dumps(document, indent=indent, ensure_ascii=False)
+    return "".join(parts)
+
+
+class _NotPlain(Exception):
+    """A value of a type `_encode` leaves to `json.dumps`."""
+
+
+def _encode(value: Any, pad: str, unit: str, add: Callable[[str], None]) -> None:
+    kind = type(value)
+    if kind is str:
+        add(encode_basestring(value))
+    elif kind is dict:
+        if not value:
+            add("{}")
+            return
+        inner = pad + unit
+        add("{\n" + inner)
+        first = True
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            if not first:
+                add(",\n" + inner)
+            first = False
+            add(encode_basestring(key) + ": ")
+            _encode(item, inner, unit, add)
+        add("\n" + pad + "}")
+    elif kind is list:
+        if not value:
+            add("[]")
+            return
+        inner = pad + unit
+        add("[\n" + inner)
+        first = True
+        for item in value:
+            if not first:
+                add(",\n" + inner)
+            first = False
+            _encode(item, inner, unit, add)
+        add("\n" + pad + "]")
+    elif value is None:
+        add("null")
+    elif value is True:
+        add("true")
+    elif value is False:
+        add("false")
+    elif kind is int:
+        add(int.__repr__(value))
+    elif kind is float:
+        # NaN and the infinities as json.dumps writes them
+        add(float.__repr__(value) if math.isfinite(value) else json.dumps(value))
+    else:
+        raise _NotPlain

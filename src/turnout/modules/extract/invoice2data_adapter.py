@@ -5,11 +5,16 @@ has the text (from its text stage), so this adapter only uses the template part 
 `read_templates` to compile the templates (once per process and folder: edits to a template
 folder are seen after a restart), the first template by priority whose keywords occur (see
 `matches`) and `InvoiceTemplate.prepare_input` / `extract` to read the fields.
+
+Matching runs for every invoice over every template (a few hundred), so each template's keywords
+are sorted once, when the set is loaded, into plain words (a substring test) and keywords that
+may also be regular expressions (compiled then); the plain words are tested first.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +28,7 @@ from turnout.domain.errors import InputRejected, InvalidConfiguration, ModuleUna
 DEFAULT_PRIORITY = 5
 TEMPLATE_SUFFIXES = (".yml", ".yaml", ".json")
 _REGEX_CHARS = frozenset("\\[](){}.*+?^$|")
+_SPACES = re.compile(" +")
 
 
 @dataclass(frozen=True)
@@ -34,8 +40,72 @@ class TemplateMatch:
     values: dict[str, Any]
 
 
+Keyword = tuple[str, re.Pattern[str] | None]  # as written, and compiled when it may be a regex
+
+
+@dataclass(frozen=True, slots=True)
+class _Keywords:
+    """One template's keywords, prepared for `matches`."""
+
+    plain: tuple[str, ...]  # no regex character: the substring test is the whole test
+    patterns: tuple[Keyword, ...]  # may be regular expressions
+    excluded: tuple[Keyword, ...]
+
+    @classmethod
+    def of(cls, template: InvoiceTemplate) -> _Keywords:
+        keywords = [_keyword(k) for k in template["keywords"]]
+        return cls(
+            plain=tuple(k for k, _ in keywords if not _is_regex(k)),
+            patterns=tuple((k, p) for k, p in keywords if _is_regex(k)),
+            excluded=tuple(_keyword(k) for k in template.get("exclude_keywords") or []),
+        )
+
+    def matches(self, text: str, plain_text: str | None = None) -> bool:
+        """Whether the keywords occur in `text` (the plain ones may be looked up in
+        `plain_text`, the same text with long runs of spaces shortened; see `TemplateSet`)."""
+        haystack = text if plain_text is None else plain_text
+        for keyword in self.plain:
+            if keyword not in haystack:
+                return False
+        for keyword, pattern in self.patterns:
+            if keyword not in text and (pattern is None or pattern.search(text) is None):
+                return False
+        for keyword, pattern in self.excluded:
+            if keyword in text or (pattern is not None and pattern.search(text) is not None):
+                return False
+        return True
+
+
+class TemplateSet(tuple[InvoiceTemplate, ...]):
+    """Templates, highest priority first, with their keywords prepared for matching.
+
+    A laid-out text is mostly runs of spaces, and a substring test reads all of it for each
+    of a few hundred keywords. A plain keyword occurs in the text exactly when it occurs in the
+    text with every run of spaces longer than the longest run in any plain keyword (`spaces`)
+    cut to one space more than that: a keyword's inner runs meet runs of their own length, and
+    a run at its start or end fits in the shortened run. So the plain keywords are looked up in
+    that shorter text (made once a text); regular expressions always see the text as it is.
+    """
+
+    keywords: tuple[_Keywords, ...]
+    spaces: int
+    _long_runs: re.Pattern[str]
+
+    def __new__(cls, templates: Iterable[InvoiceTemplate]) -> TemplateSet:
+        self = super().__new__(cls, templates)
+        self.keywords = tuple(_Keywords.of(template) for template in self)
+        plain = [k for keywords in self.keywords for k in keywords.plain]
+        self.spaces = max((len(run) for k in plain for run in _SPACES.findall(k)), default=0)
+        self._long_runs = re.compile(f" {{{self.spaces + 2},}}")
+        return self
+
+    def plain_text(self, text: str) -> str:
+        """`text` with its long runs of spaces shortened, for the plain keywords."""
+        return self._long_runs.sub(" " * (self.spaces + 1), text)
+
+
 @lru_cache(maxsize=16)
-def load_templates(folder: str | None = None, builtin: bool = True) -> tuple[InvoiceTemplate, ...]:
+def load_templates(folder: str | None = None, builtin: bool = True) -> TemplateSet:
     """invoice2data's built-in templates (unless `builtin` is false) plus those in `folder`.
 
     Highest priority first, as invoice2data's `extract_data` orders them. The result is cached
@@ -64,7 +134,7 @@ def load_templates(folder: str | None = None, builtin: bool = True) -> tuple[Inv
         )
     # a stable sort, like invoice2data's own `_by_priority`: folder order within a priority
     ordered = sorted(templates, key=lambda t: t.get("priority", DEFAULT_PRIORITY), reverse=True)
-    return tuple(ordered)
+    return TemplateSet(ordered)
 
 
 def resolve_folder(setting: str | None) -> str | None:
@@ -83,8 +153,11 @@ def resolve_folder(setting: str | None) -> str | None:
 
 def find_template(templates: tuple[InvoiceTemplate, ...], text: str) -> InvoiceTemplate | None:
     """The first template (by priority) whose keywords all occur in `text`, else None."""
-    for template in templates:
-        if matches(template, text):
+    if not isinstance(templates, TemplateSet):
+        templates = TemplateSet(templates)
+    plain_text = templates.plain_text(text)
+    for template, keywords in zip(templates, templates.keywords, strict=True):
+        if keywords.matches(text, plain_text):
             return template
     return None
 
@@ -96,24 +169,22 @@ def matches(template: InvoiceTemplate, text: str) -> bool:
     them as regular expressions (`(?i)Accor`, `NL8152[.]54[.]295[.]B01`), as invoice2data 0.x
     searched them: a keyword counts when it occurs as written or when it matches as a regex.
     """
-    keywords = template["keywords"]
-    if not all(_occurs(str(keyword), text) for keyword in keywords):
-        return False
-    excluded = template.get("exclude_keywords") or []
-    return not any(_occurs(str(keyword), text) for keyword in excluded)
+    return _Keywords.of(template).matches(text)
 
 
-def _occurs(keyword: str, text: str) -> bool:
-    if keyword in text:
-        return True
-    pattern = _pattern(keyword)
-    return pattern is not None and pattern.search(text) is not None
+def _is_regex(keyword: str) -> bool:
+    return any(char in _REGEX_CHARS for char in keyword)
+
+
+def _keyword(keyword: object) -> Keyword:
+    text = str(keyword)
+    return text, _pattern(text)
 
 
 @lru_cache(maxsize=4096)
 def _pattern(keyword: str) -> re.Pattern[str] | None:
-    if not any(char in _REGEX_CHARS for char in keyword):
-        return None  # plain words: the substring test was the whole test
+    if not _is_regex(keyword):
+        return None  # plain words: the substring test is the whole test
     try:
         return re.compile(keyword)
     except re.error:

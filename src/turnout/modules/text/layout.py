@@ -63,7 +63,7 @@ class RunBuilder:
 
     def __init__(self) -> None:
         self.runs: list[TextRun] = []
-        self._parts: list[str] = []  # the run's text so far, a character (or " " + one) a part
+        self._parts: list[str] = []  # the run's text so far: characters, words, " " + either
         self._length = 0  # characters in the run so far
         self._open = False
         self._left = self._bottom = self._right = self._top = 0.0
@@ -76,26 +76,52 @@ class RunBuilder:
         elif char.isspace():
             self._space = True
         elif char.isprintable():
-            left, bottom, right, top = box
-            if self._open:
-                if right <= left or top <= bottom:  # no box of its own: keep it where we are
-                    left, bottom, right, top = self._left, self._bottom, self._right, self._top
-                if not self._continues(left, bottom, top):
-                    self._close()
-                    self._start(char, left, bottom, right, top)
-                    return
-                if self._space:
-                    self._parts.append(" " + char)
-                    self._length += 2
-                else:
-                    self._parts.append(char)
-                    self._length += 1
-                self._bottom = min(self._bottom, bottom)
-                self._right = max(self._right, right)
-                self._top = max(self._top, top)
-                self._space = False
-            else:
-                self._start(char, left, bottom, right, top)
+            self.glyph(char, *box)
+
+    def space(self) -> None:
+        """Add a space (or several) that does not break the line."""
+        self._space = True
+
+    def glyph(self, text: str, left: float, bottom: float, right: float, top: float) -> None:
+        """Add a printable character (or text placed as its first character) with its box."""
+        if not self._open:
+            self._start(text, left, bottom, right, top)
+            return
+        if right <= left or top <= bottom:  # no box of its own: keep it where we are
+            left, bottom, right, top = self._left, self._bottom, self._right, self._top
+        # `same_line` inlined (small glyphs included), then the gap to the run so far
+        run_bottom, run_top = self._bottom, self._top
+        height, line_height = top - bottom, run_top - run_bottom
+        if height < _SMALL_GLYPH * line_height:
+            middle = (bottom + top) / 2
+            joins = run_bottom - _SMALL_GLYPH * line_height <= middle <= run_top
+        else:
+            overlap = (top if top < run_top else run_top) - (
+                bottom if bottom > run_bottom else run_bottom
+            )
+            joins = overlap >= _SAME_LINE_OVERLAP * (
+                height if height < line_height else line_height
+            )
+        if joins:
+            char_width = (self._right - self._left) / self._length
+            joins = -char_width <= left - self._right <= _COLUMN_GAP * max(char_width, 1.0)
+        if not joins:
+            self._close()
+            self._start(text, left, bottom, right, top)
+            return
+        if self._space:
+            self._parts.append(" " + text)
+            self._length += 1 + len(text)
+        else:
+            self._parts.append(text)
+            self._length += len(text)
+        if bottom < run_bottom:
+            self._bottom = bottom
+        if right > self._right:
+            self._right = right
+        if top > run_top:
+            self._top = top
+        self._space = False
 
     def add_word(
         self,
@@ -109,39 +135,24 @@ class RunBuilder:
         would, and the run then spans the word's box. Two boxes a word instead of one a
         character are what keep a PDF's text layer cheap to read.
         """
-        self.add(word[0], first)
-        if len(word) > 1:
-            self._parts.append(word[1:])
-            self._length += len(word) - 1
-            left, bottom, right, top = union
-            if right > left and top > bottom:
-                self._bottom = min(self._bottom, bottom)
-                self._right = max(self._right, right)
-                self._top = max(self._top, top)
+        self.glyph(word, *first)
+        left, bottom, right, top = union
+        if right > left and top > bottom:
+            if bottom < self._bottom:
+                self._bottom = bottom
+            if right > self._right:
+                self._right = right
+            if top > self._top:
+                self._top = top
 
     def finish(self) -> list[TextRun]:
         """The runs collected, once every character has been added."""
         self._close()
         return self.runs
 
-    def _start(self, char: str, left: float, bottom: float, right: float, top: float) -> None:
-        self._parts, self._length, self._open, self._space = [char], 1, True, False
+    def _start(self, text: str, left: float, bottom: float, right: float, top: float) -> None:
+        self._parts, self._length, self._open, self._space = [text], len(text), True, False
         self._left, self._bottom, self._right, self._top = left, bottom, right, top
-
-    def _continues(self, left: float, bottom: float, top: float) -> bool:
-        run_bottom, run_top = self._bottom, self._top
-        height, line_height = top - bottom, run_top - run_bottom
-        if height < _SMALL_GLYPH * line_height:
-            middle = (bottom + top) / 2
-            if not run_bottom - _SMALL_GLYPH * line_height <= middle <= run_top:
-                return False
-        elif min(top, run_top) - max(bottom, run_bottom) < _SAME_LINE_OVERLAP * min(
-            height, line_height
-        ):
-            return False
-        char_width = (self._right - self._left) / self._length
-        gap = left - self._right
-        return -char_width <= gap <= _COLUMN_GAP * max(char_width, 1.0)
 
     def _close(self) -> None:
         if self._open:
@@ -163,19 +174,35 @@ def lay_out(runs: list[TextRun]) -> str:
 def _group_lines(runs: list[TextRun]) -> list[list[TextRun]]:
     lines: list[list[TextRun]] = []
     boxes: list[tuple[float, float]] = []  # (bottom, top) of each line so far
+    # The runs come top first, so a line found far above one run is far above every later one,
+    # and no run can join it (and move it) again: only the lines still in reach are scanned,
+    # in the order they were made.
+    reach: list[int] = []
     for run in sorted(runs, key=lambda r: (-r.top, r.left)):
         # only a glyph or two (an underscore, a stray dot) may join a line by its middle
         tiny = len(run.text.strip()) <= 2
-        for i, (bottom, top) in enumerate(boxes):
-            if top < run.bottom or bottom - _SMALL_GLYPH * (top - bottom) > run.top:
-                continue  # far above or below: `same_line` would say no (a cheap test first)
+        passed = False
+        for i in reach:
+            bottom, top = boxes[i]
+            if bottom - _SMALL_GLYPH * (top - bottom) > run.top:
+                passed = True  # far above: `same_line` would say no, now and for later runs
+                continue
+            if top < run.bottom:
+                continue  # below this run: `same_line` would say no (a cheap test first)
             if same_line(run.bottom, run.top, bottom, top, small_glyphs=tiny):
                 lines[i].append(run)
                 boxes[i] = (min(bottom, run.bottom), max(top, run.top))
                 break
         else:
+            reach.append(len(lines))
             lines.append([run])
             boxes.append((run.bottom, run.top))
+        if passed:
+            reach = [
+                i
+                for i in reach
+                if boxes[i][0] - _SMALL_GLYPH * (boxes[i][1] - boxes[i][0]) <= run.top
+            ]
     order = sorted(range(len(lines)), key=lambda i: -(boxes[i][0] + boxes[i][1]))
     return [sorted(lines[i], key=lambda r: r.left) for i in order]
 

@@ -13,8 +13,8 @@ is read character by character so that `RunBuilder` can split it.
 from __future__ import annotations
 
 import ctypes
-import math
 import re
+import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -27,12 +27,12 @@ Box = tuple[float, float, float, float]  # left, bottom, right, top
 _NO_BOX: Box = (0.0, 0.0, 0.0, 0.0)
 _TOKENS = re.compile(r"\S+|\s+")
 _WIDEST = 1.2  # a glyph's box is rarely wider than this many times the tallest box of its word
-# pdfium's functions over plain addresses: pypdfium2's typed prototypes convert every argument
-# of every call, which costs more than pdfium's own work for a character
-_VOID = ctypes.c_void_p
-_GET_CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int, _VOID, ctypes.c_int, _VOID, _VOID, _VOID, _VOID)
-_COUNT_RECTS = ctypes.CFUNCTYPE(ctypes.c_int, _VOID, ctypes.c_int, ctypes.c_int)
-_GET_RECT = ctypes.CFUNCTYPE(ctypes.c_int, _VOID, ctypes.c_int, _VOID, _VOID, _VOID, _VOID)
+# pdfium's functions over plain addresses, without argument types: pypdfium2's typed prototypes
+# convert every argument of every call, which costs more than pdfium's own work for a character.
+# Every pointer is passed as a ready `c_void_p` and every other argument is a small Python int
+# (ctypes passes it as a C int, which is what these functions take).
+_INT_FUNCTION = ctypes.CFUNCTYPE(ctypes.c_int)
+_VALUES = struct.Struct("4d").unpack_from
 
 
 def load_pdfium() -> Any:
@@ -74,43 +74,66 @@ class _PageReader:
     def __init__(self, textpage: Any) -> None:
         raw = load_pdfium().raw
         self._raw, self._handle = raw, textpage.raw
-        self._page = _address(textpage.raw)
-        self._get_box = _GET_CHAR_BOX(_address(raw.FPDFText_GetCharBox))
-        self._count_rects = _COUNT_RECTS(_address(raw.FPDFText_CountRects))
-        self._get_rect = _GET_RECT(_address(raw.FPDFText_GetRect))
-        self._buffer = (ctypes.c_double * 4)()
+        self._page = ctypes.c_void_p(_address(textpage.raw))
+        self._get_box = _INT_FUNCTION(_address(raw.FPDFText_GetCharBox))
+        self._count_rects = _INT_FUNCTION(_address(raw.FPDFText_CountRects))
+        self._get_rect = _INT_FUNCTION(_address(raw.FPDFText_GetRect))
+        self._buffer = (ctypes.c_double * 4)()  # pdfium writes four doubles here
         size = ctypes.sizeof(ctypes.c_double)
-        self._slots = [ctypes.addressof(self._buffer) + i * size for i in range(4)]
+        base = ctypes.addressof(self._buffer)
+        self._slots = tuple(ctypes.c_void_p(base + i * size) for i in range(4))
         self.builder = RunBuilder()
 
     def runs(self) -> list[TextRun]:
         """Group the page's characters (in pdfium's order) into runs of one line and one column."""
         chars = _chars(self._raw, self._handle, self._raw.FPDFText_CountChars(self._handle))
         if isinstance(chars, str):
-            for match in _TOKENS.finditer(chars):
-                self._add_token(match.group(), match.start())
+            self._add_tokens(chars)
         else:
             for index, char in enumerate(chars):
                 if char is not None:  # None: a lone surrogate, pdfium could not map the glyph
                     self._add_char(char, index)
         return self.builder.finish()
 
-    def _add_token(self, token: str, start: int) -> None:
-        if token.isspace():  # line breaks and spaces need no box
-            if "\r" in token or "\n" in token:
-                for char in token:
-                    self.builder.add(char, _NO_BOX)
-            else:
-                self.builder.add(" ", _NO_BOX)  # one space or several: a space all the same
-            return
-        if len(token) > 1 and token.isprintable():
-            first = self._char_box(start)
-            union = self._word_box(start, len(token))
-            if union is not None and _compact(len(token), first, union):
-                self.builder.add_word(token, first, union)
-                return
-        for index, char in enumerate(token, start):
-            self._add_char(char, index)
+    def _add_tokens(self, text: str) -> None:
+        """The page's words and spaces; the loop every word of every page goes through, so
+        the first rectangle of a word and `_compact` are inlined."""
+        builder, add_char = self.builder, self._add_char
+        page, buffer, slots = self._page, self._buffer, self._slots
+        get_box, count_rects, get_rect = self._get_box, self._count_rects, self._get_rect
+        for match in _TOKENS.finditer(text):
+            token = match.group()
+            if token.isspace():  # line breaks and spaces need no box
+                if "\r" in token or "\n" in token:
+                    for char in token:
+                        builder.add(char, _NO_BOX)
+                else:
+                    builder.space()  # one space or several: a space all the same
+                continue
+            start, length = match.start(), len(token)
+            if length > 1 and token.isprintable():
+                get_box(page, start, *slots)  # the first character: left, right, bottom, top
+                left, right, bottom, top = _VALUES(buffer)
+                rects = count_rects(page, start, length)
+                if rects > 0:
+                    get_rect(page, 0, *slots)  # left, top, right, bottom
+                    word_left, word_top, word_right, word_bottom = _VALUES(buffer)
+                    if rects > 1:
+                        word_left, word_bottom, word_right, word_top = self._union(
+                            rects, word_left, word_bottom, word_right, word_top
+                        )
+                    height = word_top - word_bottom
+                    if 0 < word_right - word_left <= length * _WIDEST * height and same_line(
+                        bottom, top, word_bottom, word_top
+                    ):
+                        builder.add_word(
+                            token,
+                            (left, bottom, right, top),
+                            (word_left, word_bottom, word_right, word_top),
+                        )
+                        continue
+            for index, char in enumerate(token, start):
+                add_char(char, index)
 
     def _add_char(self, char: str, index: int) -> None:
         if char.isspace() or not char.isprintable():
@@ -120,29 +143,19 @@ class _PageReader:
 
     def _char_box(self, index: int) -> Box:
         self._get_box(self._page, index, *self._slots)  # left, right, bottom, top
-        left, right, bottom, top = self._buffer
+        left, right, bottom, top = _VALUES(self._buffer)
         return left, bottom, right, top
 
-    def _word_box(self, start: int, count: int) -> Box | None:
-        """The union of the characters' boxes (over pdfium's rectangles, one a text object)."""
-        rects = self._count_rects(self._page, start, count)
-        if rects < 1:
-            return None
-        left = bottom = math.inf
-        right = top = -math.inf
-        for index in range(rects):
-            self._get_rect(self._page, index, *self._slots)  # left, top, right, bottom
-            rect_left, rect_top, rect_right, rect_bottom = self._buffer
+    def _union(self, rects: int, left: float, bottom: float, right: float, top: float) -> Box:
+        """The box (left, bottom, right, top) of pdfium's first rectangle of the last counted
+        range joined with its other `rects - 1` rectangles (one a text object)."""
+        page, slots, buffer, get_rect = self._page, self._slots, self._buffer, self._get_rect
+        for index in range(1, rects):
+            get_rect(page, index, *slots)  # left, top, right, bottom
+            rect_left, rect_top, rect_right, rect_bottom = _VALUES(buffer)
             left, bottom = min(left, rect_left), min(bottom, rect_bottom)
             right, top = max(right, rect_right), max(top, rect_top)
         return left, bottom, right, top
-
-
-def _compact(length: int, first: Box, union: Box) -> bool:
-    """Whether a word's characters plainly sit side by side on one line (no column gap inside)."""
-    height = union[3] - union[1]
-    width = union[2] - union[0]
-    return 0 < width <= length * _WIDEST * height and same_line(first[1], first[3], *union[1::2])
 
 
 def _chars(raw: Any, handle: Any, count: int) -> str | list[str | None]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from turnout.modules.validate.en16931.arithmetic import decimals
 from turnout.modules.validate.en16931.registry import FATAL, Check, rule
-from turnout.modules.validate.en16931.ubl_cardinality import CARDINALITY
+from turnout.modules.validate.en16931.ubl_cardinality import ANY_VIOLATION, CARDINALITY
 from turnout.modules.validate.en16931.view import Node
 
 
@@ -64,6 +64,8 @@ def ubl_sr_47(inv: Node) -> Iterator[str]:
 
 def _violations(rule_id: str) -> Check:
     def check(inv: Node) -> Iterator[str]:
+        if not inv.values(ANY_VIOLATION):  # no cardinality rule fires: none needs its own query
+            return
         for found in inv.values(f"violations:{rule_id}"):
             yield found.path
 
