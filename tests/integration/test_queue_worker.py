@@ -173,7 +173,7 @@ def test_a_run_whose_worker_died_is_reaped_and_resumed_from_its_last_stored_stag
     assert len({a.stage_id for a in final.attempts}) == len(results)
     # the old worker lost the run: it can neither renew its lease nor finish it
     with app.unit_of_work() as uow:
-        assert not uow.runs.renew_lease(run_id, dying.name, utcnow())
+        assert not uow.runs.renew_lease(run_id, dying.name, 30.0)
         assert not uow.runs.finish(final, held_by=dying.name)
 
 

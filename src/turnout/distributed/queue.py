@@ -12,8 +12,9 @@ import procrastinate
 import psycopg
 from procrastinate.schema import SchemaManager
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
-from turnout.domain.errors import QueueUnavailable
+from turnout.domain.errors import QueueUnavailable, StorageError
 from turnout.runtime.ports import QUEUE_NAME, TASK_NAME
 
 # pg_advisory_xact_lock key taken while the queue schema is created ("turn" + 5).
@@ -57,12 +58,15 @@ def make_app(
     )
     app = procrastinate.App(connector=connector)
 
-    # Infrastructure errors (the database went away mid-run) fail the job; it is retried, and
-    # the run resumes from its last stored stage. Module failures never reach here.
+    # The database went away mid-run: the job is retried and the run resumes from its last
+    # stored stage. Anything else fails the job; a queued run left without a job is queued
+    # again by the reaper (`QueueWorker.reap`). Module failures never reach here.
     @app.task(
         name=TASK_NAME,
         queue=QUEUE_NAME,
-        retry=procrastinate.RetryStrategy(max_attempts=20, wait=1, exponential_wait=0),
+        retry=procrastinate.RetryStrategy(
+            max_attempts=10, wait=1, linear_wait=1, retry_exceptions={StorageError, DBAPIError}
+        ),
     )
     def _process(run_id: str) -> None:
         process_run(run_id)

@@ -24,7 +24,7 @@ from procrastinate.worker import Worker
 
 from turnout.distributed.queue import conninfo, ensure_schema, make_app
 from turnout.runtime.ports import NOTIFY_CHANNEL, QUEUE_NAME
-from turnout.runtime.queue_worker import QueueWorker
+from turnout.runtime.queue_worker import QueueWorker, stalled_after_s
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class WorkerProcess:
                         # the queue's own heartbeat, so that jobs of a killed worker are
                         # recognised (and cleared by the reaper) within one lease
                         update_heartbeat_interval=max(self.options.lease_s / 3, 0.5),
-                        stalled_worker_timeout=max(self.options.lease_s * 3, 10.0),
+                        stalled_worker_timeout=stalled_after_s(self.options.lease_s),
                     )
                     self._procrastinate = worker
                     await worker.run()  # type: ignore[no-untyped-call]

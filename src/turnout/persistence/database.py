@@ -182,7 +182,10 @@ def _sqlite_engine(url: URL) -> Engine:
 
 
 def _postgresql_engine(url: URL) -> Engine:
-    return create_engine(url, pool_pre_ping=True)
+    # Five connections are kept; beyond them a connection is opened when a thread needs one and
+    # closed when it is returned, so a worker with `--concurrency` up to 64 never queues for the
+    # pool while an idle process holds only what it used last.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=80)
 
 
 _T = TypeVar("_T")

@@ -71,14 +71,8 @@ class AdmissionGate:
         Returns that and the seconds it waited."""
 
         def claim(uow: UnitOfWork, active: VersionRef) -> bool:
-            now = self._now()
             return uow.runs.admit_queued(
-                run_id,
-                active.config_id,
-                active.version,
-                worker,
-                now,
-                now + dt.timedelta(seconds=lease_s),
+                run_id, active.config_id, active.version, worker, self._now(), lease_s
             )
 
         return self._admit(claim, max_wait_s)

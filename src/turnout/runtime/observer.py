@@ -12,6 +12,12 @@ class RunObserver(Protocol):
     def run_admitted(self, run: Run, waited_s: float) -> None:
         """A run was admitted under `run.config_version` after waiting `waited_s` at the gate."""
 
+    def run_resumed(self, run: Run) -> None:
+        """A worker took over a run admitted before (handed back, reaped): it is in flight here."""
+
+    def run_released(self, run: Run) -> None:
+        """A worker let a run go unfinished (handed back, taken over by another, database lost)."""
+
     def attempt_finished(self, run: Run, attempt: StageAttempt) -> None:
         """One attempt of one stage ended (ok, skipped, failed, fallback, timeout ...)."""
 
@@ -37,6 +43,12 @@ class NullObserver:
     """Observes nothing (the default)."""
 
     def run_admitted(self, run: Run, waited_s: float) -> None:
+        pass
+
+    def run_resumed(self, run: Run) -> None:
+        pass
+
+    def run_released(self, run: Run) -> None:
         pass
 
     def attempt_finished(self, run: Run, attempt: StageAttempt) -> None:

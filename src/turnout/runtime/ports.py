@@ -113,23 +113,24 @@ class RunRepository(Protocol):
         config_version: int,
         worker: str,
         now: dt.datetime,
-        lease_until: dt.datetime,
+        lease_s: float,
     ) -> bool:
-        """Admit a submitted run under a version with `worker` holding its lease."""
+        """Admit a submitted run under a version with `worker` holding its lease `lease_s`."""
 
-    def take_over(self, run_id: str, worker: str, lease_until: dt.datetime) -> bool:
+    def take_over(self, run_id: str, worker: str, lease_s: float) -> bool:
         """Resume an admitted run that was handed back, reaped, or is held by `worker`."""
 
-    def renew_lease(self, run_id: str, worker: str, lease_until: dt.datetime) -> bool: ...
+    def renew_lease(self, run_id: str, worker: str, lease_s: float) -> bool: ...
 
-    def renew_leases(
-        self, worker: str, lease_until: dt.datetime, run_ids: Sequence[str]
-    ) -> int: ...
+    def renew_leases(self, worker: str, lease_s: float, run_ids: Sequence[str]) -> int: ...
 
     def hand_back(self, run_id: str, worker: str) -> bool: ...
 
     def reap(self, now: dt.datetime, limit: int = 100) -> builtins.list[str]:
         """Queue again the running runs whose lease expired; their ids."""
+
+    def orphans(self, limit: int = 100) -> builtins.list[str]:
+        """Queued runs with no job waiting or running (the queue lost them)."""
 
     def with_source(self, sha256: str) -> builtins.list[Run]: ...
 

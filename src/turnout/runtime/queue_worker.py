@@ -25,13 +25,15 @@ import socket
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from turnout.domain.artifacts import Source
-from turnout.domain.errors import LeaseLost, NotFound, StorageError
+from turnout.domain.errors import LeaseLost, StorageError
 from turnout.domain.runs import Run, RunStatus, StageResult
 from turnout.runtime.execution import HandBack
+from turnout.runtime.plan import Plan
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.runner import Runner
 
@@ -44,6 +46,13 @@ RESUME_PRIORITY = 10
 # While an activation is pending, a job of a new run waits this long at the gate, then goes back
 # to the queue for a moment, so that it never holds a slot a resuming run needs.
 GATE_WAIT_S = 1.0
+
+
+def stalled_after_s(lease_s: float) -> float:
+    """After how long without its queue heartbeat a worker process counts as dead."""
+    return max(3 * lease_s, 10.0)
+
+
 REQUEUE_DELAY_S = 0.5
 
 
@@ -121,7 +130,7 @@ class QueueWorker:
         self._stop_by: float | None = None  # monotonic deadline for in-flight runs
         # The runs this process is executing now: the heartbeat renews only these, so a run
         # whose job died here (an error of the database) loses its lease and is reaped.
-        self._held: set[str] = set()
+        self._held: Counter[str] = Counter()
         self._held_lock = threading.Lock()
 
     # -- processing ------------------------------------------------------------------------------
@@ -133,12 +142,14 @@ class QueueWorker:
         Raises `StorageError` when the database failed under it: the job is retried and the
         run resumes from its last stored stage."""
         with self._held_lock:
-            self._held.add(run_id)
+            self._held[run_id] += 1
         try:
             return self._process(run_id)
         finally:
             with self._held_lock:
-                self._held.discard(run_id)
+                self._held[run_id] -= 1
+                if self._held[run_id] <= 0:
+                    del self._held[run_id]
 
     def _process(self, run_id: str) -> Run | None:
         with self._uow() as uow:
@@ -159,23 +170,50 @@ class QueueWorker:
                 return None
             if not admitted:
                 return None
-            resume: list[StageResult] = []
+            fresh = True
         else:
-            waited = 0.0
+            waited, fresh = 0.0, False
             with self._uow() as uow:
-                if not uow.runs.take_over(run_id, self.name, self._lease_until()):
+                if not uow.runs.take_over(run_id, self.name, self.lease_s):
                     return None
                 uow.commit()
         with self._uow() as uow:
             run = uow.runs.get(run_id)
             resume = uow.stage_results.for_run(run_id)
             data = uow.sources.get(run.source_sha256) if run and run.source_sha256 else None
-        if run is None or data is None:
-            raise NotFound(f"run {run_id} or its source file is gone from the database")
+        if run is None:
+            return None  # deleted by hand meanwhile
+        if data is None:  # cannot happen through Turnout (sources are never deleted with runs)
+            run.status, run.finished_at = RunStatus.FAILED, self._now()
+            run.reason = "its source file is gone from the database; submit the file again"
+            with self._uow() as uow:
+                uow.runs.finish(run, held_by=self.name)
+                uow.commit()
+            return run
         run.attempts = []  # rebuilt from the stored stage results
         run.worker = self.name
         plan = self.runner.plan_for(run.version)  # a database error here: the job is retried
-        self.runner.observer.run_admitted(run, waited)
+        observer = self.runner.observer
+        if fresh:
+            observer.run_admitted(run, waited)
+        else:
+            observer.run_resumed(run)
+        try:
+            pending = self._execute(run, plan, data, resume)
+        except BaseException:
+            observer.run_released(run)
+            raise
+        if pending is None:
+            observer.run_released(run)
+            return None
+        observer.run_finished(run)
+        if pending:  # an activation waits: this may have been the last run it waited for
+            self.runner.switch_if_drained()
+        return run
+
+    def _execute(self, run: Run, plan: Plan, data: bytes, resume: list[StageResult]) -> bool | None:
+        """Run the plan and store the run's end. None when the run left this worker unfinished
+        (handed back, or taken over by another); else whether an activation is pending."""
         try:
             self.runner.executor.execute(
                 run,
@@ -186,10 +224,10 @@ class QueueWorker:
                 should_stop=self._past_deadline,
             )
         except HandBack:
-            self.hand_back(run_id)
+            self.hand_back(run.run_id)
             return None
         except LeaseLost:
-            log.warning("run %s was taken over by another worker; leaving it", run_id)
+            log.warning("run %s was taken over by another worker; leaving it", run.run_id)
             return None
         except StorageError:
             raise  # not the run's fault: the job is retried and the run resumes
@@ -202,18 +240,15 @@ class QueueWorker:
             pending = uow.configurations.pointers().pending
             uow.commit()
         if not kept:
-            log.warning("run %s was taken over by another worker before it finished", run_id)
+            log.warning("run %s was taken over by another worker before it ended", run.run_id)
             return None
-        self.runner.observer.run_finished(run)
-        if pending is not None:
-            self.runner.switch_if_drained()
-        return run
+        return pending is not None
 
     def _checkpoint(self, result: StageResult) -> None:
         result.worker = self.name
         try:
             with self._uow() as uow:
-                if not uow.runs.renew_lease(result.run_id, self.name, self._lease_until()):
+                if not uow.runs.renew_lease(result.run_id, self.name, self.lease_s):
                     raise LeaseLost(
                         f"run {result.run_id}: lease lost before stage {result.stage_id}"
                     )
@@ -229,9 +264,6 @@ class QueueWorker:
                 f"cannot store the result of stage {result.stage_id} of run {result.run_id}: {exc}"
             ) from exc
 
-    def _lease_until(self) -> dt.datetime:
-        return self._now() + dt.timedelta(seconds=self.lease_s)
-
     # -- leases, the reaper, stopping -------------------------------------------------------------
 
     def heartbeat(self) -> int:
@@ -241,7 +273,7 @@ class QueueWorker:
         if not held:
             return 0
         with self._uow() as uow:
-            n = uow.runs.renew_leases(self.name, self._lease_until(), held)
+            n = uow.runs.renew_leases(self.name, self.lease_s, held)
             uow.commit()
         return n
 
@@ -250,10 +282,15 @@ class QueueWorker:
         with self._uow() as uow:
             ids = uow.runs.reap(self._now())
             uow.jobs.defer(ids, priority=RESUME_PRIORITY)
-            uow.jobs.clear_stalled(self.lease_s)  # the queue's own leftovers of dead workers
+            # the queue's own leftovers of dead workers, then runs whose job is gone for good
+            uow.jobs.clear_stalled(stalled_after_s(self.lease_s))
+            orphans = uow.runs.orphans()
+            uow.jobs.defer(orphans)
             uow.commit()
         if ids:
             log.warning("reaped %d run(s) whose lease expired: %s", len(ids), ", ".join(ids))
+        if orphans:
+            log.warning("queued %d run(s) again that had lost their job", len(orphans))
         return ids
 
     def hand_back(self, run_id: str) -> bool:

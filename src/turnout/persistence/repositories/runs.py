@@ -19,6 +19,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 
@@ -48,6 +49,11 @@ IN_FLIGHT = or_(
 INSERT_RUN = insert(runs)
 FINISH_RUN = update(runs).where(R.run_id == bindparam("finished_run_id"))
 INSERT_ATTEMPTS = insert(stage_attempts)
+_ORPHANS = text(
+    "SELECT r.run_id FROM runs r WHERE r.status = 'queued' AND NOT EXISTS ("
+    "  SELECT 1 FROM procrastinate_jobs j WHERE j.queueing_lock = 'run:' || r.run_id"
+    "  AND j.status IN ('todo', 'doing')) ORDER BY r.created_at LIMIT :limit"
+)
 STORED_ATTEMPTS = select(A.stage_id, A.module_id, A.attempt).where(
     A.run_id == bindparam("attempts_of")
 )
@@ -124,10 +130,11 @@ class SqlRunRepository:
         config_version: int,
         worker: str,
         now: dt.datetime,
-        lease_until: dt.datetime,
+        lease_s: float,
     ) -> bool:
-        """Admit a submitted run under a version and give its lease to `worker`; False when it
-        is not a queued, never-admitted run any more (another worker took it, or it finished)."""
+        """Admit a submitted run under a version and give its lease to `worker` for `lease_s`
+        seconds (of the database's clock on PostgreSQL, which every worker shares); False when
+        it is not a queued, never-admitted run any more (another worker took it, or it ended)."""
         result = self._conn.execute(
             update(runs)
             .where(
@@ -141,12 +148,12 @@ class SqlRunRepository:
                 config_version=config_version,
                 started_at=now,
                 worker=worker,
-                lease_expires_at=lease_until,
+                lease_expires_at=self._lease_end(lease_s),
             )
         )
         return result.rowcount == 1
 
-    def take_over(self, run_id: str, worker: str, lease_until: dt.datetime) -> bool:
+    def take_over(self, run_id: str, worker: str, lease_s: float) -> bool:
         """Resume an admitted run: one handed back or reaped (queued with a version), or one this
         worker already holds (a job it retried). False when someone else holds it or it ended."""
         result = self._conn.execute(
@@ -159,20 +166,24 @@ class SqlRunRepository:
                     and_(R.status == RunStatus.RUNNING.value, R.worker == worker),
                 ),
             )
-            .values(status=RunStatus.RUNNING.value, worker=worker, lease_expires_at=lease_until)
+            .values(
+                status=RunStatus.RUNNING.value,
+                worker=worker,
+                lease_expires_at=self._lease_end(lease_s),
+            )
         )
         return result.rowcount == 1
 
-    def renew_lease(self, run_id: str, worker: str, lease_until: dt.datetime) -> bool:
+    def renew_lease(self, run_id: str, worker: str, lease_s: float) -> bool:
         """Extend one run's lease; False when `worker` no longer holds it."""
         result = self._conn.execute(
             update(runs)
             .where(R.run_id == run_id, R.worker == worker, R.status == RunStatus.RUNNING.value)
-            .values(lease_expires_at=lease_until)
+            .values(lease_expires_at=self._lease_end(lease_s))
         )
         return result.rowcount == 1
 
-    def renew_leases(self, worker: str, lease_until: dt.datetime, run_ids: Sequence[str]) -> int:
+    def renew_leases(self, worker: str, lease_s: float, run_ids: Sequence[str]) -> int:
         """The heartbeat: extend the leases `worker` holds on these runs. Returns how many."""
         if not run_ids:
             return 0
@@ -183,7 +194,7 @@ class SqlRunRepository:
                 R.worker == worker,
                 R.status == RunStatus.RUNNING.value,
             )
-            .values(lease_expires_at=lease_until)
+            .values(lease_expires_at=self._lease_end(lease_s))
         )
         return int(result.rowcount)
 
@@ -197,17 +208,22 @@ class SqlRunRepository:
         return result.rowcount == 1
 
     def reap(self, now: dt.datetime, limit: int = 100) -> builtins.list[str]:
-        """Return running runs whose lease expired before `now` to the queue; their ids.
+        """Return running runs whose lease expired to the queue; their ids. Expired means before
+        the database's clock on PostgreSQL, before `now` elsewhere.
 
         On PostgreSQL the rows are locked with SKIP LOCKED, so reapers on several workers never
         take the same run twice."""
+        postgres = self._conn.dialect.name == "postgresql"
         query = (
             select(R.run_id)
-            .where(R.status == RunStatus.RUNNING.value, R.lease_expires_at < now)
+            .where(
+                R.status == RunStatus.RUNNING.value,
+                R.lease_expires_at < (func.now() if postgres else now),
+            )
             .order_by(R.lease_expires_at)
             .limit(limit)
         )
-        if self._conn.dialect.name == "postgresql":
+        if postgres:
             query = query.with_for_update(skip_locked=True)
         ids = [row.run_id for row in self._conn.execute(query)]
         if ids:
@@ -217,6 +233,21 @@ class SqlRunRepository:
                 .values(status=RunStatus.QUEUED.value, worker=None, lease_expires_at=None)
             )
         return ids
+
+    def orphans(self, limit: int = 100) -> builtins.list[str]:
+        """Queued runs that have no job waiting or running (their job failed for good or was
+        removed): the reaper queues them again, so no run is ever left behind. PostgreSQL only."""
+        if self._conn.dialect.name != "postgresql":
+            return []
+        rows = self._conn.execute(_ORPHANS, {"limit": limit})
+        return [row.run_id for row in rows]
+
+    def _lease_end(self, lease_s: float) -> Any:
+        """When a lease taken now ends: on the database's clock on PostgreSQL (shared by every
+        worker, whatever their own clocks say), on this process's clock elsewhere."""
+        if self._conn.dialect.name == "postgresql":
+            return func.now() + dt.timedelta(seconds=lease_s)
+        return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lease_s)
 
     def with_source(self, sha256: str) -> builtins.list[Run]:
         """Runs of the file with this SHA-256, newest first (a resubmission is recognised)."""

@@ -172,6 +172,16 @@ class TurnoutMetrics:
                 self._set_active(config_version)
             self._set_in_flight(config_version, self._in_flight.get(config_version, 0) + 1)
 
+    def run_resumed(self, config_version: int) -> None:
+        """One more run in flight on `config_version`, without touching the active version."""
+        with self._runs_lock:
+            self._set_in_flight(config_version, self._in_flight.get(config_version, 0) + 1)
+
+    def run_released(self, config_version: int) -> None:
+        """One run fewer in flight on `config_version`, not counted as finished."""
+        with self._runs_lock:
+            self._set_in_flight(config_version, max(self._in_flight.get(config_version, 0) - 1, 0))
+
     def run_ended(self, config_version: int, status: str) -> None:
         """Count a finished run; one run fewer in flight on its version (never below zero, so a
         run admitted by another process does not drive the gauge negative)."""

@@ -37,6 +37,17 @@ class MetricsAndLogsObserver:
             waited_ms=_ms(waited_s),
         )
 
+    def run_resumed(self, run: Run) -> None:
+        """A run admitted before is in flight here again (the active version is left alone: a
+        run of an older version may resume after a forced switch)."""
+        self.metrics.run_resumed(run.version)
+        self._log.info("run resumed", run_id=run.run_id, config_version=run.config_version)
+
+    def run_released(self, run: Run) -> None:
+        """A run left this worker unfinished: one run fewer in flight here."""
+        self.metrics.run_released(run.version)
+        self._log.warning("run released", run_id=run.run_id, config_version=run.config_version)
+
     def attempt_finished(self, run: Run, attempt: StageAttempt) -> None:
         """One attempt of one stage ended: count it, time it, log it."""
         self.metrics.observe_attempt(attempt)
