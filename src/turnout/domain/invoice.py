@@ -7,6 +7,7 @@ Amounts are `Decimal`, dates are `datetime.date`; `to_dict` renders them as deci
 
 from __future__ import annotations
 
+import copy as _copy
 import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
@@ -85,6 +86,20 @@ class Invoice:
     vat_breakdown: list[VatBreakdown] = field(default_factory=list)
     lines: list[InvoiceLine] = field(default_factory=list)
     provenance: dict[str, FieldSource] = field(default_factory=dict)
+
+    def copy(self) -> Invoice:
+        """A copy that can be changed without changing this invoice (what `copy.deepcopy` gives,
+        several times faster: the values themselves — strings, decimals, dates, field sources —
+        are immutable and shared)."""
+        clone = _copy.copy(self)
+        clone.seller = _copy.copy(self.seller)
+        clone.buyer = _copy.copy(self.buyer)
+        clone.payment = _copy.copy(self.payment)
+        clone.totals = _copy.copy(self.totals)
+        clone.vat_breakdown = [_copy.copy(v) for v in self.vat_breakdown]
+        clone.lines = [_copy.copy(line) for line in self.lines]
+        clone.provenance = dict(self.provenance)
+        return clone
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of PRODUCT.md section 3 (decimals as strings, ISO dates)."""

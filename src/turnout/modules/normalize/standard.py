@@ -8,7 +8,6 @@ Every number gets one written form whatever the syntax wrote (`100` and `100.00`
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -77,7 +76,7 @@ class StandardNormalize(StageModule):
         einvoice = inputs.get(EInvoice)
         notes: list[Finding] = []
         if einvoice is not None:
-            invoice = copy.deepcopy(einvoice.invoice)
+            invoice = einvoice.invoice.copy()
         else:
             invoice, notes = invoice_from_fields(inputs.require(Fields), self.date_order)
         self._default_currency(invoice, notes)
