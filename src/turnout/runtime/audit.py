@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from turnout.domain.configuration import ModuleConfiguration
-from turnout.domain.errors import RequestError
+from turnout.domain.errors import NotFound, RequestError
 from turnout.domain.events import ConfigurationChangeEvent, EventAction, EventResult
 from turnout.runtime.ports import UnitOfWork
 
@@ -75,3 +75,28 @@ def pending_requested_at(uow: UnitOfWork, config_id: str) -> dt.datetime | None:
     """When the activation now pending for `config_id` was requested (its `pending` event)."""
     events = uow.events.list(config_id=config_id, limit=20)
     return next((e.created_at for e in events if e.result is EventResult.PENDING), None)
+
+
+def audit_trail(
+    uow: UnitOfWork,
+    *,
+    version: int | None,
+    action: str | None,
+    actor: str | None,
+    limit: int,
+    offset: int,
+    versions_listed_by: str,
+) -> list[ConfigurationChangeEvent]:
+    """Events newest first, of one configuration version (NotFound naming where the versions
+    are listed when it does not exist), one action, one actor, when given."""
+    config_id = None
+    if version is not None:
+        found = uow.configurations.get(version)
+        if found is None:
+            raise NotFound(
+                f"configuration version {version} does not exist; {versions_listed_by} lists them"
+            )
+        config_id = found.config_id
+    return uow.events.list(
+        config_id=config_id, action=action, actor=actor, limit=limit, offset=offset
+    )

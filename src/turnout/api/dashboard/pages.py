@@ -18,6 +18,7 @@ from turnout.domain.configuration import ConfigStatus
 from turnout.domain.errors import NotFound, RequestError
 from turnout.domain.events import EventAction
 from turnout.domain.runs import RunStatus
+from turnout.runtime.audit import audit_trail
 from turnout.runtime.diff import diff_configurations
 from turnout.runtime.serialize import run_to_dict
 
@@ -152,21 +153,14 @@ def events_page(
 ) -> Response:
     config_version = _optional_int(version, "version")
     with app.unit_of_work() as uow:
-        config_id = None
-        if config_version is not None:
-            found = uow.configurations.get(config_version)
-            if found is None:
-                raise NotFound(
-                    f"configuration version {config_version} does not exist; the Configurations "
-                    "page lists them"
-                )
-            config_id = found.config_id
-        items = uow.events.list(
-            config_id=config_id,
+        items = audit_trail(
+            uow,
+            version=config_version,
             action=action or None,
             actor=actor.strip() or None,
             limit=PAGE_SIZE + 1,
             offset=(page - 1) * PAGE_SIZE,
+            versions_listed_by="the Configurations page",
         )
     return render(
         request,

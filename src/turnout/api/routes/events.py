@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from turnout.api.auth import CurrentUser, TurnoutApp
 from turnout.api.params import MAX_SQL_INT, Offset
-from turnout.domain.errors import NotFound
+from turnout.runtime.audit import audit_trail
 from turnout.runtime.serialize import event_to_dict
 
 router = APIRouter(tags=["events"])
@@ -28,16 +28,13 @@ def list_events(
 ) -> list[dict[str, Any]]:
     """Every action and every refusal, newest first, filtered and paged."""
     with app.unit_of_work() as uow:
-        config_id = None
-        if config_version is not None:
-            found = uow.configurations.get(config_version)
-            if found is None:
-                raise NotFound(
-                    f"configuration version {config_version} does not exist; "
-                    "GET /api/v1/configurations lists them"
-                )
-            config_id = found.config_id
-        items = uow.events.list(
-            config_id=config_id, action=action, actor=actor, limit=limit, offset=offset
+        items = audit_trail(
+            uow,
+            version=config_version,
+            action=action,
+            actor=actor,
+            limit=limit,
+            offset=offset,
+            versions_listed_by="GET /api/v1/configurations",
         )
     return [event_to_dict(e) for e in items]

@@ -38,14 +38,14 @@ def read_cii(root: Element) -> tuple[str | None, Invoice]:
         ),
         type_code=_cii.text(document, "ram:TypeCode"),
         currency=currency,
-        due_date=_due_date(settlement),
+        due_date=due_date(_cii, settlement),
         buyer_reference=_cii.text(agreement, "ram:BuyerReference"),
         order_reference=_cii.text(
             agreement, "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"
         ),
-        seller=_party(_cii.find(agreement, "ram:SellerTradeParty")),
-        buyer=_party(_cii.find(agreement, "ram:BuyerTradeParty")),
-        payment=_payment(settlement),
+        seller=party(_cii, _cii.find(agreement, "ram:SellerTradeParty")),
+        buyer=party(_cii, _cii.find(agreement, "ram:BuyerTradeParty")),
+        payment=payment(_cii, settlement),
         totals=_totals(
             _cii.find(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation"), currency
         ),
@@ -58,34 +58,37 @@ def read_cii(root: Element) -> tuple[str | None, Invoice]:
     return profile, invoice
 
 
-def _due_date(settlement: Element | None) -> dt.date | None:
-    for terms in _cii.findall(settlement, "ram:SpecifiedTradePaymentTerms"):
-        due = _cii.date_102(terms, "ram:DueDateDateTime/udt:DateTimeString", "BT-9 due date")
+def due_date(reader: TreeReader, settlement: Element | None) -> dt.date | None:
+    """BT-9: the first payment terms with a due date (CII D16B and ZUGFeRD 1 alike)."""
+    for terms in reader.findall(settlement, "ram:SpecifiedTradePaymentTerms"):
+        due = reader.date_102(terms, "ram:DueDateDateTime/udt:DateTimeString", "BT-9 due date")
         if due is not None:
             return due
     return None
 
 
-def _party(party: Element | None) -> Party:
+def party(reader: TreeReader, element: Element | None) -> Party:
+    """A trade party: name, VAT id (the registration of scheme VA), country."""
     vat_id = None
-    for registration in _cii.findall(party, "ram:SpecifiedTaxRegistration/ram:ID"):
+    for registration in reader.findall(element, "ram:SpecifiedTaxRegistration/ram:ID"):
         if registration.get("schemeID") == "VA":
             vat_id = text_of(registration)
             break
     return Party(
-        name=_cii.text(party, "ram:Name"),
+        name=reader.text(element, "ram:Name"),
         vat_id=vat_id,
-        country=_cii.text(party, "ram:PostalTradeAddress/ram:CountryID"),
+        country=reader.text(element, "ram:PostalTradeAddress/ram:CountryID"),
     )
 
 
-def _payment(settlement: Element | None) -> Payment:
-    for means in _cii.findall(settlement, "ram:SpecifiedTradeSettlementPaymentMeans"):
-        iban = _cii.text(means, "ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
+def payment(reader: TreeReader, settlement: Element | None) -> Payment:
+    """The first payment means with an IBAN (BT-84), and its BIC (BT-86)."""
+    for means in reader.findall(settlement, "ram:SpecifiedTradeSettlementPaymentMeans"):
+        iban = reader.text(means, "ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
         if iban is not None:
             return Payment(
                 iban=iban,
-                bic=_cii.text(means, "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID"),
+                bic=reader.text(means, "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID"),
             )
     return Payment()
 

@@ -18,11 +18,11 @@ has none) keeps its id None; none is invented.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-from turnout.domain.invoice import Invoice, InvoiceLine, Party, Payment, Totals, VatBreakdown
-from turnout.modules.einvoice.reading import Element, TreeReader, decimal_of, text_of
+from turnout.domain.invoice import Invoice, InvoiceLine, Totals, VatBreakdown
+from turnout.modules.einvoice.cii import due_date, party, payment
+from turnout.modules.einvoice.reading import Element, TreeReader, decimal_of
 
 NAMESPACES = {
     "rsm": "urn:ferd:CrossIndustryDocument:invoice:1p0",
@@ -49,12 +49,12 @@ def read_zugferd1(root: Element) -> tuple[str | None, Invoice]:
         ),
         type_code=_zf1.text(document, "ram:TypeCode"),
         currency=currency,
-        due_date=_due_date(settlement),
+        due_date=due_date(_zf1, settlement),
         buyer_reference=_zf1.text(agreement, "ram:BuyerReference"),
         order_reference=_zf1.text(agreement, "ram:BuyerOrderReferencedDocument/ram:ID"),
-        seller=_party(_zf1.find(agreement, "ram:SellerTradeParty")),
-        buyer=_party(_zf1.find(agreement, "ram:BuyerTradeParty")),
-        payment=_payment(settlement),
+        seller=party(_zf1, _zf1.find(agreement, "ram:SellerTradeParty")),
+        buyer=party(_zf1, _zf1.find(agreement, "ram:BuyerTradeParty")),
+        payment=payment(_zf1, settlement),
         totals=_totals(
             _zf1.find(settlement, "ram:SpecifiedTradeSettlementMonetarySummation"), currency
         ),
@@ -67,38 +67,6 @@ def read_zugferd1(root: Element) -> tuple[str | None, Invoice]:
         "/ram:ID",
     )
     return profile, invoice
-
-
-def _due_date(settlement: Element | None) -> dt.date | None:
-    for terms in _zf1.findall(settlement, "ram:SpecifiedTradePaymentTerms"):
-        due = _zf1.date_102(terms, "ram:DueDateDateTime/udt:DateTimeString", "BT-9 due date")
-        if due is not None:
-            return due
-    return None
-
-
-def _party(party: Element | None) -> Party:
-    vat_id = None
-    for registration in _zf1.findall(party, "ram:SpecifiedTaxRegistration/ram:ID"):
-        if registration.get("schemeID") == "VA":
-            vat_id = text_of(registration)
-            break
-    return Party(
-        name=_zf1.text(party, "ram:Name"),
-        vat_id=vat_id,
-        country=_zf1.text(party, "ram:PostalTradeAddress/ram:CountryID"),
-    )
-
-
-def _payment(settlement: Element | None) -> Payment:
-    for means in _zf1.findall(settlement, "ram:SpecifiedTradeSettlementPaymentMeans"):
-        iban = _zf1.text(means, "ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
-        if iban is not None:
-            return Payment(
-                iban=iban,
-                bic=_zf1.text(means, "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID"),
-            )
-    return Payment()
 
 
 def _totals(summation: Element | None, currency: str | None) -> Totals:
