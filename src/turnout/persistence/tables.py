@@ -197,6 +197,10 @@ runs = Table(
     Column("issue_date", Date, nullable=True, index=True),
     Column("payable", Numeric(20, 6), nullable=True, index=True),
     CheckConstraint(one_of("status", RunStatus), name="status"),
+    # Duplicate detection's two seller checks, each one index seek however many invoices a
+    # seller has sent (migration 0006).
+    Index("ix_runs_seller_number", "seller_key", "invoice_number_key"),
+    Index("ix_runs_seller_date_amount", "seller_key", "issue_date", "payable"),
 )
 
 # The source files of submitted runs, content-addressed: every worker on every machine reads the
