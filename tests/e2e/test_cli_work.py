@@ -21,6 +21,9 @@ def test_submit_queues_files_once_and_a_worker_runs_them(cli, db_url: str) -> No
         assert cli("worker", "--until-empty").code == 2
         return
     prepare_queue(db_url)  # no job left over by other tests on this database
+    too_big = cli("submit", *XML, "--max-mb", "0.001")
+    assert too_big.code == 2 and "nothing was submitted" in too_big.stderr
+    assert cli("runs", "--json", check=True).json() == []
     first = cli("submit", *XML, "--json", check=True).json()
     assert [f["queued"] for f in first] == [True] * len(XML)
     assert {f["status"] for f in first} == {"queued"}

@@ -19,7 +19,7 @@ from support.queue import jobs, prepare_queue, ubl_invoices
 from turnout.bootstrap import App, bootstrap
 from turnout.distributed.worker import WorkerOptions, WorkerProcess
 from turnout.domain.artifacts import Source
-from turnout.domain.errors import QueueUnavailable
+from turnout.domain.errors import QueueUnavailable, RequestError
 from turnout.domain.runs import Run, RunStatus
 from turnout.persistence import Database
 from turnout.persistence.tables import runs
@@ -288,3 +288,17 @@ def test_workers_hear_of_a_switch_and_build_the_new_plan(app: App) -> None:
         for t in threads:
             t.join(timeout=5)
     assert not any(t.is_alive() for t in threads)
+
+
+def test_submission_goes_in_batches_and_refuses_an_oversized_file(app: App) -> None:
+    files = ubl_invoices(5, "B")
+    done = submit(app.unit_of_work, iter(files), utcnow, batch=2)
+    assert [d.queued for d in done] == [True] * 5
+    assert len(jobs(_url(app), "todo")) == 5
+    [small] = ubl_invoices(1, "C")
+    big = ("big.xml", b"<x/>" * len(small[1]))
+    with pytest.raises(RequestError, match=r"big.xml is .* MiB, over the .* 0 file\(s\) before"):
+        submit(app.unit_of_work, iter([small, big]), utcnow, max_bytes=len(small[1]) + 1)
+    assert len(jobs(_url(app), "todo")) == 5  # the batch holding the refused file was not stored
+    with app.unit_of_work() as uow:
+        assert len(uow.runs.list(limit=100)) == 5

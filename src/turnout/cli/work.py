@@ -11,7 +11,8 @@ from rich.table import Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, get_app
 from turnout.cli.runs import collect_files
-from turnout.domain.errors import QueueUnavailable
+from turnout.domain.errors import QueueUnavailable, RequestError
+from turnout.runtime.queue_worker import DEFAULT_MAX_SUBMIT_BYTES
 from turnout.runtime.queue_worker import submit as submit_files
 
 
@@ -20,6 +21,9 @@ def submit(
     again: Annotated[
         bool, typer.Option("--again", help="Queue files already submitted once more.")
     ] = False,
+    max_mb: Annotated[
+        float, typer.Option(min=0.001, help="The largest file accepted, in MiB.")
+    ] = DEFAULT_MAX_SUBMIT_BYTES / 2**20,
     json_: JsonOpt = False,
 ) -> None:
     """Queue files for the workers (`turnout worker`); needs PostgreSQL.
@@ -28,10 +32,19 @@ def submit(
     transaction. A file submitted before is recognised and not queued again (unless --again)."""
     app = get_app()
     _need_queue(app.database.dialect)
-    files = [(p.name, p.read_bytes()) for p in collect_files(paths)]
-    if not files:
-        raise QueueUnavailable("no invoice files found (looked for .pdf, .xml, .png, .jpg, .tif)")
-    done = submit_files(app.unit_of_work, files, app.runner.clock, again=again)
+    found = collect_files(paths)
+    if not found:
+        raise RequestError("no invoice files found (looked for .pdf, .xml, .png, .jpg, .tif)")
+    max_bytes = int(max_mb * 2**20)
+    too_big = [p for p in found if p.stat().st_size > max_bytes]
+    if too_big:  # refused before anything is stored
+        raise RequestError(
+            f"{len(too_big)} file(s) over {max_mb:g} MiB, nothing was submitted: "
+            + ", ".join(str(p) for p in too_big[:5])
+            + "; raise --max-mb if they are real invoices"
+        )
+    files = ((p.name, p.read_bytes()) for p in found)  # read batch by batch, not all at once
+    done = submit_files(app.unit_of_work, files, app.runner.clock, again=again, max_bytes=max_bytes)
     if json_:
         emit_json(
             [

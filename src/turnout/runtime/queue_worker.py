@@ -26,11 +26,11 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from turnout.domain.artifacts import Source
-from turnout.domain.errors import LeaseLost, StorageError
+from turnout.domain.errors import LeaseLost, RequestError, StorageError
 from turnout.domain.runs import Run, RunStatus, StageResult
 from turnout.runtime.execution import HandBack
 from turnout.runtime.plan import Plan
@@ -72,41 +72,72 @@ class Submitted:
     queued: bool  # False: the same bytes were submitted before and `again` was not asked
 
 
+DEFAULT_MAX_SUBMIT_BYTES = 50 * 1024 * 1024
+_BATCH_BYTES = 64 * 1024 * 1024
+
+
 def submit(
     uow_factory: Callable[[], UnitOfWork],
-    files: Sequence[tuple[str, bytes]],
+    files: Iterable[tuple[str, bytes]],
     now: Callable[[], dt.datetime],
     *,
     again: bool = False,
     batch: int = 200,
+    max_bytes: int = DEFAULT_MAX_SUBMIT_BYTES,
 ) -> list[Submitted]:
-    """Store each file and queue one run for it (in batches, each one transaction)."""
+    """Store each file and queue one run for it, in batches (each one transaction, at most
+    `batch` files or 64 MiB), reading `files` lazily. A file over `max_bytes` is refused with
+    `RequestError` before its batch is stored (the batches before it stay queued)."""
     done: list[Submitted] = []
-    for start in range(0, len(files), batch):
-        with uow_factory() as uow:
-            queued: list[str] = []
-            for file_name, data in files[start : start + batch]:
-                sha = hashlib.sha256(data).hexdigest()
-                uow.sources.put(sha, data, now())
-                known = [] if again else uow.runs.with_source(sha)
-                if known:
-                    first = known[0]
-                    done.append(Submitted(file_name, sha, first.run_id, first.status, False))
-                    continue
-                run = Run(
-                    run_id=str(uuid.uuid4()),
-                    file_name=file_name,
-                    config_id=None,
-                    config_version=None,
-                    status=RunStatus.QUEUED,
-                    created_at=now(),
-                    source_sha256=sha,
-                )
-                uow.runs.add(run)
-                queued.append(run.run_id)
-                done.append(Submitted(file_name, sha, run.run_id, RunStatus.QUEUED, True))
-            uow.jobs.defer(queued)
-            uow.commit()
+    pending: list[tuple[str, bytes]] = []
+    size = 0
+    for file_name, data in files:
+        if len(data) > max_bytes:
+            raise RequestError(
+                f"{file_name} is {len(data) / 2**20:.1f} MiB, over the {max_bytes / 2**20:g} MiB "
+                f"a submitted file may have; {len(done)} file(s) before it were queued"
+            )
+        pending.append((file_name, data))
+        size += len(data)
+        if len(pending) >= batch or size >= _BATCH_BYTES:
+            done += _submit_batch(uow_factory, pending, now, again)
+            pending, size = [], 0
+    if pending:
+        done += _submit_batch(uow_factory, pending, now, again)
+    return done
+
+
+def _submit_batch(
+    uow_factory: Callable[[], UnitOfWork],
+    files: Sequence[tuple[str, bytes]],
+    now: Callable[[], dt.datetime],
+    again: bool,
+) -> list[Submitted]:
+    done: list[Submitted] = []
+    with uow_factory() as uow:
+        queued: list[str] = []
+        for file_name, data in files:
+            sha = hashlib.sha256(data).hexdigest()
+            uow.sources.put(sha, data, now())
+            known = [] if again else uow.runs.with_source(sha)
+            if known:
+                first = known[0]
+                done.append(Submitted(file_name, sha, first.run_id, first.status, False))
+                continue
+            run = Run(
+                run_id=str(uuid.uuid4()),
+                file_name=file_name,
+                config_id=None,
+                config_version=None,
+                status=RunStatus.QUEUED,
+                created_at=now(),
+                source_sha256=sha,
+            )
+            uow.runs.add(run)
+            queued.append(run.run_id)
+            done.append(Submitted(file_name, sha, run.run_id, RunStatus.QUEUED, True))
+        uow.jobs.defer(queued)
+        uow.commit()
     return done
 
 
