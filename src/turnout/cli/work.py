@@ -117,7 +117,4 @@ def worker(
 
 def _need_queue(dialect: str) -> None:
     if dialect != "postgresql":
-        raise QueueUnavailable(
-            "the worker queue needs PostgreSQL: set TURNOUT_DATABASE_URL to a postgresql:// URL "
-            "and run `turnout init` (on SQLite, `turnout process` runs invoices in one process)"
-        )
+        raise QueueUnavailable.on(dialect)

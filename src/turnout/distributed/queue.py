@@ -25,11 +25,7 @@ def conninfo(database_url: str) -> str:
     """A libpq connection string from Turnout's SQLAlchemy database URL."""
     url = make_url(database_url)
     if url.get_backend_name() != "postgresql":
-        raise QueueUnavailable(
-            f"the worker queue needs PostgreSQL, not {url.get_backend_name()}: set "
-            "TURNOUT_DATABASE_URL to a postgresql:// URL (SQLite runs invoices in one process "
-            "with `turnout process`)"
-        )
+        raise QueueUnavailable.on(url.get_backend_name())
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 

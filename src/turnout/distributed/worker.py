@@ -56,7 +56,8 @@ class WorkerProcess:
         self._signals = 0
         self._procrastinate: Worker | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.processed = 0
+        self.processed = 0  # runs this process finished (job threads add to it under the lock)
+        self._count_lock = threading.Lock()
 
     def run(self) -> int:
         """Serve jobs until stopped (or, with `until_empty`, until the queue is empty)."""
@@ -139,7 +140,8 @@ class WorkerProcess:
 
     def _process(self, run_id: str) -> None:
         if self.queue_worker.process(run_id) is not None:
-            self.processed += 1
+            with self._count_lock:
+                self.processed += 1
 
     def _on_signal(self) -> None:
         self._signals += 1

@@ -115,6 +115,14 @@ class StorageError(TurnoutError):
 class QueueUnavailable(RequestError):
     """The worker queue was asked for on a database that has none (it needs PostgreSQL)."""
 
+    @classmethod
+    def on(cls, backend: str) -> QueueUnavailable:
+        return cls(
+            f"the worker queue needs PostgreSQL, not {backend}: set TURNOUT_DATABASE_URL to a "
+            "postgresql:// URL and run `turnout init` (on SQLite, `turnout process` runs invoices "
+            "in one process)"
+        )
+
 
 class LeaseLost(TurnoutError):
     """A worker no longer holds the run it was executing (its lease expired and another worker

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from turnout.domain.artifacts import (
-    Artifact,
     Decision,
     Document,
     Findings,
@@ -29,6 +28,7 @@ from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.plan import Plan, PlannedStage
 from turnout.runtime.resilience.breaker import BreakerBoard
 from turnout.runtime.resilience.envelope import StageEnvelope
+from turnout.runtime.resilience.envelope import StageResult as StageOutcome
 
 
 @dataclass
@@ -121,11 +121,11 @@ class PlanExecutor:
 
     def _stage(
         self, run: Run, planned: PlannedStage, artifacts: Artifacts, state: _RunState
-    ) -> _StageOutcome:
+    ) -> StageOutcome:
         skip = _skip_reason(planned, artifacts, state)
         if skip is not None:
-            return _StageOutcome(
-                [
+            return StageOutcome(
+                attempts=[
                     StageAttempt(
                         run.run_id,
                         planned.stage.stage_id,
@@ -142,32 +142,15 @@ class PlanExecutor:
         result = self._envelope.run(run, planned, artifacts)
         if result.skipped is not None and result.attempts[-1].outcome is not AttemptOutcome.SKIPPED:
             result.attempts[-1].summary["skipped_by_policy"] = result.skipped
-        return _StageOutcome(
-            attempts=list(result.attempts),
-            outputs=list(result.outputs) if result.outputs is not None else None,
-            failure=result.failure,
-            review=result.review,
-            blocks=result.review is not None and result.outputs is None,
-            used_fallback=result.used_fallback,
-        )
+        return result
 
 
 class HandBack(Exception):
     """The worker is stopping: leave the run (its stored stage results) to another worker."""
 
 
-@dataclass
-class _StageOutcome:
-    attempts: list[StageAttempt]
-    outputs: list[Artifact] | None = None
-    failure: str | None = None
-    review: str | None = None
-    blocks: bool = False  # the review withheld the stage's outputs
-    used_fallback: bool = False
-
-
 def _apply(
-    outcome: _StageOutcome, planned: PlannedStage, artifacts: Artifacts, state: _RunState
+    outcome: StageOutcome, planned: PlannedStage, artifacts: Artifacts, state: _RunState
 ) -> None:
     """What a stage's outcome does to the run: its outputs, and its failure, review or fallback."""
     for item in outcome.outputs or ():
@@ -178,12 +161,12 @@ def _apply(
         state.fail(planned, outcome.failure)
     if outcome.review is not None:
         state.review[planned.stage.stage_id] = outcome.review
-        if outcome.blocks:
+        if _blocks(outcome):
             state.fail(planned, outcome.review, review=True)
 
 
 def _result_of(
-    run: Run, position: int, planned: PlannedStage, outcome: _StageOutcome, source: Source
+    run: Run, position: int, planned: PlannedStage, outcome: StageOutcome, source: Source
 ) -> StageResult:
     return StageResult(
         run_id=run.run_id,
@@ -193,18 +176,24 @@ def _result_of(
         outputs=[checkpoint_codec.encode(a, source) for a in outcome.outputs or ()],
         failure=outcome.failure,
         review=outcome.review,
-        blocks=outcome.blocks,
+        blocks=_blocks(outcome),
         used_fallback=outcome.used_fallback,
     )
 
 
-def _restored(result: StageResult, source: Source) -> _StageOutcome:
-    return _StageOutcome(
+def _blocks(outcome: StageOutcome) -> bool:
+    """Whether the stage sent the run to review and withheld its outputs."""
+    return outcome.review is not None and outcome.outputs is None
+
+
+def _restored(result: StageResult, source: Source) -> StageOutcome:
+    return StageOutcome(
         attempts=list(result.attempts),
-        outputs=[checkpoint_codec.decode(d, source) for d in result.outputs] or None,
+        outputs=None
+        if result.blocks
+        else [checkpoint_codec.decode(d, source) for d in result.outputs],
         failure=result.failure,
         review=result.review,
-        blocks=result.blocks,
         used_fallback=result.used_fallback,
     )
 

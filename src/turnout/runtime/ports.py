@@ -129,9 +129,6 @@ class RunRepository(Protocol):
     def reap(self, now: dt.datetime, limit: int = 100) -> builtins.list[str]:
         """Queue again the running runs whose lease expired; their ids."""
 
-    def orphans(self, limit: int = 100) -> builtins.list[str]:
-        """Queued runs with no job waiting or running (the queue lost them)."""
-
     def with_source(self, sha256: str) -> builtins.list[Run]: ...
 
     def attempt_stats(
@@ -139,6 +136,11 @@ class RunRepository(Protocol):
     ) -> builtins.list[AttemptStats]:
         """Attempt counts per stage and module (started at or after `since`, of runs on
         `config_version`, when given), in stage order, then module_id."""
+
+    def attempt_counts(
+        self, boundaries: Sequence[dt.datetime]
+    ) -> builtins.list[tuple[int, int, int]]:
+        """(ran, fell back, failed) per period between consecutive `boundaries`, skips excluded."""
 
 
 class UserRepository(Protocol):
@@ -225,6 +227,9 @@ class JobQueue(Protocol):
 
     def clear_stalled(self, stale_s: float) -> int:
         """Remove jobs stuck on worker processes that stopped beating `stale_s` ago."""
+
+    def orphaned_runs(self, limit: int = 100) -> builtins.list[str]:
+        """Queued runs with no job waiting or running (the queue lost them)."""
 
     def announce_switch(self, version: int) -> None:
         """Tell listening workers that `version` became active (at commit)."""

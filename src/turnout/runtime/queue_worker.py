@@ -315,7 +315,7 @@ class QueueWorker:
             uow.jobs.defer(ids, priority=RESUME_PRIORITY)
             # the queue's own leftovers of dead workers, then runs whose job is gone for good
             uow.jobs.clear_stalled(stalled_after_s(self.lease_s))
-            orphans = uow.runs.orphans()
+            orphans = uow.jobs.orphaned_runs()
             uow.jobs.defer(orphans)
             uow.commit()
         if ids:

@@ -122,31 +122,14 @@ def rate_buckets(
     app: App, hours: int, buckets: int = 24, now: dt.datetime | None = None
 ) -> list[Bucket]:
     """Fallback and failure counts of stage attempts in `buckets` equal slices of the last
-    `hours` hours, oldest first (from `attempt_stats` since each slice's start)."""
+    `hours` hours, oldest first (one query grouping the attempts by slice)."""
     now = now or utcnow()
     end = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
     width = dt.timedelta(hours=hours) / buckets
     starts = [end - width * (buckets - i) for i in range(buckets + 1)]
-    totals: list[tuple[int, int, int]] = []
     with app.unit_of_work() as uow:
-        for since in starts:
-            stats = uow.runs.attempt_stats(since=since)
-            totals.append(
-                (
-                    sum(s.ran for s in stats),
-                    sum(s.fallback for s in stats),
-                    sum(s.failed for s in stats),
-                )
-            )
-    return [
-        Bucket(
-            starts[i],
-            totals[i][0] - totals[i + 1][0],
-            totals[i][1] - totals[i + 1][1],
-            totals[i][2] - totals[i + 1][2],
-        )
-        for i in range(buckets)
-    ]
+        counts = uow.runs.attempt_counts(starts)
+    return [Bucket(starts[i], *counts[i]) for i in range(buckets)]
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,7 @@ from pathlib import Path
 
 from turnout.domain.errors import InputRejected
 from turnout.domain.vendors import Vendor
-from turnout.runtime.vendor_master import (
-    REQUIRED_COLUMNS,
-    compact_iban,
-    compact_vat_id,
-    read_vendor_csv,
-)
-
-__all__ = [
-    "REQUIRED_COLUMNS",
-    "Vendor",
-    "VendorMaster",
-    "compact_iban",
-    "compact_vat_id",
-    "load_vendor_master",
-]
+from turnout.runtime.vendor_master import compact_iban, compact_vat_id, read_vendor_csv
 
 
 @dataclass(frozen=True)

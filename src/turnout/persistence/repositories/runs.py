@@ -19,7 +19,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    text,
     update,
 )
 
@@ -49,11 +48,6 @@ IN_FLIGHT = or_(
 INSERT_RUN = insert(runs)
 FINISH_RUN = update(runs).where(R.run_id == bindparam("finished_run_id"))
 INSERT_ATTEMPTS = insert(stage_attempts)
-_ORPHANS = text(
-    "SELECT r.run_id FROM runs r WHERE r.status = 'queued' AND NOT EXISTS ("
-    "  SELECT 1 FROM procrastinate_jobs j WHERE j.queueing_lock = 'run:' || r.run_id"
-    "  AND j.status IN ('todo', 'doing')) ORDER BY r.created_at LIMIT :limit"
-)
 STORED_ATTEMPTS = select(A.stage_id, A.module_id, A.attempt).where(
     A.run_id == bindparam("attempts_of")
 )
@@ -77,7 +71,7 @@ class SqlRunRepository:
         attempt number and not stored twice. With `held_by`, only while that worker still holds
         the run's lease: returns False (and changes nothing) when it lost it.
         """
-        values = {"finished_run_id": run.run_id, **_run_values(run)}
+        values = _run_values(run)
         if held_by is not None:
             result = self._conn.execute(
                 update(runs)
@@ -86,12 +80,12 @@ class SqlRunRepository:
                     R.worker == held_by,
                     R.status == RunStatus.RUNNING.value,
                 )
-                .values({**_run_values(run), "lease_expires_at": None})
+                .values({**values, "lease_expires_at": None})
             )
             if result.rowcount != 1:
                 return False
         else:
-            result = self._conn.execute(FINISH_RUN, values)
+            result = self._conn.execute(FINISH_RUN, {"finished_run_id": run.run_id, **values})
             if result.rowcount != 1:
                 raise LookupError(f"run {run.run_id} is not stored; add it before finishing it")
         if run.attempts:
@@ -234,14 +228,6 @@ class SqlRunRepository:
             )
         return ids
 
-    def orphans(self, limit: int = 100) -> builtins.list[str]:
-        """Queued runs that have no job waiting or running (their job failed for good or was
-        removed): the reaper queues them again, so no run is ever left behind. PostgreSQL only."""
-        if self._conn.dialect.name != "postgresql":
-            return []
-        rows = self._conn.execute(_ORPHANS, {"limit": limit})
-        return [row.run_id for row in rows]
-
     def _lease_end(self, lease_s: float) -> Any:
         """When a lease taken now ends: on the database's clock on PostgreSQL (shared by every
         worker, whatever their own clocks say), on this process's clock elsewhere."""
@@ -275,6 +261,17 @@ class SqlRunRepository:
             query = query.where(R.config_version == config_version)
         return int(self._conn.execute(query).scalar_one())
 
+    def attempt_counts(
+        self, boundaries: Sequence[dt.datetime]
+    ) -> builtins.list[tuple[int, int, int]]:
+        """(ran, fell back, failed) of the attempts started in each period between consecutive
+        `boundaries` (ascending), skips excluded. One scan, grouped by period."""
+        counts = [(0, 0, 0)] * (len(boundaries) - 1)
+        if counts:
+            for row in self._conn.execute(_period_counts(boundaries)):
+                counts[int(row.period)] = (int(row.ran), int(row.fallback), int(row.failed))
+        return counts
+
     def attempt_stats(
         self, since: dt.datetime | None = None, config_version: int | None = None
     ) -> builtins.list[AttemptStats]:
@@ -298,6 +295,28 @@ class SqlRunRepository:
             )
             for row in self._conn.execute(query)
         ]
+
+
+def _period_counts(boundaries: Sequence[dt.datetime]) -> Select[Any]:
+    """Per period [boundaries[i], boundaries[i + 1]): attempts that ran, fell back, failed."""
+    period = case(
+        *((A.started_at < boundaries[i + 1], i) for i in range(len(boundaries) - 1)),
+        else_=None,
+    ).label("period")
+    return (
+        select(
+            period,
+            func.count().label("ran"),
+            _count_of(AttemptOutcome.FALLBACK).label("fallback"),
+            _count_of(*FAILURE_OUTCOMES).label("failed"),
+        )
+        .where(
+            A.started_at >= boundaries[0],
+            A.started_at < boundaries[-1],
+            A.outcome != AttemptOutcome.SKIPPED.value,
+        )
+        .group_by(period)
+    )
 
 
 def _count_of(*outcomes: AttemptOutcome) -> Any:

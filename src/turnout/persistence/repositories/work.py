@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 
 from turnout.domain.errors import QueueUnavailable
 from turnout.domain.runs import AttemptOutcome, StageAttempt, StageResult
+from turnout.persistence.repositories.upsert import dialect_insert
 from turnout.persistence.tables import sources, stage_results
 from turnout.runtime.ports import NOTIFY_CHANNEL, QUEUE_NAME, TASK_NAME
 
@@ -42,6 +43,12 @@ _CLEAR_STALLED = text(
     "                AND r.finished_at < now() - make_interval(secs => :stale_s)))"
 )
 
+_ORPHANS = text(
+    "SELECT r.run_id FROM runs r WHERE r.status = 'queued' AND NOT EXISTS ("
+    "  SELECT 1 FROM procrastinate_jobs j WHERE j.queueing_lock = 'run:' || r.run_id"
+    "  AND j.status IN ('todo', 'doing')) ORDER BY r.created_at LIMIT :limit"
+)
+
 
 class SqlSourceRepository:
     """Source files by SHA-256 (content-addressed; storing the same bytes twice keeps one row)."""
@@ -51,7 +58,7 @@ class SqlSourceRepository:
 
     def put(self, sha256: str, data: bytes, now: dt.datetime) -> bool:
         """Store the bytes unless already stored; True when they were new."""
-        stmt = _insert(self._conn, sources).values(
+        stmt = dialect_insert(self._conn, sources).values(
             sha256=sha256, size=len(data), data=data, created_at=now
         )
         stmt = stmt.on_conflict_do_nothing(index_elements=["sha256"]).returning(sources.c.sha256)
@@ -70,7 +77,7 @@ class SqlStageResultRepository:
 
     def put(self, result: StageResult, now: dt.datetime) -> bool:
         """Store the result unless the stage already has one; True when this one was stored."""
-        stmt = _insert(self._conn, stage_results).values(
+        stmt = dialect_insert(self._conn, stage_results).values(
             run_id=result.run_id,
             stage_id=result.stage_id,
             position=result.position,
@@ -125,10 +132,7 @@ class SqlJobQueue:
         if not run_ids:
             return 0
         if self._conn.dialect.name != "postgresql":
-            raise QueueUnavailable(
-                "the worker queue needs PostgreSQL: set TURNOUT_DATABASE_URL to a postgresql:// "
-                "URL (SQLite runs invoices in one process with `turnout process`)"
-            )
+            raise QueueUnavailable.on(self._conn.dialect.name)
         stmt = _DEFER.bindparams(bindparam("ids", type_=postgresql.ARRAY(postgresql.TEXT)))
         ids = self._conn.execute(
             stmt,
@@ -154,6 +158,13 @@ class SqlJobQueue:
         ).fetchall()
         return len(removed)
 
+    def orphaned_runs(self, limit: int = 100) -> builtins.list[str]:
+        """Queued runs that have no job waiting or running (their job failed for good or was
+        removed): the reaper queues them again, so no run is ever left behind."""
+        if self._conn.dialect.name != "postgresql":
+            return []
+        return [row.run_id for row in self._conn.execute(_ORPHANS, {"limit": limit})]
+
     def announce_switch(self, version: int) -> None:
         """Tell every listening worker that `version` became active (sent at commit)."""
         if self._conn.dialect.name == "postgresql":
@@ -161,11 +172,6 @@ class SqlJobQueue:
                 text("SELECT pg_notify(:channel, :payload)"),
                 {"channel": NOTIFY_CHANNEL, "payload": str(version)},
             )
-
-
-def _insert(conn: Connection, table: Any) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
 
 
 def _attempt_json(a: StageAttempt) -> dict[str, Any]:
