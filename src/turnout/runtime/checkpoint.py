@@ -1,9 +1,9 @@
 """Artifacts to JSON and back, for the stage results distributed workers store (one per run and
 stage) so that a run resumed on another worker starts from its last completed stage.
 
-Bytes are base64; a document's bytes equal to the source's are stored as a reference to it (the
-source is kept once, content-addressed). An artifact of a type this module does not know cannot
-be stored: the stage then has no stored result and runs again on resume.
+Bytes are base64; a document's bytes (or its e-invoice XML) equal to the source's are stored as a
+reference to it (the source is kept once, content-addressed). An artifact of a type this module
+does not know cannot be stored: the stage then has no stored result and runs again on resume.
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ def _enc_document(a: Artifact, source: Source) -> dict[str, Any]:
         "size": a.size,
         "data": None if same else _b64(a.data),
         "pages": a.pages,
-        "xml": _b64(a.xml),
+        # an XML file is its own e-invoice XML: kept once, as the source
+        "xml": "=source" if a.xml is not None and a.xml == source.data else _b64(a.xml),
         "xml_name": a.xml_name,
         "text_layer": a.text_layer,
     }
@@ -96,7 +97,7 @@ def _dec_document(d: dict[str, Any], source: Source) -> Artifact:
         size=d["size"],
         data=source.data if d["data"] is None else (_bytes(d["data"]) or b""),
         pages=d["pages"],
-        xml=_bytes(d["xml"]),
+        xml=source.data if d["xml"] == "=source" else _bytes(d["xml"]),
         xml_name=d["xml_name"],
         text_layer=d["text_layer"],
     )
