@@ -92,3 +92,23 @@ def test_xml_over_the_size_bound_is_refused_before_parsing() -> None:
     data = example.read_bytes()
     with pytest.raises(InputRejected, match=r"over the limit of 1,000.*`max_bytes`"):
         parse_xml(data, max_bytes=1000)
+
+
+def test_the_stages_of_a_run_share_one_parse_of_the_same_bytes_and_limits_still_hold() -> None:
+    example = Path(__file__).parents[2] / "src" / "turnout" / "examples" / "ubl-invoice.xml"
+    data = example.read_bytes()
+    root = parse_xml(data, max_bytes=100_000)
+    assert parse_xml(data, max_bytes=100_000) is root
+    # equal bytes in another object (another file, another run) are parsed anew
+    assert parse_xml(bytes(bytearray(data)), max_bytes=100_000) is not root
+    # a module with a lower limit still refuses the document another stage already parsed
+    again = bytes(bytearray(data))
+    parse_xml(again, max_bytes=100_000)
+    with pytest.raises(InputRejected, match="over the limit"):
+        parse_xml(again, max_bytes=1000)
+
+
+def test_a_refused_document_is_refused_every_time() -> None:
+    for _ in range(2):
+        with pytest.raises(InputRejected, match="DTD"):
+            parse_xml(BILLION_LAUGHS, max_bytes=100_000)

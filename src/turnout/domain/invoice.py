@@ -142,10 +142,12 @@ class Invoice:
 
 
 def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.name != "provenance"
-        }
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(kind):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind) if f.name != "provenance")
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, Decimal):
@@ -153,6 +155,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+# each dataclass's field names, looked up once: an invoice has ~60 values to render per run
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _pick(kind: type, data: Any) -> dict[str, Any]:

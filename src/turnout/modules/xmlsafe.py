@@ -6,11 +6,17 @@ at all is refused before parsing: e-invoices never need one, and refusing it clo
 expansion ("billion laughs") and external entities (XXE) at the door rather than relying on the
 parser alone. The check runs twice: on the raw prolog, and on the parsed tree's `docinfo` for
 encodings the raw scan cannot read.
+
+Several stages of one run read the same XML (intake identifies it, einvoice.xml maps it,
+validate.en16931 checks it): each thread keeps the tree of the last bytes object it parsed, and
+parsing that same object again returns that tree (documents up to 1 MiB, which is nearly
+every invoice). Callers treat the tree as read-only.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 
 from lxml import etree
 
@@ -30,13 +36,28 @@ def parse_xml(data: bytes, *, max_bytes: int, what: str = "XML") -> etree._Eleme
 
     `what` names the document in messages (`"the embedded factur-x.xml"`). Refuses documents
     over `max_bytes`, documents with a DOCTYPE, and documents that are not well-formed (the
-    message carries the parser's reason and line).
+    message carries the parser's reason and line). The tree is shared with the thread's next
+    parse of the same bytes object: read it, never change it.
     """
     if len(data) > max_bytes:
         raise InputRejected(
             f"{what} is {len(data):,} bytes, over the limit of {max_bytes:,}; "
             "raise the module setting `max_bytes` if such files are expected"
         )
+    last = getattr(_last, "parsed", None)
+    if last is not None and last[0] is data:
+        return last[1]  # type: ignore[no-any-return]
+    root = _parse(data, what)
+    if len(data) <= _KEEP_BYTES:  # a rare huge document is not kept alive after its run
+        _last.parsed = (data, root)  # holding `data` keeps its id from being reused
+    return root
+
+
+_last = threading.local()
+_KEEP_BYTES = 1 << 20
+
+
+def _parse(data: bytes, what: str) -> etree._Element:
     if declares_doctype(data):
         raise InputRejected(f"{what}: {DTD_REFUSED}; ask the sender for the file without a DOCTYPE")
     try:

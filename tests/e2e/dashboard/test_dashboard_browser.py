@@ -158,8 +158,10 @@ def test_a_new_user_signs_in_uploads_an_invoice_and_changes_the_configuration(
 
             page.goto(server.url + "/configurations/new")
             document = page.input_value("#document")
-            assert "timeout_s: 30" in document
-            page.fill("#document", document.replace("timeout_s: 30", "timeout_s: 20"))
+            validate_policy = "fallback: validate.basic\n    actions:\n"
+            assert validate_policy in document
+            limited = document.replace(validate_policy, validate_policy + "      timeout_s: 20\n")
+            page.fill("#document", limited)
             page.fill("#summary", "Validation gives up after 20 s")
             page.get_by_role("button", name="Create draft").click()
             expect(page.locator("h1")).to_contain_text("Version 2")
