@@ -177,6 +177,26 @@ def test_ubl_party_without_vat_scheme_has_no_vat_id_and_trading_name_stands_in()
     assert (invoice.seller.name, invoice.seller.vat_id) == ("Shop", None)
 
 
+@pytest.mark.parametrize(
+    ("order_id", "sales_order", "expected"),
+    [
+        ("NA", "SO-1", None),  # the binding's filler when there is only a sales order
+        ("Dummywert", "SO-1", None),  # the XRechnung test suite's filler
+        ("PO-7", "SO-1", "PO-7"),
+        ("NA", None, "NA"),  # without a sales order reference, the ID is the buyer's own
+    ],
+)
+def test_ubl_purchase_order_placeholder_beside_a_sales_order_is_no_purchase_order(
+    order_id: str, sales_order: str | None, expected: str | None
+) -> None:
+    sales = f"<cbc:SalesOrderID>{sales_order}</cbc:SalesOrderID>" if sales_order else ""
+    parsed = ubl(
+        f"<cbc:ID>I-1</cbc:ID><cac:OrderReference><cbc:ID>{order_id}</cbc:ID>{sales}"
+        "</cac:OrderReference>"
+    )
+    assert parsed.invoice.order_reference == expected
+
+
 def test_ubl_tax_total_in_the_vat_currency_is_not_the_invoice_tax_total() -> None:
     invoice = ubl(
         "<cbc:DocumentCurrencyCode>USD</cbc:DocumentCurrencyCode>"

@@ -33,7 +33,7 @@ def read_ubl(root: Element, document_type: str) -> tuple[str | None, Invoice]:
         due_date=_ubl.iso_date(root, "cbc:DueDate", "BT-9 due date")
         or _ubl.iso_date(root, "cac:PaymentMeans/cbc:PaymentDueDate", "BT-9 due date"),
         buyer_reference=_ubl.text(root, "cbc:BuyerReference"),
-        order_reference=_ubl.text(root, "cac:OrderReference/cbc:ID"),
+        order_reference=_order_reference(_ubl.find(root, "cac:OrderReference")),
         seller=_party(_ubl.find(root, "cac:AccountingSupplierParty/cac:Party")),
         buyer=_party(_ubl.find(root, "cac:AccountingCustomerParty/cac:Party")),
         payment=_payment(root),
@@ -42,6 +42,21 @@ def read_ubl(root: Element, document_type: str) -> tuple[str | None, Invoice]:
         lines=[_line(line, document_type) for line in _lines(root, document_type)],
     )
     return _ubl.text(root, "cbc:CustomizationID"), invoice
+
+
+# UBL makes `cac:OrderReference/cbc:ID` (BT-13) mandatory even when the invoice only refers to the
+# seller's sales order (BT-14, `cbc:SalesOrderID`); the syntax binding has senders fill it with
+# `NA`, and the German XRechnung test suite with `Dummywert` ("dummy value"). Beside a sales order
+# reference these stand for "no purchase order", which CII writes by leaving BT-13 out.
+_NO_PURCHASE_ORDER = frozenset({"NA", "Dummywert"})
+
+
+def _order_reference(reference: Element | None) -> str | None:
+    """BT-13, the buyer's purchase order reference, or None when the invoice has none."""
+    order = _ubl.text(reference, "cbc:ID")
+    if order in _NO_PURCHASE_ORDER and _ubl.text(reference, "cbc:SalesOrderID"):
+        return None
+    return order
 
 
 def _party(party: Element | None) -> Party:
