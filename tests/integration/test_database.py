@@ -124,3 +124,21 @@ def test_sqlite_transactions_begin_immediate(tmp_path: Path) -> None:
 def test_a_malformed_url_is_refused_with_the_expected_form() -> None:
     with pytest.raises(StorageError, match="postgresql://user@host:5432/dbname"):
         Database("not a url")
+
+
+def test_the_rate_charts_window_is_read_through_the_attempt_time_index(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from turnout.persistence.repositories.runs import _period_counts
+
+    db = Database(f"sqlite:///{tmp_path / 't.db'}")
+    try:
+        db.upgrade()
+        now = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
+        query = _period_counts([now - dt.timedelta(hours=h) for h in (24, 12, 0)])
+        with db.engine.connect() as conn:
+            compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").fetchall()
+        assert any("ix_stage_attempts_started_at" in str(row) for row in plan), plan
+    finally:
+        db.dispose()

@@ -247,6 +247,8 @@ stage_attempts = Table(
     Column("error", Text, nullable=True),
     Column("summary", json_document(), nullable=False),
     CheckConstraint(one_of("outcome", AttemptOutcome), name="outcome"),
+    # the rate chart and `turnout stats --since` read a recent window (migration 0007)
+    Index("ix_stage_attempts_started_at", "started_at"),
 )
 
 users = Table(
