@@ -142,3 +142,25 @@ def test_the_rate_charts_window_is_read_through_the_attempt_time_index(tmp_path:
         assert any("ix_stage_attempts_started_at" in str(row) for row in plan), plan
     finally:
         db.dispose()
+
+
+def test_each_duplicate_check_seeks_its_own_index(tmp_path: Path) -> None:
+    from turnout.persistence.history import _statement
+
+    db = Database(f"sqlite:///{tmp_path / 't.db'}")
+    try:
+        db.upgrade()
+        statement = _statement(("file_hash", "seller_number", "seller_date_amount"))
+        with db.engine.connect() as conn:
+            compiled = statement.compile(conn)
+            values = {"payable": "1.00", "issue_date": "2026-01-01"}
+            positional = tuple(values.get(name, "x") for name in compiled.positiontup or ())
+            plan = str(conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", positional).all())
+        for index in (
+            "ix_runs_source_sha256",
+            "ix_runs_seller_number",
+            "ix_runs_seller_date_amount",
+        ):
+            assert f"USING INDEX {index}" in plan, plan
+    finally:
+        db.dispose()

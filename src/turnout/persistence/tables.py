@@ -192,13 +192,13 @@ runs = Table(
     Column("worker", String(200), nullable=True),
     Column("lease_expires_at", UtcDateTime(), nullable=True),
     # Keys of duplicate detection (migration 0002), filled when the run finishes.
-    Column("seller_key", String(200), nullable=True, index=True),
-    Column("invoice_number_key", String(200), nullable=True, index=True),
-    Column("issue_date", Date, nullable=True, index=True),
-    Column("payable", Numeric(20, 6), nullable=True, index=True),
+    Column("seller_key", String(200), nullable=True),
+    Column("invoice_number_key", String(200), nullable=True),
+    Column("issue_date", Date, nullable=True),
+    Column("payable", Numeric(20, 6), nullable=True),
     CheckConstraint(one_of("status", RunStatus), name="status"),
     # Duplicate detection's two seller checks, each one index seek however many invoices a
-    # seller has sent (migration 0006).
+    # seller has sent (migration 0006); the keys have no index of their own (migration 0007).
     Index("ix_runs_seller_number", "seller_key", "invoice_number_key"),
     Index("ix_runs_seller_date_amount", "seller_key", "issue_date", "payable"),
 )
