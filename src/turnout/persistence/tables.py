@@ -278,6 +278,20 @@ api_tokens = Table(
     Column("revoked_at", UtcDateTime(), nullable=True),
 )
 
+# Dashboard sign-ins (migration 0008): the cookie holds a random session id, the table only its
+# SHA-256; a session lives until it expires, its user signs out or its API token is revoked. The
+# CSRF token of its forms is stored here, so every server process sharing the database accepts it.
+dashboard_sessions = Table(
+    "dashboard_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("token_id", String(36), ForeignKey("api_tokens.token_id"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
+    Column("ended_at", UtcDateTime(), nullable=True),
+)
+
 # The vendor master of `match.vendors` when its settings say `vendors: table` (migration 0004);
 # `turnout vendors import` upserts it by vendor_id. The *_key columns hold the compact VAT id
 # and IBAN (`turnout.runtime.vendor_master`), the form lookups use.

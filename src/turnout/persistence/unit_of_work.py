@@ -14,6 +14,7 @@ from turnout.persistence.repositories import (
     SqlJobQueue,
     SqlModuleRepository,
     SqlRunRepository,
+    SqlSessionRepository,
     SqlSourceRepository,
     SqlStageRepository,
     SqlStageResultRepository,
@@ -27,6 +28,7 @@ from turnout.runtime.ports import (
     JobQueue,
     ModuleRepository,
     RunRepository,
+    SessionRepository,
     SourceRepository,
     StageRepository,
     StageResultRepository,
@@ -56,6 +58,7 @@ class SqlUnitOfWork:
     runs: RunRepository
     users: UserRepository
     tokens: TokenRepository
+    sessions: SessionRepository
     vendors: VendorRepository
     sources: SourceRepository
     stage_results: StageResultRepository
@@ -87,6 +90,7 @@ class SqlUnitOfWork:
         self.runs = SqlRunRepository(conn)
         self.users = SqlUserRepository(conn)
         self.tokens = SqlTokenRepository(conn)
+        self.sessions = SqlSessionRepository(conn)
         self.sources = SqlSourceRepository(conn)
         self.stage_results = SqlStageResultRepository(conn)
         self.jobs = SqlJobQueue(conn)

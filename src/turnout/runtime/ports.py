@@ -183,6 +183,31 @@ class TokenRepository(Protocol):
 
 
 @dataclass(frozen=True)
+class DashboardSession:
+    """A dashboard sign-in as stored: the token it was made with, never the session id itself."""
+
+    token_id: str
+    csrf: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    ended_at: dt.datetime | None = None
+
+
+class SessionRepository(Protocol):
+    def add(self, session: DashboardSession, session_hash: str) -> None:
+        """Insert a session row (its token must exist); `session_hash` must be unique."""
+
+    def live(self, session_hash: str, now: dt.datetime) -> tuple[DashboardSession, ApiToken] | None:
+        """The session and its token, when the session has not ended or expired at `now`."""
+
+    def end(self, session_hash: str, when: dt.datetime) -> None:
+        """Mark the session ended at `when` (idempotent)."""
+
+    def purge(self, before: dt.datetime) -> int:
+        """Delete sessions that expired or ended before `before`; how many went."""
+
+
+@dataclass(frozen=True)
 class VendorChanges:
     """What an upsert of the vendor master did, counted by vendor_id."""
 
@@ -246,6 +271,7 @@ class UnitOfWork(Protocol):
     runs: RunRepository
     users: UserRepository
     tokens: TokenRepository
+    sessions: SessionRepository
     vendors: VendorRepository
     sources: SourceRepository
     stage_results: StageResultRepository

@@ -89,8 +89,8 @@ def test_the_api_answers_413_before_reading_the_rest_of_an_oversized_upload(
 
 
 def test_the_dashboard_upload_answers_413_before_reading_the_rest(dash: Dashboard) -> None:
-    token = dash.tokens["maintainer"]
-    cookie = f"{SESSION_COOKIE}={token}".encode()
+    session = dash.session("maintainer").cookies[SESSION_COOKIE]
+    cookie = f"{SESSION_COOKIE}={session}".encode()
     result = _post_streaming(dash, "/runs", [(b"cookie", cookie)])
     assert result["status"] == 413
     assert "huge.pdf" in result["body"] and "is larger than" in result["body"]

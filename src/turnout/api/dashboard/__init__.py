@@ -10,14 +10,12 @@ from starlette.staticfiles import StaticFiles
 
 from turnout.api.dashboard import actions, pages
 from turnout.api.dashboard.render import HERE
-from turnout.api.dashboard.session import new_secret
 
 __all__ = ["mount_dashboard"]
 
 
 def mount_dashboard(api: FastAPI) -> None:
     """Serve the dashboard from `api` (pages at /, static files under /static)."""
-    api.state.dashboard_secret = new_secret()
     api.include_router(pages.router)
     api.include_router(actions.router)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -15,13 +15,21 @@ from starlette.responses import Response
 
 from turnout.api.auth import TurnoutApp, authenticate, require_uploader
 from turnout.api.dashboard.render import DashboardRoute, redirect, render
-from turnout.api.dashboard.session import DashboardUser, check_csrf, sign_in, sign_out
+from turnout.api.dashboard.session import (
+    DashboardUser,
+    check_csrf,
+    current_session,
+    session_id,
+    sign_in,
+    sign_out,
+)
 from turnout.api.errors import Unauthenticated, status_of
 from turnout.api.params import Version
 from turnout.api.uploads import read_upload
 from turnout.domain.errors import InvalidConfiguration, PermissionDenied, RequestError
 from turnout.runtime.config_document import load_document
 from turnout.runtime.results import ActivationResult
+from turnout.runtime.sessions import SessionService
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
@@ -35,17 +43,23 @@ def signin(request: Request, app: TurnoutApp, token: Annotated[str, Form()] = ""
     if not token:
         return render(request, "signin.html", None, 400, error="paste your API token first")
     try:
-        user = authenticate(app, token)
+        user = authenticate(app, token)  # the API's own check: 401 unknown/revoked, 403 no role
+        session = SessionService(app.unit_of_work).open(token)
+        if session is None:  # revoked between the two reads
+            raise Unauthenticated("the token is unknown or revoked; ask an admin for a new one")
     except (Unauthenticated, PermissionDenied) as exc:
         return render(request, "signin.html", None, status_of(exc), error=str(exc))
     response = redirect("/", "ok", f"signed in as {user.name} ({', '.join(sorted(user.roles))})")
-    sign_in(request, response, token)
+    sign_in(request, response, session)
     return response
 
 
 @router.post("/signout")
-def signout(request: Request, csrf: Csrf = "") -> Response:
-    check_csrf(request, csrf)
+def signout(request: Request, app: TurnoutApp, csrf: Csrf = "") -> Response:
+    sid = session_id(request)
+    if sid is not None and current_session(request) is not None:
+        check_csrf(request, csrf)  # a live session is only ended by its own pages
+        SessionService(app.unit_of_work).close(sid)
     response = redirect("/signin", "ok", "signed out")
     sign_out(response)
     return response

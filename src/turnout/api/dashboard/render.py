@@ -19,7 +19,7 @@ from turnout.api.auth import UPLOADERS
 from turnout.api.dashboard.session import (
     FLASH_COOKIE,
     csrf_token,
-    session_token,
+    session_id,
     set_flash,
     sign_out,
     take_flash,
@@ -76,7 +76,7 @@ def render(
             "roles": ", ".join(sorted(user.roles)) if user else "",
             "can_change": bool(user and user.may_change_configurations()),
             "can_upload": bool(user and user.roles & UPLOADERS),
-            "csrf": csrf_token(request) if session_token(request) else "",
+            "csrf": csrf_token(request) if session_id(request) else "",
             "flash": flash,
             "path": request.url.path,
             **context,
@@ -113,7 +113,7 @@ class DashboardRoute(APIRoute):
                 return await handler(request)
             except Unauthenticated as exc:
                 response = redirect("/signin")
-                if session_token(request):
+                if session_id(request):
                     sign_out(response)
                     set_flash(response, "error", str(exc))
                 return response

@@ -1,74 +1,91 @@
 """Signing in to the dashboard, CSRF tokens and one-shot messages.
 
-The session cookie holds the API token itself (HttpOnly, SameSite=Strict), and every request
-checks it exactly as the API checks a bearer token (`turnout.api.auth.authenticate`): identity and
-roles come only from the token's user. Forms that change something carry a CSRF token, an HMAC of
-the session cookie under a secret of this server process.
+Signing in with an API token opens a session kept on the server (`turnout.runtime.sessions`): the
+cookie (HttpOnly, SameSite=Strict) holds a random session id, never the token. Every request reads
+the session, its token and the user's roles again, so identity and roles come only from the
+database. Forms that change something carry the session's CSRF token, stored with the session,
+so any server process on the same database accepts it.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
-import secrets
 from typing import Annotated
 
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from turnout.api.auth import TurnoutApp, authenticate
+from turnout.api.auth import TurnoutApp, turnout_app
 from turnout.api.errors import Unauthenticated
 from turnout.domain.errors import PermissionDenied
 from turnout.domain.users import User
+from turnout.runtime.sessions import SESSION_LIFETIME, OpenSession, SessionService
 
 SESSION_COOKIE = "turnout_session"
 FLASH_COOKIE = "turnout_flash"
-SESSION_MAX_AGE_S = 12 * 3600
+_RESUMED = "turnout_session"  # request.state attribute: the session, read once per request
 
 
-def new_secret() -> bytes:
-    """The per-process key CSRF tokens are signed with."""
-    return secrets.token_bytes(32)
-
-
-def session_token(request: Request) -> str | None:
+def session_id(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE) or None
 
 
+def current_session(request: Request) -> OpenSession | None:
+    """The live session of the request's cookie (read once per request), or None."""
+    if hasattr(request.state, _RESUMED):
+        found: OpenSession | None = getattr(request.state, _RESUMED)
+        return found
+    sid = session_id(request)
+    found = SessionService(turnout_app(request).unit_of_work).resume(sid) if sid else None
+    setattr(request.state, _RESUMED, found)
+    return found
+
+
 def dashboard_user(request: Request, app: TurnoutApp) -> User:
-    """The user of the session cookie; Unauthenticated sends the browser to the sign-in page."""
-    token = session_token(request)
-    if token is None:
+    """The user of the session; Unauthenticated sends the browser to the sign-in page."""
+    if session_id(request) is None:
         raise Unauthenticated("sign in with an API token (`turnout tokens create NAME`)")
-    return authenticate(app, token)
+    session = current_session(request)
+    if session is None:
+        raise Unauthenticated(
+            "your session has ended (signed out, expired, or its API token was revoked); "
+            "sign in again with a live token"
+        )
+    if not session.user.roles:
+        raise PermissionDenied(
+            f"user `{session.user.name}` has no role, so may not use the dashboard; an admin can "
+            f"grant one: `turnout users add {session.user.name} --role viewer`"
+        )
+    return session.user
 
 
 DashboardUser = Annotated[User, Depends(dashboard_user)]
 
 
 def csrf_token(request: Request) -> str:
-    """The CSRF token of this session: forms send it back in the `csrf` field."""
-    token = session_token(request) or ""
-    secret: bytes = request.app.state.dashboard_secret
-    return hmac.new(secret, token.encode("utf-8"), hashlib.sha256).hexdigest()
+    """The CSRF token of this session ("" without one): forms send it back in `csrf`."""
+    session = current_session(request)
+    return session.csrf if session else ""
 
 
 def check_csrf(request: Request, submitted: str | None) -> None:
     """Refuse a state-changing form whose CSRF token is missing or not this session's."""
-    if not submitted or not hmac.compare_digest(submitted, csrf_token(request)):
+    expected = csrf_token(request)
+    if not submitted or not expected or not hmac.compare_digest(submitted, expected):
         raise PermissionDenied(
             "the form's security token is missing or out of date, so nothing was changed; "
             "reload the page and submit the form again"
         )
 
 
-def sign_in(request: Request, response: Response, token: str) -> None:
+def sign_in(request: Request, response: Response, session: OpenSession) -> None:
+    assert session.session_id is not None, "only a session just opened has its id"
     response.set_cookie(
         SESSION_COOKIE,
-        token,
-        max_age=SESSION_MAX_AGE_S,
+        session.session_id,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",

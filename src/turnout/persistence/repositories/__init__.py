@@ -4,6 +4,7 @@ from turnout.persistence.repositories.configurations import SqlConfigurationRepo
 from turnout.persistence.repositories.events import SqlEventRepository
 from turnout.persistence.repositories.modules import SqlModuleRepository
 from turnout.persistence.repositories.runs import SqlRunRepository
+from turnout.persistence.repositories.sessions import SqlSessionRepository
 from turnout.persistence.repositories.stages import SqlStageRepository
 from turnout.persistence.repositories.tokens import SqlTokenRepository
 from turnout.persistence.repositories.users import SqlUserRepository
@@ -20,6 +21,7 @@ __all__ = [
     "SqlJobQueue",
     "SqlModuleRepository",
     "SqlRunRepository",
+    "SqlSessionRepository",
     "SqlSourceRepository",
     "SqlStageRepository",
     "SqlStageResultRepository",
