@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from turnout.domain.users import User
 from turnout.runtime.audit import Clock, utcnow
 from turnout.runtime.ports import DashboardSession, UnitOfWork
-from turnout.runtime.tokens import hash_token
+from turnout.runtime.tokens import hash_token, live_token
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
 
@@ -42,17 +42,15 @@ class SessionService:
         Sessions that ended or expired a lifetime ago are deleted on the way."""
         now = self._now()
         with self._uow() as uow:
-            found = uow.tokens.by_hash(hash_token(token))
-            if found is None or found.revoked_at is not None:
+            found = live_token(uow, token)
+            if found is None:
                 return None
-            user = uow.users.get(found.name)
-            if user is None:
-                return None
+            record, user = found
             session_id = secrets.token_urlsafe(32)
             csrf = secrets.token_hex(32)
-            record = DashboardSession(found.token_id, csrf, now, now + SESSION_LIFETIME)
-            uow.sessions.add(record, hash_token(session_id))
-            uow.tokens.touch(found.token_id, now)
+            session = DashboardSession(record.token_id, csrf, now, now + SESSION_LIFETIME)
+            uow.sessions.add(session, hash_token(session_id))
+            uow.tokens.touch(record.token_id, now)
             uow.sessions.purge(now - SESSION_LIFETIME)
             uow.commit()
             return OpenSession(user, csrf, session_id)

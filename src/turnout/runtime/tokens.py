@@ -101,12 +101,20 @@ class TokenService:
         Records the time of use. Unknown, revoked and user-less tokens all give None.
         """
         with self._uow() as uow:
-            found = uow.tokens.by_hash(hash_token(token))
-            if found is None or found.revoked_at is not None:
+            found = live_token(uow, token)
+            if found is None:
                 return None
-            user = uow.users.get(found.name)
-            if user is None:
-                return None
-            uow.tokens.touch(found.token_id, self._now())
+            record, user = found
+            uow.tokens.touch(record.token_id, self._now())
             uow.commit()
             return user
+
+
+def live_token(uow: UnitOfWork, token: str) -> tuple[ApiToken, User] | None:
+    """The token's record and its user, when the token is known, not revoked and its user
+    exists; else None."""
+    found = uow.tokens.by_hash(hash_token(token))
+    if found is None or found.revoked_at is not None:
+        return None
+    user = uow.users.get(found.name)
+    return None if user is None else (found, user)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, or_, select, update
 
+from turnout.persistence.repositories.tokens import token_of
 from turnout.persistence.tables import api_tokens, dashboard_sessions
 from turnout.runtime.ports import ApiToken, DashboardSession
 
@@ -35,14 +36,14 @@ class SqlSessionRepository:
     def live(self, session_hash: str, now: dt.datetime) -> tuple[DashboardSession, ApiToken] | None:
         """The session and its token, when the session has neither ended nor expired."""
         row = self._conn.execute(
-            select(dashboard_sessions, *_TOKEN_COLUMNS)
+            select(*_COLUMNS)
             .join(api_tokens, api_tokens.c.token_id == S.token_id)
             .where(S.session_hash == session_hash, S.ended_at.is_(None), S.expires_at > now)
         ).first()
         if row is None:
             return None
         values = row._mapping
-        return _session(values), _token(values)
+        return _session(values), token_of(values)
 
     def end(self, session_hash: str, when: dt.datetime) -> None:
         """Mark the session ended; ending it again keeps the first time."""
@@ -60,30 +61,26 @@ class SqlSessionRepository:
         return int(result.rowcount or 0)
 
 
-# the token's columns beside the session's (token_id is in both; the session's is used)
-_TOKEN_COLUMNS = (
+# the session's columns and its token's, named as in their own tables but for the session's
+# `created_at`, so that `token_of` reads the token from the same row
+_COLUMNS = (
+    S.token_id,
+    S.csrf,
+    S.created_at.label("session_created_at"),
+    S.expires_at,
+    S.ended_at,
     api_tokens.c.name,
+    api_tokens.c.created_at,
     api_tokens.c.last_used_at,
     api_tokens.c.revoked_at,
-    api_tokens.c.created_at.label("token_created_at"),
 )
-
-
-def _token(row: Any) -> ApiToken:
-    return ApiToken(
-        token_id=row["token_id"],
-        name=row["name"],
-        created_at=row["token_created_at"],
-        last_used_at=row["last_used_at"],
-        revoked_at=row["revoked_at"],
-    )
 
 
 def _session(row: Any) -> DashboardSession:
     return DashboardSession(
         token_id=row["token_id"],
         csrf=row["csrf"],
-        created_at=row["created_at"],
+        created_at=row["session_created_at"],
         expires_at=row["expires_at"],
         ended_at=row["ended_at"],
     )

@@ -36,14 +36,14 @@ class SqlTokenRepository:
         row = self._conn.execute(
             select(api_tokens).where(api_tokens.c.token_id == token_id)
         ).first()
-        return _token(row._mapping) if row else None
+        return token_of(row._mapping) if row else None
 
     def by_hash(self, token_hash: str) -> ApiToken | None:
         """The token whose hash this is (revoked or not), or None."""
         row = self._conn.execute(
             select(api_tokens).where(api_tokens.c.token_hash == token_hash)
         ).first()
-        return _token(row._mapping) if row else None
+        return token_of(row._mapping) if row else None
 
     def touch(self, token_id: str, when: dt.datetime) -> None:
         """Record that the token was used at `when`."""
@@ -64,10 +64,11 @@ class SqlTokenRepository:
         query = select(api_tokens).order_by(api_tokens.c.created_at, api_tokens.c.token_id)
         if name is not None:
             query = query.where(api_tokens.c.name == name)
-        return [_token(row._mapping) for row in self._conn.execute(query)]
+        return [token_of(row._mapping) for row in self._conn.execute(query)]
 
 
-def _token(row: Any) -> ApiToken:
+def token_of(row: Any) -> ApiToken:
+    """The token of a row with the api_tokens columns (by their names)."""
     return ApiToken(
         token_id=row["token_id"],
         name=row["name"],
