@@ -23,6 +23,7 @@ from turnout.domain.invoice import InvoiceLine, Party, Payment, Totals, VatBreak
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.modules.einvoice.xml import XmlEInvoice
 from turnout.modules.intake.standard import StandardIntake
+from turnout.modules.validate.en16931.check import check_bytes
 from turnout.modules.validate.en16931.module import En16931Validate
 
 EXAMPLES = Path(__file__).parents[2] / "src" / "turnout" / "examples"
@@ -338,6 +339,13 @@ def test_validate_en16931_runs_the_canonical_rules_as_warnings_on_zugferd_1() ->
     assert by_rule["BR-21"].severity is Severity.WARNING
     assert "ZUGFeRD 1.0 predates EN 16931" in by_rule["BR-21"].message
     assert all(f.severity is not Severity.FATAL for f in findings.items)
+
+
+def test_turnout_check_reads_zugferd_1_and_reports_its_findings_as_warnings() -> None:
+    pdf = with_attachments(make_pdf(), {"ZUGFeRD-invoice.xml": BASIC})
+    report = check_bytes("rechnung.pdf", pdf)
+    assert report.valid and report.syntax == "canonical"
+    assert any(f.rule == "BR-21" and "predates EN 16931" in f.message for f in report.findings)
 
 
 CORPUS_PDFS = sorted(CORPUS.rglob("*.pdf")) if CORPUS.is_dir() else []

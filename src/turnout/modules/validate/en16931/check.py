@@ -1,15 +1,23 @@
 """Check one file against EN 16931 without a pipeline or a database (`turnout check`).
 
 The file is identified from its bytes by `intake.standard` (UBL, CII, or a PDF with an embedded
-Factur-X / ZUGFeRD / XRechnung XML); the e-invoice XML is then run through every rule.
+Factur-X / ZUGFeRD / XRechnung XML); the e-invoice XML is then run through every rule, as
+`validate.en16931` runs them in a pipeline. A ZUGFeRD 1.0 XML, which predates EN 16931, is read
+into the canonical invoice by `einvoice.xml` and gets the canonical-model rules, fatal ones as
+warnings.
 """
 
 from __future__ import annotations
 
-from turnout.domain.artifacts import Source
+from lxml import etree
+
+from turnout.domain.artifacts import InvoiceArtifact, Source
 from turnout.domain.errors import InputRejected
+from turnout.modules.einvoice.syntax import ZUGFERD1_NS
+from turnout.modules.einvoice.xml import XmlEInvoice
 from turnout.modules.intake.standard import DEFAULT_MAX_BYTES, StandardIntake
-from turnout.modules.validate.en16931.engine import NotAnInvoice, Report, validate_xml
+from turnout.modules.validate.en16931.engine import Report
+from turnout.modules.validate.en16931.module import En16931Validate
 from turnout.modules.xmlsafe import parse_xml
 
 
@@ -24,7 +32,10 @@ def check_bytes(filename: str, data: bytes) -> Report:
         )
     what = document.xml_name or filename
     root = parse_xml(document.xml, max_bytes=DEFAULT_MAX_BYTES, what=what)
-    try:
-        return validate_xml(root)
-    except NotAnInvoice as exc:
-        raise InputRejected(f"{what}: {exc}") from exc
+    # ZUGFeRD 1 has no EN 16931 binding: its rules run on the invoice einvoice.xml reads from it
+    invoice = (
+        InvoiceArtifact(XmlEInvoice().parse(document).invoice)
+        if etree.QName(root).namespace == ZUGFERD1_NS
+        else None
+    )
+    return En16931Validate({"max_xml_bytes": DEFAULT_MAX_BYTES}).check(document, invoice)

@@ -115,8 +115,10 @@ class En16931Validate(StageModule):
         items: list[Finding] = [*artifact.notes, *report.findings]
         return [Findings(items=tuple(items), ruleset="en16931")]
 
-    def check(self, document: Document | None, artifact: InvoiceArtifact) -> Report:
-        """The rules over the document's XML when it has one, else over the canonical invoice."""
+    def check(self, document: Document | None, artifact: InvoiceArtifact | None) -> Report:
+        """The rules over the document's XML when it has one, else over the canonical invoice.
+
+        `artifact` may be None only for UBL and CII XML, which need nothing else."""
         if document is not None and document.xml:
             what = document.xml_name or f"the XML of {document.filename}"
             root = parse_xml(document.xml, max_bytes=self.max_xml_bytes, what=what)
@@ -125,9 +127,13 @@ class En16931Validate(StageModule):
             except NotAnInvoice as exc:
                 if etree.QName(root).namespace != ZUGFERD1_NS:
                     raise InputRejected(f"{what}: {exc}; submit a UBL or CII invoice") from exc
+            if artifact is None:
+                raise ValueError("a ZUGFeRD 1.0 document is checked on its invoice: pass it")
             # ZUGFeRD 1 was written before EN 16931: its rules are advice there, not law.
             report = validate_node(canonical_node(artifact.invoice), "canonical", self.rules)
             return _softened(report, "ZUGFeRD 1.0 predates EN 16931")
+        if artifact is None:
+            raise ValueError("a document without e-invoice XML is checked on its invoice: pass it")
         report = validate_node(canonical_node(artifact.invoice), "canonical", self.rules)
         if self.extracted_official:
             return report
