@@ -2,14 +2,18 @@
 
 (a) XRechnung UBL/CII pairs of the same business case (`<case>_ubl.xml` / `<case>_uncefact.xml`
     under ../shared/corpora/xrechnung): the canonical fields (Invoice.to_dict() without
-    provenance) that differ, per pair.
+    provenance) that differ, per pair. For a header field that differs, the business term is
+    also read from both files through validate.en16931's own EN 16931 path tables (written and
+    checked apart from einvoice.xml's mapping): when those read different values too, the two
+    files state different invoices there, which is printed as such.
 (b) Every PDF under ../shared/corpora/zugferd: did intake find an embedded UBL, CII or ZUGFeRD 1
     XML, and did einvoice.xml read an invoice with a number from it? The ZUGFeRD 1 ones
     (`CrossIndustryDocument`) are counted as well; PDFs without an e-invoice XML are counted apart,
     with how many carry a ZUGFeRD 1 XML intake did not take (none expected).
 (c) Throughput of the three modules on every XML and hybrid PDF of both corpora.
 
-Prints `BENCH xrechnung_pairs_identical <n>/<total>`, `BENCH zugferd_embedded_parsed <n>/<total>`
+Prints `BENCH xrechnung_pairs_identical <n>/<total>`, `BENCH xrechnung_pairs_files_differ <n>` (pairs
+whose every difference is one the files themselves state), `BENCH zugferd_embedded_parsed <n>/<total>`
 and `BENCH einvoice_corpus_per_s <v>`. Skips (exit 0) when ../shared/corpora is absent.
 """
 
@@ -33,6 +37,10 @@ from turnout.modules.einvoice.syntax import ZUGFERD1_DOCUMENT
 from turnout.modules.einvoice.xml import XmlEInvoice
 from turnout.modules.intake.standard import StandardIntake
 from turnout.modules.normalize.standard import StandardNormalize
+from turnout.modules.validate.en16931.cii_paths import CII_PATHS
+from turnout.modules.validate.en16931.ubl_paths import UBL_PATHS
+from turnout.modules.validate.en16931.view import Paths, XmlNode
+from turnout.modules.xmlsafe import parse_xml
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 XRECHNUNG = CORPORA / "xrechnung"
@@ -78,7 +86,7 @@ def _pairs() -> None:
         cii = ubl.with_name(ubl.name.removesuffix("_ubl.xml") + "_uncefact.xml")
         if cii.exists():
             pairs.append((ubl, cii))
-    identical = 0
+    identical = files_differ = 0
     print(f"XRechnung: {len(pairs)} UBL/CII pairs")
     for ubl, cii in pairs:
         case = f"{ubl.parent.name}/{ubl.name.removesuffix('_ubl.xml')}"
@@ -90,9 +98,50 @@ def _pairs() -> None:
         identical += not differences
         if differences:
             print(f"  {case}: {len(differences)} field(s) differ")
+        stated = 0
         for path, a, b in differences:
             print(f"    {path}: UBL {a!r} | CII {b!r}")
+            in_files = _as_the_files_state(path, ubl, cii)
+            if in_files is not None:
+                stated += 1
+                print(f"      the files differ: {in_files}")
+        files_differ += bool(differences) and stated == len(differences)
     print(f"BENCH xrechnung_pairs_identical {identical}/{len(pairs)}")
+    print(f"BENCH xrechnung_pairs_files_differ {files_differ}")
+
+
+# canonical field -> the EN 16931 term of validate.en16931's path tables (header fields)
+_TERMS = {
+    "invoice_number": ("invoice_number", "BT-1"),
+    "issue_date": ("issue_date", "BT-2"),
+    "type_code": ("type_code", "BT-3"),
+    "currency": ("currency", "BT-5"),
+    "due_date": ("due_date", "BT-9"),
+    "seller.name": ("seller_name", "BT-27"),
+    "seller.vat_id": ("seller_vat_id", "BT-31"),
+    "buyer.name": ("buyer_name", "BT-44"),
+    "buyer.vat_id": ("buyer_vat_id", "BT-48"),
+    "totals.payable": ("amount_due", "BT-115"),
+}
+
+
+def _as_the_files_state(path: str, ubl: Path, cii: Path) -> str | None:
+    """What each file states for the field's business term, read through the validator's
+    path tables, when the two statements differ; None when they agree or the term is unknown."""
+    if path not in _TERMS:
+        return None
+    term, bt = _TERMS[path]
+    ubl_value = _term(ubl, UBL_PATHS, term)
+    cii_value = _term(cii, CII_PATHS, term)
+    if ubl_value == cii_value:
+        return None
+    return f"{bt} ({term}) is {ubl_value!r} in the UBL file, {cii_value!r} in the CII file"
+
+
+def _term(path: Path, paths: Paths, term: str) -> str | None:
+    root = parse_xml(path.read_bytes(), max_bytes=50_000_000, what=path.name)
+    found = XmlNode(root, "invoice", paths).values(term)
+    return found[0].stripped if found else None
 
 
 def _differences(a: Any, b: Any, path: str = "") -> list[tuple[str, Any, Any]]:
