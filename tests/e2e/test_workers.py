@@ -136,7 +136,17 @@ def test_a_backlog_survives_a_killed_worker_dropped_connections_and_an_activatio
             "SELECT count(*) FROM stage_results s JOIN runs r ON r.run_id = s.run_id "
             f"WHERE r.status = 'running' AND r.worker = '{names[0]}'"
         )
-        _wait("the first worker to be mid-run", lambda: _count(app, mid_run) > 0, 120, logs, url)
+
+        # frozen while it is looked at, so that the run seen mid-run is still mid-run when it dies
+        def frozen_mid_run() -> bool:
+            victim.proc.send_signal(signal.SIGSTOP)
+            time.sleep(0.05)  # a commit it sent just before stopping lands first
+            if _count(app, mid_run) > 0:
+                return True
+            victim.proc.send_signal(signal.SIGCONT)
+            return False
+
+        _wait("the first worker to be mid-run", frozen_mid_run, 120, logs, url)
         victim.proc.send_signal(signal.SIGKILL)
         victim.proc.wait(timeout=10)
 
