@@ -9,6 +9,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
@@ -19,7 +20,7 @@ from support.queue import jobs, prepare_queue, ubl_invoices
 from turnout.bootstrap import App, bootstrap
 from turnout.distributed.worker import WorkerOptions, WorkerProcess
 from turnout.domain.artifacts import Source
-from turnout.domain.errors import QueueUnavailable, RequestError
+from turnout.domain.errors import LeaseLost, QueueUnavailable, RequestError
 from turnout.domain.runs import Run, RunStatus
 from turnout.persistence import Database
 from turnout.persistence.tables import runs
@@ -160,6 +161,13 @@ def test_a_run_whose_worker_died_is_reaped_and_resumed_from_its_last_stored_stag
     assert [r for _, _, r in jobs(_url(app), "todo")].count(run_id) == 1
     reaped = _run(app, run_id)
     assert (reaped.status, reaped.config_version, reaped.worker) == (RunStatus.QUEUED, 1, None)
+    # the reaped worker, were it still alive, could store no further stage
+    with app.unit_of_work() as uow:
+        fifth = replace(uow.stage_results.for_run(run_id)[-1], stage_id="later", position=99)
+    with pytest.raises(LeaseLost, match="lease lost"):
+        dying._checkpoint(fifth)
+    with app.unit_of_work() as uow:
+        assert len(uow.stage_results.for_run(run_id)) == 4
 
     done = survivor.process(run_id)
     assert done is not None and done.status is RunStatus.COMPLETED

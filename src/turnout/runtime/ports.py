@@ -232,8 +232,9 @@ class SourceRepository(Protocol):
 
 
 class StageResultRepository(Protocol):
-    def put(self, result: StageResult, now: dt.datetime) -> bool:
-        """Store the stage's result unless it has one; True when this one was stored."""
+    def put(self, result: StageResult, now: dt.datetime, *, held_by: str | None = None) -> bool:
+        """Store the stage's result unless it has one (with `held_by`: only while that worker
+        holds the run); True when this one was stored."""
 
     def for_run(self, run_id: str) -> builtins.list[StageResult]:
         """The run's stored stage results, in stage order."""

@@ -279,11 +279,13 @@ class QueueWorker:
         result.worker = self.name
         try:
             with self._uow() as uow:
-                if not uow.runs.renew_lease(result.run_id, self.name, self.lease_s):
-                    raise LeaseLost(
-                        f"run {result.run_id}: lease lost before stage {result.stage_id}"
-                    )
-                if not uow.stage_results.put(result, self._now()):
+                # one statement: stored only while this worker holds the run (the heartbeat
+                # keeps the lease; a stage does not wait for a second round trip to renew it)
+                if not uow.stage_results.put(result, self._now(), held_by=self.name):
+                    if not uow.runs.renew_lease(result.run_id, self.name, self.lease_s):
+                        raise LeaseLost(
+                            f"run {result.run_id}: lease lost before stage {result.stage_id}"
+                        )
                     raise LeaseLost(
                         f"run {result.run_id}: stage {result.stage_id} stored by another worker"
                     )

@@ -12,13 +12,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Connection, bindparam, exists, literal, select, text
 from sqlalchemy.dialects import postgresql
 
 from turnout.domain.errors import QueueUnavailable
-from turnout.domain.runs import AttemptOutcome, StageAttempt, StageResult
+from turnout.domain.runs import AttemptOutcome, RunStatus, StageAttempt, StageResult
 from turnout.persistence.repositories.upsert import dialect_insert
-from turnout.persistence.tables import sources, stage_results
+from turnout.persistence.tables import runs, sources, stage_results
 from turnout.runtime.ports import NOTIFY_CHANNEL, QUEUE_NAME, TASK_NAME
 
 _DEFER = text(
@@ -75,21 +75,39 @@ class SqlStageResultRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def put(self, result: StageResult, now: dt.datetime) -> bool:
-        """Store the result unless the stage already has one; True when this one was stored."""
-        stmt = dialect_insert(self._conn, stage_results).values(
-            run_id=result.run_id,
-            stage_id=result.stage_id,
-            position=result.position,
-            attempts=[_attempt_json(a) for a in result.attempts],
-            outputs=result.outputs,
-            failure=result.failure,
-            review=result.review,
-            blocks=result.blocks,
-            used_fallback=result.used_fallback,
-            worker=result.worker,
-            created_at=now,
-        )
+    def put(self, result: StageResult, now: dt.datetime, *, held_by: str | None = None) -> bool:
+        """Store the result unless the stage already has one; True when this one was stored.
+
+        With `held_by`, only while that worker holds the run (it is `running` under that
+        worker): one statement checks the lease and stores, so a worker that lost the run
+        stores nothing."""
+        values = {
+            "run_id": result.run_id,
+            "stage_id": result.stage_id,
+            "position": result.position,
+            "attempts": [_attempt_json(a) for a in result.attempts],
+            "outputs": result.outputs,
+            "failure": result.failure,
+            "review": result.review,
+            "blocks": result.blocks,
+            "used_fallback": result.used_fallback,
+            "worker": result.worker,
+            "created_at": now,
+        }
+        insert = dialect_insert(self._conn, stage_results)
+        if held_by is None:
+            stmt = insert.values(**values)
+        else:
+            row = select(
+                *(literal(v, stage_results.c[k].type).label(k) for k, v in values.items())
+            ).where(
+                exists().where(
+                    runs.c.run_id == result.run_id,
+                    runs.c.worker == held_by,
+                    runs.c.status == RunStatus.RUNNING.value,
+                )
+            )
+            stmt = insert.from_select(list(values), row)
         # RETURNING, not rowcount: drivers report -1 for a skipped INSERT ... ON CONFLICT
         stmt = stmt.on_conflict_do_nothing(index_elements=["run_id", "stage_id"]).returning(
             stage_results.c.run_id
