@@ -17,7 +17,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from turnout.api.auth import TurnoutApp, turnout_app
+from turnout.api.auth import turnout_app
 from turnout.api.errors import Unauthenticated
 from turnout.domain.errors import PermissionDenied
 from turnout.domain.users import User
@@ -43,7 +43,7 @@ def current_session(request: Request) -> OpenSession | None:
     return found
 
 
-def dashboard_user(request: Request, app: TurnoutApp) -> User:
+def dashboard_user(request: Request) -> User:
     """The user of the session; Unauthenticated sends the browser to the sign-in page."""
     if session_id(request) is None:
         raise Unauthenticated("sign in with an API token (`turnout tokens create NAME`)")
