@@ -28,10 +28,11 @@ DEFAULT_POLICIES: dict[str, PolicyDoc] = {
         "extract.heuristic", ("error", "timeout", "empty_output"), {"on_exhausted": "review"}
     ),
     # no time limit: the rules run in bounded time on size-bounded XML, and a limit would move
-    # every call to a helper thread (a handoff that costs more than many a stage)
+    # every call to a helper thread (a handoff that costs more than many a stage); `timeout`
+    # stays a trigger, so a `timeout_s` an operator adds falls back at once
     "validate": PolicyDoc(
         "validate.basic",
-        ("error", "unavailable", "contract_violation"),
+        ("error", "timeout", "unavailable", "contract_violation"),
         {"on_exhausted": "review"},
     ),
 }
