@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from turnout.domain.configuration import ConfigStatus, ModuleConfiguration
-from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
+from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt, StageResult
 from turnout.persistence import Database
 
 ConfigFactory = Callable[..., ModuleConfiguration]
@@ -138,3 +138,33 @@ def test_in_flight_counts_queued_and_running_runs_per_version(run_db: Database) 
         assert uow.runs.in_flight(1) == 1
         assert uow.runs.in_flight(2) == 2
         assert uow.runs.in_flight(3) == 0
+
+
+def test_a_stage_result_held_by_a_worker_is_stored_only_while_it_holds_the_run(
+    run_db: Database,
+) -> None:
+    with run_db.unit_of_work() as uow:
+        uow.runs.add(new_run("r1"))  # queued on version 2
+        assert uow.runs.take_over("r1", "w1", 30.0)  # now running under w1
+        uow.commit()
+
+    def result(stage: str, position: int) -> StageResult:
+        done = attempt("r1", stage, 1, AttemptOutcome.OK)
+        outputs = [{"type": "findings", "items": [], "ruleset": "x"}]
+        return StageResult("r1", stage, position, [done], outputs, worker="w1")
+
+    with run_db.unit_of_work() as uow:
+        assert uow.stage_results.put(result("intake", 0), T0, held_by="w1")
+        assert not uow.stage_results.put(result("intake", 0), T0, held_by="w1")  # one per stage
+        assert not uow.stage_results.put(result("text", 1), T0, held_by="w2")  # not its run
+        uow.commit()
+    with run_db.unit_of_work() as uow:
+        uow.runs.hand_back("r1", "w1")
+        uow.commit()
+    with run_db.unit_of_work() as uow:
+        assert not uow.stage_results.put(result("text", 1), T0, held_by="w1")  # handed back
+        stored = uow.stage_results.for_run("r1")
+    assert [(r.stage_id, r.worker, r.outputs) for r in stored] == [
+        ("intake", "w1", [{"type": "findings", "items": [], "ruleset": "x"}])
+    ]
+    assert stored[0].attempts == [attempt("r1", "intake", 1, AttemptOutcome.OK)]
