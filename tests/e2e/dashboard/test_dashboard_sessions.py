@@ -101,3 +101,16 @@ def test_a_form_from_one_server_process_is_accepted_by_another_on_the_same_datab
     finally:
         second.close()
     assert dash.app.configurations.get(version).status is ConfigStatus.VALIDATED
+
+
+def test_signing_in_again_in_the_same_browser_ends_the_previous_session(dash: Dashboard) -> None:
+    client = dash.session("viewer")
+    first = client.cookies[SESSION_COOKIE]
+    response = client.post("/signin", data={"token": dash.tokens["operator"]})
+    assert response.status_code == 303
+    second = client.cookies[SESSION_COOKIE]
+    assert second != first
+    assert "signed in as ola" in client.get("/").text
+    assert _replay(dash, first).get("/").headers["location"] == "/signin"
+    ended = [row for row in _sessions(dash) if row["ended_at"] is not None]
+    assert [row["session_hash"] for row in ended] == [hashlib.sha256(first.encode()).hexdigest()]

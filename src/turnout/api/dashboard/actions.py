@@ -49,6 +49,9 @@ def signin(request: Request, app: TurnoutApp, token: Annotated[str, Form()] = ""
             raise Unauthenticated("the token is unknown or revoked; ask an admin for a new one")
     except (Unauthenticated, PermissionDenied) as exc:
         return render(request, "signin.html", None, status_of(exc), error=str(exc))
+    previous = session_id(request)
+    if previous is not None:  # signing in again (as someone else, say) ends the old session
+        SessionService(app.unit_of_work).close(previous)
     response = redirect("/", "ok", f"signed in as {user.name} ({', '.join(sorted(user.roles))})")
     sign_in(request, response, session)
     return response
