@@ -40,6 +40,10 @@ class Totals:
     payable: Decimal | None = None  # BT-115
 
 
+TOTALS_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Totals))
+"""The names of the document totals (BG-22), in the order above."""
+
+
 @dataclass
 class VatBreakdown:
     category: str | None = None  # BT-118

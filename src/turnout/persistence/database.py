@@ -13,6 +13,7 @@ by the first statement.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -186,6 +187,20 @@ def _postgresql_engine(url: URL) -> Engine:
     # closed when it is returned, so a worker with `--concurrency` up to 64 never queues for the
     # pool while an idle process holds only what it used last.
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=80)
+
+
+_shared: dict[str, Database] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_database(url: str) -> Database:
+    """One `Database` per URL in this process, for the lookups a module worker process rebuilds
+    from a URL (an engine cannot be pickled): its pool is shared by every one of them."""
+    with _shared_lock:
+        database = _shared.get(url)
+        if database is None:
+            database = _shared[url] = Database(url)
+        return database
 
 
 _T = TypeVar("_T")

@@ -10,7 +10,6 @@ its own engine once per URL.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -19,7 +18,7 @@ from sqlalchemy import CompoundSelect, Select, String, bindparam, literal, selec
 
 from turnout.domain.history import MatchedOn, PriorInvoice
 from turnout.domain.runs import RunStatus
-from turnout.persistence.database import Database, retrying_once
+from turnout.persistence.database import Database, retrying_once, shared_database
 from turnout.persistence.tables import runs
 
 R = runs.c
@@ -29,9 +28,6 @@ SEEN_STATUSES = tuple(
     for s in (RunStatus.COMPLETED, RunStatus.COMPLETED_WITH_FALLBACK, RunStatus.NEEDS_REVIEW)
 )
 _LIMIT_PER_CHECK = 20
-
-_databases: dict[str, Database] = {}
-_databases_lock = threading.Lock()
 
 
 class SqlInvoiceHistory:
@@ -124,8 +120,4 @@ def _statement(checks: tuple[MatchedOn, ...]) -> CompoundSelect[Any] | Select[An
 
 
 def _history_for_url(url: str) -> SqlInvoiceHistory:
-    with _databases_lock:
-        database = _databases.get(url)
-        if database is None:
-            database = _databases[url] = Database(url)
-    return SqlInvoiceHistory(database)
+    return SqlInvoiceHistory(shared_database(url))

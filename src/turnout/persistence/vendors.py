@@ -15,14 +15,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from turnout.domain.vendors import Vendor
-from turnout.persistence.database import Database, retrying_once
+from turnout.persistence.database import Database, retrying_once, shared_database
 from turnout.persistence.repositories.vendors import vendor
 from turnout.persistence.tables import vendors
 
 V = vendors.c
-
-_databases: dict[str, Database] = {}
-_databases_lock = threading.Lock()
 
 
 class SqlVendorDirectory:
@@ -74,8 +71,4 @@ class SqlVendorDirectory:
 
 
 def _directory_for_url(url: str) -> SqlVendorDirectory:
-    with _databases_lock:
-        database = _databases.get(url)
-        if database is None:
-            database = _databases[url] = Database(url)
-    return SqlVendorDirectory(database)
+    return SqlVendorDirectory(shared_database(url))

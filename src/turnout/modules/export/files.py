@@ -15,17 +15,47 @@ Shared by the file-writing export modules. The rules:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
 from pathlib import Path, PurePath
+from typing import Any
 
+from turnout.domain.artifacts import Receipt
 from turnout.domain.errors import ModuleError
+from turnout.domain.modules import RunContext
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 DIRECTORY_PATTERN = r"^(?!(?:.*/)?\.\.(?:/.*)?$).+$"
 """JSON-Schema pattern for a directory setting: not empty and without a `..` segment."""
+
+
+def directory_setting(default: str) -> dict[str, Any]:
+    """The JSON Schema of a one-file-per-run export's `directory` setting."""
+    return {
+        "type": "string",
+        "pattern": DIRECTORY_PATTERN,
+        "default": default,
+        "description": "Where the files go: relative to $TURNOUT_HOME (and inside it), or an "
+        f"absolute path; no `..` segments. Default {default!r}.",
+    }
+
+
+def export_file(
+    module_id: str, directory: str, context: RunContext, suffix: str, data: bytes, **details: str
+) -> Receipt:
+    """Write `data` to `<directory>/<run_id><suffix>` atomically; the file's `Receipt` (path,
+    idempotency key, `details` plus the bytes' SHA-256 and size)."""
+    name = file_name(module_id, context.run_id, suffix)
+    path = write_atomically(export_directory(module_id, directory, context.workspace), name, data)
+    return Receipt(
+        target="file",
+        location=str(path),
+        key=context.idempotency_key,
+        details={**details, "sha256": hashlib.sha256(data).hexdigest(), "bytes": str(len(data))},
+    )
 
 
 def check_directory_setting(module_id: str, directory: str) -> None:

@@ -19,7 +19,6 @@ Settings:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -32,17 +31,10 @@ from turnout.domain.artifacts import (
     Decision,
     Findings,
     InvoiceArtifact,
-    Receipt,
 )
 from turnout.domain.contracts import needs
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.modules.export.files import (
-    DIRECTORY_PATTERN,
-    check_directory_setting,
-    export_directory,
-    file_name,
-    write_atomically,
-)
+from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
 
 DEFAULT_DIRECTORY = "exports"
 DEFAULT_INDENT = 2
@@ -51,13 +43,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "directory": {
-            "type": "string",
-            "pattern": DIRECTORY_PATTERN,
-            "default": DEFAULT_DIRECTORY,
-            "description": "Where the files go: relative to $TURNOUT_HOME (and inside it), "
-            "or an absolute path; no `..` segments.",
-        },
+        "directory": directory_setting(DEFAULT_DIRECTORY),
         "indent": {
             "type": "integer",
             "minimum": 0,
@@ -98,19 +84,8 @@ class JsonExport(StageModule):
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Write the file and return a `Receipt` with its absolute path and the idempotency key."""
-        module_id = self.spec.module_id
-        name = file_name(module_id, context.run_id, ".json")
-        directory = export_directory(module_id, self.directory, context.workspace)
         data = self.render(inputs, context)
-        path = write_atomically(directory, name, data)
-        return [
-            Receipt(
-                target="file",
-                location=str(path),
-                key=context.idempotency_key,
-                details={"sha256": hashlib.sha256(data).hexdigest(), "bytes": str(len(data))},
-            )
-        ]
+        return [export_file(self.spec.module_id, self.directory, context, ".json", data)]
 
     def render(self, inputs: Artifacts, context: RunContext) -> bytes:
         """The file's bytes: UTF-8 JSON with a trailing newline, the same for the same run."""

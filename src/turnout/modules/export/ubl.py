@@ -16,20 +16,13 @@ Settings:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, InvoiceArtifact, Receipt
+from turnout.domain.artifacts import Artifact, ArtifactRef, InvoiceArtifact
 from turnout.domain.contracts import needs
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.modules.export.files import (
-    DIRECTORY_PATTERN,
-    check_directory_setting,
-    export_directory,
-    file_name,
-    write_atomically,
-)
+from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
 from turnout.modules.export.ubl_builder import EN16931, build_ubl, document_type
 
 MODULE_ID = "export.ubl"
@@ -39,13 +32,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "directory": {
-            "type": "string",
-            "pattern": DIRECTORY_PATTERN,
-            "default": DEFAULT_DIRECTORY,
-            "description": "Where the files go: relative to $TURNOUT_HOME (and inside it), "
-            f"or an absolute path; no `..` segments. Default {DEFAULT_DIRECTORY!r}.",
-        },
+        "directory": directory_setting(DEFAULT_DIRECTORY),
         "customization_id": {
             "type": "string",
             "minLength": 1,
@@ -83,19 +70,6 @@ class UblExport(StageModule):
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Write the file and return a `Receipt` with its absolute path and the idempotency key."""
         invoice = inputs.require(InvoiceArtifact).invoice
-        name = file_name(MODULE_ID, context.run_id, ".xml")
         data = build_ubl(invoice, self.customization_id)
-        directory = export_directory(MODULE_ID, self.directory, context.workspace)
-        path = write_atomically(directory, name, data)
-        return [
-            Receipt(
-                target="file",
-                location=str(path),
-                key=context.idempotency_key,
-                details={
-                    "document_type": document_type(invoice),
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                    "bytes": str(len(data)),
-                },
-            )
-        ]
+        details = {"document_type": document_type(invoice)}
+        return [export_file(MODULE_ID, self.directory, context, ".xml", data, **details)]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from turnout.domain.artifacts import ExtractedField, Fields, Finding, Severity
-from turnout.domain.invoice import FieldSource, Invoice, InvoiceLine
+from turnout.domain.invoice import TOTALS_NAMES, FieldSource, Invoice, InvoiceLine
 from turnout.modules.normalize.dates import DateOrder, parse_date
 from turnout.modules.normalize.money import currency_of, parse_amount, parse_currency
 
@@ -29,20 +29,7 @@ _TEXT_PATHS = (
     "payment.bic",
 )
 _DATE_PATHS = ("issue_date", "due_date")
-_AMOUNT_PATHS = tuple(
-    f"totals.{name}"
-    for name in (
-        "line_net",
-        "allowances",
-        "charges",
-        "tax_exclusive",
-        "tax",
-        "tax_inclusive",
-        "prepaid",
-        "rounding",
-        "payable",
-    )
-)
+_AMOUNT_PATHS = tuple(f"totals.{name}" for name in TOTALS_NAMES)
 _LINE_DECIMALS = ("quantity", "net_price", "net_amount", "vat_rate")
 _LINE_TEXTS = ("id", "name", "unit", "vat_category")
 

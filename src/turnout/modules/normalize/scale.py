@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from turnout.domain.invoice import Invoice
+from turnout.domain.invoice import TOTALS_NAMES, Invoice
 
 _CENTS = Decimal("0.01")
 _UNITS = Decimal(1)
@@ -29,17 +29,7 @@ def canonical_scales(invoice: Invoice) -> None:
     totals = invoice.totals
     if totals.rounding is not None and totals.rounding.is_zero():
         totals.rounding = None
-    for name in (
-        "line_net",
-        "allowances",
-        "charges",
-        "tax_exclusive",
-        "tax",
-        "tax_inclusive",
-        "prepaid",
-        "rounding",
-        "payable",
-    ):
+    for name in TOTALS_NAMES:
         setattr(totals, name, money(getattr(totals, name)))
     for vat in invoice.vat_breakdown:
         vat.rate = plain(vat.rate)
