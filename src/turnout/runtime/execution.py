@@ -106,9 +106,10 @@ class PlanExecutor:
                 run.attempts.append(attempt)
                 if result is None:
                     self._observer.attempt_finished(run, attempt)
-            document = artifacts.get(Document)
-            if document is not None and run.source_sha256 is None:
-                run.source_sha256 = document.sha256  # before dedupe asks the history
+            if run.source_sha256 is None:  # set once, before dedupe asks the history
+                document = artifacts.get(Document)
+                if document is not None:
+                    run.source_sha256 = document.sha256
         invoice = artifacts.get(InvoiceArtifact)
         findings = artifacts.get(Findings)
         decision = artifacts.get(Decision)

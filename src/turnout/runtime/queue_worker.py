@@ -8,8 +8,9 @@ guarantees, with any number of workers sharing one PostgreSQL:
   already submitted is recognised and not queued again unless asked.
 - `process` admits the run through the admission gate (so a pending activation holds it back,
   cluster-wide), or resumes it on its version when it was admitted before (a worker died or
-  stopped). The worker holds a lease on the run while it works; each stage's result is stored
-  once per (run, stage) together with a lease renewal, so a resumed or redelivered run reuses it.
+  stopped). The worker holds a lease on the run while it works (a heartbeat renews it); each
+  stage's result is stored once per (run, stage), only while the lease holds, so a resumed or
+  redelivered run reuses it.
   A worker that lost its lease (another took the run over) stops and keeps nothing.
 - `reap` returns runs whose lease expired to the queue with a new job; `hand_back` returns a run
   a stopping worker cannot finish in time.
@@ -118,12 +119,12 @@ def _submit_batch(
         queued: list[str] = []
         for file_name, data in files:
             sha = hashlib.sha256(data).hexdigest()
-            uow.sources.put(sha, data, now())
             known = [] if again else uow.runs.with_source(sha)
-            if known:
+            if known:  # recognised: its bytes are not sent to the database again
                 first = known[0]
                 done.append(Submitted(file_name, sha, first.run_id, first.status, False))
                 continue
+            uow.sources.put(sha, data, now())
             run = Run(
                 run_id=str(uuid.uuid4()),
                 file_name=file_name,
