@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -27,6 +27,7 @@ from turnout.api.errors import Unauthenticated, status_of
 from turnout.api.params import Version
 from turnout.api.uploads import read_upload
 from turnout.domain.errors import InvalidConfiguration, PermissionDenied, RequestError
+from turnout.domain.users import User
 from turnout.runtime.config_document import load_document
 from turnout.runtime.results import ActivationResult
 from turnout.runtime.sessions import SessionService
@@ -34,6 +35,15 @@ from turnout.runtime.sessions import SessionService
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
 Csrf = Annotated[str, Form()]
+
+
+def form_user(request: Request, user: DashboardUser, csrf: Csrf = "") -> User:
+    """The signed-in user of a form that changes something, once its CSRF token is checked."""
+    check_csrf(request, csrf)
+    return user
+
+
+FormUser = Annotated[User, Depends(form_user)]
 FLASH_KIND = {"active": "ok", "pending": "warn", "validated": "ok"}
 
 
@@ -72,12 +82,10 @@ def signout(request: Request, app: TurnoutApp, csrf: Csrf = "") -> Response:
 def create_configuration(
     request: Request,
     app: TurnoutApp,
-    user: DashboardUser,
-    csrf: Csrf = "",
+    user: FormUser,
     document: Annotated[str, Form()] = "",
     summary: Annotated[str, Form()] = "",
 ) -> Response:
-    check_csrf(request, csrf)
     try:
         doc = load_document(document, summary=summary.strip() or None, source="the document")
         config = app.configurations.create(doc, user.name)
@@ -100,18 +108,12 @@ def create_configuration(
 
 
 @router.post("/configurations/cancel-pending")
-def cancel_pending(
-    request: Request, app: TurnoutApp, user: DashboardUser, csrf: Csrf = ""
-) -> Response:
-    check_csrf(request, csrf)
+def cancel_pending(app: TurnoutApp, user: FormUser) -> Response:
     return _after(app.configurations.cancel(user.name))
 
 
 @router.post("/configurations/{version}/validate")
-def validate(
-    request: Request, app: TurnoutApp, user: DashboardUser, version: Version, csrf: Csrf = ""
-) -> Response:
-    check_csrf(request, csrf)
+def validate(app: TurnoutApp, user: FormUser, version: Version) -> Response:
     report = app.configurations.validate(version, user.name)
     if report.valid:
         return redirect(
@@ -126,18 +128,12 @@ def validate(
 
 
 @router.post("/configurations/{version}/activate")
-def activate(
-    request: Request, app: TurnoutApp, user: DashboardUser, version: Version, csrf: Csrf = ""
-) -> Response:
-    check_csrf(request, csrf)
+def activate(app: TurnoutApp, user: FormUser, version: Version) -> Response:
     return _after(app.configurations.activate(version, user.name))
 
 
 @router.post("/configurations/{version}/rollback")
-def rollback(
-    request: Request, app: TurnoutApp, user: DashboardUser, version: Version, csrf: Csrf = ""
-) -> Response:
-    check_csrf(request, csrf)
+def rollback(app: TurnoutApp, user: FormUser, version: Version) -> Response:
     return _after(app.configurations.rollback(version, user.name))
 
 
