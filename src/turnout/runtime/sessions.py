@@ -32,9 +32,16 @@ class OpenSession:
 
 
 class SessionService:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock = utcnow) -> None:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock = utcnow,
+        reader_factory: Callable[[], UnitOfWork] | None = None,
+    ) -> None:
         self._uow = uow_factory
         self._now = clock
+        # every dashboard request resumes its session: a read that needs no write lock
+        self._reader = reader_factory or uow_factory
 
     def open(self, token: str) -> OpenSession | None:
         """A new session for a live token's user; None for an unknown, revoked or user-less token.
@@ -58,7 +65,7 @@ class SessionService:
     def resume(self, session_id: str) -> OpenSession | None:
         """The live session with this id; None when it is unknown, ended or expired, or its token
         was revoked or its user removed."""
-        with self._uow() as uow:
+        with self._reader() as uow:
             found = uow.sessions.live(hash_token(session_id), self._now())
             if found is None:
                 return None

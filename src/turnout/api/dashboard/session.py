@@ -38,7 +38,9 @@ def current_session(request: Request) -> OpenSession | None:
         found: OpenSession | None = getattr(request.state, _RESUMED)
         return found
     sid = session_id(request)
-    found = SessionService(turnout_app(request).unit_of_work).resume(sid) if sid else None
+    app = turnout_app(request)
+    sessions = SessionService(app.unit_of_work, reader_factory=app.database.reader)
+    found = sessions.resume(sid) if sid else None
     setattr(request.state, _RESUMED, found)
     return found
 
