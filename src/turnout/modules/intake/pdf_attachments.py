@@ -36,7 +36,10 @@ class EmbeddedXml:
 
 
 def find_einvoice_xml(pdf: pdfium.PdfDocument, *, max_bytes: int) -> EmbeddedXml | None:
-    """The first UBL or CII attachment, standard names first; else the first ZUGFeRD 1 one."""
+    """The first UBL or CII attachment, standard names first; else the first ZUGFeRD 1 one.
+
+    Call it holding `turnout.modules.pdfium_lock.PDFIUM_LOCK`, like every use of `pdf`.
+    """
     attachments = [pdf.get_attachment(i) for i in range(pdf.count_attachments())]
     named = [(_name(a), a) for a in attachments]
     named.sort(key=lambda item: not _is_standard(item[0]))  # stable: keeps document order

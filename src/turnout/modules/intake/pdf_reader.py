@@ -2,7 +2,8 @@
 
 `open_pdf` is the one place pypdfium2 opens untrusted bytes: it turns PDFium's load errors into
 `InputRejected` with a reason (encrypted, damaged). `read_pdf` checks the page count before any
-heavier work (text layer, attachments) so a 10,000-page file costs one call.
+heavier work (text layer, attachments) so a 10,000-page file costs one call. The document is
+opened, read and closed under `PDFIUM_LOCK` (PDFium is not thread-safe).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pypdfium2.raw as pdfium_c
 
 from turnout.domain.errors import InputRejected
 from turnout.modules.intake.pdf_attachments import EmbeddedXml, find_einvoice_xml
+from turnout.modules.pdfium_lock import PDFIUM_LOCK
 
 _LOAD_ERRORS = {
     pdfium_c.FPDF_ERR_FILE: "the file could not be read",
@@ -32,7 +34,10 @@ class PdfFacts:
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
-    """Open PDF bytes, or raise `InputRejected` saying why they cannot be opened."""
+    """Open PDF bytes, or raise `InputRejected` saying why they cannot be opened.
+
+    Call it holding `PDFIUM_LOCK`, and close the document before releasing it.
+    """
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -50,21 +55,22 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
 
 def read_pdf(data: bytes, *, max_pages: int, max_xml_bytes: int) -> PdfFacts:
     """Open the PDF, enforce `max_pages`, then find its text layer and embedded e-invoice."""
-    pdf = open_pdf(data)
-    try:
-        pages = len(pdf)
-        if pages > max_pages:
-            raise InputRejected(
-                f"the PDF has {pages} pages, over the limit of {max_pages}; "
-                "raise the intake.standard setting `max_pages` if such files are expected"
+    with PDFIUM_LOCK:
+        pdf = open_pdf(data)
+        try:
+            pages = len(pdf)
+            if pages > max_pages:
+                raise InputRejected(
+                    f"the PDF has {pages} pages, over the limit of {max_pages}; "
+                    "raise the intake.standard setting `max_pages` if such files are expected"
+                )
+            return PdfFacts(
+                pages=pages,
+                text_layer=_has_text_layer(pdf),
+                embedded=find_einvoice_xml(pdf, max_bytes=max_xml_bytes),
             )
-        return PdfFacts(
-            pages=pages,
-            text_layer=_has_text_layer(pdf),
-            embedded=find_einvoice_xml(pdf, max_bytes=max_xml_bytes),
-        )
-    finally:
-        pdf.close()
+        finally:
+            pdf.close()  # closes its pages and text pages too, inside the lock
 
 
 def _has_text_layer(pdf: pdfium.PdfDocument) -> bool:

@@ -29,6 +29,7 @@ from turnout.modules.intake.sniff import (
     looks_like_xml,
     sniff_binary,
 )
+from turnout.modules.pdfium_lock import PDFIUM_LOCK
 from turnout.modules.xmlsafe import parse_xml
 
 DEFAULT_MAX_BYTES = 20_000_000
@@ -85,7 +86,8 @@ class StandardIntake(StageModule):
         try:
             import pypdfium2
 
-            pypdfium2.PdfDocument.new().close()
+            with PDFIUM_LOCK:
+                pypdfium2.PdfDocument.new().close()
         except Exception as exc:
             raise ModuleUnavailable(
                 f"intake.standard needs pypdfium2, which does not work here ({exc}); "

@@ -8,6 +8,9 @@ calls per word rather than per character: the page text in one `FPDFText_GetText
 for each word the box of its first character and the union of its boxes (`FPDFText_GetRect`,
 one rectangle a text object); a word spread wider than its characters can be, or over two lines,
 is read character by character so that `RunBuilder` can split it.
+
+The document is opened, read and closed under `PDFIUM_LOCK` (PDFium is not thread-safe); laying
+the runs out into lines happens after, outside it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from turnout.domain.errors import InputRejected, ModuleUnavailable
+from turnout.modules.pdfium_lock import PDFIUM_LOCK
 from turnout.modules.text.layout import RunBuilder, TextRun, same_line
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top
@@ -185,15 +189,17 @@ def _address(pointer: Any) -> int:
 
 @contextmanager
 def _opened(data: bytes) -> Iterator[Any]:
+    """The open document, `PDFIUM_LOCK` held until it is closed (with its pages and text pages)."""
     pdfium = load_pdfium()
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise InputRejected(
-            f"pdfium cannot open this PDF ({exc}); it may be damaged or password-protected:"
-            " send an unprotected, complete copy"
-        ) from exc
-    try:
-        yield pdf
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise InputRejected(
+                f"pdfium cannot open this PDF ({exc}); it may be damaged or password-protected:"
+                " send an unprotected, complete copy"
+            ) from exc
+        try:
+            yield pdf
+        finally:
+            pdf.close()

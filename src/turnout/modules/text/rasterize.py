@@ -7,10 +7,12 @@ read as black), and damaged inputs are rejected with the reason and what to send
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from turnout.domain.errors import InputRejected
+from turnout.modules.pdfium_lock import PDFIUM_LOCK
 from turnout.modules.text.pdfium_reader import load_pdfium
 
 _POINTS_PER_INCH = 72
@@ -20,29 +22,40 @@ _MAX_PIXELS = 60_000_000
 
 
 def pdf_pages(data: bytes, dpi: int, max_pages: int) -> list[Image.Image]:
-    """The first `max_pages` pages of a PDF, rendered at `dpi`."""
+    """The first `max_pages` pages of a PDF, rendered at `dpi`.
+
+    Rendering runs under `PDFIUM_LOCK` (PDFium is not thread-safe); each page's bitmap is copied
+    into a Pillow image and closed there, so no PDFium object is left for a finalizer to free
+    on another thread.
+    """
     pdfium = load_pdfium()
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise InputRejected(
+                f"pdfium cannot open this PDF ({exc}); it may be damaged or password-protected:"
+                " send an unprotected, complete copy"
+            ) from exc
+        try:
+            _check_pages(len(pdf), max_pages, "PDF")
+            return [_render(pdf, index, dpi) for index in range(len(pdf))]
+        finally:
+            pdf.close()  # closes its pages too; bitmaps are closed by `_render`
+
+
+def _render(pdf: Any, index: int, dpi: int) -> Image.Image:
+    page = pdf[index]
     try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise InputRejected(
-            f"pdfium cannot open this PDF ({exc}); it may be damaged or password-protected:"
-            " send an unprotected, complete copy"
-        ) from exc
-    try:
-        _check_pages(len(pdf), max_pages, "PDF")
-        images = []
-        for index in range(len(pdf)):
-            page = pdf[index]
-            try:
-                _check_page_size(page.get_size(), dpi, index + 1)
-                bitmap = page.render(scale=dpi / _POINTS_PER_INCH)
-                images.append(bitmap.to_pil().convert("RGB"))
-            finally:
-                page.close()
-        return images
+        _check_page_size(page.get_size(), dpi, index + 1)
+        bitmap = page.render(scale=dpi / _POINTS_PER_INCH)
+        try:
+            image: Image.Image = bitmap.to_pil().convert("RGB")  # a copy, not the bitmap's buffer
+            return image
+        finally:
+            bitmap.close()
     finally:
-        pdf.close()
+        page.close()
 
 
 def image_pages(data: bytes, max_pages: int) -> list[Image.Image]:
