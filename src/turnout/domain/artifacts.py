@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from turnout.domain.invoice import Invoice
+from turnout.domain import schema
+from turnout.domain.invoice import Invoice, invoice_problems
 
 _REF = re.compile(r"^(?P<name>[a-z][a-z_]*)(?:/v?(?P<major>\d+))?$")
 
@@ -60,8 +60,13 @@ class Artifact:
         return None
 
     def problems(self) -> list[str]:
-        """Ways this instance breaks its artifact's schema (the `contract_violation` trigger)."""
+        """Ways this instance breaks its artifact's schema (the `contract_violation` trigger), each
+        naming the path of the bad value: `findings.items[2]: expected a Finding, got str 'oops'`.
+        """
         return []
+
+
+_SYNTAXES = frozenset({"ubl", "cii"})
 
 
 class DocumentKind(StrEnum):
@@ -78,6 +83,12 @@ class Source(Artifact):
     NAME: ClassVar[str] = "source"
     filename: str
     data: bytes
+
+    def problems(self) -> list[str]:
+        found: list[str] = []
+        schema.check_strings(found, "source", self, ("filename",))
+        schema.check_instance(found, "source.data", self.data, bytes, "bytes")
+        return found
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,26 @@ class Document(Artifact):
     xml_name: str | None = None  # name of the embedded attachment, when there was one
     text_layer: bool | None = None  # whether a PDF carries extractable text
 
+    def problems(self) -> list[str]:
+        found: list[str] = []
+        schema.check_strings(found, "document", self, ("filename", "media_type", "sha256"))
+        schema.check_enum(found, "document.kind", self.kind, DocumentKind)
+        if schema.check_instance(found, "document.data", self.data, bytes, "bytes"):
+            size = self.size
+            if not isinstance(size, int) or isinstance(size, bool) or size != len(self.data):
+                schema.wrong(found, "document.size", f"{len(self.data)} (len(data))", self.size)
+        pages = self.pages
+        if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool)):
+            schema.wrong(found, "document.pages", "int", pages)
+        elif pages is not None and pages < 1:
+            schema.wrong(found, "document.pages", "a page count >= 1", pages)
+        if self.xml is not None:
+            schema.check_instance(found, "document.xml", self.xml, bytes, "bytes")
+        schema.check_optional(found, "document", self, ("xml_name",))
+        if self.text_layer is not None:
+            schema.check_instance(found, "document.text_layer", self.text_layer, bool, "bool")
+        return found
+
 
 @dataclass(frozen=True)
 class EInvoice(Artifact):
@@ -106,6 +137,15 @@ class EInvoice(Artifact):
     document_type: str  # "Invoice" | "CreditNote" | "CrossIndustryInvoice"
     profile: str | None  # BT-24 specification identifier, when given
     invoice: Invoice
+
+    def problems(self) -> list[str]:
+        found: list[str] = []
+        if not isinstance(self.syntax, str) or self.syntax not in _SYNTAXES:
+            schema.wrong(found, "einvoice.syntax", "`ubl` or `cii`", self.syntax)
+        schema.check_strings(found, "einvoice", self, ("document_type",))
+        schema.check_optional(found, "einvoice", self, ("profile",))
+        found.extend(invoice_problems(self.invoice, "einvoice.invoice"))
+        return found
 
 
 @dataclass(frozen=True)
@@ -128,13 +168,20 @@ class Text(Artifact):
         return min(self.page_confidence) if self.page_confidence else None
 
     def problems(self) -> list[str]:
-        found = []
-        if not all(isinstance(page, str) for page in self.pages):
-            found.append("text pages must be strings")
-        if self.page_confidence and len(self.page_confidence) != len(self.pages):
-            found.append("one page_confidence per page is required")
-        if any(not 0.0 <= c <= 1.0 for c in self.page_confidence):
-            found.append("page confidence must lie in 0..1")
+        found: list[str] = []
+        schema.check_items(found, "text.pages", self.pages, str, "str")
+        schema.check_strings(found, "text", self, ("method",))
+        confidence = self.page_confidence
+        if schema.check_sequence(found, "text.page_confidence", confidence):
+            pages = self.pages
+            if confidence and isinstance(pages, tuple | list) and len(confidence) != len(pages):
+                found.append(
+                    f"text.page_confidence: expected one per page ({len(pages)}), "
+                    f"got {len(confidence)}"
+                )
+            for i, c in enumerate(confidence):
+                if not (schema.is_number(c) and 0.0 <= c <= 1.0):
+                    schema.check_confidence(found, f"text.page_confidence[{i}]", c)
         return found
 
 
@@ -165,12 +212,25 @@ class Fields(Artifact):
         return sum(f.confidence for f in self.values.values()) / len(self.values)
 
     def problems(self) -> list[str]:
-        found = []
-        for path, item in self.values.items():
-            if not isinstance(item, ExtractedField) or not isinstance(item.value, str):
-                found.append(f"field `{path}` must be an ExtractedField with a string value")
-            elif not 0.0 <= item.confidence <= 1.0:
-                found.append(f"field `{path}` has confidence {item.confidence} outside 0..1")
+        found: list[str] = []
+        if schema.check_instance(found, "fields.values", self.values, dict, "a dict"):
+            for key, item in self.values.items():
+                if not isinstance(key, str):
+                    schema.wrong(found, "fields.values key", "str", key)
+                elif not isinstance(item, ExtractedField):
+                    schema.wrong(found, f"fields.values[{key!r}]", "an ExtractedField", item)
+                elif not (
+                    isinstance(item.value, str)
+                    and isinstance(item.module, str)
+                    and schema.is_number(item.confidence)
+                    and 0.0 <= item.confidence <= 1.0
+                ):
+                    where = f"fields.values[{key!r}]"
+                    schema.check_strings(found, where, item, ("value", "module"))
+                    schema.check_confidence(found, f"{where}.confidence", item.confidence)
+        if schema.check_sequence(found, "fields.lines", self.lines):
+            for i, line in enumerate(self.lines):
+                schema.check_str_mapping(found, f"fields.lines[{i}]", line)
         return found
 
 
@@ -191,12 +251,12 @@ class InvoiceArtifact(Artifact):
         return min((s.confidence for s in sources), default=None)
 
     def problems(self) -> list[str]:
-        totals = vars(self.invoice.totals)
-        return [
-            f"totals.{k} must be a Decimal"
-            for k, v in totals.items()
-            if v is not None and not isinstance(v, Decimal)
-        ]
+        # the canonical invoice is this artifact's content: its paths start at `invoice.`
+        found = invoice_problems(self.invoice, "invoice")
+        if schema.check_sequence(found, "invoice.notes", self.notes):
+            for i, note in enumerate(self.notes):
+                _check_finding(found, f"invoice.notes[{i}]", note)
+        return found
 
 
 class Severity(StrEnum):
@@ -232,6 +292,29 @@ class Findings(Artifact):
     def fatal(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.items if f.severity is Severity.FATAL)
 
+    def problems(self) -> list[str]:
+        found: list[str] = []
+        if schema.check_sequence(found, "findings.items", self.items):
+            for i, item in enumerate(self.items):
+                _check_finding(found, f"findings.items[{i}]", item)
+        schema.check_strings(found, "findings", self, ("ruleset",))
+        return found
+
+
+def _check_finding(found: list[str], path: str, item: object) -> None:
+    if not isinstance(item, Finding):
+        schema.wrong(found, path, "a Finding", item)
+        return
+    if not (
+        isinstance(item.rule, str)
+        and isinstance(item.message, str)
+        and isinstance(item.severity, Severity)
+        and (item.path is None or isinstance(item.path, str))
+    ):
+        schema.check_strings(found, path, item, ("rule", "message"))
+        schema.check_enum(found, f"{path}.severity", item.severity, Severity)
+        schema.check_optional(found, path, item, ("path",))
+
 
 @dataclass(frozen=True)
 class Duplicate(Artifact):
@@ -240,14 +323,26 @@ class Duplicate(Artifact):
     of_run: str | None = None
     reason: str | None = None
 
+    def problems(self) -> list[str]:
+        found: list[str] = []
+        schema.check_instance(found, "duplicate.is_duplicate", self.is_duplicate, bool, "bool")
+        schema.check_optional(found, "duplicate", self, ("of_run", "reason"))
+        return found
+
 
 @dataclass(frozen=True)
 class Match(Artifact):
     NAME: ClassVar[str] = "match"
     vendor_id: str | None
     vendor_name: str | None = None
-    method: str | None = None  # "vat_id" | "iban" | "name"
+    method: str | None = None  # "vat_id" | "iban" | "name" (others may add their own)
     score: float = 0.0
+
+    def problems(self) -> list[str]:
+        found: list[str] = []
+        schema.check_optional(found, "match", self, ("vendor_id", "vendor_name", "method"))
+        schema.check_confidence(found, "match.score", self.score)
+        return found
 
 
 class Outcome(StrEnum):
@@ -263,11 +358,10 @@ class Decision(Artifact):
     reasons: tuple[str, ...] = ()
 
     def problems(self) -> list[str]:
-        return (
-            []
-            if isinstance(self.outcome, Outcome)
-            else [f"outcome `{self.outcome}` is not approve/review/reject"]
-        )
+        found: list[str] = []
+        schema.check_enum(found, "decision.outcome", self.outcome, Outcome)
+        schema.check_items(found, "decision.reasons", self.reasons, str, "str")
+        return found
 
     def to_dict(self) -> dict[str, object]:
         return {"outcome": str(self.outcome), "reasons": list(self.reasons)}
@@ -282,6 +376,12 @@ class Receipt(Artifact):
     location: str
     key: str
     details: dict[str, str] = field(default_factory=dict)
+
+    def problems(self) -> list[str]:
+        found: list[str] = []
+        schema.check_strings(found, "receipt", self, ("target", "location", "key"))
+        schema.check_str_mapping(found, "receipt.details", self.details)
+        return found
 
 
 ARTIFACT_TYPES: dict[str, type[Artifact]] = {

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from typing import Any
 
+from turnout.domain import schema
+
 
 @dataclass
 class Party:
@@ -143,6 +145,75 @@ class Invoice:
         for path, src in (data.get("provenance") or {}).items():
             inv.provenance[path] = FieldSource(src["module"], float(src["confidence"]))
         return inv
+
+
+_INVOICE_STRINGS = (
+    "invoice_number",
+    "type_code",
+    "currency",
+    "buyer_reference",
+    "order_reference",
+)
+_PARTY_STRINGS = ("name", "vat_id", "country")
+_PAYMENT_STRINGS = ("iban", "bic")
+_VAT_DECIMALS = ("rate", "taxable", "tax")
+_LINE_STRINGS = ("id", "name", "unit", "vat_category")
+_LINE_DECIMALS = ("quantity", "net_price", "net_amount", "vat_rate")
+
+
+def invoice_problems(invoice: object, path: str = "invoice") -> list[str]:
+    """How `invoice` breaks the canonical invoice's schema, each problem with the path of the bad
+    value (`invoice.totals.payable: expected Decimal, got float 12.5`); empty when it is sound."""
+    found: list[str] = []
+    if not schema.check_instance(found, path, invoice, Invoice, "an Invoice"):
+        return found
+    assert isinstance(invoice, Invoice)
+    schema.check_optional(found, path, invoice, _INVOICE_STRINGS)
+    schema.check_date(found, f"{path}.issue_date", invoice.issue_date)
+    schema.check_date(found, f"{path}.due_date", invoice.due_date)
+    for role in ("seller", "buyer"):
+        party = getattr(invoice, role)
+        if schema.check_instance(found, f"{path}.{role}", party, Party, "a Party"):
+            schema.check_optional(found, f"{path}.{role}", party, _PARTY_STRINGS)
+    if schema.check_instance(found, f"{path}.payment", invoice.payment, Payment, "a Payment"):
+        schema.check_optional(found, f"{path}.payment", invoice.payment, _PAYMENT_STRINGS)
+    if schema.check_instance(found, f"{path}.totals", invoice.totals, Totals, "a Totals"):
+        schema.check_decimals(found, f"{path}.totals", invoice.totals, TOTALS_NAMES)
+    _check_rows(found, f"{path}.vat_breakdown", invoice.vat_breakdown, VatBreakdown)
+    _check_rows(found, f"{path}.lines", invoice.lines, InvoiceLine)
+    _check_provenance(found, f"{path}.provenance", invoice.provenance)
+    return found
+
+
+def _check_rows(found: list[str], path: str, rows: object, kind: type) -> None:
+    # a list, not a tuple: `to_dict` renders lists, and modules append to them
+    if not schema.check_instance(found, path, rows, list, "a list"):
+        return
+    assert isinstance(rows, list)
+    for i, row in enumerate(rows):
+        if not isinstance(row, kind):
+            schema.wrong(found, f"{path}[{i}]", schema.with_article(kind.__name__), row)
+        elif kind is VatBreakdown:
+            schema.check_optional(found, f"{path}[{i}]", row, ("category",))
+            schema.check_decimals(found, f"{path}[{i}]", row, _VAT_DECIMALS)
+        else:
+            schema.check_optional(found, f"{path}[{i}]", row, _LINE_STRINGS)
+            schema.check_decimals(found, f"{path}[{i}]", row, _LINE_DECIMALS)
+
+
+def _check_provenance(found: list[str], path: str, provenance: object) -> None:
+    if not schema.check_instance(found, path, provenance, dict, "a dict of FieldSource"):
+        return
+    assert isinstance(provenance, dict)
+    for key, source in provenance.items():
+        if not isinstance(key, str):
+            schema.wrong(found, f"{path} key", "str", key)
+        elif not isinstance(source, FieldSource):
+            schema.wrong(found, f"{path}[{key!r}]", "a FieldSource", source)
+        else:
+            if not isinstance(source.module, str):
+                schema.wrong(found, f"{path}[{key!r}].module", "str", source.module)
+            schema.check_confidence(found, f"{path}[{key!r}].confidence", source.confidence)
 
 
 def _plain(value: Any) -> Any:
