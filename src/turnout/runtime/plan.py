@@ -189,5 +189,11 @@ def _call(
     cls: type[StageModule], module_settings: Mapping[str, Any], framework: FrameworkSettings
 ) -> ModuleCall:
     if framework.isolation is Isolation.PROCESS:
-        return IsolatedCall(cls, module_settings, memory_limit_mb=framework.memory_limit_mb)
+        return IsolatedCall(
+            cls,
+            module_settings,
+            memory_limit_mb=framework.memory_limit_mb,
+            workers=framework.workers,
+            start_timeout_s=framework.start_timeout_s,
+        )
     return InlineCall(cls(module_settings))

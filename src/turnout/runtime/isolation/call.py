@@ -8,6 +8,7 @@ from typing import Any
 from turnout.domain.artifacts import Artifact
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.runtime.isolation.module import ProcessIsolatedModule
+from turnout.runtime.isolation.settings import DEFAULT_START_TIMEOUT_S
 
 
 class IsolatedCall:
@@ -19,10 +20,15 @@ class IsolatedCall:
         settings: Mapping[str, Any],
         *,
         memory_limit_mb: int | None = None,
-        workers: int = 1,
+        workers: int | None = None,
+        start_timeout_s: float = DEFAULT_START_TIMEOUT_S,
     ) -> None:
         self.module = ProcessIsolatedModule(
-            cls, settings, memory_limit_mb=memory_limit_mb, workers=workers
+            cls,
+            settings,
+            memory_limit_mb=memory_limit_mb,
+            workers=workers,
+            start_timeout_s=start_timeout_s,
         )
         self.spec: ModuleSpec = cls.spec
 

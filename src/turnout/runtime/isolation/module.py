@@ -8,8 +8,8 @@ the worker dies or is killed, the attempt fails with `ModuleCrashed`, `StageTime
 from __future__ import annotations
 
 import os
-import queue
 import sys
+import time
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,17 +18,20 @@ from typing import Any
 from turnout.domain.artifacts import Artifact
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.runtime.isolation.locate import ClassPath
+from turnout.runtime.isolation.pool import WorkerPool
 from turnout.runtime.isolation.protocol import Attempt, Launch
+from turnout.runtime.isolation.settings import DEFAULT_START_TIMEOUT_S, default_workers
 from turnout.runtime.isolation.worker import WorkerProcess
 
 
 class ProcessIsolatedModule:
     """Runs attempts of one module class, with given settings, in long-lived worker processes.
 
-    Construction is cheap and checks that a worker can import the class by name; workers start
-    in `warm_up()` or on the first attempt. Each worker serves one attempt at a time; `workers`
-    of them serve attempts from several threads at once. `close()` (or interpreter exit) stops
-    them all.
+    Construction is cheap and checks that a worker can import the class by name. Workers start
+    as attempts need them (one per attempt in flight, at most `workers`; `warm_up()` starts the
+    first) and serve one attempt at a time. An attempt's `timeout_s` bounds all of it: waiting
+    for a free worker, a worker's start, the module's work. `close()` (or interpreter exit)
+    stops them all.
     """
 
     def __init__(
@@ -37,13 +40,13 @@ class ProcessIsolatedModule:
         settings: Mapping[str, Any],
         *,
         memory_limit_mb: int | None = None,
-        start_timeout_s: float = 30,
-        workers: int = 1,
+        start_timeout_s: float = DEFAULT_START_TIMEOUT_S,
+        workers: int | None = None,
     ) -> None:
-        if workers < 1:
-            raise ValueError(f"workers={workers}: a module needs at least one worker process")
         if memory_limit_mb is not None and memory_limit_mb < 1:
             raise ValueError(f"memory_limit_mb={memory_limit_mb} must be a positive number")
+        if start_timeout_s <= 0:
+            raise ValueError(f"start_timeout_s={start_timeout_s} must be a positive number")
         self._cls = cls
         launch = Launch(
             module_id=cls.spec.module_id,
@@ -53,12 +56,13 @@ class ProcessIsolatedModule:
             memory_limit_mb=memory_limit_mb,
             parent_pid=os.getpid(),
         )
-        self._workers = tuple(WorkerProcess(launch, start_timeout_s) for _ in range(workers))
-        self._idle: queue.SimpleQueue[WorkerProcess] = queue.SimpleQueue()
-        for worker in self._workers:
-            self._idle.put(worker)
+        self._pool = WorkerPool(
+            launch.module_id,
+            lambda: WorkerProcess(launch, start_timeout_s),
+            default_workers() if workers is None else workers,
+        )
         # stops the workers when this object is collected; worker.py stops them at exit
-        self._finalizer = weakref.finalize(self, _close_all, self._workers)
+        self._finalizer = weakref.finalize(self, self._pool.close)
         self._finalizer.atexit = False
 
     @property
@@ -68,17 +72,25 @@ class ProcessIsolatedModule:
 
     @property
     def worker_pids(self) -> tuple[int | None, ...]:
-        """The process id of each worker, None for one not running."""
-        return tuple(worker.pid for worker in self._workers)
+        """The process id of each worker started so far, None for one not running now."""
+        return tuple(worker.pid for worker in self._pool.workers)
+
+    @property
+    def max_workers(self) -> int:
+        """How many worker processes the module may have at once."""
+        return self._pool.size
 
     def warm_up(self) -> None:
-        """Start every worker; each imports the class, builds the module and calls `warm_up()`.
+        """Start one worker, which imports the class, builds the module and calls `warm_up()`.
 
-        Raises `ModuleUnavailable` when a worker cannot build or warm up the module, or is not
+        Raises `ModuleUnavailable` when the worker cannot build or warm up the module, or is not
         ready after `start_timeout_s`; `ModuleCrashed` when it dies while starting.
         """
-        for worker in self._workers:
+        worker = self._pool.acquire(None, None)
+        try:
             worker.warm_up()
+        finally:
+            self._pool.release(worker)
 
     def process(
         self, inputs: Artifacts, context: RunContext, timeout_s: float | None = None
@@ -88,14 +100,17 @@ class ProcessIsolatedModule:
         Errors: the module's own `turnout.domain.errors` class (`NotApplicable`, `InputRejected`
         ...) with its message; `ModuleError("Type: message")` for any other exception (and for a
         `MemoryError`, naming `memory_limit_mb`; the worker is replaced); `ModuleCrashed` when the
-        worker dies; `StageTimeout` after `timeout_s` seconds (None: no limit), the worker killed.
-        The worker's traceback is the error's `__cause__`.
+        worker dies; `StageTimeout` when `timeout_s` seconds (None: no limit) have passed since
+        the call, whether waiting for a free worker, for a worker to start (it goes on starting
+        for the next attempt) or for the module (the worker is killed and replaced). The
+        worker's traceback is the error's `__cause__`.
         """
-        worker = self._idle.get()
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        worker = self._pool.acquire(timeout_s, deadline)
         try:
-            return worker.attempt(Attempt(inputs, context), timeout_s)
+            return worker.attempt(Attempt(inputs, context), timeout_s, deadline)
         finally:
-            self._idle.put(worker)
+            self._pool.release(worker)
 
     def close(self) -> None:
         """Stop every worker and reap it; the object cannot run attempts afterwards."""
@@ -108,9 +123,4 @@ class ProcessIsolatedModule:
         self.close()
 
     def __repr__(self) -> str:
-        return f"ProcessIsolatedModule({self.spec.module_id!r}, workers={len(self._workers)})"
-
-
-def _close_all(workers: tuple[WorkerProcess, ...]) -> None:
-    for worker in workers:
-        worker.close()
+        return f"ProcessIsolatedModule({self.spec.module_id!r}, workers={self._pool.size})"

@@ -1,31 +1,24 @@
 """The parent side of one worker process: start it, hand it one attempt at a time, replace it.
 
-A worker that dies or overruns its time is reaped (joined, so no zombie remains) and a fresh one
-is started at once, without waiting for it: the next attempt waits for it to be ready.
+A worker that dies or overruns its time is reaped (waited for, so no zombie remains) and a fresh
+one is started at once, without waiting for it: the next attempt waits for it to be ready, within
+that attempt's own time limit.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
-import multiprocessing
-import multiprocessing.connection
-import multiprocessing.util
 import pickle
 import signal
 import threading
+import time
 import weakref
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 
 from turnout.domain.artifacts import Artifact
 from turnout.domain.errors import ModuleCrashed, ModuleError, ModuleUnavailable, StageTimeout
+from turnout.runtime.isolation.launcher import DIED, TIMED_OUT, Child
 from turnout.runtime.isolation.protocol import Attempt, Launch, Produced, Raised, Ready, rebuild
-from turnout.runtime.isolation.worker_main import serve
 
-# "spawn", never "fork": the parent has threads and open database connections.
-_CONTEXT = multiprocessing.get_context("spawn")
-_GRACE_S = 0.5  # how long a worker gets to exit after being told to before it is killed
 _LIVE: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
 
 
@@ -36,8 +29,7 @@ class WorkerProcess:
         self._launch = launch
         self._start_timeout_s = start_timeout_s
         self._lock = threading.Lock()
-        self._process: BaseProcess | None = None
-        self._conn: Connection | None = None
+        self._child: Child | None = None
         self._ready = False
         self._closed = False
         _LIVE.add(self)
@@ -45,7 +37,13 @@ class WorkerProcess:
     @property
     def pid(self) -> int | None:
         """The worker's process id, None when no worker is running."""
-        return self._process.pid if self._process is not None else None
+        child = self._child
+        return child.pid if child is not None else None
+
+    @property
+    def ready(self) -> bool:
+        """Whether the worker has started and warmed its module up (a hint: not locked)."""
+        return self._ready
 
     @property
     def _name(self) -> str:
@@ -54,10 +52,18 @@ class WorkerProcess:
     def warm_up(self) -> None:
         """Start the worker (when needed) and wait until its module is warmed up."""
         with self._lock:
-            self._ensure_ready()
+            self._ensure_ready(None, None)
 
-    def attempt(self, request: Attempt, timeout_s: float | None) -> list[Artifact]:
-        """Run one attempt in the worker; see `ProcessIsolatedModule.process` for the errors."""
+    def attempt(
+        self, request: Attempt, timeout_s: float | None, deadline: float | None = None
+    ) -> list[Artifact]:
+        """Run one attempt in the worker, all of it (a start included) done by `deadline`.
+
+        `deadline` is a `time.monotonic()` value, by default `timeout_s` from now; see
+        `ProcessIsolatedModule.process` for the errors.
+        """
+        if deadline is None and timeout_s is not None:
+            deadline = time.monotonic() + timeout_s
         try:
             data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
@@ -66,13 +72,11 @@ class WorkerProcess:
                 f"({type(exc).__name__}: {exc}); artifacts and their fields must be picklable"
             ) from exc
         with self._lock:
-            conn = self._ensure_ready()
-            try:
-                conn.send_bytes(data)
-            except OSError:
+            child = self._ensure_ready(timeout_s, deadline)
+            if not child.send(data):
                 raise self._crashed("while receiving its inputs") from None
             try:
-                reply = self._receive(timeout_s, "attempt")
+                reply = child.receive(_left(deadline), self._name)
             except ModuleError:
                 raise
             except BaseException:
@@ -80,6 +84,14 @@ class WorkerProcess:
                 # answer must not be taken for the next one's
                 self._stop(graceful=False)
                 raise
+            if reply is TIMED_OUT:
+                self._restart(graceful=False)
+                raise StageTimeout(
+                    f"{self._name} took longer than timeout_s={timeout_s:g}; the worker was "
+                    "killed and will be restarted"
+                )
+            if reply is DIED:
+                raise self._crashed("during the attempt")
             if isinstance(reply, Produced):
                 return list(reply.artifacts)
             if isinstance(reply, Raised):
@@ -94,102 +106,69 @@ class WorkerProcess:
                 self._stop()
             finally:
                 self._lock.release()
-        elif (process := self._process) is not None:
-            # the attempt's thread sees it die and reaps it (ValueError: it just did)
-            with contextlib.suppress(ValueError):
-                process.kill()
+        elif (child := self._child) is not None:
+            child.kill()  # the attempt's thread sees it die and reaps it
 
     # -- below: called with the lock held ------------------------------------------------
 
-    def _ensure_ready(self) -> Connection:
+    def _ensure_ready(self, timeout_s: float | None, deadline: float | None) -> Child:
         if self._closed:
             raise ModuleError(f"{self._name}'s worker was closed; build a new one to run it")
-        if self._process is None:
-            self._start()
-        assert self._conn is not None
-        if not self._ready:
-            reply = self._receive(self._start_timeout_s, "start")
-            if isinstance(reply, Raised):
-                self._stop()
-                raise ModuleUnavailable(
-                    f"{self._name} could not start in its worker process: {reply.summary()}"
-                    f"{self._memory_hint(reply)}; fix its settings or installation "
-                    "(`turnout modules` shows its health)"
-                ) from rebuild(reply)
-            if not isinstance(reply, Ready):
-                raise ModuleError(f"the worker of {self._name} answered {type(reply).__name__}")
-            self._ready = True
-        return self._conn
-
-    def _start(self) -> None:
-        parent_end, child_end = _CONTEXT.Pipe(duplex=True)
-        process = _CONTEXT.Process(
-            target=serve,
-            args=(child_end, self._launch),
-            name=f"turnout-worker[{self._launch.module_id}]",
-        )
-        process.start()
-        child_end.close()
-        self._process, self._conn, self._ready = process, parent_end, False
+        if self._child is None:
+            self._child = Child.start(self._launch)
+            self._ready = False
+        child = self._child
+        if self._ready:
+            return child
+        # a start may span attempts: one that runs out of time leaves the worker starting
+        start_left = child.started_at + self._start_timeout_s - time.monotonic()
+        attempt_left = _left(deadline)
+        waits_for_attempt = attempt_left is not None and attempt_left < start_left
+        reply = child.receive(attempt_left if waits_for_attempt else start_left, self._name)
+        if reply is TIMED_OUT and waits_for_attempt:
+            raise StageTimeout(
+                f"{self._name} took longer than timeout_s={timeout_s:g} waiting for a fresh "
+                "worker process to start (import the module and run its warm_up); the worker "
+                "goes on starting for the next attempt"
+            )
+        if reply is TIMED_OUT:
+            self._stop(graceful=False)
+            raise ModuleUnavailable(
+                f"the worker of {self._name} was not ready {self._start_timeout_s:g} s after "
+                "it started; it was killed. If the module's warm_up is slow, raise "
+                "`start_timeout_s` in its settings (next to `isolation: process`); otherwise "
+                "look at what warm_up waits for"
+            )
+        if reply is DIED:
+            # no eager restart: a module that dies while starting would die again
+            raise self._crashed("while starting", restart=False)
+        if isinstance(reply, Raised):
+            self._stop()
+            raise ModuleUnavailable(
+                f"{self._name} could not start in its worker process: {reply.summary()}"
+                f"{self._memory_hint(reply)}; fix its settings or installation "
+                "(`turnout modules` shows its health)"
+            ) from rebuild(reply)
+        if not isinstance(reply, Ready):
+            raise ModuleError(f"the worker of {self._name} answered {type(reply).__name__}")
+        self._ready = True
+        return child
 
     def _stop(self, graceful: bool = True) -> None:
-        """Close the pipe (an idle worker exits on its own), then terminate, then kill; reap."""
-        process, conn = self._process, self._conn
-        self._process, self._conn, self._ready = None, None, False
-        if conn is not None:
-            conn.close()
-        if process is not None:
-            if graceful:
-                process.join(_GRACE_S)
-            _kill(process)
-            process.close()
+        """Stop the worker (gracefully: close its pipe and let it exit) and reap it."""
+        child, self._child, self._ready = self._child, None, False
+        if child is not None:
+            child.stop(graceful)
 
     def _restart(self, graceful: bool = True) -> None:
         self._stop(graceful)
         if not self._closed:
-            self._start()
-
-    def _receive(self, timeout_s: float | None, phase: str) -> object:
-        process, conn = self._process, self._conn
-        assert process is not None and conn is not None
-        ready = multiprocessing.connection.wait([conn, process.sentinel], timeout_s)
-        if conn in ready:
-            try:
-                data = conn.recv_bytes()
-            except (EOFError, OSError):
-                data = None  # the worker died before answering
-            if data is not None:
-                try:
-                    return pickle.loads(data)
-                except Exception as exc:
-                    raise ModuleError(
-                        f"the answer of {self._name}'s worker cannot be read in Turnout's "
-                        f"process ({type(exc).__name__}: {exc}); its artifacts must be "
-                        "importable and picklable"
-                    ) from exc
-        if not ready:
-            if phase == "start":
-                self._stop(graceful=False)
-                raise ModuleUnavailable(
-                    f"the worker of {self._name} was not ready after start_timeout_s="
-                    f"{self._start_timeout_s:g}; it was killed. Raise start_timeout_s if its "
-                    "warm_up is slow, or look at what warm_up waits for"
-                )
-            self._restart(graceful=False)
-            raise StageTimeout(
-                f"{self._name} took longer than timeout_s={timeout_s:g}; the worker was "
-                "killed and will be restarted"
-            )
-        if phase == "start":
-            # no eager restart: a module that dies while starting would die again, unreaped
-            raise self._crashed("while starting", restart=False)
-        raise self._crashed("during the attempt")
+            self._child = Child.start(self._launch)
 
     def _crashed(self, when: str, restart: bool = True) -> ModuleError:
-        process = self._process
-        assert process is not None
-        process.join(_GRACE_S)
-        code = process.exitcode
+        child = self._child
+        assert child is not None
+        code = child.exit_code()
         if self._closed:
             self._stop()
             return ModuleError(f"{self._name}'s worker was closed while an attempt was running")
@@ -233,6 +212,10 @@ class WorkerProcess:
         return ""
 
 
+def _left(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
 def _exit_description(code: int | None) -> str:
     if code is None:
         return "stopped answering"
@@ -245,25 +228,8 @@ def _exit_description(code: int | None) -> str:
     return f"exited with code {code}"
 
 
-def _kill(process: BaseProcess) -> None:
-    """Terminate, then kill after a short grace; always join, so no zombie is left behind."""
-    if process.exitcode is not None:
-        return
-    if process.is_alive():
-        process.terminate()
-        process.join(_GRACE_S)
-    if process.is_alive():
-        process.kill()
-    process.join()
-
-
 @atexit.register
 def _close_live_workers() -> None:
-    """Stop every worker at interpreter exit.
-
-    Registered after `multiprocessing.util` is imported, so it runs before multiprocessing's own
-    exit hook, which would otherwise wait forever for workers that are not daemons (they are not,
-    so that a module may use multiprocessing itself).
-    """
+    """Stop every worker at interpreter exit, so none outlives Turnout."""
     for worker in list(_LIVE):
         worker.close()

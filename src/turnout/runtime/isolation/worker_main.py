@@ -1,13 +1,16 @@
 """The worker side: build one module in a fresh interpreter and serve its attempts until told to stop.
 
-`serve` is the target of the worker process. It runs nothing the parent does not ask for: it
-limits its own address space (`memory_limit_mb`), builds and warms up the module, answers
-`Ready`, then answers each `Attempt` with `Produced` or `Raised`. It exits when the parent sends
-`None`, closes the pipe, or dies (a watch thread notices the orphaning).
+The parent starts `python -c BOOT FD` (see worker.py): `main` reads the `Launch` from the pipe
+on file descriptor FD and calls `serve`. Nothing of the parent's `__main__` is imported again,
+so a worker starts in the time it takes to import the module. `serve` runs nothing the parent
+does not ask for: it limits its own address space (`memory_limit_mb`), builds and warms up the
+module, answers `Ready`, then answers each `Attempt` with `Produced` or `Raised`. It exits when
+the parent sends `None`, closes the pipe, or dies (a watch thread notices the orphaning).
 """
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import os
 import pickle
@@ -21,14 +24,26 @@ from turnout.domain.modules import StageModule
 from turnout.runtime.isolation.protocol import Attempt, Launch, Produced, Raised, Ready
 
 _ORPHAN_CHECK_S = 1.0
+_M_ARENA_MAX = -8  # glibc's mallopt parameter number
+
+
+def main(fd: int) -> None:
+    """Worker process entry point: serve the `Launch` the parent sends first on `fd`."""
+    conn = Connection(fd)
+    launch = pickle.loads(conn.recv_bytes())
+    if not isinstance(launch, Launch):
+        raise TypeError(f"worker expected a Launch, got {type(launch).__name__}")
+    serve(conn, launch)
 
 
 def serve(conn: Connection, launch: Launch) -> None:
-    """Worker process entry point (must stay importable by name for the "spawn" start method)."""
+    """Build the module `launch` names and answer the parent's attempts on `conn`."""
     # Ctrl-C reaches the whole process group; the parent decides what happens to its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.enable()  # a segfault prints the worker's Python stack to stderr
     sys.path[:] = launch.sys_path
+    if launch.memory_limit_mb is not None:
+        _few_malloc_arenas()  # before any thread starts and gets an arena of its own
     _exit_when_orphaned(launch.parent_pid)
     try:
         if launch.memory_limit_mb is not None:
@@ -84,6 +99,19 @@ def _limit_address_space(memory_limit_mb: int) -> None:
     if hard != resource.RLIM_INFINITY and hard < limit:
         limit = hard
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _few_malloc_arenas() -> None:
+    """Keep glibc from reserving a 64 MB heap arena per thread (up to 8 per core).
+
+    Those reservations count against RLIMIT_AS though they are barely touched, so a module with
+    a thread pool (ONNX Runtime) would need a limit that grows with the machine's core count.
+    """
+    import ctypes
+
+    # a C library without mallopt (not glibc) reserves no such arenas
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)  # the C library the interpreter runs on
 
 
 def _exit_when_orphaned(parent_pid: int) -> None:
