@@ -297,7 +297,7 @@ def test_unavailable_selected_module_is_replaced_at_startup_and_audited(
     )
     run = restarted.run_bytes("a.pdf", b"%PDF")
     assert by_stage(run)["extract"] == [("extract.backup", "ok")]
-    assert run.status is RunStatus.COMPLETED
+    assert run.status is RunStatus.COMPLETED_WITH_FALLBACK
     with db.unit_of_work() as uow:
         [event] = uow.events.list(action="module_substituted")
     assert "extract.fancy" in event.message and "extract.backup" in event.message

@@ -140,9 +140,11 @@ def test_failed_optional_stage_sends_the_run_to_review(db: Database, tmp_path: P
     assert run.status is RunStatus.NEEDS_REVIEW
 
 
-def test_module_that_produces_nothing_violates_its_contract(db: Database, tmp_path: Path) -> None:
+def test_module_that_produces_nothing_is_an_empty_output(db: Database, tmp_path: Path) -> None:
     run = pipeline(db, tmp_path, validate="validate.silent").run_bytes("a.pdf", b"%PDF")
-    assert outcomes(run.attempts)["validate"] == "contract_violation"
+    assert outcomes(run.attempts)["validate"] == "failed"
+    [silent] = [a for a in run.attempts if a.module_id == "validate.silent"]
+    assert silent.summary == {"trigger": "empty_output"}
     assert run.status is RunStatus.FAILED and "findings/v1" in (run.reason or "")
 
 

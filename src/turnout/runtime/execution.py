@@ -25,7 +25,7 @@ from turnout.domain.vendors import VendorDirectory
 from turnout.runtime import checkpoint as checkpoint_codec
 from turnout.runtime.audit import Clock, utcnow
 from turnout.runtime.observer import NullObserver, RunObserver
-from turnout.runtime.plan import Plan, PlannedStage
+from turnout.runtime.plan import Plan, PlannedStage, Substitution
 from turnout.runtime.resilience.breaker import BreakerBoard
 from turnout.runtime.resilience.envelope import StageEnvelope
 from turnout.runtime.resilience.envelope import StageResult as StageOutcome
@@ -85,6 +85,7 @@ class PlanExecutor:
         artifacts = Artifacts([source])
         state = _RunState()
         stored = {r.stage_id: r for r in resume}
+        substituted = {s.stage_id: s for s in plan.substitutions if s.replacement is not None}
         for position, planned in enumerate(plan.stages):
             stage_id = planned.stage.stage_id
             result = stored.get(stage_id)
@@ -94,6 +95,8 @@ class PlanExecutor:
                 if should_stop is not None and should_stop():
                     raise HandBack(f"stopped before stage `{stage_id}`")
                 outcome = self._stage(run, planned, artifacts, state)
+                if stage_id in substituted:
+                    _mark_stand_in(outcome, substituted[stage_id])
                 if checkpoint is not None:
                     try:
                         stored_result = _result_of(run, position, planned, outcome, source)
@@ -166,6 +169,26 @@ def _apply(
             state.fail(planned, outcome.review, review=True)
 
 
+def _mark_stand_in(outcome: StageOutcome, sub: Substitution) -> None:
+    """Note on the replacement's attempts which selected module it stood in for, and why: the run's
+    verdict (and `runs show`) read it there, also when another worker resumes the run."""
+    for attempt in outcome.attempts:
+        if attempt.module_id == sub.replacement:
+            attempt.summary["substituted_for"] = sub.module_id
+            attempt.summary["unavailable"] = sub.reason
+
+
+def _stand_ins(run: Run) -> list[str]:
+    """The start-up substitutions this run relied on: a replacement that produced the outputs."""
+    done = (AttemptOutcome.OK, AttemptOutcome.FALLBACK)
+    return [
+        f"stage `{a.stage_id}` ran `{a.module_id}` in place of `{a.summary['substituted_for']}`, "
+        f"unavailable at start-up ({a.summary.get('unavailable', 'unavailable')})"
+        for a in run.attempts
+        if a.outcome in done and a.summary.get("substituted_for")
+    ]
+
+
 def _result_of(
     run: Run, position: int, planned: PlannedStage, outcome: StageOutcome, source: Source
 ) -> StageResult:
@@ -226,8 +249,8 @@ def _verdict(
 ) -> tuple[RunStatus, str | None]:
     """failed when a required stage failed, or could not run because a stage failed; needs_review
     when a stage was sent to review or an optional stage failed; completed_with_fallback when a
-    fallback stood in; completed otherwise. A run never claims to be complete when its final output
-    is missing."""
+    fallback stood in (at run time, or at start-up for an unavailable module); completed
+    otherwise. A run never claims to be complete when its final output is missing."""
     required = {p.stage.stage_id for p in plan.stages if p.stage.is_required}
     blocked = [
         a.stage_id
@@ -259,9 +282,8 @@ def _verdict(
             RunStatus.FAILED,
             f"the pipeline ended without `{', '.join(missing)}`; stage `{last.stage_id}` did not run{why}",
         )
-    if state.fallbacks:
-        return (
-            RunStatus.COMPLETED_WITH_FALLBACK,
-            f"fallback used for stage {', '.join(state.fallbacks)}",
-        )
+    stood_in = [f"fallback used for stage {', '.join(state.fallbacks)}"] if state.fallbacks else []
+    stood_in.extend(_stand_ins(run))
+    if stood_in:
+        return RunStatus.COMPLETED_WITH_FALLBACK, "; ".join(stood_in)
     return RunStatus.COMPLETED, None

@@ -57,10 +57,11 @@ class InlineCall:
     ) -> list[Artifact]:
         if not self._warmed:  # a fallback is warmed up on first use, not at start-up
             self.warm_up()
+        # `or ()`: a module returning None returned nothing, an empty output like `[]`
         if timeout_s is None:
-            return list(self.module.process(inputs, context))
+            return list(self.module.process(inputs, context) or ())
         return call_with_timeout(
-            lambda: list(self.module.process(inputs, context)),
+            lambda: list(self.module.process(inputs, context) or ()),
             timeout_s,
             f"module `{self.spec.module_id}`",
         )

@@ -21,6 +21,7 @@ from turnout.domain.errors import InputRejected, ModuleCrashed, NotApplicable, S
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.runs import AttemptOutcome, Run, StageAttempt
+from turnout.domain.schema import describe
 from turnout.domain.vendors import VendorDirectory
 from turnout.runtime.audit import Clock
 from turnout.runtime.plan import PlannedStage, Slot
@@ -209,7 +210,11 @@ class StageEnvelope:
         except Exception as exc:  # the envelope is the one place that catches module failures
             _record(breaker, False)
             return _Try(trigger="error", error=f"{type(exc).__name__}: {exc}", retryable=True)
-        violation = _contract_violation(planned, produced)
+        if not produced and planned.stage.contract.outputs:
+            # nothing at all is an empty output (the policy decides), not a malformed one
+            _record(breaker, True)
+            return _Try(trigger="empty_output", error=_nothing(planned, slot.module_id))
+        violation = _contract_violation(planned, slot.module_id, produced)
         if violation is not None:
             _record(breaker, False)
             return _Try(trigger="contract_violation", error=violation)
@@ -263,16 +268,52 @@ def _record(breaker: CircuitBreaker | None, success: bool) -> None:
         breaker.record(success)
 
 
-def _contract_violation(planned: PlannedStage, produced: list[Artifact]) -> str | None:
-    if not all(isinstance(item, Artifact) for item in produced):
-        return "module returned something that is not an artifact"
+_SHOWN_PROBLEMS = 5  # an attempt's error names the first few bad values, then counts the rest
+
+
+def _nothing(planned: PlannedStage, module_id: str) -> str:
+    wanted = ", ".join(f"`{o}`" for o in planned.stage.contract.outputs)
+    return (
+        f"empty output: module `{module_id}` returned no artifact; the "
+        f"`{planned.stage.stage_id}` contract requires {wanted or 'its outputs'}"
+    )
+
+
+def _contract_violation(
+    planned: PlannedStage, module_id: str, produced: list[Artifact]
+) -> str | None:
+    """Why `produced` breaks the stage's contract, naming the path of each bad value; None if not."""
+    strays = [
+        f"output[{i}]: expected an Artifact, got {describe(item)}"
+        for i, item in enumerate(produced)
+        if not isinstance(item, Artifact)
+    ]
+    if strays:
+        return _broken(module_id, strays)
     refs = [item.ref() for item in produced]
     missing = [
         str(o) for o in planned.stage.contract.outputs if not any(o.satisfied_by(r) for r in refs)
     ]
     if missing:
-        return f"module produced no `{', '.join(missing)}`, which the `{planned.stage.stage_id}` contract requires"
-    problems = [p for item in produced for p in item.problems()]
-    if problems:
-        return "output breaks its schema: " + "; ".join(problems)
-    return None
+        return (
+            f"module `{module_id}` produced no `{', '.join(missing)}`, which the "
+            f"`{planned.stage.stage_id}` contract requires (it produced "
+            f"{', '.join(str(r) for r in refs)})"
+        )
+    problems: list[str] = []
+    for item in produced:
+        try:
+            problems.extend(item.problems())
+        except Exception as exc:  # a value so odd that checking it fails is a violation too
+            problems.append(f"{item.NAME}: could not be checked ({type(exc).__name__}: {exc})")
+    return _broken(module_id, problems) if problems else None
+
+
+def _broken(module_id: str, problems: list[str]) -> str:
+    shown = "; ".join(problems[:_SHOWN_PROBLEMS])
+    more = len(problems) - _SHOWN_PROBLEMS
+    rest = f"; and {more} more" if more > 0 else ""
+    return (
+        f"output breaks its schema: {shown}{rest} (module `{module_id}` must return its "
+        "artifacts with these values as their classes declare)"
+    )

@@ -10,6 +10,10 @@ from turnout.domain.configuration import FallbackPolicy
 
 # Failures worth trying again: the same input may succeed a moment later.
 RETRYABLE = frozenset({"error", "timeout"})
+# Acted on whether the policy lists them or not: an output that breaks its artifact's schema can
+# never be passed on (the next stage would fail on it and be blamed), so the fallback takes over,
+# else `on_exhausted` decides.
+ALWAYS_FIRES = frozenset({"contract_violation"})
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,8 @@ class StagePolicy:
     fallback_settings: Mapping[str, Any] | None = None
 
     def fires_on(self, trigger: str) -> bool:
-        return trigger in self.triggers
+        """Whether the policy acts on `trigger`: listed, or a contract violation (always)."""
+        return trigger in self.triggers or trigger in ALWAYS_FIRES
 
 
 NO_POLICY = StagePolicy()
