@@ -9,16 +9,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from turnout.domain.errors import StorageError
+from turnout.domain.runs import Run
 from turnout.persistence.database import Database
 from turnout.persistence.history import SqlInvoiceHistory
 from turnout.persistence.vendors import SqlVendorDirectory
+from turnout.runtime.audit import utcnow
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.initialization import InitReport, initialize
+from turnout.runtime.leases import DEFAULT_LEASE_S, reap_orphans
 from turnout.runtime.observability.logging import make_logger
 from turnout.runtime.observability.metrics import TurnoutMetrics
 from turnout.runtime.observability.observer import MetricsAndLogsObserver
 from turnout.runtime.ports import UnitOfWork
-from turnout.runtime.queue_worker import DEFAULT_LEASE_S, QueueWorker
+from turnout.runtime.queue_worker import QueueWorker
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.runner import Runner
 from turnout.settings import Settings
@@ -53,8 +56,20 @@ class App:
                 history=SqlInvoiceHistory(self.database),
                 vendors=SqlVendorDirectory(self.database),
                 observer=MetricsAndLogsObserver(self.metrics, make_logger(self.settings.log_level)),
+                lease_s=self.settings.lease_s,
             )
         return self._runner
+
+    def reap_orphans(self) -> list[Run]:
+        """End `failed` the local runs whose process died (expired leases) and apply a pending
+        activation that this drained; every command does it when it opens the database. One
+        read when there is nothing to reap."""
+        if self._runner is not None:
+            return self._runner.reap_orphans()
+        orphans = reap_orphans(self.unit_of_work, self.database.reader, utcnow)
+        if orphans:
+            self.configurations.switch_if_drained()
+        return orphans
 
     def init(self, actor: str) -> InitReport:
         """Create or upgrade the schema, then register the catalog and the default configuration."""

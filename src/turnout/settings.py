@@ -3,6 +3,9 @@
 TURNOUT_HOME          where the embedded database, exports and caches live (default ./.turnout)
 TURNOUT_DATABASE_URL  a PostgreSQL URL (postgresql://user@host:port/db); default SQLite in TURNOUT_HOME
 TURNOUT_ACTOR         who is acting on the command line, when --as is not given (default: OS user)
+TURNOUT_LEASE_S       the lease of every run `turnout process` / `turnout serve` execute, in seconds
+                      (default 30): renewed every third of it; a run whose process died is reaped
+                      (ended failed) once its lease has expired
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from turnout.domain.errors import RequestError
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -20,6 +25,7 @@ class Settings:
     drain_deadline_s: float = 600.0
     concurrency: int = 0  # 0: the CPU count
     log_level: str = "WARNING"
+    lease_s: float = 30.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -32,12 +38,28 @@ class Settings:
             drain_deadline_s=float(env.get("TURNOUT_DRAIN_DEADLINE_S") or 600),
             concurrency=int(env.get("TURNOUT_CONCURRENCY") or 0),
             log_level=env.get("TURNOUT_LOG_LEVEL") or "WARNING",
+            lease_s=_lease_s(env.get("TURNOUT_LEASE_S")),
         )
 
     @property
     def workers(self) -> int:
         """How many runs `turnout process` runs at once."""
         return self.concurrency if self.concurrency > 0 else (os.cpu_count() or 1)
+
+
+def _lease_s(value: str | None) -> float:
+    if not value:
+        return 30.0
+    try:
+        lease_s = float(value)
+    except ValueError:
+        lease_s = 0.0
+    if not lease_s > 0:
+        raise RequestError(
+            f"TURNOUT_LEASE_S={value!r} is not a number of seconds above 0; set it to e.g. 30 "
+            "or unset it"
+        )
+    return lease_s
 
 
 def default_actor(explicit: str | None = None, environ: dict[str, str] | None = None) -> str:

@@ -17,6 +17,7 @@ from turnout.api.dashboard import mount_dashboard
 from turnout.api.errors import install_error_handlers
 from turnout.api.routes import catalog, configurations, events, health, runs
 from turnout.bootstrap import App
+from turnout.runtime.leases import Every
 
 API_PREFIX = "/api/v1"
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -29,8 +30,14 @@ def create_app(app: App, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) ->
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         # Build the runner before the first request: App.runner is built lazily and not under a
         # lock, and every upload must share one admission gate.
-        _ = app.runner
-        yield
+        runner = app.runner
+        # Runs of dead processes (expired leases) are ended while the server lives, so that an
+        # activation pending behind them goes through within about one lease.
+        reaper = Every(runner.lease_s / 2, runner.reap_orphans, "turnout-reaper").start()
+        try:
+            yield
+        finally:
+            reaper.stop()
 
     api = FastAPI(
         lifespan=lifespan,

@@ -27,15 +27,20 @@ console = Console(width=_PIPED_WIDTH)
 err_console = Console(stderr=True)
 
 _app: App | None = None
+_reaped = False
 
 
 def get_app(*, initialized: bool = True) -> App:
-    """The wired application, built on first use; checks the database is initialised."""
-    global _app
+    """The wired application, built on first use; checks the database is initialised and, once
+    per process, ends the runs of dead processes (expired leases: one read when there are none)."""
+    global _app, _reaped
     if _app is None:
         _app = bootstrap()
     if initialized:
         _app.require_initialized()
+        if not _reaped:
+            _reaped = True
+            _app.reap_orphans()
     return _app
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, fail, get_app
-from turnout.domain.runs import Run, RunStatus
+from turnout.domain.runs import Run, RunOrigin, RunStatus
 from turnout.runtime.serialize import run_to_dict
 
 runs_app = typer.Typer(
@@ -97,12 +98,21 @@ def print_summary(runs: list[Run], elapsed: float) -> None:
 
 
 def print_runs(runs: list[Run]) -> None:
-    workers = any(r.worker for r in runs)  # the worker column, once workers ran something
+    """The runs table; the worker column once workers ran something or a run is running (its
+    lease holder), and the lease of each running run (how old the run, when its lease expires)."""
+    workers = any(
+        r.worker and (r.origin is RunOrigin.QUEUE or r.status is RunStatus.RUNNING) for r in runs
+    )
+    leases = any(r.status is RunStatus.RUNNING and r.lease_expires_at for r in runs)
     table = Table(
         Column("file", no_wrap=True), "status", "version", "invoice", "total", "decision", "reason"
     )
     if workers:
         table.add_column("worker", no_wrap=True)
+    if leases:
+        table.add_column("running for", justify="right")
+        table.add_column("lease", no_wrap=True)
+    now = dt.datetime.now(dt.UTC)
     for r in runs:
         inv = r.invoice or {}
         total = (inv.get("totals") or {}).get("payable")
@@ -115,13 +125,53 @@ def print_runs(runs: list[Run]) -> None:
             (r.decision or {}).get("outcome", ""),
             r.reason or "",
         ]
-        table.add_row(*row, *([r.worker or "-"] if workers else []))
+        if workers:
+            row.append(r.worker or "-")
+        if leases:
+            row += _lease_cells(r, now)
+        table.add_row(*row)
     console.print(table)
 
 
+def _lease_cells(run: Run, now: dt.datetime) -> list[str]:
+    """`running for` (since admission) and the lease's expiry, relative to now."""
+    if run.status is not RunStatus.RUNNING:
+        return ["", ""]
+    started = run.started_at or run.created_at
+    age = f"{(now - started).total_seconds():.0f}s"
+    if run.lease_expires_at is None:
+        return [age, "none"]
+    left = (run.lease_expires_at - now).total_seconds()
+    return [age, f"expires in {left:.0f}s" if left >= 0 else f"expired {-left:.0f}s ago"]
+
+
+def lease_json(run: Run, now: dt.datetime) -> dict[str, Any]:
+    """What `turnout runs --json` adds to a run: where it comes from and its lease."""
+    expires = run.lease_expires_at
+    started = run.started_at or run.created_at
+    return {
+        "origin": str(run.origin),
+        "lease_holder": run.worker if expires is not None else None,
+        "lease_expires_at": expires.isoformat() if expires else None,
+        "lease_expires_in_s": round((expires - now).total_seconds(), 3) if expires else None,
+        "running_for_s": (
+            round((now - started).total_seconds(), 3) if run.status is RunStatus.RUNNING else None
+        ),
+    }
+
+
 def print_stages(run: Run) -> None:
+    """Every attempt: which module, as what (primary or fallback), how it ended and what
+    triggered the next step (error, timeout, empty_output ...)."""
     table = Table(
-        "stage", "module", "outcome", "ms", "detail", title=f"{run.file_name}: {run.status}"
+        "stage",
+        "module",
+        "role",
+        "outcome",
+        "trigger",
+        "ms",
+        "detail",
+        title=f"{run.file_name}: {run.status}",
     )
     for a in run.attempts:
         detail = a.error or str(
@@ -131,11 +181,15 @@ def print_stages(run: Run) -> None:
         table.add_row(
             a.stage_id,
             a.module_id or "-",
+            str(a.summary.get("role") or "primary"),
             f"[{colour}]{a.outcome}[/{colour}]",
+            str(a.summary.get("trigger") or ""),
             f"{a.duration_ms:.1f}",
             detail,
         )
     console.print(table)
+    if run.reason:
+        console.print(f"reason: {run.reason}", markup=False, highlight=False)
 
 
 @runs_app.callback()
@@ -151,7 +205,8 @@ def runs(
     with get_app().unit_of_work() as uow:
         found = uow.runs.list(status=status, limit=limit)
     if json_:
-        emit_json([run_to_dict(r) for r in found])
+        now = dt.datetime.now(dt.UTC)
+        emit_json([{**run_to_dict(r), **lease_json(r, now)} for r in found])
     else:
         print_runs(found)
 

@@ -22,6 +22,8 @@ class EventAction(StrEnum):
     TOKEN_REVOKE = "token_revoke"
     RUN_UPLOAD = "run_upload"  # refusals of uploads through the API
     VENDOR_IMPORT = "vendor_import"  # the vendor master table loaded from a CSV file
+    RUN_ORPHANED = "run_orphaned"  # a local run's process stopped; the reaper ended it failed
+    BREAKER_CHANGED = "breaker_changed"  # a circuit breaker opened, went half-open or closed
 
 
 class EventResult(StrEnum):

@@ -23,6 +23,17 @@ class RunStatus(StrEnum):
         return self not in (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
+class RunOrigin(StrEnum):
+    """Who executes a run, which decides what happens when its lease expires (the process holding
+    it stopped): a `local` run (`turnout process`, `turnout serve`) ends `failed`, its stage
+    attempts stored so far kept, and the file is processed again by hand; a `queue` run
+    (`turnout submit`) goes back to the queue and resumes on another worker from its stored
+    stages."""
+
+    LOCAL = "local"
+    QUEUE = "queue"
+
+
 class AttemptOutcome(StrEnum):
     OK = "ok"
     SKIPPED = "skipped"
@@ -70,8 +81,9 @@ class Run:
     findings: list[dict[str, Any]] | None = None
     decision: dict[str, Any] | None = None
     attempts: list[StageAttempt] = field(default_factory=list)
-    worker: str | None = None  # the worker process that holds (or last held) the run
-    lease_expires_at: dt.datetime | None = None  # while running on a worker
+    worker: str | None = None  # the process that holds (or last held) the run's lease
+    lease_expires_at: dt.datetime | None = None  # while running
+    origin: RunOrigin = RunOrigin.LOCAL
 
     @property
     def version(self) -> int:

@@ -29,13 +29,14 @@ from sqlalchemy import (
 
 from turnout.domain.configuration import ConfigStatus
 from turnout.domain.modules import ModuleStatus
-from turnout.domain.runs import AttemptOutcome, RunStatus
+from turnout.domain.runs import AttemptOutcome, RunOrigin, RunStatus
 from turnout.domain.users import Role
 from turnout.persistence.types import UtcDateTime, json_document
 
 
 def one_of(
-    column: str, values: type[ConfigStatus | ModuleStatus | RunStatus | AttemptOutcome | Role]
+    column: str,
+    values: type[ConfigStatus | ModuleStatus | RunStatus | RunOrigin | AttemptOutcome | Role],
 ) -> str:
     """A CHECK expression allowing exactly the values of a StrEnum."""
     listed = ", ".join(f"'{v.value}'" for v in values)
@@ -188,15 +189,19 @@ runs = Table(
     Column("invoice", json_document(), nullable=True),
     Column("findings", json_document(), nullable=True),
     Column("decision", json_document(), nullable=True),
-    # Distributed workers (PRODUCT.md section 7): who holds the run, until when (the lease).
+    # Who holds the run, until when (the lease): a worker, or the `turnout process` / `serve`
+    # process running it (migration 0009). The origin says what the reaper does with an orphan:
+    # a local run ends failed, a queued one goes back to the queue.
     Column("worker", String(200), nullable=True),
     Column("lease_expires_at", UtcDateTime(), nullable=True),
+    Column("origin", String(10), nullable=False, server_default=RunOrigin.LOCAL.value),
     # Keys of duplicate detection (migration 0002), filled when the run finishes.
     Column("seller_key", String(200), nullable=True),
     Column("invoice_number_key", String(200), nullable=True),
     Column("issue_date", Date, nullable=True),
     Column("payable", Numeric(20, 6), nullable=True),
     CheckConstraint(one_of("status", RunStatus), name="status"),
+    CheckConstraint(one_of("origin", RunOrigin), name="origin"),
     # Duplicate detection's two seller checks, each one index seek however many invoices a
     # seller has sent (migration 0006); the keys have no index of their own (migration 0007).
     Index("ix_runs_seller_number", "seller_key", "invoice_number_key"),

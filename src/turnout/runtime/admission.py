@@ -6,11 +6,16 @@ before the activation is requested (and counted as in flight) or after the switc
 the new version). While an activation is pending, new runs wait here: nothing is refused or
 dropped. When the drain deadline passes, the gate records it once; the operator decides to keep
 waiting, cancel (`turnout config cancel`) or force (`turnout config activate V --force`).
+
+A run in flight whose process died would hold the switch for ever: while paused, the gate also
+calls the reaper (`reap`, at most every `reap_every_s`), which ends runs whose lease expired and
+applies the activation once drained, so a waiting admission unblocks itself within one lease.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 import uuid
@@ -26,6 +31,7 @@ from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.ports import UnitOfWork
 
 _T = TypeVar("_T")
+log = logging.getLogger(__name__)
 
 
 class AdmissionGate:
@@ -39,6 +45,8 @@ class AdmissionGate:
         drain_deadline_s: float | None = None,
         try_switch: Callable[[], bool] | None = None,
         reader_factory: Callable[[], UnitOfWork] | None = None,
+        reap: Callable[[], object] | None = None,
+        reap_every_s: float = 1.0,
     ) -> None:
         self._uow = uow_factory
         self._now = clock
@@ -54,11 +62,19 @@ class AdmissionGate:
         # transaction that raced with the activation request, nobody else would apply it.
         self._try_switch = try_switch
         self._reader = reader_factory or uow_factory
+        self._reap = reap
+        self._reap_every_s = reap_every_s
+        self._reaped_at = -float("inf")
 
-    def admit(self, file_name: str) -> tuple[Run, float]:
+    def admit(
+        self, file_name: str, *, holder: str | None = None, lease_s: float | None = None
+    ) -> tuple[Run, float]:
         """Insert a running run pinned to the active version; wait while an activation is pending.
-        Returns the run and the seconds it waited."""
-        run, waited = self._admit(lambda uow, active: self._insert(uow, file_name, active))
+        With `holder` and `lease_s`, the run is inserted with its lease held by `holder` (one
+        statement). Returns the run and the seconds it waited."""
+        run, waited = self._admit(
+            lambda uow, active: self._insert(uow, file_name, active, holder, lease_s)
+        )
         assert run is not None  # no max_wait_s: it waits as long as it takes
         return run, waited
 
@@ -97,6 +113,7 @@ class AdmissionGate:
                 draining = self._still_draining() if polling else None
                 if draining is not None:
                     self._check_deadline(draining)
+                    self._reap_if_due()
                     with self._changed:
                         self._changed.wait(self._poll_s)
                     continue
@@ -125,6 +142,17 @@ class AdmissionGate:
             pending = reader.configurations.pointers().pending
             return pending if pending is not None and reader.runs.in_flight() > 0 else None
 
+    def _reap_if_due(self) -> None:
+        """End orphaned runs the switch waits for (a dead process's), at most every
+        `reap_every_s` (only the polling thread calls this)."""
+        if self._reap is None or time.monotonic() - self._reaped_at < self._reap_every_s:
+            return
+        self._reaped_at = time.monotonic()
+        try:
+            self._reap()
+        except Exception as exc:  # the database is away: the next poll tries again
+            log.warning("reaping orphaned runs while an activation is pending failed: %s", exc)
+
     def notify(self) -> None:
         """Wake waiting admissions at once (called when this process switched or cancelled)."""
         with self._changed:
@@ -134,7 +162,14 @@ class AdmissionGate:
     def paused_for(self) -> int | None:
         return self._paused_for
 
-    def _insert(self, uow: UnitOfWork, file_name: str, active: VersionRef) -> Run:
+    def _insert(
+        self,
+        uow: UnitOfWork,
+        file_name: str,
+        active: VersionRef,
+        holder: str | None,
+        lease_s: float | None,
+    ) -> Run:
         now = self._now()
         run = Run(
             run_id=str(uuid.uuid4()),
@@ -144,8 +179,9 @@ class AdmissionGate:
             status=RunStatus.RUNNING,
             created_at=now,
             started_at=now,
+            worker=holder,
         )
-        uow.runs.add(run)
+        uow.runs.add(run, lease_s=lease_s if holder is not None else None)
         return run
 
     def _pause(self, pending: VersionRef) -> None:

@@ -4,6 +4,9 @@ record the refusal in a transaction of its own, so every refusal leaves an event
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import queue
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -14,6 +17,7 @@ from turnout.runtime.ports import UnitOfWork
 
 T = TypeVar("T")
 Clock = Callable[[], dt.datetime]
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> dt.datetime:
@@ -100,3 +104,75 @@ def audit_trail(
     return uow.events.list(
         config_id=config_id, action=action, actor=actor, limit=limit, offset=offset
     )
+
+
+_BREAKER_MOVES = {
+    "open": "opened: its calls are refused until it lets one trial call through",
+    "half_open": "is half-open: one trial call goes through",
+    "closed": "closed: calls go through again",
+}
+
+
+class BreakerAudit:
+    """Records circuit breakers moving (open, half-open, closed) as audit events.
+
+    The breaker reports a move under its own lock, on the path of a run: the event is written on a
+    thread of this object's, so that no attempt waits for the database. The thread exists only
+    while there is something to write; `close()` writes what is left."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock = utcnow) -> None:
+        self._uow = uow_factory
+        self._now = clock
+        self._queue: queue.SimpleQueue[tuple[str, str, str, dt.datetime]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def record(self, stage_id: str, module_id: str, state: str) -> None:
+        """Queue the event of one move (returns at once)."""
+        self._queue.put((stage_id, module_id, str(state), self._now()))
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._write, daemon=True, name="turnout-breaker-audit"
+                )
+                self._thread.start()
+
+    def close(self) -> None:
+        """Wait (a few seconds at most) until every queued event is written."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def _write(self) -> None:
+        while True:
+            try:
+                stage_id, module_id, state, at = self._queue.get(timeout=0.2)
+            except queue.Empty:
+                with self._lock:
+                    if self._queue.empty():  # idle: end; the next move starts another thread
+                        self._thread = None
+                        return
+                continue
+            move = _BREAKER_MOVES.get(state, state)
+            try:
+                with self._uow() as uow:
+                    record_event(
+                        uow,
+                        None,
+                        EventAction.BREAKER_CHANGED,
+                        "turnout",
+                        EventResult.OK,
+                        f"stage `{stage_id}`, module `{module_id}`: the circuit breaker {move} "
+                        f"(state {state})",
+                        at,
+                    )
+                    uow.commit()
+            except Exception as exc:  # the audit trail is away: the log line still says it
+                log.warning(
+                    "cannot record the circuit breaker of %s/%s moving to %s: %s",
+                    stage_id,
+                    module_id,
+                    state,
+                    exc,
+                )

@@ -85,8 +85,8 @@ class EventRepository(Protocol):
 
 
 class RunRepository(Protocol):
-    def add(self, run: Run) -> None:
-        """Insert a run row (admission)."""
+    def add(self, run: Run, *, lease_s: float | None = None) -> None:
+        """Insert a run row (admission); with `lease_s`, `run.worker` holds its lease that long."""
 
     def finish(self, run: Run, *, held_by: str | None = None) -> bool:
         """Persist the run's final status, results and every attempt in `run.attempts`; with
@@ -127,7 +127,13 @@ class RunRepository(Protocol):
     def hand_back(self, run_id: str, worker: str) -> bool: ...
 
     def reap(self, now: dt.datetime, limit: int = 100) -> builtins.list[str]:
-        """Queue again the running runs whose lease expired; their ids."""
+        """Queue again the running queued-origin runs whose lease expired; their ids."""
+
+    def expired_local(self, now: dt.datetime) -> int:
+        """How many local runs are running on an expired lease (one read)."""
+
+    def reap_local(self, now: dt.datetime, limit: int = 100) -> builtins.list[Run]:
+        """End `failed` the local runs whose lease expired; them, as ended."""
 
     def with_source(self, sha256: str) -> builtins.list[Run]: ...
 

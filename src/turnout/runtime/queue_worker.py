@@ -12,8 +12,9 @@ guarantees, with any number of workers sharing one PostgreSQL:
   stage's result is stored once per (run, stage), only while the lease holds, so a resumed or
   redelivered run reuses it.
   A worker that lost its lease (another took the run over) stops and keeps nothing.
-- `reap` returns runs whose lease expired to the queue with a new job; `hand_back` returns a run
-  a stopping worker cannot finish in time.
+- `reap` returns runs whose lease expired to the queue with a new job (and ends `failed` the
+  local runs of `turnout process` / `turnout serve` processes that died, see
+  `turnout.runtime.leases`); `hand_back` returns a run a stopping worker cannot finish in time.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
-import socket
 import threading
 import time
 import uuid
@@ -32,15 +31,15 @@ from dataclasses import dataclass
 
 from turnout.domain.artifacts import Source
 from turnout.domain.errors import LeaseLost, RequestError, StorageError
-from turnout.domain.runs import Run, RunStatus, StageResult
+from turnout.domain.runs import Run, RunOrigin, RunStatus, StageResult
 from turnout.runtime.execution import HandBack
+from turnout.runtime.leases import DEFAULT_LEASE_S, holder_name
 from turnout.runtime.plan import Plan
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.runner import Runner
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LEASE_S = 30.0
 # Runs resuming (handed back, reaped) go before new ones: while an activation is pending they are
 # what the switch waits for.
 RESUME_PRIORITY = 10
@@ -59,7 +58,7 @@ REQUEUE_DELAY_S = 0.5
 
 def worker_name() -> str:
     """`host:pid:random`, unique per worker process (shown by `turnout runs`)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    return holder_name()
 
 
 @dataclass(frozen=True)
@@ -133,6 +132,7 @@ def _submit_batch(
                 status=RunStatus.QUEUED,
                 created_at=now(),
                 source_sha256=sha,
+                origin=RunOrigin.QUEUE,
             )
             uow.runs.add(run)
             queued.append(run.run_id)
@@ -312,7 +312,9 @@ class QueueWorker:
         return n
 
     def reap(self) -> list[str]:
-        """Queue again (with a new job) the runs whose worker stopped renewing their lease."""
+        """Queue again (with a new job) the runs whose worker stopped renewing their lease; end
+        `failed` the local runs whose process died (then apply a pending activation if drained)."""
+        self.runner.reap_orphans()
         with self._uow() as uow:
             ids = uow.runs.reap(self._now())
             uow.jobs.defer(ids, priority=RESUME_PRIORITY)

@@ -3,10 +3,17 @@ run and every attempt, and applies a pending activation when the last run in fli
 
 Thread-safe: `run_many` runs files concurrently; plans (one per version) and breakers (one per
 stage and module) are shared by every run of the process.
+
+Every run holds a lease (`turnout.runtime.leases`): taken at admission by this process
+(`holder`), renewed by the heartbeat while the run executes, cleared when it ends. Should the
+process die, any Turnout process reaps the expired lease and ends the run `failed` ("the process
+running it stopped ..."), so a pending activation waits for live runs only. Circuit breakers
+moving are audit events, written off the hot path.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -19,14 +26,17 @@ from turnout.domain.history import InvoiceHistory
 from turnout.domain.runs import Run, RunStatus
 from turnout.domain.vendors import VendorDirectory
 from turnout.runtime.admission import AdmissionGate
-from turnout.runtime.audit import Clock, record_event, utcnow
+from turnout.runtime.audit import BreakerAudit, Clock, record_event, utcnow
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.execution import PlanExecutor
+from turnout.runtime.leases import DEFAULT_LEASE_S, LeaseKeeper, holder_name, reap_orphans
 from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.plan import Plan, build_plan
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
-from turnout.runtime.resilience.breaker import BreakerBoard, BreakerView
+from turnout.runtime.resilience.breaker import BreakerBoard, BreakerState, BreakerView
+
+log = logging.getLogger(__name__)
 
 
 class Runner:
@@ -45,11 +55,15 @@ class Runner:
         reader_factory: Callable[[], UnitOfWork] | None = None,
         history: InvoiceHistory | None = None,
         vendors: VendorDirectory | None = None,
+        lease_s: float = DEFAULT_LEASE_S,
     ) -> None:
         self._uow = uow_factory
+        self._reader = reader_factory or uow_factory
         self._registry = registry
         self._now = clock
         self._observer: RunObserver = observer or NullObserver()
+        self.lease_s = lease_s
+        self._leases = LeaseKeeper(uow_factory, holder_name(), lease_s)
         self._gate = AdmissionGate(
             uow_factory,
             clock,
@@ -58,8 +72,11 @@ class Runner:
             drain_deadline_s=drain_deadline_s,
             try_switch=self.switch_if_drained,
             reader_factory=reader_factory,
+            reap=self.reap_orphans,
+            reap_every_s=min(1.0, lease_s / 4),
         )
-        self._breakers = BreakerBoard(on_change=self._observer.breaker_changed)
+        self._breaker_audit = BreakerAudit(uow_factory, clock)
+        self._breakers = BreakerBoard(on_change=self._breaker_changed)
         self.executor = PlanExecutor(
             workspace, self._breakers, clock, self._observer, history=history, vendors=vendors
         )
@@ -72,20 +89,36 @@ class Runner:
 
     def run_bytes(self, file_name: str, data: bytes) -> Run:
         """Admit one file (waiting while an activation is pending), run it, persist it."""
-        run, waited = self._gate.admit(file_name)
-        self._observer.run_admitted(run, waited)
+        holder = self._leases.holder
+        run, waited = self._gate.admit(file_name, holder=holder, lease_s=self.lease_s)
+        self._leases.hold(run.run_id)
         try:
-            self.executor.execute(
-                run, self.plan_for(run.version), Source(filename=file_name, data=data)
+            self._observer.run_admitted(run, waited)
+            try:
+                self.executor.execute(
+                    run, self.plan_for(run.version), Source(filename=file_name, data=data)
+                )
+            except Exception as exc:  # a bug of ours must not lose the run: recorded as failed
+                run.status = RunStatus.FAILED
+                run.reason = f"internal error: {type(exc).__name__}: {exc}"
+                run.finished_at = self._now()
+            with self._uow() as uow:
+                kept = uow.runs.finish(run, held_by=holder)
+                pending = uow.configurations.pointers().pending
+                stored = None if kept else uow.runs.get(run.run_id)
+                uow.commit()
+        finally:
+            self._leases.release(run.run_id)
+        if stored is not None:  # reaped while this process was stalled: the reaper's end holds
+            log.warning(
+                "run %s (%s) was ended by a reaper before it finished here (this process stalled "
+                "longer than its %gs lease); its result is not stored: %s",
+                run.run_id,
+                file_name,
+                self.lease_s,
+                stored.reason,
             )
-        except Exception as exc:  # a bug of ours must not lose the run: it is recorded as failed
-            run.status = RunStatus.FAILED
-            run.reason = f"internal error: {type(exc).__name__}: {exc}"
-            run.finished_at = self._now()
-        with self._uow() as uow:
-            uow.runs.finish(run)
-            pending = uow.configurations.pointers().pending
-            uow.commit()
+            run = stored
         self._observer.run_finished(run)
         if pending is not None:
             self.switch_if_drained()
@@ -109,6 +142,19 @@ class Runner:
             max_workers=max(1, concurrency), thread_name_prefix="turnout-run"
         ) as pool:
             return list(pool.map(one, list(items)))
+
+    def reap_orphans(self) -> list[Run]:
+        """End `failed` the local runs of dead processes (expired leases), then apply a pending
+        activation if that drained it. Cheap when there is nothing to reap (one read)."""
+        orphans = reap_orphans(self._uow, self._reader, self._now)
+        if orphans:
+            self.switch_if_drained()
+        return orphans
+
+    @property
+    def holder(self) -> str:
+        """Who holds the leases of this process's runs (`host:pid:random`)."""
+        return self._leases.holder
 
     def switch_if_drained(self) -> bool:
         """Apply a pending activation if nothing is in flight any more; wake waiting admissions."""
@@ -150,10 +196,16 @@ class Runner:
         return self._gate.paused_for
 
     def close(self) -> None:
+        self._leases.close()
+        self._breaker_audit.close()
         with self._plans_lock:
             for plan in self._plans.values():
                 plan.close()
             self._plans.clear()
+
+    def _breaker_changed(self, stage_id: str, module_id: str, state: BreakerState) -> None:
+        self._observer.breaker_changed(stage_id, module_id, state)
+        self._breaker_audit.record(stage_id, module_id, state)
 
     def _build(self, version: int) -> Plan:
         with self._uow() as uow:

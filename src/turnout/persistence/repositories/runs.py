@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Interval,
     RowMapping,
     Select,
     and_,
@@ -28,6 +29,7 @@ from turnout.domain.runs import (
     AttemptOutcome,
     AttemptStats,
     Run,
+    RunOrigin,
     RunStatus,
     StageAttempt,
 )
@@ -46,7 +48,16 @@ IN_FLIGHT = or_(
 # Built once: parameters go with execute(), which keeps a run's insert and finish cheap
 # (building `.values(...)` per call costs more than SQLite's own work).
 INSERT_RUN = insert(runs)
+# A leased run on PostgreSQL: the lease ends on the database's clock, in the insert itself.
+INSERT_LEASED_RUN_PG = insert(runs).values(
+    lease_expires_at=func.now() + bindparam("lease_for", type_=Interval())
+)
 FINISH_RUN = update(runs).where(R.run_id == bindparam("finished_run_id"))
+FINISH_HELD_RUN = update(runs).where(
+    R.run_id == bindparam("finished_run_id"),
+    R.worker == bindparam("held_by"),
+    R.status == RunStatus.RUNNING.value,
+)
 INSERT_ATTEMPTS = insert(stage_attempts)
 STORED_ATTEMPTS = select(A.stage_id, A.module_id, A.attempt).where(
     A.run_id == bindparam("attempts_of")
@@ -59,9 +70,24 @@ class SqlRunRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def add(self, run: Run) -> None:
-        """Insert a run row (admission), and any attempts it already carries."""
-        self._conn.execute(INSERT_RUN, {"run_id": run.run_id, **_run_values(run)})
+    def add(self, run: Run, *, lease_s: float | None = None) -> None:
+        """Insert a run row (admission), and any attempts it already carries. With `lease_s`,
+        `run.worker` holds the run's lease for that long from now (on the database's clock on
+        PostgreSQL), in the same statement."""
+        values = {
+            "run_id": run.run_id,
+            **_run_values(run),
+            "worker": run.worker,
+            "origin": run.origin.value,
+        }
+        if lease_s is None:
+            self._conn.execute(INSERT_RUN, values)
+        elif self._conn.dialect.name == "postgresql":
+            self._conn.execute(
+                INSERT_LEASED_RUN_PG, {**values, "lease_for": dt.timedelta(seconds=lease_s)}
+            )
+        else:
+            self._conn.execute(INSERT_RUN, {**values, "lease_expires_at": self._lease_end(lease_s)})
         self.add_attempts(run.attempts)
 
     def finish(self, run: Run, *, held_by: str | None = None) -> bool:
@@ -74,13 +100,13 @@ class SqlRunRepository:
         values = _run_values(run)
         if held_by is not None:
             result = self._conn.execute(
-                update(runs)
-                .where(
-                    R.run_id == run.run_id,
-                    R.worker == held_by,
-                    R.status == RunStatus.RUNNING.value,
-                )
-                .values({**values, "lease_expires_at": None})
+                FINISH_HELD_RUN,
+                {
+                    "finished_run_id": run.run_id,
+                    "held_by": held_by,
+                    **values,
+                    "lease_expires_at": None,
+                },
             )
             if result.rowcount != 1:
                 return False
@@ -202,23 +228,13 @@ class SqlRunRepository:
         return result.rowcount == 1
 
     def reap(self, now: dt.datetime, limit: int = 100) -> builtins.list[str]:
-        """Return running runs whose lease expired to the queue; their ids. Expired means before
-        the database's clock on PostgreSQL, before `now` elsewhere.
+        """Return queued runs (origin `queue`) running on a worker whose lease expired to the
+        queue; their ids. Expired means before the database's clock on PostgreSQL, before `now`
+        elsewhere.
 
         On PostgreSQL the rows are locked with SKIP LOCKED, so reapers on several workers never
         take the same run twice."""
-        postgres = self._conn.dialect.name == "postgresql"
-        query = (
-            select(R.run_id)
-            .where(
-                R.status == RunStatus.RUNNING.value,
-                R.lease_expires_at < (func.now() if postgres else now),
-            )
-            .order_by(R.lease_expires_at)
-            .limit(limit)
-        )
-        if postgres:
-            query = query.with_for_update(skip_locked=True)
+        query = self._expired(RunOrigin.QUEUE, now, limit)
         ids = [row.run_id for row in self._conn.execute(query)]
         if ids:
             self._conn.execute(
@@ -227,6 +243,72 @@ class SqlRunRepository:
                 .values(status=RunStatus.QUEUED.value, worker=None, lease_expires_at=None)
             )
         return ids
+
+    def expired_local(self, now: dt.datetime) -> int:
+        """How many local runs are running on an expired lease (the reaper's cheap first look:
+        one read, no lock taken)."""
+        query = (
+            select(func.count()).select_from(runs).where(*self._expired_where(RunOrigin.LOCAL, now))
+        )
+        return int(self._conn.execute(query).scalar_one())
+
+    def reap_local(self, now: dt.datetime, limit: int = 100) -> builtins.list[Run]:
+        """End `failed` the local runs whose lease expired (the process running them stopped):
+        the reason names the holder and when its lease expired; attempts stored so far stay.
+        Returns them as ended. Rows are locked with SKIP LOCKED on PostgreSQL, so two reapers
+        never end the same run twice."""
+        rows = self._conn.execute(
+            self._expired(RunOrigin.LOCAL, now, limit, select(runs))
+        ).mappings()
+        orphans = [_run(row) for row in rows]
+        for run in orphans:
+            expired = (
+                run.lease_expires_at.isoformat(timespec="seconds") if run.lease_expires_at else "?"
+            )
+            run.status = RunStatus.FAILED
+            run.finished_at = now
+            run.reason = (
+                f"the process running it stopped: {run.worker or 'its process'} held it until "
+                f"its lease expired at {expired}; process the file again"
+            )
+            self._conn.execute(
+                update(runs)
+                .where(R.run_id == run.run_id, R.status == RunStatus.RUNNING.value)
+                .values(
+                    status=run.status.value,
+                    finished_at=now,
+                    reason=run.reason,
+                    lease_expires_at=None,
+                )
+            )
+        return orphans
+
+    def _expired_where(self, origin: RunOrigin, now: dt.datetime) -> builtins.list[Any]:
+        postgres = self._conn.dialect.name == "postgresql"
+        return [
+            R.status == RunStatus.RUNNING.value,
+            R.origin == origin.value,
+            R.lease_expires_at < (func.now() if postgres else now),
+        ]
+
+    def _expired(
+        self,
+        origin: RunOrigin,
+        now: dt.datetime,
+        limit: int,
+        query: Select[Any] | None = None,
+    ) -> Select[Any]:
+        """Running runs of `origin` whose lease expired, oldest lease first, locked with SKIP
+        LOCKED on PostgreSQL."""
+        query = (
+            (query if query is not None else select(R.run_id))
+            .where(*self._expired_where(origin, now))
+            .order_by(R.lease_expires_at)
+            .limit(limit)
+        )
+        if self._conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return query
 
     def _lease_end(self, lease_s: float) -> Any:
         """When a lease taken now ends: on the database's clock on PostgreSQL (shared by every
@@ -426,6 +508,7 @@ def _run(row: RowMapping) -> Run:
         decision=row["decision"],
         worker=row["worker"],
         lease_expires_at=row["lease_expires_at"],
+        origin=RunOrigin(row["origin"]),
     )
 
 
