@@ -9,6 +9,7 @@ from rich.table import Column, Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, get_app
 from turnout.domain.configuration import ConfigStatus
+from turnout.runtime.initialization import refresh_catalog
 from turnout.runtime.serialize import module_to_dict, stage_to_dict
 
 
@@ -48,8 +49,10 @@ def modules(
     stage: Annotated[str | None, typer.Option(help="Only the modules of this stage.")] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Registered modules with their status, contract and settings."""
-    with get_app().unit_of_work() as uow:
+    """Registered modules with their status, contract and settings (installed packages included)."""
+    app = get_app()
+    refresh_catalog(app.unit_of_work, app.registry)
+    with app.unit_of_work() as uow:
         records = uow.modules.list(stage)
     data: list[dict[str, Any]] = [module_to_dict(m) for m in records]
     if json_:

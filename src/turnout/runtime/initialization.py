@@ -1,8 +1,12 @@
 """`turnout init`: register stages, contracts and modules; bootstrap the first user and the default
-configuration. Idempotent: running it again only refreshes the module catalog."""
+configuration. Idempotent: running it again only refreshes the module catalog.
+
+`turnout modules` and GET /modules refresh the module catalog too (`refresh_catalog`), so a
+package installed after `turnout init` shows up without running it again."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,6 +54,51 @@ def register_catalog(uow: UnitOfWork, registry: ModuleRegistry) -> list[ModuleRe
     for record in records:
         uow.modules.save(record)
     return records
+
+
+def refresh_catalog(uow_factory: Callable[[], UnitOfWork], registry: ModuleRegistry) -> None:
+    """Bring the stored module rows up to date with the installed packages.
+
+    Every module is loaded (guarded); the rows are written only when something differs, so that
+    reading the catalog does not take the write lock each time.
+    """
+    records = registry.records()
+    with uow_factory() as uow:
+        stored = uow.modules.list()
+    if _current(stored, records):
+        return
+    with uow_factory() as uow:
+        uow.lock_lifecycle()
+        register_catalog(uow, registry)
+        uow.commit()
+
+
+def _current(stored: list[ModuleRecord], records: list[ModuleRecord]) -> bool:
+    """Whether the stored rows are what `register_catalog` would write."""
+    known = {r.module_id for r in records}
+    if any(
+        m.module_id not in known and (m.is_fallback or m.status is not ModuleStatus.UNAVAILABLE)
+        for m in stored
+    ):
+        return False
+    rows = {m.module_id: _comparable(m) for m in stored}
+    return all(rows.get(r.module_id) == _comparable(r) for r in records)
+
+
+def _comparable(record: ModuleRecord) -> str:
+    # metadata went through JSON in the database: compare both sides as JSON
+    return json.dumps(
+        [
+            record.name,
+            record.stage_id,
+            record.capability_contract_id,
+            record.status.value,
+            record.is_fallback,
+            record.metadata,
+        ],
+        sort_keys=True,
+        default=str,
+    )
 
 
 def initialize(

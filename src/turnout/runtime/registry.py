@@ -1,109 +1,139 @@
-"""The module registry: discovers modules through the `turnout.modules` entry points, once per
-process, and checks each against its stage's contract before any invoice runs.
+"""The module registry: discovers modules through the `turnout.modules` entry points, and checks
+each against its stage's contract before any invoice runs.
 
-A module whose import fails, whose spec does not meet its contract, or whose health check raises is
-kept in the registry as `unavailable` with the reason; it never crashes the process.
+Discovery reads the entry points' metadata only. A module is imported the first time something
+needs it (its class, its spec, its status), so a command imports only the modules it uses:
+`turnout runs` none, `turnout process` those of the active version, `turnout modules` all. Each
+import is guarded (see `module_loading`): a module whose import fails, exits or hangs, whose spec
+does not meet its contract, or whose health check fails is kept as `unavailable` with the reason;
+it never crashes or blocks the process.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib.metadata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from turnout.domain.errors import ModuleUnavailable, NotFound
-from turnout.domain.modules import ModuleRecord, ModuleSpec, ModuleStatus, StageModule
-from turnout.domain.stages import STAGES_BY_ID, ProcessingStage
+from turnout.domain.modules import ModuleRecord, StageModule
+from turnout.domain.stages import STAGES_BY_ID
+from turnout.runtime.module_loading import (
+    DEFAULT_IMPORT_TIMEOUT_S,
+    RegisteredModule,
+    contract_problems,
+    load_guarded,
+    register,
+    stage_of,
+)
+
+__all__ = [
+    "DEFAULT_IMPORT_TIMEOUT_S",
+    "ENTRY_POINT_GROUP",
+    "ModuleRegistry",
+    "RegisteredModule",
+    "contract_problems",
+]
 
 ENTRY_POINT_GROUP = "turnout.modules"
 
 
-@dataclass(frozen=True)
-class RegisteredModule:
-    """What the registry knows of one module: its class and spec when it loaded, its status."""
+class _Entry:
+    """One module as discovery found it: loaded on first use, once."""
 
-    module_id: str
-    stage_id: str
-    status: ModuleStatus
-    cls: type[StageModule] | None = None
-    reason: str | None = None
-    source: str | None = None  # entry-point value or class path
+    def __init__(
+        self,
+        module_id: str,
+        source: str,
+        load: Callable[[], Any] | None = None,
+        loaded: RegisteredModule | None = None,
+        timeout_s: float | None = None,
+    ) -> None:
+        self.module_id = module_id
+        self.source = source
+        self._load = load
+        self._loaded = loaded
+        self._timeout_s = timeout_s
+        self._lock = threading.Lock()
 
     @property
-    def spec(self) -> ModuleSpec | None:
-        return self.cls.spec if self.cls is not None else None
+    def is_loaded(self) -> bool:
+        return self._loaded is not None
 
-    @property
-    def available(self) -> bool:
-        return self.status is ModuleStatus.AVAILABLE
-
-    def record(self, is_fallback: bool) -> ModuleRecord:
-        spec = self.spec
-        metadata: dict[str, Any] = spec.metadata() if spec else {}
-        if self.reason:
-            metadata["unavailable_reason"] = self.reason
-        if self.source:
-            metadata["source"] = self.source
-        return ModuleRecord(
-            module_id=self.module_id,
-            name=spec.name if spec else self.module_id,
-            stage_id=self.stage_id,
-            capability_contract_id=spec.contract_id if spec else f"{self.stage_id}-v1",
-            status=self.status,
-            is_fallback=is_fallback,
-            metadata=metadata,
-        )
-
-
-def contract_problems(spec: ModuleSpec, stage: ProcessingStage) -> list[str]:
-    """Why `spec` does not meet `stage`'s contract (empty when it does)."""
-    problems: list[str] = []
-    contract = stage.contract
-    if spec.contract_id != contract.contract_id:
-        problems.append(
-            f"declares contract `{spec.contract_id}` but stage `{stage.stage_id}` needs `{contract.contract_id}`"
-        )
-    for out in contract.outputs:
-        if not any(out.satisfied_by(o) for o in spec.outputs):
-            problems.append(
-                f"does not produce `{out}`, which the `{stage.stage_id}` contract requires"
-            )
-    missing = contract.guarantees - spec.guarantees
-    if missing:
-        problems.append(f"does not guarantee {', '.join(sorted(missing))}")
-    return problems
+    def resolve(self) -> RegisteredModule:
+        if self._loaded is None:
+            with self._lock:  # a second caller waits for the first load instead of repeating it
+                if self._loaded is None:
+                    assert self._load is not None
+                    self._loaded = load_guarded(
+                        self.module_id, self._load, self.source, self._timeout_s
+                    )
+        return self._loaded
 
 
 class ModuleRegistry:
     """The modules known to this process, by module_id."""
 
-    def __init__(self, modules: Iterable[RegisteredModule]) -> None:
-        self._modules = {m.module_id: m for m in modules}
+    def __init__(self, modules: Iterable[RegisteredModule | _Entry]) -> None:
+        self._entries: dict[str, _Entry] = {}
+        for m in modules:
+            entry = m if isinstance(m, _Entry) else _Entry(m.module_id, m.source or "", loaded=m)
+            self._entries[entry.module_id] = entry
 
     @classmethod
-    def discover(cls) -> ModuleRegistry:
-        """Modules from the entry-point group, loaded once per process."""
-        return _discovered()
+    def discover(cls, import_timeout_s: float | None = DEFAULT_IMPORT_TIMEOUT_S) -> ModuleRegistry:
+        """Modules from the entry-point group, discovered once per process, imported when used.
+
+        `import_timeout_s` bounds each module's import and health check (None: no limit).
+        """
+        return _discovered(import_timeout_s)
+
+    @classmethod
+    def from_entry_points(
+        cls,
+        entry_points: Iterable[importlib.metadata.EntryPoint],
+        import_timeout_s: float | None = DEFAULT_IMPORT_TIMEOUT_S,
+    ) -> ModuleRegistry:
+        """A registry of entry points, none imported yet; each is loaded (guarded) when used."""
+        return cls(
+            _Entry(ep.name, ep.value, ep.load, timeout_s=import_timeout_s) for ep in entry_points
+        )
 
     @classmethod
     def from_classes(cls, classes: Iterable[type[StageModule]]) -> ModuleRegistry:
         """A registry of explicit classes (embedding, tests of third-party modules)."""
         return cls(
-            _register(c.spec.module_id, lambda c=c: c, f"{c.__module__}.{c.__qualname__}")
+            register(
+                c.spec.module_id, functools.partial(_same, c), f"{c.__module__}.{c.__qualname__}"
+            )
             for c in classes
         )
 
     def with_classes(self, classes: Iterable[type[StageModule]]) -> ModuleRegistry:
         extra = ModuleRegistry.from_classes(classes)
-        return ModuleRegistry([*self._modules.values(), *extra.all()])
+        return ModuleRegistry([*self._entries.values(), *extra._entries.values()])
+
+    def module_ids(self) -> list[str]:
+        """Every module id discovered, without importing any module."""
+        return sorted(self._entries)
+
+    def is_installed(self, module_id: str) -> bool:
+        """Whether a package provides `module_id` (nothing is imported)."""
+        return module_id in self._entries
+
+    def loaded(self) -> list[RegisteredModule]:
+        """The modules imported so far in this process (nothing more is imported)."""
+        return _ordered(e.resolve() for e in self._entries.values() if e.is_loaded)
 
     def get(self, module_id: str) -> RegisteredModule | None:
-        return self._modules.get(module_id)
+        """The module (imported now if it was not yet), or None when none is installed."""
+        entry = self._entries.get(module_id)
+        return entry.resolve() if entry is not None else None
 
     def require(self, module_id: str) -> RegisteredModule:
-        module = self._modules.get(module_id)
+        module = self.get(module_id)
         if module is None:
             raise NotFound(
                 f"module `{module_id}` is not installed; `turnout modules` lists those that are"
@@ -111,13 +141,13 @@ class ModuleRegistry:
         return module
 
     def all(self) -> list[RegisteredModule]:
-        order = {s: st.order for s, st in STAGES_BY_ID.items()}
-        return sorted(
-            self._modules.values(), key=lambda m: (order.get(m.stage_id, 99), m.module_id)
-        )
+        """Every module, each imported (guarded) if it was not yet."""
+        return _ordered(e.resolve() for e in self._entries.values())
 
     def for_stage(self, stage_id: str) -> list[RegisteredModule]:
-        return [m for m in self.all() if m.stage_id == stage_id]
+        """The modules of one stage; only the modules whose id names that stage are imported."""
+        named = (e.resolve() for e in self._entries.values() if stage_of(e.module_id) == stage_id)
+        return [m for m in _ordered(named) if m.stage_id == stage_id]
 
     def designated_fallback(self, stage_id: str) -> str | None:
         """The one module of the stage marked `is_fallback` (built-in modules win a tie)."""
@@ -127,10 +157,11 @@ class ModuleRegistry:
 
     def records(self) -> list[ModuleRecord]:
         """Module rows to store, with exactly one designated fallback per stage at most."""
+        modules = self.all()
         fallbacks = {s: self.designated_fallback(s) for s in STAGES_BY_ID}
         return [
             m.record(is_fallback=fallbacks.get(m.stage_id) == m.module_id)
-            for m in self.all()
+            for m in modules
             if m.stage_id in STAGES_BY_ID
         ]
 
@@ -141,75 +172,21 @@ class ModuleRegistry:
         return module.cls(settings)
 
 
+def _same(cls: type[StageModule]) -> type[StageModule]:
+    return cls
+
+
+def _ordered(modules: Iterable[RegisteredModule]) -> list[RegisteredModule]:
+    order = {s: st.order for s, st in STAGES_BY_ID.items()}
+    return sorted(modules, key=lambda m: (order.get(m.stage_id, 99), m.module_id))
+
+
 @functools.cache
-def _discovered() -> ModuleRegistry:
+def _discovered(import_timeout_s: float | None) -> ModuleRegistry:
     entries = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
-    return ModuleRegistry(_register(ep.name, ep.load, ep.value) for ep in entries)
+    return ModuleRegistry.from_entry_points(entries, import_timeout_s)
 
 
 def _register(module_id: str, load: Any, source: str) -> RegisteredModule:
-    stage_id = module_id.split(".", 1)[0]
-    try:
-        cls = load()
-    except Exception as exc:  # any import failure makes the module unavailable, never the process
-        return RegisteredModule(
-            module_id,
-            stage_id,
-            ModuleStatus.UNAVAILABLE,
-            None,
-            f"import failed: {type(exc).__name__}: {exc}",
-            source,
-        )
-    spec = getattr(cls, "spec", None)
-    if not (
-        isinstance(cls, type) and issubclass(cls, StageModule) and isinstance(spec, ModuleSpec)
-    ):
-        return RegisteredModule(
-            module_id,
-            stage_id,
-            ModuleStatus.UNAVAILABLE,
-            None,
-            "not a StageModule subclass with a ModuleSpec `spec`",
-            source,
-        )
-    if spec.module_id != module_id:
-        return RegisteredModule(
-            module_id,
-            stage_id,
-            ModuleStatus.UNAVAILABLE,
-            None,
-            f"entry point `{module_id}` loads a module whose spec says `{spec.module_id}`",
-            source,
-        )
-    stage = STAGES_BY_ID.get(spec.stage_id)
-    if stage is None:
-        return RegisteredModule(
-            module_id,
-            spec.stage_id,
-            ModuleStatus.UNAVAILABLE,
-            cls,
-            f"unknown stage `{spec.stage_id}`",
-            source,
-        )
-    problems = contract_problems(spec, stage)
-    if problems:
-        return RegisteredModule(
-            module_id,
-            spec.stage_id,
-            ModuleStatus.UNAVAILABLE,
-            cls,
-            "does not meet its contract: " + "; ".join(problems),
-            source,
-        )
-    try:
-        cls.health_check()
-    except Exception as exc:  # a failing health check marks the module unavailable
-        return RegisteredModule(
-            module_id,
-            spec.stage_id,
-            ModuleStatus.UNAVAILABLE,
-            cls,
-            f"health check failed: {exc}",
-            source,
-        )
-    return RegisteredModule(module_id, spec.stage_id, ModuleStatus.AVAILABLE, cls, None, source)
+    """Load one module now, on the caller's thread (tests of the checks)."""
+    return register(module_id, load, source)

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from turnout.api.auth import CurrentUser, TurnoutApp
 from turnout.domain.configuration import ConfigStatus
 from turnout.domain.errors import NotFound
+from turnout.runtime.initialization import refresh_catalog
 from turnout.runtime.serialize import module_to_dict, stage_to_dict
 
 router = APIRouter(tags=["catalog"])
@@ -18,7 +19,11 @@ router = APIRouter(tags=["catalog"])
 def list_modules(
     app: TurnoutApp, user: CurrentUser, stage: str | None = None
 ) -> list[dict[str, Any]]:
-    """Registered modules with their status, contract and settings schema (of `stage`, if given)."""
+    """Registered modules with their status, contract and settings schema (of `stage`, if given).
+
+    Packages installed since `turnout init` are registered first.
+    """
+    refresh_catalog(app.unit_of_work, app.registry)
     with app.unit_of_work() as uow:
         return [module_to_dict(m) for m in uow.modules.list(stage)]
 
