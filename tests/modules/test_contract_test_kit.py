@@ -10,9 +10,19 @@ from typing import ClassVar
 
 import pytest
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Document, DocumentKind, Fields, Text
+from turnout.domain.artifacts import (
+    Artifact,
+    ArtifactRef,
+    Document,
+    DocumentKind,
+    Fields,
+    Findings,
+    InvoiceArtifact,
+    Text,
+)
 from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
+from turnout.domain.invoice import Invoice
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.testing import ModuleContractSuite, junk_cases, settings_schema_problems, spec_problems
 from turnout.testing.junk import document
@@ -161,3 +171,72 @@ def test_junk_cases_spoil_each_input_and_keep_the_others_harmless() -> None:
     text_cases = junk_cases(SPEC)
     assert sum(c.name.startswith("huge") for c in text_cases) == 1
     assert any(c.name == "document ubl holding cii" for c in text_cases)
+
+
+class LooseText(Latin1Text):
+    spec = dataclasses.replace(SPEC, module_id="text.loose")
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        return [Text(("page one", 7), "latin-1", (1.0, 2.0))]  # type: ignore[arg-type]
+
+
+class ReturnsNothing(Latin1Text):
+    spec = dataclasses.replace(SPEC, module_id="text.nothing")
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        return None  # type: ignore[return-value]
+
+
+VALIDATE_SPEC = ModuleSpec(
+    module_id="validate.loose",
+    name="loose",
+    stage_id="validate",
+    contract_id="validate-v1",
+    version="1.0.0",
+    description="findings as loose strings and numbers",
+    inputs=(needs("invoice/v1"), needs("document/v1", required=False)),
+    outputs=(ArtifactRef("findings"),),
+    guarantees=frozenset({"offline", "deterministic"}),
+)
+
+
+class LooseFindings(StageModule):
+    spec: ClassVar[ModuleSpec] = VALIDATE_SPEC
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        inputs.require(InvoiceArtifact)
+        return [Findings(("total mismatch", 42), "loose")]  # type: ignore[arg-type]
+
+
+class LooseFindingsSuite(ModuleContractSuite):
+    module_class = LooseFindings
+
+    def sample_inputs(self) -> Artifacts:
+        return Artifacts([InvoiceArtifact(Invoice(invoice_number="1"))])
+
+
+def test_the_kit_fails_findings_of_strings_and_numbers_naming_each_bad_item(
+    tmp_path: Path,
+) -> None:
+    kit = LooseFindingsSuite()
+    kit.test_spec_declares_a_module_of_its_stage()  # the declaration itself is sound
+    with pytest.raises(AssertionError) as failed:
+        kit.test_sample_input_gives_the_contract_outputs(tmp_path)
+    assert "findings.items[0]: expected a Finding, got str 'total mismatch'" in str(failed.value)
+    assert "findings.items[1]: expected a Finding, got int 42" in str(failed.value)
+    with pytest.raises(AssertionError, match=r"odd invoice: findings\.items\[0\]: expected a"):
+        kit.test_junk_input_gives_valid_artifacts_or_a_module_error_promptly(tmp_path)
+
+
+def test_the_kit_fails_a_module_whose_artifact_holds_values_of_the_wrong_type(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(AssertionError) as failed:
+        suite(LooseText).test_sample_input_gives_the_contract_outputs(tmp_path)
+    assert "text.pages[1]: expected str, got int 7" in str(failed.value)
+    assert "text.page_confidence[1]: expected a number in 0..1, got 2.0" in str(failed.value)
+
+
+def test_the_kit_fails_a_module_that_returns_nothing(tmp_path: Path) -> None:
+    with pytest.raises(AssertionError, match=r"did not produce `text/v1` \(it produced nothing\)"):
+        suite(ReturnsNothing).test_sample_input_gives_the_contract_outputs(tmp_path)

@@ -30,7 +30,9 @@ The inherited tests check that:
 - the registry accepts the module and `health_check()` passes or raises `ModuleUnavailable` (the
   tests that run the module are then skipped);
 - the constructor returns promptly with default settings (heavy state belongs in `warm_up()`);
-- `process(sample_inputs())` produces every output of the contract, each without `problems()`;
+- `process(sample_inputs())` produces every output of the contract, each without `problems()`
+  (every field and item of its declared type, enum and range; a failure names the path of the
+  bad value, `findings.items[2]: expected a Finding, got str 'oops'`);
 - junk (empty, random, 5 MB, truncated, wrongly typed input) gives valid artifacts or a
   `ModuleError` (`NotApplicable`, `InputRejected` ...) within `timeout_s`, never a crash or a hang.
 

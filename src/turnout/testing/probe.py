@@ -15,6 +15,7 @@ from typing import TypeVar
 from turnout.domain.artifacts import Artifact
 from turnout.domain.errors import ModuleError, StageTimeout
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.schema import describe
 from turnout.domain.stages import STAGES_BY_ID
 from turnout.runtime.resilience.timeout import call_with_timeout
 
@@ -51,17 +52,19 @@ def attempt(
     """`module.process(inputs, context)`, drained into a list in a thread bounded by `timeout_s`."""
 
     def call() -> list[Artifact]:
-        produced: Iterable[Artifact] = module.process(inputs, context)
-        return list(produced)
+        produced: Iterable[Artifact] | None = module.process(inputs, context)
+        return list(produced or ())  # None is nothing returned, as the runner counts it
 
     return bounded(call, timeout_s, f"module `{module.spec.module_id}`")
 
 
 def output_problems(spec: ModuleSpec, produced: list[Artifact]) -> list[str]:
-    """How `produced` breaks the module's stage contract (empty when it meets it)."""
+    """How `produced` breaks the module's stage contract (empty when it meets it): a missing output,
+    or each bad value inside an artifact with its path (`findings.items[2]: expected a Finding,
+    got str 'oops'`), as the runner would record the attempt as a `contract_violation`."""
     problems = [
-        f"returned {type(item).__name__}, not an Artifact"
-        for item in produced
+        f"output[{i}]: returned {describe(item)}, not an Artifact"
+        for i, item in enumerate(produced)
         if not isinstance(item, Artifact)
     ]
     artifacts = [item for item in produced if isinstance(item, Artifact)]
@@ -72,7 +75,7 @@ def output_problems(spec: ModuleSpec, produced: list[Artifact]) -> list[str]:
             names = ", ".join(str(item.ref()) for item in artifacts) or "nothing"
             problems.append(f"did not produce `{ref}` (it produced {names})")
     for item in artifacts:
-        problems.extend(f"`{item.ref()}`: {problem}" for problem in item.problems())
+        problems.extend(item.problems())  # each problem's path starts with the artifact's name
     return problems
 
 
