@@ -115,7 +115,7 @@ def bootstrap(settings: Settings | None = None, registry: ModuleRegistry | None 
     return App(
         settings=settings,
         database=Database(settings.database_url),
-        registry=registry or ModuleRegistry.discover(),
+        registry=registry or ModuleRegistry.discover(settings.module_import_timeout_s),
     )
 
 

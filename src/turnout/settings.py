@@ -3,6 +3,7 @@
 TURNOUT_HOME          where the embedded database, exports and caches live (default ./.turnout)
 TURNOUT_DATABASE_URL  a PostgreSQL URL (postgresql://user@host:port/db); default SQLite in TURNOUT_HOME
 TURNOUT_ACTOR         who is acting on the command line, when --as is not given (default: OS user)
+TURNOUT_MODULE_IMPORT_TIMEOUT_S  how long one module package may take to import (default 15)
 TURNOUT_LEASE_S       the lease of every run `turnout process` / `turnout serve` execute, in seconds
                       (default 30): renewed every third of it; a run whose process died is reaped
                       (ended failed) once its lease has expired
@@ -25,6 +26,7 @@ class Settings:
     drain_deadline_s: float = 600.0
     concurrency: int = 0  # 0: the CPU count
     log_level: str = "WARNING"
+    module_import_timeout_s: float = 15.0
     lease_s: float = 30.0
 
     @classmethod
@@ -38,6 +40,7 @@ class Settings:
             drain_deadline_s=float(env.get("TURNOUT_DRAIN_DEADLINE_S") or 600),
             concurrency=int(env.get("TURNOUT_CONCURRENCY") or 0),
             log_level=env.get("TURNOUT_LOG_LEVEL") or "WARNING",
+            module_import_timeout_s=float(env.get("TURNOUT_MODULE_IMPORT_TIMEOUT_S") or 15),
             lease_s=_lease_s(env.get("TURNOUT_LEASE_S")),
         )
 

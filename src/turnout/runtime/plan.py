@@ -64,6 +64,7 @@ class InlineCall:
             lambda: list(self.module.process(inputs, context) or ()),
             timeout_s,
             f"module `{self.spec.module_id}`",
+            key=(context.stage_id, context.module_id),  # a retry waits for an abandoned attempt
         )
 
     def warm_up(self) -> None:

@@ -11,6 +11,7 @@ When the primary module and the fallback are exhausted, the policy's `on_exhaust
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from turnout.runtime.audit import Clock
 from turnout.runtime.plan import PlannedStage, Slot
 from turnout.runtime.resilience.breaker import BreakerBoard, CircuitBreaker
 from turnout.runtime.resilience.policy import RETRYABLE, StagePolicy
+from turnout.runtime.resilience.timeout import ModuleExited
 
 Sleep = Callable[[float], None]
 
@@ -207,9 +209,17 @@ class StageEnvelope:
         except ModuleCrashed as exc:
             _record(breaker, False)
             return _Try(trigger="error", error=f"ModuleCrashed: {exc}", retryable=True)
+        except ModuleExited as exc:  # sys.exit() or the like, on the attempt's thread
+            _record(breaker, False)
+            return _Try(trigger="error", error=str(exc), retryable=True)
         except Exception as exc:  # the envelope is the one place that catches module failures
             _record(breaker, False)
             return _Try(trigger="error", error=f"{type(exc).__name__}: {exc}", retryable=True)
+        except BaseException as exc:  # sys.exit(), KeyboardInterrupt... raised by module code
+            if _is_ctrl_c(exc):
+                raise
+            _record(breaker, False)
+            return _Try(trigger="error", error=str(ModuleExited(exc)), retryable=True)
         if not produced and planned.stage.contract.outputs:
             # nothing at all is an empty output (the policy decides), not a malformed one
             _record(breaker, True)
@@ -266,6 +276,16 @@ class StageEnvelope:
 def _record(breaker: CircuitBreaker | None, success: bool) -> None:
     if breaker is not None:
         breaker.record(success)
+
+
+def _is_ctrl_c(exc: BaseException) -> bool:
+    """A KeyboardInterrupt on the main thread may be a real Ctrl-C: it stops Turnout.
+
+    The signal reaches the main thread only, so on any other thread it came from module code.
+    """
+    return (
+        isinstance(exc, KeyboardInterrupt) and threading.current_thread() is threading.main_thread()
+    )
 
 
 _SHOWN_PROBLEMS = 5  # an attempt's error names the first few bad values, then counts the rest
