@@ -130,3 +130,11 @@ class FailingWarmUpText(EchoText):
 
     def warm_up(self) -> None:
         raise FileNotFoundError("model file /nonexistent/model.bin is missing")
+
+
+class SlowWarmUpText(EchoText):
+    spec: ClassVar[ModuleSpec] = _spec("slow", "takes five seconds to warm up")
+
+    def warm_up(self) -> None:
+        time.sleep(5)
+        super().warm_up()

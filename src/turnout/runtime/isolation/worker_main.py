@@ -30,7 +30,10 @@ _M_ARENA_MAX = -8  # glibc's mallopt parameter number
 def main(fd: int) -> None:
     """Worker process entry point: serve the `Launch` the parent sends first on `fd`."""
     conn = Connection(fd)
-    launch = pickle.loads(conn.recv_bytes())
+    try:
+        launch = pickle.loads(conn.recv_bytes())
+    except (EOFError, OSError):
+        return  # the parent stopped us before we were told what to build
     if not isinstance(launch, Launch):
         raise TypeError(f"worker expected a Launch, got {type(launch).__name__}")
     serve(conn, launch)
@@ -53,16 +56,16 @@ def serve(conn: Connection, launch: Launch) -> None:
     except Exception as exc:
         _send(conn, Raised.describe(exc, f"while building and warming up `{launch.module_id}`"))
         return
-    _send(conn, Ready(os.getpid()))
-    _serve_attempts(conn, module)
+    if _send_bytes(conn, pickle.dumps(Ready(os.getpid()), protocol=pickle.HIGHEST_PROTOCOL)):
+        _serve_attempts(conn, module)
 
 
 def _serve_attempts(conn: Connection, module: StageModule) -> None:
     while True:
         try:
             request = pickle.loads(conn.recv_bytes())
-        except EOFError:
-            return  # the parent closed the pipe
+        except (EOFError, OSError):
+            return  # the parent closed the pipe (a reset: it had not read an answer of ours)
         if request is None:
             return
         if not isinstance(request, Attempt):
@@ -83,11 +86,21 @@ def _serve_attempts(conn: Connection, module: StageModule) -> None:
                     "(artifacts and their fields must be picklable)",
                 )
             )
-        conn.send_bytes(data)
+        if not _send_bytes(conn, data):
+            return
 
 
 def _send(conn: Connection, message: Ready | Raised) -> None:
-    conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+    _send_bytes(conn, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _send_bytes(conn: Connection, data: bytes) -> bool:
+    """Send an answer; False when the parent has gone (it stopped waiting, or stopped us)."""
+    try:
+        conn.send_bytes(data)
+    except OSError:
+        return False
+    return True
 
 
 def _limit_address_space(memory_limit_mb: int) -> None:
