@@ -15,7 +15,6 @@ from rich.text import Text
 
 from turnout.cli.common import JsonOpt, console, emit_json, err_console
 from turnout.domain.errors import InputRejected
-from turnout.modules.validate.en16931.check import check_bytes
 
 FilesArg = Annotated[
     list[Path], typer.Argument(help="UBL or CII XML files, or PDFs with embedded e-invoice XML.")
@@ -42,6 +41,10 @@ def check(files: FilesArg, as_json: JsonOpt = False) -> None:
 
 
 def _check_one(path: Path) -> dict[str, Any]:
+    # imported here: the EN 16931 rules and the XML readers are modules, which other commands
+    # must not import just because `turnout` starts
+    from turnout.modules.validate.en16931.check import check_bytes
+
     try:
         data = path.read_bytes()
     except OSError as exc:
