@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import pytest
@@ -210,3 +211,22 @@ def test_a_long_bad_value_is_shortened_in_the_problem() -> None:
     assert problem == "text.pages[1]: expected str, got int 5"
     [problem] = Findings(("y" * 1000,)).problems()  # type: ignore[arg-type]
     assert len(problem) < 120 and problem.endswith("...")
+
+
+def test_values_of_subclasses_pass_through_the_exact_check_without_false_alarms() -> None:
+    class Currency(StrEnum):
+        EUR = "EUR"
+
+    invoice = sound_invoice()
+    invoice.currency = Currency.EUR
+    invoice.lines[0].quantity = Amount("2")
+    invoice.provenance["currency"] = FieldSource("normalize.standard", True)  # type: ignore[arg-type]
+    assert invoice_problems(invoice) == [
+        "invoice.provenance['currency'].confidence: expected a number in 0..1, got bool True"
+    ]
+    del invoice.provenance["currency"]
+    assert invoice_problems(invoice) == []
+
+
+class Amount(Decimal):
+    """A Decimal of a module's own, still a Decimal."""
