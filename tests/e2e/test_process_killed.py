@@ -1,0 +1,169 @@
+"""A `turnout process` killed with SIGKILL mid-batch, on SQLite and PostgreSQL: its runs in flight
+are reaped once their lease expires (ended `failed`, "the process running it stopped"), so a new
+version activates without `--force` or `cancel` within about one lease, no run stays `running`,
+and processing the files that have no run yet leaves each file with exactly one finished run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from turnout.bootstrap import bundled_examples
+from turnout.domain.events import EventAction, EventResult
+from turnout.domain.runs import Run, RunStatus
+from turnout.persistence import Database
+
+TURNOUT = Path(sys.executable).parent / "turnout"
+LEASE_S = 5.0  # above a command's start-up, so that `config activate` meets the leases live
+FILES = 200
+# What may add to the lease before the switch: the reaper's poll (1 s), a command's start-up and
+# a loaded machine.
+SLACK_S = 6.0
+
+
+def _runs(db: Database) -> list[Run]:
+    with db.reader() as reader:
+        return reader.runs.list(limit=10_000)
+
+
+def _stopped(pid: int) -> bool:
+    """Has the process really stopped (SIGSTOP is delivered asynchronously)?"""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat.rsplit(")", 1)[1].split()[0] in {"T", "t"}
+
+
+def _kill_mid_batch(victim: subprocess.Popen[bytes], db: Database) -> tuple[list[Run], dt.datetime]:
+    """SIGKILL the victim while it is seen (frozen) with runs `running`; the runs it left so,
+    and when it was killed."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert victim.poll() is None, "the batch finished before it could be killed: add files"
+        if sum(r.status.finished for r in _runs(db)) >= 5:
+            os.kill(victim.pid, signal.SIGSTOP)  # frozen, so what we see is what it leaves
+            while not _stopped(victim.pid):
+                time.sleep(0.005)
+            if any(r.status is RunStatus.RUNNING for r in _runs(db)):
+                os.kill(victim.pid, signal.SIGKILL)
+                killed_at = dt.datetime.now(dt.UTC)
+                victim.wait()
+                time.sleep(0.3)  # a commit it had sent is done by now (PostgreSQL)
+                left = [r for r in _runs(db) if r.status is RunStatus.RUNNING]
+                assert left, "the runs seen running ended as the victim was killed"
+                return left, killed_at
+            os.kill(victim.pid, signal.SIGCONT)
+        time.sleep(0.02)
+    raise AssertionError("never saw the victim with runs running")
+
+
+def test_a_killed_process_strands_no_run_and_blocks_no_activation(  # type: ignore[no-untyped-def]
+    cli, db_url: str, tmp_path: Path
+) -> None:
+    cli("init", actor="ann", check=True)
+    example = next(p for p in bundled_examples() if p.name == "ubl-invoice.xml").read_bytes()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(FILES):
+        (inbox / f"inv-{i:03d}.xml").write_bytes(example)
+    exported = yaml.safe_load(cli("config", "export", "1", check=True).stdout)
+    exported["selections"]["route"]["settings"] = {"review_above": "50.00"}
+    (tmp_path / "next.yaml").write_text(yaml.safe_dump(exported))
+    cli("config", "create", "-f", str(tmp_path / "next.yaml"), actor="ann", check=True)
+    cli("config", "validate", "2", actor="ann", check=True)
+
+    env = {
+        **os.environ,
+        "TURNOUT_HOME": str(tmp_path / "home"),
+        "TURNOUT_DATABASE_URL": db_url,
+        "TURNOUT_LEASE_S": str(LEASE_S),
+    }
+    victim = subprocess.Popen(
+        [str(TURNOUT), "process", str(inbox), "--concurrency", "2"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    db = Database(db_url)
+    try:
+        orphans, killed_at = _kill_mid_batch(victim, db)
+        activated = cli("config", "activate", "2", "--json", actor="ann", check=True).json()
+        assert activated["status"] == "pending", (
+            f"the orphans' leases ({LEASE_S:g}s) ran out before `config activate` started: "
+            f"{activated}"
+        )
+
+        seen = {r.file_name for r in _runs(db)}
+        rest = sorted(str(p) for p in inbox.iterdir() if p.name not in seen)
+        assert rest, "every file had a run before the kill"
+        later = cli("process", *rest, "--concurrency", "2", "--json", check=True).json()
+
+        runs = _runs(db)
+        with db.reader() as reader:
+            switch = reader.events.list(action=EventAction.SWITCH.value)
+            orphaned = reader.events.list(action=EventAction.RUN_ORPHANED.value)
+    finally:
+        if victim.poll() is None:
+            victim.kill()
+        db.dispose()
+
+    [switched] = switch
+    assert switched.config_version == 2 and switched.result is EventResult.OK
+    waited_s = (switched.created_at - killed_at).total_seconds()
+    assert waited_s <= LEASE_S + SLACK_S, f"the switch came {waited_s:.1f}s after the kill"
+    assert {r["config_version"] for r in later} == {2}
+    assert not [r for r in runs if not r.status.finished]
+    assert Counter(r.file_name for r in runs) == {p.name: 1 for p in inbox.iterdir()}
+    by_id = {r.run_id: r for r in runs}
+    for orphan in orphans:
+        ended = by_id[orphan.run_id]
+        assert ended.status is RunStatus.FAILED and ended.config_version == 1
+        assert ended.reason is not None
+        assert ended.reason.startswith("the process running it stopped"), ended.reason
+        assert orphan.worker is not None and orphan.worker in ended.reason
+    assert len(orphaned) == len(orphans)
+
+
+def test_runs_running_shows_each_lease_holder_and_expiry(  # type: ignore[no-untyped-def]
+    cli, db_url: str
+) -> None:
+    cli("init", actor="ann", check=True)
+    db = Database(db_url)
+    try:
+        with db.unit_of_work() as uow:
+            active = uow.configurations.pointers().active
+            assert active is not None
+            now = dt.datetime.now(dt.UTC)
+            for n, holder in enumerate(("box:7:aaaaaa", "box:8:bbbbbb")):
+                uow.runs.add(
+                    Run(
+                        f"run-{n}",
+                        f"f{n}.pdf",
+                        active.config_id,
+                        active.version,
+                        RunStatus.RUNNING,
+                        now,
+                        started_at=now,
+                        worker=holder,
+                    ),
+                    lease_s=60,
+                )
+            uow.commit()
+    finally:
+        db.dispose()
+    listed = cli("runs", "--status", "running", "--json", check=True).json()
+    assert {r["run_id"]: r["lease_holder"] for r in listed} == {
+        "run-0": "box:7:aaaaaa",
+        "run-1": "box:8:bbbbbb",
+    }
+    assert all(r["worker"] == r["lease_holder"] and r["origin"] == "local" for r in listed)
+    assert all(40 < r["lease_expires_in_s"] <= 60 for r in listed)
+    table = cli("runs", "--status", "running", check=True).stdout
+    assert "box:7:aaaaaa" in table and "expires in" in table
