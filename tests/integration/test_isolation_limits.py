@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -116,6 +117,7 @@ def test_an_attempt_waiting_for_a_busy_pool_times_out_at_its_time_limit() -> Non
     with ProcessIsolatedModule(HangingText, {}, workers=1) as module:
         module.warm_up()
         (busy,) = module.worker_pids
+        assert busy is not None
         (holder,), raised = hang_in_threads(module, 1, 2.0)
         time.sleep(0.3)  # ordering only: the hanging attempt takes the one worker first
         started = time.perf_counter()
@@ -124,12 +126,14 @@ def test_an_attempt_waiting_for_a_busy_pool_times_out_at_its_time_limit() -> Non
         waited = time.perf_counter() - started
         holder.join()
         assert [type(e) for e in raised] == [StageTimeout]
-        assert 0.5 <= waited < 0.9, waited
+        assert 0.5 <= waited < 1.2, waited  # without the bound: until the hung one's end
         assert "took longer than timeout_s=0.5 waiting for a free worker process" in str(
             timeout.value
         )
         assert "all 1 were busy" in str(timeout.value) and "raise `workers`" in str(timeout.value)
         assert module.worker_pids != (busy,)  # the hung one was killed and replaced
+        with pytest.raises(ChildProcessError):  # and reaped: no zombie is left
+            os.waitpid(busy, os.WNOHANG)
         (produced,) = module.process(document(b"hello"), CONTEXT, timeout_s=10)
         assert isinstance(produced, Text)
 
@@ -139,7 +143,7 @@ def test_an_attempt_that_runs_out_of_time_while_its_worker_starts_leaves_it_star
         started = time.perf_counter()
         with pytest.raises(StageTimeout) as timeout:
             module.process(document(b"hello"), CONTEXT, timeout_s=0.01)
-        assert time.perf_counter() - started < 0.5
+        assert time.perf_counter() - started < 1.0
         assert "waiting for a fresh worker process to start" in str(timeout.value)
         (starting,) = module.worker_pids
         (produced,) = module.process(document(b"hello"), CONTEXT, timeout_s=10)

@@ -73,6 +73,11 @@ class WorkerProcess:
             ) from exc
         with self._lock:
             child = self._ensure_ready(timeout_s, deadline)
+            if _left(deadline) == 0.0:  # ready just in time: keep it for the next attempt
+                raise StageTimeout(
+                    f"{self._name} took longer than timeout_s={timeout_s:g} before its worker "
+                    "process was ready; the worker is kept for the next attempt"
+                )
             if not child.send(data):
                 raise self._crashed("while receiving its inputs") from None
             try:
@@ -121,7 +126,7 @@ class WorkerProcess:
         if self._ready:
             return child
         # a start may span attempts: one that runs out of time leaves the worker starting
-        start_left = child.started_at + self._start_timeout_s - time.monotonic()
+        start_left = max(0.0, child.started_at + self._start_timeout_s - time.monotonic())
         attempt_left = _left(deadline)
         waits_for_attempt = attempt_left is not None and attempt_left < start_left
         reply = child.receive(attempt_left if waits_for_attempt else start_left, self._name)
