@@ -86,11 +86,7 @@ class ProcessIsolatedModule:
         Raises `ModuleUnavailable` when the worker cannot build or warm up the module, or is not
         ready after `start_timeout_s`; `ModuleCrashed` when it dies while starting.
         """
-        worker = self._pool.acquire(None, None)
-        try:
-            worker.warm_up()
-        finally:
-            self._pool.release(worker)
+        self._pool.warm_up()
 
     def process(
         self, inputs: Artifacts, context: RunContext, timeout_s: float | None = None

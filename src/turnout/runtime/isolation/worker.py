@@ -20,6 +20,7 @@ from turnout.runtime.isolation.launcher import DIED, TIMED_OUT, Child
 from turnout.runtime.isolation.protocol import Attempt, Launch, Produced, Raised, Ready, rebuild
 
 _LIVE: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
+_CLOSE_WAIT_S = 5.0  # how long close() waits for an attempt's thread to see its worker killed
 
 
 class WorkerProcess:
@@ -104,15 +105,17 @@ class WorkerProcess:
         raise ModuleError(f"the worker of {self._name} answered {type(reply).__name__}")
 
     def close(self) -> None:
-        """Stop the worker for good; an attempt running in another thread is killed."""
+        """Stop the worker for good and reap it; an attempt or start in another thread is killed."""
         self._closed = True
-        if self._lock.acquire(blocking=False):
-            try:
-                self._stop()
-            finally:
-                self._lock.release()
-        elif (child := self._child) is not None:
-            child.kill()  # the attempt's thread sees it die and reaps it
+        if not self._lock.acquire(blocking=False):
+            if (child := self._child) is not None:
+                child.kill()  # the thread holding the lock sees it die and lets go
+            if not self._lock.acquire(timeout=_CLOSE_WAIT_S):
+                return  # that thread reaps the worker when it gets to it
+        try:
+            self._stop()
+        finally:
+            self._lock.release()
 
     # -- below: called with the lock held ------------------------------------------------
 
