@@ -4,13 +4,29 @@ attempt thread reaches the caller as an ordinary exception."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import threading
+from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
+from support.fakes import fake_module
+from turnout.domain.artifacts import Artifact, Findings, InvoiceArtifact
+from turnout.domain.configuration import FallbackPolicy
 from turnout.domain.errors import StageTimeout
+from turnout.domain.invoice import Invoice
+from turnout.domain.modules import Artifacts, RunContext
+from turnout.domain.runs import Run, RunStatus
+from turnout.domain.stages import STAGES_BY_ID
+from turnout.runtime.plan import InlineCall, PlannedStage, Slot
+from turnout.runtime.resilience.breaker import BreakerBoard
+from turnout.runtime.resilience.envelope import StageEnvelope
+from turnout.runtime.resilience.policy import read_policy
 from turnout.runtime.resilience.timeout import ModuleExited, call_with_timeout
+
+T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
 
 
 def _hang_until(release: threading.Event, finished: threading.Event) -> None:
@@ -73,3 +89,38 @@ def test_keyboard_interrupt_on_an_attempt_thread_came_from_module_code() -> None
 
     with pytest.raises(ModuleExited, match=r"^module raised KeyboardInterrupt$"):
         call_with_timeout(interrupts, 5, "interrupts")
+
+
+def test_a_retry_in_the_envelope_waits_for_its_abandoned_attempt_and_never_runs_beside_it() -> None:
+    release = threading.Event()
+    running: list[int] = []
+    most = [0]
+
+    def hang(inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        running.append(1)
+        most[0] = max(most[0], len(running))
+        release.wait()
+        running.pop()
+        return [Findings((), "late")]
+
+    primary = fake_module("validate", "hangs", process=hang)
+    actions = {"timeout_s": 0.1, "retry": {"attempts": 2}, "on_exhausted": "fail"}
+    policy = FallbackPolicy("p", "c", "validate", "validate.good", ("timeout",), actions)
+    planned = PlannedStage(
+        STAGES_BY_ID["validate"],
+        Slot("validate.hangs", InlineCall(primary({}))),
+        Slot("validate.good", InlineCall(fake_module("validate", "good")({}))),
+        read_policy(policy),
+    )
+    run = Run("run-1", "a.xml", "c", 1, RunStatus.RUNNING, T0)
+    try:
+        result = StageEnvelope(BreakerBoard(), Path(), lambda: T0).run(
+            run, planned, Artifacts([InvoiceArtifact(Invoice(invoice_number="1"))])
+        )
+    finally:
+        release.set()
+    assert result.used_fallback
+    errors = [a.error or "" for a in result.attempts if a.module_id == "validate.hangs"]
+    assert len(errors) == 3 and "took longer than timeout_s=0.1" in errors[0]
+    assert all("previous attempt's thread is still running" in e for e in errors[1:]), errors
+    assert most[0] == 1  # one abandoned thread for the slot, never one per retry
