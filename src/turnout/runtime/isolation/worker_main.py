@@ -72,7 +72,7 @@ def _serve_attempts(conn: Connection, module: StageModule) -> None:
             raise TypeError(f"worker expected an Attempt, got {type(request).__name__}")
         try:
             reply: Produced | Raised = Produced(
-                tuple(module.process(request.inputs, request.context))
+                tuple(module.process(request.inputs, request.context) or ())  # None: nothing
             )
         except (Exception, SystemExit) as exc:  # sys.exit() in a module fails the attempt only
             reply = Raised.describe(exc)
