@@ -119,7 +119,7 @@ def load_guarded(
 def describe(exc: BaseException, during: str) -> str:
     """What an exception raised by a module's own code means, in one phrase."""
     if isinstance(exc, SystemExit):
-        return f"{during} called sys.exit({exc.code!r})"
+        return f"{during} called sys.exit({'' if exc.code is None else repr(exc.code)})"
     if not isinstance(exc, Exception):  # KeyboardInterrupt, GeneratorExit, ...
         return f"{during} raised {type(exc).__name__}"
     return f"{during} failed: {type(exc).__name__}: {exc}"
