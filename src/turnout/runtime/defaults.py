@@ -5,6 +5,17 @@ from __future__ import annotations
 
 from turnout.runtime.config_document import ConfigDocument, PolicyDoc, SelectionDoc
 
+# Where the modules wrapping native code run, by measurement (bench/bench_pdf_concurrency.py, 2
+# cores, distinct text PDFs through the whole pipeline, medians of interleaved blocks):
+# - intake.standard and text.pdfium stay inline. PDFium is not thread-safe, so every call holds
+#   one process-wide lock (`turnout.modules.pdfium_lock`), which is enough: 300 PDFs at
+#   `--concurrency 4` and PDFium hammered from four threads never crash, and PDFium is a few ms
+#   of a run's ~30, so the lock costs little. Inline was the fastest: 68 PDFs/s at concurrency 4
+#   (2.1x concurrency 1) against 60 with text.pdfium in worker processes and 49 with intake too,
+#   whose worker would also carry every XML e-invoice.
+# - text.ocr (ONNX Runtime, and PDFium rendering pages, its largest surface) runs in worker
+#   processes: a scan costs seconds of OCR, against which the handoff is nothing (0.16 scans/s
+#   inline and isolated alike), and a crash there then costs one attempt, not Turnout.
 DEFAULT_SELECTIONS: dict[str, str] = {
     "intake": "intake.standard",
     "einvoice": "einvoice.xml",
@@ -19,9 +30,11 @@ DEFAULT_SELECTIONS: dict[str, str] = {
 
 # Module failures to act on; a rejected input (`error` raised as InputRejected) is never retried.
 DEFAULT_POLICIES: dict[str, PolicyDoc] = {
-    # scans and images have no text layer: OCR reads them
+    # scans and images have no text layer: OCR reads them, in worker processes (see below)
     "text": PolicyDoc(
-        "text.ocr", ("error", "timeout", "unavailable", "empty_output"), {"on_exhausted": "review"}
+        "text.ocr",
+        ("error", "timeout", "unavailable", "empty_output"),
+        {"on_exhausted": "review", "fallback_settings": {"isolation": "process"}},
     ),
     # invoice2data's templates know a few hundred issuers; for the others, template-free extraction
     "extract": PolicyDoc(
