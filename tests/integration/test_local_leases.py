@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from alembic import command
+from sqlalchemy import insert, inspect
 
 from support.fakes import fake_module
 from support.pipelines import activate, make_runner
@@ -20,6 +22,7 @@ from turnout.domain.events import EventAction
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.runs import AttemptOutcome, Run, RunOrigin, RunStatus, StageAttempt
 from turnout.persistence import Database
+from turnout.persistence.tables import runs
 from turnout.runtime.config_document import PolicyDoc
 
 ConfigFactory = Callable[..., ModuleConfiguration]
@@ -222,3 +225,45 @@ def test_circuit_breaker_moves_are_audit_events(db: Database, tmp_path: Path) ->
         "open",
     ]
     assert all(m.startswith("stage `text`, module `text.down`") for m in messages)
+
+
+def test_migration_0009_tells_queued_runs_from_local_ones_and_frees_stranded_runs(
+    empty_db_url: str,
+) -> None:
+    db = Database(empty_db_url)
+    try:
+        config = db._alembic_config()
+        with db.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0008")
+        row = {"file_name": "f.pdf", "created_at": NOW, "started_at": NOW, "worker": None}
+        with db.engine.begin() as conn:
+            conn.execute(
+                insert(runs),
+                [
+                    {**row, "run_id": "done", "status": "completed"},
+                    {**row, "run_id": "stranded", "status": "running"},
+                    {**row, "run_id": "worked", "status": "completed", "worker": "w:1:aaaaaa"},
+                    {**row, "run_id": "submitted", "status": "queued", "started_at": None},
+                ],
+            )
+        assert db.upgrade() == db.head_revision()
+        got = {r: _get(db, r) for r in ("done", "stranded", "worked", "submitted")}
+        assert {r: run.origin.value for r, run in got.items()} == {
+            "done": "local",
+            "stranded": "local",
+            "worked": "queue",
+            "submitted": "queue",
+        }
+        # a run a dead process left running before leases existed is reaped, not kept for ever
+        with db.unit_of_work() as uow:
+            [reaped] = uow.runs.reap_local(dt.datetime.now(dt.UTC))
+            uow.commit()
+        assert reaped.run_id == "stranded" and _get(db, "stranded").status is RunStatus.FAILED
+        with db.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0008")
+        assert "origin" not in {c["name"] for c in inspect(db.engine).get_columns("runs")}
+        assert db.upgrade() == db.head_revision()
+    finally:
+        db.dispose()

@@ -40,7 +40,10 @@ def get_app(*, initialized: bool = True) -> App:
         _app.require_initialized()
         if not _reaped:
             _reaped = True
-            _app.reap_orphans()
+            try:
+                _app.reap_orphans()
+            except Exception as exc:  # reaping is a courtesy here; the command itself goes on
+                err_console.print(f"warning: cannot end the runs of stopped processes: {exc}")
     return _app
 
 
