@@ -43,7 +43,9 @@ def get_app(*, initialized: bool = True) -> App:
             try:
                 _app.reap_orphans()
             except Exception as exc:  # reaping is a courtesy here; the command itself goes on
-                err_console.print(f"warning: cannot end the runs of stopped processes: {exc}")
+                err_console.print(
+                    f"warning: cannot end the runs of stopped processes: {exc}", markup=False
+                )
     return _app
 
 
