@@ -8,11 +8,12 @@ from turnout.runtime.config_document import ConfigDocument, PolicyDoc, Selection
 # Where the modules wrapping native code run, by measurement (bench/bench_pdf_concurrency.py, 2
 # cores, distinct text PDFs through the whole pipeline, medians of interleaved blocks):
 # - intake.standard and text.pdfium stay inline. PDFium is not thread-safe, so every call holds
-#   one process-wide lock (`turnout.modules.pdfium_lock`), which is enough: 300 PDFs at
-#   `--concurrency 4` and PDFium hammered from four threads never crash, and PDFium is a few ms
-#   of a run's ~30, so the lock costs little. Inline was the fastest: 68 PDFs/s at concurrency 4
-#   (2.1x concurrency 1) against 60 with text.pdfium in worker processes and 49 with intake too,
-#   whose worker would also carry every XML e-invoice.
+#   one process-wide lock (`turnout.modules.pdfium_lock`), and that is enough: 300 PDFs at
+#   `--concurrency 4` and PDFium hammered from four threads never crash. PDFium is about a
+#   quarter of a text PDF's run, so worker processes gain nothing the handoff does not cost back:
+#   at concurrency 4, 113 PDFs/s inline against 110 with text.pdfium in workers and 90 with
+#   intake too (68, 60 and 49 on a busier machine), and XML e-invoices, which intake also reads,
+#   fell from 131/s to 87 with intake in workers.
 # - text.ocr (ONNX Runtime, and PDFium rendering pages, its largest surface) runs in worker
 #   processes: a scan costs seconds of OCR, against which the handoff is nothing (0.16 scans/s
 #   inline and isolated alike), and a crash there then costs one attempt, not Turnout.
