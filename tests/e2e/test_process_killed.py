@@ -117,6 +117,7 @@ def test_a_killed_process_strands_no_run_and_blocks_no_activation(  # type: igno
     [switched] = switch
     assert switched.config_version == 2 and switched.result is EventResult.OK
     waited_s = (switched.created_at - killed_at).total_seconds()
+    print(f"switch {waited_s:.2f}s after the kill, lease {LEASE_S:g}s, {len(orphans)} orphan(s)")
     assert waited_s <= LEASE_S + SLACK_S, f"the switch came {waited_s:.1f}s after the kill"
     assert {r["config_version"] for r in later} == {2}
     assert not [r for r in runs if not r.status.finished]
