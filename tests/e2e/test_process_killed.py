@@ -22,7 +22,7 @@ from turnout.domain.runs import Run, RunStatus
 from turnout.persistence import Database
 
 TURNOUT = Path(sys.executable).parent / "turnout"
-LEASE_S = 5.0  # above a command's start-up, so that `config activate` meets the leases live
+LEASE_S = 8.0  # well above a command's start-up on a busy machine: `config activate` meets the leases live
 FILES = 200
 # What may add to the lease before the switch: the reaper's poll (1 s), a command's start-up and
 # a loaded machine.
