@@ -44,10 +44,11 @@ DEFAULT_POLICIES: dict[str, PolicyDoc] = {
     ),
     # no time limit: the rules run in bounded time on size-bounded XML, and a limit would move
     # every call to a helper thread (a handoff that costs more than many a stage); `timeout`
-    # stays a trigger, so a `timeout_s` an operator adds falls back at once
+    # stays a trigger, so a `timeout_s` an operator adds falls back at once; a module that
+    # returns no findings at all (`empty_output`) falls back too
     "validate": PolicyDoc(
         "validate.basic",
-        ("error", "timeout", "unavailable", "contract_violation"),
+        ("error", "timeout", "unavailable", "empty_output", "contract_violation"),
         {"on_exhausted": "review"},
     ),
 }

@@ -74,6 +74,11 @@ class PdfiumText(StageModule):
         """Fail with `ModuleUnavailable` when pypdfium2 cannot be imported."""
         load_pdfium()
 
+    def warm_up(self) -> None:
+        """Import pypdfium2 now, so that a worker process's first attempt does not pay for it
+        inside its `timeout_s`."""
+        load_pdfium()
+
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Return the document's `Text`; reject a PDF whose text layer is (nearly) empty."""
         document = inputs.require(Document)
