@@ -56,7 +56,7 @@ def read_runs(data: bytes, max_pages: int) -> tuple[int, list[list[TextRun]]]:
     The PDF is opened once; when it has more than `max_pages` pages no page is read and the
     list of runs is empty (the caller rejects such a document).
     """
-    with _opened(data) as pdf:
+    with opened_pdf(data) as pdf:
         count = len(pdf)
         if count > max_pages:
             return count, []
@@ -188,7 +188,7 @@ def _address(pointer: Any) -> int:
 
 
 @contextmanager
-def _opened(data: bytes) -> Iterator[Any]:
+def opened_pdf(data: bytes) -> Iterator[Any]:
     """The open document, `PDFIUM_LOCK` held until it is closed (with its pages and text pages)."""
     pdfium = load_pdfium()
     with PDFIUM_LOCK:

@@ -12,8 +12,7 @@ from typing import Any
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from turnout.domain.errors import InputRejected
-from turnout.modules.pdfium_lock import PDFIUM_LOCK
-from turnout.modules.text.pdfium_reader import load_pdfium
+from turnout.modules.text.pdfium_reader import opened_pdf
 
 _POINTS_PER_INCH = 72
 # an A4 page at 600 DPI is 35 Mpx; anything far larger is a mistake or a decompression bomb
@@ -28,20 +27,9 @@ def pdf_pages(data: bytes, dpi: int, max_pages: int) -> list[Image.Image]:
     into a Pillow image and closed there, so no PDFium object is left for a finalizer to free
     on another thread.
     """
-    pdfium = load_pdfium()
-    with PDFIUM_LOCK:
-        try:
-            pdf = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            raise InputRejected(
-                f"pdfium cannot open this PDF ({exc}); it may be damaged or password-protected:"
-                " send an unprotected, complete copy"
-            ) from exc
-        try:
-            _check_pages(len(pdf), max_pages, "PDF")
-            return [_render(pdf, index, dpi) for index in range(len(pdf))]
-        finally:
-            pdf.close()  # closes its pages too; bitmaps are closed by `_render`
+    with opened_pdf(data) as pdf:  # closed with its pages; bitmaps are closed by `_render`
+        _check_pages(len(pdf), max_pages, "PDF")
+        return [_render(pdf, index, dpi) for index in range(len(pdf))]
 
 
 def _render(pdf: Any, index: int, dpi: int) -> Image.Image:
