@@ -80,12 +80,15 @@ class LeaseKeeper:
         with self._uow() as uow:
             n = uow.runs.renew_leases(self.holder, self.lease_s, held)
             uow.commit()
-        if n < len(held):
+        # a run released meanwhile ended here (its finish may have beaten this beat): only the
+        # runs still held that the database no longer had under this holder were lost
+        still = len(set(held).intersection(self.held()))
+        if n < still:
             log.warning(
                 "%d of %d run(s) held by %s lost their lease (ended by a reaper while this "
                 "process was stalled longer than the lease)",
-                len(held) - n,
-                len(held),
+                still - n,
+                still,
                 self.holder,
             )
         return n

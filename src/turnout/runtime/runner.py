@@ -21,7 +21,7 @@ from pathlib import Path
 
 from turnout.domain.artifacts import Source
 from turnout.domain.errors import NotFound
-from turnout.domain.events import EventAction, EventResult
+from turnout.domain.events import ConfigurationChangeEvent, EventAction, EventResult
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.runs import Run, RunStatus
 from turnout.domain.vendors import VendorDirectory
@@ -92,6 +92,7 @@ class Runner:
         holder = self._leases.holder
         run, waited = self._gate.admit(file_name, holder=holder, lease_s=self.lease_s)
         self._leases.hold(run.run_id)
+        released = False
         try:
             self._observer.run_admitted(run, waited)
             try:
@@ -102,13 +103,18 @@ class Runner:
                 run.status = RunStatus.FAILED
                 run.reason = f"internal error: {type(exc).__name__}: {exc}"
                 run.finished_at = self._now()
+            # no more heartbeats once it ends: a beat racing the finish must not take the run's
+            # end for a lost lease (the finish itself checks that this process still holds it)
+            self._leases.release(run.run_id)
+            released = True
             with self._uow() as uow:
                 kept = uow.runs.finish(run, held_by=holder)
                 pending = uow.configurations.pointers().pending
                 stored = None if kept else uow.runs.get(run.run_id)
                 uow.commit()
         finally:
-            self._leases.release(run.run_id)
+            if not released:
+                self._leases.release(run.run_id)
         if stored is not None:  # reaped while this process was stalled: the reaper's end holds
             log.warning(
                 "run %s (%s) was ended by a reaper before it finished here (this process stalled "
@@ -150,6 +156,37 @@ class Runner:
         if orphans:
             self.switch_if_drained()
         return orphans
+
+    def end_stranded(self, run_id: str, holder: str, why: str) -> Run:
+        """End `failed` a run whose process is known dead (`why`) without waiting for its lease
+        to expire, as the reaper would; audited as run_orphaned. The run as it ends (or as it
+        is, if it already ended)."""
+        with self._uow() as uow:
+            run = uow.runs.get(run_id)
+            if run is None:
+                raise NotFound(f"run {run_id} does not exist")
+            if not run.status.finished:
+                run.status = RunStatus.FAILED
+                run.finished_at = self._now()
+                run.reason = f"the process running it stopped: {why}; process the file again"
+                if uow.runs.finish(run, held_by=holder):
+                    uow.events.add(
+                        ConfigurationChangeEvent(
+                            event_id=None,
+                            config_id=run.config_id,
+                            config_version=run.config_version,
+                            action=EventAction.RUN_ORPHANED,
+                            actor="turnout",
+                            result=EventResult.FAILED,
+                            message=f"run {run.run_id} ({run.file_name}) ended failed: {run.reason}",
+                            created_at=run.finished_at,
+                        )
+                    )
+                else:
+                    run = uow.runs.get(run_id) or run
+            uow.commit()
+        self.switch_if_drained()
+        return run
 
     @property
     def holder(self) -> str:
