@@ -87,13 +87,18 @@ class Runner:
     def run_path(self, path: Path) -> Run:
         return self.run_bytes(path.name, path.read_bytes())
 
-    def run_bytes(self, file_name: str, data: bytes) -> Run:
-        """Admit one file (waiting while an activation is pending), run it, persist it."""
+    def run_bytes(
+        self, file_name: str, data: bytes, on_admitted: Callable[[Run], None] | None = None
+    ) -> Run:
+        """Admit one file (waiting while an activation is pending), run it, persist it.
+        `on_admitted` is told the run as soon as it holds its lease."""
         holder = self._leases.holder
         run, waited = self._gate.admit(file_name, holder=holder, lease_s=self.lease_s)
         self._leases.hold(run.run_id)
         released = False
         try:
+            if on_admitted is not None:
+                on_admitted(run)
             self._observer.run_admitted(run, waited)
             try:
                 self.executor.execute(
