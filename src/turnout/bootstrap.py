@@ -23,6 +23,7 @@ from turnout.runtime.observability.observer import MetricsAndLogsObserver
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.queue_worker import QueueWorker
 from turnout.runtime.registry import ModuleRegistry
+from turnout.runtime.run_pool import RunPool
 from turnout.runtime.runner import Runner
 from turnout.settings import Settings
 
@@ -104,6 +105,11 @@ class App:
         """The queue worker of this process (`turnout worker`), on this process's runner."""
         return QueueWorker(self.runner, self.unit_of_work, lease_s=lease_s)
 
+    def run_pool(self, processes: int, concurrency: int) -> RunPool:
+        """A batch run in this process and `processes - 1` children built by `pool_child`."""
+        entry = f"{__name__}:{pool_child.__name__}"
+        return RunPool(self.runner, entry, self.settings, processes, concurrency)
+
     def close(self) -> None:
         if self._runner is not None:
             self._runner.close()
@@ -117,6 +123,13 @@ def bootstrap(settings: Settings | None = None, registry: ModuleRegistry | None 
         database=Database(settings.database_url),
         registry=registry or ModuleRegistry.discover(settings.module_import_timeout_s),
     )
+
+
+def pool_child(settings: Settings) -> App:
+    """Turnout wired in a child process of a `RunPool`, on the parent's settings."""
+    app = bootstrap(settings)
+    app.require_initialized()
+    return app
 
 
 def bundled_examples() -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.table import Column, Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, fail, get_app
 from turnout.domain.runs import Run, RunOrigin, RunStatus
+from turnout.runtime.run_pool import MIN_FILES_PER_PROCESS, processes_for
 from turnout.runtime.serialize import run_to_dict
 
 runs_app = typer.Typer(
@@ -47,7 +49,22 @@ def process(
     concurrency: Annotated[
         int | None,
         typer.Option(
-            min=1, max=256, help="Runs at once (default: $TURNOUT_CONCURRENCY or CPU count)."
+            min=1,
+            max=256,
+            help="Runs at once (default: $TURNOUT_CONCURRENCY or CPU count). Above 1, on a "
+            "machine with several cores and a batch of at least "
+            f"{MIN_FILES_PER_PROCESS} files per extra process, the runs are spread over up to "
+            "min(N, cores) processes (threads inside each), since threads of one process share "
+            "one core's worth of Python.",
+        ),
+    ] = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=256,
+            help="Force how many processes run the batch (0 or 1: this process only, threads); "
+            "default: as --concurrency says.",
         ),
     ] = None,
     json_: JsonOpt = False,
@@ -57,8 +74,9 @@ def process(
     if not files:
         raise fail("no invoice files found (looked for .pdf, .xml, .png, .jpg, .tif)")
     app = get_app()
-    runner = app.runner
     workers = concurrency or app.settings.workers
+    if processes is None:
+        processes = processes_for(len(files), workers, os.cpu_count() or 1)
     started = time.perf_counter()
     with Progress(
         TextColumn("{task.description}"),
@@ -69,8 +87,16 @@ def process(
         transient=True,
         disable=json_,
     ) as progress:
-        task = progress.add_task(f"processing with {workers} at once", total=len(files))
-        runs = runner.run_many(files, workers, on_done=lambda _run: progress.advance(task))
+        where = f" in {processes} processes" if processes > 1 else ""
+        task = progress.add_task(f"processing with {workers} at once{where}", total=len(files))
+
+        def advance(_run: Run) -> None:
+            progress.advance(task)
+
+        if processes > 1:
+            runs = app.run_pool(processes, workers).run(files, on_done=advance)
+        else:
+            runs = app.runner.run_many(files, workers, on_done=advance)
     elapsed = time.perf_counter() - started
     if json_:
         emit_json([run_to_dict(r) for r in runs])
