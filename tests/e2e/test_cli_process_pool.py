@@ -16,9 +16,6 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from support.invoice_pdfs import write_invoice_pdfs
 from support.plugin_packages import install_plugin
@@ -43,6 +40,26 @@ SLOW_ROUTE = """
         def process(self, inputs, context):
             time.sleep(0.4)
             return super().process(inputs, context)
+"""
+
+
+_ACTIVATE_SLOW = """
+from dataclasses import replace
+from turnout.bootstrap import bootstrap
+from turnout.runtime.config_document import PolicyDoc, SelectionDoc
+from turnout.runtime.defaults import default_document
+
+app = bootstrap()
+app.init("ann")
+doc = default_document()
+selections = {**doc.selections, "route": SelectionDoc("route.slow", {})}
+policies = {**doc.policies, "route": PolicyDoc("route.rules", ("error",), {})}
+doc = replace(doc, summary="slow", selections=selections, policies=policies)
+service = app.configurations
+version = service.create(doc, "ann").version
+assert service.validate(version, "ann").valid
+service.activate(version, "ann")
+app.close()
 """
 
 
@@ -75,14 +92,8 @@ def _slow_batch(tmp_path: Path, db_url: str, pdfs: int) -> tuple[dict[str, str],
         SLOW_ROUTE,
     )
     env = _env(tmp_path, db_url)
-    _turnout(env, "init")
-    document: dict[str, Any] = yaml.safe_load(_turnout(env, "config", "export", "1").stdout)
-    document["selections"]["route"] = {"module": "route.slow"}
-    document["policies"]["route"] = {"fallback": "route.rules", "triggers": ["error"]}
-    (tmp_path / "slow.yaml").write_text(yaml.safe_dump(document))
-    _turnout(env, "config", "create", "-f", str(tmp_path / "slow.yaml"), "--summary", "slow")
-    _turnout(env, "config", "validate", "2")
-    _turnout(env, "config", "activate", "2")
+    # one process (the plugin on its path) initialises and activates the slow route
+    subprocess.run([sys.executable, "-c", _ACTIVATE_SLOW], env=env, check=True, timeout=120)
     folder = tmp_path / "inbox"
     write_invoice_pdfs(folder, pdfs)
     for example in bundled_examples():

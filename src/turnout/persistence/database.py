@@ -28,6 +28,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from turnout.domain.errors import StorageError
+from turnout.persistence.sqlite_writers import WriterLock
 from turnout.persistence.unit_of_work import READ_ONLY_OPTION, SqlUnitOfWork
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -157,6 +158,7 @@ def _sqlite_engine(url: URL) -> Engine:
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    writers = _writer_lock(database)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -177,9 +179,25 @@ def _sqlite_engine(url: URL) -> Engine:
         # no longer fail with "database is locked" halfway, and it serialises lifecycle changes.
         # A read-only unit of work begins DEFERRED: in WAL mode it never waits for writers.
         read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+        if not read_only and writers is not None and "writer" not in conn.info:
+            conn.info["writer"] = writers.acquire()  # writers queue (sqlite_writers.py)
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
+    if writers is not None:
+
+        @event.listens_for(engine.pool, "checkin")
+        @event.listens_for(engine.pool, "invalidate")
+        def _release(_dbapi: Any, record: Any, *_: Any) -> None:
+            if record is not None and record.info.pop("writer", False):
+                writers.release()
+
     return engine
+
+
+def _writer_lock(database: str) -> WriterLock | None:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return WriterLock(Path(database).expanduser(), SQLITE_BUSY_TIMEOUT_MS / 1000)
 
 
 def _postgresql_engine(url: URL) -> Engine:
