@@ -1,7 +1,8 @@
 """A `turnout process` killed with SIGKILL mid-batch, on SQLite and PostgreSQL: its runs in flight
 are reaped once their lease expires (ended `failed`, "the process running it stopped"), so a new
 version activates without `--force` or `cancel` within about one lease, no run stays `running`,
-and processing the files that have no run yet leaves each file with exactly one finished run."""
+and processing the files that have no run yet leaves each file with exactly one finished run.
+The batch runs in two processes (`--processes 2`): the child dies with its parent."""
 
 from __future__ import annotations
 
@@ -40,9 +41,32 @@ def _stopped(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] in {"T", "t"}
 
 
-def _kill_mid_batch(victim: subprocess.Popen[bytes], db: Database) -> tuple[list[Run], dt.datetime]:
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is `pid` (its worker processes)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Is `pid` still running (a zombie is dead, only not yet reaped by its new parent)?"""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _kill_mid_batch(
+    victim: subprocess.Popen[bytes], db: Database
+) -> tuple[list[Run], dt.datetime, list[int]]:
     """SIGKILL the victim while it is seen (frozen) with runs `running`; the runs it left so,
-    and when it was killed."""
+    when it was killed, and the worker processes it had then."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert victim.poll() is None, "the batch finished before it could be killed: add files"
@@ -51,13 +75,14 @@ def _kill_mid_batch(victim: subprocess.Popen[bytes], db: Database) -> tuple[list
             while not _stopped(victim.pid):
                 time.sleep(0.005)
             if any(r.status is RunStatus.RUNNING for r in _runs(db)):
+                children = _children(victim.pid)
                 os.kill(victim.pid, signal.SIGKILL)
                 killed_at = dt.datetime.now(dt.UTC)
                 victim.wait()
                 time.sleep(0.3)  # a commit it had sent is done by now (PostgreSQL)
                 left = [r for r in _runs(db) if r.status is RunStatus.RUNNING]
                 assert left, "the runs seen running ended as the victim was killed"
-                return left, killed_at
+                return left, killed_at, children
             os.kill(victim.pid, signal.SIGCONT)
         time.sleep(0.02)
     raise AssertionError("never saw the victim with runs running")
@@ -85,7 +110,7 @@ def test_a_killed_process_strands_no_run_and_blocks_no_activation(  # type: igno
         "TURNOUT_LEASE_S": str(LEASE_S),
     }
     victim = subprocess.Popen(
-        [str(TURNOUT), "process", str(inbox), "--concurrency", "2"],
+        [str(TURNOUT), "process", str(inbox), "--concurrency", "2", "--processes", "2"],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
@@ -93,7 +118,11 @@ def test_a_killed_process_strands_no_run_and_blocks_no_activation(  # type: igno
     )
     db = Database(db_url)
     try:
-        orphans, killed_at = _kill_mid_batch(victim, db)
+        orphans, killed_at, children = _kill_mid_batch(victim, db)
+        assert children, "the victim ran its batch in one process: nothing to kill with it"
+        assert not [pid for pid in children if _alive(pid)], (
+            "a worker process outlived the killed `turnout process`"
+        )
         activated = cli("config", "activate", "2", "--json", actor="ann", check=True).json()
         assert activated["status"] == "pending", (
             f"the orphans' leases ({LEASE_S:g}s) ran out before `config activate` started: "
