@@ -132,7 +132,8 @@ def test_breaker_opening_and_module_substitution_are_warnings() -> None:
     assert substituted["level"] == "warning"
     assert substituted["replacement"] == "text.ocr"
     assert substituted["error"] == "tesseract is not installed"
-    assert (paused["event"], paused["pending_version"]) == ("admission paused", 8)
+    assert paused["event"].startswith("admission paused: new runs wait")
+    assert (paused["level"], paused["pending_version"]) == ("warning", 8)
     assert (switched["config_version"], switched["waited_ms"]) == (8, 500.0)
 
 

@@ -106,11 +106,16 @@ class MetricsAndLogsObserver:
     def gate_changed(self, paused: bool, pending_version: int | None) -> None:
         """Admission paused for a pending activation, or resumed."""
         self.metrics.set_gate(paused, pending_version)
-        self._log.info(
-            "admission paused" if paused else "admission resumed",
-            paused=paused,
-            pending_version=pending_version,
-        )
+        if paused:  # a warning: at the default level an operator sees why new runs wait
+            self._log.warning(
+                "admission paused: new runs wait until the activation of the pending version "
+                "applies (the runs in flight finish, or orphans are reaped after their lease); "
+                "`turnout config cancel` cancels it",
+                paused=True,
+                pending_version=pending_version,
+            )
+        else:
+            self._log.info("admission resumed", paused=False, pending_version=None)
 
     def activation_switched(self, version: int, waited_s: float) -> None:
         """`version` became active `waited_s` after the activation was requested."""
