@@ -52,9 +52,9 @@ def process(
             min=1,
             max=256,
             help="Runs at once (default: $TURNOUT_CONCURRENCY or CPU count). Above 1, on a "
-            "machine with several cores and a batch of at least "
-            f"{MIN_FILES_PER_PROCESS} files per extra process, the runs are spread over up to "
-            "min(N, cores) processes (threads inside each), since threads of one process share "
+            f"machine with several cores, a batch of at least {2 * MIN_FILES_PER_PROCESS} files "
+            "is spread over up to min(N, cores) processes (threads inside each; at least "
+            f"{MIN_FILES_PER_PROCESS} files per process), since the threads of one process share "
             "one core's worth of Python.",
         ),
     ] = None,

@@ -50,14 +50,18 @@ _POLL_S = 0.1  # how often idle threads look whether the batch is done or stoppi
 _EXIT_GRACE_S = 5.0  # how long a told child gets to exit before it is killed
 
 
-# A child costs about TODO s of one core to start (imports, database, plan, module warm-up).
-MIN_FILES_PER_PROCESS = 40
+# A child costs about 1 s of one core before it takes its first file (imports 0.6 s, then its
+# plan built and modules warmed up), taken from the runs beside it on a busy machine. Measured on
+# 2 cores, `--concurrency 4` on text PDFs, one process vs two: 20 files 0.7 vs 1.0 s, 60 files
+# 1.2 vs 1.1-1.6 s, 120 files 1.5-1.8 vs 1.9-2.3 s, 200 files 2.7-3.1 vs 2.4-2.7 s, 400 files
+# 3.9-4.9 vs 3.5-3.9 s: a second process pays from about 200 files on.
+MIN_FILES_PER_PROCESS = 100
 
 
 def processes_for(files: int, concurrency: int, cores: int) -> int:
     """How many processes `turnout process` runs a batch in: min(concurrency, cores), fewer when
-    the batch is small, so that every extra process gets `MIN_FILES_PER_PROCESS` files (below
-    that, starting it costs about what it saves); 1 (threads only) with one core or one run at
+    the batch is small, so that each process gets at least `MIN_FILES_PER_PROCESS` files (below
+    that, starting one costs more than it saves); 1 (threads only) with one core or one run at
     once."""
     return max(1, min(concurrency, cores, files // MIN_FILES_PER_PROCESS))
 
@@ -88,6 +92,7 @@ class RunPool:
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._stopping = threading.Event()
+        self._over = threading.Event()  # done or stopping: idle children are not waited for
         self._total = 0
         self._on_done: Callable[[Run], None] | None = None
 
@@ -121,6 +126,7 @@ class RunPool:
             raise
         finally:
             self._stopping.set()  # the batch is over either way: idle threads end
+            self._over.set()
             local.shutdown(wait=True)
             for t in threads:
                 t.join()
@@ -133,6 +139,7 @@ class RunPool:
     def stop(self) -> None:
         """Start no other run; runs in flight (here and in children) finish."""
         self._stopping.set()
+        self._over.set()
         with contextlib.suppress(queue.Empty):
             while True:
                 self._work.get_nowait()
@@ -142,6 +149,7 @@ class RunPool:
             self._results[index] = run
             if len(self._results) == self._total:
                 self._done.set()
+                self._over.set()
         if self._on_done is not None:
             self._on_done(run)
 
@@ -172,7 +180,7 @@ class RunPool:
 
     def _pump(self, child: _Child) -> None:
         """Feed one child a file per free thread of its own, and record what it sends back."""
-        holder = child.wait_ready()
+        holder = child.wait_ready(self._over)
         if holder is None:
             return  # it could not start (logged): the other processes take its share
         sent: dict[int, Path] = {}
@@ -264,9 +272,15 @@ class _Child:
         except (EOFError, OSError):
             return "died"
 
-    def wait_ready(self) -> str | None:
-        """Its lease holder once it is ready; None (logged) if it could not start."""
-        message = self.receive(None)
+    def wait_ready(self, over: threading.Event) -> str | None:
+        """Its lease holder once it is ready; None if it could not start (logged) or the batch
+        was `over` first (then it is killed: it holds no run yet)."""
+        message = None
+        while message is None:
+            if over.is_set():
+                self.process.kill()
+                return None
+            message = self.receive(_POLL_S)
         if isinstance(message, tuple) and message[0] == "ready":
             return str(message[2])
         detail = message[2] if isinstance(message, tuple) else f"exit code {self.exit_code()}"

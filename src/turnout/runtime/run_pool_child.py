@@ -60,6 +60,7 @@ def main(fd: int, parent_pid: int, entry: str) -> None:
         return
     try:
         runner = host.runner
+        runner.prepare()
         send(("ready", 0, runner.holder))
         with ThreadPoolExecutor(hello.threads, thread_name_prefix="turnout-run") as pool:
             while True:

@@ -207,6 +207,14 @@ class Runner:
         self._gate.notify()
         return True
 
+    def prepare(self) -> None:
+        """Build the active version's plan now (its modules imported and warmed up), so that
+        the first run does not pay for it (a worker process does this before taking files)."""
+        with self._reader() as reader:
+            active = reader.configurations.pointers().active
+        if active is not None:
+            self.plan_for(active.version)
+
     def plan_for(self, version: int) -> Plan:
         """The plan of a version, built once per process."""
         plan = self._plans.get(version)
