@@ -9,8 +9,14 @@ fresh SQLite database with the default configuration changed only in where modul
 - `text`: text.pdfium and its text.ocr fallback in worker processes, intake.standard inline;
 - `all`: intake.standard in worker processes too (then every XML e-invoice goes through one).
 
-`pdf_concurrency_4_speedup` is the speedup of the mode the default configuration is. Each block runs a batch of
-distinct PDFs never sent before (`tests/support/invoice_pdfs.py`: English and German layouts, one
+`pdf_concurrency_4_speedup` is what an operator gets: `turnout process FOLDER --concurrency 4`
+over `--concurrency 1`, real commands on one SQLite database with the default configuration,
+blocks taken in turn (`cli_speedup`); at 4 it spreads the batch over min(4, cores) processes when
+the batch is large enough (`turnout.runtime.run_pool`). Rates come from the command's own summary
+(its batch time, child processes' start included); the command's wall clock, which adds its own
+start-up (about a second), is printed beside them.
+
+In-process blocks (`Runner.run_many`, threads only): each runs a batch of distinct PDFs never sent before (`tests/support/invoice_pdfs.py`: English and German layouts, one
 or two pages, every tenth a Factur-X hybrid) through `Runner.run_many`, as `turnout process
 --concurrency N` does, and a batch of distinct CII e-invoices at concurrency 1 (the XML path must
 not pay for the PDFs' isolation). Blocks of every mode are taken in turn, round after round, after
@@ -22,7 +28,10 @@ warm-up blocks that start every worker process; medians reported.
 from __future__ import annotations
 
 import os
+import re
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from support.invoice_pdfs import invoice_pdf
+from support.invoice_pdfs import invoice_pdf, write_invoice_pdfs
 from turnout.bootstrap import bootstrap
 from turnout.runtime.config_document import ConfigDocument, PolicyDoc, SelectionDoc
 from turnout.runtime.defaults import default_document
@@ -45,6 +54,10 @@ from turnout.settings import Settings
 BATCH = int(os.environ.get("BENCH_BATCH", "40"))  # PDFs per block
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 XML_BATCH = int(os.environ.get("BENCH_XML_BATCH", "60"))
+CLI_BATCH = int(os.environ.get("BENCH_CLI_BATCH", "400"))  # PDFs per `turnout process` block
+CLI_ROUNDS = int(os.environ.get("BENCH_CLI_ROUNDS", "3"))
+TURNOUT = Path(sys.executable).parent / "turnout"
+_SUMMARY = re.compile(r"(\d+) run\(s\) in ([0-9.]+)s")
 CII = (files("turnout") / "examples" / "cii-invoice.xml").read_bytes()
 
 
@@ -118,7 +131,71 @@ def rate(run: Runner, items: list[tuple[str, bytes]], concurrency: int, key: str
     return len(items) / elapsed
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes of this one (and of theirs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _machine_busy() -> float:
+    """Seconds every CPU of the machine has spent busy since boot (anyone's processes)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def cli_speedup() -> float:
+    """`turnout process --concurrency 4` over `--concurrency 1` on batches of `CLI_BATCH`
+    distinct PDFs, blocks in turn, each file sent once; the median of each, and the ratio."""
+    rates: dict[int, list[float]] = {1: [], 4: []}
+    walls: dict[int, list[float]] = {1: [], 4: []}
+    cores: dict[int, list[float]] = {1: [], 4: []}  # CPU of the command (children too) per second
+    machine: dict[int, list[float]] = {1: [], 4: []}  # the whole machine's busy cores meanwhile
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "TURNOUT_HOME": f"{home}/home", "COLUMNS": "200"}
+        env.pop("TURNOUT_DATABASE_URL", None)
+        subprocess.run([str(TURNOUT), "init"], env=env, check=True, capture_output=True)
+        start = 0
+        for round_ in range(CLI_ROUNDS + 1):  # the first round warms the disk cache
+            for concurrency in (1, 4):
+                folder = Path(home) / f"batch-{start}"
+                write_invoice_pdfs(folder, CLI_BATCH, start=start)
+                start += CLI_BATCH
+                t0, c0, m0 = time.perf_counter(), _children_cpu(), _machine_busy()
+                out = subprocess.run(
+                    [str(TURNOUT), "process", str(folder), "--concurrency", str(concurrency)],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                wall = time.perf_counter() - t0
+                cores[concurrency].append((_children_cpu() - c0) / wall)
+                machine[concurrency].append((_machine_busy() - m0) / wall)
+                found = _SUMMARY.search(out)
+                assert found and int(found[1]) == CLI_BATCH, out[-2000:]
+                if round_:
+                    rates[concurrency].append(CLI_BATCH / float(found[2]))
+                    walls[concurrency].append(CLI_BATCH / wall)
+    for c in (1, 4):
+        print(
+            f"turnout process --concurrency {c} on {CLI_BATCH} PDFs, invoices/s per block: "
+            f"{', '.join(f'{v:.1f}' for v in rates[c])} (command wall clock: "
+            f"{', '.join(f'{v:.1f}' for v in walls[c])})"
+        )
+        print(
+            f"  --concurrency {c}: the command kept {statistics.median(cores[c]):.2f} cores busy, "
+            f"the whole machine {statistics.median(machine[c]):.2f} of {os.cpu_count()}"
+        )
+    wall_speedup = statistics.median(walls[4]) / statistics.median(walls[1])
+    print(f"BENCH pdf_cli_c1_per_s {statistics.median(rates[1]):.1f}")
+    print(f"BENCH pdf_cli_c4_per_s {statistics.median(rates[4]):.1f}")
+    print(f"BENCH pdf_cli_c4_wall_speedup {wall_speedup:.2f}")
+    return statistics.median(rates[4]) / statistics.median(rates[1])
+
+
 def main() -> int:
+    speedup = cli_speedup()
     numbers = count(1)
 
     def pdfs(n: int) -> list[tuple[str, bytes]]:
@@ -162,7 +239,9 @@ def main() -> int:
             cores = statistics.median(CORES[f"{mode}_c{c}"])
             print(f"{mode} at concurrency {c}: Turnout's process kept {cores:.2f} cores busy")
     print(f"BENCH pdf_lock_c4_process_cores {statistics.median(CORES['lock_c4']):.2f}")
-    print(f"BENCH pdf_concurrency_4_speedup {med[f'{default}_c4'] / med[f'{default}_c1']:.2f}")
+    print(f"BENCH pdf_threads_c4_speedup {med[f'{default}_c4'] / med[f'{default}_c1']:.2f}")
+    print(f"{os.cpu_count()} CPUs; batches of {CLI_BATCH} PDFs per `turnout process` block")
+    print(f"BENCH pdf_concurrency_4_speedup {speedup:.2f}")
     return 0
 
 
