@@ -88,7 +88,7 @@ def main() -> int:
 
 def _app(home: Path, url: str) -> App:
     registry = ModuleRegistry.discover().with_classes([*NOOP_MODULES, SlowText, SlowText2])
-    app = bootstrap(Settings(home=home, database_url=url), registry=registry)
+    app = bootstrap(Settings(home=home, database_url=url, log_level="error"), registry=registry)
     app.init(ACTOR)
     _activate(app, "text.slow", wait=True)
     return app
