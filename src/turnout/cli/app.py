@@ -1,5 +1,6 @@
-"""The `turnout` command. Exit codes: 0 success, 2 refused or invalid request (reason on stderr),
-1 internal error."""
+"""The `turnout` command. Exit codes: 0 success, 1 internal error, 2 usage error or refused
+request (one line on stderr saying why, and the right usage), 3 `turnout process` ran the batch
+but some runs failed or files were refused."""
 
 from __future__ import annotations
 
@@ -59,14 +60,14 @@ def main(argv: list[str] | None = None) -> int:
     as_json = "--json" in args
     try:
         result = app(args=args, standalone_mode=False, prog_name="turnout")
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         err_console.print("aborted")
         return 1
-    except click.ClickException as exc:
-        exc.show()
-        return 2
+    except (click.ClickException, typer.TyperException) as exc:
+        # Typer parses with its own copy of click: both families carry the same interface
+        return _usage_error(exc, as_json)
     except RequestError as exc:
         return _report(exc, 2, as_json)
     except TurnoutError as exc:
@@ -75,6 +76,25 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print_exception(show_locals=False)
         return _report(exc, 1, as_json)
     return result if isinstance(result, int) else 0
+
+
+def _usage_error(exc: click.ClickException | typer.TyperException, as_json: bool) -> int:
+    """One line: what is wrong, then the right usage (a usage error's context knows it)."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        typer.echo(ctx.get_help(), err=True)  # `turnout` or a group alone: its help
+        return 2
+    message = " ".join(exc.format_message().split())
+    if ctx is not None:
+        usage = " ".join(ctx.get_usage().split()).removeprefix("Usage: ")
+        message = f"{message.rstrip('.')}. Usage: {usage} (see {ctx.command_path} --help)"
+    if as_json:
+        emit_json({"error": "UsageError", "detail": message})
+    err_console.print(
+        f"error: {message}", markup=False, highlight=False, style="red", soft_wrap=True
+    )
+    code = getattr(exc, "exit_code", 2)
+    return code if isinstance(code, int) and code > 1 else 2
 
 
 def _report(exc: BaseException, code: int, as_json: bool) -> int:
