@@ -169,6 +169,10 @@ configuration_change_events = Table(
     Column("result", String(20), nullable=False),
     Column("message", Text, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    # the hash chain (migration 0010, turnout.domain.audit_chain): NULL only on a row written
+    # outside Turnout, which `turnout events verify` reports
+    Column("prev_hash", String(64), nullable=True),
+    Column("hash", String(64), nullable=True),
     Index(None, "config_id"),
 )
 

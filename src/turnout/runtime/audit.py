@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from turnout.domain.audit_chain import ChainReport, first_break
 from turnout.domain.configuration import ModuleConfiguration
 from turnout.domain.errors import NotFound, RequestError
 from turnout.domain.events import ConfigurationChangeEvent, EventAction, EventResult
@@ -176,3 +177,8 @@ class BreakerAudit:
                     state,
                     exc,
                 )
+
+
+def verify_chain(uow: UnitOfWork) -> ChainReport:
+    """Walk the audit trail's hash chain, oldest first, up to its first broken link."""
+    return first_break(uow.events.chain())

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
 
+from turnout.domain.audit_chain import ChainedEvent
 from turnout.domain.configuration import ConfigStatus, LivePointers, ModuleConfiguration
 from turnout.domain.contracts import CapabilityContract
 from turnout.domain.events import ConfigurationChangeEvent
@@ -80,6 +81,9 @@ class EventRepository(Protocol):
         offset: int = 0,
     ) -> list[ConfigurationChangeEvent]:
         """Newest first."""
+
+    def chain(self) -> Iterator[ChainedEvent]:
+        """Every event with its hashes, oldest first (the audit chain, for verification)."""
 
     def count(self) -> int: ...
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, RowMapping, func, insert, select
+from collections.abc import Iterator
 
+from sqlalchemy import Connection, RowMapping, func, insert, select, text
+
+from turnout.domain.audit_chain import GENESIS_HASH, ChainedEvent, canonical_fields, chain_hash
 from turnout.domain.events import ConfigurationChangeEvent, EventAction, EventResult
 from turnout.persistence.tables import configuration_change_events
 
 E = configuration_change_events.c
+# The configuration lifecycle's advisory lock (unit_of_work.LIFECYCLE_LOCK_KEY): an event is
+# chained under it, so that two processes never chain to the same previous event. Most events are
+# recorded under it already, and one lock cannot deadlock with itself.
+CHAIN_LOCK_KEY = 0x7475726E_0002
+CHAIN_BATCH = 1000
 
 
 class SqlEventRepository:
@@ -20,7 +28,15 @@ class SqlEventRepository:
         self._conn = conn
 
     def add(self, event: ConfigurationChangeEvent) -> int:
-        """Insert and return the new event_id (the event's own event_id is ignored)."""
+        """Insert, chained after the last event, and return the new event_id (the event's own
+        event_id is ignored). The chain stays locked until the transaction ends: PostgreSQL
+        holds an advisory lock, SQLite's writer already holds the database's write lock."""
+        if self._conn.dialect.name == "postgresql":
+            self._conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+        last = self._conn.execute(
+            select(E.hash).order_by(E.event_id.desc()).limit(1)
+        ).scalar_one_or_none()
+        prev_hash = last or GENESIS_HASH
         result = self._conn.execute(
             insert(configuration_change_events)
             .values(
@@ -31,6 +47,8 @@ class SqlEventRepository:
                 result=event.result.value,
                 message=event.message,
                 created_at=event.created_at,
+                prev_hash=prev_hash,
+                hash=chain_hash(event, prev_hash),
             )
             .returning(E.event_id)
         )
@@ -56,6 +74,20 @@ class SqlEventRepository:
         query = query.order_by(E.event_id.desc()).limit(limit).offset(offset)
         return [_event(row) for row in self._conn.execute(query).mappings()]
 
+    def chain(self) -> Iterator[ChainedEvent]:
+        """Every event with its hashes, oldest first (read in batches, for `verify`)."""
+        after = None
+        while True:
+            query = select(configuration_change_events).order_by(E.event_id).limit(CHAIN_BATCH)
+            if after is not None:
+                query = query.where(E.event_id > after)
+            rows = self._conn.execute(query).mappings().all()
+            for row in rows:
+                yield _chained(row)
+            if len(rows) < CHAIN_BATCH:
+                return
+            after = rows[-1]["event_id"]
+
     def count(self) -> int:
         """How many events the trail holds."""
         return int(
@@ -76,3 +108,16 @@ def _event(row: RowMapping) -> ConfigurationChangeEvent:
         created_at=row["created_at"],
         config_version=row["config_version"],
     )
+
+
+def _chained(row: RowMapping) -> ChainedEvent:
+    fields = canonical_fields(
+        row["config_id"],
+        row["config_version"],
+        row["action"],
+        row["actor"],
+        row["result"],
+        row["message"],
+        row["created_at"],
+    )
+    return ChainedEvent(row["event_id"], fields, row["prev_hash"], row["hash"])
