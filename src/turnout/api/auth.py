@@ -6,6 +6,7 @@ user or a role are ignored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -16,7 +17,8 @@ from turnout.bootstrap import App
 from turnout.domain.errors import PermissionDenied
 from turnout.domain.events import EventAction, EventResult
 from turnout.domain.users import CONFIG_CHANGERS, Role, User
-from turnout.runtime.audit import record_event, utcnow
+from turnout.runtime.audit import record_event, run_audited, utcnow
+from turnout.runtime.authorization import require_config_changer
 from turnout.runtime.tokens import TokenService
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `turnout tokens create NAME`.")
@@ -43,11 +45,20 @@ def authenticate(app: App, token: str) -> User:
             "(`turnout tokens create NAME`)"
         )
     if not user.roles:
-        raise PermissionDenied(
-            f"user `{user.name}` has no role, so may not use the API; an admin can grant one: "
+        message = (
+            f"user `{user.name}` has no role, so may not use Turnout; an admin can grant one: "
             f"`turnout users add {user.name} --role viewer`"
         )
+        audit_refusal(app, EventAction.ACCESS, user.name, message)
+        raise PermissionDenied(message)
     return user
+
+
+def audit_refusal(app: App, action: EventAction, actor: str, message: str) -> None:
+    """Record a refusal that no service saw (no role, a stale form, a failed sign-in)."""
+    with app.unit_of_work() as uow:
+        record_event(uow, None, action, actor[:200], EventResult.REFUSED, message, utcnow())
+        uow.commit()
 
 
 def current_user(
@@ -75,11 +86,7 @@ def require_uploader(app: App, user: User) -> User:
         f"user `{user.name}` ({', '.join(sorted(user.roles))}) may not upload invoices; it needs "
         f"the operator, maintainer or admin role: `turnout users add {user.name} --role operator`"
     )
-    with app.unit_of_work() as uow:
-        record_event(
-            uow, None, EventAction.RUN_UPLOAD, user.name, EventResult.REFUSED, message, utcnow()
-        )
-        uow.commit()
+    audit_refusal(app, EventAction.RUN_UPLOAD, user.name, message)
     raise PermissionDenied(message)
 
 
@@ -89,3 +96,17 @@ def uploader(app: TurnoutApp, user: CurrentUser) -> User:
 
 
 Uploader = Annotated[User, Depends(uploader)]
+
+
+def config_changer(action: EventAction) -> Callable[..., User]:
+    """A dependency: the caller, if allowed to change configurations (refusals audited as
+    `action`). Dependencies run before the body is read, so a viewer's change is a 403 whatever
+    its body says."""
+
+    def dependency(app: TurnoutApp, user: CurrentUser) -> User:
+        run_audited(
+            app.unit_of_work, action, user.name, lambda uow: require_config_changer(uow, user.name)
+        )
+        return user
+
+    return dependency

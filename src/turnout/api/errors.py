@@ -84,8 +84,20 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # Still logged by the server (Starlette re-raises after answering); the client gets JSON.
+    return JSONResponse(
+        error_body(
+            "InternalError",
+            "the server failed on this request; it is logged on the server, tell its operator",
+        ),
+        status_code=500,
+    )
+
+
 def install_error_handlers(api: FastAPI) -> None:
-    """Map every error the API can raise onto the one JSON shape."""
+    """Map every error the API can raise onto the one JSON shape (a 500 too)."""
+    api.add_exception_handler(Exception, _unexpected_error)
     api.add_exception_handler(TurnoutError, _turnout_error)
     api.add_exception_handler(HTTPException, _http_error)
     api.add_exception_handler(RequestValidationError, _validation_error)

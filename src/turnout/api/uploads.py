@@ -1,7 +1,9 @@
 """Multipart uploads read while they stream in: a file over the size limit is refused (413) as
 soon as its bytes pass the limit, without reading the rest of the request.
 
-Used by POST /api/v1/runs and the dashboard's upload form. File names are kept as metadata only:
+The whole request is read and checked before any file is run, so an upload is all-or-nothing
+as far as the request goes: a refusal (size, count, an empty file, a NUL in a name) stores none
+of its files. Used by POST /api/v1/runs and the dashboard's upload form. File names are kept as metadata only:
 the last component of what the client sent, never used as a path.
 """
 
@@ -73,7 +75,14 @@ class _Reader:
             )
         self.part.name = options[b"name"].decode("utf-8", "replace")
         if b"filename" in options:
-            self.part.filename = display_name(options[b"filename"].decode("utf-8", "replace"))
+            name = options[b"filename"].decode("utf-8", "replace")
+            if "\x00" in name:
+                # Refused while parsing, before any file of the request is run or stored.
+                raise RequestError(
+                    "a file name contains a NUL character, which cannot be stored; rename the "
+                    "file and upload the request again (none of its files was stored)"
+                )
+            self.part.filename = display_name(name)
             if len(self.form.files) >= MAX_FILES:
                 raise RequestError(
                     f"more than {MAX_FILES} files in one upload; send them in several requests"

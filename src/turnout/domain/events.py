@@ -24,6 +24,8 @@ class EventAction(StrEnum):
     VENDOR_IMPORT = "vendor_import"  # the vendor master table loaded from a CSV file
     RUN_ORPHANED = "run_orphaned"  # a local run's process stopped; the reaper ended it failed
     BREAKER_CHANGED = "breaker_changed"  # a circuit breaker opened, went half-open or closed
+    SIGN_IN = "sign_in"  # dashboard sign-in failures (unknown token, cross-origin, throttled)
+    ACCESS = "access"  # refused before any action: a user without a role, a stale form token
 
 
 class EventResult(StrEnum):

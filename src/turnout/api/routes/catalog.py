@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from turnout.api.auth import CurrentUser, TurnoutApp
+from turnout.api.responses import errors
 from turnout.domain.configuration import ConfigStatus
 from turnout.domain.errors import NotFound
 from turnout.runtime.initialization import refresh_catalog
@@ -15,7 +16,7 @@ from turnout.runtime.serialize import module_to_dict, stage_to_dict
 router = APIRouter(tags=["catalog"])
 
 
-@router.get("/modules")
+@router.get("/modules", responses=errors(401, 403))
 def list_modules(
     app: TurnoutApp, user: CurrentUser, stage: str | None = None
 ) -> list[dict[str, Any]]:
@@ -28,7 +29,7 @@ def list_modules(
         return [module_to_dict(m) for m in uow.modules.list(stage)]
 
 
-@router.get("/stages")
+@router.get("/stages", responses=errors(401, 403))
 def list_stages(app: TurnoutApp, user: CurrentUser) -> list[dict[str, Any]]:
     """The stages in order, with the module the active configuration selects and the fallback."""
     with app.unit_of_work() as uow:
@@ -46,14 +47,14 @@ def list_stages(app: TurnoutApp, user: CurrentUser) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/contracts")
+@router.get("/contracts", responses=errors(401, 403))
 def list_contracts(app: TurnoutApp, user: CurrentUser) -> list[dict[str, Any]]:
     """The capability contract of every stage."""
     with app.unit_of_work() as uow:
         return [c.to_dict() for c in uow.stages.contracts()]
 
 
-@router.get("/policies")
+@router.get("/policies", responses=errors(401, 403, 404))
 def active_policies(app: TurnoutApp, user: CurrentUser) -> dict[str, Any]:
     """The fallback policies of the active configuration: `{version, policies: {stage: ...}}`."""
     with app.unit_of_work() as uow:

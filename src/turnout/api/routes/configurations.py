@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, RootModel
 
-from turnout.api.auth import CurrentUser, TurnoutApp
-from turnout.api.params import MAX_SQL_INT, Version
+from turnout.api.auth import CurrentUser, TurnoutApp, config_changer
+from turnout.api.bodies import json_body, json_request_body
+from turnout.api.params import MAX_SQL_INT, Version, stored_version
+from turnout.api.responses import WRITE_ERRORS, errors
+from turnout.domain.events import EventAction
+from turnout.domain.users import User
 from turnout.runtime.config_document import parse_document
 from turnout.runtime.diff import diff_configurations
 from turnout.runtime.results import ActivationResult
@@ -26,7 +30,22 @@ ACTIVATION_STATUS = {"active": 200, "pending": 202, "rejected": 400}
 
 
 class ValidateRequest(BaseModel):
-    version: int = Field(ge=1, le=MAX_SQL_INT, description="The draft version to validate.")
+    version: Annotated[
+        int,
+        Field(ge=1, le=MAX_SQL_INT, description="The draft version to validate."),
+        AfterValidator(stored_version),
+    ]
+
+
+class Document(RootModel[dict[str, Any]]):
+    """The configuration document, as in the YAML file (summary, selections, policies)."""
+
+
+Creator = Annotated[User, Depends(config_changer(EventAction.CREATE))]
+Validator = Annotated[User, Depends(config_changer(EventAction.VALIDATE))]
+Activator = Annotated[User, Depends(config_changer(EventAction.ACTIVATE))]
+RollbackUser = Annotated[User, Depends(config_changer(EventAction.ROLLBACK))]
+Canceller = Annotated[User, Depends(config_changer(EventAction.CANCEL))]
 
 
 def _activation_response(result: ActivationResult) -> JSONResponse:
@@ -36,50 +55,60 @@ def _activation_response(result: ActivationResult) -> JSONResponse:
     return JSONResponse(body, status_code=ACTIVATION_STATUS.get(result.status, 200))
 
 
-@router.get("")
+@router.get("", responses=errors(401, 403))
 def list_configurations(app: TurnoutApp, user: CurrentUser) -> list[dict[str, Any]]:
     """Every version, newest first (`config history --json`)."""
     return [config_summary(c) for c in app.configurations.history()]
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses=errors(*WRITE_ERRORS),
+    openapi_extra=json_request_body(
+        {"type": "object", "additionalProperties": True},
+        "The configuration document, as in the YAML file (summary, selections, policies).",
+    ),
+)
 def create_configuration(
     app: TurnoutApp,
-    user: CurrentUser,
-    document: Annotated[
-        dict[str, Any],
-        Body(
-            description="The configuration document, as in the YAML file (summary, selections, "
-            "policies)."
-        ),
-    ],
+    user: Creator,
+    document: Annotated[Document, Depends(json_body(Document))],
 ) -> dict[str, Any]:
     """Store a document as a new draft version and return it."""
-    doc = parse_document(document, source="the request body")
+    doc = parse_document(document.root, source="the request body")
     return config_detail(app.configurations.create(doc, user.name))
 
 
-@router.get("/active")
+@router.get("/active", responses=errors(401, 403, 404))
 def active_configuration(app: TurnoutApp, user: CurrentUser) -> dict[str, Any]:
     """The active version with its selections, settings and policies."""
     return config_detail(app.configurations.get(None))
 
 
-@router.post("/validate")
+@router.post(
+    "/validate",
+    responses=errors(*WRITE_ERRORS, 404),
+    openapi_extra=json_request_body(
+        ValidateRequest.model_json_schema(), "The draft version to validate."
+    ),
+)
 def validate_configuration(
-    app: TurnoutApp, user: CurrentUser, request: ValidateRequest
+    app: TurnoutApp,
+    user: Validator,
+    request: Annotated[ValidateRequest, Depends(json_body(ValidateRequest))],
 ) -> dict[str, Any]:
     """Check a draft against the contracts and installed modules (`valid` and `problems`)."""
     return app.configurations.validate(request.version, user.name).to_dict()
 
 
-@router.post("/cancel-pending")
-def cancel_pending(app: TurnoutApp, user: CurrentUser) -> JSONResponse:
+@router.post("/cancel-pending", responses=errors(401, 403, 400))
+def cancel_pending(app: TurnoutApp, user: Canceller) -> JSONResponse:
     """Cancel the pending activation."""
     return _activation_response(app.configurations.cancel(user.name))
 
 
-@router.get("/{version}")
+@router.get("/{version}", responses=errors(401, 403, 404, 422))
 def get_configuration(app: TurnoutApp, user: CurrentUser, version: Version) -> dict[str, Any]:
     """One version with its selections, settings and policies."""
     return config_detail(app.configurations.get(version))
@@ -87,22 +116,28 @@ def get_configuration(app: TurnoutApp, user: CurrentUser, version: Version) -> d
 
 @router.post(
     "/{version}/activate",
-    responses={202: {"description": "Pending: runs are in flight"}, 400: {}, 409: {}},
+    responses={
+        202: {"description": "Pending: runs are in flight"},
+        **errors(401, 403, 404, 400, 409, 422),
+    },
 )
 def activate_configuration(
-    app: TurnoutApp, user: CurrentUser, version: Version, force: bool = False
+    app: TurnoutApp, user: Activator, version: Version, force: bool = False
 ) -> JSONResponse:
     """Activate a validated version: 200 active, 202 pending, 400 rejected, 409 one pending."""
     return _activation_response(app.configurations.activate(version, user.name, force=force))
 
 
-@router.post("/{version}/rollback", responses={202: {}, 400: {}, 409: {}})
-def rollback_configuration(app: TurnoutApp, user: CurrentUser, version: Version) -> JSONResponse:
+@router.post(
+    "/{version}/rollback",
+    responses={202: {"description": "Pending"}, **errors(401, 403, 404, 400, 409, 422)},
+)
+def rollback_configuration(app: TurnoutApp, user: RollbackUser, version: Version) -> JSONResponse:
     """Make a new version copying `version` and activate it."""
     return _activation_response(app.configurations.rollback(version, user.name))
 
 
-@router.get("/{a}/diff/{b}")
+@router.get("/{a}/diff/{b}", responses=errors(401, 403, 404, 422))
 def diff(app: TurnoutApp, user: CurrentUser, a: Version, b: Version) -> dict[str, Any]:
     """What changes from version `a` to version `b` (`config diff --json`)."""
     left, right = app.configurations.get(a), app.configurations.get(b)

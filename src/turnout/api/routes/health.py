@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from turnout.api.auth import TurnoutApp
 from turnout.api.errors import error_body
+from turnout.api.responses import errors
 from turnout.domain.errors import StorageError
 
 router = APIRouter(tags=["health"])
@@ -20,7 +21,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=None)
+@router.get("/readyz", response_model=None, responses=errors(503))
 def readyz(app: TurnoutApp) -> dict[str, Any] | JSONResponse:
     """Ready when the database is reachable and migrated and modules are loaded (else 503)."""
     try:

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from turnout.api.auth import CurrentUser, TurnoutApp, Uploader
 from turnout.api.params import Offset
+from turnout.api.responses import errors
 from turnout.api.uploads import read_upload
 from turnout.domain.errors import NotFound
 from turnout.domain.runs import RunStatus
@@ -17,7 +18,7 @@ from turnout.runtime.serialize import run_to_dict
 router = APIRouter(prefix="/runs", tags=["runs"])
 
 
-@router.get("")
+@router.get("", responses=errors(401, 403, 422))
 def list_runs(
     app: TurnoutApp,
     user: CurrentUser,
@@ -31,7 +32,7 @@ def list_runs(
     return [run_to_dict(r) for r in found]
 
 
-@router.get("/{run_id}")
+@router.get("/{run_id}", responses=errors(401, 403, 404))
 def get_run(app: TurnoutApp, user: CurrentUser, run_id: str) -> dict[str, Any]:
     """One run with every stage attempt, the invoice, findings and decision."""
     with app.unit_of_work() as uow:
@@ -67,11 +68,7 @@ UPLOAD_BODY = {
     "",
     status_code=201,
     openapi_extra={"requestBody": UPLOAD_BODY},
-    responses={
-        400: {"description": "An empty file or a malformed multipart body"},
-        413: {"description": "A file is larger than the server accepts (`--max-upload-mb`)"},
-        422: {"description": "No file was sent"},
-    },
+    responses=errors(400, 401, 403, 413, 422),
 )
 async def upload(request: Request, app: TurnoutApp, user: Uploader) -> list[dict[str, Any]]:
     """Run each uploaded file through the pipeline and return the finished runs.
