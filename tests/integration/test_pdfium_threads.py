@@ -32,7 +32,7 @@ HAMMER = textwrap.dedent(
     from turnout.modules.intake.standard import StandardIntake
     from turnout.modules.text import pdfium_reader, rasterize
     from turnout.modules.text.pdfium_reader import read_runs
-    from turnout.modules.text.rasterize import pdf_pages
+    from turnout.modules.text.rasterize import PixelBudget, pdf_pages
 
     if sys.argv[2] == "unlocked":
         for module in (pdf_reader, standard, pdfium_reader, rasterize):
@@ -46,7 +46,7 @@ HAMMER = textwrap.dedent(
             intake.identify(Source(filename=path.name, data=data))
             read_runs(data, 50)
             if index % 4 == 0:
-                pdf_pages(data, 72, 50)
+                list(pdf_pages(data, 72, PixelBudget(50, 10**9, 10**12)))
             if index % 10 == 0:
                 gc.collect()
             return "read"

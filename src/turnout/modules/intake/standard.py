@@ -3,7 +3,8 @@
 The real type comes from the content, never from the file name: PDF (the header may follow up to
 1 KiB of junk, as PDF readers allow), PNG, JPEG, TIFF, and XML whose root is a UBL 2.1 Invoice or
 CreditNote or a UN/CEFACT CII invoice. Everything else is rejected with a message naming what was
-found and what is accepted. For PDFs the page count is checked before anything heavier; the text
+found and what is accepted. For PDFs, what the compressed streams inflate to is counted (and
+bounded) while inflating them, then the page count is checked before anything heavier; the text
 layer is noted and an embedded Factur-X / ZUGFeRD / XRechnung XML is pulled out, whatever the
 attachment is called.
 """
@@ -21,6 +22,7 @@ from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModul
 from turnout.modules.einvoice.syntax import ACCEPTED_XML, describe_root, identify
 from turnout.modules.intake.image_pages import count_image_pages
 from turnout.modules.intake.pdf_reader import read_pdf
+from turnout.modules.intake.pdf_streams import check_inflated_size
 from turnout.modules.intake.sniff import (
     ACCEPTED_FILES,
     PDF,
@@ -34,6 +36,9 @@ from turnout.modules.xmlsafe import parse_xml
 
 DEFAULT_MAX_BYTES = 20_000_000
 DEFAULT_MAX_PAGES = 50
+# what a PDF's Flate streams may inflate to, in all: an invoice's fonts, images and embedded XML
+# come to a few MB; PDFium inflates a stream whole when it reads it, so this bounds its memory
+DEFAULT_MAX_INFLATED_BYTES = 128 * 1024 * 1024
 XML_MEDIA_TYPE = "application/xml"
 
 
@@ -70,6 +75,14 @@ class StandardIntake(StageModule):
                     "description": "PDFs and TIFFs with more pages are rejected; "
                     f"default {DEFAULT_MAX_PAGES}",
                 },
+                "max_inflated_bytes": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": DEFAULT_MAX_INFLATED_BYTES,
+                    "description": "PDFs whose compressed streams inflate to more bytes in all "
+                    "are rejected, counted while inflating, before PDFium reads them; default "
+                    f"{DEFAULT_MAX_INFLATED_BYTES}",
+                },
             },
         },
         is_fallback=False,
@@ -79,6 +92,9 @@ class StandardIntake(StageModule):
         super().__init__(settings)
         self.max_bytes = int(self.settings.get("max_bytes", DEFAULT_MAX_BYTES))
         self.max_pages = int(self.settings.get("max_pages", DEFAULT_MAX_PAGES))
+        self.max_inflated_bytes = int(
+            self.settings.get("max_inflated_bytes", DEFAULT_MAX_INFLATED_BYTES)
+        )
 
     @classmethod
     def health_check(cls) -> None:
@@ -120,6 +136,11 @@ class StandardIntake(StageModule):
         )
 
     def _pdf(self, source: Source) -> Document:
+        check_inflated_size(
+            source.data,
+            self.max_inflated_bytes,
+            "the intake.standard setting `max_inflated_bytes`",
+        )
         facts = read_pdf(source.data, max_pages=self.max_pages, max_xml_bytes=self.max_bytes)
         embedded = facts.embedded
         return _document(

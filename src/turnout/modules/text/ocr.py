@@ -4,11 +4,16 @@ PDF pages are rendered at `dpi`; PNG, JPEG and TIFF frames are read as they are.
 RapidOCR finds are laid out like pdfium's text runs (`text.layout`): boxes that overlap
 vertically share a line, ordered left to right, with columns kept roughly in place. A page's
 confidence is the mean score of the boxes kept (0 when none is found).
+
+A document's budget is checked before any page is decoded (pages, pixels per page and in all,
+from the headers: `turnout.modules.text.rasterize`) and while it is read: OCR stops once the
+document has taken `max_seconds`, between pages. Pages are decoded one at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from statistics import fmean
 from typing import Any, ClassVar
 
@@ -16,15 +21,22 @@ from PIL import Image
 
 from turnout.domain.artifacts import Artifact, ArtifactRef, Document, DocumentKind, Text
 from turnout.domain.contracts import needs
-from turnout.domain.errors import NotApplicable
+from turnout.domain.errors import InputRejected, NotApplicable
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.modules.text.layout import TextRun, lay_out
 from turnout.modules.text.ocr_engine import OcrBox, load_rapidocr, shared_engine
-from turnout.modules.text.rasterize import image_pages, pdf_pages
+from turnout.modules.text.rasterize import PixelBudget, image_pages, pdf_pages
 
 DEFAULT_DPI = 200
 DEFAULT_MAX_PAGES = 20
 DEFAULT_MIN_CONFIDENCE = 0.5
+# an A4 or Letter page scanned at 600 DPI is 35 Mpx; RapidOCR reads any page scaled down to 2000 px
+# on its longer side, so more pixels cost memory and time and read no better
+DEFAULT_MAX_PAGE_PIXELS = 36_000_000
+# 20 A4 pages at 200 DPI are 77 Mpx
+DEFAULT_MAX_TOTAL_PIXELS = 100_000_000
+# a dense page takes 2-4 s on one core
+DEFAULT_MAX_SECONDS = 60
 
 # RapidOCR's recognition alphabet has no euro sign: it reads "€" as "∈", which no invoice prints
 _MISREAD = str.maketrans({"∈": "€"})
@@ -67,6 +79,27 @@ class OcrText(StageModule):
                     "default": DEFAULT_MAX_PAGES,
                     "description": "documents with more pages are rejected",
                 },
+                "max_page_pixels": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": DEFAULT_MAX_PAGE_PIXELS,
+                    "description": "a page (an image frame, or a PDF page at `dpi`) with more "
+                    "pixels is rejected, from its header, before it is decoded",
+                },
+                "max_total_pixels": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": DEFAULT_MAX_TOTAL_PIXELS,
+                    "description": "a document whose pages come to more pixels in all is "
+                    "rejected, from the headers, before any page is decoded",
+                },
+                "max_seconds": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "default": DEFAULT_MAX_SECONDS,
+                    "description": "OCR stops and rejects the document once it has read for "
+                    "this many seconds (checked between pages)",
+                },
                 "min_confidence": {
                     "type": "number",
                     "minimum": 0,
@@ -84,6 +117,12 @@ class OcrText(StageModule):
         self.dpi = int(self.settings.get("dpi", DEFAULT_DPI))
         self.max_pages = int(self.settings.get("max_pages", DEFAULT_MAX_PAGES))
         self.min_confidence = float(self.settings.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
+        self.budget = PixelBudget(
+            max_pages=self.max_pages,
+            max_page_pixels=int(self.settings.get("max_page_pixels", DEFAULT_MAX_PAGE_PIXELS)),
+            max_total_pixels=int(self.settings.get("max_total_pixels", DEFAULT_MAX_TOTAL_PIXELS)),
+        )
+        self.max_seconds = float(self.settings.get("max_seconds", DEFAULT_MAX_SECONDS))
 
     @classmethod
     def health_check(cls) -> None:
@@ -98,14 +137,14 @@ class OcrText(StageModule):
         """Return the document's `Text`, read by OCR from each page image."""
         document = inputs.require(Document)
         if document.kind is DocumentKind.PDF:
-            images = pdf_pages(document.data, self.dpi, self.max_pages)
+            images = pdf_pages(document.data, self.dpi, self.budget)
         elif document.kind is DocumentKind.IMAGE:
-            images = image_pages(document.data, self.max_pages)
+            images = image_pages(document.data, self.budget)
         else:
             raise NotApplicable(
                 _NOT_READABLE.get(document.kind, f"`{document.kind}` is not a PDF or an image")
             )
-        pages = [self._read(image) for image in images]
+        pages = self._read_all(images)
         return [
             Text(
                 pages=tuple(text for text, _ in pages),
@@ -113,6 +152,21 @@ class OcrText(StageModule):
                 page_confidence=tuple(confidence for _, confidence in pages),
             )
         ]
+
+    def _read_all(self, images: Iterator[Image.Image]) -> list[tuple[str, float]]:
+        started = time.monotonic()
+        pages: list[tuple[str, float]] = []
+        for image in images:
+            elapsed = time.monotonic() - started
+            if pages and elapsed > self.max_seconds:
+                raise InputRejected(
+                    f"OCR read {len(pages)} pages in {elapsed:.0f} s and stopped: over the limit "
+                    f"of {self.max_seconds:g} s a document (the text.ocr setting `max_seconds`); "
+                    "split the file, or raise that setting"
+                )
+            pages.append(self._read(image))
+            image.close()  # only the page being read is held
+        return pages
 
     def _read(self, image: Image.Image) -> tuple[str, float]:
         boxes = [

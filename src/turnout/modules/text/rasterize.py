@@ -2,11 +2,18 @@
 
 Every page comes out as an RGB image on a white background (a transparent PNG would otherwise
 read as black), and damaged inputs are rejected with the reason and what to send instead.
+
+The pixel budget is checked from the headers before a single pixel is decoded or rendered: each
+page's size (PDF page dimensions x DPI, image frame headers) against `max_page_pixels`, and their
+sum against `max_total_pixels`. Pages are then produced one at a time, so that only the page
+being read is held in memory, whatever the page count.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
@@ -15,27 +22,58 @@ from turnout.domain.errors import InputRejected
 from turnout.modules.text.pdfium_reader import opened_pdf
 
 _POINTS_PER_INCH = 72
-# an A4 page at 600 DPI is 35 Mpx; anything far larger is a mistake or a decompression bomb
-# (Pillow itself only warns from 89 Mpx and refuses from 179 Mpx)
-_MAX_PIXELS = 60_000_000
 
 
-def pdf_pages(data: bytes, dpi: int, max_pages: int) -> list[Image.Image]:
-    """The first `max_pages` pages of a PDF, rendered at `dpi`.
+@dataclass(frozen=True)
+class PixelBudget:
+    """How many pages, and pixels per page and per document, text.ocr decodes at most."""
 
-    Rendering runs under `PDFIUM_LOCK` (PDFium is not thread-safe); each page's bitmap is copied
-    into a Pillow image and closed there, so no PDFium object is left for a finalizer to free
-    on another thread.
+    max_pages: int
+    max_page_pixels: int
+    max_total_pixels: int
+
+
+def pdf_pages(data: bytes, dpi: int, budget: PixelBudget) -> Iterator[Image.Image]:
+    """The pages of a PDF rendered at `dpi`, one at a time, after the whole budget is checked.
+
+    The budget is checked now (not when the first page is asked for). Each page is rendered
+    under `PDFIUM_LOCK` in its own short opening of the document (PDFium is not thread-safe, and
+    the lock is not held while a page is read), its bitmap copied into a Pillow image and closed.
     """
-    with opened_pdf(data) as pdf:  # closed with its pages; bitmaps are closed by `_render`
-        _check_pages(len(pdf), max_pages, "PDF")
-        return [_render(pdf, index, dpi) for index in range(len(pdf))]
+    with opened_pdf(data) as pdf:
+        _check_pages(len(pdf), budget.max_pages, "PDF")
+        sizes = [_page_pixels(pdf, index, dpi, budget) for index in range(len(pdf))]
+    _check_total(sum(sizes), len(sizes), "PDF", budget)
+    return _rendered(data, len(sizes), dpi)
+
+
+def _rendered(data: bytes, count: int, dpi: int) -> Iterator[Image.Image]:
+    for index in range(count):
+        with opened_pdf(data) as pdf:
+            image = _render(pdf, index, dpi)
+        yield image
+
+
+def _page_pixels(pdf: Any, index: int, dpi: int, budget: PixelBudget) -> int:
+    page = pdf[index]
+    try:
+        width, height = (points / _POINTS_PER_INCH for points in page.get_size())
+    finally:
+        page.close()
+    pixels = int(round(width * dpi) * round(height * dpi))
+    if pixels > budget.max_page_pixels:
+        raise InputRejected(
+            f"page {index + 1} is {width:.0f}x{height:.0f} inches, too large to render at {dpi} "
+            f"DPI: {pixels:,} pixels, over the limit of {budget.max_page_pixels:,} (the text.ocr "
+            "setting `max_page_pixels`); lower `dpi` in text.ocr's settings or send the invoice "
+            "at its paper size"
+        )
+    return pixels
 
 
 def _render(pdf: Any, index: int, dpi: int) -> Image.Image:
     page = pdf[index]
     try:
-        _check_page_size(page.get_size(), dpi, index + 1)
         bitmap = page.render(scale=dpi / _POINTS_PER_INCH)
         try:
             image: Image.Image = bitmap.to_pil().convert("RGB")  # a copy, not the bitmap's buffer
@@ -46,21 +84,65 @@ def _render(pdf: Any, index: int, dpi: int) -> Image.Image:
         page.close()
 
 
-def image_pages(data: bytes, max_pages: int) -> list[Image.Image]:
-    """Every frame of a PNG, JPEG or (multi-page) TIFF, as RGB on white."""
+def image_pages(data: bytes, budget: PixelBudget) -> Iterator[Image.Image]:
+    """Every frame of a PNG, JPEG or (multi-page) TIFF as RGB on white, one at a time.
+
+    Frame sizes are read from the headers and checked against the budget now; each frame is
+    decoded when it is asked for.
+    """
+    image = _opened(data)
+    frames = int(getattr(image, "n_frames", 1))
+    _check_pages(frames, budget.max_pages, "image")
+    if image.format == "TIFF":  # each frame has its size; seeking reads its directory only
+        sizes = [_frame_pixels(frame, budget) for frame in _frames(image)]
+    else:  # an animated PNG's frames are the image's size (and seeking one decodes the others)
+        sizes = [_frame_pixels(image, budget)] * frames
+    _check_total(sum(sizes), len(sizes), "image", budget)
+    return _decoded(data)
+
+
+def _decoded(data: bytes) -> Iterator[Image.Image]:
+    for frame in _frames(_opened(data)):
+        yield _decode(_on_white, frame)
+
+
+def _opened(data: bytes) -> Image.Image:
     try:
-        image = Image.open(io.BytesIO(data))  # reads the header only: the size is known cheaply
-        _check_pages(getattr(image, "n_frames", 1), max_pages, "image")
-        return [_on_white(frame) for frame in ImageSequence.Iterator(image)]
+        return Image.open(io.BytesIO(data))  # reads the header only: the size is known cheaply
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise InputRejected(
-            f"the image cannot be decoded ({exc}); it may be truncated or not an image at all:"
-            " send a complete PNG, JPEG or TIFF"
-        ) from exc
+        raise _undecodable(exc) from exc
     except Image.DecompressionBombError as exc:
-        raise InputRejected(
-            f"the image is too large to read ({exc}); scan it again at 200-300 DPI"
-        ) from exc
+        raise _too_large(exc) from exc
+
+
+def _frames(image: Image.Image) -> Iterator[Image.Image]:
+    try:
+        yield from ImageSequence.Iterator(image)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise _undecodable(exc) from exc
+    except Image.DecompressionBombError as exc:
+        raise _too_large(exc) from exc
+
+
+def _decode(convert: Any, frame: Image.Image) -> Image.Image:
+    try:
+        result: Image.Image = convert(frame)
+        return result
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise _undecodable(exc) from exc
+    except Image.DecompressionBombError as exc:
+        raise _too_large(exc) from exc
+
+
+def _undecodable(exc: Exception) -> InputRejected:
+    return InputRejected(
+        f"the image cannot be decoded ({exc}); it may be truncated or not an image at all:"
+        " send a complete PNG, JPEG or TIFF"
+    )
+
+
+def _too_large(exc: Exception) -> InputRejected:
+    return InputRejected(f"the image is too large to read ({exc}); scan it again at 200-300 DPI")
 
 
 def _check_pages(pages: int, max_pages: int, what: str) -> None:
@@ -71,21 +153,27 @@ def _check_pages(pages: int, max_pages: int, what: str) -> None:
         )
 
 
-def _check_page_size(size: tuple[float, float], dpi: int, number: int) -> None:
-    width, height = (points / _POINTS_PER_INCH for points in size)
-    if width * dpi * height * dpi > _MAX_PIXELS:
+def _frame_pixels(frame: Image.Image, budget: PixelBudget) -> int:
+    pixels = frame.width * frame.height
+    if pixels > budget.max_page_pixels:
         raise InputRejected(
-            f"page {number} is {width:.0f}x{height:.0f} inches, too large to render at {dpi} DPI; "
-            "lower `dpi` in text.ocr's settings or send the invoice at its paper size"
+            f"the image is {frame.width}x{frame.height} pixels, too large to read: over the "
+            f"limit of {budget.max_page_pixels:,} pixels a page (the text.ocr setting "
+            "`max_page_pixels`); scan it again at 200-300 DPI"
+        )
+    return pixels
+
+
+def _check_total(pixels: int, pages: int, what: str, budget: PixelBudget) -> None:
+    if pixels > budget.max_total_pixels:
+        raise InputRejected(
+            f"the {what}'s {pages} pages come to {pixels:,} pixels, over the limit of "
+            f"{budget.max_total_pixels:,} for a document (the text.ocr setting "
+            "`max_total_pixels`); send the invoice at 200-300 DPI, or raise that setting"
         )
 
 
 def _on_white(frame: Image.Image) -> Image.Image:
-    if frame.width * frame.height > _MAX_PIXELS:  # checked before the pixels are decoded
-        raise InputRejected(
-            f"the image is {frame.width}x{frame.height} pixels, too large to read; "
-            "scan it again at 200-300 DPI"
-        )
     frame.load()  # decode now, so that a truncated file fails here with the reason
     if frame.mode in {"RGBA", "LA", "PA"} or (frame.mode == "P" and "transparency" in frame.info):
         rgba = frame.convert("RGBA")
