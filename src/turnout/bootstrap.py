@@ -5,6 +5,7 @@ Nothing is opened at import time; `bootstrap()` builds an `App` when a command o
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from turnout.domain.errors import StorageError
 from turnout.domain.runs import Run
 from turnout.persistence.database import Database
 from turnout.persistence.history import SqlInvoiceHistory
+from turnout.persistence.roles import grant_runtime_role, runtime_can_truncate_audit
 from turnout.persistence.vendors import SqlVendorDirectory
 from turnout.runtime.audit import utcnow
 from turnout.runtime.configurations import ConfigurationService
@@ -26,6 +28,8 @@ from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.run_pool import RunPool
 from turnout.runtime.runner import Runner
 from turnout.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -75,13 +79,45 @@ class App:
     def init(self, actor: str) -> InitReport:
         """Create or upgrade the schema, then register the catalog and the default configuration."""
         self.settings.home.mkdir(parents=True, exist_ok=True)
-        self.database.upgrade()
-        if self.database.dialect == "postgresql":
-            # the worker queue (Procrastinate), imported here: only PostgreSQL set-ups need it
-            from turnout.distributed.queue import ensure_schema
-
-            ensure_schema(self.settings.database_url)
+        owner_url = self.settings.database_owner_url
+        if self.database.dialect != "postgresql":
+            if owner_url:
+                raise StorageError(
+                    "TURNOUT_DATABASE_OWNER_URL applies to PostgreSQL only; unset it, or set "
+                    "TURNOUT_DATABASE_URL to a PostgreSQL database"
+                )
+            self.database.upgrade()
+        elif owner_url:
+            self._init_as_owner(owner_url)
+        else:
+            self.database.upgrade()
+            self._ensure_queue(self.settings.database_url)
+            if runtime_can_truncate_audit(self.database):
+                log.warning(
+                    "Turnout connects to PostgreSQL as `%s`, which owns the tables (or is a "
+                    "superuser): it could TRUNCATE the audit trail or disable its triggers. Set "
+                    "TURNOUT_DATABASE_OWNER_URL to the owner's URL and TURNOUT_DATABASE_URL to a "
+                    "role of Turnout's own, then run `turnout init` again",
+                    self.database.url.username,
+                )
         return initialize(self.unit_of_work, self.registry, actor)
+
+    def _init_as_owner(self, owner_url: str) -> None:
+        """Migrate as the owner role, then leave the application's role row access only."""
+        owner = Database(owner_url)
+        try:
+            owner.upgrade()
+            self._ensure_queue(owner_url)
+            grant_runtime_role(owner, self.database.url)
+        finally:
+            owner.dispose()
+
+    @staticmethod
+    def _ensure_queue(url: str) -> None:
+        # the worker queue (Procrastinate), imported here: only PostgreSQL set-ups need it
+        from turnout.distributed.queue import ensure_schema
+
+        ensure_schema(url)
 
     def require_initialized(self) -> None:
         try:

@@ -2,6 +2,9 @@
 
 TURNOUT_HOME          where the embedded database, exports and caches live (default ./.turnout)
 TURNOUT_DATABASE_URL  a PostgreSQL URL (postgresql://user@host:port/db); default SQLite in TURNOUT_HOME
+TURNOUT_DATABASE_OWNER_URL  PostgreSQL only: the role `turnout init` migrates as, owning the tables;
+                      the role of TURNOUT_DATABASE_URL then only reads and writes rows (it cannot
+                      TRUNCATE the audit trail nor disable its triggers)
 TURNOUT_ACTOR         who is acting on the command line, when --as is not given (default: OS user)
 TURNOUT_MODULE_IMPORT_TIMEOUT_S  how long one module package may take to import (default 15)
 TURNOUT_LEASE_S       the lease of every run `turnout process` / `turnout serve` execute, in seconds
@@ -28,6 +31,7 @@ class Settings:
     log_level: str = "WARNING"
     module_import_timeout_s: float = 15.0
     lease_s: float = 30.0
+    database_owner_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -42,6 +46,7 @@ class Settings:
             log_level=env.get("TURNOUT_LOG_LEVEL") or "WARNING",
             module_import_timeout_s=float(env.get("TURNOUT_MODULE_IMPORT_TIMEOUT_S") or 15),
             lease_s=_lease_s(env.get("TURNOUT_LEASE_S")),
+            database_owner_url=env.get("TURNOUT_DATABASE_OWNER_URL") or None,
         )
 
     @property

@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from turnout.domain.events import ConfigurationChangeEvent
 
@@ -90,6 +91,18 @@ class ChainReport:
     @property
     def intact(self) -> bool:
         return self.broken is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """As `turnout events verify --json` and `GET /api/v1/events/verify` give it."""
+        broken = self.broken
+        return {
+            "intact": self.intact,
+            "checked": self.checked,
+            "head_hash": self.head_hash,
+            "broken": None
+            if broken is None
+            else {"event_id": broken.event_id, "problem": broken.problem},
+        }
 
 
 def first_break(events: Iterable[ChainedEvent]) -> ChainReport:
