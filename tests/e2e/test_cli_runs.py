@@ -16,7 +16,9 @@ def test_runs_show_each_lease_and_each_attempts_trigger(  # type: ignore[no-unty
     cli("init", actor="ann", check=True)
     junk = tmp_path / "junk.pdf"
     junk.write_bytes(b"this is not a pdf at all")
-    [rejected] = cli("process", str(junk), "--json", check=True).json()
+    processed = cli("process", str(junk), "--json")
+    assert processed.code == 3, processed.stderr  # its run failed
+    [rejected] = processed.json()
     db = Database(db_url)
     try:
         with db.unit_of_work() as uow:

@@ -13,7 +13,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
-from turnout.cli.common import JsonOpt, console, emit_json, fail, get_app
+from turnout.cli.batch import (
+    EXIT_SOME_FAILED,
+    collect,
+    exit_code,
+    intake_max_bytes,
+    oversized,
+    refuse,
+)
+from turnout.cli.common import JsonOpt, console, emit_json, err_console, fail, get_app
 from turnout.domain.runs import Run, RunOrigin, RunStatus
 from turnout.runtime.run_pool import MIN_FILES_PER_PROCESS, processes_for
 from turnout.runtime.serialize import run_to_dict
@@ -22,26 +30,10 @@ runs_app = typer.Typer(
     help="List runs, or show one with every stage attempt.", invoke_without_command=True
 )
 
-ACCEPTED_SUFFIXES = {".pdf", ".xml", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-
 
 def collect_files(paths: list[Path]) -> list[Path]:
     """Files named, plus the invoice files inside folders named (recursively, sorted)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and p.suffix.lower() in ACCEPTED_SUFFIXES
-                )
-            )
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise fail(f"{path} does not exist; give invoice files or folders")
-    return files
+    return collect(paths).files
 
 
 def process(
@@ -69,11 +61,24 @@ def process(
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Run files or folders through the active configuration, several at once."""
-    files = collect_files(paths)
-    if not files:
+    """Run files or folders through the active configuration, several at once.
+
+    Other files in the folders are listed as skipped, with the reason. A file over the active
+    intake's `max_bytes` is refused from its size, unread (a failed run). Exit code: 0 when every
+    run completed (with or without a fallback) or went to review, 3 when some failed."""
+    found = collect(paths)
+    print_skipped(found.skipped, json_)
+    if not found.files:
         raise fail("no invoice files found (looked for .pdf, .xml, .png, .jpg, .tif)")
     app = get_app()
+    limit = intake_max_bytes(app)
+    too_big = oversized(found.files, limit)
+    refused = {
+        i: refuse(app, p, too_big[p], limit)
+        for i, p in enumerate(found.files)
+        if p in too_big and limit is not None
+    }
+    files = [p for i, p in enumerate(found.files) if i not in refused]
     workers = concurrency or app.settings.workers
     if processes is None:
         processes = processes_for(len(files), workers, os.cpu_count() or 1)
@@ -88,21 +93,53 @@ def process(
         disable=json_,
     ) as progress:
         where = f" in {processes} processes" if processes > 1 else ""
-        task = progress.add_task(f"processing with {workers} at once{where}", total=len(files))
+        task = progress.add_task(
+            f"processing with {workers} at once{where}", total=len(found.files)
+        )
 
         def advance(_run: Run) -> None:
             progress.advance(task)
 
-        if processes > 1:
-            runs = app.run_pool(processes, workers).run(files, on_done=advance)
+        progress.advance(task, len(refused))
+        if processes > 1 and files:
+            done = app.run_pool(processes, workers).run(files, on_done=advance)
         else:
-            runs = app.runner.run_many(files, workers, on_done=advance)
+            done = app.runner.run_many(files, workers, on_done=advance)
     elapsed = time.perf_counter() - started
+    ran = iter(done)
+    runs = [refused[i] if i in refused else next(ran) for i in range(len(found.files))]
     if json_:
         emit_json([run_to_dict(r) for r in runs])
+    else:
+        print_runs(runs)
+        print_summary(runs, elapsed)
+        if found.skipped:
+            console.print(f"{len(found.skipped)} file(s) skipped, listed above")
+    code = exit_code(runs)
+    if code == EXIT_SOME_FAILED:
+        failed = sum(r.status is RunStatus.FAILED for r in runs)
+        err_console.print(
+            f"{failed} of {len(runs)} run(s) failed (exit {code}); "
+            "`turnout runs --status failed` lists them with the reason",
+            markup=False,
+            highlight=False,
+        )
+    raise typer.Exit(code)
+
+
+def print_skipped(skipped: list[tuple[Path, str]], json_: bool) -> None:
+    """The files of the folders that will not be read, and why; on stderr with --json, whose
+    stdout stays the list of runs."""
+    if not skipped:
         return
-    print_runs(runs)
-    print_summary(runs, elapsed)
+    if json_:
+        for path, why in skipped:
+            err_console.print(f"skipped {path}: {why}", markup=False, highlight=False)
+        return
+    table = Table(Column("skipped file", no_wrap=True), "reason", title="not read")
+    for path, why in skipped:
+        table.add_row(str(path), why)
+    console.print(table)
 
 
 def print_summary(runs: list[Run], elapsed: float) -> None:

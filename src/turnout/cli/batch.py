@@ -1,0 +1,112 @@
+"""What `turnout process` does around the runs: which files of a folder it reads and which it
+skips (and why), files refused from their size before a byte is read, and its exit code."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from turnout.bootstrap import App
+from turnout.cli.common import fail
+from turnout.domain.runs import Run, RunStatus
+
+ACCEPTED_SUFFIXES = {".pdf", ".xml", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+_ACCEPTED = ", ".join(sorted(ACCEPTED_SUFFIXES))
+
+# Exit code of `turnout process` when the batch ran but some runs failed (or files were refused):
+# 0 means every run completed (with or without a fallback) or went to review.
+EXIT_SOME_FAILED = 3
+_FINE = {RunStatus.COMPLETED, RunStatus.COMPLETED_WITH_FALLBACK, RunStatus.NEEDS_REVIEW}
+
+_INTAKE_MODULE = "intake.standard"
+
+
+@dataclass
+class Collected:
+    """The files to run, in order, and the ones a folder held that will not be read, with why."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def collect(paths: list[Path]) -> Collected:
+    """Files named (whatever their type: intake says what it makes of them), plus the invoice
+    files inside folders named (recursively, sorted); the other files of those folders are
+    listed as skipped. A path that does not exist is a usage error."""
+    found = Collected()
+    for path in paths:
+        if path.is_dir():
+            for p in sorted(path.rglob("*")):
+                _sort_entry(p, found)
+        elif path.is_file():
+            found.files.append(path)
+        else:
+            raise fail(f"{path} does not exist; give invoice files or folders")
+    return found
+
+
+def _sort_entry(path: Path, found: Collected) -> None:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:  # a dangling link, or no permission to look
+        found.skipped.append((path, f"cannot be read: {exc.strerror or exc}"))
+        return
+    if stat.S_ISDIR(mode):
+        return
+    if not stat.S_ISREG(mode):
+        found.skipped.append((path, "not a regular file"))
+    elif path.suffix.lower() not in ACCEPTED_SUFFIXES:
+        kind = path.suffix.lower() or "no extension"
+        found.skipped.append((path, f"not an invoice file type ({kind}); reads {_ACCEPTED}"))
+    elif not os.access(path, os.R_OK):
+        found.skipped.append((path, "cannot be read: permission denied"))
+    else:
+        found.files.append(path)
+
+
+def intake_max_bytes(app: App) -> int | None:
+    """The largest file the active configuration's intake accepts, when its module is the
+    standard intake (another intake module decides for itself: None)."""
+    with app.database.reader() as uow:
+        active = uow.configurations.pointers().active
+        config = uow.configurations.get(active.version) if active is not None else None
+    selection = config.selections.get("intake") if config is not None else None
+    if selection is None or selection.module_id != _INTAKE_MODULE:
+        return None
+    # imported here, once a batch is to run, so that other commands start without module imports
+    from turnout.modules.intake.standard import DEFAULT_MAX_BYTES
+
+    return int(selection.settings.get("max_bytes", DEFAULT_MAX_BYTES))
+
+
+def oversized(files: list[Path], max_bytes: int | None) -> dict[Path, int]:
+    """Files over `max_bytes`, with their size, from the file system: nothing is read."""
+    if max_bytes is None:
+        return {}
+    sizes = {p: p.stat().st_size for p in files}
+    return {p: size for p, size in sizes.items() if size > max_bytes}
+
+
+def refuse(app: App, path: Path, size: int, max_bytes: int) -> Run:
+    """A failed run for a file refused from its size, stored like any run that intake refused
+    (so the batch's record is complete), without reading the file."""
+    runner = app.runner
+    run, _ = runner.gate.admit(path.name, holder=runner.holder, lease_s=runner.lease_s)
+    run.status = RunStatus.FAILED
+    run.reason = (
+        f"stage `intake` failed: the file is {size:,} bytes, over the limit of {max_bytes:,} "
+        f"(refused from its size, not read); raise the {_INTAKE_MODULE} setting `max_bytes` "
+        "if such files are expected"
+    )
+    run.finished_at = runner.clock()
+    with app.unit_of_work() as uow:
+        uow.runs.finish(run, held_by=runner.holder)
+        uow.commit()
+    return run
+
+
+def exit_code(runs: list[Run]) -> int:
+    """0 when every run completed or went to review, else EXIT_SOME_FAILED."""
+    return 0 if all(r.status in _FINE for r in runs) else EXIT_SOME_FAILED
