@@ -78,7 +78,7 @@ class App:
 
     def init(self, actor: str) -> InitReport:
         """Create or upgrade the schema, then register the catalog and the default configuration."""
-        self.settings.home.mkdir(parents=True, exist_ok=True)
+        self.settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner-only
         owner_url = self.settings.database_owner_url
         if self.database.dialect != "postgresql":
             if owner_url:

@@ -12,10 +12,11 @@ by the first statement.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -155,10 +156,18 @@ class Database:
 
 def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    on_disk = bool(database) and database != ":memory:" and not database.startswith("file:")
+    if on_disk:
+        # owner-only: the folder holds the database (invoices, users, token hashes)
+        Path(database).expanduser().parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     writers = _writer_lock(database)
+
+    if on_disk:
+
+        @event.listens_for(engine, "do_connect")
+        def _create_owner_only(*_: Any) -> None:
+            _create_private_file(Path(database).expanduser())
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -192,6 +201,15 @@ def _sqlite_engine(url: URL) -> Engine:
                 writers.release()
 
     return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file readable and writable by its owner only, before SQLite would
+    create it world-readable (umask 022); SQLite gives its -wal and -shm files the same mode."""
+    if path.exists():
+        return
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
 
 
 def _writer_lock(database: str) -> WriterLock | None:
