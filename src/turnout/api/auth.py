@@ -26,6 +26,14 @@ _bearer = HTTPBearer(auto_error=False, description="A token from `turnout tokens
 UPLOADERS = CONFIG_CHANGERS | {Role.ADMIN}
 
 
+class NoRole(PermissionDenied):
+    """The token is live but its user has no role (HTTP 403); `user_name` says whose it is."""
+
+    def __init__(self, message: str, user_name: str) -> None:
+        super().__init__(message)
+        self.user_name = user_name
+
+
 def turnout_app(request: Request) -> App:
     """The bootstrap App this API was built on."""
     app: App = request.app.state.turnout
@@ -50,7 +58,7 @@ def authenticate(app: App, token: str) -> User:
             f"`turnout users add {user.name} --role viewer`"
         )
         audit_refusal(app, EventAction.ACCESS, user.name, message)
-        raise PermissionDenied(message)
+        raise NoRole(message, user.name)
     return user
 
 

@@ -78,7 +78,10 @@ class RequestGuard:
                 return
             if message["type"] == "http.response.start":
                 started = True
-                message = {**message, "headers": [*message.get("headers", []), *headers]}
+                own = list(message.get("headers", []))
+                present = {name.lower() for name, _ in own}
+                extra = [(n, v) for n, v in headers if n not in present]
+                message = {**message, "headers": [*own, *extra]}
             await send(message)
 
         refusal = self._url_refusal(scope)

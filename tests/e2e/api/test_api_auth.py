@@ -116,6 +116,7 @@ def test_the_openapi_document_lists_every_route(api: Api) -> None:
         ("/api/v1/configurations/{version}/rollback", "post"),
         ("/api/v1/configurations/{a}/diff/{b}", "get"),
         ("/api/v1/events", "get"),
+        ("/api/v1/events/verify", "get"),
         ("/api/v1/runs", "get"),
         ("/api/v1/runs", "post"),
         ("/api/v1/runs/{run_id}", "get"),

@@ -10,12 +10,14 @@ from starlette.staticfiles import StaticFiles
 
 from turnout.api.dashboard import actions, pages
 from turnout.api.dashboard.render import HERE
+from turnout.api.dashboard.throttle import SignInThrottle
 
 __all__ = ["mount_dashboard"]
 
 
 def mount_dashboard(api: FastAPI) -> None:
     """Serve the dashboard from `api` (pages at /, static files under /static)."""
+    api.state.signin_throttle = SignInThrottle()
     api.include_router(pages.router)
     api.include_router(actions.router)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

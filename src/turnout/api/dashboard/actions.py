@@ -13,20 +13,24 @@ from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from turnout.api.auth import TurnoutApp, authenticate, require_uploader
+from turnout.api.auth import NoRole, TurnoutApp, audit_refusal, authenticate, require_uploader
 from turnout.api.dashboard.render import DashboardRoute, redirect, render
 from turnout.api.dashboard.session import (
     DashboardUser,
     check_csrf,
+    client_address,
     current_session,
+    foreign_origin,
     session_id,
     sign_in,
     sign_out,
 )
+from turnout.api.dashboard.throttle import SignInThrottle
 from turnout.api.errors import Unauthenticated, status_of
 from turnout.api.params import Version
 from turnout.api.uploads import read_upload
 from turnout.domain.errors import InvalidConfiguration, PermissionDenied, RequestError
+from turnout.domain.events import EventAction
 from turnout.domain.users import User
 from turnout.runtime.config_document import load_document
 from turnout.runtime.results import ActivationResult
@@ -49,16 +53,46 @@ FLASH_KIND = {"active": "ok", "pending": "warn", "validated": "ok"}
 
 @router.post("/signin")
 def signin(request: Request, app: TurnoutApp, token: Annotated[str, Form()] = "") -> Response:
+    """Open a session for an API token: same-origin only, throttled after repeated failures
+    (per client address and per user), every failure audited."""
+    client = client_address(request)
+    foreign = foreign_origin(request)
+    if foreign is not None:
+        message = (
+            f"sign-in from another site ({foreign}) refused: sign in on this server's own page"
+        )
+        audit_refusal(app, EventAction.SIGN_IN, f"unknown (client {client})", message)
+        return render(request, "signin.html", None, 403, error=message)
+    throttle: SignInThrottle = request.app.state.signin_throttle
+    address_key = f"addr:{client}"
+    wait = throttle.wait_s(address_key)
+    if wait:
+        return _throttled(request, wait)
     token = token.strip()
     if not token:
         return render(request, "signin.html", None, 400, error="paste your API token first")
     try:
         user = authenticate(app, token)  # the API's own check: 401 unknown/revoked, 403 no role
+        if throttle.wait_s(f"user:{user.name}"):
+            return _throttled(request, throttle.wait_s(f"user:{user.name}"))
         session = SessionService(app.unit_of_work).open(token)
         if session is None:  # revoked between the two reads
             raise Unauthenticated("the token is unknown or revoked; ask an admin for a new one")
     except (Unauthenticated, PermissionDenied) as exc:
+        # A user without a role is audited by authenticate() and counted against the user too.
+        named = exc.user_name if isinstance(exc, NoRole) else None
+        keys = (address_key, f"user:{named}") if named else (address_key,)
+        wait = throttle.failed(*keys)
+        if isinstance(exc, Unauthenticated):
+            audit_refusal(
+                app,
+                EventAction.SIGN_IN,
+                f"unknown (client {client})",
+                "sign-in with an unknown or revoked token"
+                + (f"; this client now waits {wait} s before trying again" if wait else ""),
+            )
         return render(request, "signin.html", None, status_of(exc), error=str(exc))
+    throttle.succeeded(address_key, f"user:{user.name}")
     previous = session_id(request)
     if previous is not None:  # signing in again (as someone else, say) ends the old session
         SessionService(app.unit_of_work).close(previous)
@@ -135,6 +169,18 @@ def activate(app: TurnoutApp, user: FormUser, version: Version) -> Response:
 @router.post("/configurations/{version}/rollback")
 def rollback(app: TurnoutApp, user: FormUser, version: Version) -> Response:
     return _after(app.configurations.rollback(version, user.name))
+
+
+def _throttled(request: Request, wait: int) -> Response:
+    response = render(
+        request,
+        "signin.html",
+        None,
+        429,
+        error=f"too many failed sign-ins; wait {wait} s, then sign in with a live API token",
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _after(result: ActivationResult) -> Response:

@@ -46,13 +46,9 @@ def _pretty(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
 
 
-# Pages carry forms that change the pipeline: never inside another site's frame.
-PAGE_HEADERS = {
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+# Pages show who is signed in and what they may do: never cached. The security headers (frames,
+# CSP, referrer) come with every response, from `turnout.api.guards.RequestGuard`.
+PAGE_HEADERS = {"Cache-Control": "no-store"}
 
 templates.env.filters["when"] = _when
 templates.env.filters["pretty"] = _pretty

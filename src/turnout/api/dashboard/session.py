@@ -13,13 +13,15 @@ import base64
 import hmac
 import json
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from turnout.api.auth import turnout_app
+from turnout.api.auth import audit_refusal, turnout_app
 from turnout.api.errors import Unauthenticated
 from turnout.domain.errors import PermissionDenied
+from turnout.domain.events import EventAction
 from turnout.domain.users import User
 from turnout.runtime.sessions import SESSION_LIFETIME, OpenSession, SessionService
 
@@ -56,10 +58,12 @@ def dashboard_user(request: Request) -> User:
             "sign in again with a live token"
         )
     if not session.user.roles:
-        raise PermissionDenied(
+        message = (
             f"user `{session.user.name}` has no role, so may not use the dashboard; an admin can "
             f"grant one: `turnout users add {session.user.name} --role viewer`"
         )
+        audit_refusal(turnout_app(request), EventAction.ACCESS, session.user.name, message)
+        raise PermissionDenied(message)
     return session.user
 
 
@@ -76,10 +80,39 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     """Refuse a state-changing form whose CSRF token is missing or not this session's."""
     expected = csrf_token(request)
     if not submitted or not expected or not hmac.compare_digest(submitted, expected):
-        raise PermissionDenied(
+        message = (
             "the form's security token is missing or out of date, so nothing was changed; "
             "reload the page and submit the form again"
         )
+        session = current_session(request)
+        actor = session.user.name if session else f"unknown (client {client_address(request)})"
+        audit_refusal(
+            turnout_app(request),
+            EventAction.ACCESS,
+            actor,
+            f"{request.method} {request.url.path}: {message}",
+        )
+        raise PermissionDenied(message)
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (a proxy's, unless it forwards the client's)."""
+    return request.client.host if request.client else "unknown"
+
+
+def foreign_origin(request: Request) -> str | None:
+    """The other site a browser says this request comes from (Origin, else Referer), or None
+    when it comes from this server's own pages or names no origin (not a browser's form).
+
+    Same origin means the same host and port as the request's Host header; the scheme is not
+    compared, since a TLS-terminating proxy talks plain HTTP to the server."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin:
+        return None
+    if origin == "null":  # a sandboxed frame or a file: page
+        return origin
+    host = request.headers.get("host", "")
+    return None if urlsplit(origin).netloc.lower() == host.lower() else origin[:200]
 
 
 def sign_in(request: Request, response: Response, session: OpenSession) -> None:

@@ -39,7 +39,7 @@ def list_events(
     return [event_to_dict(e) for e in items]
 
 
-@router.get("/events/verify")
+@router.get("/events/verify", responses=errors(401, 403))
 def verify_events(app: TurnoutApp, user: CurrentUser) -> dict[str, Any]:
     """Walk the audit trail's hash chain: `intact`, how many events were `checked`, the last
     good `head_hash`, and the first `broken` link (event_id, problem) or null."""
