@@ -64,12 +64,16 @@ def test_the_application_role_cannot_empty_the_audit_trail(
     example = next(p for p in bundled_examples() if p.name == "ubl-invoice.xml")
     processed = _turnout(tmp_path, owner_url, app_url, "process", str(example), "--json")
     assert processed.returncode == 0, processed.stderr
-    submitted = _turnout(tmp_path, owner_url, app_url, "submit", str(example))
+    submitted = _turnout(tmp_path, owner_url, app_url, "submit", str(example), "--again")
     assert submitted.returncode == 0, submitted.stderr  # Procrastinate's tables work too
+    worked = _turnout(tmp_path, owner_url, app_url, "worker", "--until-empty")
+    assert worked.returncode == 0, worked.stderr
 
     with psycopg.connect(app_url, autocommit=True) as conn:
         assert conn.execute("SELECT current_user").fetchone() != ("postgres",)
         assert conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0] > 0  # type: ignore[index]
+        queued = conn.execute("SELECT status FROM runs WHERE origin = 'queue'").fetchall()
+        assert len(queued) == 1 and queued[0][0] != "queued", (submitted.stdout, worked.stderr)
         for statement in (
             f"TRUNCATE {TABLE}",
             f"ALTER TABLE {TABLE} DISABLE TRIGGER ALL",
