@@ -36,7 +36,10 @@ DEFAULT_POLICIES: dict[str, PolicyDoc] = {
     "text": PolicyDoc(
         "text.ocr",
         ("error", "timeout", "unavailable", "empty_output"),
-        {"on_exhausted": "review", "fallback_settings": {"isolation": "process"}},
+        {
+            "on_exhausted": "review",
+            "fallback_settings": {"isolation": "process", "memory_limit_mb": 2048},
+        },
     ),
     # invoice2data's templates know a few hundred issuers; for the others, template-free extraction
     "extract": PolicyDoc(

@@ -22,7 +22,7 @@ from turnout.domain.errors import ModuleUnavailable
 _INSTALL_HINT = "install it with `pip install rapidocr-onnxruntime` (it brings onnxruntime)"
 # RapidOCR scales an image whose longer side exceeds this down before reading it; 2000 px keeps
 # an A4 page near 170 DPI, which reads invoices well at about two seconds a page on one core.
-_MAX_SIDE_PX = 2000
+MAX_SIDE_PX = 2000
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class OcrEngine:
     def __init__(self) -> None:
         rapidocr = load_rapidocr()
         # score filtering is ours (the module's `min_confidence`), so the engine keeps every box
-        self._engine: Any = rapidocr.RapidOCR(text_score=0.0, max_side_len=_MAX_SIDE_PX)
+        self._engine: Any = rapidocr.RapidOCR(text_score=0.0, max_side_len=MAX_SIDE_PX)
         self._lock = threading.Lock()
 
     def read(self, image: Image.Image) -> list[OcrBox]:

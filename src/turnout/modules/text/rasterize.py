@@ -6,7 +6,9 @@ read as black), and damaged inputs are rejected with the reason and what to send
 The pixel budget is checked from the headers before a single pixel is decoded or rendered: each
 page's size (PDF page dimensions x DPI, image frame headers) against `max_page_pixels`, and their
 sum against `max_total_pixels`. Pages are then produced one at a time, so that only the page
-being read is held in memory, whatever the page count.
+being read is held in memory, whatever the page count, and no larger than RapidOCR reads them
+(`MAX_SIDE_PX` on the longer side: it would scale a larger page down itself, after copying it
+twice at full size): a PDF page is rendered at that size, an image frame scaled down once decoded.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from turnout.domain.errors import InputRejected
+from turnout.modules.text.ocr_engine import MAX_SIDE_PX
 from turnout.modules.text.pdfium_reader import opened_pdf
 
 _POINTS_PER_INCH = 72
@@ -74,7 +77,9 @@ def _page_pixels(pdf: Any, index: int, dpi: int, budget: PixelBudget) -> int:
 def _render(pdf: Any, index: int, dpi: int) -> Image.Image:
     page = pdf[index]
     try:
-        bitmap = page.render(scale=dpi / _POINTS_PER_INCH)
+        longer = max(page.get_size())  # points
+        scale = min(dpi / _POINTS_PER_INCH, MAX_SIDE_PX / max(longer, 1.0))
+        bitmap = page.render(scale=scale)
         try:
             image: Image.Image = bitmap.to_pil().convert("RGB")  # a copy, not the bitmap's buffer
             return image
@@ -176,7 +181,20 @@ def _check_total(pixels: int, pages: int, what: str, budget: PixelBudget) -> Non
 def _on_white(frame: Image.Image) -> Image.Image:
     frame.load()  # decode now, so that a truncated file fails here with the reason
     if frame.mode in {"RGBA", "LA", "PA"} or (frame.mode == "P" and "transparency" in frame.info):
-        rgba = frame.convert("RGBA")
+        rgba = _fit(frame.convert("RGBA"))
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
-    return frame.convert("RGB")
+    # grey stays grey until it is small: a third of the memory at full size
+    return _fit(frame.convert("L" if frame.mode in {"1", "L"} else "RGB")).convert("RGB")
+
+
+def _fit(image: Image.Image) -> Image.Image:
+    """`image` scaled down to `MAX_SIDE_PX` on its longer side, if it is larger."""
+    longer = max(image.size)
+    if longer <= MAX_SIDE_PX:
+        return image
+    size = (
+        max(1, round(image.width * MAX_SIDE_PX / longer)),
+        max(1, round(image.height * MAX_SIDE_PX / longer)),
+    )
+    return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=3.0)
