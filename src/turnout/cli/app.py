@@ -27,6 +27,7 @@ from turnout.cli import (
 )
 from turnout.cli.common import emit_json, err_console
 from turnout.domain.errors import RequestError, TurnoutError
+from turnout.runtime.quiet import quiet_dependencies
 
 app = typer.Typer(
     name="turnout",
@@ -56,6 +57,7 @@ app.command()(work.worker)
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command and map errors to exit codes."""
+    quiet_dependencies()  # before any command imports them: telemetry off, no log chatter
     args = sys.argv[1:] if argv is None else argv
     as_json = "--json" in args
     try:

@@ -18,11 +18,13 @@ from typing import Any
 from PIL import Image
 
 from turnout.domain.errors import ModuleUnavailable
+from turnout.runtime.quiet import quiet_loggers, telemetry_off
 
 _INSTALL_HINT = "install it with `pip install rapidocr-onnxruntime` (it brings onnxruntime)"
 # RapidOCR scales an image whose longer side exceeds this down before reading it; 2000 px keeps
 # an A4 page near 170 DPI, which reads invoices well at about two seconds a page on one core.
 MAX_SIDE_PX = 2000
+_ORT_ERROR = 3  # onnxruntime's log severities: 0 verbose, 1 info, 2 warning, 3 error, 4 fatal
 
 
 @dataclass(frozen=True)
@@ -38,15 +40,22 @@ class OcrBox:
 
 
 def load_rapidocr() -> ModuleType:
-    """Import onnxruntime and rapidocr_onnxruntime, or raise `ModuleUnavailable` with a hint."""
+    """Import onnxruntime and rapidocr_onnxruntime, or raise `ModuleUnavailable` with a hint;
+    with onnxruntime's telemetry off and both packages' logging down to errors."""
+    telemetry_off()  # before the import, which would create onnxruntime's queue in $HOME
+    modules: list[ModuleType] = []
     for name in ("onnxruntime", "rapidocr_onnxruntime"):
         try:
-            module = importlib.import_module(name)
+            modules.append(importlib.import_module(name))
         except ImportError as exc:
             raise ModuleUnavailable(
                 f"`{name}` cannot be imported ({exc}); {_INSTALL_HINT}"
             ) from exc
-    return module
+    onnxruntime, rapidocr = modules
+    onnxruntime.disable_telemetry_events()
+    onnxruntime.set_default_logger_severity(_ORT_ERROR)  # its C++ log writes to fd 2 itself
+    quiet_loggers()  # RapidOCR's loggers set themselves to DEBUG when it is imported
+    return rapidocr
 
 
 class OcrEngine:

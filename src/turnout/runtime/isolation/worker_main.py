@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 
 from turnout.domain.modules import StageModule
 from turnout.runtime.isolation.protocol import Attempt, Launch, Produced, Raised, Ready
+from turnout.runtime.quiet import quiet_dependencies
 
 _ORPHAN_CHECK_S = 1.0
 _M_ARENA_MAX = -8  # glibc's mallopt parameter number
@@ -44,6 +45,7 @@ def serve(conn: Connection, launch: Launch) -> None:
     # Ctrl-C reaches the whole process group; the parent decides what happens to its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.enable()  # a segfault prints the worker's Python stack to stderr
+    quiet_dependencies()  # its stderr is the parent's terminal: no third-party chatter there
     sys.path[:] = launch.sys_path
     if launch.memory_limit_mb is not None:
         _few_malloc_arenas()  # before any thread starts and gets an arena of its own
