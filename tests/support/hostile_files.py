@@ -1,8 +1,10 @@
 """Hostile files, generated in memory in well under a second each: they are tiny by nature.
 
 - `pixel_bomb_png`: one 7,700 x 7,700 blank PNG (59 Mpx, a few KB).
-- `pixel_bomb_tiff`: a TIFF of 20 such frames (Group 4, a few KB).
-- `blank_pages_pdf`: 20 blank pages of 38 x 38 inches (59 Mpx each at 200 DPI, 3 KB).
+- `pixel_bomb_tiff`: a TIFF of 20 such frames (Group 4, 82 KB).
+- `blank_pages_pdf`: 20 blank pages of 38.6 x 38.6 inches (59 Mpx each at 200 DPI, 2 KB).
+The sizes can be chosen, e.g. just under text.ocr's page limit so that only the document's
+total is over its budget.
 - `inflating_attachment_pdf` / `inflating_content_pdf`: a PDF whose embedded `factur-x.xml`, or
   whose page content, is a Flate stream inflating to `inflated` bytes (2 GiB by default, ~2 MB).
 """
@@ -25,8 +27,8 @@ def pixel_bomb_png() -> bytes:
     return out.getvalue()
 
 
-def pixel_bomb_tiff(frames: int = 20) -> bytes:
-    page = Image.new("1", (BOMB_SIDE, BOMB_SIDE), 1)
+def pixel_bomb_tiff(frames: int = 20, side: int = BOMB_SIDE) -> bytes:
+    page = Image.new("1", (side, side), 1)
     out = io.BytesIO()
     page.save(out, "TIFF", save_all=True, append_images=[page] * (frames - 1), compression="group4")
     return out.getvalue()
