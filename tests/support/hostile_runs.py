@@ -9,12 +9,21 @@ reports the figures).
 
 from __future__ import annotations
 
+import socket
+import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+import httpx
 
 from support import hostile_files
-from support.peak_rss import Measured, run_measured
+from support.peak_rss import Measured, run_measured, tree_rss_mb
 from turnout.bootstrap import bundled_examples
 
 TURNOUT = Path(sys.executable).parent / "turnout"
@@ -23,6 +32,7 @@ MAX_SECONDS = 30
 # just under text.ocr's default page limit (36 Mpx at 200 DPI): only the document's total is over
 UNDER_PAGE_LIMIT_PX = 5_900
 UNDER_PAGE_LIMIT_PT = 2_120
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -76,3 +86,78 @@ def assert_refused_within_budget(runs: list[dict[str, object]]) -> None:
         assert attack.setting in str(run["reason"]), (attack.name, run["reason"])
     for name in PLAIN:
         assert str(by_file[name]["status"]).startswith("completed"), by_file[name]["reason"]
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running `turnout serve`: its URL, an admin's token and its process id."""
+
+    url: str
+    token: str
+    pid: int
+
+
+@contextmanager
+def served(env: dict[str, str], log: Path) -> Iterator[Server]:
+    """`turnout serve` on a free port of this machine, with a token for the environment's actor."""
+    made = turnout(env, "tokens", "create", env["TURNOUT_ACTOR"])
+    assert made.code == 0, made.stderr
+    token = made.stdout.strip().splitlines()[-1]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(TURNOUT), "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while not _ready(url):
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "turnout serve was not ready in 60 s"
+                time.sleep(0.1)
+            yield Server(url, token, process.pid)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/readyz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def peak_while(pid: int, call: Callable[[], T]) -> tuple[T, float]:
+    """What `call()` returns, and the peak RSS (MB) of `pid`'s process tree while it ran."""
+    peak = [tree_rss_mb(pid)]
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], tree_rss_mb(pid))
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    try:
+        result = call()
+    finally:
+        done.set()
+        poller.join()
+    return result, max(peak[0], tree_rss_mb(pid))
+
+
+def upload(server: Server, folder: Path, names: Iterable[str]) -> httpx.Response:
+    """POST the named files of `folder` to /api/v1/runs in one request."""
+    files = [("files", (name, (folder / name).read_bytes())) for name in names]
+    return httpx.post(
+        f"{server.url}/api/v1/runs",
+        files=files,
+        headers={"Authorization": f"Bearer {server.token}"},
+        timeout=180,
+    )
