@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from turnout.api.guards import SECURITY_HEADERS
 from turnout.domain.errors import (
     ActivationPending,
     InvalidConfiguration,
@@ -92,6 +93,8 @@ def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
             "the server failed on this request; it is logged on the server, tell its operator",
         ),
         status_code=500,
+        # Answered outside RequestGuard (by the outermost middleware), so it adds them itself.
+        headers={name.decode(): value.decode() for name, value in SECURITY_HEADERS},
     )
 
 

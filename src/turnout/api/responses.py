@@ -48,7 +48,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 def declare_common_errors(api: FastAPI) -> None:
     """Add the 400 (NUL in the URL) and 413 (body too large) of `RequestGuard` to every
-    operation of `api`'s OpenAPI document."""
+    operation of `api`'s OpenAPI document, and give 422s the error shape they really have."""
     build = api.openapi
 
     def openapi() -> dict[str, Any]:
@@ -60,6 +60,8 @@ def declare_common_errors(api: FastAPI) -> None:
                 responses = operation.setdefault("responses", {})
                 for status, response in errors(400, 413).items():
                     responses.setdefault(str(status), response)
+                if "422" in responses:  # FastAPI's default names a shape the API never sends
+                    responses["422"] = errors(422)[422]
         api.openapi_schema = schema
         return schema
 

@@ -82,6 +82,8 @@ def signin(request: Request, app: TurnoutApp, token: Annotated[str, Form()] = ""
         # A user without a role is audited by authenticate() and counted against the user too.
         named = exc.user_name if isinstance(exc, NoRole) else None
         keys = (address_key, f"user:{named}") if named else (address_key,)
+        if named and throttle.wait_s(f"user:{named}"):
+            return _throttled(request, throttle.wait_s(f"user:{named}"))
         wait = throttle.failed(*keys)
         if isinstance(exc, Unauthenticated):
             audit_refusal(
