@@ -4,6 +4,8 @@ changed or deleted with raw SQL (its triggers dropped) is the first broken link 
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import threading
 
 from alembic import command
@@ -153,3 +155,25 @@ def test_migration_0010_chains_the_existing_events_in_order(empty_db_url: str) -
         assert db.upgrade() == db.head_revision()
     finally:
         db.dispose()
+
+
+WRITER = """
+import datetime as dt, sys
+from turnout.domain.events import EventAction, EventResult
+from turnout.persistence import Database
+from turnout.runtime.audit import record_event
+db = Database(sys.argv[1])
+for i in range(15):
+    with db.unit_of_work() as uow:
+        now = dt.datetime.now(dt.UTC)
+        record_event(uow, None, EventAction.USER_ADD, sys.argv[2], EventResult.OK, str(i), now)
+        uow.commit()
+"""
+
+
+def test_writers_in_several_processes_never_fork_the_chain(db: Database, db_url: str) -> None:
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, db_url, f"p{i}"]) for i in range(3)]
+    assert [w.wait(timeout=60) for w in writers] == [0, 0, 0]
+    with db.reader() as uow:
+        report = verify_chain(uow)
+    assert report.intact and report.checked == 45
