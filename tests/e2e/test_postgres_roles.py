@@ -106,3 +106,31 @@ def test_init_refuses_an_application_role_that_could_still_truncate(
     superuser = _turnout(tmp_path, owner_url, app_url, "init")
     assert superuser.returncode != 0
     assert "is a superuser, which bypasses every privilege" in " ".join(superuser.stderr.split())
+
+
+def test_an_earlier_single_role_set_up_is_handed_to_the_owner(
+    owned_database: tuple[str, str], pg_server: PostgresServer, tmp_path: Path
+) -> None:
+    owner_url, app_url = owned_database
+    role = app_url.split("//", 1)[1].split("@", 1)[0]
+    database = owner_url.rsplit("/", 1)[1]
+    pg_server.admin.execute(f'CREATE ROLE "{role}" LOGIN')
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        conn.execute(f'GRANT CREATE ON SCHEMA public TO "{role}"')
+    alone = _turnout(tmp_path, "", app_url, "init")  # the application's role creates everything
+    assert alone.returncode == 0, alone.stderr
+    assert "could TRUNCATE the audit trail" in " ".join(alone.stderr.split())
+    handed = _turnout(tmp_path, owner_url, app_url, "init")
+    assert handed.returncode == 0, handed.stderr
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"TRUNCATE {TABLE}")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DROP FUNCTION turnout_refuse_change() CASCADE")
+        owners = conn.execute(
+            "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'"
+        ).fetchall()
+    assert owners == [("postgres",)], database
+    verified = _turnout(tmp_path, owner_url, app_url, "events", "verify")
+    assert verified.returncode == 0, verified.stderr

@@ -116,10 +116,12 @@ def _take_ownership(conn: Connection, me: str) -> None:
     """Objects an earlier single-role set-up created as the application's role move to the owner."""
     owned_elsewhere = conn.execute(
         text(
-            "SELECT 'TABLE', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            # ::text: a function's signature may be longer than `name` (63 bytes)
+            "SELECT 'TABLE', c.relname::text FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v') "
             "AND pg_get_userbyid(c.relowner) <> :me "
-            "UNION ALL SELECT 'SEQUENCE', c.relname FROM pg_class c "
+            "UNION ALL SELECT 'SEQUENCE', c.relname::text FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
             "AND c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid "
             "AND d.deptype IN ('a', 'i')) AND pg_get_userbyid(c.relowner) <> :me "
