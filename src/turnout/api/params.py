@@ -7,6 +7,8 @@ a 404 like any other unknown version, instead of the database refusing the query
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
 from typing import Annotated, Any
 
 from fastapi import Path, Query
@@ -49,17 +51,20 @@ Offset = Annotated[int, Query(ge=0, le=MAX_SQL_INT, description="How many rows t
 
 
 def refuse_nul(value: Any, where: str) -> None:
-    """Refuse (RequestError, 400) a JSON value with a NUL character in any string or key: no
-    database column stores one in text."""
+    """Refuse (RequestError, 400) a value with a NUL character in any string or key, looking
+    into mappings, lists, tuples and dataclasses: no database column stores one in text."""
     if isinstance(value, str):
         if "\x00" in value:
             raise RequestError(
                 f"{where} contains a NUL character (\\u0000), which no field accepts; remove it"
             )
-    elif isinstance(value, dict):
+    elif isinstance(value, Mapping):
         for key, item in value.items():
             refuse_nul(key, where)
             refuse_nul(item, where)
-    elif isinstance(value, list):
+    elif isinstance(value, list | tuple):
         for item in value:
             refuse_nul(item, where)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            refuse_nul(getattr(value, f.name), where)

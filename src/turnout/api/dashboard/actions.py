@@ -27,7 +27,7 @@ from turnout.api.dashboard.session import (
 )
 from turnout.api.dashboard.throttle import SignInThrottle
 from turnout.api.errors import Unauthenticated, status_of
-from turnout.api.params import Version
+from turnout.api.params import Version, refuse_nul
 from turnout.api.uploads import read_upload
 from turnout.domain.errors import InvalidConfiguration, PermissionDenied, RequestError
 from turnout.domain.events import EventAction
@@ -124,6 +124,7 @@ def create_configuration(
 ) -> Response:
     try:
         doc = load_document(document, summary=summary.strip() or None, source="the document")
+        refuse_nul(doc, "the document")
         config = app.configurations.create(doc, user.name)
     except InvalidConfiguration as exc:
         return render(

@@ -13,7 +13,7 @@ from turnout.api.dashboard.chart import rate_chart
 from turnout.api.dashboard.render import DashboardRoute, render
 from turnout.api.dashboard.session import DashboardUser
 from turnout.api.dashboard.views import overview, rate_buckets, side_by_side
-from turnout.api.params import MAX_SQL_INT, Version
+from turnout.api.params import MAX_SQL_INT, Version, stored_version
 from turnout.domain.configuration import ConfigStatus
 from turnout.domain.errors import NotFound, RequestError
 from turnout.domain.events import EventAction
@@ -38,7 +38,7 @@ def _optional_int(value: str, what: str) -> int | None:
         number = 0
     if not 1 <= number <= MAX_SQL_INT:
         raise RequestError(f"{what} `{value}` is not a version number; use a whole number like 3")
-    return number
+    return stored_version(number)
 
 
 def _yaml(document: dict[str, Any]) -> str:
