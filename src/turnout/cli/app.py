@@ -32,6 +32,8 @@ from turnout.runtime.quiet import quiet_dependencies
 app = typer.Typer(
     name="turnout",
     help="Run accounts-payable invoices through a pipeline chosen by versioned configuration.",
+    epilog="Exit codes: 0 success; 1 internal error; 2 usage error or refused request (one line "
+    "on stderr says why); 3 `turnout process` ran its batch but some runs failed.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

@@ -20,7 +20,11 @@ app = typer.Typer(
     help="Create, check, activate and roll back configuration versions.", no_args_is_help=True
 )
 
-VersionArg = Annotated[int, typer.Argument(help="Configuration version number.", min=1)]
+VersionArg = Annotated[
+    int, typer.Argument(help="Configuration version number.", min=1, metavar="VERSION")
+]
+FromArg = Annotated[int, typer.Argument(help="The version to compare from.", min=1, metavar="FROM")]
+ToArg = Annotated[int, typer.Argument(help="The version to compare to.", min=1, metavar="TO")]
 
 
 @app.command()
@@ -147,7 +151,7 @@ def show(
 
 
 @app.command()
-def diff(a: VersionArg, b: VersionArg, json_: JsonOpt = False) -> None:
+def diff(a: FromArg, b: ToArg, json_: JsonOpt = False) -> None:
     """What changes from version A to version B."""
     left, right = _resolve(str(a)), _resolve(str(b))
     changes = diff_configurations(left, right)
