@@ -43,9 +43,17 @@ def check(files: FilesArg, as_json: JsonOpt = False) -> None:
 def _check_one(path: Path) -> dict[str, Any]:
     # imported here: the EN 16931 rules and the XML readers are modules, which other commands
     # must not import just because `turnout` starts
+    from turnout.modules.intake.standard import DEFAULT_MAX_BYTES
     from turnout.modules.validate.en16931.check import check_bytes
 
     try:
+        size = path.stat().st_size
+        if size > DEFAULT_MAX_BYTES:  # refused from its size: a huge file is never read whole
+            return _unreadable(
+                path,
+                f"the file is {size:,} bytes, over the limit of {DEFAULT_MAX_BYTES:,} (not read); "
+                "`turnout check` reads e-invoices, which are far smaller",
+            )
         data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
