@@ -18,6 +18,14 @@ from turnout.runtime.config_document import ConfigDocument, PolicyDoc, Selection
 # - text.ocr (ONNX Runtime, and PDFium rendering pages, its largest surface) runs in worker
 #   processes: a scan costs seconds of OCR, against which the handoff is nothing (0.16 scans/s
 #   inline and isolated alike), and a crash there then costs one attempt, not Turnout.
+# - text.ocr's workers may hold 2048 MB of address space (half the default for isolated modules):
+#   reading a 200 DPI A4 scan takes a worker about 1.5 GB of it, and text.ocr's own budget
+#   (pages, pixels from the headers, seconds) refuses larger documents before decoding them, so
+#   the limit only stops what slips past that budget. Measured with bench/bench_hostile.py (peak
+#   RSS of `turnout process`'s whole process tree): a plain scan 850-940 MB isolated against
+#   860 inline; the largest image the budget reads 1.0-1.2 GB either way; a refused pixel bomb
+#   310 MB isolated against 200 inline (the worker loads the OCR models before it refuses);
+#   about a second to start the worker, once per process.
 DEFAULT_SELECTIONS: dict[str, str] = {
     "intake": "intake.standard",
     "einvoice": "einvoice.xml",
