@@ -1,4 +1,5 @@
-"""/docs: Swagger UI from the installed `swagger-ui-bundle` package, never from a CDN.
+"""/docs: Swagger UI 5 (which reads OpenAPI 3.1) from the installed `swagger-ui-py` package, never
+from a CDN.
 
 The page loads only this server's files (the bundle under /docs/assets and a small start-up
 script), so it works offline and fits the Content-Security-Policy without inline scripts.
@@ -6,7 +7,7 @@ script), so it works offline and fits the Content-Security-Policy without inline
 
 from __future__ import annotations
 
-from importlib.resources import as_file, files
+from importlib.util import find_spec
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -38,15 +39,17 @@ START_JS = """window.ui = SwaggerUIBundle({
 
 
 def swagger_ui_dir() -> Path:
-    """The folder of Swagger UI's files inside the installed `swagger-ui-bundle` package."""
-    with as_file(files("swagger_ui_bundle") / "vendor") as vendor:
-        found = sorted(vendor.glob("swagger-ui-*"))
+    """The folder of Swagger UI's files inside the installed `swagger-ui-py` package (found
+    without importing it: only its static files are used)."""
+    spec = find_spec("swagger_ui")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    found = [Path(p) / "static" for p in locations if (Path(p) / "static").is_dir()]
     if not found:
         raise RuntimeError(
-            "the swagger-ui-bundle package has no Swagger UI files; reinstall Turnout "
+            "the swagger-ui-py package is missing, so /docs cannot be served; reinstall Turnout "
             "(`pip install -c constraints.txt -e .`)"
         )
-    return found[-1]
+    return found[0]
 
 
 def mount_docs(api: FastAPI) -> None:

@@ -7,6 +7,7 @@ NUL in the URL and 413 for a body over the limit.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI
@@ -62,6 +63,10 @@ def declare_common_errors(api: FastAPI) -> None:
                     responses.setdefault(str(status), response)
                 if "422" in responses:  # FastAPI's default names a shape the API never sends
                     responses["422"] = errors(422)[422]
+        # FastAPI's validation-error shapes are no longer referenced: the API never sends them.
+        if "HTTPValidationError" not in json.dumps(schema.get("paths", {})):
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(unused, None)
         api.openapi_schema = schema
         return schema
 

@@ -133,6 +133,12 @@ def test_a_new_user_signs_in_uploads_an_invoice_and_changes_the_configuration(
             page = browser.new_page(viewport={"width": 1366, "height": 860})
             page.set_default_timeout(15_000)
             page.on("dialog", lambda dialog: dialog.accept())
+            # The Content-Security-Policy forbids inline scripts and styles: nothing may need them.
+            refused: list[str] = []
+            page.on(
+                "console",
+                lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+            )
 
             page.goto(server.url + "/")
             expect(page).to_have_url(re.compile(r"/signin$"))
@@ -155,6 +161,9 @@ def test_a_new_user_signs_in_uploads_an_invoice_and_changes_the_configuration(
             )
             expect(page.locator("#attempts")).to_contain_text("einvoice.xml")
             _shot(page, "03-run")
+            page.goto(server.url + "/runs")
+            page.select_option("select[name=status]", "completed")  # submits itself (dashboard.js)
+            expect(page).to_have_url(re.compile(r"/runs\?status=completed$"))
 
             page.goto(server.url + "/configurations/new")
             document = page.input_value("#document")
@@ -192,5 +201,10 @@ def test_a_new_user_signs_in_uploads_an_invoice_and_changes_the_configuration(
             page.goto(server.url + "/")
             expect(page.locator("svg.chart")).to_be_visible()
             _shot(page, "08-overview-after")
+
+            page.goto(server.url + "/docs")  # Swagger UI from the installed package, offline
+            expect(page.locator(".swagger-ui")).to_contain_text("/api/v1/configurations")
+            _shot(page, "09-api-docs")
+            assert not refused, refused
         finally:
             browser.close()
