@@ -8,8 +8,10 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rich.table import Column, Table
+
 from turnout.bootstrap import App
-from turnout.cli.common import fail
+from turnout.cli.common import console, err_console, fail
 from turnout.domain.runs import Run, RunStatus
 
 ACCEPTED_SUFFIXES = {".pdf", ".xml", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -64,6 +66,21 @@ def _sort_entry(path: Path, found: Collected) -> None:
         found.skipped.append((path, "cannot be read: permission denied"))
     else:
         found.files.append(path)
+
+
+def print_skipped(skipped: list[tuple[Path, str]], json_: bool) -> None:
+    """The files of the folders that will not be read, and why; on stderr with --json, whose
+    stdout stays the list of runs."""
+    if not skipped:
+        return
+    if json_:
+        for path, why in skipped:
+            err_console.print(f"skipped {path}: {why}", markup=False, highlight=False)
+        return
+    table = Table(Column("skipped file", no_wrap=True), "reason", title="not read")
+    for path, why in skipped:
+        table.add_row(str(path), why)
+    console.print(table)
 
 
 def intake_max_bytes(app: App) -> int | None:

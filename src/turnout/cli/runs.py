@@ -19,6 +19,7 @@ from turnout.cli.batch import (
     exit_code,
     intake_max_bytes,
     oversized,
+    print_skipped,
     refuse,
 )
 from turnout.cli.common import JsonOpt, console, emit_json, err_console, fail, get_app
@@ -29,11 +30,6 @@ from turnout.runtime.serialize import run_to_dict
 runs_app = typer.Typer(
     help="List runs, or show one with every stage attempt.", invoke_without_command=True
 )
-
-
-def collect_files(paths: list[Path]) -> list[Path]:
-    """Files named, plus the invoice files inside folders named (recursively, sorted)."""
-    return collect(paths).files
 
 
 def process(
@@ -125,21 +121,6 @@ def process(
             highlight=False,
         )
     raise typer.Exit(code)
-
-
-def print_skipped(skipped: list[tuple[Path, str]], json_: bool) -> None:
-    """The files of the folders that will not be read, and why; on stderr with --json, whose
-    stdout stays the list of runs."""
-    if not skipped:
-        return
-    if json_:
-        for path, why in skipped:
-            err_console.print(f"skipped {path}: {why}", markup=False, highlight=False)
-        return
-    table = Table(Column("skipped file", no_wrap=True), "reason", title="not read")
-    for path, why in skipped:
-        table.add_row(str(path), why)
-    console.print(table)
 
 
 def print_summary(runs: list[Run], elapsed: float) -> None:

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from turnout.cli.batch import collect, print_skipped
 from turnout.cli.common import JsonOpt, console, emit_json, get_app
-from turnout.cli.runs import collect_files
 from turnout.domain.errors import QueueUnavailable, RequestError
 from turnout.runtime.queue_worker import DEFAULT_MAX_SUBMIT_BYTES
 from turnout.runtime.queue_worker import submit as submit_files
@@ -32,7 +32,9 @@ def submit(
     transaction. A file submitted before is recognised and not queued again (unless --again)."""
     app = get_app()
     _need_queue(app.database.dialect)
-    found = collect_files(paths)
+    collected = collect(paths)
+    print_skipped(collected.skipped, json_)
+    found = collected.files
     if not found:
         raise RequestError("no invoice files found (looked for .pdf, .xml, .png, .jpg, .tif)")
     max_bytes = int(max_mb * 2**20)
