@@ -1,9 +1,9 @@
 """Schemathesis against the published OpenAPI document: no operation answers a 5xx, or a status,
 content type or body its operation does not declare.
 
-The app runs over a real database, SQLite and PostgreSQL, initialised as `turnout init` does, and every request
-carries the token of `root`, the admin and maintainer `turnout init` creates, so the generated
-requests get past authentication into the routes themselves. Each operation gets a bounded,
+The app runs over a real database, SQLite and PostgreSQL, initialised as `turnout init` does, and
+every request carries the token of `root`, the admin and maintainer `turnout init` creates, so the
+generated requests get past authentication into the routes themselves. Each operation gets a bounded,
 derandomised set of examples (valid and invalid requests, uploads included) so the run is
 repeatable and takes ~20 s per engine. The 0 x 5xx target holds on both engines: PostgreSQL
 refuses what SQLite stores (NUL in text, integers past 32 bits), so both are fuzzed.
