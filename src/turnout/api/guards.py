@@ -20,6 +20,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from turnout.domain.errors import RequestError
+
 DEFAULT_MAX_JSON_BYTES = 1024 * 1024
 UPLOAD_PATHS = frozenset({"/api/v1/runs", "/runs"})
 """POST routes taking invoice files (multipart): their bodies are bounded by the upload limits."""
@@ -45,7 +47,7 @@ def max_json_bytes_from_env(environ: Mapping[str, str] | None = None) -> int:
     if not raw:
         return DEFAULT_MAX_JSON_BYTES
     if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(
+        raise RequestError(
             f"TURNOUT_MAX_JSON_BYTES={raw!r} is not a number of bytes above 0; set it to e.g. "
             f"{DEFAULT_MAX_JSON_BYTES} or unset it"
         )

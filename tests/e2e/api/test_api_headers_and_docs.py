@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from support.api import Api
+from turnout.api.guards import max_json_bytes_from_env
+from turnout.domain.errors import RequestError
 
 
 @pytest.mark.parametrize(
@@ -80,3 +82,11 @@ def test_the_openapi_document_declares_each_routes_errors_in_the_error_shape(api
         in validating["requestBody"]["content"]["application/json"]["schema"]["properties"]
     )
     assert "404" in operations[("get", "/api/v1/configurations/{version}")]["responses"]
+
+
+def test_the_json_limit_setting_is_read_from_the_environment() -> None:
+    assert max_json_bytes_from_env({}) == 1024 * 1024
+    assert max_json_bytes_from_env({"TURNOUT_MAX_JSON_BYTES": "2048"}) == 2048
+    for bad in ("0", "-1", "1MB"):
+        with pytest.raises(RequestError, match="TURNOUT_MAX_JSON_BYTES"):
+            max_json_bytes_from_env({"TURNOUT_MAX_JSON_BYTES": bad})

@@ -46,3 +46,11 @@ def test_a_nul_in_a_dashboard_url_is_a_400(dash_both: Dashboard) -> None:
     response = dash_both.session("viewer").get("/runs?status=%00")
     assert response.status_code == 400
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_session_cookie_with_a_nul_is_no_session(dash_both: Dashboard) -> None:
+    client = dash_both.client()
+    # A quoted cookie value may carry an octal escape; the server decodes it to a NUL.
+    response = client.get("/", headers={"Cookie": 'turnout_session="\\000abc"'})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin"

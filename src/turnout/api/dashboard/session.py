@@ -31,7 +31,10 @@ _RESUMED = "turnout_session"  # request.state attribute: the session, read once 
 
 
 def session_id(request: Request) -> str | None:
-    return request.cookies.get(SESSION_COOKIE) or None
+    """The session id of the request's cookie; None without one, or for one no session can have
+    (a quoted cookie may carry a NUL, which the database cannot even look up)."""
+    sid = request.cookies.get(SESSION_COOKIE) or None
+    return None if sid is None or "\x00" in sid or len(sid) > 200 else sid
 
 
 def current_session(request: Request) -> OpenSession | None:
