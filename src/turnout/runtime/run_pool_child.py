@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from turnout.domain.runs import Run
+from turnout.runtime.quiet import quiet_dependencies
 from turnout.runtime.runner import Runner
 
 _PR_SET_PDEATHSIG = 1
@@ -41,6 +42,7 @@ class Host(Protocol):
 def main(fd: int, parent_pid: int, entry: str) -> None:
     """The child's whole life; returns when told to stop or when the parent is gone."""
     _die_with_parent(parent_pid)
+    quiet_dependencies()  # its stderr is the terminal of `turnout process`: no dependency chatter
     conn = Connection(fd)
     send_lock = threading.Lock()
 
