@@ -10,7 +10,8 @@ plain scanned page read by OCR is printed beside it. Rounds take every case in t
 - the pixel bombs: a 7,700 x 7,700 PNG; a TIFF of 20 such frames; the same TIFF with frames just
   under text.ocr's page limit (5,900 px), so that only the document's total is over;
 - 20 huge blank PDF pages (38.6 and 29.4 inches square);
-- PDFs whose attachment, or page content, inflates to 2 GiB;
+- PDFs whose attachment, or page content, inflates to 2 GiB; a page of 100 MiB of drawing
+  operators (200 KB compressed);
 - a 1 GiB JSON body sent without credentials to a running `turnout serve` (POST
   /api/v1/configurations), over a raw socket that stops sending once the server answers: the
   server's process tree's peak above its idle size, and the seconds to the answer.
@@ -78,6 +79,7 @@ ATTACKS: dict[str, Callable[[], bytes]] = {
     "pdf_20_blank_pages_2120pt.pdf": lambda: hostile_files.blank_pages_pdf(side_pt=2_120),
     "pdf_attachment_2gib.pdf": hostile_files.inflating_attachment_pdf,
     "pdf_content_2gib.pdf": hostile_files.inflating_content_pdf,
+    "pdf_content_100mib_operators.pdf": hostile_files.operator_content_pdf,
 }
 PLAIN = "plain_text.pdf"
 PLAIN_SCAN = "plain_scan.png"

@@ -15,13 +15,17 @@ from support.pdfs import make_pdf
 from turnout.domain.artifacts import Document, DocumentKind, Source
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, RunContext
-from turnout.modules.intake.pdf_streams import check_inflated_size
+from turnout.modules.intake.pdf_streams import StreamLimit, check_inflated_size
 from turnout.modules.intake.standard import StandardIntake
 from turnout.modules.text.ocr import OcrText
 
 MIB = 1 << 20
 EXAMPLES = Path(__file__).parents[2] / "src" / "turnout" / "examples"
 SETTING = "the intake.standard setting `max_inflated_bytes`"
+
+
+def limit(size: int) -> StreamLimit:
+    return StreamLimit(size, SETTING)
 
 
 def intake(data: bytes, **settings: int) -> Document:
@@ -47,10 +51,11 @@ def ocr(data: bytes, kind: DocumentKind, **settings: object) -> None:
 def test_pdf_inflating_past_the_budget_is_refused_naming_the_setting(bomb: object) -> None:
     data = bomb(4 * MIB)  # type: ignore[operator]
     with pytest.raises(InputRejected) as info:
-        intake(data, max_inflated_bytes=MIB)
+        intake(data, max_inflated_bytes=MIB, max_content_bytes=64 * MIB)
     assert "more than 1,048,576 bytes" in str(info.value)
     assert "`max_inflated_bytes`" in str(info.value) and "intake.standard" in str(info.value)
-    assert intake(data, max_inflated_bytes=8 * MIB).pages == 1  # the limit is the setting
+    # the limit is the setting
+    assert intake(data, max_inflated_bytes=8 * MIB, max_content_bytes=8 * MIB).pages == 1
 
 
 def test_the_default_budget_refuses_a_two_gib_attachment() -> None:
@@ -60,7 +65,7 @@ def test_the_default_budget_refuses_a_two_gib_attachment() -> None:
 
 def test_normal_pdfs_are_counted_and_pass() -> None:
     hybrid = (EXAMPLES / "facturx-invoice.pdf").read_bytes()
-    inflated = check_inflated_size(hybrid, 128 * MIB, SETTING)
+    inflated = check_inflated_size(hybrid, limit(128 * MIB))
     assert 0 < inflated < MIB
     assert intake(hybrid).xml is not None
     assert intake(make_pdf(pages=3)).pages == 3
@@ -74,9 +79,9 @@ def test_chained_filters_and_an_indirect_length_are_counted_in_full() -> None:
         + twice
         + b"\nendstream\nendobj\n5 0 obj\n%d\nendobj\n" % len(twice)
     )
-    assert check_inflated_size(pdf, 10 * MIB, SETTING) == 3 * MIB
+    assert check_inflated_size(pdf, limit(10 * MIB)) == 3 * MIB
     with pytest.raises(InputRejected, match="more than 2,097,152 bytes"):
-        check_inflated_size(pdf, 2 * MIB, SETTING)
+        check_inflated_size(pdf, limit(2 * MIB))
 
 
 def test_endstream_inside_the_data_does_not_hide_what_follows() -> None:
@@ -89,7 +94,7 @@ def test_endstream_inside_the_data_does_not_hide_what_follows() -> None:
     assert len(raw.decompress(data)) == 4 * MIB + 9  # still one valid zlib stream
     pdf = b"%%PDF-1.7\n1 0 obj\n<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(data)
     with pytest.raises(InputRejected, match="max_inflated_bytes"):
-        check_inflated_size(pdf + data + b"\nendstream\nendobj\n", MIB, SETTING)
+        check_inflated_size(pdf + data + b"\nendstream\nendobj\n", limit(MIB))
 
 
 def test_png_over_the_page_pixel_limit_is_refused_from_its_header() -> None:
@@ -125,3 +130,21 @@ def test_ocr_stops_between_pages_once_the_document_is_over_its_seconds() -> None
     with pytest.raises(InputRejected) as info:
         ocr(buffer.getvalue(), DocumentKind.IMAGE, max_seconds=1e-9)
     assert "read 1 pages" in str(info.value) and "`max_seconds`" in str(info.value)
+
+
+def test_page_contents_over_their_budget_are_refused_compressed_or_not() -> None:
+    # PDFium parses operators into objects at ~20 bytes each per byte: 100 MiB cost 1.9 GB
+    operators = b"0 0 m 1 1 l S\n" * (3 * MIB // 14)
+    flate = hostile_files.content_pdf(zlib.compress(operators), filtered=True)
+    raw = hostile_files.content_pdf(operators, filtered=False)
+    for data in (flate, raw):
+        with pytest.raises(InputRejected) as info:
+            intake(data, max_content_bytes=2 * MIB)
+        assert "page contents come to more than 2,097,152 bytes" in str(info.value)
+        assert "`max_content_bytes`" in str(info.value)
+        assert intake(data, max_content_bytes=4 * MIB).pages == 1
+
+
+def test_images_fonts_and_attachments_do_not_count_as_page_contents() -> None:
+    hybrid = (EXAMPLES / "facturx-invoice.pdf").read_bytes()
+    assert intake(hybrid, max_content_bytes=64 * 1024).xml is not None  # its XML is 9 KB

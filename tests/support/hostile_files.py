@@ -7,6 +7,7 @@ The sizes can be chosen, e.g. just under text.ocr's page limit so that only the 
 total is over its budget.
 - `inflating_attachment_pdf` / `inflating_content_pdf`: a PDF whose embedded `factur-x.xml`, or
   whose page content, is a Flate stream inflating to `inflated` bytes (2 GiB by default, ~2 MB).
+- `operator_content_pdf`: a page of 100 MiB of drawing operators, compressed to ~200 KB.
 """
 
 from __future__ import annotations
@@ -76,11 +77,28 @@ def inflating_attachment_pdf(inflated: int = 2 * GIB) -> bytes:
 
 
 def inflating_content_pdf(inflated: int = 2 * GIB) -> bytes:
+    return content_pdf(flate_bomb(inflated), filtered=True)
+
+
+def operator_content_pdf(size: int = 100 << 20) -> bytes:
+    """A page of `size` bytes of drawing operators (~200 KB compressed): PDFium would parse them
+    into millions of path objects (100 MiB of them cost 1.9 GB)."""
+    operator = b"0 0 m 1 1 l S\n"
+    return content_pdf(zlib.compress(operator * (size // len(operator)), 6), filtered=True)
+
+
+def content_pdf(content: bytes, *, filtered: bool) -> bytes:
+    """A one-page PDF whose page content stream is `content` (Flate-compressed if `filtered`)."""
+    stream = (
+        _stream(b"", content)
+        if filtered
+        else b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+    )
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        _stream(b"", flate_bomb(inflated)),
+        stream,
     ]
     return _pdf(objects)
 

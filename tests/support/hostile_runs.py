@@ -49,7 +49,8 @@ ATTACKS = (
     Attack("pixel-bomb.tiff", "needs_review", "`max_total_pixels`"),
     Attack("blank-pages.pdf", "needs_review", "`max_total_pixels`"),
     Attack("inflating-attachment.pdf", "failed", "`max_inflated_bytes`"),
-    Attack("inflating-content.pdf", "failed", "`max_inflated_bytes`"),
+    Attack("inflating-content.pdf", "failed", "`max_content_bytes`"),
+    Attack("operator-content.pdf", "failed", "`max_content_bytes`"),
 )
 PLAIN = ("ubl-invoice.xml", "invoice-acme-en.pdf")  # runs beside the attacks, which must complete
 
@@ -62,6 +63,7 @@ def write_attacks(folder: Path) -> Path:
         "blank-pages.pdf": hostile_files.blank_pages_pdf(side_pt=UNDER_PAGE_LIMIT_PT),
         "inflating-attachment.pdf": hostile_files.inflating_attachment_pdf(),
         "inflating-content.pdf": hostile_files.inflating_content_pdf(),
+        "operator-content.pdf": hostile_files.operator_content_pdf(),
     }
     for name, data in made.items():
         (folder / name).write_bytes(data)

@@ -22,7 +22,7 @@ from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModul
 from turnout.modules.einvoice.syntax import ACCEPTED_XML, describe_root, identify
 from turnout.modules.intake.image_pages import count_image_pages
 from turnout.modules.intake.pdf_reader import read_pdf
-from turnout.modules.intake.pdf_streams import check_inflated_size
+from turnout.modules.intake.pdf_streams import StreamLimit, check_inflated_size
 from turnout.modules.intake.sniff import (
     ACCEPTED_FILES,
     PDF,
@@ -39,7 +39,12 @@ DEFAULT_MAX_PAGES = 50
 # what a PDF's Flate streams may inflate to, in all: an invoice's fonts, images and embedded XML
 # come to a few MB; PDFium inflates a stream whole when it reads it, so this bounds its memory
 DEFAULT_MAX_INFLATED_BYTES = 128 * 1024 * 1024
+# what a PDF's page contents (the streams PDFium parses into objects) may come to, in all: PDFium
+# takes about 20 bytes of memory per byte of operators (100 MiB of them cost 1.9 GB), while an
+# invoice page's content is 5-100 KB
+DEFAULT_MAX_CONTENT_BYTES = 16 * 1024 * 1024
 XML_MEDIA_TYPE = "application/xml"
+_SETTING = "the intake.standard setting `{}`"
 
 
 class StandardIntake(StageModule):
@@ -83,6 +88,14 @@ class StandardIntake(StageModule):
                     "are rejected, counted while inflating, before PDFium reads them; default "
                     f"{DEFAULT_MAX_INFLATED_BYTES}",
                 },
+                "max_content_bytes": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": DEFAULT_MAX_CONTENT_BYTES,
+                    "description": "PDFs whose page contents (inflated) come to more bytes in "
+                    "all are rejected, counted before PDFium reads them; default "
+                    f"{DEFAULT_MAX_CONTENT_BYTES}",
+                },
             },
         },
         is_fallback=False,
@@ -94,6 +107,9 @@ class StandardIntake(StageModule):
         self.max_pages = int(self.settings.get("max_pages", DEFAULT_MAX_PAGES))
         self.max_inflated_bytes = int(
             self.settings.get("max_inflated_bytes", DEFAULT_MAX_INFLATED_BYTES)
+        )
+        self.max_content_bytes = int(
+            self.settings.get("max_content_bytes", DEFAULT_MAX_CONTENT_BYTES)
         )
 
     @classmethod
@@ -138,8 +154,8 @@ class StandardIntake(StageModule):
     def _pdf(self, source: Source) -> Document:
         check_inflated_size(
             source.data,
-            self.max_inflated_bytes,
-            "the intake.standard setting `max_inflated_bytes`",
+            StreamLimit(self.max_inflated_bytes, _SETTING.format("max_inflated_bytes")),
+            StreamLimit(self.max_content_bytes, _SETTING.format("max_content_bytes")),
         )
         facts = read_pdf(source.data, max_pages=self.max_pages, max_xml_bytes=self.max_bytes)
         embedded = facts.embedded
