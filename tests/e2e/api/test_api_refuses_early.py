@@ -5,10 +5,14 @@ write before its body is read, NUL characters and versions the database cannot h
 from __future__ import annotations
 
 import asyncio
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from support.api import Api
@@ -207,3 +211,46 @@ def test_an_unexpected_error_is_a_500_in_the_error_shape(failing_api: TestClient
     assert response.json()["error"] == "InternalError"
     assert "a bug" not in response.text  # the server's log has it, not the client
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.fixture
+def served(api: Api) -> Iterator[int]:
+    """The API on a real HTTP server (uvicorn, in a thread): its port."""
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(api.app), host="127.0.0.1", port=0, log_level="error")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    yield server.servers[0].sockets[0].getsockname()[1]
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("authorized", [False, True])
+def test_a_real_server_answers_a_gigabyte_body_before_reading_it(
+    api: Api, served: int, authorized: bool
+) -> None:
+    auth = f"Authorization: Bearer {api.tokens['maintainer']}\r\n" if authorized else ""
+    chunk = b"%x\r\n%s\r\n" % (CHUNK, b"[" * CHUNK)
+    sent, answer = 0, b""
+    with socket.create_connection(("127.0.0.1", served)) as conn:
+        conn.sendall(
+            f"POST /api/v1/configurations HTTP/1.1\r\nHost: localhost\r\n{auth}"
+            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+        )
+        conn.settimeout(0.05)
+        while sent < 2**30 and not answer:
+            try:
+                conn.sendall(chunk)
+                sent += CHUNK
+                answer = conn.recv(4096)
+            except TimeoutError:
+                continue
+            except OSError:  # the server answered and closed the connection
+                break
+        conn.settimeout(10)
+        answer = answer or conn.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413" if authorized else b"HTTP/1.1 401"), answer
+    assert sent < 64 * 2**20, f"{sent} bytes went in before the answer"
