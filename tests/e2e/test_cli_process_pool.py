@@ -129,7 +129,9 @@ def _alive(pid: int) -> bool:
 def test_processes_give_the_runs_threads_give_and_stop_cleanly_on_ctrl_c(
     db_url: str, tmp_path: Path
 ) -> None:
-    env, folder = _slow_batch(tmp_path, db_url, pdfs=3)
+    env, folder = _slow_batch(
+        tmp_path, db_url, pdfs=9
+    )  # 12 slow files: the parent alone needs ~5 s, time for the child to start on a busy machine
     files = sorted(p.name for p in folder.iterdir())
     args = ("process", str(folder), "--concurrency", "2", "--json")
     # the batch holds a file that is no invoice: its failed run makes the exit code 3
