@@ -26,6 +26,10 @@ from turnout.runtime.config_document import ConfigDocument, PolicyDoc, Selection
 #   860 inline; the largest image the budget reads 1.0-1.2 GB either way; a refused pixel bomb
 #   310 MB isolated against 200 inline (the worker loads the OCR models before it refuses);
 #   about a second to start the worker, once per process.
+# - one text.ocr worker (`workers: 1`): ONNX Runtime already spreads one page over the cores
+#   (0.14-0.16 scans/s at concurrency 1 and 4 alike), and each worker peaks at 400-750 MB, so the
+#   default pool of two per core took `turnout process --concurrency 4` on the corpora to 2.7 GB
+#   (four OCR workers at once) for no gain.
 DEFAULT_SELECTIONS: dict[str, str] = {
     "intake": "intake.standard",
     "einvoice": "einvoice.xml",
@@ -46,7 +50,7 @@ DEFAULT_POLICIES: dict[str, PolicyDoc] = {
         ("error", "timeout", "unavailable", "empty_output"),
         {
             "on_exhausted": "review",
-            "fallback_settings": {"isolation": "process", "memory_limit_mb": 2048},
+            "fallback_settings": {"isolation": "process", "memory_limit_mb": 2048, "workers": 1},
         },
     ),
     # invoice2data's templates know a few hundred issuers; for the others, template-free extraction

@@ -11,6 +11,7 @@ the parent sends `None`, closes the pipe, or dies (a watch thread notices the or
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import faulthandler
 import os
 import pickle
@@ -19,6 +20,7 @@ import sys
 import threading
 import time
 from multiprocessing.connection import Connection
+from typing import Any
 
 from turnout.domain.modules import StageModule
 from turnout.runtime.isolation.protocol import Attempt, Launch, Produced, Raised, Ready
@@ -88,8 +90,27 @@ def _serve_attempts(conn: Connection, module: StageModule) -> None:
                     "(artifacts and their fields must be picklable)",
                 )
             )
+        del reply, request
+        _give_back_memory()
         if not _send_bytes(conn, data):
             return
+
+
+def _give_back_memory() -> None:
+    """Return the heap the attempt freed to the system (glibc keeps it otherwise), so an idle
+    worker does not sit on the peak of its largest attempt (hundreds of MB for an OCR page)."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
 
 
 def _send(conn: Connection, message: Ready | Raised) -> None:
