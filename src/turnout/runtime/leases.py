@@ -15,6 +15,7 @@ on SQLite (one machine).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
@@ -115,6 +116,22 @@ class LeaseKeeper:
             self._thread = None
 
 
+def record_orphaned(uow: UnitOfWork, run: Run, at: dt.datetime) -> None:
+    """The audit event of a run ended because the process running it stopped."""
+    uow.events.add(
+        ConfigurationChangeEvent(
+            event_id=None,
+            config_id=run.config_id,
+            config_version=run.config_version,
+            action=EventAction.RUN_ORPHANED,
+            actor="turnout",
+            result=EventResult.FAILED,
+            message=f"run {run.run_id} ({run.file_name}) ended failed: {run.reason}",
+            created_at=at,
+        )
+    )
+
+
 def reap_orphans(
     uow_factory: Callable[[], UnitOfWork],
     reader_factory: Callable[[], UnitOfWork],
@@ -131,18 +148,7 @@ def reap_orphans(
         now = clock()
         orphans = uow.runs.reap_local(now, limit)
         for run in orphans:
-            uow.events.add(
-                ConfigurationChangeEvent(
-                    event_id=None,
-                    config_id=run.config_id,
-                    config_version=run.config_version,
-                    action=EventAction.RUN_ORPHANED,
-                    actor="turnout",
-                    result=EventResult.FAILED,
-                    message=f"run {run.run_id} ({run.file_name}) ended failed: {run.reason}",
-                    created_at=now,
-                )
-            )
+            record_orphaned(uow, run, now)
         uow.commit()
     for run in orphans:
         log.warning("reaped orphaned run %s (%s): %s", run.run_id, run.file_name, run.reason)

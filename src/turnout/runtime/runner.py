@@ -21,7 +21,7 @@ from pathlib import Path
 
 from turnout.domain.artifacts import Source
 from turnout.domain.errors import NotFound
-from turnout.domain.events import ConfigurationChangeEvent, EventAction, EventResult
+from turnout.domain.events import EventAction, EventResult
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.runs import Run, RunStatus
 from turnout.domain.vendors import VendorDirectory
@@ -29,7 +29,13 @@ from turnout.runtime.admission import AdmissionGate
 from turnout.runtime.audit import BreakerAudit, Clock, record_event, utcnow
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.execution import PlanExecutor
-from turnout.runtime.leases import DEFAULT_LEASE_S, LeaseKeeper, holder_name, reap_orphans
+from turnout.runtime.leases import (
+    DEFAULT_LEASE_S,
+    LeaseKeeper,
+    holder_name,
+    reap_orphans,
+    record_orphaned,
+)
 from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.plan import Plan, build_plan
 from turnout.runtime.ports import UnitOfWork
@@ -175,18 +181,7 @@ class Runner:
                 run.finished_at = self._now()
                 run.reason = f"the process running it stopped: {why}; process the file again"
                 if uow.runs.finish(run, held_by=holder):
-                    uow.events.add(
-                        ConfigurationChangeEvent(
-                            event_id=None,
-                            config_id=run.config_id,
-                            config_version=run.config_version,
-                            action=EventAction.RUN_ORPHANED,
-                            actor="turnout",
-                            result=EventResult.FAILED,
-                            message=f"run {run.run_id} ({run.file_name}) ended failed: {run.reason}",
-                            created_at=run.finished_at,
-                        )
-                    )
+                    record_orphaned(uow, run, run.finished_at)
                 else:
                     run = uow.runs.get(run_id) or run
             uow.commit()
