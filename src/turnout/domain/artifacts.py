@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from turnout.domain import schema
 from turnout.domain.invoice import Invoice, invoice_problems
+from turnout.domain.page import Box, Word, box_problems, word_problems
 
 _REF = re.compile(r"^(?P<name>[a-z][a-z_]*)(?:/v?(?P<major>\d+))?$")
 
@@ -150,12 +151,19 @@ class EInvoice(Artifact):
 
 @dataclass(frozen=True)
 class Text(Artifact):
-    """Text of a document, one string per page, with the method and a confidence per page."""
+    """Text of a document, one string per page, with the method and a confidence per page.
+
+    `words` are the words read with their boxes (in points from each page's top-left corner) and
+    `page_sizes` each page's (width, height) in points: what a layout reader works from. A text
+    module that has no geometry (a plain text file) leaves both empty.
+    """
 
     NAME: ClassVar[str] = "text"
     pages: tuple[str, ...]
     method: str
     page_confidence: tuple[float, ...] = ()
+    words: tuple[Word, ...] = ()
+    page_sizes: tuple[tuple[float, float], ...] = ()
 
     @property
     def full(self) -> str:
@@ -182,25 +190,40 @@ class Text(Artifact):
             for i, c in enumerate(confidence):
                 if not (schema.is_number(c) and 0.0 <= c <= 1.0):
                     schema.check_confidence(found, f"text.page_confidence[{i}]", c)
+        word_problems(found, "text.words", self.words)
+        if schema.check_sequence(found, "text.page_sizes", self.page_sizes):
+            for i, size in enumerate(self.page_sizes):
+                if not (
+                    isinstance(size, tuple | list)
+                    and len(size) == 2
+                    and all(schema.is_number(v) and v > 0 for v in size)
+                ):
+                    schema.wrong(found, f"text.page_sizes[{i}]", "(width, height) > 0", size)
         return found
 
 
 @dataclass(frozen=True)
 class ExtractedField:
-    """One raw value found in a document, before normalisation."""
+    """One raw value found in a document, before normalisation, and where on the page it was read
+    (`boxes`, empty when the module has no geometry)."""
 
     value: str
     confidence: float
     module: str
+    boxes: tuple[Box, ...] = ()
 
 
 @dataclass(frozen=True)
 class Fields(Artifact):
-    """Raw field values keyed by the canonical dotted path (`totals.payable`, `seller.vat_id`)."""
+    """Raw field values keyed by the canonical dotted path (`totals.payable`, `seller.vat_id`).
+
+    `line_boxes`, when given, holds one tuple of boxes per line of `lines`: where the row was read.
+    """
 
     NAME: ClassVar[str] = "fields"
     values: dict[str, ExtractedField]
     lines: tuple[dict[str, str], ...] = ()
+    line_boxes: tuple[tuple[Box, ...], ...] = ()
 
     def is_empty(self) -> bool:
         return not self.values
@@ -228,9 +251,19 @@ class Fields(Artifact):
                     where = f"fields.values[{key!r}]"
                     schema.check_strings(found, where, item, ("value", "module"))
                     schema.check_confidence(found, f"{where}.confidence", item.confidence)
+                if isinstance(item, ExtractedField) and item.boxes:
+                    box_problems(found, f"fields.values[{key!r}].boxes", item.boxes)
         if schema.check_sequence(found, "fields.lines", self.lines):
             for i, line in enumerate(self.lines):
                 schema.check_str_mapping(found, f"fields.lines[{i}]", line)
+        if self.line_boxes and schema.check_sequence(found, "fields.line_boxes", self.line_boxes):
+            if isinstance(self.lines, tuple | list) and len(self.line_boxes) != len(self.lines):
+                found.append(
+                    f"fields.line_boxes: expected one per line ({len(self.lines)}), "
+                    f"got {len(self.line_boxes)}"
+                )
+            for i, boxes in enumerate(self.line_boxes):
+                box_problems(found, f"fields.line_boxes[{i}]", boxes)
         return found
 
 

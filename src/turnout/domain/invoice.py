@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from turnout.domain import schema
+from turnout.domain.page import Box, box_problems
 
 
 @dataclass
@@ -68,10 +69,12 @@ class InvoiceLine:
 
 @dataclass(frozen=True)
 class FieldSource:
-    """Where a field's value came from."""
+    """Where a field's value came from: the module, how sure it was, and where on the page it was
+    read (`boxes`, empty for a value with no place on a page, such as an e-invoice's)."""
 
     module: str
     confidence: float
+    boxes: tuple[Box, ...] = ()
 
 
 @dataclass
@@ -110,10 +113,7 @@ class Invoice:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of PRODUCT.md section 3 (decimals as strings, ISO dates)."""
         out: dict[str, Any] = _plain(self)
-        out["provenance"] = {
-            path: {"module": src.module, "confidence": src.confidence}
-            for path, src in sorted(self.provenance.items())
-        }
+        out["provenance"] = {path: _source(src) for path, src in sorted(self.provenance.items())}
         return out
 
     @classmethod
@@ -143,8 +143,16 @@ class Invoice:
             ],
         )
         for path, src in (data.get("provenance") or {}).items():
-            inv.provenance[path] = FieldSource(src["module"], float(src["confidence"]))
+            boxes = tuple(Box.from_dict(b) for b in src.get("boxes") or ())
+            inv.provenance[path] = FieldSource(src["module"], float(src["confidence"]), boxes)
         return inv
+
+
+def _source(src: FieldSource) -> dict[str, Any]:
+    out: dict[str, Any] = {"module": src.module, "confidence": src.confidence}
+    if src.boxes:  # only a value read from a page has a place on it
+        out["boxes"] = [b.to_dict() for b in src.boxes]
+    return out
 
 
 _INVOICE_STRINGS = (
@@ -255,8 +263,15 @@ def _sound(inv: object) -> bool:
         and type(src.module) is str
         and type(src.confidence) in (float, int)
         and 0.0 <= src.confidence <= 1.0
+        and (not src.boxes or not _box_problems(src.boxes))
         for src in sources
     )
+
+
+def _box_problems(boxes: object) -> list[str]:
+    found: list[str] = []
+    box_problems(found, "boxes", boxes)
+    return found
 
 
 def _check_rows(found: list[str], path: str, rows: object, kind: type) -> None:
@@ -288,6 +303,8 @@ def _check_provenance(found: list[str], path: str, provenance: object) -> None:
             if not isinstance(source.module, str):
                 schema.wrong(found, f"{path}[{key!r}].module", "str", source.module)
             schema.check_confidence(found, f"{path}[{key!r}].confidence", source.confidence)
+            if source.boxes:
+                box_problems(found, f"{path}[{key!r}].boxes", source.boxes)
 
 
 def _plain(value: Any) -> Any:
