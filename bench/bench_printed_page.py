@@ -1,0 +1,474 @@
+"""Fields read from the printed page, checked against the e-invoice embedded in the same PDF.
+
+Every PDF under `../shared/corpora/zugferd` that carries an embedded e-invoice (intake.standard
+sets `Document.xml`) is a printed invoice with its own answer key: the embedded XML, read by
+intake.standard -> einvoice.xml -> normalize.standard (module classes called directly, as
+bench_einvoice_corpus.py does), is the truth. Files whose XML einvoice.xml cannot read are
+skipped and counted.
+
+(a) printed: the PDF through the runtime (`PlanExecutor`, in memory, as harness.py runs it) on
+    the default configuration without the einvoice stage: the default selections
+    (`DEFAULT_SELECTIONS` minus `einvoice`) and the default fallback policies (`text.pdfium`
+    falling back to `text.ocr`, `extract.templates` falling back to the template-free reader).
+    With no einvoice stage nothing reads `Document.xml` (text, extract and normalize read the
+    page), so every field comes from what is printed.
+(b) scanned: the same PDFs, every page rendered at 200 dpi greyscale into an image-only PDF
+    (`turnout.testing.scans.as_scan`: no text layer, no attachment), through the same pipeline:
+    `text.pdfium` rejects them and `text.ocr` reads them. The text stage's attempt by `text.ocr`
+    is timed (its `duration_ms`, in its worker process as the default configuration runs it)
+    and divided by the document's page count.
+(c) golden: invoice2data's golden PDFs (`../shared/corpora/invoice2data/compare`) through
+    `text.pdfium` (-> `text.ocr` when rejected) -> `extract.layout` alone, no templates, scored
+    as invoice2data scores them (`golden_cases`, `score` and `as_invoice2data` imported from
+    bench_invoice2data_golden.py).
+
+Fields compared in (a) and (b), each counted only when the truth has it: invoice_number,
+issue_date, currency, seller.name, seller.vat_id, buyer.name, totals.line_net,
+totals.tax_exclusive, totals.tax_inclusive, totals.payable, due_date, payment.iban, the number
+of lines, and each line's net amount (one field per line of the truth, compared in order).
+Equality: text case-insensitive with runs of whitespace as one space; names also ignore the
+punctuation `. , ; : ' "` (so "ACME GmbH." = "Acme GmbH", but "Acme" != "Acme GmbH"); VAT ids,
+IBANs and currency codes without spaces, upper case; amounts as Decimals (12.50 = 12.5); dates
+as ISO dates.
+
+Prints one line per file with its misses, then `BENCH printed_fields_pct`,
+`BENCH printed_lines_right_pct` (files whose line count and every line net are right, among the
+files whose truth has lines), `BENCH scanned_fields_pct`, `BENCH ocr_seconds_per_page` (median
+over pages; the range is printed too) and `BENCH golden_fields_without_templates <n>/170`.
+Targets (issue 14): >= 90, >= 80, >= 85, <= 1.0, >= 146/170.
+
+Knobs: `BENCH_ONLY=a|b|c` runs one part (a takes seconds; b is OCR, seconds a page);
+`BENCH_SCAN_LIMIT=<n>` scans only the first n files in (b) (default: all). Skips (exit 0) when
+the corpora are absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import in_memory_config
+
+from turnout.domain.artifacts import Document, Fields, InvoiceArtifact, Source, Text
+from turnout.domain.configuration import FallbackPolicy
+from turnout.domain.errors import InputRejected, NotApplicable
+from turnout.domain.modules import Artifacts, RunContext, StageModule
+from turnout.domain.runs import Run, RunStatus
+from turnout.modules.einvoice.xml import XmlEInvoice
+from turnout.modules.intake.standard import StandardIntake
+from turnout.modules.normalize.standard import StandardNormalize
+from turnout.modules.pdfium_lock import PDFIUM_LOCK
+from turnout.runtime.defaults import DEFAULT_POLICIES, DEFAULT_SELECTIONS
+from turnout.runtime.execution import PlanExecutor
+from turnout.runtime.plan import Plan, build_plan
+from turnout.runtime.registry import ModuleRegistry
+
+CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+ZUGFERD = CORPORA / "zugferd"
+COMPARE = CORPORA / "invoice2data" / "compare"
+ONLY = os.environ.get("BENCH_ONLY", "").strip().lower()
+SCAN_LIMIT = int(os.environ["BENCH_SCAN_LIMIT"]) if os.environ.get("BENCH_SCAN_LIMIT") else None
+LAYOUT = "extract.layout"
+
+HEADER = (
+    "invoice_number",
+    "issue_date",
+    "currency",
+    "seller.name",
+    "seller.vat_id",
+    "buyer.name",
+    "totals.line_net",
+    "totals.tax_exclusive",
+    "totals.tax_inclusive",
+    "totals.payable",
+    "due_date",
+    "payment.iban",
+)
+AMOUNTS = {"totals.line_net", "totals.tax_exclusive", "totals.tax_inclusive", "totals.payable"}
+NAMES = {"seller.name", "buyer.name"}
+CODES = {"seller.vat_id", "payment.iban", "currency"}
+
+
+def main() -> int:
+    if not ZUGFERD.is_dir():
+        print(f"skipped: corpora not found at {CORPORA} (need zugferd/)")
+        return 0
+    if ONLY not in ("", "a", "b", "c"):
+        print(f"BENCH_ONLY must be a, b or c (got {ONLY!r}); unset it to run all three")
+        return 2
+    registry = ModuleRegistry.discover()
+    cases = truths() if ONLY in ("", "a", "b") else []
+    with tempfile.TemporaryDirectory() as workspace:
+        pipeline = Pipeline(registry, Path(workspace))
+        try:
+            if ONLY in ("", "a"):
+                printed(pipeline, cases)
+            if ONLY in ("", "b"):
+                scanned(pipeline, cases)
+        finally:
+            pipeline.close()
+    if ONLY in ("", "c"):
+        golden(registry)
+    return 0
+
+
+# --- the truth ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Path
+    data: bytes
+    truth: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.path.relative_to(ZUGFERD))
+
+
+def truths() -> list[Case]:
+    """Every PDF with an embedded e-invoice that einvoice.xml reads, with its canonical invoice."""
+    cases: list[Case] = []
+    no_xml = 0
+    unreadable: list[str] = []
+    pdfs = sorted(p for p in ZUGFERD.rglob("*") if p.suffix.lower() == ".pdf")
+    for path in pdfs:
+        data = path.read_bytes()
+        artifacts = Artifacts([Source(path.name, data)])
+        try:
+            _call(StandardIntake(), artifacts)
+        except (InputRejected, NotApplicable):
+            no_xml += 1
+            continue
+        if artifacts.require(Document).xml is None:
+            no_xml += 1
+            continue
+        try:
+            _call(XmlEInvoice(), artifacts)
+            _call(StandardNormalize(), artifacts)
+        except (InputRejected, NotApplicable) as exc:
+            unreadable.append(f"{path.relative_to(ZUGFERD)} ({type(exc).__name__}: {exc})")
+            continue
+        truth = artifacts.require(InvoiceArtifact).invoice.to_dict()
+        cases.append(Case(path, data, truth))
+    print(
+        f"zugferd: {len(pdfs)} PDFs, {len(pdfs) - no_xml} with an embedded e-invoice, "
+        f"{len(unreadable)} of them skipped (einvoice.xml cannot read the XML), "
+        f"{len(cases)} compared"
+    )
+    for line in unreadable:
+        print(f"  skipped {line}")
+    return cases
+
+
+def _call(module: StageModule, artifacts: Artifacts) -> None:
+    spec = module.spec
+    context = RunContext("bench", 1, spec.stage_id, spec.module_id, Path())
+    for item in module.process(artifacts, context):
+        artifacts.add(item)
+
+
+# --- the pipeline without the einvoice stage ------------------------------------------------
+
+
+class Pipeline:
+    """The default configuration minus the einvoice stage, run in memory by the runtime."""
+
+    def __init__(self, registry: ModuleRegistry, workspace: Path) -> None:
+        selections = {s: m for s, m in DEFAULT_SELECTIONS.items() if s != "einvoice"}
+        config = in_memory_config(selections)
+        config.policies = {
+            stage: FallbackPolicy(
+                str(uuid.uuid4()),
+                config.config_id,
+                stage,
+                doc.fallback,
+                doc.triggers,
+                dict(doc.actions),
+            )
+            for stage, doc in DEFAULT_POLICIES.items()
+            if stage in selections
+        }
+        self.plan: Plan = build_plan(config, registry)
+        self.config = config
+        self.executor = PlanExecutor(workspace)
+        for sub in self.plan.substitutions:
+            print(
+                f"note: {sub.stage_id}: {sub.module_id} stood in by {sub.replacement}: {sub.reason}"
+            )
+
+    def describe(self) -> str:
+        parts = []
+        for planned in self.plan.stages:
+            if planned.primary is None:
+                continue
+            fallback = f" (-> {planned.fallback.module_id})" if planned.fallback else ""
+            parts.append(f"{planned.stage.stage_id}: {planned.primary.module_id}{fallback}")
+        return ", ".join(parts)
+
+    def run(self, name: str, data: bytes) -> Run:
+        started = dt.datetime.now(dt.UTC)
+        run = Run(
+            str(uuid.uuid4()),
+            name,
+            self.config.config_id,
+            self.config.version,
+            RunStatus.RUNNING,
+            started,
+            started_at=started,
+        )
+        return self.executor.execute(run, self.plan, Source(name, data))
+
+    def close(self) -> None:
+        self.plan.close()
+
+
+# --- comparing ------------------------------------------------------------------------------
+
+
+@dataclass
+class Score:
+    right: int = 0
+    total: int = 0
+    misses: list[str] = field(default_factory=list)
+    lines_right: bool | None = None  # None: the truth has no lines
+
+
+def compare(truth: dict[str, Any], got: dict[str, Any] | None) -> Score:
+    """Each field of the truth read right or not (see the module docstring for the rules)."""
+    got = got or {}
+    score = Score()
+    for path in HEADER:
+        want = _at(truth, path)
+        if want in (None, ""):
+            continue
+        have = _at(got, path)
+        score.total += 1
+        if same(path, want, have):
+            score.right += 1
+        else:
+            score.misses.append(f"{path} ({have!r} vs {want!r})")
+    lines = truth.get("lines") or []
+    if not lines:
+        return score
+    got_lines = got.get("lines") or []
+    score.total += 1
+    count_right = len(got_lines) == len(lines)
+    if count_right:
+        score.right += 1
+    else:
+        score.misses.append(f"lines ({len(got_lines)} vs {len(lines)})")
+    nets_right = True
+    for i, line in enumerate(lines):
+        want = line.get("net_amount")
+        if want in (None, ""):
+            continue
+        have = got_lines[i].get("net_amount") if i < len(got_lines) else None
+        score.total += 1
+        if _amount(want) is not None and _amount(want) == _amount(have):
+            score.right += 1
+        else:
+            nets_right = False
+            score.misses.append(f"lines[{i}].net_amount ({have!r} vs {want!r})")
+    score.lines_right = count_right and nets_right
+    return score
+
+
+def same(path: str, want: Any, have: Any) -> bool:
+    if have in (None, ""):
+        return False
+    if path in AMOUNTS:
+        return _amount(want) is not None and _amount(want) == _amount(have)
+    if path in CODES:
+        return _code(want) == _code(have)
+    if path in NAMES:
+        return _name(want) == _name(have)
+    return _text(want) == _text(have)
+
+
+def _at(data: dict[str, Any], path: str) -> Any:
+    value: Any = data
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _amount(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split()).casefold()
+
+
+def _code(value: Any) -> str:
+    return "".join(str(value).split()).upper()
+
+
+_NAME_PUNCTUATION = re.compile(r"[.,;:'\"]")
+
+
+def _name(value: Any) -> str:
+    return _text(_NAME_PUNCTUATION.sub(" ", str(value)))
+
+
+def _pct(right: int, total: int) -> float:
+    return 100.0 * right / total if total else 0.0
+
+
+def report(label: str, name: str, score: Score, run: Run) -> None:
+    status = "" if run.status is RunStatus.COMPLETED else f" [{run.status.value}: {run.reason}]"
+    missed = f" missed {', '.join(score.misses)}" if score.misses else ""
+    print(f"  {label} {name}: {score.right}/{score.total}{missed}{status}")
+
+
+# --- (a) printed ----------------------------------------------------------------------------
+
+
+def printed(pipeline: Pipeline, cases: list[Case]) -> None:
+    print(f"(a) printed pages through {pipeline.describe()}")
+    right = total = lines_right = with_lines = 0
+    t0 = time.perf_counter()
+    for case in cases:
+        run = pipeline.run(case.path.name, case.data)
+        score = compare(case.truth, run.invoice)
+        right, total = right + score.right, total + score.total
+        if score.lines_right is not None:
+            with_lines += 1
+            lines_right += score.lines_right
+        report("a", case.name, score, run)
+    print(
+        f"(a) {right}/{total} fields, {lines_right}/{with_lines} files with every line right, "
+        f"{len(cases)} files in {time.perf_counter() - t0:.1f}s"
+    )
+    print(f"BENCH printed_fields_pct {_pct(right, total):.1f}")
+    print(f"BENCH printed_lines_right_pct {_pct(lines_right, with_lines):.1f}")
+
+
+# --- (b) scanned ----------------------------------------------------------------------------
+
+
+def scanned(pipeline: Pipeline, cases: list[Case]) -> None:
+    from turnout.testing.scans import as_scan
+
+    chosen = cases if SCAN_LIMIT is None else cases[:SCAN_LIMIT]
+    print(
+        f"(b) {len(chosen)} of {len(cases)} files as 200 dpi greyscale scans"
+        + (" (BENCH_SCAN_LIMIT)" if SCAN_LIMIT is not None else "")
+    )
+    right = total = 0
+    per_page: list[float] = []
+    for case in chosen:
+        scan = as_scan(case.data, dpi=200)
+        pages = _page_count(scan)
+        run = pipeline.run(case.path.name, scan)
+        score = compare(case.truth, run.invoice)
+        right, total = right + score.right, total + score.total
+        ocr_ms = [
+            a.duration_ms
+            for a in run.attempts
+            if a.stage_id == "text" and a.module_id == "text.ocr" and a.outcome.value == "ok"
+        ]
+        if ocr_ms:
+            per_page.extend([ocr_ms[-1] / 1000 / pages] * pages)
+        report("b", f"{case.name} ({pages} p)", score, run)
+    print(f"(b) {right}/{total} fields")
+    print(f"BENCH scanned_fields_pct {_pct(right, total):.1f}")
+    if per_page:
+        print(
+            f"(b) text.ocr seconds per page over {len(per_page)} pages: median "
+            f"{statistics.median(per_page):.2f}, range {min(per_page):.2f}-{max(per_page):.2f}"
+        )
+        print(f"BENCH ocr_seconds_per_page {statistics.median(per_page):.2f}")
+    else:
+        print("(b) text.ocr read no page")
+
+
+def _page_count(pdf: bytes) -> int:
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            return len(document)
+        finally:
+            document.close()
+
+
+# --- (c) golden -----------------------------------------------------------------------------
+
+
+def golden(registry: ModuleRegistry) -> None:
+    if not COMPARE.is_dir():
+        print(f"(c) skipped: invoice2data corpus not found at {COMPARE}")
+        return
+    entry = registry.get(LAYOUT)
+    if entry is None or entry.cls is None or not entry.available:
+        print(f"(c) skipped: {LAYOUT} not installed")
+        return
+    from bench_invoice2data_golden import as_invoice2data, golden_cases, score
+
+    reader = _golden_reader(registry)
+    right = total = 0
+    for path, want in golden_cases(COMPARE):
+        if path.suffix != ".pdf":
+            continue
+        fields = reader(path)
+        got = as_invoice2data(fields) if fields is not None else {}
+        n, missed = score(want, got)
+        right, total = right + n, total + len(want)
+        print(f"  c {path.name}: {n}/{len(want)} missed {', '.join(missed) or '-'}")
+    print(f"BENCH golden_fields_without_templates {right}/{total}")
+
+
+def _golden_reader(registry: ModuleRegistry) -> Callable[[Path], Any]:
+    """text.pdfium (-> text.ocr when it rejects the file) -> extract.layout, called directly."""
+    text = registry.instantiate("text.pdfium", {})
+    ocr = registry.instantiate("text.ocr", {}) if registry.get("text.ocr") else None
+    layout = registry.instantiate(LAYOUT, {})
+    for module in (text, ocr, layout):
+        if module is not None:
+            module.warm_up()
+
+    def read(path: Path) -> Fields | None:
+        data = path.read_bytes()
+        artifacts = Artifacts([Source(path.name, data)])
+        _call(StandardIntake(), artifacts)
+        document = artifacts.require(Document)
+        try:
+            _call(text, artifacts)
+            rejected = artifacts.require(Text).is_empty()
+        except InputRejected:
+            rejected = True
+        if rejected:  # no text layer: the default configuration's fallback reads the pages
+            if ocr is None:
+                return None
+            artifacts = Artifacts([document])
+            _call(ocr, artifacts)
+        try:
+            _call(layout, artifacts)
+        except (InputRejected, NotApplicable):
+            return None
+        return artifacts.require(Fields)
+
+    return read
+
+
+if __name__ == "__main__":
+    sys.exit(main())
