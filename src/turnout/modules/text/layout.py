@@ -32,6 +32,9 @@ class TextRun:
     right: float
     top: float
     text: str
+    # the run's words: `RunBuilder.words[first_word:end_word]` (0, 0 when nobody kept them)
+    first_word: int = 0
+    end_word: int = 0
 
     @property
     def height(self) -> float:
@@ -57,12 +60,23 @@ def same_line(
 class RunBuilder:
     """Collect characters into runs: a run ends at a line break, a jump, or a wide gap.
 
+    It collects the words of the runs too (`words`): a word ends at a space or where its run ends
+    (a line break, a jump, a gap wider than `_COLUMN_GAP` characters), so inside a run the words
+    are what the laid-out text shows between spaces. Two runs `lay_out` writes side by side
+    without a space (columns a hair apart) stay two words.
+
     Called once per character of every page, so the state is kept in plain attributes and
     `same_line` is inlined (the same rule, small glyphs included).
     """
 
     def __init__(self) -> None:
         self.runs: list[TextRun] = []
+        # one (text, left, bottom, right, top) a word, in the order read: tuples, which cost a
+        # fraction of a dataclass for the few hundred words of a page
+        self.words: list[tuple[str, float, float, float, float]] = []
+        self._word: list[str] = []  # the current word's text so far
+        self._word_left = self._word_bottom = self._word_right = self._word_top = 0.0
+        self._first_word = 0
         self._parts: list[str] = []  # the run's text so far: characters, words, " " + either
         self._length = 0  # characters in the run so far
         self._open = False
@@ -112,9 +126,20 @@ class RunBuilder:
         if self._space:
             self._parts.append(" " + text)
             self._length += 1 + len(text)
+            self._end_word()
+            self._word = [text]
+            self._word_left, self._word_bottom = left, bottom
+            self._word_right, self._word_top = right, top
         else:
             self._parts.append(text)
             self._length += len(text)
+            self._word.append(text)
+            if bottom < self._word_bottom:
+                self._word_bottom = bottom
+            if right > self._word_right:
+                self._word_right = right
+            if top > self._word_top:
+                self._word_top = top
         if bottom < run_bottom:
             self._bottom = bottom
         if right > self._right:
@@ -144,31 +169,108 @@ class RunBuilder:
                 self._right = right
             if top > self._top:
                 self._top = top
+            # the word (started by its first character) spans the union too
+            if left < self._word_left:
+                self._word_left = left
+            if bottom < self._word_bottom:
+                self._word_bottom = bottom
+            if right > self._word_right:
+                self._word_right = right
+            if top > self._word_top:
+                self._word_top = top
 
     def finish(self) -> list[TextRun]:
-        """The runs collected, once every character has been added."""
+        """The runs collected, once every character has been added (the words are in `words`)."""
         self._close()
         return self.runs
 
     def _start(self, text: str, left: float, bottom: float, right: float, top: float) -> None:
         self._parts, self._length, self._open, self._space = [text], len(text), True, False
         self._left, self._bottom, self._right, self._top = left, bottom, right, top
+        self._first_word = len(self.words)
+        self._word = [text]
+        self._word_left, self._word_bottom, self._word_right, self._word_top = (
+            left,
+            bottom,
+            right,
+            top,
+        )
+
+    def _end_word(self) -> None:
+        if self._word:
+            self.words.append(
+                (
+                    "".join(self._word),
+                    self._word_left,
+                    self._word_bottom,
+                    self._word_right,
+                    self._word_top,
+                )
+            )
+            self._word = []
 
     def _close(self) -> None:
         if self._open:
+            self._end_word()
             text = "".join(self._parts) + (" " if self._space else "")
-            self.runs.append(TextRun(self._left, self._bottom, self._right, self._top, text))
+            self.runs.append(
+                TextRun(
+                    self._left,
+                    self._bottom,
+                    self._right,
+                    self._top,
+                    text,
+                    self._first_word,
+                    len(self.words),
+                )
+            )
         self._parts, self._length, self._open, self._space = [], 0, False, False
 
 
-def lay_out(runs: list[TextRun]) -> str:
-    """The page as text: one string line per visual line, top to bottom."""
+Joins = list[tuple[int, int]]
+"""Pairs of word indices (last word of a run, first word of the next) written with no space
+between them: one word as the page's text reads."""
+
+
+def lay_out(runs: list[TextRun], joins: Joins | None = None) -> str:
+    """The page as text: one string line per visual line, top to bottom.
+
+    `joins`, when given, receives the words of two runs that the text writes together.
+    """
     if not runs:
         return ""
     lines = _group_lines(runs)
     char_width = _char_width(runs)
     origin = min(r.left for r in runs)
-    return "\n".join(_render(line, char_width, origin) for line in lines)
+    return "\n".join(_render(line, char_width, origin, joins) for line in lines)
+
+
+RawWord = tuple[str, float, float, float, float]  # text, left, bottom, right, top
+
+
+def join_words(words: list[RawWord], joins: Joins) -> list[RawWord]:
+    """`words` with each pair `lay_out` wrote without a space made one word (text side by side,
+    the union of their boxes), so that the words are the page's text split on its spaces."""
+    if not joins:
+        return words
+    following = dict(joins)
+    joined = set(following.values())
+    out: list[RawWord] = []
+    for index, word in enumerate(words):
+        if index in joined:
+            continue
+        text, left, bottom, right, top = word
+        parts = [text]
+        seen = {index}
+        while index in following and following[index] not in seen:
+            index = following[index]
+            seen.add(index)
+            t, l_, b, r, t_ = words[index]
+            parts.append(t)
+            left, bottom = min(left, l_), min(bottom, b)
+            right, top = max(right, r), max(top, t_)
+        out.append(("".join(parts), left, bottom, right, top))
+    return out
 
 
 def _group_lines(runs: list[TextRun]) -> list[list[TextRun]]:
@@ -212,7 +314,7 @@ def _char_width(runs: list[TextRun]) -> float:
     return max(median(widths), 1.0) if widths else 5.0
 
 
-def _render(line: list[TextRun], char_width: float, origin: float) -> str:
+def _render(line: list[TextRun], char_width: float, origin: float, joins: Joins | None) -> str:
     out = ""
     previous: TextRun | None = None
     for run in line:
@@ -228,6 +330,12 @@ def _render(line: list[TextRun], char_width: float, origin: float) -> str:
                 out += " " * max(round((run.left - origin) / char_width) - len(out), 2)
             elif spaced or gap > _WORD_GAP * min(run.height, previous.height):
                 out += " "
+            elif (
+                joins is not None
+                and previous.end_word > previous.first_word
+                and run.end_word > run.first_word
+            ):
+                joins.append((previous.end_word - 1, run.first_word))
         out += text
         previous = run
     return out.rstrip()

@@ -1,5 +1,9 @@
 """`text.pdfium`: the text layer of a PDF, page by page, with pypdfium2 (the default text module).
 
+Besides each page laid out as text, the `Text` carries every word of the text layer with its box
+(points from the top-left corner of the page as shown, rotation applied; score 1.0) and each
+page's size: what the layout reader places fields by, and what a field's provenance points at.
+
 A scan has no text layer: when the whole document carries fewer than `min_chars` visible
 characters the module rejects it, so that the stage's fallback (`text.ocr`) takes over.
 """
@@ -13,8 +17,9 @@ from turnout.domain.artifacts import Artifact, ArtifactRef, Document, DocumentKi
 from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected, NotApplicable
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.modules.text.layout import lay_out
-from turnout.modules.text.pdfium_reader import load_pdfium, read_runs
+from turnout.domain.page import Word
+from turnout.modules.text.layout import Joins, join_words, lay_out
+from turnout.modules.text.pdfium_reader import load_pdfium, read_pages
 
 DEFAULT_MIN_CHARS = 40
 DEFAULT_MAX_PAGES = 50
@@ -36,8 +41,9 @@ class PdfiumText(StageModule):
         name="PDF text layer (pdfium)",
         stage_id="text",
         contract_id="text-v1",
-        version="1.0.0",
-        description="Text of a PDF's text layer through pypdfium2, laid out line by line; "
+        version="1.1.0",
+        description="Text of a PDF's text layer through pypdfium2, laid out line by line, with "
+        "every word's box; "
         "rejects PDFs without a text layer so that OCR can take over.",
         inputs=(needs("document/v1"),),
         outputs=(ArtifactRef("text"),),
@@ -86,13 +92,18 @@ class PdfiumText(StageModule):
             raise InputRejected(_IMAGE)
         if document.kind is not DocumentKind.PDF:
             raise NotApplicable(_NOT_PDF.get(document.kind, f"`{document.kind}` is not a PDF"))
-        pages, runs = read_runs(document.data, self.max_pages)
+        pages, read = read_pages(document.data, self.max_pages)
         if pages > self.max_pages:
             raise InputRejected(
                 f"the PDF has {pages} pages, more than max_pages={self.max_pages}; "
                 "split the file or raise `max_pages` in the text module's settings"
             )
-        texts = tuple(lay_out(page) for page in runs)
+        texts: list[str] = []
+        words: list[Word] = []
+        for page in read:
+            joins: Joins = []
+            texts.append(lay_out(page.runs, joins))
+            words += page.placed(join_words(page.words, joins))
         visible = sum(len("".join(t.split())) for t in texts)
         if visible < self.min_chars:
             raise InputRejected(
@@ -100,4 +111,12 @@ class PdfiumText(StageModule):
                 "a scan needs OCR: select text.ocr"
             )
         confidence = tuple(1.0 if t.strip() else 0.0 for t in texts)
-        return [Text(pages=texts, method="pdfium", page_confidence=confidence)]
+        return [
+            Text(
+                pages=tuple(texts),
+                method="pdfium",
+                page_confidence=confidence,
+                words=tuple(words),
+                page_sizes=tuple((page.width, page.height) for page in read),
+            )
+        ]

@@ -9,6 +9,11 @@ for each word the box of its first character and the union of its boxes (`FPDFTe
 one rectangle a text object); a word spread wider than its characters can be, or over two lines,
 is read character by character so that `RunBuilder` can split it.
 
+The words of each page come out of the same reading (`RunBuilder.words`), their boxes turned from
+PDF user space (origin bottom-left, unrotated) into points from the top-left corner of the page as
+it is shown: the crop box's origin is taken away and the page's `/Rotate` applied, as pdfium does
+when it renders the page, so a word's box lands on the word in a rendered image.
+
 The document is opened, read and closed under `PDFIUM_LOCK` (PDFium is not thread-safe); laying
 the runs out into lines happens after, outside it.
 """
@@ -20,11 +25,13 @@ import re
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from turnout.domain.errors import InputRejected, ModuleUnavailable
+from turnout.domain.page import Word
 from turnout.modules.pdfium_lock import PDFIUM_LOCK
-from turnout.modules.text.layout import RunBuilder, TextRun, same_line
+from turnout.modules.text.layout import RawWord, RunBuilder, TextRun, same_line
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top
 
@@ -50,26 +57,86 @@ def load_pdfium() -> Any:
     return pypdfium2
 
 
-def read_runs(data: bytes, max_pages: int) -> tuple[int, list[list[TextRun]]]:
-    """The page count, and the text runs (pieces of text on one line, in one column) of each page.
+@dataclass(frozen=True)
+class PageRead:
+    """One page as read: its text runs and words (PDF user space, as pdfium gives them) and how
+    to place them on the page as shown."""
+
+    number: int  # from 1
+    runs: list[TextRun]
+    words: list[RawWord]
+    width: float  # of the page as shown (rotation applied), in points
+    height: float
+    crop_left: float  # the crop box's lower-left corner in user space
+    crop_bottom: float
+    rotation: int  # clockwise degrees, 0, 90, 180 or 270
+
+    def placed(self, words: list[RawWord]) -> list[Word]:
+        """`words` (of this page, in user space) in points from the top-left corner of the page
+        as shown."""
+        page, x0, y0 = self.number, self.crop_left, self.crop_bottom
+        width, height, rotation = self.width, self.height, self.rotation
+        out: list[Word] = []
+        append = out.append
+        for text, left, bottom, right, top in words:
+            # u, v: from the crop box's lower-left corner, unrotated
+            u0, u1, v0, v1 = left - x0, right - x0, bottom - y0, top - y0
+            if rotation == 0:
+                append(Word(text, page, u0, height - v1, u1, height - v0))
+            elif rotation == 90:  # shown turned clockwise: the bottom edge is now the left one
+                append(Word(text, page, v0, u0, v1, u1))
+            elif rotation == 180:
+                append(Word(text, page, width - u1, v0, width - u0, v1))
+            else:  # 270: the bottom edge is now the right one
+                append(Word(text, page, width - v1, height - u1, width - v0, height - u0))
+        return out
+
+
+def read_pages(data: bytes, max_pages: int) -> tuple[int, list[PageRead]]:
+    """The page count, and each page's text runs (pieces of text on one line, in one column),
+    words and geometry.
 
     The PDF is opened once; when it has more than `max_pages` pages no page is read and the
-    list of runs is empty (the caller rejects such a document).
+    list of pages is empty (the caller rejects such a document).
     """
     with opened_pdf(data) as pdf:
         count = len(pdf)
         if count > max_pages:
             return count, []
-        pages: list[list[TextRun]] = []
+        pages: list[PageRead] = []
         for index in range(count):
             page = pdf[index]
             textpage = page.get_textpage()
             try:
-                pages.append(_PageReader(textpage).runs())
+                reader = _PageReader(textpage)
+                runs = reader.runs()
+                left, bottom, right, top = page.get_cropbox()
+                rotation = page.get_rotation() % 360
+                width, height = abs(right - left), abs(top - bottom)
+                if rotation in (90, 270):
+                    width, height = height, width
+                pages.append(
+                    PageRead(
+                        index + 1,
+                        runs,
+                        reader.builder.words,
+                        width,
+                        height,
+                        min(left, right),
+                        min(bottom, top),
+                        rotation,
+                    )
+                )
             finally:
                 textpage.close()
                 page.close()
     return count, pages
+
+
+def read_runs(data: bytes, max_pages: int) -> tuple[int, list[list[TextRun]]]:
+    """The page count, and the text runs of each page (see `read_pages`)."""
+    count, pages = read_pages(data, max_pages)
+    return count, [page.runs for page in pages]
 
 
 class _PageReader:
