@@ -1,0 +1,112 @@
+"""Amounts and percentages inside a phrase, tied to the words they were printed with.
+
+`find_amounts` reads amounts in a string; the layout reader needs them on the page: which words
+hold each amount (its provenance, its column), and what the phrase says before it (its label).
+A minus printed after the amount (`5,00-`, the way many German systems print a credit) makes it
+negative here, which `find_amounts` alone does not see.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from turnout.domain.page import Word
+from turnout.modules.extract.amounts import find_amounts
+from turnout.modules.extract.layout.page import Line, Phrase
+from turnout.modules.normalize.money import currency_of
+
+_PERCENT = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%")
+_CURRENCY_MARK = re.compile(r"(?:[A-Z]{3}|US\$|C\$|A\$|€|£|\$|¥|₹|Fr\.)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """An amount printed on a line: its value, the text as written, and where it is."""
+
+    value: Decimal
+    raw: str  # the number as written, sign included, currency marks left out
+    words: tuple[Word, ...]
+    line: Line
+    before: str  # what its phrase says before it (a label printed in the same cell)
+    currency: str | None
+
+    @property
+    def left(self) -> float:
+        return min(w.left for w in self.words)
+
+    @property
+    def right(self) -> float:
+        return max(w.right for w in self.words)
+
+
+def phrase_cells(phrase: Phrase, line: Line) -> list[Cell]:
+    """The amounts in one phrase, left to right, with their words."""
+    text, starts = _joined(phrase)
+    cells: list[Cell] = []
+    for amount in find_amounts(text):
+        start, end = amount.start, amount.end
+        raw = amount.raw
+        value = amount.value
+        tail = text[end:]
+        if value > 0 and re.match(r"-(?:\s|$)", tail):  # `5,00-`: a credit
+            value, raw, end = -value, raw + "-", end + 1
+        words = tuple(
+            w
+            for w, s in zip(phrase.words, starts, strict=True)
+            if s < end and s + len(w.text) > start
+        )
+        if not words:
+            continue
+        cells.append(
+            Cell(
+                value=value,
+                raw=_number_only(raw),
+                words=words,
+                line=line,
+                before=text[:start].strip(),
+                currency=amount.currency or currency_of(raw),
+            )
+        )
+    return cells
+
+
+def line_cells(line: Line) -> list[Cell]:
+    """Every amount printed on `line`, left to right."""
+    return [cell for phrase in line.phrases for cell in phrase_cells(phrase, line)]
+
+
+def percents(line: Line) -> list[tuple[Decimal, tuple[Word, ...]]]:
+    """The percentages printed on `line` (`19 %`, `7,0%`), with their words."""
+    found: list[tuple[Decimal, tuple[Word, ...]]] = []
+    for phrase in line.phrases:
+        text, starts = _joined(phrase)
+        for m in _PERCENT.finditer(text):
+            try:
+                value = Decimal(m.group(1).replace(",", "."))
+            except InvalidOperation:  # pragma: no cover - the pattern only matches numbers
+                continue
+            words = tuple(
+                w
+                for w, s in zip(phrase.words, starts, strict=True)
+                if s < m.end() and s + len(w.text) > m.start()
+            )
+            found.append((value, words))
+    return found
+
+
+def _joined(phrase: Phrase) -> tuple[str, list[int]]:
+    """The phrase's text (words joined by one space) and where each word starts in it."""
+    starts: list[int] = []
+    position = 0
+    for w in phrase.words:
+        starts.append(position)
+        position += len(w.text) + 1
+    return phrase.text, starts
+
+
+def _number_only(raw: str) -> str:
+    """`€ 1.234,50` -> `1.234,50`; `-12,00 EUR` -> `-12,00`."""
+    stripped = _CURRENCY_MARK.sub("", raw).strip()
+    return re.sub(r"^([-\u2212])\s+", r"\1", stripped)
