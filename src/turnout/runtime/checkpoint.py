@@ -2,7 +2,11 @@
 stage) so that a run resumed on another worker starts from its last completed stage.
 
 Bytes are base64; a document's bytes (or its e-invoice XML) equal to the source's are stored as a
-reference to it (the source is kept once, content-addressed). An artifact of a type this module
+reference to it (the source is kept once, content-addressed). A text's words are compact lists
+`[text, page, left, top, right, bottom, score]` rounded to 2 decimals (a hundredth of a point);
+boxes are `Box.to_dict`. Keys added since the first stored form (`words`, `page_sizes`, `boxes`,
+`line_boxes`) are left out when empty and read as empty when absent, so older stored results
+still decode. An artifact of a type this module
 does not know cannot be stored: the stage then has no stored result and runs again on resume.
 """
 
@@ -32,6 +36,7 @@ from turnout.domain.artifacts import (
     Text,
 )
 from turnout.domain.invoice import Invoice
+from turnout.domain.page import Box, Word
 
 
 class NotStorable(ValueError):
@@ -119,31 +124,78 @@ def _dec_einvoice(d: dict[str, Any], _s: Source) -> Artifact:
 
 def _enc_text(a: Artifact, _s: Source) -> dict[str, Any]:
     assert isinstance(a, Text)
-    return {"pages": list(a.pages), "method": a.method, "confidence": list(a.page_confidence)}
+    out: dict[str, Any] = {
+        "pages": list(a.pages),
+        "method": a.method,
+        "confidence": list(a.page_confidence),
+    }
+    if a.words:
+        out["words"] = [
+            [
+                w.text,
+                w.page,
+                round(w.left, 2),
+                round(w.top, 2),
+                round(w.right, 2),
+                round(w.bottom, 2),
+                round(w.score, 2),
+            ]
+            for w in a.words
+        ]
+    if a.page_sizes:
+        out["page_sizes"] = [[round(w, 2), round(h, 2)] for w, h in a.page_sizes]
+    return out
 
 
 def _dec_text(d: dict[str, Any], _s: Source) -> Artifact:
-    return Text(tuple(d["pages"]), d["method"], tuple(float(c) for c in d["confidence"]))
+    return Text(
+        tuple(d["pages"]),
+        d["method"],
+        tuple(float(c) for c in d["confidence"]),
+        tuple(
+            Word(str(t), int(p), float(le), float(to), float(r), float(b), float(s))
+            for t, p, le, to, r, b, s in d.get("words") or ()
+        ),
+        tuple((float(w), float(h)) for w, h in d.get("page_sizes") or ()),
+    )
+
+
+def _boxes(boxes: tuple[Box, ...]) -> list[dict[str, Any]]:
+    return [b.to_dict() for b in boxes]
+
+
+def _boxes_of(data: Any) -> tuple[Box, ...]:
+    return tuple(Box.from_dict(b) for b in data or ())
+
+
+def _enc_field(f: ExtractedField) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": f.value, "confidence": f.confidence, "module": f.module}
+    if f.boxes:
+        out["boxes"] = _boxes(f.boxes)
+    return out
 
 
 def _enc_fields(a: Artifact, _s: Source) -> dict[str, Any]:
     assert isinstance(a, Fields)
-    return {
-        "values": {
-            k: {"value": f.value, "confidence": f.confidence, "module": f.module}
-            for k, f in a.values.items()
-        },
+    out: dict[str, Any] = {
+        "values": {k: _enc_field(f) for k, f in a.values.items()},
         "lines": [dict(line) for line in a.lines],
     }
+    if a.line_boxes:
+        out["line_boxes"] = [_boxes(boxes) for boxes in a.line_boxes]
+    return out
 
 
 def _dec_fields(d: dict[str, Any], _s: Source) -> Artifact:
     return Fields(
         {
-            k: ExtractedField(v["value"], float(v["confidence"]), v["module"])
+            k: ExtractedField(
+                v["value"], float(v["confidence"]), v["module"], _boxes_of(v.get("boxes"))
+            )
             for k, v in d["values"].items()
         },
         tuple(dict(line) for line in d["lines"]),
+        tuple(_boxes_of(boxes) for boxes in d.get("line_boxes") or ()),
     )
 
 
