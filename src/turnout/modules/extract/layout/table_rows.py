@@ -1,0 +1,158 @@
+"""Where a line-item table's rows are: from under its header to the totals area, across pages.
+
+The walk stops at the first line that reads like the totals area (a totals label and no quantity
+or price beside it), at the header of another table, or after a wide empty gap followed by a line
+that prints nothing in the net column. A table continues on the next page, under its repeated
+header when there is one. Page footers ("Seite 2 von 3") and carried-over lines ("Übertrag") are
+not rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from turnout.modules.extract.layout.amount_cells import line_cells, phrase_cells
+from turnout.modules.extract.layout.page import Layout, Line
+from turnout.modules.extract.layout.table_columns import (
+    AMOUNT,
+    ID,
+    NAME,
+    POS,
+    PRICE,
+    QTY,
+    Column,
+    Header,
+    header_of,
+)
+from turnout.modules.extract.layout.totals_labels import (
+    GROSS,
+    LINE_NET,
+    NET,
+    PAYABLE,
+    PREPAID,
+    SUBTOTAL_WORDS,
+    TAX,
+    classify,
+)
+
+_STOP_ROLES = frozenset({NET, GROSS, PAYABLE, TAX, LINE_NET, PREPAID, SUBTOTAL_WORDS})
+_FOOTER = re.compile(
+    r"\b(?:seite|page|pagina|página|blatt|pag\.?)\s*\d+\s*(?:(?:von|of|/|de|di|sur|van)\s*\d+)?\b",
+    re.IGNORECASE,
+)
+_CARRIED = re.compile(
+    r"übertrag|uebertrag|carried\s*(?:forward|over)|brought\s*forward|report\s*[àa]|"
+    r"[àa]\s*reporter|riporto|suma\s*y\s*sigue|transport\s*(?:van|naar)",
+    re.IGNORECASE,
+)
+_TOTAL_WORD = re.compile(
+    r"total|summe|gesamtbetrag|rechnungsbetrag|zahlbetrag|totale|totaal|montant\s*(?:ht|ttc)",
+    re.IGNORECASE,
+)
+# a page's last lines, below this share of its height, are its footer
+_FOOTER_ZONE = 0.94
+# an empty gap this many line heights tall ends the table (unless a net amount follows)
+_GAP = 5.0
+
+
+def table_lines(layout: Layout, header: Header, net: Column) -> list[Line]:
+    """The lines of the table's rows, in reading order, up to the totals area."""
+    region: list[Line] = []
+    last = header.lines[-1]
+    skip_to = last.index
+    page = last.page
+    previous = last
+    for line in layout.lines[last.index + 1 :]:
+        if line.page != page:
+            page = line.page
+            repeated = _repeated_header(layout, header, line.page)
+            if repeated is not None:
+                skip_to = repeated.lines[-1].index
+            previous = line
+        if line.index <= skip_to:
+            continue
+        if is_page_footer(line) or is_carried_over(line) or _in_footer_zone(layout, line):
+            continue
+        if _ends_table(layout, header, line):
+            break
+        gap = line.top - previous.bottom if line.page == previous.page else 0.0
+        if gap > _GAP * line.height and not _prints_in(header, net, line):
+            break
+        region.append(line)
+        previous = line
+    return region
+
+
+def is_page_footer(line: Line) -> bool:
+    """A page number line: "Seite 2 von 3", "Page 1/2"."""
+    return bool(_FOOTER.search(line.text)) and len(line.text) < 60
+
+
+def is_carried_over(line: Line) -> bool:
+    """A line carrying the sum over to the next page: "Übertrag", "Carried forward"."""
+    return bool(_CARRIED.search(line.text))
+
+
+def _in_footer_zone(layout: Layout, line: Line) -> bool:
+    return line.top > _FOOTER_ZONE * layout.page_height(line.page)
+
+
+def _repeated_header(layout: Layout, header: Header, page: int) -> Header | None:
+    """The table's header printed again in the top half of `page`, if it is."""
+    lines = layout.by_page.get(page, ())
+    half = layout.page_height(page) / 2
+    for line in lines:
+        if line.top > half:
+            break
+        again = header_of(layout, line)
+        if again is not None and len(again.kinds & header.kinds) >= 2:
+            return again
+    return None
+
+
+def _ends_table(layout: Layout, header: Header, line: Line) -> bool:
+    """A line of the totals area, or the header of another table."""
+    cells = line_cells(line)
+    if not cells:
+        other = header_of(layout, line)
+        if other is not None:
+            return len(other.kinds & header.kinds) < 2
+        return _header_like(line)
+    first_text = next((p.text for p in line.phrases if _wordy(p.text)), "")
+    roles = classify(first_text) if first_text else ()
+    if not roles or roles[0] not in _STOP_ROLES or _has_item_cells(header, line):
+        return False
+    # the amount stands in a column of its own ("Summe netto   1.420,00"), or the label is a
+    # total's ("Net total: 496.00"), not a remark inside a row ("Bruttopreis : 4,00")
+    in_column = any(
+        header.band(p.left, p.right).kind not in (None, NAME, ID) and phrase_cells(p, line)
+        for p in line.phrases
+        if p.text != first_text
+    )
+    return in_column or bool(_TOTAL_WORD.search(first_text))
+
+
+def _has_item_cells(header: Header, line: Line) -> bool:
+    """Whether the line prints a quantity or price (or two amounts in columns): an item row."""
+    kinds = set()
+    for phrase in line.phrases:
+        if phrase_cells(phrase, line) and not _wordy(phrase.text):
+            kinds.add(header.band(phrase.left, phrase.right).kind)
+    return bool(kinds & {QTY, PRICE}) or (POS in kinds and AMOUNT in kinds)
+
+
+def _header_like(line: Line) -> bool:
+    """Three or more short text cells and no amount: the header of another table."""
+    phrases = line.phrases
+    return len(phrases) >= 3 and all(len(p.words) <= 3 and _wordy(p.text) for p in phrases)
+
+
+def _prints_in(header: Header, column: Column, line: Line) -> bool:
+    return any(
+        header.band(p.left, p.right) is column and phrase_cells(p, line) for p in line.phrases
+    )
+
+
+def _wordy(text: str) -> bool:
+    """Text with a word in it (three letters or more), not stray letters or numbers."""
+    return any(sum(ch.isalpha() for ch in word) >= 3 for word in text.split())
