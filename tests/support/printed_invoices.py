@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -418,7 +418,7 @@ _SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
 class PrintedInvoice:
     """A generated invoice: its PDF, what it states (canonical shape), and how it was drawn."""
 
-    pdf: bytes
+    pdf: bytes = field(repr=False)
     truth: dict[str, Any]
     language: str
     layout: str

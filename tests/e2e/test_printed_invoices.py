@@ -1,0 +1,236 @@
+"""Printed invoices read like an AP clerk reads them: `turnout process` on generated PDFs in six
+languages and four layouts (tests/support/printed_invoices.py), with the default configuration,
+gives the fields the page states, each with the boxes it was read from.
+
+The text PDFs go through text.pdfium and the template-free reader; a few scans of them (slow: OCR)
+through text.ocr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support.printed_invoices import LANGUAGES, LAYOUTS, PrintedInvoice, printed_invoice, scan_of
+
+TURNOUT = Path(sys.executable).parent / "turnout"
+CASES = [
+    (language, layout, 100 + 10 * i + j)
+    for i, language in enumerate(LANGUAGES)
+    for j, layout in enumerate(LAYOUTS)
+]
+SCANS = [("de", "window", 7), ("fr", "blocks", 8), ("en", "row", 9)]
+REQUIRED = ("invoice_number", "issue_date", "currency", "seller.name", "totals.payable")
+TOTALS = ("totals.line_net", "totals.tax_exclusive", "totals.tax_inclusive", "totals.payable")
+AMOUNTS = {"totals.line_net", "totals.tax_exclusive", "totals.tax_inclusive", "totals.payable"}
+
+
+@dataclass(frozen=True)
+class Read:
+    """One generated invoice and what `turnout process --json` made of it."""
+
+    invoice: PrintedInvoice
+    run: dict[str, Any] = field(repr=False)
+    home: Path = field(repr=False)  # the TURNOUT_HOME it was processed in
+
+    @property
+    def got(self) -> dict[str, Any]:
+        return self.run.get("invoice") or {}
+
+
+def _name(language: str, layout: str, seed: int) -> str:
+    return f"{language}-{layout}-{seed}.pdf"
+
+
+def _turnout(home: Path, *args: str) -> Any:
+    env = {**os.environ, "TURNOUT_HOME": str(home), "COLUMNS": "200"}
+    env.pop("TURNOUT_DATABASE_URL", None)
+    proc = subprocess.run(
+        [str(TURNOUT), *args], env=env, capture_output=True, text=True, timeout=900, cwd=home
+    )
+    assert proc.returncode in (0, 3), f"turnout {' '.join(args)}: {proc.returncode} {proc.stderr}"
+    return json.loads(proc.stdout) if "--json" in args else proc.stdout
+
+
+def _process(home: Path, files: dict[str, tuple[PrintedInvoice, bytes]]) -> dict[str, Read]:
+    folder = home / "inbox"
+    folder.mkdir(parents=True)
+    for name, (_, data) in files.items():
+        (folder / name).write_bytes(data)
+    _turnout(home, "init")
+    runs = _turnout(home, "process", str(folder), "--json")
+    by_file = {Path(run["file"]).name: run for run in runs}
+    return {name: Read(invoice, by_file[name], home) for name, (invoice, _) in files.items()}
+
+
+@pytest.fixture(scope="module")
+def text_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Read]:
+    files = {}
+    for language, layout, seed in CASES:
+        invoice = printed_invoice(seed, language, layout)
+        files[_name(language, layout, seed)] = (invoice, invoice.pdf)
+    return _process(tmp_path_factory.mktemp("printed"), files)
+
+
+@pytest.fixture(scope="module")
+def scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Read]:
+    files = {}
+    for language, layout, seed in SCANS:
+        invoice = printed_invoice(seed, language, layout)
+        files[_name(language, layout, seed)] = (invoice, scan_of(invoice.pdf))
+    return _process(tmp_path_factory.mktemp("scanned"), files)
+
+
+def _at(data: dict[str, Any], path: str) -> Any:
+    value: Any = data
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _misses(read: Read, paths: tuple[str, ...]) -> list[str]:
+    """The fields of `paths` not read as printed, each as `path: got != truth`."""
+    missed = []
+    for path in paths:
+        want, got = _at(read.invoice.truth, path), _at(read.got, path)
+        if want is None:
+            continue
+        same = (
+            got is not None and Decimal(str(got)) == Decimal(want)
+            if path in AMOUNTS
+            else got == want
+        )
+        if not same:
+            missed.append(f"{path}: {got!r} != {want!r}")
+    return missed
+
+
+def _line_misses(read: Read) -> list[str]:
+    want = [Decimal(line["net_amount"]) for line in read.invoice.truth["lines"]]
+    got = [Decimal(str(line.get("net_amount"))) for line in read.got.get("lines") or []]
+    return [] if got == want else [f"line nets {got} != {want}"]
+
+
+def _box_misses(read: Read, paths: tuple[str, ...]) -> list[str]:
+    """Fields of `paths` whose provenance has no box on the page (or a box off the page)."""
+    provenance = read.got.get("provenance") or {}
+    missed = []
+    for path in paths:
+        boxes = (provenance.get(path) or {}).get("boxes") or []
+        if not boxes:
+            missed.append(f"{path}: no boxes")
+        for box in boxes:
+            inside = 0 <= box["left"] < box["right"] <= 1 and 0 <= box["top"] < box["bottom"] <= 1
+            if box["page"] != 1 or not inside:
+                missed.append(f"{path}: box {box} is not on page 1")
+    return missed
+
+
+def _case_ids(cases: list[tuple[str, str, int]]) -> list[str]:
+    return [f"{language}-{layout}" for language, layout, _ in cases]
+
+
+@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
+def test_required_fields_are_read_as_printed(
+    text_pdfs: dict[str, Read], language: str, layout: str, seed: int
+) -> None:
+    read = text_pdfs[_name(language, layout, seed)]
+    assert read.run["status"] != "failed", read.run
+    assert _misses(read, REQUIRED) == []
+
+
+@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
+def test_totals_are_read_as_printed(
+    text_pdfs: dict[str, Read], language: str, layout: str, seed: int
+) -> None:
+    assert _misses(text_pdfs[_name(language, layout, seed)], TOTALS) == []
+
+
+@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
+def test_every_line_and_its_net_amount_is_read(
+    text_pdfs: dict[str, Read], language: str, layout: str, seed: int
+) -> None:
+    assert _line_misses(text_pdfs[_name(language, layout, seed)]) == []
+
+
+@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
+def test_buyer_vat_id_iban_and_due_date_are_read(
+    text_pdfs: dict[str, Read], language: str, layout: str, seed: int
+) -> None:
+    read = text_pdfs[_name(language, layout, seed)]
+    got_ids = {
+        "seller.vat_id": (_at(read.got, "seller.vat_id") or "").replace(" ", ""),
+        "payment.iban": (_at(read.got, "payment.iban") or "").replace(" ", ""),
+    }
+    assert got_ids == {
+        "seller.vat_id": read.invoice.truth["seller"]["vat_id"],
+        "payment.iban": read.invoice.truth["payment"]["iban"],
+    }
+    assert _misses(read, ("buyer.name", "due_date")) == []
+
+
+@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
+def test_every_field_read_carries_its_boxes_on_the_page(
+    text_pdfs: dict[str, Read], language: str, layout: str, seed: int
+) -> None:
+    read = text_pdfs[_name(language, layout, seed)]
+    read_paths = tuple(
+        path
+        for path in (*REQUIRED, *TOTALS, "due_date", "buyer.name")
+        if _at(read.got, path) is not None
+    )
+    lines = tuple(f"lines[{i}].net_amount" for i in range(len(read.got.get("lines") or [])))
+    assert _box_misses(read, read_paths + lines) == []
+
+
+def test_runs_show_gives_the_same_invoice_with_its_boxes(text_pdfs: dict[str, Read]) -> None:
+    read = next(iter(text_pdfs.values()))
+    shown = _turnout(read.home, "runs", "show", read.run["run_id"], "--json")
+    assert shown["invoice"] == read.got
+    boxes = shown["invoice"]["provenance"]["invoice_number"]["boxes"]
+    assert boxes and boxes[0]["page"] == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("language", "layout", "seed"), SCANS, ids=_case_ids(SCANS))
+def test_scans_give_the_printed_fields(
+    scans: dict[str, Read], language: str, layout: str, seed: int
+) -> None:
+    read = scans[_name(language, layout, seed)]
+    stages = {stage["stage"]: stage for stage in read.run["stages"]}
+    assert stages["text"]["module"] == "text.ocr", stages["text"]
+    assert _misses(read, REQUIRED + TOTALS) + _line_misses(read) == []
+    read_paths = tuple(path for path in REQUIRED if _at(read.got, path) is not None)
+    assert _box_misses(read, read_paths) == []
+
+
+def test_the_same_seed_draws_the_same_invoice() -> None:
+    first, again = printed_invoice(42, "it", "title"), printed_invoice(42, "it", "title")
+    assert first.pdf == again.pdf
+    assert first.truth == again.truth
+    assert printed_invoice(43, "it", "title").pdf != first.pdf
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_truth_adds_up(seed: int) -> None:
+    truth = printed_invoice(seed).truth
+    totals = {k: Decimal(v) for k, v in truth["totals"].items()}
+    nets = sum(Decimal(line["net_amount"]) for line in truth["lines"])
+    assert totals["line_net"] == nets
+    assert totals["tax_exclusive"] == (
+        nets - totals.get("allowances", Decimal(0)) + totals.get("charges", Decimal(0))
+    )
+    assert totals["tax"] == sum(Decimal(row["tax"]) for row in truth["vat_breakdown"])
+    assert (
+        sum(Decimal(row["taxable"]) for row in truth["vat_breakdown"]) == (totals["tax_exclusive"])
+    )
+    assert totals["tax_inclusive"] == totals["tax_exclusive"] + totals["tax"]
+    assert totals["payable"] == totals["tax_inclusive"] - totals.get("prepaid", Decimal(0))
