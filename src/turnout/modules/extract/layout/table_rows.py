@@ -46,13 +46,16 @@ _CARRIED = re.compile(
     re.IGNORECASE,
 )
 _TOTAL_WORD = re.compile(
-    r"total|summe|gesamtbetrag|rechnungsbetrag|zahlbetrag|totale|totaal|montant\s*(?:ht|ttc)",
+    r"total|summe|gesamtbetrag|rechnungsbetrag|zahlbetrag|totale|totaal|montant\s*(?:ht|ttc)|"
+    r"nettobetrag|netto(?!preis)|brutto(?!preis)|zwischensumme|imponibile|base\s*imponible",
     re.IGNORECASE,
 )
 # a page's last lines, below this share of its height, are its footer
 _FOOTER_ZONE = 0.94
-# an empty gap this many line heights tall ends the table (unless a net amount follows)
+# an empty gap this many line heights tall ends the table (unless a net amount follows soon)
 _GAP = 5.0
+# ... and how many lines below such a gap are searched for one
+_AHEAD = 4
 
 
 def table_lines(layout: Layout, header: Header, net: Column) -> list[Line]:
@@ -62,7 +65,8 @@ def table_lines(layout: Layout, header: Header, net: Column) -> list[Line]:
     skip_to = last.index
     page = last.page
     previous = last
-    for line in layout.lines[last.index + 1 :]:
+    following = layout.lines[last.index + 1 :]
+    for n, line in enumerate(following):
         if line.page != page:
             page = line.page
             repeated = _repeated_header(layout, header, line.page)
@@ -76,7 +80,8 @@ def table_lines(layout: Layout, header: Header, net: Column) -> list[Line]:
         if _ends_table(layout, header, line):
             break
         gap = line.top - previous.bottom if line.page == previous.page else 0.0
-        if gap > _GAP * line.height and not _prints_in(header, net, line):
+        ahead = [x for x in following[n : n + _AHEAD] if x.page == line.page]
+        if gap > _GAP * line.height and not any(_prints_in(header, net, x) for x in ahead):
             break
         region.append(line)
         previous = line
@@ -105,9 +110,15 @@ def _repeated_header(layout: Layout, header: Header, page: int) -> Header | None
         if line.top > half:
             break
         again = header_of(layout, line)
-        if again is not None and len(again.kinds & header.kinds) >= 2:
+        if again is not None and same_table(header, again):
             return again
     return None
+
+
+def same_table(header: Header, other: Header) -> bool:
+    """Whether `other` repeats `header` (on a new page): nearly the same kinds of columns."""
+    shared = len(header.kinds & other.kinds)
+    return shared >= max(2, len(header.kinds) - 2) and shared >= len(other.kinds) - 2
 
 
 def _ends_table(layout: Layout, header: Header, line: Line) -> bool:
@@ -116,7 +127,7 @@ def _ends_table(layout: Layout, header: Header, line: Line) -> bool:
     if not cells:
         other = header_of(layout, line)
         if other is not None:
-            return len(other.kinds & header.kinds) < 2
+            return not same_table(header, other)
         return _header_like(line)
     first_text = next((p.text for p in line.phrases if _wordy(p.text)), "")
     roles = classify(first_text) if first_text else ()
@@ -127,7 +138,7 @@ def _ends_table(layout: Layout, header: Header, line: Line) -> bool:
     in_column = any(
         header.band(p.left, p.right).kind not in (None, NAME, ID) and phrase_cells(p, line)
         for p in line.phrases
-        if p.text != first_text
+        if not _wordy(p.text)
     )
     return in_column or bool(_TOTAL_WORD.search(first_text))
 

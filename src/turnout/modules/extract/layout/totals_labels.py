@@ -53,7 +53,7 @@ _RULES: tuple[tuple[str, str], ...] = (
         rf"netto|nettobetrag|nettosumme|zwischensumme|ohne\s*{_TAX_WORD}|exkl|excl|"
         rf"(?:before|without|pre)\s*-?\s*{_TAX_WORD}|sub\s*-?\s*total|net\s*(?:total|amount|sum)|"
         r"total\s*net|\bnet\b|\bht\b|hors\s*tax|imponibile|base\s*imponible|subtotaal|"
-        r"taxable\s*amount|steuerpflichtig|bemessungsgrundlage|basis|base",
+        r"taxable\s*amount|steuerpflichtig|bemessungsgrundlage",
     ),
     (
         ALLOWANCE,
