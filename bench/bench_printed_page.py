@@ -20,7 +20,8 @@ skipped and counted.
 (c) golden: invoice2data's golden PDFs (`../shared/corpora/invoice2data/compare`) through
     `text.pdfium` (-> `text.ocr` when rejected) -> `extract.layout` alone, no templates, scored
     as invoice2data scores them (`golden_cases`, `score` and `as_invoice2data` imported from
-    bench_invoice2data_golden.py).
+    bench_invoice2data_golden.py), once typed as invoice2data types its output (`as_output`:
+    dates, amounts, and the `desc` invoice2data writes from the issuer).
 
 Fields compared in (a) and (b), each counted only when the truth has it: invoice_number,
 issue_date, currency, seller.name, seller.vat_id, buyer.name, totals.line_net,
@@ -71,6 +72,8 @@ from turnout.domain.modules import Artifacts, RunContext, StageModule
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus
 from turnout.modules.einvoice.xml import XmlEInvoice
 from turnout.modules.intake.standard import StandardIntake
+from turnout.modules.normalize.dates import parse_date
+from turnout.modules.normalize.money import parse_amount
 from turnout.modules.normalize.standard import StandardNormalize
 from turnout.modules.pdfium_lock import PDFIUM_LOCK
 from turnout.runtime.defaults import DEFAULT_POLICIES, DEFAULT_SELECTIONS
@@ -440,11 +443,40 @@ def golden(registry: ModuleRegistry) -> None:
         if path.suffix != ".pdf":
             continue
         fields = reader(path)
-        got = as_invoice2data(fields) if fields is not None else {}
+        got = as_output(as_invoice2data(fields)) if fields is not None else {}
         n, missed = score(want, got)
         right, total = right + n, total + len(want)
-        print(f"  c {path.name}: {n}/{len(want)} missed {', '.join(missed) or '-'}")
+        shown = [f"{key} ({_short(got.get(key))} vs {_short(want[key])})" for key in missed]
+        print(f"  c {path.name}: {n}/{len(want)} missed {', '.join(shown) or '-'}")
     print(f"BENCH golden_fields_without_templates {right}/{total}")
+
+
+def _short(value: Any, width: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def as_output(found: dict[str, Any]) -> dict[str, Any]:
+    """Values under invoice2data's names typed as invoice2data's output types them: a field named
+    `date*` or `*date` a date (as its JSON output writes it, `%Y-%m-%d`), `amount*` a number,
+    and `desc` "Invoice from <issuer>" once date, amount, invoice number and issuer are there;
+    the seller's name is also `partner_name`, invoice2data's name for the vendor."""
+    out = dict(found)
+    # invoice2data's partner is the vendor (Odoo's name for the other party of a vendor bill)
+    if "issuer" in found:
+        out.setdefault("partner_name", found["issuer"])
+    for name, value in found.items():
+        if not isinstance(value, str):
+            continue
+        if name.startswith("date") or name.endswith("date"):
+            day = parse_date(value)
+            out[name] = day.isoformat() if day else value
+        elif name.startswith("amount"):
+            amount = parse_amount(value)
+            out[name] = float(amount) if amount is not None else value
+    if all(out.get(name) for name in ("date", "amount", "invoice_number", "issuer")):
+        out["desc"] = f"Invoice from {out['issuer']}"
+    return out
 
 
 def _golden_reader(registry: ModuleRegistry) -> Callable[[Path], Any]:
