@@ -234,3 +234,26 @@ def test_the_truth_adds_up(seed: int) -> None:
     )
     assert totals["tax_inclusive"] == totals["tax_exclusive"] + totals["tax"]
     assert totals["payable"] == totals["tax_inclusive"] - totals.get("prepaid", Decimal(0))
+
+
+@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
+def test_the_page_prints_what_the_truth_says(language: str, layout: str, seed: int) -> None:
+    from turnout.modules.text.pdfium_reader import opened_pdf
+
+    invoice = printed_invoice(seed, language, layout)
+    with opened_pdf(invoice.pdf) as pdf:
+        page = pdf[0]
+        text_page = page.get_textpage()
+        text = " ".join(text_page.get_text_range().split())
+        text_page.close()
+        page.close()
+    truth = invoice.truth
+    compact = text.replace(" ", "")
+    for value in (truth["invoice_number"], truth["seller"]["name"], truth["buyer"]["name"]):
+        assert value in text
+    assert truth["seller"]["vat_id"] in compact
+    assert truth["payment"]["iban"] in compact
+    decimal = "." if language == "en" else ","
+    for amount in (truth["totals"]["payable"], *(line["net_amount"] for line in truth["lines"])):
+        whole, cents = amount.split(".")
+        assert f"{decimal}{cents}" in text and whole[-3:] in compact
