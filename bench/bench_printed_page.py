@@ -10,8 +10,9 @@ skipped and counted.
     the default configuration without the einvoice stage: the default selections
     (`DEFAULT_SELECTIONS` minus `einvoice`) and the default fallback policies (`text.pdfium`
     falling back to `text.ocr`, `extract.templates` falling back to the template-free reader).
-    With no einvoice stage nothing reads `Document.xml` (text, extract and normalize read the
-    page), so every field comes from what is printed.
+    With no einvoice stage the embedded XML is never read into the invoice: text, extract and
+    normalize read the page, so every field comes from what is printed (validate.en16931 still
+    checks that XML, for findings this benchmark does not compare).
 (b) scanned: the same PDFs, every page rendered at 200 dpi greyscale into an image-only PDF
     (`turnout.testing.scans.as_scan`: no text layer, no attachment), through the same pipeline:
     `text.pdfium` rejects them and `text.ocr` reads them. The text stage's attempt by `text.ocr`
