@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from turnout.domain.page import Word
-from turnout.modules.extract.layout.page import Found, Layout
+from turnout.modules.extract.layout.amount_cells import percents
+from turnout.modules.extract.layout.page import Found, Layout, Line
 from turnout.modules.extract.layout.totals_candidates import Candidate, candidates
 from turnout.modules.extract.layout.totals_currency import read_currency
 from turnout.modules.extract.layout.totals_labels import (
@@ -48,8 +49,10 @@ def read_totals(
     out: dict[str, Found] = {}
     line_sum = sum(line_nets, Decimal(0)) if line_nets else None
     triple = _best_triple(found, rows, line_sum)
+    tax_line: Line | None = None
     if triple is not None:
         net, tax, gross = triple
+        tax_line = tax.cell.line
         sure = [c.fits(r) >= 0.9 for c, r in ((net, NET), (tax, TAX), (gross, GROSS))]
         for path, c, labelled in zip(
             ("totals.tax_exclusive", "totals.tax", "totals.tax_inclusive"),
@@ -67,9 +70,10 @@ def read_totals(
             pick = _labelled(found, role)
             if pick is not None:
                 out[path] = _found(pick, LABELLED)
+                tax_line = pick.cell.line if role == TAX else tax_line
     out.update(_line_total(found, out, line_sum))
     out.update(_payable(found, out))
-    out.update(_breakdown(rows, out))
+    out.update(_breakdown(rows, out, tax_line))
     currency = read_currency(layout, [c.cell for c in found])
     if currency is not None:
         out["currency"] = currency
@@ -205,12 +209,14 @@ def _payable(found: list[Candidate], out: dict[str, Found]) -> dict[str, Found]:
     return {"totals.payable": Found(gross.value, gross.confidence, gross.words)}
 
 
-def _breakdown(rows: list[VatRow], out: dict[str, Found]) -> dict[str, Found]:
+def _breakdown(
+    rows: list[VatRow], out: dict[str, Found], tax_line: Line | None
+) -> dict[str, Found]:
     """The VAT breakdown rows, surer when their taxes add up to the tax total."""
     result: dict[str, Found] = {}
     tax_total = _value(out.get("totals.tax"))
     if not rows:
-        return result
+        return _single_rate(out, tax_line)
     adds_up = tax_total is not None and sum((r.tax.value for r in rows), Decimal(0)) == tax_total
     confidence = SURE if adds_up else LABELLED
     for i, row in enumerate(rows):
@@ -218,6 +224,26 @@ def _breakdown(rows: list[VatRow], out: dict[str, Found]) -> dict[str, Found]:
         result[f"vat_breakdown[{i}].taxable"] = Found(row.base.raw, confidence, row.base.words)
         result[f"vat_breakdown[{i}].tax"] = Found(row.tax.raw, confidence, row.tax.words)
     return result
+
+
+def _single_rate(out: dict[str, Found], tax_line: Line | None) -> dict[str, Found]:
+    """One VAT rate printed in the tax total's label ("VAT 20%"): the whole net is its base."""
+    net, tax = out.get("totals.tax_exclusive"), out.get("totals.tax")
+    net_value, tax_value = _value(net), _value(tax)
+    if net is None or tax is None or net_value is None or tax_value is None or not tax.words:
+        return {}
+    rates = percents(tax_line) if tax_line is not None else []
+    if len(rates) != 1:
+        return {}
+    rate, words = rates[0]
+    if abs(net_value * rate / 100 - tax_value) > Decimal("0.011"):
+        return {}
+    text = " ".join(w.text for w in words).replace("%", "").strip()
+    return {
+        "vat_breakdown[0].rate": Found(text, CONSISTENT, words),
+        "vat_breakdown[0].taxable": Found(net.value, CONSISTENT, net.words),
+        "vat_breakdown[0].tax": Found(tax.value, CONSISTENT, tax.words),
+    }
 
 
 def _labelled(found: list[Candidate], role: str) -> Candidate | None:

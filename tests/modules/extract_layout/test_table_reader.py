@@ -1,0 +1,283 @@
+"""The line-item table reader on hand-built pages: headers in several languages, wrapped
+descriptions, tables across pages, the quantity x price check, credits and both decimal marks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from turnout.domain.page import Word
+from turnout.modules.extract.layout.page import Layout, lines_of
+from turnout.modules.extract.layout.table import CHECKED, MISMATCH, Table, read_line_items
+from turnout.modules.normalize.money import parse_amount
+
+CHAR, HEIGHT = 5.0, 10.0
+
+
+def row(page: int, top: float, *cells: tuple[float, str]) -> list[Word]:
+    """The words of one printed line: each cell's text from its left edge, 5 points a char."""
+    words: list[Word] = []
+    for left, text in cells:
+        x = left
+        for token in text.split(" "):
+            words.append(Word(token, page, x, top, x + CHAR * len(token), top + HEIGHT))
+            x += CHAR * (len(token) + 1)
+    return words
+
+
+def right(edge: float, text: str) -> tuple[float, str]:
+    """A cell right-aligned on `edge`, the way numbers are printed in columns."""
+    return (edge - CHAR * len(text), text)
+
+
+def layout(*rows: list[Word]) -> Layout:
+    words = [w for r in rows for w in r]
+    pages = max(w.page for w in words)
+    return Layout(lines_of(words), tuple((595.0, 842.0) for _ in range(pages)))
+
+
+def nets(table: Table | None) -> list[Decimal | None]:
+    assert table is not None
+    return [parse_amount(item.values["net_amount"].value) for item in table.items]
+
+
+def german_header(page: int, top: float) -> list[Word]:
+    return row(
+        page,
+        top,
+        (40, "Pos"),
+        (80, "Bezeichnung"),
+        (300, "Menge"),
+        (380, "Einzelpreis"),
+        (480, "Gesamt"),
+    )
+
+
+def test_german_table_with_wrapped_descriptions_and_thousands_separators() -> None:
+    page = layout(
+        row(1, 100, (40, "Rechnung Nr. 4711")),
+        german_header(1, 200),
+        row(
+            1,
+            220,
+            (40, "1"),
+            (80, "Amboss 250 kg"),
+            right(330, "2"),
+            right(440, "1.000,00"),
+            right(510, "2.000,00"),
+        ),
+        row(1, 232, (80, "geschmiedet, mit Horn")),
+        row(
+            1,
+            250,
+            (40, "2"),
+            (80, "Kette"),
+            right(330, "30"),
+            right(440, "10,50"),
+            right(510, "315,00"),
+        ),
+        row(1, 280, (300, "Summe netto"), right(510, "2.315,00")),
+    )
+    table = read_line_items(page)
+    assert nets(table) == [Decimal("2000.00"), Decimal("315.00")]
+    assert table is not None
+    first = table.items[0].values
+    assert first["quantity"].value == "2"
+    assert first["net_price"].value == "1.000,00"
+    assert first["net_amount"].confidence == CHECKED
+    assert first["name"].value == "Amboss 250 kg geschmiedet, mit Horn"
+    assert first["id"].value == "1"
+    # the totals line is not a row, and the table ends before it
+    assert table.last_line == page.lines[-2].index
+    assert {w.text for w in table.items[0].words} >= {"geschmiedet,", "Horn"}
+
+
+def test_english_decimal_point_and_a_credit_line() -> None:
+    page = layout(
+        row(1, 100, (40, "Description"), (250, "Qty"), (320, "Unit price"), (460, "Amount")),
+        row(
+            1,
+            120,
+            (40, "Consulting"),
+            right(265, "3"),
+            right(370, "1,200.00"),
+            right(500, "3,600.00"),
+        ),
+        row(
+            1,
+            135,
+            (40, "Goodwill credit"),
+            right(265, "1"),
+            right(370, "-50.00"),
+            right(500, "-50.00"),
+        ),
+        row(
+            1,
+            150,
+            (40, "Returned part"),
+            right(265, "1"),
+            right(370, "25.00"),
+            right(500, "25.00-"),
+        ),
+        row(1, 180, (320, "Subtotal"), right(500, "3,525.00")),
+    )
+    assert nets(read_line_items(page)) == [Decimal("3600.00"), Decimal("-50.00"), Decimal("-25.00")]
+
+
+def test_quantity_times_price_mismatch_lowers_confidence_and_price_per_hundred_holds() -> None:
+    page = layout(
+        row(1, 100, (40, "Artikel"), (250, "Menge"), (320, "Preis"), (460, "Betrag")),
+        row(1, 120, (40, "Schrauben"), right(280, "500"), right(370, "4,00"), right(500, "20,00")),
+        row(1, 135, (40, "Muttern"), right(280, "3"), right(370, "2,00"), right(500, "7,00")),
+    )
+    table = read_line_items(page)
+    assert table is not None
+    per_hundred, wrong = (item.values["net_amount"].confidence for item in table.items)
+    assert per_hundred == CHECKED  # 500 x 4,00 per 100 = 20,00
+    assert wrong == MISMATCH
+
+
+def test_table_continued_on_the_next_page_under_a_repeated_header() -> None:
+    page = layout(
+        german_header(1, 500),
+        row(
+            1,
+            520,
+            (40, "1"),
+            (80, "Schraube"),
+            right(330, "10"),
+            right(440, "1,00"),
+            right(510, "10,00"),
+        ),
+        row(1, 540, (300, "Übertrag"), right(510, "10,00")),
+        row(1, 800, (250, "Seite 1 von 2")),
+        row(2, 40, (40, "Musterfirma GmbH")),
+        german_header(2, 60),
+        row(2, 80, (300, "Übertrag"), right(510, "10,00")),
+        row(
+            2,
+            100,
+            (40, "2"),
+            (80, "Mutter"),
+            right(330, "4"),
+            right(440, "0,50"),
+            right(510, "2,00"),
+        ),
+        row(2, 130, (300, "Gesamtbetrag"), right(510, "12,00")),
+    )
+    assert nets(read_line_items(page)) == [Decimal("10.00"), Decimal("2.00")]
+
+
+def test_table_continued_without_a_repeated_header() -> None:
+    page = layout(
+        german_header(1, 600),
+        row(
+            1,
+            620,
+            (40, "1"),
+            (80, "Schraube"),
+            right(330, "10"),
+            right(440, "1,00"),
+            right(510, "10,00"),
+        ),
+        row(
+            1,
+            640,
+            (40, "2"),
+            (80, "Dübel"),
+            right(330, "10"),
+            right(440, "0,20"),
+            right(510, "2,00"),
+        ),
+        row(1, 810, (250, "Seite 1 von 2")),
+        row(
+            2,
+            50,
+            (40, "3"),
+            (80, "Mutter"),
+            right(330, "4"),
+            right(440, "0,50"),
+            right(510, "2,00"),
+        ),
+        row(2, 80, (300, "Summe"), right(510, "14,00")),
+    )
+    assert nets(read_line_items(page)) == [Decimal("10.00"), Decimal("2.00"), Decimal("2.00")]
+
+
+def test_french_header_on_two_lines_and_quantity_with_unit() -> None:
+    page = layout(
+        row(1, 90, (330, "Prix")),
+        row(1, 100, (40, "Désignation"), (250, "Quantité"), (460, "Montant HT")),
+        row(1, 110, (320, "unitaire")),
+        row(
+            1, 130, (40, "Nougat 250g"), (250, "20 pièces"), right(370, "4,55"), right(515, "91,00")
+        ),
+        row(
+            1,
+            145,
+            (40, "Huile d'olive"),
+            (250, "25 litres"),
+            right(370, "19,80"),
+            right(515, "495,00"),
+        ),
+        row(1, 175, (400, "Total HT"), right(515, "586,00")),
+    )
+    table = read_line_items(page)
+    assert nets(table) == [Decimal("91.00"), Decimal("495.00")]
+    assert table is not None
+    first = table.items[0].values
+    assert (first["quantity"].value, first["unit"].value) == ("20", "pièces")
+    assert first["net_price"].value == "4,55"
+    assert first["net_amount"].confidence == CHECKED
+
+
+def test_italian_and_dutch_headers() -> None:
+    italian = layout(
+        row(1, 100, (40, "Descrizione"), (250, "Quantità"), (320, "Prezzo"), (460, "Importo")),
+        row(1, 120, (40, "Caffè"), right(290, "2"), right(360, "7,50"), right(500, "15,00")),
+        row(1, 150, (320, "Imponibile"), right(500, "15,00")),
+    )
+    dutch = layout(
+        row(1, 100, (40, "Omschrijving"), (250, "Aantal"), (320, "Prijs"), (460, "Bedrag")),
+        row(1, 120, (40, "Koffie"), right(290, "2"), right(360, "7,50"), right(500, "15,00")),
+        row(1, 150, (320, "Subtotaal"), right(500, "15,00")),
+    )
+    assert nets(read_line_items(italian)) == [Decimal("15.00")]
+    assert nets(read_line_items(dutch)) == [Decimal("15.00")]
+
+
+def test_numbers_printed_on_the_last_line_of_a_description_of_three() -> None:
+    page = layout(
+        german_header(1, 100),
+        row(
+            1,
+            120,
+            (40, "1"),
+            (80, "Wartung"),
+            right(330, "1"),
+            right(440, "80,00"),
+            right(510, "80,00"),
+        ),
+        row(1, 132, (80, "Heizungsanlage Keller")),
+        row(
+            1,
+            150,
+            (40, "2"),
+            (80, "Anfahrt"),
+            right(330, "1"),
+            right(440, "25,00"),
+            right(510, "25,00"),
+        ),
+        row(1, 180, (300, "Nettobetrag"), right(510, "105,00")),
+    )
+    table = read_line_items(page)
+    assert nets(table) == [Decimal("80.00"), Decimal("25.00")]
+    assert table is not None
+    assert table.items[0].values["name"].value == "Wartung Heizungsanlage Keller"
+    assert table.items[1].values["name"].value == "Anfahrt"
+
+
+def test_no_header_no_table() -> None:
+    page = layout(
+        row(1, 100, (40, "Sehr geehrte Damen und Herren,")), row(1, 120, (40, "Betrag 5,00"))
+    )
+    assert read_line_items(page) is None
