@@ -6,20 +6,36 @@ same artifacts and settings always give the same decision with the same reasons 
 
 Rules, in the order they are checked:
 
-| rule                                   | outcome                           | setting                    |
-|----------------------------------------|-----------------------------------|----------------------------|
-| a fatal finding                        | reject (review when false)        | `reject_on_fatal` (true)   |
-| the invoice is a duplicate             | review (reject when true)         | `reject_duplicates` (false)|
-| a warning finding                      | review when true                  | `review_on_warnings` (false)|
-| amount due above a threshold           | review (also when amount missing) | `review_above` (unset)     |
-| seller not in the vendor master        | review, when a match ran          | `review_unmatched_vendor` (true)|
-| currency not accepted                  | review                            | `currencies` (unset)       |
-| an extracted field's confidence is low | review                            | `min_confidence` (0.5)     |
+| rule                                    | outcome                          | setting                    |
+|-----------------------------------------|----------------------------------|----------------------------|
+| read from a page: a required field not read, or read below the confidence | review (never approve, never reject for it alone) | `required_fields` (number, issue date, seller name, amount due), `required_confidence` (0.6) |
+| a fatal finding                         | reject (review when false)       | `reject_on_fatal` (true)   |
+| the invoice is a duplicate              | review (reject when true)        | `reject_duplicates` (false)|
+| a warning finding                       | review when true                 | `review_on_warnings` (false)|
+| amount due above a threshold            | review (also when amount missing)| `review_above` (unset)     |
+| seller not in the vendor master         | review, when a match ran         | `review_unmatched_vendor` (true)|
+| currency not accepted                   | review                           | `currencies` (unset)       |
+| an extracted field's confidence is low  | review                           | `min_confidence` (0.5)     |
 
 Any reject reason rejects; otherwise any review reason sends to review; otherwise approve. A
 rejection lists its reject reasons first, then the review reasons, so nothing is hidden.
 `review_above` compares the amount due (BT-115) in the invoice's own currency; combine it with
 `currencies` when invoices arrive in currencies of very different value.
+
+**Never approve what was not read.** An invoice read from a page (a PDF's text layer or a scan)
+is reviewed when a field of `required_fields` has no value — one reason a field: "the invoice
+number was not read from the document" — or when its provenance confidence is below
+`required_confidence` ("the seller name was read with confidence 0.42, below required_confidence
+0.6"). A fatal finding that only says such a field is missing (its path is the field's, or it is
+the EN 16931 rule requiring it: BR-02, BR-03, BR-06, BR-15 ...) is that same reason and does not
+reject; any other fatal finding still rejects. A required field reported here is not listed again
+by `min_confidence`.
+
+Whether an invoice was read from a page is told by its provenance, which normalisation writes
+for every value: some value comes from a module of the `extract` stage and none from the
+`einvoice` stage. (An optional `fields/v1` input would say the same, but route's inputs mirror its
+stage contract; the provenance is the invoice's own record of where it came from, and it survives
+a run resumed from stored stage results.) An e-invoice keeps the rules above unchanged.
 """
 
 from __future__ import annotations
@@ -34,6 +50,7 @@ from turnout.domain.artifacts import (
     ArtifactRef,
     Decision,
     Duplicate,
+    Finding,
     Findings,
     InvoiceArtifact,
     Match,
@@ -45,7 +62,40 @@ from turnout.domain.invoice import Invoice
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 
 DEFAULT_MIN_CONFIDENCE = 0.5
+DEFAULT_REQUIRED_CONFIDENCE = 0.6
+DEFAULT_REQUIRED_FIELDS: tuple[str, ...] = (
+    "invoice_number",
+    "issue_date",
+    "seller.name",
+    "totals.payable",
+)
 APPROVED = "no routing rule asked for review or rejection"
+
+# what a person calls each field `required_fields` may name, and the EN 16931 rule (if any) whose
+# fatal finding only says that the field is missing
+REQUIRABLE: dict[str, tuple[str, str | None]] = {
+    "invoice_number": ("the invoice number", "BR-02"),
+    "issue_date": ("the issue date", "BR-03"),
+    "type_code": ("the invoice type code", "BR-04"),
+    "currency": ("the currency", "BR-05"),
+    "due_date": ("the due date", None),
+    "buyer_reference": ("the buyer reference", None),
+    "order_reference": ("the order reference", None),
+    "seller.name": ("the seller name", "BR-06"),
+    "seller.vat_id": ("the seller VAT id", None),
+    "seller.country": ("the seller country", None),
+    "buyer.name": ("the buyer name", "BR-07"),
+    "buyer.vat_id": ("the buyer VAT id", None),
+    "buyer.country": ("the buyer country", None),
+    "payment.iban": ("the IBAN", None),
+    "payment.bic": ("the BIC", None),
+    "totals.line_net": ("the sum of the line net amounts", "BR-12"),
+    "totals.tax_exclusive": ("the total without VAT", "BR-13"),
+    "totals.tax": ("the total VAT", None),
+    "totals.tax_inclusive": ("the total with VAT", "BR-14"),
+    "totals.payable": ("the amount due", "BR-15"),
+}
+_PAGE_STAGE, _EINVOICE_STAGE = "extract", "einvoice"
 
 SETTINGS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -88,6 +138,23 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "maximum": 1,
             "default": DEFAULT_MIN_CONFIDENCE,
             "description": "Review when any extracted field has a lower confidence.",
+        },
+        "required_fields": {
+            "type": "array",
+            "items": {"enum": list(REQUIRABLE)},
+            "uniqueItems": True,
+            "default": list(DEFAULT_REQUIRED_FIELDS),
+            "description": "Fields an invoice read from a page (not an e-invoice) must have, "
+            "read with at least required_confidence; otherwise it goes to review, never "
+            "approved.",
+        },
+        "required_confidence": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": DEFAULT_REQUIRED_CONFIDENCE,
+            "description": "Review an invoice read from a page when a required field was read "
+            "with a lower confidence.",
         },
     },
 }
@@ -143,6 +210,15 @@ class RulesRoute(StageModule):
         self.currencies = tuple(currencies) if currencies is not None else None
         self.review_unmatched_vendor = bool(s.get("review_unmatched_vendor", True))
         self.min_confidence = float(s.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
+        required = s.get("required_fields", DEFAULT_REQUIRED_FIELDS)
+        unknown = [path for path in required if path not in REQUIRABLE]
+        if unknown:
+            raise ValueError(
+                f"route.rules: {', '.join(map(repr, unknown))} in setting `required_fields` "
+                f"cannot be required; use some of: {', '.join(REQUIRABLE)}"
+            )
+        self.required_fields = tuple(dict.fromkeys(required))
+        self.required_confidence = float(s.get("required_confidence", DEFAULT_REQUIRED_CONFIDENCE))
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Return one `Decision` with every reason that applies."""
@@ -150,8 +226,14 @@ class RulesRoute(StageModule):
         findings = inputs.require(Findings)
         duplicate, match = inputs.get(Duplicate), inputs.get(Match)
         reasons = _Reasons()
+        unread: dict[str, str] = {}  # required fields not read well enough: path -> reason
+        if read_from_page(invoice):
+            unread = self._unread(invoice)
+            for why in unread.values():
+                reasons.add(why, reject=False)
+        missing = [path for path in unread if _is_empty(_value(invoice, path))]
         for f in findings.items:
-            if f.severity is Severity.FATAL:
+            if f.severity is Severity.FATAL and not _only_missing(f, missing):
                 reasons.add(f"{f.rule}: {f.message}", reject=self.reject_on_fatal)
         if duplicate is not None and duplicate.is_duplicate:
             reasons.add(_duplicate_reason(duplicate), reject=self.reject_duplicates)
@@ -165,11 +247,32 @@ class RulesRoute(StageModule):
             self._amount_reason(invoice),
             self._vendor_reason(invoice, match),
             self._currency_reason(invoice),
-            self._confidence_reason(invoice),
+            self._confidence_reason(invoice, unread),
         ):
             if reason:
                 reasons.add(reason, reject=False)
         return [reasons.decision()]
+
+    def _unread(self, invoice: Invoice) -> dict[str, str]:
+        """One reason a required field that has no value, or a value read below
+        `required_confidence`; in the order of `required_fields`."""
+        out: dict[str, str] = {}
+        for path in self.required_fields:
+            label = REQUIRABLE[path][0]
+            if _is_empty(_value(invoice, path)):
+                out[path] = (
+                    f"{label} was not read from the document; check the page and enter it "
+                    "(setting required_fields)"
+                )
+                continue
+            source = invoice.provenance.get(path)
+            # `not >=` also catches a NaN confidence
+            if source is not None and not source.confidence >= self.required_confidence:
+                out[path] = (
+                    f"{label} was read with confidence {source.confidence:.2f}, below "
+                    f"required_confidence {self.required_confidence:g}; check it on the page"
+                )
+        return out
 
     def _amount_reason(self, invoice: Invoice) -> str | None:
         if self.review_above is None:
@@ -209,12 +312,12 @@ class RulesRoute(StageModule):
             "(setting currencies)"
         )
 
-    def _confidence_reason(self, invoice: Invoice) -> str | None:
+    def _confidence_reason(self, invoice: Invoice, unread: Mapping[str, str]) -> str | None:
         # `not >=` also catches a NaN confidence, which no threshold should let through
         weak = [
             f"{path} {src.confidence:.2f} ({src.module})"
             for path, src in sorted(invoice.provenance.items())
-            if not src.confidence >= self.min_confidence
+            if not src.confidence >= self.min_confidence and path not in unread
         ]
         if not weak:
             return None
@@ -222,6 +325,36 @@ class RulesRoute(StageModule):
             f"fields extracted with confidence below {self.min_confidence:.2f}: "
             f"{', '.join(weak)}; a person should check them (setting min_confidence)"
         )
+
+
+def read_from_page(invoice: Invoice) -> bool:
+    """Whether the invoice was read from a page: some value comes from the `extract` stage and
+    none from the `einvoice` stage (module ids are `<stage>.<name>`)."""
+    stages = {src.module.split(".", 1)[0] for src in invoice.provenance.values()}
+    return _PAGE_STAGE in stages and _EINVOICE_STAGE not in stages
+
+
+def _only_missing(finding: Finding, missing: Iterable[str]) -> bool:
+    """Whether a finding only says that one of the `missing` required fields (already a review
+    reason) is missing: its path is the field's, or it is the EN 16931 rule requiring the field."""
+    return any(finding.path == path or finding.rule == REQUIRABLE[path][1] for path in missing)
+
+
+def _value(invoice: Invoice, path: str) -> object:
+    value: object = invoice
+    for part in path.split("."):
+        value = getattr(value, part, None)
+    return value
+
+
+def _is_empty(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, Decimal):
+        return not value.is_finite()
+    return False
 
 
 def _duplicate_reason(duplicate: Duplicate) -> str:
