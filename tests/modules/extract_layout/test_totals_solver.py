@@ -164,3 +164,29 @@ def test_labelled_amounts_that_do_not_add_up_are_kept_less_sure() -> None:
     found = read_totals(page, [], None)
     assert parse_amount(found["totals.tax_inclusive"].value) == Decimal("120.00")
     assert found["totals.tax_inclusive"].confidence < CONSISTENT
+
+
+def test_a_decimal_comma_drawn_below_its_digits_is_put_back() -> None:
+    # some producers draw the comma as its own glyph, lower than the digits: the text layer
+    # gives "671", "15" and a "," on a line of its own, or one word "-23347" with the comma apart
+    words = [
+        *row(100, (300, "Total HT"), right(520, "624,90")),
+        *row(115, (300, "TVA"), right(520, "46,25")),
+        Word("Total", 1, 300, 130, 325, 140),
+        Word("TTC", 1, 330, 130, 345, 140),
+        Word("671", 1, 480, 130, 495, 140),
+        Word("15", 1, 498, 130, 508, 140),
+        Word(",", 1, 495.5, 137, 497.5, 143),
+    ]
+    page = Layout(lines_of(words), ((595.0, 842.0),))
+    got = values(read_totals(page, [], None))
+    assert got["totals.tax_inclusive"] == Decimal("671.15")
+    joined = [
+        *row(100, (300, "Total HT"), right(520, "-218,48")),
+        *row(115, (300, "TVA"), right(520, "-14,99")),
+        Word("Total", 1, 300, 130, 325, 140),
+        Word("-23347", 1, 480, 130, 510, 140),
+        Word(",", 1, 499.5, 137, 500.5, 143),
+    ]
+    got = values(read_totals(Layout(lines_of(joined), ((595.0, 842.0),)), [], None))
+    assert got["totals.tax_inclusive"] == Decimal("-233.47")

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from turnout.domain.page import Word
 from turnout.modules.extract.layout.amount_cells import Cell, phrase_cells
+from turnout.modules.extract.layout.amount_glue import glued
 from turnout.modules.extract.layout.page import Found, Layout, Line, Phrase
 from turnout.modules.extract.layout.table_columns import (
     AMOUNT,
@@ -61,6 +62,7 @@ class Table:
 
 def read_line_items(layout: Layout) -> Table | None:
     """The line-item table of the document, or None when no table header is printed."""
+    layout = glued(layout)
     header = find_header(layout, layout.lines)
     if header is None:
         return None

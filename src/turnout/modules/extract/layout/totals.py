@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from turnout.domain.page import Word
 from turnout.modules.extract.layout.amount_cells import percents
+from turnout.modules.extract.layout.amount_glue import glued
 from turnout.modules.extract.layout.page import Found, Layout, Line
 from turnout.modules.extract.layout.totals_candidates import Candidate, candidates
 from turnout.modules.extract.layout.totals_currency import read_currency
@@ -43,6 +44,7 @@ def read_totals(
 ) -> dict[str, Found]:
     """The document totals, VAT breakdown and currency printed below line `below_line` (all
     lines when None), as written, each with a confidence and its words."""
+    layout = glued(layout)
     lines = [x for x in layout.lines if below_line is None or x.index > below_line]
     found = candidates(layout, lines)
     rows = vat_rows(lines)
