@@ -15,8 +15,10 @@ from decimal import Decimal, InvalidOperation
 from turnout.domain.page import Word
 from turnout.modules.extract.amounts import find_amounts
 from turnout.modules.extract.layout.page import Line, Phrase
-from turnout.modules.normalize.money import currency_of
+from turnout.modules.normalize.money import currency_of, parse_amount
 
+# a unit price with four decimals ("3,3333", "0.0250"), which `find_amounts` leaves out
+_FINE_PRICE = re.compile(r"(?<![\w.,'])(?:[-\u2212])?\d{1,6}[.,]\d{3,4}(?![\w%]|[.,]\d)")
 _PERCENT = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%")
 _CURRENCY_MARK = re.compile(r"(?:[A-Z]{3}|US\$|C\$|A\$|€|£|\$|¥|₹|Fr\.)", re.IGNORECASE)
 
@@ -45,10 +47,7 @@ def phrase_cells(phrase: Phrase, line: Line) -> list[Cell]:
     """The amounts in one phrase, left to right, with their words."""
     text, starts = _joined(phrase)
     cells: list[Cell] = []
-    for amount in find_amounts(text):
-        start, end = amount.start, amount.end
-        raw = amount.raw
-        value = amount.value
+    for start, end, raw, value, currency in _amounts(text):
         tail = text[end:]
         if value > 0 and re.match(r"-(?:\s|$)", tail):  # `5,00-`: a credit
             value, raw, end = -value, raw + "-", end + 1
@@ -66,10 +65,28 @@ def phrase_cells(phrase: Phrase, line: Line) -> list[Cell]:
                 words=words,
                 line=line,
                 before=text[:start].strip(),
-                currency=amount.currency or currency_of(raw),
+                currency=currency,
             )
         )
     return cells
+
+
+def _amounts(text: str) -> list[tuple[int, int, str, Decimal, str | None]]:
+    """(start, end, raw, value, currency) of the amounts in `text`, fine prices included."""
+    found = [
+        (a.start, a.end, a.raw, a.value, a.currency or currency_of(a.raw))
+        for a in find_amounts(text)
+    ]
+    for m in _FINE_PRICE.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e, *_ in found):
+            continue
+        raw = m.group()
+        if re.search(r"[.,]\d{3}$", raw) and not re.search(r"[.,]0\d{2}$|[.,]\d{2}[1-9]$", raw):
+            continue  # "1.250" is a thousand and more, not a price with three decimals
+        value = parse_amount(raw.replace("\u2212", "-"))
+        if value is not None:
+            found.append((m.start(), m.end(), raw, value, None))
+    return sorted(found)
 
 
 def line_cells(line: Line) -> list[Cell]:

@@ -155,7 +155,10 @@ def _has_item_cells(header: Header, line: Line) -> bool:
 def _header_like(line: Line) -> bool:
     """Three or more short text cells and no amount: the header of another table."""
     phrases = line.phrases
-    return len(phrases) >= 3 and all(len(p.words) <= 3 and _wordy(p.text) for p in phrases)
+    return len(phrases) >= 3 and all(
+        len(p.words) <= 3 and _wordy(p.text) and not any(ch.isdigit() for ch in p.text)
+        for p in phrases
+    )
 
 
 def _prints_in(header: Header, column: Column, line: Line) -> bool:
