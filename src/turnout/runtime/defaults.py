@@ -53,9 +53,10 @@ DEFAULT_POLICIES: dict[str, PolicyDoc] = {
             "fallback_settings": {"isolation": "process", "memory_limit_mb": 2048, "workers": 1},
         },
     ),
-    # invoice2data's templates know a few hundred issuers; for the others, template-free extraction
+    # invoice2data's templates know a few hundred issuers; for the others, the layout reader reads
+    # the printed page (blocks, headings, labels and their values) without templates
     "extract": PolicyDoc(
-        "extract.heuristic", ("error", "timeout", "empty_output"), {"on_exhausted": "review"}
+        "extract.layout", ("error", "timeout", "empty_output"), {"on_exhausted": "review"}
     ),
     # no time limit: the rules run in bounded time on size-bounded XML, and a limit would move
     # every call to a helper thread (a handoff that costs more than many a stage); `timeout`

@@ -4,7 +4,7 @@ The templates (invoice2data's built-in ones plus an optional folder of one's own
 once per process and folder. The template whose keywords all occur in the text reads the fields;
 its names are mapped to Turnout's canonical dotted paths (see `template_fields`), and every
 other field it read is kept under `extra.<name>`. When no template matches the module rejects
-the input, so that the stage's fallback (`extract.heuristic`) can take over.
+the input, so that the stage's fallback (`extract.layout`, the layout reader) can take over.
 """
 
 from __future__ import annotations
@@ -95,8 +95,8 @@ class TemplateExtract(StageModule):
             raise InputRejected(
                 f"no invoice2data template matches this invoice (issuer keywords of "
                 f"{len(templates)} templates, e.g. {keywords} ...); add a template for this "
-                "issuer to `template_folder`, or let the heuristic fallback take over: "
-                "policy extract: {fallback: extract.heuristic, triggers: [error]}"
+                "issuer to `template_folder`, or let the layout reader take over: "
+                "policy extract: {fallback: extract.layout, triggers: [error]}"
             )
         match = extract_with(template, text.full)
         return [to_fields(match, MODULE_ID)]

@@ -1,0 +1,134 @@
+"""Labels found on the page: the printed words that announce a field, where they sit, how strong.
+
+The labels are those of the template-free reader (`extract.patterns`, six languages) plus the
+headings of party blocks a clerk looks for ("Rechnungsempfänger", "Bill to", "Facturé à",
+"Fornitore", ...). Where two labels overlap on a line the longest wins, so "Kundennummer" (not
+extracted) hides the "Kunde" heading inside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from turnout.modules.extract.layout.spans import LineText
+from turnout.modules.extract.patterns import LANGUAGES, OTHER, Label, labels_for
+
+SELLER, BUYER = "seller.name", "buyer.name"
+
+# headings over a party's address block, per language (what the label table lacks)
+_HEADINGS: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (
+        (SELLER, r"from|vendor|seller|supplier|sold\s*by|issued\s*by|remit\s*to|payee"),
+        (
+            BUYER,
+            r"bill(?:ed)?\s*to|invoice(?:d)?\s*to|sold\s*to|customer|buyer|client|to(?=\s*:)",
+        ),
+    ),
+    "de": (
+        (SELLER, r"verkäufer|lieferant|rechnungssteller|absender|leistungserbringer"),
+        (
+            BUYER,
+            r"käufer|kunde|rechnungsempfänger|rechnungsadresse|empfänger|leistungsempfänger|"
+            r"rechnung\s*an",
+        ),
+    ),
+    "fr": (
+        (SELLER, r"émetteur|vendeur|fournisseur|prestataire|expéditeur"),
+        (
+            BUYER,
+            r"destinataire|factur[ée]e?\s*à|acheteur|client|adresse\s*de\s*facturation",
+        ),
+    ),
+    "it": (
+        (SELLER, r"fornitore|cedente(?:\s*/\s*prestatore)?|prestatore|venditore|mittente"),
+        (
+            BUYER,
+            r"cliente|committente|cessionario(?:\s*/\s*committente)?|destinatario|spett(?:\.le|abile)",
+        ),
+    ),
+    "es": (
+        (SELLER, r"vendedor|proveedor|emisor|emitido\s*por"),
+        (BUYER, r"comprador|cliente|facturar\s*a|facturado\s*a|destinatario"),
+    ),
+    "nl": (
+        (SELLER, r"leverancier|verkoper|afzender"),
+        (BUYER, r"klant|koper|afnemer|factuur\s*aan|gefactureerd\s*aan|factuuradres"),
+    ),
+}
+_N = r"(?:n\s*[°º]|no|nr|num|#)\.?"
+_CODE = r"(?:\s*\(\d{3}\))?"  # the document type code some print after the title: "(380)"
+# title lines that carry the invoice number: "Handelsrechnung (380) Nr. 471102 vom 05.03.2018"
+_TITLES: dict[str, str] = {
+    "en": rf"(?:commercial\s*|tax\s*|credit\s*|debit\s*|corrected\s*)?(?:invoice|note){_CODE}\s*(?:{_N}|number)",
+    "de": rf"[a-zäöüß]*(?:rechnung|gutschrift|rechnungskorrektur|stornorechnung){_CODE}\s*(?:{_N}|nummer)",
+    "fr": rf"(?:facture|avoir)(?:\s*rectificative)?{_CODE}\s*(?:{_N}|num[ée]ro)",
+    "it": rf"(?:fattura|nota\s*di\s*credito){_CODE}\s*(?:{_N}|numero)",
+    "es": rf"(?:factura|abono|nota\s*de\s*cr[ée]dito)(?:\s*rectificativa)?{_CODE}\s*(?:{_N}|n[úu]mero)",
+    "nl": rf"(?:factuur|creditnota|creditfactuur){_CODE}\s*(?:{_N}|nummer)",
+}
+_LETTER = r"A-Za-zÀ-ÖØ-öø-ÿ"
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    """A label found in the text of a line, at [start, end) of `line.text`."""
+
+    label: Label
+    line: LineText
+    start: int
+    end: int
+
+    @property
+    def path(self) -> str:
+        return self.label.path
+
+    @property
+    def phrase(self) -> int:
+        return self.line.phrase_at(self.start)
+
+
+def labels_of(languages: Sequence[str] = LANGUAGES) -> tuple[Label, ...]:
+    """The field labels and the party headings of `languages`."""
+    out = list(labels_for(tuple(languages)))
+    for language in languages:
+        for path, regex in _HEADINGS.get(language, ()):
+            out.append(_label(path, language, 0.95, regex))
+        if language in _TITLES:
+            out.append(_label("invoice_number", language, 1.0, _TITLES[language]))
+    return tuple(out)
+
+
+def _label(path: str, language: str, weight: float, regex: str) -> Label:
+    words = regex.replace(r"\s*", "[ ]?")
+    bounded = rf"(?<![{_LETTER}_])(?:{words})(?![{_LETTER}_])"
+    return Label(path, language, weight, re.compile(bounded, re.IGNORECASE))
+
+
+def find_labels(lines: Sequence[LineText], labels: Sequence[Label]) -> list[LabelHit]:
+    """Every label of every line; where labels overlap, the longest (then heaviest) wins.
+
+    Hits of labels that are not extracted (`_other`) are kept so that callers can tell that
+    a phrase is a label; they carry the path `_other`.
+    """
+    hits: list[LabelHit] = []
+    for line in lines:
+        found = [
+            (m.start(), m.end(), label)
+            for label in labels
+            for m in label.pattern.finditer(line.text)
+            if m.end() > m.start()
+        ]
+        found.sort(key=lambda f: (f[0] - f[1], -f[2].weight, f[0]))
+        kept: list[tuple[int, int, Label]] = []
+        for start, end, label in found:
+            if all(end <= s or start >= e for s, e, _ in kept):
+                kept.append((start, end, label))
+        kept.sort(key=lambda k: k[0])
+        hits.extend(LabelHit(label, line, start, end) for start, end, label in kept)
+    return hits
+
+
+def is_other(hit: LabelHit) -> bool:
+    return hit.path == OTHER

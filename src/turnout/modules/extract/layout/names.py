@@ -1,0 +1,77 @@
+"""What can be a party's name: not a label, a date, an amount, an address, a contact line.
+
+The name of a party is the first line of its address block that names someone; the lines a
+clerk skips over are recognised by their shape here (general layout knowledge, every language).
+"""
+
+from __future__ import annotations
+
+import re
+
+from turnout.modules.extract.amounts import find_amounts
+from turnout.modules.normalize.dates import find_dates
+
+_STREET = re.compile(
+    r"(?:stra(?:ß|ss)e|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|road|rd\.|street|st\.|"
+    r"avenue|ave\.?|lane|drive|boulevard|blvd|rue|chemin|via|viale|piazza|corso|calle|avenida|"
+    r"plaza|paseo|laan|straat|plein|gracht|kade|dijk)\b[^\n]*\d",
+    re.IGNORECASE,
+)
+_NUMBER_FIRST = re.compile(r"^\d+[a-zA-Z]?,?\s+[A-Za-zÀ-ÿ]")  # "1200 Innovation Way", "12 rue ..."
+_POSTCODE = re.compile(
+    r"(?:^|\s)(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:\s?[A-Z]{2})?\s+[A-ZÄÖÜÀ-Ý][\w-]+|"
+    r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b|\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b"
+)
+_CONTACT = re.compile(
+    r"@|www\.|https?:|\.(?:com|de|fr|it|es|nl|eu|org|net)\b|"
+    r"^(?:tel|telefon|phone|fax|mobil|mobile|e-?mail|web|internet|tél|tfno|teléfono)\b|"
+    r"\+\d{2}\s?\d",
+    re.IGNORECASE,
+)
+_TITLE = re.compile(
+    r"^(?:invoice|tax invoice|rechnung|gutschrift|facture|avoir|factuur|creditnota|factura|"
+    r"fattura|nota di credito|credit note|receipt|quittung|copy|kopie|page|seite|"
+    r"pos\.?|position|artikel|article|description|beschreibung|bezeichnung|menge|quantity)\b",
+    re.IGNORECASE,
+)
+_SALUTATION = re.compile(
+    r"^(?:firma|herrn?|frau|mr\.?|mrs\.?|ms\.?|monsieur|madame|m\.|mme|sig\.?(?:ra)?|spett\.le|"
+    r"sr\.?|sra\.?|dhr\.?|mevr\.?|attn\.?:?|z\.\s?hd\.?|c/o)\s*$",
+    re.IGNORECASE,
+)
+_FIRMA = re.compile(r"^(?:firma|company)\s+", re.IGNORECASE)
+_COUNTRY = re.compile(
+    r"^(?:deutschland|germany|france|frankreich|italia|italy|españa|spain|nederland|"
+    r"netherlands|belgium|belgique|österreich|austria|schweiz|suisse|switzerland|"
+    r"united kingdom|uk|usa|united states)$",
+    re.IGNORECASE,
+)
+
+
+def name_in(text: str) -> str | None:
+    """`text` as a party name (a leading "Firma" dropped), or None if it cannot be one."""
+    if text.rstrip().endswith(":"):
+        return None  # a key of a form, not its value
+    text = text.strip(" ,;:·|/")
+    if not text or _SALUTATION.match(text) or _COUNTRY.match(text):
+        return None
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 2 or letters < len(text.replace(" ", "")) / 2:
+        return None
+    if _CONTACT.search(text) or _TITLE.match(text):
+        return None
+    if _STREET.search(text) or _NUMBER_FIRST.match(text) or _POSTCODE.search(text):
+        return None
+    if any(True for _ in find_dates(text)) or _mostly_amount(text):
+        return None
+    return _FIRMA.sub("", text)
+
+
+def is_address(text: str) -> bool:
+    """Whether `text` is a street or a postcode-and-city line."""
+    return bool(_STREET.search(text) or _NUMBER_FIRST.match(text) or _POSTCODE.search(text))
+
+
+def _mostly_amount(text: str) -> bool:
+    amounts = find_amounts(text)
+    return sum(a.end - a.start for a in amounts) > len(text) / 2

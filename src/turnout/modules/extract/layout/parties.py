@@ -1,0 +1,291 @@
+"""Seller and buyer: their names and the blocks that belong to each, as a clerk finds them.
+
+In order of strength:
+- a heading over (or before) an address block: "Rechnungsempfänger", "Bill to", "Fournisseur"...;
+  the name is the block's first line that can be a name;
+- the German sender line printed small over the buyer's address window
+  (`Firma GmbH · Straße 1 · 12345 Ort`): the window under it is the buyer, the line's first part
+  names the seller;
+- the letterhead (the largest name high on page 1, or a name with a legal form there) and the
+  footer (a name with a legal form low on the last page) name the seller.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from statistics import median
+
+from turnout.modules.extract.layout.blocks import Blocks, PhraseId
+from turnout.modules.extract.layout.labels import BUYER, SELLER, LabelHit
+from turnout.modules.extract.layout.names import is_address, name_in
+from turnout.modules.extract.layout.page import Found, Layout, Line
+from turnout.modules.extract.layout.spans import LineText
+from turnout.modules.extract.layout.values import Candidate
+from turnout.modules.extract.parties import _LEGAL_FORM
+
+HEADING_SAME = 0.88  # "Bill to: Acme Ltd"
+HEADING_UNDER = 0.86  # "Rechnungsempfänger" over the address block
+HEADING_RIGHT = 0.8  # "Kunde    Acme GmbH"
+SENDER_LINE = 0.78
+WINDOW = 0.74
+LETTERHEAD = 0.62
+LEGAL_FORM_TOP = 0.58
+FOOTER = 0.5
+LEGAL_FORM = 0.4
+FIRST_NAME = 0.3
+
+_SEPARATORS = re.compile(r"\s+[|\u2013\u2022\u00b7]\s+|\s+-\s+|,\s+|\s{3,}")
+_NAME_KEY = re.compile(
+    r"^(?:name|firma|firmenname|company(?:\s+name)?|nom|raison\s+sociale|ragione\s+sociale|"
+    r"denominazione|nombre|raz[óo]n\s+social|naam|bedrijfsnaam)\s*:?$",
+    re.IGNORECASE,
+)
+_SENDER_POSTCODE = re.compile(r"(?:^|\s)(?:[A-Z]{1,2}-)?\d{4,5}\s+\S")
+_NAME_LINES = 4  # lines under a heading its party's name may be on
+_LETTERHEAD_SHARE = 0.25  # the top quarter of page one holds the letterhead
+_FOOTER_SHARE = 0.2  # the bottom fifth of the last page is its footer
+
+
+@dataclass
+class Parties:
+    """Name candidates of both parties, and the blocks that are the buyer's and the seller's."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    buyer_blocks: set[int] = field(default_factory=set)
+    seller_blocks: set[int] = field(default_factory=set)
+
+
+def read_parties(
+    layout: Layout,
+    texts: dict[int, LineText],
+    hits: Sequence[LabelHit],
+    blocks: Blocks,
+) -> Parties:
+    """The parties found by headings, by the sender line over a window, and by letterhead."""
+    parties = Parties()
+    labelled = {(h.line.line.index, h.phrase) for h in hits if _starts_phrase(h)}
+    for hit in hits:
+        if hit.path in (SELLER, BUYER) and _starts_phrase(hit):
+            _under_heading(hit, texts, blocks, labelled, parties)
+    if not any(c.path == BUYER for c in parties.candidates):
+        _sender_and_window(layout, texts, blocks, labelled, parties)
+    _letterhead_and_footer(layout, texts, blocks, labelled, parties)
+    return parties
+
+
+def _starts_phrase(hit: LabelHit) -> bool:
+    start = hit.line.phrase_span(hit.phrase)[0]
+    return hit.line.text[start : hit.start].strip(" :.-#") == ""
+
+
+def _under_heading(
+    hit: LabelHit,
+    texts: dict[int, LineText],
+    blocks: Blocks,
+    labelled: set[PhraseId],
+    parties: Parties,
+) -> None:
+    line = hit.line
+    index = line.line.index
+    end = line.phrase_span(hit.phrase)[1]
+    after = line.text[hit.end : end].lstrip()
+    rest = after.strip(" :.-")
+    if rest and not after.startswith("/"):
+        if not after.startswith(":"):
+            return  # a sentence or a name that holds the word ("Lieferant GmbH"), no heading
+        name = name_in(rest)  # "Bill to: Acme Ltd"
+        if name is not None:
+            at = line.text.find(name, hit.end, end)
+            _add(parties, hit.path, name, line, at, HEADING_SAME, blocks, hit.phrase)
+        return
+    if hit.phrase + 1 < len(line.line.phrases) and (index, hit.phrase + 1) not in labelled:
+        gap = line.phrase(hit.phrase + 1).left - line.phrase(hit.phrase).right
+        if gap < 8 * line.line.height:
+            s, e = line.phrase_span(hit.phrase + 1)
+            name = name_in(line.text[s:e])
+            if name is not None:
+                at = line.text.find(name, s, e)
+                _add(parties, hit.path, name, line, at, HEADING_RIGHT, blocks, hit.phrase + 1)
+                return
+    phrase = line.phrase(hit.phrase)
+    height = line.line.height
+    left, right = phrase.left - height, max(phrase.right, phrase.left + 12 * height)
+    last_bottom = line.line.bottom
+    for step in range(1, _NAME_LINES + 1):
+        below = texts.get(index + step)
+        if below is None or below.line.page != line.line.page:
+            return
+        if below.line.top - last_bottom > 3 * height:
+            return
+        near = [
+            p
+            for p, ph in enumerate(below.line.phrases)
+            if ph.left < right and ph.right > left and abs(ph.left - phrase.left) < 6 * height
+        ]
+        if not near:
+            continue
+        last_bottom = below.line.bottom
+        p = min(near, key=lambda q: abs(below.phrase(q).left - phrase.left))
+        if (below.line.index, p) in labelled:
+            return  # another label: the heading announced nothing we read
+        s, e = below.phrase_span(p)
+        key = below.text[s:e]
+        if _NAME_KEY.match(key) and p + 1 < len(below.line.phrases):
+            p += 1  # a form: "Name:   Lieferant GmbH"
+            s, e = below.phrase_span(p)
+        elif key.endswith(":"):
+            continue  # another key of the form ("Nummer:   549910")
+        name = name_in(below.text[s:e])
+        if name is not None:
+            at = below.text.find(name, s, e)
+            _add(parties, hit.path, name, below, at, HEADING_UNDER, blocks, p)
+            return
+
+
+def _add(
+    parties: Parties,
+    path: str,
+    name: str,
+    line: LineText,
+    at: int,
+    confidence: float,
+    blocks: Blocks,
+    phrase: int,
+) -> None:
+    words = line.words(at, at + len(name)) if at >= 0 else line.phrase(phrase).words
+    score = min((w.score for w in words), default=1.0)
+    found = Found(name, round(confidence * (0.6 + 0.4 * score), 3), words)
+    parties.candidates.append(Candidate(path, found, line.line.index))
+    block = blocks.of((line.line.index, phrase)).number
+    (parties.buyer_blocks if path == BUYER else parties.seller_blocks).add(block)
+
+
+def _sender_and_window(
+    layout: Layout,
+    texts: dict[int, LineText],
+    blocks: Blocks,
+    labelled: set[PhraseId],
+    parties: Parties,
+) -> None:
+    """A small one-line sender address over a block of address lines: the buyer's window."""
+    lines = layout.by_page.get(1, ())
+    if not lines:
+        return
+    usual = median(line.height for line in lines)
+    limit = 0.5 * layout.page_height(1)
+    for line in lines:
+        if line.top > limit or line.height > usual * 1.05:
+            continue
+        text = texts[line.index]
+        parts = [p for p in _SEPARATORS.split(text.text) if p.strip()]
+        if len(parts) < 2 or not _SENDER_POSTCODE.search(text.text):
+            continue
+        if name_in(parts[0]) is None or not any(is_address(p) for p in parts[1:]):
+            continue
+        window = _window_under(line, texts, blocks)
+        if window is None:
+            continue
+        buyer = _first_name(window, texts, blocks, labelled)
+        if buyer is None:
+            continue
+        seller = name_in(parts[0])
+        assert seller is not None
+        at = text.text.find(seller)
+        _add(parties, SELLER, seller, text, at, SENDER_LINE, blocks, text.phrase_at(max(at, 0)))
+        parties.seller_blocks.discard(blocks.of((line.index, text.phrase_at(max(at, 0)))).number)
+        name, below, p = buyer
+        at = below.text.find(name, *below.phrase_span(p))
+        _add(parties, BUYER, name, below, at, WINDOW, blocks, p)
+        return
+
+
+def _window_under(line: Line, texts: dict[int, LineText], blocks: Blocks) -> int | None:
+    """The block right under the sender line, starting near its left edge."""
+    for step in (1, 2, 3):
+        below = texts.get(line.index + step)
+        if below is None or below.line.page != line.page:
+            return None
+        if below.line.top - line.bottom > 4 * below.line.height:
+            return None
+        for p, phrase in enumerate(below.line.phrases):
+            if abs(phrase.left - line.left) < 4 * below.line.height:
+                block = blocks.of((below.line.index, p))
+                if sum(1 for _ in block.members) >= 2:
+                    return block.number
+    return None
+
+
+def _first_name(
+    block: int, texts: dict[int, LineText], blocks: Blocks, labelled: set[PhraseId]
+) -> tuple[str, LineText, int] | None:
+    for index, p in blocks.blocks[block].members[:4]:
+        if (index, p) in labelled:
+            return None
+        text = texts[index]
+        s, e = text.phrase_span(p)
+        name = name_in(text.text[s:e])
+        if name is not None:
+            return name, text, p
+    return None
+
+
+def _letterhead_and_footer(
+    layout: Layout,
+    texts: dict[int, LineText],
+    blocks: Blocks,
+    labelled: set[PhraseId],
+    parties: Parties,
+) -> None:
+    """Seller guesses from the top of page one and the bottom of the last page."""
+    first = layout.by_page.get(1, ())
+    if not first:
+        return
+    usual = median(w.height for line in first for w in line.words)
+    top_limit = _LETTERHEAD_SHARE * layout.page_height(1)
+    last_page = max(layout.by_page)
+    bottom_limit = (1 - _FOOTER_SHARE) * layout.page_height(last_page)
+    biggest: tuple[float, str, LineText, int] | None = None
+    first_name: tuple[str, LineText, int] | None = None
+    for line in layout.lines:
+        text = texts[line.index]
+        for p, phrase in enumerate(line.phrases):
+            member = (line.index, p)
+            if member in labelled or blocks.of(member).number in parties.buyer_blocks:
+                continue
+            s, e = text.phrase_span(p)
+            raw = text.text[s:e]
+            legal = _LEGAL_FORM.search(raw)
+            high = line.page == 1 and line.top < top_limit
+            low = line.page == last_page and line.top > bottom_limit
+            if legal:
+                name = _company(raw, legal.end())
+                if name is not None and name_in(name) is not None:
+                    weight = LEGAL_FORM_TOP if high else FOOTER if low else LEGAL_FORM
+                    at = text.text.find(name, s, e)
+                    _add(parties, SELLER, name, text, at, weight, blocks, p)
+                    continue
+            name = name_in(raw)
+            if name is None or line.page != 1:
+                continue
+            if first_name is None:
+                first_name = (name, text, p)
+            height = median(w.height for w in phrase.words)
+            if high and (biggest is None or height > biggest[0]):
+                biggest = (height, name, text, p)
+    if biggest is not None and biggest[0] >= 1.2 * usual:
+        _, name, text, p = biggest
+        _add(parties, SELLER, name, text, text.text.find(name), LETTERHEAD, blocks, p)
+    elif first_name is not None:
+        name, text, p = first_name
+        _add(parties, SELLER, name, text, text.text.find(name), FIRST_NAME, blocks, p)
+
+
+def _company(text: str, form_end: int) -> str | None:
+    """The company name ending with the legal form at `form_end`, cut from what precedes it."""
+    head = text[:form_end]
+    for separator in (" - ", " \u2013 ", " | ", ": ", " · ", " • ", ", "):
+        head = head.rsplit(separator, 1)[-1]
+    name = head.strip(" ,;")
+    return name if sum(ch.isalpha() for ch in name) >= 3 else None

@@ -1,0 +1,75 @@
+"""A line's text with the word behind every character, so a value read from text keeps its words.
+
+Readers work on strings (labels are regular expressions, amounts and dates are found in text);
+`LineText` writes a line as its phrases joined by three spaces (two spaces or more separate
+columns, as the label patterns expect) and remembers which word each character came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from turnout.domain.page import Word
+from turnout.modules.extract.layout.page import Line, Phrase
+
+PHRASE_SEPARATOR = "   "
+
+
+@dataclass(frozen=True)
+class LineText:
+    """The text of `line`, where each phrase starts in it, and the word of each character."""
+
+    line: Line
+    text: str
+    starts: tuple[int, ...]  # offset of each phrase of line.phrases in `text`
+    owners: tuple[int, ...]  # index in line.words of each character's word, -1 for a space
+
+    @classmethod
+    def of(cls, line: Line) -> LineText:
+        parts: list[str] = []
+        starts: list[int] = []
+        owners: list[int] = []
+        index = {id(w): i for i, w in enumerate(line.words)}
+        for p, phrase in enumerate(line.phrases):
+            if p:
+                parts.append(PHRASE_SEPARATOR)
+                owners.extend([-1] * len(PHRASE_SEPARATOR))
+            starts.append(sum(len(x) for x in parts))
+            for k, word in enumerate(phrase.words):
+                if k:
+                    parts.append(" ")
+                    owners.append(-1)
+                parts.append(word.text)
+                owners.extend([index[id(word)]] * len(word.text))
+        return cls(line, "".join(parts), tuple(starts), tuple(owners))
+
+    def phrase_span(self, p: int) -> tuple[int, int]:
+        """Where phrase `p` starts and ends in the text."""
+        start = self.starts[p]
+        return start, start + len(self.line.phrases[p].text)
+
+    def phrase_at(self, offset: int) -> int:
+        """The index of the phrase holding the character at `offset` (the last one before it)."""
+        found = 0
+        for p, start in enumerate(self.starts):
+            if start <= offset:
+                found = p
+        return found
+
+    def words(self, start: int, end: int) -> tuple[Word, ...]:
+        """The words under the characters [start, end), in order."""
+        seen: list[int] = []
+        for owner in self.owners[max(start, 0) : max(end, 0)]:
+            if owner >= 0 and (not seen or seen[-1] != owner):
+                seen.append(owner)
+        return tuple(self.line.words[i] for i in seen)
+
+    def locate(self, value: str, start: int, end: int) -> tuple[Word, ...]:
+        """The words of `value` read from the text [start, end) (all of it when not found)."""
+        at = self.text.find(value, start, end) if value else -1
+        if at < 0:
+            return self.words(start, end)
+        return self.words(at, at + len(value))
+
+    def phrase(self, p: int) -> Phrase:
+        return self.line.phrases[p]
