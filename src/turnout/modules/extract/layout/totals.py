@@ -198,7 +198,9 @@ def _payable(found: list[Candidate], out: dict[str, Found]) -> dict[str, Found]:
                     "totals.payable": _found(p, SURE),
                     "totals.prepaid": _found(r, sure, unsigned=True),
                 }
-    prepaid = [c for c in found if c.fits(PREPAID) >= 0.9 and c.cell.value != 0]
+    prepaid = [
+        c for c in found if c.fits(PREPAID) >= 0.9 and c.cell.value != 0 and _money_like(c) == 1
+    ]
     if prepaid:
         r = prepaid[-1]
         value = gross_value - abs(r.cell.value)

@@ -40,7 +40,7 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"due\s*payable|total\s*payable|to\s*pay|net\s*[àa]\s*payer|solde\s*[àa]\s*payer|"
         r"reste\s*[àa]\s*payer|montant\s*d[ûu]|[àa]\s*payer|da\s*pagare|netto\s*a\s*pagare|"
         r"importe\s*a\s*pagar|total\s*a\s*pagar|a\s*pagar|te\s*betalen|openstaand|residual|"
-        r"remaining|outstanding",
+        r"remaining|outstanding|\bsolde\b|\bbalance\b|saldo",
     ),
     (
         LINE_NET,
