@@ -54,6 +54,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -258,6 +259,14 @@ class Score:
     total: int = 0
     misses: list[str] = field(default_factory=list)
     lines_right: bool | None = None  # None: the truth has no lines
+    by_field: Counter[tuple[str, bool]] = field(default_factory=Counter)
+
+    def count(self, name: str, right: bool, miss: str) -> None:
+        self.total += 1
+        self.right += right
+        self.by_field[name, right] += 1
+        if not right:
+            self.misses.append(miss)
 
 
 def compare(truth: dict[str, Any], got: dict[str, Any] | None) -> Score:
@@ -269,35 +278,37 @@ def compare(truth: dict[str, Any], got: dict[str, Any] | None) -> Score:
         if want in (None, ""):
             continue
         have = _at(got, path)
-        score.total += 1
-        if same(path, want, have):
-            score.right += 1
-        else:
-            score.misses.append(f"{path} ({have!r} vs {want!r})")
+        score.count(path, same(path, want, have), f"{path} ({have!r} vs {want!r})")
     lines = truth.get("lines") or []
     if not lines:
         return score
     got_lines = got.get("lines") or []
-    score.total += 1
     count_right = len(got_lines) == len(lines)
-    if count_right:
-        score.right += 1
-    else:
-        score.misses.append(f"lines ({len(got_lines)} vs {len(lines)})")
+    score.count("lines", count_right, f"lines ({len(got_lines)} vs {len(lines)})")
     nets_right = True
     for i, line in enumerate(lines):
         want = line.get("net_amount")
         if want in (None, ""):
             continue
         have = got_lines[i].get("net_amount") if i < len(got_lines) else None
-        score.total += 1
-        if _amount(want) is not None and _amount(want) == _amount(have):
-            score.right += 1
-        else:
-            nets_right = False
-            score.misses.append(f"lines[{i}].net_amount ({have!r} vs {want!r})")
+        right = _amount(want) is not None and _amount(want) == _amount(have)
+        nets_right = nets_right and right
+        score.count("lines[].net_amount", right, f"lines[{i}].net_amount ({have!r} vs {want!r})")
     score.lines_right = count_right and nets_right
     return score
+
+
+def per_field(scores: list[Score]) -> str:
+    """`field right/total` for every field compared, over all files."""
+    tally: Counter[tuple[str, bool]] = Counter()
+    for score in scores:
+        tally.update(score.by_field)
+    names = [*HEADER, "lines", "lines[].net_amount"]
+    return ", ".join(
+        f"{name} {tally[name, True]}/{tally[name, True] + tally[name, False]}"
+        for name in names
+        if tally[name, True] + tally[name, False]
+    )
 
 
 def same(path: str, want: Any, have: Any) -> bool:
@@ -357,10 +368,12 @@ def report(label: str, name: str, score: Score, run: Run) -> None:
 def printed(pipeline: Pipeline, cases: list[Case]) -> None:
     print(f"(a) printed pages through {pipeline.describe()}")
     right = total = lines_right = with_lines = 0
+    scores = []
     t0 = time.perf_counter()
     for case in cases:
         run = pipeline.run(case.path.name, case.data)
         score = compare(case.truth, run.invoice)
+        scores.append(score)
         right, total = right + score.right, total + score.total
         if score.lines_right is not None:
             with_lines += 1
@@ -370,6 +383,7 @@ def printed(pipeline: Pipeline, cases: list[Case]) -> None:
         f"(a) {right}/{total} fields, {lines_right}/{with_lines} files with every line right, "
         f"{len(cases)} files in {time.perf_counter() - t0:.1f}s"
     )
+    print(f"(a) per field: {per_field(scores)}")
     print(f"BENCH printed_fields_pct {_pct(right, total):.1f}")
     print(f"BENCH printed_lines_right_pct {_pct(lines_right, with_lines):.1f}")
 
@@ -387,12 +401,14 @@ def scanned(pipeline: Pipeline, cases: list[Case]) -> None:
     )
     pipeline.warm_up("text")  # the OCR worker's start and model load are not a page's time
     right = total = 0
+    scores = []
     per_page: list[float] = []
     for case in chosen:
         scan = as_scan(case.data, dpi=200)
         pages = _page_count(scan)
         run = pipeline.run(case.path.name, scan)
         score = compare(case.truth, run.invoice)
+        scores.append(score)
         right, total = right + score.right, total + score.total
         ocr_ms = [
             a.duration_ms
@@ -404,7 +420,7 @@ def scanned(pipeline: Pipeline, cases: list[Case]) -> None:
         if ocr_ms:
             per_page.extend([ocr_ms[-1] / 1000 / pages] * pages)
         report("b", f"{case.name} ({pages} p)", score, run)
-    print(f"(b) {right}/{total} fields")
+    print(f"(b) {right}/{total} fields; per field: {per_field(scores)}")
     print(f"BENCH scanned_fields_pct {_pct(right, total):.1f}")
     if per_page:
         print(
