@@ -11,6 +11,7 @@ item's quantity x unit price is checked against its net amount (allowing prices 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +39,7 @@ from turnout.modules.extract.layout.table_rows import (
 )
 
 CHECKED, UNCHECKED, MISMATCH = 0.9, 0.75, 0.6
+_CURRENCY = re.compile(r"\W*(?:[A-Z]{3}|euro?s?)\W*", re.IGNORECASE)
 _BASES = (Decimal(1), Decimal(10), Decimal(100), Decimal(1000))
 
 
@@ -116,9 +118,16 @@ def _net_cell(header: Header, net: Column, line: Line) -> Cell | None:
     for phrase in line.phrases:
         if header.band(phrase.left, phrase.right) is net:
             cells = phrase_cells(phrase, line)
-            if cells:
+            if cells and not _worded(phrase, cells):
                 found = cells[-1]
     return found
+
+
+def _worded(phrase: Phrase, cells: Sequence[Cell]) -> bool:
+    """A cell that says more than an amount ("-1,500 € Rabatt:"): a remark, not a net amount."""
+    amount_words = {id(w) for c in cells for w in c.words}
+    rest = [w.text for w in phrase.words if id(w) not in amount_words]
+    return any(sum(ch.isalpha() for ch in t) >= 3 and not _CURRENCY.fullmatch(t) for t in rest)
 
 
 def _rows(
