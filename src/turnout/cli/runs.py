@@ -23,6 +23,7 @@ from turnout.cli.batch import (
     refuse,
 )
 from turnout.cli.common import JsonOpt, console, emit_json, err_console, fail, get_app
+from turnout.cli.run_fields import fields_table
 from turnout.domain.runs import Run, RunOrigin, RunStatus
 from turnout.runtime.run_pool import MIN_FILES_PER_PROCESS, processes_for
 from turnout.runtime.serialize import run_to_dict
@@ -260,7 +261,8 @@ def show(
     run_id: Annotated[str, typer.Argument(help="The run id (see `turnout runs`).")],
     json_: JsonOpt = False,
 ) -> None:
-    """One run with every stage attempt and the extracted invoice."""
+    """One run with every stage attempt, the invoice's fields (each with its confidence and where
+    on the page it was read) and the decision with its reasons."""
     with get_app().unit_of_work() as uow:
         run = uow.runs.get(run_id)
     if run is None:
@@ -270,4 +272,8 @@ def show(
         return
     print_stages(run)
     if run.invoice:
-        emit_json(run.invoice)
+        console.print(fields_table(run.invoice))
+    if run.decision:
+        console.print(f"decision: {run.decision.get('outcome')}", markup=False, highlight=False)
+        for reason in run.decision.get("reasons") or ():
+            console.print(f"  - {reason}", markup=False, highlight=False)

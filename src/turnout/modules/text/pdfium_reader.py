@@ -58,7 +58,7 @@ def load_pdfium() -> Any:
 
 
 @dataclass(frozen=True)
-class PageRead:
+class LayerPage:
     """One page as read: its text runs and words (PDF user space, as pdfium gives them) and how
     to place them on the page as shown."""
 
@@ -92,7 +92,7 @@ class PageRead:
         return out
 
 
-def read_pages(data: bytes, max_pages: int) -> tuple[int, list[PageRead]]:
+def read_pages(data: bytes, max_pages: int) -> tuple[int, list[LayerPage]]:
     """The page count, and each page's text runs (pieces of text on one line, in one column),
     words and geometry.
 
@@ -103,7 +103,7 @@ def read_pages(data: bytes, max_pages: int) -> tuple[int, list[PageRead]]:
         count = len(pdf)
         if count > max_pages:
             return count, []
-        pages: list[PageRead] = []
+        pages: list[LayerPage] = []
         for index in range(count):
             page = pdf[index]
             textpage = page.get_textpage()
@@ -116,7 +116,7 @@ def read_pages(data: bytes, max_pages: int) -> tuple[int, list[PageRead]]:
                 if rotation in (90, 270):
                     width, height = height, width
                 pages.append(
-                    PageRead(
+                    LayerPage(
                         index + 1,
                         runs,
                         reader.builder.words,
