@@ -281,3 +281,33 @@ def test_no_header_no_table() -> None:
         row(1, 100, (40, "Sehr geehrte Damen und Herren,")), row(1, 120, (40, "Betrag 5,00"))
     )
     assert read_line_items(page) is None
+
+
+def test_a_discount_printed_under_an_item_is_taken_off_its_net() -> None:
+    page = layout(
+        german_header(1, 100),
+        row(
+            1,
+            120,
+            (40, "1"),
+            (80, "Kunstrasen"),
+            right(330, "3"),
+            right(440, "4,00"),
+            right(510, "12,00"),
+        ),
+        row(1, 132, (80, "abzgl. 16,7% Rabatt"), right(510, "-2,00")),
+        row(
+            1,
+            150,
+            (40, "2"),
+            (80, "Pfand"),
+            right(330, "20"),
+            right(440, "2,77"),
+            right(510, "55,40"),
+        ),
+        row(1, 180, (300, "Zwischensumme"), right(510, "65,40")),
+    )
+    table = read_line_items(page)
+    assert nets(table) == [Decimal("10.00"), Decimal("55.40")]
+    assert table is not None
+    assert {w.text for w in table.items[0].values["net_amount"].words} == {"12,00", "-2,00"}

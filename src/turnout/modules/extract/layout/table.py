@@ -39,6 +39,10 @@ from turnout.modules.extract.layout.table_rows import (
 )
 
 CHECKED, UNCHECKED, MISMATCH = 0.9, 0.75, 0.6
+_DISCOUNT = re.compile(
+    r"abzgl|abzüglich|rabatt|nachlass|discount|remise|sconto|descuento|korting|\bless\b",
+    re.IGNORECASE,
+)
 _CURRENCY = re.compile(r"\W*(?:[A-Z]{3}|euro?s?)\W*", re.IGNORECASE)
 _BASES = (Decimal(1), Decimal(10), Decimal(100), Decimal(1000))
 
@@ -71,12 +75,22 @@ def read_line_items(layout: Layout) -> Table | None:
     header = _with_quantity(header)
     net = _net_column(header)
     region = table_lines(layout, header, net)
-    anchors = [(line, cell) for line in region if (cell := _net_cell(header, net, line))]
+    anchors: list[tuple[Line, Cell]] = []
+    discounts: dict[int, list[Cell]] = {}
+    for line in region:
+        cell = _net_cell(header, net, line)
+        if cell is None:
+            continue
+        if anchors and anchors[-1][0].page == line.page and _item_discount(header, line):
+            discounts.setdefault(len(anchors) - 1, []).append(cell)
+        else:
+            anchors.append((line, cell))
     if not anchors:
         return Table((), header.lines[0], header.lines[0].index, header.lines[-1].index)
     rows = _rows(header, region, anchors)
     items = tuple(
-        _item(header, net, lines, cell) for (_, cell), lines in zip(anchors, rows, strict=True)
+        _item(header, net, lines, cell, discounts.get(i, ()))
+        for i, ((_, cell), lines) in enumerate(zip(anchors, rows, strict=True))
     )
     last = max(line.index for lines in rows for line in lines)
     return Table(items, header.lines[0], header.lines[0].index, last)
@@ -174,8 +188,20 @@ def _has_cells(header: Header, line: Line) -> bool:
     return False
 
 
-def _item(header: Header, net: Column, lines: Sequence[Line], amount: Cell) -> LineItem:
-    """One item from its lines: the cells under each column, checked quantity x price = net."""
+def _item_discount(header: Header, line: Line) -> bool:
+    """A line taking a discount off the item above it ("abzgl. 16,7% Rabatt   -2,00")."""
+    return bool(_DISCOUNT.search(line.text)) and not _has_cells(header, line)
+
+
+def _item(
+    header: Header,
+    net: Column,
+    lines: Sequence[Line],
+    amount: Cell,
+    discounts: Sequence[Cell] = (),
+) -> LineItem:
+    """One item from its lines: the cells under each column, checked quantity x price = net;
+    the discounts printed under it are taken off its net amount."""
     by_kind: dict[str, list[tuple[Phrase, Line]]] = {}
     for line in lines:
         for phrase in line.phrases:
@@ -189,7 +215,12 @@ def _item(header: Header, net: Column, lines: Sequence[Line], amount: Cell) -> L
     quantity = _first_cell(by_kind.get(QTY, []))
     price = _first_cell(by_kind.get(PRICE, []))
     confidence = _checked(quantity, price, amount)
-    values["net_amount"] = Found(amount.raw, confidence, amount.words)
+    if discounts:
+        value = amount.value - sum((abs(d.value) for d in discounts), Decimal(0))
+        words = amount.words + tuple(w for d in discounts for w in d.words)
+        values["net_amount"] = Found(_written_like(value, amount.raw), UNCHECKED, words)
+    else:
+        values["net_amount"] = Found(amount.raw, confidence, amount.words)
     if quantity is not None:
         values["quantity"] = Found(quantity.raw, confidence, quantity.words)
         unit = _unit_words(by_kind.get(QTY, []), quantity) or _text_words(by_kind.get(UNIT, []))
@@ -208,6 +239,12 @@ def _item(header: Header, net: Column, lines: Sequence[Line], amount: Cell) -> L
         values["vat_rate"] = rate
     words = tuple(w for line in lines for w in line.words)
     return LineItem(values, words)
+
+
+def _written_like(value: Decimal, example: str) -> str:
+    """`value` with two decimals and the decimal mark of `example`."""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if example.rfind(",") > example.rfind(".") else text
 
 
 def _first_cell(cells: Sequence[tuple[Phrase, Line]]) -> Cell | None:
