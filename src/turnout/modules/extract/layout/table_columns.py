@@ -34,7 +34,7 @@ _KINDS: tuple[tuple[str, str], ...] = (
         AMOUNT,
         r"(?:gesamt|netto|brutto|zeilen|positions)?(?:betrag|wert|summe)?\s*"
         r"(?:gesamt|netto|net|total)(?:betrag|wert)?|nettobetrag|nettowert|gesamtpreis|"
-        r"betrag|summe|entgelt|amount|line\s*total|total|montant(?:\s*ht)?|prix\s*ht|total\s*ht|"
+        r"(?!steuer|mwst|ust|vat)[\w-]*betrag|[\w-]*summe|entgelt|amount|line\s*total|total|montant(?:\s*ht)?|prix\s*ht|total\s*ht|"
         r"price\s*w/o(?:\s*tax)?|importo|importe|bedrag|totaal|totale|subtotal|ext(?:ended)?\.?\s*price",
     ),
     (
@@ -43,7 +43,7 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ),
     (
         PRICE,
-        r"einzelpreis|e-preis|ep|stückpreis|nettopreis|preis|unit\s*price|price|prix"
+        r"einzelpreis|e-preis|ep|stückpreis|nettopreis|[\w-]*preis|unit\s*price|price|prix"
         r"(?:\s*unit(?:aire)?)?|p\.?\s*u\.?|prezzo(?:\s*unitario)?|precio(?:\s*unitario)?|prijs|"
         r"rate|einzel(?:/.*)?",
     ),

@@ -73,6 +73,7 @@ def read_totals(
             if pick is not None:
                 out[path] = _found(pick, LABELLED)
                 tax_line = pick.cell.line if role == TAX else tax_line
+        out.update(_untaxed_total(found, out, line_sum))
     out.update(_line_total(found, out, line_sum))
     out.update(_payable(found, out))
     out.update(_breakdown(rows, out, tax_line))
@@ -118,6 +119,23 @@ def _best_triple(
                 if score >= 1.0 and (best is None or key > best):
                     best, chosen = key, (net, tax, gross)
     return chosen
+
+
+def _untaxed_total(
+    found: list[Candidate], out: dict[str, Found], line_sum: Decimal | None
+) -> dict[str, Found]:
+    """A bare "Total" under lines that add up to it, on a page that prints no tax: both the
+    tax exclusive and the tax inclusive total."""
+    if "totals.tax_inclusive" in out or "totals.tax" in out or line_sum is None:
+        return {}
+    totals = [c for c in found if c.fits(GROSS) >= 0.5 and c.cell.value == line_sum]
+    if not totals or any(c.fits(TAX) >= 0.9 and _money_like(c) == 1 for c in found):
+        return {}
+    last = max(totals, key=lambda c: (c.line, c.cell.right))
+    result = {"totals.tax_inclusive": _found(last, CONSISTENT)}
+    if "totals.tax_exclusive" not in out:
+        result["totals.tax_exclusive"] = _found(last, LABELLED)
+    return result
 
 
 def _line_total(
@@ -252,7 +270,7 @@ def _single_rate(out: dict[str, Found], tax_line: Line | None) -> dict[str, Foun
 
 def _labelled(found: list[Candidate], role: str) -> Candidate | None:
     """The lowest amount whose label names `role` first."""
-    named = [c for c in found if c.fits(role) >= 0.9]
+    named = [c for c in found if c.fits(role) >= 0.9 and _money_like(c) == 1]
     return max(named, key=lambda c: (c.line, c.cell.right)) if named else None
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from turnout.modules.extract.layout.amount_cells import Cell, phrase_cells
 from turnout.modules.extract.layout.page import Layout, Line, Phrase
 from turnout.modules.extract.layout.totals_labels import SUBTOTAL_WORDS, classify
+from turnout.modules.normalize.money import parse_currency
 
 # how many lines above an unlabelled amount its column header may be
 _HEADER_REACH = 6
@@ -62,13 +63,17 @@ def candidates(layout: Layout, lines: Sequence[Line]) -> list[Candidate]:
 
 
 def _left_label(left: Sequence[Phrase], before: str) -> str:
-    """The words before the amount in its cell, else the nearest text cell to its left."""
+    """The words before the amount in its cell, else the nearest text cell to its left, else
+    (when that one names no total, "von" in "Nachlass 10% von 147,30") all text to its left."""
     if _has_letters(before):
         return before
-    for phrase in reversed(left):
-        if _has_letters(phrase.text):
-            return phrase.text
-    return ""
+    texts = [p.text for p in left if _has_letters(p.text)]
+    if not texts:
+        return ""
+    if classify(texts[-1]) or len(texts) == 1:
+        return texts[-1]
+    whole = " ".join(texts)
+    return whole if classify(whole) else texts[-1]
 
 
 def _header_label(layout: Layout, line: Line, cell: Cell) -> str:
@@ -84,10 +89,10 @@ def _header_label(layout: Layout, line: Line, cell: Cell) -> str:
 
 def _has_letters(text: str) -> bool:
     """Whether `text` has words in it; a currency alone (`EUR`, `€`) is no label."""
-    return sum(ch.isalpha() for ch in text) >= 2 and not _CURRENCY_ONLY.match(text)
-
-
-_CURRENCY_ONLY = re.compile(r"^\W*(?:[A-Z]{3}|euro?s?)\W*$", re.IGNORECASE)
+    if sum(ch.isalpha() for ch in text) < 2:
+        return False
+    bare = re.sub(r"\W", "", text)
+    return parse_currency(bare) is None
 
 
 _NO_LINE = Line(0, -1, (), ())

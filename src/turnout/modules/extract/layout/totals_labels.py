@@ -69,7 +69,7 @@ _RULES: tuple[tuple[str, str], ...] = (
         GROSS,
         rf"brutto|gesamtbetrag|rechnungsbetrag|endbetrag|rechnungssumme|gesamtsumme|"
         rf"inkl\.?\s*{_TAX_WORD}|incl\.?\s*{_TAX_WORD}|including\s*{_TAX_WORD}|ttc|"
-        r"grand\s*total|invoice\s*total|total\s*amount|gross|totale\s*(?:documento|fattura)|"
+        r"grand\s*total|invoice\s*total|total\s*for\s*this\s*invoice|total\s*amount|gross|totale\s*(?:documento|fattura)|"
         r"total\s*factura|importe\s*total|totaal\s*incl|factuurbedrag|montant\s*total",
     ),
     (TAX, _TAX_WORD),
