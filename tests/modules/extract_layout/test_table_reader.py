@@ -311,3 +311,23 @@ def test_a_discount_printed_under_an_item_is_taken_off_its_net() -> None:
     assert nets(table) == [Decimal("10.00"), Decimal("55.40")]
     assert table is not None
     assert {w.text for w in table.items[0].values["net_amount"].words} == {"12,00", "-2,00"}
+
+
+def test_a_group_subtotal_inside_the_table_is_neither_a_row_nor_its_end() -> None:
+    page = layout(
+        row(1, 100, (40, "Description"), (250, "Quantity"), (330, "Unit Price"), (460, "Amount")),
+        row(
+            1, 120, (40, "Beeswax"), right(290, "1.00 kg"), right(380, "42.00"), right(500, "42.00")
+        ),
+        row(1, 135, (420, "Subtotal"), right(500, "42.00")),
+        row(
+            1, 150, (40, "Olive oil"), right(290, "2.00 L"), right(380, "1.50"), right(500, "3.00")
+        ),
+        row(1, 165, (420, "Subtotal"), right(500, "3.00")),
+        row(1, 185, (330, "Subtotal"), right(500, "45.00")),
+        row(1, 200, (330, "Tax 15%"), right(500, "6.75")),
+    )
+    table = read_line_items(page)
+    assert nets(table) == [Decimal("42.00"), Decimal("3.00")]
+    assert table is not None
+    assert table.last_line == page.lines[3].index

@@ -50,6 +50,9 @@ _TOTAL_WORD = re.compile(
     r"nettobetrag|netto(?!preis)|brutto(?!preis)|zwischensumme|imponibile|base\s*imponible",
     re.IGNORECASE,
 )
+_SUBTOTAL = re.compile(
+    r"sub\s*-?\s*total|zwischensumme|sous\s*-?\s*total|subtotale|subtotaal", re.IGNORECASE
+)
 # a page's last lines, below this share of its height, are its footer
 _FOOTER_ZONE = 0.94
 # an empty gap this many line heights tall ends the table (unless a net amount follows soon)
@@ -78,6 +81,11 @@ def table_lines(layout: Layout, header: Header, net: Column) -> list[Line]:
         if is_page_footer(line) or is_carried_over(line) or _in_footer_zone(layout, line):
             continue
         if _ends_table(layout, header, line):
+            later = following[n + 1 : n + 1 + _AHEAD]
+            if _SUBTOTAL.search(line.text) and any(
+                _has_quantity(header, x) and _prints_in(header, net, x) for x in later
+            ):
+                continue  # a group's subtotal, with more items under it: not a row, not the end
             break
         gap = line.top - previous.bottom if line.page == previous.page else 0.0
         ahead = [x for x in following[n : n + _AHEAD] if x.page == line.page]
@@ -158,6 +166,12 @@ def _header_like(line: Line) -> bool:
     return len(phrases) >= 3 and all(
         len(p.words) <= 3 and _wordy(p.text) and not any(ch.isdigit() for ch in p.text)
         for p in phrases
+    )
+
+
+def _has_quantity(header: Header, line: Line) -> bool:
+    return any(
+        header.band(p.left, p.right).kind == QTY and phrase_cells(p, line) for p in line.phrases
     )
 
 
