@@ -90,6 +90,7 @@ COMPARE = CORPORA / "invoice2data" / "compare"
 ONLY = os.environ.get("BENCH_ONLY", "").strip().lower()
 SCAN_LIMIT = int(os.environ["BENCH_SCAN_LIMIT"]) if os.environ.get("BENCH_SCAN_LIMIT") else None
 LAYOUT = "extract.layout"
+GENERATED_SEEDS = int(os.environ.get("BENCH_GENERATED_SEEDS", "5"))
 
 HEADER = (
     "invoice_number",
@@ -111,24 +112,26 @@ CODES = {"seller.vat_id", "payment.iban", "currency"}
 
 
 def main() -> int:
-    if not ZUGFERD.is_dir():
-        print(f"skipped: corpora not found at {CORPORA} (need zugferd/)")
-        return 0
-    if ONLY not in ("", "a", "b", "c"):
-        print(f"BENCH_ONLY must be a, b or c (got {ONLY!r}); unset it to run all three")
+    if ONLY not in ("", "a", "b", "c", "d"):
+        print(f"BENCH_ONLY must be a, b, c or d (got {ONLY!r}); unset it to run them all")
         return 2
     registry = ModuleRegistry.discover()
-    cases = truths() if ONLY in ("", "a", "b") else []
+    have_corpora = ZUGFERD.is_dir()
+    if not have_corpora:
+        print(f"(a), (b), (c) skipped: corpora not found at {CORPORA} (need zugferd/)")
+    cases = truths() if have_corpora and ONLY in ("", "a", "b") else []
     with tempfile.TemporaryDirectory() as workspace:
         pipeline = Pipeline(registry, Path(workspace))
         try:
-            if ONLY in ("", "a"):
+            if have_corpora and ONLY in ("", "a"):
                 printed(pipeline, cases)
-            if ONLY in ("", "b"):
+            if have_corpora and ONLY in ("", "b"):
                 scanned(pipeline, cases)
+            if ONLY in ("", "d"):
+                generated(pipeline)
         finally:
             pipeline.close()
-    if ONLY in ("", "c"):
+    if have_corpora and ONLY in ("", "c"):
         golden(registry)
     return 0
 
@@ -443,6 +446,47 @@ def _page_count(pdf: bytes) -> int:
             return len(document)
         finally:
             document.close()
+
+
+# --- (d) generated ---------------------------------------------------------------------------
+
+
+def generated(pipeline: Pipeline) -> None:
+    """Invoices of our own making (tests/support/printed_invoices.py) through the same pipeline:
+    every language and layout, GENERATED_SEEDS seeds of each."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from support.printed_invoices import LANGUAGES, LAYOUTS, printed_invoice
+
+    print(
+        f"(d) generated invoices: {len(LANGUAGES)} languages x {len(LAYOUTS)} layouts x "
+        f"{GENERATED_SEEDS} seeds"
+    )
+    scores: list[Score] = []
+    by_kind: dict[str, list[Score]] = {}
+    seed = 1000
+    for _ in range(GENERATED_SEEDS):
+        for language in LANGUAGES:
+            for layout in LAYOUTS:
+                seed += 1
+                invoice = printed_invoice(seed, language, layout)
+                name = f"{language}-{layout}-{seed}.pdf"
+                run = pipeline.run(name, invoice.pdf)
+                score = compare(invoice.truth, run.invoice)
+                scores.append(score)
+                by_kind.setdefault(language, []).append(score)
+                by_kind.setdefault(layout, []).append(score)
+                if score.misses:
+                    report("d", name, score, run)
+    kinds = ", ".join(
+        f"{kind} {_pct(sum(s.right for s in group), sum(s.total for s in group)):.0f}%"
+        for kind, group in by_kind.items()
+    )
+    right, total = sum(s.right for s in scores), sum(s.total for s in scores)
+    lines_right = sum(bool(s.lines_right) for s in scores)
+    print(f"(d) {right}/{total} fields, {lines_right}/{len(scores)} with every line right; {kinds}")
+    print(f"(d) per field: {per_field(scores)}")
+    print(f"BENCH generated_fields_pct {_pct(right, total):.1f}")
+    print(f"BENCH generated_lines_right_pct {_pct(lines_right, len(scores)):.1f}")
 
 
 # --- (c) golden -----------------------------------------------------------------------------

@@ -53,9 +53,12 @@ class Labels:
     decimal: str
     thousands: str
     title: str
-    number: str
-    date: str
-    due: str
+    number: tuple[str, ...]  # a label's alternatives: each invoice prints one of them
+    date: tuple[str, ...]
+    due: tuple[str, ...]
+    order: str
+    delivery: str
+    phone: str
     customer: str
     seller: str
     buyer: str
@@ -69,9 +72,9 @@ class Labels:
     tax_exclusive: str
     vat_line: str  # "{rate}" and "{base}" filled in
     tax_total: str
-    tax_inclusive: str
+    tax_inclusive: tuple[str, ...]
     prepaid: str
-    payable: str
+    payable: tuple[str, ...]
     vat_id: str
     terms_due: str  # "{due}" filled in
     terms_now: str
@@ -93,9 +96,12 @@ LABELS: dict[str, Labels] = {
         decimal=",",
         thousands=".",
         title="Rechnung",
-        number="Rechnungsnummer",
-        date="Rechnungsdatum",
-        due="Fällig am",
+        number=("Rechnungsnummer", "Rechnungs-Nr.", "Rechnung Nr."),
+        date=("Rechnungsdatum", "Datum"),
+        due=("Fällig am", "Zahlbar bis", "Fälligkeitsdatum"),
+        order="Bestellnummer",
+        delivery="Lieferdatum",
+        phone="Tel.",
         customer="Kundennummer",
         seller="Rechnungssteller",
         buyer="Rechnungsempfänger",
@@ -107,9 +113,9 @@ LABELS: dict[str, Labels] = {
         tax_exclusive="Nettobetrag",
         vat_line="zzgl. {rate} USt. auf {base}",
         tax_total="Umsatzsteuer gesamt",
-        tax_inclusive="Rechnungsbetrag",
+        tax_inclusive=("Rechnungsbetrag", "Gesamtbetrag", "Bruttobetrag"),
         prepaid="Anzahlung",
-        payable="Zahlbetrag",
+        payable=("Zahlbetrag", "Zu zahlen", "Offener Betrag"),
         vat_id="USt-IdNr.",
         terms_due="Zahlbar ohne Abzug bis {due}.",
         terms_now="Zahlbar sofort ohne Abzug.",
@@ -145,9 +151,12 @@ LABELS: dict[str, Labels] = {
         decimal=".",
         thousands=",",
         title="INVOICE",
-        number="Invoice No.",
-        date="Invoice date",
-        due="Due date",
+        number=("Invoice No.", "Invoice number", "Invoice #"),
+        date=("Invoice date", "Date", "Date of issue"),
+        due=("Due date", "Payment due", "Due"),
+        order="Order No.",
+        delivery="Delivery date",
+        phone="Tel",
         customer="Customer No.",
         seller="From",
         buyer="Bill to",
@@ -159,9 +168,9 @@ LABELS: dict[str, Labels] = {
         tax_exclusive="Total net",
         vat_line="VAT {rate} on {base}",
         tax_total="Total VAT",
-        tax_inclusive="Total",
+        tax_inclusive=("Total", "Invoice total", "Total incl. VAT"),
         prepaid="Paid in advance",
-        payable="Amount due",
+        payable=("Amount due", "Balance due", "Total due"),
         vat_id="VAT Reg. No.",
         terms_due="Please pay by {due}.",
         terms_now="Payment due on receipt.",
@@ -197,9 +206,12 @@ LABELS: dict[str, Labels] = {
         decimal=",",
         thousands=" ",
         title="FACTURE",
-        number="N° de facture",
-        date="Date de facture",
-        due="Date d'échéance",
+        number=("N° de facture", "Facture n°", "Numéro de facture"),
+        date=("Date de facture", "Date", "Date d'émission"),
+        due=("Date d'échéance", "Échéance"),
+        order="N° de commande",
+        delivery="Date de livraison",
+        phone="Tél.",
         customer="N° client",
         seller="Émetteur",
         buyer="Destinataire",
@@ -211,9 +223,9 @@ LABELS: dict[str, Labels] = {
         tax_exclusive="Total HT",
         vat_line="TVA {rate} sur {base}",
         tax_total="Total TVA",
-        tax_inclusive="Total TTC",
+        tax_inclusive=("Total TTC", "Montant TTC"),
         prepaid="Acompte versé",
-        payable="Net à payer",
+        payable=("Net à payer", "Reste à payer", "Montant dû"),
         vat_id="N° TVA intracom.",
         terms_due="Paiement à réception, au plus tard le {due}.",
         terms_now="Paiement comptant à réception.",
@@ -249,9 +261,12 @@ LABELS: dict[str, Labels] = {
         decimal=",",
         thousands=".",
         title="FATTURA",
-        number="Numero fattura",
-        date="Data fattura",
-        due="Scadenza",
+        number=("Numero fattura", "Fattura n.", "N. fattura"),
+        date=("Data fattura", "Data", "Data documento"),
+        due=("Scadenza", "Data scadenza"),
+        order="N. ordine",
+        delivery="Data consegna",
+        phone="Tel.",
         customer="Codice cliente",
         seller="Fornitore",
         buyer="Cliente",
@@ -263,9 +278,9 @@ LABELS: dict[str, Labels] = {
         tax_exclusive="Totale imponibile",
         vat_line="IVA {rate} su {base}",
         tax_total="Totale IVA",
-        tax_inclusive="Totale fattura",
+        tax_inclusive=("Totale fattura", "Totale documento"),
         prepaid="Acconto versato",
-        payable="Netto a pagare",
+        payable=("Netto a pagare", "Totale da pagare"),
         vat_id="Partita IVA",
         terms_due="Pagamento con bonifico entro il {due}.",
         terms_now="Pagamento a vista.",
@@ -301,9 +316,12 @@ LABELS: dict[str, Labels] = {
         decimal=",",
         thousands=".",
         title="FACTURA",
-        number="N.º de factura",
-        date="Fecha de factura",
-        due="Vencimiento",
+        number=("N.º de factura", "Número de factura", "Factura n.º"),
+        date=("Fecha de factura", "Fecha", "Fecha de emisión"),
+        due=("Vencimiento", "Fecha de vencimiento"),
+        order="N.º de pedido",
+        delivery="Fecha de entrega",
+        phone="Tel.",
         customer="N.º de cliente",
         seller="Emisor",
         buyer="Cliente",
@@ -315,9 +333,9 @@ LABELS: dict[str, Labels] = {
         tax_exclusive="Base imponible",
         vat_line="IVA {rate} sobre {base}",
         tax_total="Total IVA",
-        tax_inclusive="Total factura",
+        tax_inclusive=("Total factura", "Importe total"),
         prepaid="Anticipo recibido",
-        payable="Total a pagar",
+        payable=("Total a pagar", "Importe a pagar"),
         vat_id="NIF-IVA",
         terms_due="Pago por transferencia antes del {due}.",
         terms_now="Pago al contado.",
@@ -353,9 +371,12 @@ LABELS: dict[str, Labels] = {
         decimal=",",
         thousands=".",
         title="FACTUUR",
-        number="Factuurnummer",
-        date="Factuurdatum",
-        due="Vervaldatum",
+        number=("Factuurnummer", "Factuur nr.", "Factuurnr."),
+        date=("Factuurdatum", "Datum"),
+        due=("Vervaldatum", "Uiterste betaaldatum"),
+        order="Ordernummer",
+        delivery="Leverdatum",
+        phone="Tel.",
         customer="Klantnummer",
         seller="Leverancier",
         buyer="Factuuradres",
@@ -367,9 +388,9 @@ LABELS: dict[str, Labels] = {
         tax_exclusive="Totaal excl. btw",
         vat_line="Btw {rate} over {base}",
         tax_total="Totaal btw",
-        tax_inclusive="Totaal incl. btw",
+        tax_inclusive=("Totaal incl. btw", "Totaalbedrag"),
         prepaid="Reeds betaald",
-        payable="Te betalen",
+        payable=("Te betalen", "Openstaand bedrag"),
         vat_id="Btw-nummer",
         terms_due="Gelieve te betalen vóór {due}.",
         terms_now="Betaling bij ontvangst.",
@@ -411,6 +432,7 @@ _BANKS = {
     "ES": ("CAIXESBBXXX", "21000418", "999999999999"),
     "NL": ("ABNANL2A", "ABNA", "9999999999"),
 }
+_DIALLING = {"DE": 49, "GB": 44, "FR": 33, "IT": 39, "ES": 34, "NL": 31}
 _SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
 
 
@@ -449,7 +471,7 @@ def printed_invoice(
         raise ValueError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
     if layout not in LAYOUTS:
         raise ValueError(f"layout {layout!r} is not one of {', '.join(LAYOUTS)}")
-    invoice = _Invoice(rng, LABELS[language], language)
+    invoice = _Invoice(rng, LABELS[language], language, layout)
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=A4, invariant=1)
     canvas.setTitle(f"{invoice.words.title} {invoice.number}")
@@ -467,7 +489,7 @@ def scan_of(pdf: bytes, dpi: int = 200) -> bytes:
 class _Invoice:
     """The business content of one invoice, chosen from the seed."""
 
-    def __init__(self, rng: random.Random, words: Labels, language: str) -> None:
+    def __init__(self, rng: random.Random, words: Labels, language: str, layout: str) -> None:
         self.words = words
         self.language = language
         self.rng = rng
@@ -492,6 +514,24 @@ class _Invoice:
         self.seller_street, self.buyer_street = rng.sample(words.streets, 2)
         self.seller_city, self.buyer_city = rng.sample(words.cities, 2)
         self.vat_id = _vat_id(rng, words.country)
+        # what varies besides the content: which label of several, distractors, arrangement
+        self.label = {
+            name: rng.choice(getattr(words, name))
+            for name in ("number", "date", "due", "tax_inclusive", "payable")
+        }
+        self.order = f"{rng.choice(('PO', 'B', ''))}{rng.randint(100000, 999999)}"
+        self.order_printed = rng.random() < 0.5
+        self.delivered = self.issued - dt.timedelta(days=rng.randint(1, 9))
+        self.delivery_printed = layout != "row" and rng.random() < 0.4
+        # a business buyer's VAT id in its address block, beside the seller's
+        self.buyer_vat_id = (
+            _vat_id(rng, words.country)
+            if layout in ("blocks", "row") and rng.random() < 0.4
+            else None
+        )
+        self.buyer_first = rng.random() < 0.3  # the buyer's block on the left
+        dialling = _DIALLING[words.country]
+        self.phone = f"+{dialling} {rng.randint(10, 99)} {rng.randint(1000000, 9999999)}"
         self.iban = _iban(rng, words.country)
         self.bic = _BANKS[words.country][0]
         rates = words.rates if rng.random() < 0.4 else words.rates[:1]
@@ -581,6 +621,10 @@ class _Invoice:
         }
         if self.due_printed:
             truth["due_date"] = self.due.isoformat()
+        if self.order_printed:
+            truth["order_reference"] = self.order
+        if self.buyer_vat_id:
+            truth["buyer"]["vat_id"] = self.buyer_vat_id
         return truth
 
     # --- how the language writes things ---
@@ -647,6 +691,7 @@ class _Drawing:
         # each date is written one way on the whole page
         self.issued = invoice.date(invoice.issued)
         self.due = invoice.date(invoice.due)
+        self.delivered = invoice.date(invoice.delivered)
 
     def draw(self) -> None:
         if self.layout == "blocks":
@@ -668,13 +713,10 @@ class _Drawing:
                 y -= 30
                 line = self.words.title_line.format(number=self.inv.number, date=self.issued)
                 self._text(_LEFT, y, line, "Helvetica-Bold", 13)
-                if self.inv.due_printed:
-                    y -= 16
-                    self._text(_LEFT, y, f"{self.words.due}: {self.due}", "Helvetica", 9.5)
-                y -= 14
-                self._text(
-                    _LEFT, y, f"{self.words.customer}: {self.inv.customer}", "Helvetica", 9.5
-                )
+                y -= 2
+                for label, value in self._details(delivery=True):
+                    y -= 14
+                    self._text(_LEFT, y, f"{label}: {value}", "Helvetica", 9.5)
         y = self._table(y - 30)
         y = self._totals(y - 14)
         self._terms(y - 26)
@@ -698,26 +740,30 @@ class _Drawing:
         inv = self.inv
         self._text(_LEFT, _HEIGHT - 60, inv.seller, "Helvetica-Bold", 16)
         self._text(_LEFT, _HEIGHT - 76, f"{inv.seller_street} · {inv.seller_city}", size=8.5)
+        self._text(_LEFT, _HEIGHT - 87, f"{self.words.phone} {inv.phone}", size=8.5)
         self._right(_RIGHT, _HEIGHT - 62, self.words.title, "Helvetica-Bold", 20)
-        return _HEIGHT - 90
+        return _HEIGHT - 100
 
     def _letterhead_right(self) -> None:
         inv = self.inv
         self._right(_RIGHT, _HEIGHT - 55, inv.seller, "Helvetica-Bold", 15)
         self._right(_RIGHT, _HEIGHT - 70, inv.seller_street, size=8.5)
         self._right(_RIGHT, _HEIGHT - 81, inv.seller_city, size=8.5)
+        self._right(_RIGHT, _HEIGHT - 92, f"{self.words.phone} {inv.phone}", size=8.5)
 
     def _party_blocks(self, top: float) -> float:
         inv, words = self.inv, self.words
-        blocks = (
-            (_LEFT, words.seller, (inv.seller, inv.seller_street, inv.seller_city)),
-            (320.0, words.buyer, (inv.buyer, inv.buyer_street, inv.buyer_city)),
-        )
-        for x, heading, lines in blocks:
+        seller = [inv.seller, inv.seller_street, inv.seller_city, f"{words.vat_id}: {inv.vat_id}"]
+        buyer = [inv.buyer, inv.buyer_street, inv.buyer_city]
+        if inv.buyer_vat_id:
+            buyer.append(f"{words.vat_id}: {inv.buyer_vat_id}")
+        blocks = [(words.seller, seller), (words.buyer, buyer)]
+        if inv.buyer_first:
+            blocks.reverse()
+        for x, (heading, lines) in zip((_LEFT, 320.0), blocks, strict=True):
             self._text(x, top, heading, "Helvetica-Bold", 10)
             for i, line in enumerate(lines):
                 self._text(x, top - 15 - 12 * i, line, size=9.5)
-        self._text(_LEFT, top - 15 - 12 * 3, f"{words.vat_id}: {inv.vat_id}", size=9.5)
         return top - 15 - 12 * 3
 
     def _window(self) -> float:
@@ -733,13 +779,27 @@ class _Drawing:
             self._text(_LEFT, top - 18 - 13 * i, line, size=10.5)
         return top - 18 - 13 * 2 - 40
 
+    def _details(self, *, delivery: bool) -> list[tuple[str, str]]:
+        """The label-value pairs beside the number and date: due date, customer, order, delivery."""
+        inv, words = self.inv, self.words
+        rows = []
+        if delivery and inv.delivery_printed:
+            rows.append((words.delivery, self.delivered))
+        if inv.due_printed:
+            rows.append((inv.label["due"], self.due))
+        rows.append((words.customer, inv.customer))
+        if inv.order_printed:
+            rows.append((words.order, inv.order))
+        return rows
+
     def _grid(self, top: float, x: float) -> float:
         """Label-value pairs, one a line."""
-        inv, words = self.inv, self.words
-        rows = [(words.number, inv.number), (words.date, self.issued)]
-        if inv.due_printed:
-            rows.append((words.due, self.due))
-        rows.append((words.customer, inv.customer))
+        inv = self.inv
+        rows = [
+            (inv.label["number"], inv.number),
+            (inv.label["date"], self.issued),
+            *self._details(delivery=True),
+        ]
         for i, (label, value) in enumerate(rows):
             self._text(x, top - 13 * i, f"{label}:", "Helvetica-Bold", 9.5)
             self._text(x + 110, top - 13 * i, value, size=9.5)
@@ -747,11 +807,12 @@ class _Drawing:
 
     def _header_row(self, top: float) -> float:
         """A row of labels over a row of values, in a box."""
-        inv, words = self.inv, self.words
-        cells = [(words.number, inv.number), (words.date, self.issued)]
-        if inv.due_printed:
-            cells.append((words.due, self.due))
-        cells.append((words.customer, inv.customer))
+        inv = self.inv
+        cells = [
+            (inv.label["number"], inv.number),
+            (inv.label["date"], self.issued),
+            *self._details(delivery=False),
+        ]
         width = (_RIGHT - _LEFT) / len(cells)
         self.c.setLineWidth(0.5)
         self.c.rect(_LEFT - 4, top - 22, _RIGHT - _LEFT + 8, 36)
@@ -818,10 +879,10 @@ class _Drawing:
             )
         if len(inv.breakdown) > 1:
             rows.append((words.tax_total, inv.tax, False))
-        rows.append((words.tax_inclusive, inv.tax_inclusive, not inv.prepaid))
+        rows.append((inv.label["tax_inclusive"], inv.tax_inclusive, not inv.prepaid))
         if inv.prepaid:
             rows.append((words.prepaid, -inv.prepaid, False))
-            rows.append((words.payable, inv.payable, True))
+            rows.append((inv.label["payable"], inv.payable, True))
         y = top
         for label, value, bold in rows:
             font = "Helvetica-Bold" if bold else "Helvetica"
