@@ -16,7 +16,12 @@ page states. What varies, from the seed:
 - an optional document discount and charge, an optional prepaid amount, a printed due date or
   none; currency EUR, CHF, GBP or USD by symbol or by code;
 - the seller's VAT id (a valid checksum, from python-stdnum) and IBAN (valid check digits) and
-  BIC in the footer.
+  BIC in the footer;
+- each label taken from the several a language uses ("Rechnungsnummer", "Rechnungs-Nr.",
+  "Rechnung Nr."; "Amount due", "Balance due", "Total due" ...), and what a reader must not take
+  for the invoice's own values: an order number, a delivery date, a customer number, a phone
+  number, a business buyer's VAT id in its block (blocks and row layouts), the buyer's block on
+  the left.
 
 `scan_of(pdf)` turns one into a 200 dpi greyscale image-only PDF, as a scanner would.
 """
