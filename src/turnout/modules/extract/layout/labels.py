@@ -27,7 +27,10 @@ _HEADINGS: dict[str, tuple[tuple[str, str], ...]] = {
         ),
     ),
     "de": (
-        (SELLER, r"verkäufer|lieferant|rechnungssteller|absender|leistungserbringer"),
+        (
+            SELLER,
+            r"verkäufer|lieferant|rechnungs(?:aus)?steller|rechnungsersteller|absender|leistungserbringer",
+        ),
         (
             BUYER,
             r"käufer|kunde|rechnungsempfänger|rechnungsadresse|empfänger|leistungsempfänger|"

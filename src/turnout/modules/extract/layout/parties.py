@@ -42,6 +42,7 @@ _NAME_KEY = re.compile(
     r"denominazione|nombre|raz[óo]n\s+social|naam|bedrijfsnaam)\s*:?$",
     re.IGNORECASE,
 )
+_KEY_VALUE = re.compile(r"^([^:]{1,40}?)\s*:\s*(\S.*)$")
 _SENDER_POSTCODE = re.compile(r"(?:^|\s)(?:[A-Z]{1,2}-)?\d{4,5}\s+\S")
 _NAME_LINES = 4  # lines under a heading its party's name may be on
 _LETTERHEAD_SHARE = 0.25  # the top quarter of page one holds the letterhead
@@ -65,7 +66,7 @@ def read_parties(
 ) -> Parties:
     """The parties found by headings, by the sender line over a window, and by letterhead."""
     parties = Parties()
-    labelled = {(h.line.line.index, h.phrase) for h in hits if _starts_phrase(h)}
+    labelled = {(h.line.line.index, h.phrase) for h in hits if _is_label(h)}
     for hit in hits:
         if hit.path in (SELLER, BUYER) and _starts_phrase(hit):
             _under_heading(hit, texts, blocks, labelled, parties)
@@ -73,6 +74,17 @@ def read_parties(
         _sender_and_window(layout, texts, blocks, labelled, parties)
     _letterhead_and_footer(layout, texts, blocks, labelled, parties)
     return parties
+
+
+def _is_label(hit: LabelHit) -> bool:
+    """Whether the hit is a label heading its phrase (a heading word inside a name, as in
+    "Lieferant GmbH", is not)."""
+    if not _starts_phrase(hit):
+        return False
+    if hit.path not in (SELLER, BUYER):
+        return True
+    end = hit.line.phrase_span(hit.phrase)[1]
+    return hit.line.text[hit.end : end].lstrip()[:1] in ("", ":", "/")
 
 
 def _starts_phrase(hit: LabelHit) -> bool:
@@ -132,11 +144,21 @@ def _under_heading(
             return  # another label: the heading announced nothing we read
         s, e = below.phrase_span(p)
         key = below.text[s:e]
+        colon = p + 1 < len(below.line.phrases) and below.phrase(p + 1).text.startswith(":")
         if _NAME_KEY.match(key) and p + 1 < len(below.line.phrases):
             p += 1  # a form: "Name:   Lieferant GmbH"
             s, e = below.phrase_span(p)
-        elif key.endswith(":"):
+            value = below.text[s:e].lstrip(": ")
+            s = e - len(value) if value else s
+            if not value and p + 1 < len(below.line.phrases):
+                p += 1  # "Name   :   Lieferant GmbH"
+                s, e = below.phrase_span(p)
+        elif key.endswith(":") or colon:
             continue  # another key of the form ("Nummer:   549910")
+        elif (pair := _KEY_VALUE.match(key)) is not None:
+            if not _NAME_KEY.match(pair.group(1)):
+                continue  # "Globale Nummer: 4000001123452"
+            s = e - len(pair.group(2))  # "Name: Lieferant GmbH"
         name = name_in(below.text[s:e])
         if name is not None:
             at = below.text.find(name, s, e)

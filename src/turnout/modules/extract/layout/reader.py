@@ -8,31 +8,30 @@ one higher up the document.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from turnout.domain.page import Word
 from turnout.modules.extract.amounts import find_amounts
-from turnout.modules.extract.candidates import Candidate as TotalCandidate
 from turnout.modules.extract.layout.blocks import Blocks
 from turnout.modules.extract.layout.identifiers import by_shape, to_owner
 from turnout.modules.extract.layout.labels import find_labels
 from turnout.modules.extract.layout.page import Found, Layout
 from turnout.modules.extract.layout.parties import read_parties
 from turnout.modules.extract.layout.spans import LineText
+from turnout.modules.extract.layout.table import read_line_items
+from turnout.modules.extract.layout.totals import read_totals
 from turnout.modules.extract.layout.values import Candidate, read_labelled
 from turnout.modules.extract.patterns import Label
-from turnout.modules.extract.totals import choose_totals
 from turnout.modules.normalize.dates import find_dates
 from turnout.modules.normalize.money import parse_currency
 
 FIRST_DATE = 0.3  # the first date of page one, when no label announces the issue date
 MARKED_CURRENCY = 0.7  # the currency most amounts are marked with
+CODE_ONLY = 0.5  # the currency code printed most often
 _CODES = re.compile(
     r"(?<![A-Za-z])(EUR|USD|GBP|CHF|JPY|CNY|INR|PLN|CZK|SEK|NOK|DKK|HUF|RON|BGN|CAD|AUD|NZD|"
     r"HKD|SGD|ZAR|BRL|MXN|TRY)(?![A-Za-z])"
@@ -65,12 +64,9 @@ def read_layout(layout: Layout, labels: Sequence[Label]) -> Reading:
         del chosen["buyer.vat_id"]
     values = {path: c.found for path, c in chosen.items()}
     lines, line_words, totals = _table_and_totals(layout)
-    if totals is None:
-        for path in _TOTALS:
-            values.pop(path, None)
-        values.update(_chosen_totals([c for c in found if c.path in _TOTALS]))
-    else:
-        values.update(totals)
+    for path in _TOTALS:  # what total labels announce is the totals reader's to decide
+        values.pop(path, None)
+    values.update(totals)
     currency = _currency(values, texts)
     if currency is not None:
         values["currency"] = currency
@@ -94,54 +90,25 @@ def _first_date(texts: dict[int, LineText]) -> list[Candidate]:
     return []
 
 
-def _chosen_totals(candidates: list[Candidate]) -> dict[str, Found]:
-    """The totals announced by total labels, the ones that add up preferred."""
-    words = {id(c.found): c.found.words for c in candidates}
-    wrapped = [
-        TotalCandidate(c.path, c.found.value, c.found.confidence, c.line, c.amount, c.currency)
-        for c in candidates
-    ]
-    by_key = {(c.path, c.line, c.found.value): c for c in candidates}
-    out: dict[str, Found] = {}
-    for path, t in choose_totals(wrapped).items():
-        source = by_key.get((t.path, t.line, t.value))
-        kept = words[id(source.found)] if source is not None else ()
-        out[path] = Found(t.value, round(t.confidence, 3), kept)
-    return out
-
-
 def _table_and_totals(
     layout: Layout,
-) -> tuple[tuple[dict[str, Found], ...], tuple[tuple[Word, ...], ...], dict[str, Found] | None]:
-    """Line items and totals through the table and totals readers, when they are installed."""
-    table_module = _optional("turnout.modules.extract.layout.table")
-    totals_module = _optional("turnout.modules.extract.layout.totals")
+) -> tuple[tuple[dict[str, Found], ...], tuple[tuple[Word, ...], ...], dict[str, Found]]:
+    """Line items (the table reader) and the totals under them (the totals reader)."""
     lines: tuple[dict[str, Found], ...] = ()
     line_words: tuple[tuple[Word, ...], ...] = ()
     below: int | None = None
     nets: list[Decimal] = []
-    if table_module is not None:
-        table = table_module.read_line_items(layout)
-        if table is not None:
-            lines = tuple(dict(item.values) for item in table.items)
-            line_words = tuple(tuple(item.words) for item in table.items)
-            below = table.last_line
-            for item in table.items:
-                net = item.values.get("net_amount")
-                amounts = find_amounts(net.value) if net is not None else []
-                if amounts:
-                    nets.append(amounts[-1].value)
-    totals = None
-    if totals_module is not None:
-        totals = dict(totals_module.read_totals(layout, nets, below))
-    return lines, line_words, totals
-
-
-def _optional(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
+    table = read_line_items(layout)
+    if table is not None:
+        lines = tuple(dict(item.values) for item in table.items)
+        line_words = tuple(tuple(item.words) for item in table.items)
+        below = table.last_line
+        for item in table.items:
+            net = item.values.get("net_amount")
+            amounts = find_amounts(net.value) if net is not None else []
+            if amounts:
+                nets.append(amounts[-1].value)
+    return lines, line_words, dict(read_totals(layout, nets, below))
 
 
 def _currency(values: dict[str, Found], texts: dict[int, LineText]) -> Found | None:
@@ -152,16 +119,21 @@ def _currency(values: dict[str, Found], texts: dict[int, LineText]) -> Found | N
         return Found(code, labelled.confidence, labelled.words) if code else None
     marked: Counter[str] = Counter()
     codes: Counter[str] = Counter()
+    where: dict[str, tuple[Word, ...]] = {}
     for text in texts.values():
         for amount in find_amounts(text.text):
             if amount.currency:
                 marked[amount.currency] += 1
+                where.setdefault(amount.currency, text.words(amount.start, amount.end))
         for m in _CODES.finditer(text.text):
             codes[m.group()] += 1
+            where.setdefault(m.group(), text.words(m.start(), m.end()))
     if marked:
-        return Found(marked.most_common(1)[0][0], MARKED_CURRENCY)
+        code = marked.most_common(1)[0][0]
+        return Found(code, MARKED_CURRENCY, where.get(code, ()))
     if codes:
-        return Found(codes.most_common(1)[0][0], 0.5)
+        code = codes.most_common(1)[0][0]
+        return Found(code, CODE_ONLY, where.get(code, ()))
     return None
 
 

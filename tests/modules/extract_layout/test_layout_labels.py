@@ -1,0 +1,126 @@
+"""extract.layout: values read right of or under their labels, and title lines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from turnout.domain.errors import InputRejected
+from turnout.modules.extract.layout.module import LayoutExtract
+
+from .pages import put, read, text_of, value
+
+
+def test_title_line_gives_number_and_date_but_not_the_type_code() -> None:
+    fields = read(
+        text_of(
+            put(60, 80, "Handelsrechnung (380) Nr. 471102 vom 05.03.2018", size=14),
+            put(60, 700, "Gesamtbetrag"),
+            put(400, 700, "119,00 EUR"),
+        )
+    )
+    assert value(fields, "invoice_number") == "471102"
+    assert value(fields, "issue_date") == "05.03.2018"
+
+
+@pytest.mark.parametrize(
+    ("title", "number"),
+    [
+        ("Facture n° F-2024-17", "F-2024-17"),
+        ("Invoice No. INV-0042", "INV-0042"),
+        ("Fattura n. 2024/118", "2024/118"),
+        ("Factuur nr. 20240077", "20240077"),
+        ("Factura Nº A-553", "A-553"),
+    ],
+)
+def test_title_lines_in_other_languages(title: str, number: str) -> None:
+    fields = read(text_of(put(60, 80, title, size=14)))
+    assert value(fields, "invoice_number") == number
+
+
+def test_value_right_of_its_label_in_the_next_column() -> None:
+    fields = read(
+        text_of(
+            put(320, 150, "Rechnungsnummer"),
+            put(450, 150, "RE-2024-0815"),
+            put(320, 164, "Rechnungsdatum"),
+            put(450, 164, "12.02.2024"),
+            put(320, 178, "Fälligkeitsdatum"),
+            put(450, 178, "13.03.2024"),
+        )
+    )
+    assert value(fields, "invoice_number") == "RE-2024-0815"
+    assert value(fields, "issue_date") == "12.02.2024"
+    assert value(fields, "due_date") == "13.03.2024"
+    assert fields.values["invoice_number"].confidence >= 0.8
+
+
+def test_header_row_over_value_row_split_at_the_slash() -> None:
+    fields = read(text_of(put(300, 150, "Invoice No. / Date"), put(300, 164, "123 / 2024-01-05")))
+    assert value(fields, "invoice_number") == "123"
+    assert value(fields, "issue_date") == "2024-01-05"
+
+
+def test_page_numbers_customer_numbers_and_postcodes_are_not_invoice_numbers() -> None:
+    fields = read(
+        text_of(
+            put(60, 60, "Rechnung"),
+            put(400, 60, "Seite 1 von 2"),
+            put(60, 80, "Kundennummer: 10077"),
+            put(60, 100, "Rechnung 80333 München"),
+            put(60, 120, "Invoice   Page 2/3"),
+            put(60, 140, "Datum: 05.03.2018"),
+        )
+    )
+    assert value(fields, "invoice_number") is None
+    assert value(fields, "issue_date") == "05.03.2018"
+
+
+def test_every_field_carries_boxes_of_the_words_it_came_from() -> None:
+    fields = read(
+        text_of(put(320, 150, "Invoice number:"), put(450, 150, "A-17"), put(60, 700, "EUR 10.00"))
+    )
+    (box,) = fields.values["invoice_number"].boxes
+    assert box.page == 1
+    assert box.left == pytest.approx(450 / 595, abs=0.001)
+    assert box.top == pytest.approx(150 / 842, abs=0.001)
+    assert all(f.module == "extract.layout" for f in fields.values.values())
+
+
+def test_ocr_word_scores_lower_the_confidence() -> None:
+    sure = read(text_of(put(60, 150, "Invoice number: A-17")))
+    words = put(60, 150, "Invoice number: A-17")
+    unsure = [replace(w, score=0.4) if w.text == "A-17" else w for w in words]
+    low = read(text_of(unsure))
+    assert low.values["invoice_number"].confidence < sure.values["invoice_number"].confidence
+
+
+def test_min_confidence_drops_unsure_fields_but_keeps_required_ones() -> None:
+    text = text_of(put(60, 60, "Bestellung: PO-7"), put(60, 80, "Datum 01.02.2024"))
+    fields = read(text, min_confidence=0.95)
+    assert value(fields, "order_reference") is None
+    assert value(fields, "issue_date") == "01.02.2024"  # required: kept for review to see
+    assert fields.values["issue_date"].confidence < 0.95
+
+
+def test_a_page_without_any_invoice_field_is_rejected() -> None:
+    with pytest.raises(InputRejected, match="no invoice fields found"):
+        read(text_of(put(60, 60, "Lorem ipsum dolor sit amet")))
+
+
+def test_plain_text_without_words_is_read_on_a_grid() -> None:
+    from turnout.domain.artifacts import Text
+
+    text = Text(pages=("Invoice number:  INV-9\nInvoice date:  2024-03-01\n",), method="test")
+    fields = read(text)
+    assert value(fields, "invoice_number") == "INV-9"
+    assert value(fields, "issue_date") == "2024-03-01"
+
+
+def test_the_layout_reader_is_the_extract_stage_fallback() -> None:
+    from turnout.runtime.defaults import DEFAULT_POLICIES
+
+    assert DEFAULT_POLICIES["extract"].fallback == "extract.layout"
+    assert LayoutExtract.spec.is_fallback
+    assert LayoutExtract.spec.contract_id == "extract-v1"

@@ -1,0 +1,156 @@
+"""extract.layout: seller and buyer by headings, sender line and window, letterhead; their ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from .pages import put, read, text_of, value
+
+HEADINGS = [
+    ("de", "Verkäufer", "Käufer"),
+    ("de", "Lieferant", "Rechnungsempfänger"),
+    ("en", "Seller", "Bill to"),
+    ("en", "From:", "Invoice to:"),
+    ("fr", "Fournisseur", "Facturé à"),
+    ("fr", "Émetteur", "Destinataire"),
+    ("it", "Fornitore", "Committente"),
+    ("it", "Cedente/Prestatore", "Cliente"),
+    ("es", "Proveedor", "Facturar a"),
+    ("es", "Vendedor", "Comprador"),
+    ("nl", "Leverancier", "Klant"),
+    ("nl", "Verkoper", "Factuur aan"),
+]
+
+TITLES = {
+    "de": "Rechnung Nr.",
+    "en": "Invoice No.",
+    "fr": "Facture n°",
+    "it": "Fattura n.",
+    "es": "Factura nº",
+    "nl": "Factuur nr.",
+}
+
+
+@pytest.mark.parametrize(("language", "seller_heading", "buyer_heading"), HEADINGS)
+def test_party_names_under_their_headings(
+    language: str, seller_heading: str, buyer_heading: str
+) -> None:
+    fields = read(
+        text_of(
+            put(60, 60, f"{TITLES[language]} 2024-88"),
+            put(60, 140, seller_heading),
+            put(60, 154, "Nordlicht Handel GmbH"),
+            put(60, 168, "Hafenstraße 3"),
+            put(60, 182, "20457 Hamburg"),
+            put(330, 140, buyer_heading),
+            put(330, 154, "Baumann Elektro KG"),
+            put(330, 168, "Lindenweg 7"),
+            put(330, 182, "80331 München"),
+        ),
+        languages=[language],
+    )
+    assert value(fields, "invoice_number") == "2024-88"
+    assert value(fields, "seller.name") == "Nordlicht Handel GmbH"
+    assert value(fields, "buyer.name") == "Baumann Elektro KG"
+    assert fields.values["buyer.name"].confidence >= 0.8
+
+
+def test_the_name_skips_number_lines_and_reads_a_name_form_field() -> None:
+    fields = read(
+        text_of(
+            put(60, 40, "Rechnung Nr. 7"),
+            put(60, 100, "Verkäufer:"),
+            put(60, 114, "Nummer   :   549910"),
+            put(60, 128, "Globale Nummer: 4000001123452 (GLN)"),
+            put(60, 142, "Lieferant GmbH"),
+            put(60, 156, "Lieferantenstraße 20"),
+            put(60, 200, "Käufer"),
+            put(60, 214, "Name:"),
+            put(130, 214, "Kunden AG Mitte"),
+        )
+    )
+    assert value(fields, "seller.name") == "Lieferant GmbH"
+    assert value(fields, "buyer.name") == "Kunden AG Mitte"
+
+
+def test_sender_line_over_the_address_window_names_seller_and_buyer() -> None:
+    fields = read(
+        text_of(
+            put(60, 40, "NORDLICHT", size=24),
+            put(60, 140, "Nordlicht Handel GmbH · Hafenstraße 3 · 20457 Hamburg", size=7),
+            put(60, 160, "Firma"),
+            put(60, 174, "Baumann Elektro KG"),
+            put(60, 188, "Lindenweg 7"),
+            put(60, 202, "80331 München"),
+            put(360, 160, "Rechnungsnummer: 2024-0042"),
+            put(360, 174, "Datum: 04.03.2024"),
+        )
+    )
+    assert value(fields, "seller.name") == "Nordlicht Handel GmbH"
+    assert value(fields, "buyer.name") == "Baumann Elektro KG"
+
+
+def test_letterhead_names_the_seller_when_no_heading_does() -> None:
+    fields = read(
+        text_of(
+            put(60, 40, "Atelier Morin", size=20),
+            put(60, 66, "12 rue des Lilas"),
+            put(60, 80, "75011 Paris"),
+            put(360, 140, "Facture n° F-88"),
+            put(360, 154, "Date de facture: 02/05/2024"),
+        )
+    )
+    assert value(fields, "seller.name") == "Atelier Morin"
+    assert value(fields, "invoice_number") == "F-88"
+
+
+def test_footer_company_names_the_seller() -> None:
+    fields = read(
+        text_of(
+            put(60, 60, "Rechnung Nr. 991"),
+            put(60, 100, "Rechnungsempfänger"),
+            put(60, 114, "Stadtwerke Beispiel"),
+            put(60, 128, "Am Markt 1"),
+            put(60, 142, "12345 Beispielstadt"),
+            put(60, 790, "Werkzeugbau Sommer GmbH · Sitz Ulm · Geschäftsführer: A. Sommer", size=7),
+        )
+    )
+    assert value(fields, "seller.name") == "Werkzeugbau Sommer GmbH"
+    assert value(fields, "buyer.name") == "Stadtwerke Beispiel"
+
+
+def test_vat_ids_go_to_the_party_whose_block_holds_them() -> None:
+    fields = read(
+        text_of(
+            put(60, 60, "Invoice No. 5"),
+            put(330, 140, "Bill to"),
+            put(330, 154, "Client SAS"),
+            put(330, 168, "FR19787878784"),
+            put(60, 790, "Supplier Ltd · VAT DE136695976 · IBAN DE02120300000000202051", size=7),
+        )
+    )
+    assert value(fields, "buyer.vat_id") == "FR19787878784"
+    assert value(fields, "seller.vat_id") == "DE136695976"
+    assert value(fields, "payment.iban") == "DE02120300000000202051"
+
+
+def test_a_vat_id_failing_its_checksum_gets_a_low_confidence() -> None:
+    good = read(text_of(put(60, 60, "Invoice No. 5"), put(60, 80, "VAT number: DE136695976")))
+    bad = read(text_of(put(60, 60, "Invoice No. 5"), put(60, 80, "VAT number: DE136695977")))
+    assert value(bad, "seller.vat_id") == "DE136695977"
+    assert bad.values["seller.vat_id"].confidence < 0.5
+    assert good.values["seller.vat_id"].confidence > 0.9
+
+
+def test_address_and_contact_lines_are_never_names() -> None:
+    fields = read(
+        text_of(
+            put(60, 60, "Invoice No. 5"),
+            put(60, 140, "Bill to"),
+            put(60, 154, "Attn:"),
+            put(60, 168, "info@example.com"),
+            put(60, 182, "Tel. +49 30 1234567"),
+            put(60, 196, "1200 Innovation Way"),
+        )
+    )
+    assert value(fields, "buyer.name") is None
