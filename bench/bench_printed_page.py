@@ -45,7 +45,7 @@ over pages; the range is printed too), `BENCH golden_fields_without_templates <n
 >= 80, >= 85, <= 1.0, >= 146/170 (none set for (d)).
 
 Knobs: `BENCH_ONLY=a|b|c|d` runs one part (a and d take seconds; b is OCR, seconds a page);
-`BENCH_SCAN_LIMIT=<n>` scans only the first n files in (b) (default: all);
+`BENCH_SCAN_LIMIT=<n>` scans n files in (b), spread evenly over the list (default: all);
 `BENCH_GENERATED_SEEDS=<n>` invoices per language and layout in (d) (5). Without the corpora,
 (a), (b) and (c) are skipped with a message and (d) runs.
 """
@@ -406,10 +406,12 @@ def printed(pipeline: Pipeline, cases: list[Case]) -> None:
 def scanned(pipeline: Pipeline, cases: list[Case]) -> None:
     from turnout.testing.scans import as_scan
 
-    chosen = cases if SCAN_LIMIT is None else cases[:SCAN_LIMIT]
+    # a limited run takes files spread evenly over the sorted list, so every folder has its say
+    step = len(cases) / SCAN_LIMIT if SCAN_LIMIT and len(cases) > SCAN_LIMIT else 1.0
+    chosen = [cases[int(i * step)] for i in range(min(len(cases), SCAN_LIMIT or len(cases)))]
     print(
         f"(b) {len(chosen)} of {len(cases)} files as 200 dpi greyscale scans"
-        + (" (BENCH_SCAN_LIMIT)" if SCAN_LIMIT is not None else "")
+        + (" (BENCH_SCAN_LIMIT, spread evenly)" if step > 1 else "")
     )
     pipeline.warm_up("text")  # the OCR worker's start and model load are not a page's time
     right = total = 0
