@@ -12,9 +12,9 @@ from turnout.modules.extract.amounts import find_amounts
 from turnout.modules.normalize.dates import find_dates
 
 _STREET = re.compile(
-    r"(?:stra(?:ß|ss)e|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|road|rd\.|street|st\.|"
-    r"avenue|ave\.?|lane|drive|boulevard|blvd|rue|chemin|via|viale|piazza|corso|calle|avenida|"
-    r"plaza|paseo|laan|straat|plein|gracht|kade|dijk)\b[^\n]*\d",
+    r"(?:(?:stra(?:ß|ss)e|weg|platz|allee|gasse|ring|damm|ufer|chaussee|road|street|avenue|lane|"
+    r"drive|boulevard|blvd|rue|chemin|via|viale|piazza|corso|calle|avenida|plaza|paseo|laan|"
+    r"straat|plein|gracht|kade|dijk)\b|(?:str|rd|st|ave)\.)[^\n]*\d",
     re.IGNORECASE,
 )
 _NUMBER_FIRST = re.compile(r"^\d+[a-zA-Z]?,?\s+[A-Za-zÀ-ÿ]")  # "1200 Innovation Way", "12 rue ..."

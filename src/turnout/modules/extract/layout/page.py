@@ -17,7 +17,7 @@ from turnout.domain.artifacts import Text
 from turnout.domain.page import Box, Word, boxes_of
 
 # a gap wider than this many times the line's height separates two phrases (columns, cells)
-PHRASE_GAP = 1.2
+PHRASE_GAP = 1.5
 # two words share a line when their boxes overlap vertically by this share of the smaller height
 _SAME_LINE = 0.5
 # the grid a text without geometry is laid out on: points per character and per line

@@ -20,7 +20,7 @@ from statistics import median
 from turnout.modules.extract.layout.blocks import Blocks, PhraseId
 from turnout.modules.extract.layout.labels import BUYER, SELLER, LabelHit
 from turnout.modules.extract.layout.names import is_address, name_in
-from turnout.modules.extract.layout.page import Found, Layout, Line
+from turnout.modules.extract.layout.page import Found, Layout, Line, Phrase
 from turnout.modules.extract.layout.spans import LineText
 from turnout.modules.extract.layout.values import Candidate
 from turnout.modules.extract.parties import _LEGAL_FORM
@@ -30,13 +30,16 @@ HEADING_UNDER = 0.86  # "Rechnungsempfänger" over the address block
 HEADING_RIGHT = 0.8  # "Kunde    Acme GmbH"
 SENDER_LINE = 0.78
 WINDOW = 0.74
+ONE_LINE_ADDRESS = 0.64  # "Au bon moulin SARL - 1242 chemin de l'olive - 84340 Malaucène"
+ADDRESS_SELLER = 0.55  # the first of two address blocks without headings
+ADDRESS_BUYER = 0.5
 LETTERHEAD = 0.62
 LEGAL_FORM_TOP = 0.58
 FOOTER = 0.5
 LEGAL_FORM = 0.4
 FIRST_NAME = 0.3
 
-_SEPARATORS = re.compile(r"\s+[|\u2013\u2022\u00b7]\s+|\s+-\s+|,\s+|\s{3,}")
+_SEPARATORS = re.compile(r"\s+[|\u2013\u2022\u00b7\u25cf\u25aa\u25a0]\s+|\s+-\s+|,\s+|\s{3,}")
 _NAME_KEY = re.compile(
     r"^(?:name|firma|firmenname|company(?:\s+name)?|nom|raison\s+sociale|ragione\s+sociale|"
     r"denominazione|nombre|raz[óo]n\s+social|naam|bedrijfsnaam)\s*:?$",
@@ -191,65 +194,138 @@ def _sender_and_window(
     labelled: set[PhraseId],
     parties: Parties,
 ) -> None:
-    """A small one-line sender address over a block of address lines: the buyer's window."""
+    """A one-line sender address (`Firma GmbH · Straße 1 · 12345 Ort`) names the seller; the
+    address block under it, when it is printed small over one, is the buyer's window.
+    Otherwise the address blocks high on page one without a heading are the parties'."""
     lines = layout.by_page.get(1, ())
     if not lines:
         return
     usual = median(line.height for line in lines)
     limit = 0.5 * layout.page_height(1)
+    sender: Line | None = None
     for line in lines:
-        if line.top > limit or line.height > usual * 1.05:
-            continue
+        if line.top > limit:
+            break
         text = texts[line.index]
         parts = [p for p in _SEPARATORS.split(text.text) if p.strip()]
         if len(parts) < 2 or not _SENDER_POSTCODE.search(text.text):
             continue
-        if name_in(parts[0]) is None or not any(is_address(p) for p in parts[1:]):
-            continue
-        window = _window_under(line, texts, blocks)
-        if window is None:
-            continue
-        buyer = _first_name(window, texts, blocks, labelled)
-        if buyer is None:
-            continue
         seller = name_in(parts[0])
-        assert seller is not None
+        if seller is None or not any(is_address(p) for p in parts[1:]):
+            continue
         at = text.text.find(seller)
-        _add(parties, SELLER, seller, text, at, SENDER_LINE, blocks, text.phrase_at(max(at, 0)))
-        parties.seller_blocks.discard(blocks.of((line.index, text.phrase_at(max(at, 0)))).number)
-        name, below, p = buyer
-        at = below.text.find(name, *below.phrase_span(p))
-        _add(parties, BUYER, name, below, at, WINDOW, blocks, p)
+        p = text.phrase_at(max(at, 0))
+        small = line.height <= usual * 1.05
+        window = None
+        if small:
+            height = line.height
+            window = _address_name(texts, line, line.left - 3 * height, line.right, labelled)
+        confidence = SENDER_LINE if window is not None else ONE_LINE_ADDRESS
+        _add(parties, SELLER, seller, text, at, confidence, blocks, p)
+        sender = line
+        if window is not None:
+            name, below, q = window
+            at = below.text.find(name, *below.phrase_span(q))
+            _add(parties, BUYER, name, below, at, WINDOW, blocks, q)
+            return
+        break
+    _address_blocks(layout, texts, blocks, labelled, parties, sender)
+
+
+def _address_blocks(
+    layout: Layout,
+    texts: dict[int, LineText],
+    blocks: Blocks,
+    labelled: set[PhraseId],
+    parties: Parties,
+    sender: Line | None,
+) -> None:
+    """Names over address lines in the top half of page one, under no heading."""
+    limit = 0.5 * layout.page_height(1)
+    found: list[tuple[str, LineText, int]] = []
+    taken: set[int] = set()
+    for line in layout.by_page.get(1, ()):
+        if line.top > limit:
+            break
+        if sender is not None and line.index == sender.index:
+            continue
+        text = texts[line.index]
+        for p, phrase in enumerate(line.phrases):
+            if (line.index, p) in labelled or blocks.of((line.index, p)).number in taken:
+                continue
+            if _under_label(texts, line, phrase, labelled):
+                continue
+            s, e = text.phrase_span(p)
+            name = name_in(text.text[s:e])
+            if name is None or _KEY_VALUE.match(text.text[s:e]):
+                continue
+            height = line.height
+            above = texts.get(line.index - 1)
+            start = above.line if above is not None and above.line.page == 1 else line
+            confirmed = _address_name(texts, start, phrase.left - height, phrase.right, labelled)
+            if confirmed is not None and confirmed[1].line.index == line.index:
+                found.append(confirmed)
+                taken.add(blocks.of((line.index, p)).number)
+    if not found:
         return
+    if sender is None and (len(found) > 1 or found[0][1].line.top < 0.12 * limit * 2):
+        name, text, p = found.pop(0)
+        _add(parties, SELLER, name, text, text.text.find(name), ADDRESS_SELLER, blocks, p)
+    if found:
+        name, text, p = found[0]
+        _add(parties, BUYER, name, text, text.text.find(name), ADDRESS_BUYER, blocks, p)
 
 
-def _window_under(line: Line, texts: dict[int, LineText], blocks: Blocks) -> int | None:
-    """The block right under the sender line, starting near its left edge."""
-    for step in (1, 2, 3):
+def _under_label(
+    texts: dict[int, LineText], line: Line, phrase: Phrase, labelled: set[PhraseId]
+) -> bool:
+    """Whether a labelled phrase sits right above `phrase` ("Adresse de livraison")."""
+    above = texts.get(line.index - 1)
+    if above is None or above.line.page != line.page:
+        return False
+    if line.top - above.line.bottom > 2.5 * line.height:
+        return False
+    return any(
+        (above.line.index, q) in labelled
+        for q, over in enumerate(above.line.phrases)
+        if over.left < phrase.right and over.right > phrase.left
+    )
+
+
+def _address_name(
+    texts: dict[int, LineText],
+    line: Line,
+    left: float,
+    right: float,
+    labelled: set[PhraseId],
+) -> tuple[str, LineText, int] | None:
+    """The first name in the column [left, right] under `line`, with an address line under it
+    (what makes the lines an address block)."""
+    found: tuple[str, LineText, int] | None = None
+    bottom = line.bottom
+    for step in range(1, 7):
         below = texts.get(line.index + step)
         if below is None or below.line.page != line.page:
             return None
-        if below.line.top - line.bottom > 4 * below.line.height:
+        if below.line.top - bottom > 4 * below.line.height:
             return None
-        for p, phrase in enumerate(below.line.phrases):
-            if abs(phrase.left - line.left) < 4 * below.line.height:
-                block = blocks.of((below.line.index, p))
-                if sum(1 for _ in block.members) >= 2:
-                    return block.number
-    return None
-
-
-def _first_name(
-    block: int, texts: dict[int, LineText], blocks: Blocks, labelled: set[PhraseId]
-) -> tuple[str, LineText, int] | None:
-    for index, p in blocks.blocks[block].members[:4]:
-        if (index, p) in labelled:
+        near = [p for p, ph in enumerate(below.line.phrases) if ph.left < right and ph.right > left]
+        if not near:
+            continue
+        bottom = below.line.bottom
+        p = min(near, key=lambda q: abs(below.phrase(q).left - left))
+        if (below.line.index, p) in labelled:
             return None
-        text = texts[index]
-        s, e = text.phrase_span(p)
-        name = name_in(text.text[s:e])
-        if name is not None:
-            return name, text, p
+        s, e = below.phrase_span(p)
+        raw = below.text[s:e]
+        if found is None:
+            name = name_in(raw)
+            if name is not None:
+                found = (name, below, p)
+            elif is_address(raw):
+                return None
+        elif is_address(raw):
+            return found
     return None
 
 
