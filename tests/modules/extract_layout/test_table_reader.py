@@ -331,3 +331,21 @@ def test_a_group_subtotal_inside_the_table_is_neither_a_row_nor_its_end() -> Non
     assert nets(table) == [Decimal("42.00"), Decimal("3.00")]
     assert table is not None
     assert table.last_line == page.lines[3].index
+
+
+def test_spanish_table_ends_at_suma_with_amounts_marked_eur() -> None:
+    page = layout(
+        row(1, 100, (40, "Descripción"), (250, "Cant."), (320, "Precio unit."), (460, "Importe")),
+        row(
+            1,
+            120,
+            (40, "Canaleta"),
+            right(280, "12 ud"),
+            right(370, "931,07"),
+            right(520, "11.172,84 EUR"),
+        ),
+        row(1, 140, (320, "Suma"), right(520, "11.172,84 EUR")),
+        row(1, 155, (320, "Gastos de envío"), right(520, "9,50 EUR")),
+    )
+    table = read_line_items(page)
+    assert nets(table) == [Decimal("11172.84")]

@@ -34,6 +34,7 @@ from turnout.modules.extract.layout.totals_labels import (
     TAX,
     classify,
 )
+from turnout.modules.normalize.money import parse_currency
 
 _STOP_ROLES = frozenset({NET, GROSS, PAYABLE, TAX, LINE_NET, PREPAID, SUBTOTAL_WORDS})
 _FOOTER = re.compile(
@@ -183,4 +184,7 @@ def _prints_in(header: Header, column: Column, line: Line) -> bool:
 
 def _wordy(text: str) -> bool:
     """Text with a word in it (three letters or more), not stray letters or numbers."""
-    return any(sum(ch.isalpha() for ch in word) >= 3 for word in text.split())
+    return any(
+        sum(ch.isalpha() for ch in word) >= 3 and parse_currency(re.sub(r"\W", "", word)) is None
+        for word in text.split()
+    )

@@ -46,7 +46,8 @@ _RULES: tuple[tuple[str, str], ...] = (
         LINE_NET,
         r"positionssumme|summe\s*(?:der\s*)?positionen|warenwert|summe\s*positionen|"
         r"line\s*(?:total|net|amounts?)|total\s*(?:of\s*)?lines|items?\s*total|"
-        r"total\s*(?:des\s*)?lignes|totale\s*(?:righe|merce)|total\s*l[íi]neas|totaal\s*regels",
+        r"total\s*(?:des\s*)?lignes|totale\s*(?:righe|merce)|total\s*l[íi]neas|totaal\s*regels|"
+        r"^\W*(?:suma|somme|somma|som|summe|sum)\W*$",
     ),
     (
         NET,
