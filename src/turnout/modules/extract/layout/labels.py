@@ -71,6 +71,42 @@ _TITLES: dict[str, str] = {
     "es": rf"(?:factura|abono|nota\s*de\s*cr[ée]dito)(?:\s*rectificativa)?{_CODE}\s*(?:{_N}|n[úu]mero)",
     "nl": rf"(?:factuur|creditnota|creditfactuur){_CODE}\s*(?:{_N}|nummer)",
 }
+# what the label table lacks: due dates said in a sentence ("Zahlbar innerhalb 30 Tagen netto
+# bis 04.04.2018"), and titles of credit notes that carry their number ("Avoir AV-2017-0005")
+_MORE: dict[str, tuple[tuple[str, str, float], ...]] = {
+    "en": (
+        ("due_date", r"pay(?:able|ment)?[^.:]{0,40}?(?:by|before|until|no\s*later\s*than)", 0.85),
+        ("invoice_number", r"credit\s*note|debit\s*note", 0.6),
+    ),
+    "de": (
+        (
+            "due_date",
+            r"(?:zahlbar|überweisen|zahlung)[^.:]{0,40}?bis(?:\s*(?:zum|spätestens))?",
+            0.9,
+        ),
+        ("invoice_number", r"gutschrift|rechnungskorrektur|stornorechnung", 0.6),
+    ),
+    "fr": (
+        (
+            "due_date",
+            r"(?:payable|à\s*payer|à\s*régler|règlement)[^.:]{0,40}?(?:avant\s*le|au\s*plus\s*tard\s*le)",
+            0.85,
+        ),
+        ("invoice_number", r"avoir", 0.6),
+    ),
+    "it": (
+        ("due_date", r"(?:pagabile|pagamento|da\s*pagare)[^.:]{0,40}?entro\s*il", 0.85),
+        ("invoice_number", r"nota\s*di\s*credito", 0.6),
+    ),
+    "es": (
+        ("due_date", r"(?:pagadero|pago|a\s*pagar)[^.:]{0,40}?antes\s*del?", 0.85),
+        ("invoice_number", r"abono|nota\s*de\s*cr[ée]dito|factura\s*rectificativa", 0.6),
+    ),
+    "nl": (
+        ("due_date", r"(?:te\s*betalen|betaling)[^.:]{0,40}?(?:voor|vóór|uiterlijk\s*op)", 0.85),
+        ("invoice_number", r"creditnota|creditfactuur", 0.6),
+    ),
+}
 _LETTER = r"A-Za-zÀ-ÖØ-öø-ÿ"
 
 
@@ -100,6 +136,8 @@ def labels_of(languages: Sequence[str] = LANGUAGES) -> tuple[Label, ...]:
             out.append(_label(path, language, 0.95, regex))
         if language in _TITLES:
             out.append(_label("invoice_number", language, 1.0, _TITLES[language]))
+        for path, regex, weight in _MORE.get(language, ()):
+            out.append(_label(path, language, weight, regex))
     return tuple(out)
 
 

@@ -34,6 +34,7 @@ _BELOW_HEIGHTS = 4.0  # ...and within this many line heights of it
 _TYPE_CODES = frozenset({"380", "381", "383", "384", "386", "389", "326", "751", "875", "877"})
 _PAGE = re.compile(r"^\d{1,3}\s*(?:/|von|of|de|di|van)\s*\d{1,3}$", re.IGNORECASE)
 _POSTCODE_CITY = re.compile(r"^\s*(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-ZÄÖÜ][a-zäöüß]")
+_COMMA_AFTER_DIGIT = re.compile(r"(?<=\d),(?=\s|$)")
 _PAGE_WORDS = re.compile(r"(?:page|seite|pagina|página|blad|pag\.?|p\.)\s*$", re.IGNORECASE)
 
 
@@ -74,6 +75,10 @@ def read_labelled(hits: Sequence[LabelHit], texts: dict[int, LineText]) -> list[
 def _after(hit: LabelHit, stop: int) -> Candidate | None:
     line = hit.line
     rest = line.text[hit.end : stop]
+    if hit.path in ("issue_date", "due_date"):
+        # a date followed by a comma ("bis 04.04.2013, 3% Skonto") is not found by the date
+        # finder; the comma goes, the offsets stay
+        rest = _COMMA_AFTER_DIGIT.sub(" ", rest)
     reading = SAME_LINE[hit.path](rest)
     if reading is None:
         return None
