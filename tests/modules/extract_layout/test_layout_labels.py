@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from turnout.domain.errors import InputRejected
+from turnout.domain.page import Word
 from turnout.modules.extract.layout.module import LayoutExtract
 
 from .pages import put, read, text_of, value
@@ -124,3 +125,48 @@ def test_the_layout_reader_is_the_extract_stage_fallback() -> None:
     assert DEFAULT_POLICIES["extract"].fallback == "extract.layout"
     assert LayoutExtract.spec.is_fallback
     assert LayoutExtract.spec.contract_id == "extract-v1"
+
+
+def test_a_due_date_said_in_a_sentence_is_the_first_date_after_it() -> None:
+    fields = read(
+        text_of(
+            put(60, 60, "Rechnung Nr. 4711"),
+            put(
+                60,
+                400,
+                "Zahlbar innerhalb 30 Tagen netto bis 04.04.2018, 3% Skonto innerhalb 10 Tagen "
+                "bis 15.03.2018",
+            ),
+        )
+    )
+    assert value(fields, "due_date") == "04.04.2018"
+
+
+def test_payment_terms_without_a_printed_date_give_no_due_date() -> None:
+    fields = read(
+        text_of(
+            put(60, 60, "Invoice No. 88"), put(60, 400, "Payment terms: payable within 30 days")
+        )
+    )
+    assert value(fields, "due_date") is None
+
+
+def test_a_credit_note_title_carries_its_number() -> None:
+    fields = read(text_of(put(30, 95, "Avoir AV-2017-0005", size=14)), languages=["fr"])
+    assert value(fields, "invoice_number") == "AV-2017-0005"
+
+
+def test_a_word_the_text_layer_cut_in_two_is_read_whole() -> None:
+    cut = [
+        Word("Ver", 1, 60.0, 100.0, 73.0, 107.0),
+        Word("käufer:", 1, 74.0, 100.0, 104.0, 107.0),  # 1 pt apart: kerning, not a space
+    ]
+    fields = read(
+        text_of(
+            put(60, 60, "Rechnung Nr. 17"),
+            cut,
+            put(60, 114, "Lieferant GmbH"),
+            put(60, 128, "Lieferantenstraße 20"),
+        )
+    )
+    assert value(fields, "seller.name") == "Lieferant GmbH"

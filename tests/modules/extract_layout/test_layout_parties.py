@@ -154,3 +154,22 @@ def test_address_and_contact_lines_are_never_names() -> None:
         )
     )
     assert value(fields, "buyer.name") is None
+
+
+def test_one_line_letterhead_address_and_an_unlabelled_address_block() -> None:
+    fields = read(
+        text_of(
+            put(110, 33, "Au bon moulin SARL - 1242 chemin de l'olive - 84340 Malaucène", size=6),
+            put(30, 95, "Facture FA-2017-0010", size=14),
+            put(37, 125, "Adresse de livraison"),
+            put(38, 142, "Entrepôt Sud"),
+            put(37, 156, "3 rue du Port"),
+            put(37, 170, "13002 Marseille"),
+            put(327, 135, "Ma jolie boutique"),
+            put(327, 160, "35 rue de la République"),
+            put(327, 174, "69001 Lyon"),
+        )
+    )
+    assert value(fields, "invoice_number") == "FA-2017-0010"
+    assert value(fields, "seller.name") == "Au bon moulin SARL"
+    assert value(fields, "buyer.name") == "Ma jolie boutique"
