@@ -133,7 +133,9 @@ def _net_cell(header: Header, net: Column, line: Line) -> Cell | None:
         if header.band(phrase.left, phrase.right) is net:
             cells = phrase_cells(phrase, line)
             if cells and not _worded(phrase, cells):
-                found = cells[-1]
+                # "12,00 19" (a rate run into the amount): the last amount with cents
+                cents = [c for c in cells if re.search(r"[.,]\d\d-?$", c.raw)]
+                found = (cents or cells)[-1]
     return found
 
 

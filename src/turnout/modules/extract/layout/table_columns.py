@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from turnout.domain.page import Word
 from turnout.modules.extract.layout.amount_cells import line_cells
 from turnout.modules.extract.layout.page import Layout, Line
 
@@ -128,10 +129,7 @@ def header_of(layout: Layout, line: Line) -> Header | None:
     if _prints_amounts(line):
         return None
     columns = _columns(line)
-    kinds = {c.kind for c in columns if c.kind}
-    if not (len(kinds) >= 3 or (NAME in kinds and AMOUNT in kinds)):
-        return None
-    if not kinds & {AMOUNT, PRICE}:
+    if len({c.kind for c in columns if c.kind}) < 2:
         return None
     lines = [line]
     page = layout.by_page.get(line.page, ())
@@ -144,6 +142,12 @@ def header_of(layout: Layout, line: Line) -> Header | None:
             continue
         lines.append(other)
         columns = _merge(columns, other, above=other.index < line.index)
+    kinds = {c.kind for c in columns if c.kind}
+    # labels of three kinds, or a description and an amount; a price or an amount among them
+    if not (len(kinds) >= 3 or (NAME in kinds and AMOUNT in kinds)):
+        return None
+    if not kinds & {AMOUNT, PRICE}:
+        return None
     lines.sort(key=lambda x: x.index)
     return Header(tuple(lines), tuple(sorted(columns, key=lambda c: c.left)))
 
@@ -152,7 +156,7 @@ def _columns(line: Line) -> list[Column]:
     """A header line's cells as columns; a cell naming two labels ("MwSt-% Nettowert") splits."""
     columns: list[Column] = []
     for phrase in line.phrases:
-        words = phrase.words
+        words = _unglued(phrase.words)
         whole = kind_of(phrase.text)
         if whole is not None or len(words) == 1:
             columns.append(Column(whole, phrase.text, phrase.left, phrase.right))
@@ -193,6 +197,24 @@ def _columns(line: Line) -> list[Column]:
         else:
             columns.append(Column(None, phrase.text, phrase.left, phrase.right))
     return columns
+
+
+def _unglued(words: Sequence[Word]) -> tuple[Word, ...]:
+    """Words with labels OCR wrote without their space ("EntgeltUSt.") cut where a lower-case
+    letter meets an upper-case one, each piece given its share of the word's width."""
+    out: list[Word] = []
+    for w in words:
+        pieces = re.split(r"(?<=[a-zäöüß]{3})(?=[A-ZÄÖÜ])", w.text)
+        if len(pieces) == 1:
+            out.append(w)
+            continue
+        step = w.width / max(len(w.text), 1)
+        x = w.left
+        for piece in pieces:
+            right = x + step * len(piece)
+            out.append(Word(piece, w.page, x, w.top, right, w.bottom, w.score))
+            x = right
+    return tuple(out)
 
 
 def _merge(columns: list[Column], other: Line, *, above: bool) -> list[Column]:
