@@ -2,8 +2,8 @@
 languages and four layouts (tests/support/printed_invoices.py), with the default configuration,
 gives the fields the page states, each with the boxes it was read from.
 
-The text PDFs go through text.pdfium and the template-free reader; a few scans of them (slow: OCR)
-through text.ocr.
+The text PDFs (one page each, and two whose line-item table runs over two pages) go through
+text.pdfium and the template-free reader; a few scans of them (slow: OCR) through text.ocr.
 """
 
 from __future__ import annotations
@@ -15,19 +15,35 @@ import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
 from support.printed_invoices import LANGUAGES, LAYOUTS, PrintedInvoice, printed_invoice, scan_of
 
 TURNOUT = Path(sys.executable).parent / "turnout"
+
+
+class Case(NamedTuple):
+    language: str
+    layout: str
+    seed: int
+    long_table: bool = False  # a table over two pages
+
+    @property
+    def name(self) -> str:
+        return f"{self.language}-{self.layout}-{self.seed}{'-long' if self.long_table else ''}"
+
+    def invoice(self) -> PrintedInvoice:
+        return printed_invoice(self.seed, self.language, self.layout, self.long_table)
+
+
 CASES = [
-    (language, layout, 100 + 10 * i + j)
+    Case(language, layout, 100 + 10 * i + j)
     for i, language in enumerate(LANGUAGES)
     for j, layout in enumerate(LAYOUTS)
-]
-SCANS = [("de", "window", 7), ("fr", "blocks", 8), ("en", "row", 9)]
+] + [Case("de", "window", 170, True), Case("fr", "row", 171, True)]
+SCANS = [Case("de", "window", 7), Case("fr", "blocks", 8), Case("en", "row", 9)]
 REQUIRED = ("invoice_number", "issue_date", "currency", "seller.name", "totals.payable")
 TOTALS = ("totals.line_net", "totals.tax_exclusive", "totals.tax_inclusive", "totals.payable")
 AMOUNTS = {"totals.line_net", "totals.tax_exclusive", "totals.tax_inclusive", "totals.payable"}
@@ -46,10 +62,6 @@ class Read:
         return self.run.get("invoice") or {}
 
 
-def _name(language: str, layout: str, seed: int) -> str:
-    return f"{language}-{layout}-{seed}.pdf"
-
-
 def _turnout(home: Path, *args: str) -> Any:
     env = {**os.environ, "TURNOUT_HOME": str(home), "COLUMNS": "200"}
     env.pop("TURNOUT_DATABASE_URL", None)
@@ -64,28 +76,28 @@ def _process(home: Path, files: dict[str, tuple[PrintedInvoice, bytes]]) -> dict
     folder = home / "inbox"
     folder.mkdir(parents=True)
     for name, (_, data) in files.items():
-        (folder / name).write_bytes(data)
+        (folder / f"{name}.pdf").write_bytes(data)
     _turnout(home, "init")
     runs = _turnout(home, "process", str(folder), "--json")
-    by_file = {Path(run["file"]).name: run for run in runs}
+    by_file = {Path(run["file"]).stem: run for run in runs}
     return {name: Read(invoice, by_file[name], home) for name, (invoice, _) in files.items()}
 
 
 @pytest.fixture(scope="module")
 def text_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Read]:
     files = {}
-    for language, layout, seed in CASES:
-        invoice = printed_invoice(seed, language, layout)
-        files[_name(language, layout, seed)] = (invoice, invoice.pdf)
+    for case in CASES:
+        invoice = case.invoice()
+        files[case.name] = (invoice, invoice.pdf)
     return _process(tmp_path_factory.mktemp("printed"), files)
 
 
 @pytest.fixture(scope="module")
 def scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Read]:
     files = {}
-    for language, layout, seed in SCANS:
-        invoice = printed_invoice(seed, language, layout)
-        files[_name(language, layout, seed)] = (invoice, scan_of(invoice.pdf))
+    for case in SCANS:
+        invoice = case.invoice()
+        files[case.name] = (invoice, scan_of(invoice.pdf))
     return _process(tmp_path_factory.mktemp("scanned"), files)
 
 
@@ -114,9 +126,22 @@ def _misses(read: Read, paths: tuple[str, ...]) -> list[str]:
 
 
 def _line_misses(read: Read) -> list[str]:
+    """The line count when it differs, else each line whose net amount differs."""
     want = [Decimal(line["net_amount"]) for line in read.invoice.truth["lines"]]
-    got = [Decimal(str(line.get("net_amount"))) for line in read.got.get("lines") or []]
-    return [] if got == want else [f"line nets {got} != {want}"]
+    got = [_decimal(line.get("net_amount")) for line in read.got.get("lines") or []]
+    if len(got) != len(want):
+        extra = [str(net) for net in got if net not in want]
+        missing = [str(net) for net in want if net not in got]
+        return [f"{len(got)} lines != {len(want)}; extra nets {extra}, missing nets {missing}"]
+    return [
+        f"lines[{i}].net_amount: {g} != {w}"
+        for i, (g, w) in enumerate(zip(got, want, strict=True))
+        if g != w
+    ]
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 def _box_misses(read: Read, paths: tuple[str, ...]) -> list[str]:
@@ -129,43 +154,35 @@ def _box_misses(read: Read, paths: tuple[str, ...]) -> list[str]:
             missed.append(f"{path}: no boxes")
         for box in boxes:
             inside = 0 <= box["left"] < box["right"] <= 1 and 0 <= box["top"] < box["bottom"] <= 1
-            if box["page"] != 1 or not inside:
-                missed.append(f"{path}: box {box} is not on page 1")
+            if not 1 <= box["page"] <= read.invoice.pages or not inside:
+                missed.append(f"{path}: box {box} is not on a page of the invoice")
     return missed
 
 
-def _case_ids(cases: list[tuple[str, str, int]]) -> list[str]:
-    return [f"{language}-{layout}" for language, layout, _ in cases]
+def _ids(cases: list[Case]) -> list[str]:
+    return [case.name for case in cases]
 
 
-@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
-def test_required_fields_are_read_as_printed(
-    text_pdfs: dict[str, Read], language: str, layout: str, seed: int
-) -> None:
-    read = text_pdfs[_name(language, layout, seed)]
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+def test_required_fields_are_read_as_printed(text_pdfs: dict[str, Read], case: Case) -> None:
+    read = text_pdfs[case.name]
     assert read.run["status"] != "failed", read.run
     assert _misses(read, REQUIRED) == []
 
 
-@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
-def test_totals_are_read_as_printed(
-    text_pdfs: dict[str, Read], language: str, layout: str, seed: int
-) -> None:
-    assert _misses(text_pdfs[_name(language, layout, seed)], TOTALS) == []
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+def test_totals_are_read_as_printed(text_pdfs: dict[str, Read], case: Case) -> None:
+    assert _misses(text_pdfs[case.name], TOTALS) == []
 
 
-@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
-def test_every_line_and_its_net_amount_is_read(
-    text_pdfs: dict[str, Read], language: str, layout: str, seed: int
-) -> None:
-    assert _line_misses(text_pdfs[_name(language, layout, seed)]) == []
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+def test_every_line_and_its_net_amount_is_read(text_pdfs: dict[str, Read], case: Case) -> None:
+    assert _line_misses(text_pdfs[case.name]) == []
 
 
-@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
-def test_buyer_vat_ids_iban_and_due_date_are_read(
-    text_pdfs: dict[str, Read], language: str, layout: str, seed: int
-) -> None:
-    read = text_pdfs[_name(language, layout, seed)]
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+def test_buyer_vat_ids_iban_and_due_date_are_read(text_pdfs: dict[str, Read], case: Case) -> None:
+    read = text_pdfs[case.name]
     ids = ("seller.vat_id", "buyer.vat_id", "payment.iban")
     want = {path: _at(read.invoice.truth, path) for path in ids}
     got = {path: (_at(read.got, path) or "").replace(" ", "") or None for path in ids}
@@ -173,11 +190,11 @@ def test_buyer_vat_ids_iban_and_due_date_are_read(
     assert _misses(read, ("buyer.name", "due_date")) == []
 
 
-@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
 def test_every_field_read_carries_its_boxes_on_the_page(
-    text_pdfs: dict[str, Read], language: str, layout: str, seed: int
+    text_pdfs: dict[str, Read], case: Case
 ) -> None:
-    read = text_pdfs[_name(language, layout, seed)]
+    read = text_pdfs[case.name]
     read_paths = tuple(
         path
         for path in (*REQUIRED, *TOTALS, "due_date", "buyer.name")
@@ -196,11 +213,9 @@ def test_runs_show_gives_the_same_invoice_with_its_boxes(text_pdfs: dict[str, Re
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("language", "layout", "seed"), SCANS, ids=_case_ids(SCANS))
-def test_scans_give_the_printed_fields(
-    scans: dict[str, Read], language: str, layout: str, seed: int
-) -> None:
-    read = scans[_name(language, layout, seed)]
+@pytest.mark.parametrize("case", SCANS, ids=_ids(SCANS))
+def test_scans_give_the_printed_fields(scans: dict[str, Read], case: Case) -> None:
+    read = scans[case.name]
     stages = {stage["stage"]: stage for stage in read.run["stages"]}
     assert stages["text"]["module"] == "text.ocr", stages["text"]
     assert _misses(read, REQUIRED + TOTALS) + _line_misses(read) == []
@@ -232,24 +247,28 @@ def test_the_truth_adds_up(seed: int) -> None:
     assert totals["payable"] == totals["tax_inclusive"] - totals.get("prepaid", Decimal(0))
 
 
-@pytest.mark.parametrize(("language", "layout", "seed"), CASES, ids=_case_ids(CASES))
-def test_the_page_prints_what_the_truth_says(language: str, layout: str, seed: int) -> None:
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+def test_the_page_prints_what_the_truth_says(case: Case) -> None:
     from turnout.modules.text.pdfium_reader import opened_pdf
 
-    invoice = printed_invoice(seed, language, layout)
+    invoice = case.invoice()
+    texts = []
     with opened_pdf(invoice.pdf) as pdf:
-        page = pdf[0]
-        text_page = page.get_textpage()
-        text = " ".join(text_page.get_text_range().split())
-        text_page.close()
-        page.close()
+        assert len(pdf) == invoice.pages == (2 if case.long_table else 1)
+        for index in range(len(pdf)):
+            page = pdf[index]
+            text_page = page.get_textpage()
+            texts.append(text_page.get_text_range())
+            text_page.close()
+            page.close()
+    text = " ".join(" ".join(texts).split())
     truth = invoice.truth
     compact = text.replace(" ", "")
     for value in (truth["invoice_number"], truth["seller"]["name"], truth["buyer"]["name"]):
         assert value in text
     assert truth["seller"]["vat_id"] in compact
     assert truth["payment"]["iban"] in compact
-    decimal = "." if language == "en" else ","
+    decimal = "." if case.language == "en" else ","
     for amount in (truth["totals"]["payable"], *(line["net_amount"] for line in truth["lines"])):
         whole, cents = amount.split(".")
         assert f"{decimal}{cents}" in text and whole[-3:] in compact

@@ -1,6 +1,6 @@
 """Printed invoices of our own making in six languages, each with the truth it was drawn from.
 
-`printed_invoice(seed)` draws a one-page text PDF with reportlab (invariant mode: the same seed
+`printed_invoice(seed)` draws a text PDF with reportlab (invariant mode: the same seed
 and arguments always give the same bytes) and returns it with its ground truth, a dict in the
 canonical invoice's shape (`Invoice.to_dict()`: decimals as strings, ISO dates) holding what the
 page states. What varies, from the seed:
@@ -13,6 +13,9 @@ page states. What varies, from the seed:
   row "Invoice No. | Date | Due date | Customer No." over a row of values);
 - a line-item table (position, description wrapped over two lines when long, quantity, unit,
   unit price, VAT rate, net amount) with one or two VAT rates and the VAT breakdown under it;
+  now and then (always with `long_table=True`) a table of 32-40 lines that runs over to a second
+  page: its running total ("Übertrag", "Carried forward", "Report" ...) at the foot of the first
+  page and the head of the second, below the column headings repeated;
 - an optional document discount and charge, an optional prepaid amount, a printed due date or
   none; currency EUR, CHF, GBP or USD by symbol or by code;
 - the seller's VAT id (a valid checksum, from python-stdnum) and IBAN (valid check digits) and
@@ -48,6 +51,17 @@ CURRENCIES = ("EUR", "CHF", "GBP", "USD")
 _CENT = Decimal("0.01")
 _WIDTH, _HEIGHT = A4
 _LEFT, _RIGHT = 56.0, _WIDTH - 50.0
+_BOTTOM = 110.0  # nothing but the footer below this
+# the line-item table: left edges of position, description and unit, right edges of the numbers
+_X_POS, _X_DESC, _X_QTY, _X_UNIT, _X_PRICE, _X_VAT, _X_NET = (
+    _LEFT,
+    _LEFT + 28,
+    318.0,
+    326.0,
+    425.0,
+    470.0,
+    _RIGHT,
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,8 @@ class Labels:
     vat_id: str
     terms_due: str  # "{due}" filled in
     terms_now: str
-    page: str
+    page: str  # "{page}" and "{pages}" filled in
+    carried: str  # the running total a table carries over to the next page
     units: tuple[str, ...]
     items: tuple[str, ...]
     long_items: tuple[str, ...]
@@ -124,7 +139,8 @@ LABELS: dict[str, Labels] = {
         vat_id="USt-IdNr.",
         terms_due="Zahlbar ohne Abzug bis {due}.",
         terms_now="Zahlbar sofort ohne Abzug.",
-        page="Seite 1 von 1",
+        page="Seite {page} von {pages}",
+        carried="Übertrag",
         units=("Stk", "Std", "kg", "m"),
         items=("Montagearbeiten", "Schrauben M8", "Wartungspauschale", "Kabelkanal"),
         long_items=(
@@ -179,7 +195,8 @@ LABELS: dict[str, Labels] = {
         vat_id="VAT Reg. No.",
         terms_due="Please pay by {due}.",
         terms_now="Payment due on receipt.",
-        page="Page 1 of 1",
+        page="Page {page} of {pages}",
+        carried="Carried forward",
         units=("pcs", "hrs", "kg", "box"),
         items=("Consulting", "Steel brackets", "Support plan", "Cable ties"),
         long_items=(
@@ -234,7 +251,8 @@ LABELS: dict[str, Labels] = {
         vat_id="N° TVA intracom.",
         terms_due="Paiement à réception, au plus tard le {due}.",
         terms_now="Paiement comptant à réception.",
-        page="Page 1 sur 1",
+        page="Page {page} sur {pages}",
+        carried="Report",
         units=("pce", "h", "kg", "lot"),
         items=("Prestation de conseil", "Visserie inox", "Forfait maintenance", "Gaine"),
         long_items=(
@@ -289,7 +307,8 @@ LABELS: dict[str, Labels] = {
         vat_id="Partita IVA",
         terms_due="Pagamento con bonifico entro il {due}.",
         terms_now="Pagamento a vista.",
-        page="Pagina 1 di 1",
+        page="Pagina {page} di {pages}",
+        carried="Riporto",
         units=("pz", "ore", "kg", "m"),
         items=("Consulenza tecnica", "Viti inox", "Canone assistenza", "Guaina"),
         long_items=(
@@ -344,7 +363,8 @@ LABELS: dict[str, Labels] = {
         vat_id="NIF-IVA",
         terms_due="Pago por transferencia antes del {due}.",
         terms_now="Pago al contado.",
-        page="Página 1 de 1",
+        page="Página {page} de {pages}",
+        carried="Suma y sigue",
         units=("ud", "h", "kg", "m"),
         items=("Asesoría técnica", "Tornillería inox", "Cuota de mantenimiento", "Canaleta"),
         long_items=(
@@ -399,7 +419,8 @@ LABELS: dict[str, Labels] = {
         vat_id="Btw-nummer",
         terms_due="Gelieve te betalen vóór {due}.",
         terms_now="Betaling bij ontvangst.",
-        page="Pagina 1 van 1",
+        page="Pagina {page} van {pages}",
+        carried="Transport",
         units=("st", "uur", "kg", "m"),
         items=("Advieswerkzaamheden", "Bouten M8", "Onderhoudscontract", "Kabelgoot"),
         long_items=(
@@ -450,6 +471,7 @@ class PrintedInvoice:
     language: str
     layout: str
     seed: int
+    pages: int
 
 
 @dataclass(frozen=True)
@@ -466,9 +488,14 @@ class _Line:
 
 
 def printed_invoice(
-    seed: int, language: str | None = None, layout: str | None = None
+    seed: int,
+    language: str | None = None,
+    layout: str | None = None,
+    long_table: bool | None = None,
 ) -> PrintedInvoice:
-    """Invoice `seed` (in `language` and `layout` when given, else chosen by the seed)."""
+    """Invoice `seed` (in `language` and `layout` when given, else chosen by the seed; with a
+    table of 32-40 lines that runs over two pages when `long_table`, of 1-6 lines when not, and
+    now and then a long one when None)."""
     rng = random.Random(seed)
     language = language or rng.choice(LANGUAGES)
     layout = layout or rng.choice(LAYOUTS)
@@ -476,14 +503,15 @@ def printed_invoice(
         raise ValueError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
     if layout not in LAYOUTS:
         raise ValueError(f"layout {layout!r} is not one of {', '.join(LAYOUTS)}")
-    invoice = _Invoice(rng, LABELS[language], language, layout)
+    invoice = _Invoice(rng, LABELS[language], language, layout, long_table)
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=A4, invariant=1)
     canvas.setTitle(f"{invoice.words.title} {invoice.number}")
-    _Drawing(canvas, invoice, layout).draw()
-    canvas.showPage()
+    # drawn once to count the pages, then for real with "page 1 of N" in every footer
+    pages = _Drawing(Canvas(io.BytesIO()), invoice, layout, pages=0).draw()
+    _Drawing(canvas, invoice, layout, pages=pages).draw()
     canvas.save()
-    return PrintedInvoice(buf.getvalue(), invoice.truth(), language, layout, seed)
+    return PrintedInvoice(buf.getvalue(), invoice.truth(), language, layout, seed, pages)
 
 
 def scan_of(pdf: bytes, dpi: int = 200) -> bytes:
@@ -494,7 +522,14 @@ def scan_of(pdf: bytes, dpi: int = 200) -> bytes:
 class _Invoice:
     """The business content of one invoice, chosen from the seed."""
 
-    def __init__(self, rng: random.Random, words: Labels, language: str, layout: str) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        words: Labels,
+        language: str,
+        layout: str,
+        long_table: bool | None,
+    ) -> None:
         self.words = words
         self.language = language
         self.rng = rng
@@ -540,7 +575,10 @@ class _Invoice:
         self.iban = _iban(rng, words.country)
         self.bic = _BANKS[words.country][0]
         rates = words.rates if rng.random() < 0.4 else words.rates[:1]
-        self.lines = [self._line(i, rates) for i in range(rng.randint(1, 6))]
+        # now and then a long invoice, whose table runs on over a second page
+        long_table = rng.random() < 0.12 if long_table is None else long_table
+        count = rng.randint(32, 40) if long_table else rng.randint(1, 6)
+        self.lines = [self._line(i, rates) for i in range(count)]
         if len(rates) == 2 and all(line.rate == rates[0] for line in self.lines):
             self.lines.append(self._line(len(self.lines), rates[1:]))
         self.line_net = sum((line.net for line in self.lines), Decimal(0))
@@ -688,8 +726,10 @@ def _s(value: Decimal) -> str:
 class _Drawing:
     """Puts one invoice on the page in one layout."""
 
-    def __init__(self, canvas: Canvas, invoice: _Invoice, layout: str) -> None:
+    def __init__(self, canvas: Canvas, invoice: _Invoice, layout: str, pages: int) -> None:
         self.c = canvas
+        self.page = 1
+        self.pages = pages
         self.inv = invoice
         self.words = invoice.words
         self.layout = layout
@@ -698,7 +738,8 @@ class _Drawing:
         self.due = invoice.date(invoice.due)
         self.delivered = invoice.date(invoice.delivered)
 
-    def draw(self) -> None:
+    def draw(self) -> int:
+        """Draw the invoice; the number of pages it took."""
         if self.layout == "blocks":
             y = self._letterhead_left()
             y = self._party_blocks(y - 24)
@@ -726,6 +767,8 @@ class _Drawing:
         y = self._totals(y - 14)
         self._terms(y - 26)
         self._footer()
+        self.c.showPage()
+        return self.page
 
     # --- pieces ---
 
@@ -828,43 +871,66 @@ class _Drawing:
         return top - 22
 
     def _table(self, top: float) -> float:
-        inv, words = self.inv, self.words
-        # right edges of quantity, price, VAT and net; left edges of position, description, unit
-        x_pos, x_desc, x_qty, x_unit, x_price, x_vat, x_net = (
-            _LEFT,
-            _LEFT + 28,
-            318.0,
-            326.0,
-            425.0,
-            470.0,
-            _RIGHT,
-        )
-        pos, desc, qty, unit, price, rate, net = words.columns
-        self._text(x_pos, top, pos, "Helvetica-Bold", 9)
-        self._text(x_desc, top, desc, "Helvetica-Bold", 9)
-        self._right(x_qty, top, qty, "Helvetica-Bold", 9)
-        self._text(x_unit, top, unit, "Helvetica-Bold", 9)
-        self._right(x_price, top, price, "Helvetica-Bold", 9)
-        self._right(x_vat, top, rate, "Helvetica-Bold", 9)
-        self._right(x_net, top, net, "Helvetica-Bold", 9)
-        self.c.setLineWidth(0.6)
-        self.c.line(_LEFT, top - 5, _RIGHT, top - 5)
+        inv = self.inv
+        self._table_header(top)
         y = top - 19
+        carried = Decimal(0)
         for i, line in enumerate(inv.lines):
             name_lines = _wrap(line.name, 40)
-            self._text(x_pos, y, str(i + 1), size=9)
-            self._text(x_desc, y, name_lines[0], size=9)
-            self._right(x_qty, y, inv.quantity(line.quantity), size=9)
-            self._text(x_unit, y, line.unit, size=9)
-            self._right(x_price, y, inv.amount(line.price), size=9)
-            self._right(x_vat, y, inv.rate(line.rate), size=9)
-            self._right(x_net, y, inv.amount(line.net), size=9)
+            if y - 11 * (len(name_lines) - 1) < _BOTTOM:
+                # the table runs on: its running total at the foot of this page and the head of
+                # the next, below the column headings repeated
+                self._carried(y, carried)
+                self._next_page()
+                self._table_header(_HEIGHT - 90)
+                y = _HEIGHT - 90 - 19
+                self._carried(y, carried)
+                y -= 18
+            self._text(_X_POS, y, str(i + 1), size=9)
+            self._text(_X_DESC, y, name_lines[0], size=9)
+            self._right(_X_QTY, y, inv.quantity(line.quantity), size=9)
+            self._text(_X_UNIT, y, line.unit, size=9)
+            self._right(_X_PRICE, y, inv.amount(line.price), size=9)
+            self._right(_X_VAT, y, inv.rate(line.rate), size=9)
+            self._right(_X_NET, y, inv.amount(line.net), size=9)
             for extra in name_lines[1:]:
                 y -= 11
-                self._text(x_desc, y, extra, size=9)
+                self._text(_X_DESC, y, extra, size=9)
+            carried += line.net
             y -= 16
         self.c.line(_LEFT, y + 8, _RIGHT, y + 8)
+        rows = (
+            4 + len(inv.breakdown) + bool(inv.discount) + bool(inv.charge) + 2 * bool(inv.prepaid)
+        )
+        if y - 14 * rows - 40 < _BOTTOM:  # the totals and terms go over to a page of their own
+            self._next_page()
+            y = _HEIGHT - 90
         return y
+
+    def _table_header(self, top: float) -> None:
+        pos, desc, qty, unit, price, rate, net = self.words.columns
+        self._text(_X_POS, top, pos, "Helvetica-Bold", 9)
+        self._text(_X_DESC, top, desc, "Helvetica-Bold", 9)
+        self._right(_X_QTY, top, qty, "Helvetica-Bold", 9)
+        self._text(_X_UNIT, top, unit, "Helvetica-Bold", 9)
+        self._right(_X_PRICE, top, price, "Helvetica-Bold", 9)
+        self._right(_X_VAT, top, rate, "Helvetica-Bold", 9)
+        self._right(_X_NET, top, net, "Helvetica-Bold", 9)
+        self.c.setLineWidth(0.6)
+        self.c.line(_LEFT, top - 5, _RIGHT, top - 5)
+
+    def _carried(self, y: float, amount: Decimal) -> None:
+        self._text(_X_DESC, y, self.words.carried, "Helvetica-Oblique", 9)
+        self._right(_X_NET, y, self.inv.amount(amount), "Helvetica-Oblique", 9)
+
+    def _next_page(self) -> None:
+        """End the page (its footer) and start the next with a short heading."""
+        self._footer()
+        self.c.showPage()
+        self.page += 1
+        inv = self.inv
+        self._text(_LEFT, _HEIGHT - 55, inv.seller, "Helvetica-Bold", 11)
+        self._right(_RIGHT, _HEIGHT - 55, f"{self.words.title} {inv.number}", "Helvetica", 9.5)
 
     def _totals(self, top: float) -> float:
         inv, words = self.inv, self.words
@@ -911,7 +977,13 @@ class _Drawing:
         self.c.line(_LEFT, y + 12, _RIGHT, y + 12)
         columns = (
             (_LEFT, (inv.seller, inv.seller_street, inv.seller_city)),
-            (230.0, (f"{words.vat_id}: {inv.vat_id}", words.page)),
+            (
+                230.0,
+                (
+                    f"{words.vat_id}: {inv.vat_id}",
+                    words.page.format(page=self.page, pages=self.pages),
+                ),
+            ),
             (390.0, (f"IBAN: {_grouped(inv.iban)}", f"BIC: {inv.bic}")),
         )
         for x, lines in columns:
