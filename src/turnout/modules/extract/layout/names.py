@@ -39,6 +39,11 @@ _SALUTATION = re.compile(
     r"sr\.?|sra\.?|dhr\.?|mevr\.?|attn\.?:?|z\.\s?hd\.?|c/o)\s*$",
     re.IGNORECASE,
 )
+_GLUED_FORM = re.compile(
+    r"([a-zäöüßà-ÿ])(GmbH|AG|KG|OHG|UG|SE|SARL|SAS|SA|BV|B\.V\.|NV|Ltd\.?|LLC|Inc\.?|S\.?r\.?l\.?|"
+    r"S\.?p\.?A\.?|S\.L\.)(?=$|[\s&,.;)])"
+)
+_GLUED_AMPERSAND = re.compile(r"(?<=\S)&(?=Co\b)|(?<=GmbH)\s*&\s*(?=Co\b)")
 _FIRMA = re.compile(r"^(?:firma|company)\s+", re.IGNORECASE)
 _COUNTRY = re.compile(
     r"^(?:deutschland|germany|france|frankreich|italia|italy|españa|spain|nederland|"
@@ -64,7 +69,14 @@ def name_in(text: str) -> str | None:
         return None
     if any(True for _ in find_dates(text)) or _mostly_amount(text):
         return None
-    return _FIRMA.sub("", text)
+    return _spaced(_FIRMA.sub("", text))
+
+
+def _spaced(name: str) -> str:
+    """A legal form glued to the name ("RohstoffAG", "GrundbesitzGmbH&Co.", as OCR and some
+    text layers give them) set apart by its spaces."""
+    name = _GLUED_FORM.sub(r"\1 \2", name)
+    return _GLUED_AMPERSAND.sub(" & ", name)
 
 
 def is_address(text: str) -> bool:
