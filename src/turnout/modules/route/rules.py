@@ -330,7 +330,11 @@ class RulesRoute(StageModule):
 def read_from_page(invoice: Invoice) -> bool:
     """Whether the invoice was read from a page: some value comes from the `extract` stage and
     none from the `einvoice` stage (module ids are `<stage>.<name>`)."""
-    stages = {src.module.split(".", 1)[0] for src in invoice.provenance.values()}
+    stages = {
+        src.module.split(".", 1)[0]
+        for src in invoice.provenance.values()
+        if isinstance(src.module, str)
+    }
     return _PAGE_STAGE in stages and _EINVOICE_STAGE not in stages
 
 
