@@ -181,3 +181,16 @@ def test_the_settings_schema_knows_the_new_settings_and_refuses_unknown_fields()
             jsonschema.validate(bad, schema)
     with pytest.raises(ValueError, match=r"required_fields.*use some of"):
         RulesRoute({"required_fields": ["nonsense"]})
+
+
+def test_a_weak_line_is_named_once_among_the_low_confidence_fields() -> None:
+    inv = invoice()
+    weak = FieldSource("extract.layout", 0.4)
+    for name in ("name", "quantity", "net_amount"):
+        inv.provenance[f"lines[2].{name}"] = weak
+    decision = route(inv)
+    assert decision.outcome is Outcome.REVIEW
+    assert decision.reasons == (
+        "fields extracted with confidence below 0.50: lines[2] 0.40 (extract.layout); "
+        "a person should check them (setting min_confidence)",
+    )

@@ -314,11 +314,14 @@ class RulesRoute(StageModule):
 
     def _confidence_reason(self, invoice: Invoice, unread: Mapping[str, str]) -> str | None:
         # `not >=` also catches a NaN confidence, which no threshold should let through
-        weak = [
-            f"{path} {src.confidence:.2f} ({src.module})"
-            for path, src in sorted(invoice.provenance.items())
-            if not src.confidence >= self.min_confidence and path not in unread
-        ]
+        # the values of one line share one source: the line is named once (`lines[3]`)
+        weak = list(
+            dict.fromkeys(
+                f"{_row(path)} {src.confidence:.2f} ({src.module})"
+                for path, src in sorted(invoice.provenance.items())
+                if not src.confidence >= self.min_confidence and path not in unread
+            )
+        )
         if not weak:
             return None
         return (
@@ -342,6 +345,13 @@ def _only_missing(finding: Finding, missing: Iterable[str]) -> bool:
     """Whether a finding only says that one of the `missing` required fields (already a review
     reason) is missing: its path is the field's, or it is the EN 16931 rule requiring the field."""
     return any(finding.path == path or finding.rule == REQUIRABLE[path][1] for path in missing)
+
+
+def _row(path: str) -> str:
+    """`lines[3]` for a value of a line, else the path itself."""
+    if path.startswith("lines[") and "." in path:
+        return path.split(".", 1)[0]
+    return path
 
 
 def _value(invoice: Invoice, path: str) -> object:
