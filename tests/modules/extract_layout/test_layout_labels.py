@@ -152,8 +152,8 @@ def test_payment_terms_without_a_printed_date_give_no_due_date() -> None:
 
 
 def test_a_credit_note_title_carries_its_number() -> None:
-    fields = read(text_of(put(30, 95, "Avoir AV-2017-0005", size=14)), languages=["fr"])
-    assert value(fields, "invoice_number") == "AV-2017-0005"
+    fields = read(text_of(put(30, 95, "Avoir AV-2024-0031", size=14)), languages=["fr"])
+    assert value(fields, "invoice_number") == "AV-2024-0031"
 
 
 def test_a_word_the_text_layer_cut_in_two_is_read_whole() -> None:

@@ -132,6 +132,8 @@ def test_vat_ids_go_to_the_party_whose_block_holds_them() -> None:
     assert value(fields, "buyer.vat_id") == "FR19787878784"
     assert value(fields, "seller.vat_id") == "DE136695976"
     assert value(fields, "payment.iban") == "DE02120300000000202051"
+    assert value(fields, "seller.country") == "DE"
+    assert value(fields, "buyer.country") == "FR"
 
 
 def test_a_vat_id_failing_its_checksum_gets_a_low_confidence() -> None:
@@ -159,17 +161,35 @@ def test_address_and_contact_lines_are_never_names() -> None:
 def test_one_line_letterhead_address_and_an_unlabelled_address_block() -> None:
     fields = read(
         text_of(
-            put(110, 33, "Au bon moulin SARL - 1242 chemin de l'olive - 84340 Malaucène", size=6),
-            put(30, 95, "Facture FA-2017-0010", size=14),
+            put(110, 33, "Moulin des Oliviers SARL - 7 chemin des Pins - 84000 Avignon", size=6),
+            put(30, 95, "Facture FA-2024-0102", size=14),
             put(37, 125, "Adresse de livraison"),
             put(38, 142, "Entrepôt Sud"),
             put(37, 156, "3 rue du Port"),
             put(37, 170, "13002 Marseille"),
-            put(327, 135, "Ma jolie boutique"),
-            put(327, 160, "35 rue de la République"),
+            put(327, 135, "Épicerie Fine Roux"),
+            put(327, 160, "9 rue Mercière"),
             put(327, 174, "69001 Lyon"),
         )
     )
-    assert value(fields, "invoice_number") == "FA-2017-0010"
-    assert value(fields, "seller.name") == "Au bon moulin SARL"
-    assert value(fields, "buyer.name") == "Ma jolie boutique"
+    assert value(fields, "invoice_number") == "FA-2024-0102"
+    assert value(fields, "seller.name") == "Moulin des Oliviers SARL"
+    assert value(fields, "buyer.name") == "Épicerie Fine Roux"
+
+
+def test_a_slogan_over_the_buyer_address_is_not_the_buyer() -> None:
+    fields = read(
+        text_of(
+            put(47, 48, "FACTUUR."),
+            put(445, 48, "Blauwe Haven B.V."),
+            put(445, 62, "Kade 12"),
+            put(445, 76, "3011 AB Rotterdam"),
+            put(47, 66, "Altijd snel geleverd.", size=12),
+            put(46, 102, "Jan de Vries"),
+            put(46, 116, "Lindenstraat 5"),
+            put(46, 130, "1015 AA Amsterdam"),
+            put(46, 158, "Factuurnummer: 70001234"),
+        )
+    )
+    assert value(fields, "seller.name") == "Blauwe Haven B.V."
+    assert value(fields, "buyer.name") == "Jan de Vries"

@@ -31,7 +31,7 @@ HEADING_RIGHT = 0.8  # "Kunde    Acme GmbH"
 SENDER_LINE = 0.78
 WINDOW = 0.74
 ONE_LINE_ADDRESS = 0.64  # "Au bon moulin SARL - 1242 chemin de l'olive - 84340 Malaucène"
-ADDRESS_SELLER = 0.55  # the first of two address blocks without headings
+ADDRESS_SELLER = 0.6  # the first of two address blocks without headings
 ADDRESS_BUYER = 0.5
 LETTERHEAD = 0.62
 LEGAL_FORM_TOP = 0.58
@@ -219,7 +219,9 @@ def _sender_and_window(
         window = None
         if small:
             height = line.height
-            window = _address_name(texts, line, line.left - 3 * height, line.right, labelled)
+            window = _address_name(
+                texts, line.index + 1, line.left - 3 * height, line.right, labelled
+            )
         confidence = SENDER_LINE if window is not None else ONE_LINE_ADDRESS
         _add(parties, SELLER, seller, text, at, confidence, blocks, p)
         sender = line
@@ -260,9 +262,8 @@ def _address_blocks(
             if name is None or _KEY_VALUE.match(text.text[s:e]):
                 continue
             height = line.height
-            above = texts.get(line.index - 1)
-            start = above.line if above is not None and above.line.page == 1 else line
-            confirmed = _address_name(texts, start, phrase.left - height, phrase.right, labelled)
+            left = phrase.left - height
+            confirmed = _address_name(texts, line.index, left, phrase.right, labelled)
             if confirmed is not None and confirmed[1].line.index == line.index:
                 found.append(confirmed)
                 taken.add(blocks.of((line.index, p)).number)
@@ -270,7 +271,8 @@ def _address_blocks(
         return
     if sender is None and (len(found) > 1 or found[0][1].line.top < 0.12 * limit * 2):
         name, text, p = found.pop(0)
-        _add(parties, SELLER, name, text, text.text.find(name), ADDRESS_SELLER, blocks, p)
+        confidence = ADDRESS_SELLER + (0.05 if _LEGAL_FORM.search(name) else 0.0)
+        _add(parties, SELLER, name, text, text.text.find(name), confidence, blocks, p)
     if found:
         name, text, p = found[0]
         _add(parties, BUYER, name, text, text.text.find(name), ADDRESS_BUYER, blocks, p)
@@ -294,18 +296,22 @@ def _under_label(
 
 def _address_name(
     texts: dict[int, LineText],
-    line: Line,
+    first: int,
     left: float,
     right: float,
     labelled: set[PhraseId],
 ) -> tuple[str, LineText, int] | None:
-    """The first name in the column [left, right] under `line`, with an address line under it
-    (what makes the lines an address block)."""
+    """The first name in the column [left, right] from line `first` down, with an address line
+    under it (what makes the lines an address block); a name set much larger than the lines
+    under it (a slogan, a title) gives way to the next."""
     found: tuple[str, LineText, int] | None = None
-    bottom = line.bottom
-    for step in range(1, 7):
-        below = texts.get(line.index + step)
-        if below is None or below.line.page != line.page:
+    start = texts.get(first)
+    if start is None:
+        return None
+    page, bottom = start.line.page, start.line.top
+    for index in range(first, first + 7):
+        below = texts.get(index)
+        if below is None or below.line.page != page:
             return None
         if below.line.top - bottom > 4 * below.line.height:
             return None
@@ -318,14 +324,11 @@ def _address_name(
             return None
         s, e = below.phrase_span(p)
         raw = below.text[s:e]
-        if found is None:
-            name = name_in(raw)
-            if name is not None:
-                found = (name, below, p)
-            elif is_address(raw):
-                return None
-        elif is_address(raw):
+        if is_address(raw):
             return found
+        name = name_in(raw)
+        if found is None or (name is not None and found[1].line.height > 1.4 * below.line.height):
+            found = (name, below, p) if name is not None else None
     return None
 
 

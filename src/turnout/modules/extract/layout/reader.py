@@ -63,6 +63,10 @@ def read_layout(layout: Layout, labels: Sequence[Label]) -> Reading:
     if seller and buyer and _compact(seller.found.value) == _compact(buyer.found.value):
         del chosen["buyer.vat_id"]
     values = {path: c.found for path, c in chosen.items()}
+    for party in ("seller", "buyer"):
+        country = _country(values.get(f"{party}.vat_id"))
+        if country is not None:
+            values[f"{party}.country"] = country
     lines, line_words, totals = _table_and_totals(layout)
     for path in _TOTALS:  # what total labels announce is the totals reader's to decide
         values.pop(path, None)
@@ -135,6 +139,17 @@ def _currency(values: dict[str, Found], texts: dict[int, LineText]) -> Found | N
         code = codes.most_common(1)[0][0]
         return Found(code, CODE_ONLY, where.get(code, ()))
     return None
+
+
+def _country(vat_id: Found | None) -> Found | None:
+    """The country a VAT number was issued in (its prefix; Greece writes EL)."""
+    if vat_id is None:
+        return None
+    prefix = _compact(vat_id.value)[:2]
+    if not prefix.isalpha() or prefix == "XI":
+        return None
+    code = "GR" if prefix == "EL" else prefix
+    return Found(code, round(vat_id.confidence * 0.9, 3), vat_id.words)
 
 
 def _compact(value: str) -> str:
