@@ -349,3 +349,20 @@ def test_spanish_table_ends_at_suma_with_amounts_marked_eur() -> None:
     )
     table = read_line_items(page)
     assert nets(table) == [Decimal("11172.84")]
+
+
+def test_dutch_table_over_two_pages_with_a_carried_sum_and_a_footer_after_a_gap() -> None:
+    header = [(40, "Omschrijving"), (250, "Aantal"), (320, "Prijs"), (460, "Bedrag")]
+    page = layout(
+        row(1, 500, *header),
+        row(1, 520, (40, "Transport"), right(280, "1"), right(370, "120,00"), right(500, "120,00")),
+        row(1, 540, (40, "Montage"), right(280, "2"), right(370, "50,00"), right(500, "100,00")),
+        row(1, 560, (40, "Transport"), right(500, "220,00")),
+        row(1, 740, (40, "Jansen B.V."), (230, "IBAN NL91 ABNA 0417 1643 00")),
+        row(1, 752, (40, "Stationsweg 4"), (230, "Pagina 1 van 2")),
+        row(2, 60, *header),
+        row(2, 80, (40, "Transport"), right(500, "220,00")),
+        row(2, 100, (40, "Kabel"), right(280, "3"), right(370, "10,00"), right(500, "30,00")),
+        row(2, 130, (320, "Subtotaal"), right(500, "250,00")),
+    )
+    assert nets(read_line_items(page)) == [Decimal("120.00"), Decimal("100.00"), Decimal("30.00")]

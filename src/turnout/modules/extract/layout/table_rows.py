@@ -54,6 +54,10 @@ _TOTAL_WORD = re.compile(
 _SUBTOTAL = re.compile(
     r"sub\s*-?\s*total|zwischensumme|sous\s*-?\s*total|subtotale|subtotaal", re.IGNORECASE
 )
+_CARRIED_ALONE = re.compile(
+    r"^\W*(?:transport|report|vortrag|saldovortrag|a\s*riportare|suma\s*anterior)\W*$",
+    re.IGNORECASE,
+)
 # a page's last lines, below this share of its height, are its footer
 _FOOTER_ZONE = 0.94
 # an empty gap this many line heights tall ends the table (unless a net amount follows soon)
@@ -70,12 +74,14 @@ def table_lines(layout: Layout, header: Header, net: Column) -> list[Line]:
     page = last.page
     previous = last
     following = layout.lines[last.index + 1 :]
+    unconfirmed = False  # on a new page without the header again, until an item row shows
     for n, line in enumerate(following):
         if line.page != page:
             page = line.page
             repeated = _repeated_header(layout, header, line.page)
             if repeated is not None:
                 skip_to = repeated.lines[-1].index
+            unconfirmed = repeated is None
             previous = line
         if line.index <= skip_to:
             continue
@@ -88,10 +94,18 @@ def table_lines(layout: Layout, header: Header, net: Column) -> list[Line]:
             ):
                 continue  # a group's subtotal, with more items under it: not a row, not the end
             break
+        if unconfirmed and _prints_in(header, net, line):
+            if not _has_item_cells(header, line):
+                break  # the next page goes on with something else (a VAT table, totals)
+            unconfirmed = False
         gap = line.top - previous.bottom if line.page == previous.page else 0.0
         ahead = [x for x in following[n : n + _AHEAD] if x.page == line.page]
         if gap > _GAP * line.height and not any(_prints_in(header, net, x) for x in ahead):
-            break
+            rest = [x for x in following[n:] if x.page == line.page]
+            if any(_prints_in(header, net, x) for x in rest):
+                break
+            skip_to = rest[-1].index  # the page's foot; the table may go on over the page
+            continue
         region.append(line)
         previous = line
     return region
@@ -104,7 +118,11 @@ def is_page_footer(line: Line) -> bool:
 
 def is_carried_over(line: Line) -> bool:
     """A line carrying the sum over to the next page: "Übertrag", "Carried forward"."""
-    return bool(_CARRIED.search(line.text))
+    if _CARRIED.search(line.text):
+        return True
+    # words that also name goods or services ("Transport") only when they stand alone by a sum
+    texts = [p.text for p in line.phrases if _wordy(p.text)]
+    return len(line.phrases) <= 2 and len(texts) == 1 and bool(_CARRIED_ALONE.match(texts[0]))
 
 
 def _in_footer_zone(layout: Layout, line: Line) -> bool:
@@ -165,7 +183,7 @@ def _header_like(line: Line) -> bool:
     """Three or more short text cells and no amount: the header of another table."""
     phrases = line.phrases
     return len(phrases) >= 3 and all(
-        len(p.words) <= 3 and _wordy(p.text) and not any(ch.isdigit() for ch in p.text)
+        len(p.words) <= 5 and _wordy(p.text) and not any(ch.isdigit() for ch in p.text)
         for p in phrases
     )
 
