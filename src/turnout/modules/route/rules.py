@@ -184,9 +184,10 @@ class RulesRoute(StageModule):
         name="Routing rules",
         stage_id="route",
         contract_id="route-v1",
-        version="1.0.0",
-        description="Approve, review or reject with reasons: fatal findings, duplicates, "
-        "warnings, amount threshold, unmatched vendor, currencies, extraction confidence.",
+        version="1.1.0",
+        description="Approve, review or reject with reasons: required fields of a page-read "
+        "invoice, fatal findings, duplicates, warnings, amount threshold, unmatched vendor, "
+        "currencies, extraction confidence.",
         inputs=(
             needs("invoice/v1"),
             needs("findings/v1"),
