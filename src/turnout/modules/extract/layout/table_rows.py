@@ -42,7 +42,7 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 _CARRIED = re.compile(
-    r"übertrag|uebertrag|carried\s*(?:forward|over)|brought\s*forward|report\s*[àa]|"
+    r"[üu]bertrag|uebertrag|carried\s*(?:forward|over)|brought\s*forward|report\s*[àa]|"
     r"[àa]\s*reporter|riporto|suma\s*y\s*sigue|transport\s*(?:van|naar)",
     re.IGNORECASE,
 )
