@@ -108,6 +108,28 @@ _MORE: dict[str, tuple[tuple[str, str, float], ...]] = {
     ),
 }
 _LETTER = r"A-Za-zÀ-ÖØ-öø-ÿ"
+_PLAIN = {
+    "ä": "a",
+    "ö": "o",
+    "ü": "u",
+    "é": "e",
+    "è": "e",
+    "ê": "e",
+    "à": "a",
+    "â": "a",
+    "ç": "c",
+    "ô": "o",
+    "î": "i",
+    "ì": "i",
+    "ò": "o",
+    "ù": "u",
+    "í": "i",
+    "ó": "o",
+    "ú": "u",
+    "á": "a",
+    "ñ": "n",
+    "ß": "ss",
+}
 
 
 @dataclass(frozen=True)
@@ -130,7 +152,7 @@ class LabelHit:
 
 def labels_of(languages: Sequence[str] = LANGUAGES) -> tuple[Label, ...]:
     """The field labels and the party headings of `languages`."""
-    out = list(labels_for(tuple(languages)))
+    out = [_tolerant(label) for label in labels_for(tuple(languages))]
     for language in languages:
         for path, regex in _HEADINGS.get(language, ()):
             out.append(_label(path, language, 0.95, regex))
@@ -144,7 +166,33 @@ def labels_of(languages: Sequence[str] = LANGUAGES) -> tuple[Label, ...]:
 def _label(path: str, language: str, weight: float, regex: str) -> Label:
     words = regex.replace(r"\s*", "[ ]?")
     bounded = rf"(?<![{_LETTER}_])(?:{words})(?![{_LETTER}_])"
-    return Label(path, language, weight, re.compile(bounded, re.IGNORECASE))
+    return _tolerant(Label(path, language, weight, re.compile(bounded, re.IGNORECASE)))
+
+
+def _tolerant(label: Label) -> Label:
+    """The label also matching its words without their accents, as OCR often reads them
+    ("Kaufer/Leistungsempfanger")."""
+    out: list[str] = []
+    in_class = escaped = False
+    for ch in label.pattern.pattern:
+        if escaped:
+            out.append(ch)
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        plain = _PLAIN.get(ch.lower())
+        if plain is not None and not in_class:
+            out.append(f"[{ch}{plain}]" if ch != "ß" else "(?:ß|ss)")
+        elif plain is not None and in_class and ch != "ß":
+            out.append(ch + plain)
+        else:
+            out.append(ch)
+    return Label(label.path, label.language, label.weight, re.compile("".join(out), re.IGNORECASE))
 
 
 def find_labels(lines: Sequence[LineText], labels: Sequence[Label]) -> list[LabelHit]:

@@ -19,7 +19,8 @@ from turnout.domain.page import Box, Word, boxes_of
 # a gap wider than this many times the line's height separates two phrases (columns, cells)
 PHRASE_GAP = 1.5
 # two words share a line when their boxes overlap vertically by this share of the smaller height
-_SAME_LINE = 0.5
+# (OCR boxes of neighbouring lines, padded, overlap by up to half of it)
+_SAME_LINE = 0.6
 # the grid a text without geometry is laid out on: points per character and per line
 _GRID_X, _GRID_Y = 6.0, 12.0
 
@@ -178,7 +179,7 @@ def _group(words: list[Word]) -> list[list[Word]]:
             top, bottom = bands[i]
             overlap = min(bottom, w.bottom) - max(top, w.top)
             need = _SAME_LINE * min(bottom - top, w.height)
-            if overlap >= need and overlap > best_overlap:
+            if overlap >= need and overlap > best_overlap and not _collides(groups[i], w):
                 best, best_overlap = i, overlap
         if best < 0:
             groups.append([w])
@@ -191,6 +192,14 @@ def _group(words: list[Word]) -> list[list[Word]]:
             bottoms = sorted(x.bottom for x in groups[best])
             bands[best] = (tops[len(tops) // 2], bottoms[len(bottoms) // 2])
     return groups
+
+
+def _collides(line: list[Word], w: Word) -> bool:
+    """Whether `w` would sit on top of a word of the line: two words of one line never share
+    their horizontal extent (OCR boxes of two neighbouring lines overlap vertically)."""
+    return any(
+        min(x.right, w.right) - max(x.left, w.left) > 0.3 * min(x.width, w.width) for x in line
+    )
 
 
 def grid_words(pages: Sequence[str]) -> tuple[list[Word], tuple[tuple[float, float], ...]]:

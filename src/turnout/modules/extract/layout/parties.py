@@ -147,7 +147,9 @@ def _under_heading(
             return  # another label: the heading announced nothing we read
         s, e = below.phrase_span(p)
         key = below.text[s:e]
-        colon = p + 1 < len(below.line.phrases) and below.phrase(p + 1).text.startswith(":")
+        colon = p + 1 < len(below.line.phrases) and below.text[
+            below.phrase_span(p + 1)[0] :
+        ].startswith(":")
         if _NAME_KEY.match(key) and p + 1 < len(below.line.phrases):
             p += 1  # a form: "Name:   Lieferant GmbH"
             s, e = below.phrase_span(p)

@@ -13,6 +13,9 @@ from turnout.domain.page import Word
 from turnout.modules.extract.layout.page import Line, Phrase
 
 PHRASE_SEPARATOR = "   "
+# full-width punctuation and letters (OCR reads a full-width colon after "Nummer") as their ASCII selves, one
+# character for one, so that offsets stay
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 # words closer than this share of their height are one word: a text layer's space is 0.3-0.5 of
 # the height on the corpora's PDFs, a word cut where its glyphs are kerned 0.1-0.2
 _JOIN = 0.2
@@ -48,9 +51,10 @@ class LineText:
                     parts.append(" ")
                     owners.append(-1)
                     size += 1
-                parts.append(word.text)
-                owners.extend([index[id(word)]] * len(word.text))
-                size += len(word.text)
+                text = word.text.translate(_HALF_WIDTH)
+                parts.append(text)
+                owners.extend([index[id(word)]] * len(text))
+                size += len(text)
                 previous = word
             spans.append((start, size))
         return cls(line, "".join(parts), tuple(spans), tuple(owners))

@@ -34,6 +34,7 @@ _BELOW_HEIGHTS = 4.0  # ...and within this many line heights of it
 _TYPE_CODES = frozenset({"380", "381", "383", "384", "386", "389", "326", "751", "875", "877"})
 _PAGE = re.compile(r"^\d{1,3}\s*(?:/|von|of|de|di|van)\s*\d{1,3}$", re.IGNORECASE)
 _POSTCODE_CITY = re.compile(r"^\s*(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-ZÄÖÜ][a-zäöüß]")
+_GLUED_WORD = re.compile(r"^(.*\d)([a-zäöüéèà]{2,})$")
 _COMMA_AFTER_DIGIT = re.compile(r"(?<=\d),(?=\s|$)")
 _PAGE_WORDS = re.compile(r"(?:page|seite|pagina|página|blad|pag\.?|p\.)\s*$", re.IGNORECASE)
 
@@ -66,6 +67,7 @@ def read_labelled(hits: Sequence[LabelHit], texts: dict[int, LineText]) -> list[
             candidate = _under(hit, texts, by_line)
         if candidate is None or not _plausible(candidate, hit):
             continue
+        candidate = _unglued(candidate)
         out.append(candidate)
         if candidate.path == "invoice_number":
             out.extend(_title_date(hit, candidate, stop))
@@ -170,6 +172,19 @@ def _plausible(candidate: Candidate, hit: LabelHit) -> bool:
     if _PAGE_WORDS.search(before):
         return False
     return not _POSTCODE_CITY.match(after)
+
+
+def _unglued(candidate: Candidate) -> Candidate:
+    """A number with the next word glued on by OCR ("471102vom") without that word."""
+    if candidate.path not in ("invoice_number", "order_reference"):
+        return candidate
+    m = _GLUED_WORD.match(candidate.found.value)
+    if m is None:
+        return candidate
+    found = candidate.found
+    return Candidate(
+        candidate.path, Found(m.group(1), found.confidence * 0.9, found.words), candidate.line
+    )
 
 
 def _title_date(hit: LabelHit, number: Candidate, stop: int) -> list[Candidate]:
