@@ -17,7 +17,12 @@ _STREET = re.compile(
     r"straat|plein|gracht|kade|dijk)\b|(?:str|rd|st|ave)\.)[^\n]*\d",
     re.IGNORECASE,
 )
-_NUMBER_FIRST = re.compile(r"^\d+[a-zA-Z]?,?\s+[A-Za-zÀ-ÿ]")  # "1200 Innovation Way", "12 rue ..."
+# "1200 Innovation Way", "12 rue ...", and OCR's "35ruedela République"
+_NUMBER_FIRST = re.compile(
+    r"^\d+[a-zA-Z]?,?\s+[A-Za-zÀ-ÿ]|^\d{1,4}\s*(?:rue|via|viale|calle|avenida|avenue|chemin|"
+    r"boulevard|bd|allée|place|route|impasse|quai|cours)",
+    re.IGNORECASE,
+)
 _POSTCODE = re.compile(
     r"(?:^|\s)(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:\s?[A-Z]{2})?\s+[A-ZÄÖÜÀ-Ý][\w-]+|"
     r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b|\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b"

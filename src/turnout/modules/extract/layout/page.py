@@ -9,6 +9,7 @@ of characters, so the reader works the same on it, with boxes that mean characte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from statistics import median
@@ -21,6 +22,11 @@ PHRASE_GAP = 1.5
 # two words share a line when their boxes overlap vertically by this share of the smaller height
 # (OCR boxes of neighbouring lines, padded, overlap by up to half of it)
 _SAME_LINE = 0.6
+# a label and its value in one word: "Summe:12,00", "Nr.:4711", "IBANDE02...", "BICCOBADEFFXXX"
+_GLUED = re.compile(
+    r"^([A-Za-zÀ-ÿ][\w.\-/]*[A-Za-zÀ-ÿ.)]:)(?=[\d€$£-]|[A-Z]{2}\d)|"
+    r"^(IBAN|BIC|SWIFT)(?=[A-Z]{2}\d{2}[A-Z0-9]{8,}$|[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$)"
+)
 # the grid a text without geometry is laid out on: points per character and per line
 _GRID_X, _GRID_Y = 6.0, 12.0
 
@@ -132,9 +138,26 @@ class Layout:
 def layout_of(text: Text) -> Layout:
     """The layout of the text stage's output: from its words, or on a grid from its pages."""
     if text.words:
-        return Layout(lines_of(text.words), tuple(text.page_sizes))
+        return Layout(lines_of(unglued(text.words)), tuple(text.page_sizes))
     words, sizes = grid_words(text.pages)
     return Layout(lines_of(words), sizes, gridded=True)
+
+
+def unglued(words: Sequence[Word]) -> list[Word]:
+    """Words with a label glued to their value ("Gesamtbetrag:571,04", "IBANDE88...", as OCR and
+    some text layers give them) cut in two, each part with its share of the box."""
+    out: list[Word] = []
+    for w in words:
+        m = _GLUED.match(w.text)
+        if m is None:
+            out.append(w)
+            continue
+        cut = m.end(1) if m.group(1) else m.end(2)
+        share = w.width / max(len(w.text), 1)
+        middle = w.left + share * cut
+        out.append(Word(w.text[:cut], w.page, w.left, w.top, middle, w.bottom, w.score))
+        out.append(Word(w.text[cut:], w.page, middle, w.top, w.right, w.bottom, w.score))
+    return out
 
 
 def lines_of(words: Sequence[Word]) -> tuple[Line, ...]:
