@@ -5,6 +5,12 @@ RapidOCR finds are laid out like pdfium's text runs (`text.layout`): boxes that 
 vertically share a line, ordered left to right, with columns kept roughly in place. A page's
 confidence is the mean score of the boxes kept (0 when none is found).
 
+Every box is also split into words (`Text.words`): the box's width is shared among its words by
+their character counts, each word keeps the box's top, bottom and score, and its edges are in
+points from the page's top-left corner (`turnout.modules.text.ocr_words`). `Text.page_sizes` are
+the pages' sizes in points (`turnout.modules.text.rasterize` says how an image's is found); a page
+read turned upright (a sideways or upside-down scan) has its words and size as turned.
+
 A document's budget is checked before any page is decoded (pages, pixels per page and in all,
 from the headers: `turnout.modules.text.rasterize`) and while it is read: OCR stops once the
 document has taken `max_seconds`, between pages. Pages are decoded one at a time.
@@ -14,18 +20,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from statistics import fmean
-from typing import Any, ClassVar
-
-from PIL import Image
+from typing import Any, ClassVar, NamedTuple
 
 from turnout.domain.artifacts import Artifact, ArtifactRef, Document, DocumentKind, Text
 from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected, NotApplicable
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.page import Word
 from turnout.modules.text.layout import TextRun, lay_out
 from turnout.modules.text.ocr_engine import OcrBox, load_rapidocr, shared_engine
-from turnout.modules.text.rasterize import PixelBudget, image_pages, pdf_pages
+from turnout.modules.text.ocr_words import words_of
+from turnout.modules.text.rasterize import PageImage, PixelBudget, image_pages, pdf_pages
 
 DEFAULT_DPI = 200
 DEFAULT_MAX_PAGES = 20
@@ -35,7 +42,7 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_MAX_PAGE_PIXELS = 36_000_000
 # 20 A4 pages at 200 DPI are 77 Mpx
 DEFAULT_MAX_TOTAL_PIXELS = 100_000_000
-# a dense page takes 2-4 s on one core
+# a dense page takes 1-3 s on two busy cores
 DEFAULT_MAX_SECONDS = 60
 
 # RapidOCR's recognition alphabet has no euro sign: it reads "€" as "∈", which no invoice prints
@@ -147,16 +154,18 @@ class OcrText(StageModule):
         pages = self._read_all(images)
         return [
             Text(
-                pages=tuple(text for text, _ in pages),
+                pages=tuple(page.text for page in pages),
                 method="ocr",
-                page_confidence=tuple(confidence for _, confidence in pages),
+                page_confidence=tuple(page.confidence for page in pages),
+                words=tuple(word for page in pages for word in page.words),
+                page_sizes=tuple(page.size for page in pages),
             )
         ]
 
-    def _read_all(self, images: Iterator[Image.Image]) -> list[tuple[str, float]]:
+    def _read_all(self, images: Iterator[PageImage]) -> list[_Page]:
         started = time.monotonic()
-        pages: list[tuple[str, float]] = []
-        for image in images:
+        pages: list[_Page] = []
+        for page in images:
             elapsed = time.monotonic() - started
             if pages and elapsed > self.max_seconds:
                 raise InputRejected(
@@ -164,22 +173,42 @@ class OcrText(StageModule):
                     f"of {self.max_seconds:g} s a document (the text.ocr setting `max_seconds`); "
                     "split the file, or raise that setting"
                 )
-            pages.append(self._read(image))
-            image.close()  # only the page being read is held
+            pages.append(self._read(page, len(pages) + 1))
+            page.image.close()  # only the page being read is held
         return pages
 
-    def _read(self, image: Image.Image) -> tuple[str, float]:
+    def _read(self, page: PageImage, number: int) -> _Page:
+        read = shared_engine().read(page.image)
         boxes = [
-            box
-            for box in shared_engine().read(image)
+            _corrected(box)
+            for box in read.boxes
             if box.score >= self.min_confidence and box.text.strip()
         ]
+        width_pt, height_pt = page.width_pt, page.height_pt
+        if read.turned in (90, 270):
+            width_pt, height_pt = height_pt, width_pt
+        # the page may have been scaled down to be read: its pixels back to its points
+        scale = (width_pt / max(read.width, 1), height_pt / max(read.height, 1))
+        size = (round(width_pt, 2), round(height_pt, 2))
         if not boxes:
-            return "", 0.0
+            return _Page("", 0.0, (), size)
         confidence = min(max(fmean(box.score for box in boxes), 0.0), 1.0)
-        return lay_out([_run(box) for box in boxes]), confidence
+        text = lay_out([_run(box) for box in boxes])
+        return _Page(text, confidence, words_of(boxes, number, scale), size)
+
+
+class _Page(NamedTuple):
+    text: str
+    confidence: float
+    words: tuple[Word, ...]
+    size: tuple[float, float]
+
+
+def _corrected(box: OcrBox) -> OcrBox:
+    text = box.text.translate(_MISREAD)
+    return box if text == box.text else replace(box, text=text)
 
 
 def _run(box: OcrBox) -> TextRun:
     # image rows grow downwards, PDF units upwards: flip y so the layout reads top to bottom
-    return TextRun(box.left, -box.bottom, box.right, -box.top, box.text.translate(_MISREAD))
+    return TextRun(box.left, -box.bottom, box.right, -box.top, box.text)

@@ -1,16 +1,31 @@
-"""The one place that talks to RapidOCR: load its ONNX models once, read the text boxes of an image.
+"""The one place that talks to RapidOCR: load its ONNX models once, read the text boxes of a page.
 
 `rapidocr_onnxruntime` ships its detection, direction and recognition models inside the wheel
 (`rapidocr_onnxruntime/models/*.onnx`), so nothing is downloaded at run time. It is imported when
 first used, so that importing Turnout never imports onnxruntime, and a missing install is
-reported by `load_rapidocr` with a hint. One engine is shared by the whole process; RapidOCR keeps
-per-call state on the engine (its score threshold), so calls are serialised by a lock.
+reported by `load_rapidocr` with a hint. One engine is shared by the whole process; calls are
+serialised by a lock (ONNX Runtime already spreads one call over the cores).
+
+A page is read in three steps, each cheaper than RapidOCR's own pipeline:
+
+1. the blank margins are cut off (ink found on a 4x smaller copy of the page);
+2. text boxes are detected on the content scaled to `DET_SIDE_PX` on its longer side (the
+   detector finds the lines of a page as well at ~110 DPI as at 200, in a third of the time);
+3. each box is cut from the page at full resolution, brought to the recogniser's line height
+   (bicubic: RapidOCR's own bilinear scaling blurs the gaps between words away) and recognised,
+   in batches.
+
+The direction model runs on a few of the widest boxes only, to tell an upside-down page from an
+upright one; a page whose lines stand upright (a landscape page scanned sideways) is turned a
+quarter first. A turned page is read as turned, and `PageRead.turned` says by how much.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -21,15 +36,24 @@ from turnout.domain.errors import ModuleUnavailable
 from turnout.runtime.quiet import quiet_loggers, telemetry_off
 
 _INSTALL_HINT = "install it with `pip install rapidocr-onnxruntime` (it brings onnxruntime)"
-# RapidOCR scales an image whose longer side exceeds this down before reading it; 2000 px keeps
-# an A4 page near 170 DPI, which reads invoices well at about two seconds a page on one core.
+# the largest page side read: a larger page is scaled down to this before anything else (A4 at
+# 2000 px is ~170 DPI, small print stays readable)
 MAX_SIDE_PX = 2000
+# the longer side of the content the text detector sees: 1280 px find the boxes of 200 DPI pages
+# as well as 2000 px did (same words read), in about a third of the detector's time
+DET_SIDE_PX = 1280
+_INK = 200  # a grey level below this is ink: the margins are what is lighter
+_MARGIN_PX = 8  # kept around the ink, so that the detector sees each box's edges
+_REC_HEIGHT = 48  # the height of the lines the recognition model reads (RapidOCR's rec_img_shape)
+_DIRECTION_SAMPLE = 8  # boxes the direction model reads to tell an upside-down page
+_UPSIDE_DOWN_SCORE = 0.9  # the direction model's score for a box to count as upside down
+_TURNS = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180}  # counter-clockwise
 _ORT_ERROR = 3  # onnxruntime's log severities: 0 verbose, 1 info, 2 warning, 3 error, 4 fatal
 
 
 @dataclass(frozen=True)
 class OcrBox:
-    """One piece of text found on an image, its box in pixels (origin top-left) and its score."""
+    """One piece of text found on a page, its box in pixels (origin top-left) and its score."""
 
     left: float
     top: float
@@ -37,6 +61,20 @@ class OcrBox:
     bottom: float
     text: str
     score: float
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """The boxes read on a page, in the pixels of the page as it was read.
+
+    `turned` is how many degrees (0, 90, 180 or 270, counter-clockwise) the page was turned to
+    stand upright before it was read; `width` and `height` are the turned page's.
+    """
+
+    boxes: tuple[OcrBox, ...]
+    width: int
+    height: int
+    turned: int = 0
 
 
 def load_rapidocr() -> ModuleType:
@@ -65,16 +103,171 @@ class OcrEngine:
         rapidocr = load_rapidocr()
         # score filtering is ours (the module's `min_confidence`), so the engine keeps every box
         self._engine: Any = rapidocr.RapidOCR(text_score=0.0, max_side_len=MAX_SIDE_PX)
+        # the page is scaled for the detector here; "max" keeps the detector from scaling it up
+        self._engine.text_det.limit_type = "max"
+        _tune_sessions(self._engine)
         self._lock = threading.Lock()
 
-    def read(self, image: Image.Image) -> list[OcrBox]:
-        """The text boxes RapidOCR finds on `image`, in no particular order."""
-        rgb = image.convert(
-            "RGB"
-        )  # RapidOCR turns a PIL image to BGR itself, an array it would not
+    def read(self, image: Image.Image) -> PageRead:
+        """The text boxes on `image`, in no particular order, turned upright if it is not."""
+        page = image.convert("L")
         with self._lock:
-            result, _elapsed = self._engine(rgb)
-        return [_box(points, text, score) for points, text, score in result or ()]
+            found, page, turned = self._upright(page)
+            if found is None:
+                return PageRead((), page.width, page.height, turned)
+            texts, _elapsed = self._engine.text_rec(found.crops)
+        boxes = tuple(
+            OcrBox(left, top, right, bottom, str(result[0]), float(result[1]))
+            for (left, top, right, bottom), result in zip(found.bounds, texts, strict=True)
+        )
+        return PageRead(boxes, page.width, page.height, turned)
+
+    def _upright(self, page: Image.Image) -> tuple[_Detected | None, Image.Image, int]:
+        """The boxes of `page` turned upright, the turned page and the degrees it was turned."""
+        turned = 0
+        for attempt in range(3):  # at most a quarter turn, then a half turn
+            found = self._detect(page)
+            turn = self._turn_needed(found) if found is not None and attempt < 2 else 0
+            if turn == 0:
+                return found, page, turned
+            page = page.transpose(_TURNS[turn])
+            turned = (turned + turn) % 360
+        raise AssertionError("unreachable: the third attempt never turns")
+
+    def _detect(self, page: Image.Image) -> _Detected | None:
+        import numpy as np  # here, not at import: importing Turnout stays light
+
+        content = _content_box(page)
+        if content is None:
+            return None
+        left, top = content[:2]
+        region = page.crop(content)
+        scale = min(1.0, DET_SIDE_PX / max(region.size))
+        small = region
+        if scale < 1.0:
+            size = (max(1, round(region.width * scale)), max(1, round(region.height * scale)))
+            small = region.resize(size, Image.Resampling.BOX)
+        quads, _elapsed = self._engine.text_det(_bgr(small))
+        if quads is None or len(quads) == 0:
+            return None
+        quads = [np.asarray(q, dtype=np.float32) / scale for q in self._engine.sorted_boxes(quads)]
+        crops = [_line_height(crop) for crop in self._engine.get_crop_img_list(_bgr(region), quads)]
+        bounds = [
+            (
+                float(q[:, 0].min()) + left,
+                float(q[:, 1].min()) + top,
+                float(q[:, 0].max()) + left,
+                float(q[:, 1].max()) + top,
+            )
+            for q in quads
+        ]
+        return _Detected(crops, bounds)
+
+    def _turn_needed(self, found: _Detected) -> int:
+        """0 for an upright page, 90 for a page whose lines stand upright, 180 upside down."""
+        wide = tall = 0
+        for left, top, right, bottom in found.bounds:
+            width, height = right - left, bottom - top
+            wide += width >= 3 * height
+            tall += height >= 3 * width
+        if tall > wide:
+            return 90
+        # the widest boxes say the most; RapidOCR turned tall crops a quarter already
+        sample = sorted(found.crops, key=lambda crop: -crop.shape[1] / max(crop.shape[0], 1))
+        sample = sample[:_DIRECTION_SAMPLE]
+        if not sample:
+            return 0
+        _crops, labels, _elapsed = self._engine.text_cls(list(sample))
+        upside_down = sum(
+            1 for label, score in labels if label == "180" and score >= _UPSIDE_DOWN_SCORE
+        )
+        return 180 if upside_down * 3 >= len(sample) * 2 else 0
+
+
+@dataclass(frozen=True)
+class _Detected:
+    crops: Sequence[Any]  # one BGR array a box, cut from the page at full resolution
+    bounds: Sequence[tuple[float, float, float, float]]  # each box's edges in page pixels
+
+
+def _content_box(page: Image.Image) -> tuple[int, int, int, int] | None:
+    """The part of `page` that has ink, with a margin; None for a blank page."""
+    import numpy as np
+
+    factor = 4 if min(page.size) >= 4 * 64 else 1
+    small = page.reduce(factor) if factor > 1 else page
+    ink = np.asarray(small) < _INK
+    rows = np.flatnonzero(ink.any(axis=1))
+    if rows.size == 0:
+        return None
+    columns = np.flatnonzero(ink.any(axis=0))
+    left = max(0, int(columns[0]) * factor - _MARGIN_PX)
+    top = max(0, int(rows[0]) * factor - _MARGIN_PX)
+    right = min(page.width, (int(columns[-1]) + 1) * factor + _MARGIN_PX)
+    bottom = min(page.height, (int(rows[-1]) + 1) * factor + _MARGIN_PX)
+    return left, top, right, bottom
+
+
+def _line_height(crop: Any) -> Any:
+    """`crop` scaled to the recogniser's line height, bicubic up and by area down.
+
+    The recogniser reads lines `_REC_HEIGHT` px high and scales a crop to that itself, bilinearly:
+    a 200 DPI line (~30 px) comes out blurred, and the gaps between words are lost
+    ("1200InnovationWay"). Scaled here first, 98% of a page's words come out instead of 75%.
+    """
+    import cv2  # RapidOCR's own dependency, loaded with the engine
+
+    height, width = crop.shape[:2]
+    if height == _REC_HEIGHT or height == 0:
+        return crop
+    size = (max(1, round(width * _REC_HEIGHT / height)), _REC_HEIGHT)
+    interpolation = cv2.INTER_CUBIC if height < _REC_HEIGHT else cv2.INTER_AREA
+    return cv2.resize(crop, size, interpolation=interpolation)
+
+
+def _bgr(grey: Image.Image) -> Any:
+    """A grey page as the 3-channel array the models read."""
+    import numpy as np
+
+    return np.repeat(np.asarray(grey)[:, :, None], 3, axis=2)
+
+
+def _tune_sessions(engine: Any) -> None:
+    """Give RapidOCR's three models sessions set for a shared machine.
+
+    RapidOCR's own sessions turn the memory arena off (every call allocates afresh) and let
+    ONNX Runtime's threads spin while they wait, which on a busy machine burns the cores other
+    processes need and slows every call; ours use one thread per core, the arena, no spinning.
+    """
+    onnxruntime = importlib.import_module("onnxruntime")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = max(1, cores or 1)
+    options.inter_op_num_threads = 1
+    options.enable_cpu_mem_arena = True
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = _ORT_ERROR
+    config = _model_config()
+    # RapidOCR 1.4 keeps each model's session in a wrapper: `infer` (detector, direction) or
+    # `session` (recogniser), the ONNX Runtime session in its `session`
+    for part, component, wrapper in (
+        ("Det", engine.text_det, "infer"),
+        ("Cls", engine.text_cls, "infer"),
+        ("Rec", engine.text_rec, "session"),
+    ):
+        holder = getattr(component, wrapper, None)
+        if holder is None or not hasattr(holder, "session"):
+            continue  # another RapidOCR layout: its own session still works, only slower
+        holder.session = onnxruntime.InferenceSession(
+            config[part]["model_path"], sess_options=options, providers=["CPUExecutionProvider"]
+        )
+
+
+def _model_config() -> Any:
+    main = importlib.import_module("rapidocr_onnxruntime.main")
+    utils = importlib.import_module("rapidocr_onnxruntime.utils")
+    return utils.update_model_path(utils.read_yaml(main.DEFAULT_CFG_PATH))
 
 
 _shared: OcrEngine | None = None
@@ -88,9 +281,3 @@ def shared_engine() -> OcrEngine:
         if _shared is None:
             _shared = OcrEngine()
         return _shared
-
-
-def _box(points: Any, text: Any, score: Any) -> OcrBox:
-    xs = [float(p[0]) for p in points]
-    ys = [float(p[1]) for p in points]
-    return OcrBox(min(xs), min(ys), max(xs), max(ys), str(text), float(score))

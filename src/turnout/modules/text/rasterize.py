@@ -1,7 +1,13 @@
 """Turn a document into page images for OCR: PDF pages rendered with pypdfium2, image frames with Pillow.
 
-Every page comes out as an RGB image on a white background (a transparent PNG would otherwise
-read as black), and damaged inputs are rejected with the reason and what to send instead.
+Every page comes out as a greyscale image on a white background (a transparent PNG would
+otherwise read as black; OCR reads grey), with its size in points, and damaged inputs are
+rejected with the reason and what to send instead.
+
+A page's size in points is what words' boxes are measured in: a PDF page's own size; for an image
+frame, its pixels at the DPI it declares when that makes a page of paper size (2 to 17 inches on
+its shorter side), else the frame is taken to be A4-wide (595 pt on its shorter side): scanners
+declare their DPI, while screenshots and photos often declare 72 or none.
 
 The pixel budget is checked from the headers before a single pixel is decoded or rendered: each
 page's size (PDF page dimensions x DPI, image frame headers) against `max_page_pixels`, and their
@@ -16,7 +22,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -25,6 +31,16 @@ from turnout.modules.text.ocr_engine import MAX_SIDE_PX
 from turnout.modules.text.pdfium_reader import opened_pdf
 
 _POINTS_PER_INCH = 72
+_A4_SHORT_SIDE_PT = 595.28
+_PAPER_SHORT_SIDE_IN = (2.0, 17.0)  # a receipt to A2: a declared DPI outside is not believed
+
+
+class PageImage(NamedTuple):
+    """A page to read: its picture (greyscale) and its size in points (width, height)."""
+
+    image: Image.Image
+    width_pt: float
+    height_pt: float
 
 
 @dataclass(frozen=True)
@@ -36,7 +52,7 @@ class PixelBudget:
     max_total_pixels: int
 
 
-def pdf_pages(data: bytes, dpi: int, budget: PixelBudget) -> Iterator[Image.Image]:
+def pdf_pages(data: bytes, dpi: int, budget: PixelBudget) -> Iterator[PageImage]:
     """The pages of a PDF rendered at `dpi`, one at a time, after the whole budget is checked.
 
     The budget is checked now (not when the first page is asked for). Each page is rendered
@@ -50,11 +66,11 @@ def pdf_pages(data: bytes, dpi: int, budget: PixelBudget) -> Iterator[Image.Imag
     return _rendered(data, len(sizes), dpi)
 
 
-def _rendered(data: bytes, count: int, dpi: int) -> Iterator[Image.Image]:
+def _rendered(data: bytes, count: int, dpi: int) -> Iterator[PageImage]:
     for index in range(count):
         with opened_pdf(data) as pdf:
-            image = _render(pdf, index, dpi)
-        yield image
+            page = _render(pdf, index, dpi)
+        yield page
 
 
 def _page_pixels(pdf: Any, index: int, dpi: int, budget: PixelBudget) -> int:
@@ -74,23 +90,23 @@ def _page_pixels(pdf: Any, index: int, dpi: int, budget: PixelBudget) -> int:
     return pixels
 
 
-def _render(pdf: Any, index: int, dpi: int) -> Image.Image:
+def _render(pdf: Any, index: int, dpi: int) -> PageImage:
     page = pdf[index]
     try:
-        longer = max(page.get_size())  # points
-        scale = min(dpi / _POINTS_PER_INCH, MAX_SIDE_PX / max(longer, 1.0))
-        bitmap = page.render(scale=scale)
+        scale = min(dpi / _POINTS_PER_INCH, MAX_SIDE_PX / max(*page.get_size(), 1.0))
+        bitmap = page.render(scale=scale, grayscale=True)
         try:
-            image: Image.Image = bitmap.to_pil().convert("RGB")  # a copy, not the bitmap's buffer
-            return image
+            image: Image.Image = bitmap.to_pil().convert("L")  # a copy, not the bitmap's buffer
+            # the page as rendered (turned by its /Rotate), in points
+            return PageImage(image, image.width / scale, image.height / scale)
         finally:
             bitmap.close()
     finally:
         page.close()
 
 
-def image_pages(data: bytes, budget: PixelBudget) -> Iterator[Image.Image]:
-    """Every frame of a PNG, JPEG or (multi-page) TIFF as RGB on white, one at a time.
+def image_pages(data: bytes, budget: PixelBudget) -> Iterator[PageImage]:
+    """Every frame of a PNG, JPEG or (multi-page) TIFF as grey on white, one at a time.
 
     Frame sizes are read from the headers and checked against the budget now; each frame is
     decoded when it is asked for.
@@ -106,9 +122,25 @@ def image_pages(data: bytes, budget: PixelBudget) -> Iterator[Image.Image]:
     return _decoded(data)
 
 
-def _decoded(data: bytes) -> Iterator[Image.Image]:
+def _decoded(data: bytes) -> Iterator[PageImage]:
     for frame in _frames(_opened(data)):
-        yield _decode(_on_white, frame)
+        width_pt, height_pt = _frame_points(frame)
+        yield PageImage(_decode(_on_white, frame), width_pt, height_pt)
+
+
+def _frame_points(frame: Image.Image) -> tuple[float, float]:
+    """The frame's size in points, from the DPI it declares if believable, else A4-wide."""
+    width, height = frame.size
+    dpi = frame.info.get("dpi")
+    try:
+        x_dpi, y_dpi = (float(value) for value in dpi)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        x_dpi = y_dpi = 0.0
+    low, high = _PAPER_SHORT_SIDE_IN
+    if x_dpi > 0 and y_dpi > 0 and low <= min(width / x_dpi, height / y_dpi) <= high:
+        return width * _POINTS_PER_INCH / x_dpi, height * _POINTS_PER_INCH / y_dpi
+    points_per_pixel = _A4_SHORT_SIDE_PT / max(min(width, height), 1)
+    return width * points_per_pixel, height * points_per_pixel
 
 
 def _opened(data: bytes) -> Image.Image:
@@ -183,9 +215,8 @@ def _on_white(frame: Image.Image) -> Image.Image:
     if frame.mode in {"RGBA", "LA", "PA"} or (frame.mode == "P" and "transparency" in frame.info):
         rgba = _fit(frame.convert("RGBA"))
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba).convert("RGB")
-    # grey stays grey until it is small: a third of the memory at full size
-    return _fit(frame.convert("L" if frame.mode in {"1", "L"} else "RGB")).convert("RGB")
+        return Image.alpha_composite(white, rgba).convert("L")
+    return _fit(frame.convert("L"))
 
 
 def _fit(image: Image.Image) -> Image.Image:

@@ -1,0 +1,46 @@
+"""Words with their boxes, from the text boxes OCR reads: a box holds a phrase, a layout reader wants words.
+
+RapidOCR reads a box of text at a time ("Invoice No. 2024-17"), with the axis-aligned bounds of
+its quadrilateral. The box's width is shared among its characters evenly (spaces included), so
+each word gets the slice its characters take; the word keeps the box's top, bottom and score.
+Printed characters differ in width, so a word's edges can be off by a character or so: close
+enough to tell columns and neighbours apart, which is what the boxes are for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from turnout.domain.page import Word
+from turnout.modules.text.ocr_engine import OcrBox
+
+_WORD = re.compile(r"\S+")
+
+
+def words_of(boxes: Iterable[OcrBox], page: int, scale: tuple[float, float]) -> tuple[Word, ...]:
+    """The words of `boxes` on page `page` (from 1), their pixels times `scale` (x, y) in points."""
+    sx, sy = scale
+    words: list[Word] = []
+    for box in boxes:
+        text = box.text
+        if not text:
+            continue
+        per_char = (box.right - box.left) / len(text)
+        score = min(max(box.score, 0.0), 1.0)
+        top, bottom = round(box.top * sy, 2), round(box.bottom * sy, 2)
+        for match in _WORD.finditer(text):
+            left = box.left + match.start() * per_char
+            right = box.left + match.end() * per_char
+            words.append(
+                Word(
+                    match.group(),
+                    page,
+                    round(left * sx, 2),
+                    top,
+                    round(right * sx, 2),
+                    bottom,
+                    score,
+                )
+            )
+    return tuple(words)
