@@ -193,3 +193,30 @@ def test_a_slogan_over_the_buyer_address_is_not_the_buyer() -> None:
     )
     assert value(fields, "seller.name") == "Blauwe Haven B.V."
     assert value(fields, "buyer.name") == "Jan de Vries"
+
+
+def test_ocr_glued_sender_line_and_legal_forms_are_read() -> None:
+    fields = read(
+        text_of(
+            put(103, 152, "Nordwind GmbH Ecke12·12345Stadthausen", size=7),
+            put(70, 169, "Erika Muster"),
+            put(70, 197, "Bahnstr. 42"),
+            put(70, 211, "88802 Spielkreis"),
+            put(57, 300, "Rechnung Nr. 4711"),
+            put(57, 320, "Lieferant: BEISPIELWERKGMBH & Co.KG"),
+        )
+    )
+    assert value(fields, "buyer.name") == "Erika Muster"
+    assert (
+        value(fields, "seller.name") == "BEISPIELWERK GMBH & Co. KG"
+    )  # the heading beats the line
+
+
+def test_a_seller_in_the_euro_area_invoices_in_euros_when_no_currency_is_printed() -> None:
+    fields = read(
+        text_of(
+            put(60, 60, "Facture n° F-12"), put(60, 700, "TVA : FR11999999998  Total TTC 120,00")
+        )
+    )
+    assert value(fields, "currency") == "EUR"
+    assert fields.values["currency"].confidence <= 0.3

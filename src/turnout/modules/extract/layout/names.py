@@ -24,7 +24,7 @@ _NUMBER_FIRST = re.compile(
     re.IGNORECASE,
 )
 _POSTCODE = re.compile(
-    r"(?:^|\s)(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:\s?[A-Z]{2})?\s+[A-ZÄÖÜÀ-Ý][\w-]+|"
+    r"(?:^|\s)(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:\s?[A-Z]{2})?\s*[A-ZÄÖÜÀ-Ý][\w-]+|"
     r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b|\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b"
 )
 _CONTACT = re.compile(
@@ -48,6 +48,8 @@ _GLUED_FORM = re.compile(
     r"([a-zäöüßà-ÿ])(GmbH|AG|KG|OHG|UG|SE|SARL|SAS|SA|BV|B\.V\.|NV|Ltd\.?|LLC|Inc\.?|S\.?r\.?l\.?|"
     r"S\.?p\.?A\.?|S\.L\.)(?=$|[\s&,.;)])"
 )
+_GLUED_CAPS = re.compile(r"([A-ZÄÖÜ]{2})(GMBH)(?=$|[\s&,.;)])")
+_GLUED_CO = re.compile(r"(?<=\bCo\.)(?=[A-Z])")
 _GLUED_AMPERSAND = re.compile(r"(?<=\S)&(?=Co\b)|(?<=GmbH)\s*&\s*(?=Co\b)")
 _FIRMA = re.compile(r"^(?:firma|company)\s+", re.IGNORECASE)
 _COUNTRY = re.compile(
@@ -81,6 +83,8 @@ def _spaced(name: str) -> str:
     """A legal form glued to the name ("RohstoffAG", "GrundbesitzGmbH&Co.", as OCR and some
     text layers give them) set apart by its spaces."""
     name = _GLUED_FORM.sub(r"\1 \2", name)
+    name = _GLUED_CAPS.sub(r"\1 \2", name)
+    name = _GLUED_CO.sub(" ", name)
     return _GLUED_AMPERSAND.sub(" & ", name)
 
 

@@ -39,14 +39,16 @@ FOOTER = 0.5
 LEGAL_FORM = 0.4
 FIRST_NAME = 0.3
 
-_SEPARATORS = re.compile(r"\s+[|\u2013\u2022\u00b7\u25cf\u25aa\u25a0]\s+|\s+-\s+|,\s+|\s{3,}")
+_SEPARATORS = re.compile(
+    r"\s*[|\u2022\u00b7\u25cf\u25aa\u25a0]\s*|\s+\u2013\s+|\s+-\s+|,\s+|\s{3,}"
+)
 _NAME_KEY = re.compile(
     r"^(?:name|firma|firmenname|company(?:\s+name)?|nom|raison\s+sociale|ragione\s+sociale|"
     r"denominazione|nombre|raz[óo]n\s+social|naam|bedrijfsnaam)\s*:?$",
     re.IGNORECASE,
 )
 _KEY_VALUE = re.compile(r"^([^:]{1,40}?)\s*:\s*(\S.*)$")
-_SENDER_POSTCODE = re.compile(r"(?:^|\s)(?:[A-Z]{1,2}-)?\d{4,5}\s+\S")
+_SENDER_POSTCODE = re.compile(r"(?:^|[\s\u00b7\u2022\u25cf|])(?:[A-Z]{1,2}-)?\d{4,5}\s*[A-Za-zÀ-ÿ]")
 _NAME_LINES = 4  # lines under a heading its party's name may be on
 _LETTERHEAD_SHARE = 0.25  # the top quarter of page one holds the letterhead
 _FOOTER_SHARE = 0.2  # the bottom fifth of the last page is its footer

@@ -32,6 +32,32 @@ from turnout.modules.normalize.money import parse_currency
 FIRST_DATE = 0.3  # the first date of page one, when no label announces the issue date
 MARKED_CURRENCY = 0.7  # the currency most amounts are marked with
 CODE_ONLY = 0.5  # the currency code printed most often
+EURO_AREA = 0.3  # no currency printed, the seller's VAT number or IBAN from the euro area
+_EURO_AREA = frozenset(
+    [
+        "AT",
+        "BE",
+        "CY",
+        "DE",
+        "EE",
+        "EL",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PT",
+        "SI",
+        "SK",
+    ]
+)
 _CODES = re.compile(
     r"(?<![A-Za-z])(EUR|USD|GBP|CHF|JPY|CNY|INR|PLN|CZK|SEK|NOK|DKK|HUF|RON|BGN|CAD|AUD|NZD|"
     r"HKD|SGD|ZAR|BRL|MXN|TRY)(?![A-Za-z])"
@@ -71,7 +97,7 @@ def read_layout(layout: Layout, labels: Sequence[Label]) -> Reading:
     for path in _TOTALS:  # what total labels announce is the totals reader's to decide
         values.pop(path, None)
     values.update(totals)
-    currency = _currency(values, texts)
+    currency = _currency(values, texts) or _euro_by_country(values)
     if currency is not None:
         values["currency"] = currency
     return Reading(values, lines, line_words)
@@ -150,6 +176,16 @@ def _country(vat_id: Found | None) -> Found | None:
         return None
     code = "GR" if prefix == "EL" else prefix
     return Found(code, round(vat_id.confidence * 0.9, 3), vat_id.words)
+
+
+def _euro_by_country(values: dict[str, Found]) -> Found | None:
+    """No currency printed (or none OCR could read): a seller in the euro area, by its VAT
+    number or its IBAN, invoices in euros, as a clerk would assume; with a low confidence."""
+    for path in ("seller.vat_id", "payment.iban"):
+        found = values.get(path)
+        if found is not None and _compact(found.value)[:2] in _EURO_AREA:
+            return Found("EUR", EURO_AREA, found.words)
+    return None
 
 
 def _compact(value: str) -> str:
