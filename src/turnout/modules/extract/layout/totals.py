@@ -37,6 +37,7 @@ from turnout.modules.normalize.money import parse_amount
 SURE, CONSISTENT, LABELLED, GUESSED = 0.95, 0.85, 0.7, 0.5
 
 Triple = tuple[Candidate, Candidate, Candidate]
+_SEARCHED = 150
 
 
 def read_totals(
@@ -87,6 +88,8 @@ def _best_triple(
     found: list[Candidate], rows: list[VatRow], line_sum: Decimal | None
 ) -> Triple | None:
     """The (net, tax, gross) with net + tax = gross that labels and position support best."""
+    # totals stand at the end: a long document's earlier amounts are not searched (n^2 pairs)
+    found = found[-_SEARCHED:]
     by_value: dict[Decimal, list[Candidate]] = {}
     for c in found:
         by_value.setdefault(c.cell.value, []).append(c)
