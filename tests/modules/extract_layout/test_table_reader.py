@@ -366,3 +366,30 @@ def test_dutch_table_over_two_pages_with_a_carried_sum_and_a_footer_after_a_gap(
         row(2, 130, (320, "Subtotaal"), right(500, "250,00")),
     )
     assert nets(read_line_items(page)) == [Decimal("120.00"), Decimal("100.00"), Decimal("30.00")]
+
+
+def test_a_discount_column_counts_in_the_quantity_times_price_check() -> None:
+    page = layout(
+        row(
+            1,
+            100,
+            (40, "Description"),
+            (250, "Quantité"),
+            (330, "Prix"),
+            (400, "Rem."),
+            (480, "Montant"),
+        ),
+        row(
+            1,
+            120,
+            (40, "Nougat"),
+            right(290, "20"),
+            right(370, "4,55"),
+            right(430, "10%"),
+            right(520, "81,90"),
+        ),
+        row(1, 135, (40, "Biscuits"), right(290, "15"), right(370, "3,20"), right(520, "48,00")),
+    )
+    table = read_line_items(page)
+    assert table is not None
+    assert [i.values["net_amount"].confidence for i in table.items] == [CHECKED, CHECKED]

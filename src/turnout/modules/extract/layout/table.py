@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from turnout.domain.page import Word
-from turnout.modules.extract.layout.amount_cells import Cell, phrase_cells
+from turnout.modules.extract.layout.amount_cells import Cell, percents, phrase_cells
 from turnout.modules.extract.layout.amount_glue import glued
 from turnout.modules.extract.layout.page import Found, Layout, Line, Phrase
 from turnout.modules.extract.layout.table_columns import (
     AMOUNT,
+    DISCOUNT,
     NAME,
     POS,
     PRICE,
@@ -214,9 +215,9 @@ def _item(
                 continue
             by_kind.setdefault(column.kind, []).append((phrase, line))
     values: dict[str, Found] = {}
-    quantity = _first_cell(by_kind.get(QTY, []))
-    price = _first_cell(by_kind.get(PRICE, []))
-    confidence = _checked(quantity, price, amount)
+    quantity = _nearest_cell(by_kind.get(QTY, []), amount.line)
+    price = _nearest_cell(by_kind.get(PRICE, []), amount.line, plain=True)
+    confidence = _checked(quantity, price, amount, _percent(by_kind.get(DISCOUNT, [])))
     if discounts:
         value = amount.value - sum((abs(d.value) for d in discounts), Decimal(0))
         words = amount.words + tuple(w for d in discounts for w in d.words)
@@ -249,6 +250,27 @@ def _written_like(value: Decimal, example: str) -> str:
     return text.replace(".", ",") if example.rfind(",") > example.rfind(".") else text
 
 
+def _nearest_cell(
+    cells: Sequence[tuple[Phrase, Line]], anchor: Line, *, plain: bool = False
+) -> Cell | None:
+    """The first amount of the column on the line nearest to the item's amount (its own line
+    first); `plain`: only from cells that are nothing but an amount ("Rabatt: -0,02 €" is not)."""
+    ordered = sorted(cells, key=lambda pl: (abs(pl[1].top - anchor.top), pl[1].index))
+    for phrase, line in ordered:
+        found = phrase_cells(phrase, line)
+        if found and not (plain and _worded(phrase, found)):
+            return found[0]
+    return None
+
+
+def _percent(cells: Sequence[tuple[Phrase, Line]]) -> Decimal | None:
+    """A discount printed as a percentage in the item's discount column ("10%")."""
+    for phrase, line in cells:
+        for value, _ in percents(Line(line.page, line.index, phrase.words, (phrase,))):
+            return value
+    return None
+
+
 def _first_cell(cells: Sequence[tuple[Phrase, Line]]) -> Cell | None:
     for phrase, line in cells:
         found = phrase_cells(phrase, line)
@@ -257,14 +279,19 @@ def _first_cell(cells: Sequence[tuple[Phrase, Line]]) -> Cell | None:
     return None
 
 
-def _checked(quantity: Cell | None, price: Cell | None, amount: Cell) -> float:
-    """How sure the net amount is: quantity x price (per 1, 10, 100 or 1000) = net, to the cent."""
+def _checked(
+    quantity: Cell | None, price: Cell | None, amount: Cell, discount: Decimal | None = None
+) -> float:
+    """How sure the net amount is: quantity x price (per 1, 10, 100 or 1000, less the row's
+    discount percentage) = net, to the cent."""
     if quantity is None or price is None:
         return UNCHECKED
+    kept = 1 - (discount or 0) / Decimal(100)
     for base in _BASES:
         product = quantity.value * price.value / base
-        if abs(abs(product) - abs(amount.value)) <= Decimal("0.011"):
-            return CHECKED
+        for share in {Decimal(1), kept}:
+            if abs(abs(product * share) - abs(amount.value)) <= Decimal("0.011"):
+                return CHECKED
     return MISMATCH
 
 
