@@ -170,3 +170,20 @@ def test_a_word_the_text_layer_cut_in_two_is_read_whole() -> None:
         )
     )
     assert value(fields, "seller.name") == "Lieferant GmbH"
+
+
+def test_a_number_mark_under_the_title_gives_the_invoice_number_and_no_seller() -> None:
+    fields = read(
+        text_of(
+            put(400, 27, "INVOICE", size=22),
+            put(461, 60, "# inv_2024_17", size=10),
+            put(437, 113, "Date: Jan 1, 2024"),
+        )
+    )
+    assert value(fields, "invoice_number") == "inv_2024_17"
+    assert value(fields, "seller.name") != "# inv_2024_17"
+
+
+def test_vat_numbers_are_given_without_their_print_spacing() -> None:
+    fields = read(text_of(put(60, 60, "Facture n° 12"), put(60, 80, "N° TVA : FR 604 219 388 61")))
+    assert value(fields, "seller.vat_id") == "FR60421938861"

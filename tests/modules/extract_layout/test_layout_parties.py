@@ -220,3 +220,17 @@ def test_a_seller_in_the_euro_area_invoices_in_euros_when_no_currency_is_printed
     )
     assert value(fields, "currency") == "EUR"
     assert fields.values["currency"].confidence <= 0.3
+
+
+def test_a_title_letterhead_and_an_attention_line_under_bill_to() -> None:
+    fields = read(
+        text_of(
+            put(257, 68, "Cloud Hosting Services Invoice", size=12),
+            put(258, 118, "Invoice Number:   42183017", size=6),
+            put(36, 140, "Bill to Address:"),
+            put(36, 151, "ATTN: Lantern Labs Limited"),
+            put(36, 162, "93B Harbour Road"),
+        )
+    )
+    assert value(fields, "seller.name") == "Cloud Hosting Services"
+    assert value(fields, "buyer.name") == "Lantern Labs Limited"

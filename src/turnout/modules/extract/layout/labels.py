@@ -75,6 +75,7 @@ _TITLES: dict[str, str] = {
 # bis 04.04.2018"), and titles of credit notes that carry their number ("Avoir AV-2017-0005")
 _MORE: dict[str, tuple[tuple[str, str, float], ...]] = {
     "en": (
+        ("invoice_number", r"#(?=\s*[A-Za-z0-9])", 0.55),  # "# 2024-17" under the title
         ("due_date", r"pay(?:able|ment)?[^.:]{0,40}?(?:by|before|until|no\s*later\s*than)", 0.85),
         ("invoice_number", r"credit\s*note|debit\s*note", 0.6),
     ),

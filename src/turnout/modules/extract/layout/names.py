@@ -65,6 +65,8 @@ def name_in(text: str) -> str | None:
     if text.rstrip().endswith(":"):
         return None  # a key of a form, not its value
     text = text.strip(" ,;:·|/")
+    if text[:1] in ("#", "(", "[", "*", "-", "+"):
+        return None  # a number mark, a remark in brackets, a bullet
     if not text or _SALUTATION.match(text) or _COUNTRY.match(text):
         return None
     letters = sum(ch.isalpha() for ch in text)

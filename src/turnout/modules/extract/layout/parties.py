@@ -44,8 +44,13 @@ _SEPARATORS = re.compile(
 )
 _NAME_KEY = re.compile(
     r"^(?:name|firma|firmenname|company(?:\s+name)?|nom|raison\s+sociale|ragione\s+sociale|"
-    r"denominazione|nombre|raz[óo]n\s+social|naam|bedrijfsnaam)\s*:?$",
+    r"denominazione|nombre|raz[óo]n\s+social|naam|bedrijfsnaam|attn\.?|attention|z\.\s?hd\.?|"
+    r"c/o|à\s+l'attention\s+de)\s*:?$",
     re.IGNORECASE,
+)
+# "Amazon Web Services Invoice": a letterhead that ends with the document's title
+_TRAILING_TITLE = re.compile(
+    r"\s+(?:invoice|tax\s+invoice|rechnung|facture|fattura|factura|factuur)\s*$", re.IGNORECASE
 )
 _KEY_VALUE = re.compile(r"^([^:]{1,40}?)\s*:\s*(\S.*)$")
 _SENDER_POSTCODE = re.compile(r"(?:^|[\s\u00b7\u2022\u25cf|])(?:[A-Z]{1,2}-)?\d{4,5}\s*[A-Za-zÀ-ÿ]")
@@ -371,7 +376,7 @@ def _letterhead_and_footer(
                     at = text.text.find(name, s, e)
                     _add(parties, SELLER, name, text, at, weight, blocks, p)
                     continue
-            name = name_in(raw)
+            name = name_in(_TRAILING_TITLE.sub("", raw))
             if name is None or line.page != 1:
                 continue
             if first_name is None:
