@@ -276,7 +276,7 @@ def test_numbers_printed_on_the_last_line_of_a_description_of_three() -> None:
     assert table.items[1].values["name"].value == "Anfahrt"
 
 
-def test_no_header_no_table() -> None:
+def test_no_header_and_no_sum_no_table() -> None:
     page = layout(
         row(1, 100, (40, "Sehr geehrte Damen und Herren,")), row(1, 120, (40, "Betrag 5,00"))
     )
@@ -393,3 +393,29 @@ def test_a_discount_column_counts_in_the_quantity_times_price_check() -> None:
     table = read_line_items(page)
     assert table is not None
     assert [i.values["net_amount"].confidence for i in table.items] == [CHECKED, CHECKED]
+
+
+def test_items_without_a_header_are_the_amounts_their_sum_line_adds_up() -> None:
+    page = layout(
+        row(1, 100, (40, "Folgende Risiken sind versichert:")),
+        row(1, 120, (40, "Privathaftpflicht"), right(330, "50,00 €")),
+        row(1, 135, (40, "Lebensgefährte/in zur Privathaftpflicht"), right(330, "0,00 €")),
+        row(1, 150, (40, "Gesamtbeitrag"), right(330, "50,00 €")),
+        row(1, 165, (40, "Versicherungsteuer 19 %"), right(330, "9,50 €")),
+        row(1, 180, (40, "Rechnungsbetrag"), right(330, "59,50 €")),
+    )
+    table = read_line_items(page)
+    assert nets(table) == [Decimal("50.00"), Decimal("0.00")]
+    assert table is not None
+    assert table.header is None
+    assert table.items[0].values["name"].value == "Privathaftpflicht"
+    assert table.last_line == page.lines[2].index
+
+
+def test_no_header_and_nothing_adding_up_is_no_table() -> None:
+    page = layout(
+        row(1, 120, (40, "Beratung"), right(330, "50,00 €")),
+        row(1, 135, (40, "Anfahrt"), right(330, "20,00 €")),
+        row(1, 150, (40, "Hinweis"), right(330, "65,00 €")),
+    )
+    assert read_line_items(page) is None

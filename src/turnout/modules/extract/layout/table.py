@@ -38,6 +38,7 @@ from turnout.modules.extract.layout.table_rows import (
     is_page_footer,
     table_lines,
 )
+from turnout.modules.extract.layout.table_runs import headerless_items, items_of
 
 CHECKED, UNCHECKED, MISMATCH = 0.9, 0.75, 0.6
 _DISCOUNT = re.compile(
@@ -72,7 +73,14 @@ def read_line_items(layout: Layout) -> Table | None:
     layout = glued(layout)
     header = find_header(layout, layout.lines)
     if header is None:
-        return None
+        run = headerless_items(layout)
+        if run is None:
+            return None
+        found = tuple(
+            LineItem(values, line.words)
+            for values, (line, _) in zip(items_of(run), run, strict=True)
+        )
+        return Table(found, None, run[0][0].index, run[-1][0].index)
     header = _with_quantity(header)
     net = _net_column(header)
     region = table_lines(layout, header, net)

@@ -21,7 +21,11 @@ CHARGE = "charge"
 ROUNDING = "rounding"
 SUBTOTAL_WORDS = "subtotal"  # a generic "total" that may be any of net, gross or payable
 
-_TAX_WORD = r"(?:mwst|mehrwertsteuer|ust|umsatzsteuer|steuer|vat|tax|tva|iva|btw|gst|taxes)"
+# the short words only as words ("vat" is in "Privathaftpflicht"), the German ones in compounds too
+_TAX_WORD = (
+    r"(?:mwst|mehrwertsteuer|umsatzsteuer|steuer|\bust\b|\bvat\b|\btaxe?s?\b|\btva\b|"
+    r"\biva\b|\bbtw\b|\bgst\b|\bimposta\b|\bimpuestos?\b)"
+)
 
 # (role, pattern), tried in order; the first pattern that matches gives the main role
 _RULES: tuple[tuple[str, str], ...] = (
