@@ -187,3 +187,15 @@ def test_a_number_mark_under_the_title_gives_the_invoice_number_and_no_seller() 
 def test_vat_numbers_are_given_without_their_print_spacing() -> None:
     fields = read(text_of(put(60, 60, "Facture n° 12"), put(60, 80, "N° TVA : FR 604 219 388 61")))
     assert value(fields, "seller.vat_id") == "FR60421938861"
+
+
+def test_a_title_with_a_remark_in_brackets_and_its_date_on_the_next_line() -> None:
+    fields = read(
+        text_of(
+            put(50, 40, "ZUGFeRD-Version: 2.1 vom 24.03.2020", size=6),
+            put(50, 144, "Gutschrift (Selbst ausgestellte Rechnung) (389) Nr. 47110818", size=11),
+            put(50, 160, "vom 31.10.2018", size=8),
+        )
+    )
+    assert value(fields, "invoice_number") == "47110818"
+    assert value(fields, "issue_date") == "31.10.2018"

@@ -61,7 +61,8 @@ _HEADINGS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 _N = r"(?:n\s*[°º]|no|nr|num|#)\.?"
-_CODE = r"(?:\s*\(\d{3}\))?"  # the document type code some print after the title: "(380)"
+# what some print between the title and its number: the type code "(380)", a remark in brackets
+_CODE = r"(?:\s*\([^()]{1,40}\))*"
 # title lines that carry the invoice number: "Handelsrechnung (380) Nr. 471102 vom 05.03.2018"
 _TITLES: dict[str, str] = {
     "en": rf"(?:commercial\s*|tax\s*|credit\s*|debit\s*|corrected\s*)?(?:invoice|note){_CODE}\s*(?:{_N}|number)",

@@ -35,6 +35,9 @@ _TYPE_CODES = frozenset({"380", "381", "383", "384", "386", "389", "326", "751",
 _PAGE = re.compile(r"^\d{1,3}\s*(?:/|von|of|de|di|van)\s*\d{1,3}$", re.IGNORECASE)
 _POSTCODE_CITY = re.compile(r"^\s*(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-ZÄÖÜ][a-zäöüß]")
 _GLUED_WORD = re.compile(r"^(.*\d)([a-zäöüéèà]{2,})$")
+# the words between an invoice number and its date in a title line, in six languages
+_DATE_WORDS = ("vom", "von", "du", "of", "dated", "del", "van", "de", "dd.", "dd")
+_DATE_HEAD = re.compile(r"^\s*(?:(?:vom|von|du|of|dated|del|van|de|dd\.?)\s+)?", re.IGNORECASE)
 _COMMA_AFTER_DIGIT = re.compile(r"(?<=\d),(?=\s|$)")
 _PAGE_WORDS = re.compile(r"(?:page|seite|pagina|página|blad|pag\.?|p\.)\s*$", re.IGNORECASE)
 
@@ -70,7 +73,7 @@ def read_labelled(hits: Sequence[LabelHit], texts: dict[int, LineText]) -> list[
         candidate = _unglued(candidate)
         out.append(candidate)
         if candidate.path == "invoice_number":
-            out.extend(_title_date(hit, candidate, stop))
+            out.extend(_title_date(hit, candidate, stop, texts))
     return out
 
 
@@ -193,16 +196,35 @@ def _unglued(candidate: Candidate) -> Candidate:
     )
 
 
-def _title_date(hit: LabelHit, number: Candidate, stop: int) -> list[Candidate]:
-    """The date printed after the invoice number on its own line ("... vom 05.03.2018")."""
+def _title_date(
+    hit: LabelHit, number: Candidate, stop: int, texts: dict[int, LineText]
+) -> list[Candidate]:
+    """The date printed after the invoice number on its line ("... vom 05.03.2018"), or at the
+    start of the next line when the title wraps ("... Nr. 471102" / "vom 05.03.2018")."""
     line = hit.line
     at = line.text.find(number.found.value, hit.end, stop)
     if at < 0:
         return []
     start = at + len(number.found.value)
+    confidence = round(TITLE_DATE * hit.label.weight, 3)
     for begin, end, _ in find_dates(line.text[start:stop]):
         words = line.words(start + begin, start + end)
         value = line.text[start + begin : start + end]
-        confidence = TITLE_DATE * hit.label.weight
-        return [Candidate("issue_date", Found(value, round(confidence, 3), words), line.line.index)]
+        return [Candidate("issue_date", Found(value, confidence, words), line.line.index)]
+    if line.text[start:stop].strip(" ,") not in ("", *_DATE_WORDS):
+        return []
+    below = texts.get(line.line.index + 1)
+    if below is None or below.line.page != line.line.page:
+        return []
+    if below.line.top - line.line.bottom > 2 * line.line.height:
+        return []
+    head = _DATE_HEAD.match(below.text)
+    if head is None:
+        return []
+    for begin, end, _ in find_dates(below.text):
+        if begin == head.end():
+            words = below.words(begin, end)
+            value = below.text[begin:end]
+            found = Found(value, round(confidence * 0.95, 3), words)
+            return [Candidate("issue_date", found, below.line.index)]
     return []
