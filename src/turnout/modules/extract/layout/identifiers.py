@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from turnout.modules.extract.identifiers import find_ibans, find_vat_ids
 from turnout.modules.extract.layout.blocks import Blocks
 from turnout.modules.extract.layout.page import Found
-from turnout.modules.extract.layout.parties import Parties
+from turnout.modules.extract.layout.party import Parties
 from turnout.modules.extract.layout.spans import LineText
 from turnout.modules.extract.layout.values import Candidate, compact_id
 
