@@ -20,7 +20,7 @@ from turnout.modules.normalize.money import currency_of, parse_amount
 # a unit price with four decimals ("3,3333", "0.0250"), which `find_amounts` leaves out
 _FINE_PRICE = re.compile(r"(?<![\w.,'])(?:[-\u2212])?\d{1,6}[.,]\d{3,4}(?![\w%]|[.,]\d)")
 _PERCENT = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%")
-_CURRENCY_MARK = re.compile(r"(?:[A-Z]{3}|US\$|C\$|A\$|€|£|\$|¥|₹|Fr\.)", re.IGNORECASE)
+_CURRENCY_MARK = re.compile(r"(?:[A-Z]{3}|US\$|C\$|A\$|€|£|\$|¥|₹|Fr\.|Rs\.?)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from turnout.modules.extract.layout.table_columns import (
     Column,
     Header,
     header_of,
+    kind_of,
 )
 from turnout.modules.extract.layout.totals_labels import (
     GROSS,
@@ -180,12 +181,14 @@ def _has_item_cells(header: Header, line: Line) -> bool:
 
 
 def _header_like(line: Line) -> bool:
-    """Three or more short text cells and no amount: the header of another table."""
+    """Three or more short text cells and no number, two of them labels of columns or of
+    totals: the header of another table (a VAT breakdown), not a footer's three columns."""
     phrases = line.phrases
-    return len(phrases) >= 3 and all(
+    short = len(phrases) >= 3 and all(
         len(p.words) <= 5 and _wordy(p.text) and not any(ch.isdigit() for ch in p.text)
         for p in phrases
     )
+    return short and sum(bool(kind_of(p.text) or classify(p.text)) for p in phrases) >= 2
 
 
 def _has_quantity(header: Header, line: Line) -> bool:

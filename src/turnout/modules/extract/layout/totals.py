@@ -149,6 +149,9 @@ def _line_total(
     net_value = _value(net)
     total: Candidate | None = None
     confidence = LABELLED
+    gross, tax = _value(out.get("totals.tax_inclusive")), _value(out.get("totals.tax"))
+    if line_sum is not None and tax and line_sum == gross and line_sum != net_value:
+        return {}  # the lines print gross prices: their sum is no line net total
     if line_sum is not None:
         same = [c for c in found if c.cell.value == line_sum]
         if same:
@@ -164,7 +167,9 @@ def _line_total(
     result["totals.line_net"] = _found(total, confidence)
     if net_value is None or total.cell.value == net_value:
         return result
-    result.update(_adjustments(found, total, net_value))
+    used = {id(w) for f in out.values() for w in f.words}
+    free = [c for c in found if not any(id(w) in used for w in c.cell.words)]
+    result.update(_adjustments(free, total, net_value))
     return result
 
 
