@@ -190,3 +190,25 @@ def test_a_decimal_comma_drawn_below_its_digits_is_put_back() -> None:
     ]
     got = values(read_totals(Layout(lines_of(joined), ((595.0, 842.0),)), [], None))
     assert got["totals.tax_inclusive"] == Decimal("-233.47")
+
+
+def test_a_credit_note_with_negative_vat_rows_and_no_tax_total_printed() -> None:
+    page = layout(
+        row(
+            100,
+            (40, "Umsatzsteuer (S)"),
+            right(300, "-4,85"),
+            right(400, "19"),
+            right(520, "-0,92"),
+        ),
+        row(
+            115, (40, "Umsatzsteuer (S)"), right(300, "-2,82"), right(400, "7"), right(520, "-0,20")
+        ),
+        row(130, (300, "Rechnungssumme ohne USt."), right(520, "-7,67")),
+        row(145, (300, "Bruttosumme"), right(520, "-8,79")),
+    )
+    got = values(read_totals(page, [], None))
+    assert got["totals.tax_exclusive"] == Decimal("-7.67")
+    assert got["totals.tax"] == Decimal("-1.12")
+    assert got["totals.tax_inclusive"] == Decimal("-8.79")
+    assert (got["vat_breakdown[1].rate"], got["vat_breakdown[1].tax"]) == ("7", Decimal("-0.20"))

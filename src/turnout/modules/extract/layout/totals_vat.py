@@ -58,10 +58,12 @@ def _row(line: Line) -> VatRow | None:
     ]
     for rate, text, words, marked in rates:
         for base in cells:
-            if base.words == words or base.value <= 0:
+            if base.words == words or base.value == 0:
                 continue
             for tax in cells:
-                if tax is base or tax.words == words or tax.value >= base.value:
+                if tax is base or tax.words == words or abs(tax.value) >= abs(base.value):
+                    continue
+                if tax.value * base.value < 0:  # a credit's base and tax share their sign
                     continue
                 if rate == 0 and not marked:
                     continue
