@@ -234,3 +234,35 @@ def test_a_title_letterhead_and_an_attention_line_under_bill_to() -> None:
     )
     assert value(fields, "seller.name") == "Cloud Hosting Services"
     assert value(fields, "buyer.name") == "Lantern Labs Limited"
+
+
+def test_a_labelled_vat_number_under_the_buyer_address_is_the_buyers() -> None:
+    fields = read(
+        text_of(
+            put(50, 40, "Gutschrift Nr. 88"),
+            put(50, 300, "Verkäufer:"),
+            put(50, 314, "Lieferant GmbH"),
+            put(50, 328, "Lieferantenstraße 20"),
+            put(50, 352, "USt.-Id.-Nr.   :   DE136695977"),  # fails its checksum: still labelled
+            put(50, 400, "Käufer:"),
+            put(50, 414, "Kunden AG Mitte"),
+            put(50, 428, "Kundenstraße 15"),
+            put(50, 442, "69876 Frankfurt"),
+            put(50, 466, "USt.-Id.-Nr.   :   DE136695976"),  # after a blank line: still the buyer's
+        )
+    )
+    assert value(fields, "seller.vat_id") == "DE136695977"
+    assert value(fields, "buyer.vat_id") == "DE136695976"
+
+
+def test_ust_identnr_labels_for_seller_and_buyer() -> None:
+    fields = read(
+        text_of(
+            put(48, 40, "Rechnung Nr. 5"),
+            put(48, 249, "Ihr Zeichen: AB-312"),
+            put(300, 249, "Ihre USt.-IdentNr.: FR19787878784"),
+            put(39, 794, "BIC:   GENODEF1M04   USt.-Identnr.:   DE136695976", size=7),
+        )
+    )
+    assert value(fields, "seller.vat_id") == "DE136695976"
+    assert value(fields, "buyer.vat_id") == "FR19787878784"

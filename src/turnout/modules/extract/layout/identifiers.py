@@ -30,7 +30,7 @@ def by_shape(texts: Iterable[LineText], blocks: Blocks, parties: Parties) -> lis
             if not vat.valid:
                 continue
             p = text.phrase_at(vat.start)
-            buyer = blocks.of((index, p)).number in parties.buyer_blocks
+            buyer = _buyers(blocks, parties, index, p)
             words = text.locate(vat.raw, vat.start, vat.start + len(vat.raw) + 2)
             path = "buyer.vat_id" if buyer else "seller.vat_id"
             out.append(Candidate(path, Found(compact_id(vat.raw), BY_SHAPE_VAT, words), index))
@@ -38,7 +38,7 @@ def by_shape(texts: Iterable[LineText], blocks: Blocks, parties: Parties) -> lis
             if not iban.valid:
                 continue
             p = text.phrase_at(iban.start)
-            buyer = blocks.of((index, p)).number in parties.buyer_blocks
+            buyer = _buyers(blocks, parties, index, p)
             words = text.locate(iban.raw, iban.start, iban.start + len(iban.raw) + 2)
             confidence = BUYER_IBAN if buyer else BY_SHAPE_IBAN
             out.append(Candidate("payment.iban", Found(iban.raw, confidence, words), index))
@@ -52,6 +52,12 @@ def to_owner(candidate: Candidate, blocks: Blocks, parties: Parties) -> Candidat
     word = candidate.found.words[0]
     line = blocks.layout.lines[candidate.line]
     p = next((i for i, ph in enumerate(line.phrases) if word in ph.words), 0)
-    if blocks.of((candidate.line, p)).number in parties.buyer_blocks:
+    if _buyers(blocks, parties, candidate.line, p):
         return Candidate("buyer.vat_id", candidate.found, candidate.line)
     return candidate
+
+
+def _buyers(blocks: Blocks, parties: Parties, line: int, phrase: int) -> bool:
+    """Whether the phrase is in the buyer's block or in the lines under the buyer's name."""
+    member = (line, phrase)
+    return blocks.of(member).number in parties.buyer_blocks or member in parties.buyer_phrases

@@ -87,6 +87,12 @@ _MORE: dict[str, tuple[tuple[str, str, float], ...]] = {
             0.9,
         ),
         ("invoice_number", r"gutschrift|rechnungskorrektur|stornorechnung", 0.6),
+        ("seller.vat_id", r"ust\.?\s*-?\s*ident(?:ifikations)?\s*-?\s*(?:nr\.?|nummer)", 1.0),
+        (
+            "buyer.vat_id",
+            r"(?:ihre|kunden)\s*-?\s*ust\.?\s*-?\s*ident(?:ifikations)?\s*-?\s*(?:nr\.?|nummer)",
+            1.0,
+        ),
     ),
     "fr": (
         (

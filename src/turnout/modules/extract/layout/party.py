@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from turnout.modules.extract.layout.blocks import Blocks
+from turnout.modules.extract.layout.blocks import Blocks, PhraseId
 from turnout.modules.extract.layout.labels import BUYER
 from turnout.modules.extract.layout.page import Found
 from turnout.modules.extract.layout.spans import LineText
@@ -13,6 +13,7 @@ from turnout.modules.extract.layout.values import Candidate
 
 # "Globale Nummer: 4000001123452", "Name: Lieferant GmbH": a key and its value in one phrase
 KEY_VALUE = re.compile(r"^([^:]{1,40}?)\s*:\s*(\S.*)$")
+_REGION_LINES = 8  # lines under the buyer's name that may still be the buyer's
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Parties:
 
     candidates: list[Candidate] = field(default_factory=list)
     buyer_blocks: set[int] = field(default_factory=set)
+    buyer_phrases: set[PhraseId] = field(default_factory=set)  # the buyer's lines past its block
     seller_blocks: set[int] = field(default_factory=set)
 
 
@@ -38,5 +40,36 @@ def add_name(
     score = min((w.score for w in words), default=1.0)
     found = Found(name, round(confidence * (0.6 + 0.4 * score), 3), words)
     parties.candidates.append(Candidate(path, found, line.line.index))
+    """Record `name` (found at `at` of `line`, in phrase `phrase`) as a candidate for `path`,
+    and the block it heads as that party's."""
     block = blocks.of((line.line.index, phrase)).number
     (parties.buyer_blocks if path == BUYER else parties.seller_blocks).add(block)
+    if path == BUYER:
+        parties.buyer_phrases.update(_region(blocks, line.line.index, phrase))
+
+
+def _region(blocks: Blocks, index: int, phrase: int) -> set[PhraseId]:
+    """The lines under a party's name in its column, down to a gap or the next heading: its
+    address and identifiers even where a blank line cuts the block."""
+    lines = blocks.layout.lines
+    left = lines[index].phrases[phrase].left
+    region: set[PhraseId] = set()
+    previous = lines[index]
+    for below in lines[index + 1 : index + 1 + _REGION_LINES]:
+        if below.page != previous.page or below.top - previous.bottom > 3 * previous.height:
+            break
+        column = [p for p, ph in enumerate(below.phrases) if abs(ph.left - left) < 2 * below.height]
+        if not column:
+            continue
+        if below.text.rstrip().endswith(":"):
+            break  # the next section's heading ("Verkäufer:")
+        region.update((below.index, p) for p in column)
+        # the value of a key in the column ("USt-IdNr.   :   DE136695976"), not a far column
+        reach = below.phrases[column[-1]].right + 12 * below.height
+        region.update(
+            (below.index, p)
+            for p in range(column[-1] + 1, len(below.phrases))
+            if below.phrases[p].left < reach
+        )
+        previous = below
+    return region
