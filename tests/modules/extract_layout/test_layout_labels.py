@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from turnout.domain.artifacts import Text
 from turnout.domain.errors import InputRejected
 from turnout.domain.page import Word
 from turnout.modules.extract.layout.module import LayoutExtract
@@ -199,3 +200,14 @@ def test_a_title_with_a_remark_in_brackets_and_its_date_on_the_next_line() -> No
     )
     assert value(fields, "invoice_number") == "47110818"
     assert value(fields, "issue_date") == "31.10.2018"
+
+
+def test_a_text_of_more_words_than_the_reader_reads_is_rejected_before_layout() -> None:
+    from turnout.modules.extract.layout.module import MAX_WORDS
+
+    words = tuple(
+        Word("x", 1, 0.0, float(i % 800), 5.0, float(i % 800) + 8) for i in range(MAX_WORDS + 1)
+    )
+    text = Text(pages=("",), method="test", words=words, page_sizes=((595.0, 842.0),))
+    with pytest.raises(InputRejected, match="split the document"):
+        read(text)
