@@ -112,8 +112,6 @@ def test_a_page_without_any_invoice_field_is_rejected() -> None:
 
 
 def test_plain_text_without_words_is_read_on_a_grid() -> None:
-    from turnout.domain.artifacts import Text
-
     text = Text(pages=("Invoice number:  INV-9\nInvoice date:  2024-03-01\n",), method="test")
     fields = read(text)
     assert value(fields, "invoice_number") == "INV-9"
