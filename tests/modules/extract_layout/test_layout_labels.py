@@ -183,9 +183,10 @@ def test_a_number_mark_under_the_title_gives_the_invoice_number_and_no_seller() 
     assert value(fields, "seller.name") != "# inv_2024_17"
 
 
-def test_vat_numbers_are_given_without_their_print_spacing() -> None:
+def test_vat_numbers_are_given_as_printed_and_checked_with_their_spacing() -> None:
     fields = read(text_of(put(60, 60, "Facture n° 12"), put(60, 80, "N° TVA : FR 604 219 388 61")))
-    assert value(fields, "seller.vat_id") == "FR60421938861"
+    assert value(fields, "seller.vat_id") == "FR 604 219 388 61"
+    assert fields.values["seller.vat_id"].confidence > 0.9  # the checksum holds
 
 
 def test_a_title_with_a_remark_in_brackets_and_its_date_on_the_next_line() -> None:

@@ -14,7 +14,7 @@ from turnout.modules.extract.layout.blocks import Blocks
 from turnout.modules.extract.layout.page import Found
 from turnout.modules.extract.layout.party import Parties
 from turnout.modules.extract.layout.spans import LineText
-from turnout.modules.extract.layout.values import Candidate, compact_id
+from turnout.modules.extract.layout.values import Candidate
 
 BY_SHAPE_VAT = 0.62
 BY_SHAPE_IBAN = 0.66
@@ -33,7 +33,7 @@ def by_shape(texts: Iterable[LineText], blocks: Blocks, parties: Parties) -> lis
             buyer = _buyers(blocks, parties, index, p)
             words = text.locate(vat.raw, vat.start, vat.start + len(vat.raw) + 2)
             path = "buyer.vat_id" if buyer else "seller.vat_id"
-            out.append(Candidate(path, Found(compact_id(vat.raw), BY_SHAPE_VAT, words), index))
+            out.append(Candidate(path, Found(vat.raw, BY_SHAPE_VAT, words), index))
         for iban in find_ibans(text.text):
             if not iban.valid:
                 continue

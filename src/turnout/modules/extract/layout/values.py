@@ -157,14 +157,8 @@ def _candidate(
         confidence = confidence + CHECKSUM_BONUS if reading.valid else confidence * CHECKSUM_PENALTY
     score = min(w.score for w in words)
     confidence *= 0.6 + 0.4 * score  # an unsure OCR word makes an unsure value
-    value = compact_id(reading.value) if hit.path.endswith(".vat_id") else reading.value
-    found = Found(value, round(min(confidence, 0.99), 3), words)
+    found = Found(reading.value, round(min(confidence, 0.99), 3), words)
     return Candidate(hit.path, found, line, reading.amount, reading.currency)
-
-
-def compact_id(value: str) -> str:
-    """A VAT number without the spaces, dots and dashes it is printed with ("FR 604 219 388 61")."""
-    return re.sub(r"[\s.\-]", "", value).upper()
 
 
 def _plausible(candidate: Candidate, hit: LabelHit) -> bool:
