@@ -266,3 +266,21 @@ def test_ust_identnr_labels_for_seller_and_buyer() -> None:
     )
     assert value(fields, "seller.vat_id") == "DE136695976"
     assert value(fields, "buyer.vat_id") == "FR19787878784"
+
+
+def test_identifiers_go_to_the_nearest_party_above_where_blocks_run_together() -> None:
+    lines = [
+        "Verkäufer:",
+        "Lieferant GmbH",
+        "Lieferantenstraße 20",
+        "USt.-Id.-Nr.: DE136695977",
+        "Käufer/Leistungsempfänger:",
+        "Kunden AG Mitte",
+        "Kundenstraße 15",
+        "USt.-Id.-Nr.: DE136695976",
+    ]
+    # OCR's padded boxes: every line touches the next, so the lines make one block
+    words = [w for i, text in enumerate(lines) for w in put(48, 300 + 11 * i, text, size=11)]
+    fields = read(text_of(put(48, 100, "Rechnung Nr. 9"), words))
+    assert value(fields, "seller.vat_id") == "DE136695977"
+    assert value(fields, "buyer.vat_id") == "DE136695976"

@@ -58,6 +58,12 @@ def to_owner(candidate: Candidate, blocks: Blocks, parties: Parties) -> Candidat
 
 
 def _buyers(blocks: Blocks, parties: Parties, line: int, phrase: int) -> bool:
-    """Whether the phrase is in the buyer's block or in the lines under the buyer's name."""
+    """Whether the phrase is in the lines under the buyer's name, or else in a block that is
+    the buyer's alone."""
     member = (line, phrase)
-    return blocks.of(member).number in parties.buyer_blocks or member in parties.buyer_phrases
+    if member in parties.buyer_phrases:
+        return True
+    if member in parties.seller_phrases:
+        return False
+    block = blocks.of(member).number
+    return block in parties.buyer_blocks and block not in parties.seller_blocks

@@ -196,9 +196,7 @@ def _tolerant(label: Label) -> Label:
         plain = _PLAIN.get(ch.lower())
         if plain is not None and not in_class:
             out.append(f"[{ch}{plain}]" if ch != "ß" else "(?:ß|ss)")
-        elif plain is not None and in_class and ch != "ß":
-            out.append(ch + plain)
-        else:
+        else:  # inside a character class (a range of letters) or no accent: as it is
             out.append(ch)
     return Label(label.path, label.language, label.weight, re.compile("".join(out), re.IGNORECASE))
 

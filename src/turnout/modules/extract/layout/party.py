@@ -13,7 +13,8 @@ from turnout.modules.extract.layout.values import Candidate
 
 # "Globale Nummer: 4000001123452", "Name: Lieferant GmbH": a key and its value in one phrase
 KEY_VALUE = re.compile(r"^([^:]{1,40}?)\s*:\s*(\S.*)$")
-_REGION_LINES = 8  # lines under the buyer's name that may still be the buyer's
+_REGION_LINES = 8  # lines under a party's name that may still be the party's
+_REGION_FROM = 0.7  # only names found by a heading or the window have lines of their own
 
 
 @dataclass
@@ -22,7 +23,10 @@ class Parties:
 
     candidates: list[Candidate] = field(default_factory=list)
     buyer_blocks: set[int] = field(default_factory=set)
-    buyer_phrases: set[PhraseId] = field(default_factory=set)  # the buyer's lines past its block
+    # the lines under a party's name (down to a gap or the next heading), surer than blocks,
+    # which run together where lines are set tight
+    buyer_phrases: set[PhraseId] = field(default_factory=set)
+    seller_phrases: set[PhraseId] = field(default_factory=set)
     seller_blocks: set[int] = field(default_factory=set)
 
 
@@ -44,16 +48,16 @@ def add_name(
     and the block it heads as that party's."""
     block = blocks.of((line.line.index, phrase)).number
     (parties.buyer_blocks if path == BUYER else parties.seller_blocks).add(block)
-    if path == BUYER:
-        parties.buyer_phrases.update(_region(blocks, line.line.index, phrase))
+    region = _region(blocks, line.line.index, phrase) if confidence >= _REGION_FROM else set()
+    (parties.buyer_phrases if path == BUYER else parties.seller_phrases).update(region)
 
 
 def _region(blocks: Blocks, index: int, phrase: int) -> set[PhraseId]:
-    """The lines under a party's name in its column, down to a gap or the next heading: its
+    """The name's phrase and the lines under it in its column, down to a gap or the next heading: its
     address and identifiers even where a blank line cuts the block."""
     lines = blocks.layout.lines
     left = lines[index].phrases[phrase].left
-    region: set[PhraseId] = set()
+    region: set[PhraseId] = {(index, phrase)}
     previous = lines[index]
     for below in lines[index + 1 : index + 1 + _REGION_LINES]:
         if below.page != previous.page or below.top - previous.bottom > 3 * previous.height:
