@@ -45,6 +45,7 @@ DET_SIDE_PX = 1280
 _INK = 200  # a grey level below this is ink: the margins are what is lighter
 _MARGIN_PX = 8  # kept around the ink, so that the detector sees each box's edges
 _REC_HEIGHT = 48  # the height of the lines the recognition model reads (RapidOCR's rec_img_shape)
+_MIN_LINE_PX = 96  # the narrowest line the recogniser is given (RapidOCR pads to 320)
 _DIRECTION_SAMPLE = 8  # boxes the direction model reads to tell an upside-down page
 _UPSIDE_DOWN_SCORE = 0.9  # the direction model's score for a box to count as upside down
 _TURNS = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180}  # counter-clockwise
@@ -105,6 +106,10 @@ class OcrEngine:
         self._engine: Any = rapidocr.RapidOCR(text_score=0.0, max_side_len=MAX_SIDE_PX)
         # the page is scaled for the detector here; "max" keeps the detector from scaling it up
         self._engine.text_det.limit_type = "max"
+        # a batch of lines is padded to its widest line, and to at least RapidOCR's 320 px: a
+        # page's many short boxes ("Date", "1", "19%") were read as 320 px lines, up to a third
+        # of the recogniser's work; `_MIN_LINE_PX` reads them as they are (the same words)
+        self._engine.text_rec.rec_image_shape = [3, _REC_HEIGHT, _MIN_LINE_PX]
         _tune_sessions(self._engine)
         self._lock = threading.Lock()
 
