@@ -284,3 +284,23 @@ def test_identifiers_go_to_the_nearest_party_above_where_blocks_run_together() -
     fields = read(text_of(put(48, 100, "Rechnung Nr. 9"), words))
     assert value(fields, "seller.vat_id") == "DE136695977"
     assert value(fields, "buyer.vat_id") == "DE136695976"
+
+
+def test_the_contact_under_a_buyer_name_and_a_table_header_are_not_parties() -> None:
+    fields = read(
+        text_of(
+            put(30, 95, "Facture FA-2024-0102", size=14),
+            put(327, 135, "Épicerie Fine Roux"),
+            put(327, 148, "Claire Roux"),
+            put(327, 161, "9 rue Mercière"),
+            put(327, 174, "69002 Lyon"),
+            put(35, 300, "Description"),
+            put(154, 300, "Quantité"),
+            put(260, 300, "Prix"),
+            put(35, 316, "Nougat 250g"),
+            put(154, 316, "20 Unit(s)"),
+            put(260, 316, "4,55"),
+        )
+    )
+    assert value(fields, "buyer.name") == "Épicerie Fine Roux"
+    assert value(fields, "seller.name") != "Claire Roux"

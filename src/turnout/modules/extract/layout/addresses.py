@@ -90,15 +90,23 @@ def _address_blocks(
     limit = 0.5 * layout.page_height(1)
     found: list[tuple[str, LineText, int]] = []
     taken: set[int] = set()
+    spans: list[tuple[int, int, float, float]] = []  # lines and columns of the blocks found
     for line in layout.by_page.get(1, ()):
         if line.top > limit:
             break
         if sender is not None and line.index == sender.index:
             continue
+        if len(line.phrases) > 2:
+            continue  # a row of a table or a header, not an address line
         text = texts[line.index]
         for p, phrase in enumerate(line.phrases):
             if (line.index, p) in labelled or blocks.of((line.index, p)).number in taken:
                 continue
+            if any(
+                a <= line.index <= b and x < phrase.right and phrase.left < y
+                for a, b, x, y in spans
+            ):
+                continue  # a line of an address block already read
             if _under_label(texts, line, phrase, labelled):
                 continue
             s, e = text.phrase_span(p)
@@ -111,6 +119,7 @@ def _address_blocks(
             if confirmed is not None and confirmed[1].line.index == line.index:
                 found.append(confirmed)
                 taken.add(blocks.of((line.index, p)).number)
+                spans.append((line.index, line.index + 6, left, phrase.right))
     if not found:
         return
     if sender is None and (len(found) > 1 or found[0][1].line.top < 0.12 * limit * 2):
