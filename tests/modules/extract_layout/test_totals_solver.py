@@ -212,3 +212,30 @@ def test_a_credit_note_with_negative_vat_rows_and_no_tax_total_printed() -> None
     assert got["totals.tax"] == Decimal("-1.12")
     assert got["totals.tax_inclusive"] == Decimal("-8.79")
     assert (got["vat_breakdown[1].rate"], got["vat_breakdown[1].tax"]) == ("7", Decimal("-0.20"))
+
+
+def test_italian_and_dutch_labels() -> None:
+    italian = layout(
+        row(100, (300, "Imponibile"), right(520, "1.000,00")),
+        row(115, (300, "IVA 22%"), right(520, "220,00")),
+        row(130, (300, "Totale documento"), right(520, "1.220,00")),
+        row(145, (300, "Acconto"), right(520, "200,00")),
+        row(160, (300, "Netto a pagare"), right(520, "1.020,00")),
+    )
+    dutch = layout(
+        row(100, (300, "Subtotaal"), right(520, "€ 80,00")),
+        row(115, (300, "BTW 21%"), right(520, "€ 16,80")),
+        row(130, (300, "Totaal incl. BTW"), right(520, "€ 96,80")),
+        row(145, (300, "Te betalen"), right(520, "€ 96,80")),
+    )
+    got = values(read_totals(italian, [], None))
+    assert (got["totals.tax_exclusive"], got["totals.tax"]) == (
+        Decimal("1000.00"),
+        Decimal("220.00"),
+    )
+    assert (got["totals.prepaid"], got["totals.payable"]) == (Decimal("200.00"), Decimal("1020.00"))
+    assert got["vat_breakdown[0].rate"] == "22"
+    got = values(read_totals(dutch, [], None))
+    assert got["totals.tax_inclusive"] == Decimal("96.80")
+    assert got["totals.payable"] == Decimal("96.80")
+    assert got["currency"] == "EUR"
