@@ -74,7 +74,8 @@ def table_lines(layout: Layout, header: Header, net: Column) -> list[Line]:
     skip_to = last.index
     page = last.page
     previous = last
-    following = layout.lines[last.index + 1 :]
+    at = next(i for i, x in enumerate(layout.lines) if x.index == last.index)
+    following = layout.lines[at + 1 :]  # by position: a layout may hold some lines only
     unconfirmed = False  # on a new page without the header again, until an item row shows
     for n, line in enumerate(following):
         if line.page != page:
