@@ -65,7 +65,7 @@ TEXT_PDFS = sorted(n for n in EXAMPLES if n.endswith(".pdf") and n != "facturx-i
 
 
 @pytest.mark.parametrize("name", TEXT_PDFS)
-def test_text_pdf_heuristics_find_number_date_total_currency(cli, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_text_pdf_layout_reader_finds_number_date_total_currency(cli, name: str) -> None:  # type: ignore[no-untyped-def]
     cli("init", actor="ann", check=True)
     [run] = cli("process", str(EXAMPLES[name]), "--json", check=True).json()
     want = expected(name)
@@ -75,10 +75,18 @@ def test_text_pdf_heuristics_find_number_date_total_currency(cli, name: str) -> 
     assert invoice["issue_date"] == want["issue_date"]
     assert invoice["currency"] == want["currency"]
     assert invoice["totals"]["payable"] == want["totals"]["payable"]
-    # no invoice2data template knows these issuers: the default policy hands them to the heuristics
+    # no invoice2data template knows these issuers: the default policy hands them to the layout
+    # reader, which reads the printed page
     extract = [(s["module"], s["outcome"]) for s in run["stages"] if s["stage"] == "extract"]
-    assert extract == [("extract.templates", "rejected"), ("extract.heuristic", "fallback")]
+    assert extract == [("extract.templates", "rejected"), ("extract.layout", "fallback")]
     assert run["status"] == "completed_with_fallback"
+    # every field read from the page says where: the page and the box of the words it came from
+    provenance = invoice["provenance"]
+    for path in ("invoice_number", "issue_date", "totals.payable"):
+        assert provenance[path]["module"] == "extract.layout", path
+        [box] = provenance[path]["boxes"]
+        assert box["page"] == 1 and 0 <= box["left"] < box["right"] <= 1, path
+        assert 0 <= box["top"] < box["bottom"] <= 1, path
 
 
 def test_process_records_runs_that_runs_show_returns(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ import turnout
 from turnout.domain.artifacts import Document, DocumentKind, Fields, InvoiceArtifact, Text
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, RunContext
+from turnout.domain.page import Box
 from turnout.domain.stages import STAGES_BY_ID
 from turnout.modules.extract.heuristic import HeuristicExtract
 from turnout.modules.normalize.standard import StandardNormalize
@@ -200,3 +201,50 @@ def test_spec_is_the_extract_fallback_and_mirrors_the_contract() -> None:
     assert contract.guarantees <= spec.guarantees
     assert spec.is_fallback
     assert spec.settings_schema["additionalProperties"] is False
+
+
+def pdf_words(data: bytes) -> Text:
+    document = Document(
+        filename="invoice.pdf",
+        kind=DocumentKind.PDF,
+        media_type="application/pdf",
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        data=data,
+        pages=1,
+    )
+    context = RunContext("run-1", 1, "text", "text.pdfium", Path())
+    (text,) = PdfiumText().process(Artifacts([document]), context)
+    assert isinstance(text, Text)
+    return text
+
+
+def words_in(text: Text, box: Box) -> str:
+    """The words whose middle lies inside `box`, in the text's order, letters and digits only."""
+    width, height = text.page_sizes[box.page - 1]
+    inside = [
+        w.text
+        for w in text.words
+        if w.page == box.page
+        and box.left <= (w.left + w.right) / 2 / width <= box.right
+        and box.top <= (w.top + w.bottom) / 2 / height <= box.bottom
+    ]
+    return "".join(c for c in " ".join(inside).casefold() if c.isalnum())
+
+
+@pytest.mark.parametrize("name", PDF_EXAMPLES)
+def test_every_field_of_a_pdf_has_the_box_of_the_words_printing_it(name: str) -> None:
+    text = pdf_words((EXAMPLES / f"{name}.pdf").read_bytes())
+    context = RunContext("run-1", 1, "extract", "extract.heuristic", Path())
+    (fields,) = HeuristicExtract().process(Artifacts([text]), context)
+    assert isinstance(fields, Fields)
+    for path, field in fields.values.items():
+        assert len(field.boxes) == 1, f"{name}: {path} has no box"
+        if path != "currency":  # read as a code, printed as a symbol
+            value = "".join(c for c in field.value.casefold() if c.isalnum())
+            assert value in words_in(text, field.boxes[0]), f"{name}: {path}"
+
+
+def test_plain_text_fields_have_no_boxes() -> None:
+    fields = extract("Invoice number: INV-1\nInvoice date: 2024-03-01\nTotal: 12.00 EUR\n")
+    assert fields.values and all(f.boxes == () for f in fields.values.values())

@@ -2,7 +2,9 @@
 
 It reads labels in English, German, French, Dutch, Spanish and Italian, the values next to or
 under them, amounts with either decimal separator, dates in many formats, and VAT numbers and
-IBANs by their shape and checksum. Values stay as written; `normalize` understands them.
+IBANs by their shape and checksum. Values stay as written; `normalize` understands them. When
+the text stage gave words, each value carries the boxes of its printing nearest to the line it
+was read from (see `locate`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from turnout.domain.artifacts import Artifact, ArtifactRef, ExtractedField, Fiel
 from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.page import Box
+from turnout.modules.extract.candidates import Candidate
 from turnout.modules.extract.finder import find_fields
+from turnout.modules.extract.locate import Locator, TextLines, field_boxes
 from turnout.modules.extract.patterns import LANGUAGES, labels_for
 
 MODULE_ID = "extract.heuristic"
@@ -76,8 +81,9 @@ class HeuristicExtract(StageModule):
                 "not read binary data as text"
             )
         found = find_fields(text.full, self._labels)
+        where = _Where(text)
         values = {
-            path: ExtractedField(c.value, round(c.confidence, 2), MODULE_ID)
+            path: ExtractedField(c.value, round(c.confidence, 2), MODULE_ID, where.boxes(c))
             for path, c in sorted(found.items())
             if c.confidence >= self.min_confidence
         }
@@ -90,3 +96,18 @@ class HeuristicExtract(StageModule):
                 "extract it with a template (extract.templates)"
             )
         return [Fields(values=values)]
+
+
+class _Where:
+    """The boxes of a candidate's value: the printing nearest the text line it was read from
+    (the currency, often inferred from a symbol, is the one by the totals); none without words."""
+
+    def __init__(self, text: Text) -> None:
+        self.locator = Locator.of(text)
+        self.lines = TextLines(text.pages)
+
+    def boxes(self, candidate: Candidate) -> tuple[Box, ...]:
+        if self.locator is None:
+            return ()
+        near = None if candidate.path == "currency" else self.lines.near(candidate.line)
+        return field_boxes(self.locator, candidate.path, candidate.value, near)

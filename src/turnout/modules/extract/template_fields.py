@@ -14,6 +14,7 @@ from typing import Any
 
 from turnout.domain.artifacts import ExtractedField, Fields
 from turnout.modules.extract.invoice2data_adapter import TemplateMatch
+from turnout.modules.extract.locate import Locator, field_boxes, line_boxes
 
 CONFIDENCE = 0.95
 EXTRA = "extra."
@@ -48,8 +49,12 @@ LINE_ALIASES: dict[str, str] = {
 }
 
 
-def to_fields(match: TemplateMatch, module_id: str) -> Fields:
-    """The template's output as `Fields`: canonical paths, `extra.*` for the rest, and lines."""
+def to_fields(match: TemplateMatch, module_id: str, locator: Locator | None = None) -> Fields:
+    """The template's output as `Fields`: canonical paths, `extra.*` for the rest, and lines.
+
+    With a `locator` (the text has words), every value printed on the page gets the boxes of
+    the words that print it, and each line item that can be placed surely its line's boxes.
+    """
     values: dict[str, ExtractedField] = {}
     lines: tuple[dict[str, str], ...] = ()
     for name, value in match.values.items():
@@ -69,7 +74,20 @@ def to_fields(match: TemplateMatch, module_id: str) -> Fields:
         if text.strip():
             values[path] = ExtractedField(text, CONFIDENCE, module_id)
     values.setdefault("seller.name", ExtractedField(match.issuer, CONFIDENCE, module_id))
-    return Fields(values=values, lines=lines)
+    if locator is None:
+        return Fields(values=values, lines=lines)
+    return Fields(
+        values={path: _placed(locator, path, field) for path, field in values.items()},
+        lines=lines,
+        line_boxes=line_boxes(locator, lines),
+    )
+
+
+def _placed(locator: Locator, path: str, field: ExtractedField) -> ExtractedField:
+    boxes = field_boxes(locator, path, field.value)
+    if not boxes:
+        return field
+    return ExtractedField(field.value, field.confidence, field.module, boxes)
 
 
 def _text(value: Any, money: bool = False) -> str:

@@ -3,7 +3,8 @@
 The templates (invoice2data's built-in ones plus an optional folder of one's own) are compiled
 once per process and folder. The template whose keywords all occur in the text reads the fields;
 its names are mapped to Turnout's canonical dotted paths (see `template_fields`), and every
-other field it read is kept under `extra.<name>`. When no template matches the module rejects
+other field it read is kept under `extra.<name>`. Each value printed on the page carries the
+boxes of the words that print it (see `locate`), when the text stage gave words. When no template matches the module rejects
 the input, so that the stage's fallback (`extract.layout`, the layout reader) can take over.
 """
 
@@ -23,6 +24,7 @@ from turnout.modules.extract.invoice2data_adapter import (
     load_templates,
     resolve_folder,
 )
+from turnout.modules.extract.locate import Locator
 from turnout.modules.extract.template_fields import to_fields
 
 MODULE_ID = "extract.templates"
@@ -99,4 +101,4 @@ class TemplateExtract(StageModule):
                 "policy extract: {fallback: extract.layout, triggers: [error]}"
             )
         match = extract_with(template, text.full)
-        return [to_fields(match, MODULE_ID)]
+        return [to_fields(match, MODULE_ID, Locator.of(text))]
