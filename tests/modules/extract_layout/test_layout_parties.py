@@ -304,3 +304,21 @@ def test_the_contact_under_a_buyer_name_and_a_table_header_are_not_parties() -> 
     )
     assert value(fields, "buyer.name") == "Épicerie Fine Roux"
     assert value(fields, "seller.name") != "Claire Roux"
+
+
+def test_a_register_footer_opens_with_the_sellers_name_and_keys_are_no_names() -> None:
+    fields = read(
+        text_of(
+            put(386, 116, "ALPHADOC"),
+            put(387, 129, "Durand Paul"),
+            put(387, 141, "27 rue des Lilas"),
+            put(387, 154, "69100 Villeurbanne"),
+            put(245, 179, "Facture n° 2022089083"),
+            put(57, 204, "Numéro de dossier : 365146 - ALPHADOC"),
+            put(279, 795, "PRESSEPLUS", size=5),
+            put(137, 802, "Siège social : 16 rue Mollien - 92100 BOULOGNE", size=5),
+            put(153, 811, "Sarl au capital de 10 000€ - RCS Paris B 530 848 134", size=5),
+        )
+    )
+    assert value(fields, "seller.name") == "PRESSEPLUS"
+    assert value(fields, "buyer.name") == "ALPHADOC"

@@ -51,6 +51,7 @@ _GLUED_FORM = re.compile(
 _GLUED_CAPS = re.compile(r"([A-ZÄÖÜ]{2})(GMBH)(?=$|[\s&,.;)])")
 _GLUED_CO = re.compile(r"(?<=\bCo\.)(?=[A-Z])")
 _GLUED_AMPERSAND = re.compile(r"(?<=\S)&(?=Co\b)|(?<=GmbH)\s*&\s*(?=Co\b)")
+_KEY = re.compile(r"^[^:]{1,30}\s?:\s")
 _FIRMA = re.compile(r"^(?:firma|company)\s+", re.IGNORECASE)
 _COUNTRY = re.compile(
     r"^(?:deutschland|germany|france|frankreich|italia|italy|españa|spain|nederland|"
@@ -67,6 +68,8 @@ def name_in(text: str) -> str | None:
     text = text.strip(" ,;:·|/")
     if text[:1] in ("#", "(", "[", "*", "-", "+"):
         return None  # a number mark, a remark in brackets, a bullet
+    if _KEY.match(text):
+        return None  # "Numéro de dossier : 365146": a key and its value
     if not text or _SALUTATION.match(text) or _COUNTRY.match(text):
         return None
     letters = sum(ch.isalpha() for ch in text)

@@ -43,6 +43,13 @@ _NAME_KEY = re.compile(
 _TRAILING_TITLE = re.compile(
     r"\s+(?:invoice|tax\s+invoice|rechnung|facture|fattura|factura|factuur)\s*$", re.IGNORECASE
 )
+# what a footer states about the company itself, in six languages
+_REGISTER = re.compile(
+    r"\b(?:capital|rcs|siret|siren|handelsregister|amtsgericht|registergericht|hrb|"
+    r"geschäftsführ\w*|vorstand|sitz der gesellschaft|registered (?:office|in)|"
+    r"company (?:no|number)|kvk|registro (?:delle imprese|mercantil)|r\.e\.a\.|cif)\b",
+    re.IGNORECASE,
+)
 _NAME_LINES = 4  # lines under a heading its party's name may be on
 _LETTERHEAD_SHARE = 0.25  # the top quarter of page one holds the letterhead
 _FOOTER_SHARE = 0.2  # the bottom fifth of the last page is its footer
@@ -201,12 +208,39 @@ def _letterhead_and_footer(
             height = median(w.height for w in phrase.words)
             if high and (biggest is None or height > biggest[0]):
                 biggest = (height, name, text, p)
+    _footer_name(layout, texts, blocks, labelled, parties, bottom_limit)
     if biggest is not None and biggest[0] >= 1.2 * usual:
         _, name, text, p = biggest
         add_name(parties, SELLER, name, text, text.text.find(name), LETTERHEAD, blocks, p)
     elif first_name is not None:
         name, text, p = first_name
         add_name(parties, SELLER, name, text, text.text.find(name), FIRST_NAME, blocks, p)
+
+
+def _footer_name(
+    layout: Layout,
+    texts: dict[int, LineText],
+    blocks: Blocks,
+    labelled: set[PhraseId],
+    parties: Parties,
+    bottom_limit: float,
+) -> None:
+    """A footer that states the register details (share capital, register court, managing
+    director) opens with the company's name."""
+    footer = [line for line in layout.by_page[max(layout.by_page)] if line.top > bottom_limit]
+    if not any(_REGISTER.search(texts[line.index].text) for line in footer):
+        return
+    for line in footer:
+        text = texts[line.index]
+        for p in range(len(line.phrases)):
+            if (line.index, p) in labelled:
+                continue
+            s, e = text.phrase_span(p)
+            name = name_in(text.text[s:e])
+            if name is not None and not _REGISTER.search(name):
+                at = text.text.find(name, s, e)
+                add_name(parties, SELLER, name, text, at, FOOTER, blocks, p)
+                return
 
 
 def _company(text: str, form_end: int) -> str | None:
