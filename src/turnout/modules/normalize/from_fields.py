@@ -9,6 +9,9 @@ from. VAT breakdown rows come from `vat_breakdown[N].rate|taxable|tax|category` 
 of N, renumbered from 0 when some N are missing). A line's values share one source,
 `lines[N].<name>`: the module that extracted the fields, the mean confidence of its fields (a
 line has no confidence of its own) and the line's boxes (`Fields.line_boxes[N]`).
+
+A credit note read with negative amounts (as credit notes are printed) gets them turned positive,
+as EN 16931 keeps them, with a note saying so (`credit_note.turn_credit_note_signs`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 
 from turnout.domain.artifacts import ExtractedField, Fields, Finding, Severity
 from turnout.domain.invoice import TOTALS_NAMES, FieldSource, Invoice, InvoiceLine, VatBreakdown
+from turnout.modules.normalize.credit_note import turn_credit_note_signs
 from turnout.modules.normalize.dates import DateOrder, parse_date
 from turnout.modules.normalize.money import currency_of, parse_amount, parse_currency
 from turnout.modules.normalize.scale import plain
@@ -68,6 +72,9 @@ def invoice_from_fields(fields: Fields, order: DateOrder) -> tuple[Invoice, list
         boxes = fields.line_boxes[number] if number < len(fields.line_boxes) else ()
         source = FieldSource(line_source.module, line_source.confidence, tuple(boxes))
         invoice.lines.append(_line(invoice, line, number, notes, source))
+    turned = turn_credit_note_signs(invoice)
+    if turned is not None:
+        notes.append(turned)
     return invoice, notes
 
 

@@ -1,0 +1,76 @@
+"""Credit notes printed with negative amounts, put in the form EN 16931 keeps them: positive.
+
+A printed credit note shows what it takes back as negative amounts ("Total -233,47"), while an
+EN 16931 credit note (type 381 and its kin) holds the same amounts positive, the document type
+saying which way the money goes. When the type read from the page is a credit note and its
+document-level amount is negative, `turn_credit_note_signs` turns the signs of the totals, of
+the VAT breakdown and of the lines' net amounts. Quantity times price keeps its meaning: prices
+stay as printed and a quantity takes the sign its turned net amount needs (a credit note that
+prints "5 x 4,55 = -20,48" becomes 5 x 4,55 = 20,48; one that prints "-5 x 4,55 = -22,75"
+becomes 5 x 4,55 = 22,75). An invoice (380) or a document of no known type stays as printed:
+a negative invoice is a negative invoice.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from turnout.domain.artifacts import Finding, Severity
+from turnout.domain.invoice import TOTALS_NAMES, Invoice, InvoiceLine
+
+RULE = "TURNOUT-CREDIT-NOTE-SIGNS"
+# the credit note codes of UNTDID 1001 that EN 16931 allows (BT-3)
+CREDIT_NOTE_CODES = frozenset(
+    {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
+)
+# the amounts that say which way the document's money goes, the first one read deciding
+_DOCUMENT_AMOUNTS = ("payable", "tax_inclusive", "tax_exclusive", "line_net")
+_ZERO = Decimal(0)
+
+
+def turn_credit_note_signs(invoice: Invoice) -> Finding | None:
+    """Turn a credit note's negative amounts positive in place; a note when it was done."""
+    printed = _document_amount(invoice)
+    if invoice.type_code not in CREDIT_NOTE_CODES or printed is None or printed >= _ZERO:
+        return None
+    for name in TOTALS_NAMES:
+        setattr(invoice.totals, name, _turned(getattr(invoice.totals, name)))
+    for row in invoice.vat_breakdown:
+        row.taxable, row.tax = _turned(row.taxable), _turned(row.tax)
+    for line in invoice.lines:
+        _turn_line(line)
+    return Finding(
+        rule=RULE,
+        severity=Severity.WARNING,
+        message=f"credit note {invoice.invoice_number or ''} printed with negative amounts "
+        f"({printed}): the signs of its totals, VAT breakdown and line "
+        "amounts were turned to the positive form EN 16931 keeps (the type code says it is a "
+        "credit note); if the document is an invoice, correct its type code",
+        path="type_code",
+    )
+
+
+def _document_amount(invoice: Invoice) -> Decimal | None:
+    """The first non-zero document-level amount read: the amount due, else the gross total..."""
+    for name in _DOCUMENT_AMOUNTS:
+        amount: Decimal | None = getattr(invoice.totals, name)
+        if amount is not None and amount != _ZERO:
+            return amount
+    return None
+
+
+def _turn_line(line: InvoiceLine) -> None:
+    line.net_amount = _turned(line.net_amount)
+    if line.quantity is None or line.quantity == _ZERO:
+        return
+    if line.net_amount is None or line.net_amount == _ZERO:
+        line.quantity = _turned(line.quantity)
+        return
+    # the sign that makes quantity x price the net amount again (a price read is never turned)
+    negative = (line.net_amount < _ZERO) != (line.net_price is not None and line.net_price < 0)
+    line.quantity = -abs(line.quantity) if negative else abs(line.quantity)
+
+
+def _turned(amount: Decimal | None) -> Decimal | None:
+    # 0 - x, not -x: a turned zero stays "0.00", never "-0.00"
+    return None if amount is None else _ZERO - amount
