@@ -17,6 +17,11 @@ _SAME_LINE_OVERLAP = 0.5  # share of the smaller box height two runs must overla
 # pdfium also ends a run with a space where it saw a word break, which is the better signal
 _WORD_GAP = 0.6  # gap, in box heights, that separates two words even without pdfium's space
 _COLUMN_GAP = 2.0  # gap, in characters of the run before, that starts a new column
+# two runs written without a space are one word only when they touch: a gap (or an overlap) of
+# at most this share of a character, their bottoms (or tops) at most this share of a line apart
+_TOUCH = 0.3
+_BASELINE_SHIFT = 0.3
+_SEPARATOR_REACH = 0.5  # gap, in the digits' heights, a lone comma or point may leave on a side
 # a line's indentation counts whole characters of this share of the median width (truncated), as
 # `pdftotext -layout` does: text a fraction of a character right of the margin stays at column 0
 # (templates anchor lines with `^\w`) while deeper indents keep their depth (`^    \w`)
@@ -75,6 +80,9 @@ class RunBuilder:
         # fraction of a dataclass for the few hundred words of a page
         self.words: list[tuple[str, float, float, float, float]] = []
         self._word: list[str] = []  # the current word's text so far
+        # indices in `words` of the words written sideways (text at 90 or 270 degrees)
+        self.sideways: list[int] = []
+        self._sideways = False
         self._word_left = self._word_bottom = self._word_right = self._word_top = 0.0
         self._first_word = 0
         self._parts: list[str] = []  # the run's text so far: characters, words, " " + either
@@ -179,6 +187,10 @@ class RunBuilder:
             if top > self._word_top:
                 self._word_top = top
 
+    def turned(self) -> None:
+        """Mark the word being read as written sideways (the reader saw its glyphs turned)."""
+        self._sideways = True
+
     def finish(self) -> list[TextRun]:
         """The runs collected, once every character has been added (the words are in `words`)."""
         self._close()
@@ -198,6 +210,9 @@ class RunBuilder:
 
     def _end_word(self) -> None:
         if self._word:
+            if self._sideways:
+                self.sideways.append(len(self.words))
+                self._sideways = False
             self.words.append(
                 (
                     "".join(self._word),
@@ -248,16 +263,18 @@ def lay_out(runs: list[TextRun], joins: Joins | None = None) -> str:
 RawWord = tuple[str, float, float, float, float]  # text, left, bottom, right, top
 
 
-def join_words(words: list[RawWord], joins: Joins) -> list[RawWord]:
+def join_words(
+    words: list[RawWord], joins: Joins, drop: frozenset[int] = frozenset()
+) -> list[RawWord]:
     """`words` with each pair `lay_out` wrote without a space made one word (text side by side,
-    the union of their boxes), so that the words are the page's text split on its spaces."""
-    if not joins:
+    the union of their boxes), and those at the indices `drop` left out."""
+    if not joins and not drop:
         return words
-    following = dict(joins)
+    following = {a: b for a, b in joins if a not in drop and b not in drop}
     joined = set(following.values())
     out: list[RawWord] = []
     for index, word in enumerate(words):
-        if index in joined:
+        if index in joined or index in drop:
             continue
         text, left, bottom, right, top = word
         parts = [text]
@@ -271,6 +288,81 @@ def join_words(words: list[RawWord], joins: Joins) -> list[RawWord]:
             right, top = max(right, r), max(top, t_)
         out.append(("".join(parts), left, bottom, right, top))
     return out
+
+
+def sideways_dropped(words: list[RawWord], sideways: list[int]) -> frozenset[int]:
+    """Which of `sideways` (indices in `words`) to leave out of the words: all of them, unless
+    they are most of the page's words.
+
+    Text turned by 90 degrees on an upright page is margin print (a copyright line, a print
+    shop's mark, a form number): its words are tall boxes that would bind the lines they pass
+    into one for a reader that reads lines across the page. They stay in the page's text. A
+    page whose words are mostly sideways is a page drawn turned: its words are all kept.
+    """
+    if 2 * len(sideways) >= len(words):
+        return frozenset()
+    return frozenset(sideways)
+
+
+def mend_numbers(words: list[RawWord]) -> list[RawWord]:
+    """`words` with each separator glyph (`,` `.` `'`) that stands alone between two digit
+    words it touches made one word with them ("671" "," "15" -> "671,15", the union box).
+
+    Some producers draw a decimal comma with a rise of its own, lower than its digits, so it
+    becomes a run (and a word) apart and the digits on either side are too far apart to touch.
+    """
+    lone = [i for i, w in enumerate(words) if w[0] in _SEPARATORS]
+    if not lone:
+        return words
+    gone: set[int] = set()
+    merged: dict[int, RawWord] = {}
+    for index in lone:
+        glyph = words[index]
+        left = _digit_neighbour(words, glyph, gone, index, before=True)
+        if left is None:
+            continue
+        right = _digit_neighbour(words, glyph, gone, index, before=False)
+        if right is None:
+            continue
+        first = merged.get(left, words[left])
+        last = words[right]
+        merged[left] = (
+            first[0] + glyph[0] + last[0],
+            first[1],
+            min(first[2], glyph[2], last[2]),
+            max(first[3], last[3]),
+            max(first[4], glyph[4], last[4]),
+        )
+        gone.update((index, right))
+    return [merged.get(i, w) for i, w in enumerate(words) if i not in gone]
+
+
+_SEPARATORS = frozenset(",.'\u2019")
+
+
+def _digit_neighbour(
+    words: list[RawWord], glyph: RawWord, gone: set[int], own: int, before: bool
+) -> int | None:
+    """The word ending (`before`) or starting with a digit that `glyph` touches on that side,
+    on the line the glyph hangs from (its middle between the word's top and a little below
+    its bottom), or None."""
+    _, g_left, g_bottom, g_right, g_top = glyph
+    middle = (g_bottom + g_top) / 2
+    for index, (text, left, bottom, right, top) in enumerate(words):
+        if index == own or index in gone or not text:
+            continue
+        if not (text[-1] if before else text[0]).isdigit():
+            continue
+        height = top - bottom
+        if height <= 0 or not bottom - _SMALL_GLYPH * height <= middle <= top:
+            continue
+        if g_top - g_bottom > height:  # a separator is smaller than its digits
+            continue
+        reach = _SEPARATOR_REACH * height
+        gap = g_left - right if before else left - g_right
+        if -reach / 2 <= gap <= reach:
+            return index
+    return None
 
 
 def _group_lines(runs: list[TextRun]) -> list[list[TextRun]]:
@@ -334,11 +426,24 @@ def _render(line: list[TextRun], char_width: float, origin: float, joins: Joins 
                 joins is not None
                 and previous.end_word > previous.first_word
                 and run.end_word > run.first_word
+                and _touch(previous, run, gap)
             ):
                 joins.append((previous.end_word - 1, run.first_word))
         out += text
         previous = run
     return out.rstrip()
+
+
+def _touch(previous: TextRun, run: TextRun, gap: float) -> bool:
+    """Whether two runs written side by side without a space are one word: they touch (a gap
+    of a fraction of a character either way) and sit on one baseline (bottoms, or tops when a
+    descender lowers one bottom, a fraction of a line apart). Runs of two lines the layout put
+    on one (a column's amounts a few points apart) or of two columns overlapping do not."""
+    reach = _TOUCH * _run_char_width(previous)
+    if not -reach <= gap <= reach:
+        return False
+    shift = _BASELINE_SHIFT * min(run.height, previous.height)
+    return abs(run.bottom - previous.bottom) <= shift or abs(run.top - previous.top) <= shift
 
 
 def _run_char_width(run: TextRun) -> float:

@@ -18,7 +18,13 @@ from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected, NotApplicable
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.domain.page import Word
-from turnout.modules.text.layout import Joins, join_words, lay_out
+from turnout.modules.text.layout import (
+    Joins,
+    join_words,
+    lay_out,
+    mend_numbers,
+    sideways_dropped,
+)
 from turnout.modules.text.pdfium_reader import load_pdfium, read_pages
 
 DEFAULT_MIN_CHARS = 40
@@ -103,7 +109,8 @@ class PdfiumText(StageModule):
         for page in read:
             joins: Joins = []
             texts.append(lay_out(page.runs, joins))
-            words += page.placed(join_words(page.words, joins))
+            drop = sideways_dropped(page.words, page.sideways)
+            words += page.placed(mend_numbers(join_words(page.words, joins, drop)))
         visible = sum(len("".join(t.split())) for t in texts)
         if visible < self.min_chars:
             raise InputRejected(

@@ -43,6 +43,10 @@ _WIDEST = 1.2  # a glyph's box is rarely wider than this many times the tallest 
 # Every pointer is passed as a ready `c_void_p` and every other argument is a small Python int
 # (ctypes passes it as a C int, which is what these functions take).
 _INT_FUNCTION = ctypes.CFUNCTYPE(ctypes.c_int)
+_FLOAT_FUNCTION = ctypes.CFUNCTYPE(ctypes.c_float)
+# a glyph turned by more than this (radians) from upright or upside down is written sideways
+_TURN = 0.5
+_HALF_TURN = 3.141592653589793
 _VALUES = struct.Struct("4d").unpack_from
 
 
@@ -65,6 +69,7 @@ class LayerPage:
     number: int  # from 1
     runs: list[TextRun]
     words: list[RawWord]
+    sideways: list[int]  # indices in `words` of the words written turned by 90 or 270 degrees
     width: float  # of the page as shown (rotation applied), in points
     height: float
     crop_left: float  # the crop box's lower-left corner in user space
@@ -120,6 +125,7 @@ def read_pages(data: bytes, max_pages: int) -> tuple[int, list[LayerPage]]:
                         index + 1,
                         runs,
                         reader.builder.words,
+                        reader.builder.sideways,
                         width,
                         height,
                         min(left, right),
@@ -149,6 +155,7 @@ class _PageReader:
         self._get_box = _INT_FUNCTION(_address(raw.FPDFText_GetCharBox))
         self._count_rects = _INT_FUNCTION(_address(raw.FPDFText_CountRects))
         self._get_rect = _INT_FUNCTION(_address(raw.FPDFText_GetRect))
+        self._get_angle = _FLOAT_FUNCTION(_address(raw.FPDFText_GetCharAngle))
         self._buffer = (ctypes.c_double * 4)()  # pdfium writes four doubles here
         size = ctypes.sizeof(ctypes.c_double)
         base = ctypes.addressof(self._buffer)
@@ -202,6 +209,9 @@ class _PageReader:
                             (left, bottom, right, top),
                             (word_left, word_bottom, word_right, word_top),
                         )
+                        # taller than wide: only then is it worth asking whether it is turned
+                        if height > word_right - word_left and self._sideways(start):
+                            builder.turned()
                         continue
             for index, char in enumerate(token, start):
                 add_char(char, index)
@@ -210,7 +220,18 @@ class _PageReader:
         if char.isspace() or not char.isprintable():
             self.builder.add(char, _NO_BOX)  # line breaks and spaces need no box
         else:
-            self.builder.add(char, self._char_box(index))
+            box = self._char_box(index)
+            self.builder.add(char, box)
+            left, bottom, right, top = box
+            if top - bottom > right - left and self._sideways(index):
+                self.builder.turned()
+
+    def _sideways(self, index: int) -> bool:
+        """Whether the character at `index` is drawn turned by about 90 or 270 degrees."""
+        angle = float(self._get_angle(self._page, index))  # radians from 0 to 2 pi
+        if angle < 0:  # -1: pdfium could not say
+            return False
+        return _TURN < angle % _HALF_TURN < _HALF_TURN - _TURN
 
     def _char_box(self, index: int) -> Box:
         self._get_box(self._page, index, *self._slots)  # left, right, bottom, top
