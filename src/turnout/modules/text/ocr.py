@@ -62,9 +62,10 @@ class OcrText(StageModule):
         name="OCR (RapidOCR on ONNX Runtime)",
         stage_id="text",
         contract_id="text-v1",
-        version="1.0.0",
+        version="1.1.0",
         description="Text of scanned PDFs and PNG/JPEG/TIFF images through RapidOCR (models "
-        "ship in the wheel), laid out line by line, with the mean box score per page.",
+        "ship in the wheel), laid out line by line, with every word's box in points and the "
+        "mean box score per page; sideways and upside-down scans are read turned upright.",
         inputs=(needs("document/v1"),),
         outputs=(ArtifactRef("text"),),
         guarantees=frozenset({"offline", "deterministic"}),
