@@ -322,3 +322,19 @@ def test_a_register_footer_opens_with_the_sellers_name_and_keys_are_no_names() -
     )
     assert value(fields, "seller.name") == "PRESSEPLUS"
     assert value(fields, "buyer.name") == "ALPHADOC"
+
+
+def test_the_block_under_a_salutation_is_the_recipient_and_buyer() -> None:
+    fields = read(
+        text_of(
+            put(72, 72, "Hanse Versicherung"),
+            put(72, 84, "Versicherungsverein Nord a.G."),
+            put(72, 107, "Herrn"),
+            put(72, 119, "Karl Beispiel"),
+            put(72, 131, "Lindenweg 11"),
+            put(72, 143, "12346 Bad Beispielhausen"),
+            put(72, 291, "Beitragsrechnung Nr. 2014-1"),
+        )
+    )
+    assert value(fields, "buyer.name") == "Karl Beispiel"
+    assert value(fields, "seller.name") == "Hanse Versicherung"

@@ -13,7 +13,7 @@ from statistics import median
 
 from turnout.modules.extract.layout.blocks import Blocks, PhraseId
 from turnout.modules.extract.layout.labels import BUYER, SELLER
-from turnout.modules.extract.layout.names import is_address, name_in
+from turnout.modules.extract.layout.names import is_address, is_salutation, name_in
 from turnout.modules.extract.layout.page import Layout, Line, Phrase
 from turnout.modules.extract.layout.party import KEY_VALUE, Parties, add_name
 from turnout.modules.extract.layout.spans import LineText
@@ -24,6 +24,7 @@ WINDOW = 0.74
 ONE_LINE_ADDRESS = 0.64  # "Moulin SARL - 7 chemin des Pins - 84000 Avignon" atop the page
 ADDRESS_SELLER = 0.6  # the first of two address blocks without headings
 ADDRESS_BUYER = 0.5
+ADDRESSED = 0.66  # an address block under a salutation line ("Herrn", "Firma", "Mr")
 
 _SEPARATORS = re.compile(
     r"\s*[|\u2022\u00b7\u25cf\u25aa\u25a0]\s*|\s+\u2013\s+|\s+-\s+|,\s+|\s{3,}"
@@ -91,6 +92,7 @@ def _address_blocks(
     found: list[tuple[str, LineText, int]] = []
     taken: set[int] = set()
     spans: list[tuple[int, int, float, float]] = []  # lines and columns of the blocks found
+    addressed: list[tuple[str, LineText, int]] = []  # blocks under a salutation line
     for line in layout.by_page.get(1, ()):
         if line.top > limit:
             break
@@ -115,12 +117,24 @@ def _address_blocks(
                 continue
             height = line.height
             left = phrase.left - height
-            confirmed = _address_name(texts, line.index, left, phrase.right, labelled)
+            confirmed = _address_name(texts, line.index, left, phrase.right, labelled, 2.0)
             if confirmed is not None and confirmed[1].line.index == line.index:
                 found.append(confirmed)
                 taken.add(blocks.of((line.index, p)).number)
-                spans.append((line.index, line.index + 6, left, phrase.right))
+                spans.append((line.index, line.index + 4, left, phrase.right))
+                if _salutation_above(texts, line, phrase):
+                    addressed.append(confirmed)
     if not found:
+        return
+    if addressed:  # "Herrn / Max Mustermann": the letter's recipient is the buyer
+        buyer = addressed[0]
+        found.remove(buyer)
+        name, text, p = buyer
+        add_name(parties, BUYER, name, text, text.text.find(name), ADDRESSED, blocks, p)
+        if sender is None and found:
+            name, text, p = found[0]
+            confidence = ADDRESS_SELLER + (0.05 if _LEGAL_FORM.search(name) else 0.0)
+            add_name(parties, SELLER, name, text, text.text.find(name), confidence, blocks, p)
         return
     if sender is None and (len(found) > 1 or found[0][1].line.top < 0.12 * limit * 2):
         name, text, p = found.pop(0)
@@ -129,6 +143,20 @@ def _address_blocks(
     if found:
         name, text, p = found[0]
         add_name(parties, BUYER, name, text, text.text.find(name), ADDRESS_BUYER, blocks, p)
+
+
+def _salutation_above(texts: dict[int, LineText], line: Line, phrase: Phrase) -> bool:
+    """Whether a salutation ("Herrn", "Firma", "Mr") stands right above `phrase`."""
+    above = texts.get(line.index - 1)
+    if above is None or above.line.page != line.page:
+        return False
+    if line.top - above.line.bottom > 1.5 * line.height:
+        return False
+    return any(
+        is_salutation(above.text[slice(*above.phrase_span(q))])
+        for q, over in enumerate(above.line.phrases)
+        if abs(over.left - phrase.left) < 2 * line.height
+    )
 
 
 def _under_label(
@@ -153,6 +181,7 @@ def _address_name(
     left: float,
     right: float,
     labelled: set[PhraseId],
+    max_gap: float = 4.0,
 ) -> tuple[str, LineText, int] | None:
     """The first name in the column [left, right] from line `first` down, with an address line
     under it (what makes the lines an address block); a name set much larger than the lines
@@ -166,7 +195,7 @@ def _address_name(
         below = texts.get(index)
         if below is None or below.line.page != page:
             return None
-        if below.line.top - bottom > 4 * below.line.height:
+        if below.line.top - bottom > max_gap * below.line.height:
             return None
         near = [p for p, ph in enumerate(below.line.phrases) if ph.left < right and ph.right > left]
         if not near:
@@ -179,6 +208,8 @@ def _address_name(
         raw = below.text[s:e]
         if is_address(raw):
             return found
+        if is_salutation(raw) and found is not None:
+            return None  # a salutation opens the next block (the recipient's)
         name = name_in(raw)
         if found is None or (name is not None and found[1].line.height > 1.4 * below.line.height):
             found = (name, below, p) if name is not None else None

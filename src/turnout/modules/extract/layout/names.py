@@ -93,6 +93,11 @@ def _spaced(name: str) -> str:
     return _GLUED_AMPERSAND.sub(" & ", name)
 
 
+def is_salutation(text: str) -> bool:
+    """Whether `text` is the salutation line over a recipient's name ("Herrn", "Firma")."""
+    return bool(_SALUTATION.match(text.strip(" ,;:")))
+
+
 def is_address(text: str) -> bool:
     """Whether `text` is a street or a postcode-and-city line."""
     return bool(_STREET.search(text) or _NUMBER_FIRST.match(text) or _POSTCODE.search(text))
