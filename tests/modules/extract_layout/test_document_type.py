@@ -37,6 +37,7 @@ def _type(*groups: list[Word]) -> Found | None:
     ("title", "code"),
     [
         ("Rechnung Nr. 4711", "380"),
+        ("Rechnung 2024.17 vom 05.03.2024", "380"),
         ("Invoice", "380"),
         ("Facture n° F-2024-17", "380"),
         ("Fattura 17/2024", "380"),
@@ -121,6 +122,8 @@ def test_of_titles_as_prominent_the_credit_note_wins_over_the_invoice_it_names()
         "Rechnungskorrektur wird separat per Post an Sie versendet",
         "Gutschrift erfolgt nach Eingang der Ware auf Ihr Konto",
         "Rechnungsnummer 4711",
+        "Gutschrift: -10,00 €",
+        "Credit note applied   1,250.00",
     ],
 )
 def test_a_heading_a_label_or_a_sentence_is_no_title(line: str) -> None:

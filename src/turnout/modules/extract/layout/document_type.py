@@ -95,6 +95,9 @@ _TITLE_WORD = re.compile(
     re.IGNORECASE,
 )
 _ORDER = {code: index for index, (code, _) in enumerate(_KINDS)}
+# an amount after a title word, on its line, makes it a line of totals ("Gutschrift -10,00 €"), not a title;
+# a date ("05.03.2024") or a number ("AV-2017-0005") does not
+_AMOUNT = re.compile(r"(?<![\d.,/])\d{1,3}(?:[.,' ]\d{3})*[.,]\d{2}(?![\d.,/])|[€$£]")
 _SENTENCE_WORDS = 3  # more words than this after a title make it a sentence
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -149,7 +152,8 @@ def _title(phrase: Phrase, line: Line, usual: float, page_height: float) -> _Tit
             code = more  # "Gutschrift (Selbst ausgestellte Rechnung)"
         end += bracket.end()
         rest = rest[bracket.end() :]
-    if _NOT_TITLE.match(rest) or _is_sentence(rest):
+    after = " ".join([rest, *(p.text for p in line.phrases if p.left > phrase.left)])
+    if _NOT_TITLE.match(rest) or _is_sentence(rest) or _AMOUNT.search(after):
         return None
     height = median(w.height for w in phrase.words)
     if printed is not None:
