@@ -210,3 +210,9 @@ def test_a_text_of_more_words_than_the_reader_reads_is_rejected_before_layout() 
     text = Text(pages=("",), method="test", words=words, page_sizes=((595.0, 842.0),))
     with pytest.raises(InputRejected, match="split the document"):
         read(text)
+
+
+def test_the_module_gives_the_document_type_read_from_the_title() -> None:
+    fields = read(text_of(put(50, 60, "Gutschrift Nr. 4711 vom 05.03.2018", size=16)))
+    assert value(fields, "type_code") == "381"
+    assert fields.values["type_code"].boxes

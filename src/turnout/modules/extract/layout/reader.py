@@ -1,8 +1,9 @@
 """Reading a whole page layout: every field's chosen value, and the invoice lines.
 
 `read_layout` puts the parts together: labels and the values they announce (`values`), the
-parties (`parties`), identifiers by checksum (`identifiers`), the line-item table (`table`) and
-the totals under it (`totals`). For each field the most confident candidate wins; on a tie, the
+parties (`parties`, `addresses`), identifiers by checksum (`identifiers`), the line-item table
+(`table`), the totals under it (`totals`) and the document's type from its title
+(`document_type`). For each field the most confident candidate wins; on a tie, the
 one higher up the document.
 """
 
@@ -17,6 +18,7 @@ from decimal import Decimal
 from turnout.domain.page import Word
 from turnout.modules.extract.amounts import find_amounts
 from turnout.modules.extract.layout.blocks import Blocks
+from turnout.modules.extract.layout.document_type import read_document_type
 from turnout.modules.extract.layout.identifiers import by_shape, to_owner
 from turnout.modules.extract.layout.labels import find_labels
 from turnout.modules.extract.layout.page import Found, Layout
@@ -100,6 +102,9 @@ def read_layout(layout: Layout, labels: Sequence[Label]) -> Reading:
     currency = _currency(values, texts) or _euro_by_country(values)
     if currency is not None:
         values["currency"] = currency
+    document_type = read_document_type(layout)
+    if document_type is not None:
+        values["type_code"] = document_type
     return Reading(values, lines, line_words)
 
 
