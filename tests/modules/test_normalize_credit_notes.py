@@ -93,13 +93,29 @@ def test_a_credit_notes_lines_keep_quantity_times_price_and_never_turn_a_price()
 
 
 def test_a_line_a_credit_note_charges_back_turns_negative() -> None:
-    lines = ({"quantity": "1", "net_price": "5,00", "net_amount": "5,00"},)
+    lines = (*_LINES, {"quantity": "1", "net_price": "5,00", "net_amount": "5,00"})
     invoice, _ = _read(_PRINTED, "381", lines)
-    (line,) = invoice.lines
+    line = invoice.lines[2]
     assert (line.quantity, line.net_price, line.net_amount) == (
         Decimal("-1"),
         Decimal("5.00"),
         Decimal("-5.00"),
+    )
+
+
+def test_rows_and_lines_printed_positive_under_negative_totals_stay_positive() -> None:
+    values = {k: v for k, v in _PRINTED.items() if not k.startswith("vat_breakdown[1]")}
+    values["vat_breakdown[0].taxable"], values["vat_breakdown[0].tax"] = "20,48", "4,10"
+    lines = ({"quantity": "5", "net_price": "4,55", "net_amount": "20,48"},)
+    invoice, _ = _read(values, "381", lines)
+    assert invoice.totals.payable == Decimal("233.47")
+    assert (invoice.vat_breakdown[0].taxable, invoice.vat_breakdown[0].tax) == (
+        Decimal("20.48"),
+        Decimal("4.10"),
+    )
+    assert (invoice.lines[0].quantity, invoice.lines[0].net_amount) == (
+        Decimal("5"),
+        Decimal("20.48"),
     )
 
 

@@ -4,7 +4,8 @@ A printed credit note shows what it takes back as negative amounts ("Total -233,
 EN 16931 credit note (type 381 and its kin) holds the same amounts positive, the document type
 saying which way the money goes. When the type read from the page is a credit note and its
 document-level amount is negative, `turn_credit_note_signs` turns the signs of the totals, of
-the VAT breakdown and of the lines' net amounts. Quantity times price keeps its meaning: prices
+the VAT breakdown and of the lines' net amounts (rows and lines only when they are printed
+negative too: some pages print them in the credit note's form and only the totals negative). Quantity times price keeps its meaning: prices
 stay as printed and a quantity takes the sign its turned net amount needs (a credit note that
 prints "5 x 4,55 = -20,48" becomes 5 x 4,55 = 20,48; one that prints "-5 x 4,55 = -22,75"
 becomes 5 x 4,55 = 22,75). An invoice (380) or a document of no known type stays as printed:
@@ -13,6 +14,7 @@ a negative invoice is a negative invoice.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from turnout.domain.artifacts import Finding, Severity
@@ -35,10 +37,14 @@ def turn_credit_note_signs(invoice: Invoice) -> Finding | None:
         return None
     for name in TOTALS_NAMES:
         setattr(invoice.totals, name, _turned(getattr(invoice.totals, name)))
-    for row in invoice.vat_breakdown:
-        row.taxable, row.tax = _turned(row.taxable), _turned(row.tax)
-    for line in invoice.lines:
-        _turn_line(line)
+    # a page may print its rows as the credit note's form already and only its totals negative:
+    # rows are turned when, taken together, they are negative too
+    if _sum(r.taxable if r.taxable is not None else r.tax for r in invoice.vat_breakdown) < 0:
+        for row in invoice.vat_breakdown:
+            row.taxable, row.tax = _turned(row.taxable), _turned(row.tax)
+    if _lines_negative(invoice.lines):
+        for line in invoice.lines:
+            _turn_line(line)
     return Finding(
         rule=RULE,
         severity=Severity.WARNING,
@@ -48,6 +54,17 @@ def turn_credit_note_signs(invoice: Invoice) -> Finding | None:
         "credit note); if the document is an invoice, correct its type code",
         path="type_code",
     )
+
+
+def _lines_negative(lines: list[InvoiceLine]) -> bool:
+    """Whether the lines are printed negative: their net amounts in sum, else their quantities."""
+    if any(line.net_amount is not None for line in lines):
+        return _sum(line.net_amount for line in lines) < 0
+    return any(line.quantity is not None and line.quantity < 0 for line in lines)
+
+
+def _sum(amounts: Iterable[Decimal | None]) -> Decimal:
+    return sum((a for a in amounts if a is not None), _ZERO)
 
 
 def _document_amount(invoice: Invoice) -> Decimal | None:
@@ -63,7 +80,7 @@ def _turn_line(line: InvoiceLine) -> None:
     line.net_amount = _turned(line.net_amount)
     if line.quantity is None or line.quantity == _ZERO:
         return
-    if line.net_amount is None or line.net_amount == _ZERO:
+    if not line.net_amount:
         line.quantity = _turned(line.quantity)
         return
     # the sign that makes quantity x price the net amount again (a price read is never turned)
