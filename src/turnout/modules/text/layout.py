@@ -18,10 +18,13 @@ _SAME_LINE_OVERLAP = 0.5  # share of the smaller box height two runs must overla
 _WORD_GAP = 0.6  # gap, in box heights, that separates two words even without pdfium's space
 _COLUMN_GAP = 2.0  # gap, in characters of the run before, that starts a new column
 # two runs written without a space are one word only when they touch: a gap (or an overlap) of
-# at most this share of a character, their bottoms (or tops) at most this share of a line apart
-_TOUCH = 0.3
+# at most this share of their height (the tight glyph boxes of one word leave up to a quarter
+# between letters; digits either side of a comma half a height and more), their bottoms (or
+# tops) at most this share of their height apart
+_TOUCH = 0.25
 _BASELINE_SHIFT = 0.3
 _SEPARATOR_REACH = 0.5  # gap, in the digits' heights, a lone comma or point may leave on a side
+_SEPARATOR_DROP = 0.5  # how far (in the digits' heights) below them its top may hang
 # a line's indentation counts whole characters of this share of the median width (truncated), as
 # `pdftotext -layout` does: text a fraction of a character right of the margin stays at column 0
 # (templates anchor lines with `^\w`) while deeper indents keep their depth (`^    \w`)
@@ -305,56 +308,69 @@ def sideways_dropped(words: list[RawWord], sideways: list[int]) -> frozenset[int
 
 
 def mend_numbers(words: list[RawWord]) -> list[RawWord]:
-    """`words` with each separator glyph (`,` `.` `'`) that stands alone between two digit
-    words it touches made one word with them ("671" "," "15" -> "671,15", the union box).
+    """`words` with each separator (`,` `.` `'`) standing alone between two digit words it
+    touches made one word with them ("671" "," "15" -> "671,15", the union of their boxes).
 
-    Some producers draw a decimal comma with a rise of its own, lower than its digits, so it
-    becomes a run (and a word) apart and the digits on either side are too far apart to touch.
+    Some producers draw a decimal comma with a rise of its own, lower than its digits: it
+    becomes a run (and a word) apart, and the digits either side are too far apart to touch.
     """
-    lone = [i for i, w in enumerate(words) if w[0] in _SEPARATORS]
-    if not lone:
-        return words
-    gone: set[int] = set()
-    merged: dict[int, RawWord] = {}
-    for index in lone:
-        glyph = words[index]
-        left = _digit_neighbour(words, glyph, gone, index, before=True)
-        if left is None:
-            continue
-        right = _digit_neighbour(words, glyph, gone, index, before=False)
-        if right is None:
-            continue
-        first = merged.get(left, words[left])
-        last = words[right]
-        merged[left] = (
-            first[0] + glyph[0] + last[0],
-            first[1],
-            min(first[2], glyph[2], last[2]),
-            max(first[3], last[3]),
-            max(first[4], glyph[4], last[4]),
-        )
-        gone.update((index, right))
-    return [merged.get(i, w) for i, w in enumerate(words) if i not in gone]
+    while True:
+        mended = _mend_one(words)
+        if mended is None:
+            return words
+        words = mended
 
 
 _SEPARATORS = frozenset(",.'\u2019")
 
 
-def _digit_neighbour(
-    words: list[RawWord], glyph: RawWord, gone: set[int], own: int, before: bool
-) -> int | None:
+def _mend_one(words: list[RawWord]) -> list[RawWord] | None:
+    """`words` with the first split number found made one word, or None when there is none."""
+    for index, word in enumerate(words):
+        text = word[0]
+        if text in _SEPARATORS:
+            left = _digit_neighbour(words, word, index, before=True)
+            right = _digit_neighbour(words, word, index, before=False)
+            if left is None or right is None or not _one_line(words[left], words[right]):
+                continue
+            return _merged(words, (left, index, right))
+    return None
+
+
+def _merged(words: list[RawWord], parts: tuple[int, ...]) -> list[RawWord]:
+    """`words` with the words at `parts` (in reading order) one word, where the first was."""
+    chosen = [words[i] for i in parts]
+    word = (
+        "".join(w[0] for w in chosen),
+        min(w[1] for w in chosen),
+        min(w[2] for w in chosen),
+        max(w[3] for w in chosen),
+        max(w[4] for w in chosen),
+    )
+    rest = set(parts[1:])
+    return [word if i == parts[0] else w for i, w in enumerate(words) if i not in rest]
+
+
+def _one_line(first: RawWord, last: RawWord) -> bool:
+    """Whether two words sit on one baseline (bottoms, or tops, a fraction of a line apart)."""
+    shift = _BASELINE_SHIFT * min(first[4] - first[2], last[4] - last[2])
+    return abs(first[2] - last[2]) <= shift or abs(first[4] - last[4]) <= shift
+
+
+def _digit_neighbour(words: list[RawWord], glyph: RawWord, own: int, before: bool) -> int | None:
     """The word ending (`before`) or starting with a digit that `glyph` touches on that side,
-    on the line the glyph hangs from (its middle between the word's top and a little below
-    its bottom), or None."""
+    on the line the glyph hangs from (its middle below the word's top, its top no lower than
+    half the word's height under its bottom), or None."""
     _, g_left, g_bottom, g_right, g_top = glyph
     middle = (g_bottom + g_top) / 2
     for index, (text, left, bottom, right, top) in enumerate(words):
-        if index == own or index in gone or not text:
+        if index == own or not text:
             continue
         if not (text[-1] if before else text[0]).isdigit():
             continue
         height = top - bottom
-        if height <= 0 or not bottom - _SMALL_GLYPH * height <= middle <= top:
+        # hanging from the digits' line: not above its top, not wholly below its baseline
+        if height <= 0 or middle > top or g_top < bottom - _SEPARATOR_DROP * height:
             continue
         if g_top - g_bottom > height:  # a separator is smaller than its digits
             continue
@@ -436,13 +452,19 @@ def _render(line: list[TextRun], char_width: float, origin: float, joins: Joins 
 
 def _touch(previous: TextRun, run: TextRun, gap: float) -> bool:
     """Whether two runs written side by side without a space are one word: they touch (a gap
-    of a fraction of a character either way) and sit on one baseline (bottoms, or tops when a
-    descender lowers one bottom, a fraction of a line apart). Runs of two lines the layout put
-    on one (a column's amounts a few points apart) or of two columns overlapping do not."""
-    reach = _TOUCH * _run_char_width(previous)
+    or an overlap no wider than the gaps between letters of a word, or than a separator leaves
+    when a number is split after it) and sit on one baseline
+    (bottoms, or tops when a descender or a comma lowers one bottom, a fraction of a line
+    apart). Runs of two lines the layout put on one (a column's amounts a few points apart)
+    or of two columns overlapping do not."""
+    height = min(run.height, previous.height)
+    before, after = previous.text.rstrip()[-2:], run.text.lstrip()[:1]
+    split_number = before[-1:] in _SEPARATORS and before[:1].isdigit() and after.isdigit()
+    # a number split after its separator ("671," "15"): as far apart as a lone separator may be
+    reach = (_SEPARATOR_REACH if split_number else _TOUCH) * height
     if not -reach <= gap <= reach:
         return False
-    shift = _BASELINE_SHIFT * min(run.height, previous.height)
+    shift = _BASELINE_SHIFT * height
     return abs(run.bottom - previous.bottom) <= shift or abs(run.top - previous.top) <= shift
 
 
