@@ -6,7 +6,8 @@ not where it stands. `Locator` finds the words of the page that print it, by kin
 - `id` (invoice numbers, VAT ids, IBANs, BICs, references): the letters and digits of the value,
   case-insensitive, in consecutive words of one line (`DE12 3456 7890` is `DE1234567890`); a
   label glued to the value (`Nr.:4711`, `n°4711`) is cut off at its colon, `#` or `°`;
-- `name` and `text`: the same token match; a name may go on in the phrase under it (two lines);
+- `name` and `text`: the same token match; a name may go on in the line under it, starting
+  where it starts (two more lines at most);
 - `amount`: words read as an amount (either decimal separator, thousands separators, currency
   marks) equal to the value as a number; `1 234,56` written in two words counts;
 - `percent`: an amount with or without its `%` (a VAT rate);
@@ -16,9 +17,11 @@ not where it stands. `Locator` finds the words of the page that print it, by kin
 
 When a value is printed more than once, the caller's `near` (the page and visual line it was read
 from) picks the closest; without it, `prefer="first"` takes the highest (numbers, dates, names)
-and `prefer="last"` the lowest, on the last page (amounts due and other totals, the currency). A value that is
-not printed gives no words: never a made-up box. Indexes are built once per document and only
-for the kinds asked for, so locating a few dozen values costs a pass over the words.
+and `prefer="last"` the lowest, on the last page (totals, and the currency they are in). A value
+that is not printed gives no words: never a made-up box. Words are put in lines once per document
+(sorted by height on the page, so 50 pages cost a sort); ids and names are looked up by their
+first character, and only the words whose digits could print an amount or whose line holds a
+date's year are parsed, so locating a few dozen values stays far below the text stage's cost.
 """
 
 from __future__ import annotations
@@ -26,14 +29,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from turnout.domain.artifacts import Text
-from turnout.domain.page import Box, Word
-from turnout.modules.extract.layout.page import Layout, Line, layout_of
-from turnout.modules.normalize.dates import find_dates, parse_date
+from turnout.domain.page import Box, Word, boxes_of
+from turnout.modules.normalize.dates import DateOrder, find_dates, parse_date
 from turnout.modules.normalize.money import CURRENCY_SYMBOLS, parse_amount
 
 Kind = Literal["id", "name", "text", "amount", "percent", "date", "currency"]
@@ -45,6 +48,7 @@ _GLUE_MARKS = frozenset(":#°º")
 _SPACED_HEAD = re.compile(r"^[-\u2212]?\d{1,3}$")  # `1` of `1 234,56`
 _SPACED_TAIL = re.compile(r"^\d{3}(?:[.,]\d{1,2})?$")  # `234,56`
 _TRAILING = ",;:"
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _TOKEN_KINDS = frozenset({"id", "name", "text"})
 _SHORT = 3  # letters and digits of a value too short to be told from others printed alike
 _SHORT_REACH = 2  # rows from where it was read that a short value may be
@@ -75,24 +79,33 @@ class TextLines:
 
 
 @dataclass(frozen=True)
+class _Line:
+    """Words of one visual line, left to right, and the line's place on its page."""
+
+    page: int
+    row: int  # visual line of the page, from 0
+    words: tuple[Word, ...]
+    top: float
+    bottom: float
+
+
+@dataclass(frozen=True)
 class _Hit:
-    line: int  # index of the first word's line in the layout
+    line: int  # index of the first word's line in the document
     words: tuple[Word, ...]
 
 
 class Locator:
-    """The words of one document, indexed to find the words that print a value."""
+    """The words of one document, in lines, indexed to find the words that print a value."""
 
-    def __init__(self, layout: Layout) -> None:
-        self.layout = layout
-        self.lines = layout.lines
-        self._rows = {
-            line.index: row for lines in layout.by_page.values() for row, line in enumerate(lines)
-        }
+    def __init__(self, words: Iterable[Word], page_sizes: tuple[tuple[float, float], ...]) -> None:
+        self.page_sizes = page_sizes
+        self.lines = _lines_of(words)
         self._starts: dict[str, list[tuple[int, int, str]]] | None = None
         self._compact: list[list[str]] | None = None
-        self._amounts: dict[Decimal, list[_Hit]] | None = None
-        self._dates: dict[dt.date, list[_Hit]] | None = None
+        self._numbers: list[tuple[int, tuple[Word, ...], str, str]] | None = None
+        self._dates: dict[tuple[int, DateOrder], list[tuple[int, int, dt.date]]] = {}
+        self._hits: dict[tuple[str, Kind], list[_Hit]] = {}
 
     @classmethod
     def of(cls, text: Text) -> Locator | None:
@@ -100,13 +113,13 @@ class Locator:
         has no geometry: its fields get no boxes)."""
         if not text.words or not text.page_sizes:
             return None
-        return cls(layout_of(text))
+        return cls(text.words, tuple(text.page_sizes))
 
     def boxes(
         self, value: str, kind: Kind, prefer: Prefer = "first", near: Near | None = None
     ) -> tuple[Box, ...]:
         """The boxes of the words printing `value` (one a page), or () when it is not found."""
-        return self.layout.boxes(self.locate(value, kind, prefer, near))
+        return boxes_of(self.locate(value, kind, prefer, near), self.page_sizes)
 
     def locate(
         self, value: str, kind: Kind, prefer: Prefer = "first", near: Near | None = None
@@ -122,13 +135,20 @@ class Locator:
         return self.choose(hits, prefer, near)
 
     def hits(self, value: str, kind: Kind) -> list[_Hit]:
-        """Every place `value` is printed, in reading order."""
+        """Every place `value` is printed, in reading order (a value asked for again, as a
+        template's extra field often repeats a canonical one, is answered from memory)."""
+        key = (value, kind)
+        if key not in self._hits:
+            self._hits[key] = self._find(value, kind)
+        return self._hits[key]
+
+    def _find(self, value: str, kind: Kind) -> list[_Hit]:
         if kind == "amount" or kind == "percent":
             amount = _amount(value.rstrip().removesuffix("%") if kind == "percent" else value)
-            return [] if amount is None else self._amount_index().get(amount, [])
+            return [] if amount is None else self._amount_hits(amount)
         if kind == "date":
             date = parse_date(value.strip())
-            return [] if date is None else self._date_index().get(date, [])
+            return [] if date is None else self._date_hits(date)
         if kind == "currency":
             return self._currency(value)
         return self._tokens(value, lines=_NAME_LINES if kind == "name" else 0)
@@ -144,9 +164,8 @@ class Locator:
         return hits[0].words
 
     def _distance(self, hit: _Hit, near: Near) -> tuple[int, int, int]:
-        page = hit.words[0].page
-        row = self._rows.get(hit.line, 0)
-        return abs(page - near.page), abs(row - near.row), hit.line
+        line = self.lines[hit.line]
+        return abs(line.page - near.page), abs(line.row - near.row), hit.line
 
     # --- ids, names, text: the letters and digits of consecutive words ---
 
@@ -173,11 +192,12 @@ class Locator:
         j = i + 1
         while acc != target:
             if j >= len(line.words):
-                nxt = self._below(line, words[0], number) if lines > 0 else None
+                nxt = self._below(number, words[0]) if lines > 0 else None
                 if nxt is None:
                     return ()
                 lines -= 1
-                number, j, line = nxt[0], nxt[1], self.lines[nxt[0]]
+                number, j = nxt
+                line = self.lines[number]
             piece = compact[number][j]
             if not target.startswith(acc + piece):
                 return ()
@@ -186,16 +206,18 @@ class Locator:
             j += 1
         return tuple(words)
 
-    def _below(self, line: Line, start: Word, number: int) -> tuple[int, int] | None:
-        """The next line's phrase under `start` (a name's second line): (line, first word)."""
+    def _below(self, number: int, start: Word) -> tuple[int, int] | None:
+        """The word of the next line under `start`, starting as it does (a name's second line,
+        left-aligned in its block): (line, word)."""
         if number + 1 >= len(self.lines):
             return None
-        below = self.lines[number + 1]
-        if below.page != line.page or below.top - line.bottom > 2 * line.height:
+        line, below = self.lines[number], self.lines[number + 1]
+        height = line.bottom - line.top
+        if below.page != line.page or below.top - line.bottom > 2 * height:
             return None
-        for phrase in below.phrases:
-            if phrase.left <= start.right and phrase.right >= start.left:
-                return number + 1, below.words.index(phrase.words[0])
+        for j, word in enumerate(below.words):
+            if abs(word.left - start.left) <= height:
+                return number + 1, j
         return None
 
     def _token_index(self) -> tuple[dict[str, list[tuple[int, int, str]]], list[list[str]]]:
@@ -206,63 +228,86 @@ class Locator:
                 row = [_compact(w.text) for w in line.words]
                 compact.append(row)
                 for i, (word, text) in enumerate(zip(line.words, row, strict=True)):
-                    forms = {text}
+                    if text:
+                        starts.setdefault(text[0], []).append((number, i, text))
                     if _GLUE_MARKS.intersection(word.text):
-                        forms.add(_compact(_GLUE.sub("", word.text)))
-                    for form in forms:
-                        if form:
+                        form = _compact(_GLUE.sub("", word.text))
+                        if form and form != text:
                             starts.setdefault(form[0], []).append((number, i, form))
             self._starts, self._compact = starts, compact
         return self._starts, self._compact
 
     # --- amounts ---
 
-    def _amount_index(self) -> dict[Decimal, list[_Hit]]:
-        if self._amounts is None:
-            index: dict[Decimal, list[_Hit]] = {}
+    def _amount_hits(self, amount: Decimal) -> list[_Hit]:
+        """Words (or two words grouped by a space) that read as `amount`; only those whose
+        digits begin with the amount's whole digits are parsed."""
+        whole = str(abs(int(amount)))
+        return [
+            _Hit(number, words)
+            for number, words, text, digits in self._number_spans()
+            if (digits.startswith(whole) or whole == "0") and _amount(text) == amount
+        ]
+
+    def _number_spans(self) -> list[tuple[int, tuple[Word, ...], str, str]]:
+        """Every word holding a digit (a label glued before it cut off), and the `1 234,56`
+        pairs: (line, words, text, its digits)."""
+        if self._numbers is None:
+            spans: list[tuple[int, tuple[Word, ...], str, str]] = []
             for number, line in enumerate(self.lines):
                 words = line.words
                 for i, word in enumerate(words):
-                    if not any(c.isdigit() for c in word.text):
+                    digits = "".join(filter(str.isdigit, word.text))
+                    if not digits:
                         continue
-                    value = _amount(word.text)
-                    if value is not None:
-                        index.setdefault(value, []).append(_Hit(number, (word,)))
-                    # `1 234,56`: thousands grouped by a space make two words
+                    if ":" in word.text:  # `Total:12,00`: the amount's share of the box
+                        word = _tail(word, word.text.rindex(":") + 1)
+                        digits = "".join(filter(str.isdigit, word.text))
+                    spans.append((number, (word,), word.text, digits))
                     if (
                         i + 1 < len(words)
                         and _SPACED_HEAD.match(word.text)
                         and _SPACED_TAIL.match(words[i + 1].text)
                     ):
-                        joined = _amount(f"{word.text} {words[i + 1].text}")
-                        if joined is not None:
-                            index.setdefault(joined, []).append(_Hit(number, words[i : i + 2]))
-            self._amounts = index
-        return self._amounts
+                        pair = f"{word.text} {words[i + 1].text}"
+                        spans.append(
+                            (number, words[i : i + 2], pair, "".join(filter(str.isdigit, pair)))
+                        )
+            self._numbers = spans
+        return self._numbers
 
     # --- dates ---
 
-    def _date_index(self) -> dict[dt.date, list[_Hit]]:
-        if self._dates is None:
-            index: dict[dt.date, list[_Hit]] = {}
-            for number, line in enumerate(self.lines):
-                if sum(c.isdigit() for w in line.words for c in w.text) < 3:
-                    continue  # every date has a year (and a day)
-                text, offsets = _joined(line.words)
-                seen: set[tuple[int, int, dt.date]] = set()
-                for order in ("DMY", "MDY"):
-                    for start, end, date in find_dates(text, order):
-                        if (start, end, date) in seen:
-                            continue
-                        seen.add((start, end, date))
-                        words = tuple(
-                            w
-                            for w, (s, e) in zip(line.words, offsets, strict=True)
-                            if s < end and start < e
-                        )
-                        index.setdefault(date, []).append(_Hit(number, words))
-            self._dates = index
-        return self._dates
+    def _date_hits(self, date: dt.date) -> list[_Hit]:
+        """Dates on lines printing the day and the year (four or two digits), read day-first,
+        and month-first where day-first does not give the date."""
+        year, day = f"{date.year % 100:02d}", str(date.day)
+        hits: list[_Hit] = []
+        for number, line in enumerate(self.lines):
+            if not any(year in w.text for w in line.words):
+                continue
+            text, offsets = _joined(line.words)
+            if day not in text:
+                continue
+            spans = [(s, e) for s, e, d in self._line_dates(number, text, "DMY") if d == date]
+            if not spans:
+                spans = [(s, e) for s, e, d in self._line_dates(number, text, "MDY") if d == date]
+            for start, end in spans:
+                words = tuple(
+                    w
+                    for w, (s, e) in zip(line.words, offsets, strict=True)
+                    if s < end and start < e
+                )
+                hits.append(_Hit(number, words))
+        return hits
+
+    def _line_dates(
+        self, number: int, text: str, order: DateOrder
+    ) -> list[tuple[int, int, dt.date]]:
+        key = (number, order)
+        if key not in self._dates:
+            self._dates[key] = list(find_dates(text, order))
+        return self._dates[key]
 
     # --- currencies ---
 
@@ -276,15 +321,54 @@ class Locator:
         for number, line in enumerate(self.lines):
             for word in line.words:
                 text = word.text.upper()
-                letters = re.sub(r"[^A-Z]", "", text)
-                if letters in names or any(s in text for s in symbols):
+                if not any(n in text for n in names):
+                    continue  # the cheap test first: most words name no currency
+                if any(s in text for s in symbols) or re.sub(r"[^A-Z]", "", text) in names:
                     hits.append(_Hit(number, (word,)))
         return hits
 
 
+def _lines_of(words: Iterable[Word]) -> tuple[_Line, ...]:
+    """Words grouped into visual lines, top to bottom, page by page: a word joins the line
+    whose band (its first word's top to bottom) holds the word's middle."""
+    pages: dict[int, list[Word]] = {}
+    for w in words:
+        if w.text.strip():
+            pages.setdefault(w.page, []).append(w)
+    lines: list[_Line] = []
+    for page in sorted(pages):
+        row: list[Word] = []
+        top = bottom = 0.0
+        count = 0
+        for w in sorted(pages[page], key=lambda w: (w.top + w.bottom) / 2):
+            middle = (w.top + w.bottom) / 2
+            if row and top <= middle <= bottom:
+                row.append(w)
+                continue
+            if row:
+                lines.append(_line(page, count, row))
+                count += 1
+            row, top, bottom = [w], w.top, w.bottom
+        if row:
+            lines.append(_line(page, count, row))
+    return tuple(lines)
+
+
+def _tail(word: Word, cut: int) -> Word:
+    """The part of `word` from character `cut` on, with its share of the box."""
+    share = word.width / max(len(word.text), 1)
+    left = word.left + share * cut
+    return Word(word.text[cut:], word.page, left, word.top, word.right, word.bottom, word.score)
+
+
+def _line(page: int, row: int, words: list[Word]) -> _Line:
+    ordered = tuple(sorted(words, key=lambda w: w.left))
+    return _Line(page, row, ordered, min(w.top for w in ordered), max(w.bottom for w in ordered))
+
+
 def _compact(text: str) -> str:
     """Letters and digits only, case-folded: how ids and names are compared."""
-    return "".join(c for c in text.casefold() if c.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def _amount(text: str) -> Decimal | None:
@@ -404,7 +488,7 @@ def line_boxes(locator: Locator, lines: tuple[dict[str, str], ...]) -> tuple[tup
             out.append(())
             continue
         cursor, words = placed
-        out.append(locator.layout.boxes(words))
+        out.append(boxes_of(words, locator.page_sizes))
     return tuple(out) if any(out) else ()
 
 
