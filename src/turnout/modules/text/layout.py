@@ -8,6 +8,7 @@ header stays under it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import median
 
@@ -83,9 +84,13 @@ class RunBuilder:
         # fraction of a dataclass for the few hundred words of a page
         self.words: list[tuple[str, float, float, float, float]] = []
         self._word: list[str] = []  # the current word's text so far
-        # indices in `words` of the words written sideways (text at 90 or 270 degrees)
+        # indices in `words` of the words written sideways (text at 90 or 270 degrees), found
+        # by asking `turned` (when given) about the first character of each word taller than
+        # wide: the reader sets `index` to the index of each character (or word) it adds
         self.sideways: list[int] = []
-        self._sideways = False
+        self.turned: Callable[[int], bool] | None = None
+        self.index = 0
+        self._word_index = 0
         self._word_left = self._word_bottom = self._word_right = self._word_top = 0.0
         self._first_word = 0
         self._parts: list[str] = []  # the run's text so far: characters, words, " " + either
@@ -139,6 +144,7 @@ class RunBuilder:
             self._length += 1 + len(text)
             self._end_word()
             self._word = [text]
+            self._word_index = self.index
             self._word_left, self._word_bottom = left, bottom
             self._word_right, self._word_top = right, top
         else:
@@ -190,10 +196,6 @@ class RunBuilder:
             if top > self._word_top:
                 self._word_top = top
 
-    def turned(self) -> None:
-        """Mark the word being read as written sideways (the reader saw its glyphs turned)."""
-        self._sideways = True
-
     def finish(self) -> list[TextRun]:
         """The runs collected, once every character has been added (the words are in `words`)."""
         self._close()
@@ -204,6 +206,7 @@ class RunBuilder:
         self._left, self._bottom, self._right, self._top = left, bottom, right, top
         self._first_word = len(self.words)
         self._word = [text]
+        self._word_index = self.index
         self._word_left, self._word_bottom, self._word_right, self._word_top = (
             left,
             bottom,
@@ -213,12 +216,17 @@ class RunBuilder:
 
     def _end_word(self) -> None:
         if self._word:
-            if self._sideways:
+            text = "".join(self._word)
+            if (
+                self.turned is not None
+                and self._word_top - self._word_bottom > self._word_right - self._word_left
+                and (len(text) > 1 or text.isalpha())  # a lone digit or colon is that tall
+                and self.turned(self._word_index)
+            ):
                 self.sideways.append(len(self.words))
-                self._sideways = False
             self.words.append(
                 (
-                    "".join(self._word),
+                    text,
                     self._word_left,
                     self._word_bottom,
                     self._word_right,

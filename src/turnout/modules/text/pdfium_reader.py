@@ -161,6 +161,7 @@ class _PageReader:
         base = ctypes.addressof(self._buffer)
         self._slots = tuple(ctypes.c_void_p(base + i * size) for i in range(4))
         self.builder = RunBuilder()
+        self.builder.turned = self._sideways
 
     def runs(self) -> list[TextRun]:
         """Group the page's characters (in pdfium's order) into runs of one line and one column."""
@@ -204,14 +205,12 @@ class _PageReader:
                     if 0 < word_right - word_left <= length * _WIDEST * height and same_line(
                         bottom, top, word_bottom, word_top
                     ):
+                        builder.index = start
                         builder.add_word(
                             token,
                             (left, bottom, right, top),
                             (word_left, word_bottom, word_right, word_top),
                         )
-                        # taller than wide: only then is it worth asking whether it is turned
-                        if height > word_right - word_left and self._sideways(start):
-                            builder.turned()
                         continue
             for index, char in enumerate(token, start):
                 add_char(char, index)
@@ -220,11 +219,8 @@ class _PageReader:
         if char.isspace() or not char.isprintable():
             self.builder.add(char, _NO_BOX)  # line breaks and spaces need no box
         else:
-            box = self._char_box(index)
-            self.builder.add(char, box)
-            left, bottom, right, top = box
-            if top - bottom > right - left and self._sideways(index):
-                self.builder.turned()
+            self.builder.index = index
+            self.builder.add(char, self._char_box(index))
 
     def _sideways(self, index: int) -> bool:
         """Whether the character at `index` is drawn turned by about 90 or 270 degrees."""
