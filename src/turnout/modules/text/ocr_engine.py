@@ -48,7 +48,6 @@ _REC_HEIGHT = 48  # the height of the lines the recognition model reads (RapidOC
 _MIN_LINE_PX = 96  # the narrowest line the recogniser is given (RapidOCR pads to 320)
 _DIRECTION_SAMPLE = 8  # boxes the direction model reads to tell an upside-down page
 _UPSIDE_DOWN_SCORE = 0.9  # the direction model's score for a box to count as upside down
-_TURNS = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180}  # counter-clockwise
 _ORT_ERROR = 3  # onnxruntime's log severities: 0 verbose, 1 info, 2 warning, 3 error, 4 fatal
 
 
@@ -128,16 +127,24 @@ class OcrEngine:
         return PageRead(boxes, page.width, page.height, turned)
 
     def _upright(self, page: Image.Image) -> tuple[_Detected | None, Image.Image, int]:
-        """The boxes of `page` turned upright, the turned page and the degrees it was turned."""
+        """The boxes of `page` turned upright, the turned page and the degrees it was turned.
+
+        A page whose lines stand upright is turned a quarter, and kept so only if its lines then
+        lie down (a column of short cells can look like standing lines); then a page the
+        direction model reads as upside down is turned a half.
+        """
         turned = 0
-        for attempt in range(3):  # at most a quarter turn, then a half turn
+        found = self._detect(page)
+        if found is not None and _standing(found):
+            quarter = page.transpose(Image.Transpose.ROTATE_90)
+            found_quarter = self._detect(quarter)
+            if found_quarter is not None and not _standing(found_quarter):
+                page, found, turned = quarter, found_quarter, 90
+        if found is not None and self._upside_down(found):
+            page = page.transpose(Image.Transpose.ROTATE_180)
             found = self._detect(page)
-            turn = self._turn_needed(found) if found is not None and attempt < 2 else 0
-            if turn == 0:
-                return found, page, turned
-            page = page.transpose(_TURNS[turn])
-            turned = (turned + turn) % 360
-        raise AssertionError("unreachable: the third attempt never turns")
+            turned = (turned + 180) % 360
+        return found, page, turned
 
     def _detect(self, page: Image.Image) -> _Detected | None:
         import numpy as np  # here, not at import: importing Turnout stays light
@@ -168,25 +175,28 @@ class OcrEngine:
         ]
         return _Detected(crops, bounds)
 
-    def _turn_needed(self, found: _Detected) -> int:
-        """0 for an upright page, 90 for a page whose lines stand upright, 180 upside down."""
-        wide = tall = 0
-        for left, top, right, bottom in found.bounds:
-            width, height = right - left, bottom - top
-            wide += width >= 3 * height
-            tall += height >= 3 * width
-        if tall > wide:
-            return 90
+    def _upside_down(self, found: _Detected) -> bool:
+        """Whether the direction model reads most of the page's widest boxes as upside down."""
         # the widest boxes say the most; RapidOCR turned tall crops a quarter already
         sample = sorted(found.crops, key=lambda crop: -crop.shape[1] / max(crop.shape[0], 1))
         sample = sample[:_DIRECTION_SAMPLE]
         if not sample:
-            return 0
+            return False
         _crops, labels, _elapsed = self._engine.text_cls(list(sample))
         upside_down = sum(
             1 for label, score in labels if label == "180" and score >= _UPSIDE_DOWN_SCORE
         )
-        return 180 if upside_down * 3 >= len(sample) * 2 else 0
+        return upside_down * 3 >= len(sample) * 2
+
+
+def _standing(found: _Detected) -> bool:
+    """Whether more of the page's clearly long boxes stand upright than lie down."""
+    wide = tall = 0
+    for left, top, right, bottom in found.bounds:
+        width, height = right - left, bottom - top
+        wide += width >= 3 * height
+        tall += height >= 3 * width
+    return tall > wide
 
 
 @dataclass(frozen=True)
