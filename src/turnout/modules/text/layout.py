@@ -72,7 +72,7 @@ class RunBuilder:
     It collects the words of the runs too (`words`): a word ends at a space or where its run ends
     (a line break, a jump, a gap wider than `_COLUMN_GAP` characters), so inside a run the words
     are what the laid-out text shows between spaces. Two runs `lay_out` writes side by side
-    without a space (columns a hair apart) stay two words.
+    without a space are one word only when they touch on one baseline (`join_words`).
 
     Called once per character of every page, so the state is kept in plain attributes and
     `same_line` is inlined (the same rule, small glyphs included).

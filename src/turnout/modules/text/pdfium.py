@@ -3,6 +3,12 @@
 Besides each page laid out as text, the `Text` carries every word of the text layer with its box
 (points from the top-left corner of the page as shown, rotation applied; score 1.0) and each
 page's size: what the layout reader places fields by, and what a field's provenance points at.
+The words are the page text's pieces between spaces, except where the text writes pieces of two
+lines or two columns side by side (`layout.lay_out` joins only runs that touch on one baseline),
+where a decimal comma drawn apart from its digits is mended into their word
+(`layout.mend_numbers`), and for text written sideways (margin print at 90 degrees), which
+stays in the page text but not in the words unless most of the page is sideways
+(`layout.sideways_dropped`).
 
 A scan has no text layer: when the whole document carries fewer than `min_chars` visible
 characters the module rejects it, so that the stage's fallback (`text.ocr`) takes over.
