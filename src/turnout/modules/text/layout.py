@@ -218,8 +218,8 @@ class RunBuilder:
         if self._word:
             text = "".join(self._word)
             if (
-                self.turned is not None
-                and self._word_top - self._word_bottom > self._word_right - self._word_left
+                self._word_top - self._word_bottom > self._word_right - self._word_left
+                and self.turned is not None
                 and (len(text) > 1 or text.isalpha())  # a lone digit or colon is that tall
                 and self.turned(self._word_index)
             ):
@@ -323,7 +323,8 @@ def mend_numbers(words: list[RawWord]) -> list[RawWord]:
     becomes a run (and a word) apart, and the digits either side are too far apart to touch.
     """
     while True:
-        mended = _mend_one(words)
+        lone = [i for i, w in enumerate(words) if w[0] in _SEPARATORS]
+        mended = _mend_one(words, lone) if lone else None
         if mended is None:
             return words
         words = mended
@@ -332,16 +333,18 @@ def mend_numbers(words: list[RawWord]) -> list[RawWord]:
 _SEPARATORS = frozenset(",.'\u2019")
 
 
-def _mend_one(words: list[RawWord]) -> list[RawWord] | None:
-    """`words` with the first split number found made one word, or None when there is none."""
-    for index, word in enumerate(words):
-        text = word[0]
-        if text in _SEPARATORS:
-            left = _digit_neighbour(words, word, index, before=True)
-            right = _digit_neighbour(words, word, index, before=False)
-            if left is None or right is None or not _one_line(words[left], words[right]):
-                continue
-            return _merged(words, (left, index, right))
+def _mend_one(words: list[RawWord], lone: list[int]) -> list[RawWord] | None:
+    """`words` with the first of the `lone` separators that splits a number made one word with
+    its digits, or None when none does."""
+    for index in lone:
+        word = words[index]
+        left = _digit_neighbour(words, word, index, before=True)
+        if left is None:
+            continue
+        right = _digit_neighbour(words, word, index, before=False)
+        if right is None or not _one_line(words[left], words[right]):
+            continue
+        return _merged(words, (left, index, right))
     return None
 
 
