@@ -31,6 +31,9 @@ fields:
   amount_untaxed: Net\\s+EUR\\s+([\\d,]+\\.\\d{2})
   vat: VAT\\s+(GB\\d{9})
   po_box: PO Box\\s+(\\d+)
+  partner_ref:
+    parser: static
+    value: BW-2044
   lines:
     parser: lines
     start: Description\\s+Qty\\s+Amount
@@ -128,8 +131,11 @@ def test_template_fields_carry_the_boxes_of_the_words_that_print_them(tmp_path: 
         got_left, got_top = at(box)
         # pdfium's box is the glyphs' (a little under the line's top)
         assert abs(got_left - left) <= 2 and 0 <= got_top - top <= 4, (path, at(box))
-    # the template's name and what it says of itself are not printed anywhere: no box
+    # the template's name and what it says of itself are not read from the page: no box, even
+    # for a stated value that happens to be printed
     assert values["extra.template_name"].boxes == ()
+    assert values["extra.partner_ref"].value == "BW-2044"
+    assert values["extra.partner_ref"].boxes == ()
 
 
 def test_template_lines_carry_the_box_of_their_row(tmp_path: Path) -> None:

@@ -38,6 +38,9 @@ class TemplateMatch:
     template_name: str
     issuer: str
     values: dict[str, Any]
+    # names whose value the template states rather than reads from the page (static fields,
+    # its own name and description): never looked for on the page
+    unprinted: frozenset[str] = frozenset()
 
 
 Keyword = tuple[str, re.Pattern[str] | None]  # as written, and compiled when it may be a regex
@@ -207,7 +210,26 @@ def extract_with(template: InvoiceTemplate, text: str) -> TemplateMatch:
             f"({error}); the text differs from what the template expects: fix the template "
             "or let the heuristic fallback take over"
         ) from error
-    return TemplateMatch(template_name=name, issuer=str(template["issuer"]), values=dict(values))
+    return TemplateMatch(
+        template_name=name,
+        issuer=str(template["issuer"]),
+        values=dict(values),
+        unprinted=_unprinted(template),
+    )
+
+
+_METADATA = frozenset({"template_name", "desc"})  # added by invoice2data to every result
+
+
+def _unprinted(template: InvoiceTemplate) -> frozenset[str]:
+    """The template's static fields (`parser: static`, or the old `static_<name>` keys)."""
+    names = set(_METADATA)
+    for key, spec in (template.get("fields") or {}).items():
+        if isinstance(spec, dict) and spec.get("parser") == "static":
+            names.add(str(key))
+        elif str(key).startswith("static_"):
+            names.add(str(key).removeprefix("static_"))
+    return frozenset(names)
 
 
 def issuer_keywords(templates: tuple[InvoiceTemplate, ...], limit: int = 8) -> list[str]:

@@ -53,7 +53,8 @@ def to_fields(match: TemplateMatch, module_id: str, locator: Locator | None = No
     """The template's output as `Fields`: canonical paths, `extra.*` for the rest, and lines.
 
     With a `locator` (the text has words), every value printed on the page gets the boxes of
-    the words that print it, and each line item that can be placed surely its line's boxes.
+    the words that print it, and each line item that can be placed surely its line's boxes;
+    values the template states itself (static fields, its name) are not looked for.
     """
     values: dict[str, ExtractedField] = {}
     lines: tuple[dict[str, str], ...] = ()
@@ -76,8 +77,12 @@ def to_fields(match: TemplateMatch, module_id: str, locator: Locator | None = No
     values.setdefault("seller.name", ExtractedField(match.issuer, CONFIDENCE, module_id))
     if locator is None:
         return Fields(values=values, lines=lines)
+    unprinted = {CANONICAL.get(name, EXTRA + name) for name in match.unprinted}
     return Fields(
-        values={path: _placed(locator, path, field) for path, field in values.items()},
+        values={
+            path: field if path in unprinted else _placed(locator, path, field)
+            for path, field in values.items()
+        },
         lines=lines,
         line_boxes=line_boxes(locator, lines),
     )
