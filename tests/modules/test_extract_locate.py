@@ -69,6 +69,7 @@ def test_an_amount_is_compared_as_a_number_not_as_text() -> None:
     assert printed(locator.locate("25.0", "amount", "last")) == "25,-"
     assert printed(locator.locate("25", "amount", "first")) == "25.00"
     assert locator.locate("2.5", "amount") == ()
+    assert printed(page("Prepaid   0,00", "Total   10.00").locate("0", "amount")) == "0,00"
 
 
 def test_dates_are_found_when_printed_in_another_format_than_the_value() -> None:

@@ -44,11 +44,14 @@ Prefer = Literal["first", "last"]
 
 _NAME_LINES = 2  # lines a name may continue on, under its first line
 _GLUE = re.compile(r"^.*[:#°º]")  # a label glued in front of a value: `Nr.:`, `No#`, `n°`
-_GLUE_MARKS = frozenset(":#°º")
 _SPACED_HEAD = re.compile(r"^[-\u2212]?\d{1,3}$")  # `1` of `1 234,56`
 _SPACED_TAIL = re.compile(r"^\d{3}(?:[.,]\d{1,2})?$")  # `234,56`
 _TRAILING = ",;:"
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_NOT_DIGIT = re.compile(r"\D+")
+_SEPARATOR = "\ue000"  # a private-use character: no text layer or OCR prints it
+_NOT_ALNUM_KEEP = re.compile(r"[^\w\ue000]+|_+")
+_DIGIT = re.compile(r"\d")
 _TOKEN_KINDS = frozenset({"id", "name", "text"})
 _SHORT = 3  # letters and digits of a value too short to be told from others printed alike
 _SHORT_REACH = 2  # rows from where it was read that a short value may be
@@ -103,7 +106,8 @@ class Locator:
         self.lines = _lines_of(words)
         self._starts: dict[str, list[tuple[int, int, str]]] | None = None
         self._compact: list[list[str]] | None = None
-        self._numbers: list[tuple[int, tuple[Word, ...], str, str]] | None = None
+        self._numbers: dict[str, list[tuple[int, tuple[Word, ...], str]]] | None = None
+        self._lines_text: list[tuple[str, list[tuple[int, int]]]] | None = None
         self._dates: dict[tuple[int, DateOrder], list[tuple[int, int, dt.date]]] = {}
         self._hits: dict[tuple[str, Kind], list[_Hit]] = {}
 
@@ -222,16 +226,15 @@ class Locator:
 
     def _token_index(self) -> tuple[dict[str, list[tuple[int, int, str]]], list[list[str]]]:
         if self._starts is None or self._compact is None:
+            compact = _compact_lines(self.lines)
             starts: dict[str, list[tuple[int, int, str]]] = {}
-            compact: list[list[str]] = []
-            for number, line in enumerate(self.lines):
-                row = [_compact(w.text) for w in line.words]
-                compact.append(row)
-                for i, (word, text) in enumerate(zip(line.words, row, strict=True)):
+            for number, (line, row) in enumerate(zip(self.lines, compact, strict=True)):
+                for i, text in enumerate(row):
                     if text:
                         starts.setdefault(text[0], []).append((number, i, text))
-                    if _GLUE_MARKS.intersection(word.text):
-                        form = _compact(_GLUE.sub("", word.text))
+                    raw = line.words[i].text
+                    if ":" in raw or "#" in raw or "°" in raw or "º" in raw:
+                        form = _compact(_GLUE.sub("", raw))
                         if form and form != text:
                             starts.setdefault(form[0], []).append((number, i, form))
             self._starts, self._compact = starts, compact
@@ -240,65 +243,68 @@ class Locator:
     # --- amounts ---
 
     def _amount_hits(self, amount: Decimal) -> list[_Hit]:
-        """Words (or two words grouped by a space) that read as `amount`; only those whose
-        digits begin with the amount's whole digits are parsed."""
-        whole = str(abs(int(amount)))
-        return [
-            _Hit(number, words)
-            for number, words, text, digits in self._number_spans()
-            if (digits.startswith(whole) or whole == "0") and _amount(text) == amount
-        ]
+        """Words (or two words grouped by a space) that read as `amount`: only the words whose
+        digits are the amount's (as it may be printed: `1234.5` as 1.234,50 or 1234,5) are
+        parsed."""
+        spans = self._number_spans()
+        hits: list[_Hit] = []
+        for key in _digit_keys(amount):
+            for number, words, text in spans.get(key, ()):
+                if _amount(text) == amount:
+                    hits.append(_Hit(number, words))
+        hits.sort(key=lambda h: (h.line, h.words[0].left))
+        return hits
 
-    def _number_spans(self) -> list[tuple[int, tuple[Word, ...], str, str]]:
+    def _number_spans(self) -> dict[str, list[tuple[int, tuple[Word, ...], str]]]:
         """Every word holding a digit (a label glued before it cut off), and the `1 234,56`
-        pairs: (line, words, text, its digits)."""
+        pairs, by their digits without leading zeros: (line, words, text)."""
         if self._numbers is None:
-            spans: list[tuple[int, tuple[Word, ...], str, str]] = []
+            spans: dict[str, list[tuple[int, tuple[Word, ...], str]]] = {}
             for number, line in enumerate(self.lines):
                 words = line.words
                 for i, word in enumerate(words):
-                    digits = "".join(filter(str.isdigit, word.text))
-                    if not digits:
+                    if not _DIGIT.search(word.text):
                         continue
+                    digits = _digits(word.text)
                     if ":" in word.text:  # `Total:12,00`: the amount's share of the box
                         word = _tail(word, word.text.rindex(":") + 1)
-                        digits = "".join(filter(str.isdigit, word.text))
-                    spans.append((number, (word,), word.text, digits))
+                        digits = _digits(word.text)
+                    spans.setdefault(digits, []).append((number, (word,), word.text))
                     if (
                         i + 1 < len(words)
                         and _SPACED_HEAD.match(word.text)
                         and _SPACED_TAIL.match(words[i + 1].text)
                     ):
                         pair = f"{word.text} {words[i + 1].text}"
-                        spans.append(
-                            (number, words[i : i + 2], pair, "".join(filter(str.isdigit, pair)))
-                        )
+                        spans.setdefault(_digits(pair), []).append((number, words[i : i + 2], pair))
             self._numbers = spans
         return self._numbers
 
     # --- dates ---
 
     def _date_hits(self, date: dt.date) -> list[_Hit]:
-        """Dates on lines printing the day and the year (four or two digits), read day-first,
-        and month-first where day-first does not give the date."""
+        """Dates on lines printing the day and the year (four or two digits), read day-first;
+        month-first when day-first finds the date nowhere."""
         year, day = f"{date.year % 100:02d}", str(date.day)
+        candidates = [
+            (number, text, offsets)
+            for number, (text, offsets) in enumerate(self._texts())
+            if year in text and day in text
+        ]
         hits: list[_Hit] = []
-        for number, line in enumerate(self.lines):
-            if not any(year in w.text for w in line.words):
-                continue
-            text, offsets = _joined(line.words)
-            if day not in text:
-                continue
-            spans = [(s, e) for s, e, d in self._line_dates(number, text, "DMY") if d == date]
-            if not spans:
-                spans = [(s, e) for s, e, d in self._line_dates(number, text, "MDY") if d == date]
-            for start, end in spans:
-                words = tuple(
-                    w
-                    for w, (s, e) in zip(line.words, offsets, strict=True)
-                    if s < end and start < e
-                )
-                hits.append(_Hit(number, words))
+        for order in ("DMY", "MDY"):
+            for number, text, offsets in candidates:
+                for start, end, found in self._line_dates(number, text, order):
+                    if found != date:
+                        continue
+                    words = tuple(
+                        w
+                        for w, (s, e) in zip(self.lines[number].words, offsets, strict=True)
+                        if s < end and start < e
+                    )
+                    hits.append(_Hit(number, words))
+            if hits:
+                break
         return hits
 
     def _line_dates(
@@ -309,6 +315,12 @@ class Locator:
             self._dates[key] = list(find_dates(text, order))
         return self._dates[key]
 
+    def _texts(self) -> list[tuple[str, list[tuple[int, int]]]]:
+        """Each line's words joined by single spaces, with each word's span in that text."""
+        if self._lines_text is None:
+            self._lines_text = [_joined(line.words) for line in self.lines]
+        return self._lines_text
+
     # --- currencies ---
 
     def _currency(self, value: str) -> list[_Hit]:
@@ -318,11 +330,12 @@ class Locator:
         names = {code} | {s.rstrip(".") for s, c in CURRENCY_SYMBOLS.items() if c == code}
         symbols = {s for s in names if not any(c.isalpha() for c in s)}
         hits: list[_Hit] = []
-        for number, line in enumerate(self.lines):
-            for word in line.words:
+        for number, (text, _) in enumerate(self._texts()):
+            upper = text.upper()
+            if not any(n in upper for n in names):
+                continue  # the cheap test first: most lines name no currency
+            for word in self.lines[number].words:
                 text = word.text.upper()
-                if not any(n in text for n in names):
-                    continue  # the cheap test first: most words name no currency
                 if any(s in text for s in symbols) or re.sub(r"[^A-Z]", "", text) in names:
                     hits.append(_Hit(number, (word,)))
         return hits
@@ -368,7 +381,36 @@ def _line(page: int, row: int, words: list[Word]) -> _Line:
 
 def _compact(text: str) -> str:
     """Letters and digits only, case-folded: how ids and names are compared."""
+    if text.isalnum():
+        return text.casefold()
     return _NOT_ALNUM.sub("", text.casefold())
+
+
+def _compact_lines(lines: tuple[_Line, ...]) -> list[list[str]]:
+    """`_compact` of every word, line by line, in one pass of the pattern over all the text."""
+    texts = [w.text for line in lines for w in line.words]
+    parts = _NOT_ALNUM_KEEP.sub("", _SEPARATOR.join(texts).casefold()).split(_SEPARATOR)
+    if len(parts) != len(texts):  # a word holding the separator: word by word
+        parts = [_compact(t) for t in texts]
+    out: list[list[str]] = []
+    position = 0
+    for line in lines:
+        out.append(parts[position : position + len(line.words)])
+        position += len(line.words)
+    return out
+
+
+def _digits(text: str) -> str:
+    """The digits of `text`, without leading zeros (`0,50` and `.50` alike)."""
+    return _NOT_DIGIT.sub("", text).lstrip("0")
+
+
+def _digit_keys(amount: Decimal) -> list[str]:
+    """The digits `amount` may be printed with: as it is, with two decimals, and whole."""
+    keys = {_digits(f"{abs(amount):f}"), _digits(f"{abs(amount):.2f}")}
+    if amount == amount.to_integral_value():
+        keys.add(_digits(str(abs(int(amount)))))
+    return sorted(keys)
 
 
 def _amount(text: str) -> Decimal | None:
