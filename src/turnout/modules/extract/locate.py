@@ -32,6 +32,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter, itemgetter
 from typing import Literal
 
 from turnout.domain.artifacts import Text
@@ -48,6 +49,8 @@ _SPACED_HEAD = re.compile(r"^[-\u2212]?\d{1,3}$")  # `1` of `1 234,56`
 _SPACED_TAIL = re.compile(r"^\d{3}(?:[.,]\d{1,2})?$")  # `234,56`
 _TRAILING = ",;:"
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_FIRST = itemgetter(0)
+_LEFT, _TOP, _BOTTOM = attrgetter("left"), attrgetter("top"), attrgetter("bottom")
 _NOT_DIGIT = re.compile(r"\D+")
 _SEPARATOR = "\ue000"  # a private-use character: no text layer or OCR prints it
 _NOT_ALNUM_KEEP = re.compile(r"[^\w\ue000]+|_+")
@@ -344,27 +347,31 @@ class Locator:
 def _lines_of(words: Iterable[Word]) -> tuple[_Line, ...]:
     """Words grouped into visual lines, top to bottom, page by page: a word joins the line
     whose band (its first word's top to bottom) holds the word's middle."""
-    pages: dict[int, list[Word]] = {}
+    pages: dict[int, list[tuple[float, Word]]] = {}
     for w in words:
-        if w.text.strip():
-            pages.setdefault(w.page, []).append(w)
+        if w.text and not w.text.isspace():
+            pages.setdefault(w.page, []).append((w.top + w.bottom, w))
     lines: list[_Line] = []
     for page in sorted(pages):
         row: list[Word] = []
-        top = bottom = 0.0
+        top = bottom = 0.0  # the band, doubled as the middles are
         count = 0
-        for w in sorted(pages[page], key=lambda w: (w.top + w.bottom) / 2):
-            middle = (w.top + w.bottom) / 2
+        for middle, w in sorted(pages[page], key=_FIRST):
             if row and top <= middle <= bottom:
                 row.append(w)
                 continue
             if row:
                 lines.append(_line(page, count, row))
                 count += 1
-            row, top, bottom = [w], w.top, w.bottom
+            row, top, bottom = [w], 2 * w.top, 2 * w.bottom
         if row:
             lines.append(_line(page, count, row))
     return tuple(lines)
+
+
+def _line(page: int, row: int, words: list[Word]) -> _Line:
+    words.sort(key=_LEFT)
+    return _Line(page, row, tuple(words), min(map(_TOP, words)), max(map(_BOTTOM, words)))
 
 
 def _tail(word: Word, cut: int) -> Word:
@@ -372,11 +379,6 @@ def _tail(word: Word, cut: int) -> Word:
     share = word.width / max(len(word.text), 1)
     left = word.left + share * cut
     return Word(word.text[cut:], word.page, left, word.top, word.right, word.bottom, word.score)
-
-
-def _line(page: int, row: int, words: list[Word]) -> _Line:
-    ordered = tuple(sorted(words, key=lambda w: w.left))
-    return _Line(page, row, ordered, min(w.top for w in ordered), max(w.bottom for w in ordered))
 
 
 def _compact(text: str) -> str:
