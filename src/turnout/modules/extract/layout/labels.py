@@ -60,7 +60,7 @@ _HEADINGS: dict[str, tuple[tuple[str, str], ...]] = {
         (BUYER, r"klant|koper|afnemer|factuur\s*aan|gefactureerd\s*aan|factuuradres"),
     ),
 }
-_N = r"(?:n\s*[°º]|no|nr|num|#)\.?"
+_N = r"(?:n\s*[°º]|n\.|no|nr|num|#)\.?"  # "n." too: "Fattura n. 123", "Factura n.º"
 # what some print between the title and its number: the type code "(380)", a remark in brackets
 _CODE = r"(?:\s*\([^()]{1,40}\))*"
 # title lines that carry the invoice number: "Handelsrechnung (380) Nr. 471102 vom 05.03.2018"
