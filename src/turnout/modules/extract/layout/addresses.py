@@ -21,7 +21,7 @@ from turnout.modules.extract.parties import _LEGAL_FORM
 
 SENDER_LINE = 0.78
 WINDOW = 0.74
-ONE_LINE_ADDRESS = 0.64  # "Moulin SARL - 7 chemin des Pins - 84000 Avignon" atop the page
+ONE_LINE_ADDRESS = 0.64  # "Dupont SARL - 7 chemin des Pins - 84000 Avignon" atop the page
 ADDRESS_SELLER = 0.6  # the first of two address blocks without headings
 ADDRESS_BUYER = 0.5
 ADDRESSED = 0.66  # an address block under a salutation line ("Herrn", "Firma", "Mr")
@@ -126,7 +126,7 @@ def _address_blocks(
                     addressed.append(confirmed)
     if not found:
         return
-    if addressed:  # "Herrn / Max Mustermann": the letter's recipient is the buyer
+    if addressed:  # "Herrn / Erika Beispiel": the letter's recipient is the buyer
         buyer = addressed[0]
         found.remove(buyer)
         name, text, p = buyer

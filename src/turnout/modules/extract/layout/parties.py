@@ -39,7 +39,7 @@ _NAME_KEY = re.compile(
     r"c/o|à\s+l'attention\s+de)\s*:?$",
     re.IGNORECASE,
 )
-# "Amazon Web Services Invoice": a letterhead that ends with the document's title
+# "Northwind Traders Invoice": a letterhead that ends with the document's title
 _TRAILING_TITLE = re.compile(
     r"\s+(?:invoice|tax\s+invoice|rechnung|facture|fattura|factura|factuur)\s*$", re.IGNORECASE
 )
@@ -75,7 +75,7 @@ def read_parties(
 
 def _is_label(hit: LabelHit) -> bool:
     """Whether the hit is a label heading its phrase (a heading word inside a name, as in
-    "Lieferant GmbH", is not)."""
+    "Beispiel Handel GmbH", is not)."""
     if not _starts_phrase(hit):
         return False
     if hit.path not in (SELLER, BUYER):
@@ -103,7 +103,7 @@ def _under_heading(
     rest = after.strip(" :.-")
     if rest and not after.startswith("/"):
         if not after.startswith(":"):
-            return  # a sentence or a name that holds the word ("Lieferant GmbH"), no heading
+            return  # a sentence or a name that holds the word ("Beispiel Handel GmbH"), no heading
         name = name_in(rest)  # "Bill to: Acme Ltd"
         if name is not None:
             at = line.text.find(name, hit.end, end)
@@ -145,19 +145,19 @@ def _under_heading(
             below.phrase_span(p + 1)[0] :
         ].startswith(":")
         if _NAME_KEY.match(key) and p + 1 < len(below.line.phrases):
-            p += 1  # a form: "Name:   Lieferant GmbH"
+            p += 1  # a form: "Name:   Beispiel Handel GmbH"
             s, e = below.phrase_span(p)
             value = below.text[s:e].lstrip(": ")
             s = e - len(value) if value else s
             if not value and p + 1 < len(below.line.phrases):
-                p += 1  # "Name   :   Lieferant GmbH"
+                p += 1  # "Name   :   Beispiel Handel GmbH"
                 s, e = below.phrase_span(p)
         elif key.endswith(":") or colon:
             continue  # another key of the form ("Nummer:   549910")
         elif (pair := KEY_VALUE.match(key)) is not None:
             if not _NAME_KEY.match(pair.group(1)):
-                continue  # "Globale Nummer: 4000001123452"
-            s = e - len(pair.group(2))  # "Name: Lieferant GmbH"
+                continue  # "Globale Nummer: 4000000000017"
+            s = e - len(pair.group(2))  # "Name: Beispiel Handel GmbH"
         name = name_in(below.text[s:e])
         if name is not None:
             at = below.text.find(name, s, e)

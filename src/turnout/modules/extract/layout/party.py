@@ -11,7 +11,7 @@ from turnout.modules.extract.layout.page import Found
 from turnout.modules.extract.layout.spans import LineText
 from turnout.modules.extract.layout.values import Candidate
 
-# "Globale Nummer: 4000001123452", "Name: Lieferant GmbH": a key and its value in one phrase
+# "Globale Nummer: 4000000000017", "Name: Beispiel Handel GmbH": a key and its value in one phrase
 KEY_VALUE = re.compile(r"^([^:]{1,40}?)\s*:\s*(\S.*)$")
 _REGION_LINES = 8  # lines under a party's name that may still be the party's
 _REGION_FROM = 0.7  # only names found by a heading or the window have lines of their own
