@@ -32,6 +32,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import accumulate
 from operator import attrgetter, itemgetter
 from typing import Literal
 
@@ -44,7 +45,8 @@ Kind = Literal["id", "name", "text", "amount", "percent", "date", "currency"]
 Prefer = Literal["first", "last"]
 
 _NAME_LINES = 2  # lines a name may continue on, under its first line
-_GLUE = re.compile(r"^.*[:#°º]")  # a label glued in front of a value: `Nr.:`, `No#`, `n°`
+_GLUE = re.compile(r"^.*[:#°º]")
+_GLUED = re.compile(r"[:#°º].")  # a label glued in front of a value: `Nr.:`, `No#`, `n°`
 _SPACED_HEAD = re.compile(r"^[-\u2212]?\d{1,3}$")  # `1` of `1 234,56`
 _SPACED_TAIL = re.compile(r"^\d{3}(?:[.,]\d{1,2})?$")  # `234,56`
 _TRAILING = ",;:"
@@ -52,6 +54,8 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 _FIRST = itemgetter(0)
 _LEFT, _TOP, _BOTTOM = attrgetter("left"), attrgetter("top"), attrgetter("bottom")
 _NOT_DIGIT = re.compile(r"\D+")
+_NOT_UPPER = re.compile(r"[^A-Z]+")
+_TEXT = attrgetter("text")
 _SEPARATOR = "\ue000"  # a private-use character: no text layer or OCR prints it
 _NOT_ALNUM_KEEP = re.compile(r"[^\w\ue000]+|_+")
 _DIGIT = re.compile(r"\d")
@@ -96,6 +100,18 @@ class _Line:
 
 
 @dataclass(frozen=True)
+class _Flat:
+    """The document's words' letters and digits as one string, and where each word is in it."""
+
+    text: str
+    parts: list[str]  # each word's letters and digits
+    starts: list[int]  # where each word's part begins in `text`
+    ends: frozenset[int]  # where the parts end
+    words: list[Word]
+    line_starts: list[int]  # index of each line's first word
+
+
+@dataclass(frozen=True)
 class _Hit:
     line: int  # index of the first word's line in the document
     words: tuple[Word, ...]
@@ -110,7 +126,8 @@ class Locator:
         self._starts: dict[str, list[tuple[int, int, str]]] | None = None
         self._compact: list[list[str]] | None = None
         self._numbers: dict[str, list[tuple[int, tuple[Word, ...], str]]] | None = None
-        self._lines_text: list[tuple[str, list[tuple[int, int]]]] | None = None
+        self._lines_text: list[str] | None = None
+        self._flat_text: _Flat | None = None
         self._dates: dict[tuple[int, DateOrder], list[tuple[int, int, dt.date]]] = {}
         self._hits: dict[tuple[str, Kind], list[_Hit]] = {}
 
@@ -177,9 +194,56 @@ class Locator:
     # --- ids, names, text: the letters and digits of consecutive words ---
 
     def _tokens(self, value: str, lines: int) -> list[_Hit]:
+        """Runs of words of one line whose letters and digits are the value's, found in the
+        document's letters and digits (one string); a name may go on in the lines under it."""
         target = _compact(value)
         if not target:
             return []
+        flat = self._flat()
+        hits: list[_Hit] = []
+        pos = flat.text.find(target)
+        while pos >= 0:
+            hit = self._run_at(flat, pos, pos + len(target))
+            if hit is not None:
+                hits.append(hit)
+            pos = flat.text.find(target, pos + 1)
+        if not hits and lines > 0:
+            hits = self._across(target, lines)
+        return hits
+
+    def _run_at(self, flat: _Flat, start: int, end: int) -> _Hit | None:
+        """The words from `start` to `end` of the flat text, when they begin and end with whole
+        words (a label glued before the first one aside) and stand on one line."""
+        if end not in flat.ends:
+            return None
+        first = bisect_right(flat.starts, start) - 1
+        if flat.starts[first] != start:
+            raw = flat.words[first].text
+            tail = _compact(_GLUE.sub("", raw)) if _GLUED.search(raw) else ""
+            if not tail or flat.text[start : flat.starts[first] + len(flat.parts[first])] != tail:
+                return None
+        last = bisect_right(flat.starts, end - 1) - 1
+        line = bisect_right(flat.line_starts, first) - 1
+        if bisect_right(flat.line_starts, last) - 1 != line:
+            return None
+        return _Hit(line, tuple(flat.words[first : last + 1]))
+
+    def _flat(self) -> _Flat:
+        if self._flat_text is None:
+            parts = [p for row in _compact_lines(self.lines) for p in row]
+            ends = list(accumulate(map(len, parts)))
+            self._flat_text = _Flat(
+                text="".join(parts),
+                parts=parts,
+                starts=[end - len(part) for end, part in zip(ends, parts, strict=True)],
+                ends=frozenset(ends),
+                words=[w for line in self.lines for w in line.words],
+                line_starts=list(accumulate((len(line.words) for line in self.lines), initial=0)),
+            )
+        return self._flat_text
+
+    def _across(self, target: str, lines: int) -> list[_Hit]:
+        """A name over lines: its words go on in the line under, starting where it starts."""
         starts, compact = self._token_index()
         hits: list[_Hit] = []
         for number, i, first in starts.get(target[0], ()):
@@ -268,10 +332,9 @@ class Locator:
                 for i, word in enumerate(words):
                     if not _DIGIT.search(word.text):
                         continue
-                    digits = _digits(word.text)
                     if ":" in word.text:  # `Total:12,00`: the amount's share of the box
                         word = _tail(word, word.text.rindex(":") + 1)
-                        digits = _digits(word.text)
+                    digits = _digits(word.text)
                     spans.setdefault(digits, []).append((number, (word,), word.text))
                     if (
                         i + 1 < len(words)
@@ -290,8 +353,8 @@ class Locator:
         month-first when day-first finds the date nowhere."""
         year, day = f"{date.year % 100:02d}", str(date.day)
         candidates = [
-            (number, text, offsets)
-            for number, (text, offsets) in enumerate(self._texts())
+            (number, text, _offsets(self.lines[number].words))
+            for number, text in enumerate(self._texts())
             if year in text and day in text
         ]
         hits: list[_Hit] = []
@@ -318,10 +381,10 @@ class Locator:
             self._dates[key] = list(find_dates(text, order))
         return self._dates[key]
 
-    def _texts(self) -> list[tuple[str, list[tuple[int, int]]]]:
-        """Each line's words joined by single spaces, with each word's span in that text."""
+    def _texts(self) -> list[str]:
+        """Each line's words joined by single spaces."""
         if self._lines_text is None:
-            self._lines_text = [_joined(line.words) for line in self.lines]
+            self._lines_text = [" ".join(map(_TEXT, line.words)) for line in self.lines]
         return self._lines_text
 
     # --- currencies ---
@@ -333,13 +396,13 @@ class Locator:
         names = {code} | {s.rstrip(".") for s, c in CURRENCY_SYMBOLS.items() if c == code}
         symbols = {s for s in names if not any(c.isalpha() for c in s)}
         hits: list[_Hit] = []
-        for number, (text, _) in enumerate(self._texts()):
+        for number, text in enumerate(self._texts()):
             upper = text.upper()
             if not any(n in upper for n in names):
                 continue  # the cheap test first: most lines name no currency
             for word in self.lines[number].words:
                 text = word.text.upper()
-                if any(s in text for s in symbols) or re.sub(r"[^A-Z]", "", text) in names:
+                if any(s in text for s in symbols) or _NOT_UPPER.sub("", text) in names:
                     hits.append(_Hit(number, (word,)))
         return hits
 
@@ -429,14 +492,14 @@ def _amount(text: str) -> Decimal | None:
         return None
 
 
-def _joined(words: tuple[Word, ...]) -> tuple[str, list[tuple[int, int]]]:
-    """The words joined by single spaces, and each word's span in that text."""
+def _offsets(words: tuple[Word, ...]) -> list[tuple[int, int]]:
+    """Each word's span in the words joined by single spaces."""
     offsets: list[tuple[int, int]] = []
     position = 0
     for word in words:
         offsets.append((position, position + len(word.text)))
         position += len(word.text) + 1
-    return " ".join(w.text for w in words), offsets
+    return offsets
 
 
 _KINDS: dict[str, Kind] = {
