@@ -10,7 +10,8 @@ not where it stands. `Locator` finds the words of the page that print it, by kin
   where it starts (two more lines at most);
 - `amount`: words read as an amount (either decimal separator, thousands separators, currency
   marks) equal to the value as a number; `1 234,56` written in two words counts;
-- `percent`: an amount with or without its `%` (a VAT rate);
+- `percent`: a rate given with or without its `%`, found as the number printed apart from its
+  sign (`19 %`); a `19%` written in one word is not found (it is not an amount);
 - `date`: dates on the line read day-first and month-first, equal to the value as a date, so a
   date printed `14. März 2024` is found for `2024-03-14`;
 - `currency`: the code, or a symbol that means it.
@@ -19,9 +20,10 @@ When a value is printed more than once, the caller's `near` (the page and visual
 from) picks the closest; without it, `prefer="first"` takes the highest (numbers, dates, names)
 and `prefer="last"` the lowest, on the last page (totals, and the currency they are in). A value
 that is not printed gives no words: never a made-up box. Words are put in lines once per document
-(sorted by height on the page, so 50 pages cost a sort); ids and names are looked up by their
-first character, and only the words whose digits could print an amount or whose line holds a
-date's year are parsed, so locating a few dozen values stays far below the text stage's cost.
+(sorted by height on the page, so 50 pages cost a sort); ids and names are found by one string
+search over the document's letters and digits, and only the words whose digits could print an
+amount, or the lines printing a date's day and year, are parsed (about 1 ms for the 15-40
+values of a template on a one-page invoice).
 """
 
 from __future__ import annotations
