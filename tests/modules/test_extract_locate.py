@@ -162,10 +162,14 @@ def test_kinds_follow_the_field_and_fields_never_printed_are_not_looked_for() ->
     assert kind_of("totals.payable", "12.00") == "amount"
     assert kind_of("vat_breakdown[0].rate", "19") == "percent"
     assert kind_of("issue_date", "2024-03-14") == "date"
-    assert kind_of("extra.date_start", "2024-03-01") == "date"
-    assert kind_of("extra.po_box", "4471") == "amount"
-    assert kind_of("extra.city", "Leeds") == "text"
+    assert kind_of("vat_breakdown[1].taxable", "100.00") == "amount"
+    assert kind_of("seller.name", "Acme GmbH") == "name"
     assert kind_of("type_code", "380") is None
+    assert kind_of("vat_breakdown[0].category", "S") is None
+    # a template's extras never reach the invoice: they are not looked for
+    assert kind_of("extra.date_start", "2024-03-01") is None
+    assert kind_of("extra.po_box", "4471") is None
+    assert kind_of("extra.city", "Leeds") is None
     assert kind_of("extra.lines", '[{"a": 1}]') is None
 
 

@@ -1,0 +1,342 @@
+"""`Locator`: the words printing a value, found by kind over one document's words.
+
+Each kind has its own index, built the first time a value of that kind is asked for and kept
+for the document: ids, names and text search one string of the document's letters and digits
+(word boundaries by bisection); amounts look up the words whose digits could print them and
+parse only those; dates parse only the lines printing their day and year; the currency reads
+the lines naming it. A value asked for twice is answered from memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from decimal import Decimal
+from itertools import accumulate
+from operator import attrgetter
+from typing import Literal
+
+from turnout.domain.artifacts import Text
+from turnout.domain.page import Box, Word, boxes_of
+from turnout.modules.extract.locate_words import (
+    Flat,
+    Hit,
+    Near,
+    amount_of,
+    compact,
+    compact_lines,
+    digit_keys,
+    digits,
+    lines_of,
+    offsets_of,
+    tail,
+)
+from turnout.modules.normalize.dates import DateOrder, find_dates, parse_date
+from turnout.modules.normalize.money import CURRENCY_SYMBOLS
+
+Kind = Literal["id", "name", "text", "amount", "percent", "date", "currency"]
+Prefer = Literal["first", "last"]
+
+_NAME_LINES = 2  # lines a name may continue on, under its first line
+_GLUE = re.compile(r"^.*[:#°º]")
+_GLUED = re.compile(r"[:#°º].")  # a label glued in front of a value: `Nr.:`, `No#`, `n°`
+_SPACED_HEAD = re.compile(r"^[-\u2212]?\d{1,3}$")  # `1` of `1 234,56`
+_SPACED_TAIL = re.compile(r"^\d{3}(?:[.,]\d{1,2})?$")  # `234,56`
+_NOT_UPPER = re.compile(r"[^A-Z]+")
+_TEXT = attrgetter("text")
+_DIGIT = re.compile(r"\d")
+_TOKEN_KINDS = frozenset({"id", "name", "text"})
+_SHORT = 3  # letters and digits of a value too short to be told from others printed alike
+_SHORT_REACH = 2  # rows from where it was read that a short value may be
+
+
+class Locator:
+    """The words of one document, in lines, indexed to find the words that print a value."""
+
+    def __init__(self, words: Iterable[Word], page_sizes: tuple[tuple[float, float], ...]) -> None:
+        self.page_sizes = page_sizes
+        self.lines = lines_of(words)
+        self._starts: dict[str, list[tuple[int, int, str]]] | None = None
+        self._compact: list[list[str]] | None = None
+        self._numbers: dict[str, list[tuple[int, tuple[Word, ...], str]]] | None = None
+        self._lines_text: list[str] | None = None
+        self._flat_text: Flat | None = None
+        self._dates: dict[tuple[int, DateOrder], list[tuple[int, int, dt.date]]] = {}
+        self._hits: dict[tuple[str, Kind], list[Hit]] = {}
+
+    @classmethod
+    def of(cls, text: Text) -> Locator | None:
+        """A locator over the text's words, or None when the text module gave none (plain text
+        has no geometry: its fields get no boxes)."""
+        if not text.words or not text.page_sizes:
+            return None
+        return cls(text.words, tuple(text.page_sizes))
+
+    def boxes(
+        self, value: str, kind: Kind, prefer: Prefer = "first", near: Near | None = None
+    ) -> tuple[Box, ...]:
+        """The boxes of the words printing `value` (one a page), or () when it is not found."""
+        return boxes_of(self.locate(value, kind, prefer, near), self.page_sizes)
+
+    def locate(
+        self, value: str, kind: Kind, prefer: Prefer = "first", near: Near | None = None
+    ) -> tuple[Word, ...]:
+        """The words printing `value` read as `kind`, or () when it is not on the page."""
+        hits = self.hits(value, kind)
+        if kind in _TOKEN_KINDS and len(compact(value)) < _SHORT:
+            # `4` is printed all over a page: only where it was read, or when printed once
+            if near is not None:
+                hits = [h for h in hits if self._distance(h, near)[:2] <= (0, _SHORT_REACH)]
+            elif len(hits) > 1:
+                return ()
+        return self.choose(hits, prefer, near)
+
+    def hits(self, value: str, kind: Kind) -> list[Hit]:
+        """Every place `value` is printed, in reading order (a value asked for again, as a
+        template's extra field often repeats a canonical one, is answered from memory)."""
+        key = (value, kind)
+        if key not in self._hits:
+            self._hits[key] = self._find(value, kind)
+        return self._hits[key]
+
+    def _find(self, value: str, kind: Kind) -> list[Hit]:
+        if kind == "amount" or kind == "percent":
+            amount = amount_of(value.rstrip().removesuffix("%") if kind == "percent" else value)
+            return [] if amount is None else self._amount_hits(amount)
+        if kind == "date":
+            date = parse_date(value.strip())
+            return [] if date is None else self._date_hits(date)
+        if kind == "currency":
+            return self._currency(value)
+        return self._tokens(value, lines=_NAME_LINES if kind == "name" else 0)
+
+    def choose(self, hits: list[Hit], prefer: Prefer, near: Near | None) -> tuple[Word, ...]:
+        """The hit nearest to `near`, else the first or last in reading order."""
+        if not hits:
+            return ()
+        if near is not None:
+            return min(hits, key=lambda h: self._distance(h, near)).words
+        if prefer == "last":
+            return max(hits, key=lambda h: (h.line, h.words[0].left)).words
+        return hits[0].words
+
+    def _distance(self, hit: Hit, near: Near) -> tuple[int, int, int]:
+        line = self.lines[hit.line]
+        return abs(line.page - near.page), abs(line.row - near.row), hit.line
+
+    # --- ids, names, text: the letters and digits of consecutive words ---
+
+    def _tokens(self, value: str, lines: int) -> list[Hit]:
+        """Runs of words of one line whose letters and digits are the value's, found in the
+        document's letters and digits (one string); a name may go on in the lines under it."""
+        target = compact(value)
+        if not target:
+            return []
+        flat = self._flat()
+        hits: list[Hit] = []
+        pos = flat.text.find(target)
+        while pos >= 0:
+            hit = self._run_at(flat, pos, pos + len(target))
+            if hit is not None:
+                hits.append(hit)
+            pos = flat.text.find(target, pos + 1)
+        if not hits and lines > 0:
+            hits = self._across(target, lines)
+        return hits
+
+    def _run_at(self, flat: Flat, start: int, end: int) -> Hit | None:
+        """The words from `start` to `end` of the flat text, when they begin and end with whole
+        words (a label glued before the first one aside) and stand on one line."""
+        if end not in flat.ends:
+            return None
+        first = bisect_right(flat.starts, start) - 1
+        if flat.starts[first] != start:
+            raw = flat.words[first].text
+            glued = compact(_GLUE.sub("", raw)) if _GLUED.search(raw) else ""
+            if not glued or flat.text[start : flat.starts[first] + len(flat.parts[first])] != glued:
+                return None
+        last = bisect_right(flat.starts, end - 1) - 1
+        line = bisect_right(flat.line_starts, first) - 1
+        if bisect_right(flat.line_starts, last) - 1 != line:
+            return None
+        return Hit(line, tuple(flat.words[first : last + 1]))
+
+    def _flat(self) -> Flat:
+        if self._flat_text is None:
+            parts = [p for row in compact_lines(self.lines) for p in row]
+            ends = list(accumulate(map(len, parts)))
+            self._flat_text = Flat(
+                text="".join(parts),
+                parts=parts,
+                starts=[end - len(part) for end, part in zip(ends, parts, strict=True)],
+                ends=frozenset(ends),
+                words=[w for line in self.lines for w in line.words],
+                line_starts=list(accumulate((len(line.words) for line in self.lines), initial=0)),
+            )
+        return self._flat_text
+
+    def _across(self, target: str, lines: int) -> list[Hit]:
+        """A name over lines: its words go on in the line under, starting where it starts."""
+        starts, parts = self._token_index()
+        hits: list[Hit] = []
+        for number, i, first in starts.get(target[0], ()):
+            if not target.startswith(first):
+                continue
+            words = self._extend(number, i, first, target, parts, lines)
+            if words:
+                hits.append(Hit(number, words))
+        hits.sort(key=lambda h: h.line)
+        return hits
+
+    def _extend(
+        self, number: int, i: int, acc: str, target: str, parts: list[list[str]], lines: int
+    ) -> tuple[Word, ...]:
+        line = self.lines[number]
+        words = [line.words[i]]
+        j = i + 1
+        while acc != target:
+            if j >= len(line.words):
+                nxt = self._below(number, words[0]) if lines > 0 else None
+                if nxt is None:
+                    return ()
+                lines -= 1
+                number, j = nxt
+                line = self.lines[number]
+            piece = parts[number][j]
+            if not target.startswith(acc + piece):
+                return ()
+            acc += piece
+            words.append(line.words[j])
+            j += 1
+        return tuple(words)
+
+    def _below(self, number: int, start: Word) -> tuple[int, int] | None:
+        """The word of the next line under `start`, starting as it does (a name's second line,
+        left-aligned in its block): (line, word)."""
+        if number + 1 >= len(self.lines):
+            return None
+        line, below = self.lines[number], self.lines[number + 1]
+        height = line.bottom - line.top
+        if below.page != line.page or below.top - line.bottom > 2 * height:
+            return None
+        for j, word in enumerate(below.words):
+            if abs(word.left - start.left) <= height:
+                return number + 1, j
+        return None
+
+    def _token_index(self) -> tuple[dict[str, list[tuple[int, int, str]]], list[list[str]]]:
+        if self._starts is None or self._compact is None:
+            parts = compact_lines(self.lines)
+            starts: dict[str, list[tuple[int, int, str]]] = {}
+            for number, (line, row) in enumerate(zip(self.lines, parts, strict=True)):
+                for i, text in enumerate(row):
+                    if text:
+                        starts.setdefault(text[0], []).append((number, i, text))
+                    raw = line.words[i].text
+                    if ":" in raw or "#" in raw or "°" in raw or "º" in raw:
+                        form = compact(_GLUE.sub("", raw))
+                        if form and form != text:
+                            starts.setdefault(form[0], []).append((number, i, form))
+            self._starts, self._compact = starts, parts
+        return self._starts, self._compact
+
+    # --- amounts ---
+
+    def _amount_hits(self, amount: Decimal) -> list[Hit]:
+        """Words (or two words grouped by a space) that read as `amount`: only the words whose
+        digits are the amount's (as it may be printed: `1234.5` as 1.234,50 or 1234,5) are
+        parsed."""
+        spans = self._number_spans()
+        hits: list[Hit] = []
+        for key in digit_keys(amount):
+            for number, words, text in spans.get(key, ()):
+                if amount_of(text) == amount:
+                    hits.append(Hit(number, words))
+        hits.sort(key=lambda h: (h.line, h.words[0].left))
+        return hits
+
+    def _number_spans(self) -> dict[str, list[tuple[int, tuple[Word, ...], str]]]:
+        """Every word holding a digit (a label glued before it cut off), and the `1 234,56`
+        pairs, by their digits without leading zeros: (line, words, text)."""
+        if self._numbers is None:
+            spans: dict[str, list[tuple[int, tuple[Word, ...], str]]] = {}
+            for number, line in enumerate(self.lines):
+                words = line.words
+                for i, word in enumerate(words):
+                    if not _DIGIT.search(word.text):
+                        continue
+                    if ":" in word.text:  # `Total:12,00`: the amount's share of the box
+                        word = tail(word, word.text.rindex(":") + 1)
+                    key = digits(word.text)
+                    spans.setdefault(key, []).append((number, (word,), word.text))
+                    if (
+                        i + 1 < len(words)
+                        and _SPACED_HEAD.match(word.text)
+                        and _SPACED_TAIL.match(words[i + 1].text)
+                    ):
+                        pair = f"{word.text} {words[i + 1].text}"
+                        spans.setdefault(digits(pair), []).append((number, words[i : i + 2], pair))
+            self._numbers = spans
+        return self._numbers
+
+    # --- dates ---
+
+    def _date_hits(self, date: dt.date) -> list[Hit]:
+        """Dates on lines printing the day and the year (four or two digits), read day-first;
+        month-first when day-first finds the date nowhere."""
+        year, day = f"{date.year % 100:02d}", str(date.day)
+        candidates = [
+            (number, text, offsets_of(self.lines[number].words))
+            for number, text in enumerate(self._texts())
+            if year in text and day in text
+        ]
+        hits: list[Hit] = []
+        for order in ("DMY", "MDY"):
+            for number, text, spans in candidates:
+                for start, end, found in self._line_dates(number, text, order):
+                    if found != date:
+                        continue
+                    words = tuple(
+                        w
+                        for w, (s, e) in zip(self.lines[number].words, spans, strict=True)
+                        if s < end and start < e
+                    )
+                    hits.append(Hit(number, words))
+            if hits:
+                break
+        return hits
+
+    def _line_dates(
+        self, number: int, text: str, order: DateOrder
+    ) -> list[tuple[int, int, dt.date]]:
+        key = (number, order)
+        if key not in self._dates:
+            self._dates[key] = list(find_dates(text, order))
+        return self._dates[key]
+
+    def _texts(self) -> list[str]:
+        """Each line's words joined by single spaces."""
+        if self._lines_text is None:
+            self._lines_text = [" ".join(map(_TEXT, line.words)) for line in self.lines]
+        return self._lines_text
+
+    # --- currencies ---
+
+    def _currency(self, value: str) -> list[Hit]:
+        code = value.strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            return []
+        names = {code} | {s.rstrip(".") for s, c in CURRENCY_SYMBOLS.items() if c == code}
+        symbols = {s for s in names if not any(c.isalpha() for c in s)}
+        hits: list[Hit] = []
+        for number, text in enumerate(self._texts()):
+            upper = text.upper()
+            if not any(n in upper for n in names):
+                continue  # the cheap test first: most lines name no currency
+            for word in self.lines[number].words:
+                text = word.text.upper()
+                if any(s in text for s in symbols) or _NOT_UPPER.sub("", text) in names:
+                    hits.append(Hit(number, (word,)))
+        return hits
