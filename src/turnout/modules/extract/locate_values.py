@@ -325,18 +325,28 @@ class Locator:
     # --- currencies ---
 
     def _currency(self, value: str) -> list[Hit]:
+        """Words naming the currency: a symbol meaning it, or letters that are its code or a
+        name of it (`EUR`, `Euro`), on the lines one search over the document's text finds."""
         code = value.strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", code):
             return []
         names = {code} | {s.rstrip(".") for s, c in CURRENCY_SYMBOLS.items() if c == code}
-        symbols = {s for s in names if not any(c.isalpha() for c in s)}
+        symbols = sorted(s for s in names if not any(c.isalpha() for c in s))
+        words = sorted(names.difference(symbols))
+        # a word's letters are the name: no letter touches it (`Rs` is not in `Orders`)
+        spelled = rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, words))})(?![^\W\d_])"
+        pattern = re.compile("|".join([*map(re.escape, symbols), spelled]), re.IGNORECASE)
+        symbol = re.compile("|".join(map(re.escape, symbols))) if symbols else None
+        texts = self._texts()
+        starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+        joined = "\n".join(texts)
+        naming = sorted({bisect_right(starts, m.start()) - 1 for m in pattern.finditer(joined)})
         hits: list[Hit] = []
-        for number, text in enumerate(self._texts()):
-            upper = text.upper()
-            if not any(n in upper for n in names):
-                continue  # the cheap test first: most lines name no currency
+        for number in naming:
             for word in self.lines[number].words:
                 text = word.text.upper()
-                if any(s in text for s in symbols) or _NOT_UPPER.sub("", text) in names:
+                if (symbol is not None and symbol.search(text)) or _NOT_UPPER.sub(
+                    "", text
+                ) in names:
                     hits.append(Hit(number, (word,)))
         return hits

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 from turnout.domain.page import Word
 from turnout.modules.normalize.money import parse_amount
@@ -33,8 +34,7 @@ class Near:
     row: int
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """Words of one visual line, left to right, and the line's place on its page."""
 
     page: int
@@ -56,8 +56,7 @@ class Flat:
     line_starts: list[int]  # index of each line's first word
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     line: int  # index of the first word's line in the document
     words: tuple[Word, ...]
 
