@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from decimal import Decimal
-from itertools import accumulate
+from itertools import accumulate, chain, pairwise
 from operator import attrgetter
 from typing import Literal
 
@@ -26,7 +26,7 @@ from turnout.modules.extract.locate_words import (
     Near,
     amount_of,
     compact,
-    compact_lines,
+    compact_words,
     digit_keys,
     digits,
     lines_of,
@@ -46,6 +46,7 @@ _SPACED_HEAD = re.compile(r"^[-\u2212]?\d{1,3}$")  # `1` of `1 234,56`
 _SPACED_TAIL = re.compile(r"^\d{3}(?:[.,]\d{1,2})?$")  # `234,56`
 _NOT_UPPER = re.compile(r"[^A-Z]+")
 _TEXT = attrgetter("text")
+_WORDS = attrgetter("words")
 _DIGIT = re.compile(r"\d")
 _TOKEN_KINDS = frozenset({"id", "name", "text"})
 _SHORT = 3  # letters and digits of a value too short to be told from others printed alike
@@ -165,15 +166,16 @@ class Locator:
 
     def _flat(self) -> Flat:
         if self._flat_text is None:
-            parts = [p for row in compact_lines(self.lines) for p in row]
+            words = list(chain.from_iterable(map(_WORDS, self.lines)))
+            parts = compact_words(list(map(_TEXT, words)))
             ends = list(accumulate(map(len, parts)))
             self._flat_text = Flat(
                 text="".join(parts),
                 parts=parts,
-                starts=[end - len(part) for end, part in zip(ends, parts, strict=True)],
+                starts=[0, *ends[:-1]],
                 ends=frozenset(ends),
-                words=[w for line in self.lines for w in line.words],
-                line_starts=list(accumulate((len(line.words) for line in self.lines), initial=0)),
+                words=words,
+                line_starts=list(accumulate(map(len, map(_WORDS, self.lines)), initial=0)),
             )
         return self._flat_text
 
@@ -228,7 +230,8 @@ class Locator:
 
     def _token_index(self) -> tuple[dict[str, list[tuple[int, int, str]]], list[list[str]]]:
         if self._starts is None or self._compact is None:
-            parts = compact_lines(self.lines)
+            flat = self._flat()
+            parts = [flat.parts[a:b] for a, b in pairwise(flat.line_starts)]
             starts: dict[str, list[tuple[int, int, str]]] = {}
             for number, (line, row) in enumerate(zip(self.lines, parts, strict=True)):
                 for i, text in enumerate(row):
@@ -340,7 +343,11 @@ class Locator:
         texts = self._texts()
         starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
         joined = "\n".join(texts)
-        naming = sorted({bisect_right(starts, m.start()) - 1 for m in pattern.finditer(joined)})
+        naming: list[int] = []
+        found = pattern.search(joined)
+        while found is not None:  # the first naming of each line, then on from the next line
+            naming.append(bisect_right(starts, found.start()) - 1)
+            found = pattern.search(joined, starts[naming[-1] + 1])
         hits: list[Hit] = []
         for number in naming:
             for word in self.lines[number].words:

@@ -105,18 +105,12 @@ def compact(text: str) -> str:
     return _NOT_ALNUM.sub("", text.casefold())
 
 
-def compact_lines(lines: tuple[Line, ...]) -> list[list[str]]:
-    """`compact` of every word, line by line, in one pass of the pattern over all the text."""
-    texts = [w.text for line in lines for w in line.words]
+def compact_words(texts: list[str]) -> list[str]:
+    """`compact` of every text, in one pass of the pattern over all of them."""
     parts = _NOT_ALNUM_KEEP.sub("", _SEPARATOR.join(texts).casefold()).split(_SEPARATOR)
     if len(parts) != len(texts):  # a word holding the separator: word by word
         parts = [compact(t) for t in texts]
-    out: list[list[str]] = []
-    position = 0
-    for line in lines:
-        out.append(parts[position : position + len(line.words)])
-        position += len(line.words)
-    return out
+    return parts
 
 
 def digits(text: str) -> str:
