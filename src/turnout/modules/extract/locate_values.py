@@ -335,25 +335,25 @@ class Locator:
             return []
         names = {code} | {s.rstrip(".") for s, c in CURRENCY_SYMBOLS.items() if c == code}
         symbols = sorted(s for s in names if not any(c.isalpha() for c in s))
-        words = sorted(names.difference(symbols))
-        # a word's letters are the name: no letter touches it (`Rs` is not in `Orders`)
-        spelled = rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, words))})(?![^\W\d_])"
-        pattern = re.compile("|".join([*map(re.escape, symbols), spelled]), re.IGNORECASE)
+        # candidates by one search over the document's text, each then checked as a word
+        spellings = sorted({n.upper() for n in names}, key=len, reverse=True)
+        pattern = re.compile("|".join(map(re.escape, spellings)))
         symbol = re.compile("|".join(map(re.escape, symbols))) if symbols else None
         texts = self._texts()
         starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
         joined = "\n".join(texts)
-        naming: list[int] = []
-        found = pattern.search(joined)
-        while found is not None:  # the first naming of each line, then on from the next line
-            naming.append(bisect_right(starts, found.start()) - 1)
-            found = pattern.search(joined, starts[naming[-1] + 1])
+        upper = joined.upper()
+        if len(upper) != len(joined):  # a letter that uppercases to two (`ß`): as it is
+            pattern, upper = re.compile(pattern.pattern, re.IGNORECASE), joined
         hits: list[Hit] = []
-        for number in naming:
-            for word in self.lines[number].words:
-                text = word.text.upper()
-                if (symbol is not None and symbol.search(text)) or _NOT_UPPER.sub(
-                    "", text
-                ) in names:
-                    hits.append(Hit(number, (word,)))
+        for found in pattern.finditer(upper):
+            number = bisect_right(starts, found.start()) - 1
+            words = self.lines[number].words
+            lefts = [start for start, _ in offsets_of(words)]
+            word = words[bisect_right(lefts, found.start() - starts[number]) - 1]
+            if hits and hits[-1] == (number, (word,)):
+                continue  # one word naming it twice
+            text = word.text.upper()
+            if (symbol is not None and symbol.search(text)) or _NOT_UPPER.sub("", text) in names:
+                hits.append(Hit(number, (word,)))
         return hits
