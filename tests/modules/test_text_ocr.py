@@ -371,9 +371,9 @@ def test_lines_read_together_read_as_each_alone_and_in_their_order(
     crops = sorted(found.crops, key=lambda crop: crop.shape[1])
     sample = crops[:6] + crops[len(crops) // 2 : len(crops) // 2 + 4] + crops[-4:]
     sample = sample[::2] + sample[1::2]
-    recogniser = engine._engine.text_rec
-    together = ocr_engine._recognise(recogniser, sample)
-    alone = [ocr_engine._recognise(recogniser, [crop])[0] for crop in sample]
+    readers = engine._readers
+    together = ocr_engine._recognise(readers, sample)
+    alone = [ocr_engine._recognise(readers, [crop])[0] for crop in sample]
     assert [text for text, _score in together] == [text for text, _score in alone]
     assert [score for _text, score in together] == pytest.approx([s for _t, s in alone], abs=1e-3)
     assert len({text for text, _score in together}) >= len(sample) // 2
