@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cached_property
 from itertools import accumulate, chain, pairwise
 from operator import attrgetter
 from typing import Literal
@@ -23,6 +24,7 @@ from turnout.domain.page import Box, Word, boxes_of
 from turnout.modules.extract.locate_words import (
     Flat,
     Hit,
+    Line,
     Near,
     amount_of,
     compact,
@@ -58,7 +60,7 @@ class Locator:
 
     def __init__(self, words: Iterable[Word], page_sizes: tuple[tuple[float, float], ...]) -> None:
         self.page_sizes = page_sizes
-        self.lines = lines_of(words)
+        self._words = tuple(words)
         self._starts: dict[str, list[tuple[int, int, str]]] | None = None
         self._compact: list[list[str]] | None = None
         self._numbers: dict[str, list[tuple[int, tuple[Word, ...], str]]] | None = None
@@ -66,6 +68,11 @@ class Locator:
         self._flat_text: Flat | None = None
         self._dates: dict[tuple[int, DateOrder], list[tuple[int, int, dt.date]]] = {}
         self._hits: dict[tuple[str, Kind], list[Hit]] = {}
+
+    @cached_property
+    def lines(self) -> tuple[Line, ...]:
+        """The document's visual lines, put together when a first value is looked for."""
+        return lines_of(self._words)
 
     @classmethod
     def of(cls, text: Text) -> Locator | None:
@@ -95,8 +102,8 @@ class Locator:
         return self.choose(hits, prefer, near)
 
     def hits(self, value: str, kind: Kind) -> list[Hit]:
-        """Every place `value` is printed, in reading order (a value asked for again, as a
-        template's extra field often repeats a canonical one, is answered from memory)."""
+        """Every place `value` is printed, in reading order (a value asked for again, as a line
+        item's amount may be a total too, is answered from memory)."""
         key = (value, kind)
         if key not in self._hits:
             self._hits[key] = self._find(value, kind)
