@@ -25,8 +25,9 @@ def line_boxes(locator: Locator, lines: tuple[dict[str, str], ...]) -> tuple[tup
 
     A line's amount is looked for below the previous line's (items run down the page); when the
     line has a description, it must be printed on the amount's line or just above it, else the
-    line stays without boxes (an amount alone is printed too often to be sure). The quantity,
-    price, for a line without a description, must be on the amount's line. Returns () when no line is placed.
+    line stays without boxes (an amount alone is printed too often to be sure). For a line
+    without a description, its quantity or price must be on the amount's line. Returns () when
+    no line is placed.
     """
     out: list[tuple[Box, ...]] = []
     cursor = -1

@@ -3,8 +3,9 @@
 Each kind has its own index, built the first time a value of that kind is asked for and kept
 for the document: ids, names and text search one string of the document's letters and digits
 (word boundaries by bisection); amounts look up the words whose digits could print them and
-parse only those; dates parse only the lines printing their day and year; the currency reads
-the lines naming it. A value asked for twice is answered from memory.
+parse only those; dates parse only the lines printing their day and year; the currency is
+one search over the document's text. A value asked for twice is answered from memory. The
+indexes themselves are built in `locate_words`.
 """
 
 from __future__ import annotations
@@ -29,14 +30,13 @@ from turnout.modules.extract.locate_words import (
     amount_of,
     compact,
     compact_words,
+    currency_hits,
     digit_keys,
-    digits,
     lines_of,
+    number_spans,
     offsets_of,
-    tail,
 )
 from turnout.modules.normalize.dates import DateOrder, find_dates, parse_date
-from turnout.modules.normalize.money import CURRENCY_SYMBOLS
 
 Kind = Literal["id", "name", "text", "amount", "percent", "date", "currency"]
 Prefer = Literal["first", "last"]
@@ -44,12 +44,8 @@ Prefer = Literal["first", "last"]
 _NAME_LINES = 2  # lines a name may continue on, under its first line
 _GLUE = re.compile(r"^.*[:#°º]")
 _GLUED = re.compile(r"[:#°º].")  # a label glued in front of a value: `Nr.:`, `No#`, `n°`
-_SPACED_HEAD = re.compile(r"^[-\u2212]?\d{1,3}$")  # `1` of `1 234,56`
-_SPACED_TAIL = re.compile(r"^\d{3}(?:[.,]\d{1,2})?$")  # `234,56`
-_NOT_UPPER = re.compile(r"[^A-Z]+")
 _TEXT = attrgetter("text")
 _WORDS = attrgetter("words")
-_DIGIT = re.compile(r"\d")
 _TOKEN_KINDS = frozenset({"id", "name", "text"})
 _SHORT = 3  # letters and digits of a value too short to be told from others printed alike
 _SHORT_REACH = 2  # rows from where it was read that a short value may be
@@ -117,7 +113,7 @@ class Locator:
             date = parse_date(value.strip())
             return [] if date is None else self._date_hits(date)
         if kind == "currency":
-            return self._currency(value)
+            return currency_hits(self.lines, self._texts(), value)
         return self._tokens(value, lines=_NAME_LINES if kind == "name" else 0)
 
     def choose(self, hits: list[Hit], prefer: Prefer, near: Near | None) -> tuple[Word, ...]:
@@ -268,27 +264,8 @@ class Locator:
         return hits
 
     def _number_spans(self) -> dict[str, list[tuple[int, tuple[Word, ...], str]]]:
-        """Every word holding a digit (a label glued before it cut off), and the `1 234,56`
-        pairs, by their digits without leading zeros: (line, words, text)."""
         if self._numbers is None:
-            spans: dict[str, list[tuple[int, tuple[Word, ...], str]]] = {}
-            for number, line in enumerate(self.lines):
-                words = line.words
-                for i, word in enumerate(words):
-                    if not _DIGIT.search(word.text):
-                        continue
-                    if ":" in word.text:  # `Total:12,00`: the amount's share of the box
-                        word = tail(word, word.text.rindex(":") + 1)
-                    key = digits(word.text)
-                    spans.setdefault(key, []).append((number, (word,), word.text))
-                    if (
-                        i + 1 < len(words)
-                        and _SPACED_HEAD.match(word.text)
-                        and _SPACED_TAIL.match(words[i + 1].text)
-                    ):
-                        pair = f"{word.text} {words[i + 1].text}"
-                        spans.setdefault(digits(pair), []).append((number, words[i : i + 2], pair))
-            self._numbers = spans
+            self._numbers = number_spans(self.lines)
         return self._numbers
 
     # --- dates ---
@@ -331,36 +308,3 @@ class Locator:
         if self._lines_text is None:
             self._lines_text = [" ".join(map(_TEXT, line.words)) for line in self.lines]
         return self._lines_text
-
-    # --- currencies ---
-
-    def _currency(self, value: str) -> list[Hit]:
-        """Words naming the currency: a symbol meaning it, or letters that are its code or a
-        name of it (`EUR`, `Euro`), on the lines one search over the document's text finds."""
-        code = value.strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", code):
-            return []
-        names = {code} | {s.rstrip(".") for s, c in CURRENCY_SYMBOLS.items() if c == code}
-        symbols = sorted(s for s in names if not any(c.isalpha() for c in s))
-        # candidates by one search over the document's text, each then checked as a word
-        spellings = sorted({n.upper() for n in names}, key=len, reverse=True)
-        pattern = re.compile("|".join(map(re.escape, spellings)))
-        symbol = re.compile("|".join(map(re.escape, symbols))) if symbols else None
-        texts = self._texts()
-        starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
-        joined = "\n".join(texts)
-        upper = joined.upper()
-        if len(upper) != len(joined):  # a letter that uppercases to two (`ß`): as it is
-            pattern, upper = re.compile(pattern.pattern, re.IGNORECASE), joined
-        hits: list[Hit] = []
-        for found in pattern.finditer(upper):
-            number = bisect_right(starts, found.start()) - 1
-            words = self.lines[number].words
-            lefts = [start for start, _ in offsets_of(words)]
-            word = words[bisect_right(lefts, found.start() - starts[number]) - 1]
-            if hits and hits[-1] == (number, (word,)):
-                continue  # one word naming it twice
-            text = word.text.upper()
-            if (symbol is not None and symbol.search(text)) or _NOT_UPPER.sub("", text) in names:
-                hits.append(Hit(number, (word,)))
-        return hits

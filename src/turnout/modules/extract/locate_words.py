@@ -8,14 +8,16 @@ pass), so fifty pages cost a sort.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import accumulate
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from turnout.domain.page import Word
-from turnout.modules.normalize.money import parse_amount
+from turnout.modules.normalize.money import CURRENCY_SYMBOLS, parse_amount
 
 _TRAILING = ",;:"
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -24,6 +26,10 @@ _LEFT, _TOP, _BOTTOM = attrgetter("left"), attrgetter("top"), attrgetter("bottom
 _NOT_DIGIT = re.compile(r"\D+")
 _SEPARATOR = "\ue000"  # a private-use character: no text layer or OCR prints it
 _NOT_ALNUM_KEEP = re.compile(r"[^\w\ue000]+|_+")
+_DIGIT = re.compile(r"\d")
+_SPACED_HEAD = re.compile(r"^[-\u2212]?\d{1,3}$")  # `1` of `1 234,56`
+_SPACED_TAIL = re.compile(r"^\d{3}(?:[.,]\d{1,2})?$")  # `234,56`
+_NOT_UPPER = re.compile(r"[^A-Z]+")
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,59 @@ def lines_of(words: Iterable[Word]) -> tuple[Line, ...]:
 def _line(page: int, row: int, words: list[Word]) -> Line:
     words.sort(key=_LEFT)
     return Line(page, row, tuple(words), min(map(_TOP, words)), max(map(_BOTTOM, words)))
+
+
+def number_spans(lines: tuple[Line, ...]) -> dict[str, list[tuple[int, tuple[Word, ...], str]]]:
+    """Every word holding a digit (a label glued before it cut off), and the `1 234,56` pairs,
+    by their digits without leading zeros: (line, words, text), the amounts' index."""
+    spans: dict[str, list[tuple[int, tuple[Word, ...], str]]] = {}
+    for number, line in enumerate(lines):
+        words = line.words
+        for i, word in enumerate(words):
+            if not _DIGIT.search(word.text):
+                continue
+            if ":" in word.text:  # `Total:12,00`: the amount's share of the box
+                word = tail(word, word.text.rindex(":") + 1)
+            spans.setdefault(digits(word.text), []).append((number, (word,), word.text))
+            if (
+                i + 1 < len(words)
+                and _SPACED_HEAD.match(word.text)
+                and _SPACED_TAIL.match(words[i + 1].text)
+            ):
+                pair = f"{word.text} {words[i + 1].text}"
+                spans.setdefault(digits(pair), []).append((number, words[i : i + 2], pair))
+    return spans
+
+
+def currency_hits(lines: tuple[Line, ...], texts: list[str], value: str) -> list[Hit]:
+    """Words naming the currency: a symbol meaning it, or letters that are its code or a
+    name of it (`EUR`, `Euro`), found by one search over the lines' `texts` (each line's words
+    joined by single spaces), every candidate then checked as the word it falls in."""
+    code = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        return []
+    names = {code} | {s.rstrip(".") for s, c in CURRENCY_SYMBOLS.items() if c == code}
+    symbols = sorted(s for s in names if not any(c.isalpha() for c in s))
+    spellings = sorted({n.upper() for n in names}, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, spellings)))
+    symbol = re.compile("|".join(map(re.escape, symbols))) if symbols else None
+    starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+    joined = "\n".join(texts)
+    upper = joined.upper()
+    if len(upper) != len(joined):  # a letter that uppercases to two (`ß`): as it is
+        pattern, upper = re.compile(pattern.pattern, re.IGNORECASE), joined
+    hits: list[Hit] = []
+    for found in pattern.finditer(upper):
+        number = bisect_right(starts, found.start()) - 1
+        words = lines[number].words
+        lefts = [start for start, _ in offsets_of(words)]
+        word = words[bisect_right(lefts, found.start() - starts[number]) - 1]
+        if hits and hits[-1] == (number, (word,)):
+            continue  # one word naming it twice
+        text = word.text.upper()
+        if (symbol is not None and symbol.search(text)) or _NOT_UPPER.sub("", text) in names:
+            hits.append(Hit(number, (word,)))
+    return hits
 
 
 def tail(word: Word, cut: int) -> Word:
