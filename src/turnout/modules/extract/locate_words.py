@@ -137,11 +137,13 @@ def currency_hits(lines: tuple[Line, ...], texts: list[str], value: str) -> list
     if len(upper) != len(joined):  # a letter that uppercases to two (`ß`): as it is
         pattern, upper = re.compile(pattern.pattern, re.IGNORECASE), joined
     hits: list[Hit] = []
+    lefts: dict[int, list[int]] = {}  # where each word of a line naming it starts in its text
     for found in pattern.finditer(upper):
         number = bisect_right(starts, found.start()) - 1
         words = lines[number].words
-        lefts = [start for start, _ in offsets_of(words)]
-        word = words[bisect_right(lefts, found.start() - starts[number]) - 1]
+        if number not in lefts:
+            lefts[number] = [start for start, _ in offsets_of(words)]
+        word = words[bisect_right(lefts[number], found.start() - starts[number]) - 1]
         if hits and hits[-1] == (number, (word,)):
             continue  # one word naming it twice
         text = word.text.upper()
