@@ -155,6 +155,27 @@ def _source(src: FieldSource) -> dict[str, Any]:
     return out
 
 
+def value_at(invoice: Invoice, path: str) -> object:
+    """The value at a dotted path of the invoice (`seller.name`, `totals.payable`), or None."""
+    value: object = invoice
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def is_blank(value: object) -> bool:
+    """Whether a field's value says nothing: None, blank text, an empty list."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list):
+        return not value
+    return False
+
+
 _INVOICE_STRINGS = (
     "invoice_number",
     "type_code",

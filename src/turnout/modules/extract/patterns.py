@@ -324,3 +324,15 @@ def labels_for(languages: tuple[str, ...] = LANGUAGES) -> tuple[Label, ...]:
             pattern = re.compile(bounded, re.IGNORECASE)
             out.append(Label(path, language, weight, pattern))
     return tuple(out)
+
+
+def longest_labels(found: list[tuple[int, int, Label]]) -> list[tuple[int, int, Label]]:
+    """Of labels found at [start, end) on one line, those left where they overlap: the longest
+    first, then the heaviest; in the order they stand on the line."""
+    found = sorted(found, key=lambda f: (f[0] - f[1], -f[2].weight, f[0]))
+    kept: list[tuple[int, int, Label]] = []
+    for start, end, label in found:
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, label))
+    kept.sort(key=lambda k: k[0])
+    return kept

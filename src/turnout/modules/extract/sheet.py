@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from turnout.modules.extract.patterns import Label
+from turnout.modules.extract.patterns import Label, longest_labels
 
 _CELL = re.compile(r"\S+(?: \S+)*")
 _COLUMN_SLACK = 3  # characters a value may stick out of its header's column
@@ -59,12 +59,7 @@ class Sheet:
                 for m in label.pattern.finditer(line)
                 if m.end() > m.start()
             ]
-            found.sort(key=lambda f: (f[0] - f[1], -f[2].weight, f[0]))
-            kept: list[tuple[int, int, Label]] = []
-            for start, end, label in found:
-                if all(end <= s or start >= e for s, e, _ in kept):
-                    kept.append((start, end, label))
-            kept.sort(key=lambda k: k[0])
+            kept = longest_labels(found)
             for i, (start, end, label) in enumerate(kept):
                 stop = kept[i + 1][0] if i + 1 < len(kept) else len(line)
                 after = line[end:stop]

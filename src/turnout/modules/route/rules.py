@@ -58,7 +58,7 @@ from turnout.domain.artifacts import (
     Severity,
 )
 from turnout.domain.contracts import needs
-from turnout.domain.invoice import Invoice
+from turnout.domain.invoice import Invoice, is_blank, value_at
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 
 DEFAULT_MIN_CONFIDENCE = 0.5
@@ -232,7 +232,7 @@ class RulesRoute(StageModule):
             unread = self._unread(invoice)
             for why in unread.values():
                 reasons.add(why, reject=False)
-        missing = [path for path in unread if _is_empty(_value(invoice, path))]
+        missing = [path for path in unread if _unread(value_at(invoice, path))]
         for f in findings.items:
             if f.severity is Severity.FATAL and not _only_missing(f, missing):
                 reasons.add(f"{f.rule}: {f.message}", reject=self.reject_on_fatal)
@@ -260,7 +260,7 @@ class RulesRoute(StageModule):
         out: dict[str, str] = {}
         for path in self.required_fields:
             label = REQUIRABLE[path][0]
-            if _is_empty(_value(invoice, path)):
+            if _unread(value_at(invoice, path)):
                 out[path] = (
                     f"{label} was not read from the document; check the page and enter it "
                     "(setting required_fields)"
@@ -355,24 +355,12 @@ def _row(path: str) -> str:
     return path
 
 
-def _value(invoice: Invoice, path: str) -> object:
-    value: object = invoice
-    for part in path.split("."):
-        value = getattr(value, part, None)
-    return value
-
-
-def _is_empty(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, Decimal):
-        return not value.is_finite()
-    return False
-
-
 def _duplicate_reason(duplicate: Duplicate) -> str:
     earlier = f"run {duplicate.of_run}" if duplicate.of_run else "an earlier invoice"
     why = f" ({duplicate.reason})" if duplicate.reason else ""
     return f"duplicate of {earlier}{why} (setting reject_duplicates)"
+
+
+def _unread(value: object) -> bool:
+    """No value, or an amount that is not a number (NaN): nothing a person could check."""
+    return is_blank(value) or (isinstance(value, Decimal) and not value.is_finite())

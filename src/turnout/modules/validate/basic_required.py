@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from turnout.domain.artifacts import Finding, Severity
-from turnout.domain.invoice import Invoice
+from turnout.domain.invoice import Invoice, is_blank, value_at
 
 
 @dataclass(frozen=True)
@@ -85,29 +85,10 @@ def required_fields(paths: Iterable[str]) -> tuple[RequiredField, ...]:
 def check_required(invoice: Invoice, fields: Iterable[RequiredField]) -> Iterator[Finding]:
     """One fatal finding per required field that has no value (None, blank text, empty list)."""
     for req in fields:
-        if _is_empty(_lookup(invoice, req.path)):
+        if is_blank(value_at(invoice, req.path)):
             yield Finding(
                 req.rule,
                 Severity.FATAL,
                 f"the {req.label} ({req.term}) is missing; the invoice must state it",
                 req.path,
             )
-
-
-def _lookup(invoice: Invoice, path: str) -> object:
-    value: object = invoice
-    for part in path.split("."):
-        value = getattr(value, part, None)
-        if value is None:
-            return None
-    return value
-
-
-def _is_empty(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list):
-        return not value
-    return False

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from turnout.modules.extract.layout.spans import LineText
-from turnout.modules.extract.patterns import LANGUAGES, OTHER, Label, labels_for
+from turnout.modules.extract.patterns import LANGUAGES, OTHER, Label, labels_for, longest_labels
 
 SELLER, BUYER = "seller.name", "buyer.name"
 
@@ -215,12 +215,7 @@ def find_labels(lines: Sequence[LineText], labels: Sequence[Label]) -> list[Labe
             for m in label.pattern.finditer(line.text)
             if m.end() > m.start()
         ]
-        found.sort(key=lambda f: (f[0] - f[1], -f[2].weight, f[0]))
-        kept: list[tuple[int, int, Label]] = []
-        for start, end, label in found:
-            if all(end <= s or start >= e for s, e, _ in kept):
-                kept.append((start, end, label))
-        kept.sort(key=lambda k: k[0])
+        kept = longest_labels(found)
         hits.extend(LabelHit(label, line, start, end) for start, end, label in kept)
     return hits
 

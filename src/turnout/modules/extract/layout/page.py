@@ -40,15 +40,10 @@ class Found:
     words: tuple[Word, ...] = ()
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """Words of one line with only word gaps between them: a label, a value, a table cell."""
+class _Edges:
+    """The edges of words set left to right: a phrase's or a line's."""
 
     words: tuple[Word, ...]
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
 
     @property
     def left(self) -> float:
@@ -65,6 +60,17 @@ class Phrase:
     @property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
+
+
+@dataclass(frozen=True)
+class Phrase(_Edges):
+    """Words of one line with only word gaps between them: a label, a value, a table cell."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
 
     @property
     def page(self) -> int:
@@ -76,7 +82,7 @@ class Phrase:
 
 
 @dataclass(frozen=True)
-class Line:
+class Line(_Edges):
     """The words of one visual line of a page, left to right, and its phrases."""
 
     page: int
@@ -87,22 +93,6 @@ class Line:
     @property
     def text(self) -> str:
         return "   ".join(p.text for p in self.phrases)
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def left(self) -> float:
-        return self.words[0].left
-
-    @property
-    def right(self) -> float:
-        return max(w.right for w in self.words)
 
     @property
     def height(self) -> float:
