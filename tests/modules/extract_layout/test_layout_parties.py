@@ -338,3 +338,18 @@ def test_the_block_under_a_salutation_is_the_recipient_and_buyer() -> None:
     )
     assert value(fields, "buyer.name") == "Karl Beispiel"
     assert value(fields, "seller.name") == "Hanse Versicherung"
+
+
+def test_a_legal_form_after_a_comma_stays_with_the_name() -> None:
+    fields = read(
+        text_of(
+            put(60, 40, "Harbor Tools, Inc.", size=18),
+            put(420, 40, "INVOICE", size=18),
+            put(60, 66, "1200 Innovation Way"),
+            put(60, 80, "Boston, MA 02110"),
+            put(60, 140, "BILL TO"),
+            put(60, 154, "Northwind Traders LLC"),
+        )
+    )
+    assert value(fields, "seller.name") == "Harbor Tools, Inc."
+    assert value(fields, "buyer.name") == "Northwind Traders LLC"

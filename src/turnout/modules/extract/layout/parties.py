@@ -247,6 +247,16 @@ def _company(text: str, form_end: int) -> str | None:
     """The company name ending with the legal form at `form_end`, cut from what precedes it."""
     head = text[:form_end]
     for separator in (" - ", " \u2013 ", " | ", ": ", " · ", " • ", ", "):
-        head = head.rsplit(separator, 1)[-1]
+        _, cut, after = head.rpartition(separator)
+        # "Acme Robotics, Inc.": a legal form after the comma is part of the name, not all of it
+        if cut and not (separator == ", " and _only_legal_form(after)):
+            head = after
     name = head.strip(" ,;")
     return name if sum(ch.isalpha() for ch in name) >= 3 else None
+
+
+def _only_legal_form(text: str) -> bool:
+    """Whether `text` is a legal form and nothing more ("Inc.", "GmbH & Co. KG")."""
+    form = _LEGAL_FORM.search(text)
+    rest = text[: form.start()] + text[form.end() :] if form else text
+    return form is not None and sum(ch.isalpha() for ch in rest) < 2
