@@ -216,3 +216,27 @@ def test_the_module_gives_the_document_type_read_from_the_title() -> None:
     fields = read(text_of(put(50, 60, "Gutschrift Nr. 4711 vom 05.03.2018", size=16)))
     assert value(fields, "type_code") == "381"
     assert fields.values["type_code"].boxes
+
+
+def test_a_generic_date_beside_the_invoice_number_is_sure_enough() -> None:
+    pair = read(
+        text_of(
+            put(60, 40, "Harbor Tools, Inc.", size=18),
+            put(60, 120, "INVOICE #"),
+            put(200, 120, "DATE"),
+            put(60, 134, "HT-24-0173"),
+            put(200, 134, "March 12, 2024"),
+        )
+    )
+    alone = read(
+        text_of(
+            put(60, 40, "Harbor Tools, Inc.", size=18),
+            put(60, 120, "INVOICE #"),
+            put(60, 134, "HT-24-0173"),
+            put(300, 400, "DATE"),
+            put(300, 414, "March 12, 2024"),
+        )
+    )
+    assert value(pair, "issue_date") == value(alone, "issue_date") == "March 12, 2024"
+    assert pair.values["issue_date"].confidence >= 0.75
+    assert alone.values["issue_date"].confidence < 0.6

@@ -353,3 +353,12 @@ def test_a_legal_form_after_a_comma_stays_with_the_name() -> None:
     )
     assert value(fields, "seller.name") == "Harbor Tools, Inc."
     assert value(fields, "buyer.name") == "Northwind Traders LLC"
+
+
+def test_a_company_set_large_with_its_legal_form_atop_the_page_is_a_sure_seller() -> None:
+    number = put(360, 140, "Invoice No. HT-88")
+    large = read(text_of(put(60, 40, "Harbor Tools, Inc.", size=18), number))
+    small = read(text_of(put(60, 40, "Harbor Tools, Inc."), put(60, 54, "Boston"), number))
+    assert value(large, "seller.name") == value(small, "seller.name") == "Harbor Tools, Inc."
+    assert large.values["seller.name"].confidence >= 0.75
+    assert small.values["seller.name"].confidence < 0.6

@@ -28,6 +28,7 @@ HEADING_SAME = 0.88  # "Bill to: Acme Ltd"
 HEADING_UNDER = 0.86  # "Rechnungsempfänger" over the address block
 HEADING_RIGHT = 0.8  # "Kunde    Acme GmbH"
 LETTERHEAD = 0.62
+LETTERHEAD_WITH_FORM = 0.8  # a company with its legal form set large atop page one
 LEGAL_FORM_TOP = 0.58
 FOOTER = 0.5
 LEGAL_FORM = 0.4
@@ -197,6 +198,8 @@ def _letterhead_and_footer(
                 name = _company(raw, legal.end())
                 if name is not None and name_in(name) is not None:
                     weight = LEGAL_FORM_TOP if high else FOOTER if low else LEGAL_FORM
+                    if high and median(w.height for w in phrase.words) >= 1.2 * usual:
+                        weight = LETTERHEAD_WITH_FORM  # two signs agree: large type, legal form
                     at = text.text.find(name, s, e)
                     add_name(parties, SELLER, name, text, at, weight, blocks, p)
                     continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from turnout.domain.page import Word
@@ -30,6 +30,9 @@ from turnout.modules.extract.layout.values import Candidate, read_labelled
 from turnout.modules.extract.patterns import Label
 from turnout.modules.normalize.dates import find_dates
 from turnout.modules.normalize.money import parse_currency
+
+# the confidence of a date the invoice number next to it vouches for (see _beside_the_number)
+_VOUCHED = 0.75
 
 FIRST_DATE = 0.3  # the first date of page one, when no label announces the issue date
 MARKED_CURRENCY = 0.7  # the currency most amounts are marked with
@@ -87,6 +90,7 @@ def read_layout(layout: Layout, labels: Sequence[Label]) -> Reading:
     found += by_shape(texts.values(), blocks, parties)
     found += _first_date(texts)
     chosen = _best(found)
+    _beside_the_number(chosen)
     seller, buyer = chosen.get("seller.vat_id"), chosen.get("buyer.vat_id")
     if seller and buyer and _compact(seller.found.value) == _compact(buyer.found.value):
         del chosen["buyer.vat_id"]
@@ -113,6 +117,17 @@ def _best(found: list[Candidate]) -> dict[str, Candidate]:
     for c in sorted(found, key=lambda c: (-c.found.confidence, c.line)):
         chosen.setdefault(c.path, c)
     return chosen
+
+
+def _beside_the_number(chosen: dict[str, Candidate]) -> None:
+    """A date under a generic label ("Date") printed beside or right under the invoice number is
+    the invoice's date: the number vouches for it (a clerk reads "Invoice # / Date" as a pair)."""
+    date, number = chosen.get("issue_date"), chosen.get("invoice_number")
+    if date is None or number is None or date.found.confidence >= _VOUCHED:
+        return
+    if abs(date.line - number.line) <= 1 and number.found.confidence >= _VOUCHED:
+        found = replace(date.found, confidence=_VOUCHED)
+        chosen["issue_date"] = replace(date, found=found)
 
 
 def _first_date(texts: dict[int, LineText]) -> list[Candidate]:
