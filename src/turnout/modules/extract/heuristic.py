@@ -20,7 +20,7 @@ from turnout.domain.page import Box
 from turnout.modules.extract.candidates import Candidate
 from turnout.modules.extract.finder import find_fields
 from turnout.modules.extract.locate import Locator, TextLines, field_boxes
-from turnout.modules.extract.patterns import LANGUAGES, labels_for
+from turnout.modules.extract.patterns import LANGUAGES, labels_for, settings_schema
 
 MODULE_ID = "extract.heuristic"
 # 50 dense pages (the intake limit) hold far less; past this, reading would outlast the stage timeout
@@ -41,27 +41,10 @@ class HeuristicExtract(StageModule):
         inputs=(needs("text/v1"),),
         outputs=(ArtifactRef("fields"),),
         guarantees=frozenset({"offline", "deterministic"}),
-        settings_schema={
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "languages": {
-                    "type": "array",
-                    "items": {"type": "string", "enum": list(LANGUAGES)},
-                    "uniqueItems": True,
-                    "minItems": 1,
-                    "default": list(LANGUAGES),
-                    "description": "languages whose labels are looked for (default: all)",
-                },
-                "min_confidence": {
-                    "type": "number",
-                    "minimum": 0,
-                    "maximum": 1,
-                    "default": 0,
-                    "description": "fields found with a lower confidence are left out",
-                },
-            },
-        },
+        settings_schema=settings_schema(
+            languages_said="languages whose labels are looked for (default: all)",
+            min_confidence_said="fields found with a lower confidence are left out",
+        ),
         is_fallback=True,
     )
 

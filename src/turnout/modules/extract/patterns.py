@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 LANGUAGES = ("en", "de", "fr", "nl", "es", "it")
 OTHER = "_other"
@@ -336,3 +337,29 @@ def longest_labels(found: list[tuple[int, int, Label]]) -> list[tuple[int, int, 
             kept.append((start, end, label))
     kept.sort(key=lambda k: k[0])
     return kept
+
+
+def settings_schema(*, languages_said: str, min_confidence_said: str) -> dict[str, Any]:
+    """The settings of a label-reading extract module (`languages`, `min_confidence`), each
+    described as the module reads it."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "languages": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(LANGUAGES)},
+                "uniqueItems": True,
+                "minItems": 1,
+                "default": list(LANGUAGES),
+                "description": languages_said,
+            },
+            "min_confidence": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "default": 0,
+                "description": min_confidence_said,
+            },
+        },
+    }

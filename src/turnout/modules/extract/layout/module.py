@@ -19,7 +19,7 @@ from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModul
 from turnout.modules.extract.layout.labels import labels_of
 from turnout.modules.extract.layout.page import Found, Layout, layout_of
 from turnout.modules.extract.layout.reader import read_layout
-from turnout.modules.extract.patterns import LANGUAGES
+from turnout.modules.extract.patterns import LANGUAGES, settings_schema
 
 MODULE_ID = "extract.layout"
 # 50 dense pages (the intake limit) hold some 40,000 words; past this, reading would outlast
@@ -43,30 +43,12 @@ class LayoutExtract(StageModule):
         inputs=(needs("text/v1"),),
         outputs=(ArtifactRef("fields"),),
         guarantees=frozenset({"offline", "deterministic"}),
-        settings_schema={
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "languages": {
-                    "type": "array",
-                    "items": {"type": "string", "enum": list(LANGUAGES)},
-                    "uniqueItems": True,
-                    "minItems": 1,
-                    "default": list(LANGUAGES),
-                    "description": "languages whose labels and headings are looked for "
-                    "(default: all)",
-                },
-                "min_confidence": {
-                    "type": "number",
-                    "minimum": 0,
-                    "maximum": 1,
-                    "default": 0,
-                    "description": "fields found with a lower confidence are left out "
-                    "(the invoice number, issue date, seller name and payable amount are "
-                    "always kept, so that review sees how unsure they are)",
-                },
-            },
-        },
+        settings_schema=settings_schema(
+            languages_said="languages whose labels and headings are looked for (default: all)",
+            min_confidence_said="fields found with a lower confidence are left out (the "
+            "invoice number, issue date, seller name and payable amount are always kept, so "
+            "that review sees how unsure they are)",
+        ),
         is_fallback=True,
     )
 
