@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import io
 
-import pypdfium2 as pdfium
 from PIL import Image
 
-from turnout.modules.pdfium_lock import PDFIUM_LOCK
+from turnout.modules.text.pdfium_reader import opened_pdf
 
 _POINTS_PER_INCH = 72
 
@@ -35,29 +34,26 @@ def as_png(pdf: bytes, page: int = 0, dpi: int = 200) -> bytes:
 
 
 def _rendered(pdf: bytes, dpi: int, only: int | None) -> list[Image.Image]:
-    """The pages (or page `only`) as greyscale Pillow images, PDFium used under its lock."""
+    """The pages (or page `only`) as greyscale Pillow images, PDFium used under its lock
+    (`opened_pdf`)."""
     if dpi <= 0:
         raise ValueError(f"dpi must be a positive number of dots per inch, not {dpi}")
     images: list[Image.Image] = []
-    with PDFIUM_LOCK:
-        document = pdfium.PdfDocument(pdf)
-        try:
-            count = len(document)
-            if count == 0:
-                raise ValueError("the PDF has no pages: there is nothing to render")
-            if only is not None and not 0 <= only < count:
-                raise ValueError(f"page {only} does not exist: the PDF has pages 0 to {count - 1}")
-            for index in range(count) if only is None else (only,):
-                page = document[index]
-                bitmap = page.render(scale=dpi / _POINTS_PER_INCH, grayscale=True)
-                try:
-                    # copied out, so that no PDFium memory outlives the lock
-                    images.append(bitmap.to_pil().convert("L").copy())
-                finally:
-                    bitmap.close()
-                    page.close()
-        finally:
-            document.close()
+    with opened_pdf(pdf) as document:
+        count = len(document)
+        if count == 0:
+            raise ValueError("the PDF has no pages: there is nothing to render")
+        if only is not None and not 0 <= only < count:
+            raise ValueError(f"page {only} does not exist: the PDF has pages 0 to {count - 1}")
+        for index in range(count) if only is None else (only,):
+            page = document[index]
+            bitmap = page.render(scale=dpi / _POINTS_PER_INCH, grayscale=True)
+            try:
+                # a copy, so that no PDFium memory outlives the lock
+                images.append(bitmap.to_pil().convert("L"))
+            finally:
+                bitmap.close()
+                page.close()
     return images
 
 
