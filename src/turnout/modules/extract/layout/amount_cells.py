@@ -20,6 +20,7 @@ from turnout.modules.normalize.money import currency_of, parse_amount
 # a unit price with four decimals ("3,3333", "0.0250"), which `find_amounts` leaves out
 _FINE_PRICE = re.compile(r"(?<![\w.,'])(?:[-\u2212])?\d{1,6}[.,]\d{3,4}(?![\w%]|[.,]\d)")
 _PERCENT = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%")
+_CENTS = re.compile(r"[.,]\d{2}-?$")
 _CURRENCY_MARK = re.compile(r"(?:[A-Z]{3}|US\$|C\$|A\$|€|£|\$|¥|₹|Fr\.|Rs\.?)", re.IGNORECASE)
 
 
@@ -87,6 +88,17 @@ def _amounts(text: str) -> list[tuple[int, int, str, Decimal, str | None]]:
         if value is not None:
             found.append((m.start(), m.end(), raw, value, None))
     return sorted(found)
+
+
+def has_cents(cell: Cell) -> bool:
+    """Whether the amount is written with two decimals (`12,00`, `5,00-`), as money is."""
+    return _CENTS.search(cell.raw) is not None
+
+
+def written_like(value: Decimal, example: str) -> str:
+    """`value` with two decimals and the decimal mark of `example` (`1234,50` or `1234.50`)."""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if example.rfind(",") > example.rfind(".") else text
 
 
 def line_cells(line: Line) -> list[Cell]:

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from turnout.domain.page import Word
-from turnout.modules.extract.layout.amount_cells import Cell, percents, phrase_cells
+from turnout.modules.extract.layout.amount_cells import (
+    Cell,
+    has_cents,
+    percents,
+    phrase_cells,
+    written_like,
+)
 from turnout.modules.extract.layout.amount_glue import glued
 from turnout.modules.extract.layout.page import Found, Layout, Line, Phrase
 from turnout.modules.extract.layout.table_columns import (
@@ -143,7 +149,7 @@ def _net_cell(header: Header, net: Column, line: Line) -> Cell | None:
             cells = phrase_cells(phrase, line)
             if cells and not _worded(phrase, cells):
                 # "12,00 19" (a rate run into the amount): the last amount with cents
-                cents = [c for c in cells if re.search(r"[.,]\d\d-?$", c.raw)]
+                cents = [c for c in cells if has_cents(c)]
                 found = (cents or cells)[-1]
     return found
 
@@ -229,7 +235,7 @@ def _item(
     if discounts:
         value = amount.value - sum((abs(d.value) for d in discounts), Decimal(0))
         words = amount.words + tuple(w for d in discounts for w in d.words)
-        values["net_amount"] = Found(_written_like(value, amount.raw), UNCHECKED, words)
+        values["net_amount"] = Found(written_like(value, amount.raw), UNCHECKED, words)
     else:
         values["net_amount"] = Found(amount.raw, confidence, amount.words)
     if quantity is not None:
@@ -250,12 +256,6 @@ def _item(
         values["vat_rate"] = rate
     words = tuple(w for line in lines for w in line.words)
     return LineItem(values, words)
-
-
-def _written_like(value: Decimal, example: str) -> str:
-    """`value` with two decimals and the decimal mark of `example`."""
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if example.rfind(",") > example.rfind(".") else text
 
 
 def _nearest_cell(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from turnout.modules.extract.layout.amount_cells import Cell, line_cells
+from turnout.modules.extract.layout.amount_cells import Cell, has_cents, line_cells
 from turnout.modules.extract.layout.page import Found, Layout, Line
 from turnout.modules.extract.layout.totals_labels import (
     GROSS,
@@ -75,7 +75,7 @@ def items_of(run: list[tuple[Line, Cell]]) -> list[dict[str, Found]]:
 
 def _item_cell(line: Line) -> Cell | None:
     """The one amount with cents of a line that is a label and that amount, else None."""
-    cells = [c for c in line_cells(line) if _cents(c)]
+    cells = [c for c in line_cells(line) if has_cents(c)]
     if len(cells) != 1:
         return None
     cell = cells[0]
@@ -91,7 +91,7 @@ def _item_cell(line: Line) -> Cell | None:
 def _cell_at(line: Line, right: float) -> Cell | None:
     """The amount with cents `line` prints right-aligned on `right`, if any."""
     for cell in line_cells(line):
-        if _cents(cell) and abs(cell.right - right) <= _ALIGNED:
+        if has_cents(cell) and abs(cell.right - right) <= _ALIGNED:
             return cell
     return None
 
@@ -102,10 +102,6 @@ def _is_sum(line: Line, run: list[tuple[Line, Cell]]) -> bool:
     roles = classify(label)
     named = bool(roles) and roles[0] in _SUM_ROLES
     return named or (len(run) >= 2 and not roles)
-
-
-def _cents(cell: Cell) -> bool:
-    return bool(re.search(r"[.,]\d{2}-?$", cell.raw))
 
 
 def _is_currency(text: str) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from turnout.domain.page import Word
-from turnout.modules.extract.layout.amount_cells import percents
+from turnout.modules.extract.layout.amount_cells import percents, written_like
 from turnout.modules.extract.layout.amount_glue import glued
 from turnout.modules.extract.layout.page import Found, Layout, Line
 from turnout.modules.extract.layout.totals_candidates import Candidate, candidates
@@ -232,7 +232,7 @@ def _payable(found: list[Candidate], out: dict[str, Found]) -> dict[str, Found]:
         value = gross_value - abs(r.cell.value)
         return {
             "totals.prepaid": _found(r, LABELLED, unsigned=True),
-            "totals.payable": Found(_written_like(value, gross.value), LABELLED, gross.words),
+            "totals.payable": Found(written_like(value, gross.value), LABELLED, gross.words),
         }
     if payables and not _is_inclusive_words(payables[0], gross):
         return {"totals.payable": _found(payables[0], LABELLED)}
@@ -288,7 +288,7 @@ def _summed(rows: list[VatRow]) -> Candidate:
     total = sum((c.value for c in cells), Decimal(0))
     words: tuple[Word, ...] = tuple(w for c in cells for w in c.words)
     last = cells[-1]
-    cell = type(last)(total, _written_like(total, last.raw), words, last.line, "", last.currency)
+    cell = type(last)(total, written_like(total, last.raw), words, last.line, "", last.currency)
     return Candidate(cell, "", (TAX,))
 
 
@@ -310,10 +310,3 @@ def _value(found: Found | None) -> Decimal | None:
 
 def _is_inclusive_words(c: Candidate, gross: Found) -> bool:
     return c.cell.words == gross.words
-
-
-def _written_like(value: Decimal, example: str) -> str:
-    """`value` with two decimals and the decimal mark of `example` (`1234,50` or `1234.50`)."""
-    text = f"{value:.2f}"
-    comma = example.rfind(",") > example.rfind(".")
-    return text.replace(".", ",") if comma else text
