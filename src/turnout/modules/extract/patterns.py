@@ -319,12 +319,16 @@ def labels_for(languages: tuple[str, ...] = LANGUAGES) -> tuple[Label, ...]:
     out: list[Label] = []
     for language in ("any", *languages):
         for path, regex, weight in _TABLE[language]:
-            # words of a label are at most one space apart: two spaces separate columns
-            words = regex.replace(r"\s*", "[ ]?")
-            bounded = rf"(?<![{_LETTER}_])(?:{words})(?![{_LETTER}_])"
-            pattern = re.compile(bounded, re.IGNORECASE)
-            out.append(Label(path, language, weight, pattern))
+            out.append(label_of(path, language, weight, regex))
     return tuple(out)
+
+
+def label_of(path: str, language: str, weight: float, regex: str) -> Label:
+    """The label announcing `path` with `regex`, matched as whole words case-insensitively."""
+    # words of a label are at most one space apart: two spaces separate columns
+    words = regex.replace(r"\s*", "[ ]?")
+    bounded = rf"(?<![{_LETTER}_])(?:{words})(?![{_LETTER}_])"
+    return Label(path, language, weight, re.compile(bounded, re.IGNORECASE))
 
 
 def longest_labels(found: list[tuple[int, int, Label]]) -> list[tuple[int, int, Label]]:

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from turnout.modules.extract.layout.spans import LineText
-from turnout.modules.extract.patterns import LANGUAGES, OTHER, Label, labels_for, longest_labels
+from turnout.modules.extract.patterns import (
+    LANGUAGES,
+    Label,
+    label_of,
+    labels_for,
+    longest_labels,
+)
 
 SELLER, BUYER = "seller.name", "buyer.name"
 
@@ -115,7 +121,6 @@ _MORE: dict[str, tuple[tuple[str, str, float], ...]] = {
         ("invoice_number", r"creditnota|creditfactuur", 0.6),
     ),
 }
-_LETTER = r"A-Za-zÀ-ÖØ-öø-ÿ"
 _PLAIN = {
     "ä": "a",
     "ö": "o",
@@ -172,9 +177,7 @@ def labels_of(languages: Sequence[str] = LANGUAGES) -> tuple[Label, ...]:
 
 
 def _label(path: str, language: str, weight: float, regex: str) -> Label:
-    words = regex.replace(r"\s*", "[ ]?")
-    bounded = rf"(?<![{_LETTER}_])(?:{words})(?![{_LETTER}_])"
-    return _tolerant(Label(path, language, weight, re.compile(bounded, re.IGNORECASE)))
+    return _tolerant(label_of(path, language, weight, regex))
 
 
 def _tolerant(label: Label) -> Label:
@@ -218,7 +221,3 @@ def find_labels(lines: Sequence[LineText], labels: Sequence[Label]) -> list[Labe
         kept = longest_labels(found)
         hits.extend(LabelHit(label, line, start, end) for start, end, label in kept)
     return hits
-
-
-def is_other(hit: LabelHit) -> bool:
-    return hit.path == OTHER
