@@ -108,8 +108,9 @@ class OcrEngine:
         self._engine: Any = rapidocr.RapidOCR(text_score=0.0, max_side_len=MAX_SIDE_PX)
         # the page is scaled for the detector here; "max" keeps the detector from scaling it up
         self._engine.text_det.limit_type = "max"
-        _tune_sessions(self._engine)
-        self._readers = _readers(self._engine)
+        config = _model_config()  # the models' paths, read once for all the sessions
+        _tune_sessions(self._engine, config)
+        self._readers = _readers(self._engine, config)
         self._lock = threading.Lock()
 
     def read(self, image: Image.Image) -> PageRead:
@@ -292,9 +293,9 @@ class _Readers:
     decode: Any  # RapidOCR's CTC decoder: predictions -> [(text, score)]
 
 
-def _readers(engine: Any) -> _Readers:
+def _readers(engine: Any, config: Any) -> _Readers:
     onnxruntime = importlib.import_module("onnxruntime")
-    path = _model_config()["Rec"]["model_path"]
+    path = config["Rec"]["model_path"]
     options = _session_options(1)
     sessions = tuple(
         onnxruntime.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
@@ -329,7 +330,7 @@ def _bgr(grey: Image.Image) -> Any:
     return np.repeat(np.asarray(grey)[:, :, None], 3, axis=2)
 
 
-def _tune_sessions(engine: Any) -> None:
+def _tune_sessions(engine: Any, config: Any) -> None:
     """Give RapidOCR's detection and direction models sessions set for a shared machine.
 
     RapidOCR's own sessions turn the memory arena off (every call allocates afresh) and let
@@ -338,7 +339,6 @@ def _tune_sessions(engine: Any) -> None:
     """
     onnxruntime = importlib.import_module("onnxruntime")
     options = _session_options(_cores())
-    config = _model_config()
     # RapidOCR 1.4 keeps each model's session in a wrapper (`infer`), the ONNX Runtime session
     # in its `session`; the recogniser's own session is left unused (see `_readers`)
     for part, component, wrapper in (
