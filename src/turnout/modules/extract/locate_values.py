@@ -57,11 +57,6 @@ class Locator:
     def __init__(self, words: Iterable[Word], page_sizes: tuple[tuple[float, float], ...]) -> None:
         self.page_sizes = page_sizes
         self._words = tuple(words)
-        self._starts: dict[str, list[tuple[int, int, str]]] | None = None
-        self._compact: list[list[str]] | None = None
-        self._numbers: dict[str, list[tuple[int, tuple[Word, ...], str]]] | None = None
-        self._lines_text: list[str] | None = None
-        self._flat_text: Flat | None = None
         self._dates: dict[tuple[int, DateOrder], list[tuple[int, int, dt.date]]] = {}
         self._hits: dict[tuple[str, Kind], list[Hit]] = {}
 
@@ -113,7 +108,7 @@ class Locator:
             date = parse_date(value.strip())
             return [] if date is None else self._date_hits(date)
         if kind == "currency":
-            return currency_hits(self.lines, self._texts(), value)
+            return currency_hits(self.lines, self._texts, value)
         return self._tokens(value, lines=_NAME_LINES if kind == "name" else 0)
 
     def choose(self, hits: list[Hit], prefer: Prefer, near: Near | None) -> tuple[Word, ...]:
@@ -138,7 +133,7 @@ class Locator:
         target = compact(value)
         if not target:
             return []
-        flat = self._flat()
+        flat = self._flat
         hits: list[Hit] = []
         pos = flat.text.find(target)
         while pos >= 0:
@@ -167,24 +162,24 @@ class Locator:
             return None
         return Hit(line, tuple(flat.words[first : last + 1]))
 
+    @cached_property
     def _flat(self) -> Flat:
-        if self._flat_text is None:
-            words = list(chain.from_iterable(map(_WORDS, self.lines)))
-            parts = compact_words(list(map(_TEXT, words)))
-            ends = list(accumulate(map(len, parts)))
-            self._flat_text = Flat(
-                text="".join(parts),
-                parts=parts,
-                starts=[0, *ends[:-1]],
-                ends=frozenset(ends),
-                words=words,
-                line_starts=list(accumulate(map(len, map(_WORDS, self.lines)), initial=0)),
-            )
-        return self._flat_text
+        """The document's letters and digits as one string, put together for a first id or name."""
+        words = list(chain.from_iterable(map(_WORDS, self.lines)))
+        parts = compact_words(list(map(_TEXT, words)))
+        ends = list(accumulate(map(len, parts)))
+        return Flat(
+            text="".join(parts),
+            parts=parts,
+            starts=[0, *ends[:-1]],
+            ends=frozenset(ends),
+            words=words,
+            line_starts=list(accumulate(map(len, map(_WORDS, self.lines)), initial=0)),
+        )
 
     def _across(self, target: str, lines: int) -> list[Hit]:
         """A name over lines: its words go on in the line under, starting where it starts."""
-        starts, parts = self._token_index()
+        starts, parts = self._token_index
         hits: list[Hit] = []
         for number, i, first in starts.get(target[0], ()):
             if not target.startswith(first):
@@ -231,22 +226,21 @@ class Locator:
                 return number + 1, j
         return None
 
+    @cached_property
     def _token_index(self) -> tuple[dict[str, list[tuple[int, int, str]]], list[list[str]]]:
-        if self._starts is None or self._compact is None:
-            flat = self._flat()
-            parts = [flat.parts[a:b] for a, b in pairwise(flat.line_starts)]
-            starts: dict[str, list[tuple[int, int, str]]] = {}
-            for number, (line, row) in enumerate(zip(self.lines, parts, strict=True)):
-                for i, text in enumerate(row):
-                    if text:
-                        starts.setdefault(text[0], []).append((number, i, text))
-                    raw = line.words[i].text
-                    if ":" in raw or "#" in raw or "°" in raw or "º" in raw:
-                        form = compact(_GLUE.sub("", raw))
-                        if form and form != text:
-                            starts.setdefault(form[0], []).append((number, i, form))
-            self._starts, self._compact = starts, parts
-        return self._starts, self._compact
+        flat = self._flat
+        parts = [flat.parts[a:b] for a, b in pairwise(flat.line_starts)]
+        starts: dict[str, list[tuple[int, int, str]]] = {}
+        for number, (line, row) in enumerate(zip(self.lines, parts, strict=True)):
+            for i, text in enumerate(row):
+                if text:
+                    starts.setdefault(text[0], []).append((number, i, text))
+                raw = line.words[i].text
+                if ":" in raw or "#" in raw or "°" in raw or "º" in raw:
+                    form = compact(_GLUE.sub("", raw))
+                    if form and form != text:
+                        starts.setdefault(form[0], []).append((number, i, form))
+        return starts, parts
 
     # --- amounts ---
 
@@ -254,7 +248,7 @@ class Locator:
         """Words (or two words grouped by a space) that read as `amount`: only the words whose
         digits are the amount's (as it may be printed: `1234.5` as 1.234,50 or 1234,5) are
         parsed."""
-        spans = self._number_spans()
+        spans = self._number_spans
         hits: list[Hit] = []
         for key in digit_keys(amount):
             for number, words, text in spans.get(key, ()):
@@ -263,10 +257,9 @@ class Locator:
         hits.sort(key=lambda h: (h.line, h.words[0].left))
         return hits
 
+    @cached_property
     def _number_spans(self) -> dict[str, list[tuple[int, tuple[Word, ...], str]]]:
-        if self._numbers is None:
-            self._numbers = number_spans(self.lines)
-        return self._numbers
+        return number_spans(self.lines)
 
     # --- dates ---
 
@@ -276,7 +269,7 @@ class Locator:
         year, day = f"{date.year % 100:02d}", str(date.day)
         candidates = [
             (number, text, offsets_of(self.lines[number].words))
-            for number, text in enumerate(self._texts())
+            for number, text in enumerate(self._texts)
             if year in text and day in text
         ]
         hits: list[Hit] = []
@@ -303,8 +296,7 @@ class Locator:
             self._dates[key] = list(find_dates(text, order))
         return self._dates[key]
 
+    @cached_property
     def _texts(self) -> list[str]:
         """Each line's words joined by single spaces."""
-        if self._lines_text is None:
-            self._lines_text = [" ".join(map(_TEXT, line.words)) for line in self.lines]
-        return self._lines_text
+        return [" ".join(map(_TEXT, line.words)) for line in self.lines]
