@@ -4,8 +4,9 @@ The templates (invoice2data's built-in ones plus an optional folder of one's own
 once per process and folder. The template whose keywords all occur in the text reads the fields;
 its names are mapped to Turnout's canonical dotted paths (see `template_fields`), and every
 other field it read is kept under `extra.<name>`. Each value printed on the page carries the
-boxes of the words that print it (see `locate`), when the text stage gave words. When no template matches the module rejects
-the input, so that the stage's fallback (`extract.layout`, the layout reader) can take over.
+boxes of the words that print it (see `locate`), when the text stage gave words. When no
+template matches the module rejects the input, so that the stage's fallback (`extract.layout`,
+the layout reader) can take over.
 """
 
 from __future__ import annotations
