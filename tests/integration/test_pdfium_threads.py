@@ -31,7 +31,7 @@ HAMMER = textwrap.dedent(
     from turnout.modules.intake import pdf_reader, standard
     from turnout.modules.intake.standard import StandardIntake
     from turnout.modules.text import pdfium_reader, rasterize
-    from turnout.modules.text.pdfium_reader import read_runs
+    from turnout.modules.text.pdfium_reader import read_pages
     from turnout.modules.text.rasterize import PixelBudget, pdf_pages
 
     if sys.argv[2] == "unlocked":
@@ -44,7 +44,7 @@ HAMMER = textwrap.dedent(
         data = path.read_bytes()
         try:
             intake.identify(Source(filename=path.name, data=data))
-            read_runs(data, 50)
+            read_pages(data, 50)
             if index % 4 == 0:
                 list(pdf_pages(data, 72, PixelBudget(50, 10**9, 10**12)))
             if index % 10 == 0:

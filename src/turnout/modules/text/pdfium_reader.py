@@ -21,6 +21,7 @@ the runs out into lines happens after, outside it.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 import struct
 from collections.abc import Iterator
@@ -46,7 +47,7 @@ _INT_FUNCTION = ctypes.CFUNCTYPE(ctypes.c_int)
 _FLOAT_FUNCTION = ctypes.CFUNCTYPE(ctypes.c_float)
 # a glyph turned by more than this (radians) from upright or upside down is written sideways
 _TURN = 0.5
-_HALF_TURN = 3.141592653589793
+_HALF_TURN = math.pi
 _VALUES = struct.Struct("4d").unpack_from
 
 
@@ -137,12 +138,6 @@ def read_pages(data: bytes, max_pages: int) -> tuple[int, list[LayerPage]]:
                 textpage.close()
                 page.close()
     return count, pages
-
-
-def read_runs(data: bytes, max_pages: int) -> tuple[int, list[list[TextRun]]]:
-    """The page count, and the text runs of each page (see `read_pages`)."""
-    count, pages = read_pages(data, max_pages)
-    return count, [page.runs for page in pages]
 
 
 class _PageReader:
