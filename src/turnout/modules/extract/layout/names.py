@@ -77,7 +77,7 @@ def name_in(text: str) -> str | None:
         return None
     if _CONTACT.search(text) or _TITLE.match(text):
         return None
-    if _STREET.search(text) or _NUMBER_FIRST.match(text) or _POSTCODE.search(text):
+    if is_address(text):
         return None
     if any(True for _ in find_dates(text)) or _mostly_amount(text):
         return None

@@ -40,12 +40,12 @@ def add_name(
     blocks: Blocks,
     phrase: int,
 ) -> None:
+    """Record `name` (found at `at` of `line`, in phrase `phrase`) as a candidate for `path`,
+    and the block it heads as that party's."""
     words = line.words(at, at + len(name)) if at >= 0 else line.phrase(phrase).words
     score = min((w.score for w in words), default=1.0)
     found = Found(name, round(confidence * (0.6 + 0.4 * score), 3), words)
     parties.candidates.append(Candidate(path, found, line.line.index))
-    """Record `name` (found at `at` of `line`, in phrase `phrase`) as a candidate for `path`,
-    and the block it heads as that party's."""
     block = blocks.of((line.line.index, phrase)).number
     (parties.buyer_blocks if path == BUYER else parties.seller_blocks).add(block)
     region = _region(blocks, line.line.index, phrase) if confidence >= _REGION_FROM else set()

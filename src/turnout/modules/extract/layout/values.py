@@ -37,7 +37,7 @@ _POSTCODE_CITY = re.compile(r"^\s*(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-ZÄÖÜ][a-zäö�
 _GLUED_WORD = re.compile(r"^(.*\d)([a-zäöüéèà]{2,})$")
 # the words between an invoice number and its date in a title line, in six languages
 _DATE_WORDS = ("vom", "von", "du", "of", "dated", "del", "van", "de", "dd.", "dd")
-_DATE_HEAD = re.compile(r"^\s*(?:(?:vom|von|du|of|dated|del|van|de|dd\.?)\s+)?", re.IGNORECASE)
+_DATE_HEAD = re.compile(rf"^\s*(?:(?:{'|'.join(map(re.escape, _DATE_WORDS))})\s+)?", re.IGNORECASE)
 _COMMA_AFTER_DIGIT = re.compile(r"(?<=\d),(?=\s|$)")
 _PAGE_WORDS = re.compile(r"(?:page|seite|pagina|página|blad|pag\.?|p\.)\s*$", re.IGNORECASE)
 
