@@ -229,7 +229,7 @@ class RulesRoute(StageModule):
         reasons = _Reasons()
         unread: dict[str, str] = {}  # required fields not read well enough: path -> reason
         if read_from_page(invoice):
-            unread = self._unread(invoice)
+            unread = self._required_reasons(invoice)
             for why in unread.values():
                 reasons.add(why, reject=False)
         missing = [path for path in unread if _unread(value_at(invoice, path))]
@@ -254,7 +254,7 @@ class RulesRoute(StageModule):
                 reasons.add(reason, reject=False)
         return [reasons.decision()]
 
-    def _unread(self, invoice: Invoice) -> dict[str, str]:
+    def _required_reasons(self, invoice: Invoice) -> dict[str, str]:
         """One reason a required field that has no value, or a value read below
         `required_confidence`; in the order of `required_fields`."""
         out: dict[str, str] = {}
