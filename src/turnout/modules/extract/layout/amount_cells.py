@@ -20,6 +20,7 @@ from turnout.modules.normalize.money import currency_of, parse_amount
 # a unit price with four decimals ("3,3333", "0.0250"), which `find_amounts` leaves out
 _FINE_PRICE = re.compile(r"(?<![\w.,'])(?:[-\u2212])?\d{1,6}[.,]\d{3,4}(?![\w%]|[.,]\d)")
 _PERCENT = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%")
+CENT = Decimal("0.011")  # two amounts equal to the cent differ by no more than this
 _CENTS = re.compile(r"[.,]\d{2}-?$")
 _CURRENCY_MARK = re.compile(r"(?:[A-Z]{3}|US\$|C\$|A\$|€|£|\$|¥|₹|Fr\.|Rs\.?)", re.IGNORECASE)
 
@@ -123,6 +124,11 @@ def percents(line: Line) -> list[tuple[Decimal, tuple[Word, ...]]]:
             )
             found.append((value, words))
     return found
+
+
+def percent_text(words: tuple[Word, ...]) -> str:
+    """A percentage's words as its number is written (`19 %` -> `19`)."""
+    return " ".join(w.text for w in words).replace("%", "").strip()
 
 
 def _joined(phrase: Phrase) -> tuple[str, list[int]]:

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from turnout.domain.page import Word
 from turnout.modules.extract.layout.amount_cells import (
+    CENT,
     Cell,
     has_cents,
     percents,
@@ -298,7 +299,7 @@ def _checked(
     for base in _BASES:
         product = quantity.value * price.value / base
         for share in {Decimal(1), kept}:
-            if abs(abs(product * share) - abs(amount.value)) <= Decimal("0.011"):
+            if abs(abs(product * share) - abs(amount.value)) <= CENT:
                 return CHECKED
     return MISMATCH
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from turnout.domain.page import Word
-from turnout.modules.extract.layout.amount_cells import percents, written_like
+from turnout.modules.extract.layout.amount_cells import CENT, percent_text, percents, written_like
 from turnout.modules.extract.layout.amount_glue import glued
 from turnout.modules.extract.layout.page import Found, Layout, Line
 from turnout.modules.extract.layout.totals_candidates import Candidate, candidates
@@ -266,11 +266,10 @@ def _single_rate(out: dict[str, Found], tax_line: Line | None) -> dict[str, Foun
     if len(rates) != 1:
         return {}
     rate, words = rates[0]
-    if abs(net_value * rate / 100 - tax_value) > Decimal("0.011"):
+    if abs(net_value * rate / 100 - tax_value) > CENT:
         return {}
-    text = " ".join(w.text for w in words).replace("%", "").strip()
     return {
-        "vat_breakdown[0].rate": Found(text, CONSISTENT, words),
+        "vat_breakdown[0].rate": Found(percent_text(words), CONSISTENT, words),
         "vat_breakdown[0].taxable": Found(net.value, CONSISTENT, net.words),
         "vat_breakdown[0].tax": Found(tax.value, CONSISTENT, tax.words),
     }

@@ -51,7 +51,7 @@ def read_currency(layout: Layout, cells: Sequence[Cell]) -> Found | None:
 
 def _code(text: str) -> str | None:
     """The ISO code of a word that is only a currency code or symbol (`EUR`, `€`, `(EUR)`)."""
-    for piece in re.split(r"[/]", text.strip()):
+    for piece in text.strip().split("/"):
         m = _TOKEN.match(piece.strip())
         if m:
             code = parse_currency(m.group(1))

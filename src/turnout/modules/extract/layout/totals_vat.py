@@ -12,10 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from turnout.domain.page import Word
-from turnout.modules.extract.layout.amount_cells import Cell, line_cells, percents
+from turnout.modules.extract.layout.amount_cells import (
+    CENT,
+    Cell,
+    line_cells,
+    percent_text,
+    percents,
+)
 from turnout.modules.extract.layout.page import Line
 
-_CENT = Decimal("0.011")
 _MAX_RATE = Decimal(30)
 
 
@@ -49,7 +54,7 @@ def vat_rows(lines: Sequence[Line]) -> list[VatRow]:
 def _row(line: Line) -> VatRow | None:
     cells = line_cells(line)
     rates: list[tuple[Decimal, str, tuple[Word, ...], bool]] = [
-        (value, _text(words), words, True) for value, words in percents(line)
+        (value, percent_text(words), words, True) for value, words in percents(line)
     ]
     rates += [
         (c.value, c.raw, c.words, False)
@@ -67,12 +72,8 @@ def _row(line: Line) -> VatRow | None:
                     continue
                 if rate == 0 and not marked:
                     continue
-                if abs(base.value * rate / 100 - tax.value) <= _CENT:
+                if abs(base.value * rate / 100 - tax.value) <= CENT:
                     if rate == 0 and tax.value != 0:
                         continue
                     return VatRow(rate, text.rstrip("% ").strip(), words, base, tax, marked)
     return None
-
-
-def _text(words: tuple[Word, ...]) -> str:
-    return " ".join(w.text for w in words).replace("%", "").strip()
