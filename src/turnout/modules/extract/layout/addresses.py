@@ -129,20 +129,31 @@ def _address_blocks(
     if addressed:  # "Herrn / Erika Beispiel": the letter's recipient is the buyer
         buyer = addressed[0]
         found.remove(buyer)
-        name, text, p = buyer
-        add_name(parties, BUYER, name, text, text.text.find(name), ADDRESSED, blocks, p)
+        _add(parties, BUYER, buyer, ADDRESSED, blocks)
         if sender is None and found:
-            name, text, p = found[0]
-            confidence = ADDRESS_SELLER + (0.05 if _LEGAL_FORM.search(name) else 0.0)
-            add_name(parties, SELLER, name, text, text.text.find(name), confidence, blocks, p)
+            _add_seller(parties, found[0], blocks)
         return
     if sender is None and (len(found) > 1 or found[0][1].line.top < 0.12 * limit * 2):
-        name, text, p = found.pop(0)
-        confidence = ADDRESS_SELLER + (0.05 if _LEGAL_FORM.search(name) else 0.0)
-        add_name(parties, SELLER, name, text, text.text.find(name), confidence, blocks, p)
+        _add_seller(parties, found.pop(0), blocks)
     if found:
-        name, text, p = found[0]
-        add_name(parties, BUYER, name, text, text.text.find(name), ADDRESS_BUYER, blocks, p)
+        _add(parties, BUYER, found[0], ADDRESS_BUYER, blocks)
+
+
+def _add_seller(parties: Parties, found: tuple[str, LineText, int], blocks: Blocks) -> None:
+    """The seller's name from an address block without heading, surer with its legal form."""
+    confidence = ADDRESS_SELLER + (0.05 if _LEGAL_FORM.search(found[0]) else 0.0)
+    _add(parties, SELLER, found, confidence, blocks)
+
+
+def _add(
+    parties: Parties,
+    path: str,
+    found: tuple[str, LineText, int],
+    confidence: float,
+    blocks: Blocks,
+) -> None:
+    name, text, p = found
+    add_name(parties, path, name, text, text.text.find(name), confidence, blocks, p)
 
 
 def _salutation_above(texts: dict[int, LineText], line: Line, phrase: Phrase) -> bool:
