@@ -224,11 +224,9 @@ def _item(
     for line in lines:
         for phrase in line.phrases:
             column = header.band(phrase.left, phrase.right)
-            if column is net or column.kind is None:
-                if column.kind is None and column is not net:
-                    by_kind.setdefault(NAME, []).append((phrase, line))
-                continue
-            by_kind.setdefault(column.kind, []).append((phrase, line))
+            if column is not net:  # text outside any known column is the description
+                kind = NAME if column.kind is None else column.kind
+                by_kind.setdefault(kind, []).append((phrase, line))
     values: dict[str, Found] = {}
     quantity = _nearest_cell(by_kind.get(QTY, []), amount.line)
     price = _nearest_cell(by_kind.get(PRICE, []), amount.line, plain=True)
