@@ -224,11 +224,11 @@ def _merge(columns: list[Column], other: Line, *, above: bool) -> list[Column]:
     for phrase in other.phrases:
         spans = [c for c in merged if c.left <= phrase.right and c.right >= phrase.left]
         pieces = (
-            [(w.text, w.left, w.right, w.height) for w in phrase.words]
+            [(w.text, w.left, w.right) for w in phrase.words]
             if len(spans) > 1
-            else [(phrase.text, phrase.left, phrase.right, phrase.bottom - phrase.top)]
+            else [(phrase.text, phrase.left, phrase.right)]
         )
-        for text, left, right, _ in pieces:
+        for text, left, right in pieces:
             over = [i for i, c in enumerate(merged) if c.left <= right and c.right >= left]
             if not over:
                 merged.append(Column(kind_of(text), text, left, right))
