@@ -1,0 +1,247 @@
+"""What each canonical-invoice group holds, read once from its dataclass, and the generic walks over
+it: render to JSON, build from JSON, copy, and check against the schema.
+
+The canonical invoice has some forty groups and two hundred fields; writing each walk by hand for
+each group is how fields get forgotten. A `Shape` sorts a dataclass's fields by kind — texts,
+decimals, dates, counts, one group, an optional group, a list of groups — from the type
+annotations, and every walk below follows the shapes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from dataclasses import dataclass, fields, is_dataclass
+from decimal import Decimal
+from operator import attrgetter
+from types import NoneType, UnionType
+from typing import Any
+
+from turnout.domain import schema
+
+_TEXT_TYPES = frozenset({str, NoneType})
+_AMOUNT_TYPES = frozenset({Decimal, NoneType})
+_DATE_TYPES = frozenset({dt.date, NoneType})  # exact types: a datetime is not a date here
+_COUNT_TYPES = frozenset({int, NoneType})
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A group's fields by kind, in declaration order."""
+
+    kind: type
+    texts: tuple[str, ...]
+    decimals: tuple[str, ...]
+    dates: tuple[str, ...]
+    counts: tuple[str, ...]
+    groups: tuple[tuple[str, type], ...]  # always present
+    optional: tuple[tuple[str, type], ...]  # a group or None
+    lists: tuple[tuple[str, type], ...]  # a list of groups
+    names: tuple[str, ...]  # every field, in order
+
+    def getter(self, names: tuple[str, ...]) -> Any:
+        """An `attrgetter` of `names` that always returns a tuple."""
+        if not names:
+            return lambda _obj: ()
+        if len(names) == 1:
+            one = attrgetter(names[0])
+            return lambda obj: (one(obj),)
+        return attrgetter(*names)
+
+
+_SHAPES: dict[type, Shape] = {}
+_GETTERS: dict[type, tuple[Any, Any, Any, Any]] = {}
+
+
+def shape_of(kind: type) -> Shape:
+    """The shape of dataclass `kind` and of the groups under it (computed once)."""
+    found = _SHAPES.get(kind)
+    if found is None:
+        found = _SHAPES[kind] = _read_shape(kind)
+        _GETTERS[kind] = (
+            found.getter(found.texts),
+            found.getter(found.decimals),
+            found.getter(found.dates),
+            found.getter(found.counts),
+        )
+        for _, sub in found.groups + found.optional + found.lists:
+            shape_of(sub)
+    return found
+
+
+def _read_shape(kind: type) -> Shape:
+    hints = typing.get_type_hints(kind)
+    texts: list[str] = []
+    decimals: list[str] = []
+    dates: list[str] = []
+    counts: list[str] = []
+    groups: list[tuple[str, type]] = []
+    optional: list[tuple[str, type]] = []
+    lists: list[tuple[str, type]] = []
+    names: list[str] = []
+    for f in fields(kind):
+        if f.name == "provenance":
+            continue
+        names.append(f.name)
+        hint = hints[f.name]
+        args = typing.get_args(hint)
+        if typing.get_origin(hint) is list:
+            lists.append((f.name, args[0]))
+            continue
+        inner = hint
+        if isinstance(hint, UnionType) or typing.get_origin(hint) is typing.Union:
+            rest = [a for a in args if a is not NoneType]
+            if len(rest) != 1:
+                raise TypeError(f"{kind.__name__}.{f.name}: unsupported type {hint}")
+            inner = rest[0]
+            if inner not in (str, Decimal, dt.date, int):
+                optional.append((f.name, inner))
+                continue
+        if inner is str:
+            texts.append(f.name)
+        elif inner is Decimal:
+            decimals.append(f.name)
+        elif inner is dt.date:
+            dates.append(f.name)
+        elif inner is int:
+            counts.append(f.name)
+        else:
+            groups.append((f.name, inner))
+    return Shape(
+        kind,
+        tuple(texts),
+        tuple(decimals),
+        tuple(dates),
+        tuple(counts),
+        tuple(groups),
+        tuple(optional),
+        tuple(lists),
+        tuple(names),
+    )
+
+
+# ---- rendering and building ----------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """The JSON form of a group: decimals as strings, dates as ISO, groups as objects."""
+    kind = type(value)
+    shape = _SHAPES.get(kind)
+    if shape is None and is_dataclass(kind):
+        shape = shape_of(kind)
+    if shape is not None:
+        return {name: plain(getattr(value, name)) for name in shape.names}
+    if kind is list:
+        return [plain(v) for v in value]
+    if kind is Decimal:
+        return format(value, "f")
+    if kind is dt.date:
+        return value.isoformat()
+    return value
+
+
+def build(kind: type, data: Any) -> Any:
+    """A `kind` from its JSON form; unknown keys are ignored, missing ones stay empty."""
+    if not isinstance(data, dict):
+        data = {}
+    shape = shape_of(kind)
+    values: dict[str, Any] = {}
+    for name in shape.texts:
+        if (text := data.get(name)) is not None:
+            values[name] = text
+    for name in shape.decimals:
+        if (number := data.get(name)) is not None:
+            values[name] = Decimal(str(number))
+    for name in shape.dates:
+        if isinstance(day := data.get(name), str) and day:
+            values[name] = dt.date.fromisoformat(day)
+    for name in shape.counts:
+        if (count := data.get(name)) is not None:
+            values[name] = int(count)
+    for name, sub in shape.groups:
+        values[name] = build(sub, data.get(name))
+    for name, sub in shape.optional:
+        if isinstance(part := data.get(name), dict):
+            values[name] = build(sub, part)
+    for name, sub in shape.lists:
+        values[name] = [build(sub, item) for item in data.get(name) or []]
+    return kind(**values)
+
+
+def clone(value: Any) -> Any:
+    """A copy of a group that can be changed without changing the original. The values themselves
+    (texts, decimals, dates) are immutable and shared."""
+    copy = object.__new__(type(value))
+    copy.__dict__.update(value.__dict__)
+    shape = _SHAPES[type(value)]
+    for name, _ in shape.groups:
+        setattr(copy, name, clone(getattr(value, name)))
+    for name, _ in shape.optional:
+        if (part := getattr(value, name)) is not None:
+            setattr(copy, name, clone(part))
+    for name, _ in shape.lists:
+        setattr(copy, name, [clone(item) for item in getattr(value, name)])
+    return copy
+
+
+# ---- checking ------------------------------------------------------------------------------
+
+
+def sound(value: Any, kind: type) -> bool:
+    """Whether `value` is exactly a sound `kind`, all the way down: the fast, silent twin of
+    `problems`. Exact types and C-level set tests keep it to microseconds an invoice; a value of a
+    subclass (a StrEnum for a string) takes the slow path, which gives the exact verdict."""
+    if type(value) is not kind:
+        return False
+    shape = _SHAPES[kind]
+    texts, decimals, dates, counts = _GETTERS[kind]
+    amounts = decimals(value)
+    if not (
+        _TEXT_TYPES.issuperset(map(type, texts(value)))
+        and _AMOUNT_TYPES.issuperset(map(type, amounts))
+        and all(map(Decimal.is_finite, filter(None, amounts)))  # NaN is truthy, zero finite
+        and _DATE_TYPES.issuperset(map(type, dates(value)))
+        and _COUNT_TYPES.issuperset(map(type, counts(value)))
+    ):
+        return False
+    for name, sub in shape.groups:
+        if not sound(getattr(value, name), sub):
+            return False
+    for name, sub in shape.optional:
+        part = getattr(value, name)
+        if part is not None and not sound(part, sub):
+            return False
+    for name, sub in shape.lists:
+        items = getattr(value, name)
+        if type(items) is not list:
+            return False
+        for item in items:
+            if not sound(item, sub):
+                return False
+    return True
+
+
+def problems(found: schema.Problems, path: str, value: object, kind: type) -> None:
+    """Append how `value` breaks `kind`'s schema, each problem with the path of the bad value."""
+    if not schema.check_instance(found, path, value, kind, schema.with_article(kind.__name__)):
+        return
+    shape = shape_of(kind)
+    schema.check_optional(found, path, value, shape.texts)
+    schema.check_decimals(found, path, value, shape.decimals)
+    for name in shape.dates:
+        schema.check_date(found, f"{path}.{name}", getattr(value, name))
+    for name in shape.counts:
+        count = getattr(value, name)
+        if count is not None and (type(count) is not int or count < 0):
+            schema.wrong(found, f"{path}.{name}", "a count (int >= 0)", count)
+    for name, sub in shape.groups:
+        problems(found, f"{path}.{name}", getattr(value, name), sub)
+    for name, sub in shape.optional:
+        if (part := getattr(value, name)) is not None:
+            problems(found, f"{path}.{name}", part, sub)
+    for name, sub in shape.lists:
+        items = getattr(value, name)
+        # a list, not a tuple: `to_dict` renders lists, and modules append to them
+        if schema.check_instance(found, f"{path}.{name}", items, list, "a list"):
+            for i, item in enumerate(items):
+                problems(found, f"{path}.{name}[{i}]", item, sub)
