@@ -11,7 +11,10 @@ Takes every UBL Invoice/CreditNote and CII CrossIndustryInvoice under ../shared/
    with the XSLT of its syntax. An export is valid when it has no fatal rule id its source did not
    have; an export the module refuses (raises) is invalid, with the reason printed;
 3. round trip: B and C are the exports read back the same way; the file passes when A == B == C,
-   comparing the invoices' `to_dict()` without `provenance` (nothing else left out);
+   comparing the invoices' `to_dict()` without `provenance` and `extensions` (elements beyond
+   EN 16931, kept verbatim on the run but not written into an export claiming EN 16931; the
+   invoices that had any are counted). Each export writes the source's own specification
+   identifier (BT-24) through its `customization_id` setting;
 4. the EN 16931 business terms the canonical model holds, from `turnout.domain.terms`.
 
 Prints every failure (file, export, the new fatal rules with their texts shortened, the first
@@ -38,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from turnout.domain.artifacts import Decision, InvoiceArtifact, Outcome, Receipt, Source
+from turnout.domain.artifacts import Decision, Document, InvoiceArtifact, Outcome, Receipt, Source
 from turnout.domain.invoice import Invoice
 from turnout.domain.modules import Artifacts, RunContext, StageModule
 from turnout.modules.xmlsafe import parse_xml
@@ -78,6 +81,7 @@ class Verdict:
     problems: list[str] = field(default_factory=list)  # printed lines, one per failure
     new_fatal: list[tuple[str, str]] = field(default_factory=list)  # (export, rule id)
     roundtrips: set[str] = field(default_factory=set)  # the exports read back unchanged
+    extensions: int = 0  # elements beyond EN 16931 the source carried (kept, reported)
 
     @property
     def roundtrip(self) -> bool:
@@ -107,8 +111,9 @@ class Chain:
 
     def __init__(self, registry: ModuleRegistry, workspace: Path) -> None:
         self.workspace = workspace
+        self.registry = registry
         self.readers = [registry.instantiate(m, {}) for m in READERS]
-        self.exporters: dict[str, StageModule] = {}
+        self.exporters: dict[tuple[str, str | None], StageModule] = {}
         self.missing: dict[str, str] = {}
         for syntax in EXPORTS:
             module_id = f"export.{syntax}"
@@ -118,26 +123,39 @@ class Chain:
                     "adding one to pyproject.toml run `.venv/bin/pip install -e .`)"
                 )
                 continue
-            settings = {"directory": str(workspace / "exports" / syntax)}
             try:
-                self.exporters[syntax] = registry.instantiate(module_id, settings)
+                self.exporter(syntax, None)
             except Exception as exc:  # an unavailable module is a finding, not a crash
                 self.missing[syntax] = f"{module_id} cannot be made: {exc}"
+
+    def exporter(self, syntax: str, profile: str | None) -> StageModule:
+        """The export module of `syntax` writing specification identifier `profile` (BT-24; the
+        module's default when None): the source's own profile is written back, so a round trip
+        compares like with like."""
+        key = (syntax, profile)
+        if key not in self.exporters:
+            settings: dict[str, Any] = {"directory": str(self.workspace / "exports" / syntax)}
+            if profile:
+                settings["customization_id"] = profile
+            self.exporters[key] = self.registry.instantiate(f"export.{syntax}", settings)
+        return self.exporters[key]
 
     def _context(self, run_id: str, module: StageModule) -> RunContext:
         spec = module.spec
         return RunContext(run_id, 1, spec.stage_id, spec.module_id, self.workspace)
 
-    def read(self, run_id: str, name: str, data: bytes) -> Invoice:
+    def read(self, run_id: str, name: str, data: bytes) -> tuple[Invoice, Document]:
+        """The canonical invoice of `data`, and the document intake made of it (an export finds
+        the bytes of attached documents there)."""
         artifacts = Artifacts([Source(name, data)])
         for module in self.readers:
             for item in module.process(artifacts, self._context(run_id, module)):
                 artifacts.add(item)
-        return artifacts.require(InvoiceArtifact).invoice
+        return artifacts.require(InvoiceArtifact).invoice, artifacts.require(Document)
 
-    def export(self, run_id: str, syntax: str, invoice: Invoice) -> bytes:
-        module = self.exporters[syntax]
-        artifacts = Artifacts([InvoiceArtifact(invoice), Decision(Outcome.APPROVE)])
+    def export(self, run_id: str, syntax: str, invoice: Invoice, document: Document) -> bytes:
+        module = self.exporter(syntax, invoice.specification_id)
+        artifacts = Artifacts([document, InvoiceArtifact(invoice), Decision(Outcome.APPROVE)])
         (receipt,) = [
             r
             for r in module.process(artifacts, self._context(run_id, module))
@@ -147,8 +165,12 @@ class Chain:
 
 
 def comparable(invoice: Invoice) -> dict[str, Any]:
+    """The invoice's JSON without `provenance` (where values came from) and `extensions` (what a
+    source carried beyond EN 16931: kept verbatim and reported on the run, never written into an
+    export that claims EN 16931)."""
     data = invoice.to_dict()
     del data["provenance"]
+    data.pop("extensions", None)
     return data
 
 
@@ -183,18 +205,19 @@ def check(
     }
     run_id = f"conformance-{i:03d}"
     try:
-        original = chain.read(f"{run_id}-a", name, data)
+        original, document = chain.read(f"{run_id}-a", name, data)
     except Exception as exc:
         verdict.valid = dict.fromkeys(EXPORTS, False)
         verdict.problems.append(f"{name}: cannot be read: {type(exc).__name__}: {exc}")
         return verdict
+    verdict.extensions = len(original.extensions)
     read_back: dict[str, Invoice] = {}
     for target in EXPORTS:
         verdict.valid[target] = False
         if target in chain.missing:
             continue
         try:
-            exported = chain.export(f"{run_id}-{target}", target, original)
+            exported = chain.export(f"{run_id}-{target}", target, original, document)
         except Exception as exc:
             verdict.problems.append(f"{name}: export.{target} refused: {type(exc).__name__}: {exc}")
             continue
@@ -213,7 +236,7 @@ def check(
             verdict.problems.append(f"{name}: export.{target} new fatal {rule}: {short(text, 110)}")
             verdict.new_fatal.append((target, rule))
         try:
-            read_back[target] = chain.read(
+            read_back[target], _ = chain.read(
                 f"{run_id}-{target}-back", f"back.{target}.xml", exported
             )
         except Exception as exc:
@@ -290,6 +313,8 @@ def main() -> int:
         + ", ".join(f"{t}: {sum(t in v.roundtrips for v in verdicts)}" for t in EXPORTS)
         + ")",
         note,
+        f"sources with elements beyond EN 16931 (kept verbatim, reported, not exported): "
+        f"{sum(v.extensions > 0 for v in verdicts)} ({sum(v.extensions for v in verdicts)} elements)",
         f"time: {time.perf_counter() - start:.1f} s",
         f"BENCH export_ubl_valid_pct {pct(ubl_valid, total):.1f}",
         f"BENCH export_cii_valid_pct {pct(cii_valid, total):.1f}",
