@@ -3,12 +3,21 @@
 Only the reading happens here (amounts, dates, currency symbols); identifiers are checked
 afterwards by `canonical.canonicalise`, the same way for fields and for e-invoices.
 
+Any canonical path of the model can be set (`seller.address.city`, `seller.contact.email`,
+`seller.legal_registration.id`, `invoicing_period.start`, `notes[0].text`): the path is walked
+along the dataclass shapes (`turnout.domain.invoice_shape`), an optional group (an `Identifier`,
+`payment.direct_debit`) is created only when a value is set in it, and the value takes the
+field's type — a text stripped, a date read in the configured order, an amount or rate read as
+a Decimal (a rate or percentage without its `%`). A path the model does not have (`extra.*`, a
+template's own field) is left out. Items of a list are renumbered from 0 in the order of their
+written index, so `notes[3].text` alone is the first note.
+
 Every value set carries its provenance, keyed by its dotted path as for e-invoices
 (`einvoice.provenance`): the extract module, its confidence and the boxes on the page it was read
-from. VAT breakdown rows come from `vat_breakdown[N].rate|taxable|tax|category` (rows in the order
-of N, renumbered from 0 when some N are missing). A line's values share one source,
-`lines[N].<name>`: the module that extracted the fields, the mean confidence of its fields (a
-line has no confidence of its own) and the line's boxes (`Fields.line_boxes[N]`).
+from. VAT breakdown rows come from `vat_breakdown[N].rate|taxable|tax|category` like any list. A
+line's values share one source, `lines[N].<name>`: the module that extracted the fields, the mean
+confidence of its fields (a line has no confidence of its own) and the line's boxes
+(`Fields.line_boxes[N]`).
 
 A credit note read with negative amounts (as credit notes are printed) gets them turned positive,
 as EN 16931 keeps them, with a note saying so (`credit_note.turn_credit_note_signs`).
@@ -18,37 +27,25 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from turnout.domain.artifacts import ExtractedField, Fields, Finding, Severity
-from turnout.domain.invoice import TOTALS_NAMES, FieldSource, Invoice, InvoiceLine, VatBreakdown
+from turnout.domain.invoice import TOTALS_NAMES, FieldSource, Invoice, InvoiceLine
+from turnout.domain.invoice_shape import Shape, shape_of
 from turnout.modules.normalize.credit_note import turn_credit_note_signs
 from turnout.modules.normalize.dates import DateOrder, parse_date
 from turnout.modules.normalize.money import currency_of, parse_amount, parse_currency
 from turnout.modules.normalize.scale import plain
 
-_TEXT_PATHS = (
-    "invoice_number",
-    "type_code",
-    "buyer_reference",
-    "order_reference",
-    "seller.name",
-    "seller.vat_id",
-    "seller.country",
-    "buyer.name",
-    "buyer.vat_id",
-    "buyer.country",
-    "payment.iban",
-    "payment.bic",
-)
-_DATE_PATHS = ("issue_date", "due_date")
-_AMOUNT_PATHS = tuple(f"totals.{name}" for name in TOTALS_NAMES)
 _LINE_DECIMALS = ("quantity", "net_price", "net_amount", "vat_rate")
 _LINE_TEXTS = ("id", "name", "unit", "vat_category")
-_VAT_PATH = re.compile(r"^vat_breakdown\[(\d+)\]\.(rate|taxable|tax|category)$")
+_STEP = re.compile(r"^([a-z_][a-z0-9_]*)(?:\[(\d+)\])?$")
+_RATES = ("rate", "percent")  # names of percentages, read without their "%"
 _UNKNOWN_MODULE = "extract"  # the module of lines when the fields name none
+# read on their own: the currency (from a symbol, or the amounts) and the lines (Fields.lines)
+_OWN = ("currency", "lines[")
+
+Step = tuple[str, int | None]  # a field name and, for an item of a list, its index
 
 
 def invoice_from_fields(fields: Fields, order: DateOrder) -> tuple[Invoice, list[Finding]]:
@@ -56,17 +53,20 @@ def invoice_from_fields(fields: Fields, order: DateOrder) -> tuple[Invoice, list
     invoice = Invoice()
     notes: list[Finding] = []
     values = fields.values
-    for path in _TEXT_PATHS:
-        if path in values and values[path].value.strip():
-            _set(invoice, path, values[path].value.strip(), values[path])
-    for path in _DATE_PATHS:
-        if path in values:
-            _read(invoice, notes, path, values[path], lambda v: parse_date(v, order), "DATE")
-    for path in _AMOUNT_PATHS:
-        if path in values:
-            _read(invoice, notes, path, values[path], parse_amount, "AMOUNT")
+    items: dict[tuple[str, int], int] = {}  # (list path, written index) -> index in the list
+    for path in sorted(values, key=_written_order):
+        field = values[path]
+        steps = _steps(path)
+        if steps is None or path.startswith(_OWN) or not field.value.strip():
+            continue
+        value = _value(steps, field.value, order)
+        if value is None:
+            continue  # a path the model does not have
+        if value is _UNREADABLE:
+            notes.append(_unreadable(_kind(steps), path, field.value))
+            continue
+        _place(invoice, steps, value, field, items)
     _currency(invoice, notes, values)
-    _vat_breakdown(invoice, notes, values)
     line_source = _line_source(fields)
     for number, line in enumerate(fields.lines):
         boxes = fields.line_boxes[number] if number < len(fields.line_boxes) else ()
@@ -78,6 +78,116 @@ def invoice_from_fields(fields: Fields, order: DateOrder) -> tuple[Invoice, list
     return invoice, notes
 
 
+_UNREADABLE: Any = object()  # a value of the right path that does not read as its type
+
+
+def _written_order(path: str) -> tuple[Any, ...]:
+    """Paths with list items in the order of their written index (`notes[10]` after
+    `notes[2]`), so items are numbered as written."""
+    return tuple(
+        (part, int(number)) if number else (part, -1)
+        for part, number in re.findall(r"([^.\[\]]+)(?:\[(\d+)\])?", path)
+    )
+
+
+def _steps(path: str) -> list[Step] | None:
+    """`seller.identifiers[0].id` as [("seller", None), ("identifiers", 0), ("id", None)];
+    None for a path that is not written like one."""
+    steps: list[Step] = []
+    for part in path.split("."):
+        m = _STEP.match(part)
+        if m is None:
+            return None
+        steps.append((m[1], int(m[2]) if m[2] is not None else None))
+    return steps
+
+
+def _leaf(steps: list[Step]) -> tuple[Shape, str] | None:
+    """The shape that holds the path's last field, and that field's name; None when the path
+    leaves the model (an unknown name, an index on a single group or none on a list)."""
+    shape = shape_of(Invoice)
+    for name, index in steps[:-1]:
+        kind = _sub(shape, name, index)
+        if kind is None:
+            return None
+        shape = shape_of(kind)
+    name, index = steps[-1]
+    if index is not None or name not in shape.texts + shape.decimals + shape.dates + shape.counts:
+        return None
+    return shape, name
+
+
+def _sub(shape: Shape, name: str, index: int | None) -> type | None:
+    """The dataclass under field `name` of `shape` (an item of it, for a list)."""
+    if index is None:
+        found = dict(shape.groups + shape.optional).get(name)
+    else:
+        found = dict(shape.lists).get(name)
+    return found
+
+
+def _kind(steps: list[Step]) -> str:
+    leaf = _leaf(steps)
+    return "DATE" if leaf is not None and leaf[1] in leaf[0].dates else "AMOUNT"
+
+
+def _value(steps: list[Step], raw: str, order: DateOrder) -> object:
+    """`raw` as the type of the path's field; None for a path the model does not have,
+    `_UNREADABLE` for a value that does not read as that type."""
+    leaf = _leaf(steps)
+    if leaf is None:
+        return None
+    shape, name = leaf
+    text = raw.strip()
+    parsed: object
+    if name in shape.texts:
+        return text
+    if name in shape.dates:
+        parsed = parse_date(text, order)
+    elif name in shape.decimals:
+        if name.endswith(_RATES):
+            parsed = plain(parse_amount(text.rstrip("%").strip()))
+        else:
+            parsed = parse_amount(text)
+    else:
+        parsed = int(text) if text.isdigit() else None
+    return _UNREADABLE if parsed is None else parsed
+
+
+def _place(
+    invoice: Invoice,
+    steps: list[Step],
+    value: object,
+    field: ExtractedField,
+    items: dict[tuple[str, int], int],
+) -> None:
+    """Set `value` at the path of `steps`, creating the groups and list items on the way."""
+    target: Any = invoice
+    shape = shape_of(Invoice)
+    written: list[str] = []
+    for name, index in steps[:-1]:
+        kind = _sub(shape, name, index)
+        assert kind is not None  # _value checked the path
+        if index is None:
+            child = getattr(target, name)
+            if child is None:  # an optional group, made when a value is set in it
+                child = kind()
+                setattr(target, name, child)
+            written.append(name)
+        else:
+            entries = getattr(target, name)
+            key = (".".join([*written, name]), index)
+            if key not in items:
+                items[key] = len(entries)
+                entries.append(kind())
+            child = entries[items[key]]
+            written.append(f"{name}[{items[key]}]")
+        target, shape = child, shape_of(kind)
+    name = steps[-1][0]
+    setattr(target, name, value)
+    invoice.provenance[".".join([*written, name])] = _source(field)
+
+
 def _line_source(fields: Fields) -> FieldSource:
     """Who read the lines and how sure it was: the fields' (most frequent) module and their mean
     confidence, a line carrying no confidence of its own."""
@@ -87,58 +197,16 @@ def _line_source(fields: Fields) -> FieldSource:
     return FieldSource(module, round(confidence, 3) if confidence is not None else 0.0)
 
 
-def _vat_breakdown(
-    invoice: Invoice, notes: list[Finding], values: dict[str, ExtractedField]
-) -> None:
-    """The VAT breakdown rows the `vat_breakdown[N].<name>` fields describe."""
-    rows: dict[int, dict[str, tuple[str, ExtractedField]]] = {}
-    for path, field in values.items():
-        m = _VAT_PATH.match(path)
-        if m is not None and field.value.strip():
-            rows.setdefault(int(m[1]), {})[m[2]] = (path, field)
-    for number in sorted(rows):
-        row, index = VatBreakdown(), len(invoice.vat_breakdown)
-        for name, (path, field) in sorted(rows[number].items()):
-            value: str | Decimal | None
-            if name == "category":
-                value = field.value.strip()
-            elif name == "rate":
-                value = plain(parse_amount(field.value.strip().rstrip("%").strip()))
-            else:
-                value = parse_amount(field.value)
-            if value is None:
-                notes.append(_unreadable("AMOUNT", path, field.value))
-                continue
-            setattr(row, name, value)
-            invoice.provenance[f"vat_breakdown[{index}].{name}"] = _source(field)
-        if row != VatBreakdown():
-            invoice.vat_breakdown.append(row)
-
-
-def _read(
-    invoice: Invoice,
-    notes: list[Finding],
-    path: str,
-    field: ExtractedField,
-    parse: Callable[[str], Any],
-    kind: str,
-) -> None:
-    value = parse(field.value)
-    if value is None:
-        notes.append(_unreadable(kind, path, field.value))
-    else:
-        _set(invoice, path, value, field)
-
-
 def _currency(invoice: Invoice, notes: list[Finding], values: dict[str, ExtractedField]) -> None:
     """The written currency; else the one written next to the amount payable (or another)."""
     field = values.get("currency")
     if field is not None:
         code = parse_currency(field.value)
         # an unknown code is kept for `canonical` to check and report
-        _set(invoice, "currency", code or field.value.strip(), field)
+        invoice.currency = code or field.value.strip()
+        invoice.provenance["currency"] = _source(field)
         return
-    for path in ("totals.payable", *_AMOUNT_PATHS):
+    for path in ("totals.payable", *(f"totals.{name}" for name in TOTALS_NAMES)):
         amount = values.get(path)
         code = currency_of(amount.value) if amount is not None else None
         if amount is not None and code:
@@ -165,15 +233,6 @@ def _line(
                 invoice.provenance[f"lines[{number}].{name}"] = source
             setattr(line, name, value)
     return line
-
-
-def _set(invoice: Invoice, path: str, value: object, field: ExtractedField) -> None:
-    target: Any = invoice
-    *parents, name = path.split(".")
-    for parent in parents:
-        target = getattr(target, parent)
-    setattr(target, name, value)
-    invoice.provenance[path] = _source(field)
 
 
 def _source(field: ExtractedField) -> FieldSource:
