@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from turnout.domain.artifacts import EInvoice, InvoiceArtifact, Source
-from turnout.domain.invoice import Invoice, InvoiceLine, Totals, VatBreakdown
+from turnout.domain.invoice import AllowanceCharge, Invoice, InvoiceLine, Totals, VatBreakdown
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.modules.einvoice.xml import XmlEInvoice
 from turnout.modules.intake.standard import StandardIntake
 from turnout.modules.normalize.standard import StandardNormalize
+
+D = Decimal
 
 UBL_TWIN = """<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
  xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
@@ -111,20 +113,12 @@ def normalised(invoice: Invoice) -> Invoice:
 def test_ubl_and_cii_twins_written_with_different_scales_give_the_same_invoice() -> None:
     from_ubl, from_cii = canonical("twin.xml", UBL_TWIN), canonical("twin.xml", CII_TWIN)
     assert from_ubl == from_cii
-    assert from_ubl["lines"][0] == {
-        "id": "1",
-        "name": "Tunnel segment",
-        "quantity": "30",
-        "unit": "XPP",
-        "net_price": "158125.00",
-        "net_amount": "4743750.00",
-        "vat_category": "S",
-        "vat_rate": "19",
-    }
+    line = InvoiceLine("1", "Tunnel segment", D("30"), "XPP", D("158125.00"), D("4743750.00"))
+    line.vat_category, line.vat_rate = "S", D("19")
+    assert from_ubl["lines"] == Invoice(lines=[line]).to_dict()["lines"]
     assert from_ubl["totals"]["payable"] == "5645062.50"
-    assert from_ubl["vat_breakdown"] == [
-        {"category": "S", "rate": "19", "taxable": "4743750.00", "tax": "901312.50"}
-    ]
+    row = VatBreakdown("S", D("19"), D("4743750.00"), D("901312.50"))
+    assert from_ubl["vat_breakdown"] == Invoice(vat_breakdown=[row]).to_dict()["vat_breakdown"]
 
 
 def test_zero_rounding_amount_is_the_same_as_none_and_other_roundings_are_kept() -> None:
@@ -154,12 +148,13 @@ def test_money_keeps_significant_decimals_beyond_cents_and_drops_only_trailing_z
     written = invoice.to_dict()
     assert written["totals"]["payable"] == "100.00"
     assert written["totals"]["prepaid"] == "0.00"
-    assert written["vat_breakdown"][0] == {
-        "category": "S",
-        "rate": "5.5",
-        "taxable": "20.50",
-        "tax": "1.1275",
-    }
+    row = written["vat_breakdown"][0]
+    assert (row["category"], row["rate"], row["taxable"], row["tax"]) == (
+        "S",
+        "5.5",
+        "20.50",
+        "1.1275",
+    )
     line = written["lines"][0]
     assert (line["quantity"], line["net_price"], line["net_amount"], line["vat_rate"]) == (
         "6.5",
@@ -174,3 +169,41 @@ def test_a_number_too_long_to_rescale_is_kept_as_written() -> None:
     invoice = normalised(Invoice(invoice_number="R-3", totals=Totals(payable=huge)))
     assert invoice.totals.payable == huge
     assert invoice.to_dict()["totals"]["payable"] == "1234567890123456789012345678"
+
+
+def test_allowances_charges_and_price_details_get_the_scales_of_money_and_rates() -> None:
+    def item(amount: str, base: str, percent: str, vat_rate: str | None = None) -> AllowanceCharge:
+        rate = D(vat_rate) if vat_rate else None
+        return AllowanceCharge(D(amount), D(base), D(percent), "S" if rate else None, rate)
+
+    line = InvoiceLine(quantity=D("2.000"), net_price=D("90"), net_amount=D("170"))
+    line.gross_price, line.price_discount, line.base_quantity = D("100.0000"), D("10"), D("1.00")
+    line.allowances = [item("20", "200.000", "10.00")]
+    line.charges = [item("1E+1", "200", "5")]
+    invoice = normalised(
+        Invoice(
+            invoice_number="R-4",
+            allowances=[item("5", "100", "5.000", "19.00")],
+            charges=[item("2.5", "250.00", "1", "7")],
+            lines=[line],
+        )
+    )
+    written = invoice.to_dict()
+    picked = ("amount", "base", "percent", "vat_rate")
+    assert [written["allowances"][0][k] for k in picked] == ["5.00", "100.00", "5", "19"]
+    assert [written["charges"][0][k] for k in picked] == ["2.50", "250.00", "1", "7"]
+    out = written["lines"][0]
+    assert [out["allowances"][0][k] for k in picked] == ["20.00", "200.00", "10", None]
+    assert [out["charges"][0][k] for k in picked] == ["10.00", "200.00", "5", None]
+    assert (out["gross_price"], out["price_discount"], out["base_quantity"]) == (
+        "100.00",
+        "10.00",
+        "1",
+    )
+
+
+def test_rescaling_a_normalised_invoice_changes_nothing() -> None:
+    once = canonical("twin.xml", UBL_TWIN)
+    again = normalised(Invoice.from_dict(once)).to_dict()
+    again.pop("provenance")
+    assert again == once

@@ -1,7 +1,9 @@
 """Put an invoice's identifiers in canonical form, the same way whatever produced it.
 
-Currency (ISO 4217), VAT numbers (python-stdnum), IBAN and BIC (schwifty), countries
-(ISO 3166, pycountry); the seller's country is inferred from its VAT number when absent.
+Currencies (ISO 4217), VAT numbers (python-stdnum), IBAN and BIC (schwifty) of every credit
+transfer, countries (ISO 3166, pycountry) of every party, address and item that has one; the
+seller's country is inferred from its VAT number when absent. Elements an e-invoice carried beyond
+EN 16931 (`invoice.extensions`) are reported, so a run shows what the model could not hold.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from turnout.domain.artifacts import Finding
+from turnout.domain.artifacts import Finding, Severity
 from turnout.domain.invoice import FieldSource, Invoice, Party
 from turnout.modules.normalize.identifiers import (
     Checked,
@@ -22,10 +24,12 @@ from turnout.modules.normalize.identifiers import (
 )
 
 MODULE_ID = "normalize.standard"
+EXTENSION_RULE = "TURNOUT-EXTENSION"
 
 
 def canonicalise(invoice: Invoice) -> list[Finding]:
-    """Rewrite `invoice`'s identifiers in place; return notes on the values that fail."""
+    """Rewrite `invoice`'s identifiers in place; return notes on the values that fail and on the
+    extensions the invoice carries."""
     notes: list[Finding] = []
 
     def apply(value: str | None, check: Callable[[str], Checked]) -> str | None:
@@ -36,14 +40,46 @@ def canonicalise(invoice: Invoice) -> list[Finding]:
             notes.append(note)
         return canonical
 
+    def country(value: str | None, path: str) -> str | None:
+        return apply(value, partial(check_country, path=path))
+
     invoice.currency = apply(invoice.currency, check_currency)
+    invoice.vat_currency = apply(invoice.vat_currency, partial(check_currency, path="vat_currency"))
     for role, party in (("seller", invoice.seller), ("buyer", invoice.buyer)):
         party.vat_id = apply(party.vat_id, partial(check_vat_id, path=f"{role}.vat_id"))
-        party.country = apply(party.country, partial(check_country, path=f"{role}.country"))
+        party.country = country(party.country, f"{role}.country")
         _infer_country(invoice, role, party)
-    invoice.payment.iban = apply(invoice.payment.iban, check_iban)
-    invoice.payment.bic = apply(invoice.payment.bic, check_bic)
+    if (representative := invoice.tax_representative) is not None:
+        representative.vat_id = apply(
+            representative.vat_id, partial(check_vat_id, path="tax_representative.vat_id")
+        )
+        representative.country = country(representative.country, "tax_representative.country")
+    if (delivery := invoice.delivery) is not None:
+        delivery.country = country(delivery.country, "delivery.country")
+    for i, line in enumerate(invoice.lines):
+        line.origin_country = country(line.origin_country, f"lines[{i}].origin_country")
+    payment = invoice.payment
+    payment.iban = apply(payment.iban, check_iban)
+    payment.bic = apply(payment.bic, check_bic)
+    for i, transfer in enumerate(payment.more_transfers):
+        at = f"payment.more_transfers[{i}]"
+        transfer.account = apply(transfer.account, partial(check_iban, path=f"{at}.account"))
+        transfer.provider = apply(transfer.provider, partial(check_bic, path=f"{at}.provider"))
+    notes += extension_notes(invoice)
     return notes
+
+
+def extension_notes(invoice: Invoice) -> list[Finding]:
+    """One warning per element the invoice carries beyond EN 16931, naming where it was."""
+    return [
+        Finding(
+            rule=EXTENSION_RULE,
+            severity=Severity.WARNING,
+            message=f"kept verbatim, not part of EN 16931: {extension.path}",
+            path=f"extensions[{i}]",
+        )
+        for i, extension in enumerate(invoice.extensions)
+    ]
 
 
 def _infer_country(invoice: Invoice, role: str, party: Party) -> None:

@@ -3,10 +3,12 @@
 A printed credit note shows what it takes back as negative amounts ("Total -233,47"), while an
 EN 16931 credit note (type 381 and its kin) holds the same amounts positive, the document type
 saying which way the money goes. When the type read from the page is a credit note and its
-document-level amount is negative, `turn_credit_note_signs` turns the signs of the totals, of
-the VAT breakdown and of the lines' net amounts (rows and lines only when they are printed
-negative too: some pages print them in the credit note's form and only the totals negative). Quantity times price keeps its meaning: prices
-stay as printed and a quantity takes the sign its turned net amount needs (a credit note that
+document-level amount is negative, `turn_credit_note_signs` turns the signs of the totals (BT-111
+in the VAT accounting currency too), of the VAT breakdown, of the document's allowances and
+charges (amounts and bases), of the lines' net amounts and of their allowances and charges (each
+of these only when it is printed negative too: some pages print rows in the credit note's form
+and only the totals negative). Percentages are rates and stay. Quantity times price keeps its
+meaning: prices (net, gross and the price discount) stay as printed and a quantity takes the sign its turned net amount needs (a credit note that
 prints "5 x 4,55 = -20,48" becomes 5 x 4,55 = 20,48; one that prints "-5 x 4,55 = -22,75"
 becomes 5 x 4,55 = 22,75). An invoice (380) or a document of no known type stays as printed:
 a negative invoice is a negative invoice.
@@ -18,7 +20,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from turnout.domain.artifacts import Finding, Severity
-from turnout.domain.invoice import TOTALS_NAMES, Invoice, InvoiceLine
+from turnout.domain.invoice import TOTALS_NAMES, AllowanceCharge, Invoice, InvoiceLine
 
 RULE = "TURNOUT-CREDIT-NOTE-SIGNS"
 # the credit note codes of UNTDID 1001 that EN 16931 allows (BT-3)
@@ -42,6 +44,8 @@ def turn_credit_note_signs(invoice: Invoice) -> Finding | None:
     if _sum(r.taxable if r.taxable is not None else r.tax for r in invoice.vat_breakdown) < 0:
         for row in invoice.vat_breakdown:
             row.taxable, row.tax = _turned(row.taxable), _turned(row.tax)
+    for items in (invoice.allowances, invoice.charges):
+        _turn_if_negative(items)
     if _lines_negative(invoice.lines):
         for line in invoice.lines:
             _turn_line(line)
@@ -49,7 +53,7 @@ def turn_credit_note_signs(invoice: Invoice) -> Finding | None:
         rule=RULE,
         severity=Severity.WARNING,
         message=f"credit note {invoice.invoice_number or ''} printed with negative amounts "
-        f"({printed}): the signs of its totals, VAT breakdown and line "
+        f"({printed}): the signs of its totals, VAT breakdown, allowances, charges and line "
         "amounts were turned to the positive form EN 16931 keeps (the type code says it is a "
         "credit note); if the document is an invoice, correct its type code",
         path="type_code",
@@ -76,8 +80,17 @@ def _document_amount(invoice: Invoice) -> Decimal | None:
     return None
 
 
+def _turn_if_negative(items: list[AllowanceCharge]) -> None:
+    """Turn allowances (or charges) printed negative, taken together: amounts and bases."""
+    if _sum(item.amount for item in items) < 0:
+        for item in items:
+            item.amount, item.base = _turned(item.amount), _turned(item.base)
+
+
 def _turn_line(line: InvoiceLine) -> None:
     line.net_amount = _turned(line.net_amount)
+    for items in (line.allowances, line.charges):
+        _turn_if_negative(items)
     if line.quantity is None or line.quantity == _ZERO:
         return
     if not line.net_amount:

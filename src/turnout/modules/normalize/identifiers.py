@@ -21,6 +21,9 @@ Checked = tuple[str | None, Finding | None]
 
 # VAT prefixes that are not the ISO 3166 code of their country
 _VAT_COUNTRY = {"EL": "GR", "XI": "GB", "CHE": "CH"}
+# the codes EN 16931 allows for a country (BR-CL-14): ISO 3166-1 alpha-2, Kosovo's 1A and
+# Northern Ireland's XI
+_EN16931_COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries) | {"1A", "XI"}
 
 
 def _note(rule: str, message: str, path: str) -> Finding:
@@ -105,8 +108,11 @@ def check_currency(value: str, path: str = "currency") -> Checked:
 
 
 def check_country(value: str, path: str) -> Checked:
-    """An ISO 3166 alpha-2 code from a code (`de`, `DEU`) or a name, or None with a note."""
+    """An ISO 3166 alpha-2 code from a code (`de`, `DEU`) or a name, or None with a note; a code
+    EN 16931 allows is only put in upper case."""
     text = value.strip()
+    if text.upper() in _EN16931_COUNTRIES:  # already a code EN 16931 knows: kept (`XI` stays)
+        return text.upper(), None
     if text.upper() in _VAT_COUNTRY:
         return _VAT_COUNTRY[text.upper()], None
     try:

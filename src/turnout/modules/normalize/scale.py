@@ -5,20 +5,24 @@ UBL and CII (and suppliers) write the same number in different ways: `158125` an
 other. The values are equal, but the canonical invoice is compared and exported as text, so
 normalize.standard gives each number one form:
 
-- money (totals, VAT breakdown amounts, line net amounts and net prices) has at least two
+- money (totals, VAT breakdown amounts, the amounts and bases of allowances and charges on the
+  document and on lines, line net amounts, net and gross prices, price discounts) has at least two
   decimals and no trailing zeros beyond them: `158125` -> `158125.00`, `158.1250000` -> `158.125`;
-- quantities and VAT rates have no trailing zeros: `30.000` -> `30`, `19.00` -> `19`, `6.50` -> `6.5`;
+- quantities (invoiced and base quantities), VAT rates and allowance or charge percentages have
+  no trailing zeros: `30.000` -> `30`, `19.00` -> `19`, `6.50` -> `6.5`;
 - a rounding amount (BT-114) of zero is no rounding amount: EN 16931 (BR-CO-16) counts an absent
   one as zero, so `0` and absent say the same thing.
 
-Values too long to rescale within Decimal's precision are kept as written.
+Values too long to rescale within Decimal's precision are kept as written. Each form is a fixed
+point (rescaling a rescaled value changes nothing), so an e-invoice exported and read again gives
+the same invoice, and no value changes beyond its written form.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from turnout.domain.invoice import TOTALS_NAMES, Invoice
+from turnout.domain.invoice import TOTALS_NAMES, AllowanceCharge, Invoice
 
 _CENTS = Decimal("0.01")
 _UNITS = Decimal(1)
@@ -35,11 +39,26 @@ def canonical_scales(invoice: Invoice) -> None:
         vat.rate = plain(vat.rate)
         vat.taxable = money(vat.taxable)
         vat.tax = money(vat.tax)
+    for item in (*invoice.allowances, *invoice.charges):
+        _allowance_charge(item)
     for line in invoice.lines:
         line.quantity = plain(line.quantity)
         line.net_price = money(line.net_price)
         line.net_amount = money(line.net_amount)
         line.vat_rate = plain(line.vat_rate)
+        line.gross_price = money(line.gross_price)
+        line.price_discount = money(line.price_discount)
+        line.base_quantity = plain(line.base_quantity)
+        for item in (*line.allowances, *line.charges):
+            _allowance_charge(item)
+
+
+def _allowance_charge(item: AllowanceCharge) -> None:
+    """An allowance's or charge's amount and base are money, its percent and VAT rate rates."""
+    item.amount = money(item.amount)
+    item.base = money(item.base)
+    item.percent = plain(item.percent)
+    item.vat_rate = plain(item.vat_rate)
 
 
 def plain(value: Decimal | None) -> Decimal | None:
