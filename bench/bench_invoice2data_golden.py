@@ -43,7 +43,7 @@ from typing import Any
 from turnout.domain.artifacts import Document, DocumentKind, Fields, Text
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, RunContext, StageModule
-from turnout.modules.extract.template_fields import CANONICAL, EXTRA, LIST_FIELDS
+from turnout.modules.extract.template_fields import ALSO, CANONICAL, EXTRA, LIST_FIELDS
 from turnout.modules.extract.templates import TemplateExtract
 from turnout.modules.text.pdfium import PdfiumText
 
@@ -161,7 +161,10 @@ def _ocr_module() -> StageModule | None:
 
 
 def as_invoice2data(fields: Fields) -> dict[str, Any]:
-    """Turnout's `Fields` under invoice2data's names (canonical paths mapped back, `extra.*`)."""
+    """Turnout's `Fields` under invoice2data's names: `extra.*` as they are, canonical paths
+    under CANONICAL's name, and under the other names of the same term (`ALSO`: the seller's
+    legal registration is invoice2data's `partner_coc`, `siren` and `cin` alike) where no
+    template value of that name was kept apart."""
     names = {path: name for name, path in CANONICAL.items()}
     out: dict[str, Any] = {}
     for path, field in fields.values.items():
@@ -170,6 +173,9 @@ def as_invoice2data(fields: Fields) -> dict[str, Any]:
     for path, field in fields.values.items():
         if path in names:
             out[names[path]] = field.value
+    for name, path in ALSO.items():
+        if path in fields.values:
+            out.setdefault(name, fields.values[path].value)
     if fields.lines:
         for name in LIST_FIELDS:
             out[name] = list(fields.lines)

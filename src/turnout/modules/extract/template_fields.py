@@ -19,7 +19,11 @@ from turnout.modules.extract.locate import Locator, field_boxes, line_boxes
 CONFIDENCE = 0.95
 EXTRA = "extra."
 
-# invoice2data's name -> Turnout's canonical dotted path
+# invoice2data's name -> Turnout's canonical dotted path, one name a path. invoice2data names the
+# parties as Odoo does on a vendor bill: the "partner" is the vendor, that is the seller (BG-4).
+# A name with no EN 16931 term (partner_website, incoterm, currency_symbol, line_number,
+# booking_id, ...) stays under `extra.<name>`, and so do the notes (narration, note: a template
+# gives a list of them as one field, which one note's text cannot hold).
 CANONICAL: dict[str, str] = {
     "invoice_number": "invoice_number",
     "date": "issue_date",
@@ -29,11 +33,43 @@ CANONICAL: dict[str, str] = {
     "amount_tax": "totals.tax",
     "currency": "currency",
     "issuer": "seller.name",
-    "vat": "seller.vat_id",
-    "country_code": "seller.country",
-    "iban": "payment.iban",
-    "bic": "payment.bic",
-    "purchase_order_id": "order_reference",
+    "vat": "seller.vat_id",  # BT-31
+    "country_code": "seller.country",  # BT-40
+    "partner_street": "seller.address.line1",  # BT-35
+    "partner_street2": "seller.address.line2",  # BT-36
+    "partner_street3": "seller.address.line3",  # BT-162
+    "partner_city": "seller.address.city",  # BT-37
+    "partner_zip": "seller.address.post_code",  # BT-38
+    "state_code": "seller.address.subdivision",  # BT-39
+    "partner_email": "seller.contact.email",  # BT-43
+    "telephone": "seller.contact.phone",  # BT-42
+    # BT-30, the seller's legal registration: the number a register of companies gave it (the
+    # Dutch KvK, "chamber of commerce", number; see ALSO for the French and Indian ones)
+    "partner_coc": "seller.legal_registration.id",
+    # BT-32, the seller's tax registration: the Indian GSTIN is a state-level GST registration
+    # without the country prefix a VAT identifier (BT-31) carries
+    "gstin": "seller.tax_registration_id",
+    "iban": "payment.iban",  # BT-84
+    "bic": "payment.bic",  # BT-86
+    "payment_unece_code": "payment.means_code",  # BT-81, a UNCL 4461 code
+    "payment_method": "payment.means_text",  # BT-82
+    "payment_reference": "payment.remittance",  # BT-83
+    "mandate_id": "payment.direct_debit.mandate",  # BT-89
+    "purchase_order_id": "order_reference",  # BT-13, the buyer's purchase order
+    "order_id": "sales_order_reference",  # BT-14, the seller's own order number
+    "customer_order_free_ref": "buyer_reference",  # BT-10, the buyer's own reference
+    "client_id": "buyer.identifiers[0].id",  # BT-46, the buyer's number at the seller
+    "date_start": "invoicing_period.start",  # BT-73
+    "date_end": "invoicing_period.end",  # BT-74
+}
+# invoice2data's other names of a term CANONICAL maps: a template's value of one sets the term
+# when no name of CANONICAL set it first; otherwise it stays under `extra.<name>`
+ALSO: dict[str, str] = {
+    "static_vat": "seller.vat_id",  # a template's constant seller VAT id
+    "mobile": "seller.contact.phone",
+    "siren": "seller.legal_registration.id",  # the French SIREN
+    "cin": "seller.legal_registration.id",  # the Indian corporate identity number
+    "customer_order_number": "order_reference",
 }
 MONEY = frozenset({"totals.payable", "totals.tax_exclusive", "totals.tax"})
 LIST_FIELDS = ("lines", "line_items")
@@ -64,7 +100,9 @@ def to_fields(match: TemplateMatch, module_id: str, locator: Locator | None = No
         if name in LIST_FIELDS and not lines and _is_rows(value):
             lines = tuple(_line(row) for row in value)
             continue
-        path = CANONICAL.get(name, EXTRA + name)
+        path = CANONICAL.get(name) or ALSO.get(name) or EXTRA + name
+        if path in values or (name in ALSO and _primary_given(match.values, path)):
+            path = EXTRA + name  # CANONICAL's name of the term gives it: this value stays apart
         if path != EXTRA + name and isinstance(value, list):
             # a canonical field holds one value: the first found; all of them stay in extra
             values[EXTRA + name] = ExtractedField(_text(value), CONFIDENCE, module_id)
@@ -77,7 +115,7 @@ def to_fields(match: TemplateMatch, module_id: str, locator: Locator | None = No
     values.setdefault("seller.name", ExtractedField(match.issuer, CONFIDENCE, module_id))
     if locator is None:
         return Fields(values=values, lines=lines)
-    unprinted = {CANONICAL.get(name, EXTRA + name) for name in match.unprinted}
+    unprinted = {CANONICAL.get(name) or ALSO.get(name) or EXTRA + name for name in match.unprinted}
     return Fields(
         values={
             path: field if path in unprinted else _placed(locator, path, field)
@@ -85,6 +123,13 @@ def to_fields(match: TemplateMatch, module_id: str, locator: Locator | None = No
         },
         lines=lines,
         line_boxes=line_boxes(locator, lines),
+    )
+
+
+def _primary_given(values: dict[str, Any], path: str) -> bool:
+    """Whether the template gave a value under CANONICAL's name of `path`."""
+    return any(
+        values.get(name) not in (None, "") for name, target in CANONICAL.items() if target == path
     )
 
 
