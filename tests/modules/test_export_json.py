@@ -8,6 +8,7 @@ import random
 import stat
 from collections.abc import Mapping
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,11 @@ from turnout.domain.artifacts import (
 )
 from turnout.domain.errors import ModuleError
 from turnout.domain.invoice import FieldSource, Invoice, Party, Totals
+from turnout.domain.invoice_schema import SCHEMA_ID
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.stages import STAGES_BY_ID
 from turnout.modules.export.json import JsonExport, dumps_indented
+from turnout.testing.einvoices import generate
 
 
 def sample_invoice() -> Invoice:
@@ -89,6 +92,7 @@ def test_writes_one_json_file_named_after_the_run_in_the_workspace(tmp_path: Pat
         "config_version": 7,
         "idempotency_key": "run-42:export",
         "invoice": sample_invoice().to_dict(),
+        "invoice_schema": SCHEMA_ID,
         "findings": [FINDINGS.items[0].to_dict()],
         "ruleset": "basic",
         "decision": {"outcome": "review", "reasons": list(DECISION.reasons)},
@@ -96,6 +100,24 @@ def test_writes_one_json_file_named_after_the_run_in_the_workspace(tmp_path: Pat
     assert document["invoice"]["totals"]["payable"] == "1234.50"
     assert "Café Ünïcode" in path.read_text(encoding="utf-8")
     assert receipt.details["bytes"] == str(path.stat().st_size)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 4, 9, 11])
+def test_the_whole_invoice_model_is_written_and_fits_the_published_schema(
+    tmp_path: Path, seed: int
+) -> None:
+    invoice = generate(seed)
+    artifacts = Artifacts([InvoiceArtifact(invoice), DECISION])
+    (receipt,) = JsonExport().process(artifacts, context(tmp_path))
+    assert isinstance(receipt, Receipt)
+    document = json.loads(Path(receipt.location).read_text(encoding="utf-8"))
+    assert document["invoice"] == invoice.to_dict()
+    assert Invoice.from_dict(document["invoice"]).to_dict() == invoice.to_dict()
+    published = resources.files("turnout").joinpath("schemas/invoice.schema.json")
+    schema = json.loads(published.read_text("utf-8"))
+    assert document["invoice_schema"] == schema["$id"]
+    jsonschema.Draft202012Validator(schema).validate(document["invoice"])
+    assert document["invoice"]["lines"][0]["net_amount"] == str(invoice.lines[0].net_amount)
 
 
 def test_findings_are_left_out_when_validation_did_not_run(tmp_path: Path) -> None:

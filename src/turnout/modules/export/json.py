@@ -1,10 +1,13 @@
 """`export.json`: one JSON file per invoice, written atomically and idempotently.
 
 The default module of the `export` stage. For a run it writes `<directory>/<run_id>.json` with
-the run id, the configuration version, the idempotency key, the canonical invoice, the findings
-(when validation ran) and the decision. Re-running the same run writes the same bytes to the same
-file, so a redelivered job never produces a second export; there is no timestamp in the file for
-that reason (the run record has them).
+the run id, the configuration version, the idempotency key, the canonical invoice (the whole
+EN 16931 model, `Invoice.to_dict()`), the `$id` of the JSON Schema that invoice follows
+(`invoice_schema`; the schema is published in the package as
+`turnout/schemas/invoice.schema.json`), the findings (when validation ran) and the decision.
+Re-running the same run writes the same bytes to the same file, so a redelivered job never
+produces a second export; there is no timestamp in the file for that reason (the run record has
+them).
 
 Where the file may go (see `turnout.modules.export.files`): a relative `directory` resolves
 against the workspace ($TURNOUT_HOME) and is refused when it would lead outside it (a `..`
@@ -33,6 +36,7 @@ from turnout.domain.artifacts import (
     InvoiceArtifact,
 )
 from turnout.domain.contracts import needs
+from turnout.domain.invoice_schema import SCHEMA_ID
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
 
@@ -94,6 +98,7 @@ class JsonExport(StageModule):
             "config_version": context.config_version,
             "idempotency_key": context.idempotency_key,
             "invoice": inputs.require(InvoiceArtifact).invoice.to_dict(),
+            "invoice_schema": SCHEMA_ID,
         }
         findings = inputs.get(Findings)
         if findings is not None:
