@@ -3,8 +3,8 @@
 The default module of the `validate` stage (PRODUCT.md section 3); `validate.basic` is its
 fallback. When the document carries e-invoice XML (a UBL or CII file, or the XML embedded in a
 hybrid PDF) the rules read that XML, so every finding points at the offending element. Otherwise
-(a PDF read by extraction) the rules that the canonical model can answer run on it, and the others
-are skipped. The normalisation notes carried by the invoice artifact are passed on first.
+(a PDF read by extraction) the rules run on the canonical invoice, which maps every business term
+they read; only the syntax rules of a binding (UBL-SR, UBL-DT: how the XML is written) need XML. The normalisation notes carried by the invoice artifact are passed on first.
 ZUGFeRD 1.0 XML (`CrossIndustryDocument`) predates EN 16931 and has no syntax binding: such an
 invoice gets the canonical-model rules too, their fatal findings as warnings.
 
@@ -35,7 +35,7 @@ from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.modules.einvoice.syntax import ZUGFERD1_NS
-from turnout.modules.validate.en16931.canonical import canonical_node
+from turnout.modules.validate.en16931.canonical import canonical_node, canonical_rules
 from turnout.modules.validate.en16931.engine import (
     NotAnInvoice,
     Report,
@@ -104,6 +104,7 @@ class En16931Validate(StageModule):
                 "use ids such as BR-51 (`turnout check --json` shows the ids that fire)"
             )
         self.rules = [r for r in RULES.values() if r.rule_id not in disabled]
+        self.canonical_rules = canonical_rules(self.rules)
         self.max_xml_bytes = int(self.settings.get("max_xml_bytes", DEFAULT_MAX_XML_BYTES))
         self.extracted_official = self.settings.get("extracted_severity", "warning") == "official"
 
@@ -130,11 +131,13 @@ class En16931Validate(StageModule):
             if artifact is None:
                 raise ValueError("a ZUGFeRD 1.0 document is checked on its invoice: pass it")
             # ZUGFeRD 1 was written before EN 16931: its rules are advice there, not law.
-            report = validate_node(canonical_node(artifact.invoice), "canonical", self.rules)
+            report = validate_node(
+                canonical_node(artifact.invoice), "canonical", self.canonical_rules
+            )
             return _softened(report, "ZUGFeRD 1.0 predates EN 16931")
         if artifact is None:
             raise ValueError("a document without e-invoice XML is checked on its invoice: pass it")
-        report = validate_node(canonical_node(artifact.invoice), "canonical", self.rules)
+        report = validate_node(canonical_node(artifact.invoice), "canonical", self.canonical_rules)
         if self.extracted_official:
             return report
         # Marking a good invoice bad is worse than the reverse: on extracted data, warn.
