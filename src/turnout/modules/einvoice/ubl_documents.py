@@ -1,0 +1,97 @@
+"""UBL references, notes and supporting documents → the canonical invoice, per EN 16931-3-2.
+
+`cac:AdditionalDocumentReference` is three terms in one element, told apart by its type code:
+130 is the invoiced object identifier (BT-18); on a CreditNote, which has no
+`cac:ProjectReference`, 50 is the project reference (BT-11); any other is a supporting document
+(BG-24). An attached document (BT-125) is kept by reference: its SHA-256 and size, while the bytes
+stay in the source XML (`turnout.modules.export.attachments` finds them again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from turnout.domain.invoice import (
+    Attachment,
+    Identifier,
+    Note,
+    PrecedingInvoice,
+    SupportingDocument,
+)
+from turnout.modules.einvoice.reading import Element, text_of
+from turnout.modules.einvoice.ubl_lines import INVOICED_OBJECT
+from turnout.modules.einvoice.ubl_tree import UBL, attribute, identifier_of
+from turnout.modules.export.attachments import decode_binary
+
+PROJECT = "50"  # UNTDID 1001: the project reference of a CreditNote (BT-11)
+
+# UBL writes a note's subject code (BT-21) in front of its text (BT-22): `#AAI#the text`.
+_SUBJECT = re.compile(r"#([^#\s]+)#(.*)", re.DOTALL)
+
+
+def notes(root: Element) -> list[Note]:
+    """BG-1, one note per `cbc:Note` of the document, its subject code split off."""
+    found: list[Note] = []
+    for element in UBL.findall(root, "cbc:Note"):
+        value = text_of(element)
+        if value is None:
+            continue
+        coded = _SUBJECT.fullmatch(value)
+        if coded:
+            found.append(Note(coded[1], coded[2].strip() or None))
+        else:
+            found.append(Note(None, value))
+    return found
+
+
+def preceding_invoices(root: Element) -> list[PrecedingInvoice]:
+    """BG-3, one per `cac:BillingReference/cac:InvoiceDocumentReference`."""
+    return [
+        PrecedingInvoice(
+            number=UBL.text(reference, "cbc:ID"),
+            issue_date=UBL.iso_date(reference, "cbc:IssueDate", "BT-26 preceding invoice date"),
+        )
+        for reference in UBL.findall(root, "cac:BillingReference/cac:InvoiceDocumentReference")
+    ]
+
+
+class DocumentReferences:
+    """The additional document references of a document, sorted into BT-18, BT-11 and BG-24."""
+
+    def __init__(self, root: Element, document_type: str) -> None:
+        self.invoiced_object: Identifier | None = None
+        self.project: str | None = None
+        self.documents: list[SupportingDocument] = []
+        for reference in UBL.findall(root, "cac:AdditionalDocumentReference"):
+            code = UBL.text(reference, "cbc:DocumentTypeCode")
+            if code == INVOICED_OBJECT and self.invoiced_object is None:
+                self.invoiced_object = identifier_of(UBL.find(reference, "cbc:ID"))
+            elif code == PROJECT and document_type == "CreditNote" and self.project is None:
+                self.project = UBL.text(reference, "cbc:ID")
+            else:
+                self.documents.append(_supporting_document(reference))
+
+
+def _supporting_document(reference: Element) -> SupportingDocument:
+    attachment = UBL.find(reference, "cac:Attachment")
+    return SupportingDocument(
+        reference=UBL.text(reference, "cbc:ID"),
+        description=UBL.text(reference, "cbc:DocumentDescription"),
+        uri=UBL.text(attachment, "cac:ExternalReference/cbc:URI"),
+        attachment=_attachment(UBL.find(attachment, "cbc:EmbeddedDocumentBinaryObject")),
+    )
+
+
+def _attachment(binary: Element | None) -> Attachment | None:
+    """BT-125 by reference. Bytes that are not base64 cannot be found again: their hash and size
+    stay empty, and the export will not write them."""
+    if binary is None:
+        return None
+    data = decode_binary(binary.text)
+    return Attachment(
+        mime_code=attribute(binary, "mimeCode"),
+        filename=attribute(binary, "filename"),
+        sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
+        size=len(data) if data is not None else None,
+    )
