@@ -21,6 +21,7 @@ from turnout.api.errors import install_error_handlers
 from turnout.api.guards import RequestGuard, max_json_bytes_from_env
 from turnout.api.responses import declare_common_errors
 from turnout.api.routes import catalog, configurations, events, health, runs
+from turnout.api.run_schema import declare_run_schemas
 from turnout.api.uploads import MAX_FILES
 from turnout.bootstrap import App
 from turnout.runtime.leases import Every
@@ -71,6 +72,7 @@ def create_app(
     mount_dashboard(api)
     mount_docs(api)
     declare_common_errors(api)
+    declare_run_schemas(api)
     api.add_middleware(
         RequestGuard,
         max_json_bytes=max_json_bytes or max_json_bytes_from_env(),

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from turnout.api.auth import CurrentUser, TurnoutApp, Uploader
 from turnout.api.params import Offset
 from turnout.api.responses import errors
+from turnout.api.run_schema import RUN, runs
 from turnout.api.uploads import read_upload
 from turnout.domain.errors import NotFound
 from turnout.domain.runs import RunStatus
@@ -18,7 +19,9 @@ from turnout.runtime.serialize import run_to_dict
 router = APIRouter(prefix="/runs", tags=["runs"])
 
 
-@router.get("", responses=errors(401, 403, 422))
+@router.get(
+    "", response_model=None, responses={**errors(401, 403, 422), **runs(200, "Runs, newest first")}
+)
 def list_runs(
     app: TurnoutApp,
     user: CurrentUser,
@@ -32,7 +35,7 @@ def list_runs(
     return [run_to_dict(r) for r in found]
 
 
-@router.get("/{run_id}", responses=errors(401, 403, 404))
+@router.get("/{run_id}", response_model=None, responses={**errors(401, 403, 404), **RUN})
 def get_run(app: TurnoutApp, user: CurrentUser, run_id: str) -> dict[str, Any]:
     """One run with every stage attempt, the invoice, findings and decision."""
     with app.unit_of_work() as uow:
@@ -68,7 +71,8 @@ UPLOAD_BODY = {
     "",
     status_code=201,
     openapi_extra={"requestBody": UPLOAD_BODY},
-    responses=errors(400, 401, 403, 413, 422),
+    response_model=None,
+    responses={**errors(400, 401, 403, 413, 422), **runs(201, "The finished runs")},
 )
 async def upload(request: Request, app: TurnoutApp, user: Uploader) -> list[dict[str, Any]]:
     """Run each uploaded file through the pipeline and return the finished runs.
