@@ -1,0 +1,117 @@
+"""`export.cii`: one UN/CEFACT CII D16B invoice per run, written atomically and idempotently.
+
+For a run it writes `<directory>/<run_id>.xml`, the canonical invoice as a Cross Industry Invoice
+in the EN 16931-3-3 binding, the one the Factur-X / ZUGFeRD EN 16931 profile and XRechnung's CII
+syntax use (see `turnout.modules.export.cii_builder`: schema element order, amounts exactly as the
+Decimals are). Reading that file back with `einvoice.xml` gives the same canonical invoice.
+Re-running the same run writes the same bytes to the same file.
+
+Before writing, the document is checked with the EN 16931 rules (`conformance.require_valid`):
+an invoice that cannot make a valid document fails the stage naming the rules it breaks, and one
+lacking what CII requires (number, type code, issue date, currency, amount due, lines) is rejected
+with the list of gaps. Those rules are EN 16931's only: the rules a CIUS or extension adds are not
+checked yet, and the receipt says so rather than claim them: its details carry the `profile`
+written, the `customization_id`, the `unchecked_rules` (see `turnout.modules.export.profiles`)
+and how many `extensions` (elements beyond EN 16931 the source carried, reported on the run) the
+file leaves out.
+
+Attached documents (BT-125) are embedded again from their bytes in the run's `document` artifact
+(the e-invoice XML the run read); an attachment whose bytes are not there is refused.
+
+Where the file may go follows `turnout.modules.export.files`, exactly as for `export.json`.
+
+Settings:
+- `directory` (string, default "exports/cii"): where the files go.
+- `customization_id` (string, default "urn:cen.eu:en16931:2017"): the specification identifier
+  written as `ram:GuidelineSpecifiedDocumentContextParameter/ram:ID` (BT-24): EN 16931 core,
+  XRechnung 3.0, Peppol BIS Billing 3.0 (which also writes its business process BT-23 when the
+  invoice has none) or any other identifier, whose own rules are then all named unchecked.
+- `max_xml_bytes` (integer, default 20000000): the largest e-invoice XML read for attachments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from turnout.domain.artifacts import Artifact, ArtifactRef, Document, InvoiceArtifact
+from turnout.domain.contracts import needs
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.modules.export.attachments import attachment_bytes
+from turnout.modules.export.cii_builder import build_cii
+from turnout.modules.export.conformance import require_valid
+from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
+from turnout.modules.export.profiles import EN16931, profile_for
+
+MODULE_ID = "export.cii"
+DEFAULT_DIRECTORY = "exports/cii"
+DEFAULT_MAX_XML_BYTES = 20_000_000
+DOCUMENT_TYPE = "CrossIndustryInvoice"
+
+SETTINGS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "directory": directory_setting(DEFAULT_DIRECTORY),
+        "customization_id": {
+            "type": "string",
+            "minLength": 1,
+            "pattern": r"^\S+$",
+            "default": EN16931,
+            "description": "ram:GuidelineSpecifiedDocumentContextParameter/ram:ID (BT-24); "
+            f"default {EN16931!r}.",
+        },
+        "max_xml_bytes": {
+            "type": "integer",
+            "minimum": 1,
+            "default": DEFAULT_MAX_XML_BYTES,
+            "description": "The largest e-invoice XML read to find attached documents' bytes.",
+        },
+    },
+}
+
+
+class CiiExport(StageModule):
+    """Write the invoice as a UN/CEFACT CII D16B document to `<directory>/<run_id>.xml`."""
+
+    spec: ClassVar[ModuleSpec] = ModuleSpec(
+        module_id=MODULE_ID,
+        name="UN/CEFACT CII D16B files",
+        stage_id="export",
+        contract_id="export-v1",
+        version="1.0.0",
+        description="One Cross Industry Invoice (EN 16931, as Factur-X EN 16931 and XRechnung "
+        "use it) per invoice named after the run id, checked with the EN 16931 rules and "
+        "written atomically; reading it with einvoice.xml gives the same canonical invoice.",
+        inputs=(needs("invoice/v1"), needs("decision/v1"), needs("document/v1", required=False)),
+        outputs=(ArtifactRef("receipt", 1),),
+        guarantees=frozenset({"idempotent", "deterministic", "offline"}),
+        settings_schema=SETTINGS_SCHEMA,
+    )
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        self.directory = str(self.settings.get("directory", DEFAULT_DIRECTORY))
+        self.profile = profile_for(str(self.settings.get("customization_id", EN16931)))
+        self.max_xml_bytes = int(self.settings.get("max_xml_bytes", DEFAULT_MAX_XML_BYTES))
+        check_directory_setting(MODULE_ID, self.directory)
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        """Check and write the file; return a `Receipt` with its absolute path, the idempotency
+        key, the profile written and the profile's rules not checked."""
+        invoice = inputs.require(InvoiceArtifact).invoice
+        document = inputs.get(Document)
+        attachments: dict[str, bytes] = {}
+        if any(d.attachment is not None for d in invoice.documents) and document is not None:
+            attachments = attachment_bytes(document.xml, self.max_xml_bytes)
+        profile = self.profile
+        data = build_cii(invoice, profile.id, attachments, profile.business_process_default)
+        require_valid(data, MODULE_ID, "CII")
+        details = {
+            "document_type": DOCUMENT_TYPE,
+            "profile": profile.name,
+            "customization_id": profile.id,
+            "unchecked_rules": profile.unchecked_rules,
+            "extensions": str(len(invoice.extensions)),
+        }
+        return [export_file(MODULE_ID, self.directory, context, ".xml", data, **details)]
