@@ -54,6 +54,33 @@ def test_process_e_invoice_gives_every_canonical_field(cli, name: str) -> None: 
     assert run["decision"]["outcome"] in {"approve", "review"}
 
 
+UBL_EXTENSION = (
+    '<ext:UBLExtensions xmlns:ext="urn:oasis:names:specification:ubl:schema:xsd:'
+    'CommonExtensionComponents-2"><ext:UBLExtension><ext:ExtensionContent>'
+    '<erp:Note xmlns:erp="urn:example:erp">kept</erp:Note>'
+    "</ext:ExtensionContent></ext:UBLExtension></ext:UBLExtensions>"
+)
+
+
+def test_an_extension_beyond_en16931_is_kept_and_reported_on_the_run(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = EXAMPLES["ubl-invoice.xml"].read_text(encoding="utf-8")
+    head, _, rest = source.partition("<cbc:")  # the extension comes first in a UBL Invoice
+    extended = tmp_path / "extended.xml"
+    extended.write_text(f"{head}{UBL_EXTENSION}<cbc:{rest}", encoding="utf-8")
+    cli("init", actor="ann", check=True)
+    [run] = cli("process", str(extended), "--json", check=True).json()
+    assert run["status"] == "completed", run
+    [kept] = run["invoice"]["extensions"]
+    assert kept["path"] == "/Invoice/ext:UBLExtensions" and "erp:Note" in kept["xml"]
+    noted = [f for f in run["findings"] if f["rule"] == "TURNOUT-EXTENSION"]
+    assert [(f["severity"], f["message"]) for f in noted] == [
+        ("warning", "kept verbatim, not part of EN 16931: /Invoice/ext:UBLExtensions")
+    ]
+    # the rest of the invoice is read as without the extension
+    plain = expected("ubl-invoice.xml")["invoice"]
+    assert {**_without_provenance(run["invoice"]), "extensions": []} == plain
+
+
 def test_factur_x_pdf_is_read_from_its_embedded_xml(cli) -> None:  # type: ignore[no-untyped-def]
     cli("init", actor="ann", check=True)
     [run] = cli("process", str(EXAMPLES["facturx-invoice.pdf"]), "--json", check=True).json()
