@@ -1,27 +1,37 @@
 """UN/CEFACT Cross Industry Invoice (D16B) → the canonical invoice (Factur-X, ZUGFeRD 2, XRechnung).
 
-Paths follow the EN 16931-3-3 binding. Dates are `udt:DateTimeString` in format 102 (YYYYMMDD).
-BT-110 is the `ram:TaxTotalAmount` whose `currencyID` is the invoice currency (a second one may
-carry the VAT accounting currency, BT-111). The VAT breakdown is the header-level
-`ram:ApplicableTradeTax`, not the line-level one.
+Paths follow the EN 16931-3-3 binding; every business term of the semantic model is read where
+the binding puts it (`cii_parties`, `cii_settlement`, `cii_lines`, `cii_documents`). Dates are
+`udt:DateTimeString` in format 102 (YYYYMMDD). Elements the binding does not map are kept verbatim
+in `invoice.extensions` (`cii_extensions`), never dropped.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
+from turnout.domain.invoice import Invoice, Note, Period
+from turnout.modules.einvoice.cii_common import Dialect, allowances_and_charges, period
+from turnout.modules.einvoice.cii_documents import references
+from turnout.modules.einvoice.cii_extensions import extension, unknown_elements
+from turnout.modules.einvoice.cii_known import KNOWN_CII, NAMESPACES
+from turnout.modules.einvoice.cii_lines import line
+from turnout.modules.einvoice.cii_parties import delivery, party, payee, tax_representative
+from turnout.modules.einvoice.cii_settlement import (
+    due_date,
+    payment,
+    payment_terms,
+    preceding_invoices,
+    tax_point,
+    totals,
+    vat_breakdown,
+)
+from turnout.modules.einvoice.reading import Element, TreeReader, text_of
 
-from turnout.domain.invoice import Invoice, InvoiceLine, Party, Payment, Totals, VatBreakdown
-from turnout.modules.einvoice.reading import Element, TreeReader, decimal_of, text_of
-
-NAMESPACES = {
-    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
-    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
-    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
-}
+__all__ = ["NAMESPACES", "read_cii"]
 
 _cii = TreeReader(NAMESPACES)
+D16B = Dialect(_cii)
 _TRANSACTION = "rsm:SupplyChainTradeTransaction"
+_CONTEXT = "rsm:ExchangedDocumentContext"
 
 
 def read_cii(root: Element) -> tuple[str | None, Invoice]:
@@ -29,8 +39,14 @@ def read_cii(root: Element) -> tuple[str | None, Invoice]:
     document = _cii.find(root, "rsm:ExchangedDocument")
     transaction = _cii.find(root, _TRANSACTION)
     agreement = _cii.find(transaction, "ram:ApplicableHeaderTradeAgreement")
+    header_delivery = _cii.find(transaction, "ram:ApplicableHeaderTradeDelivery")
     settlement = _cii.find(transaction, "ram:ApplicableHeaderTradeSettlement")
     currency = _cii.text(settlement, "ram:InvoiceCurrencyCode")
+    vat_currency = _cii.text(settlement, "ram:TaxCurrencyCode")
+    profile = _cii.text(root, f"{_CONTEXT}/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID")
+    refs = references(D16B, agreement)
+    allowances, charges = allowances_and_charges(D16B, settlement, with_vat=True)
+    point_date, point_code = tax_point(D16B, settlement)
     invoice = Invoice(
         invoice_number=_cii.text(document, "ram:ID"),
         issue_date=_cii.date_102(
@@ -38,118 +54,78 @@ def read_cii(root: Element) -> tuple[str | None, Invoice]:
         ),
         type_code=_cii.text(document, "ram:TypeCode"),
         currency=currency,
-        due_date=due_date(_cii, settlement),
+        due_date=due_date(D16B, settlement),
         buyer_reference=_cii.text(agreement, "ram:BuyerReference"),
-        order_reference=_cii.text(
-            agreement, "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"
+        order_reference=_issuer_id(agreement, "ram:BuyerOrderReferencedDocument"),
+        seller=party(D16B, _cii.find(agreement, "ram:SellerTradeParty")),
+        buyer=party(D16B, _cii.find(agreement, "ram:BuyerTradeParty")),
+        payment=payment(D16B, settlement),
+        totals=totals(
+            D16B,
+            _cii.find(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation"),
+            currency,
+            vat_currency,
         ),
-        seller=party(_cii, _cii.find(agreement, "ram:SellerTradeParty")),
-        buyer=party(_cii, _cii.find(agreement, "ram:BuyerTradeParty")),
-        payment=payment(_cii, settlement),
-        totals=_totals(
-            _cii.find(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation"), currency
+        vat_breakdown=vat_breakdown(D16B, settlement),
+        lines=[
+            line(D16B, i) for i in _cii.findall(transaction, "ram:IncludedSupplyChainTradeLineItem")
+        ],
+        vat_currency=vat_currency,
+        tax_point_date=point_date,
+        tax_point_code=point_code,
+        project_reference=_cii.text(agreement, "ram:SpecifiedProcuringProject/ram:ID"),
+        contract_reference=_issuer_id(agreement, "ram:ContractReferencedDocument"),
+        sales_order_reference=_issuer_id(agreement, "ram:SellerOrderReferencedDocument"),
+        receiving_advice_reference=_issuer_id(
+            header_delivery, "ram:ReceivingAdviceReferencedDocument"
         ),
-        vat_breakdown=[_vat(t) for t in _cii.findall(settlement, "ram:ApplicableTradeTax")],
-        lines=[_line(i) for i in _cii.findall(transaction, "ram:IncludedSupplyChainTradeLineItem")],
-    )
-    profile = _cii.text(
-        root, "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"
+        despatch_advice_reference=_issuer_id(
+            header_delivery, "ram:DespatchAdviceReferencedDocument"
+        ),
+        tender_reference=refs.tender,
+        invoiced_object=refs.invoiced_object,
+        buyer_accounting_reference=_cii.text(
+            settlement, "ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"
+        ),
+        payment_terms=payment_terms(D16B, settlement),
+        notes=notes(_cii, document),
+        business_process=_cii.text(
+            root, f"{_CONTEXT}/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"
+        ),
+        specification_id=profile,
+        preceding_invoices=preceding_invoices(D16B, settlement),
+        payee=payee(D16B, _cii.find(settlement, "ram:PayeeTradeParty")),
+        tax_representative=tax_representative(
+            D16B, _cii.find(agreement, "ram:SellerTaxRepresentativeTradeParty")
+        ),
+        delivery=delivery(D16B, header_delivery),
+        invoicing_period=_invoicing_period(settlement),
+        allowances=allowances,
+        charges=charges,
+        documents=refs.documents,
+        extensions=[extension(e) for e in unknown_elements(root, KNOWN_CII) + refs.unmapped],
     )
     return profile, invoice
 
 
-def due_date(reader: TreeReader, settlement: Element | None) -> dt.date | None:
-    """BT-9: the first payment terms with a due date (CII D16B and ZUGFeRD 1 alike)."""
-    for terms in reader.findall(settlement, "ram:SpecifiedTradePaymentTerms"):
-        due = reader.date_102(terms, "ram:DueDateDateTime/udt:DateTimeString", "BT-9 due date")
-        if due is not None:
-            return due
-    return None
+def notes(reader: TreeReader, document: Element | None) -> list[Note]:
+    """BG-1, every `ram:IncludedNote`: its contents (one a line when there are several) and
+    subject code."""
+    found: list[Note] = []
+    for note in reader.findall(document, "ram:IncludedNote"):
+        text = "\n".join(filter(None, map(text_of, reader.findall(note, "ram:Content"))))
+        found.append(Note(reader.text(note, "ram:SubjectCode"), text or None))
+    return found
 
 
-def party(reader: TreeReader, element: Element | None) -> Party:
-    """A trade party: name, VAT id (the registration of scheme VA), country."""
-    vat_id = None
-    for registration in reader.findall(element, "ram:SpecifiedTaxRegistration/ram:ID"):
-        if registration.get("schemeID") == "VA":
-            vat_id = text_of(registration)
-            break
-    return Party(
-        name=reader.text(element, "ram:Name"),
-        vat_id=vat_id,
-        country=reader.text(element, "ram:PostalTradeAddress/ram:CountryID"),
-    )
+def _issuer_id(parent: Element | None, document: str) -> str | None:
+    return _cii.text(parent, f"{document}/ram:IssuerAssignedID")
 
 
-def payment(reader: TreeReader, settlement: Element | None) -> Payment:
-    """The first payment means with an IBAN (BT-84), and its BIC (BT-86)."""
-    for means in reader.findall(settlement, "ram:SpecifiedTradeSettlementPaymentMeans"):
-        iban = reader.text(means, "ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
-        if iban is not None:
-            return Payment(
-                iban=iban,
-                bic=reader.text(means, "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID"),
-            )
-    return Payment()
-
-
-def _totals(summation: Element | None, currency: str | None) -> Totals:
-    def amount(name: str, term: str) -> Decimal | None:
-        return _cii.decimal(summation, f"ram:{name}", term)
-
-    return Totals(
-        line_net=amount("LineTotalAmount", "BT-106 sum of line net amounts"),
-        allowances=amount("AllowanceTotalAmount", "BT-107 sum of allowances"),
-        charges=amount("ChargeTotalAmount", "BT-108 sum of charges"),
-        tax_exclusive=amount("TaxBasisTotalAmount", "BT-109 total without VAT"),
-        tax=decimal_of(_tax_total(summation, currency), "BT-110 total VAT"),
-        tax_inclusive=amount("GrandTotalAmount", "BT-112 total with VAT"),
-        prepaid=amount("TotalPrepaidAmount", "BT-113 paid amount"),
-        rounding=amount("RoundingAmount", "BT-114 rounding amount"),
-        payable=amount("DuePayableAmount", "BT-115 amount due"),
-    )
-
-
-def _tax_total(summation: Element | None, currency: str | None) -> Element | None:
-    """The TaxTotalAmount in the invoice currency; the only one when none names a currency."""
-    amounts = _cii.findall(summation, "ram:TaxTotalAmount")
-    for amount in amounts:
-        if currency and amount.get("currencyID") == currency:
-            return amount
-    unlabelled = [a for a in amounts if a.get("currencyID") is None]
-    return unlabelled[0] if unlabelled else None
-
-
-def _vat(tax: Element) -> VatBreakdown:
-    return VatBreakdown(
-        category=_cii.text(tax, "ram:CategoryCode"),
-        rate=_cii.decimal(tax, "ram:RateApplicablePercent", "BT-119 VAT rate"),
-        taxable=_cii.decimal(tax, "ram:BasisAmount", "BT-116 VAT taxable amount"),
-        tax=_cii.decimal(tax, "ram:CalculatedAmount", "BT-117 VAT amount"),
-    )
-
-
-def _line(item: Element) -> InvoiceLine:
-    settlement = _cii.find(item, "ram:SpecifiedLineTradeSettlement")
-    quantity = _cii.find(item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity")
-    unit = quantity.get("unitCode") if quantity is not None else None
-    return InvoiceLine(
-        id=_cii.text(item, "ram:AssociatedDocumentLineDocument/ram:LineID"),
-        name=_cii.text(item, "ram:SpecifiedTradeProduct/ram:Name"),
-        quantity=decimal_of(quantity, "BT-129 invoiced quantity"),
-        unit=(unit.strip() or None) if unit else None,
-        net_price=_cii.decimal(
-            item,
-            "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount",
-            "BT-146 item net price",
-        ),
-        net_amount=_cii.decimal(
-            settlement,
-            "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
-            "BT-131 line net amount",
-        ),
-        vat_category=_cii.text(settlement, "ram:ApplicableTradeTax/ram:CategoryCode"),
-        vat_rate=_cii.decimal(
-            settlement, "ram:ApplicableTradeTax/ram:RateApplicablePercent", "BT-152 VAT rate"
-        ),
+def _invoicing_period(settlement: Element | None) -> Period:
+    return period(
+        D16B,
+        _cii.find(settlement, "ram:BillingSpecifiedPeriod"),
+        "BT-73 invoicing period start date",
+        "BT-74 invoicing period end date",
     )

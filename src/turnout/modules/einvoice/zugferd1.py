@@ -21,7 +21,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from turnout.domain.invoice import Invoice, InvoiceLine, Totals, VatBreakdown
-from turnout.modules.einvoice.cii import due_date, party, payment
+from turnout.modules.einvoice.cii_common import Dialect
+from turnout.modules.einvoice.cii_parties import party
+from turnout.modules.einvoice.cii_settlement import due_date, payment
 from turnout.modules.einvoice.reading import Element, TreeReader, decimal_of
 
 NAMESPACES = {
@@ -31,6 +33,14 @@ NAMESPACES = {
 }
 
 _zf1 = TreeReader(NAMESPACES)
+ZUGFERD1 = Dialect(
+    _zf1,
+    rate="ram:ApplicablePercent",
+    line_agreement="ram:SpecifiedSupplyChainTradeAgreement",
+    line_delivery="ram:SpecifiedSupplyChainTradeDelivery",
+    line_settlement="ram:SpecifiedSupplyChainTradeSettlement",
+    line_summation="ram:SpecifiedTradeSettlementMonetarySummation",
+)
 _TRANSACTION = "rsm:SpecifiedSupplyChainTradeTransaction"
 
 
@@ -49,12 +59,12 @@ def read_zugferd1(root: Element) -> tuple[str | None, Invoice]:
         ),
         type_code=_zf1.text(document, "ram:TypeCode"),
         currency=currency,
-        due_date=due_date(_zf1, settlement),
+        due_date=due_date(ZUGFERD1, settlement),
         buyer_reference=_zf1.text(agreement, "ram:BuyerReference"),
         order_reference=_zf1.text(agreement, "ram:BuyerOrderReferencedDocument/ram:ID"),
-        seller=party(_zf1, _zf1.find(agreement, "ram:SellerTradeParty")),
-        buyer=party(_zf1, _zf1.find(agreement, "ram:BuyerTradeParty")),
-        payment=payment(_zf1, settlement),
+        seller=party(ZUGFERD1, _zf1.find(agreement, "ram:SellerTradeParty")),
+        buyer=party(ZUGFERD1, _zf1.find(agreement, "ram:BuyerTradeParty")),
+        payment=payment(ZUGFERD1, settlement),
         totals=_totals(
             _zf1.find(settlement, "ram:SpecifiedTradeSettlementMonetarySummation"), currency
         ),

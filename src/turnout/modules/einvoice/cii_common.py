@@ -1,0 +1,108 @@
+"""What UN/CEFACT CII D16B and its ancestor ZUGFeRD 1 share, read the same way for both.
+
+The two vocabularies have the same trade parties, addresses, allowances and charges, VAT entries
+and periods; they differ in their namespaces and in a few element names, which a `Dialect` holds
+(the VAT rate is `ram:RateApplicablePercent` in D16B and `ram:ApplicablePercent` in ZUGFeRD 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from turnout.domain.invoice import AllowanceCharge, Identifier, Period
+from turnout.modules.einvoice.reading import Element, TreeReader, text_of
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """A CII vocabulary: its reader (namespaces) and the names where it differs from D16B."""
+
+    reader: TreeReader
+    rate: str = "ram:RateApplicablePercent"
+    line_agreement: str = "ram:SpecifiedLineTradeAgreement"
+    line_delivery: str = "ram:SpecifiedLineTradeDelivery"
+    line_settlement: str = "ram:SpecifiedLineTradeSettlement"
+    line_summation: str = "ram:SpecifiedTradeSettlementLineMonetarySummation"
+
+
+def date_time(dialect: Dialect, element: Element | None, path: str, term: str) -> dt.date | None:
+    """The format-102 date of the `udt:DateTimeString` under `path`."""
+    return dialect.reader.date_102(element, f"{path}/udt:DateTimeString", term)
+
+
+def identifier(dialect: Dialect, element: Element | None, path: str) -> Identifier | None:
+    """The identifier at `path` with its `schemeID`, or None when absent or empty."""
+    found = dialect.reader.find(element, path)
+    return _identifier(found)
+
+
+def _identifier(found: Element | None) -> Identifier | None:
+    value = text_of(found)
+    if value is None or found is None:
+        return None
+    return Identifier(value, _attribute(found, "schemeID"))
+
+
+def party_ids(dialect: Dialect, party: Element | None) -> list[Identifier]:
+    """A trade party's identifiers: every `ram:ID` (no scheme), then every `ram:GlobalID`."""
+    reader = dialect.reader
+    found = reader.findall(party, "ram:ID") + reader.findall(party, "ram:GlobalID")
+    return [i for i in map(_identifier, found) if i is not None]
+
+
+def first_party_id(dialect: Dialect, party: Element | None) -> Identifier | None:
+    """The one identifier of a party the model holds once (payee BT-60, deliver-to BT-71): the
+    `ram:GlobalID` with its scheme when there is one, else the `ram:ID`."""
+    return identifier(dialect, party, "ram:GlobalID") or identifier(dialect, party, "ram:ID")
+
+
+def attribute(element: Element | None, name: str) -> str | None:
+    """An attribute's stripped value, or None when absent or blank."""
+    return _attribute(element, name) if element is not None else None
+
+
+def _attribute(element: Element, name: str) -> str | None:
+    value = element.get(name)
+    return (value.strip() or None) if value else None
+
+
+def period(dialect: Dialect, element: Element | None, start: str, end: str) -> Period:
+    """A `ram:BillingSpecifiedPeriod`'s start and end dates (an empty period when absent)."""
+    return Period(
+        start=date_time(dialect, element, "ram:StartDateTime", start),
+        end=date_time(dialect, element, "ram:EndDateTime", end),
+    )
+
+
+def is_charge(dialect: Dialect, element: Element) -> bool:
+    """Whether a `ram:SpecifiedTradeAllowanceCharge` is a charge (`true`) or an allowance."""
+    return dialect.reader.text(element, "ram:ChargeIndicator/udt:Indicator") in ("true", "1")
+
+
+def allowance_charge(dialect: Dialect, element: Element, *, with_vat: bool) -> AllowanceCharge:
+    """One allowance or charge, amounts exactly as written; a line's (`with_vat=False`) has no
+    VAT category or rate of its own."""
+    reader = dialect.reader
+    tax = reader.find(element, "ram:CategoryTradeTax") if with_vat else None
+    return AllowanceCharge(
+        amount=reader.decimal(element, "ram:ActualAmount", "allowance or charge amount"),
+        base=reader.decimal(element, "ram:BasisAmount", "allowance or charge base amount"),
+        percent=reader.decimal(element, "ram:CalculationPercent", "allowance or charge percent"),
+        vat_category=reader.text(tax, "ram:CategoryCode"),
+        vat_rate=reader.decimal(tax, dialect.rate, "allowance or charge VAT rate"),
+        reason=reader.text(element, "ram:Reason"),
+        reason_code=reader.text(element, "ram:ReasonCode"),
+    )
+
+
+def allowances_and_charges(
+    dialect: Dialect, parent: Element | None, *, with_vat: bool
+) -> tuple[list[AllowanceCharge], list[AllowanceCharge]]:
+    """The allowances and the charges under `parent`, each in document order."""
+    allowances: list[AllowanceCharge] = []
+    charges: list[AllowanceCharge] = []
+    for element in dialect.reader.findall(parent, "ram:SpecifiedTradeAllowanceCharge"):
+        entry = allowance_charge(dialect, element, with_vat=with_vat)
+        (charges if is_charge(dialect, element) else allowances).append(entry)
+    return allowances, charges
