@@ -1,7 +1,8 @@
 """Record where every field of an invoice came from: one `FieldSource` per value that is set.
 
-Keys are the dotted JSON paths of PRODUCT.md section 3; list items carry their index
-(`totals.payable`, `seller.vat_id`, `lines[0].net_amount`, `vat_breakdown[1].rate`).
+Keys are the dotted JSON paths of the canonical invoice (PRODUCT.md section 3 and the rest of the
+EN 16931 model); list items carry their index (`totals.payable`, `seller.address.city`,
+`lines[0].allowances[1].amount`, `vat_breakdown[1].exemption_code`).
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 The default module of the einvoice stage. Reads the XML intake found (the file itself, or the XML
 embedded in a Factur-X / ZUGFeRD / XRechnung PDF) with the hardened parser of
-`turnout.modules.xmlsafe`: no DTD, no entities, no network, bounded size. Every field the XML
-carries is mapped (see `ubl`, `cii` and `zugferd1` for ZUGFeRD 1.0 `CrossIndustryDocument`); a
-missing element leaves its field None. A document without e-invoice XML is not applicable (the
+`turnout.modules.xmlsafe`: no DTD, no entities, no network, bounded size. Every business term of
+EN 16931 the XML carries is mapped (see `ubl`, `cii` and `zugferd1` for ZUGFeRD 1.0
+`CrossIndustryDocument`); a missing element leaves its field None, and an element the syntax
+binding has no term for is kept verbatim in `invoice.extensions`, never dropped. A document without e-invoice XML is not applicable (the
 text path takes over); XML that is broken, carries a DTD or is none of these is rejected.
 """
 
