@@ -1,8 +1,9 @@
-"""export.ubl: the canonical invoice as UBL 2.1, read back by einvoice.xml as the same invoice."""
+"""export.ubl: the canonical invoice as UBL 2.1, checked with the EN 16931 rules before it is
+written, naming the profile it claims and the rules nobody checked, read back by einvoice.xml as
+the same invoice."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,12 +11,22 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from turnout.domain.artifacts import Decision, InvoiceArtifact, Outcome, Receipt, Source
+from modules.test_export_ubl_invoices import ATTACHMENTS, full_invoice
+from turnout.domain.artifacts import (
+    Decision,
+    Document,
+    InvoiceArtifact,
+    Outcome,
+    Receipt,
+    Source,
+)
 from turnout.domain.errors import InputRejected
-from turnout.domain.invoice import Invoice, InvoiceLine, Totals, VatBreakdown
+from turnout.domain.invoice import Invoice
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.modules.einvoice.xml import XmlEInvoice
+from turnout.modules.export.profiles import PEPPOL_BIS_3, XRECHNUNG_3
 from turnout.modules.export.ubl import UblExport
+from turnout.modules.export.ubl_builder import build_ubl
 from turnout.modules.intake.standard import StandardIntake
 from turnout.testing import ModuleContractSuite
 
@@ -30,10 +41,13 @@ CORPUS_DIRS = [
 ]
 
 
+def identify(data: bytes, filename: str = "invoice.xml") -> Document:
+    return StandardIntake().identify(Source(filename, data))
+
+
 def read(data: bytes, filename: str = "invoice.xml") -> Invoice:
     """The canonical invoice einvoice.xml reads from XML bytes, as a run would (intake first)."""
-    document = StandardIntake().identify(Source(filename, data))
-    return XmlEInvoice().parse(document).invoice
+    return XmlEInvoice().parse(identify(data, filename)).invoice
 
 
 def without_provenance(invoice: Invoice) -> dict[str, object]:
@@ -42,26 +56,25 @@ def without_provenance(invoice: Invoice) -> dict[str, object]:
     return data
 
 
-def export(invoice: Invoice, workspace: Path, run_id: str = "run-7", **settings: str) -> Receipt:
+def export(
+    invoice: Invoice,
+    workspace: Path,
+    run_id: str = "run-7",
+    document: Document | None = None,
+    **settings: str,
+) -> Receipt:
     artifacts = Artifacts([InvoiceArtifact(invoice), Decision(Outcome.APPROVE)])
+    if document is not None:
+        artifacts.add(document)
     context = RunContext(run_id, 3, "export", "export.ubl", workspace)
     (receipt,) = UblExport(settings).process(artifacts, context)
     assert isinstance(receipt, Receipt)
     return receipt
 
 
-def minimal_invoice(**changes: object) -> Invoice:
-    invoice = Invoice(
-        invoice_number="M-1",
-        issue_date=dt.date(2024, 3, 1),
-        type_code="380",
-        currency="EUR",
-        totals=Totals(payable=Decimal("10.00")),
-        lines=[InvoiceLine(id="1", net_amount=Decimal("10.00"))],
-    )
-    for name, value in changes.items():
-        setattr(invoice, name, value)
-    return invoice
+def source_document() -> Document:
+    """The run's document of `full_invoice`: a UBL file holding its attachment's bytes."""
+    return identify(build_ubl(full_invoice(), attachments=ATTACHMENTS), "source.xml")
 
 
 @pytest.mark.parametrize("example", ["ubl-invoice.xml", "cii-invoice.xml", "ubl-credit-note.xml"])
@@ -69,86 +82,97 @@ def test_exported_ubl_reads_back_as_the_same_canonical_invoice(
     example: str, tmp_path: Path
 ) -> None:
     original = read((EXAMPLES / example).read_bytes(), example)
-    receipt = export(original, tmp_path)
+    profile = original.specification_id or "urn:cen.eu:en16931:2017"
+    receipt = export(original, tmp_path, customization_id=profile)
     again = read(Path(receipt.location).read_bytes())
     assert without_provenance(again) == without_provenance(original)
     assert original.lines and original.vat_breakdown and original.totals.payable is not None
 
 
 def test_file_is_named_after_the_run_in_the_ubl_directory(tmp_path: Path) -> None:
-    receipt = export(minimal_invoice(), tmp_path, run_id="run-99")
+    receipt = export(full_invoice(), tmp_path, run_id="run-99", document=source_document())
     path = tmp_path / "exports" / "ubl" / "run-99.xml"
     assert receipt.location == str(path.resolve())
-    assert receipt.key == "run-99:export"
     assert receipt.details["document_type"] == "Invoice"
     assert receipt.details["bytes"] == str(path.stat().st_size)
 
 
-def test_invoice_elements_follow_the_ubl_schema_order(tmp_path: Path) -> None:
-    invoice = read((EXAMPLES / "ubl-invoice.xml").read_bytes())
-    root = etree.fromstring(Path(export(invoice, tmp_path).location).read_bytes())
-    assert etree.QName(root).localname == "Invoice"
-    assert [etree.QName(child).localname for child in root] == [
-        "CustomizationID",
-        "ID",
-        "IssueDate",
-        "DueDate",
-        "InvoiceTypeCode",
-        "DocumentCurrencyCode",
-        "BuyerReference",
-        "OrderReference",
-        "AccountingSupplierParty",
-        "AccountingCustomerParty",
-        "PaymentMeans",
-        "TaxTotal",
-        "LegalMonetaryTotal",
-        "InvoiceLine",
-        "InvoiceLine",
-        "InvoiceLine",
-    ]
-    assert root.findtext(f"{{{CBC}}}CustomizationID") == "urn:cen.eu:en16931:2017"
-    line = root.find(f"{{{CAC}}}InvoiceLine")
-    assert line is not None
-    assert [etree.QName(c).localname for c in line] == [
-        "ID",
-        "InvoicedQuantity",
-        "LineExtensionAmount",
-        "Item",
-        "Price",
-    ]
-
-
-def test_credit_note_type_code_writes_a_credit_note_with_its_due_date_in_payment_means(
-    tmp_path: Path,
-) -> None:
-    invoice = read((EXAMPLES / "ubl-credit-note.xml").read_bytes())
-    receipt = export(invoice, tmp_path)
-    root = etree.fromstring(Path(receipt.location).read_bytes())
-    assert (
-        etree.QName(root).namespace == "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+def test_receipt_names_the_profile_written_and_the_rules_not_checked(tmp_path: Path) -> None:
+    core = export(full_invoice(), tmp_path, document=source_document())
+    assert core.details["profile"] == "EN 16931 core"
+    assert core.details["customization_id"] == "urn:cen.eu:en16931:2017"
+    assert "BR-DE" not in core.details["unchecked_rules"]
+    german = export(
+        full_invoice(), tmp_path, "run-8", source_document(), customization_id=XRECHNUNG_3
     )
-    assert receipt.details["document_type"] == "CreditNote"
-    assert root.findtext(f"{{{CBC}}}CreditNoteTypeCode") == "381"
-    assert root.find(f"{{{CBC}}}DueDate") is None  # UBL 2.1 CreditNote has no cbc:DueDate
-    assert root.findtext(f"{{{CAC}}}PaymentMeans/{{{CBC}}}PaymentDueDate") == "2024-11-12"
-    assert root.find(f"{{{CAC}}}CreditNoteLine/{{{CBC}}}CreditedQuantity") is not None
+    assert german.details["profile"] == "XRechnung 3.0"
+    assert "XRechnung BR-DE-*" in german.details["unchecked_rules"]
+    peppol = export(
+        full_invoice(), tmp_path, "run-9", source_document(), customization_id=PEPPOL_BIS_3
+    )
+    assert "Peppol PEPPOL-EN16931-R*" in peppol.details["unchecked_rules"]
+    other = export(
+        full_invoice(), tmp_path, "run-10", source_document(), customization_id="urn:example:cius"
+    )
+    assert other.details["profile"] == "unknown specification"
+    assert "every rule of urn:example:cius" in other.details["unchecked_rules"]
+
+
+@pytest.mark.parametrize(
+    ("change", "rules"),
+    [
+        ("allowances", ("BR-CO-11", "BR-CO-13")),
+        ("payable", ("BR-CO-16",)),
+        ("exemption", ("BR-E-10",)),
+    ],
+)
+def test_an_invoice_that_cannot_make_a_valid_document_is_refused_naming_the_rules(
+    change: str, rules: tuple[str, ...], tmp_path: Path
+) -> None:
+    invoice = full_invoice()
+    if change == "allowances":
+        invoice.totals.allowances = Decimal("19.00")  # the entries add up to 9.00
+    elif change == "payable":
+        invoice.totals.payable = Decimal("1.00")
+    else:
+        exempt = next(v for v in invoice.vat_breakdown if v.category == "E")
+        exempt.exemption_code = exempt.exemption_reason = None
+    with pytest.raises(InputRejected) as caught:
+        export(invoice, tmp_path, document=source_document())
+    message = str(caught.value)
+    assert "cannot make a valid EN 16931 UBL document" in message
+    for rule in rules:
+        assert rule in message
+    assert not (tmp_path / "exports" / "ubl" / "run-7.xml").exists()
+
+
+def test_attachment_whose_bytes_the_run_does_not_have_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputRejected, match=r"timesheet\.pdf.*not in the e-invoice the run read"):
+        export(full_invoice(), tmp_path)
+    unrelated = identify((EXAMPLES / "ubl-invoice.xml").read_bytes())
+    with pytest.raises(InputRejected, match="remove the attachment"):
+        export(full_invoice(), tmp_path, document=unrelated)
+
+
+def test_attachment_is_embedded_again_from_the_runs_document(tmp_path: Path) -> None:
+    receipt = export(full_invoice(), tmp_path, document=source_document())
+    root = etree.fromstring(Path(receipt.location).read_bytes())
+    binary = root.findtext(f".//{{{CBC}}}EmbeddedDocumentBinaryObject")
+    assert binary is not None and binary.strip()
+    assert read(Path(receipt.location).read_bytes()).documents == full_invoice().documents
 
 
 def test_amounts_are_written_exactly_as_the_decimals_with_the_currency(tmp_path: Path) -> None:
-    invoice = minimal_invoice(
-        totals=Totals(tax=Decimal("0.10"), payable=Decimal("1E+2"), prepaid=Decimal("-5.000")),
-        vat_breakdown=[VatBreakdown("S", Decimal("5.5"), Decimal("1.818"), Decimal("0.10"))],
-    )
-    root = etree.fromstring(Path(export(invoice, tmp_path).location).read_bytes())
+    invoice = full_invoice()
+    invoice.lines[2].net_price = Decimal("12.5000")  # an item price may have more decimals
+    invoice.lines[2].quantity = Decimal("1E+0")
+    receipt = export(invoice, tmp_path, document=source_document())
+    root = etree.fromstring(Path(receipt.location).read_bytes())
+    line = root.findall(f"{{{CAC}}}InvoiceLine")[2]
+    assert line.findtext(f"{{{CAC}}}Price/{{{CBC}}}PriceAmount") == "12.5000"
+    assert line.findtext(f"{{{CBC}}}InvoicedQuantity") == "1"
     monetary = f"{{{CAC}}}LegalMonetaryTotal/{{{CBC}}}"
-    assert root.findtext(monetary + "PayableAmount") == "100"
-    assert root.findtext(monetary + "PrepaidAmount") == "-5.000"
-    assert root.findtext(f"{{{CAC}}}TaxTotal/{{{CBC}}}TaxAmount") == "0.10"
-    subtotal = root.find(f"{{{CAC}}}TaxTotal/{{{CAC}}}TaxSubtotal")
-    assert subtotal is not None
-    assert subtotal.findtext(f"{{{CBC}}}TaxableAmount") == "1.818"
-    assert subtotal.findtext(f"{{{CAC}}}TaxCategory/{{{CBC}}}Percent") == "5.5"
-    assert {e.get("currencyID") for e in root.iter() if "Amount" in e.tag} == {"EUR"}
+    assert root.findtext(monetary + "PayableRoundingAmount") == "0.01"
 
 
 def test_invoice_without_what_ubl_requires_is_rejected_naming_every_gap(tmp_path: Path) -> None:
@@ -162,9 +186,26 @@ def test_invoice_without_what_ubl_requires_is_rejected_naming_every_gap(tmp_path
     assert not (tmp_path / "exports" / "ubl" / "run-7.xml").exists()
 
 
+def test_vat_total_in_accounting_currency_without_that_currency_is_a_gap(tmp_path: Path) -> None:
+    invoice = full_invoice()
+    invoice.vat_currency = None
+    with pytest.raises(InputRejected, match=r"VAT accounting currency \(BT-6\)"):
+        export(invoice, tmp_path, document=source_document())
+
+
+def test_vat_breakdown_without_vat_total_writes_their_sum_as_ubl_requires(tmp_path: Path) -> None:
+    invoice = full_invoice()
+    invoice.totals.tax = None
+    receipt = export(invoice, tmp_path, document=source_document())
+    root = etree.fromstring(Path(receipt.location).read_bytes())
+    assert root.findtext(f"{{{CAC}}}TaxTotal/{{{CBC}}}TaxAmount") == "27.64"
+
+
 def test_control_characters_in_a_value_are_rejected_not_written(tmp_path: Path) -> None:
+    invoice = full_invoice()
+    invoice.invoice_number = "A\x00B"
     with pytest.raises(InputRejected, match="control characters"):
-        export(minimal_invoice(invoice_number="A\x00B"), tmp_path)
+        export(invoice, tmp_path, document=source_document())
 
 
 def test_re_running_the_same_run_writes_the_same_bytes(tmp_path: Path) -> None:
@@ -177,7 +218,9 @@ def test_re_running_the_same_run_writes_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_customization_id_setting_is_written_and_directory_must_stay_inside(tmp_path: Path) -> None:
-    receipt = export(minimal_invoice(), tmp_path, customization_id="urn:example:cius")
+    receipt = export(
+        full_invoice(), tmp_path, document=source_document(), customization_id="urn:example:cius"
+    )
     root = etree.fromstring(Path(receipt.location).read_bytes())
     assert root.findtext(f"{{{CBC}}}CustomizationID") == "urn:example:cius"
     with pytest.raises(ValueError, match=r"without `\.\.`"):
@@ -207,16 +250,26 @@ def test_corpus_invoices_survive_the_round_trip_through_ubl(tmp_path: Path) -> N
     checked, differing = 0, []
     for path in corpus_files():
         try:
-            original = read(path.read_bytes(), path.name)
+            document = identify(path.read_bytes(), path.name)
+            original = XmlEInvoice().parse(document).invoice
         except Exception:  # not an e-invoice einvoice.xml reads (FatturaPA ...): not this test's
             continue
+        profile = original.specification_id or "urn:cen.eu:en16931:2017"
+        if original.totals.tax is None and original.vat_breakdown:
+            # CII may leave BT-110 out; UBL holds the breakdown in a TaxTotal whose TaxAmount is
+            # required, so the export writes the sum BR-CO-14 makes it equal to
+            original.totals.tax = sum(
+                (v.tax or Decimal(0) for v in original.vat_breakdown), Decimal(0)
+            )
         try:
-            receipt = export(original, tmp_path, run_id=f"c{checked}")
+            receipt = export(original, tmp_path, f"c{checked}", document, customization_id=profile)
         except InputRejected:
-            continue  # incomplete test instances cannot become valid UBL
+            continue  # test instances that break EN 16931 rules themselves cannot be exported
         checked += 1
         again = read(Path(receipt.location).read_bytes())
-        if without_provenance(again) != without_provenance(original):
+        expected, found = without_provenance(original), without_provenance(again)
+        expected.pop("extensions"), found.pop("extensions")  # kept on the run, never exported
+        if found != expected:
             differing.append(path.name)
     assert checked >= 10
     assert differing == []

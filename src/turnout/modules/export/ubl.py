@@ -6,12 +6,29 @@ the Decimals are). Reading that file back with `einvoice.xml` gives the same can
 Re-running the same run writes the same bytes to the same file. An invoice lacking what UBL
 requires (number, issue date, currency, amount due, lines) is rejected with the list of gaps.
 
+Before writing, the document is checked with the EN 16931 rules of `validate.en16931`
+(`conformance.require_valid`): an invoice that cannot make a valid document fails the stage with
+the rules it breaks, and the stage's fallback or review takes over. Those rules are EN 16931's
+only: the rules a CIUS or extension adds (XRechnung BR-DE-*, Peppol PEPPOL-EN16931-R*, ...) are
+not checked yet, and the receipt says so rather than claim them: its details carry the
+`profile` written, the `customization_id` and the `unchecked_rules` (see
+`turnout.modules.export.profiles`), and how many `extensions` (elements beyond EN 16931 the
+source carried, reported on the run) the file leaves out.
+
+Attached documents (BT-125) are embedded again from their bytes in the run's `document` artifact
+(the e-invoice XML the run read); an attachment whose bytes are not there is refused.
+
 Where the file may go follows `turnout.modules.export.files`, exactly as for `export.json`.
 
 Settings:
 - `directory` (string, default "exports/ubl"): where the files go.
 - `customization_id` (string, default "urn:cen.eu:en16931:2017"): the specification identifier
-  written as `cbc:CustomizationID` (BT-24), e.g. an XRechnung CIUS identifier.
+  written as `cbc:CustomizationID` (BT-24): EN 16931 core, XRechnung 3.0
+  (`...#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0`), Peppol BIS Billing 3.0
+  (`...#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0`, which also writes its business
+  process BT-23 when the invoice has none) or any other identifier, whose own rules are then all
+  named unchecked.
+- `max_xml_bytes` (integer, default 20000000): the largest e-invoice XML read for attachments.
 """
 
 from __future__ import annotations
@@ -19,14 +36,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, InvoiceArtifact
+from turnout.domain.artifacts import Artifact, ArtifactRef, Document, InvoiceArtifact
 from turnout.domain.contracts import needs
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.modules.export.attachments import attachment_bytes
+from turnout.modules.export.conformance import require_valid
 from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
-from turnout.modules.export.ubl_builder import EN16931, build_ubl, document_type
+from turnout.modules.export.profiles import EN16931, profile_for
+from turnout.modules.export.ubl_builder import build_ubl, document_type
 
 MODULE_ID = "export.ubl"
 DEFAULT_DIRECTORY = "exports/ubl"
+DEFAULT_MAX_XML_BYTES = 20_000_000
 
 SETTINGS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -40,6 +61,12 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "default": EN16931,
             "description": f"cbc:CustomizationID (BT-24); default {EN16931!r}.",
         },
+        "max_xml_bytes": {
+            "type": "integer",
+            "minimum": 1,
+            "default": DEFAULT_MAX_XML_BYTES,
+            "description": "The largest e-invoice XML read to find attached documents' bytes.",
+        },
     },
 }
 
@@ -52,10 +79,15 @@ class UblExport(StageModule):
         name="UBL 2.1 files",
         stage_id="export",
         contract_id="export-v1",
-        version="1.0.0",
+        version="2.0.0",
         description="One UBL 2.1 Invoice or CreditNote per invoice named after the run id, "
+        "every EN 16931 term the invoice holds, checked with the EN 16931 rules before it is "
         "written atomically; reading it with einvoice.xml gives the same canonical invoice.",
-        inputs=(needs("invoice/v1"), needs("decision/v1")),
+        inputs=(
+            needs("invoice/v1"),
+            needs("decision/v1"),
+            needs("document/v1", required=False),
+        ),
         outputs=(ArtifactRef("receipt", 1),),
         guarantees=frozenset({"idempotent", "deterministic", "offline"}),
         settings_schema=SETTINGS_SCHEMA,
@@ -65,11 +97,25 @@ class UblExport(StageModule):
         super().__init__(settings)
         self.directory = str(self.settings.get("directory", DEFAULT_DIRECTORY))
         self.customization_id = str(self.settings.get("customization_id", EN16931))
+        self.max_xml_bytes = int(self.settings.get("max_xml_bytes", DEFAULT_MAX_XML_BYTES))
         check_directory_setting(MODULE_ID, self.directory)
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
-        """Write the file and return a `Receipt` with its absolute path and the idempotency key."""
+        """Check and write the file; return a `Receipt` with its absolute path, the idempotency
+        key, the profile written and the rules not checked."""
         invoice = inputs.require(InvoiceArtifact).invoice
-        data = build_ubl(invoice, self.customization_id)
-        details = {"document_type": document_type(invoice)}
+        document = inputs.get(Document)
+        attachments = {}
+        if any(d.attachment is not None for d in invoice.documents) and document is not None:
+            attachments = attachment_bytes(document.xml, self.max_xml_bytes)
+        data = build_ubl(invoice, self.customization_id, attachments)
+        require_valid(data, MODULE_ID, "UBL")
+        profile = profile_for(self.customization_id)
+        details = {
+            "document_type": document_type(invoice),
+            "profile": profile.name,
+            "customization_id": profile.id,
+            "unchecked_rules": profile.unchecked_rules,
+            "extensions": str(len(invoice.extensions)),
+        }
         return [export_file(MODULE_ID, self.directory, context, ".xml", data, **details)]
