@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,13 +31,9 @@ from typing import Any
 from turnout.domain.invoice import (
     Address,
     AllowanceCharge,
-    Attachment,
-    Card,
     Classification,
     Contact,
-    CreditTransfer,
     Delivery,
-    DirectDebit,
     Identifier,
     Invoice,
     InvoiceLine,
@@ -46,14 +41,14 @@ from turnout.domain.invoice import (
     Note,
     Party,
     Payee,
-    Payment,
     Period,
     PrecedingInvoice,
-    SupportingDocument,
     TaxRepresentative,
     Totals,
     VatBreakdown,
 )
+from turnout.testing import einvoice_codes as codes
+from turnout.testing.einvoice_payment import payment_instructions, supporting_documents
 
 SCENARIOS = (
     "domestic",  # S at two rates, with Z and E lines
@@ -70,85 +65,6 @@ PEPPOL_BILLING = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-
-# (category, rate as written) of the lines each scenario draws from; the first is always used
-_CATEGORIES: dict[str, tuple[tuple[str, str | None], ...]] = {
-    "domestic": (("S", "19"), ("S", "7"), ("Z", "0"), ("E", "0")),
-    "reverse_charge": (("AE", "0"), ("S", "19.00")),
-    "intra_community": (("K", "0"),),
-    "export": (("G", "0"),),
-    "not_subject": (("O", None),),
-    "canary_islands": (("L", "7"), ("L", "3")),
-    "ceuta_melilla": (("M", "10"), ("M", "0.5")),
-}
-_SELLER_COUNTRY = {"canary_islands": "ES", "ceuta_melilla": "ES"}
-_BUYER_COUNTRY = {"intra_community": "FR", "export": "US", "reverse_charge": "DE"}
-# VATEX code and text of the categories whose breakdown gives an exemption reason
-_EXEMPTIONS = {
-    "E": (
-        (
-            "VATEX-EU-132-1I",
-            "Exempt: cultural services, Article 132(1)(n) of Directive 2006/112/EC",
-        ),
-        ("VATEX-EU-132-1J", "Exempt: school or university education"),
-        ("VATEX-EU-143", "Exempt: importation of goods, Article 143"),
-    ),
-    "AE": (("VATEX-EU-AE", "Reverse charge"),),
-    "K": (("VATEX-EU-IC", "Intra-Community supply"),),
-    "G": (("VATEX-EU-G", "Export outside the EU"),),
-    "O": (("VATEX-EU-O", "Not subject to VAT"),),
-}
-_ALLOWANCE_REASONS = (
-    ("95", "Discount"),
-    ("100", "Special rebate"),
-    ("41", "Bonus for works ahead of schedule"),
-    ("64", "Special agreement"),
-    ("65", "Production error discount"),
-    ("68", "End-of-range discount"),
-    ("102", "Fixed long term"),
-    ("104", "Standard"),
-)
-_CHARGE_REASONS = (
-    ("FC", "Freight service"),
-    ("PC", "Packing"),
-    ("ABL", "Additional packaging"),
-    ("SAA", "Shipping and handling"),
-    ("TAC", "Testing"),
-    ("CG", "Cleaning"),
-    ("IS", "Invoicing"),
-)
-_UNITS = ("C62", "HUR", "KGM", "MTR", "DAY", "LTR", "H87")
-_QUANTITIES = ("1", "2", "3", "5", "10", "12", "2.5", "0.75", "120")
-_NOTE_SUBJECTS = ("AAI", "REG", "SUR", "PMT", "TXD", "ABL")
-_MIME = (
-    ("application/pdf", "pdf"),
-    ("image/png", "png"),
-    ("image/jpeg", "jpg"),
-    ("text/csv", "csv"),
-    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
-)
-_ITEMS = (
-    "Office chair",
-    "Consulting hours",
-    "Printer paper A4",
-    "Server rack rental",
-    "Espresso beans 1 kg",
-    "Cable CAT6 305 m",
-    "Translation service",
-    "Standing desk",
-    "Software licence",
-    "Maintenance visit",
-)
-_CITIES = {
-    "DE": (("Berlin", "10115", "Berlin"), ("München", "80331", "Bayern"), ("Köln", "50667", None)),
-    "FR": (("Paris", "75001", "Île-de-France"), ("Lyon", "69001", None)),
-    "ES": (("Las Palmas de Gran Canaria", "35001", "Canarias"), ("Ceuta", "51001", "Ceuta")),
-    "US": (("Boston", "02108", "MA"), ("Austin", "73301", "TX")),
-    "AT": (("Wien", "1010", None),),
-}
-_NAMES = ("Nordlicht", "Meridian", "Fjordstein", "Alba", "Quercus", "Lumen", "Orbis", "Tessera")
-_FORMS = {"DE": "GmbH", "FR": "SARL", "ES": "S.L.", "US": "Inc.", "AT": "GmbH"}
 
 
 @dataclass(frozen=True)
@@ -195,7 +111,7 @@ def generate_with_attachments(
     instead of attached bytes; `max_lines` bounds the number of lines (at least 1)."""
     scenario = scenario or SCENARIOS[seed % len(SCENARIOS)]
     payment = payment or PAYMENTS[seed % len(PAYMENTS)]
-    if scenario not in _CATEGORIES:
+    if scenario not in codes.CATEGORIES:
         raise ValueError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
     if payment not in PAYMENTS:
         raise ValueError(f"unknown payment {payment!r}; choose one of {', '.join(PAYMENTS)}")
@@ -208,9 +124,9 @@ def generate_with_attachments(
     invoice.charges = drawing.document_charges(invoice.lines, charge=True)
     invoice.vat_breakdown = drawing.breakdown(invoice)
     invoice.totals = drawing.totals(invoice)
-    invoice.payment = drawing.payment(payment, invoice)
+    invoice.payment = payment_instructions(drawing.rng, payment, invoice)
     blobs: dict[str, bytes] = {}
-    invoice.documents = drawing.documents(blobs, attachments)
+    invoice.documents = supporting_documents(drawing.rng, seed, blobs, attachments)
     return GeneratedInvoice(invoice, blobs)
 
 
@@ -227,8 +143,8 @@ class _Drawing:
         self.seed = seed
         self.scenario = scenario
         self.vat_free = scenario == "not_subject"
-        self.seller_country = _SELLER_COUNTRY.get(scenario, "DE")
-        self.buyer_country = _BUYER_COUNTRY.get(scenario, rng.choice(("DE", "AT")))
+        self.seller_country = codes.SELLER_COUNTRY.get(scenario, "DE")
+        self.buyer_country = codes.BUYER_COUNTRY.get(scenario, rng.choice(("DE", "AT")))
         self.issued = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(720))
 
     def maybe(self, chance: float = 0.5) -> bool:
@@ -263,9 +179,7 @@ class _Drawing:
             inv.currency, inv.vat_currency = rng.choice(("USD", "GBP", "CHF")), "EUR"
         inv.due_date = self.day(self.issued, 60) if maybe(0.8) else None
         if inv.due_date is None or maybe():  # BR-CO-25: a due date or payment terms
-            inv.payment_terms = rng.choice(
-                ("Net 30 days", "2 % discount within 10 days, net 30", "Payable on receipt")
-            )
+            inv.payment_terms = rng.choice(codes.PAYMENT_TERMS)
         inv.buyer_reference = f"BR-{self.digits(6)}" if maybe(0.7) else None
         inv.order_reference = f"PO-{self.digits(5)}" if maybe(0.7) else None
         # BT-14 without BT-13 has no UBL form of its own (OrderReference/ID is required there)
@@ -301,8 +215,8 @@ class _Drawing:
         return inv
 
     def address(self, country: str) -> Address:
-        city, post_code, region = self.rng.choice(_CITIES[country])
-        street = self.rng.choice(("Hauptstraße", "Rue de la Paix", "Calle Mayor", "Main Street"))
+        city, post_code, region = self.rng.choice(codes.CITIES[country])
+        street = self.rng.choice(codes.STREETS)
         return Address(
             line1=f"{street} {self.rng.randint(1, 200)}",
             line2=f"Building {self.rng.choice('ABC')}" if self.maybe(0.3) else None,
@@ -314,7 +228,8 @@ class _Drawing:
 
     def party(self, country: str, *, seller: bool) -> Party:
         rng, maybe = self.rng, self.maybe
-        name = f"{rng.choice(_NAMES)} {'Trading' if seller else 'Services'} {_FORMS[country]}"
+        role = "Trading" if seller else "Services"
+        name = f"{rng.choice(codes.NAMES)} {role} {codes.FORMS[country]}"
         party = Party(name=name, country=country, address=self.address(country))
         party.trading_name = (
             f"{name.split()[0]} {'Shop' if seller else 'Works'}" if maybe() else None
@@ -352,23 +267,15 @@ class _Drawing:
         return self.scenario in ("reverse_charge", "intra_community")
 
     def note(self) -> Note:
-        subject = self.rng.choice(_NOTE_SUBJECTS) if self.maybe(0.7) else None
-        text = self.rng.choice(
-            (
-                "Thank you for your order.",
-                "Goods remain our property until paid in full.",
-                "Please quote the invoice number with your payment.",
-                "Delivered in two parcels.",
-            )
-        )
-        return Note(subject, text)
+        subject = self.rng.choice(codes.NOTE_SUBJECTS) if self.maybe(0.7) else None
+        return Note(subject, self.rng.choice(codes.NOTES))
 
     def delivery(self) -> Delivery | None:
         if self.scenario != "intra_community" and not self.maybe(0.5):
             return None
         delivery = Delivery(date=self.day(self.issued - dt.timedelta(days=15), 15))
         if self.scenario == "intra_community" or self.maybe(0.7):
-            delivery.country = self.buyer_country if self.buyer_country in _CITIES else "DE"
+            delivery.country = self.buyer_country if self.buyer_country in codes.CITIES else "DE"
             if self.maybe(0.7):
                 delivery.address = self.address(delivery.country)
         delivery.party_name = "Warehouse 3" if self.maybe() else None
@@ -378,7 +285,7 @@ class _Drawing:
 
     def payee(self) -> Payee:
         return Payee(
-            name=f"{self.rng.choice(_NAMES)} Factoring AG",
+            name=f"{self.rng.choice(codes.NAMES)} Factoring AG",
             identifier=Identifier(self.digits(13), "0088") if self.maybe() else None,
             legal_registration=Identifier(f"HRB {self.digits(5)}") if self.maybe(0.4) else None,
         )
@@ -386,7 +293,7 @@ class _Drawing:
     def tax_representative(self) -> TaxRepresentative:
         country = self.rng.choice(("AT", "FR"))
         return TaxRepresentative(
-            name=f"{self.rng.choice(_NAMES)} Fiscal Representation",
+            name=f"{self.rng.choice(codes.NAMES)} Fiscal Representation",
             vat_id=self.vat_id(country),
             country=country,
             address=self.address(country),
@@ -396,7 +303,7 @@ class _Drawing:
 
     def lines(self, most: int) -> list[InvoiceLine]:
         rng = self.rng
-        choices = _CATEGORIES[self.scenario]
+        choices = codes.CATEGORIES[self.scenario]
         count = rng.randint(1, most)
         kinds = [choices[0]] + [rng.choice(choices) for _ in range(count - 1)]
         return [self.line(i, cat, rate) for i, (cat, rate) in enumerate(kinds, start=1)]
@@ -407,9 +314,9 @@ class _Drawing:
         net_price = Decimal(rng.randint(50, 90_000)).scaleb(-places)
         line = InvoiceLine(
             id=str(number),
-            name=rng.choice(_ITEMS),
-            quantity=Decimal(rng.choice(_QUANTITIES)),
-            unit=rng.choice(_UNITS),
+            name=rng.choice(codes.ITEMS),
+            quantity=Decimal(rng.choice(codes.QUANTITIES)),
+            unit=rng.choice(codes.UNITS),
             net_price=net_price,
             vat_category=category,
             vat_rate=Decimal(rate) if rate is not None else None,  # BR-O-05: no rate with O
@@ -465,17 +372,14 @@ class _Drawing:
         line.origin_country = rng.choice(("DE", "CN", "IT")) if maybe(0.3) else None
         line.attributes = [
             ItemAttribute(name, rng.choice(values))
-            for name, values in rng.sample(
-                (("Colour", ("black", "white")), ("Size", ("M", "XL")), ("Material", ("oak",))),
-                rng.choice((0, 0, 1, 2)),
-            )
+            for name, values in rng.sample(codes.ATTRIBUTES, rng.choice((0, 0, 1, 2)))
         ]
 
     def allowance(self, base: Decimal, *, charge: bool) -> AllowanceCharge:
         """An allowance or charge on `base`: by a percentage of it (with the base written), or a
         plain amount; with a reason code, a reason, or both (BR-CO-21 to BR-CO-24)."""
         rng = self.rng
-        code, reason = rng.choice(_CHARGE_REASONS if charge else _ALLOWANCE_REASONS)
+        code, reason = rng.choice(codes.CHARGE_REASONS if charge else codes.ALLOWANCE_REASONS)
         entry = AllowanceCharge()
         if self.maybe():
             entry.percent = Decimal(rng.choice(("2", "5", "10", "2.5", "3.00")))
@@ -516,8 +420,8 @@ class _Drawing:
         for (category, rate), amount in taxable.items():
             tax = cents(amount * rate / 100) if category in ("S", "L", "M") and rate else ZERO
             entry = VatBreakdown(category, rate, amount, tax)
-            if category in _EXEMPTIONS:
-                code, text = self.rng.choice(_EXEMPTIONS[category])
+            if category in codes.EXEMPTIONS:
+                code, text = self.rng.choice(codes.EXEMPTIONS[category])
                 which = self.rng.choice(("both", "both", "code", "text"))
                 entry.exemption_code = code if which != "text" else None
                 entry.exemption_reason = text if which != "code" else None
@@ -547,62 +451,6 @@ class _Drawing:
             totals.rounding = self.rng.choice((Decimal("0.01"), Decimal("-0.02"), Decimal("0.04")))
         totals.payable = totals.tax_inclusive - (totals.prepaid or ZERO) + (totals.rounding or ZERO)
         return totals
-
-    # ---- payment and supporting documents -----------------------------------------------
-
-    def payment(self, kind: str, inv: Invoice) -> Payment:
-        rng, maybe = self.rng, self.maybe
-        pay = Payment(remittance=f"{inv.invoice_number}" if maybe(0.7) else None)
-        if kind == "credit_transfer":
-            pay.means_code = rng.choice(("30", "58"))
-            pay.means_text = "SEPA credit transfer" if pay.means_code == "58" and maybe() else None
-            pay.iban = f"DE{self.digits(20)}"
-            pay.bic = "COBADEFFXXX" if maybe(0.6) else None
-            pay.account_name = inv.seller.name if maybe() else None
-            if maybe(0.4):  # a second account (BG-17 repeats)
-                pay.more_transfers = [
-                    CreditTransfer(f"AT{self.digits(18)}", None, "BKAUATWW" if maybe() else None)
-                ]
-        elif kind == "card":
-            pay.means_code = rng.choice(("48", "54"))
-            pay.means_text = "Credit card" if maybe() else None
-            # BR-51: never the whole card number, only its last digits
-            pay.card = Card(self.digits(4), "J. Smith" if maybe() else None)
-        else:
-            pay.means_code = "59"
-            pay.means_text = "SEPA direct debit" if maybe() else None
-            pay.direct_debit = DirectDebit(
-                mandate=f"MANDATE-{self.digits(6)}",
-                creditor_id=f"DE98ZZZ{self.digits(11)}",
-                debited_account=f"DE{self.digits(20)}" if maybe(0.8) else None,
-            )
-        return pay
-
-    def documents(self, blobs: dict[str, bytes], attachments: bool) -> list[SupportingDocument]:
-        found = []
-        for number in range(1, self.rng.choice((0, 1, 1, 2, 3)) + 1):
-            doc = SupportingDocument(reference=f"DOC-{self.seed}-{number}")
-            doc.description = self.rng.choice(("Timesheet", "Delivery note", None))
-            kind = self.rng.choice(("attachment", "uri", "plain"))
-            if kind == "attachment" and attachments:
-                mime, extension = self.rng.choice(_MIME)
-                data = self.attachment_bytes(mime)
-                digest = hashlib.sha256(data).hexdigest()
-                blobs[digest] = data
-                doc.attachment = Attachment(mime, f"{doc.reference}.{extension}", digest, len(data))
-            elif kind != "plain":
-                doc.uri = f"https://documents.example/{doc.reference}"
-            found.append(doc)
-        return found
-
-    def attachment_bytes(self, mime: str) -> bytes:
-        body = bytes(self.rng.randrange(256) for _ in range(self.rng.randint(16, 400)))
-        if mime == "text/csv":
-            rows = [f"{i};{self.digits(4)}" for i in range(self.rng.randint(1, 12))]
-            return ("item;hours\n" + "\n".join(rows) + "\n").encode()
-        if mime == "application/pdf":
-            return b"%PDF-1.4\n%" + body + b"\n%%EOF\n"
-        return body
 
 
 def _kind(line: InvoiceLine) -> tuple[str | None, Decimal | None]:
