@@ -19,7 +19,19 @@ from turnout.domain.artifacts import (
     Source,
 )
 from turnout.domain.errors import InputRejected
-from turnout.domain.invoice import InvoiceLine, Party, Payment, Totals, VatBreakdown
+from turnout.domain.invoice import (
+    Address,
+    AllowanceCharge,
+    Delivery,
+    DirectDebit,
+    InvoiceLine,
+    Note,
+    Party,
+    Payment,
+    Period,
+    Totals,
+    VatBreakdown,
+)
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.modules.einvoice.xml import XmlEInvoice
 from turnout.modules.intake.standard import StandardIntake
@@ -228,9 +240,20 @@ def test_comfort_invoice_is_mapped_field_by_field() -> None:
     assert invoice.due_date == dt.date(2015, 3, 26)
     assert invoice.buyer_reference == "KST-4410"
     assert invoice.order_reference == "PO-77-12"
-    assert invoice.seller == Party("Elbtal Papier GmbH", "DE811907980", "DE")
-    assert invoice.buyer == Party("Kanzlei Vogt", "ATU13585627", "AT")
-    assert invoice.payment == Payment("DE02120300000000202051", "BYLADEM1001")
+    address = Address(line1="Elbufer 3", city="Dresden", post_code="01067")
+    assert invoice.seller == Party(
+        "Elbtal Papier GmbH", "DE811907980", "DE", tax_registration_id="203/118/50011",
+        address=address,
+    )  # fmt: skip
+    assert invoice.buyer == Party("Kanzlei Vogt", "ATU13585627", "AT", address=address)
+    # BT-81 is the first payment means' code; the account is the first creditor account's, and
+    # the buyer's account of the first means is the direct debit's debited account (BT-91)
+    assert invoice.payment == Payment(
+        "DE02120300000000202051", "BYLADEM1001", means_code="59", remittance="ZF1-2015-0815",
+        direct_debit=DirectDebit(debited_account="AT611904300234573201"),
+    )  # fmt: skip
+    assert (invoice.payment_terms, invoice.notes) == ("14 Tage netto", [Note(None, "Danke.")])
+    assert invoice.delivery == Delivery(date=dt.date(2015, 3, 10))
     assert invoice.totals == Totals(
         line_net=D("152.00"),
         allowances=D("5.00"),
@@ -249,11 +272,23 @@ def test_comfort_invoice_is_mapped_field_by_field() -> None:
     # The note-only position is not a line; the net price is the net, not the gross one.
     assert invoice.lines == [
         InvoiceLine(
-            "1", "Kopierpapier A4", D("40.0000"), "PK", D("3.0000"), D("120.00"), "S", D("19.00")
+            "1", "Kopierpapier A4", D("40.0000"), "PK", D("3.0000"), D("120.00"), "S", D("19.00"),
+            gross_price=D("4.0000"), seller_item_id="X-40.0000",
         ),
         InvoiceLine(
-            "2", "Fachbuch Steuerrecht", D("1"), "C62", D("32.00"), D("32.00"), "S", D("7.00")
+            "2", "Fachbuch Steuerrecht", D("1"), "C62", D("32.00"), D("32.00"), "S", D("7.00"),
+            gross_price=D("33.00"), seller_item_id="X-1",
         ),
+    ]  # fmt: skip
+    # what EN 16931 has no place for is kept: the document name, the order's date, the
+    # free-text position
+    assert [e.path for e in invoice.extensions] == [
+        "/rsm:CrossIndustryDocument/rsm:HeaderExchangedDocument/ram:Name",
+        "/rsm:CrossIndustryDocument/rsm:SpecifiedSupplyChainTradeTransaction"
+        "/ram:ApplicableSupplyChainTradeAgreement/ram:BuyerOrderReferencedDocument"
+        "/ram:IssueDateTime",
+        "/rsm:CrossIndustryDocument/rsm:SpecifiedSupplyChainTradeTransaction"
+        "/ram:IncludedSupplyChainTradeLineItem[1]",
     ]
     assert invoice.provenance["totals.payable"].module == "einvoice.xml"
     assert "lines[1].vat_rate" in invoice.provenance
@@ -280,6 +315,43 @@ def test_amount_due_is_the_grand_total_less_the_prepaid_amount_when_absent() -> 
     )
     assert without_due != COMFORT
     assert parse_file(without_due)[1].invoice.totals.payable == Decimal("150.00")
+
+
+EXTENDED_SETTLEMENT = (
+    '<ram:ApplicableTradeTax><ram:CalculatedAmount currencyID="EUR">0.00</ram:CalculatedAmount>'
+    "<ram:TypeCode>VAT</ram:TypeCode><ram:ExemptionReason>Steuerfreie Ausfuhr</ram:ExemptionReason>"
+    '<ram:BasisAmount currencyID="EUR">40.00</ram:BasisAmount><ram:CategoryCode>G</ram:CategoryCode>'
+    "<ram:ApplicablePercent>0</ram:ApplicablePercent></ram:ApplicableTradeTax>"
+    "<ram:BillingSpecifiedPeriod><ram:StartDateTime>"
+    '<udt:DateTimeString format="102">20150301</udt:DateTimeString></ram:StartDateTime>'
+    '<ram:EndDateTime><udt:DateTimeString format="616">201511</udt:DateTimeString>'
+    "</ram:EndDateTime></ram:BillingSpecifiedPeriod>"
+    "<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false</udt:Indicator>"
+    '</ram:ChargeIndicator><ram:BasisAmount currencyID="EUR">100.00</ram:BasisAmount>'
+    '<ram:ActualAmount currencyID="EUR">5.00</ram:ActualAmount><ram:Reason>Treue</ram:Reason>'
+    "<ram:CategoryTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>S</ram:CategoryCode>"
+    "<ram:ApplicablePercent>19.00</ram:ApplicablePercent></ram:CategoryTradeTax>"
+    "</ram:SpecifiedTradeAllowanceCharge>"
+    "<ram:SpecifiedLogisticsServiceCharge><ram:Description>Fracht</ram:Description>"
+    '<ram:AppliedAmount currencyID="EUR">3.00</ram:AppliedAmount>'
+    "</ram:SpecifiedLogisticsServiceCharge>"
+)
+
+
+def test_extended_terms_allowances_exemption_reasons_and_period_are_read() -> None:
+    marker = b"<ram:SpecifiedTradePaymentTerms>"
+    extended = COMFORT.replace(marker, EXTENDED_SETTLEMENT.encode() + marker, 1)
+    invoice = parse_file(extended)[1].invoice
+    exempt = invoice.vat_breakdown[-1]
+    assert (exempt.category, exempt.exemption_reason) == ("G", "Steuerfreie Ausfuhr")
+    assert invoice.allowances == [
+        AllowanceCharge(D("5.00"), D("100.00"), None, "S", D("19.00"), "Treue")
+    ]
+    # a week (format 616) is no calendar day: the end stays empty and its element is kept
+    assert invoice.invoicing_period == Period(dt.date(2015, 3, 1), None)
+    kept = {(e.path or "").rsplit("/", 1)[-1]: e.xml or "" for e in invoice.extensions}
+    assert 'format="616">201511<' in kept["ram:EndDateTime"]
+    assert "<ram:AppliedAmount" in kept["ram:SpecifiedLogisticsServiceCharge"]
 
 
 def test_a_malformed_date_is_rejected_naming_the_business_term() -> None:

@@ -24,11 +24,32 @@ class Dialect:
     line_delivery: str = "ram:SpecifiedLineTradeDelivery"
     line_settlement: str = "ram:SpecifiedLineTradeSettlement"
     line_summation: str = "ram:SpecifiedTradeSettlementLineMonetarySummation"
+    # EN 16931 allows dates in format 102 only; ZUGFeRD 1 also has weeks and months (616, 610),
+    # and its published samples a day that is no calendar day: False reads such a date as absent
+    # (the reader keeps its element as an extension, see `calendar_day`)
+    dates_102_only: bool = True
 
 
 def date_time(dialect: Dialect, element: Element | None, path: str, term: str) -> dt.date | None:
     """The format-102 date of the `udt:DateTimeString` under `path`."""
-    return dialect.reader.date_102(element, f"{path}/udt:DateTimeString", term)
+    path = f"{path}/udt:DateTimeString"
+    if not dialect.dates_102_only:
+        return calendar_day(dialect.reader.find(element, path))
+    return dialect.reader.date_102(element, path, term)
+
+
+def calendar_day(element: Element | None) -> dt.date | None:
+    """The day a format-102 date element holds, or None when it holds none (absent, another
+    format, or no calendar day)."""
+    value = text_of(element)
+    if element is None or value is None or element.get("format") not in (None, "102"):
+        return None
+    if len(value) != 8 or not value.isdigit():
+        return None
+    try:
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        return None
 
 
 def identifier(dialect: Dialect, element: Element | None, path: str) -> Identifier | None:

@@ -254,7 +254,7 @@ rsm:SupplyChainTradeTransaction
       ram:ID
 """
 
-_GROUPS = {
+GROUPS = {
     "address": _ADDRESS,
     "contact": _CONTACT,
     "party": _TRADE_PARTY,
@@ -270,6 +270,7 @@ _GROUPS = {
     "referenced": _REFERENCED,
     "line": _LINE,
 }
+"""The outlines of the shared groups (parties, addresses, allowances, taxes, periods, a line)."""
 
-KNOWN_CII: Known = outline(_INVOICE, NAMESPACES, _GROUPS)
+KNOWN_CII: Known = outline(_INVOICE, NAMESPACES, GROUPS)
 """The child elements of `rsm:CrossIndustryInvoice` the reader maps, as a tree."""

@@ -11,26 +11,40 @@ Dates are `udt:DateTimeString` in format 102 (YYYYMMDD), as in CII D16B.
 The amount due is optional in ZUGFeRD 1 (BASIC has none); when it is absent it is the grand
 total less the prepaid amount, as EN 16931 defines it (BR-CO-16). There is no rounding amount.
 
+The terms ZUGFeRD 1 shares with EN 16931 are read as for CII D16B (`cii_parties`,
+`cii_settlement`, `cii_lines`): parties with addresses and contacts, notes, payment means,
+allowances and charges, VAT exemption reasons, invoicing period, delivery and line details. Its
+referenced documents carry their number in `ram:ID`. Elements it has that EN 16931 has no place
+for (the invoicee, logistics charges, a free-text position) are kept verbatim as extensions.
+
 A line item that carries only a note (ZUGFeRD 1 allows free-text positions: no product, no
-quantity, no amount) is not an invoice line and is left out. A line without `ram:LineID` (BASIC
-has none) keeps its id None; none is invented.
+quantity, no amount) is not an invoice line: it is kept as an extension. A line without
+`ram:LineID` (BASIC has none) keeps its id None; none is invented.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from turnout.domain.invoice import Invoice, InvoiceLine, Totals, VatBreakdown
-from turnout.modules.einvoice.cii_common import Dialect
-from turnout.modules.einvoice.cii_parties import party
-from turnout.modules.einvoice.cii_settlement import due_date, payment
-from turnout.modules.einvoice.reading import Element, TreeReader, decimal_of
-
-NAMESPACES = {
-    "rsm": "urn:ferd:CrossIndustryDocument:invoice:1p0",
-    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12",
-    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15",
-}
+from turnout.domain.invoice import Invoice, Totals
+from turnout.modules.einvoice.cii import notes
+from turnout.modules.einvoice.cii_common import (
+    Dialect,
+    allowances_and_charges,
+    calendar_day,
+    period,
+)
+from turnout.modules.einvoice.cii_extensions import extension, unknown_elements
+from turnout.modules.einvoice.cii_lines import line
+from turnout.modules.einvoice.cii_parties import delivery, party, payee
+from turnout.modules.einvoice.cii_settlement import (
+    due_date,
+    payment,
+    payment_terms,
+    vat_breakdown,
+)
+from turnout.modules.einvoice.reading import Element, TreeReader, decimal_of, text_of
+from turnout.modules.einvoice.zugferd1_known import KNOWN_ZUGFERD1, NAMESPACES
 
 _zf1 = TreeReader(NAMESPACES)
 ZUGFERD1 = Dialect(
@@ -40,7 +54,9 @@ ZUGFERD1 = Dialect(
     line_delivery="ram:SpecifiedSupplyChainTradeDelivery",
     line_settlement="ram:SpecifiedSupplyChainTradeSettlement",
     line_summation="ram:SpecifiedTradeSettlementMonetarySummation",
+    dates_102_only=False,
 )
+_DATE_TIME = f"{{{NAMESPACES['udt']}}}DateTimeString"
 _TRANSACTION = "rsm:SpecifiedSupplyChainTradeTransaction"
 
 
@@ -49,9 +65,17 @@ def read_zugferd1(root: Element) -> tuple[str | None, Invoice]:
     document = _zf1.find(root, "rsm:HeaderExchangedDocument")
     transaction = _zf1.find(root, _TRANSACTION)
     agreement = _zf1.find(transaction, "ram:ApplicableSupplyChainTradeAgreement")
+    header_delivery = _zf1.find(transaction, "ram:ApplicableSupplyChainTradeDelivery")
     settlement = _zf1.find(transaction, "ram:ApplicableSupplyChainTradeSettlement")
     currency = _zf1.text(settlement, "ram:InvoiceCurrencyCode")
     items = _zf1.findall(transaction, "ram:IncludedSupplyChainTradeLineItem")
+    allowances, charges = allowances_and_charges(ZUGFERD1, settlement, with_vat=True)
+    profile = _zf1.text(
+        root,
+        "rsm:SpecifiedExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter"
+        "/ram:ID",
+    )
+    free_text = [item for item in items if _note_only(item)]
     invoice = Invoice(
         invoice_number=_zf1.text(document, "ram:ID"),
         issue_date=_zf1.date_102(
@@ -68,15 +92,45 @@ def read_zugferd1(root: Element) -> tuple[str | None, Invoice]:
         totals=_totals(
             _zf1.find(settlement, "ram:SpecifiedTradeSettlementMonetarySummation"), currency
         ),
-        vat_breakdown=[_vat(t) for t in _zf1.findall(settlement, "ram:ApplicableTradeTax")],
-        lines=[_line(item) for item in items if not _note_only(item)],
-    )
-    profile = _zf1.text(
-        root,
-        "rsm:SpecifiedExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter"
-        "/ram:ID",
+        vat_breakdown=vat_breakdown(ZUGFERD1, settlement),
+        lines=[line(ZUGFERD1, item) for item in items if not _note_only(item)],
+        contract_reference=_zf1.text(agreement, "ram:ContractReferencedDocument/ram:ID"),
+        despatch_advice_reference=_zf1.text(
+            header_delivery, "ram:DespatchAdviceReferencedDocument/ram:ID"
+        ),
+        buyer_accounting_reference=_zf1.text(
+            settlement, "ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"
+        ),
+        payment_terms=payment_terms(ZUGFERD1, settlement),
+        notes=notes(_zf1, document),
+        specification_id=profile,
+        payee=payee(ZUGFERD1, _zf1.find(settlement, "ram:PayeeTradeParty")),
+        delivery=delivery(ZUGFERD1, header_delivery),
+        invoicing_period=period(
+            ZUGFERD1,
+            _zf1.find(settlement, "ram:BillingSpecifiedPeriod"),
+            "BT-73 invoicing period start date",
+            "BT-74 invoicing period end date",
+        ),
+        allowances=allowances,
+        charges=charges,
+        extensions=[extension(e) for e in _unmapped(root, free_text)],
     )
     return profile, invoice
+
+
+def _unmapped(root: Element, free_text: list[Element]) -> list[Element]:
+    """The elements EN 16931 has no place for, outermost only: unknown ones, free-text positions
+    and dates that are not calendar days."""
+    found = unknown_elements(root, KNOWN_ZUGFERD1) + free_text
+    kept = set(found)
+    for date in root.iter(_DATE_TIME):
+        holder = date.getparent()
+        if calendar_day(date) is not None or holder is None or text_of(date) is None:
+            continue
+        if not any(a in kept for a in holder.iterancestors()):
+            found.append(holder)
+    return found
 
 
 def _totals(summation: Element | None, currency: str | None) -> Totals:
@@ -112,15 +166,6 @@ def _tax_total(summation: Element | None, currency: str | None) -> Element | Non
     return unlabelled[0] if unlabelled else None
 
 
-def _vat(tax: Element) -> VatBreakdown:
-    return VatBreakdown(
-        category=_zf1.text(tax, "ram:CategoryCode"),
-        rate=_zf1.decimal(tax, "ram:ApplicablePercent", "BT-119 VAT rate"),
-        taxable=_zf1.decimal(tax, "ram:BasisAmount", "BT-116 VAT taxable amount"),
-        tax=_zf1.decimal(tax, "ram:CalculatedAmount", "BT-117 VAT amount"),
-    )
-
-
 _LINE_AMOUNT = (
     "ram:SpecifiedSupplyChainTradeSettlement/ram:SpecifiedTradeSettlementMonetarySummation"
     "/ram:LineTotalAmount"
@@ -134,26 +179,4 @@ def _note_only(item: Element) -> bool:
         _zf1.find(item, "ram:SpecifiedTradeProduct") is None
         and _zf1.text(item, _QUANTITY) is None
         and _zf1.text(item, _LINE_AMOUNT) is None
-    )
-
-
-def _line(item: Element) -> InvoiceLine:
-    settlement = _zf1.find(item, "ram:SpecifiedSupplyChainTradeSettlement")
-    quantity = _zf1.find(item, _QUANTITY)
-    unit = quantity.get("unitCode") if quantity is not None else None
-    return InvoiceLine(
-        id=_zf1.text(item, "ram:AssociatedDocumentLineDocument/ram:LineID"),
-        name=_zf1.text(item, "ram:SpecifiedTradeProduct/ram:Name"),
-        quantity=decimal_of(quantity, "BT-129 invoiced quantity"),
-        unit=(unit.strip() or None) if unit else None,
-        net_price=_zf1.decimal(
-            item,
-            "ram:SpecifiedSupplyChainTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount",
-            "BT-146 item net price",
-        ),
-        net_amount=_zf1.decimal(item, _LINE_AMOUNT, "BT-131 line net amount"),
-        vat_category=_zf1.text(settlement, "ram:ApplicableTradeTax/ram:CategoryCode"),
-        vat_rate=_zf1.decimal(
-            settlement, "ram:ApplicableTradeTax/ram:ApplicablePercent", "BT-152 VAT rate"
-        ),
     )
