@@ -66,8 +66,16 @@ TERMS = {
     ("invoice", "issue_date"): "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString",
     ("invoice", "type_code"): "rsm:ExchangedDocument/ram:TypeCode",
     ("invoice", "currency"): f"{_S}/ram:InvoiceCurrencyCode",
-    # The CII binding applies BR-CO-25 to credit notes as well: no root is a UBL CreditNote.
-    ("invoice", "credit_note_root"): "self::*[false()]",
+    # BR-CO-25 was removed from credit notes (EN 16931 artefacts 1.3.0 hotfix); CII has one root
+    # for both, so a credit note is told by its UNTDID 1001 type code, as the canonical view does
+    (
+        "invoice",
+        "credit_note_root",
+    ): "rsm:ExchangedDocument/ram:TypeCode[normalize-space()='381' or "
+    "normalize-space()='396' or normalize-space()='81' or normalize-space()='83' or "
+    "normalize-space()='261' or normalize-space()='262' or normalize-space()='296' or "
+    "normalize-space()='308' or normalize-space()='420' or normalize-space()='458' or "
+    "normalize-space()='532']",
     ("invoice", "vat_currency"): f"{_S}/ram:TaxCurrencyCode",
     ("invoice", "tax_point_date"): f"{_S}/ram:ApplicableTradeTax/ram:TaxPointDate",
     ("invoice", "tax_point_date_code"): f"{_S}/ram:ApplicableTradeTax/ram:DueDateTypeCode",

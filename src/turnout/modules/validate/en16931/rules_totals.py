@@ -252,7 +252,7 @@ def br_co_24(inv: Node) -> Iterator[str]:
     "In case the Amount due for payment (BT-115) is positive, either the Payment due date (BT-9) or the Payment terms (BT-20) shall be present.",
 )
 def br_co_25(inv: Node) -> Iterator[str]:
-    if inv.values("credit_note_root"):  # the UBL binding checks invoices only
+    if inv.values("credit_note_root"):  # removed from credit notes, in both syntaxes
         return
     due = amount(inv, "amount_due")
     if due is not None and due > 0 and not (has(inv, "due_date") or has(inv, "payment_terms")):
