@@ -18,19 +18,33 @@ XRECHNUNG_3 = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung
 PEPPOL_BIS_3 = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PEPPOL_BILLING_PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 
-# What validate.en16931 runs on every export
+# What validate.en16931 runs on every export (less `CORE_UNCHECKED_RULES`)
 CHECKED: tuple[str, ...] = (
     "EN 16931 BR-*",
     "EN 16931 BR-CO-*",
     "EN 16931 BR-DEC-*",
     "EN 16931 BR-CL-*",
-    "EN 16931 VAT category rules (BR-S/Z/E/AE/K/G/O/L/M-*)",
+    "EN 16931 VAT category rules (BR-S/Z/E/AE/K/G/O/L/M/B-*)",
     "EN 16931 UBL syntax rules (UBL-SR-*, UBL-DT-*) on UBL",
 )
-# Rules of the official EN 16931 artefacts themselves that validate.en16931 does not run
+CORE_UNCHECKED_RULES: frozenset[str] = frozenset(
+    {
+        # code lists: object and document schemes, ICD, EAS, VATEX, item classification, units
+        *(f"BR-CL-{n:02d}" for n in (7, 8, 10, 11, 13, 21, 22, 23, 25, 26)),
+        # an allowance's or charge's reason code and text telling the same
+        *(f"BR-CO-{n:02d}" for n in (5, 6, 7, 8)),
+        *(f"UBL-SR-{n:02d}" for n in (6, 7, 26, 27, 29, 44, 46, 52, 53)),
+        "UBL-CR-666",
+        "UBL-CR-673",
+    }
+)
+"""The fatal rules of the official EN 16931 validation artefacts that validate.en16931 does not
+run (besides the CII syntax rule families in `_CORE_UNCHECKED`)."""
+
 _CORE_UNCHECKED: tuple[str, ...] = (
-    "EN 16931 UBL-CR-* (UBL elements the binding does not use)",
-    "EN 16931 CII-SR-*, CII-DT-* (CII syntax rules)",
+    f"EN 16931 {', '.join(sorted(CORE_UNCHECKED_RULES))}",
+    "EN 16931 CII-DT-*, CII-SR-* (most CII syntax rules)",
+    "EN 16931 UBL-CR-* and CII-SR-* warnings (elements the binding does not use)",
 )
 
 
