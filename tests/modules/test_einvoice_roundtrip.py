@@ -34,6 +34,7 @@ from turnout.domain.artifacts import (
 from turnout.domain.invoice import Invoice, invoice_problems
 from turnout.domain.modules import Artifacts, RunContext, StageModule
 from turnout.modules.export.attachments import attachment_bytes
+from turnout.modules.normalize.scale import canonical_scales
 from turnout.modules.validate.en16931 import validate_node, validate_xml
 from turnout.modules.validate.en16931.canonical import canonical_node
 from turnout.modules.xmlsafe import parse_xml
@@ -111,6 +112,14 @@ def test_generated_invoices_are_sound_and_their_sums_hold_to_the_cent(seed: int)
     assert all(
         a is not None and len(format(a, "f").partition(".")[2]) <= 2 for a in amounts
     )  # BR-DEC
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_generated_invoices_are_in_the_canonical_written_form(seed: int) -> None:
+    inv = generate(seed)
+    scaled = inv.copy()
+    canonical_scales(scaled)
+    assert list(differences(inv.to_dict(), scaled.to_dict())) == []
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 # (category, rate as written) of the lines each scenario draws from; the first is always used
 CATEGORIES: dict[str, tuple[tuple[str, str | None], ...]] = {
     "domestic": (("S", "19"), ("S", "7"), ("Z", "0"), ("E", "0")),
-    "reverse_charge": (("AE", "0"), ("S", "19.00")),
+    "reverse_charge": (("AE", "0"), ("S", "19")),
     "intra_community": (("K", "0"),),
     "export": (("G", "0"),),
     "not_subject": (("O", None),),

@@ -6,7 +6,9 @@ reasons its rules ask for, credit transfers (one or two accounts), card and dire
 periods, delivery, payee, tax representative, preceding invoices, supporting documents with and
 without attachments, and item and price details. The arithmetic holds to the cent (BR-CO-10 to
 BR-CO-17, the per-category taxable amounts of BR-S-08 and its kin), and each VAT category's rules
-are obeyed (BR-AE, BR-IC, BR-G, BR-O, BR-AF, BR-AG ...).
+are obeyed (BR-AE, BR-IC, BR-G, BR-O, BR-AF, BR-AG ...). Every number is in the one written form
+the canonical invoice gives it (`normalize.scale`): money with at least two decimals and no
+trailing zeros beyond them, rates, percentages and quantities without trailing zeros.
 
 The seed chooses the VAT scenario (`SCENARIOS[seed % 7]`), the payment means
 (`PAYMENTS[seed % 3]`) and the document type (a credit note when `seed // 7` is odd), so any 42
@@ -133,6 +135,13 @@ def generate_with_attachments(
 def cents(value: Decimal) -> Decimal:
     """`value` rounded to the cent, half up (as the EN 16931 rules round)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(value: Decimal) -> Decimal:
+    """`value` written as the canonical invoice writes money: at least two decimals, no trailing
+    zeros beyond them (`2.1880` -> `2.188`)."""
+    whole, _, fraction = format(value, "f").partition(".")
+    return Decimal(f"{whole}.{fraction.rstrip('0').ljust(2, '0')}")
 
 
 class _Drawing:
@@ -311,7 +320,7 @@ class _Drawing:
     def line(self, number: int, category: str, rate: str | None) -> InvoiceLine:
         rng, maybe = self.rng, self.maybe
         places = 4 if maybe(0.2) else 2
-        net_price = Decimal(rng.randint(50, 90_000)).scaleb(-places)
+        net_price = money(Decimal(rng.randint(50, 90_000)).scaleb(-places))
         line = InvoiceLine(
             id=str(number),
             name=rng.choice(codes.ITEMS),
@@ -382,7 +391,7 @@ class _Drawing:
         code, reason = rng.choice(codes.CHARGE_REASONS if charge else codes.ALLOWANCE_REASONS)
         entry = AllowanceCharge()
         if self.maybe():
-            entry.percent = Decimal(rng.choice(("2", "5", "10", "2.5", "3.00")))
+            entry.percent = Decimal(rng.choice(("2", "5", "10", "2.5", "3")))
             entry.base = base
             entry.amount = cents(base * entry.percent / 100)
         else:
