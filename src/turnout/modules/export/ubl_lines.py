@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from turnout.domain.invoice import InvoiceLine
 from turnout.modules.export.ubl_amounts import allowances_and_charges, tax_category
+from turnout.modules.export.ubl_references import OBJECT_TYPE
 from turnout.modules.export.ubl_xml import Element, amount, cac, cbc, has_any, identifier
-
-# UNTDID 1001 "invoicing data sheet": the document type of a line's object identifier (BT-128)
-OBJECT_TYPE = "130"
 
 
 def line(root: Element, value: InvoiceLine, kind: str, currency: str) -> None:

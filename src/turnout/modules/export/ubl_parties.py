@@ -8,6 +8,8 @@ party identifier of the seller with `schemeID="SEPA"`, as the syntax binding wri
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 from turnout.domain.invoice import (
     Address,
     Delivery,
@@ -113,7 +115,7 @@ def delivery(root: Element, value: Delivery | None) -> None:
     element = cac(root, "Delivery")
     cbc(element, "ActualDeliveryDate", value.date)
     place = value.address
-    if has_any(value.location, value.country, *vars(place).values()):
+    if has_any(value.location, value.country, *astuple(place)):
         location = cac(element, "DeliveryLocation")
         identifier(location, "ID", value.location)
         address(location, "Address", place, value.country)

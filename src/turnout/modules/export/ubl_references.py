@@ -16,7 +16,7 @@ from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import Invoice, SupportingDocument
 from turnout.modules.export.ubl_xml import Element, cac, cbc, identifier
 
-OBJECT_TYPE = "130"  # UNTDID 1001 invoicing data sheet: the invoiced object (BT-18)
+OBJECT_TYPE = "130"  # UNTDID 1001 invoicing data sheet: an invoiced object (BT-18, BT-128)
 PROJECT_TYPE = "50"  # UNTDID 1001 price/sales catalogue response: a CreditNote's project (BT-11)
 # UBL makes the order reference's ID mandatory; the binding has senders write NA when the invoice
 # refers only to the seller's sales order (BT-14)
