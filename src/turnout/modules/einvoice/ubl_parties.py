@@ -14,15 +14,17 @@ from turnout.modules.einvoice.ubl_tree import UBL, attribute, identifier, identi
 SEPA = "SEPA"
 
 
-def party(element: Element | None) -> Party:
-    """The seller or buyer of `cac:Accounting{Supplier,Customer}Party/cac:Party`."""
+def party(element: Element | None, seller: bool) -> Party:
+    """The seller or buyer of `cac:Accounting{Supplier,Customer}Party/cac:Party`. The seller's tax
+    registration (BT-32) and legal information (BT-33) have no buyer counterpart: a buyer's are
+    beyond the binding, kept as extensions."""
     if element is None:
         return Party()
     vat_id = tax_registration_id = None
     for scheme in UBL.findall(element, "cac:PartyTaxScheme"):
         if UBL.text(scheme, "cac:TaxScheme/cbc:ID") == "VAT":
             vat_id = vat_id or UBL.text(scheme, "cbc:CompanyID")
-        else:  # BT-32, the seller's tax registration under another scheme (`FC`, `LOC`)
+        elif seller:  # BT-32, the seller's tax registration under another scheme (`FC`, `LOC`)
             tax_registration_id = tax_registration_id or UBL.text(scheme, "cbc:CompanyID")
     legal = UBL.find(element, "cac:PartyLegalEntity")
     trading_name = UBL.text(element, "cac:PartyName/cbc:Name")
@@ -42,7 +44,7 @@ def party(element: Element | None) -> Party:
         ],
         legal_registration=identifier(legal, "cbc:CompanyID"),
         tax_registration_id=tax_registration_id,
-        legal_info=UBL.text(legal, "cbc:CompanyLegalForm"),
+        legal_info=UBL.text(legal, "cbc:CompanyLegalForm") if seller else None,
         electronic_address=identifier(element, "cbc:EndpointID"),
         address=address(postal),
         contact=_contact(UBL.find(element, "cac:Contact")),
