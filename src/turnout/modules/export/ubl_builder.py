@@ -3,10 +3,11 @@
 Every business term the canonical invoice holds is written at its binding path, in the element
 order of the UBL 2.1 schemas (`UBL-Invoice-2.1.xsd`, `UBL-CreditNote-2.1.xsd` and the common
 aggregate components); a term the invoice does not hold is left out, never invented. Where
-the UBL schema requires an element EN 16931 has no term for, the binding's placeholder is written
-and reads back as nothing: `NA` as the order reference beside a sales order only, `NA` as a card's
-network; and a payment means code is needed to carry a CreditNote's due date, so one without
-payment instructions gets 1 (UNTDID 4461 "instrument not defined"). Amounts,
+the UBL schema requires an element the invoice does not hold, the binding's placeholder is written,
+which reads back as nothing: `NA` as the order reference beside a sales order only, `NA` as a
+card's network. One placeholder does read back: a CreditNote's due date needs a payment means
+code, so a credit note without payment instructions gets 1 (UNTDID 4461 "instrument not
+defined"). Amounts,
 rates and quantities are written exactly as their Decimals are, every amount with its currency.
 The pieces: `ubl_parties` (BG-4 to BG-15), `ubl_references` (BT-11 to BT-18, BG-3, BG-24),
 `ubl_payment` (BG-16 to BG-19), `ubl_amounts` (BG-20 to BG-23), `ubl_lines` (BG-25 to BG-32).
