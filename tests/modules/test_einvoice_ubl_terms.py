@@ -70,10 +70,6 @@ def tax_scheme(company_id: str, scheme: str = "VAT") -> str:
 
 
 def party(role: str, who: str, country: str, extra_ids: str = "", extra_tax: str = "") -> str:
-    # a buyer has no additional legal information (BT-33)
-    legal_form = (
-        f"<cbc:CompanyLegalForm>{who} form</cbc:CompanyLegalForm>" if who == "seller" else ""
-    )
     return (
         f"<cac:{role}><cac:Party>"
         f'<cbc:EndpointID schemeID="0088">{who}-endpoint</cbc:EndpointID>'
@@ -84,7 +80,7 @@ def party(role: str, who: str, country: str, extra_ids: str = "", extra_tax: str
         f"{tax_scheme(f'{country}123456789')}{extra_tax}"
         f"<cac:PartyLegalEntity><cbc:RegistrationName>{who} legal</cbc:RegistrationName>"
         f'<cbc:CompanyID schemeID="0002">{who}-reg</cbc:CompanyID>'
-        f"{legal_form}</cac:PartyLegalEntity>"
+        f"<cbc:CompanyLegalForm>{who} form</cbc:CompanyLegalForm></cac:PartyLegalEntity>"
         f"<cac:Contact><cbc:Name>{who} contact</cbc:Name><cbc:Telephone>{who} phone</cbc:Telephone>"
         f"<cbc:ElectronicMail>{who}@example.org</cbc:ElectronicMail></cac:Contact>"
         f"</cac:Party></cac:{role}>"
@@ -491,24 +487,6 @@ def test_elements_beyond_the_binding_are_kept_verbatim_as_extensions() -> None:
         and '<x:Data xmlns:x="urn:example">42</x:Data>' in first
     )
     assert "<cbc:Note>second terms</cbc:Note>" in (invoice.extensions[1].xml or "")
-
-
-def test_buyer_tax_registration_and_legal_form_are_beyond_the_binding_and_kept() -> None:
-    invoice = read(
-        "<cac:AccountingCustomerParty><cac:Party>"
-        + tax_scheme("FR123456789")
-        + tax_scheme("12/345", "FC")
-        + "<cac:PartyLegalEntity><cbc:RegistrationName>Buyer SA</cbc:RegistrationName>"
-        "<cbc:CompanyLegalForm>SA au capital de 10 000 EUR</cbc:CompanyLegalForm>"
-        "</cac:PartyLegalEntity></cac:Party></cac:AccountingCustomerParty>"
-    ).invoice
-    assert (invoice.buyer.vat_id, invoice.buyer.tax_registration_id) == ("FR123456789", None)
-    assert invoice.buyer.legal_info is None
-    assert [e.path for e in invoice.extensions] == [
-        "/Invoice/cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[2]",
-        "/Invoice/cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyLegalForm",
-    ]
-    assert "<cbc:CompanyID>12/345</cbc:CompanyID>" in (invoice.extensions[0].xml or "")
 
 
 def test_credit_note_project_reference_is_a_document_reference_with_type_50() -> None:

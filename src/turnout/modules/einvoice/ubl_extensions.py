@@ -9,14 +9,13 @@ included.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
 
 from turnout.domain.invoice import Extension
 from turnout.modules.einvoice.reading import Element
-from turnout.modules.einvoice.ubl_tree import NAMESPACES, UBL
+from turnout.modules.einvoice.ubl_tree import NAMESPACES
 
 Tree = dict[str, "Tree"]
 LEAF: Tree = {}
@@ -95,13 +94,7 @@ BINDING: Tree = {
     },
     "cac:ProjectReference": _ID,
     "cac:AccountingSupplierParty": {"cac:Party": _PARTY},
-    # the buyer has no tax registration (BT-32) or additional legal information (BT-33)
-    "cac:AccountingCustomerParty": {
-        "cac:Party": {
-            **_PARTY,
-            "cac:PartyLegalEntity": _leaves("cbc:RegistrationName", "cbc:CompanyID"),
-        }
-    },
+    "cac:AccountingCustomerParty": {"cac:Party": _PARTY},
     "cac:PayeeParty": {
         "cac:PartyIdentification": _ID,
         "cac:PartyName": _leaves("cbc:Name"),
@@ -174,30 +167,17 @@ SINGLE = frozenset(
 """Elements UBL lets repeat of which the model holds one: the first is read, repeats are kept."""
 
 
-def _is_vat(scheme: Element) -> bool:
-    return UBL.text(scheme, "cac:TaxScheme/cbc:ID") == "VAT"
-
-
-CHECKS: dict[str, Callable[[Element], bool]] = {
-    # the buyer's only tax registration in EN 16931 is its VAT identifier (BT-48)
-    "cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme": _is_vat,
-}
-"""Mapped elements that are mapped only when their content says so: the test each must pass."""
-
-
 @dataclass(frozen=True)
 class _Mapped:
     """A mapped element's children by Clark name (`{namespace}Name`): None for a leaf."""
 
     children: dict[str, _Mapped | None]
     single: frozenset[str]  # the children of which only the first is mapped
-    checks: dict[str, Callable[[Element], bool]]  # children mapped only when they pass
 
 
 def _compile(tree: Tree, path: str) -> _Mapped:
     children: dict[str, _Mapped | None] = {}
     single: set[str] = set()
-    checks: dict[str, Callable[[Element], bool]] = {}
     for name, below in tree.items():
         prefix, local = name.split(":")
         clark = f"{{{NAMESPACES[prefix]}}}{local}"
@@ -205,9 +185,7 @@ def _compile(tree: Tree, path: str) -> _Mapped:
         children[clark] = _compile(below, child_path) if below else None
         if child_path in SINGLE:
             single.add(clark)
-        if child_path in CHECKS:
-            checks[clark] = CHECKS[child_path]
-    return _Mapped(children, frozenset(single), checks)
+    return _Mapped(children, frozenset(single))
 
 
 _ROOT = _compile(BINDING, "")
@@ -228,18 +206,14 @@ def _unmapped(element: Element, mapped: _Mapped, found: list[Element]) -> None:
     its single children; descend into the mapped ones. Only mapped elements are visited, each
     once: on the bundled invoice this takes about a quarter of the time one XPath union of the
     same steps takes in libxml2."""
-    children, single, checks = mapped.children, mapped.single, mapped.checks
+    children, single = mapped.children, mapped.single
     seen: set[str] = set()
     for child in element:
         tag = child.tag
         if not isinstance(tag, str):  # a comment or processing instruction
             continue
         below = children.get(tag, _UNNAMED)
-        if (
-            below is _UNNAMED
-            or (tag in single and tag in seen)
-            or (tag in checks and not checks[tag](child))
-        ):
+        if below is _UNNAMED or (tag in single and tag in seen):
             found.append(child)
         elif below is not None:
             _unmapped(child, below, found)
@@ -247,7 +221,7 @@ def _unmapped(element: Element, mapped: _Mapped, found: list[Element]) -> None:
             seen.add(tag)
 
 
-_UNNAMED = _Mapped({}, frozenset(), {})
+_UNNAMED = _Mapped({}, frozenset())
 
 
 def path_of(element: Element) -> str:

@@ -14,17 +14,15 @@ from turnout.modules.einvoice.ubl_tree import UBL, attribute, identifier, identi
 SEPA = "SEPA"
 
 
-def party(element: Element | None, seller: bool) -> Party:
-    """The seller or buyer of `cac:Accounting{Supplier,Customer}Party/cac:Party`. The seller's tax
-    registration (BT-32) and legal information (BT-33) have no buyer counterpart: a buyer's are
-    beyond the binding, kept as extensions."""
+def party(element: Element | None) -> Party:
+    """The seller or buyer of `cac:Accounting{Supplier,Customer}Party/cac:Party`."""
     if element is None:
         return Party()
     vat_id = tax_registration_id = None
     for scheme in UBL.findall(element, "cac:PartyTaxScheme"):
         if UBL.text(scheme, "cac:TaxScheme/cbc:ID") == "VAT":
             vat_id = vat_id or UBL.text(scheme, "cbc:CompanyID")
-        elif seller:  # BT-32, the seller's tax registration under another scheme (`FC`, `LOC`)
+        else:  # BT-32, the seller's tax registration under another scheme (`FC`, `LOC`)
             tax_registration_id = tax_registration_id or UBL.text(scheme, "cbc:CompanyID")
     legal = UBL.find(element, "cac:PartyLegalEntity")
     trading_name = UBL.text(element, "cac:PartyName/cbc:Name")
@@ -44,7 +42,7 @@ def party(element: Element | None, seller: bool) -> Party:
         ],
         legal_registration=identifier(legal, "cbc:CompanyID"),
         tax_registration_id=tax_registration_id,
-        legal_info=UBL.text(legal, "cbc:CompanyLegalForm") if seller else None,
+        legal_info=UBL.text(legal, "cbc:CompanyLegalForm"),
         electronic_address=identifier(element, "cbc:EndpointID"),
         address=address(postal),
         contact=_contact(UBL.find(element, "cac:Contact")),
