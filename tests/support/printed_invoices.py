@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -463,6 +464,73 @@ _SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
 
 
 @dataclass(frozen=True)
+class Terms:
+    """How one language prints the terms beside the main fields: the invoicing period, the
+    payment reference, a direct debit's mandate, the mailbox invoices come from, and the
+    register number in the footer ("{n}" filled in; `register_id` is the part that is the id)."""
+
+    period: str
+    reference: str
+    mandate: str
+    mailbox: str
+    register: str
+    register_id: str
+
+
+TERMS: dict[str, Terms] = {
+    "de": Terms(
+        "Leistungszeitraum",
+        "Verwendungszweck",
+        "Mandatsreferenz",
+        "rechnung",
+        "Amtsgericht {city}, HRB {n}",
+        "HRB {n}",
+    ),
+    "en": Terms(
+        "Service period",
+        "Payment reference",
+        "Mandate reference",
+        "accounts",
+        "Registered in England and Wales No. {n:08d}",
+        "{n:08d}",
+    ),
+    "fr": Terms(
+        "Période de facturation",
+        "Référence de paiement",
+        "RUM",
+        "facturation",
+        "RCS {city} {siren}",
+        "{siren}",
+    ),
+    "it": Terms(
+        "Periodo di fatturazione",
+        "Causale",
+        "Riferimento mandato",
+        "amministrazione",
+        "REA MI-{n}",
+        "MI-{n}",
+    ),
+    "es": Terms(
+        "Periodo de facturación",
+        "Referencia de pago",
+        "Referencia del mandato",
+        "facturacion",
+        "Registro Mercantil de Madrid, Hoja M-{n}",
+        "M-{n}",
+    ),
+    "nl": Terms(
+        "Factuurperiode",
+        "Betalingskenmerk",
+        "Machtigingskenmerk",
+        "administratie",
+        "KvK {n:08d}",
+        "{n:08d}",
+    ),
+}
+_TLDS = {"DE": "de", "GB": "co.uk", "FR": "fr", "IT": "it", "ES": "es", "NL": "nl"}
+
+
+@dataclass(frozen=True)
 class PrintedInvoice:
     """A generated invoice: its PDF, what it states (canonical shape), and how it was drawn."""
 
@@ -607,6 +675,23 @@ class _Invoice:
             else Decimal(0)
         )
         self.payable = self.tax_inclusive - self.prepaid
+        # drawn last, so that the choices above stay what each seed gave before
+        self.terms = TERMS[language]
+        self.email = f"{self.terms.mailbox}@{_domain(self.seller)}.{_TLDS[words.country]}"
+        number = (
+            rng.randint(10000, 99999999) if language in ("en", "nl") else rng.randint(1000, 999999)
+        )
+        siren = self.vat_id[4:] if words.country == "FR" else ""
+        spaced = " ".join(siren[i : i + 3] for i in range(0, len(siren), 3))
+        city = _city_of(self.seller_city)[1]
+        self.register = self.terms.register.format(n=number, city=city, siren=spaced)
+        self.register_id = self.terms.register_id.format(n=number, siren=spaced)
+        month_end = self.issued.replace(day=1) - dt.timedelta(days=1)
+        self.period = (month_end.replace(day=1), month_end)
+        self.reference = f"{self.number}/{self.customer}"
+        self.mandate = (
+            f"M{self.issued.year}-{rng.randint(1, 99999):05d}" if rng.random() < 0.3 else None
+        )
 
     def _line(self, index: int, rates: tuple[Decimal, ...]) -> _Line:
         rng, words = self.rng, self.words
@@ -668,6 +753,15 @@ class _Invoice:
             truth["order_reference"] = self.order
         if self.buyer_vat_id:
             truth["buyer"]["vat_id"] = self.buyer_vat_id
+        truth["seller"]["address"] = _address(self.seller_street, self.seller_city)
+        truth["seller"]["contact"] = {"phone": self.phone, "email": self.email}
+        truth["seller"]["legal_registration"] = {"id": self.register_id}
+        truth["buyer"]["address"] = _address(self.buyer_street, self.buyer_city)
+        start, end = self.period
+        truth["invoicing_period"] = {"start": start.isoformat(), "end": end.isoformat()}
+        truth["payment"]["remittance"] = self.reference
+        if self.mandate:
+            truth["payment"]["direct_debit"] = {"mandate": self.mandate}
         return truth
 
     # --- how the language writes things ---
@@ -969,6 +1063,16 @@ class _Drawing:
             else self.words.terms_now
         )
         self._text(_LEFT, top, terms, size=9.5)
+        inv = self.inv
+        start, end = (inv.date(day) for day in inv.period)
+        rows = [
+            (inv.terms.period, f"{start} - {end}"),
+            (inv.terms.reference, inv.reference),
+        ]
+        if inv.mandate:
+            rows.append((inv.terms.mandate, inv.mandate))
+        for i, (label, value) in enumerate(rows):
+            self._text(_LEFT, top - 13 * (i + 1), f"{label}: {value}", size=9.5)
 
     def _footer(self) -> None:
         inv, words = self.inv, self.words
@@ -976,12 +1080,13 @@ class _Drawing:
         self.c.setLineWidth(0.4)
         self.c.line(_LEFT, y + 12, _RIGHT, y + 12)
         columns = (
-            (_LEFT, (inv.seller, inv.seller_street, inv.seller_city)),
+            (_LEFT, (inv.seller, inv.seller_street, inv.seller_city, inv.email)),
             (
                 230.0,
                 (
                     f"{words.vat_id}: {inv.vat_id}",
                     words.page.format(page=self.page, pages=self.pages),
+                    inv.register,
                 ),
             ),
             (390.0, (f"IBAN: {_grouped(inv.iban)}", f"BIC: {inv.bic}")),
@@ -1062,3 +1167,30 @@ def _es_check(digits: str) -> str:
 def _rib_key(bank: str, account: str) -> str:
     number = int(bank[:5]) * 89 + int(bank[5:]) * 15 + int(account) * 3
     return f"{97 - number % 97:02d}"
+
+
+def _city_of(line: str) -> tuple[str, str]:
+    """A post code line of the generator's own ("70565 Stuttgart", "Leeds LS1 4AP",
+    "1012 AB Amsterdam") as (post code, city)."""
+    head, _, rest = line.partition(" ")
+    if head.isdigit():
+        code, city = head, rest
+        letters, _, after = rest.partition(" ")
+        if len(letters) == 2 and letters.isupper():  # a Dutch post code: digits and two letters
+            code, city = f"{head} {letters}", after
+        return code, city
+    city, _, code = line.partition(" ")
+    return code, city
+
+
+def _address(street: str, city_line: str) -> dict[str, str]:
+    code, city = _city_of(city_line)
+    return {"line1": street, "post_code": code, "city": city}
+
+
+def _domain(name: str) -> str:
+    """The seller's web domain: its first name word of four letters or more, without accents,
+    in lower case."""
+    word = next(w for w in name.replace("&", " ").split() if len(w) >= 4)
+    plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in plain.lower() if ch.isalnum())

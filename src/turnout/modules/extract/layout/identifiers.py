@@ -7,7 +7,7 @@ was already read with a low confidence by its label; unlabelled, only valid numb
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from turnout.modules.extract.identifiers import find_ibans, find_vat_ids
 from turnout.modules.extract.layout.blocks import Blocks
@@ -55,6 +55,24 @@ def to_owner(candidate: Candidate, blocks: Blocks, parties: Parties) -> Candidat
     if _buyers(blocks, parties, candidate.line, p):
         return Candidate("buyer.vat_id", candidate.found, candidate.line)
     return candidate
+
+
+def owner_of(blocks: Blocks, parties: Parties) -> Callable[[int, int], str | None]:
+    """Whose a phrase (line, phrase) is: "buyer" or "seller" when it is under that party's name
+    or in a block that is that party's alone, else None."""
+
+    def owner(line: int, phrase: int) -> str | None:
+        if _buyers(blocks, parties, line, phrase):
+            return "buyer"
+        member = (line, phrase)
+        if member in parties.seller_phrases:
+            return "seller"
+        block = blocks.of(member).number
+        if block in parties.seller_blocks and block not in parties.buyer_blocks:
+            return "seller"
+        return None
+
+    return owner
 
 
 def _buyers(blocks: Blocks, parties: Parties, line: int, phrase: int) -> bool:

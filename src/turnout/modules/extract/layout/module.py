@@ -3,7 +3,10 @@
 It reads a printed invoice (a text layer or OCR words) the way an accounts-payable clerk does:
 party blocks under their headings, the sender line over the address window, letterhead and
 footer; values right of their label or under it; VAT numbers and IBANs by their checksum; the
-line-item table and the totals under it. Every value carries a confidence and the boxes of the
+line-item table and the totals under it. Beside those it reads what else of EN 16931 a page
+states plainly — the parties' postal addresses, the seller's phone, e-mail and register numbers,
+the invoicing period, the payment reference, payment means text and a direct debit's mandate —
+and leaves the rest empty, never guessed. Every value carries a confidence and the boxes of the
 words it was read from.
 """
 
@@ -19,6 +22,7 @@ from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModul
 from turnout.modules.extract.layout.labels import labels_of
 from turnout.modules.extract.layout.page import Found, Layout, layout_of
 from turnout.modules.extract.layout.reader import read_layout
+from turnout.modules.extract.layout.term_labels import term_labels
 from turnout.modules.extract.patterns import LANGUAGES, settings_schema
 
 MODULE_ID = "extract.layout"
@@ -61,6 +65,7 @@ class LayoutExtract(StageModule):
         self.languages = tuple(self.settings.get("languages") or LANGUAGES)
         self.min_confidence = float(self.settings.get("min_confidence", 0.0))
         self._labels = labels_of(self.languages)
+        self._terms = term_labels(self.languages)
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Return the `Fields` read from the page; reject a text with no invoice field at all."""
@@ -73,7 +78,7 @@ class LayoutExtract(StageModule):
                 "data as text"
             )
         layout = layout_of(text)
-        reading = read_layout(layout, self._labels)
+        reading = read_layout(layout, self._labels, self._terms)
         values = {
             path: self._field(layout, found)
             for path, found in sorted(reading.values.items())

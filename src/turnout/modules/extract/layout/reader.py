@@ -2,8 +2,10 @@
 
 `read_layout` puts the parts together: labels and the values they announce (`values`), the
 parties (`parties`, `addresses`), identifiers by checksum (`identifiers`), the line-item table
-(`table`), the totals under it (`totals`) and the document's type from its title
-(`document_type`). For each field the most confident candidate wins; on a tie, the
+(`table`), the totals under it (`totals`), the document's type from its title
+(`document_type`), the terms labelled beside the main fields (`terms`, `term_labels`),
+unlabelled e-mails and phones (`contacts`) and the parties' addresses under their names
+(`address`, `postal`). For each field the most confident candidate wins; on a tie, the
 one higher up the document.
 """
 
@@ -17,14 +19,18 @@ from decimal import Decimal
 
 from turnout.domain.page import Word
 from turnout.modules.extract.amounts import find_amounts
+from turnout.modules.extract.layout.address import read_address
 from turnout.modules.extract.layout.blocks import Blocks
+from turnout.modules.extract.layout.contacts import unlabelled_contacts
 from turnout.modules.extract.layout.document_type import read_document_type
-from turnout.modules.extract.layout.identifiers import by_shape, to_owner
+from turnout.modules.extract.layout.identifiers import by_shape, owner_of, to_owner
 from turnout.modules.extract.layout.labels import find_labels
 from turnout.modules.extract.layout.page import Found, Layout
 from turnout.modules.extract.layout.parties import read_parties
 from turnout.modules.extract.layout.spans import LineText
 from turnout.modules.extract.layout.table import read_line_items
+from turnout.modules.extract.layout.term_labels import TermLabel
+from turnout.modules.extract.layout.terms import read_terms
 from turnout.modules.extract.layout.totals import read_totals
 from turnout.modules.extract.layout.values import Candidate, read_labelled
 from turnout.modules.extract.patterns import Label
@@ -79,8 +85,12 @@ class Reading:
     line_words: tuple[tuple[Word, ...], ...] = ()
 
 
-def read_layout(layout: Layout, labels: Sequence[Label]) -> Reading:
-    """Every field the page shows, with its confidence and words."""
+def read_layout(
+    layout: Layout, labels: Sequence[Label], terms: Sequence[TermLabel] = ()
+) -> Reading:
+    """Every field the page shows, with its confidence and words; with `terms`, the labels of
+    the other terms it states (contacts, registers, period, payment reference and mandate),
+    and the parties' postal addresses."""
     texts = {line.index: LineText.of(line) for line in layout.lines}
     hits = find_labels(list(texts.values()), labels)
     blocks = Blocks(layout)
@@ -89,6 +99,10 @@ def read_layout(layout: Layout, labels: Sequence[Label]) -> Reading:
     found += parties.candidates
     found += by_shape(texts.values(), blocks, parties)
     found += _first_date(texts)
+    if terms:
+        owner = owner_of(blocks, parties)
+        found += read_terms(texts, terms, owner)
+        found += unlabelled_contacts(texts, layout, owner)
     chosen = _best(found)
     _beside_the_number(chosen)
     seller, buyer = chosen.get("seller.vat_id"), chosen.get("buyer.vat_id")
@@ -99,6 +113,12 @@ def read_layout(layout: Layout, labels: Sequence[Label]) -> Reading:
         country = _country(values.get(f"{party}.vat_id"))
         if country is not None:
             values[f"{party}.country"] = country
+    if terms:
+        labelled = {(h.line.line.index, h.phrase) for h in hits}
+        for party in ("seller", "buyer"):
+            name = chosen.get(f"{party}.name")
+            for c in read_address(party, name, texts, labelled) if name else ():
+                values.setdefault(c.path, c.found)  # a VAT number's country comes first
     lines, line_words, totals = _table_and_totals(layout)
     for path in _TOTALS:  # what total labels announce is the totals reader's to decide
         values.pop(path, None)

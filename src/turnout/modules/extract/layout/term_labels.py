@@ -1,0 +1,157 @@
+"""The labels of the terms a printed invoice states beside the main fields, per language.
+
+Payment reference (BT-83), payment means text (BT-82), direct debit mandate (BT-89) and creditor
+id (BT-90), invoicing period (BG-14), contact phone and e-mail (BT-42, BT-43), and the register
+numbers: legal registration (BT-30: Handelsregister, SIREN/RCS/SIRET, KvK, company number, REA,
+Registro Mercantil sheet, CIN) and tax registration (BT-32: an Indian GSTIN). Each entry is a
+path, the label's regular expression (matched whole-word, case-insensitive) and the shape of its
+value (`VALUES`). General label knowledge only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from turnout.modules.extract.patterns import LANGUAGES
+
+REMITTANCE = "payment.remittance"
+MEANS_TEXT = "payment.means_text"
+MANDATE = "payment.direct_debit.mandate"
+CREDITOR = "payment.direct_debit.creditor_id"
+PERIOD = "invoicing_period"  # a range: its start and end
+PHONE = "seller.contact.phone"
+EMAIL = "seller.contact.email"
+LEGAL = "seller.legal_registration.id"
+TAX_REGISTRATION = "seller.tax_registration_id"
+
+_TERMS: dict[str, tuple[tuple[str, str], ...]] = {
+    "any": (
+        (PHONE, r"tel\.?|phone|fon|gsm"),
+        (EMAIL, r"e-?mail|mail"),
+        (TAX_REGISTRATION, r"gstin"),
+        (LEGAL, r"cin"),
+    ),
+    "en": (
+        (REMITTANCE, r"payment\s*reference|remittance\s*(?:reference|information)|communication"),
+        (MEANS_TEXT, r"payment\s*(?:method|mode|type)|method\s*of\s*payment|paid\s*(?:by|via)"),
+        (MANDATE, r"(?:sepa\s*)?mandate\s*(?:reference|ref\.?|id|number|no\.?)"),
+        (CREDITOR, r"creditor\s*(?:identifier|id(?:entification)?(?:\s*(?:no\.?|number))?)"),
+        (PERIOD, r"(?:service|billing|invoic(?:e|ing)|delivery|accounting)\s*period|period"),
+        (PHONE, r"telephone|mobile|cell"),
+        (
+            LEGAL,
+            r"company\s*(?:registration\s*)?(?:no\.?|number|reg\.?\s*no\.?)|"
+            r"registered\s*in\s*england(?:\s*(?:and|&)\s*wales)?(?:\s*(?:no\.?|number))?|"
+            r"registration\s*(?:no\.?|number)|crn|coc|chamber\s*of\s*commerce",
+        ),
+    ),
+    "de": (
+        (REMITTANCE, r"verwendungszweck|zahlungsreferenz|überweisungsreferenz"),
+        (MEANS_TEXT, r"zahlungsart|zahlungsweise|zahlungsmethode|zahlart"),
+        (MANDATE, r"mandats\s*-?\s*referenz|mandats\s*-?\s*(?:nr\.?|nummer)|mandatsref\.?"),
+        (
+            CREDITOR,
+            r"gläubiger\s*-?\s*(?:id(?:entifikationsnummer)?|identifikations\s*-?\s*nummer)"
+            r"(?:\s*-?\s*nr\.?)?",
+        ),
+        (PERIOD, r"(?:liefer\s*-?\s*/\s*)?leistungszeitraum|abrechnungszeitraum|zeitraum"),
+        (PHONE, r"telefon|mobil|handy"),
+        (LEGAL, r"handelsregister(?:nummer)?|registernummer|hr\s*-?\s*nr\.?|hrb|hra"),
+    ),
+    "fr": (
+        (
+            REMITTANCE,
+            r"référence\s*(?:de|du)\s*(?:paiement|virement)|communication(?:\s*structurée)?|"
+            r"libellé\s*du\s*virement|motif\s*du\s*virement",
+        ),
+        (MEANS_TEXT, r"modes?\s*de\s*(?:paiement|règlement)|moyen\s*de\s*paiement"),
+        (MANDATE, r"rum|référence\s*(?:unique\s*)?(?:du|de)\s*mandat"),
+        (CREDITOR, r"ics|identifiant\s*(?:du\s*)?créancier(?:\s*sepa)?"),
+        (PERIOD, r"période(?:\s*de\s*(?:facturation|prestation|service|consommation))?"),
+        (PHONE, r"tél(?:éphone)?\.?|portable|mobile"),
+        (LEGAL, r"siren|siret|r\.?\s*c\.?\s*s\.?"),
+    ),
+    "it": (
+        (
+            REMITTANCE,
+            r"causale(?:\s*del\s*(?:bonifico|versamento|pagamento))?|riferimento\s*(?:del\s*)?pagamento",
+        ),
+        (MEANS_TEXT, r"modalità\s*di\s*pagamento|metodo\s*di\s*pagamento|forma\s*di\s*pagamento"),
+        (MANDATE, r"(?:riferimento|codice|id)\s*(?:del\s*)?mandato"),
+        (CREDITOR, r"(?:codice|identificativo)\s*(?:del\s*)?creditore"),
+        (PERIOD, r"periodo(?:\s*di\s*(?:fatturazione|riferimento|competenza))?"),
+        (PHONE, r"telefono|cellulare"),
+        (LEGAL, r"r\.?\s*e\.?\s*a\.?|registro\s*(?:delle\s*)?imprese(?:\s*di\s*\w+)?(?:\s*n\.?)?"),
+    ),
+    "es": (
+        (
+            REMITTANCE,
+            r"referencia\s*(?:de|del)\s*pago|concepto\s*(?:de(?:l)?\s*)?(?:pago|transferencia)",
+        ),
+        (MEANS_TEXT, r"forma\s*de\s*pago|método\s*de\s*pago|medio\s*de\s*pago"),
+        (
+            MANDATE,
+            r"referencia\s*(?:del|de\s*la)\s*(?:mandato|orden\s*de\s*domiciliación)",
+        ),
+        (CREDITOR, r"identificador\s*del\s*acreedor"),
+        (PERIOD, r"per[íi]odo(?:\s*de\s*(?:facturación|servicio|prestación))?"),
+        (PHONE, r"tel[ée]fono|tfno\.?|móvil"),
+        (LEGAL, r"hoja"),
+    ),
+    "nl": (
+        (
+            REMITTANCE,
+            r"betalingskenmerk|betalingsreferentie|(?:gestructureerde\s*)?mededeling|"
+            r"o\.?\s*v\.?\s*v\.?|onder\s*vermelding\s*van",
+        ),
+        (MEANS_TEXT, r"betaalwijze|betaalmethode|betalingswijze"),
+        (MANDATE, r"machtigingskenmerk|mandaatreferentie|kenmerk\s*(?:van\s*de\s*)?machtiging"),
+        (CREDITOR, r"incassant\s*-?\s*id|crediteur\s*-?\s*id"),
+        (PERIOD, r"(?:factuur|facturatie|leverings?)\s*periode|periode"),
+        (PHONE, r"telefoon|mobiel"),
+        (LEGAL, r"kvk(?:\s*-?\s*(?:nummer|nr\.?))?|k\.v\.k\.|handelsregister"),
+    ),
+}
+
+_DIGIT_TOKEN = r"[A-Za-z0-9+][A-Za-z0-9+/._-]*\d[A-Za-z0-9+/._-]*"
+# the value each path's label announces, matched at the start of what follows the label
+VALUES: dict[str, re.Pattern[str]] = {
+    REMITTANCE: re.compile(rf"(?:{_DIGIT_TOKEN})(?:\s(?:{_DIGIT_TOKEN}))*"),
+    MANDATE: re.compile(
+        r"[A-Za-z0-9][A-Za-z0-9/._+-]{0,34}(?<=\d)|[A-Za-z0-9]*\d[A-Za-z0-9/._+-]*"
+    ),
+    CREDITOR: re.compile(r"[A-Z]{2}\d{2}\s?[A-Z0-9]{3}\s?[A-Z0-9](?:\s?[A-Z0-9]){1,27}"),
+    MEANS_TEXT: re.compile(
+        r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\u2019./&-]*(?:\s[A-Za-zÀ-ÿ'\u2019./&-]+){0,4}$"
+    ),
+    PHONE: re.compile(r"\+?\(?\d[\d()]*(?:[\s./-]{1,2}\(?\d[\d()]*){1,6}"),
+    EMAIL: re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+    TAX_REGISTRATION: re.compile(r"\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]"),
+    # a register's number: Handelsregister (HRB 12345), Indian CIN, SIREN or SIRET, REA or
+    # Registro Mercantil sheet (MI-123456, M-12345), KvK, company or register number
+    LEGAL: re.compile(
+        r"HR\s?[AB]\s?\d{1,6}(?:\s?[A-Z]{1,2}\b)?|[LU]\d{5}[A-Z]{2}\d{4}[A-Z]{3}\d{6}|"
+        r"\d{3}\s?\d{3}\s?\d{3}(?:\s?\d{5})?(?!\d)|[A-Z]{1,2}\s?-\s?\d{4,7}|[A-Z]{0,2}\d{6,11}(?!\d)"
+    ),
+}
+SEARCHED = frozenset({LEGAL, EMAIL})  # values looked for in the label's neighbourhood, not after it
+
+
+@dataclass(frozen=True)
+class TermLabel:
+    """A label of `path` in `language`."""
+
+    path: str
+    language: str
+    pattern: re.Pattern[str]
+
+
+def term_labels(languages: tuple[str, ...] = LANGUAGES) -> tuple[TermLabel, ...]:
+    """The labels of the terms of `languages` (and those every language shares)."""
+    out = []
+    for language in ("any", *languages):
+        for path, regex in _TERMS.get(language, ()):
+            pattern = re.compile(rf"(?<![\w-])(?:{regex})(?![\w-])", re.IGNORECASE)
+            out.append(TermLabel(path, language, pattern))
+    return tuple(out)

@@ -1,0 +1,294 @@
+"""The terms an invoice prints beside its main fields, read after their labels or under them.
+
+Payment reference, payment means text, mandate and creditor id, phone and e-mail, register
+numbers (`term_labels`) and the invoicing period: a value follows its label on the line (after a
+colon when the label runs on in words: "Please use the following communication for your payment:
+2023/0017"), stands in the next column, or sits under the label in its column band. A register
+number may also stand before its register ("B 421 938 861 RCS Paris"), and a self-describing one
+("HRB 12345") is its own label. A period is two dates joined by a range word ("01.03.2024 -
+31.03.2024", "du 1er au 31 juillet 2015"); an unlabelled range ("from ... to ...") is the
+invoicing period only when the document states no other range, and with a low confidence.
+
+The seller's terms (contact, registration) printed in the buyer's block are the buyer's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from itertools import pairwise
+
+from stdnum.fr import siren, siret
+
+from turnout.domain.page import Word
+from turnout.modules.extract.layout.page import Found
+from turnout.modules.extract.layout.spans import LineText
+from turnout.modules.extract.layout.term_labels import (
+    EMAIL,
+    LEGAL,
+    MEANS_TEXT,
+    PERIOD,
+    PHONE,
+    SEARCHED,
+    TAX_REGISTRATION,
+    VALUES,
+    TermLabel,
+)
+from turnout.modules.extract.layout.values import Candidate
+from turnout.modules.normalize.dates import find_dates
+
+ON_LINE = 0.86
+UNDER = 0.76
+BEFORE = 0.8  # a register number before its register's name
+UNLABELLED_RANGE = 0.45
+_WINDOW = 45  # characters after a label its value may stand in
+_LEAD = re.compile(
+    r"^[\s:#=|.\-\u2013]*(?:(?:n\s*[°º]|no|nr|num|number|nummer)\.?(?![A-Za-z])[\s:#.]*)?"
+)
+_RANGE_WORD = re.compile(
+    r"^\s*(?:-|\u2013|\u2014|bis(?:\s+(?:zum|einschl\.?))?|to|till|until|through|thru|au|"
+    r"jusqu['\u2019]au|al|a|hasta(?:\s+el)?|tot(?:\s+en\s+met)?|t/m|t\.m\.)\s*$",
+    re.IGNORECASE,
+)
+_FROM_WORD = r"(?:vom|von|ab|from|du|dal|del|desde(?:\s+el)?|van)"
+# "du 1er au 31 juillet 2015": the start written as a day only, its month and year the end's
+_DAY_ONLY = re.compile(
+    rf"(?<!\w){_FROM_WORD}\s+(\d{{1,2}})(?:er|\.|st|nd|rd|th|º|°)?\s+"
+    r"(?:au|bis(?:\s+zum)?|to|till|until|al|hasta(?:\s+el)?|tot)\s+$",
+    re.IGNORECASE,
+)
+_UNLABELLED_FROM = re.compile(rf"(?<!\w){_FROM_WORD}\s+$", re.IGNORECASE)
+_DIGITS = re.compile(r"\d")
+
+Owner = Callable[[int, int], str | None]  # (line, phrase) -> "seller" | "buyer" | None
+
+
+def read_terms(
+    texts: dict[int, LineText], labels: Sequence[TermLabel], owner: Owner
+) -> list[Candidate]:
+    """Every labelled term's candidates, and the invoicing period from an unlabelled range."""
+    out: list[Candidate] = []
+    for text in texts.values():
+        for label in labels:
+            for m in label.pattern.finditer(text.text):
+                for candidate in _read(label.path, text, m.start(), m.end(), texts):
+                    owned = _owned(candidate, texts, owner)
+                    if owned is not None:
+                        out.append(owned)
+    if not any(c.path.startswith(PERIOD) for c in out):
+        out.extend(_unlabelled_range(texts))
+    return out
+
+
+def _read(
+    path: str, text: LineText, start: int, end: int, texts: dict[int, LineText]
+) -> Iterator[Candidate]:
+    """The value of the label at text[start:end]: on its line, else under it."""
+    p = text.phrase_at(start)
+    phrase_end = text.phrase_span(p)[1]
+    index = text.line.index
+    if path in SEARCHED:
+        window_end = min(len(text.text), end + _WINDOW)
+        found = list(_value(path, text, start if path == LEGAL else end, window_end))
+        if not found and path == LEGAL:
+            before = _scaled(list(_before(text, start)), BEFORE)
+            if before:
+                yield from _candidates(path, before, index)
+                return
+        if found:
+            yield from _candidates(path, _scaled(found, ON_LINE), index)
+            return
+    else:
+        stop = phrase_end
+        rest = text.text[end:stop]
+        if not rest.strip(" :.-#\u2013") and p + 1 < len(text.line.phrases):
+            gap = text.phrase(p + 1).left - text.phrase(p).right
+            if gap < 10 * text.line.height:
+                end, stop = text.phrase_span(p + 1)  # the value in the next column
+        colon = text.text.find(":", end, min(stop, end + 50))
+        if colon >= 0 and text.text[end:colon].strip():
+            end = colon + 1  # "... for your payment : 2023/0017"
+        found = list(_value(path, text, end, stop))
+        if found:
+            yield from _candidates(path, _scaled(found, ON_LINE), index)
+            return
+        if text.text[end:stop].strip(" :.-#\u2013"):
+            return  # something else follows the label on its line: a sentence, not a value
+    for below in _under(text, p, texts):
+        found = [
+            f for q in _column(text, p, below) for f in _value(path, below, *below.phrase_span(q))
+        ]
+        if found:
+            yield from _candidates(path, _scaled(found, UNDER), below.line.index)
+            return
+
+
+def _candidates(path: str, found: list[Found], line: int) -> Iterator[Candidate]:
+    """The values found as candidates: a period's two as its start and its end."""
+    if path == PERIOD:
+        paths: Sequence[str] = (f"{PERIOD}.start", f"{PERIOD}.end")
+    else:
+        paths = (path,) * len(found)
+    for target, value in zip(paths, found, strict=True):
+        yield Candidate(target, value, line)
+
+
+def _column(text: LineText, p: int, below: LineText) -> list[int]:
+    """The phrases of the line `below` in the column band of the label's phrase `p`."""
+    label, height = text.phrase(p), text.line.height
+    return [
+        q
+        for q, cell in enumerate(below.line.phrases)
+        if cell.left < label.right + height and cell.right > label.left - height
+    ]
+
+
+def _under(text: LineText, p: int, texts: dict[int, LineText]) -> Iterator[LineText]:
+    """The next two lines of the page, close under the label."""
+    bottom = text.line.bottom
+    for step in (1, 2):
+        below = texts.get(text.line.index + step)
+        if below is None or below.line.page != text.line.page:
+            return
+        if below.line.top - bottom > 3 * text.line.height:
+            return
+        yield below
+        bottom = below.line.bottom
+
+
+def _value(path: str, text: LineText, start: int, end: int) -> Iterator[Found]:
+    """The value of `path` in text[start:end] (two, the start and end, for a period)."""
+    if path == PERIOD:
+        yield from _range(text, start, end)
+        return
+    raw = text.text[start:end]
+    pattern = VALUES.get(path)
+    if pattern is None:
+        return
+    if path in SEARCHED:
+        m = pattern.search(text.text, start, end)
+    else:
+        lead = _LEAD.match(raw)
+        m = pattern.match(text.text, start + (lead.end() if lead else 0), end)
+    if m is None:
+        return
+    value = m.group().strip(" .,;")
+    if _plausible(path, value):
+        yield Found(value, 1.0, text.locate(value, m.start(), m.end()))
+
+
+def _plausible(path: str, value: str) -> bool:
+    digits = len(_DIGITS.findall(value))
+    if path == PHONE:
+        return 6 <= digits <= 15 and not any(True for _ in find_dates(value))
+    if path == MEANS_TEXT:
+        return len(value) <= 40
+    if path == LEGAL:
+        compact = re.sub(r"\s", "", value)
+        if compact.isdigit() and len(compact) == 9:
+            return bool(siren.is_valid(compact))
+        if compact.isdigit() and len(compact) == 14:
+            return bool(siret.is_valid(compact))
+        return digits >= 4
+    if path in (EMAIL, TAX_REGISTRATION):
+        return True
+    return digits >= 1 and len(value) <= 40
+
+
+def _before(text: LineText, start: int) -> Iterator[Found]:
+    """A register number written before its register: "B 421 938 861 RCS Paris"."""
+    head = text.text[max(0, start - 25) : start]
+    m = re.search(r"(?:\b[AB]\s)?(\d{3}\s?\d{3}\s?\d{3})\s*$", head)
+    if m is None:
+        return
+    value = m.group(1)
+    if siren.is_valid(re.sub(r"\s", "", value)):
+        at = start - len(head) + m.start(1)
+        yield Found(value, 1.0, text.words(at, at + len(value)))
+
+
+def _range(text: LineText, start: int, end: int) -> Iterator[Found]:
+    """The start and end of a period written in text[start:end]."""
+    spans = _range_spans(text.text[start:end])
+    if spans is not None:
+        for s, e, value in spans:
+            yield Found(value, 1.0, text.words(start + s, start + e))
+
+
+Span = tuple[int, int, str]  # where a date is written, and its value
+
+
+def _range_spans(raw: str) -> tuple[Span, Span] | None:
+    """The first date range written in `raw`: where its start and end are, and their values (a
+    start written as a day only given as an ISO date, with the end's month and year)."""
+    dates = list(find_dates(raw))
+    for (s0, e0, first), (s1, e1, last) in pairwise(dates):
+        if _RANGE_WORD.match(raw[e0:s1]) and first <= last:
+            return (s0, e0, raw[s0:e0]), (s1, e1, raw[s1:e1])
+    for s1, e1, last in dates:
+        day = _DAY_ONLY.search(raw[:s1])
+        if day is None or not any(ch.isalpha() for ch in raw[s1:e1]):
+            continue  # a day alone is read only against an end whose month is written out
+        try:
+            first = last.replace(day=int(day.group(1)))
+        except ValueError:
+            continue
+        if first <= last:
+            return (day.start(1), day.end(1), first.isoformat()), (s1, e1, raw[s1:e1])
+    return None
+
+
+def _unlabelled_range(texts: dict[int, LineText]) -> list[Candidate]:
+    """ "from 01.03.2024 to 31.03.2024" anywhere: the invoicing period when it is the only range
+    the document states."""
+    ranges: dict[tuple[str, str], list[Candidate]] = {}
+    for text in texts.values():
+        spans = _range_spans(text.text)
+        if spans is None:
+            continue
+        (s0, e0, first), (s1, e1, last) = spans
+        head = text.text[:s0]
+        if not (_UNLABELLED_FROM.search(head) or _DAY_ONLY.search(text.text[:s1])):
+            continue
+        index = text.line.index
+        found = (Found(first, 1.0, text.words(s0, e0)), Found(last, 1.0, text.words(s1, e1)))
+        key = (_iso(first), _iso(last))
+        ranges.setdefault(
+            key,
+            [
+                Candidate(f"{PERIOD}.start", _conf(found[0], UNLABELLED_RANGE), index),
+                Candidate(f"{PERIOD}.end", _conf(found[1], UNLABELLED_RANGE), index),
+            ],
+        )
+    return next(iter(ranges.values())) if len(ranges) == 1 else []
+
+
+def _iso(value: str) -> str:
+    for _, _, day in find_dates(value):
+        return day.isoformat()
+    return value
+
+
+def _conf(found: Found, confidence: float) -> Found:
+    score = min((w.score for w in found.words), default=1.0)
+    return Found(found.value, round(confidence * (0.6 + 0.4 * score), 3), found.words)
+
+
+def _scaled(found: list[Found], where: float) -> list[Found]:
+    return [_conf(f, where) for f in found]
+
+
+def _owned(candidate: Candidate, texts: dict[int, LineText], owner: Owner) -> Candidate | None:
+    """The candidate under its owner's path: a seller's term in the buyer's block is the
+    buyer's (the buyer has no tax registration of its own: none)."""
+    if not candidate.path.startswith("seller.") or not candidate.found.words:
+        return candidate
+    word: Word = candidate.found.words[0]
+    line = texts[candidate.line].line
+    p = next((i for i, ph in enumerate(line.phrases) if word in ph.words), 0)
+    if owner(candidate.line, p) != "buyer":
+        return candidate
+    if candidate.path == TAX_REGISTRATION:
+        return None
+    path = "buyer." + candidate.path.removeprefix("seller.")
+    return Candidate(path, candidate.found, candidate.line)
