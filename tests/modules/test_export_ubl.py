@@ -21,7 +21,7 @@ from turnout.domain.artifacts import (
     Source,
 )
 from turnout.domain.errors import InputRejected
-from turnout.domain.invoice import Invoice
+from turnout.domain.invoice import Invoice, Payment
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.modules.einvoice.xml import XmlEInvoice
 from turnout.modules.export.profiles import PEPPOL_BIS_3, XRECHNUNG_3
@@ -273,3 +273,24 @@ def test_corpus_invoices_survive_the_round_trip_through_ubl(tmp_path: Path) -> N
             differing.append(path.name)
     assert checked >= 10
     assert differing == []
+
+
+def test_payment_instructions_without_their_means_code_are_refused_not_guessed(
+    tmp_path: Path,
+) -> None:
+    invoice = full_invoice()
+    invoice.payment.means_code = None
+    with pytest.raises(InputRejected, match="BR-49"):
+        export(invoice, tmp_path, document=source_document())
+
+
+def test_credit_note_due_date_without_payment_instructions_gets_an_undefined_means(
+    tmp_path: Path,
+) -> None:
+    invoice = full_invoice("381")
+    invoice.payment = Payment()
+    receipt = export(invoice, tmp_path, document=source_document())
+    root = etree.fromstring(Path(receipt.location).read_bytes())
+    means = f"{{{CAC}}}PaymentMeans/{{{CBC}}}"
+    assert root.findtext(means + "PaymentMeansCode") == "1"
+    assert root.findtext(means + "PaymentDueDate") == "2024-05-02"

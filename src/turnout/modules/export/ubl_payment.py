@@ -15,7 +15,7 @@ from turnout.domain.invoice import Invoice, Payment
 from turnout.modules.export.ubl_xml import Element, cac, cbc, has_any
 
 # UNTDID 4461 "instrument not defined": UBL needs a code on the PaymentMeans that holds a
-# CreditNote's due date even when the invoice names no payment means
+# CreditNote's due date even when the invoice has no payment instructions
 NOT_DEFINED = "1"
 # UBL requires a card's network; EN 16931 has no term for it
 UNKNOWN_NETWORK = "NA"
@@ -27,7 +27,9 @@ def payment_means(root: Element, invoice: Invoice, kind: str) -> None:
     due_date = invoice.due_date if kind == "CreditNote" else None
     if not _has_instructions(payment) and due_date is None:
         return
-    code = payment.means_code or NOT_DEFINED
+    # instructions without their means code are left without one: BR-49 then refuses the
+    # document rather than the export guessing how the invoice is paid
+    code = payment.means_code if _has_instructions(payment) else NOT_DEFINED
     means = cac(root, "PaymentMeans")
     cbc(means, "PaymentMeansCode", code, name=payment.means_text)
     cbc(means, "PaymentDueDate", due_date)
