@@ -36,6 +36,10 @@ DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 # fields that hold no business term of their own, by canonical path ([] where a list repeats)
 _UNTERMED = {
+    "buyer.tax_registration_id": "The buyer's tax registration identifier other than its VAT "
+    "identifier, when a source gives one; EN 16931 has a term for the seller's only (BT-32).",
+    "buyer.legal_info": "The buyer's additional legal information, when a source gives it; "
+    "EN 16931 has a term for the seller's only (BT-33).",
     "documents[].attachment.sha256": "SHA-256 (hex) of the attached document's bytes, which "
     "stay in the e-invoice the run read (the attachment is kept by reference).",
     "documents[].attachment.size": "Size of the attached document in bytes.",
@@ -45,19 +49,12 @@ _UNTERMED = {
     "prefixes.",
     "extensions[].xml": "The element as written in the source.",
 }
-# fields that stay empty where they are: the buyer has no BT-32 or BT-33, and a line's allowances
-# and charges take the line's VAT
+# fields that stay empty where they are: a line's allowances and charges take the line's VAT
 _ALWAYS_NULL = {
-    "buyer.tax_registration_id": "Always null: EN 16931 gives only the seller a tax "
-    "registration identifier (BT-32).",
-    "buyer.legal_info": "Always null: EN 16931 gives only the seller additional legal "
-    "information (BT-33).",
-    **{
-        f"lines[].{entries}[].{name}": "Always null: an invoice line's allowance or charge has "
-        "no VAT category or rate of its own; the line's (BT-151, BT-152) apply."
-        for entries in ("allowances", "charges")
-        for name in ("vat_category", "vat_rate")
-    },
+    f"lines[].{entries}[].{name}": "Always null: an invoice line's allowance or charge has no "
+    "VAT category or rate of its own; the line's (BT-151, BT-152) apply."
+    for entries in ("allowances", "charges")
+    for name in ("vat_category", "vat_rate")
 }
 
 _NULLABLE: dict[str, dict[str, Any]] = {
