@@ -28,78 +28,79 @@ from turnout.modules.einvoice.reading import Element, TreeReader, text_of
 
 __all__ = ["NAMESPACES", "read_cii"]
 
-_cii = TreeReader(NAMESPACES)
-D16B = Dialect(_cii)
+D16B = Dialect(TreeReader(NAMESPACES))
 _TRANSACTION = "rsm:SupplyChainTradeTransaction"
 _CONTEXT = "rsm:ExchangedDocumentContext"
 
 
 def read_cii(root: Element) -> tuple[str | None, Invoice]:
     """The profile (BT-24) and canonical invoice of a CII `CrossIndustryInvoice` root."""
-    document = _cii.find(root, "rsm:ExchangedDocument")
-    transaction = _cii.find(root, _TRANSACTION)
-    agreement = _cii.find(transaction, "ram:ApplicableHeaderTradeAgreement")
-    header_delivery = _cii.find(transaction, "ram:ApplicableHeaderTradeDelivery")
-    settlement = _cii.find(transaction, "ram:ApplicableHeaderTradeSettlement")
-    currency = _cii.text(settlement, "ram:InvoiceCurrencyCode")
-    vat_currency = _cii.text(settlement, "ram:TaxCurrencyCode")
-    profile = _cii.text(root, f"{_CONTEXT}/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID")
-    refs = references(D16B, agreement)
-    allowances, charges = allowances_and_charges(D16B, settlement, with_vat=True)
-    point_date, point_code = tax_point(D16B, settlement)
+    d16b = D16B.for_document()
+    cii = d16b.reader
+    document = cii.find(root, "rsm:ExchangedDocument")
+    transaction = cii.find(root, _TRANSACTION)
+    agreement = cii.find(transaction, "ram:ApplicableHeaderTradeAgreement")
+    header_delivery = cii.find(transaction, "ram:ApplicableHeaderTradeDelivery")
+    settlement = cii.find(transaction, "ram:ApplicableHeaderTradeSettlement")
+    currency = cii.text(settlement, "ram:InvoiceCurrencyCode")
+    vat_currency = cii.text(settlement, "ram:TaxCurrencyCode")
+    profile = cii.text(root, f"{_CONTEXT}/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID")
+    refs = references(d16b, agreement)
+    allowances, charges = allowances_and_charges(d16b, settlement, with_vat=True)
+    point_date, point_code = tax_point(d16b, settlement)
     invoice = Invoice(
-        invoice_number=_cii.text(document, "ram:ID"),
-        issue_date=_cii.date_102(
+        invoice_number=cii.text(document, "ram:ID"),
+        issue_date=cii.date_102(
             document, "ram:IssueDateTime/udt:DateTimeString", "BT-2 issue date"
         ),
-        type_code=_cii.text(document, "ram:TypeCode"),
+        type_code=cii.text(document, "ram:TypeCode"),
         currency=currency,
-        due_date=due_date(D16B, settlement),
-        buyer_reference=_cii.text(agreement, "ram:BuyerReference"),
-        order_reference=_issuer_id(agreement, "ram:BuyerOrderReferencedDocument"),
-        seller=party(D16B, _cii.find(agreement, "ram:SellerTradeParty")),
-        buyer=party(D16B, _cii.find(agreement, "ram:BuyerTradeParty")),
-        payment=payment(D16B, settlement),
+        due_date=due_date(d16b, settlement),
+        buyer_reference=cii.text(agreement, "ram:BuyerReference"),
+        order_reference=_issuer_id(cii, agreement, "ram:BuyerOrderReferencedDocument"),
+        seller=party(d16b, cii.find(agreement, "ram:SellerTradeParty")),
+        buyer=party(d16b, cii.find(agreement, "ram:BuyerTradeParty")),
+        payment=payment(d16b, settlement),
         totals=totals(
-            D16B,
-            _cii.find(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation"),
+            d16b,
+            cii.find(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation"),
             currency,
             vat_currency,
         ),
-        vat_breakdown=vat_breakdown(D16B, settlement),
+        vat_breakdown=vat_breakdown(d16b, settlement),
         lines=[
-            line(D16B, i) for i in _cii.findall(transaction, "ram:IncludedSupplyChainTradeLineItem")
+            line(d16b, i) for i in cii.findall(transaction, "ram:IncludedSupplyChainTradeLineItem")
         ],
         vat_currency=vat_currency,
         tax_point_date=point_date,
         tax_point_code=point_code,
-        project_reference=_cii.text(agreement, "ram:SpecifiedProcuringProject/ram:ID"),
-        contract_reference=_issuer_id(agreement, "ram:ContractReferencedDocument"),
-        sales_order_reference=_issuer_id(agreement, "ram:SellerOrderReferencedDocument"),
+        project_reference=cii.text(agreement, "ram:SpecifiedProcuringProject/ram:ID"),
+        contract_reference=_issuer_id(cii, agreement, "ram:ContractReferencedDocument"),
+        sales_order_reference=_issuer_id(cii, agreement, "ram:SellerOrderReferencedDocument"),
         receiving_advice_reference=_issuer_id(
-            header_delivery, "ram:ReceivingAdviceReferencedDocument"
+            cii, header_delivery, "ram:ReceivingAdviceReferencedDocument"
         ),
         despatch_advice_reference=_issuer_id(
-            header_delivery, "ram:DespatchAdviceReferencedDocument"
+            cii, header_delivery, "ram:DespatchAdviceReferencedDocument"
         ),
         tender_reference=refs.tender,
         invoiced_object=refs.invoiced_object,
-        buyer_accounting_reference=_cii.text(
+        buyer_accounting_reference=cii.text(
             settlement, "ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"
         ),
-        payment_terms=payment_terms(D16B, settlement),
-        notes=notes(_cii, document),
-        business_process=_cii.text(
+        payment_terms=payment_terms(d16b, settlement),
+        notes=notes(cii, document),
+        business_process=cii.text(
             root, f"{_CONTEXT}/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"
         ),
         specification_id=profile,
-        preceding_invoices=preceding_invoices(D16B, settlement),
-        payee=payee(D16B, _cii.find(settlement, "ram:PayeeTradeParty")),
+        preceding_invoices=preceding_invoices(d16b, settlement),
+        payee=payee(d16b, cii.find(settlement, "ram:PayeeTradeParty")),
         tax_representative=tax_representative(
-            D16B, _cii.find(agreement, "ram:SellerTaxRepresentativeTradeParty")
+            d16b, cii.find(agreement, "ram:SellerTaxRepresentativeTradeParty")
         ),
-        delivery=delivery(D16B, header_delivery),
-        invoicing_period=_invoicing_period(settlement),
+        delivery=delivery(d16b, header_delivery),
+        invoicing_period=_invoicing_period(d16b, settlement),
         allowances=allowances,
         charges=charges,
         documents=refs.documents,
@@ -118,14 +119,14 @@ def notes(reader: TreeReader, document: Element | None) -> list[Note]:
     return found
 
 
-def _issuer_id(parent: Element | None, document: str) -> str | None:
-    return _cii.text(parent, f"{document}/ram:IssuerAssignedID")
+def _issuer_id(reader: TreeReader, parent: Element | None, document: str) -> str | None:
+    return reader.text(parent, f"{document}/ram:IssuerAssignedID")
 
 
-def _invoicing_period(settlement: Element | None) -> Period:
+def _invoicing_period(d16b: Dialect, settlement: Element | None) -> Period:
     return period(
-        D16B,
-        _cii.find(settlement, "ram:BillingSpecifiedPeriod"),
+        d16b,
+        d16b.reader.find(settlement, "ram:BillingSpecifiedPeriod"),
         "BT-73 invoicing period start date",
         "BT-74 invoicing period end date",
     )

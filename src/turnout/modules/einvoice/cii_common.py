@@ -8,7 +8,8 @@ and periods; they differ in their namespaces and in a few element names, which a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from turnout.domain.invoice import AllowanceCharge, Identifier, Period
 from turnout.modules.einvoice.reading import Element, TreeReader, text_of
@@ -28,6 +29,11 @@ class Dialect:
     # and its published samples a day that is no calendar day: False reads such a date as absent
     # (the reader keeps its element as an extension, see `calendar_day`)
     dates_102_only: bool = True
+    steps: dict[str, tuple[str, ...] | None] = field(default_factory=dict, compare=False)
+
+    def for_document(self) -> Dialect:
+        """This dialect with a reader of its own, indexed for one document (`IndexedReader`)."""
+        return replace(self, reader=IndexedReader(self.reader.namespaces, self.steps))
 
 
 def date_time(dialect: Dialect, element: Element | None, path: str, term: str) -> dt.date | None:
@@ -127,3 +133,71 @@ def allowances_and_charges(
         entry = allowance_charge(dialect, element, with_vat=with_vat)
         (charges if is_charge(dialect, element) else allowances).append(entry)
     return allowances, charges
+
+
+class IndexedReader(TreeReader):
+    """A `TreeReader` for one document that looks children up in a per-element index by tag,
+    built the first time an element is asked about.
+
+    A CII reading asks some two hundred child paths, most of them absent; a dictionary look-up
+    per step is cheaper than an XPath evaluation per path. The index lives as long as the reader,
+    so make one a document (`Dialect.for_document`).
+    """
+
+    def __init__(
+        self, namespaces: Mapping[str, str], steps: dict[str, tuple[str, ...] | None]
+    ) -> None:
+        super().__init__(namespaces)
+        self._children: dict[Element, dict[str, list[Element]]] = {}
+        self._steps = steps  # path -> its steps' tags, shared by the readers of a dialect
+
+    def find(self, element: Element | None, path: str) -> Element | None:
+        """The first element at `path` under `element`, or None."""
+        if element is None:
+            return None
+        steps = self._steps.get(path, ()) or self._clark(path)
+        if steps is None:
+            return super().find(element, path)
+        indexes = self._children
+        for tag in steps:
+            index = indexes.get(element)
+            if index is None:
+                index = self._index(element)
+            below = index.get(tag)
+            if not below:
+                return None
+            element = below[0]
+        return element
+
+    def findall(self, element: Element | None, path: str) -> list[Element]:
+        """Every element at `path` under `element`, in document order."""
+        if element is None:
+            return []
+        steps = self._clark(path)
+        if steps is None:
+            return super().findall(element, path)
+        current = [element]
+        for tag in steps:
+            current = [c for parent in current for c in self._index(parent).get(tag, ())]
+            if not current:
+                return []
+        return current
+
+    def _index(self, element: Element) -> dict[str, list[Element]]:
+        index = self._children.get(element)
+        if index is None:
+            index = self._children[element] = {}
+            for child in element:
+                index.setdefault(child.tag, []).append(child)
+        return index
+
+    def _clark(self, path: str) -> tuple[str, ...] | None:
+        try:
+            return self._steps[path]
+        except KeyError:
+            steps: tuple[str, ...] | None = None
+            parts = [step.partition(":") for step in path.split("/")]
+            if all(sep and prefix in self.namespaces for prefix, sep, _ in parts):
+                steps = tuple(f"{{{self.namespaces[p]}}}{local}" for p, _, local in parts)
+            self._steps[path] = steps
+            return steps
