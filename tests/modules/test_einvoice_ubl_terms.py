@@ -7,6 +7,7 @@ import base64
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,6 +34,8 @@ from turnout.domain.terms import term_paths
 from turnout.modules.einvoice.provenance import set_paths
 from turnout.modules.einvoice.xml import XmlEInvoice
 from turnout.modules.export.attachments import attachment_bytes
+from turnout.modules.export.cii_builder import build_cii
+from turnout.modules.export.ubl_builder import build_ubl
 from turnout.modules.intake.standard import StandardIntake
 
 NS = (
@@ -448,6 +451,19 @@ def test_attachment_is_kept_by_reference_and_found_again_in_the_source(full: Inv
     source = f'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" {NS}>{FULL}</Invoice>'
     found = attachment_bytes(source.encode(), 1_000_000)
     assert found == {hashlib.sha256(PDF).hexdigest(): PDF}
+
+
+@pytest.mark.parametrize("build", [build_ubl, build_cii], ids=["ubl", "cii"])
+def test_every_term_reads_back_unchanged_from_the_exports(
+    full: Invoice, build: Callable[..., bytes]
+) -> None:
+    source = f'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" {NS}>{FULL}</Invoice>'
+    exported = build(full, full.specification_id, attachment_bytes(source.encode(), 1_000_000))
+    back = XmlEInvoice().parse(StandardIntake().identify(Source("back.xml", exported))).invoice
+    want, got = full.to_dict(), back.to_dict()
+    for kept_apart in ("provenance", "extensions"):
+        want.pop(kept_apart), got.pop(kept_apart)
+    assert got == want
 
 
 def test_absent_groups_stay_empty_never_an_empty_object() -> None:
