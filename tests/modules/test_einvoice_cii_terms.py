@@ -699,3 +699,29 @@ def test_provenance_covers_nested_groups_and_lists() -> None:
         "notes[1].text",
     ):
         assert provenance[path] == FieldSource("einvoice.xml", 1.0), path
+
+
+def test_a_surcharge_on_the_gross_price_is_no_price_discount_and_is_kept() -> None:
+    applied = (
+        "<ram:AppliedTradeAllowanceCharge>{0}<ram:ActualAmount>{1}</ram:ActualAmount>"
+        "<ram:Reason>why</ram:Reason></ram:AppliedTradeAllowanceCharge>"
+    )
+    line = (
+        "<ram:IncludedSupplyChainTradeLineItem><ram:SpecifiedLineTradeAgreement>"
+        "<ram:GrossPriceProductTradePrice><ram:ChargeAmount>10.00</ram:ChargeAmount>"
+        f"{applied.format(indicator(True), '1.50')}{applied.format(indicator(False), '0.50')}"
+        "</ram:GrossPriceProductTradePrice></ram:SpecifiedLineTradeAgreement>"
+        "</ram:IncludedSupplyChainTradeLineItem>"
+    )
+    inv = read(minimal(line))
+    assert inv.lines[0].price_discount == Decimal("0.50")
+    gross = (
+        "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
+        "/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeAgreement"
+        "/ram:GrossPriceProductTradePrice"
+    )
+    # the discount's reason, then the surcharge whole (its reason is not listed again)
+    assert [e.path for e in inv.extensions] == [
+        f"{gross}/ram:AppliedTradeAllowanceCharge[2]/ram:Reason",
+        f"{gross}/ram:AppliedTradeAllowanceCharge[1]",
+    ]

@@ -11,9 +11,9 @@ from __future__ import annotations
 from turnout.domain.invoice import Invoice, Note, Period
 from turnout.modules.einvoice.cii_common import Dialect, allowances_and_charges, period
 from turnout.modules.einvoice.cii_documents import references
-from turnout.modules.einvoice.cii_extensions import extension, unknown_elements
+from turnout.modules.einvoice.cii_extensions import extension, outermost, unknown_elements
 from turnout.modules.einvoice.cii_known import KNOWN_CII, NAMESPACES
-from turnout.modules.einvoice.cii_lines import line
+from turnout.modules.einvoice.cii_lines import line, price_surcharges
 from turnout.modules.einvoice.cii_parties import delivery, party, payee, tax_representative
 from turnout.modules.einvoice.cii_settlement import (
     due_date,
@@ -46,6 +46,7 @@ def read_cii(root: Element) -> tuple[str | None, Invoice]:
     vat_currency = cii.text(settlement, "ram:TaxCurrencyCode")
     profile = cii.text(root, f"{_CONTEXT}/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID")
     refs = references(d16b, agreement)
+    items = cii.findall(transaction, "ram:IncludedSupplyChainTradeLineItem")
     allowances, charges = allowances_and_charges(d16b, settlement, with_vat=True)
     point_date, point_code = tax_point(d16b, settlement)
     invoice = Invoice(
@@ -68,9 +69,7 @@ def read_cii(root: Element) -> tuple[str | None, Invoice]:
             vat_currency,
         ),
         vat_breakdown=vat_breakdown(d16b, settlement),
-        lines=[
-            line(d16b, i) for i in cii.findall(transaction, "ram:IncludedSupplyChainTradeLineItem")
-        ],
+        lines=[line(d16b, item) for item in items],
         vat_currency=vat_currency,
         tax_point_date=point_date,
         tax_point_code=point_code,
@@ -104,9 +103,19 @@ def read_cii(root: Element) -> tuple[str | None, Invoice]:
         allowances=allowances,
         charges=charges,
         documents=refs.documents,
-        extensions=[extension(e) for e in unknown_elements(root, KNOWN_CII) + refs.unmapped],
+        extensions=[extension(e) for e in _unmapped(d16b, root, items, refs.unmapped)],
     )
     return profile, invoice
+
+
+def _unmapped(
+    d16b: Dialect, root: Element, items: list[Element], documents: list[Element]
+) -> list[Element]:
+    """What EN 16931 has no place for: unknown elements, referenced documents of other types,
+    surcharges on a gross price. The last two are rare: only then is the list sorted out."""
+    found = unknown_elements(root, KNOWN_CII)
+    more = documents + price_surcharges(d16b, items)
+    return outermost(found + more) if more else found
 
 
 def notes(reader: TreeReader, document: Element | None) -> list[Note]:

@@ -59,6 +59,18 @@ def _walk(element: Element, known: Known, found: list[Element]) -> None:
             _walk(child, below, found)
 
 
+def outermost(elements: list[Element]) -> list[Element]:
+    """`elements` without those inside another of them (each kept once), in their order."""
+    kept = set(elements)
+    seen: set[Element] = set()
+    found: list[Element] = []
+    for element in elements:
+        if element not in seen and not any(a in kept for a in element.iterancestors()):
+            seen.add(element)
+            found.append(element)
+    return found
+
+
 def extension(element: Element) -> Extension:
     """An element kept verbatim, with its XPath written with the document's prefixes."""
     xml = etree.tostring(element, encoding="unicode", with_tail=False)

@@ -2,10 +2,14 @@
 
 A line's notes (BT-127) are joined one a line when there are several. The item price base
 quantity (BT-149, BT-150) is the net price's `ram:BasisQuantity`, else the gross price's; the price
-discount (BT-147) is the gross price's applied allowance.
+discount (BT-147) is the gross price's applied allowance. A surcharge applied to the gross price
+(ZUGFeRD 1 EXTENDED has them) is no price discount: `price_surcharges` finds them, to be kept as
+extensions.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from turnout.domain.invoice import Classification, Identifier, InvoiceLine, ItemAttribute
 from turnout.modules.einvoice.cii_common import (
@@ -13,6 +17,7 @@ from turnout.modules.einvoice.cii_common import (
     allowances_and_charges,
     attribute,
     identifier,
+    is_charge,
     period,
 )
 from turnout.modules.einvoice.reading import Element, decimal_of, text_of
@@ -58,9 +63,7 @@ def line(dialect: Dialect, item: Element) -> InvoiceLine:
         ),
         allowances=allowances,
         charges=charges,
-        price_discount=reader.decimal(
-            gross, "ram:AppliedTradeAllowanceCharge/ram:ActualAmount", "BT-147 item price discount"
-        ),
+        price_discount=_price_discount(dialect, gross),
         gross_price=reader.decimal(gross, "ram:ChargeAmount", "BT-148 item gross price"),
         base_quantity=decimal_of(basis, "BT-149 item price base quantity"),
         base_quantity_unit=attribute(basis, "unitCode"),
@@ -78,6 +81,27 @@ def line(dialect: Dialect, item: Element) -> InvoiceLine:
             for c in reader.findall(product, "ram:ApplicableProductCharacteristic")
         ],
     )
+
+
+def _price_discount(dialect: Dialect, gross: Element | None) -> Decimal | None:
+    """BT-147, the first allowance applied to the gross price."""
+    for applied in dialect.reader.findall(gross, "ram:AppliedTradeAllowanceCharge"):
+        if not is_charge(dialect, applied):
+            return dialect.reader.decimal(applied, "ram:ActualAmount", "BT-147 item price discount")
+    return None
+
+
+def price_surcharges(dialect: Dialect, items: list[Element]) -> list[Element]:
+    """The charges applied to the gross prices of `items`, which EN 16931 has no place for."""
+    path = (
+        f"{dialect.line_agreement}/ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge"
+    )
+    return [
+        applied
+        for item in items
+        for applied in dialect.reader.findall(item, path)
+        if is_charge(dialect, applied)
+    ]
 
 
 def _object_id(dialect: Dialect, settlement: Element | None) -> Identifier | None:

@@ -34,8 +34,8 @@ from turnout.modules.einvoice.cii_common import (
     calendar_day,
     period,
 )
-from turnout.modules.einvoice.cii_extensions import extension, unknown_elements
-from turnout.modules.einvoice.cii_lines import line
+from turnout.modules.einvoice.cii_extensions import extension, outermost, unknown_elements
+from turnout.modules.einvoice.cii_lines import line, price_surcharges
 from turnout.modules.einvoice.cii_parties import delivery, party, payee
 from turnout.modules.einvoice.cii_settlement import (
     due_date,
@@ -114,23 +114,20 @@ def read_zugferd1(root: Element) -> tuple[str | None, Invoice]:
         ),
         allowances=allowances,
         charges=charges,
-        extensions=[extension(e) for e in _unmapped(root, free_text)],
+        extensions=[extension(e) for e in _unmapped(root, items, free_text)],
     )
     return profile, invoice
 
 
-def _unmapped(root: Element, free_text: list[Element]) -> list[Element]:
-    """The elements EN 16931 has no place for, outermost only: unknown ones, free-text positions
-    and dates that are not calendar days."""
-    found = unknown_elements(root, KNOWN_ZUGFERD1) + free_text
-    kept = set(found)
+def _unmapped(root: Element, items: list[Element], free_text: list[Element]) -> list[Element]:
+    """The elements EN 16931 has no place for, outermost only: unknown ones, free-text positions,
+    surcharges on a gross price and dates that are not calendar days."""
+    found = unknown_elements(root, KNOWN_ZUGFERD1) + free_text + price_surcharges(ZUGFERD1, items)
     for date in root.iter(_DATE_TIME):
-        holder = date.getparent()
-        if calendar_day(date) is not None or holder is None or text_of(date) is None:
-            continue
-        if not any(a in kept for a in holder.iterancestors()):
-            found.append(holder)
-    return found
+        if calendar_day(date) is None and text_of(date) is not None:
+            holder = date.getparent()
+            found.extend(() if holder is None else (holder,))
+    return outermost(found)
 
 
 def _totals(summation: Element | None, currency: str | None) -> Totals:
