@@ -757,6 +757,7 @@ class _Invoice:
         truth["seller"]["contact"] = {"phone": self.phone, "email": self.email}
         truth["seller"]["legal_registration"] = {"id": self.register_id}
         truth["buyer"]["address"] = _address(self.buyer_street, self.buyer_city)
+        truth["buyer"]["identifiers"] = [{"id": self.customer, "scheme": None}]
         start, end = self.period
         truth["invoicing_period"] = {"start": start.isoformat(), "end": end.isoformat()}
         truth["payment"]["remittance"] = self.reference

@@ -1,6 +1,6 @@
 """extract.layout reads the terms beside the main fields off generated invoices in six languages and
 four layouts: the parties' postal addresses, the seller's e-mail, phone and register number, the
-invoicing period, the payment reference and a direct debit's mandate — exactly as printed, each
+buyer's customer number, the invoicing period, the payment reference and a direct debit's mandate — exactly as printed, each
 with the boxes of its words; and what a page does not print stays empty."""
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ TERMS = (
     "invoicing_period.end",
     "payment.remittance",
     "payment.direct_debit.mandate",
+    "buyer.identifiers",
 )
 CASES = [
     (language, layout, 300 + 10 * i + j)

@@ -1,6 +1,7 @@
 """The labels of the terms a printed invoice states beside the main fields, per language.
 
-Payment reference (BT-83), payment means text (BT-82), direct debit mandate (BT-89) and creditor
+Payment reference (BT-83), payment means text (BT-82), a payment account that is no IBAN
+(BT-84, the IBANs are read by their checksum), the buyer's number at the seller (BT-46), direct debit mandate (BT-89) and creditor
 id (BT-90), invoicing period (BG-14), contact phone and e-mail (BT-42, BT-43), and the register
 numbers: legal registration (BT-30: Handelsregister, SIREN/RCS/SIRET, KvK, company number, REA,
 Registro Mercantil sheet, CIN) and tax registration (BT-32: an Indian GSTIN). Each entry is a
@@ -24,6 +25,8 @@ PHONE = "seller.contact.phone"
 EMAIL = "seller.contact.email"
 LEGAL = "seller.legal_registration.id"
 TAX_REGISTRATION = "seller.tax_registration_id"
+ACCOUNT = "payment.iban"  # BT-84, the payment account: here one that is no IBAN
+BUYER_ID = "buyer.identifiers[0].id"  # BT-46, the buyer's number at the seller
 
 _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
     "any": (
@@ -33,6 +36,8 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (LEGAL, r"cin"),
     ),
     "en": (
+        (ACCOUNT, r"bank\s*account(?:\s*(?:no\.?|number))?|account\s*(?:no\.?|number)"),
+        (BUYER_ID, r"customer\s*(?:no\.?|number|id|#)|client\s*(?:no\.?|number|id)"),
         (REMITTANCE, r"payment\s*reference|remittance\s*(?:reference|information)|communication"),
         (MEANS_TEXT, r"payment\s*(?:method|mode|type)|method\s*of\s*payment|paid\s*(?:by|via)"),
         (MANDATE, r"(?:sepa\s*)?mandate\s*(?:reference|ref\.?|id|number|no\.?)"),
@@ -47,6 +52,8 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         ),
     ),
     "de": (
+        (ACCOUNT, r"konto\s*-?\s*(?:nr\.?|nummer)|kontonummer|kto\.?\s*-?\s*nr\.?"),
+        (BUYER_ID, r"kunden\s*-?\s*(?:nr\.?|nummer)|kd\.?\s*-?\s*nr\.?"),
         (REMITTANCE, r"verwendungszweck|zahlungsreferenz|überweisungsreferenz"),
         (MEANS_TEXT, r"zahlungsart|zahlungsweise|zahlungsmethode|zahlart"),
         (MANDATE, r"mandats\s*-?\s*referenz|mandats\s*-?\s*(?:nr\.?|nummer)|mandatsref\.?"),
@@ -60,6 +67,12 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (LEGAL, r"handelsregister(?:nummer)?|registernummer|hr\s*-?\s*nr\.?|hrb|hra"),
     ),
     "fr": (
+        (ACCOUNT, r"n[°º]\s*de\s*compte|num[ée]ro\s*de\s*compte|compte\s*bancaire"),
+        (
+            BUYER_ID,
+            r"n[°º]\s*client|num[ée]ro\s*(?:de\s*)?client|code\s*client|id\.?\s*client|"
+            r"r[ée]f(?:[ée]rence)?\.?\s*client",
+        ),
         (
             REMITTANCE,
             r"référence\s*(?:de|du)\s*(?:paiement|virement)|communication(?:\s*structurée)?|"
@@ -73,6 +86,8 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (LEGAL, r"siren|siret|r\.?\s*c\.?\s*s\.?"),
     ),
     "it": (
+        (ACCOUNT, r"conto\s*corrente|c/c|n\.?\s*conto"),
+        (BUYER_ID, r"codice\s*cliente|cod\.?\s*cliente|n\.?\s*cliente"),
         (
             REMITTANCE,
             r"causale(?:\s*del\s*(?:bonifico|versamento|pagamento))?|riferimento\s*(?:del\s*)?pagamento",
@@ -85,6 +100,11 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (LEGAL, r"r\.?\s*e\.?\s*a\.?|registro\s*(?:delle\s*)?imprese(?:\s*di\s*\w+)?(?:\s*n\.?)?"),
     ),
     "es": (
+        (ACCOUNT, r"n[.º°]*\s*de\s*cuenta|n[úu]mero\s*de\s*cuenta|cuenta\s*bancaria"),
+        (
+            BUYER_ID,
+            r"n\.?[º°]?\s*(?:de\s*)?cliente|n[úu]mero\s*de\s*cliente|c[óo]digo\s*(?:de\s*)?cliente",
+        ),
         (
             REMITTANCE,
             r"referencia\s*(?:de|del)\s*pago|concepto\s*(?:de(?:l)?\s*)?(?:pago|transferencia)",
@@ -100,6 +120,8 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (LEGAL, r"hoja"),
     ),
     "nl": (
+        (ACCOUNT, r"(?:bank)?rekening\s*-?\s*(?:nummer|nr\.?)|rek\.?\s*-?\s*nr\.?"),
+        (BUYER_ID, r"klant\s*-?\s*(?:nummer|nr\.?)|debiteur\s*-?\s*(?:nummer|nr\.?)"),
         (
             REMITTANCE,
             r"betalingskenmerk|betalingsreferentie|(?:gestructureerde\s*)?mededeling|"
@@ -128,6 +150,8 @@ VALUES: dict[str, re.Pattern[str]] = {
     PHONE: re.compile(r"\+?\(?\d[\d()]*(?:[\s./-]{1,2}\(?\d[\d()]*){1,6}"),
     EMAIL: re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
     TAX_REGISTRATION: re.compile(r"\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]"),
+    ACCOUNT: re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{4,30}|\d[\d\s.-]{4,30}\d"),
+    BUYER_ID: re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*\d[A-Za-z0-9/._-]*"),
     # a register's number: Handelsregister (HRB 12345), Indian CIN, SIREN or SIRET, REA or
     # Registro Mercantil sheet (MI-123456, M-12345), KvK, company or register number
     LEGAL: re.compile(
@@ -135,6 +159,9 @@ VALUES: dict[str, re.Pattern[str]] = {
         r"\d{3}\s?\d{3}\s?\d{3}(?:\s?\d{5})?(?!\d)|[A-Z]{1,2}\s?-\s?\d{4,7}|[A-Z]{0,2}\d{6,11}(?!\d)"
     ),
 }
+# how much a label's value counts against the same field read otherwise: an account number
+# under its label loses to an IBAN found by its checksum anywhere
+WEIGHTS = {ACCOUNT: 0.5}
 SEARCHED = frozenset({LEGAL, EMAIL})  # values looked for in the label's neighbourhood, not after it
 
 

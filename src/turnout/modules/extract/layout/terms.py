@@ -21,9 +21,11 @@ from itertools import pairwise
 from stdnum.fr import siren, siret
 
 from turnout.domain.page import Word
+from turnout.modules.extract.identifiers import find_ibans
 from turnout.modules.extract.layout.page import Found
 from turnout.modules.extract.layout.spans import LineText
 from turnout.modules.extract.layout.term_labels import (
+    ACCOUNT,
     EMAIL,
     LEGAL,
     MEANS_TEXT,
@@ -32,6 +34,7 @@ from turnout.modules.extract.layout.term_labels import (
     SEARCHED,
     TAX_REGISTRATION,
     VALUES,
+    WEIGHTS,
     TermLabel,
 )
 from turnout.modules.extract.layout.values import Candidate
@@ -101,9 +104,10 @@ def _read(
     else:
         stop = phrase_end
         rest = text.text[end:stop]
-        if not rest.strip(" :.-#\u2013") and p + 1 < len(text.line.phrases):
+        alone = not rest.strip(" :.-#\u2013")  # the label ends its phrase
+        if alone and p + 1 < len(text.line.phrases):
             gap = text.phrase(p + 1).left - text.phrase(p).right
-            if gap < 10 * text.line.height:
+            if gap < 16 * text.line.height:
                 end, stop = text.phrase_span(p + 1)  # the value in the next column
         colon = text.text.find(":", end, min(stop, end + 50))
         if colon >= 0 and text.text[end:colon].strip():
@@ -112,8 +116,8 @@ def _read(
         if found:
             yield from _candidates(path, _scaled(found, ON_LINE), index)
             return
-        if text.text[end:stop].strip(" :.-#\u2013"):
-            return  # something else follows the label on its line: a sentence, not a value
+        if not alone:
+            return  # something else follows the label in its phrase: a sentence, not a value
     for below in _under(text, p, texts):
         found = [
             f for q in _column(text, p, below) for f in _value(path, below, *below.phrase_span(q))
@@ -124,7 +128,10 @@ def _read(
 
 
 def _candidates(path: str, found: list[Found], line: int) -> Iterator[Candidate]:
-    """The values found as candidates: a period's two as its start and its end."""
+    """The values found as candidates (weighed by their term): a period's two as its start and
+    its end."""
+    weight = WEIGHTS.get(path, 1.0)
+    found = [Found(f.value, round(f.confidence * weight, 3), f.words) for f in found]
     if path == PERIOD:
         paths: Sequence[str] = (f"{PERIOD}.start", f"{PERIOD}.end")
     else:
@@ -192,6 +199,8 @@ def _plausible(path: str, value: str) -> bool:
         return digits >= 4
     if path in (EMAIL, TAX_REGISTRATION):
         return True
+    if path == ACCOUNT:  # an IBAN whose checksum fails is misread, not another kind of account
+        return digits >= 6 and not find_ibans(value)
     return digits >= 1 and len(value) <= 40
 
 
