@@ -309,3 +309,9 @@ def test_an_invoice_that_names_no_specification_is_not_asked_for_one() -> None:
     invoice = valid_invoice()
     invoice.specification_id = None  # a printed page claims no specification
     assert fired(invoice) == set()
+
+
+def test_bt_111_without_its_currency_is_not_taken_for_a_second_vat_total() -> None:
+    invoice = valid_invoice()
+    invoice.totals.tax_accounting = D("200.00")
+    assert fired(invoice) == set()

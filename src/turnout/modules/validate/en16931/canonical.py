@@ -65,9 +65,9 @@ def canonical_node(invoice: Invoice) -> Node:
         invoice.delivery,
         invoice.payment,
     )
-    vat_totals = money("totals.tax", totals.tax, currency) + money(
-        "totals.tax_accounting", totals.tax_accounting, invoice.vat_currency
-    )
+    vat_totals = money("totals.tax", totals.tax, currency)
+    if invoice.vat_currency:  # BT-111 is the VAT total in the VAT accounting currency (BT-6)
+        vat_totals += money("totals.tax_accounting", totals.tax_accounting, invoice.vat_currency)
     terms: Terms = {
         "invoice_number": values("invoice_number", invoice.invoice_number),
         "issue_date": values("issue_date", invoice.issue_date),
