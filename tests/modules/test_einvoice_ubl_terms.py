@@ -453,14 +453,19 @@ def test_attachment_is_kept_by_reference_and_found_again_in_the_source(full: Inv
     assert found == {hashlib.sha256(PDF).hexdigest(): PDF}
 
 
+@pytest.mark.parametrize("type_code", ["380", "381"], ids=["invoice", "credit-note"])
 @pytest.mark.parametrize("build", [build_ubl, build_cii], ids=["ubl", "cii"])
 def test_every_term_reads_back_unchanged_from_the_exports(
-    full: Invoice, build: Callable[..., bytes]
+    full: Invoice, build: Callable[..., bytes], type_code: str
 ) -> None:
+    invoice = full.copy()
+    invoice.type_code = type_code  # 381 makes a UBL CreditNote: BT-9 and BT-11 move
     source = f'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" {NS}>{FULL}</Invoice>'
-    exported = build(full, full.specification_id, attachment_bytes(source.encode(), 1_000_000))
+    exported = build(
+        invoice, invoice.specification_id, attachment_bytes(source.encode(), 1_000_000)
+    )
     back = XmlEInvoice().parse(StandardIntake().identify(Source("back.xml", exported))).invoice
-    want, got = full.to_dict(), back.to_dict()
+    want, got = invoice.to_dict(), back.to_dict()
     for kept_apart in ("provenance", "extensions"):
         want.pop(kept_apart), got.pop(kept_apart)
     assert got == want
