@@ -96,6 +96,7 @@ COMPARE = CORPORA / "invoice2data" / "compare"
 ONLY = os.environ.get("BENCH_ONLY", "").strip().lower()
 SCAN_LIMIT = int(os.environ["BENCH_SCAN_LIMIT"]) if os.environ.get("BENCH_SCAN_LIMIT") else None
 LAYOUT = "extract.layout"
+DETAILS = bool(os.environ.get("BENCH_TERM_DETAILS"))  # print each term read otherwise
 GENERATED_SEEDS = int(os.environ.get("BENCH_GENERATED_SEEDS", "5"))
 
 HEADER = (
@@ -111,6 +112,27 @@ HEADER = (
     "totals.payable",
     "due_date",
     "payment.iban",
+)
+# the terms a page states beside the main fields: counted apart (not in the BENCH figures), to
+# see how often each is read right, and how often a value is read that the truth does not hold
+TERMS = (
+    "seller.address.line1",
+    "seller.address.post_code",
+    "seller.address.city",
+    "seller.contact.phone",
+    "seller.contact.email",
+    "seller.legal_registration.id",
+    "seller.tax_registration_id",
+    "buyer.address.line1",
+    "buyer.address.post_code",
+    "buyer.address.city",
+    "buyer.identifiers",
+    "invoicing_period.start",
+    "invoicing_period.end",
+    "payment.remittance",
+    "payment.means_text",
+    "payment.direct_debit.mandate",
+    "payment.direct_debit.creditor_id",
 )
 AMOUNTS = {"totals.line_net", "totals.tax_exclusive", "totals.tax_inclusive", "totals.payable"}
 NAMES = {"seller.name", "buyer.name"}
@@ -308,6 +330,34 @@ def compare(truth: dict[str, Any], got: dict[str, Any] | None) -> Score:
     return score
 
 
+def compare_terms(truth: dict[str, Any], got: dict[str, Any] | None) -> Counter[tuple[str, str]]:
+    """For each of TERMS: `stated` when the truth has it, `right` when it was read as the truth
+    has it, `wrong` when it was read otherwise, `extra` when it was read and the truth has none
+    (a page may print what its XML leaves out: not always a mistake)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for path in TERMS:
+        want, have = _term(truth, path), _term(got or {}, path)
+        if want not in (None, ""):
+            counts[path, "stated"] += 1
+        if have in (None, ""):
+            continue
+        if want in (None, ""):
+            counts[path, "extra"] += 1
+        else:
+            right = _text(want) == _text(have)
+            counts[path, "right" if right else "wrong"] += 1
+            if not right and DETAILS:
+                print(f"    differs {path}: {have!r} vs {want!r}")
+    return counts
+
+
+def _term(data: dict[str, Any], path: str) -> Any:
+    if path == "buyer.identifiers":  # the first of the buyer's identifiers
+        ids = _at(data, path) or [{}]
+        return ids[0].get("id") if isinstance(ids[0], dict) else None
+    return _at(data, path)
+
+
 def per_field(scores: list[Score]) -> str:
     """`field right/total` for every field compared, over all files."""
     tally: Counter[tuple[str, bool]] = Counter()
@@ -382,21 +432,31 @@ def printed(pipeline: Pipeline, cases: list[Case]) -> None:
     print(f"(a) printed pages through {pipeline.describe()}")
     right = total = lines_right = with_lines = 0
     scores = []
+    tally: Counter[tuple[str, str]] = Counter()
     t0 = time.perf_counter()
     for case in cases:
         run = pipeline.run(case.path.name, case.data)
         score = compare(case.truth, run.invoice)
+        tally.update(compare_terms(case.truth, run.invoice))
         scores.append(score)
         right, total = right + score.right, total + score.total
         if score.lines_right is not None:
             with_lines += 1
             lines_right += score.lines_right
         report("a", case.name, score, run)
+    terms = ", ".join(
+        f"{path} {tally[path, 'right']}/{tally[path, 'stated']} "
+        f"({tally[path, 'wrong']} other, {tally[path, 'extra']} more)"
+        for path in TERMS
+    )
     print(
         f"(a) {right}/{total} fields, {lines_right}/{with_lines} files with every line right, "
         f"{len(cases)} files in {time.perf_counter() - t0:.1f}s"
     )
     print(f"(a) per field: {per_field(scores)}")
+    print(
+        f"(a) terms beside the main fields (right/stated, read otherwise, read where the XML has none): {terms}"
+    )
     print(f"BENCH printed_fields_pct {_pct(right, total):.1f}")
     print(f"BENCH printed_lines_right_pct {_pct(lines_right, with_lines):.1f}")
 

@@ -143,13 +143,20 @@ def test_register_numbers_are_read_after_before_and_under_their_labels() -> None
     assert value(dutch, "seller.legal_registration.id") == "24330087"
 
 
-def test_an_invalid_siren_is_no_registration() -> None:
-    fields = _page(
+def test_a_siren_whose_check_digit_fails_is_kept_unsure_under_its_label_only() -> None:
+    labelled = _page(
         (60, 40, "Facture n° 562044387 du 02/07/2015"),
         (60, 300, "Total TTC 29,99 €"),
         (60, 780, "SIREN 421 938 862"),
     )
-    assert value(fields, "seller.legal_registration.id") is None
+    assert value(labelled, "seller.legal_registration.id") == "421 938 862"
+    assert labelled.values["seller.legal_registration.id"].confidence < 0.5
+    before = _page(
+        (60, 40, "Facture n° 562044387 du 02/07/2015"),
+        (60, 300, "Total TTC 29,99 €"),
+        (60, 780, "Free SAS - B 421 938 862 RCS Paris"),
+    )
+    assert value(before, "seller.legal_registration.id") is None
 
 
 def test_a_range_written_once_is_the_invoicing_period_a_day_alone_taking_the_end_month() -> None:

@@ -3,7 +3,8 @@
 An e-mail address is recognisable by its shape wherever it is; it is a party's when it stands in
 that party's block, and the seller's when it stands in the letterhead or a footer, which speak for
 the issuer. A phone number without a label is read only inside a party's block (elsewhere a run
-of digits is too often something else), and only in a phone's shape: digit groups with
+of digits is too often something else), only first on its line (after a key or a word it is
+another field's number), and only in a phone's shape: digit groups with
 separators, 7 to 15 digits, not a date, a post code line or an amount — or, in the letterhead or
 a footer, one written with its country code or its area code in brackets. Labelled ones are
 `terms`' to read; these come with a lower confidence.
@@ -26,7 +27,7 @@ LETTERHEAD_OR_FOOTER = 0.55
 PHONE_IN_BLOCK = 0.6
 _EMAIL = VALUES["seller.contact.email"]
 _PHONE = re.compile(
-    r"(?<![\w+,.])(?:\+\d{1,3}[\s./-]?)?(?:\(\d{1,5}\)|\d{2,5})(?:[\s./-]{1,2}\(?\d{2,5}\)?){1,4}"
+    r"(?<![\w+,.])(?:\+\d{1,3}[\s./-]?)?(?:\(\d{1,5}\)|\d{1,5})(?:[\s./-]{1,2}\(?\d{2,5}\)?){1,4}"
     r"(?![\w,.]\d|\w)"
 )
 _LETTERHEAD_SHARE = 0.25
@@ -56,6 +57,8 @@ def unlabelled_contacts(
                 confidence = LETTERHEAD_OR_FOOTER
             else:
                 confidence = PHONE_IN_BLOCK
+            if re.search(r"[^\W\d_]", text.text[: m.start()]):
+                continue  # after a key or a word: another field's number ("Steuernummer: ...")
             if who is not None and _is_phone(m.group(), text.text):
                 out.append(_candidate(f"{who}.contact.phone", text, m, confidence))
     return out

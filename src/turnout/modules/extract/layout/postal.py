@@ -19,7 +19,9 @@ _FORMS = (
     # the Netherlands: four digits and two letters
     re.compile(rf"^(?:NL\s?-\s?)?(?P<code>\d{{4}}\s?[A-Z]{{2}})\s+(?P<city>{_CITY})$"),
     # the continent: a post code of 4 or 5 digits (a country letter before it), then the city
-    re.compile(rf"^(?:[A-Z]{{1,2}}\s?-\s?)?(?P<code>\d{{5}}|\d{{4}})\s+(?P<city>{_CITY})$"),
+    re.compile(
+        rf"^(?:[A-Z]{{1,2}}\s?-\s?|[A-Z]{{2}}\s)?(?P<code>\d{{5}}|\d{{4}})\s+(?P<city>{_CITY})$"
+    ),
     # Portugal and Poland: 1234-567, 12-345
     re.compile(rf"^(?P<code>\d{{4}}-\d{{3}}|\d{{2}}-\d{{3}})\s+(?P<city>{_CITY})$"),
     # the United Kingdom: the city, then the post code

@@ -1,10 +1,12 @@
 """The labels of the terms a printed invoice states beside the main fields, per language.
 
 Payment reference (BT-83), payment means text (BT-82), a payment account that is no IBAN
-(BT-84, the IBANs are read by their checksum), the buyer's number at the seller (BT-46), direct debit mandate (BT-89) and creditor
+(BT-84, the IBANs are read by their checksum), the buyer's number at the seller (BT-46), a
+party's number keyed in its block ("Nummer: 549910": BT-29 or BT-46), direct debit mandate (BT-89) and creditor
 id (BT-90), invoicing period (BG-14), contact phone and e-mail (BT-42, BT-43), and the register
 numbers: legal registration (BT-30: Handelsregister, SIREN/RCS/SIRET, KvK, company number, REA,
-Registro Mercantil sheet, CIN) and tax registration (BT-32: an Indian GSTIN). Each entry is a
+Registro Mercantil sheet, CIN) and tax registration (BT-32: a German Steuernummer, an Italian
+codice fiscale, an Indian GSTIN). Each entry is a
 path, the label's regular expression (matched whole-word, case-insensitive) and the shape of its
 value (`VALUES`). General label knowledge only.
 """
@@ -27,6 +29,17 @@ LEGAL = "seller.legal_registration.id"
 TAX_REGISTRATION = "seller.tax_registration_id"
 ACCOUNT = "payment.iban"  # BT-84, the payment account: here one that is no IBAN
 BUYER_ID = "buyer.identifiers[0].id"  # BT-46, the buyer's number at the seller
+# "Nummer: 549910" in a party's block: that party's identifier (BT-29 / BT-46); read only as the
+# key of a phrase in a block that is one party's
+PARTY_ID = "party.identifiers[0].id"
+_PARTY_KEYS: dict[str, str] = {
+    "en": r"number|no\.?|id",
+    "de": r"nummer|nr\.?",
+    "fr": r"num[ée]ro|n[°º]",
+    "it": r"numero|n\.",
+    "es": r"n[úu]mero|n\.?[º°]",
+    "nl": r"nummer|nr\.?",
+}
 
 _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
     "any": (
@@ -38,7 +51,11 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
     "en": (
         (ACCOUNT, r"bank\s*account(?:\s*(?:no\.?|number))?|account\s*(?:no\.?|number)"),
         (BUYER_ID, r"customer\s*(?:no\.?|number|id|#)|client\s*(?:no\.?|number|id)"),
-        (REMITTANCE, r"payment\s*reference|remittance\s*(?:reference|information)|communication"),
+        (
+            REMITTANCE,
+            r"payment\s*reference|remittance\s*(?:reference|information)|communication|"
+            r"(?:please\s*)?quote\s*(?:this\s*)?reference(?:\s*(?:when|with)\s*(?:paying|payment))?",
+        ),
         (MEANS_TEXT, r"payment\s*(?:method|mode|type)|method\s*of\s*payment|paid\s*(?:by|via)"),
         (MANDATE, r"(?:sepa\s*)?mandate\s*(?:reference|ref\.?|id|number|no\.?)"),
         (CREDITOR, r"creditor\s*(?:identifier|id(?:entification)?(?:\s*(?:no\.?|number))?)"),
@@ -54,7 +71,11 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
     "de": (
         (ACCOUNT, r"konto\s*-?\s*(?:nr\.?|nummer)|kontonummer|kto\.?\s*-?\s*nr\.?"),
         (BUYER_ID, r"kunden\s*-?\s*(?:nr\.?|nummer)|kd\.?\s*-?\s*nr\.?"),
-        (REMITTANCE, r"verwendungszweck|zahlungsreferenz|überweisungsreferenz"),
+        (
+            REMITTANCE,
+            r"verwendungszweck|zahlungsreferenz|überweisungsreferenz|"
+            r"(?:referenz|verwendungszweck)\s*\(?bitte\s*bei\s*(?:der\s*)?zahlung\s*angeben\)?",
+        ),
         (MEANS_TEXT, r"zahlungsart|zahlungsweise|zahlungsmethode|zahlart"),
         (MANDATE, r"mandats\s*-?\s*referenz|mandats\s*-?\s*(?:nr\.?|nummer)|mandatsref\.?"),
         (
@@ -65,6 +86,7 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (PERIOD, r"(?:liefer\s*-?\s*/\s*)?leistungszeitraum|abrechnungszeitraum|zeitraum"),
         (PHONE, r"telefon|mobil|handy"),
         (LEGAL, r"handelsregister(?:nummer)?|registernummer|hr\s*-?\s*nr\.?|hrb|hra"),
+        (TAX_REGISTRATION, r"steuer\s*-?\s*(?:nr\.?|nummer)|st\.?\s*-?\s*nr\.?"),
     ),
     "fr": (
         (ACCOUNT, r"n[°º]\s*de\s*compte|num[ée]ro\s*de\s*compte|compte\s*bancaire"),
@@ -98,6 +120,7 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (PERIOD, r"periodo(?:\s*di\s*(?:fatturazione|riferimento|competenza))?"),
         (PHONE, r"telefono|cellulare"),
         (LEGAL, r"r\.?\s*e\.?\s*a\.?|registro\s*(?:delle\s*)?imprese(?:\s*di\s*\w+)?(?:\s*n\.?)?"),
+        (TAX_REGISTRATION, r"codice\s*fiscale|c\.\s*f\."),
     ),
     "es": (
         (ACCOUNT, r"n[.º°]*\s*de\s*cuenta|n[úu]mero\s*de\s*cuenta|cuenta\s*bancaria"),
@@ -149,8 +172,13 @@ VALUES: dict[str, re.Pattern[str]] = {
     ),
     PHONE: re.compile(r"\+?\(?\d[\d()]*(?:[\s./-]{1,2}\(?\d[\d()]*){1,6}"),
     EMAIL: re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
-    TAX_REGISTRATION: re.compile(r"\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]"),
+    # an Indian GSTIN, a German Steuernummer (201/113/40209, 13 digits), an Italian codice fiscale
+    TAX_REGISTRATION: re.compile(
+        r"\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]|\d{2,3}/\d{3,4}/\d{4,5}(?:/\d)?(?![\d/])|"
+        r"\d{10,13}(?!\d)|[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]"
+    ),
     ACCOUNT: re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{4,30}|\d[\d\s.-]{4,30}\d"),
+    PARTY_ID: re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*\d[A-Za-z0-9/._-]*"),
     BUYER_ID: re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*\d[A-Za-z0-9/._-]*"),
     # a register's number: Handelsregister (HRB 12345), Indian CIN, SIREN or SIRET, REA or
     # Registro Mercantil sheet (MI-123456, M-12345), KvK, company or register number
@@ -167,11 +195,12 @@ SEARCHED = frozenset({LEGAL, EMAIL})  # values looked for in the label's neighbo
 
 @dataclass(frozen=True)
 class TermLabel:
-    """A label of `path` in `language`."""
+    """A label of `path` in `language`; a `key` opens its phrase ("Nummer: 549910")."""
 
     path: str
     language: str
     pattern: re.Pattern[str]
+    key: bool = False
 
 
 def term_labels(languages: tuple[str, ...] = LANGUAGES) -> tuple[TermLabel, ...]:
@@ -181,4 +210,7 @@ def term_labels(languages: tuple[str, ...] = LANGUAGES) -> tuple[TermLabel, ...]
         for path, regex in _TERMS.get(language, ()):
             pattern = re.compile(rf"(?<![\w-])(?:{regex})(?![\w-])", re.IGNORECASE)
             out.append(TermLabel(path, language, pattern))
+        if language in _PARTY_KEYS:
+            key = re.compile(rf"(?<![\w-])(?:{_PARTY_KEYS[language]})(?=\s*:)", re.IGNORECASE)
+            out.append(TermLabel(PARTY_ID, language, key, key=True))
     return tuple(out)
