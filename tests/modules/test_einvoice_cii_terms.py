@@ -725,3 +725,16 @@ def test_a_surcharge_on_the_gross_price_is_no_price_discount_and_is_kept() -> No
         f"{gross}/ram:AppliedTradeAllowanceCharge[2]/ram:Reason",
         f"{gross}/ram:AppliedTradeAllowanceCharge[1]",
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"), [("5", "3"), ("29", "35"), ("72", "432"), ("ZZZ", "ZZZ")]
+)
+def test_the_vat_point_code_is_held_in_the_semantic_models_code_list(
+    written: str, canonical: str
+) -> None:
+    tax = (
+        "<ram:ApplicableTradeTax><ram:CategoryCode>S</ram:CategoryCode>"
+        f"<ram:DueDateTypeCode>{written}</ram:DueDateTypeCode></ram:ApplicableTradeTax>"
+    )
+    assert read(minimal(settlement=tax)).tax_point_code == canonical
