@@ -217,6 +217,51 @@ def test_every_field_read_carries_its_boxes_on_the_page(
     assert _box_misses(read, read_paths + lines) == []
 
 
+# the terms beside the main fields the generated pages print (the parties' addresses, the
+# seller's contact and register number, the buyer's customer number, the invoicing period, the
+# payment reference and a mandate when there is one)
+TERMS = (
+    "seller.address",
+    "seller.contact.phone",
+    "seller.contact.email",
+    "seller.legal_registration.id",
+    "buyer.address",
+    "buyer.identifiers",
+    "invoicing_period",
+    "payment.remittance",
+    "payment.direct_debit",
+)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+def test_the_terms_beside_the_main_fields_come_out_as_printed(
+    text_pdfs: dict[str, Read], case: Case
+) -> None:
+    read = text_pdfs[case.name]
+    truth = read.invoice.truth
+    missed = [
+        f"{path}: {_at(read.got, path)!r} != {_at(truth, path)!r}"
+        for path in TERMS
+        if _at(read.got, path) != _at(_blank(truth), path)
+    ]
+    assert missed == []
+    assert _box_misses(read, ("seller.contact.email", "payment.remittance")) == []
+
+
+def _blank(truth: dict[str, Any]) -> dict[str, Any]:
+    """The truth as the invoice renders it: every address field, empty ones as null; no direct
+    debit (null) when none is printed."""
+    out = json.loads(json.dumps(truth))
+    for party in ("seller", "buyer"):
+        address = dict.fromkeys(("line1", "line2", "line3", "city", "post_code"))
+        out[party]["address"] = {**address, "subdivision": None, **truth[party]["address"]}
+    mandate = (truth["payment"].get("direct_debit") or {}).get("mandate")
+    out["payment"]["direct_debit"] = (
+        {"mandate": mandate, "creditor_id": None, "debited_account": None} if mandate else None
+    )
+    return out
+
+
 def test_runs_show_gives_the_same_invoice_with_its_boxes(text_pdfs: dict[str, Read]) -> None:
     read = next(iter(text_pdfs.values()))
     shown = _turnout(read.home, "runs", "show", read.run["run_id"], "--json")
