@@ -510,6 +510,27 @@ def test_elements_beyond_the_binding_are_kept_verbatim_as_extensions() -> None:
     assert "<cbc:Note>second terms</cbc:Note>" in (invoice.extensions[1].xml or "")
 
 
+def test_surcharge_on_a_gross_price_is_no_price_discount_and_is_kept() -> None:
+    invoice = read(
+        "<cac:InvoiceLine><cbc:ID>1</cbc:ID><cac:Price>"
+        '<cbc:PriceAmount currencyID="EUR">10.50</cbc:PriceAmount><cac:AllowanceCharge>'
+        "<cbc:ChargeIndicator>true</cbc:ChargeIndicator>"
+        '<cbc:Amount currencyID="EUR">0.50</cbc:Amount>'
+        '<cbc:BaseAmount currencyID="EUR">10.00</cbc:BaseAmount>'
+        "</cac:AllowanceCharge></cac:Price></cac:InvoiceLine>"
+    ).invoice
+    line = invoice.lines[0]
+    assert (line.net_price, line.gross_price, line.price_discount) == (
+        Decimal("10.50"),
+        Decimal("10.00"),
+        None,
+    )
+    assert [e.path for e in invoice.extensions] == [
+        "/Invoice/cac:InvoiceLine/cac:Price/cac:AllowanceCharge"
+    ]
+    assert "<cbc:Amount" in (invoice.extensions[0].xml or "")
+
+
 def test_credit_note_project_reference_is_a_document_reference_with_type_50() -> None:
     invoice = read(
         "<cbc:ID>CN-1</cbc:ID><cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"

@@ -3,7 +3,8 @@ EN 16931-3-2 binding.
 
 The price details (BG-29) are `cac:Price`: the net price (BT-146), its base quantity and unit
 (BT-149, BT-150), and the price discount and gross price (BT-147, BT-148) as the `Amount` and
-`BaseAmount` of the price's own `cac:AllowanceCharge`. The line's object identifier (BT-128) is its
+`BaseAmount` of the price's own `cac:AllowanceCharge` (a surcharge there is no discount: it is
+kept as an extension, its base amount still the gross price). The line's object identifier (BT-128) is its
 `cac:DocumentReference` with type code 130.
 """
 
@@ -20,6 +21,7 @@ from turnout.modules.einvoice.ubl_tree import (
     attribute,
     identifier,
     identifier_of,
+    is_surcharge,
 )
 
 INVOICED_OBJECT = "130"  # UNTDID 1001: the invoiced object (BT-18, BT-128)
@@ -55,10 +57,13 @@ def _line(element: Element, quantity_path: str) -> InvoiceLine:
         found.allowances, found.charges = allowances_and_charges(
             element, "line", LINE_ALLOWANCE, LINE_CHARGE
         )
-    if price.has("cac:AllowanceCharge"):
-        discount = price.find("cac:AllowanceCharge")
-        found.price_discount = UBL.decimal(discount, "cbc:Amount", "BT-147 item price discount")
-        found.gross_price = UBL.decimal(discount, "cbc:BaseAmount", "BT-148 item gross price")
+    adjustment = price.find("cac:AllowanceCharge")
+    if adjustment is not None:
+        found.gross_price = UBL.decimal(adjustment, "cbc:BaseAmount", "BT-148 item gross price")
+        if not is_surcharge(adjustment):  # a surcharge is kept as an extension
+            found.price_discount = UBL.decimal(
+                adjustment, "cbc:Amount", "BT-147 item price discount"
+            )
     if price.has("cbc:BaseQuantity"):
         base = price.find("cbc:BaseQuantity")
         found.base_quantity = decimal_of(base, "BT-149 item price base quantity")

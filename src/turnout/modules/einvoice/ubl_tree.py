@@ -88,6 +88,11 @@ LINE_CHARGE = AllowanceTerms(
 )  # fmt: skip
 
 
+def is_surcharge(price_allowance: Element) -> bool:
+    """Whether a price's `cac:AllowanceCharge` says it is a charge: BT-147 is a discount only."""
+    return UBL.text(price_allowance, "cbc:ChargeIndicator") in _TRUE
+
+
 def allowance_charge(element: Element, terms: AllowanceTerms) -> AllowanceCharge:
     """One `cac:AllowanceCharge` (the document's carries a VAT category, a line's does not)."""
     found = AllowanceCharge(
