@@ -546,13 +546,27 @@ def test_credit_note_project_reference_is_a_document_reference_with_type_50() ->
     assert (invoice.lines[0].quantity, invoice.lines[0].unit) == (Decimal("2"), "C62")
 
 
-def test_invoice_document_reference_with_type_50_is_a_supporting_document() -> None:
+def test_references_the_model_cannot_hold_are_kept_verbatim() -> None:
     invoice = read(
-        "<cbc:ID>I-1</cbc:ID><cac:AdditionalDocumentReference><cbc:ID>PRJ-9</cbc:ID>"
+        "<cbc:ID>I-1</cbc:ID>"
+        "<cac:AdditionalDocumentReference><cbc:ID>OBJ-1</cbc:ID>"
+        "<cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:AdditionalDocumentReference>"
+        "<cac:AdditionalDocumentReference><cbc:ID>OBJ-2</cbc:ID>"
+        "<cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:AdditionalDocumentReference>"
+        "<cac:AdditionalDocumentReference><cbc:ID>PRJ-9</cbc:ID>"
         "<cbc:DocumentTypeCode>50</cbc:DocumentTypeCode></cac:AdditionalDocumentReference>"
+        "<cac:AdditionalDocumentReference><cbc:ID>DOC-1</cbc:ID></cac:AdditionalDocumentReference>"
+        "<cbc:UBLVersionID>2.1</cbc:UBLVersionID>"
     ).invoice
-    assert invoice.project_reference is None
-    assert [d.reference for d in invoice.documents] == ["PRJ-9"]
+    # an Invoice has cac:ProjectReference for BT-11; only a CreditNote uses type 50
+    assert (invoice.invoiced_object, invoice.project_reference) == (Identifier("OBJ-1"), None)
+    assert [d.reference for d in invoice.documents] == ["DOC-1"]
+    assert [e.path for e in invoice.extensions] == [
+        "/Invoice/cac:AdditionalDocumentReference[2]",
+        "/Invoice/cac:AdditionalDocumentReference[3]",
+        "/Invoice/cbc:UBLVersionID",
+    ]
+    assert "<cbc:ID>PRJ-9</cbc:ID>" in (invoice.extensions[1].xml or "")
 
 
 def test_allowance_that_is_neither_allowance_nor_charge_is_refused() -> None:

@@ -76,7 +76,7 @@ def read_ubl(root: Element, document_type: str) -> tuple[str | None, Invoice]:
         delivery=delivery(head.find("cac:Delivery")),
         invoicing_period=period(invoice_period, "BT-73", "BT-74", "invoicing"),
         documents=references.documents,
-        extensions=extensions(root),
+        extensions=extensions(root, references.unmapped),
     )
     invoice.allowances, invoice.charges = allowances_and_charges(
         root, "document", DOCUMENT_ALLOWANCE, DOCUMENT_CHARGE

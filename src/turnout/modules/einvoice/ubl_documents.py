@@ -2,8 +2,8 @@
 
 `cac:AdditionalDocumentReference` is three terms in one element, told apart by its type code:
 130 is the invoiced object identifier (BT-18); on a CreditNote, which has no
-`cac:ProjectReference`, 50 is the project reference (BT-11); any other is a supporting document
-(BG-24). An attached document (BT-125) is kept by reference: its SHA-256 and size, while the bytes
+`cac:ProjectReference`, 50 is the project reference (BT-11); one without a type code is a
+supporting document (BG-24). An attached document (BT-125) is kept by reference: its SHA-256 and size, while the bytes
 stay in the source XML (`turnout.modules.export.attachments` finds them again).
 """
 
@@ -57,20 +57,26 @@ def preceding_invoices(root: Element) -> list[PrecedingInvoice]:
 
 
 class DocumentReferences:
-    """The additional document references of a document, sorted into BT-18, BT-11 and BG-24."""
+    """The additional document references of a document, sorted into BT-18, BT-11 and BG-24, and
+    those the model has no place for (`unmapped`): a second invoiced object or project, and a
+    reference with another type code, which UBL-SR-43 refuses in any case."""
 
     def __init__(self, root: Element, document_type: str) -> None:
         self.invoiced_object: Identifier | None = None
         self.project: str | None = None
         self.documents: list[SupportingDocument] = []
+        self.unmapped: list[Element] = []
+        credit_note = document_type == "CreditNote"
         for reference in UBL.findall(root, "cac:AdditionalDocumentReference"):
             code = UBL.text(reference, "cbc:DocumentTypeCode")
-            if code == INVOICED_OBJECT and self.invoiced_object is None:
+            if code is None:
+                self.documents.append(_supporting_document(reference))
+            elif code == INVOICED_OBJECT and self.invoiced_object is None:
                 self.invoiced_object = identifier_of(UBL.find(reference, "cbc:ID"))
-            elif code == PROJECT and document_type == "CreditNote" and self.project is None:
+            elif code == PROJECT and credit_note and self.project is None:
                 self.project = UBL.text(reference, "cbc:ID")
             else:
-                self.documents.append(_supporting_document(reference))
+                self.unmapped.append(reference)
 
 
 def _supporting_document(reference: Element) -> SupportingDocument:

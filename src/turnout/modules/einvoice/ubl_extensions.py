@@ -208,10 +208,15 @@ def _compile(tree: Tree, path: str) -> _Mapped:
 _ROOT = _compile(BINDING, "")
 
 
-def extensions(root: Element) -> list[Extension]:
-    """Every element of a UBL document the binding does not map, verbatim, in document order."""
+def extensions(root: Element, unmapped: list[Element]) -> list[Extension]:
+    """Every element of a UBL document the binding does not map, verbatim, in document order;
+    `unmapped` adds mapped elements whose content the model has no place for (found by the
+    readers, which look at it)."""
     found: list[Element] = []
     _unmapped(root, _ROOT, found)
+    if unmapped:  # rare: only then is the list put in document order
+        wanted = {*found, *unmapped}
+        found = [element for element in root.iter() if element in wanted]
     return [
         Extension(path_of(element), etree.tostring(element, encoding="unicode", with_tail=False))
         for element in found
