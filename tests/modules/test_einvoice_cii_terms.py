@@ -738,3 +738,25 @@ def test_the_vat_point_code_is_held_in_the_semantic_models_code_list(
         f"<ram:DueDateTypeCode>{written}</ram:DueDateTypeCode></ram:ApplicableTradeTax>"
     )
     assert read(minimal(settlement=tax)).tax_point_code == canonical
+
+
+def test_a_second_occurrence_of_what_is_read_once_is_kept_repeated_groups_are_not() -> None:
+    contact = (
+        "<ram:DefinedTradeContact><ram:PersonName>{0}</ram:PersonName></ram:DefinedTradeContact>"
+    )
+    agreement = (
+        "<ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty><ram:Name>S</ram:Name>"
+        f"{contact.format('First')}{contact.format('Second')}"
+        "</ram:SellerTradeParty></ram:ApplicableHeaderTradeAgreement>"
+    )
+    notes = "<ram:IncludedNote><ram:Content>a</ram:Content><ram:Content>b</ram:Content></ram:IncludedNote>"
+    xml = minimal(agreement).replace(
+        "</ram:ID></rsm:ExchangedDocument>", f"</ram:ID>{notes}{notes}</rsm:ExchangedDocument>"
+    )
+    inv = read(xml)
+    assert inv.seller.contact.name == "First"
+    assert inv.notes == [Note(None, "a\nb"), Note(None, "a\nb")]
+    assert [e.path for e in inv.extensions] == [
+        "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
+        "/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:DefinedTradeContact[2]"
+    ]

@@ -25,6 +25,7 @@ class Dialect:
     line_delivery: str = "ram:SpecifiedLineTradeDelivery"
     line_settlement: str = "ram:SpecifiedLineTradeSettlement"
     line_summation: str = "ram:SpecifiedTradeSettlementLineMonetarySummation"
+    line_account: str = "ram:ReceivableSpecifiedTradeAccountingAccount"
     # EN 16931 allows dates in format 102 only; ZUGFeRD 1 also has weeks and months (616, 610),
     # and its published samples a day that is no calendar day: False reads such a date as absent
     # (the reader keeps its element as an extension, see `calendar_day`)

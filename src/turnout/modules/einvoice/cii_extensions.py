@@ -1,10 +1,11 @@
 """Elements of an e-invoice the EN 16931 binding does not map (a CIUS's or Factur-X's extensions),
 kept verbatim as `invoice.extensions` rather than dropped.
 
-The paths the reader knows are written once as an indented outline (`KnownPaths`); a walk down the
+The paths the reader knows are written once as an indented outline (`outline`); a walk down the
 document follows them and stops at each element the outline does not name, which is kept whole.
-Only such elements are serialised and given a path, so a document without extensions costs one
-dictionary look-up per element.
+An element the reader reads once (most of them) that comes again under the same parent is kept
+too: the reader would read the first only. Only such elements are serialised and given a path,
+so a document without extensions costs a dictionary look-up or two per element.
 """
 
 from __future__ import annotations
@@ -16,14 +17,20 @@ from lxml import etree
 from turnout.domain.invoice import Extension
 from turnout.modules.einvoice.reading import Element
 
-Known = dict[str, "Known"]
+
+class Known(dict[str, "Known"]):
+    """The known child elements of an element, by Clark tag, each with its own known children;
+    `repeats` says whether the reader reads every occurrence of the element, not the first only."""
+
+    repeats = False
 
 
 def outline(text: str, namespaces: Mapping[str, str], groups: Mapping[str, str]) -> Known:
     """The tree of known child elements described by `text`: one `prefix:Name` a line, children
     indented two spaces under their parent; `prefix:Name = group` takes the children of
-    `groups[group]` (an outline of its own)."""
-    root: Known = {}
+    `groups[group]` (an outline of its own); a `*` after the name marks an element the reader
+    reads every occurrence of (notes, lines, allowances), which may repeat."""
+    root = Known()
     stack: list[tuple[int, Known]] = [(-1, root)]
     for raw in text.splitlines():
         if not raw.strip():
@@ -32,8 +39,10 @@ def outline(text: str, namespaces: Mapping[str, str], groups: Mapping[str, str])
         name, _, group = (part.strip() for part in raw.partition("="))
         while stack[-1][0] >= depth:
             stack.pop()
-        prefix, _, local = name.partition(":")
-        children: Known = outline(groups[group], namespaces, groups) if group else {}
+        repeats = name.endswith("*")
+        prefix, _, local = name.rstrip("* ").partition(":")
+        children = outline(groups[group], namespaces, groups) if group else Known()
+        children.repeats = repeats
         stack[-1][1][f"{{{namespaces[prefix]}}}{local}"] = children
         stack.append((depth, children))
     return root
@@ -48,6 +57,7 @@ def unknown_elements(element: Element, known: Known) -> list[Element]:
 
 
 def _walk(element: Element, known: Known, found: list[Element]) -> None:
+    seen: set[str] = set()
     for child in element:
         tag = child.tag
         if not isinstance(tag, str):  # a comment or processing instruction
@@ -55,7 +65,13 @@ def _walk(element: Element, known: Known, found: list[Element]) -> None:
         below = known.get(tag)
         if below is None:
             found.append(child)
-        elif len(child):
+            continue
+        if not below.repeats:
+            if tag in seen:  # a second one the reader would not read
+                found.append(child)
+                continue
+            seen.add(tag)
+        if len(child):
             _walk(child, below, found)
 
 

@@ -32,8 +32,8 @@ ram:EmailURIUniversalCommunication
 """
 
 _TRADE_PARTY = """
-ram:ID
-ram:GlobalID
+ram:ID *
+ram:GlobalID *
 ram:Name
 ram:SpecifiedLegalOrganization
   ram:ID
@@ -42,7 +42,7 @@ ram:DefinedTradeContact = contact
 ram:PostalTradeAddress = address
 ram:URIUniversalCommunication
   ram:URIID
-ram:SpecifiedTaxRegistration
+ram:SpecifiedTaxRegistration *
   ram:ID
 """
 
@@ -51,7 +51,7 @@ _SELLER = _TRADE_PARTY + "ram:Description\n"
 _TAX_REPRESENTATIVE = """
 ram:Name
 ram:PostalTradeAddress = address
-ram:SpecifiedTaxRegistration
+ram:SpecifiedTaxRegistration *
   ram:ID
 """
 
@@ -123,18 +123,18 @@ ram:IssuerAssignedID
 _LINE = """
 ram:AssociatedDocumentLineDocument
   ram:LineID
-  ram:IncludedNote
-    ram:Content
+  ram:IncludedNote *
+    ram:Content *
 ram:SpecifiedTradeProduct
   ram:GlobalID
   ram:SellerAssignedID
   ram:BuyerAssignedID
   ram:Name
   ram:Description
-  ram:ApplicableProductCharacteristic
+  ram:ApplicableProductCharacteristic *
     ram:Description
     ram:Value
-  ram:DesignatedProductClassification
+  ram:DesignatedProductClassification *
     ram:ClassCode
   ram:OriginTradeCountry
     ram:ID
@@ -144,7 +144,7 @@ ram:SpecifiedLineTradeAgreement
   ram:GrossPriceProductTradePrice
     ram:ChargeAmount
     ram:BasisQuantity
-    ram:AppliedTradeAllowanceCharge
+    ram:AppliedTradeAllowanceCharge *
       ram:ChargeIndicator
         udt:Indicator
       ram:ActualAmount
@@ -156,7 +156,7 @@ ram:SpecifiedLineTradeDelivery
 ram:SpecifiedLineTradeSettlement
   ram:ApplicableTradeTax = line_tax
   ram:BillingSpecifiedPeriod = period
-  ram:SpecifiedTradeAllowanceCharge = line_allowance
+  ram:SpecifiedTradeAllowanceCharge * = line_allowance
   ram:SpecifiedTradeSettlementLineMonetarySummation
     ram:LineTotalAmount
   ram:AdditionalReferencedDocument
@@ -178,11 +178,11 @@ rsm:ExchangedDocument
   ram:TypeCode
   ram:IssueDateTime
     udt:DateTimeString
-  ram:IncludedNote
-    ram:Content
+  ram:IncludedNote *
+    ram:Content *
     ram:SubjectCode
 rsm:SupplyChainTradeTransaction
-  ram:IncludedSupplyChainTradeLineItem = line
+  ram:IncludedSupplyChainTradeLineItem * = line
   ram:ApplicableHeaderTradeAgreement
     ram:BuyerReference
     ram:SellerTradeParty = seller
@@ -191,7 +191,7 @@ rsm:SupplyChainTradeTransaction
     ram:SellerOrderReferencedDocument = referenced
     ram:BuyerOrderReferencedDocument = referenced
     ram:ContractReferencedDocument = referenced
-    ram:AdditionalReferencedDocument
+    ram:AdditionalReferencedDocument *
       ram:IssuerAssignedID
       ram:URIID
       ram:TypeCode
@@ -214,9 +214,9 @@ rsm:SupplyChainTradeTransaction
     ram:TaxCurrencyCode
     ram:InvoiceCurrencyCode
     ram:PayeeTradeParty = payee
-    ram:SpecifiedTradeSettlementPaymentMeans
+    ram:SpecifiedTradeSettlementPaymentMeans *
       ram:TypeCode
-      ram:Information
+      ram:Information *
       ram:ApplicableTradeSettlementFinancialCard
         ram:ID
         ram:CardholderName
@@ -228,11 +228,11 @@ rsm:SupplyChainTradeTransaction
         ram:ProprietaryID
       ram:PayeeSpecifiedCreditorFinancialInstitution
         ram:BICID
-    ram:ApplicableTradeTax = tax
+    ram:ApplicableTradeTax * = tax
     ram:BillingSpecifiedPeriod = period
-    ram:SpecifiedTradeAllowanceCharge = allowance
-    ram:SpecifiedTradePaymentTerms
-      ram:Description
+    ram:SpecifiedTradeAllowanceCharge * = allowance
+    ram:SpecifiedTradePaymentTerms *
+      ram:Description *
       ram:DueDateDateTime
         udt:DateTimeString
       ram:DirectDebitMandateID
@@ -241,12 +241,12 @@ rsm:SupplyChainTradeTransaction
       ram:ChargeTotalAmount
       ram:AllowanceTotalAmount
       ram:TaxBasisTotalAmount
-      ram:TaxTotalAmount
+      ram:TaxTotalAmount *
       ram:RoundingAmount
       ram:GrandTotalAmount
       ram:TotalPrepaidAmount
       ram:DuePayableAmount
-    ram:InvoiceReferencedDocument
+    ram:InvoiceReferencedDocument *
       ram:IssuerAssignedID
       ram:FormattedIssueDateTime
         qdt:DateTimeString

@@ -52,9 +52,7 @@ def line(dialect: Dialect, item: Element) -> InvoiceLine:
         note="\n".join(filter(None, map(text_of, notes))) or None,
         object_id=_object_id(dialect, settlement),
         order_line_reference=reader.text(agreement, "ram:BuyerOrderReferencedDocument/ram:LineID"),
-        accounting_reference=reader.text(
-            settlement, "ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"
-        ),
+        accounting_reference=reader.text(settlement, f"{dialect.line_account}/ram:ID"),
         period=period(
             dialect,
             reader.find(settlement, "ram:BillingSpecifiedPeriod"),

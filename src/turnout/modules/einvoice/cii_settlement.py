@@ -34,6 +34,7 @@ TAX_POINT_CODES = {"5": "3", "29": "35", "72": "432"}
 
 _MEANS = "ram:SpecifiedTradeSettlementPaymentMeans"
 _TERMS = "ram:SpecifiedTradePaymentTerms"
+_INFORMATION = "ram:Information"  # BT-82, one a line when there are several
 
 
 def payment(dialect: Dialect, settlement: Element | None) -> Payment:
@@ -49,7 +50,8 @@ def payment(dialect: Dialect, settlement: Element | None) -> Payment:
         bic=head.provider,
         account_name=head.account_name,
         means_code=reader.text(first, "ram:TypeCode"),
-        means_text=reader.text(first, "ram:Information"),
+        means_text="\n".join(filter(None, map(text_of, reader.findall(first, _INFORMATION))))
+        or None,
         remittance=reader.text(settlement, "ram:PaymentReference"),
         more_transfers=transfers[1:],
         card=None

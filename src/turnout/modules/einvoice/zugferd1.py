@@ -54,6 +54,7 @@ ZUGFERD1 = Dialect(
     line_delivery="ram:SpecifiedSupplyChainTradeDelivery",
     line_settlement="ram:SpecifiedSupplyChainTradeSettlement",
     line_summation="ram:SpecifiedTradeSettlementMonetarySummation",
+    line_account="ram:SpecifiedTradeAccountingAccount",
     dates_102_only=False,
 )
 _DATE_TIME = f"{{{NAMESPACES['udt']}}}DateTimeString"

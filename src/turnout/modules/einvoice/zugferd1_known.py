@@ -39,15 +39,15 @@ ram:ApplicablePercent
 _LINE = """
 ram:AssociatedDocumentLineDocument
   ram:LineID
-  ram:IncludedNote
-    ram:Content
+  ram:IncludedNote *
+    ram:Content *
 ram:SpecifiedSupplyChainTradeAgreement
   ram:BuyerOrderReferencedDocument
     ram:LineID
   ram:GrossPriceProductTradePrice
     ram:ChargeAmount
     ram:BasisQuantity
-    ram:AppliedTradeAllowanceCharge
+    ram:AppliedTradeAllowanceCharge *
       ram:ChargeIndicator
         udt:Indicator
       ram:ActualAmount
@@ -62,10 +62,10 @@ ram:SpecifiedSupplyChainTradeSettlement
     ram:CategoryCode
     ram:ApplicablePercent
   ram:BillingSpecifiedPeriod = period
-  ram:SpecifiedTradeAllowanceCharge = line_allowance
+  ram:SpecifiedTradeAllowanceCharge * = line_allowance
   ram:SpecifiedTradeSettlementMonetarySummation
     ram:LineTotalAmount
-  ram:ReceivableSpecifiedTradeAccountingAccount
+  ram:SpecifiedTradeAccountingAccount
     ram:ID
 ram:SpecifiedTradeProduct
   ram:GlobalID
@@ -73,10 +73,10 @@ ram:SpecifiedTradeProduct
   ram:BuyerAssignedID
   ram:Name
   ram:Description
-  ram:ApplicableProductCharacteristic
+  ram:ApplicableProductCharacteristic *
     ram:Description
     ram:Value
-  ram:DesignatedProductClassification
+  ram:DesignatedProductClassification *
     ram:ClassCode
   ram:OriginTradeCountry
     ram:ID
@@ -91,8 +91,8 @@ rsm:HeaderExchangedDocument
   ram:TypeCode
   ram:IssueDateTime
     udt:DateTimeString
-  ram:IncludedNote
-    ram:Content
+  ram:IncludedNote *
+    ram:Content *
     ram:SubjectCode
 rsm:SpecifiedSupplyChainTradeTransaction
   ram:ApplicableSupplyChainTradeAgreement
@@ -114,9 +114,9 @@ rsm:SpecifiedSupplyChainTradeTransaction
     ram:PaymentReference
     ram:InvoiceCurrencyCode
     ram:PayeeTradeParty = payee
-    ram:SpecifiedTradeSettlementPaymentMeans
+    ram:SpecifiedTradeSettlementPaymentMeans *
       ram:TypeCode
-      ram:Information
+      ram:Information *
       ram:PayerPartyDebtorFinancialAccount
         ram:IBANID
       ram:PayeePartyCreditorFinancialAccount
@@ -125,11 +125,11 @@ rsm:SpecifiedSupplyChainTradeTransaction
         ram:ProprietaryID
       ram:PayeeSpecifiedCreditorFinancialInstitution
         ram:BICID
-    ram:ApplicableTradeTax = tax
+    ram:ApplicableTradeTax * = tax
     ram:BillingSpecifiedPeriod = period
-    ram:SpecifiedTradeAllowanceCharge = allowance
-    ram:SpecifiedTradePaymentTerms
-      ram:Description
+    ram:SpecifiedTradeAllowanceCharge * = allowance
+    ram:SpecifiedTradePaymentTerms *
+      ram:Description *
       ram:DueDateDateTime
         udt:DateTimeString
     ram:SpecifiedTradeSettlementMonetarySummation
@@ -137,13 +137,13 @@ rsm:SpecifiedSupplyChainTradeTransaction
       ram:ChargeTotalAmount
       ram:AllowanceTotalAmount
       ram:TaxBasisTotalAmount
-      ram:TaxTotalAmount
+      ram:TaxTotalAmount *
       ram:GrandTotalAmount
       ram:TotalPrepaidAmount
       ram:DuePayableAmount
     ram:ReceivableSpecifiedTradeAccountingAccount
       ram:ID
-  ram:IncludedSupplyChainTradeLineItem = line
+  ram:IncludedSupplyChainTradeLineItem * = line
 """
 
 KNOWN_ZUGFERD1: Known = outline(
