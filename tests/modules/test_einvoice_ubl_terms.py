@@ -557,6 +557,9 @@ def test_references_the_model_cannot_hold_are_kept_verbatim() -> None:
         "<cbc:DocumentTypeCode>50</cbc:DocumentTypeCode></cac:AdditionalDocumentReference>"
         "<cac:AdditionalDocumentReference><cbc:ID>DOC-1</cbc:ID></cac:AdditionalDocumentReference>"
         "<cbc:UBLVersionID>2.1</cbc:UBLVersionID>"
+        "<cac:InvoiceLine><cbc:ID>1</cbc:ID>"
+        "<cac:DocumentReference><cbc:ID>M-1</cbc:ID></cac:DocumentReference>"
+        "<cac:DocumentReference><cbc:ID>M-2</cbc:ID></cac:DocumentReference></cac:InvoiceLine>"
     ).invoice
     # an Invoice has cac:ProjectReference for BT-11; only a CreditNote uses type 50
     assert (invoice.invoiced_object, invoice.project_reference) == (Identifier("OBJ-1"), None)
@@ -565,7 +568,9 @@ def test_references_the_model_cannot_hold_are_kept_verbatim() -> None:
         "/Invoice/cac:AdditionalDocumentReference[2]",
         "/Invoice/cac:AdditionalDocumentReference[3]",
         "/Invoice/cbc:UBLVersionID",
+        "/Invoice/cac:InvoiceLine/cac:DocumentReference[2]",
     ]
+    assert invoice.lines[0].object_id == Identifier("M-1")
     assert "<cbc:ID>PRJ-9</cbc:ID>" in (invoice.extensions[1].xml or "")
 
 

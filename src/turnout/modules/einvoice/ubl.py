@@ -37,6 +37,7 @@ def read_ubl(root: Element, document_type: str) -> tuple[str | None, Invoice]:
     vat_currency = head.text("cbc:TaxCurrencyCode")
     tax_total, tax_accounting = tax_totals(root, currency, vat_currency)
     references = DocumentReferences(root, document_type)
+    unmapped = references.unmapped  # the lines add theirs
     order = head.find("cac:OrderReference")
     specification = head.text("cbc:CustomizationID")
     invoice_period = head.find("cac:InvoicePeriod")
@@ -54,7 +55,7 @@ def read_ubl(root: Element, document_type: str) -> tuple[str | None, Invoice]:
         payment=payment(root),
         totals=totals(head.find("cac:LegalMonetaryTotal"), tax_total, tax_accounting),
         vat_breakdown=vat_breakdown(tax_total),
-        lines=lines(root, document_type),
+        lines=lines(root, document_type, unmapped),
         vat_currency=vat_currency,
         tax_point_date=head.iso_date("cbc:TaxPointDate", "BT-7 VAT point date"),
         tax_point_code=UBL.text(invoice_period, "cbc:DescriptionCode"),
@@ -76,7 +77,7 @@ def read_ubl(root: Element, document_type: str) -> tuple[str | None, Invoice]:
         delivery=delivery(head.find("cac:Delivery")),
         invoicing_period=period(invoice_period, "BT-73", "BT-74", "invoicing"),
         documents=references.documents,
-        extensions=extensions(root, references.unmapped),
+        extensions=extensions(root, unmapped),
     )
     invoice.allowances, invoice.charges = allowances_and_charges(
         root, "document", DOCUMENT_ALLOWANCE, DOCUMENT_CHARGE

@@ -27,13 +27,14 @@ from turnout.modules.einvoice.ubl_tree import (
 INVOICED_OBJECT = "130"  # UNTDID 1001: the invoiced object (BT-18, BT-128)
 
 
-def lines(root: Element, document_type: str) -> list[InvoiceLine]:
-    """Every line of an Invoice or CreditNote, in document order."""
+def lines(root: Element, document_type: str, unmapped: list[Element]) -> list[InvoiceLine]:
+    """Every line of an Invoice or CreditNote, in document order; a line's references the model
+    has no place for go to `unmapped`."""
     quantity = "cbc:CreditedQuantity" if document_type == "CreditNote" else "cbc:InvoicedQuantity"
-    return [_line(e, quantity) for e in UBL.findall(root, f"cac:{document_type}Line")]
+    return [_line(e, quantity, unmapped) for e in UBL.findall(root, f"cac:{document_type}Line")]
 
 
-def _line(element: Element, quantity_path: str) -> InvoiceLine:
+def _line(element: Element, quantity_path: str, unmapped: list[Element]) -> InvoiceLine:
     line = Children(element)
     quantity = line.find(quantity_path)
     item = Children(line.find("cac:Item"))
@@ -48,7 +49,7 @@ def _line(element: Element, quantity_path: str) -> InvoiceLine:
         vat_category=item.text("cac:ClassifiedTaxCategory/cbc:ID"),
         vat_rate=item.decimal("cac:ClassifiedTaxCategory/cbc:Percent", "BT-152 VAT rate"),
         note=line.text("cbc:Note"),
-        object_id=_object_id(line.findall("cac:DocumentReference")),
+        object_id=_object_id(line.findall("cac:DocumentReference"), unmapped),
         order_line_reference=line.text("cac:OrderLineReference/cbc:LineID"),
         accounting_reference=line.text("cbc:AccountingCost"),
         period=period(line.find("cac:InvoicePeriod"), "BT-134", "BT-135", "line"),
@@ -90,12 +91,17 @@ def _item(found: InvoiceLine, item: Children) -> None:
     ]
 
 
-def _object_id(references: list[Element]) -> Identifier | None:
+def _object_id(references: list[Element], unmapped: list[Element]) -> Identifier | None:
+    """BT-128 from the line's first object reference (type 130, or none given); any other
+    reference the model has no place for."""
+    found = None
     for reference in references:
         code = UBL.text(reference, "cbc:DocumentTypeCode")
-        if code in (None, INVOICED_OBJECT):
-            return identifier_of(UBL.find(reference, "cbc:ID"))
-    return None
+        if found is None and code in (None, INVOICED_OBJECT):
+            found = identifier_of(UBL.find(reference, "cbc:ID"))
+        else:
+            unmapped.append(reference)
+    return found
 
 
 def period(element: Element | None, start: str, end: str, what: str) -> Period:
