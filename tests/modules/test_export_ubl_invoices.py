@@ -69,7 +69,7 @@ def seller() -> Party:
         vat_id="DE123456789",
         country="DE",
         trading_name="Nordlicht",
-        identifiers=[Identifier("5790000435975", "0088"), Identifier("SUP-77", None)],
+        identifiers=[Identifier("SUP-77", None), Identifier("5790000435975", "0088")],
         legal_registration=Identifier("HRB 12345", "0002"),
         tax_registration_id="201/113/40209",
         legal_info="Share capital 25 000 EUR",

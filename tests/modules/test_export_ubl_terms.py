@@ -213,8 +213,8 @@ def test_parties_are_at_their_binding_paths() -> None:
         f"{seller}cac:PartyName/cbc:Name": ["Nordlicht"],
         f"{seller}cbc:EndpointID/@schemeID": ["EM"],
         f"{seller}cac:PartyIdentification/cbc:ID": [
-            "5790000435975",
             "SUP-77",
+            "5790000435975",
             "DE98ZZZ09999999999",
         ],
         f"{seller}cac:PartyIdentification/cbc:ID[@schemeID='SEPA']": ["DE98ZZZ09999999999"],

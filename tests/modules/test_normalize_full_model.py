@@ -12,12 +12,15 @@ from turnout.domain.invoice import (
     CreditTransfer,
     Delivery,
     Extension,
+    FieldSource,
+    Identifier,
     Invoice,
     InvoiceLine,
     Party,
     Payment,
     TaxRepresentative,
     Totals,
+    VatBreakdown,
 )
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.modules.normalize.canonical import EXTENSION_RULE
@@ -182,3 +185,46 @@ def test_an_invoice_keeps_its_negative_allowances() -> None:
     invoice.type_code = "380"
     assert turn_credit_note_signs(invoice) is None
     assert invoice.allowances[0].amount == D("-5.00")
+
+
+def test_a_partys_identifiers_without_a_scheme_come_first_with_their_provenance() -> None:
+    source = FieldSource("einvoice.xml", 1.0)
+    other = FieldSource("einvoice.xml", 0.9)
+    invoice = Invoice(
+        invoice_number="1",
+        seller=Party(identifiers=[Identifier("4000001123452", "0088"), Identifier("S-77")]),
+    )
+    invoice.provenance.update(
+        {
+            "seller.identifiers[0].id": source,
+            "seller.identifiers[0].scheme": source,
+            "seller.identifiers[1].id": other,
+        }
+    )
+    out = normalised(invoice).invoice
+    assert out.seller.identifiers == [Identifier("S-77"), Identifier("4000001123452", "0088")]
+    assert out.provenance["seller.identifiers[0].id"] is other
+    assert out.provenance["seller.identifiers[1].id"] is source
+    assert out.provenance["seller.identifiers[1].scheme"] is source
+    assert "seller.identifiers[0].scheme" not in out.provenance
+
+
+def test_a_vat_breakdown_without_its_total_gets_the_sum_br_co_14_requires() -> None:
+    invoice = Invoice(
+        invoice_number="1",
+        vat_breakdown=[
+            VatBreakdown("S", Decimal(19), Decimal(100), Decimal("19.00")),
+            VatBreakdown("O", None, Decimal(50), Decimal("0.00")),
+        ],
+    )
+    out = normalised(invoice).invoice
+    assert out.totals.tax == Decimal("19.00")
+    assert out.provenance["totals.tax"].module == "normalize.standard"
+
+
+def test_no_vat_total_is_derived_when_a_breakdown_amount_is_missing() -> None:
+    invoice = Invoice(
+        invoice_number="1",
+        vat_breakdown=[VatBreakdown("S", Decimal(19), Decimal(100), None)],
+    )
+    assert normalised(invoice).invoice.totals.tax is None

@@ -248,10 +248,12 @@ class _Drawing:
             party.vat_id = self.vat_id(country)
         schemes = ("0088", "0060", None)
         count = rng.randint(0, 2) if seller else rng.randint(0, 1)  # BT-46 is 0..1
-        party.identifiers = [
+        drawn = [
             Identifier(self.digits(13) if s == "0088" else self.digits(9), s)
             for s in rng.sample(schemes, count)
         ]
+        # the canonical order normalize.standard gives a party's identifiers: no scheme first
+        party.identifiers = sorted(drawn, key=lambda identifier: identifier.scheme is not None)
         if maybe(0.6) or (self.vat_free and seller):  # BR-CO-26 without a VAT id
             scheme = rng.choice(("0002", "0060", None))
             party.legal_registration = Identifier(f"HRB {self.digits(5)}", scheme)

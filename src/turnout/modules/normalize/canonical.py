@@ -49,6 +49,7 @@ def canonicalise(invoice: Invoice) -> list[Finding]:
         party.vat_id = apply(party.vat_id, partial(check_vat_id, path=f"{role}.vat_id"))
         party.country = country(party.country, f"{role}.country")
         _infer_country(invoice, role, party)
+        _identifiers_in_order(invoice, role, party)
     if (representative := invoice.tax_representative) is not None:
         representative.vat_id = apply(
             representative.vat_id, partial(check_vat_id, path="tax_representative.vat_id")
@@ -80,6 +81,29 @@ def extension_notes(invoice: Invoice) -> list[Finding]:
         )
         for i, extension in enumerate(invoice.extensions)
     ]
+
+
+def _identifiers_in_order(invoice: Invoice, role: str, party: Party) -> None:
+    """A party's identifiers (BT-29, BT-46) without a scheme first, each kind in written order.
+
+    The standard gives their order no meaning, and CII's schema writes every `ram:ID` (no scheme)
+    before every `ram:GlobalID`: one order for both syntaxes makes the same invoice read the same
+    from UBL and CII. Their provenance moves with them."""
+    order = sorted(
+        range(len(party.identifiers)), key=lambda i: party.identifiers[i].scheme is not None
+    )
+    if order == sorted(order):
+        return
+    party.identifiers = [party.identifiers[i] for i in order]
+    prefix = f"{role}.identifiers["
+    moved = {path: src for path, src in invoice.provenance.items() if path.startswith(prefix)}
+    for path in moved:
+        del invoice.provenance[path]
+    for new, old in enumerate(order):
+        before = f"{prefix}{old}]"
+        for path, src in moved.items():
+            if path == before or path.startswith(f"{before}."):
+                invoice.provenance[f"{prefix}{new}]{path[len(before) :]}"] = src
 
 
 def _infer_country(invoice: Invoice, role: str, party: Party) -> None:

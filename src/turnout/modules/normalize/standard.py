@@ -9,6 +9,7 @@ Every number gets one written form whatever the syntax wrote (`100` and `100.00`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from turnout.domain.artifacts import (
@@ -81,6 +82,7 @@ class StandardNormalize(StageModule):
             invoice, notes = invoice_from_fields(inputs.require(Fields), self.date_order)
         self._default_currency(invoice, notes)
         notes += canonicalise(invoice)
+        _tax_total_from_breakdown(invoice)
         canonical_scales(invoice)
         if (
             not invoice.invoice_number
@@ -103,3 +105,20 @@ class StandardNormalize(StageModule):
             return
         invoice.currency = code
         invoice.provenance["currency"] = FieldSource(MODULE_ID, DEFAULT_CURRENCY_CONFIDENCE)
+
+
+def _tax_total_from_breakdown(invoice: Invoice) -> None:
+    """An invoice with a VAT breakdown but no VAT total (BT-110, which CII may leave out) gets the
+    sum of the breakdown's VAT amounts, which BR-CO-14 makes it equal to: UBL cannot write a
+    breakdown without its total, and the same invoice must read the same from either syntax.
+    Nothing is derived when any breakdown amount is missing."""
+    breakdown = invoice.vat_breakdown
+    if invoice.totals.tax is not None or not breakdown:
+        return
+    amounts = [vat.tax for vat in breakdown]
+    if any(amount is None for amount in amounts):
+        return
+    invoice.totals.tax = sum((a for a in amounts if a is not None), Decimal(0))
+    sources = [invoice.provenance.get(f"vat_breakdown[{i}].tax") for i in range(len(breakdown))]
+    confidence = min((src.confidence for src in sources if src is not None), default=1.0)
+    invoice.provenance["totals.tax"] = FieldSource(MODULE_ID, confidence)
