@@ -531,6 +531,27 @@ def test_surcharge_on_a_gross_price_is_no_price_discount_and_is_kept() -> None:
     assert "<cbc:Amount" in (invoice.extensions[0].xml or "")
 
 
+def test_a_second_tax_scheme_of_a_kind_and_a_second_period_are_kept_verbatim() -> None:
+    invoice = read(
+        "<cac:InvoicePeriod><cbc:StartDate>2025-01-01</cbc:StartDate></cac:InvoicePeriod>"
+        "<cac:InvoicePeriod><cbc:StartDate>2025-02-01</cbc:StartDate></cac:InvoicePeriod>"
+        "<cac:AccountingSupplierParty><cac:Party>"
+        + tax_scheme("DE123456789")
+        + tax_scheme("201/113/40209", "FC")
+        + tax_scheme("DE987654321")
+        + "</cac:Party></cac:AccountingSupplierParty>"
+    ).invoice
+    assert (invoice.seller.vat_id, invoice.seller.tax_registration_id) == (
+        "DE123456789",
+        "201/113/40209",
+    )
+    assert invoice.invoicing_period.start == dt.date(2025, 1, 1)
+    assert [e.path for e in invoice.extensions] == [
+        "/Invoice/cac:InvoicePeriod[2]",
+        "/Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[3]",
+    ]
+
+
 def test_credit_note_project_reference_is_a_document_reference_with_type_50() -> None:
     invoice = read(
         "<cbc:ID>CN-1</cbc:ID><cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"

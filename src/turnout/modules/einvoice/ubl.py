@@ -37,7 +37,7 @@ def read_ubl(root: Element, document_type: str) -> tuple[str | None, Invoice]:
     vat_currency = head.text("cbc:TaxCurrencyCode")
     tax_total, tax_accounting = tax_totals(root, currency, vat_currency)
     references = DocumentReferences(root, document_type)
-    unmapped = references.unmapped  # the lines add theirs
+    unmapped = references.unmapped  # the parties and lines add theirs
     order = head.find("cac:OrderReference")
     specification = head.text("cbc:CustomizationID")
     invoice_period = head.find("cac:InvoicePeriod")
@@ -50,8 +50,8 @@ def read_ubl(root: Element, document_type: str) -> tuple[str | None, Invoice]:
         or head.iso_date("cac:PaymentMeans/cbc:PaymentDueDate", "BT-9 due date"),
         buyer_reference=head.text("cbc:BuyerReference"),
         order_reference=_order_reference(order),
-        seller=party(head.find("cac:AccountingSupplierParty/cac:Party")),
-        buyer=party(head.find("cac:AccountingCustomerParty/cac:Party")),
+        seller=party(head.find("cac:AccountingSupplierParty/cac:Party"), unmapped),
+        buyer=party(head.find("cac:AccountingCustomerParty/cac:Party"), unmapped),
         payment=payment(root),
         totals=totals(head.find("cac:LegalMonetaryTotal"), tax_total, tax_accounting),
         vat_breakdown=vat_breakdown(tax_total),

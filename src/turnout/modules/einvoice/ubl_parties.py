@@ -14,16 +14,21 @@ from turnout.modules.einvoice.ubl_tree import UBL, attribute, identifier, identi
 SEPA = "SEPA"
 
 
-def party(element: Element | None) -> Party:
-    """The seller or buyer of `cac:Accounting{Supplier,Customer}Party/cac:Party`."""
+def party(element: Element | None, unmapped: list[Element]) -> Party:
+    """The seller or buyer of `cac:Accounting{Supplier,Customer}Party/cac:Party`; a tax scheme
+    the model has no place for goes to `unmapped`."""
     if element is None:
         return Party()
     vat_id = tax_registration_id = None
     for scheme in UBL.findall(element, "cac:PartyTaxScheme"):
         if UBL.text(scheme, "cac:TaxScheme/cbc:ID") == "VAT":
-            vat_id = vat_id or UBL.text(scheme, "cbc:CompanyID")
-        else:  # BT-32, the seller's tax registration under another scheme (`FC`, `LOC`)
-            tax_registration_id = tax_registration_id or UBL.text(scheme, "cbc:CompanyID")
+            if vat_id is None:
+                vat_id = UBL.text(scheme, "cbc:CompanyID")
+                continue
+        elif tax_registration_id is None:  # BT-32, under another scheme (`FC`, `LOC`)
+            tax_registration_id = UBL.text(scheme, "cbc:CompanyID")
+            continue
+        unmapped.append(scheme)  # a second one of either: the model holds one
     legal = UBL.find(element, "cac:PartyLegalEntity")
     trading_name = UBL.text(element, "cac:PartyName/cbc:Name")
     postal = UBL.find(element, "cac:PostalAddress")
