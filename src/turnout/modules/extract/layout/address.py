@@ -3,8 +3,9 @@
 A clerk reads an address block top down: the name, street lines, the post code and city, the
 country. Starting from the line the party's name was read on, the lines below it in the same
 column (left-aligned, or right-aligned in a letterhead set flush right) are taken until a gap, a
-heading or a label; a line of several parts (`Straße 1 · 12345 Ort`, a sender line) is cut at its
-separators. Only a block that has a post code and city line is an address: the lines between
+heading or a label; a line of several parts (`Straße 1 · 12345 Ort`) is cut at its separators. A
+name with more on its own phrase (a sender line, `Firma GmbH · Straße 1 · 12345 Ort`) has its
+address there, never in the block under it (the buyer's window). Only a block that has a post code and city line is an address: the lines between
 the name and that line are the street lines (at most three: BT-35, BT-36, BT-162), a country
 named after it is the party's country. Contacts and identifiers in the block are skipped here
 (`contacts`, `registers` read them).
@@ -106,8 +107,13 @@ def _parts_under(
     p = first.phrase_at(max(first.text.find(name.found.value), 0))
     start, end = first.phrase_span(p)
     at = first.text.find(name.found.value, start, end)
-    if at >= 0:
-        yield from _split(first, at + len(name.found.value), end)
+    rest = first.text[at + len(name.found.value) : end] if at >= 0 else first.text[start:end]
+    if re.search(r"\w", rest):
+        # a name with more on its phrase is a one-line address (a sender line over the
+        # window): its parts are the address, the block under it is another's
+        if at >= 0:
+            yield from _split(first, at + len(name.found.value), end)
+        return
     phrase = first.phrase(p)
     left, right = min(left, phrase.left), max(right, phrase.right)
     previous = first.line

@@ -74,5 +74,6 @@ def _is_phone(value: str, line: str) -> bool:
 def _candidate(path: str, text: LineText, m: re.Match[str], confidence: float) -> Candidate:
     words = text.words(m.start(), m.end())
     score = min((w.score for w in words), default=1.0)
-    found = Found(m.group(), round(confidence * (0.6 + 0.4 * score), 3), words)
+    value = m.group().replace(" ", "") if path.endswith(".email") else m.group()
+    found = Found(value, round(confidence * (0.6 + 0.4 * score), 3), words)
     return Candidate(path, found, text.line.index)

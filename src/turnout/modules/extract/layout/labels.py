@@ -183,9 +183,16 @@ def _label(path: str, language: str, weight: float, regex: str) -> Label:
 def _tolerant(label: Label) -> Label:
     """The label also matching its words without their accents, as OCR often reads them
     ("Kaufer/Leistungsempfanger")."""
+    pattern = re.compile(accent_tolerant(label.pattern.pattern), re.IGNORECASE)
+    return Label(label.path, label.language, label.weight, pattern)
+
+
+def accent_tolerant(regex: str) -> str:
+    """`regex` with each accented letter outside a character class also matching its plain
+    letter (`ä` -> `[äa]`, `ß` -> `(?:ß|ss)`)."""
     out: list[str] = []
     in_class = escaped = False
-    for ch in label.pattern.pattern:
+    for ch in regex:
         if escaped:
             out.append(ch)
             escaped = False
@@ -201,7 +208,7 @@ def _tolerant(label: Label) -> Label:
             out.append(f"[{ch}{plain}]" if ch != "ß" else "(?:ß|ss)")
         else:  # inside a character class (a range of letters) or no accent: as it is
             out.append(ch)
-    return Label(label.path, label.language, label.weight, re.compile("".join(out), re.IGNORECASE))
+    return "".join(out)
 
 
 def find_labels(lines: Sequence[LineText], labels: Sequence[Label]) -> list[LabelHit]:

@@ -116,8 +116,7 @@ def read_layout(
     if terms:
         labelled = {(h.line.line.index, h.phrase) for h in hits}
         for party in ("seller", "buyer"):
-            name = chosen.get(f"{party}.name")
-            for c in read_address(party, name, texts, labelled) if name else ():
+            for c in _address(party, chosen, found, texts, labelled):
                 values.setdefault(c.path, c.found)  # a VAT number's country comes first
     lines, line_words, totals = _table_and_totals(layout)
     for path in _TOTALS:  # what total labels announce is the totals reader's to decide
@@ -137,6 +136,36 @@ def _best(found: list[Candidate]) -> dict[str, Candidate]:
     for c in sorted(found, key=lambda c: (-c.found.confidence, c.line)):
         chosen.setdefault(c.path, c)
     return chosen
+
+
+def _address(
+    party: str,
+    chosen: dict[str, Candidate],
+    found: list[Candidate],
+    texts: dict[int, LineText],
+    labelled: set[tuple[int, int]],
+) -> list[Candidate]:
+    """The party's address under the chosen name, else under the same name printed elsewhere
+    (the letterhead when the name was chosen from a sender line), surest first."""
+    name = chosen.get(f"{party}.name")
+    if name is None:
+        return []
+    same = [
+        c
+        for c in sorted(found, key=lambda c: -c.found.confidence)
+        if c.path == name.path
+        and c is not name
+        and _compact(c.found.value) == _compact(name.found.value)
+    ]
+    for candidate in (name, *same):
+        address = read_address(party, candidate, texts, labelled)
+        if address:
+            confidence = name.found.confidence
+            return [
+                replace(c, found=replace(c.found, confidence=min(c.found.confidence, confidence)))
+                for c in address
+            ]
+    return []
 
 
 def _beside_the_number(chosen: dict[str, Candidate]) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from turnout.modules.extract.layout.labels import accent_tolerant
 from turnout.modules.extract.patterns import LANGUAGES
 
 REMITTANCE = "payment.remittance"
@@ -49,7 +50,7 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (LEGAL, r"cin"),
     ),
     "en": (
-        (ACCOUNT, r"bank\s*account(?:\s*(?:no\.?|number))?|account\s*(?:no\.?|number)"),
+        (ACCOUNT, r"bank\s*account(?:\s*(?:no\.?|number))?"),  # a customer's account is not it
         (BUYER_ID, r"customer\s*(?:no\.?|number|id|#)|client\s*(?:no\.?|number|id)"),
         (
             REMITTANCE,
@@ -171,7 +172,8 @@ VALUES: dict[str, re.Pattern[str]] = {
         r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\u2019./&-]*(?:\s[A-Za-zÀ-ÿ'\u2019./&-]+){0,4}$"
     ),
     PHONE: re.compile(r"\+?\(?\d[\d()]*(?:[\s./-]{1,2}\(?\d[\d()]*){1,6}"),
-    EMAIL: re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+    # OCR may set the @ apart: "rechnung @example.de"
+    EMAIL: re.compile(r"[A-Za-z0-9._%+-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
     # an Indian GSTIN, a German Steuernummer (201/113/40209, 13 digits), an Italian codice fiscale
     TAX_REGISTRATION: re.compile(
         r"\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]|\d{2,3}/\d{3,4}/\d{4,5}(?:/\d)?(?![\d/])|"
@@ -208,7 +210,8 @@ def term_labels(languages: tuple[str, ...] = LANGUAGES) -> tuple[TermLabel, ...]
     out = []
     for language in ("any", *languages):
         for path, regex in _TERMS.get(language, ()):
-            pattern = re.compile(rf"(?<![\w-])(?:{regex})(?![\w-])", re.IGNORECASE)
+            tolerant = accent_tolerant(regex)  # OCR reads "Periode", "Reference" too
+            pattern = re.compile(rf"(?<![\w-])(?:{tolerant})(?![\w-])", re.IGNORECASE)
             out.append(TermLabel(path, language, pattern))
         if language in _PARTY_KEYS:
             key = re.compile(rf"(?<![\w-])(?:{_PARTY_KEYS[language]})(?=\s*:)", re.IGNORECASE)

@@ -190,6 +190,8 @@ def _value(path: str, text: LineText, start: int, end: int) -> Iterator[Found]:
         return
     # a text's closing full stop is its own; a number's is the sentence's
     value = m.group().strip(" ,;" if path == MEANS_TEXT else " .,;")
+    if path == EMAIL:
+        value = value.replace(" ", "")
     plausible = _plausible(path, value)
     if plausible:
         yield Found(value, plausible, text.locate(value, m.start(), m.end()))
