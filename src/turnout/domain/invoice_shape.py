@@ -237,34 +237,55 @@ def sound(value: Any, kind: type) -> bool:
     """Whether `value` is exactly a sound `kind`, all the way down: the fast, silent twin of
     `problems`. Exact types and C-level set tests keep it to microseconds an invoice; a value of a
     subclass (a StrEnum for a string) takes the slow path, which gives the exact verdict."""
-    if type(value) is not kind:
-        return False
-    shape = _SHAPES[kind]
-    texts, decimals, dates, counts = _GETTERS[kind]
-    amounts = decimals(value)
-    if not (
-        _TEXT_TYPES.issuperset(map(type, texts(value)))
-        and _AMOUNT_TYPES.issuperset(map(type, amounts))
-        and all(map(Decimal.is_finite, filter(None, amounts)))  # NaN is truthy, zero finite
-        and _DATE_TYPES.issuperset(map(type, dates(value)))
-        and _COUNT_TYPES.issuperset(map(type, counts(value)))
-    ):
-        return False
-    for name, sub in shape.groups:
-        if not sound(getattr(value, name), sub):
-            return False
-    for name, sub in shape.optional:
-        part = getattr(value, name)
-        if part is not None and not sound(part, sub):
-            return False
-    for name, sub in shape.lists:
-        items = getattr(value, name)
-        if type(items) is not list:
-            return False
-        for item in items:
-            if not sound(item, sub):
-                return False
-    return True
+    check = _CHECKERS.get(kind) or _checker(kind)
+    return bool(check(value))
+
+
+_CHECKERS: dict[type, Any] = {}
+
+
+def _checker(kind: type) -> Any:
+    """A function telling whether a value is exactly a sound `kind`, written out for its fields
+    like `_renderer` (this runs on every module's return, several times a run)."""
+    shape = shape_of(kind)
+    env: dict[str, Any] = {
+        "Kind": kind,
+        "TEXT": _TEXT_TYPES,
+        "AMOUNT": _AMOUNT_TYPES,
+        "DATE": _DATE_TYPES,
+        "COUNT": _COUNT_TYPES,
+        "finite": Decimal.is_finite,
+    }
+
+    def values(names: tuple[str, ...]) -> str:
+        return "(" + "".join(f"value.{name}, " for name in names) + ")"
+
+    tests = ["type(value) is Kind"]
+    if shape.texts:
+        tests.append(f"TEXT.issuperset(map(type, {values(shape.texts)}))")
+    if shape.decimals:
+        tests.append(f"AMOUNT.issuperset(map(type, (numbers := {values(shape.decimals)})))")
+        tests.append("all(map(finite, filter(None, numbers)))")  # NaN is truthy, zero finite
+    if shape.dates:
+        tests.append(f"DATE.issuperset(map(type, {values(shape.dates)}))")
+    if shape.counts:
+        tests.append(f"COUNT.issuperset(map(type, {values(shape.counts)}))")
+    for name, sub in shape.groups + shape.optional + shape.lists:
+        check = f"_check_{sub.__name__}"
+        env[check] = _CHECKERS.get(sub) or _checker(sub)
+        if (name, sub) in shape.lists:
+            tests.append(f"type(items := value.{name}) is list and all(map({check}, items))")
+        elif (name, sub) in shape.optional:
+            tests.append(f"((part := value.{name}) is None or {check}(part))")
+        else:
+            tests.append(f"{check}(value.{name})")
+    source = (
+        "def check(value):\n    return (\n        " + "\n        and ".join(tests) + "\n    )\n"
+    )
+    exec(source, env)  # source built above from the dataclass's own field names
+    checker = env["check"]
+    _CHECKERS[kind] = checker
+    return checker
 
 
 def problems(found: schema.Problems, path: str, value: object, kind: type) -> None:
