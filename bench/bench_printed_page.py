@@ -37,6 +37,12 @@ the embedded XML writes over several lines (some put a GLN, a supplier number or
 name) is matched by the whole or by any one of its lines; VAT ids, IBANs and currency codes
 without spaces, upper case; amounts as Decimals (12.50 = 12.5); dates as ISO dates.
 
+(a) also counts, apart from its figures, the terms a page states beside those fields (the parties'
+addresses, the seller's contact and registrations, the buyer's number, the invoicing period,
+payment reference, means text and mandate): how many the XML states and were read the same, read
+otherwise, or read where the XML has none (a page may print what its XML leaves out);
+`BENCH_TERM_DETAILS=1` prints each one read otherwise.
+
 Prints one line per file with its misses, then `BENCH printed_fields_pct`,
 `BENCH printed_lines_right_pct` (files whose line count and every line net are right, among the
 files whose truth has lines), `BENCH scanned_fields_pct`, `BENCH ocr_seconds_per_page` (median
@@ -586,8 +592,9 @@ def golden(registry: ModuleRegistry) -> None:
         shown = [f"{key} ({_short(got.get(key))} vs {_short(want[key])})" for key in missed]
         print(f"  c {path.name}: {n}/{len(want)} missed {', '.join(shown) or '-'}")
     print(
-        f"(c) {within} of the {total} fields have a canonical counterpart (the others are "
-        "template fields: addresses, contacts, notes, lines keyed by the template's own names)"
+        f"(c) {within} of the {total} fields have a canonical counterpart (the others have no "
+        "EN 16931 term, as a website or an incoterm, or are notes and lines keyed by the "
+        "template's own names); a counterpart the page does not print cannot be read"
     )
     print(f"BENCH golden_fields_without_templates {right}/{total}")
 
