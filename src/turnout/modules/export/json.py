@@ -145,8 +145,14 @@ def _encode(value: Any, pad: str, unit: str, add: Callable[[str], None]) -> None
             if not first:
                 add(",\n" + inner)
             first = False
-            add(encode_basestring(key) + ": ")
-            _encode(item, inner, unit, add)
+            # most values of an invoice are short texts or empty: written here, not recursed into
+            if item is None:
+                add(encode_basestring(key) + ": null")
+            elif type(item) is str:
+                add(encode_basestring(key) + ": " + encode_basestring(item))
+            else:
+                add(encode_basestring(key) + ": ")
+                _encode(item, inner, unit, add)
         add("\n" + pad + "}")
     elif kind is list:
         if not value:
