@@ -119,7 +119,7 @@ def test_builtin_template_fields_come_out_under_canonical_paths() -> None:
     assert values["currency"] == "INR"
     assert values["seller.name"] == "OYO"
     assert values["extra.template_name"] == "com.oyo.invoice.yml"
-    assert values["extra.payment_method"] == "Cash at Hotel"
+    assert values["payment.means_text"] == "Cash at Hotel"  # BT-82, the payment means text
     assert values["extra.booking_id"] == "KQWX5521"
     assert values["extra.date_check_out"] == "2024-03-16"
     assert all(
