@@ -253,7 +253,10 @@ def test_every_business_term_is_read_from_a_ubl_invoice_that_carries_them_all(
         if path and path not in read_groups and path.rstrip("[]") not in read_groups
     }
     assert missing == {}
-    assert full.extensions == []
+    # the later payment means' own codes (58 transfer, 54 card, 59 direct debit): BT-81 is one
+    assert [e.path for e in full.extensions] == [
+        f"/Invoice/cac:PaymentMeans[{n}]/cbc:PaymentMeansCode" for n in (2, 3, 4)
+    ]
 
 
 def test_header_terms_and_references(full: Invoice) -> None:
@@ -465,6 +468,8 @@ def test_every_term_reads_back_unchanged_from_the_exports(
         invoice, invoice.specification_id, attachment_bytes(source.encode(), 1_000_000)
     )
     back = XmlEInvoice().parse(StandardIntake().identify(Source("back.xml", exported))).invoice
+    # further transfers are written with the first means' code: nothing of them is kept apart
+    assert [e.path for e in back.extensions if "PaymentMeans" in e.path] == []
     want, got = invoice.to_dict(), back.to_dict()
     for kept_apart in ("provenance", "extensions"):
         want.pop(kept_apart), got.pop(kept_apart)
@@ -529,6 +534,79 @@ def test_surcharge_on_a_gross_price_is_no_price_discount_and_is_kept() -> None:
         "/Invoice/cac:InvoiceLine/cac:Price/cac:AllowanceCharge"
     ]
     assert "<cbc:Amount" in (invoice.extensions[0].xml or "")
+
+
+def means(code: str, content: str = "", name: str = "") -> str:
+    named = f' name="{name}"' if name else ""
+    return (
+        f"<cac:PaymentMeans><cbc:PaymentMeansCode{named}>{code}</cbc:PaymentMeansCode>"
+        f"{content}</cac:PaymentMeans>"
+    )
+
+
+def account(iban: str) -> str:
+    return f"<cac:PayeeFinancialAccount><cbc:ID>{iban}</cbc:ID></cac:PayeeFinancialAccount>"
+
+
+def test_a_later_payment_means_that_repeats_the_first_adds_only_its_account() -> None:
+    invoice = read(
+        "<cbc:ID>A-1</cbc:ID>"
+        + means("58", "<cbc:PaymentID>REF-1</cbc:PaymentID>" + account("DE1"), "SEPA")
+        + means("58", account("DE2"))
+        + means("58", "<cbc:PaymentID>REF-1</cbc:PaymentID>" + account("DE3"), "SEPA")
+    ).invoice
+    payment = invoice.payment
+    assert (payment.means_code, payment.means_text, payment.remittance) == ("58", "SEPA", "REF-1")
+    assert [t.account for t in payment.more_transfers] == ["DE2", "DE3"]
+    assert invoice.extensions == []
+
+
+def test_what_a_later_payment_means_says_beyond_its_account_is_kept_verbatim() -> None:
+    card = (
+        "<cac:CardAccount><cbc:PrimaryAccountNumberID>{}</cbc:PrimaryAccountNumberID>"
+        "<cbc:NetworkID>VISA</cbc:NetworkID></cac:CardAccount>"
+    )
+    mandate = "<cac:PaymentMandate><cbc:ID>{}</cbc:ID></cac:PaymentMandate>"
+    invoice = read(
+        "<cbc:ID>A-1</cbc:ID><cbc:DueDate>2025-03-31</cbc:DueDate>"
+        + means(
+            "58",
+            "<cbc:PaymentDueDate>2025-03-31</cbc:PaymentDueDate>"
+            "<cbc:PaymentID>REF-1</cbc:PaymentID><cbc:PaymentID>REF-2</cbc:PaymentID>"
+            + card.format("1111")
+            + account("DE1")
+            + mandate.format("M-1"),
+            "SEPA",
+        )
+        + means("30", account("DE2"))  # another means code
+        + means("58", account("DE3"), "Bank transfer")  # another means text
+        + means(
+            "58",
+            "<cbc:PaymentDueDate>2025-04-30</cbc:PaymentDueDate>"
+            "<cbc:PaymentID>REF-3</cbc:PaymentID>"
+            + card.format("2222")
+            + account("DE4")
+            + mandate.format("M-2"),
+        )
+    ).invoice
+    payment = invoice.payment
+    assert (payment.means_code, payment.means_text, payment.remittance) == ("58", "SEPA", "REF-1")
+    assert [t.account for t in payment.more_transfers] == ["DE2", "DE3", "DE4"]
+    assert (payment.card, invoice.due_date) == (Card("1111", None), dt.date(2025, 3, 31))
+    assert payment.direct_debit == DirectDebit("M-1", None, None)
+    assert [e.path for e in invoice.extensions] == [
+        "/Invoice/cac:PaymentMeans[1]/cbc:PaymentID[2]",
+        "/Invoice/cac:PaymentMeans[2]/cbc:PaymentMeansCode",
+        "/Invoice/cac:PaymentMeans[3]/cbc:PaymentMeansCode",
+        "/Invoice/cac:PaymentMeans[4]/cbc:PaymentDueDate",
+        "/Invoice/cac:PaymentMeans[4]/cbc:PaymentID",
+        "/Invoice/cac:PaymentMeans[4]/cac:CardAccount",
+        "/Invoice/cac:PaymentMeans[4]/cac:PaymentMandate",
+    ]
+    kept = [e.xml or "" for e in invoice.extensions]
+    assert ">30</cbc:PaymentMeansCode>" in kept[1]
+    assert 'name="Bank transfer">58</cbc:PaymentMeansCode>' in kept[2]
+    assert "<cbc:PrimaryAccountNumberID>2222</cbc:PrimaryAccountNumberID>" in kept[5]
 
 
 def test_a_second_tax_scheme_of_a_kind_and_a_second_period_are_kept_verbatim() -> None:

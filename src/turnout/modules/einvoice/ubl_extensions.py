@@ -2,9 +2,10 @@
 
 `BINDING` is the tree of elements the UBL readers map (EN 16931-3-2). Every child of a mapped
 element that the binding does not name (an `ext:UBLExtensions`, a CIUS's `cac:SubInvoiceLine`, a
-`cbc:UBLVersionID`), and every repeat of an element of which the model holds one (a second
-`cac:PaymentTerms`), becomes one `Extension`, with its path and its XML as written, subtree
-included.
+`cbc:UBLVersionID`), every repeat of an element of which the model holds one (a second
+`cac:PaymentTerms`), and every mapped element whose content the model cannot hold (`CHECKS`: a
+surcharge on a price, a later `cac:PaymentMeans`' own means code) becomes one `Extension`, with its
+path and its XML as written, subtree included.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lxml import etree
 
 from turnout.domain.invoice import Extension
 from turnout.modules.einvoice.reading import Element
+from turnout.modules.einvoice.ubl_payment import MEANS_CHECKS
 from turnout.modules.einvoice.ubl_tree import NAMESPACES, is_surcharge
 
 Tree = dict[str, "Tree"]
@@ -179,6 +181,8 @@ CHECKS: dict[str, Callable[[Element], bool]] = {
     # BT-147 is a discount on the gross price: a surcharge has no term, and is kept whole
     "cac:InvoiceLine/cac:Price/cac:AllowanceCharge": _not_a_surcharge,
     "cac:CreditNoteLine/cac:Price/cac:AllowanceCharge": _not_a_surcharge,
+    # a later payment means' own code, payment id, card ... that differ from what was read
+    **{f"cac:PaymentMeans/{name}": check for name, check in MEANS_CHECKS.items()},
 }
 """Elements mapped only when their content says so, with the test each must pass."""
 

@@ -6,12 +6,19 @@ remittance information (BT-83) come from the first; the first account to pay int
 `bic`, `account_name` (BT-84, BT-86, BT-85), any further ones are `more_transfers` in document
 order; the first card (BG-18) and the first mandate (BG-19) are the invoice's.
 
+What a later `cac:PaymentMeans` says beyond its account has no place in the model when it differs
+from what was read: its own means code or text, a payment id other than BT-83, a second card or
+mandate, a due date other than BT-9. `MEANS_CHECKS` tells `ubl_extensions` which children of a
+payment means are read, so the others are kept verbatim as extensions. A later means that repeats
+the first's code (as `export.ubl` writes each further credit transfer) adds nothing.
+
 BT-110 is the `cac:TaxTotal/cbc:TaxAmount` in the document currency; a TaxTotal in the VAT
 accounting currency (BT-6) is BT-111.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from turnout.domain.invoice import Card, CreditTransfer, DirectDebit, Payment, Totals, VatBreakdown
@@ -48,6 +55,64 @@ def payment(root: Element) -> Payment:
     found.card = _card(all_means)
     found.direct_debit = _direct_debit(root, all_means)
     return found
+
+
+def _first_means(child: Element) -> Element | None:
+    """The document's first `cac:PaymentMeans`, from a child of any of them."""
+    means = child.getparent()
+    return None if means is None else UBL.find(means.getparent(), "cac:PaymentMeans")
+
+
+def _is_first_means(child: Element) -> bool:
+    return child.getparent() is _first_means(child)
+
+
+def _means_code_read(code: Element) -> bool:
+    """BT-81 and BT-82 are the first means': a later code is read when it says the same (a
+    later one may leave the text out)."""
+    if _is_first_means(code):
+        return True
+    first = UBL.find(_first_means(code), "cbc:PaymentMeansCode")
+    name = attribute(code, "name")
+    return text_of(code) == text_of(first) and name in (None, attribute(first, "name"))
+
+
+def _payment_id_read(payment_id: Element) -> bool:
+    """BT-83 is the first means' first `cbc:PaymentID`: another is read when it is the same."""
+    return text_of(payment_id) == UBL.text(_first_means(payment_id), "cbc:PaymentID")
+
+
+def _first_of(name: str) -> Callable[[Element], bool]:
+    """The card and the mandate are the first of any means: a later one is not read."""
+
+    def first_in_document(child: Element) -> bool:
+        means = child.getparent()
+        root = None if means is None else means.getparent()
+        return UBL.find(root, f"cac:PaymentMeans/{name}") is child
+
+    return first_in_document
+
+
+def _due_date_read(due: Element) -> bool:
+    """BT-9 is `cbc:DueDate`, else the first `cbc:PaymentDueDate`: another is read when it
+    gives the same date."""
+    means = due.getparent()
+    root = None if means is None else means.getparent()
+    read = UBL.find(root, "cbc:DueDate")
+    if read is None:
+        read = UBL.find(root, "cac:PaymentMeans/cbc:PaymentDueDate")
+    return read is due or text_of(read) == text_of(due)
+
+
+MEANS_CHECKS: dict[str, Callable[[Element], bool]] = {
+    "cbc:PaymentMeansCode": _means_code_read,
+    "cbc:PaymentID": _payment_id_read,
+    "cbc:PaymentDueDate": _due_date_read,
+    "cac:CardAccount": _first_of("cac:CardAccount"),
+    "cac:PaymentMandate": _first_of("cac:PaymentMandate"),
+}
+"""Children of a `cac:PaymentMeans` that the reader reads only when they pass the test: the
+others are kept as extensions."""
 
 
 def _card(all_means: list[Element]) -> Card | None:
