@@ -1,8 +1,8 @@
 """Write Turnout's bundled example e-invoices and the canonical values each must parse to.
 
-    .venv/bin/python tools/make_xml_examples.py
+    .venv/bin/python tools/make_xml_examples.py [DIR]
 
-Writes into src/turnout/examples/:
+Writes into src/turnout/examples/ (or DIR, to compare with the committed files):
 
 - ubl-invoice.xml        UBL 2.1 Invoice, XRechnung style, German seller, 19 % and 7 % VAT
 - ubl-credit-note.xml    UBL 2.1 CreditNote for part of that invoice
@@ -11,15 +11,19 @@ Writes into src/turnout/examples/:
 - <name>.expected.json   the syntax, document type, profile and canonical invoice of each
 
 Everything is made up here; VAT ids pass their checksums (python-stdnum) and IBANs are valid
-(schwifty). Amounts are computed once, from the lines, with Decimal, and both the XML and the
-expected JSON are written from that one computation, so they cannot disagree. The output is
-byte-for-byte reproducible.
+(schwifty). Amounts are computed once, from the lines, with Decimal, and the XML is written from
+that computation. The expected invoice is what einvoice.xml reads from the written file (through
+intake.standard, as a run reads it), so it holds every term the readers fill (contacts, addresses,
+notes, payment terms ...); it is written only when it agrees with the computation on every value
+that sets, and the syntax, document type and profile are the case's. The output is byte-for-byte
+reproducible.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,7 +37,11 @@ from stdnum.fr import siren
 from stdnum.iso7064 import mod_11_10
 from stdnum.luhn import calc_check_digit as luhn_check_digit
 
+from turnout.domain.artifacts import EInvoice, Source
 from turnout.domain.invoice import Invoice, InvoiceLine, Party, Payment, Totals, VatBreakdown
+from turnout.domain.modules import Artifacts, RunContext
+from turnout.modules.einvoice.xml import XmlEInvoice
+from turnout.modules.intake.standard import StandardIntake
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "turnout" / "examples"
 CENT = Decimal("0.01")
@@ -353,37 +361,98 @@ def french_case() -> Case:
     )
 
 
-def expected(case: Case, syntax: str) -> dict[str, object]:
-    invoice = case.invoice.to_dict()
+def expected(case: Case, data: bytes, filename: str, syntax: str) -> dict[str, object]:
+    """What einvoice.xml reads from the written file, as a run would (intake.standard, then
+    einvoice.xml), after checking it against the case: the syntax, document type and profile,
+    and every value `compute` set (amounts, VAT breakdown, lines, parties' names ...)."""
+    parsed = read_example(data, filename)
+    found = (parsed.syntax, parsed.document_type, parsed.profile)
+    if found != (syntax, case.document_type, case.profile):
+        raise SystemExit(
+            f"{filename}: einvoice.xml reads it as {found}, the case is "
+            f"{(syntax, case.document_type, case.profile)}; fix the writer or the reader"
+        )
+    invoice = parsed.invoice.to_dict()
     invoice.pop("provenance")
+    computed = case.invoice.to_dict()
+    computed.pop("provenance")
+    read_leaves = leaves(invoice)
+    wrong = {
+        path: (value, read_leaves.get(path))
+        for path, value in leaves(computed).items()
+        if read_leaves.get(path) != value
+    }
+    if wrong:
+        listed = "; ".join(f"{p}: computed {c!r}, read {r!r}" for p, (c, r) in wrong.items())
+        raise SystemExit(
+            f"{filename}: einvoice.xml reads other values than the case computes ({listed}); "
+            "fix the writer (tools/example_writers.py) or the reader before writing expectations"
+        )
     return {
-        "syntax": syntax,
-        "document_type": case.document_type,
-        "profile": case.profile,
+        "syntax": parsed.syntax,
+        "document_type": parsed.document_type,
+        "profile": parsed.profile,
         "invoice": invoice,
     }
+
+
+def read_example(data: bytes, filename: str) -> EInvoice:
+    """The e-invoice einvoice.xml makes of `data`, through intake.standard as in a run."""
+    document = StandardIntake().identify(Source(filename, data))
+    context = RunContext("examples", 1, "einvoice", "einvoice.xml", Path())
+    (produced,) = XmlEInvoice().process(Artifacts([document]), context)
+    assert isinstance(produced, EInvoice), produced
+    return produced
+
+
+def leaves(value: object, prefix: str = "") -> dict[str, object]:
+    """Every value set under a canonical invoice's JSON form, by dotted path (None and empty
+    lists left out: a computed invoice leaves those terms to the reader)."""
+    if isinstance(value, dict):
+        found: dict[str, object] = {}
+        for key, item in value.items():
+            found.update(leaves(item, f"{prefix}.{key}" if prefix else key))
+        return found
+    if isinstance(value, list):
+        found = {}
+        for index, item in enumerate(value):
+            found.update(leaves(item, f"{prefix}[{index}]"))
+        return found
+    return {} if value is None else {prefix: value}
 
 
 def write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def main() -> None:
-    EXAMPLES.mkdir(parents=True, exist_ok=True)
+def main(argv: list[str]) -> None:
+    target = Path(argv[0]) if argv else EXAMPLES
+    target.mkdir(parents=True, exist_ok=True)
     german = german_case()
     credit = credit_note_case(german)
     french = french_case()
     for case in (german, credit):
-        (EXAMPLES / f"{case.stem}.xml").write_bytes(write_ubl(case, case.invoice))
-        write_json(EXAMPLES / f"{case.stem}.expected.json", expected(case, "ubl"))
+        xml = write_ubl(case, case.invoice)
+        (target / f"{case.stem}.xml").write_bytes(xml)
+        write_json(
+            target / f"{case.stem}.expected.json",
+            expected(case, xml, f"{case.stem}.xml", "ubl"),
+        )
     cii = write_cii(french, french.invoice)
-    (EXAMPLES / "cii-invoice.xml").write_bytes(cii)
-    write_json(EXAMPLES / "cii-invoice.expected.json", expected(french, "cii"))
-    (EXAMPLES / "facturx-invoice.pdf").write_bytes(write_facturx_pdf(french, french.invoice, cii))
-    write_json(EXAMPLES / "facturx-invoice.expected.json", expected(french, "cii"))
-    for path in sorted(EXAMPLES.iterdir()):
-        print(f"wrote {path.relative_to(EXAMPLES.parents[2])} ({path.stat().st_size:,} bytes)")
+    (target / "cii-invoice.xml").write_bytes(cii)
+    write_json(
+        target / "cii-invoice.expected.json", expected(french, cii, "cii-invoice.xml", "cii")
+    )
+    pdf = write_facturx_pdf(french, french.invoice, cii)
+    (target / "facturx-invoice.pdf").write_bytes(pdf)
+    write_json(
+        target / "facturx-invoice.expected.json",
+        expected(french, pdf, "facturx-invoice.pdf", "cii"),
+    )
+    for stem in (german.stem, credit.stem, "cii-invoice", "facturx-invoice"):
+        for path in sorted(target.glob(f"{stem}.*")):
+            print(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
