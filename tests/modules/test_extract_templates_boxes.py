@@ -31,6 +31,27 @@ fields:
   amount_untaxed: Net\\s+EUR\\s+([\\d,]+\\.\\d{2})
   vat: VAT\\s+(GB\\d{9})
   po_box: PO Box\\s+(\\d+)
+  partner_street: (Kingsway House, 12 Canal Street)
+  partner_zip: (LS1 4DT)\\s+Leeds
+  partner_city: LS1 4DT\\s+(Leeds)
+  telephone: Tel\\.\\s+(\\+44 \\d{3} \\d{3} \\d{4})
+  partner_email: ([\\w.]+@brightwater\\.example)
+  country_code: VAT\\s+([A-Z]{2})\\d
+  partner_coc:
+    parser: regex
+    regex: Company no\\.\\s+(\\d{8})
+    type: int
+  client_id: Customer no\\.\\s+(C-\\d+)
+  payment_method: Paid by\\s+(Bank transfer)
+  payment_reference: Reference\\s+(RF\\d{2}(?:\\s\\d{4}){3})
+  date_start:
+    parser: regex
+    regex: Period\\s+(\\d{2}\\.\\d{2}\\.\\d{4})
+    type: date
+  date_end:
+    parser: regex
+    regex: Period\\s+\\S+\\s+-\\s+(\\d{2}\\.\\d{2}\\.\\d{4})
+    type: date
   partner_ref:
     parser: static
     value: BW-2044
@@ -52,10 +73,17 @@ options:
 # (left, top from the page's top in points, text)
 PRINTED = (
     (60, 60, "Brightwater Supplies Ltd"),
-    (60, 74, "PO Box 4471, Leeds"),
+    (60, 74, "PO Box 4471"),
+    (60, 88, "Kingsway House, 12 Canal Street"),
+    (60, 102, "LS1 4DT Leeds"),
     (400, 60, "VAT GB123456782"),
+    (400, 74, "Tel. +44 113 496 0000"),
+    (400, 88, "accounts@brightwater.example"),
+    (400, 102, "Company no. 04080176"),
     (60, 130, "Invoice no. BW-2044"),
     (360, 130, "Invoice date 02.05.2024"),
+    (60, 150, "Customer no. C-1187"),
+    (360, 150, "Period 01.04.2024 - 30.04.2024"),
     (60, 200, "Description"),
     (300, 200, "Qty"),
     (420, 200, "Amount"),
@@ -71,6 +99,8 @@ PRINTED = (
     (60, 320, "Total due"),
     (300, 320, "EUR"),
     (420, 320, "1,234.50"),
+    (60, 350, "Paid by Bank transfer"),
+    (60, 364, "Reference RF18 5390 0754 7034"),
 )
 
 
@@ -138,6 +168,52 @@ def test_template_fields_carry_the_boxes_of_the_words_that_print_them(tmp_path: 
     # an extra field never reaches the invoice: printed or not, it is not looked for
     assert values["extra.po_box"].value == "4471"
     assert values["extra.po_box"].boxes == ()
+
+
+def test_values_at_the_parties_payment_and_period_paths_carry_their_boxes(
+    tmp_path: Path,
+) -> None:
+    _, fields = read(tmp_path)
+    values = fields.values
+    # path: (value, as printed, left, top)
+    expected = {
+        "seller.address.line1": (
+            "Kingsway House, 12 Canal Street", "Kingsway House, 12 Canal Street", 60, 88,
+        ),
+        "seller.address.post_code": ("LS1 4DT", "LS1 4DT", 60, 102),
+        "seller.address.city": ("Leeds", "Leeds", 60 + after("LS1 4DT "), 102),
+        "seller.contact.phone": ("+44 113 496 0000", "+44 113 496 0000", 400 + after("Tel. "), 74),
+        "seller.contact.email": (
+            "accounts@brightwater.example", "accounts@brightwater.example", 400, 88,
+        ),
+        "buyer.identifiers[0].id": ("C-1187", "C-1187", 60 + after("Customer no. "), 150),
+        "invoicing_period.start": ("2024-04-01", "01.04.2024", 360 + after("Period "), 150),
+        "invoicing_period.end": (
+            "2024-04-30", "30.04.2024", 360 + after("Period 01.04.2024 - "), 150,
+        ),
+        "payment.means_text": ("Bank transfer", "Bank transfer", 60 + after("Paid by "), 350),
+        "payment.remittance": (
+            "RF18 5390 0754 7034", "RF18 5390 0754 7034", 60 + after("Reference "), 364,
+        ),
+    }  # fmt: skip
+    for path, (value, printed, left, top) in expected.items():
+        assert values[path].value == value, path
+        (box,) = values[path].boxes
+        got_left, got_top = at(box)
+        assert abs(got_left - left) <= 2 and 0 <= got_top - top <= 4, (path, at(box))
+        # the box holds the value's words, not the line's label or its neighbours
+        assert abs(box.right * A4[0] - (left + after(printed))) <= 3, (path, box)
+
+
+def test_a_value_not_printed_as_the_template_states_it_gets_no_box(tmp_path: Path) -> None:
+    _, fields = read(tmp_path)
+    values = fields.values
+    # `type: int` turned the printed 04080176 into 4080176: printed so nowhere, no box
+    assert values["seller.legal_registration.id"].value == "4080176"
+    assert values["seller.legal_registration.id"].boxes == ()
+    # a country code is not looked for: `GB` of the VAT id is no box of the country
+    assert values["seller.country"].value == "GB"
+    assert values["seller.country"].boxes == ()
 
 
 def test_template_lines_carry_the_box_of_their_row(tmp_path: Path) -> None:

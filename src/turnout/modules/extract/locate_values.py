@@ -1,8 +1,9 @@
 """`Locator`: the words printing a value, found by kind over one document's words.
 
 Each kind has its own index, built the first time a value of that kind is asked for and kept
-for the document: ids, names and text search one string of the document's letters and digits
-(word boundaries by bisection); amounts look up the words whose digits could print them and
+for the document: ids, names, text and exact values search one string of the document's
+letters and digits (word boundaries by bisection; an exact value's words are then compared
+character for character); amounts look up the words whose digits could print them and
 parse only those; dates parse only the lines printing their day and year; the currency is
 one search over the document's text. A value asked for twice is answered from memory. The
 indexes themselves are built in `locate_words`.
@@ -38,7 +39,7 @@ from turnout.modules.extract.locate_words import (
 )
 from turnout.modules.normalize.dates import DateOrder, find_dates, parse_date
 
-Kind = Literal["id", "name", "text", "amount", "percent", "date", "currency"]
+Kind = Literal["id", "name", "text", "exact", "amount", "percent", "date", "currency"]
 Prefer = Literal["first", "last"]
 
 _NAME_LINES = 2  # lines a name may continue on, under its first line
@@ -46,7 +47,7 @@ _GLUE = re.compile(r"^.*[:#°º]")
 _GLUED = re.compile(r"[:#°º].")  # a label glued in front of a value: `Nr.:`, `No#`, `n°`
 _TEXT = attrgetter("text")
 _WORDS = attrgetter("words")
-_TOKEN_KINDS = frozenset({"id", "name", "text"})
+_TOKEN_KINDS = frozenset({"id", "name", "text", "exact"})
 _SHORT = 3  # letters and digits of a value too short to be told from others printed alike
 _SHORT_REACH = 2  # rows from where it was read that a short value may be
 
@@ -109,7 +110,11 @@ class Locator:
             return [] if date is None else self._date_hits(date)
         if kind == "currency":
             return currency_hits(self.lines, self._texts, value)
-        return self._tokens(value, lines=_NAME_LINES if kind == "name" else 0)
+        hits = self._tokens(value, lines=_NAME_LINES if kind == "name" else 0)
+        if kind == "exact":
+            printed = "".join(value.split()).rstrip(".,;").casefold()
+            hits = [h for h in hits if _as_printed(h.words) == printed]
+        return hits
 
     def choose(self, hits: list[Hit], prefer: Prefer, near: Near | None) -> tuple[Word, ...]:
         """The hit nearest to `near`, else the first or last in reading order."""
@@ -300,3 +305,14 @@ class Locator:
     def _texts(self) -> list[str]:
         """Each line's words joined by single spaces."""
         return [" ".join(map(_TEXT, line.words)) for line in self.lines]
+
+
+def _as_printed(words: tuple[Word, ...]) -> str:
+    """The characters of `words` without spaces, a label glued before them (`Tel.:`, `E-mail:`)
+    and a closing mark of a sentence or a list cut off, case-folded: how an `exact` value is
+    compared with its print."""
+    first = words[0].text
+    if _GLUED.search(first):
+        first = _GLUE.sub("", first)
+    joined = first + "".join(map(_TEXT, words[1:]))
+    return "".join(joined.split()).rstrip(".,;").casefold()
