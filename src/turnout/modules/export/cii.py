@@ -31,49 +31,31 @@ Settings:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Document, InvoiceArtifact
+from turnout.domain.artifacts import ArtifactRef
 from turnout.domain.contracts import needs
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.modules.export.attachments import attachment_bytes
+from turnout.domain.invoice import Invoice
+from turnout.domain.modules import ModuleSpec
 from turnout.modules.export.cii_builder import build_cii
-from turnout.modules.export.conformance import require_valid
-from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
-from turnout.modules.export.profiles import EN16931, profile_for
+from turnout.modules.export.profiles import Profile
+from turnout.modules.export.xml_export import XmlExport, xml_export_settings
 
 MODULE_ID = "export.cii"
 DEFAULT_DIRECTORY = "exports/cii"
-DEFAULT_MAX_XML_BYTES = 20_000_000
 DOCUMENT_TYPE = "CrossIndustryInvoice"
 
-SETTINGS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "directory": directory_setting(DEFAULT_DIRECTORY),
-        "customization_id": {
-            "type": "string",
-            "minLength": 1,
-            "pattern": r"^\S+$",
-            "default": EN16931,
-            "description": "ram:GuidelineSpecifiedDocumentContextParameter/ram:ID (BT-24); "
-            f"default {EN16931!r}.",
-        },
-        "max_xml_bytes": {
-            "type": "integer",
-            "minimum": 1,
-            "default": DEFAULT_MAX_XML_BYTES,
-            "description": "The largest e-invoice XML read to find attached documents' bytes.",
-        },
-    },
-}
+SETTINGS_SCHEMA: dict[str, Any] = xml_export_settings(
+    DEFAULT_DIRECTORY, "ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"
+)
 
 
-class CiiExport(StageModule):
+class CiiExport(XmlExport):
     """Write the invoice as a UN/CEFACT CII D16B document to `<directory>/<run_id>.xml`."""
 
+    syntax = "CII"
+    default_directory = DEFAULT_DIRECTORY
     spec: ClassVar[ModuleSpec] = ModuleSpec(
         module_id=MODULE_ID,
         name="UN/CEFACT CII D16B files",
@@ -89,29 +71,8 @@ class CiiExport(StageModule):
         settings_schema=SETTINGS_SCHEMA,
     )
 
-    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
-        super().__init__(settings)
-        self.directory = str(self.settings.get("directory", DEFAULT_DIRECTORY))
-        self.profile = profile_for(str(self.settings.get("customization_id", EN16931)))
-        self.max_xml_bytes = int(self.settings.get("max_xml_bytes", DEFAULT_MAX_XML_BYTES))
-        check_directory_setting(MODULE_ID, self.directory)
+    def build(self, invoice: Invoice, profile: Profile, attachments: Mapping[str, bytes]) -> bytes:
+        return build_cii(invoice, profile.id, attachments, profile.business_process_default)
 
-    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
-        """Check and write the file; return a `Receipt` with its absolute path, the idempotency
-        key, the profile written and the profile's rules not checked."""
-        invoice = inputs.require(InvoiceArtifact).invoice
-        document = inputs.get(Document)
-        attachments: dict[str, bytes] = {}
-        if any(d.attachment is not None for d in invoice.documents) and document is not None:
-            attachments = attachment_bytes(document.xml, self.max_xml_bytes)
-        profile = self.profile
-        data = build_cii(invoice, profile.id, attachments, profile.business_process_default)
-        require_valid(data, MODULE_ID, "CII")
-        details = {
-            "document_type": DOCUMENT_TYPE,
-            "profile": profile.name,
-            "customization_id": profile.id,
-            "unchecked_rules": profile.unchecked_rules,
-            "extensions": str(len(invoice.extensions)),
-        }
-        return [export_file(MODULE_ID, self.directory, context, ".xml", data, **details)]
+    def document_type(self, invoice: Invoice) -> str:
+        return DOCUMENT_TYPE

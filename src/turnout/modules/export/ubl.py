@@ -33,47 +33,28 @@ Settings:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Document, InvoiceArtifact
+from turnout.domain.artifacts import ArtifactRef
 from turnout.domain.contracts import needs
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.modules.export.attachments import attachment_bytes
-from turnout.modules.export.conformance import require_valid
-from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
-from turnout.modules.export.profiles import EN16931, profile_for
+from turnout.domain.invoice import Invoice
+from turnout.domain.modules import ModuleSpec
+from turnout.modules.export.profiles import Profile
 from turnout.modules.export.ubl_builder import build_ubl, document_type
+from turnout.modules.export.xml_export import XmlExport, xml_export_settings
 
 MODULE_ID = "export.ubl"
 DEFAULT_DIRECTORY = "exports/ubl"
-DEFAULT_MAX_XML_BYTES = 20_000_000
 
-SETTINGS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "directory": directory_setting(DEFAULT_DIRECTORY),
-        "customization_id": {
-            "type": "string",
-            "minLength": 1,
-            "pattern": r"^\S+$",
-            "default": EN16931,
-            "description": f"cbc:CustomizationID (BT-24); default {EN16931!r}.",
-        },
-        "max_xml_bytes": {
-            "type": "integer",
-            "minimum": 1,
-            "default": DEFAULT_MAX_XML_BYTES,
-            "description": "The largest e-invoice XML read to find attached documents' bytes.",
-        },
-    },
-}
+SETTINGS_SCHEMA: dict[str, Any] = xml_export_settings(DEFAULT_DIRECTORY, "cbc:CustomizationID")
 
 
-class UblExport(StageModule):
+class UblExport(XmlExport):
     """Write the invoice as a UBL 2.1 Invoice or CreditNote to `<directory>/<run_id>.xml`."""
 
+    syntax = "UBL"
+    default_directory = DEFAULT_DIRECTORY
     spec: ClassVar[ModuleSpec] = ModuleSpec(
         module_id=MODULE_ID,
         name="UBL 2.1 files",
@@ -83,39 +64,14 @@ class UblExport(StageModule):
         description="One UBL 2.1 Invoice or CreditNote per invoice named after the run id, "
         "every EN 16931 term the invoice holds, checked with the EN 16931 rules before it is "
         "written atomically; reading it with einvoice.xml gives the same canonical invoice.",
-        inputs=(
-            needs("invoice/v1"),
-            needs("decision/v1"),
-            needs("document/v1", required=False),
-        ),
+        inputs=(needs("invoice/v1"), needs("decision/v1"), needs("document/v1", required=False)),
         outputs=(ArtifactRef("receipt", 1),),
         guarantees=frozenset({"idempotent", "deterministic", "offline"}),
         settings_schema=SETTINGS_SCHEMA,
     )
 
-    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
-        super().__init__(settings)
-        self.directory = str(self.settings.get("directory", DEFAULT_DIRECTORY))
-        self.customization_id = str(self.settings.get("customization_id", EN16931))
-        self.max_xml_bytes = int(self.settings.get("max_xml_bytes", DEFAULT_MAX_XML_BYTES))
-        check_directory_setting(MODULE_ID, self.directory)
+    def build(self, invoice: Invoice, profile: Profile, attachments: Mapping[str, bytes]) -> bytes:
+        return build_ubl(invoice, profile.id, attachments)
 
-    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
-        """Check and write the file; return a `Receipt` with its absolute path, the idempotency
-        key, the profile written and the rules not checked."""
-        invoice = inputs.require(InvoiceArtifact).invoice
-        document = inputs.get(Document)
-        attachments = {}
-        if any(d.attachment is not None for d in invoice.documents) and document is not None:
-            attachments = attachment_bytes(document.xml, self.max_xml_bytes)
-        data = build_ubl(invoice, self.customization_id, attachments)
-        require_valid(data, MODULE_ID, "UBL")
-        profile = profile_for(self.customization_id)
-        details = {
-            "document_type": document_type(invoice),
-            "profile": profile.name,
-            "customization_id": profile.id,
-            "unchecked_rules": profile.unchecked_rules,
-            "extensions": str(len(invoice.extensions)),
-        }
-        return [export_file(MODULE_ID, self.directory, context, ".xml", data, **details)]
+    def document_type(self, invoice: Invoice) -> str:
+        return document_type(invoice)

@@ -1,0 +1,94 @@
+"""What `export.ubl` and `export.cii` share: their settings, the profile they write, the attached
+documents they embed again, the EN 16931 check of their output, and the receipt.
+
+An XML export builds its document from the canonical invoice (`build`), checks it with the EN 16931
+rules before it is written (`conformance.require_valid`: an invoice that cannot make a valid
+document fails the stage naming the rules it breaks), and writes it atomically to
+`<directory>/<run_id>.xml`. The receipt's details carry the `profile` written, its
+`customization_id`, the profile's `unchecked_rules` (`turnout.modules.export.profiles`: what is not
+checked is named, never claimed) and how many `extensions` (elements beyond EN 16931 the source
+carried, reported on the run) the file leaves out. Attached documents (BT-125) are embedded again
+from their bytes in the run's `document` artifact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from turnout.domain.artifacts import Artifact, Document, InvoiceArtifact
+from turnout.domain.invoice import Invoice
+from turnout.domain.modules import Artifacts, RunContext, StageModule
+from turnout.modules.export.attachments import attachment_bytes
+from turnout.modules.export.conformance import require_valid
+from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
+from turnout.modules.export.profiles import EN16931, Profile, profile_for
+
+DEFAULT_MAX_XML_BYTES = 20_000_000
+
+
+def xml_export_settings(default_directory: str, specification_element: str) -> dict[str, Any]:
+    """The settings schema of an XML export writing BT-24 as `specification_element`."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "directory": directory_setting(default_directory),
+            "customization_id": {
+                "type": "string",
+                "minLength": 1,
+                "pattern": r"^\S+$",
+                "default": EN16931,
+                "description": f"{specification_element} (BT-24); default {EN16931!r}.",
+            },
+            "max_xml_bytes": {
+                "type": "integer",
+                "minimum": 1,
+                "default": DEFAULT_MAX_XML_BYTES,
+                "description": "The largest e-invoice XML read to find attached documents' bytes.",
+            },
+        },
+    }
+
+
+class XmlExport(StageModule):
+    """An export writing one checked EN 16931 XML document per run; subclasses say how to build it."""
+
+    syntax: ClassVar[str]  # "UBL" or "CII", as findings and messages name it
+    default_directory: ClassVar[str]
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        self.directory = str(self.settings.get("directory", self.default_directory))
+        self.profile = profile_for(str(self.settings.get("customization_id", EN16931)))
+        self.max_xml_bytes = int(self.settings.get("max_xml_bytes", DEFAULT_MAX_XML_BYTES))
+        check_directory_setting(self.spec.module_id, self.directory)
+
+    def build(self, invoice: Invoice, profile: Profile, attachments: Mapping[str, bytes]) -> bytes:
+        """The document's bytes."""
+        raise NotImplementedError
+
+    def document_type(self, invoice: Invoice) -> str:
+        """The document's root, as the receipt names it."""
+        raise NotImplementedError
+
+    def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
+        """Check and write the file; return a `Receipt` with its absolute path, the idempotency
+        key, the profile written and the profile's rules not checked."""
+        invoice = inputs.require(InvoiceArtifact).invoice
+        document = inputs.get(Document)
+        attachments: dict[str, bytes] = {}
+        if any(d.attachment is not None for d in invoice.documents) and document is not None:
+            attachments = attachment_bytes(document.xml, self.max_xml_bytes)
+        profile = self.profile
+        module_id = self.spec.module_id
+        data = self.build(invoice, profile, attachments)
+        require_valid(data, module_id, self.syntax)
+        details = {
+            "document_type": self.document_type(invoice),
+            "profile": profile.name,
+            "customization_id": profile.id,
+            "unchecked_rules": profile.unchecked_rules,
+            "extensions": str(len(invoice.extensions)),
+        }
+        return [export_file(module_id, self.directory, context, ".xml", data, **details)]
