@@ -19,6 +19,8 @@ interleaved blocks; each side's own result is timed, from the file to Turnout's 
 invoice2data's dict, not the mapping to the expected JSON that scoring needs), with each file's
 time on both sides below it. The total counts the PDFs' fields (170); `Orlen.txt`, a text file,
 is scored on its own line through `extract.templates` only. Targets (issue 4): >= 146/170, >= 2x.
+A line also counts the template values at canonical paths that are looked for on the page
+(`locate.kind_of`: not codes, not `extra.*`) and how many of them carry boxes (issue 14).
 
 invoice2data's reference reads with pdftotext (poppler-utils), as in invoice2data's own tests:
 the benchmark installs it with apt-get where it is missing and it may (root), else it says so.
@@ -43,6 +45,7 @@ from typing import Any
 from turnout.domain.artifacts import Document, DocumentKind, Fields, Text
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, RunContext, StageModule
+from turnout.modules.extract.locate import kind_of
 from turnout.modules.extract.template_fields import ALSO, CANONICAL, EXTRA, LIST_FIELDS
 from turnout.modules.extract.templates import TemplateExtract
 from turnout.modules.text.pdfium import PdfiumText
@@ -275,17 +278,27 @@ def main() -> int:
         f"Turnout OCR: {turnout.ocr is not None}"
     )
     totals = {"turnout": 0, "invoice2data": 0}
+    boxed = {"looked for": 0, "with boxes": 0}  # canonical values the locator looks for
     for path, want in cases:
-        mine, (ref_n, _) = score(want, turnout.fields(path)), score(want, reference.fields(path))
+        fields = turnout.read(path)
+        got = {} if fields is None else as_invoice2data(fields)
+        mine, (ref_n, _) = score(want, got), score(want, reference.fields(path))
         counted = path.suffix == ".pdf"
         if counted:
             totals["turnout"] += mine[0]
             totals["invoice2data"] += ref_n
+            for key, n in _boxed(fields).items():
+                boxed[key] += n
         note = "" if counted else " (not counted: text file, extract.templates only)"
         print(
             f"  {path.name:28} Turnout {mine[0]:2}/{len(want):2}  invoice2data {ref_n:2}/"
             f"{len(want):2}  Turnout missed: {', '.join(mine[1]) or '-'}{note}"
         )
+    print(
+        f"template values at canonical paths that are looked for on the page: "
+        f"{boxed['with boxes']}/{boxed['looked for']} carry boxes (the others are stated by "
+        f"their template or not printed as read)"
+    )
     # speed on the PDFs read from their text layer; OCR (seconds a page) is timed on its own
     timed = [path for path, _ in pdfs if path not in turnout.ocr_read]
     readers: dict[str, Callable[[Path], object]] = {
@@ -322,6 +335,15 @@ def main() -> int:
     print(f"BENCH invoice2data_reference_fields {totals['invoice2data']}/{total}")
     print(f"BENCH invoice2data_throughput_ratio {speed['turnout'] / speed['invoice2data']:.2f}")
     return 0
+
+
+def _boxed(fields: Fields | None) -> dict[str, int]:
+    """The file's canonical values the locator looks for (codes and `extra.*` are not), and
+    those of them that carry the boxes of the words printing them."""
+    looked = [] if fields is None else [
+        f for path, f in fields.values.items() if kind_of(path, f.value) is not None
+    ]  # fmt: skip
+    return {"looked for": len(looked), "with boxes": sum(bool(f.boxes) for f in looked)}
 
 
 def _version() -> str:
