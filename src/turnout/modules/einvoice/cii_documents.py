@@ -10,13 +10,12 @@ finds them again there).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
-from turnout.domain.invoice import Attachment, Identifier, SupportingDocument
-from turnout.modules.einvoice.cii_common import Dialect, attribute
+from turnout.domain.invoice import Identifier, SupportingDocument
+from turnout.modules.einvoice.attached import attachment_of
+from turnout.modules.einvoice.cii_common import Dialect
 from turnout.modules.einvoice.reading import Element
-from turnout.modules.export.attachments import decode_binary
 
 
 @dataclass
@@ -47,22 +46,9 @@ def references(dialect: Dialect, agreement: Element | None) -> References:
                     reference=number,
                     description=reader.text(document, "ram:Name"),
                     uri=reader.text(document, "ram:URIID"),
-                    attachment=attachment(reader.find(document, "ram:AttachmentBinaryObject")),
+                    attachment=attachment_of(reader.find(document, "ram:AttachmentBinaryObject")),
                 )
             )
         else:  # another type, or a second tender / invoiced object the model holds once
             found.unmapped.append(document)
     return found
-
-
-def attachment(binary: Element | None) -> Attachment | None:
-    """BT-125 by reference, or None when the document attaches nothing."""
-    if binary is None:
-        return None
-    data = decode_binary(binary.text)
-    return Attachment(
-        mime_code=attribute(binary, "mimeCode"),
-        filename=attribute(binary, "filename"),
-        sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
-        size=len(data) if data is not None else None,
-    )

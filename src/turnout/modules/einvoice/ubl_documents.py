@@ -9,20 +9,18 @@ stay in the source XML (`turnout.modules.export.attachments` finds them again).
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from turnout.domain.invoice import (
-    Attachment,
     Identifier,
     Note,
     PrecedingInvoice,
     SupportingDocument,
 )
+from turnout.modules.einvoice.attached import attachment_of
 from turnout.modules.einvoice.reading import Element, text_of
 from turnout.modules.einvoice.ubl_lines import INVOICED_OBJECT
-from turnout.modules.einvoice.ubl_tree import UBL, attribute, identifier_of
-from turnout.modules.export.attachments import decode_binary
+from turnout.modules.einvoice.ubl_tree import UBL, identifier_of
 
 PROJECT = "50"  # UNTDID 1001: the project reference of a CreditNote (BT-11)
 
@@ -85,19 +83,5 @@ def _supporting_document(reference: Element) -> SupportingDocument:
         reference=UBL.text(reference, "cbc:ID"),
         description=UBL.text(reference, "cbc:DocumentDescription"),
         uri=UBL.text(attachment, "cac:ExternalReference/cbc:URI"),
-        attachment=_attachment(UBL.find(attachment, "cbc:EmbeddedDocumentBinaryObject")),
-    )
-
-
-def _attachment(binary: Element | None) -> Attachment | None:
-    """BT-125 by reference. Bytes that are not base64 cannot be found again: their hash and size
-    stay empty, and the export will not write them."""
-    if binary is None:
-        return None
-    data = decode_binary(binary.text)
-    return Attachment(
-        mime_code=attribute(binary, "mimeCode"),
-        filename=attribute(binary, "filename"),
-        sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
-        size=len(data) if data is not None else None,
+        attachment=attachment_of(UBL.find(attachment, "cbc:EmbeddedDocumentBinaryObject")),
     )

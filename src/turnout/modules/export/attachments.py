@@ -7,26 +7,15 @@ the `document` artifact's e-invoice XML, by their SHA-256.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 
 from lxml import etree
 
+from turnout.modules.einvoice.attached import decode_binary
 from turnout.modules.xmlsafe import parse_xml
 
 # UBL `cbc:EmbeddedDocumentBinaryObject`, CII `ram:AttachmentBinaryObject`
 _BINARY_NAMES = frozenset({"EmbeddedDocumentBinaryObject", "AttachmentBinaryObject"})
-
-
-def decode_binary(text: str | None) -> bytes | None:
-    """The bytes of a base64 binary object's text, or None when it is not base64."""
-    if not text:
-        return None
-    try:
-        return base64.b64decode("".join(text.split()), validate=True)
-    except (binascii.Error, ValueError):
-        return None
 
 
 def attachment_bytes(xml: bytes | None, max_bytes: int) -> dict[str, bytes]:
