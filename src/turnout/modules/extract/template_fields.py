@@ -93,6 +93,7 @@ def to_fields(match: TemplateMatch, module_id: str, locator: Locator | None = No
     values the template states itself (static fields, its name) are not looked for.
     """
     values: dict[str, ExtractedField] = {}
+    landed: dict[str, str] = {}  # template name -> the path its value went to
     lines: tuple[dict[str, str], ...] = ()
     for name, value in match.values.items():
         if value is None or value == "":
@@ -112,10 +113,16 @@ def to_fields(match: TemplateMatch, module_id: str, locator: Locator | None = No
         text = _text(value, money=path in MONEY)
         if text.strip():
             values[path] = ExtractedField(text, CONFIDENCE, module_id)
+            landed[name] = path
     values.setdefault("seller.name", ExtractedField(match.issuer, CONFIDENCE, module_id))
     if locator is None:
         return Fields(values=values, lines=lines)
-    unprinted = {CANONICAL.get(name) or ALSO.get(name) or EXTRA + name for name in match.unprinted}
+    # where each value the template states itself went (a static value set apart as `extra.*`
+    # leaves the printed value at the canonical path to be looked for)
+    unprinted = {
+        landed.get(name) or CANONICAL.get(name) or ALSO.get(name) or EXTRA + name
+        for name in match.unprinted
+    }
     return Fields(
         values={
             path: field if path in unprinted else _placed(locator, path, field)
