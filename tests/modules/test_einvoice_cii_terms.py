@@ -248,7 +248,7 @@ SETTLEMENT = f"""<ram:ApplicableHeaderTradeSettlement>
     <ram:PayeeSpecifiedCreditorFinancialInstitution><ram:BICID>BKAUATWW</ram:BICID></ram:PayeeSpecifiedCreditorFinancialInstitution>
   </ram:SpecifiedTradeSettlementPaymentMeans>
   <ram:SpecifiedTradeSettlementPaymentMeans>
-    <ram:TypeCode>30</ram:TypeCode>
+    <ram:TypeCode>58</ram:TypeCode>
     <ram:PayeePartyCreditorFinancialAccount>
       <ram:ProprietaryID>LOCAL-ACC-9</ram:ProprietaryID><ram:AccountName>Holzbau second</ram:AccountName>
     </ram:PayeePartyCreditorFinancialAccount>
@@ -633,6 +633,41 @@ def test_elements_the_binding_does_not_map_are_kept_verbatim_with_their_path() -
     kept = inv.extensions[1].xml
     assert kept is not None and kept.startswith("<ram:DeliveryNoteReferencedDocument")
     assert "<ram:IssuerAssignedID>DN-1</ram:IssuerAssignedID>" in kept
+
+
+def test_what_a_later_payment_means_says_beyond_its_account_is_kept_verbatim() -> None:
+    means = (
+        "<ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>{0}</ram:TypeCode>{1}"
+        "<ram:PayeePartyCreditorFinancialAccount><ram:IBANID>{2}</ram:IBANID>"
+        "</ram:PayeePartyCreditorFinancialAccount></ram:SpecifiedTradeSettlementPaymentMeans>"
+    )
+    card = (
+        "<ram:ApplicableTradeSettlementFinancialCard><ram:ID>{}</ram:ID>"
+        "</ram:ApplicableTradeSettlementFinancialCard>"
+    )
+    settlement = (
+        means.format("58", "<ram:Information>SEPA</ram:Information>" + card.format("1111"), "DE1")
+        + means.format("58", "", "DE2")  # as export.cii writes a further transfer: nothing kept
+        + means.format("58", "<ram:Information>SEPA</ram:Information>", "DE3")
+        + means.format("30", "<ram:Information>Bank</ram:Information>", "DE4")
+        + means.format("58", card.format("2222"), "DE5")
+    )
+    inv = read(minimal(settlement=settlement))
+    payment = inv.payment
+    assert (payment.means_code, payment.means_text) == ("58", "SEPA")
+    assert [t.account for t in payment.more_transfers] == ["DE2", "DE3", "DE4", "DE5"]
+    assert payment.card == Card("1111", None)
+    settlement_path = (
+        "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
+        "/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans"
+    )
+    assert [e.path for e in inv.extensions] == [
+        f"{settlement_path}[4]/ram:TypeCode",
+        f"{settlement_path}[4]/ram:Information",
+        f"{settlement_path}[5]/ram:ApplicableTradeSettlementFinancialCard",
+    ]
+    assert ">30</ram:TypeCode>" in (inv.extensions[0].xml or "")
+    assert "<ram:ID>2222</ram:ID>" in (inv.extensions[2].xml or "")
 
 
 def test_an_extension_among_repeated_elements_names_its_position() -> None:

@@ -287,6 +287,10 @@ def test_comfort_invoice_is_mapped_field_by_field() -> None:
         "/rsm:CrossIndustryDocument/rsm:SpecifiedSupplyChainTradeTransaction"
         "/ram:ApplicableSupplyChainTradeAgreement/ram:BuyerOrderReferencedDocument"
         "/ram:IssueDateTime",
+        # the transfer's own means code (31): BT-81 is the first means' (59)
+        "/rsm:CrossIndustryDocument/rsm:SpecifiedSupplyChainTradeTransaction"
+        "/ram:ApplicableSupplyChainTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans[2]"
+        "/ram:TypeCode",
         "/rsm:CrossIndustryDocument/rsm:SpecifiedSupplyChainTradeTransaction"
         "/ram:IncludedSupplyChainTradeLineItem[1]",
     ]

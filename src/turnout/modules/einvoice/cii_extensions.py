@@ -4,34 +4,47 @@ kept verbatim as `invoice.extensions` rather than dropped.
 The paths the reader knows are written once as an indented outline (`outline`); a walk down the
 document follows them and stops at each element the outline does not name, which is kept whole.
 An element the reader reads once (most of them) that comes again under the same parent is kept
-too: the reader would read the first only. Only such elements are serialised and given a path,
-so a document without extensions costs a dictionary look-up or two per element.
+too: the reader would read the first only. So is a known element whose content the reader does
+not read (`CHECKS`: a later payment means' own type code). Only such elements are serialised and
+given a path, so a document without extensions costs a dictionary look-up or two per element.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from lxml import etree
 
 from turnout.domain.invoice import Extension
+from turnout.modules.einvoice.cii_settlement import MEANS_CHECKS
 from turnout.modules.einvoice.reading import Element
+
+CHECKS: dict[tuple[str, str], Callable[[Element], bool]] = {
+    ("SpecifiedTradeSettlementPaymentMeans", name): check for name, check in MEANS_CHECKS.items()
+}
+"""Known elements, by parent and own local name, that the reader reads only when they pass the
+test; the others are kept. Local names, so CII D16B and ZUGFeRD 1 share them."""
 
 
 class Known(dict[str, "Known"]):
     """The known child elements of an element, by Clark tag, each with its own known children;
-    `repeats` says whether the reader reads every occurrence of the element, not the first only."""
+    `repeats` says whether the reader reads every occurrence of the element, not the first only;
+    `check`, when set, whether the reader reads a given occurrence (`CHECKS`)."""
 
     repeats = False
+    check: Callable[[Element], bool] | None = None
 
 
-def outline(text: str, namespaces: Mapping[str, str], groups: Mapping[str, str]) -> Known:
+def outline(
+    text: str, namespaces: Mapping[str, str], groups: Mapping[str, str], parent: str = ""
+) -> Known:
     """The tree of known child elements described by `text`: one `prefix:Name` a line, children
     indented two spaces under their parent; `prefix:Name = group` takes the children of
     `groups[group]` (an outline of its own); a `*` after the name marks an element the reader
-    reads every occurrence of (notes, lines, allowances), which may repeat."""
+    reads every occurrence of (notes, lines, allowances), which may repeat. `parent` is the local
+    name of the element the outline describes the children of."""
     root = Known()
-    stack: list[tuple[int, Known]] = [(-1, root)]
+    stack: list[tuple[int, Known, str]] = [(-1, root, parent)]
     for raw in text.splitlines():
         if not raw.strip():
             continue
@@ -41,10 +54,11 @@ def outline(text: str, namespaces: Mapping[str, str], groups: Mapping[str, str])
             stack.pop()
         repeats = name.endswith("*")
         prefix, _, local = name.rstrip("* ").partition(":")
-        children = outline(groups[group], namespaces, groups) if group else Known()
+        children = outline(groups[group], namespaces, groups, local) if group else Known()
         children.repeats = repeats
+        children.check = CHECKS.get((stack[-1][2], local))
         stack[-1][1][f"{{{namespaces[prefix]}}}{local}"] = children
-        stack.append((depth, children))
+        stack.append((depth, children, local))
     return root
 
 
@@ -63,7 +77,7 @@ def _walk(element: Element, known: Known, found: list[Element]) -> None:
         if not isinstance(tag, str):  # a comment or processing instruction
             continue
         below = known.get(tag)
-        if below is None:
+        if below is None or (below.check is not None and not below.check(child)):
             found.append(child)
             continue
         if not below.repeats:

@@ -8,6 +8,13 @@ are the first payment means'. A card (BG-18) is the first `ram:ApplicableTradeSe
 the direct debit (BG-19) gathers the mandate (BT-89, in the payment terms), the creditor reference
 (BT-90) and the debited account (BT-91).
 
+What a later payment means says beyond its account has no place in the model when it differs from
+what was read: its own type code (CII-SR-467 wants one throughout), its own information (BT-82 is
+the first means'), a second card or debited account. `MEANS_CHECKS` tells `cii_extensions` which
+children of a payment means are read, so the others are kept verbatim as extensions; a later
+means with the first's code and no text (as `export.cii` writes each further credit transfer)
+adds nothing.
+
 BT-8 is written in CII with UNTDID 2475 codes (5, 29, 72), in the semantic model and UBL with UNTDID
 2005 codes (3, 35, 432): the canonical invoice holds the latter, so both syntaxes agree.
 """
@@ -15,6 +22,7 @@ BT-8 is written in CII with UNTDID 2475 codes (5, 29, 72), in the semantic model
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from turnout.domain.invoice import (
@@ -59,6 +67,44 @@ def payment(dialect: Dialect, settlement: Element | None) -> Payment:
         else Card(reader.text(card, "ram:ID"), reader.text(card, "ram:CardholderName")),
         direct_debit=_direct_debit(dialect, settlement),
     )
+
+
+def _same_as_first_means(child: Element) -> bool:
+    """A child of the first payment means is read; a later means' one when the first means has
+    the same (its type code, one of its information texts)."""
+    means = child.getparent()
+    parent = None if means is None else means.getparent()
+    if means is None or parent is None:
+        return True
+    first = next(m for m in parent if m.tag == means.tag)
+    if first is means:
+        return True
+    written = text_of(child)
+    return any(text_of(c) == written for c in first if c.tag == child.tag)
+
+
+def _first_of_all_means(child: Element) -> bool:
+    """The card and the debited account are the first in any payment means."""
+    means = child.getparent()
+    parent = None if means is None else means.getparent()
+    if means is None or parent is None:
+        return True
+    for other in parent:
+        if other.tag == means.tag:
+            found = next((c for c in other if c.tag == child.tag), None)
+            if found is not None:
+                return found is child
+    return True
+
+
+MEANS_CHECKS: dict[str, Callable[[Element], bool]] = {
+    "TypeCode": _same_as_first_means,
+    "Information": _same_as_first_means,
+    "ApplicableTradeSettlementFinancialCard": _first_of_all_means,
+    "PayerPartyDebtorFinancialAccount": _first_of_all_means,
+}
+"""Children (by local name) of a `ram:SpecifiedTradeSettlementPaymentMeans` that the reader reads
+only when they pass the test: the others are kept as extensions."""
 
 
 def _transfer(dialect: Dialect, means: Element) -> CreditTransfer | None:
