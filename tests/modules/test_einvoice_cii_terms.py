@@ -795,3 +795,14 @@ def test_a_second_occurrence_of_what_is_read_once_is_kept_repeated_groups_are_no
         "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
         "/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:DefinedTradeContact[2]"
     ]
+
+
+def test_a_buyers_description_is_read_as_the_sellers_is_and_not_kept_twice() -> None:
+    xml = FULL_INVOICE.replace(
+        "<ram:Name>Buyer Bau AG</ram:Name>",
+        "<ram:Name>Buyer Bau AG</ram:Name><ram:Description>Public body</ram:Description>",
+    )
+    assert "Public body" in xml
+    inv = read(xml)
+    assert inv.buyer.legal_info == "Public body"
+    assert inv.extensions == []

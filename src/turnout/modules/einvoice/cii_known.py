@@ -46,7 +46,9 @@ ram:SpecifiedTaxRegistration *
   ram:ID
 """
 
-_SELLER = _TRADE_PARTY + "ram:Description\n"
+# the seller's legal information (BT-33); the buyer's Description has no EN 16931 term but both
+# readers keep it on the buyer (UBL's CompanyLegalForm likewise) and both exports write it back
+_ACCOUNTING_PARTY = _TRADE_PARTY + "ram:Description\n"
 
 _TAX_REPRESENTATIVE = """
 ram:Name
@@ -185,8 +187,8 @@ rsm:SupplyChainTradeTransaction
   ram:IncludedSupplyChainTradeLineItem * = line
   ram:ApplicableHeaderTradeAgreement
     ram:BuyerReference
-    ram:SellerTradeParty = seller
-    ram:BuyerTradeParty = party
+    ram:SellerTradeParty = accounting_party
+    ram:BuyerTradeParty = accounting_party
     ram:SellerTaxRepresentativeTradeParty = tax_representative
     ram:SellerOrderReferencedDocument = referenced
     ram:BuyerOrderReferencedDocument = referenced
@@ -257,8 +259,7 @@ rsm:SupplyChainTradeTransaction
 GROUPS = {
     "address": _ADDRESS,
     "contact": _CONTACT,
-    "party": _TRADE_PARTY,
-    "seller": _SELLER,
+    "accounting_party": _ACCOUNTING_PARTY,
     "tax_representative": _TAX_REPRESENTATIVE,
     "payee": _PAYEE,
     "ship_to": _SHIP_TO,

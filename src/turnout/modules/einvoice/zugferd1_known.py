@@ -97,8 +97,8 @@ rsm:HeaderExchangedDocument
 rsm:SpecifiedSupplyChainTradeTransaction
   ram:ApplicableSupplyChainTradeAgreement
     ram:BuyerReference
-    ram:SellerTradeParty = seller
-    ram:BuyerTradeParty = party
+    ram:SellerTradeParty = accounting_party
+    ram:BuyerTradeParty = accounting_party
     ram:BuyerOrderReferencedDocument
       ram:ID
     ram:ContractReferencedDocument
