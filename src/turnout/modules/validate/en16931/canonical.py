@@ -68,6 +68,17 @@ def canonical_node(invoice: Invoice) -> Node:
     vat_totals = money("totals.tax", totals.tax, currency)
     if invoice.vat_currency:  # BT-111 is the VAT total in the VAT accounting currency (BT-6)
         vat_totals += money("totals.tax_accounting", totals.tax_accounting, invoice.vat_currency)
+    countries = (
+        values("seller.country", seller.country)
+        + values("buyer.country", buyer.country)
+        + values("tax_representative.country", representative.country if representative else None)
+        + values("delivery.country", delivery.country if delivery else None)
+    )
+    origins = [
+        v
+        for i, line in enumerate(invoice.lines)
+        for v in values(f"lines[{i}].origin_country", line.origin_country)
+    ]
     terms: Terms = {
         "invoice_number": values("invoice_number", invoice.invoice_number),
         "issue_date": values("issue_date", invoice.issue_date),
@@ -100,15 +111,10 @@ def canonical_node(invoice: Invoice) -> Node:
         "vat_total": vat_totals,
         # the amounts that say their currency: the VAT totals (CII writes it on those only)
         "all_amounts": vat_totals,
-        "all_countries": values("seller.country", seller.country)
-        + values("buyer.country", buyer.country)
-        + values("tax_representative.country", representative.country if representative else None)
-        + values("delivery.country", delivery.country if delivery else None),
-        "origin_countries": [
-            v
-            for i, line in enumerate(invoice.lines)
-            for v in values(f"lines[{i}].origin_country", line.origin_country)
-        ],
+        "all_countries": countries,
+        "origin_countries": origins,
+        # every country code, the items' origin included, as UBL's BR-B-01 counts them
+        "every_country_code": countries + origins,
         "tax_category_codes": [
             *(
                 v

@@ -131,6 +131,8 @@ TERMS = {
         "card_numbers",
     ): f"{_S}/ram:SpecifiedTradeSettlementPaymentMeans/ram:ApplicableTradeSettlementFinancialCard/ram:ID",
     ("invoice", "origin_countries"): ".//ram:OriginTradeCountry/ram:ID",
+    # BR-B-01 reads every ram:CountryID (the CII binding writes an item's origin as ram:ID)
+    ("invoice", "every_country_code"): ".//ram:CountryID",
     (
         "invoice",
         "tax_category_codes",

@@ -435,10 +435,11 @@ def _split_payment(inv: Node) -> list[Node]:
     'An Invoice where the VAT category code (BT-151, BT-95 or BT-102) is "Split payment" shall be a domestic Italian invoice.',
 )
 def br_b_01(inv: Node) -> Iterator[str]:
-    if _split_payment(inv) and not (
-        text(inv, "seller_country") == text(inv, "buyer_country") == "IT"
-    ):
-        yield inv.path
+    # the official rule: no country code anywhere in the invoice other than IT
+    if _split_payment(inv):
+        for country in inv.values("every_country_code"):
+            if country.text != "IT":
+                yield country.path
 
 
 @rule(

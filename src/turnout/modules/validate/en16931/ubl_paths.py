@@ -132,6 +132,8 @@ TERMS = {
     ("invoice", "card_numbers"): "cac:PaymentMeans/cac:CardAccount/cbc:PrimaryAccountNumberID",
     ("invoice", "tax_point_date_code_2005"): "cac:InvoicePeriod/cbc:DescriptionCode",
     ("invoice", "origin_countries"): ".//cac:OriginCountry/cbc:IdentificationCode",
+    # BR-B-01 reads every country code of the document, the items' origin included
+    ("invoice", "every_country_code"): ".//cbc:IdentificationCode",
     ("invoice", "tax_category_codes"): ".//cac:TaxCategory/cbc:ID",
     ("invoice", "line_tax_category_codes"): ".//cac:ClassifiedTaxCategory/cbc:ID",
     ("payee", "name"): "cac:PartyName/cbc:Name",

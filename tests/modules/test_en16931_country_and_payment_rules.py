@@ -1,0 +1,164 @@
+"""validate.en16931: rules that read every country code, the seller's identifiers, the VAT point
+date code in each syntax, and the payment instructions of a canonical invoice. Invoices of our
+own making, written in UBL and CII by the exports' builders; where the official XSLT is the
+reference (`corpus`), our verdict is compared with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from turnout.domain.invoice import (
+    Address,
+    Delivery,
+    Identifier,
+    Invoice,
+    InvoiceLine,
+    Party,
+    Payment,
+    TaxRepresentative,
+    Totals,
+    VatBreakdown,
+)
+from turnout.modules.export.cii_builder import build_cii
+from turnout.modules.export.ubl_builder import build_ubl
+from turnout.modules.validate.en16931 import RULES, validate_node, validate_xml
+from turnout.modules.validate.en16931.canonical import canonical_node, canonical_rules
+
+D = Decimal
+XSLT = Path(__file__).parents[2].parent / "shared" / "corpora" / "en16931" / "xslt"
+BUILDERS = {"ubl": build_ubl, "cii": build_cii}
+
+
+def split_payment_invoice() -> Invoice:
+    """A domestic Italian invoice of VAT category B (split payment): one line of 100.00 at 22 %."""
+    line = InvoiceLine("1", "Servizio", D("1"), "C62", D("100.00"), D("100.00"), "B", D("22"))
+    return Invoice(
+        invoice_number="FT-1",
+        issue_date=dt.date(2024, 4, 2),
+        type_code="380",
+        currency="EUR",
+        due_date=dt.date(2024, 5, 2),
+        specification_id="urn:cen.eu:en16931:2017",
+        seller=Party(
+            name="Venditore Srl",
+            vat_id="IT01234567890",
+            country="IT",
+            electronic_address=Identifier("venditore@example.it", "EM"),
+            address=Address(line1="Via Roma 1", city="Roma", post_code="00100"),
+        ),
+        buyer=Party(
+            name="Comune di Milano",
+            vat_id="IT09876543210",
+            country="IT",
+            electronic_address=Identifier("comune@example.it", "EM"),
+            address=Address(city="Milano", post_code="20100"),
+        ),
+        payment=Payment(iban="IT60X0542811101000000123456", means_code="58"),
+        totals=Totals(
+            line_net=D("100.00"),
+            tax_exclusive=D("100.00"),
+            tax=D("22.00"),
+            tax_inclusive=D("122.00"),
+            payable=D("122.00"),
+        ),
+        vat_breakdown=[VatBreakdown("B", D("22"), D("100.00"), D("22.00"))],
+        lines=[line],
+    )
+
+
+def rules_on_canonical(invoice: Invoice) -> set[str]:
+    report = validate_node(canonical_node(invoice), "canonical", canonical_rules(RULES.values()))
+    return {f.rule for f in report.findings}
+
+
+def rules_on_xml(data: bytes) -> set[str]:
+    return {f.rule for f in validate_xml(etree.fromstring(data)).findings}
+
+
+def official_rules(data: bytes) -> set[str]:
+    """The fatal rules the official EN 16931 XSLT finds broken, or a skip without it."""
+    if not XSLT.is_dir():
+        pytest.skip(f"the EN 16931 XSLT is not at {XSLT} (../shared/corpora is absent)")
+    pytest.importorskip("saxonche", reason="saxonche (the dev extra) runs the official XSLT")
+    module = sys.modules.get("xslt_validator")
+    if module is None:
+        path = Path(__file__).parents[2] / "bench" / "xslt_validator.py"
+        spec = importlib.util.spec_from_file_location("xslt_validator", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["xslt_validator"] = module
+        spec.loader.exec_module(module)
+    validator: Any = module.OfficialValidator(XSLT)
+    return {a.rule for a in validator.failed_asserts(data) if a.flag == "fatal"}
+
+
+# ---- BR-B-01: every country code of a split-payment invoice is IT ----------------------------
+
+
+def with_delivery_to(country: str) -> Invoice:
+    invoice = split_payment_invoice()
+    invoice.delivery = Delivery(date=dt.date(2024, 3, 30), country=country)
+    return invoice
+
+
+def with_origin(country: str) -> Invoice:
+    invoice = split_payment_invoice()
+    invoice.lines[0].origin_country = country
+    return invoice
+
+
+def test_a_domestic_italian_split_payment_invoice_passes_br_b_01_in_every_view() -> None:
+    invoice = with_delivery_to("IT")
+    assert "BR-B-01" not in rules_on_canonical(invoice)
+    for build in BUILDERS.values():
+        assert "BR-B-01" not in rules_on_xml(build(invoice))
+
+
+@pytest.mark.parametrize("syntax", ["ubl", "cii", "canonical"])
+def test_a_split_payment_invoice_delivered_abroad_breaks_br_b_01(syntax: str) -> None:
+    invoice = with_delivery_to("FR")  # seller and buyer are both in Italy
+    found = (
+        rules_on_canonical(invoice)
+        if syntax == "canonical"
+        else rules_on_xml(BUILDERS[syntax](invoice))
+    )
+    assert "BR-B-01" in found
+
+
+def test_a_split_payment_tax_representative_abroad_breaks_br_b_01() -> None:
+    invoice = split_payment_invoice()
+    invoice.tax_representative = TaxRepresentative(
+        name="Rappresentante GmbH", vat_id="DE136695976", country="DE"
+    )
+    assert "BR-B-01" in rules_on_canonical(invoice)
+    for build in BUILDERS.values():
+        assert "BR-B-01" in rules_on_xml(build(invoice))
+
+
+def test_an_item_made_abroad_breaks_br_b_01_where_the_binding_counts_it() -> None:
+    # UBL's rule reads every cbc:IdentificationCode, the item's origin included; CII's reads
+    # ram:CountryID, which an item's origin (ram:OriginTradeCountry/ram:ID) is not
+    invoice = with_origin("CN")
+    assert "BR-B-01" in rules_on_canonical(invoice)
+    assert "BR-B-01" in rules_on_xml(build_ubl(invoice))
+    assert "BR-B-01" not in rules_on_xml(build_cii(invoice))
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+@pytest.mark.parametrize(
+    "invoice",
+    [with_delivery_to("IT"), with_delivery_to("FR"), with_origin("CN"), with_origin("IT")],
+    ids=["delivered-in-italy", "delivered-abroad", "made-abroad", "made-in-italy"],
+)
+def test_br_b_01_agrees_with_the_official_rule(syntax: str, invoice: Invoice) -> None:
+    data = BUILDERS[syntax](invoice)
+    assert ("BR-B-01" in rules_on_xml(data)) == ("BR-B-01" in official_rules(data))
