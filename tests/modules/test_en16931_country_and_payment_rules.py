@@ -18,6 +18,7 @@ from lxml import etree
 from turnout.domain.invoice import (
     Address,
     Delivery,
+    DirectDebit,
     Identifier,
     Invoice,
     InvoiceLine,
@@ -162,3 +163,36 @@ def test_an_item_made_abroad_breaks_br_b_01_where_the_binding_counts_it() -> Non
 def test_br_b_01_agrees_with_the_official_rule(syntax: str, invoice: Invoice) -> None:
     data = BUILDERS[syntax](invoice)
     assert ("BR-B-01" in rules_on_xml(data)) == ("BR-B-01" in official_rules(data))
+
+
+# ---- BR-CO-26: a SEPA creditor id is not the seller's identifier -----------------------------
+
+
+def seller_known_only_by(identifiers: list[Identifier]) -> Invoice:
+    """An invoice whose seller has no VAT id nor legal registration: BR-CO-26 rests on BT-29."""
+    invoice = with_delivery_to("IT")
+    for line in invoice.lines:
+        line.vat_category, line.vat_rate = "S", D("22")
+    invoice.vat_breakdown[0].category = "S"
+    invoice.seller.vat_id = None
+    invoice.seller.identifiers = identifiers
+    invoice.tax_representative = None
+    return invoice
+
+
+def test_a_seller_known_only_by_a_sepa_creditor_id_breaks_br_co_26_in_ubl() -> None:
+    invoice = seller_known_only_by([])
+    invoice.payment = Payment(
+        means_code="59",
+        direct_debit=DirectDebit("MANDATE-1", "IT98ZZZ09999999999", "IT60X0542811101000000123456"),
+    )
+    data = build_ubl(invoice)  # the creditor id is written as a SEPA PartyIdentification
+    assert b'schemeID="SEPA"' in data
+    assert "BR-CO-26" in rules_on_xml(data)
+    assert "BR-CO-26" in rules_on_canonical(invoice)
+
+
+def test_a_seller_identifier_with_another_scheme_satisfies_br_co_26_in_ubl() -> None:
+    invoice = seller_known_only_by([Identifier("4012345000016", "0088")])
+    assert "BR-CO-26" not in rules_on_xml(build_ubl(invoice))
+    assert "BR-CO-26" not in rules_on_canonical(invoice)

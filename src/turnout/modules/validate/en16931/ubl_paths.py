@@ -73,7 +73,11 @@ TERMS = {
         "deliver_to_country",
     ): "cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode",
     ("invoice", "seller_name"): f"{_SELLER}/cac:PartyLegalEntity/cbc:RegistrationName",
-    ("invoice", "seller_id"): f"{_SELLER}/cac:PartyIdentification/cbc:ID",
+    # BT-29; a SEPA creditor id (BT-90) shares the element and is not the seller's identifier
+    (
+        "invoice",
+        "seller_id",
+    ): f"{_SELLER}/cac:PartyIdentification/cbc:ID[not(@schemeID='SEPA')]",
     ("invoice", "seller_legal_id"): f"{_SELLER}/cac:PartyLegalEntity/cbc:CompanyID",
     ("invoice", "seller_vat_id"): f"{_SELLER}/cac:PartyTaxScheme{_STRICT_VAT}/cbc:CompanyID",
     ("invoice", "seller_tax_registration"): f"{_SELLER}/cac:PartyTaxScheme{_NOT_VAT}/cbc:CompanyID",
