@@ -196,3 +196,46 @@ def test_a_seller_identifier_with_another_scheme_satisfies_br_co_26_in_ubl() -> 
     invoice = seller_known_only_by([Identifier("4012345000016", "0088")])
     assert "BR-CO-26" not in rules_on_xml(build_ubl(invoice))
     assert "BR-CO-26" not in rules_on_canonical(invoice)
+
+
+# ---- BR-CL-06: the VAT point date code in each syntax's code list ----------------------------
+
+
+def with_tax_point_code(code: str) -> Invoice:
+    invoice = with_delivery_to("IT")
+    invoice.tax_point_code = code
+    return invoice
+
+
+@pytest.mark.parametrize("code", ["3", "35", "432"])
+def test_each_en16931_tax_point_code_passes_br_cl_06_in_both_syntaxes(code: str) -> None:
+    invoice = with_tax_point_code(code)
+    for build in BUILDERS.values():
+        report = validate_xml(etree.fromstring(build(invoice)))
+        assert "BR-CL-06" not in {f.rule for f in report.findings}
+        assert "BR-CL-06" not in report.skipped
+
+
+def test_a_cii_due_date_type_code_outside_untdid_2475_breaks_br_cl_06() -> None:
+    data = build_cii(with_tax_point_code("3"))
+    assert b"<ram:DueDateTypeCode>5</ram:DueDateTypeCode>" in data
+    # 3 is UNTDID 2005's invoice date code: UBL's, not the CII binding's
+    wrong = data.replace(b"<ram:DueDateTypeCode>5<", b"<ram:DueDateTypeCode>3<")
+    report = validate_xml(etree.fromstring(wrong))
+    assert "BR-CL-06" in {f.rule for f in report.findings}
+    assert "BR-CL-06" not in report.skipped
+
+
+def test_a_ubl_description_code_outside_untdid_2005_breaks_br_cl_06() -> None:
+    data = build_ubl(with_tax_point_code("3"))
+    wrong = data.replace(b"<cbc:DescriptionCode>3<", b"<cbc:DescriptionCode>5<")
+    assert wrong != data
+    assert "BR-CL-06" in rules_on_xml(wrong)
+
+
+@pytest.mark.corpus
+def test_br_cl_06_on_cii_agrees_with_the_official_rule() -> None:
+    data = build_cii(with_tax_point_code("35"))
+    wrong = data.replace(b"<ram:DueDateTypeCode>29<", b"<ram:DueDateTypeCode>35<")
+    for document in (data, wrong):
+        assert ("BR-CL-06" in rules_on_xml(document)) == ("BR-CL-06" in official_rules(document))

@@ -14,7 +14,8 @@ given to `build_cii` by SHA-256 (see `turnout.modules.export.attachments`) and w
 
 What CII requires and the invoice lacks (number, type code, issue date, currency, amount due, at
 least one line with its id and net amount, an attachment's bytes) makes `build_cii` raise
-`InputRejected` naming every gap: an invalid CII file is worse than none.
+`InputRejected` naming every gap: an invalid CII file is worse than none. So does what CII cannot
+carry (`unwritable`: a VAT point date code outside EN 16931's).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from turnout.modules.export.cii_xml import (
     text,
 )
 from turnout.modules.export.profiles import EN16931
+from turnout.modules.export.unwritable import refuse_unwritable, unwritable_values
 
 # UNTDID 1001 document types of the header's additional documents
 SUPPORTING_DOCUMENT = "916"
@@ -131,6 +133,8 @@ def _require_mandatory(invoice: Invoice, attachments: Mapping[str, bytes]) -> No
             + ". Complete the invoice (or route it to review) before exporting it as CII, "
             "or export it with export.json"
         )
+    problems = unwritable_values(invoice)
+    refuse_unwritable(problems, "a valid CII D16B document", "CII")
 
 
 def _agreement(transaction: Element, invoice: Invoice, attachments: Mapping[str, bytes]) -> None:

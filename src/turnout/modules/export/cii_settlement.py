@@ -24,7 +24,8 @@ from turnout.modules.export.cii_xml import QDT, Element, date_string, date_time,
 from turnout.modules.export.cii_xml import vat_scheme as vat_type
 
 # EN 16931 BT-8 uses UNTDID 2005 (3 invoice date, 35 delivery date, 432 paid to date); the CII
-# binding writes the same meaning with UNTDID 2475 (5, 29, 72)
+# binding writes the same meaning with UNTDID 2475 (5, 29, 72). `build_cii` refuses any other
+# code (`unwritable.TAX_POINT_CODES`) before anything is written
 TAX_POINT_CODES = {"3": "5", "35": "29", "432": "72"}
 _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{8,30}")
 
@@ -103,7 +104,7 @@ def _vat(parent: Element, entry: VatBreakdown, invoice: Invoice | None) -> None:
     if invoice is not None:
         date_string(ram(tax, "TaxPointDate"), "DateString", invoice.tax_point_date)
         code = invoice.tax_point_code
-        text(tax, "DueDateTypeCode", TAX_POINT_CODES.get(code, code) if code else None)
+        text(tax, "DueDateTypeCode", TAX_POINT_CODES[code] if code else None)
     text(tax, "RateApplicablePercent", entry.rate)
 
 

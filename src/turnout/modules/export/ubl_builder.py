@@ -19,7 +19,8 @@ subject code (BT-21) is written `#CODE#text`, as the binding says.
 
 What the UBL schema requires and the invoice lacks (number, issue date, currency, amount due,
 at least one line with its id and net amount, a VAT amount in every VAT breakdown entry) makes
-`build_ubl` raise `InputRejected` naming every gap. The invoice's elements beyond EN 16931
+`build_ubl` raise `InputRejected` naming every gap, and so does what UBL cannot carry
+(`unwritable`: a VAT point date code outside EN 16931's). The invoice's elements beyond EN 16931
 (`invoice.extensions`) are not written: a document claiming EN 16931 cannot carry them.
 """
 
@@ -38,6 +39,7 @@ from turnout.modules.export.ubl_parties import delivery, party, payee, tax_repre
 from turnout.modules.export.ubl_payment import due_date, payment_means, payment_terms
 from turnout.modules.export.ubl_references import document_references, order_and_billing
 from turnout.modules.export.ubl_xml import CAC, CBC, Element, cac, cbc, has_any
+from turnout.modules.export.unwritable import refuse_unwritable, unwritable_values
 
 __all__ = ["CREDIT_NOTE_CODES", "EN16931", "ROOT_NS", "build_ubl", "document_type"]
 
@@ -161,3 +163,4 @@ def _require_mandatory(invoice: Invoice) -> None:
             + ". Complete the invoice (or route it to review) before exporting it as UBL, "
             "or export it with export.json"
         )
+    refuse_unwritable(unwritable_values(invoice), "a valid UBL 2.1 document", "UBL")

@@ -79,6 +79,8 @@ TERMS = {
     ("invoice", "vat_currency"): f"{_S}/ram:TaxCurrencyCode",
     ("invoice", "tax_point_date"): f"{_S}/ram:ApplicableTradeTax/ram:TaxPointDate",
     ("invoice", "tax_point_date_code"): f"{_S}/ram:ApplicableTradeTax/ram:DueDateTypeCode",
+    # BR-CL-06 checks every ram:DueDateTypeCode, as the official CII rule does
+    ("invoice", "tax_point_date_code_2475"): ".//ram:DueDateTypeCode",
     ("invoice", "due_date"): f"{_S}/ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime",
     ("invoice", "payment_terms"): f"{_S}/ram:SpecifiedTradePaymentTerms/ram:Description",
     (

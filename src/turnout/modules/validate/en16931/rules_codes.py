@@ -1,7 +1,7 @@
 """EN 16931 code list rules BR-CL-*: coded values must come from the list the standard names.
 
-Implemented: BR-CL-01, -03, -04, -05, -06, -14, -15, -16, -17, -18, -19, -20, -24. Not yet:
-BR-CL-07 (UNTDID 1153), -08 (UNCL 4451), -10/-11/-21/-26 (ISO 6523 ICD), -13 (UNTDID 7143),
+Implemented: BR-CL-01, -03, -04, -05, -06 (UNTDID 2005 in UBL, 2475 in CII), -14, -15, -16,
+-17, -18, -19, -20, -24. Not yet: BR-CL-07 (UNTDID 1153), -08 (UNCL 4451), -10/-11/-21/-26 (ISO 6523 ICD), -13 (UNTDID 7143),
 -22 (VATEX), -23 (UNECE Rec 20/21), -25 (EAS): their lists are long and are not bundled yet, and a
 partial list would reject valid invoices.
 """
@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from turnout.modules.validate.en16931.codelists import codes, countries, currencies
 from turnout.modules.validate.en16931.registry import FATAL, rule
-from turnout.modules.validate.en16931.view import Node, Value
+from turnout.modules.validate.en16931.view import Node, Unmapped, Value
 
 
 def _outside(
@@ -76,12 +76,32 @@ _list_rule(
     "vat_currency",
     currencies,
 )
-_list_rule(
+
+
+@rule(
     "BR-CL-06",
-    "Value added tax point date code MUST be coded using a restriction of UNTDID 2005.",
-    "tax_point_date_code_2005",
-    lambda: codes("uncl2005"),
+    FATAL,
+    "Value added tax point date code MUST be coded using a restriction of UNTDID 2005 (UBL) or "
+    "of UNTDID 2475 (CII).",
 )
+def br_cl_06(inv: Node) -> Iterator[str]:
+    # BT-8 has two codings: UBL (and the canonical invoice) write UNTDID 2005 (3, 35, 432), the
+    # CII binding writes the same meanings in UNTDID 2475 (5, 29, 72); each syntax maps one term
+    checked = False
+    for term, allowed in (
+        ("tax_point_date_code_2005", codes("uncl2005")),
+        ("tax_point_date_code_2475", codes("uncl2475")),
+    ):
+        try:
+            found = inv.values(term)
+        except Unmapped:
+            continue
+        checked = True
+        yield from _outside(found, allowed)
+    if not checked:
+        raise Unmapped("tax_point_date_code_2005")
+
+
 _list_rule(
     "BR-CL-14",
     "Country codes in an invoice MUST be coded using ISO code list 3166-1.",
