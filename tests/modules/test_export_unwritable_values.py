@@ -8,11 +8,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from lxml import etree
 
 from turnout.domain.errors import InputRejected
-from turnout.domain.invoice import Invoice
+from turnout.domain.invoice import AllowanceCharge, Invoice
 from turnout.modules.export.cii import CiiExport
 from turnout.modules.export.cii_builder import build_cii
+from turnout.modules.export.cii_lines import line_item
+from turnout.modules.export.cii_xml import NSMAP, RSM
 from turnout.modules.export.ubl import UblExport
 from turnout.modules.export.ubl_builder import build_ubl
 from turnout.modules.export.xml_export import XmlExport
@@ -53,3 +56,56 @@ def test_a_tax_point_code_outside_en16931_is_refused_naming_bt_8(syntax: str, co
     assert f"BT-8) {code!r}" in message
     assert "3, 35, 432" in message
     assert "export.json" in message
+
+
+# ---- BG-27/BG-28: a line allowance or charge has no VAT ------------------------------------
+
+
+def line_charge_with_vat(seed: int = 0) -> GeneratedInvoice:
+    g = generated(seed)
+    g.invoice.lines[0].charges = [
+        AllowanceCharge(D("0.00"), reason="Freight", vat_category="G", vat_rate=D("0"))
+    ]
+    return g
+
+
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+def test_a_line_charge_carrying_vat_is_refused_not_dropped(syntax: str) -> None:
+    g = line_charge_with_vat()
+    with pytest.raises(InputRejected, match=r"line 1's charge 1 with a VAT category or rate"):
+        build(syntax, g.invoice, g.attachments)
+
+
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+def test_a_line_allowance_with_only_a_vat_rate_is_refused(syntax: str) -> None:
+    g = generated()
+    g.invoice.lines[-1].allowances = [AllowanceCharge(D("0.00"), reason_code="95", vat_rate=D("7"))]
+    last = len(g.invoice.lines)
+    with pytest.raises(InputRejected, match=rf"line {last}'s allowance 1 .*BG-27/BG-28"):
+        build(syntax, g.invoice, g.attachments)
+
+
+def test_a_cii_line_allowance_or_charge_is_written_without_a_category_trade_tax() -> None:
+    line = generated().invoice.lines[0]
+    line.allowances = [AllowanceCharge(D("1.00"), reason_code="95", vat_category="S")]
+    line.charges = [AllowanceCharge(D("1.00"), reason="Freight", vat_rate=D("19"))]
+    transaction = etree.Element(f"{{{RSM}}}SupplyChainTradeTransaction", nsmap=NSMAP)
+    line_item(transaction, line)
+    entries = transaction.findall(".//ram:SpecifiedTradeAllowanceCharge", NSMAP)
+    assert len(entries) == 2
+    assert transaction.findall(".//ram:CategoryTradeTax", NSMAP) == []
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_generated_invoices_hold_no_vat_on_line_allowances_and_are_written(seed: int) -> None:
+    g = generated(seed)
+    for syntax in BUILDERS:
+        data = build(syntax, g.invoice, g.attachments)
+        if syntax == "cii":
+            root = etree.fromstring(data)
+            line_level = root.findall(
+                ".//ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
+                "/ram:CategoryTradeTax",
+                NSMAP,
+            )
+            assert line_level == []

@@ -15,7 +15,7 @@ given to `build_cii` by SHA-256 (see `turnout.modules.export.attachments`) and w
 What CII requires and the invoice lacks (number, type code, issue date, currency, amount due, at
 least one line with its id and net amount, an attachment's bytes) makes `build_cii` raise
 `InputRejected` naming every gap: an invalid CII file is worse than none. So does what CII cannot
-carry (`unwritable`: a VAT point date code outside EN 16931's).
+carry (`unwritable`: a VAT point date code outside EN 16931's, VAT on a line allowance or charge).
 """
 
 from __future__ import annotations

@@ -92,10 +92,13 @@ def _settlement(settlement: Element, line: InvoiceLine) -> None:
     period = ram(settlement, "BillingSpecifiedPeriod")
     date_time(period, "StartDateTime", line.period.start)
     date_time(period, "EndDateTime", line.period.end)
+    # BG-27/BG-28 have no VAT terms: a `ram:CategoryTradeTax` here would count as a
+    # document-level allowance's (BR-G-01 and its kin); the builder refuses a line
+    # allowance or charge that carries one rather than dropping it
     for allowance in line.allowances:
-        allowance_charge(settlement, allowance, charge=False)
+        allowance_charge(settlement, allowance, charge=False, with_vat=False)
     for charge in line.charges:
-        allowance_charge(settlement, charge, charge=True)
+        allowance_charge(settlement, charge, charge=True, with_vat=False)
     summation = ram(settlement, "SpecifiedTradeSettlementLineMonetarySummation")
     text(summation, "LineTotalAmount", line.net_amount)
     if line.object_id is not None and line.object_id.id is not None:
@@ -107,9 +110,11 @@ def _settlement(settlement: Element, line: InvoiceLine) -> None:
     text(account, "ID", line.accounting_reference)
 
 
-def allowance_charge(parent: Element, entry: AllowanceCharge, charge: bool) -> None:
+def allowance_charge(
+    parent: Element, entry: AllowanceCharge, charge: bool, *, with_vat: bool = True
+) -> None:
     """`ram:SpecifiedTradeAllowanceCharge`: the indicator, percent, base, amount, reason code and
-    text, and (on the document level) the VAT category and rate."""
+    text, and with `with_vat` (the document level only) the VAT category and rate."""
     element = ram(parent, "SpecifiedTradeAllowanceCharge")
     indicator(element, charge)
     text(element, "CalculationPercent", entry.percent)
@@ -117,7 +122,7 @@ def allowance_charge(parent: Element, entry: AllowanceCharge, charge: bool) -> N
     text(element, "ActualAmount", entry.amount)
     text(element, "ReasonCode", entry.reason_code)
     text(element, "Reason", entry.reason)
-    if entry.vat_category is not None or entry.vat_rate is not None:
+    if with_vat and (entry.vat_category is not None or entry.vat_rate is not None):
         tax = ram(element, "CategoryTradeTax")
         vat_scheme(tax)
         text(tax, "CategoryCode", entry.vat_category)

@@ -20,8 +20,9 @@ subject code (BT-21) is written `#CODE#text`, as the binding says.
 What the UBL schema requires and the invoice lacks (number, issue date, currency, amount due,
 at least one line with its id and net amount, a VAT amount in every VAT breakdown entry) makes
 `build_ubl` raise `InputRejected` naming every gap, and so does what UBL cannot carry
-(`unwritable`: a VAT point date code outside EN 16931's). The invoice's elements beyond EN 16931
-(`invoice.extensions`) are not written: a document claiming EN 16931 cannot carry them.
+(`unwritable`: a VAT point date code outside EN 16931's, VAT on a line allowance or charge).
+The invoice's elements beyond EN 16931 (`invoice.extensions`) are not written: a document
+claiming EN 16931 cannot carry them.
 """
 
 from __future__ import annotations

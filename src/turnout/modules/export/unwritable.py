@@ -24,6 +24,15 @@ def unwritable_values(invoice: Invoice) -> list[str]:
             f"the VAT point date code (BT-8) {code!r}, which is not one EN 16931 allows "
             f"({', '.join(TAX_POINT_CODES)}: invoice date, delivery date, paid to date)"
         )
+    for index, line in enumerate(invoice.lines, start=1):
+        for kind, entries in (("allowance", line.allowances), ("charge", line.charges)):
+            for number, entry in enumerate(entries, start=1):
+                if entry.vat_category is not None or entry.vat_rate is not None:
+                    problems.append(
+                        f"line {index}'s {kind} {number} with a VAT category or rate (a line "
+                        f"{kind}, BG-27/BG-28, has no VAT terms in EN 16931: clear them, or make "
+                        f"it a document-level {kind})"
+                    )
     return problems
 
 
