@@ -109,3 +109,34 @@ def test_generated_invoices_hold_no_vat_on_line_allowances_and_are_written(seed:
                 NSMAP,
             )
             assert line_level == []
+
+
+# ---- BT-147 without BT-148 ------------------------------------------------------------------
+
+
+def discount_without_gross_price() -> GeneratedInvoice:
+    g = generated()
+    line = g.invoice.lines[0]
+    line.gross_price, line.price_discount = None, D("1.00")
+    return g
+
+
+def test_cii_refuses_a_price_discount_without_its_gross_price() -> None:
+    g = discount_without_gross_price()
+    with pytest.raises(
+        InputRejected, match=r"line 1's price discount \(BT-147\) without its gross"
+    ):
+        build_cii(g.invoice, attachments=g.attachments)
+
+
+def test_ubl_writes_a_price_discount_without_a_gross_price_as_an_amount_alone() -> None:
+    # UBL's price allowance has an optional cbc:BaseAmount: the discount alone is a valid document
+    g = discount_without_gross_price()
+    root = etree.fromstring(build_ubl(g.invoice, attachments=g.attachments))
+    ns = {
+        "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+        "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    }
+    (discount,) = root.findall("cac:InvoiceLine[1]/cac:Price/cac:AllowanceCharge", ns)
+    assert discount.findtext("cbc:Amount", namespaces=ns) == "1.00"
+    assert discount.find("cbc:BaseAmount", ns) is None

@@ -15,7 +15,8 @@ given to `build_cii` by SHA-256 (see `turnout.modules.export.attachments`) and w
 What CII requires and the invoice lacks (number, type code, issue date, currency, amount due, at
 least one line with its id and net amount, an attachment's bytes) makes `build_cii` raise
 `InputRejected` naming every gap: an invalid CII file is worse than none. So does what CII cannot
-carry (`unwritable`: a VAT point date code outside EN 16931's, VAT on a line allowance or charge).
+carry (`unwritable`: a VAT point date code outside EN 16931's, VAT on a line allowance or charge;
+a price discount without the gross price it is written in).
 """
 
 from __future__ import annotations
@@ -134,6 +135,13 @@ def _require_mandatory(invoice: Invoice, attachments: Mapping[str, bytes]) -> No
             "or export it with export.json"
         )
     problems = unwritable_values(invoice)
+    for index, line in enumerate(invoice.lines, start=1):
+        if line.price_discount is not None and line.gross_price is None:
+            # the D16B schema requires ram:ChargeAmount in the gross price the discount sits in
+            problems.append(
+                f"line {index}'s price discount (BT-147) without its gross price (BT-148), "
+                "which CII needs to write the discount: add the gross price or clear the discount"
+            )
     refuse_unwritable(problems, "a valid CII D16B document", "CII")
 
 
