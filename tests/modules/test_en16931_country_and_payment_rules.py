@@ -239,3 +239,27 @@ def test_br_cl_06_on_cii_agrees_with_the_official_rule() -> None:
     wrong = data.replace(b"<ram:DueDateTypeCode>29<", b"<ram:DueDateTypeCode>35<")
     for document in (data, wrong):
         assert ("BR-CL-06" in rules_on_xml(document)) == ("BR-CL-06" in official_rules(document))
+
+
+# ---- BR-49: payment instructions without a means code on a canonical invoice -----------------
+
+
+@pytest.mark.parametrize(
+    "payment",
+    [
+        Payment(remittance="RF18539007547034"),
+        Payment(direct_debit=DirectDebit("MANDATE-1", None, "IT60X0542811101000000123456")),
+        Payment(means_text="Bonifico"),
+    ],
+    ids=["remittance", "direct-debit", "means-text"],
+)
+def test_payment_instructions_without_a_means_code_break_br_49(payment: Payment) -> None:
+    invoice = with_delivery_to("IT")
+    invoice.payment = payment
+    assert "BR-49" in rules_on_canonical(invoice)
+
+
+def test_an_invoice_without_payment_instructions_is_not_asked_for_a_means_code() -> None:
+    invoice = with_delivery_to("IT")
+    invoice.payment = Payment()
+    assert "BR-49" not in rules_on_canonical(invoice)

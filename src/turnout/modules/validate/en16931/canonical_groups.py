@@ -233,7 +233,8 @@ def preceding_node(index: int, item: PrecedingInvoice) -> Node:
 def payment_nodes(payment: Payment) -> list[Node]:
     """The payment instructions (BG-16) as one payment means: the model keeps the first means'
     code, and every credit transfer account (the first as `iban`, the others in
-    `more_transfers`). Present when a means code, an account or a card is given."""
+    `more_transfers`). Present on the condition the exports write a payment means on: a means
+    code or text, a remittance, a credit transfer, a card or a direct debit."""
     first = (payment.iban, payment.account_name, payment.bic)
     transfers: list[Node] = []
     if any(first):
@@ -245,7 +246,14 @@ def payment_nodes(payment: Payment) -> list[Node]:
         transfers.append(
             CanonicalNode(at, {"account_id": values(f"{at}.account", transfer.account)})
         )
-    if not (transfers or payment.means_code or payment.means_text or payment.card):
+    instructions = (
+        payment.means_code,
+        payment.means_text,
+        payment.remittance,
+        payment.card,
+        payment.direct_debit,
+    )
+    if not (transfers or any(i is not None and i != "" for i in instructions)):
         return []
     accounts = [v for node in transfers for v in node.values("account_id")]
     terms = {"code": values("payment.means_code", payment.means_code), "account_id": accounts}
