@@ -6,12 +6,22 @@ e-invoice names the export's own setting. Invoices of our own making."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from turnout.domain.artifacts import (
+    Decision,
+    Document,
+    DocumentKind,
+    InvoiceArtifact,
+    Outcome,
+    Receipt,
+)
 from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import AllowanceCharge, Invoice
+from turnout.domain.modules import Artifacts, RunContext
 from turnout.modules.export.cii import CiiExport
 from turnout.modules.export.cii_builder import build_cii
 from turnout.modules.export.cii_lines import line_item
@@ -140,3 +150,31 @@ def test_ubl_writes_a_price_discount_without_a_gross_price_as_an_amount_alone() 
     (discount,) = root.findall("cac:InvoiceLine[1]/cac:Price/cac:AllowanceCharge", ns)
     assert discount.findtext("cbc:Amount", namespaces=ns) == "1.00"
     assert discount.find("cbc:BaseAmount", ns) is None
+
+
+# ---- max_xml_bytes -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+def test_a_run_document_over_max_xml_bytes_is_refused_naming_that_setting(
+    syntax: str, tmp_path: Path
+) -> None:
+    g = generated(3)
+    assert g.attachments, "seed 3 attaches a document"
+    xml = g.carrier_xml()
+    document = Document(
+        "in.xml", DocumentKind.UBL, "application/xml", "0" * 64, len(xml), xml, xml=xml
+    )
+    artifacts = Artifacts([InvoiceArtifact(g.invoice), Decision(Outcome.APPROVE), document])
+    export = EXPORTS[syntax]({"directory": str(tmp_path), "max_xml_bytes": len(xml) - 1})
+    module_id = export.spec.module_id
+    context = RunContext("run-1", 3, "export", module_id, tmp_path)
+    with pytest.raises(InputRejected) as refused:
+        list(export.process(artifacts, context))
+    message = str(refused.value)
+    assert f"{module_id} setting `max_xml_bytes`" in message
+    assert "`max_bytes`" not in message
+    # at the limit the same document is read and the attachment written again
+    export = EXPORTS[syntax]({"directory": str(tmp_path), "max_xml_bytes": len(xml)})
+    (receipt,) = export.process(artifacts, context)
+    assert isinstance(receipt, Receipt)

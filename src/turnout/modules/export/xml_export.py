@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from turnout.domain.artifacts import Artifact, Document, InvoiceArtifact
+from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import Invoice
 from turnout.domain.modules import Artifacts, RunContext, StageModule
 from turnout.modules.export.attachments import attachment_bytes
@@ -72,6 +73,17 @@ class XmlExport(StageModule):
         """The document's root, as the receipt names it."""
         raise NotImplementedError
 
+    def _attachments(self, xml: bytes | None) -> dict[str, bytes]:
+        """The attached documents' bytes in the run's e-invoice `xml`, by SHA-256; one over
+        `max_xml_bytes` is refused naming this export's setting."""
+        if xml is not None and len(xml) > self.max_xml_bytes:
+            raise InputRejected(
+                f"{self.spec.module_id}: the run's e-invoice is {len(xml):,} bytes, over the "
+                f"limit of {self.max_xml_bytes:,} read to find its attached documents; raise "
+                f"the {self.spec.module_id} setting `max_xml_bytes` if such files are expected"
+            )
+        return attachment_bytes(xml, self.max_xml_bytes)
+
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Check and write the file; return a `Receipt` with its absolute path, the idempotency
         key, the profile written and the profile's rules not checked."""
@@ -79,7 +91,7 @@ class XmlExport(StageModule):
         document = inputs.get(Document)
         attachments: dict[str, bytes] = {}
         if any(d.attachment is not None for d in invoice.documents) and document is not None:
-            attachments = attachment_bytes(document.xml, self.max_xml_bytes)
+            attachments = self._attachments(document.xml)
         profile = self.profile
         module_id = self.spec.module_id
         data = self.build(invoice, profile, attachments)
