@@ -1,9 +1,9 @@
 """EN 16931 code list rules BR-CL-*: coded values must come from the list the standard names.
 
 Implemented: BR-CL-01, -03, -04, -05, -06 (UNTDID 2005 in UBL, 2475 in CII), -14, -15, -16,
--17, -18, -19, -20, -24. Not yet: BR-CL-07 (UNTDID 1153), -08 (UNCL 4451), -10/-11/-21/-26 (ISO 6523 ICD), -13 (UNTDID 7143),
--22 (VATEX), -23 (UNECE Rec 20/21), -25 (EAS): their lists are long and are not bundled yet, and a
-partial list would reject valid invoices.
+-17, -18, -19, -20, -24. Not yet: BR-CL-07 (UNTDID 1153), -08 (UNCL 4451), -10/-11/-21/-26
+(ISO 6523 ICD), -13 (UNTDID 7143), -22 (VATEX), -23 (UNECE Rec 20/21), -25 (EAS): their lists are
+long and are not bundled yet, and a partial list would reject valid invoices.
 """
 
 from __future__ import annotations
