@@ -17,6 +17,7 @@ from lxml import etree
 
 from turnout.domain.invoice import (
     Address,
+    CreditTransfer,
     Delivery,
     DirectDebit,
     Identifier,
@@ -263,3 +264,17 @@ def test_an_invoice_without_payment_instructions_is_not_asked_for_a_means_code()
     invoice = with_delivery_to("IT")
     invoice.payment = Payment()
     assert "BR-49" not in rules_on_canonical(invoice)
+
+
+def test_canonical_payment_means_are_the_ones_the_exports_write_one_per_transfer() -> None:
+    """A second credit transfer is a payment means of its own (as both exports write it), so a
+    first means without its account breaks BR-61 on the canonical invoice as in the XML."""
+
+    def fired(payment: Payment) -> set[str]:
+        report = validate_node(canonical_node(Invoice(payment=payment)), "canonical")
+        return {f.rule for f in report.findings}
+
+    second = [CreditTransfer("DE02120300000000202051")]
+    assert "BR-61" in fired(Payment(means_code="58", account_name="Main", more_transfers=second))
+    whole = Payment(means_code="58", iban="DE89370400440532013000", more_transfers=second)
+    assert not {"BR-50", "BR-61"} & fired(whole)

@@ -231,20 +231,15 @@ def preceding_node(index: int, item: PrecedingInvoice) -> Node:
 
 
 def payment_nodes(payment: Payment) -> list[Node]:
-    """The payment instructions (BG-16) as one payment means: the model keeps the first means'
-    code, and every credit transfer account (the first as `iban`, the others in
-    `more_transfers`). Present on the condition the exports write a payment means on: a means
-    code or text, a remittance, a credit transfer, a card or a direct debit."""
-    first = (payment.iban, payment.account_name, payment.bic)
+    """The payment instructions (BG-16) as the exports write them: a first payment means with the
+    model's means code and the first credit transfer (`iban`), then one means of the same code per
+    further transfer (`more_transfers`). Present on the condition the exports write a payment
+    means on: a means code or text, a remittance, a credit transfer, a card or a direct debit."""
+    code = values("payment.means_code", payment.means_code)
     transfers: list[Node] = []
-    if any(first):
+    if any((payment.iban, payment.account_name, payment.bic)):
         transfers.append(
             CanonicalNode("payment", {"account_id": values("payment.iban", payment.iban)})
-        )
-    for i, transfer in enumerate(payment.more_transfers):
-        at = f"payment.more_transfers[{i}]"
-        transfers.append(
-            CanonicalNode(at, {"account_id": values(f"{at}.account", transfer.account)})
         )
     instructions = (
         payment.means_code,
@@ -253,8 +248,19 @@ def payment_nodes(payment: Payment) -> list[Node]:
         payment.card,
         payment.direct_debit,
     )
-    if not (transfers or any(i is not None and i != "" for i in instructions)):
+    if not (transfers or payment.more_transfers or any(i not in (None, "") for i in instructions)):
         return []
-    accounts = [v for node in transfers for v in node.values("account_id")]
-    terms = {"code": values("payment.means_code", payment.means_code), "account_id": accounts}
-    return [CanonicalNode("payment", terms, {"credit_transfer": transfers})]
+    first_account = values("payment.iban", payment.iban)
+    means: list[Node] = [
+        CanonicalNode(
+            "payment", {"code": code, "account_id": first_account}, {"credit_transfer": transfers}
+        )
+    ]
+    for i, transfer in enumerate(payment.more_transfers):
+        at = f"payment.more_transfers[{i}]"
+        account = values(f"{at}.account", transfer.account)
+        node = CanonicalNode(at, {"account_id": account})
+        means.append(
+            CanonicalNode(at, {"code": code, "account_id": account}, {"credit_transfer": [node]})
+        )
+    return means
