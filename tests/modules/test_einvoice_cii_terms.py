@@ -755,10 +755,11 @@ def test_a_surcharge_on_the_gross_price_is_no_price_discount_and_is_kept() -> No
         "/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeAgreement"
         "/ram:GrossPriceProductTradePrice"
     )
-    # the discount's reason, then the surcharge whole (its reason is not listed again)
+    # in document order: the surcharge whole (its reason is not listed again), then the
+    # discount's reason
     assert [e.path for e in inv.extensions] == [
-        f"{gross}/ram:AppliedTradeAllowanceCharge[2]/ram:Reason",
         f"{gross}/ram:AppliedTradeAllowanceCharge[1]",
+        f"{gross}/ram:AppliedTradeAllowanceCharge[2]/ram:Reason",
     ]
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import AllowanceCharge, Identifier, Period
 from turnout.modules.einvoice.reading import Element, TreeReader, text_of
 
@@ -103,9 +104,21 @@ def period(dialect: Dialect, element: Element | None, start: str, end: str) -> P
     )
 
 
-def is_charge(dialect: Dialect, element: Element) -> bool:
-    """Whether a `ram:SpecifiedTradeAllowanceCharge` is a charge (`true`) or an allowance."""
-    return dialect.reader.text(element, "ram:ChargeIndicator/udt:Indicator") in ("true", "1")
+def is_charge(dialect: Dialect, element: Element, term: str) -> bool:
+    """Whether an allowance or charge is a charge (`true`) or an allowance (`false`); any other
+    indicator is refused, naming `term`, as a guess would book the amount with the wrong sign."""
+    found = dialect.reader.find(element, "ram:ChargeIndicator/udt:Indicator")
+    value = text_of(found)
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0"):
+        return False
+    line = f" (line {found.sourceline})" if found is not None and found.sourceline else ""
+    raise InputRejected(
+        f"the ChargeIndicator of {term} is `{value or ''}`{line}, which is neither true nor "
+        "false, so it cannot say whether the amount is an allowance or a charge; "
+        "ask the sender for a corrected e-invoice"
+    )
 
 
 def allowance_charge(dialect: Dialect, element: Element, *, with_vat: bool) -> AllowanceCharge:
@@ -130,9 +143,10 @@ def allowances_and_charges(
     """The allowances and the charges under `parent`, each in document order."""
     allowances: list[AllowanceCharge] = []
     charges: list[AllowanceCharge] = []
+    term = "a document-level allowance or charge" if with_vat else "a line allowance or charge"
     for element in dialect.reader.findall(parent, "ram:SpecifiedTradeAllowanceCharge"):
         entry = allowance_charge(dialect, element, with_vat=with_vat)
-        (charges if is_charge(dialect, element) else allowances).append(entry)
+        (charges if is_charge(dialect, element, term) else allowances).append(entry)
     return allowances, charges
 
 
@@ -153,22 +167,30 @@ class IndexedReader(TreeReader):
         self._steps = steps  # path -> its steps' tags, shared by the readers of a dialect
 
     def find(self, element: Element | None, path: str) -> Element | None:
-        """The first element at `path` under `element`, or None."""
+        """The first element at `path` under `element` in document order, or None: as in XPath,
+        a step that finds nothing under the first match of the step before goes on with the next
+        match (`ram:PaymentMeans/ram:Card` is the first card of any payment means)."""
         if element is None:
             return None
         steps = self._steps.get(path, ()) or self._clark(path)
         if steps is None:
             return super().find(element, path)
-        indexes = self._children
-        for tag in steps:
-            index = indexes.get(element)
-            if index is None:
-                index = self._index(element)
-            below = index.get(tag)
-            if not below:
-                return None
-            element = below[0]
-        return element
+        return self._first(element, steps, 0)
+
+    def _first(self, element: Element, steps: tuple[str, ...], depth: int) -> Element | None:
+        index = self._children.get(element)
+        if index is None:
+            index = self._index(element)
+        below = index.get(steps[depth])
+        if not below:
+            return None
+        if depth + 1 == len(steps):
+            return below[0]
+        for child in below:
+            found = self._first(child, steps, depth + 1)
+            if found is not None:
+                return found
+        return None
 
     def findall(self, element: Element | None, path: str) -> list[Element]:
         """Every element at `path` under `element`, in document order."""

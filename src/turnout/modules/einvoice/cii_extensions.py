@@ -5,8 +5,9 @@ The paths the reader knows are written once as an indented outline (`outline`); 
 document follows them and stops at each element the outline does not name, which is kept whole.
 An element the reader reads once (most of them) that comes again under the same parent is kept
 too: the reader would read the first only. So is a known element whose content the reader does
-not read (`CHECKS`: a later payment means' own type code). Only such elements are serialised and
-given a path, so a document without extensions costs a dictionary look-up or two per element.
+not read (`CHECKS`, see `cii_checks`: a later payment means' own type code, a second VAT
+registration, a later due date). Only such elements are serialised and given a path, so a document
+without extensions costs a dictionary look-up or two per element.
 """
 
 from __future__ import annotations
@@ -16,11 +17,23 @@ from collections.abc import Callable, Mapping
 from lxml import etree
 
 from turnout.domain.invoice import Extension
-from turnout.modules.einvoice.cii_settlement import MEANS_CHECKS
+from turnout.modules.einvoice import cii_checks
+from turnout.modules.einvoice.cii_settlement import MEANS_CHECKS, TERMS_CHECKS
 from turnout.modules.einvoice.reading import Element
 
 CHECKS: dict[tuple[str, str], Callable[[Element], bool]] = {
-    ("SpecifiedTradeSettlementPaymentMeans", name): check for name, check in MEANS_CHECKS.items()
+    **{("SpecifiedTradeSettlementPaymentMeans", name): c for name, c in MEANS_CHECKS.items()},
+    **{("SpecifiedTradePaymentTerms", name): c for name, c in TERMS_CHECKS.items()},
+    **{
+        (party, "SpecifiedTaxRegistration"): cii_checks.read_tax_registration
+        for party in ("SellerTradeParty", "BuyerTradeParty", "SellerTaxRepresentativeTradeParty")
+    },
+    ("GrossPriceProductTradePrice", "AppliedTradeAllowanceCharge"): (
+        cii_checks.read_gross_price_allowance
+    ),
+    ("SpecifiedLineTradeSettlement", "AdditionalReferencedDocument"): cii_checks.read_line_object,
+    ("PayeeTradeParty", "ID"): cii_checks.read_party_id,
+    ("ShipToTradeParty", "ID"): cii_checks.read_party_id,
 }
 """Known elements, by parent and own local name, that the reader reads only when they pass the
 test; the others are kept. Local names, so CII D16B and ZUGFeRD 1 share them."""
@@ -66,7 +79,10 @@ def unknown_elements(element: Element, known: Known) -> list[Element]:
     """The elements under `element` that `known` does not name, outermost only, in document
     order."""
     found: list[Element] = []
-    _walk(element, known, found)
+    try:
+        _walk(element, known, found)
+    finally:
+        cii_checks.forget()
     return found
 
 
@@ -101,15 +117,43 @@ def outermost(elements: list[Element]) -> list[Element]:
     return found
 
 
-def extension(element: Element) -> Extension:
+def extensions(elements: list[Element]) -> list[Extension]:
+    """Each element kept verbatim, with its XPath written with the document's prefixes; the
+    positions among same-named siblings are counted once per parent (`Positions`)."""
+    positions = Positions()
+    return [extension(element, positions) for element in elements]
+
+
+def extension(element: Element, positions: Positions | None = None) -> Extension:
     """An element kept verbatim, with its XPath written with the document's prefixes."""
     xml = etree.tostring(element, encoding="unicode", with_tail=False)
-    return Extension(path=xpath_of(element), xml=xml)
+    return Extension(path=xpath_of(element, positions or Positions()), xml=xml)
 
 
-def xpath_of(element: Element) -> str:
+class Positions:
+    """The position of each child among its same-named siblings, counted once per parent: many
+    unknown siblings cost one pass over their parent, not one each."""
+
+    def __init__(self) -> None:
+        self._parents: dict[Element, dict[Element, tuple[int, int]]] = {}
+
+    def of(self, element: Element, parent: Element) -> tuple[int, int]:
+        """`element`'s 1-based position among its parent's children of its tag, and their count."""
+        index = self._parents.get(parent)
+        if index is None:
+            seen: dict[object, list[Element]] = {}
+            for child in parent:
+                seen.setdefault(child.tag, []).append(child)
+            index = self._parents[parent] = {
+                child: (n, len(same)) for same in seen.values() for n, child in enumerate(same, 1)
+            }
+        return index[element]
+
+
+def xpath_of(element: Element, positions: Positions | None = None) -> str:
     """`/rsm:Root/ram:Child[2]/ram:Leaf`: the element's steps from the root, with the position
     among same-named siblings where there are several."""
+    positions = positions or Positions()
     steps: list[str] = []
     current: Element | None = element
     while current is not None:
@@ -117,9 +161,9 @@ def xpath_of(element: Element) -> str:
         step = f"{current.prefix}:{qname.localname}" if current.prefix else qname.localname
         parent = current.getparent()
         if parent is not None:
-            same = [c for c in parent if c.tag == current.tag]
-            if len(same) > 1:
-                step += f"[{same.index(current) + 1}]"
+            position, count = positions.of(current, parent)
+            if count > 1:
+                step += f"[{position}]"
         steps.append(step)
         current = parent
     return "/" + "/".join(reversed(steps))

@@ -161,7 +161,7 @@ ram:SpecifiedLineTradeSettlement
   ram:SpecifiedTradeAllowanceCharge * = line_allowance
   ram:SpecifiedTradeSettlementLineMonetarySummation
     ram:LineTotalAmount
-  ram:AdditionalReferencedDocument
+  ram:AdditionalReferencedDocument *
     ram:IssuerAssignedID
     ram:TypeCode
     ram:ReferenceTypeCode

@@ -22,6 +22,8 @@ from turnout.modules.einvoice.cii_common import (
 )
 from turnout.modules.einvoice.reading import Element, decimal_of, text_of
 
+_PRICE_ALLOWANCE = "an allowance or charge on a gross price (BT-147)"
+
 
 def line(dialect: Dialect, item: Element) -> InvoiceLine:
     """One `ram:IncludedSupplyChainTradeLineItem`."""
@@ -84,7 +86,7 @@ def line(dialect: Dialect, item: Element) -> InvoiceLine:
 def _price_discount(dialect: Dialect, gross: Element | None) -> Decimal | None:
     """BT-147, the first allowance applied to the gross price."""
     for applied in dialect.reader.findall(gross, "ram:AppliedTradeAllowanceCharge"):
-        if not is_charge(dialect, applied):
+        if not is_charge(dialect, applied, _PRICE_ALLOWANCE):
             return dialect.reader.decimal(applied, "ram:ActualAmount", "BT-147 item price discount")
     return None
 
@@ -98,7 +100,7 @@ def price_surcharges(dialect: Dialect, items: list[Element]) -> list[Element]:
         applied
         for item in items
         for applied in dialect.reader.findall(item, path)
-        if is_charge(dialect, applied)
+        if is_charge(dialect, applied, _PRICE_ALLOWANCE)
     ]
 
 

@@ -46,10 +46,13 @@ def party(dialect: Dialect, element: Element | None) -> Party:
 
 
 def tax_registration(dialect: Dialect, element: Element | None, scheme: str) -> str | None:
-    """The `ram:SpecifiedTaxRegistration/ram:ID` of `scheme` (VA: VAT id, FC: tax number)."""
-    for registration in dialect.reader.findall(element, "ram:SpecifiedTaxRegistration/ram:ID"):
-        if registration.get("schemeID") == scheme:
-            return text_of(registration)
+    """The ID of the first `ram:SpecifiedTaxRegistration` of `scheme` (VA: VAT id, FC: tax
+    number); any other registration is kept as an extension (`cii_checks`)."""
+    reader = dialect.reader
+    for registration in reader.findall(element, "ram:SpecifiedTaxRegistration"):
+        found = reader.find(registration, "ram:ID")
+        if found is not None and found.get("schemeID") == scheme:
+            return text_of(found)
     return None
 
 

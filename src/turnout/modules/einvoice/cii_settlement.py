@@ -4,14 +4,16 @@ breakdown, totals and the VAT point date, shared by CII D16B and ZUGFeRD 1.
 Each `ram:SpecifiedTradeSettlementPaymentMeans` with a creditor account is a credit transfer
 (BG-17): the first one's account, name and BIC are `payment.iban`, `account_name` and `bic`, the
 others `payment.more_transfers` in document order. The payment means code and text (BT-81, BT-82)
-are the first payment means'. A card (BG-18) is the first `ram:ApplicableTradeSettlementFinancialCard`;
-the direct debit (BG-19) gathers the mandate (BT-89, in the payment terms), the creditor reference
-(BT-90) and the debited account (BT-91).
+are the first payment means'. A card (BG-18) is the first `ram:ApplicableTradeSettlementFinancialCard`
+of any payment means; the direct debit (BG-19) gathers the mandate (BT-89, the first of any
+payment terms), the creditor reference (BT-90) and the debited account (BT-91, the first of any
+payment means). BT-9 is the first due date of any payment terms.
 
 What a later payment means says beyond its account has no place in the model when it differs from
 what was read: its own type code (CII-SR-467 wants one throughout), its own information (BT-82 is
-the first means'), a second card or debited account. `MEANS_CHECKS` tells `cii_extensions` which
-children of a payment means are read, so the others are kept verbatim as extensions; a later
+the first means'), a second card or debited account; nor what later payment terms say beyond
+their descriptions (a second due date or mandate). `MEANS_CHECKS` and `TERMS_CHECKS` tell
+`cii_extensions` which of their children are read, so the others are kept verbatim; a later
 means with the first's code and no text (as `export.cii` writes each further credit transfer)
 adds nothing.
 
@@ -34,6 +36,7 @@ from turnout.domain.invoice import (
     Totals,
     VatBreakdown,
 )
+from turnout.modules.einvoice.cii_checks import first_in_any, same_as_first_means
 from turnout.modules.einvoice.cii_common import Dialect, date_time
 from turnout.modules.einvoice.reading import Element, decimal_of, text_of
 
@@ -69,42 +72,21 @@ def payment(dialect: Dialect, settlement: Element | None) -> Payment:
     )
 
 
-def _same_as_first_means(child: Element) -> bool:
-    """A child of the first payment means is read; a later means' one when the first means has
-    the same (its type code, one of its information texts)."""
-    means = child.getparent()
-    parent = None if means is None else means.getparent()
-    if means is None or parent is None:
-        return True
-    first = next(m for m in parent if m.tag == means.tag)
-    if first is means:
-        return True
-    written = text_of(child)
-    return any(text_of(c) == written for c in first if c.tag == child.tag)
-
-
-def _first_of_all_means(child: Element) -> bool:
-    """The card and the debited account are the first in any payment means."""
-    means = child.getparent()
-    parent = None if means is None else means.getparent()
-    if means is None or parent is None:
-        return True
-    for other in parent:
-        if other.tag == means.tag:
-            found = next((c for c in other if c.tag == child.tag), None)
-            if found is not None:
-                return found is child
-    return True
-
-
 MEANS_CHECKS: dict[str, Callable[[Element], bool]] = {
-    "TypeCode": _same_as_first_means,
-    "Information": _same_as_first_means,
-    "ApplicableTradeSettlementFinancialCard": _first_of_all_means,
-    "PayerPartyDebtorFinancialAccount": _first_of_all_means,
+    "TypeCode": same_as_first_means,
+    "Information": same_as_first_means,
+    "ApplicableTradeSettlementFinancialCard": first_in_any,
+    "PayerPartyDebtorFinancialAccount": first_in_any,
 }
 """Children (by local name) of a `ram:SpecifiedTradeSettlementPaymentMeans` that the reader reads
 only when they pass the test: the others are kept as extensions."""
+
+TERMS_CHECKS: dict[str, Callable[[Element], bool]] = {
+    "DueDateDateTime": first_in_any,
+    "DirectDebitMandateID": first_in_any,
+}
+"""Children of a `ram:SpecifiedTradePaymentTerms` read from the first terms that has one (BT-9,
+BT-89); a later one is kept as an extension."""
 
 
 def _transfer(dialect: Dialect, means: Element) -> CreditTransfer | None:
@@ -121,17 +103,11 @@ def _transfer(dialect: Dialect, means: Element) -> CreditTransfer | None:
 
 def _direct_debit(dialect: Dialect, settlement: Element | None) -> DirectDebit | None:
     reader = dialect.reader
-    mandate = next(
-        filter(
-            None, (reader.text(t, "ram:DirectDebitMandateID") for t in _terms(dialect, settlement))
-        ),
-        None,
-    )
     debit = DirectDebit(
-        mandate=mandate,
+        mandate=reader.text(settlement, f"{_TERMS}/ram:DirectDebitMandateID"),
         creditor_id=reader.text(settlement, "ram:CreditorReferenceID"),
         debited_account=reader.text(
-            settlement, f"{_MEANS}/ram:PayerPartyDebtorFinancialAccount/ram:IBANID"
+            reader.find(settlement, f"{_MEANS}/ram:PayerPartyDebtorFinancialAccount"), "ram:IBANID"
         ),
     )
     if debit.mandate is None and debit.creditor_id is None and debit.debited_account is None:
@@ -144,12 +120,8 @@ def _terms(dialect: Dialect, settlement: Element | None) -> list[Element]:
 
 
 def due_date(dialect: Dialect, settlement: Element | None) -> dt.date | None:
-    """BT-9: the first payment terms' due date."""
-    for terms in _terms(dialect, settlement):
-        due = date_time(dialect, terms, "ram:DueDateDateTime", "BT-9 due date")
-        if due is not None:
-            return due
-    return None
+    """BT-9: the first due date of any payment terms."""
+    return date_time(dialect, settlement, f"{_TERMS}/ram:DueDateDateTime", "BT-9 due date")
 
 
 def payment_terms(dialect: Dialect, settlement: Element | None) -> str | None:

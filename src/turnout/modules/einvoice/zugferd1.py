@@ -34,7 +34,7 @@ from turnout.modules.einvoice.cii_common import (
     calendar_day,
     period,
 )
-from turnout.modules.einvoice.cii_extensions import extension, outermost, unknown_elements
+from turnout.modules.einvoice.cii_extensions import extensions, outermost, unknown_elements
 from turnout.modules.einvoice.cii_lines import line, price_surcharges
 from turnout.modules.einvoice.cii_parties import delivery, party, payee
 from turnout.modules.einvoice.cii_settlement import (
@@ -115,7 +115,7 @@ def read_zugferd1(root: Element) -> tuple[str | None, Invoice]:
         ),
         allowances=allowances,
         charges=charges,
-        extensions=[extension(e) for e in _unmapped(root, items, free_text)],
+        extensions=extensions(_unmapped(root, items, free_text)),
     )
     return profile, invoice
 
