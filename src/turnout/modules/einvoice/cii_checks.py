@@ -3,21 +3,15 @@ others are kept as extensions (`cii_extensions.CHECKS`), never dropped.
 
 Each check gets the element and answers whether the reader reads it. What a check compares with
 (the first payment means, the first card of any means, the VAT registration read) is the same for
-every sibling, so it is worked out once per parent element (`_once`) and forgotten when the walk
-over a document ends (`forget`): a document with thousands of payment means is still read in
+every sibling, so it is worked out once per parent element (`siblings.once`) and forgotten when
+the walk over a document ends: a document with thousands of payment means is still read in
 linear time.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import TypeVar
-
 from turnout.modules.einvoice.reading import Element, text_of
-
-_memo = threading.local()
-_T = TypeVar("_T")
+from turnout.modules.einvoice.siblings import once
 
 _READ_SCHEMES = {
     "SellerTradeParty": ("VA", "FC"),
@@ -25,22 +19,6 @@ _READ_SCHEMES = {
     "SellerTaxRepresentativeTradeParty": ("VA",),
 }
 """The tax registration schemes read per party (`cii_parties.tax_registration`)."""
-
-
-def forget() -> None:
-    """Drop what the checks worked out for the last document (it would keep its tree alive)."""
-    _memo.store = None
-
-
-def _once(parent: Element, key: str, work: Callable[[], _T]) -> _T:
-    """`work()`'s result for `parent` and `key`, computed once while the walk is under `parent`."""
-    store = getattr(_memo, "store", None)
-    if store is None or store[0] is not parent:
-        store = _memo.store = (parent, {})
-    cache: dict[str, _T] = store[1]
-    if key not in cache:
-        cache[key] = work()
-    return cache[key]
 
 
 def _local(element: Element) -> str:
@@ -59,9 +37,7 @@ def same_as_first_means(child: Element) -> bool:
     settlement = None if means is None else means.getparent()
     if means is None or settlement is None:
         return True
-    first = _once(
-        settlement, f"first {means.tag}", lambda: next(settlement.iterchildren(means.tag))
-    )
+    first = once(settlement, f"first {means.tag}", lambda: next(settlement.iterchildren(means.tag)))
     if first is means:
         return True
     written = text_of(child)
@@ -84,7 +60,7 @@ def first_in_any(child: Element) -> bool:
                 return found
         return None
 
-    return _once(above, f"{group.tag} {child.tag}", first) is child
+    return once(above, f"{group.tag} {child.tag}", first) is child
 
 
 def read_tax_registration(registration: Element) -> bool:
@@ -104,7 +80,7 @@ def read_tax_registration(registration: Element) -> bool:
                 first[scheme] = other
         return list(first.values())
 
-    return any(registration is r for r in _once(party, registration.tag, read))
+    return any(registration is r for r in once(party, registration.tag, read))
 
 
 def read_gross_price_allowance(applied: Element) -> bool:
@@ -122,7 +98,7 @@ def read_gross_price_allowance(applied: Element) -> bool:
                 return other
         return None
 
-    return _once(gross, applied.tag, first) is applied
+    return once(gross, applied.tag, first) is applied
 
 
 def read_line_object(document: Element) -> bool:
@@ -139,7 +115,7 @@ def read_line_object(document: Element) -> bool:
                 return other
         return None
 
-    return _once(settlement, document.tag, first) is document
+    return once(settlement, document.tag, first) is document
 
 
 def read_party_id(party_id: Element) -> bool:

@@ -20,6 +20,7 @@ from turnout.domain.invoice import Extension
 from turnout.modules.einvoice import cii_checks
 from turnout.modules.einvoice.cii_settlement import MEANS_CHECKS, TERMS_CHECKS
 from turnout.modules.einvoice.reading import Element
+from turnout.modules.einvoice.siblings import Positions, forget, xpath_of
 
 CHECKS: dict[tuple[str, str], Callable[[Element], bool]] = {
     **{("SpecifiedTradeSettlementPaymentMeans", name): c for name, c in MEANS_CHECKS.items()},
@@ -82,7 +83,7 @@ def unknown_elements(element: Element, known: Known) -> list[Element]:
     try:
         _walk(element, known, found)
     finally:
-        cii_checks.forget()
+        forget()
     return found
 
 
@@ -128,42 +129,3 @@ def extension(element: Element, positions: Positions | None = None) -> Extension
     """An element kept verbatim, with its XPath written with the document's prefixes."""
     xml = etree.tostring(element, encoding="unicode", with_tail=False)
     return Extension(path=xpath_of(element, positions or Positions()), xml=xml)
-
-
-class Positions:
-    """The position of each child among its same-named siblings, counted once per parent: many
-    unknown siblings cost one pass over their parent, not one each."""
-
-    def __init__(self) -> None:
-        self._parents: dict[Element, dict[Element, tuple[int, int]]] = {}
-
-    def of(self, element: Element, parent: Element) -> tuple[int, int]:
-        """`element`'s 1-based position among its parent's children of its tag, and their count."""
-        index = self._parents.get(parent)
-        if index is None:
-            seen: dict[object, list[Element]] = {}
-            for child in parent:
-                seen.setdefault(child.tag, []).append(child)
-            index = self._parents[parent] = {
-                child: (n, len(same)) for same in seen.values() for n, child in enumerate(same, 1)
-            }
-        return index[element]
-
-
-def xpath_of(element: Element, positions: Positions | None = None) -> str:
-    """`/rsm:Root/ram:Child[2]/ram:Leaf`: the element's steps from the root, with the position
-    among same-named siblings where there are several."""
-    positions = positions or Positions()
-    steps: list[str] = []
-    current: Element | None = element
-    while current is not None:
-        qname = etree.QName(current)
-        step = f"{current.prefix}:{qname.localname}" if current.prefix else qname.localname
-        parent = current.getparent()
-        if parent is not None:
-            position, count = positions.of(current, parent)
-            if count > 1:
-                step += f"[{position}]"
-        steps.append(step)
-        current = parent
-    return "/" + "/".join(reversed(steps))

@@ -2,10 +2,11 @@
 
 `BINDING` is the tree of elements the UBL readers map (EN 16931-3-2). Every child of a mapped
 element that the binding does not name (an `ext:UBLExtensions`, a CIUS's `cac:SubInvoiceLine`, a
-`cbc:UBLVersionID`), every repeat of an element of which the model holds one (a second
-`cac:PaymentTerms`), and every mapped element whose content the model cannot hold (`CHECKS`: a
-surcharge on a price, a later `cac:PaymentMeans`' own means code) becomes one `Extension`, with its
-path and its XML as written, subtree included.
+`cbc:UBLVersionID`), every repeat of an element the readers read once (any not `REPEATING`: a
+second `cac:PaymentTerms`, `cac:AddressLine` or `cac:Contact`), and every mapped element whose
+content the model cannot hold (`CHECKS`: a surcharge on a price, a later `cac:PaymentMeans`' own
+means code, a buyer's SEPA identifier) becomes one `Extension`, with its path and its XML as
+written, subtree included.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from lxml import etree
 
 from turnout.domain.invoice import Extension
 from turnout.modules.einvoice.reading import Element
+from turnout.modules.einvoice.siblings import Positions, forget, once, xpath_of
+from turnout.modules.einvoice.ubl_parties import SEPA
 from turnout.modules.einvoice.ubl_payment import MEANS_CHECKS
-from turnout.modules.einvoice.ubl_tree import NAMESPACES, is_surcharge
+from turnout.modules.einvoice.ubl_tree import NAMESPACES, attribute, is_surcharge
 
 Tree = dict[str, "Tree"]
 LEAF: Tree = {}
@@ -149,32 +152,100 @@ BINDING: Tree = {
 }
 """Every element the UBL readers map, as a tree of prefixed names under the document root."""
 
-SINGLE = frozenset(
+_ID_TAG = f"{{{NAMESPACES['cbc']}}}ID"
+_IDENTIFICATION = f"{{{NAMESPACES['cac']}}}PartyIdentification"
+_PAYEE = f"{{{NAMESPACES['cac']}}}PayeeParty"
+
+_LINE_REPEATING = (
+    "cac:AllowanceCharge",
+    "cac:DocumentReference",  # BT-128 is one: the reader hands the others over as unmapped
+    "cac:Item/cac:CommodityClassification",
+    "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode",
+    "cac:Item/cac:AdditionalItemProperty",
+)
+REPEATING = frozenset(
     {
-        "cac:PaymentTerms",
-        "cac:PaymentTerms/cbc:Note",
-        "cac:ProjectReference",
-        "cac:ContractDocumentReference",
-        "cac:ReceiptDocumentReference",
-        "cac:DespatchDocumentReference",
-        "cac:OriginatorDocumentReference",
-        "cac:Delivery",
-        "cac:InvoicePeriod",
-        "cac:InvoiceLine/cac:InvoicePeriod",
-        "cac:CreditNoteLine/cac:InvoicePeriod",
-        "cac:InvoiceLine/cbc:Note",
-        "cac:CreditNoteLine/cbc:Note",
-        "cac:InvoiceLine/cac:Item/cbc:Description",
-        "cac:CreditNoteLine/cac:Item/cbc:Description",
-        "cac:InvoiceLine/cac:OrderLineReference",
-        "cac:CreditNoteLine/cac:OrderLineReference",
+        "cbc:Note",
+        "cac:BillingReference",
+        "cac:BillingReference/cac:InvoiceDocumentReference",
+        "cac:AdditionalDocumentReference",
+        "cac:PaymentMeans",
+        "cac:PaymentMeans/cbc:PaymentID",
+        "cac:PaymentMeans/cbc:PaymentDueDate",
+        "cac:PaymentMeans/cac:PayeeFinancialAccount",
+        "cac:AllowanceCharge",
+        "cac:TaxTotal",
+        "cac:TaxTotal/cac:TaxSubtotal",
+        "cac:InvoiceLine",
+        "cac:CreditNoteLine",
+        "cac:PayeeParty/cac:PartyIdentification",
+        *(
+            f"{party}/cac:Party/{name}"
+            for party in ("cac:AccountingSupplierParty", "cac:AccountingCustomerParty")
+            for name in ("cac:PartyIdentification", "cac:PartyTaxScheme")
+        ),
+        *(
+            f"{line}/{name}"
+            for line in ("cac:InvoiceLine", "cac:CreditNoteLine")
+            for name in _LINE_REPEATING
+        ),
     }
 )
-"""Elements UBL lets repeat of which the model holds one: the first is read, repeats are kept."""
+"""Elements the readers read every occurrence of (or hand the ones the model has no place for
+over as unmapped, or check each of, `CHECKS`). Any other element the binding names is read once:
+a repeat of it (a second `cac:AddressLine`, `cac:PartyName`, `cac:Contact`, price
+`cac:AllowanceCharge`, `cbc:TaxExemptionReason`) is kept as an extension."""
 
 
 def _not_a_surcharge(price_allowance: Element) -> bool:
     return not is_surcharge(price_allowance)
+
+
+def _sepa(identification: Element) -> bool:
+    return attribute(next(identification.iterchildren(_ID_TAG), None), "schemeID") == SEPA
+
+
+def _first_sepa(party: Element) -> Element | None:
+    return once(
+        party, "first SEPA", lambda: next(filter(_sepa, party.iterchildren(_IDENTIFICATION)), None)
+    )
+
+
+def _payee_id_read(identification: Element) -> bool:
+    """The payee's first identifier is BT-60 and its first with scheme SEPA BT-90; others are
+    not read."""
+    party = identification.getparent()
+    if party is None:
+        return True
+    if _sepa(identification):
+        return _first_sepa(party) is identification
+    first = once(
+        party,
+        "first identifier",
+        lambda: next((i for i in party.iterchildren(_IDENTIFICATION) if not _sepa(i)), None),
+    )
+    return first is identification
+
+
+def _seller_id_read(identification: Element) -> bool:
+    """Every seller identifier is read (BT-29); one with scheme SEPA is BT-90 when it is the
+    first such and the payee gives none."""
+    if not _sepa(identification):
+        return True
+    party = identification.getparent()
+    accounting = None if party is None else party.getparent()
+    root = None if accounting is None else accounting.getparent()
+    if party is None or root is None:
+        return True
+    payee = next(root.iterchildren(_PAYEE), None)
+    if payee is not None and _first_sepa(payee) is not None:
+        return False
+    return _first_sepa(party) is identification
+
+
+def _buyer_id_read(identification: Element) -> bool:
+    """A buyer identifier with scheme SEPA is no term of the model (BT-90 is the seller's)."""
+    return not _sepa(identification)
 
 
 CHECKS: dict[str, Callable[[Element], bool]] = {
@@ -183,6 +254,9 @@ CHECKS: dict[str, Callable[[Element], bool]] = {
     "cac:CreditNoteLine/cac:Price/cac:AllowanceCharge": _not_a_surcharge,
     # a later payment means' own code, payment id, card ... that differ from what was read
     **{f"cac:PaymentMeans/{name}": check for name, check in MEANS_CHECKS.items()},
+    "cac:PayeeParty/cac:PartyIdentification": _payee_id_read,
+    "cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification": _seller_id_read,
+    "cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification": _buyer_id_read,
 }
 """Elements mapped only when their content says so, with the test each must pass."""
 
@@ -192,7 +266,7 @@ class _Mapped:
     """A mapped element's children by Clark name (`{namespace}Name`): None for a leaf."""
 
     children: dict[str, _Mapped | None]
-    single: frozenset[str]  # the children of which only the first is mapped
+    single: frozenset[str]  # the children of which only the first is mapped (not REPEATING)
     checks: dict[str, Callable[[Element], bool]]  # children mapped only when they pass
 
 
@@ -205,7 +279,7 @@ def _compile(tree: Tree, path: str) -> _Mapped:
         clark = f"{{{NAMESPACES[prefix]}}}{local}"
         child_path = f"{path}/{name}" if path else name
         children[clark] = _compile(below, child_path) if below else None
-        if child_path in SINGLE:
+        if child_path not in REPEATING:
             single.add(clark)
         if child_path in CHECKS:
             checks[clark] = CHECKS[child_path]
@@ -220,12 +294,19 @@ def extensions(root: Element, unmapped: list[Element]) -> list[Extension]:
     `unmapped` adds mapped elements whose content the model has no place for (found by the
     readers, which look at it)."""
     found: list[Element] = []
-    _unmapped(root, _ROOT, found)
+    try:
+        _unmapped(root, _ROOT, found)
+    finally:
+        forget()
     if unmapped:  # rare: only then is the list put in document order
         wanted = {*found, *unmapped}
         found = [element for element in root.iter() if element in wanted]
+    positions = Positions()
     return [
-        Extension(path_of(element), etree.tostring(element, encoding="unicode", with_tail=False))
+        Extension(
+            xpath_of(element, positions),
+            etree.tostring(element, encoding="unicode", with_tail=False),
+        )
         for element in found
     ]
 
@@ -255,20 +336,3 @@ def _unmapped(element: Element, mapped: _Mapped, found: list[Element]) -> None:
 
 
 _UNNAMED = _Mapped({}, frozenset(), {})
-
-
-def path_of(element: Element) -> str:
-    """An XPath to `element` with the document's prefixes, a position where a name repeats."""
-    steps: list[str] = []
-    node: Element | None = element
-    while node is not None:
-        qname = etree.QName(node)
-        name = f"{node.prefix}:{qname.localname}" if node.prefix else qname.localname
-        parent = node.getparent()
-        if parent is not None:
-            same = [sibling for sibling in parent if sibling.tag == node.tag]
-            if len(same) > 1:
-                name = f"{name}[{same.index(node) + 1}]"
-        steps.append(name)
-        node = parent
-    return "/" + "/".join(reversed(steps))

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from turnout.domain.invoice import Card, CreditTransfer, DirectDebit, Payment, Totals, VatBreakdown
 from turnout.modules.einvoice.reading import Element, text_of
+from turnout.modules.einvoice.siblings import once
 from turnout.modules.einvoice.ubl_parties import SEPA
 from turnout.modules.einvoice.ubl_tree import UBL, attribute
 
@@ -58,9 +59,13 @@ def payment(root: Element) -> Payment:
 
 
 def _first_means(child: Element) -> Element | None:
-    """The document's first `cac:PaymentMeans`, from a child of any of them."""
+    """The document's first `cac:PaymentMeans`, from a child of any of them: found once per
+    document, so checking every child of thousands of means stays linear."""
     means = child.getparent()
-    return None if means is None else UBL.find(means.getparent(), "cac:PaymentMeans")
+    root = None if means is None else means.getparent()
+    if means is None or root is None:
+        return None
+    return once(root, "first means", lambda: next(root.iterchildren(means.tag), None))
 
 
 def _is_first_means(child: Element) -> bool:
@@ -88,7 +93,17 @@ def _first_of(name: str) -> Callable[[Element], bool]:
     def first_in_document(child: Element) -> bool:
         means = child.getparent()
         root = None if means is None else means.getparent()
-        return UBL.find(root, f"cac:PaymentMeans/{name}") is child
+        if means is None or root is None:
+            return True
+
+        def first() -> Element | None:
+            for other in root.iterchildren(means.tag):
+                found = next(other.iterchildren(child.tag), None)
+                if found is not None:
+                    return found
+            return None
+
+        return once(root, f"first {child.tag}", first) is child
 
     return first_in_document
 
@@ -98,10 +113,19 @@ def _due_date_read(due: Element) -> bool:
     gives the same date."""
     means = due.getparent()
     root = None if means is None else means.getparent()
-    read = UBL.find(root, "cbc:DueDate")
-    if read is None:
-        read = UBL.find(root, "cac:PaymentMeans/cbc:PaymentDueDate")
-    return read is due or text_of(read) == text_of(due)
+    if means is None or root is None:
+        return True
+
+    def read() -> Element | None:
+        found = UBL.find(root, "cbc:DueDate")
+        if found is None:
+            found = next(
+                (d for m in root.iterchildren(means.tag) for d in m.iterchildren(due.tag)), None
+            )
+        return found
+
+    found = once(root, "due date", read)
+    return found is due or text_of(found) == text_of(due)
 
 
 MEANS_CHECKS: dict[str, Callable[[Element], bool]] = {
