@@ -1,5 +1,5 @@
 """The UBL reader keeps as an extension every repeat of what it reads once, wherever the binding
-names it."""
+names it, and splits a note's subject code off only when it is a UNTDID 4451 code."""
 
 from __future__ import annotations
 
@@ -126,3 +126,16 @@ def test_repeated_groups_the_reader_reads_in_full_are_not_kept() -> None:
     assert [n.text for n in inv.notes] == ["one", "two"]
     assert [i.id for i in inv.seller.identifiers] == ["A", "B"]
     assert inv.extensions == []
+
+
+def test_only_a_untdid_4451_code_between_hashes_is_a_notes_subject_code() -> None:
+    inv = read(
+        "<cbc:Note>#AAI#Delivered in two parts</cbc:Note>"
+        "<cbc:Note>#1#: first delivery, #2#: second delivery</cbc:Note>"
+        "<cbc:Note>#aai#lower case</cbc:Note>"
+    )
+    assert [(n.subject_code, n.text) for n in inv.notes] == [
+        ("AAI", "Delivered in two parts"),
+        (None, "#1#: first delivery, #2#: second delivery"),
+        (None, "#aai#lower case"),
+    ]

@@ -24,8 +24,10 @@ from turnout.modules.einvoice.ubl_tree import UBL, identifier_of
 
 PROJECT = "50"  # UNTDID 1001: the project reference of a CreditNote (BT-11)
 
-# UBL writes a note's subject code (BT-21) in front of its text (BT-22): `#AAI#the text`.
-_SUBJECT = re.compile(r"#([^#\s]+)#(.*)", re.DOTALL)
+# UBL writes a note's subject code (BT-21) in front of its text (BT-22): `#AAI#the text`. The
+# code is a UNTDID 4451 code, three capital letters: any other text between hashes (`#1#: first
+# delivery`) is the note's own text.
+_SUBJECT = re.compile(r"#([A-Z]{3})#(.*)", re.DOTALL)
 
 
 def notes(root: Element) -> list[Note]:
