@@ -11,7 +11,7 @@ normalize.standard gives each number one form:
 - quantities (invoiced and base quantities), VAT rates and allowance or charge percentages have
   no trailing zeros: `30.000` -> `30`, `19.00` -> `19`, `6.50` -> `6.5`;
 - a rounding amount (BT-114) of zero is no rounding amount: EN 16931 (BR-CO-16) counts an absent
-  one as zero, so `0` and absent say the same thing.
+  one as zero, so `0` and absent say the same thing; its provenance goes with it.
 
 Values too long to rescale within Decimal's precision are kept as written. Each form is a fixed
 point (rescaling a rescaled value changes nothing), so an e-invoice exported and read again gives
@@ -33,6 +33,7 @@ def canonical_scales(invoice: Invoice) -> None:
     totals = invoice.totals
     if totals.rounding is not None and totals.rounding.is_zero():
         totals.rounding = None
+        invoice.provenance.pop("totals.rounding", None)
     for name in TOTALS_NAMES:
         setattr(totals, name, money(getattr(totals, name)))
     for vat in invoice.vat_breakdown:
