@@ -164,11 +164,11 @@ def test_money_keeps_significant_decimals_beyond_cents_and_drops_only_trailing_z
     )
 
 
-def test_a_number_too_long_to_rescale_is_kept_as_written() -> None:
-    huge = Decimal("1234567890123456789012345678")  # 28 digits: no room for two decimals
+def test_a_number_longer_than_the_default_precision_gets_its_cents_without_rounding() -> None:
+    huge = Decimal("1234567890123456789012345678")  # 28 digits: the default context's all
     invoice = normalised(Invoice(invoice_number="R-3", totals=Totals(payable=huge)))
     assert invoice.totals.payable == huge
-    assert invoice.to_dict()["totals"]["payable"] == "1234567890123456789012345678"
+    assert invoice.to_dict()["totals"]["payable"] == "1234567890123456789012345678.00"
 
 
 def test_allowances_charges_and_price_details_get_the_scales_of_money_and_rates() -> None:

@@ -13,14 +13,15 @@ normalize.standard gives each number one form:
 - a rounding amount (BT-114) of zero is no rounding amount: EN 16931 (BR-CO-16) counts an absent
   one as zero, so `0` and absent say the same thing; its provenance goes with it.
 
-Values too long to rescale within Decimal's precision are kept as written. Each form is a fixed
-point (rescaling a rescaled value changes nothing), so an e-invoice exported and read again gives
-the same invoice, and no value changes beyond its written form.
+Rescaling works in a decimal context wide enough for every digit written, so a value longer than
+Decimal's default 28 digits is never rounded, and no value is written with an exponent. Each form is a fixed point (rescaling a
+rescaled value changes nothing), so an e-invoice exported and read again gives the same invoice,
+and no value changes beyond its written form.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal
 
 from turnout.domain.invoice import TOTALS_NAMES, AllowanceCharge, Invoice
 
@@ -66,12 +67,10 @@ def plain(value: Decimal | None) -> Decimal | None:
     """`value` without trailing zeros and without an exponent (`30.00` -> `30`)."""
     if value is None or not value.is_finite():
         return value
-    try:
-        if value == value.to_integral_value():
-            return value.quantize(_UNITS)
-        return value.normalize()
-    except InvalidOperation:
-        return value
+    context = _exact(value)
+    if value == value.to_integral_value(context=context):
+        return value.quantize(_UNITS, context=context)
+    return value.normalize(context)
 
 
 def money(value: Decimal | None) -> Decimal | None:
@@ -81,8 +80,13 @@ def money(value: Decimal | None) -> Decimal | None:
         return stripped
     exponent = stripped.as_tuple().exponent
     if isinstance(exponent, int) and exponent > -2:
-        try:
-            return stripped.quantize(_CENTS)
-        except InvalidOperation:
-            return stripped
+        return stripped.quantize(_CENTS, context=_exact(stripped))
     return stripped
+
+
+def _exact(value: Decimal) -> Context:
+    """A context with room for every digit of `value` and two more decimals, so that neither
+    stripping zeros nor adding cents rounds (the default context holds 28 digits)."""
+    written = value.as_tuple()
+    exponent = written.exponent if isinstance(written.exponent, int) else 0
+    return Context(prec=max(28, len(written.digits) + abs(exponent) + 2))
