@@ -21,7 +21,7 @@ and no value changes beyond its written form.
 
 from __future__ import annotations
 
-from decimal import Context, Decimal
+from decimal import Context, Decimal, InvalidOperation
 
 from turnout.domain.invoice import TOTALS_NAMES, AllowanceCharge, Invoice
 
@@ -67,6 +67,14 @@ def plain(value: Decimal | None) -> Decimal | None:
     """`value` without trailing zeros and without an exponent (`30.00` -> `30`)."""
     if value is None or not value.is_finite():
         return value
+    try:  # in Decimal's default 28-digit context, which holds nearly every value
+        if value == value.to_integral_value():
+            return value.quantize(_UNITS)
+        stripped = value.normalize()
+        if stripped == value:  # not rounded
+            return stripped
+    except InvalidOperation:  # a quantized value longer than the context holds
+        pass
     context = _exact(value)
     if value == value.to_integral_value(context=context):
         return value.quantize(_UNITS, context=context)
@@ -80,7 +88,10 @@ def money(value: Decimal | None) -> Decimal | None:
         return stripped
     exponent = stripped.as_tuple().exponent
     if isinstance(exponent, int) and exponent > -2:
-        return stripped.quantize(_CENTS, context=_exact(stripped))
+        try:
+            return stripped.quantize(_CENTS)
+        except InvalidOperation:
+            return stripped.quantize(_CENTS, context=_exact(stripped))
     return stripped
 
 
@@ -89,4 +100,4 @@ def _exact(value: Decimal) -> Context:
     stripping zeros nor adding cents rounds (the default context holds 28 digits)."""
     written = value.as_tuple()
     exponent = written.exponent if isinstance(written.exponent, int) else 0
-    return Context(prec=max(28, len(written.digits) + abs(exponent) + 2))
+    return Context(prec=len(written.digits) + abs(exponent) + 2)
