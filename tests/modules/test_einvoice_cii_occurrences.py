@@ -192,3 +192,22 @@ def test_a_charge_indicator_neither_true_nor_false_is_refused_naming_it(written:
         read(settlement=allowance)
     with pytest.raises(InputRejected, match="ChargeIndicator of a line allowance"):
         read(line(settlement=allowance))
+
+
+def test_an_allowance_on_the_gross_price_without_its_indicator_is_the_price_discount() -> None:
+    """Real Factur-X files leave the indicator out on the gross price, where the binding has only
+    a discount (BT-147); elsewhere a missing indicator is refused like a wrong one."""
+    gross = (
+        "<ram:GrossPriceProductTradePrice><ram:ChargeAmount>4.0000</ram:ChargeAmount>"
+        "<ram:AppliedTradeAllowanceCharge><ram:ActualAmount>0.6667</ram:ActualAmount>"
+        "</ram:AppliedTradeAllowanceCharge></ram:GrossPriceProductTradePrice>"
+    )
+    inv = read(line(agreement=gross))
+    assert inv.lines[0].price_discount == Decimal("0.6667")
+    assert inv.extensions == []
+    allowance = (
+        "<ram:SpecifiedTradeAllowanceCharge>"
+        "<ram:ActualAmount>5.00</ram:ActualAmount></ram:SpecifiedTradeAllowanceCharge>"
+    )
+    with pytest.raises(InputRejected, match="ChargeIndicator"):
+        read(settlement=allowance)

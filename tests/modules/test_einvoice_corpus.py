@@ -104,3 +104,26 @@ def test_xrechnung_ubl_and_cii_twins_give_the_same_key_values() -> None:
 def _without_provenance(invoice: Invoice) -> dict[str, object]:
     # Compare values, not spelling: 38 and 38.00 are the same amount.
     return {k: v for k, v in vars(invoice).items() if k != "provenance"}
+
+
+ZUGFERD = CORPORA / "zugferd"
+
+
+def test_every_embedded_invoice_of_the_correct_zugferd_pdfs_is_read() -> None:
+    """Hybrid PDFs written by others (folders `correct/`): their embedded XML reads without a
+    refusal, so a reader's new strictness never turns away invoices the world sends."""
+    refused = []
+    pdfs = sorted(p for p in ZUGFERD.rglob("*.pdf") if "correct" in p.parts)
+    for path in pdfs:
+        try:
+            document = StandardIntake().identify(Source(path.name, path.read_bytes()))
+        except InputRejected:
+            continue  # intake's own refusals (damaged files) are tested elsewhere
+        if document.xml is None:
+            continue
+        try:
+            XmlEInvoice().parse(document)
+        except InputRejected as exc:
+            refused.append(f"{path.relative_to(ZUGFERD)}: {exc}")
+    assert pdfs
+    assert not refused, "\n".join(refused)

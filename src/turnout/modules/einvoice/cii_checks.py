@@ -93,8 +93,9 @@ def read_gross_price_allowance(applied: Element) -> bool:
     def first() -> Element | None:
         for other in gross.iterchildren(applied.tag):
             indicator = _child(other, "ChargeIndicator")
-            value = None if indicator is None else text_of(_child(indicator, "Indicator"))
-            if value in ("false", "0"):
+            if indicator is None:  # no indicator on the gross price: the discount (BT-147)
+                return other
+            if text_of(_child(indicator, "Indicator")) in ("false", "0"):
                 return other
         return None
 

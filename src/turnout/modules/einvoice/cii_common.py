@@ -104,9 +104,16 @@ def period(dialect: Dialect, element: Element | None, start: str, end: str) -> P
     )
 
 
-def is_charge(dialect: Dialect, element: Element, term: str) -> bool:
+def is_charge(
+    dialect: Dialect, element: Element, term: str, *, absent_is_charge: bool | None = None
+) -> bool:
     """Whether an allowance or charge is a charge (`true`) or an allowance (`false`); any other
-    indicator is refused, naming `term`, as a guess would book the amount with the wrong sign."""
+    indicator is refused, naming `term`, as a guess would book the amount with the wrong sign.
+    Where the binding gives the element a meaning without its indicator (`absent_is_charge`: an
+    amount applied to the gross price is the item price discount, BT-147, and real Factur-X files
+    leave the indicator out there), an absent `ram:ChargeIndicator` means that."""
+    if absent_is_charge is not None and dialect.reader.find(element, "ram:ChargeIndicator") is None:
+        return absent_is_charge
     found = dialect.reader.find(element, "ram:ChargeIndicator/udt:Indicator")
     value = text_of(found)
     if value in ("true", "1"):

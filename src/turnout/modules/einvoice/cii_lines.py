@@ -86,7 +86,7 @@ def line(dialect: Dialect, item: Element) -> InvoiceLine:
 def _price_discount(dialect: Dialect, gross: Element | None) -> Decimal | None:
     """BT-147, the first allowance applied to the gross price."""
     for applied in dialect.reader.findall(gross, "ram:AppliedTradeAllowanceCharge"):
-        if not is_charge(dialect, applied, _PRICE_ALLOWANCE):
+        if not is_charge(dialect, applied, _PRICE_ALLOWANCE, absent_is_charge=False):
             return dialect.reader.decimal(applied, "ram:ActualAmount", "BT-147 item price discount")
     return None
 
@@ -100,7 +100,7 @@ def price_surcharges(dialect: Dialect, items: list[Element]) -> list[Element]:
         applied
         for item in items
         for applied in dialect.reader.findall(item, path)
-        if is_charge(dialect, applied, _PRICE_ALLOWANCE)
+        if is_charge(dialect, applied, _PRICE_ALLOWANCE, absent_is_charge=False)
     ]
 
 
