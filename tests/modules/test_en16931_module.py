@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -152,3 +153,15 @@ def test_findings_on_an_invoice_read_from_a_pdf_are_warnings_unless_told_otherwi
     assert softened["BR-CO-18"] is Severity.WARNING
     official = {f.rule: f.severity for f in run(invoice, extracted_severity="official").items}
     assert official["BR-CO-18"] is Severity.FATAL
+
+
+def test_a_rule_firing_on_several_lines_of_a_page_read_invoice_is_one_finding_naming_them() -> None:
+    invoice = canonical_invoice()
+    line = InvoiceLine(None, "Widget", D("1"), "C62", D("50.00"), D("50.00"), "S", D("20"))
+    invoice.lines = [line, replace(line, name="Gadget")]
+    (finding,) = [f for f in run(invoice).items if f.rule == "BR-21"]
+    assert finding.path == "lines[0]"
+    assert "[on 2 lines: lines[0], lines[1]]" in finding.message
+    assert finding.severity is Severity.WARNING
+    official = [f for f in run(invoice, extracted_severity="official").items if f.rule == "BR-21"]
+    assert [f.path for f in official] == ["lines[0]", "lines[1]"]  # each line, as the rules say

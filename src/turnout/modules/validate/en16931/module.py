@@ -141,7 +141,41 @@ class En16931Validate(StageModule):
         if self.extracted_official:
             return report
         # Marking a good invoice bad is worse than the reverse: on extracted data, warn.
-        return _softened(report, "read from a PDF: checked by a human")
+        return _one_per_rule(_softened(report, "read from a PDF: checked by a human"))
+
+
+_LINES_SHOWN = 5  # line paths named in a finding that stands for several lines
+
+
+def _one_per_rule(report: Report) -> Report:
+    """The report with a rule that fires on several lines as one finding naming the lines.
+
+    A printed invoice rarely prints line ids, unit codes or VAT category codes: one warning a line
+    for each would bury what matters. The finding keeps the first line's path, and its message
+    says on how many lines and which."""
+    by_rule: dict[tuple[str, str], list[Finding]] = {}
+    for finding in report.findings:
+        if finding.path is not None and finding.path.startswith("lines["):
+            by_rule.setdefault((finding.rule, finding.message), []).append(finding)
+    merged: list[Finding] = []
+    done: set[tuple[str, str]] = set()
+    for finding in report.findings:
+        key = (finding.rule, finding.message)
+        group = (
+            by_rule.get(key)
+            if finding.path is not None and finding.path.startswith("lines[")
+            else None
+        )
+        if group is None or len(group) == 1:
+            merged.append(finding)
+        elif key not in done:
+            done.add(key)
+            paths = [f.path for f in group if f.path is not None]
+            shown = ", ".join(paths[:_LINES_SHOWN]) + (", …" if len(paths) > _LINES_SHOWN else "")
+            merged.append(
+                replace(finding, message=f"{finding.message} [on {len(group)} lines: {shown}]")
+            )
+    return replace(report, findings=tuple(merged))
 
 
 def _softened(report: Report, why: str) -> Report:
