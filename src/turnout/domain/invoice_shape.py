@@ -13,7 +13,6 @@ import datetime as dt
 import typing
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
-from operator import attrgetter
 from types import NoneType, UnionType
 from typing import Any
 
@@ -39,18 +38,8 @@ class Shape:
     lists: tuple[tuple[str, type], ...]  # a list of groups
     names: tuple[str, ...]  # every field, in order
 
-    def getter(self, names: tuple[str, ...]) -> Any:
-        """An `attrgetter` of `names` that always returns a tuple."""
-        if not names:
-            return lambda _obj: ()
-        if len(names) == 1:
-            one = attrgetter(names[0])
-            return lambda obj: (one(obj),)
-        return attrgetter(*names)
-
 
 _SHAPES: dict[type, Shape] = {}
-_GETTERS: dict[type, tuple[Any, Any, Any, Any]] = {}
 
 
 def shape_of(kind: type) -> Shape:
@@ -58,12 +47,6 @@ def shape_of(kind: type) -> Shape:
     found = _SHAPES.get(kind)
     if found is None:
         found = _SHAPES[kind] = _read_shape(kind)
-        _GETTERS[kind] = (
-            found.getter(found.texts),
-            found.getter(found.decimals),
-            found.getter(found.dates),
-            found.getter(found.counts),
-        )
         for _, sub in found.groups + found.optional + found.lists:
             shape_of(sub)
     return found
