@@ -71,6 +71,7 @@ ALSO: dict[str, str] = {
     "cin": "seller.legal_registration.id",  # the Indian corporate identity number
     "customer_order_number": "order_reference",
 }
+_NAME_OF = {path: name for name, path in CANONICAL.items()}  # one name a path: invertible
 MONEY = frozenset({"totals.payable", "totals.tax_exclusive", "totals.tax"})
 LIST_FIELDS = ("lines", "line_items")
 
@@ -101,8 +102,8 @@ def to_fields(match: TemplateMatch, module_id: str, locator: Locator | None = No
         if name in LIST_FIELDS and not lines and _is_rows(value):
             lines = tuple(_line(row) for row in value)
             continue
-        path = CANONICAL.get(name) or ALSO.get(name) or EXTRA + name
-        if path in values or (name in ALSO and _primary_given(match.values, path)):
+        path = _path_of(name)
+        if path in values or (name in ALSO and match.values.get(_NAME_OF[path]) not in (None, "")):
             path = EXTRA + name  # CANONICAL's name of the term gives it: this value stays apart
         if path != EXTRA + name and isinstance(value, list):
             # a canonical field holds one value: the first found; all of them stay in extra
@@ -119,10 +120,7 @@ def to_fields(match: TemplateMatch, module_id: str, locator: Locator | None = No
         return Fields(values=values, lines=lines)
     # where each value the template states itself went (a static value set apart as `extra.*`
     # leaves the printed value at the canonical path to be looked for)
-    unprinted = {
-        landed.get(name) or CANONICAL.get(name) or ALSO.get(name) or EXTRA + name
-        for name in match.unprinted
-    }
+    unprinted = {landed.get(name) or _path_of(name) for name in match.unprinted}
     return Fields(
         values={
             path: field if path in unprinted else _placed(locator, path, field)
@@ -133,11 +131,9 @@ def to_fields(match: TemplateMatch, module_id: str, locator: Locator | None = No
     )
 
 
-def _primary_given(values: dict[str, Any], path: str) -> bool:
-    """Whether the template gave a value under CANONICAL's name of `path`."""
-    return any(
-        values.get(name) not in (None, "") for name, target in CANONICAL.items() if target == path
-    )
+def _path_of(name: str) -> str:
+    """The path a template's value named `name` goes to: CANONICAL's, else ALSO's, else extra."""
+    return CANONICAL.get(name) or ALSO.get(name) or EXTRA + name
 
 
 def _placed(locator: Locator, path: str, field: ExtractedField) -> ExtractedField:
