@@ -41,6 +41,7 @@ from turnout.modules.export.ubl_payment import due_date, payment_means, payment_
 from turnout.modules.export.ubl_references import document_references, order_and_billing
 from turnout.modules.export.ubl_xml import CAC, CBC, Element, cac, cbc, has_any
 from turnout.modules.export.unwritable import refuse_unwritable, unwritable_values
+from turnout.modules.validate.en16931.codelists import CREDIT_NOTE_CODES
 
 __all__ = ["CREDIT_NOTE_CODES", "EN16931", "ROOT_NS", "build_ubl", "document_type"]
 
@@ -48,10 +49,6 @@ ROOT_NS = {
     "Invoice": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
     "CreditNote": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
 }
-# UNTDID 1001 codes of credit notes (EN 16931 code list for BT-3)
-CREDIT_NOTE_CODES = frozenset(
-    {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
-)
 
 
 def document_type(invoice: Invoice) -> str:

@@ -36,17 +36,12 @@ from turnout.modules.validate.en16931.canonical_groups import (
     side_node,
     values,
 )
+from turnout.modules.validate.en16931.codelists import CREDIT_NOTE_CODES
 from turnout.modules.validate.en16931.registry import Rule
 from turnout.modules.validate.en16931.view import Node, Value
 
 XML_ONLY_FAMILIES = ("UBL-",)
 """Rule id prefixes of the syntax rules: they read how the XML is written and need it."""
-
-# UNTDID 1001 credit note codes: the UBL binding writes them as a CreditNote, which BR-CO-25
-# does not apply to (the CII binding has one root and applies it to both)
-_CREDIT_NOTE_CODES = frozenset(
-    {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
-)
 
 __all__ = ["XML_ONLY_FAMILIES", "CanonicalNode", "canonical_node", "canonical_rules"]
 
@@ -91,7 +86,7 @@ def canonical_node(invoice: Invoice) -> Node:
         "due_date": values("due_date", invoice.due_date),
         "payment_terms": values("payment_terms", invoice.payment_terms),
         "credit_note_root": values("type_code", invoice.type_code)
-        if invoice.type_code in _CREDIT_NOTE_CODES
+        if invoice.type_code in CREDIT_NOTE_CODES
         else [],
         "actual_delivery_date": values("delivery.date", delivery.date if delivery else None),
         "invoice_period_parts": values("invoicing_period.start", invoice.invoicing_period.start)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from turnout.modules.validate.en16931.codelists import CREDIT_NOTE_CODES
 from turnout.modules.validate.en16931.view import Paths
 
 NAMESPACES = {
@@ -25,6 +26,9 @@ _CHARGE = (
 )
 _LINE_SETTLEMENT = "ram:SpecifiedLineTradeSettlement"
 _LINE_AGREEMENT = "ram:SpecifiedLineTradeAgreement"
+_CREDIT_NOTE_TEST = " or ".join(
+    f"normalize-space()='{code}'" for code in sorted(CREDIT_NOTE_CODES, key=int)
+)
 
 GROUPS = {
     ("invoice", "lines"): f"{_T}/ram:IncludedSupplyChainTradeLineItem",
@@ -71,11 +75,7 @@ TERMS = {
     (
         "invoice",
         "credit_note_root",
-    ): "rsm:ExchangedDocument/ram:TypeCode[normalize-space()='381' or "
-    "normalize-space()='396' or normalize-space()='81' or normalize-space()='83' or "
-    "normalize-space()='261' or normalize-space()='262' or normalize-space()='296' or "
-    "normalize-space()='308' or normalize-space()='420' or normalize-space()='458' or "
-    "normalize-space()='532']",
+    ): f"rsm:ExchangedDocument/ram:TypeCode[{_CREDIT_NOTE_TEST}]",
     ("invoice", "vat_currency"): f"{_S}/ram:TaxCurrencyCode",
     ("invoice", "tax_point_date"): f"{_S}/ram:ApplicableTradeTax/ram:TaxPointDate",
     ("invoice", "tax_point_date_code"): f"{_S}/ram:ApplicableTradeTax/ram:DueDateTypeCode",
