@@ -30,6 +30,7 @@ _PHONE = re.compile(
     r"(?<![\w+,.])(?:\+\d{1,3}[\s./-]?)?(?:\(\d{1,5}\)|\d{1,5})(?:[\s./-]{1,2}\(?\d{2,5}\)?){1,4}"
     r"(?![\w,.]\d|\w)"
 )
+_LETTER = re.compile(r"[^\W\d_]")
 _LETTERHEAD_SHARE = 0.25
 _FOOTER_SHARE = 0.2
 
@@ -51,14 +52,14 @@ def unlabelled_contacts(
             confidence = IN_BLOCK if who is not None else LETTERHEAD_OR_FOOTER
             out.append(_candidate(f"{who or 'seller'}.contact.email", text, m, confidence))
         for m in _PHONE.finditer(text.text):
+            if _LETTER.search(text.text, 0, m.start()):
+                continue  # after a key or a word: another field's number ("Steuernummer: ...")
             who = owner(line.index, text.phrase_at(m.start()))
             if who is None and edge and m.group()[:1] in "+(":
                 who = "seller"  # "+49 89 ...", "(870) ...": an issuer's number at the page's edge
                 confidence = LETTERHEAD_OR_FOOTER
             else:
                 confidence = PHONE_IN_BLOCK
-            if re.search(r"[^\W\d_]", text.text[: m.start()]):
-                continue  # after a key or a word: another field's number ("Steuernummer: ...")
             if who is not None and _is_phone(m.group(), text.text):
                 out.append(_candidate(f"{who}.contact.phone", text, m, confidence))
     return out
