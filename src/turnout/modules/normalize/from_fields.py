@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from turnout.domain.artifacts import ExtractedField, Fields, Finding, Severity
@@ -46,6 +47,9 @@ _UNKNOWN_MODULE = "extract"  # the module of lines when the fields name none
 _OWN = ("currency", "lines[")
 
 Step = tuple[str, int | None]  # a field name and, for an item of a list, its index
+# a path's groups as (field name, index in its list or None, the dataclass there), then the shape
+# holding its last field and that field's name
+Route = tuple[tuple[tuple[str, int | None, type], ...], Shape, str]
 
 
 def invoice_from_fields(fields: Fields, order: DateOrder) -> tuple[Invoice, list[Finding]]:
@@ -56,16 +60,17 @@ def invoice_from_fields(fields: Fields, order: DateOrder) -> tuple[Invoice, list
     items: dict[tuple[str, int], int] = {}  # (list path, written index) -> index in the list
     for path in sorted(values, key=_written_order):
         field = values[path]
-        steps = _steps(path)
-        if steps is None or path.startswith(_OWN) or not field.value.strip():
-            continue
-        value = _value(steps, field.value, order)
-        if value is None:
-            continue  # a path the model does not have
+        route = _route(path)
+        if route is None or path.startswith(_OWN) or not field.value.strip():
+            continue  # a path the model does not have, or one read on its own
+        _, shape, name = route
+        value = _value(shape, name, field.value, order)
         if value is _UNREADABLE:
-            notes.append(_unreadable(_kind(steps), path, field.value))
+            notes.append(
+                _unreadable("DATE" if name in shape.dates else "AMOUNT", path, field.value)
+            )
             continue
-        _place(invoice, steps, value, field, items)
+        _place(invoice, route, value, field, items)
     _currency(invoice, notes, values)
     line_source = _line_source(fields)
     for number, line in enumerate(fields.lines):
@@ -102,42 +107,31 @@ def _steps(path: str) -> list[Step] | None:
     return steps
 
 
-def _leaf(steps: list[Step]) -> tuple[Shape, str] | None:
-    """The shape that holds the path's last field, and that field's name; None when the path
-    leaves the model (an unknown name, an index on a single group or none on a list)."""
+@lru_cache(maxsize=4096)
+def _route(path: str) -> Route | None:
+    """Where `path` leads in the model, walked once per path (the same paths come with every
+    invoice of a template); None when it is not written like a path or leaves the model (an
+    unknown name, an index on a single group or none on a list)."""
+    steps = _steps(path)
+    if steps is None:
+        return None
     shape = shape_of(Invoice)
+    groups: list[tuple[str, int | None, type]] = []
     for name, index in steps[:-1]:
-        kind = _sub(shape, name, index)
+        kind = dict(shape.lists if index is not None else shape.groups + shape.optional).get(name)
         if kind is None:
             return None
+        groups.append((name, index, kind))
         shape = shape_of(kind)
     name, index = steps[-1]
     if index is not None or name not in shape.texts + shape.decimals + shape.dates + shape.counts:
         return None
-    return shape, name
+    return tuple(groups), shape, name
 
 
-def _sub(shape: Shape, name: str, index: int | None) -> type | None:
-    """The dataclass under field `name` of `shape` (an item of it, for a list)."""
-    if index is None:
-        found = dict(shape.groups + shape.optional).get(name)
-    else:
-        found = dict(shape.lists).get(name)
-    return found
-
-
-def _kind(steps: list[Step]) -> str:
-    leaf = _leaf(steps)
-    return "DATE" if leaf is not None and leaf[1] in leaf[0].dates else "AMOUNT"
-
-
-def _value(steps: list[Step], raw: str, order: DateOrder) -> object:
-    """`raw` as the type of the path's field; None for a path the model does not have,
-    `_UNREADABLE` for a value that does not read as that type."""
-    leaf = _leaf(steps)
-    if leaf is None:
-        return None
-    shape, name = leaf
+def _value(shape: Shape, name: str, raw: str, order: DateOrder) -> object:
+    """`raw` as the type of field `name` of `shape`; `_UNREADABLE` for a value that does not
+    read as that type."""
     text = raw.strip()
     parsed: object
     if name in shape.texts:
@@ -156,34 +150,31 @@ def _value(steps: list[Step], raw: str, order: DateOrder) -> object:
 
 def _place(
     invoice: Invoice,
-    steps: list[Step],
+    route: Route,
     value: object,
     field: ExtractedField,
     items: dict[tuple[str, int], int],
 ) -> None:
-    """Set `value` at the path of `steps`, creating the groups and list items on the way."""
+    """Set `value` at the end of `route`, creating the groups and list items on the way."""
     target: Any = invoice
-    shape = shape_of(Invoice)
     written: list[str] = []
-    for name, index in steps[:-1]:
-        kind = _sub(shape, name, index)
-        assert kind is not None  # _value checked the path
+    groups, _, name = route
+    for group, index, kind in groups:
         if index is None:
-            child = getattr(target, name)
+            child = getattr(target, group)
             if child is None:  # an optional group, made when a value is set in it
                 child = kind()
-                setattr(target, name, child)
-            written.append(name)
+                setattr(target, group, child)
+            written.append(group)
         else:
-            entries = getattr(target, name)
-            key = (".".join([*written, name]), index)
+            entries = getattr(target, group)
+            key = (".".join([*written, group]), index)
             if key not in items:
                 items[key] = len(entries)
                 entries.append(kind())
             child = entries[items[key]]
-            written.append(f"{name}[{items[key]}]")
-        target, shape = child, shape_of(kind)
-    name = steps[-1][0]
+            written.append(f"{group}[{items[key]}]")
+        target = child
     setattr(target, name, value)
     invoice.provenance[".".join([*written, name])] = _source(field)
 
