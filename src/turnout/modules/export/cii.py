@@ -34,13 +34,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import ArtifactRef
-from turnout.domain.contracts import needs
 from turnout.domain.invoice import Invoice
 from turnout.domain.modules import ModuleSpec
 from turnout.modules.export.cii_builder import build_cii
 from turnout.modules.export.profiles import Profile
-from turnout.modules.export.xml_export import XmlExport, xml_export_settings
+from turnout.modules.export.xml_export import XmlExport, xml_export_settings, xml_export_spec
 
 MODULE_ID = "export.cii"
 DEFAULT_DIRECTORY = "exports/cii"
@@ -56,18 +54,13 @@ class CiiExport(XmlExport):
 
     syntax = "CII"
     default_directory = DEFAULT_DIRECTORY
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
-        module_id=MODULE_ID,
+    spec: ClassVar[ModuleSpec] = xml_export_spec(
+        MODULE_ID,
         name="UN/CEFACT CII D16B files",
-        stage_id="export",
-        contract_id="export-v1",
         version="1.0.0",
         description="One Cross Industry Invoice (EN 16931, as Factur-X EN 16931 and XRechnung "
         "use it) per invoice named after the run id, checked with the EN 16931 rules and "
         "written atomically; reading it with einvoice.xml gives the same canonical invoice.",
-        inputs=(needs("invoice/v1"), needs("decision/v1"), needs("document/v1", required=False)),
-        outputs=(ArtifactRef("receipt", 1),),
-        guarantees=frozenset({"idempotent", "deterministic", "offline"}),
         settings_schema=SETTINGS_SCHEMA,
     )
 

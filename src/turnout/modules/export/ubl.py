@@ -36,13 +36,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import ArtifactRef
-from turnout.domain.contracts import needs
 from turnout.domain.invoice import Invoice
 from turnout.domain.modules import ModuleSpec
 from turnout.modules.export.profiles import Profile
 from turnout.modules.export.ubl_builder import build_ubl, document_type
-from turnout.modules.export.xml_export import XmlExport, xml_export_settings
+from turnout.modules.export.xml_export import XmlExport, xml_export_settings, xml_export_spec
 
 MODULE_ID = "export.ubl"
 DEFAULT_DIRECTORY = "exports/ubl"
@@ -55,18 +53,13 @@ class UblExport(XmlExport):
 
     syntax = "UBL"
     default_directory = DEFAULT_DIRECTORY
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
-        module_id=MODULE_ID,
+    spec: ClassVar[ModuleSpec] = xml_export_spec(
+        MODULE_ID,
         name="UBL 2.1 files",
-        stage_id="export",
-        contract_id="export-v1",
         version="2.0.0",
         description="One UBL 2.1 Invoice or CreditNote per invoice named after the run id, "
         "every EN 16931 term the invoice holds, checked with the EN 16931 rules before it is "
         "written atomically; reading it with einvoice.xml gives the same canonical invoice.",
-        inputs=(needs("invoice/v1"), needs("decision/v1"), needs("document/v1", required=False)),
-        outputs=(ArtifactRef("receipt", 1),),
-        guarantees=frozenset({"idempotent", "deterministic", "offline"}),
         settings_schema=SETTINGS_SCHEMA,
     )
 

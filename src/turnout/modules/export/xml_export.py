@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, Document, InvoiceArtifact
+from turnout.domain.artifacts import Artifact, ArtifactRef, Document, InvoiceArtifact
+from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import Invoice
-from turnout.domain.modules import Artifacts, RunContext, StageModule
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.modules.export.attachments import attachment_bytes
 from turnout.modules.export.conformance import require_valid
 from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
@@ -50,6 +51,24 @@ def xml_export_settings(default_directory: str, specification_element: str) -> d
             },
         },
     }
+
+
+def xml_export_spec(
+    module_id: str, *, name: str, version: str, description: str, settings_schema: dict[str, Any]
+) -> ModuleSpec:
+    """The spec of an XML export: what it reads and writes and what it guarantees are shared."""
+    return ModuleSpec(
+        module_id=module_id,
+        name=name,
+        stage_id="export",
+        contract_id="export-v1",
+        version=version,
+        description=description,
+        inputs=(needs("invoice/v1"), needs("decision/v1"), needs("document/v1", required=False)),
+        outputs=(ArtifactRef("receipt", 1),),
+        guarantees=frozenset({"idempotent", "deterministic", "offline"}),
+        settings_schema=settings_schema,
+    )
 
 
 class XmlExport(StageModule):
