@@ -15,6 +15,7 @@ import hashlib
 from lxml import etree
 
 from turnout.domain.invoice import Attachment
+from turnout.modules.einvoice.reading import attribute_of
 
 
 def decode_binary(text: str | None) -> bytes | None:
@@ -34,13 +35,8 @@ def attachment_of(binary: etree._Element | None) -> Attachment | None:
         return None
     data = decode_binary(binary.text)
     return Attachment(
-        mime_code=_attribute(binary, "mimeCode"),
-        filename=_attribute(binary, "filename"),
+        mime_code=attribute_of(binary, "mimeCode"),
+        filename=attribute_of(binary, "filename"),
         sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
         size=len(data) if data is not None else None,
     )
-
-
-def _attribute(element: etree._Element, name: str) -> str | None:
-    value = element.get(name)
-    return (value.strip() or None) if value else None

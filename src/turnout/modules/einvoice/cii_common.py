@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import AllowanceCharge, Identifier, Period
-from turnout.modules.einvoice.reading import Element, TreeReader, text_of
+from turnout.modules.einvoice.reading import Element, TreeReader, attribute_of, text_of
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _identifier(found: Element | None) -> Identifier | None:
     value = text_of(found)
     if value is None or found is None:
         return None
-    return Identifier(value, _attribute(found, "schemeID"))
+    return Identifier(value, attribute_of(found, "schemeID"))
 
 
 def party_ids(dialect: Dialect, party: Element | None) -> list[Identifier]:
@@ -84,16 +84,6 @@ def first_party_id(dialect: Dialect, party: Element | None) -> Identifier | None
     """The one identifier of a party the model holds once (payee BT-60, deliver-to BT-71): the
     `ram:GlobalID` with its scheme when there is one, else the `ram:ID`."""
     return identifier(dialect, party, "ram:GlobalID") or identifier(dialect, party, "ram:ID")
-
-
-def attribute(element: Element | None, name: str) -> str | None:
-    """An attribute's stripped value, or None when absent or blank."""
-    return _attribute(element, name) if element is not None else None
-
-
-def _attribute(element: Element, name: str) -> str | None:
-    value = element.get(name)
-    return (value.strip() or None) if value else None
 
 
 def period(dialect: Dialect, element: Element | None, start: str, end: str) -> Period:

@@ -15,12 +15,11 @@ from turnout.domain.invoice import Classification, Identifier, InvoiceLine, Item
 from turnout.modules.einvoice.cii_common import (
     Dialect,
     allowances_and_charges,
-    attribute,
     identifier,
     is_charge,
     period,
 )
-from turnout.modules.einvoice.reading import Element, decimal_of, text_of
+from turnout.modules.einvoice.reading import Element, attribute_of, decimal_of, text_of
 
 _PRICE_ALLOWANCE = "an allowance or charge on a gross price (BT-147)"
 
@@ -44,7 +43,7 @@ def line(dialect: Dialect, item: Element) -> InvoiceLine:
         id=reader.text(item, "ram:AssociatedDocumentLineDocument/ram:LineID"),
         name=reader.text(product, "ram:Name"),
         quantity=decimal_of(quantity, "BT-129 invoiced quantity"),
-        unit=attribute(quantity, "unitCode"),
+        unit=attribute_of(quantity, "unitCode"),
         net_price=reader.decimal(net, "ram:ChargeAmount", "BT-146 item net price"),
         net_amount=reader.decimal(
             settlement, f"{dialect.line_summation}/ram:LineTotalAmount", "BT-131 line net amount"
@@ -66,13 +65,13 @@ def line(dialect: Dialect, item: Element) -> InvoiceLine:
         price_discount=_price_discount(dialect, gross),
         gross_price=reader.decimal(gross, "ram:ChargeAmount", "BT-148 item gross price"),
         base_quantity=decimal_of(basis, "BT-149 item price base quantity"),
-        base_quantity_unit=attribute(basis, "unitCode"),
+        base_quantity_unit=attribute_of(basis, "unitCode"),
         description=reader.text(product, "ram:Description"),
         seller_item_id=reader.text(product, "ram:SellerAssignedID"),
         buyer_item_id=reader.text(product, "ram:BuyerAssignedID"),
         standard_id=identifier(dialect, product, "ram:GlobalID"),
         classifications=[
-            Classification(text_of(c), attribute(c, "listID"), attribute(c, "listVersionID"))
+            Classification(text_of(c), attribute_of(c, "listID"), attribute_of(c, "listVersionID"))
             for c in reader.findall(product, "ram:DesignatedProductClassification/ram:ClassCode")
         ],
         origin_country=reader.text(product, "ram:OriginTradeCountry/ram:ID"),

@@ -110,6 +110,14 @@ def text_of(element: Element | None) -> str | None:
     return value or None
 
 
+def attribute_of(element: Element | None, name: str) -> str | None:
+    """An attribute's stripped value, or None when the element or attribute is absent or blank."""
+    if element is None:
+        return None
+    value = element.get(name)
+    return (value.strip() or None) if value else None
+
+
 def decimal_of(element: Element | None, term: str) -> Decimal | None:
     """The element's text as a Decimal exactly as written, or None when absent or empty."""
     value = text_of(element)

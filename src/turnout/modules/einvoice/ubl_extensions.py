@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from lxml import etree
 
 from turnout.domain.invoice import Extension
-from turnout.modules.einvoice.reading import Element
+from turnout.modules.einvoice.reading import Element, attribute_of
 from turnout.modules.einvoice.siblings import Positions, forget, once, xpath_of
 from turnout.modules.einvoice.ubl_parties import SEPA
 from turnout.modules.einvoice.ubl_payment import MEANS_CHECKS
-from turnout.modules.einvoice.ubl_tree import NAMESPACES, attribute, is_surcharge
+from turnout.modules.einvoice.ubl_tree import NAMESPACES, is_surcharge
 
 Tree = dict[str, "Tree"]
 LEAF: Tree = {}
@@ -202,7 +202,7 @@ def _not_a_surcharge(price_allowance: Element) -> bool:
 
 
 def _sepa(identification: Element) -> bool:
-    return attribute(next(identification.iterchildren(_ID_TAG), None), "schemeID") == SEPA
+    return attribute_of(next(identification.iterchildren(_ID_TAG), None), "schemeID") == SEPA
 
 
 def _first_sepa(party: Element) -> Element | None:

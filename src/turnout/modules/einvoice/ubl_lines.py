@@ -11,14 +11,13 @@ kept as an extension, its base amount still the gross price). The line's object 
 from __future__ import annotations
 
 from turnout.domain.invoice import Classification, Identifier, InvoiceLine, ItemAttribute, Period
-from turnout.modules.einvoice.reading import Element, decimal_of, text_of
+from turnout.modules.einvoice.reading import Element, attribute_of, decimal_of, text_of
 from turnout.modules.einvoice.ubl_tree import (
     LINE_ALLOWANCE,
     LINE_CHARGE,
     UBL,
     Children,
     allowances_and_charges,
-    attribute,
     identifier,
     identifier_of,
     is_surcharge,
@@ -43,7 +42,7 @@ def _line(element: Element, quantity_path: str, unmapped: list[Element]) -> Invo
         id=line.text("cbc:ID"),
         name=item.text("cbc:Name"),
         quantity=decimal_of(quantity, "BT-129 invoiced quantity"),
-        unit=attribute(quantity, "unitCode"),
+        unit=attribute_of(quantity, "unitCode"),
         net_price=price.decimal("cbc:PriceAmount", "BT-146 item net price"),
         net_amount=line.decimal("cbc:LineExtensionAmount", "BT-131 line net amount"),
         vat_category=item.text("cac:ClassifiedTaxCategory/cbc:ID"),
@@ -68,7 +67,7 @@ def _line(element: Element, quantity_path: str, unmapped: list[Element]) -> Invo
     if price.has("cbc:BaseQuantity"):
         base = price.find("cbc:BaseQuantity")
         found.base_quantity = decimal_of(base, "BT-149 item price base quantity")
-        found.base_quantity_unit = attribute(base, "unitCode")
+        found.base_quantity_unit = attribute_of(base, "unitCode")
     _item(found, item)
     return found
 
@@ -81,7 +80,9 @@ def _item(found: InvoiceLine, item: Children) -> None:
     if item.has("cac:StandardItemIdentification"):
         found.standard_id = identifier(item.element, "cac:StandardItemIdentification/cbc:ID")
     found.classifications = [
-        Classification(text_of(code), attribute(code, "listID"), attribute(code, "listVersionID"))
+        Classification(
+            text_of(code), attribute_of(code, "listID"), attribute_of(code, "listVersionID")
+        )
         for code in item.findall("cac:CommodityClassification/cbc:ItemClassificationCode")
     ]
     found.origin_country = item.text("cac:OriginCountry/cbc:IdentificationCode")

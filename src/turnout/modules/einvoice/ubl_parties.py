@@ -8,8 +8,8 @@ creditor identifier (BT-90), not a party identifier: `ubl_payment` reads it.
 from __future__ import annotations
 
 from turnout.domain.invoice import Address, Contact, Delivery, Party, Payee, TaxRepresentative
-from turnout.modules.einvoice.reading import Element
-from turnout.modules.einvoice.ubl_tree import UBL, attribute, identifier, identifier_of
+from turnout.modules.einvoice.reading import Element, attribute_of
+from turnout.modules.einvoice.ubl_tree import UBL, identifier, identifier_of
 
 SEPA = "SEPA"
 
@@ -42,7 +42,7 @@ def party(element: Element | None, unmapped: list[Element]) -> Party:
         identifiers=[
             found
             for element_id in UBL.findall(element, "cac:PartyIdentification/cbc:ID")
-            if attribute(element_id, "schemeID") != SEPA
+            if attribute_of(element_id, "schemeID") != SEPA
             and (found := identifier_of(element_id)) is not None
         ],
         legal_registration=identifier(legal, "cbc:CompanyID"),
@@ -90,7 +90,7 @@ def payee(element: Element | None) -> Payee | None:
     ids = [
         element_id
         for element_id in UBL.findall(element, "cac:PartyIdentification/cbc:ID")
-        if attribute(element_id, "schemeID") != SEPA
+        if attribute_of(element_id, "schemeID") != SEPA
     ]
     found = Payee(
         name=UBL.text(element, "cac:PartyName/cbc:Name"),

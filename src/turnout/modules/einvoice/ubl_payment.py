@@ -22,10 +22,10 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from turnout.domain.invoice import Card, CreditTransfer, DirectDebit, Payment, Totals, VatBreakdown
-from turnout.modules.einvoice.reading import Element, text_of
+from turnout.modules.einvoice.reading import Element, attribute_of, text_of
 from turnout.modules.einvoice.siblings import once
 from turnout.modules.einvoice.ubl_parties import SEPA
-from turnout.modules.einvoice.ubl_tree import UBL, attribute
+from turnout.modules.einvoice.ubl_tree import UBL
 
 
 def payment(root: Element) -> Payment:
@@ -36,7 +36,7 @@ def payment(root: Element) -> Payment:
         first = all_means[0]
         code = UBL.find(first, "cbc:PaymentMeansCode")
         found.means_code = UBL.text(first, "cbc:PaymentMeansCode")
-        found.means_text = attribute(code, "name")
+        found.means_text = attribute_of(code, "name")
         found.remittance = UBL.text(first, "cbc:PaymentID")
     transfers = [
         CreditTransfer(
@@ -78,8 +78,8 @@ def _means_code_read(code: Element) -> bool:
     if _is_first_means(code):
         return True
     first = UBL.find(_first_means(code), "cbc:PaymentMeansCode")
-    name = attribute(code, "name")
-    return text_of(code) == text_of(first) and name in (None, attribute(first, "name"))
+    name = attribute_of(code, "name")
+    return text_of(code) == text_of(first) and name in (None, attribute_of(first, "name"))
 
 
 def _payment_id_read(payment_id: Element) -> bool:
@@ -170,7 +170,7 @@ def _creditor_id(root: Element) -> str | None:
         "cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID",
     ):
         for element in UBL.findall(root, path):
-            if attribute(element, "schemeID") == SEPA:
+            if attribute_of(element, "schemeID") == SEPA:
                 return text_of(element)
     return None
 
@@ -199,7 +199,7 @@ def tax_totals(
 
 
 def _currency(total: Element) -> str | None:
-    return attribute(UBL.find(total, "cbc:TaxAmount"), "currencyID")
+    return attribute_of(UBL.find(total, "cbc:TaxAmount"), "currencyID")
 
 
 def totals(

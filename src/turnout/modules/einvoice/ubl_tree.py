@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import AllowanceCharge, Identifier
-from turnout.modules.einvoice.reading import Element, TreeReader, text_of
+from turnout.modules.einvoice.reading import Element, TreeReader, attribute_of, text_of
 
 NAMESPACES = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
@@ -22,14 +22,6 @@ _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
 
 
-def attribute(element: Element | None, name: str) -> str | None:
-    """An attribute's stripped value, or None when it is absent or blank."""
-    if element is None:
-        return None
-    value = element.get(name)
-    return (value.strip() or None) if value else None
-
-
 def identifier(element: Element | None, path: str) -> Identifier | None:
     """The identifier at `path` with its `schemeID`, or None when there is neither."""
     return identifier_of(UBL.find(element, path))
@@ -39,7 +31,7 @@ def identifier_of(found: Element | None) -> Identifier | None:
     """An identifier element's text and `schemeID`, or None when it carries neither."""
     if found is None:
         return None
-    value, scheme = text_of(found), attribute(found, "schemeID")
+    value, scheme = text_of(found), attribute_of(found, "schemeID")
     if value is None and scheme is None:
         return None
     return Identifier(value, scheme)
