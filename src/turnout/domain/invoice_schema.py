@@ -25,7 +25,7 @@ from typing import Any
 
 from turnout.domain.invoice import Invoice
 from turnout.domain.invoice_shape import shape_of
-from turnout.domain.terms import EN16931_GROUPS, EN16931_TERMS
+from turnout.domain.terms import EN16931_GROUPS, EN16931_TERMS, parts_under
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:turnout:schema:invoice:1"
@@ -128,8 +128,7 @@ def _group(kind: type, prefix: str, parts: dict[str, str]) -> dict[str, Any]:
         if f.name not in shape.names:
             continue
         meta: dict[str, Any] = dict(f.metadata)
-        inner = {k[len(f.name) + 1 :]: v for k, v in parts.items() if k.startswith(f"{f.name}.")}
-        child = {**dict(meta.get("parts") or {}), **inner}
+        child = parts_under(f.name, meta, parts)
         path = f"{prefix}{f.name}"
         term_id = (
             parts.get(f.name)

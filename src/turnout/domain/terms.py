@@ -298,8 +298,12 @@ def _walk(kind: type, prefix: str, parts: dict[str, str], found: dict[str, str])
             if held is None or path.startswith(f"{held}."):
                 found[term_id] = path
         if f.name in nested:
-            inner = {
-                k[len(f.name) + 1 :]: v for k, v in parts.items() if k.startswith(f"{f.name}.")
-            }
-            child = {**dict(meta.get("parts") or {}), **inner}
-            _walk(nested[f.name], f"{path}.", child, found)
+            _walk(nested[f.name], f"{path}.", parts_under(f.name, meta, parts), found)
+
+
+def parts_under(name: str, meta: dict[str, Any], parts: dict[str, str]) -> dict[str, str]:
+    """The terms field `name` of a group gives the fields of the group under it: those of its
+    own metadata (`parts`), overridden by those its owner names through it (`parts` keys
+    `name.<field>`)."""
+    inner = {k[len(name) + 1 :]: v for k, v in parts.items() if k.startswith(f"{name}.")}
+    return {**dict(meta.get("parts") or {}), **inner}
