@@ -112,7 +112,7 @@ class Locator:
             return currency_hits(self.lines, self._texts, value)
         hits = self._tokens(value, lines=_NAME_LINES if kind == "name" else 0)
         if kind == "exact":
-            printed = "".join(value.split()).rstrip(".,;").casefold()
+            printed = _bare(value)
             hits = [h for h in hits if _as_printed(h.words) == printed]
         return hits
 
@@ -314,5 +314,9 @@ def _as_printed(words: tuple[Word, ...]) -> str:
     first = words[0].text
     if _GLUED.search(first):
         first = _GLUE.sub("", first)
-    joined = first + "".join(map(_TEXT, words[1:]))
-    return "".join(joined.split()).rstrip(".,;").casefold()
+    return _bare(first + "".join(map(_TEXT, words[1:])))
+
+
+def _bare(text: str) -> str:
+    """`text` without spaces and a closing `.`, `,` or `;`, case-folded."""
+    return "".join(text.split()).rstrip(".,;").casefold()
