@@ -155,27 +155,24 @@ def _one_per_rule(report: Report) -> Report:
     says on how many lines and which."""
     by_rule: dict[tuple[str, str], list[Finding]] = {}
     for finding in report.findings:
-        if finding.path is not None and finding.path.startswith("lines["):
+        if _on_a_line(finding):
             by_rule.setdefault((finding.rule, finding.message), []).append(finding)
     merged: list[Finding] = []
-    done: set[tuple[str, str]] = set()
     for finding in report.findings:
-        key = (finding.rule, finding.message)
-        group = (
-            by_rule.get(key)
-            if finding.path is not None and finding.path.startswith("lines[")
-            else None
-        )
+        group = by_rule.get((finding.rule, finding.message)) if _on_a_line(finding) else None
         if group is None or len(group) == 1:
             merged.append(finding)
-        elif key not in done:
-            done.add(key)
+        elif group[0] is finding:  # the group's first finding stands for all of it
             paths = [f.path for f in group if f.path is not None]
             shown = ", ".join(paths[:_LINES_SHOWN]) + (", …" if len(paths) > _LINES_SHOWN else "")
             merged.append(
                 replace(finding, message=f"{finding.message} [on {len(group)} lines: {shown}]")
             )
     return replace(report, findings=tuple(merged))
+
+
+def _on_a_line(finding: Finding) -> bool:
+    return finding.path is not None and finding.path.startswith("lines[")
 
 
 def _softened(report: Report, why: str) -> Report:
