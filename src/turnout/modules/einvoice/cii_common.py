@@ -11,9 +11,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import AllowanceCharge, Identifier, Period
-from turnout.modules.einvoice.reading import Element, TreeReader, attribute_of, text_of
+from turnout.modules.einvoice.reading import (
+    Element,
+    TreeReader,
+    attribute_of,
+    charge_indicator,
+    text_of,
+)
 
 
 @dataclass(frozen=True)
@@ -104,18 +109,7 @@ def is_charge(
     leave the indicator out there), an absent `ram:ChargeIndicator` means that."""
     if absent_is_charge is not None and dialect.reader.find(element, "ram:ChargeIndicator") is None:
         return absent_is_charge
-    found = dialect.reader.find(element, "ram:ChargeIndicator/udt:Indicator")
-    value = text_of(found)
-    if value in ("true", "1"):
-        return True
-    if value in ("false", "0"):
-        return False
-    line = f" (line {found.sourceline})" if found is not None and found.sourceline else ""
-    raise InputRejected(
-        f"the ChargeIndicator of {term} is `{value or ''}`{line}, which is neither true nor "
-        "false, so it cannot say whether the amount is an allowance or a charge; "
-        "ask the sender for a corrected e-invoice"
-    )
+    return charge_indicator(dialect.reader.find(element, "ram:ChargeIndicator/udt:Indicator"), term)
 
 
 def allowance_charge(dialect: Dialect, element: Element, *, with_vat: bool) -> AllowanceCharge:

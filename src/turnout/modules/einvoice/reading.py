@@ -118,6 +118,22 @@ def attribute_of(element: Element | None, name: str) -> str | None:
     return (value.strip() or None) if value else None
 
 
+def charge_indicator(found: Element | None, term: str) -> bool:
+    """Whether a `ChargeIndicator` element says charge (`true`) or allowance (`false`); any other
+    value is refused, naming `term`, as a guess would book the amount with the wrong sign."""
+    value = text_of(found)
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0"):
+        return False
+    line = f" (line {found.sourceline})" if found is not None and found.sourceline else ""
+    raise InputRejected(
+        f"the ChargeIndicator of {term} is `{value or ''}`{line}, which is neither true nor "
+        "false, so it cannot say whether the amount is an allowance or a charge; "
+        "ask the sender for a corrected e-invoice"
+    )
+
+
 def decimal_of(element: Element | None, term: str) -> Decimal | None:
     """The element's text as a Decimal exactly as written, or None when absent or empty."""
     value = text_of(element)

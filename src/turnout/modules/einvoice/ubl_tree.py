@@ -7,9 +7,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import NamedTuple
 
-from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import AllowanceCharge, Identifier
-from turnout.modules.einvoice.reading import Element, TreeReader, attribute_of, text_of
+from turnout.modules.einvoice.reading import (
+    Element,
+    TreeReader,
+    attribute_of,
+    charge_indicator,
+    text_of,
+)
 
 NAMESPACES = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
@@ -19,7 +24,6 @@ NAMESPACES = {
 UBL = TreeReader(NAMESPACES)
 
 _TRUE = frozenset({"true", "1"})
-_FALSE = frozenset({"false", "0"})
 
 
 def identifier(element: Element | None, path: str) -> Identifier | None:
@@ -39,18 +43,7 @@ def identifier_of(found: Element | None) -> Identifier | None:
 
 def is_charge(element: Element, term: str) -> bool:
     """Whether a `cac:AllowanceCharge` is a charge (`ChargeIndicator` true) or an allowance."""
-    found = UBL.find(element, "cbc:ChargeIndicator")
-    value = text_of(found)
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    line = f" (line {found.sourceline})" if found is not None and found.sourceline else ""
-    raise InputRejected(
-        f"the ChargeIndicator of {term} is `{value or ''}`{line}, which is neither true nor "
-        "false, so it cannot say whether the amount is an allowance or a charge; "
-        "ask the sender for a corrected e-invoice"
-    )
+    return charge_indicator(UBL.find(element, "cbc:ChargeIndicator"), term)
 
 
 class AllowanceTerms(NamedTuple):
