@@ -18,7 +18,7 @@ from turnout.modules.extract.layout.page import Found, Layout
 from turnout.modules.extract.layout.postal import postal_line
 from turnout.modules.extract.layout.spans import LineText
 from turnout.modules.extract.layout.term_labels import VALUES
-from turnout.modules.extract.layout.terms import Owner
+from turnout.modules.extract.layout.terms import Owner, ocr_weighed
 from turnout.modules.extract.layout.values import Candidate
 from turnout.modules.normalize.dates import find_dates
 
@@ -74,7 +74,6 @@ def _is_phone(value: str, line: str) -> bool:
 
 def _candidate(path: str, text: LineText, m: re.Match[str], confidence: float) -> Candidate:
     words = text.words(m.start(), m.end())
-    score = min((w.score for w in words), default=1.0)
     value = m.group().replace(" ", "") if path.endswith(".email") else m.group()
-    found = Found(value, round(confidence * (0.6 + 0.4 * score), 3), words)
+    found = Found(value, ocr_weighed(confidence, words), words)
     return Candidate(path, found, text.line.index)

@@ -293,8 +293,13 @@ def _iso(value: str) -> str:
 
 
 def _conf(found: Found, confidence: float) -> Found:
-    score = min((w.score for w in found.words), default=1.0)
-    return Found(found.value, round(confidence * (0.6 + 0.4 * score), 3), found.words)
+    return Found(found.value, ocr_weighed(confidence, found.words), found.words)
+
+
+def ocr_weighed(confidence: float, words: Sequence[Word]) -> float:
+    """`confidence` lowered by the least sure OCR word the value was read from."""
+    score = min((w.score for w in words), default=1.0)
+    return round(confidence * (0.6 + 0.4 * score), 3)
 
 
 def _scaled(found: list[Found], where: float) -> list[Found]:
