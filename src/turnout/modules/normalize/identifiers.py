@@ -8,6 +8,7 @@ invalid is much worse than the reverse, and `validate` decides what a note means
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pycountry
 from schwifty import BIC, IBAN
@@ -21,9 +22,13 @@ Checked = tuple[str | None, Finding | None]
 
 # VAT prefixes that are not the ISO 3166 code of their country
 _VAT_COUNTRY = {"EL": "GR", "XI": "GB", "CHE": "CH"}
-# the codes EN 16931 allows for a country (BR-CL-14): ISO 3166-1 alpha-2, Kosovo's 1A and
-# Northern Ireland's XI
-_EN16931_COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries) | {"1A", "XI"}
+
+
+@cache
+def _en16931_countries() -> frozenset[str]:
+    """The codes EN 16931 allows for a country (BR-CL-14): ISO 3166-1 alpha-2, Kosovo's 1A and
+    Northern Ireland's XI; read on first use, not when the module is imported."""
+    return frozenset(c.alpha_2 for c in pycountry.countries) | {"1A", "XI"}
 
 
 def _note(rule: str, message: str, path: str) -> Finding:
@@ -111,7 +116,7 @@ def check_country(value: str, path: str) -> Checked:
     """An ISO 3166 alpha-2 code from a code (`de`, `DEU`) or a name, or None with a note; a code
     EN 16931 allows is only put in upper case."""
     text = value.strip()
-    if text.upper() in _EN16931_COUNTRIES:  # already a code EN 16931 knows: kept (`XI` stays)
+    if text.upper() in _en16931_countries():  # already a code EN 16931 knows: kept (`XI` stays)
         return text.upper(), None
     if text.upper() in _VAT_COUNTRY:
         return _VAT_COUNTRY[text.upper()], None
