@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import Identifier
+from turnout.modules.export.xml_text import decimal_text, plain_text
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -94,16 +94,7 @@ def prune(element: Element, keep: frozenset[str]) -> None:
 def written(name: str, value: str | Decimal | dt.date) -> str:
     """The text of `value` as CII writes it; refuses what no XML document can carry."""
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise InputRejected(
-                f"ram:{name} would be {value}, which is not a number; correct the invoice's value"
-            )
-        return format(value, "f")
+        return decimal_text(f"ram:{name}", value, "a number")
     if isinstance(value, dt.date):
         return value.strftime("%Y%m%d")
-    if any(ord(c) < 0x20 and c not in "\t\n\r" for c in value):
-        raise InputRejected(
-            f"ram:{name} would be {value[:60]!r}, which holds control characters XML cannot carry; "
-            "fix the invoice's value"
-        )
-    return value
+    return plain_text(f"ram:{name}", value)

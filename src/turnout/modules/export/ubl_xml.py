@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import Identifier
+from turnout.modules.export.xml_text import decimal_text, plain_text
 
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
@@ -62,16 +62,7 @@ def has_any(*values: object) -> bool:
 def text(name: str, value: Value) -> str:
     """The XML text of `value` for element (or attribute) `name`."""
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise InputRejected(
-                f"cbc:{name} would be {value}, which is not an amount; correct the invoice's value"
-            )
-        return format(value, "f")
+        return decimal_text(f"cbc:{name}", value, "an amount")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if any(ord(c) < 0x20 and c not in "\t\n\r" for c in value):
-        raise InputRejected(
-            f"cbc:{name} would be {value[:60]!r}, which holds control characters XML cannot carry; "
-            "fix the invoice's value"
-        )
-    return value
+    return plain_text(f"cbc:{name}", value)
