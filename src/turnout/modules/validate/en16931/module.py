@@ -4,7 +4,8 @@ The default module of the `validate` stage (PRODUCT.md section 3); `validate.bas
 fallback. When the document carries e-invoice XML (a UBL or CII file, or the XML embedded in a
 hybrid PDF) the rules read that XML, so every finding points at the offending element. Otherwise
 (a PDF read by extraction) the rules run on the canonical invoice, which maps every business term
-they read; only the syntax rules of a binding (UBL-SR, UBL-DT: how the XML is written) need XML. The normalisation notes carried by the invoice artifact are passed on first.
+they read; only the syntax rules of a binding (UBL-SR, UBL-DT: how the XML is written) need XML.
+The normalisation notes carried by the invoice artifact are passed on first.
 ZUGFeRD 1.0 XML (`CrossIndustryDocument`) predates EN 16931 and has no syntax binding: such an
 invoice gets the canonical-model rules too, their fatal findings as warnings.
 
