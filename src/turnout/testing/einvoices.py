@@ -49,8 +49,9 @@ from turnout.domain.invoice import (
     Totals,
     VatBreakdown,
 )
+from turnout.modules.normalize.scale import money
 from turnout.testing import einvoice_codes as codes
-from turnout.testing.einvoice_payment import payment_instructions, supporting_documents
+from turnout.testing.einvoice_payment import digits, payment_instructions, supporting_documents
 
 SCENARIOS = (
     "domestic",  # S at two rates, with Z and E lines
@@ -137,13 +138,6 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def money(value: Decimal) -> Decimal:
-    """`value` written as the canonical invoice writes money: at least two decimals, no trailing
-    zeros beyond them (`2.1880` -> `2.188`)."""
-    whole, _, fraction = format(value, "f").partition(".")
-    return Decimal(f"{whole}.{fraction.rstrip('0').ljust(2, '0')}")
-
-
 class _Drawing:
     """The random draws of one invoice."""
 
@@ -160,7 +154,7 @@ class _Drawing:
         return self.rng.random() < chance
 
     def digits(self, n: int) -> str:
-        return "".join(self.rng.choice("0123456789") for _ in range(n))
+        return digits(self.rng, n)
 
     def vat_id(self, country: str) -> str:
         return {"FR": f"FR{self.digits(11)}", "ES": f"ESB{self.digits(8)}"}.get(
@@ -323,6 +317,7 @@ class _Drawing:
         rng, maybe = self.rng, self.maybe
         places = 4 if maybe(0.2) else 2
         net_price = money(Decimal(rng.randint(50, 90_000)).scaleb(-places))
+        assert net_price is not None
         line = InvoiceLine(
             id=str(number),
             name=rng.choice(codes.ITEMS),
