@@ -11,7 +11,7 @@ from __future__ import annotations
 from turnout.domain.invoice import Invoice, Note, Period
 from turnout.modules.einvoice.cii_common import Dialect, allowances_and_charges, period
 from turnout.modules.einvoice.cii_documents import references
-from turnout.modules.einvoice.cii_extensions import extensions, outermost, unknown_elements
+from turnout.modules.einvoice.cii_extensions import outermost, unknown_elements
 from turnout.modules.einvoice.cii_known import KNOWN_CII, NAMESPACES
 from turnout.modules.einvoice.cii_lines import line, price_surcharges
 from turnout.modules.einvoice.cii_parties import delivery, party, payee, tax_representative
@@ -25,6 +25,7 @@ from turnout.modules.einvoice.cii_settlement import (
     vat_breakdown,
 )
 from turnout.modules.einvoice.reading import Element, TreeReader, text_of
+from turnout.modules.einvoice.siblings import extensions_of
 
 __all__ = ["NAMESPACES", "read_cii"]
 
@@ -103,7 +104,7 @@ def read_cii(root: Element) -> tuple[str | None, Invoice]:
         allowances=allowances,
         charges=charges,
         documents=refs.documents,
-        extensions=extensions(_unmapped(d16b, root, items, refs.unmapped)),
+        extensions=extensions_of(_unmapped(d16b, root, items, refs.unmapped)),
     )
     return profile, invoice
 

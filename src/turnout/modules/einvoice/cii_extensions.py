@@ -14,13 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from lxml import etree
-
-from turnout.domain.invoice import Extension
 from turnout.modules.einvoice import cii_checks
 from turnout.modules.einvoice.cii_settlement import MEANS_CHECKS, TERMS_CHECKS
 from turnout.modules.einvoice.reading import Element
-from turnout.modules.einvoice.siblings import Positions, forget, xpath_of
+from turnout.modules.einvoice.siblings import forget
 
 CHECKS: dict[tuple[str, str], Callable[[Element], bool]] = {
     **{("SpecifiedTradeSettlementPaymentMeans", name): c for name, c in MEANS_CHECKS.items()},
@@ -116,16 +113,3 @@ def outermost(elements: list[Element]) -> list[Element]:
             seen.add(element)
             found.append(element)
     return found
-
-
-def extensions(elements: list[Element]) -> list[Extension]:
-    """Each element kept verbatim, with its XPath written with the document's prefixes; the
-    positions among same-named siblings are counted once per parent (`Positions`)."""
-    positions = Positions()
-    return [extension(element, positions) for element in elements]
-
-
-def extension(element: Element, positions: Positions | None = None) -> Extension:
-    """An element kept verbatim, with its XPath written with the document's prefixes."""
-    xml = etree.tostring(element, encoding="unicode", with_tail=False)
-    return Extension(path=xpath_of(element, positions or Positions()), xml=xml)

@@ -1,6 +1,7 @@
 """Work done once per parent element over its children, so that asking about each of many
 siblings stays linear in their number: positions among same-named siblings (`Positions`, for the
-XPath of an extension) and what the readers' checks compare each sibling with (`once`).
+XPath of an extension, `extensions_of`) and what the readers' checks compare each sibling with
+(`once`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TypeVar
 
 from lxml import etree
 
+from turnout.domain.invoice import Extension
 from turnout.modules.einvoice.reading import Element
 
 _T = TypeVar("_T")
@@ -74,3 +76,16 @@ def xpath_of(element: Element, positions: Positions | None = None) -> str:
         steps.append(step)
         current = parent
     return "/" + "/".join(reversed(steps))
+
+
+def extensions_of(elements: list[Element]) -> list[Extension]:
+    """Each element kept verbatim, with its XPath written with the document's prefixes; the
+    positions among same-named siblings are counted once per parent (`Positions`)."""
+    positions = Positions()
+    return [
+        Extension(
+            path=xpath_of(element, positions),
+            xml=etree.tostring(element, encoding="unicode", with_tail=False),
+        )
+        for element in elements
+    ]

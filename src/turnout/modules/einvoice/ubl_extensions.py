@@ -14,11 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lxml import etree
-
 from turnout.domain.invoice import Extension
 from turnout.modules.einvoice.reading import Element, attribute_of
-from turnout.modules.einvoice.siblings import Positions, forget, once, xpath_of
+from turnout.modules.einvoice.siblings import extensions_of, forget, once
 from turnout.modules.einvoice.ubl_parties import SEPA
 from turnout.modules.einvoice.ubl_payment import MEANS_CHECKS
 from turnout.modules.einvoice.ubl_tree import NAMESPACES, is_surcharge
@@ -301,14 +299,7 @@ def extensions(root: Element, unmapped: list[Element]) -> list[Extension]:
     if unmapped:  # rare: only then is the list put in document order
         wanted = {*found, *unmapped}
         found = [element for element in root.iter() if element in wanted]
-    positions = Positions()
-    return [
-        Extension(
-            xpath_of(element, positions),
-            etree.tostring(element, encoding="unicode", with_tail=False),
-        )
-        for element in found
-    ]
+    return extensions_of(found)
 
 
 def _unmapped(element: Element, mapped: _Mapped, found: list[Element]) -> None:

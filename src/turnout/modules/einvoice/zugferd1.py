@@ -34,7 +34,7 @@ from turnout.modules.einvoice.cii_common import (
     calendar_day,
     period,
 )
-from turnout.modules.einvoice.cii_extensions import extensions, outermost, unknown_elements
+from turnout.modules.einvoice.cii_extensions import outermost, unknown_elements
 from turnout.modules.einvoice.cii_lines import line, price_surcharges
 from turnout.modules.einvoice.cii_parties import delivery, party, payee
 from turnout.modules.einvoice.cii_settlement import (
@@ -44,6 +44,7 @@ from turnout.modules.einvoice.cii_settlement import (
     vat_breakdown,
 )
 from turnout.modules.einvoice.reading import Element, TreeReader, decimal_of, text_of
+from turnout.modules.einvoice.siblings import extensions_of
 from turnout.modules.einvoice.zugferd1_known import KNOWN_ZUGFERD1, NAMESPACES
 
 _zf1 = TreeReader(NAMESPACES)
@@ -115,7 +116,7 @@ def read_zugferd1(root: Element) -> tuple[str | None, Invoice]:
         ),
         allowances=allowances,
         charges=charges,
-        extensions=extensions(_unmapped(root, items, free_text)),
+        extensions=extensions_of(_unmapped(root, items, free_text)),
     )
     return profile, invoice
 
