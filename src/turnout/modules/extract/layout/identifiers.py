@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from turnout.domain.page import Word
 from turnout.modules.extract.identifiers import find_ibans, find_vat_ids
 from turnout.modules.extract.layout.blocks import Blocks
-from turnout.modules.extract.layout.page import Found
+from turnout.modules.extract.layout.page import Found, Line
 from turnout.modules.extract.layout.party import Parties
 from turnout.modules.extract.layout.spans import LineText
 from turnout.modules.extract.layout.values import Candidate
@@ -49,12 +50,15 @@ def to_owner(candidate: Candidate, blocks: Blocks, parties: Parties) -> Candidat
     """A labelled seller VAT number printed in the buyer's block is the buyer's."""
     if candidate.path != "seller.vat_id" or not candidate.found.words:
         return candidate
-    word = candidate.found.words[0]
-    line = blocks.layout.lines[candidate.line]
-    p = next((i for i, ph in enumerate(line.phrases) if word in ph.words), 0)
+    p = phrase_of(blocks.layout.lines[candidate.line], candidate.found.words[0])
     if _buyers(blocks, parties, candidate.line, p):
         return Candidate("buyer.vat_id", candidate.found, candidate.line)
     return candidate
+
+
+def phrase_of(line: Line, word: Word) -> int:
+    """The number of the phrase of `line` that holds `word` (0 when none does)."""
+    return next((i for i, ph in enumerate(line.phrases) if word in ph.words), 0)
 
 
 def owner_of(blocks: Blocks, parties: Parties) -> Callable[[int, int], str | None]:

@@ -22,6 +22,7 @@ from stdnum.fr import siren, siret
 
 from turnout.domain.page import Word
 from turnout.modules.extract.identifiers import find_ibans
+from turnout.modules.extract.layout.identifiers import phrase_of
 from turnout.modules.extract.layout.page import Found
 from turnout.modules.extract.layout.spans import LineText
 from turnout.modules.extract.layout.term_labels import (
@@ -314,10 +315,7 @@ def _owned(candidate: Candidate, texts: dict[int, LineText], owner: Owner) -> Ca
     party = candidate.path.startswith(PARTY)
     if not (party or candidate.path.startswith("seller.")) or not candidate.found.words:
         return candidate
-    word: Word = candidate.found.words[0]
-    line = texts[candidate.line].line
-    p = next((i for i, ph in enumerate(line.phrases) if word in ph.words), 0)
-    who = owner(candidate.line, p)
+    who = owner(candidate.line, phrase_of(texts[candidate.line].line, candidate.found.words[0]))
     if party:
         if who is None:
             return None
