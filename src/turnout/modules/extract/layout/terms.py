@@ -77,12 +77,7 @@ def read_terms(
     for text in texts.values():
         for label in labels:
             for m in label.pattern.finditer(text.text):
-                if (
-                    label.key
-                    and text.text[
-                        text.phrase_span(text.phrase_at(m.start()))[0] : m.start()
-                    ].strip()
-                ):
+                if label.key and not _opens_phrase(text, m.start()):
                     continue  # a key opens its phrase: "Globale Nummer" is another key
                 for candidate in _read(label.path, text, m.start(), m.end(), texts):
                     owned = _owned(candidate, texts, owner)
@@ -91,6 +86,12 @@ def read_terms(
     if not any(c.path.startswith(PERIOD) for c in out):
         out.extend(_unlabelled_range(texts))
     return out
+
+
+def _opens_phrase(text: LineText, at: int) -> bool:
+    """Whether nothing but spaces stands before `at` in its phrase."""
+    start = text.phrase_span(text.phrase_at(at))[0]
+    return not text.text[start:at].strip()
 
 
 def _read(
