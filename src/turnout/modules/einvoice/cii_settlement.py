@@ -188,7 +188,7 @@ def totals(
         allowances=amount("AllowanceTotalAmount", "BT-107 sum of allowances"),
         charges=amount("ChargeTotalAmount", "BT-108 sum of charges"),
         tax_exclusive=amount("TaxBasisTotalAmount", "BT-109 total without VAT"),
-        tax=decimal_of(_tax_total(tax_amounts, currency), "BT-110 total VAT"),
+        tax=decimal_of(tax_total(tax_amounts, currency), "BT-110 total VAT"),
         tax_inclusive=amount("GrandTotalAmount", "BT-112 total with VAT"),
         prepaid=amount("TotalPrepaidAmount", "BT-113 paid amount"),
         rounding=amount("RoundingAmount", "BT-114 rounding amount"),
@@ -197,7 +197,7 @@ def totals(
     )
 
 
-def _tax_total(amounts: list[Element], currency: str | None) -> Element | None:
+def tax_total(amounts: list[Element], currency: str | None) -> Element | None:
     """The TaxTotalAmount in the invoice currency; the only one when none names a currency."""
     for amount in amounts:
         if currency and amount.get("currencyID") == currency:

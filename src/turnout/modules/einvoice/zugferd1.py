@@ -41,6 +41,7 @@ from turnout.modules.einvoice.cii_settlement import (
     due_date,
     payment,
     payment_terms,
+    tax_total,
     vat_breakdown,
 )
 from turnout.modules.einvoice.reading import Element, TreeReader, decimal_of, text_of
@@ -147,22 +148,14 @@ def _totals(summation: Element | None, currency: str | None) -> Totals:
         allowances=amount("AllowanceTotalAmount", "BT-107 sum of allowances"),
         charges=amount("ChargeTotalAmount", "BT-108 sum of charges"),
         tax_exclusive=amount("TaxBasisTotalAmount", "BT-109 total without VAT"),
-        tax=decimal_of(_tax_total(summation, currency), "BT-110 total VAT"),
+        tax=decimal_of(
+            tax_total(_zf1.findall(summation, "ram:TaxTotalAmount"), currency), "BT-110 total VAT"
+        ),
         tax_inclusive=grand_total,
         prepaid=prepaid,
         rounding=None,  # ZUGFeRD 1 has no rounding amount
         payable=payable,
     )
-
-
-def _tax_total(summation: Element | None, currency: str | None) -> Element | None:
-    """The TaxTotalAmount in the invoice currency; else the first one without a currency."""
-    amounts = _zf1.findall(summation, "ram:TaxTotalAmount")
-    for amount in amounts:
-        if currency and amount.get("currencyID") == currency:
-            return amount
-    unlabelled = [a for a in amounts if a.get("currencyID") is None]
-    return unlabelled[0] if unlabelled else None
 
 
 _LINE_AMOUNT = (
