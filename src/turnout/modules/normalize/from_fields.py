@@ -86,6 +86,7 @@ def invoice_from_fields(fields: Fields, order: DateOrder) -> tuple[Invoice, list
 _UNREADABLE: Any = object()  # a value of the right path that does not read as its type
 
 
+@lru_cache(maxsize=4096)
 def _written_order(path: str) -> tuple[Any, ...]:
     """Paths with list items in the order of their written index (`notes[10]` after
     `notes[2]`), so items are numbered as written."""
