@@ -5,10 +5,10 @@ country. Starting from the line the party's name was read on, the lines below it
 column (left-aligned, or right-aligned in a letterhead set flush right) are taken until a gap, a
 heading or a label; a line of several parts (`Straße 1 · 12345 Ort`) is cut at its separators. A
 name with more on its own phrase (a sender line, `Firma GmbH · Straße 1 · 12345 Ort`) has its
-address there, never in the block under it (the buyer's window). Only a block that has a post code and city line is an address: the lines between
-the name and that line are the street lines (at most three: BT-35, BT-36, BT-162), a country
-named after it is the party's country. Contacts and identifiers in the block are skipped here
-(`contacts`, `registers` read them).
+address there, never in the block under it (the buyer's window). Only a block that has a post
+code and city line is an address: the lines between the name and that line are the street lines
+(at most three: BT-35, BT-36, BT-162), a country named after it is the party's country. Contacts
+and identifiers in the block are skipped here (`contacts`, `registers` read them).
 """
 
 from __future__ import annotations

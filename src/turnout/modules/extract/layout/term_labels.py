@@ -2,13 +2,13 @@
 
 Payment reference (BT-83), payment means text (BT-82), a payment account that is no IBAN
 (BT-84, the IBANs are read by their checksum), the buyer's number at the seller (BT-46), a
-party's number keyed in its block ("Nummer: 549910": BT-29 or BT-46), direct debit mandate (BT-89) and creditor
-id (BT-90), invoicing period (BG-14), contact phone and e-mail (BT-42, BT-43), and the register
-numbers: legal registration (BT-30: Handelsregister, SIREN/RCS/SIRET, KvK, company number, REA,
-Registro Mercantil sheet, CIN) and tax registration (BT-32: a German Steuernummer, an Italian
-codice fiscale, an Indian GSTIN). Each entry is a
-path, the label's regular expression (matched whole-word, case-insensitive) and the shape of its
-value (`VALUES`). General label knowledge only.
+party's number keyed in its block ("Nummer: 549910": BT-29 or BT-46), direct debit mandate
+(BT-89) and creditor id (BT-90), invoicing period (BG-14), contact phone and e-mail (BT-42,
+BT-43), and the register numbers: legal registration (BT-30: Handelsregister, SIREN/RCS/SIRET,
+KvK, company number, REA, Registro Mercantil sheet, CIN) and tax registration (BT-32: a German
+Steuernummer, an Italian codice fiscale, an Indian GSTIN). Each entry is a path, the label's
+regular expression (matched whole-word, case-insensitive) and the shape of its value
+(`VALUES`). General label knowledge only.
 """
 
 from __future__ import annotations
