@@ -78,7 +78,10 @@ def read_zugferd1(root: Element) -> tuple[str | None, Invoice]:
         "rsm:SpecifiedExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter"
         "/ram:ID",
     )
-    free_text = [item for item in items if _note_only(item)]
+    free_text: list[Element] = []  # free-text positions have no term: kept as extensions
+    priced: list[Element] = []
+    for item in items:
+        (free_text if _note_only(item) else priced).append(item)
     invoice = Invoice(
         invoice_number=_zf1.text(document, "ram:ID"),
         issue_date=_zf1.date_102(
@@ -96,7 +99,7 @@ def read_zugferd1(root: Element) -> tuple[str | None, Invoice]:
             _zf1.find(settlement, "ram:SpecifiedTradeSettlementMonetarySummation"), currency
         ),
         vat_breakdown=vat_breakdown(ZUGFERD1, settlement),
-        lines=[line(ZUGFERD1, item) for item in items if not _note_only(item)],
+        lines=[line(ZUGFERD1, item) for item in priced],
         contract_reference=_zf1.text(agreement, "ram:ContractReferencedDocument/ram:ID"),
         despatch_advice_reference=_zf1.text(
             header_delivery, "ram:DespatchAdviceReferencedDocument/ram:ID"
