@@ -8,10 +8,10 @@ in the VAT accounting currency too), of the VAT breakdown, of the document's all
 charges (amounts and bases), of the lines' net amounts and of their allowances and charges (each
 of these only when it is printed negative too: some pages print rows in the credit note's form
 and only the totals negative). Percentages are rates and stay. Quantity times price keeps its
-meaning: prices (net, gross and the price discount) stay as printed and a quantity takes the sign its turned net amount needs (a credit note that
-prints "5 x 4,55 = -20,48" becomes 5 x 4,55 = 20,48; one that prints "-5 x 4,55 = -22,75"
-becomes 5 x 4,55 = 22,75). An invoice (380) or a document of no known type stays as printed:
-a negative invoice is a negative invoice.
+meaning: prices (net, gross and the price discount) stay as printed and a quantity takes the sign
+its turned net amount needs (a credit note that prints "5 x 4,55 = -20,48" becomes
+5 x 4,55 = 20,48; one that prints "-5 x 4,55 = -22,75" becomes 5 x 4,55 = 22,75). An invoice
+(380) or a document of no known type stays as printed: a negative invoice is a negative invoice.
 """
 
 from __future__ import annotations

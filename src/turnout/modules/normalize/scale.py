@@ -14,9 +14,9 @@ normalize.standard gives each number one form:
   one as zero, so `0` and absent say the same thing; its provenance goes with it.
 
 Rescaling works in a decimal context wide enough for every digit written, so a value longer than
-Decimal's default 28 digits is never rounded, and no value is written with an exponent. Each form is a fixed point (rescaling a
-rescaled value changes nothing), so an e-invoice exported and read again gives the same invoice,
-and no value changes beyond its written form.
+Decimal's default 28 digits is never rounded, and no value is written with an exponent. Each form
+is a fixed point (rescaling a rescaled value changes nothing), so an e-invoice exported and read
+again gives the same invoice, and no value changes beyond its written form.
 """
 
 from __future__ import annotations
