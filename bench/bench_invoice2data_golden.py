@@ -340,9 +340,8 @@ def main() -> int:
 def _boxed(fields: Fields | None) -> dict[str, int]:
     """The file's canonical values the locator looks for (codes and `extra.*` are not), and
     those of them that carry the boxes of the words printing them."""
-    looked = [] if fields is None else [
-        f for path, f in fields.values.items() if kind_of(path, f.value) is not None
-    ]  # fmt: skip
+    values = {} if fields is None else fields.values
+    looked = [f for path, f in values.items() if kind_of(path, f.value) is not None]
     return {"looked for": len(looked), "with boxes": sum(bool(f.boxes) for f in looked)}
 
 
