@@ -146,9 +146,7 @@ def _renderer(kind: type) -> Any:
         get = f"value.{name}"
         if name in subs:
             sub = f"_render_{subs[name].__name__}"
-            env[sub] = (
-                _renderer(subs[name]) if subs[name] not in _RENDERERS else _RENDERERS[subs[name]]
-            )
+            env[sub] = _RENDERERS.get(subs[name]) or _renderer(subs[name])
             if name in repeated:
                 code = f"[{sub}(item) for item in {get}]"
             elif name in optional:
