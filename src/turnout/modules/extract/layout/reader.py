@@ -159,12 +159,8 @@ def _address(
     ]
     for candidate in (name, *same):
         address = read_address(party, candidate, texts, labelled)
-        if address:
-            confidence = name.found.confidence
-            return [
-                replace(c, found=replace(c.found, confidence=min(c.found.confidence, confidence)))
-                for c in address
-            ]
+        if address:  # as sure as the print it stands under, never surer than the chosen name
+            return address
     return []
 
 
