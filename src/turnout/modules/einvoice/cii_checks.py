@@ -44,25 +44,6 @@ def same_as_first_means(child: Element) -> bool:
     return any(text_of(c) == written for c in first.iterchildren(child.tag))
 
 
-def first_in_any(child: Element) -> bool:
-    """The reader reads this child where it first occurs under any of its parent's same-named
-    siblings, as XPath's first `parent/child` does: the card and the debited account of the
-    payment means, the due date and the mandate of the payment terms."""
-    group = child.getparent()
-    above = None if group is None else group.getparent()
-    if group is None or above is None:
-        return True
-
-    def first() -> Element | None:
-        for other in above.iterchildren(group.tag):
-            found = next(other.iterchildren(child.tag), None)
-            if found is not None:
-                return found
-        return None
-
-    return once(above, f"{group.tag} {child.tag}", first) is child
-
-
 def read_tax_registration(registration: Element) -> bool:
     """A party's `ram:SpecifiedTaxRegistration` is read when it is the first of a scheme the
     reader reads for that party (VA, and FC for the seller and the buyer)."""

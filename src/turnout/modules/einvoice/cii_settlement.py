@@ -36,9 +36,10 @@ from turnout.domain.invoice import (
     Totals,
     VatBreakdown,
 )
-from turnout.modules.einvoice.cii_checks import first_in_any, same_as_first_means
+from turnout.modules.einvoice.cii_checks import same_as_first_means
 from turnout.modules.einvoice.cii_common import Dialect, date_time
 from turnout.modules.einvoice.reading import Element, decimal_of, text_of
+from turnout.modules.einvoice.siblings import first_in_any
 
 TAX_POINT_CODES = {"5": "3", "29": "35", "72": "432"}
 """BT-8: the CII code (UNTDID 2475) → the semantic model's (UNTDID 2005)."""

@@ -1,7 +1,7 @@
 """Work done once per parent element over its children, so that asking about each of many
 siblings stays linear in their number: positions among same-named siblings (`Positions`, for the
 XPath of an extension, `extensions_of`) and what the readers' checks compare each sibling with
-(`once`).
+(`once`, `first_in_any`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,26 @@ def once(parent: Element, key: str, work: Callable[[], _T]) -> _T:
 def forget() -> None:
     """Drop what `once` kept for the document just walked (it would keep its tree alive)."""
     _memo.store = None
+
+
+def first_in_any(child: Element) -> bool:
+    """The reader reads this child where it first occurs under any of its parent's same-named
+    siblings, as XPath's first `parent/child` does: the card of any payment means, the mandate
+    of any UBL means and the debited account of any CII means, the due date and the mandate of
+    any CII payment terms."""
+    group = child.getparent()
+    above = None if group is None else group.getparent()
+    if group is None or above is None:
+        return True
+
+    def first() -> Element | None:
+        for other in above.iterchildren(group.tag):
+            found = next(other.iterchildren(child.tag), None)
+            if found is not None:
+                return found
+        return None
+
+    return once(above, f"{group.tag} {child.tag}", first) is child
 
 
 class Positions:

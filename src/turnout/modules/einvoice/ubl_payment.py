@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from turnout.domain.invoice import Card, CreditTransfer, DirectDebit, Payment, Totals, VatBreakdown
 from turnout.modules.einvoice.reading import Element, attribute_of, text_of
-from turnout.modules.einvoice.siblings import once
+from turnout.modules.einvoice.siblings import first_in_any, once
 from turnout.modules.einvoice.ubl_parties import SEPA
 from turnout.modules.einvoice.ubl_tree import UBL
 
@@ -87,27 +87,6 @@ def _payment_id_read(payment_id: Element) -> bool:
     return text_of(payment_id) == UBL.text(_first_means(payment_id), "cbc:PaymentID")
 
 
-def _first_of(name: str) -> Callable[[Element], bool]:
-    """The card and the mandate are the first of any means: a later one is not read."""
-
-    def first_in_document(child: Element) -> bool:
-        means = child.getparent()
-        root = None if means is None else means.getparent()
-        if means is None or root is None:
-            return True
-
-        def first() -> Element | None:
-            for other in root.iterchildren(means.tag):
-                found = next(other.iterchildren(child.tag), None)
-                if found is not None:
-                    return found
-            return None
-
-        return once(root, f"first {child.tag}", first) is child
-
-    return first_in_document
-
-
 def _due_date_read(due: Element) -> bool:
     """BT-9 is `cbc:DueDate`, else the first `cbc:PaymentDueDate`: another is read when it
     gives the same date."""
@@ -132,8 +111,8 @@ MEANS_CHECKS: dict[str, Callable[[Element], bool]] = {
     "cbc:PaymentMeansCode": _means_code_read,
     "cbc:PaymentID": _payment_id_read,
     "cbc:PaymentDueDate": _due_date_read,
-    "cac:CardAccount": _first_of("cac:CardAccount"),
-    "cac:PaymentMandate": _first_of("cac:PaymentMandate"),
+    "cac:CardAccount": first_in_any,  # the card and the mandate are the first of any means
+    "cac:PaymentMandate": first_in_any,
 }
 """Children of a `cac:PaymentMeans` that the reader reads only when they pass the test: the
 others are kept as extensions."""
