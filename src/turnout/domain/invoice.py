@@ -48,6 +48,7 @@ from turnout.domain.invoice_shape import build, clone, plain, problems, shape_of
 from turnout.domain.page import Box, box_problems
 
 __all__ = [
+    "CREDIT_NOTE_CODES",
     "TOTALS_NAMES",
     "Address",
     "AllowanceCharge",
@@ -79,6 +80,11 @@ __all__ = [
     "value_at",
 ]
 
+
+CREDIT_NOTE_CODES = frozenset(
+    {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
+)
+"""The UNTDID 1001 document type codes (BT-3) of credit notes that EN 16931 allows."""
 
 TOTALS_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Totals))
 """The names of the document totals (BG-22), in the order of `Totals`."""

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from lxml import etree
 
 from turnout.domain.errors import InputRejected
-from turnout.domain.invoice import Invoice, Note
+from turnout.domain.invoice import CREDIT_NOTE_CODES, Invoice, Note
 from turnout.modules.export.profiles import EN16931, PEPPOL_BIS_3, profile_for
 from turnout.modules.export.ubl_amounts import allowances_and_charges, monetary_total, tax_totals
 from turnout.modules.export.ubl_lines import line
@@ -41,7 +41,6 @@ from turnout.modules.export.ubl_payment import due_date, payment_means, payment_
 from turnout.modules.export.ubl_references import document_references, order_and_billing
 from turnout.modules.export.ubl_xml import CAC, CBC, Element, cac, cbc, has_any
 from turnout.modules.export.unwritable import refuse_unwritable, unwritable_values
-from turnout.modules.validate.en16931.codelists import CREDIT_NOTE_CODES
 
 __all__ = ["CREDIT_NOTE_CODES", "EN16931", "ROOT_NS", "build_ubl", "document_type"]
 

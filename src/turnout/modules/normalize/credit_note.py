@@ -20,13 +20,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from turnout.domain.artifacts import Finding, Severity
-from turnout.domain.invoice import TOTALS_NAMES, AllowanceCharge, Invoice, InvoiceLine
+from turnout.domain.invoice import (
+    CREDIT_NOTE_CODES,
+    TOTALS_NAMES,
+    AllowanceCharge,
+    Invoice,
+    InvoiceLine,
+)
 
 RULE = "TURNOUT-CREDIT-NOTE-SIGNS"
-# the credit note codes of UNTDID 1001 that EN 16931 allows (BT-3)
-CREDIT_NOTE_CODES = frozenset(
-    {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
-)
 # the amounts that say which way the document's money goes, the first one read deciding
 _DOCUMENT_AMOUNTS = ("payable", "tax_inclusive", "tax_exclusive", "line_net")
 _ZERO = Decimal(0)

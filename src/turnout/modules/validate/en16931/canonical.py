@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from turnout.domain.invoice import Invoice
+from turnout.domain.invoice import CREDIT_NOTE_CODES, Invoice
 from turnout.modules.validate.en16931.canonical_groups import (
     CanonicalNode,
     Terms,
@@ -36,7 +36,6 @@ from turnout.modules.validate.en16931.canonical_groups import (
     side_node,
     values,
 )
-from turnout.modules.validate.en16931.codelists import CREDIT_NOTE_CODES
 from turnout.modules.validate.en16931.registry import Rule
 from turnout.modules.validate.en16931.view import Node, Value
 

@@ -11,11 +11,6 @@ from importlib import resources
 
 import pycountry
 
-CREDIT_NOTE_CODES = frozenset(
-    {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
-)
-"""The UNTDID 1001 document type codes (BT-3) of credit notes that EN 16931 allows."""
-
 
 @cache
 def codes(name: str) -> frozenset[str]:
