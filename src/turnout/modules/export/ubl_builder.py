@@ -42,7 +42,7 @@ from turnout.modules.export.ubl_references import document_references, order_and
 from turnout.modules.export.ubl_xml import CAC, CBC, Element, cac, cbc, has_any
 from turnout.modules.export.unwritable import refuse_unwritable, unwritable_values
 
-__all__ = ["CREDIT_NOTE_CODES", "EN16931", "ROOT_NS", "build_ubl", "document_type"]
+__all__ = ["EN16931", "ROOT_NS", "build_ubl", "document_type"]
 
 ROOT_NS = {
     "Invoice": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
