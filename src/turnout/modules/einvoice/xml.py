@@ -21,6 +21,7 @@ from turnout.domain.invoice import FieldSource
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.modules.einvoice.cii import read_cii
 from turnout.modules.einvoice.provenance import stamp_provenance
+from turnout.modules.einvoice.siblings import forget
 from turnout.modules.einvoice.syntax import (
     ACCEPTED_XML,
     ZUGFERD1_DOCUMENT,
@@ -88,12 +89,15 @@ class XmlEInvoice(StageModule):
                 f"{what} is not an e-invoice: its root element is {describe_root(root)}; "
                 f"einvoice.xml reads {ACCEPTED_XML}"
             )
-        if syntax.kind is DocumentKind.UBL:
-            profile, invoice = read_ubl(root, syntax.document_type)
-        elif syntax.document_type == ZUGFERD1_DOCUMENT:
-            profile, invoice = read_zugferd1(root)
-        else:
-            profile, invoice = read_cii(root)
+        try:
+            if syntax.kind is DocumentKind.UBL:
+                profile, invoice = read_ubl(root, syntax.document_type)
+            elif syntax.document_type == ZUGFERD1_DOCUMENT:
+                profile, invoice = read_zugferd1(root)
+            else:
+                profile, invoice = read_cii(root)
+        finally:
+            forget()  # what the checks kept per parent would keep a refused document's tree alive
         stamp_provenance(invoice, FieldSource(MODULE_ID, 1.0))
         return EInvoice(
             syntax=str(syntax.kind),
