@@ -389,15 +389,21 @@ class Decision(Artifact):
     NAME: ClassVar[str] = "decision"
     outcome: Outcome
     reasons: tuple[str, ...] = ()
+    decided_by: str | None = None  # a person's final decision (review); None: the rules decided
 
     def problems(self) -> list[str]:
         found: list[str] = []
         schema.check_enum(found, "decision.outcome", self.outcome, Outcome)
         schema.check_items(found, "decision.reasons", self.reasons, str, "str")
+        schema.check_optional(found, "decision", self, ("decided_by",))
         return found
 
     def to_dict(self) -> dict[str, object]:
-        return {"outcome": str(self.outcome), "reasons": list(self.reasons)}
+        out: dict[str, object] = {"outcome": str(self.outcome), "reasons": list(self.reasons)}
+        if self.decided_by is not None:
+            out["decided_by"] = self.decided_by
+            out["final"] = True
+        return out
 
 
 @dataclass(frozen=True)

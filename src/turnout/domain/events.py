@@ -26,6 +26,8 @@ class EventAction(StrEnum):
     BREAKER_CHANGED = "breaker_changed"  # a circuit breaker opened, went half-open or closed
     SIGN_IN = "sign_in"  # dashboard sign-in failures (unknown token, cross-origin, throttled)
     ACCESS = "access"  # refused before any action: a user without a role, a stale form token
+    REVIEW = "review"  # a person corrected, approved or rejected a run (refusals too)
+    PROFILE = "profile"  # an issuer profile learned, imported or reset
 
 
 class EventResult(StrEnum):

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, TypeVar
 from turnout.domain.artifacts import Artifact, ArtifactRef
 from turnout.domain.contracts import InputGroup
 from turnout.domain.history import InvoiceHistory
+from turnout.domain.profiles import IssuerProfiles
 from turnout.domain.vendors import VendorDirectory
 
 A = TypeVar("A", bound=Artifact)
@@ -76,11 +77,16 @@ class RunContext:
     workspace: Path  # $TURNOUT_HOME: relative output paths resolve against it
     history: InvoiceHistory | None = None  # invoices seen before (dedupe); None when unknown
     vendors: VendorDirectory | None = None  # the vendors table (match); None outside a database
+    file_name: str | None = None  # the source file's name, as received (exports carry it)
+    profiles: IssuerProfiles | None = None  # learned issuer profiles (extract.learned)
+    revision: int = 0  # the run's review revision: 0 as first run, N after the Nth review
 
     @property
     def idempotency_key(self) -> str:
-        """`run_id:stage`, carried by every external side effect."""
-        return f"{self.run_id}:{self.stage_id}"
+        """`run_id:stage`, carried by every external side effect; `run_id:stage:rN` when the run
+        continues after its Nth review (the corrected invoice is delivered once more, once)."""
+        base = f"{self.run_id}:{self.stage_id}"
+        return f"{base}:r{self.revision}" if self.revision else base
 
 
 class Artifacts:

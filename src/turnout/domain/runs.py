@@ -84,6 +84,13 @@ class Run:
     worker: str | None = None  # the process that holds (or last held) the run's lease
     lease_expires_at: dt.datetime | None = None  # while running
     origin: RunOrigin = RunOrigin.LOCAL
+    # review by a person (`turnout.domain.review`): how many reviews changed the run, the
+    # machine's invoice as first read (kept once a person corrects it; never overwritten), and
+    # the person's final decision ({"outcome", "by", "comment", "at"}), which the `route` stage's
+    # decision gives way to when the run continues
+    review_revision: int = 0
+    machine_invoice: dict[str, Any] | None = None
+    final_decision: dict[str, Any] | None = None
 
     @property
     def version(self) -> int:

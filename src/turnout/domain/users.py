@@ -11,11 +11,13 @@ class Role(StrEnum):
     OPERATOR = "operator"
     MAINTAINER = "maintainer"
     ADMIN = "admin"
+    REVIEWER = "reviewer"  # looks at runs waiting for a person, corrects, approves or rejects
 
 
 CONFIG_CHANGERS = frozenset({Role.OPERATOR, Role.MAINTAINER})
 USER_ADMINS = frozenset({Role.ADMIN})
 VENDOR_MAINTAINERS = frozenset({Role.MAINTAINER, Role.ADMIN})
+REVIEWERS = frozenset({Role.REVIEWER, Role.OPERATOR})
 
 
 @dataclass(frozen=True)
@@ -31,3 +33,8 @@ class User:
 
     def may_maintain_vendors(self) -> bool:
         return bool(self.roles & VENDOR_MAINTAINERS)
+
+    def may_review(self) -> bool:
+        """Correct, approve or reject runs waiting for a person (the reviewer role may do this and
+        nothing else that changes state; operators may review too)."""
+        return bool(self.roles & REVIEWERS)

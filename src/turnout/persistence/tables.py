@@ -29,6 +29,7 @@ from sqlalchemy import (
 
 from turnout.domain.configuration import ConfigStatus
 from turnout.domain.modules import ModuleStatus
+from turnout.domain.review import ReviewAction
 from turnout.domain.runs import AttemptOutcome, RunOrigin, RunStatus
 from turnout.domain.users import Role
 from turnout.persistence.types import UtcDateTime, json_document
@@ -36,7 +37,9 @@ from turnout.persistence.types import UtcDateTime, json_document
 
 def one_of(
     column: str,
-    values: type[ConfigStatus | ModuleStatus | RunStatus | RunOrigin | AttemptOutcome | Role],
+    values: type[
+        ConfigStatus | ModuleStatus | RunStatus | RunOrigin | AttemptOutcome | Role | ReviewAction
+    ],
 ) -> str:
     """A CHECK expression allowing exactly the values of a StrEnum."""
     listed = ", ".join(f"'{v.value}'" for v in values)
@@ -199,6 +202,12 @@ runs = Table(
     Column("worker", String(200), nullable=True),
     Column("lease_expires_at", UtcDateTime(), nullable=True),
     Column("origin", String(10), nullable=False, server_default=RunOrigin.LOCAL.value),
+    # Review by a person (migration 0011): each review that changed the run counts one revision
+    # (a second reviewer holding an older revision gets a conflict); the machine's invoice as
+    # first read, kept when a person corrects it; the person's final decision.
+    Column("review_revision", Integer, nullable=False, server_default=text("0")),
+    Column("machine_invoice", json_document(), nullable=True),
+    Column("final_decision", json_document(), nullable=True),
     # Keys of duplicate detection (migration 0002), filled when the run finishes.
     Column("seller_key", String(200), nullable=True),
     Column("invoice_number_key", String(200), nullable=True),
@@ -299,6 +308,58 @@ dashboard_sessions = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False, index=True),
     Column("ended_at", UtcDateTime(), nullable=True),
+)
+
+# What people did to runs waiting for review (migration 0011): one row per corrected field, per
+# approval, rejection or re-run; insert-only like the audit trail.
+review_records = Table(
+    "review_records",
+    metadata,
+    Column("record_id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), ForeignKey("runs.run_id"), nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("field", String(300), nullable=True),
+    Column("machine_value", Text, nullable=True),
+    Column("previous_value", Text, nullable=True),
+    Column("corrected_value", Text, nullable=True),
+    Column("comment", Text, nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    CheckConstraint(one_of("action", ReviewAction), name="action"),
+)
+
+# What Turnout learned about each issuer's layout from reviews (migration 0011): the current
+# profile, every version of it, and the keys it is found by (VAT id, IBAN, normalised name).
+issuer_profiles = Table(
+    "issuer_profiles",
+    metadata,
+    Column("issuer_key", String(300), primary_key=True),
+    Column("name", Text, nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("data", json_document(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("updated_by", String(200), nullable=False),
+)
+
+issuer_profile_versions = Table(
+    "issuer_profile_versions",
+    metadata,
+    Column("issuer_key", String(300), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("action", String(20), nullable=False),  # learn | import | reset
+    Column("data", json_document(), nullable=False),
+    Column("run_id", String(64), nullable=True),
+    Column("actor", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("issuer_key", "version"),
+)
+
+issuer_profile_keys = Table(
+    "issuer_profile_keys",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("issuer_key", String(300), nullable=False, index=True),
 )
 
 # The vendor master of `match.vendors` when its settings say `vendors: table` (migration 0004);

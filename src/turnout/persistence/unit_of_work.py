@@ -22,11 +22,15 @@ from turnout.persistence.repositories import (
     SqlUserRepository,
     SqlVendorRepository,
 )
+from turnout.persistence.repositories.profiles import SqlProfileRepository
+from turnout.persistence.repositories.reviews import SqlReviewRepository
 from turnout.runtime.ports import (
     ConfigurationRepository,
     EventRepository,
     JobQueue,
     ModuleRepository,
+    ProfileRepository,
+    ReviewRepository,
     RunRepository,
     SessionRepository,
     SourceRepository,
@@ -63,6 +67,8 @@ class SqlUnitOfWork:
     sources: SourceRepository
     stage_results: StageResultRepository
     jobs: JobQueue
+    reviews: ReviewRepository
+    profiles: ProfileRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -95,6 +101,8 @@ class SqlUnitOfWork:
         self.stage_results = SqlStageResultRepository(conn)
         self.jobs = SqlJobQueue(conn)
         self.vendors = SqlVendorRepository(conn)
+        self.reviews = SqlReviewRepository(conn)
+        self.profiles = SqlProfileRepository(conn)
         return self
 
     def __exit__(

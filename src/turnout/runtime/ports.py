@@ -15,6 +15,8 @@ from turnout.domain.configuration import ConfigStatus, LivePointers, ModuleConfi
 from turnout.domain.contracts import CapabilityContract
 from turnout.domain.events import ConfigurationChangeEvent
 from turnout.domain.modules import ModuleRecord
+from turnout.domain.profiles import IssuerProfile, ProfileAction, ProfileVersion
+from turnout.domain.review import ReviewFilter, ReviewItem, ReviewRecord
 from turnout.domain.runs import AttemptStats, Run, RunStatus, StageAttempt, StageResult
 from turnout.domain.stages import ProcessingStage
 from turnout.domain.users import Role, User
@@ -241,6 +243,52 @@ class SourceRepository(Protocol):
     def get(self, sha256: str) -> bytes | None: ...
 
 
+class ReviewRepository(Protocol):
+    """The review queue and the recorded review actions (`turnout.domain.review`)."""
+
+    def queue(self, criteria: ReviewFilter) -> builtins.list[ReviewItem]:
+        """Runs waiting for a person, newest first, filtered by `criteria`."""
+
+    def count(self) -> int:
+        """How many runs wait for a person (the dashboard's navigation badge)."""
+
+    def add(self, records: Sequence[ReviewRecord]) -> None:
+        """Insert the records (insert-only)."""
+
+    def for_run(self, run_id: str) -> builtins.list[ReviewRecord]:
+        """The run's records, oldest first."""
+
+    def claim(self, run_id: str, expected_revision: int, worker: str, lease_s: float) -> bool:
+        """Take a finished run back to `running` under `worker`'s lease for a review, raising its
+        `review_revision` by one, only if it still has `expected_revision`, is finished and has
+        no final decision: True when taken (exactly one of concurrent claims wins)."""
+
+
+class ProfileRepository(Protocol):
+    """Issuer profiles and their versions (`turnout.domain.profiles`)."""
+
+    def find(self, keys: Sequence[str]) -> IssuerProfile | None:
+        """The profile known by the first of `keys` that any profile knows."""
+
+    def get(self, issuer_key: str) -> IssuerProfile | None: ...
+
+    def list(self) -> builtins.list[IssuerProfile]:
+        """Every profile, by issuer key."""
+
+    def save(
+        self,
+        profile: IssuerProfile,
+        action: ProfileAction,
+        *,
+        run_id: str | None = None,
+    ) -> IssuerProfile:
+        """Store `profile` as its issuer's next version (`profile.version` is ignored; the stored
+        one is returned), record the version, and point its `keys` at it."""
+
+    def versions(self, issuer_key: str) -> builtins.list[ProfileVersion]:
+        """Every version of one issuer's profile, oldest first."""
+
+
 class StageResultRepository(Protocol):
     def put(self, result: StageResult, now: dt.datetime, *, held_by: str | None = None) -> bool:
         """Store the stage's result unless it has one (with `held_by`: only while that worker
@@ -287,6 +335,8 @@ class UnitOfWork(Protocol):
     sources: SourceRepository
     stage_results: StageResultRepository
     jobs: JobQueue
+    reviews: ReviewRepository
+    profiles: ProfileRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -440,6 +440,8 @@ def _run_values(run: Run) -> dict[str, Any]:
         "invoice": run.invoice,
         "findings": run.findings,
         "decision": run.decision,
+        "machine_invoice": run.machine_invoice,
+        "final_decision": run.final_decision,
         **_history_keys(run.invoice),
     }
 
@@ -509,6 +511,9 @@ def _run(row: RowMapping) -> Run:
         worker=row["worker"],
         lease_expires_at=row["lease_expires_at"],
         origin=RunOrigin(row["origin"]),
+        review_revision=row["review_revision"],
+        machine_invoice=row["machine_invoice"],
+        final_decision=row["final_decision"],
     )
 
 
