@@ -108,6 +108,9 @@ class RunRepository(Protocol):
     ) -> list[Run]:
         """Newest first, without attempts."""
 
+    def ids_starting(self, prefix: str, limit: int = 2) -> builtins.list[str]:
+        """The ids of runs that start with `prefix` (a short run id), at most `limit`, sorted."""
+
     def in_flight(self, config_version: int | None = None) -> int:
         """How many admitted runs are running or waiting to resume (on that version, when
         given); submitted runs no worker has admitted yet do not count."""

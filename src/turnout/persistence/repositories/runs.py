@@ -336,6 +336,11 @@ class SqlRunRepository:
         rows = self._conn.execute(query.limit(limit).offset(offset)).mappings()
         return [_run(row) for row in rows]
 
+    def ids_starting(self, prefix: str, limit: int = 2) -> builtins.list[str]:
+        """The ids of runs that start with `prefix` (a short run id), at most `limit`, sorted."""
+        query = select(R.run_id).where(R.run_id.startswith(prefix, autoescape=True))
+        return list(self._conn.execute(query.order_by(R.run_id).limit(limit)).scalars())
+
     def in_flight(self, config_version: int | None = None) -> int:
         """How many runs are queued or running (on that version, when given)."""
         query = select(func.count()).select_from(runs).where(IN_FLIGHT)
