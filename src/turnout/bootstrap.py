@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from turnout.domain.errors import StorageError
+from turnout.domain.rendering import PageRenderer
 from turnout.domain.runs import Run
 from turnout.persistence.database import Database
 from turnout.persistence.history import SqlInvoiceHistory
@@ -48,6 +49,13 @@ class App:
     @property
     def configurations(self) -> ConfigurationService:
         return ConfigurationService(self.unit_of_work, self.registry)
+
+    @property
+    def pages(self) -> PageRenderer:
+        """Page images of stored source files, for the review screen (`turnout.domain.rendering`)."""
+        from turnout.modules.text.render import PdfiumPageRenderer  # Pillow, pdfium: when asked
+
+        return PdfiumPageRenderer()
 
     @property
     def runner(self) -> Runner:

@@ -124,11 +124,11 @@ def image_pages(data: bytes, budget: PixelBudget) -> Iterator[PageImage]:
 
 def _decoded(data: bytes) -> Iterator[PageImage]:
     for frame in _frames(_opened(data)):
-        width_pt, height_pt = _frame_points(frame)
+        width_pt, height_pt = frame_points(frame)
         yield PageImage(_decode(_on_white, frame), width_pt, height_pt)
 
 
-def _frame_points(frame: Image.Image) -> tuple[float, float]:
+def frame_points(frame: Image.Image) -> tuple[float, float]:
     """The frame's size in points, from the DPI it declares if believable, else A4-wide."""
     width, height = frame.size
     dpi = frame.info.get("dpi")

@@ -1,0 +1,202 @@
+"""Page images of a stored source file, for the review screen (`turnout.domain.rendering`).
+
+What each kind of file gives, recognised from its bytes (`intake.sniff`; the name is only quoted
+in messages):
+
+- a PDF: each page rendered with pypdfium2 to a colour PNG about `width_px` wide, under
+  `PDFIUM_LOCK` (PDFium is not thread-safe; the document is opened, the page rendered and copied
+  out and everything closed inside the lock; the PNG is encoded after it is released). Its size in
+  points is the page as shown (crop box, `/Rotate` applied), the frame `text.pdfium` places words
+  in, so a word's box lands on the word in the image.
+- a PNG or JPEG: one page, served as it is (its own bytes and media type; `width_px` is not
+  applied). Its size in points is the one `text.ocr` gives the page (`rasterize.frame_points`:
+  the DPI the image declares when believable, else A4-wide).
+- a TIFF: each frame converted to PNG (browsers do not show TIFF), scaled down to `width_px` if
+  larger, on white; sized in points as for a PNG.
+- an XML e-invoice: no pages (a count of 0; any page is `PageNotFound`).
+
+Bounds: at most `max_pages` pages are shown (intake's default limit: a longer document was
+refused by intake unless its limit was raised), a PDF page is rendered at most `MAX_WIDTH_PX` wide
+and `MAX_SIDE_PX` on its longer side (a width asked outside `MIN_WIDTH_PX`..`MAX_WIDTH_PX` is
+brought within), and a TIFF frame over `MAX_FRAME_PIXELS` is refused before it is decoded.
+A file that cannot be opened or decoded is `PageUnrenderable` with the reason, never a crash.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from turnout.domain.errors import InputRejected
+from turnout.domain.rendering import PageImage, PageNotFound, PageUnrenderable
+from turnout.modules.intake.image_pages import count_image_pages
+from turnout.modules.intake.sniff import JPEG, PDF, PNG, TIFF, looks_like_xml, sniff_binary
+from turnout.modules.intake.standard import DEFAULT_MAX_PAGES
+from turnout.modules.text.pdfium_reader import load_pdfium, opened_pdf
+from turnout.modules.text.rasterize import frame_points
+
+MIN_WIDTH_PX = 100
+MAX_WIDTH_PX = 2000
+DEFAULT_WIDTH_PX = 1200
+MAX_SIDE_PX = 4000  # a PDF page's longer side: a strip of a page cannot make a huge image
+MAX_FRAME_PIXELS = 60_000_000  # a TIFF frame: an A4 page scanned at 600 DPI is 35 million
+PNG_MEDIA_TYPE = "image/png"
+
+
+class PdfiumPageRenderer:
+    """Renders PDFs with pypdfium2 and serves images; see the module docstring."""
+
+    def __init__(self, max_pages: int = DEFAULT_MAX_PAGES) -> None:
+        self.max_pages = max_pages
+
+    def page_count(self, file_name: str, data: bytes) -> int:
+        """The pages that can be shown: the file's, at most `max_pages`; 0 for XML."""
+        kind = sniff_binary(data)
+        if kind is PDF:
+            with _pdf(file_name, data) as pdf:
+                count = len(pdf)
+        elif kind is TIFF:
+            count = count_image_pages(TIFF, data, self.max_pages)
+        elif kind in (PNG, JPEG):
+            count = 1
+        elif looks_like_xml(data):
+            count = 0
+        else:
+            raise _not_a_document(file_name)
+        return min(count, self.max_pages)
+
+    def render(
+        self, file_name: str, data: bytes, page: int, width_px: int = DEFAULT_WIDTH_PX
+    ) -> PageImage:
+        """Page `page` (from 1) as an image; see the module docstring for each kind of file."""
+        width_px = min(max(width_px, MIN_WIDTH_PX), MAX_WIDTH_PX)
+        kind = sniff_binary(data)
+        if kind is PDF:
+            return self._pdf_page(file_name, data, page, width_px)
+        if kind is TIFF:
+            self._check_page(file_name, page, self.page_count(file_name, data))
+            return _tiff_frame(file_name, data, page, width_px)
+        if kind is not None:
+            self._check_page(file_name, page, 1)
+            return _image_as_is(file_name, data, kind.media_type)
+        if looks_like_xml(data):
+            raise PageNotFound(
+                f"{file_name} is an XML e-invoice, which has no pages to show; its fields are "
+                "the document"
+            )
+        raise _not_a_document(file_name)
+
+    def _check_page(self, file_name: str, page: int, count: int) -> None:
+        if not 1 <= page <= count:
+            shown = "1" if count == 1 else f"1 to {count}"
+            raise PageNotFound(
+                f"{file_name} has no page {page}; its pages are numbered {shown}"
+                + (f" (at most {self.max_pages} are shown)" if count == self.max_pages else "")
+            )
+
+    def _pdf_page(self, file_name: str, data: bytes, page: int, width_px: int) -> PageImage:
+        pdfium = load_pdfium()
+        with _pdf(file_name, data) as pdf:
+            self._check_page(file_name, page, min(len(pdf), self.max_pages))
+            try:
+                image, width_pt, height_pt = _rendered(pdf[page - 1], width_px)
+            except pdfium.PdfiumError as exc:
+                raise PageUnrenderable(
+                    f"page {page} of {file_name} cannot be rendered ({exc}); the PDF may be "
+                    "damaged: ask the sender for a complete copy"
+                ) from exc
+        return PageImage(
+            PNG_MEDIA_TYPE, _png(image), image.width, image.height, width_pt, height_pt
+        )
+
+
+@contextmanager
+def _pdf(file_name: str, data: bytes) -> Iterator[Any]:
+    """`opened_pdf` (the document open under `PDFIUM_LOCK`), its refusal a `PageUnrenderable`."""
+    try:
+        with opened_pdf(data) as pdf:
+            yield pdf
+    except InputRejected as exc:  # pdfium cannot open it: damaged or password-protected
+        raise PageUnrenderable(f"{file_name}: {exc}") from exc
+
+
+def _rendered(page: Any, width_px: int) -> tuple[Image.Image, float, float]:
+    """The page as a colour image (a copy, owning its pixels) and its size in points as shown."""
+    try:
+        width_pt, height_pt = (max(float(side), 1.0) for side in page.get_size())
+        scale = min(width_px / width_pt, MAX_SIDE_PX / max(width_pt, height_pt))
+        bitmap = page.render(scale=scale)
+        try:
+            image: Image.Image = bitmap.to_pil().convert("RGB")  # a copy, not the bitmap's buffer
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+    return image, width_pt, height_pt
+
+
+def _image_as_is(file_name: str, data: bytes, media_type: str) -> PageImage:
+    image = _opened(file_name, data)  # the header only: nothing is decoded
+    width_pt, height_pt = frame_points(image)
+    return PageImage(media_type, data, image.width, image.height, width_pt, height_pt)
+
+
+def _tiff_frame(file_name: str, data: bytes, page: int, width_px: int) -> PageImage:
+    image = _opened(file_name, data)
+    try:
+        frame = ImageSequence.Iterator(image)[page - 1]  # seeks: reads that frame's directory
+        if frame.width * frame.height > MAX_FRAME_PIXELS:
+            raise PageUnrenderable(
+                f"page {page} of {file_name} is {frame.width}x{frame.height} pixels, over the "
+                f"{MAX_FRAME_PIXELS:,} shown a page; scan it again at 200-300 DPI"
+            )
+        width_pt, height_pt = frame_points(frame)
+        shown = _on_white(frame)
+    except (OSError, SyntaxError, ValueError, IndexError, Image.DecompressionBombError) as exc:
+        raise _undecodable(file_name, exc) from exc
+    if shown.width > width_px:
+        height = max(1, round(shown.height * width_px / shown.width))
+        shown = shown.resize((width_px, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return PageImage(PNG_MEDIA_TYPE, _png(shown), shown.width, shown.height, width_pt, height_pt)
+
+
+def _opened(file_name: str, data: bytes) -> Image.Image:
+    try:
+        return Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise _undecodable(file_name, exc) from exc
+    except Image.DecompressionBombError as exc:
+        raise _undecodable(file_name, exc) from exc
+
+
+def _on_white(frame: Image.Image) -> Image.Image:
+    """The frame decoded in RGB, transparency laid on white (it would otherwise show black)."""
+    frame.load()
+    if frame.mode in {"RGBA", "LA", "PA"} or (frame.mode == "P" and "transparency" in frame.info):
+        rgba = frame.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return frame.convert("RGB")
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=3)  # pages are mostly white: fast and still small
+    return buffer.getvalue()
+
+
+def _undecodable(file_name: str, exc: BaseException) -> PageUnrenderable:
+    return PageUnrenderable(
+        f"{file_name} cannot be decoded as an image ({exc}); it may be truncated or damaged: "
+        "ask the sender for the file again"
+    )
+
+
+def _not_a_document(file_name: str) -> PageUnrenderable:
+    return PageUnrenderable(
+        f"{file_name} is neither a PDF, an image nor an XML e-invoice, so it has no pages to show"
+    )
