@@ -16,7 +16,7 @@ from turnout.api.errors import Unauthenticated
 from turnout.bootstrap import App
 from turnout.domain.errors import PermissionDenied
 from turnout.domain.events import EventAction, EventResult
-from turnout.domain.users import CONFIG_CHANGERS, Role, User
+from turnout.domain.users import CONFIG_CHANGERS, REVIEWERS, Role, User
 from turnout.runtime.audit import record_event, run_audited, utcnow
 from turnout.runtime.authorization import require_config_changer
 from turnout.runtime.tokens import TokenService
@@ -24,6 +24,8 @@ from turnout.runtime.tokens import TokenService
 _bearer = HTTPBearer(auto_error=False, description="A token from `turnout tokens create NAME`.")
 
 UPLOADERS = CONFIG_CHANGERS | {Role.ADMIN}
+PROFILE_KEEPERS = frozenset({Role.OPERATOR, Role.MAINTAINER})
+"""Who may import or reset an issuer profile (people's reviews teach profiles by themselves)."""
 
 
 class NoRole(PermissionDenied):
@@ -69,10 +71,11 @@ def audit_refusal(app: App, action: EventAction, actor: str, message: str) -> No
         uow.commit()
 
 
-def current_user(
-    app: TurnoutApp,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+"""The request's `Authorization` header, if any (the scheme is checked by `current_user`)."""
+
+
+def current_user(app: TurnoutApp, credentials: BearerCredentials) -> User:
     """The user of the bearer token; 401 without a live token, 403 for a user without a role."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated(
@@ -118,3 +121,39 @@ def config_changer(action: EventAction) -> Callable[..., User]:
         return user
 
     return dependency
+
+
+def require_role(
+    app: App, user: User, allowed: frozenset[Role], action: EventAction, doing: str, role: Role
+) -> User:
+    """`user`, if it holds one of `allowed`; otherwise the refusal is audited as `action` and
+    raised as PermissionDenied naming what it may not do (`doing`) and the role to grant."""
+    if user.roles & allowed:
+        return user
+    needed = " or ".join(sorted(allowed))
+    message = (
+        f"user `{user.name}` ({', '.join(sorted(user.roles))}) may not {doing}; it needs the "
+        f"{needed} role: `turnout users add {user.name} --role {role}` (by an admin)"
+    )
+    audit_refusal(app, action, user.name, message)
+    raise PermissionDenied(message)
+
+
+def reviewer(app: TurnoutApp, user: CurrentUser, request: Request) -> User:
+    """The caller, if allowed to review runs (reviewer or operator); refusals are audited as
+    `review`. A dependency, so the role is checked before the body is read."""
+    doing = f"review runs ({request.method} {request.url.path})"
+    return require_role(app, user, REVIEWERS, EventAction.REVIEW, doing, Role.REVIEWER)
+
+
+Reviewer = Annotated[User, Depends(reviewer)]
+
+
+def profile_keeper(app: TurnoutApp, user: CurrentUser, request: Request) -> User:
+    """The caller, if allowed to import or reset issuer profiles (operator or maintainer);
+    refusals are audited as `profile`."""
+    doing = f"import or reset issuer profiles ({request.method} {request.url.path})"
+    return require_role(app, user, PROFILE_KEEPERS, EventAction.PROFILE, doing, Role.OPERATOR)
+
+
+ProfileKeeper = Annotated[User, Depends(profile_keeper)]

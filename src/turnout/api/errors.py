@@ -22,6 +22,7 @@ from turnout.domain.errors import (
     StorageError,
     TurnoutError,
 )
+from turnout.domain.review import InvalidCorrection, NotReviewable, ReviewConflict
 
 
 class Unauthenticated(TurnoutError):
@@ -38,6 +39,9 @@ STATUSES: tuple[tuple[type[TurnoutError], int], ...] = (
     (NotFound, 404),
     (PermissionDenied, 403),
     (ActivationPending, 409),
+    (ReviewConflict, 409),  # another reviewer won, or the run already has a final decision
+    (NotReviewable, 409),  # the run is not waiting for a person
+    (InvalidCorrection, 422),  # a correction names an unknown field or an unparsable value
     (PayloadTooLarge, 413),
     (RequestError, 400),  # InvalidConfiguration, InvalidTransition and every other bad request
     (StorageError, 503),

@@ -27,9 +27,11 @@ DESCRIPTIONS = {
     401: "No bearer token, or an unknown or revoked one",
     403: "The token's user lacks the role this needs (or has no role)",
     404: "No such resource",
-    409: "An activation is already pending",
+    409: "A conflict: an activation is already pending, or the run was reviewed by someone else, "
+    "already has a person's final decision, or is not waiting for a person",
     413: "The request body is larger than the server accepts",
-    422: "The request does not match its schema (see this document)",
+    422: "The request does not match its schema (see this document), or a value in it cannot be "
+    "read (a review's correction of an unknown field, or one its field cannot hold)",
     503: "The database is unreachable or not initialised",
 }
 WRITE_ERRORS = (400, 401, 403, 422)
