@@ -60,7 +60,10 @@ class PdfiumPageRenderer:
             with _pdf(file_name, data) as pdf:
                 count = len(pdf)
         elif kind is TIFF:
-            count = count_image_pages(TIFF, data, self.max_pages)
+            try:
+                count = count_image_pages(TIFF, data, self.max_pages)
+            except InputRejected as exc:  # no readable image directory
+                raise _undecodable(file_name, exc) from exc
         elif kind in (PNG, JPEG):
             count = 1
         elif looks_like_xml(data):
