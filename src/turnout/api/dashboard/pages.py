@@ -12,7 +12,13 @@ from turnout.api.auth import TurnoutApp
 from turnout.api.dashboard.chart import rate_chart
 from turnout.api.dashboard.render import DashboardRoute, render
 from turnout.api.dashboard.session import DashboardUser
-from turnout.api.dashboard.views import overview, rate_buckets, side_by_side
+from turnout.api.dashboard.views import (
+    may_wait_for_review,
+    overview,
+    rate_buckets,
+    run_line,
+    side_by_side,
+)
 from turnout.api.params import MAX_SQL_INT, Version, stored_version
 from turnout.domain.configuration import ConfigStatus
 from turnout.domain.errors import NotFound, RequestError
@@ -70,7 +76,7 @@ def overview_page(
         attempts=sum(b.ran for b in buckets),
         fallbacks=sum(b.fallback for b in buckets),
         failures=sum(b.failed for b in buckets),
-        recent=recent,
+        recent=[run_line(r) for r in recent],
     )
 
 
@@ -193,7 +199,7 @@ def runs_page(
         request,
         "runs.html",
         user,
-        runs=found[:PAGE_SIZE],
+        runs=[run_line(r) for r in found[:PAGE_SIZE]],
         more=len(found) > PAGE_SIZE,
         page=page,
         status=status,
@@ -208,4 +214,12 @@ def run_page(request: Request, app: TurnoutApp, user: DashboardUser, run_id: str
         run = uow.runs.get(run_id)
     if run is None:
         raise NotFound(f"run {run_id} does not exist; the Runs page lists them")
-    return render(request, "run.html", user, run=run, shape=run_to_dict(run))
+    return render(
+        request,
+        "run.html",
+        user,
+        run=run,
+        line=run_line(run),
+        shape=run_to_dict(run),
+        waits=may_wait_for_review(run),
+    )

@@ -64,6 +64,7 @@ def render(
 ) -> Response:
     """Render template `name` with the signed-in user's permissions, CSRF token and message."""
     flash = take_flash(request)
+    waiting = None
     response = templates.TemplateResponse(
         request,
         name,
@@ -72,6 +73,8 @@ def render(
             "roles": ", ".join(sorted(user.roles)) if user else "",
             "can_change": bool(user and user.may_change_configurations()),
             "can_upload": bool(user and user.roles & UPLOADERS),
+            "can_review": bool(user and user.may_review()),
+            "waiting": waiting,
             "csrf": csrf_token(request) if session_id(request) else "",
             "flash": flash,
             "path": request.url.path,

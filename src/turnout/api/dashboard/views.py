@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Any
 
 from turnout.bootstrap import App
 from turnout.domain.configuration import ConfigStatus, ModuleConfiguration
+from turnout.domain.runs import Run, RunStatus
+from turnout.domain.terms import EN16931_TERMS, term_at
 from turnout.runtime.audit import pending_requested_at, utcnow
 
 
@@ -157,3 +163,292 @@ def side_by_side(left: str, right: str) -> list[DiffLine]:
                 )
             )
     return rows
+
+
+# --- runs as the lists show them ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunLine:
+    """One run in a list: what it is, what was decided and why, on one line."""
+
+    run_id: str
+    short_id: str
+    file_name: str
+    status: str
+    decision: str | None  # approve, review or reject
+    decided_by: str | None  # a person's final decision
+    invoice_number: str | None
+    seller: str | None
+    total: str | None  # the amount due with its currency
+    vendor: str | None  # the matched vendor_id, where the run records it
+    reason: str  # the decision's reasons (else the run's reason), on one line
+    reasons: tuple[str, ...]  # every reason, for the tooltip
+    created_at: dt.datetime
+
+
+SHORT_ID = 8
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def vendor_of(run: Run) -> str | None:
+    """The vendor_id the run was matched to, where the run records it (the decision or the
+    `match` stage's attempt summary), else None."""
+    for where in (run.decision or {}, *(a.summary for a in run.attempts if a.stage_id == "match")):
+        found = _text(where.get("vendor_id"))
+        if found:
+            return found
+    return None
+
+
+def run_line(run: Run) -> RunLine:
+    invoice = run.invoice or {}
+    decision = run.decision or {}
+    seller = invoice.get("seller") if isinstance(invoice.get("seller"), dict) else {}
+    totals = invoice.get("totals") if isinstance(invoice.get("totals"), dict) else {}
+    payable = _text((totals or {}).get("payable"))
+    currency = _text(invoice.get("currency"))
+    reasons = tuple(str(r) for r in decision.get("reasons") or ())
+    everything = reasons + ((run.reason,) if run.reason and run.reason not in reasons else ())
+    return RunLine(
+        run_id=run.run_id,
+        short_id=run.run_id[:SHORT_ID],
+        file_name=run.file_name,
+        status=str(run.status),
+        decision=_text(decision.get("outcome")),
+        decided_by=_text(decision.get("decided_by")),
+        invoice_number=_text(invoice.get("invoice_number")),
+        seller=_text((seller or {}).get("name")),
+        total=(f"{payable} {currency}" if currency else payable) if payable else None,
+        vendor=vendor_of(run),
+        reason="; ".join(reasons) if reasons else (run.reason or ""),
+        reasons=everything,
+        created_at=run.created_at,
+    )
+
+
+def may_wait_for_review(run: Run) -> bool:
+    """Whether the run may be in the review queue (the service has the last word: a failed run
+    waits only when its document was read and kept): no person decided yet, and it needs review,
+    was sent to review by the rules, or failed."""
+    if run.final_decision is not None or not run.status.finished:
+        return False
+    outcome = (run.decision or {}).get("outcome")
+    return run.status in (RunStatus.NEEDS_REVIEW, RunStatus.FAILED) or outcome == "review"
+
+
+# --- the review screen's form ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewField:
+    """One field of the invoice as the review screen shows it: its correction path
+    (`lines.0.net_amount`), label, kind (how it is checked), value as shown, the machine's value
+    when a person changed it, and the boxes it was read from (page, left, top, right, bottom;
+    fractions of the page)."""
+
+    path: str
+    label: str
+    term: str | None
+    kind: str  # text, date, amount, number, vat, iban, currency
+    value: str
+    machine: str | None
+    boxes: tuple[tuple[int, float, float, float, float], ...]
+    module: str | None
+    confidence: float | None
+
+    @property
+    def boxes_json(self) -> str:
+        return json.dumps([list(b) for b in self.boxes])
+
+    @property
+    def changed(self) -> bool:
+        return self.machine is not None and self.machine != self.value
+
+
+@dataclass(frozen=True)
+class ReviewForm:
+    header: list[ReviewField]
+    lines: list[list[ReviewField]]
+    totals: list[ReviewField]
+
+    def fields(self) -> list[ReviewField]:
+        return [*self.header, *(f for line in self.lines for f in line), *self.totals]
+
+
+HEADER_PATHS = (
+    "invoice_number",
+    "issue_date",
+    "due_date",
+    "currency",
+    "type_code",
+    "order_reference",
+    "buyer_reference",
+    "seller.name",
+    "seller.vat_id",
+    "seller.country",
+    "buyer.name",
+    "buyer.vat_id",
+    "payment.iban",
+    "payment.bic",
+    "payment.remittance",
+    "payment_terms",
+)
+TOTALS_PATHS = tuple(
+    f"totals.{n}"
+    for n in (
+        "line_net",
+        "allowances",
+        "charges",
+        "tax_exclusive",
+        "tax",
+        "tax_inclusive",
+        "prepaid",
+        "rounding",
+        "payable",
+    )
+)
+LINE_COLUMNS = ("name", "quantity", "unit", "net_price", "vat_rate", "net_amount")
+_AMOUNTS = frozenset({"net_price", "net_amount", "payable"}) | {
+    p.split(".")[1] for p in TOTALS_PATHS
+}
+_NUMBERS = frozenset({"quantity", "vat_rate"})
+_SCALAR_PATH = re.compile(r"^[a-z_]+(?:\.[a-z_]+)*$")
+_LINE_PATH = re.compile(r"^lines(?:\[(\d+)\]|\.(\d+))\.([a-z_]+)$")
+_TERM_NAMES = {t.id: t.name for t in EN16931_TERMS}
+
+
+def kind_of(path: str) -> str:
+    """How a field's value is checked as a person types it."""
+    name = path.rsplit(".", 1)[-1]
+    if name.endswith("date") or name in ("start", "end"):
+        return "date"
+    if name == "vat_id":
+        return "vat"
+    if name == "iban":
+        return "iban"
+    if name == "currency":
+        return "currency"
+    if path.startswith("totals.") or name in _AMOUNTS:
+        return "amount"
+    if name in _NUMBERS:
+        return "number"
+    return "text"
+
+
+def _at(data: Any, path: str) -> Any:
+    value = data
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def _shown(value: Any) -> str | None:
+    """A scalar value as a person reads and types it; None for a group or a list."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | dict | list):
+        return None
+    return str(value)
+
+
+def _label(path: str) -> tuple[str, str | None]:
+    term = term_at(path)
+    name = _TERM_NAMES.get(term or "")
+    if name is None:
+        name = path.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+    return name, term
+
+
+def _provenance_key(path: str) -> str:
+    """`lines.0.net_amount` → `lines[0].net_amount`: how provenance names a line's field."""
+    return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", path)
+
+
+def _boxes(source: Any) -> tuple[tuple[int, float, float, float, float], ...]:
+    out = []
+    for box in (source or {}).get("boxes") or ():
+        try:
+            out.append(
+                (
+                    int(box["page"]),
+                    float(box["left"]),
+                    float(box["top"]),
+                    float(box["right"]),
+                    float(box["bottom"]),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return tuple(out)
+
+
+def _field(invoice: dict[str, Any], machine: dict[str, Any] | None, path: str) -> ReviewField:
+    provenance = invoice.get("provenance") or {}
+    source = provenance.get(_provenance_key(path)) or provenance.get(path)
+    value = _shown(_at(invoice, path)) or ""
+    before = _shown(_at(machine, path)) if machine is not None else None
+    label, term = _label(path)
+    confidence = source.get("confidence") if isinstance(source, dict) else None
+    return ReviewField(
+        path=path,
+        label=label,
+        term=term,
+        kind=kind_of(path),
+        value=value,
+        machine=before if before is not None and before != value else None,
+        boxes=_boxes(source),
+        module=source.get("module") if isinstance(source, dict) else None,
+        confidence=float(confidence) if isinstance(confidence, int | float) else None,
+    )
+
+
+def review_form(invoice: dict[str, Any] | None, machine: dict[str, Any] | None) -> ReviewForm:
+    """The fields a person checks: the usual header fields (shown even when empty, to be filled
+    in) and any other single value the reader placed on the page, ordered as read (page, top,
+    left); each line's fields; the document totals."""
+    invoice = invoice or {}
+    paths = list(HEADER_PATHS)
+    for key in invoice.get("provenance") or {}:
+        if (
+            _SCALAR_PATH.match(key)
+            and key not in paths
+            and not key.startswith("totals.")
+            and _shown(_at(invoice, key)) is not None
+        ):
+            paths.append(key)
+    header = [_field(invoice, machine, p) for p in paths]
+    placed = sorted(
+        (f for f in header if f.boxes),
+        key=lambda f: (f.boxes[0][0], round(f.boxes[0][2], 2), f.boxes[0][1]),
+    )
+    header = placed + [f for f in header if not f.boxes]
+    lines = invoice.get("lines") if isinstance(invoice.get("lines"), list) else []
+    rows = [
+        [_field(invoice, machine, f"lines.{i}.{c}") for c in LINE_COLUMNS]
+        for i in range(len(lines or []))
+    ]
+    totals = [_field(invoice, machine, p) for p in TOTALS_PATHS]
+    return ReviewForm(header, rows, totals)
+
+
+def corrections(form: ReviewForm, submitted: Mapping[str, str]) -> dict[str, str | None]:
+    """The fields whose submitted value (`f.<path>`) differs from the one shown: path → the new
+    value, None to clear it. Fields the form did not show are not taken."""
+    out: dict[str, str | None] = {}
+    for f in form.fields():
+        typed = submitted.get(f"f.{f.path}")
+        if typed is None:
+            continue
+        typed = typed.strip()
+        if typed != f.value.strip():
+            out[f.path] = typed or None
+    return out
