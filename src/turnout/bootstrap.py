@@ -19,6 +19,7 @@ from turnout.persistence.vendors import SqlVendorDirectory
 from turnout.runtime.audit import utcnow
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.initialization import InitReport, initialize
+from turnout.runtime.issuer_profiles import StoredProfiles
 from turnout.runtime.leases import DEFAULT_LEASE_S, reap_orphans
 from turnout.runtime.observability.logging import make_logger
 from turnout.runtime.observability.metrics import TurnoutMetrics
@@ -26,6 +27,7 @@ from turnout.runtime.observability.observer import MetricsAndLogsObserver
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.queue_worker import QueueWorker
 from turnout.runtime.registry import ModuleRegistry
+from turnout.runtime.review import ReviewService
 from turnout.runtime.run_pool import RunPool
 from turnout.runtime.runner import Runner
 from turnout.settings import Settings
@@ -41,6 +43,7 @@ class App:
     database: Database
     registry: ModuleRegistry
     _runner: Runner | None = field(default=None, repr=False)
+    _reviews: ReviewService | None = field(default=None, repr=False)
     metrics: TurnoutMetrics = field(default_factory=TurnoutMetrics, repr=False)
 
     def unit_of_work(self) -> UnitOfWork:
@@ -70,8 +73,23 @@ class App:
                 vendors=SqlVendorDirectory(self.database),
                 observer=MetricsAndLogsObserver(self.metrics, make_logger(self.settings.log_level)),
                 lease_s=self.settings.lease_s,
+                profiles=StoredProfiles(self.database.reader),
             )
         return self._runner
+
+    @property
+    def reviews(self) -> ReviewService:
+        """The review queue and reviews (`turnout.runtime.review`), on this process's runner; a
+        review teaches the issuer's profile afterwards (`App.profiles`, when wired)."""
+        if self._reviews is None:
+            profiles = getattr(self, "profiles", None)
+            self._reviews = ReviewService(
+                self.unit_of_work,
+                self.runner,
+                reader_factory=self.database.reader,
+                on_reviewed=getattr(profiles, "learn_from_review", None),
+            )
+        return self._reviews
 
     def reap_orphans(self) -> list[Run]:
         """End `failed` the local runs whose process died (expired leases) and apply a pending

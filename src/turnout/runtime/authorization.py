@@ -44,3 +44,20 @@ def require_vendor_maintainer(uow: UnitOfWork, actor: str) -> User:
             f"or admin role: `turnout users add {actor} --role maintainer` (by an admin)"
         )
     return user
+
+
+def require_reviewer(uow: UnitOfWork, actor: str) -> User:
+    """The acting user, if a reviewer or operator; otherwise PermissionDenied with the fix."""
+    user = uow.users.get(actor)
+    if user is None:
+        raise PermissionDenied(
+            f"user `{actor}` is not registered, so may not review runs; an admin can allow it: "
+            f"`turnout users add {actor} --role reviewer`"
+        )
+    if not user.may_review():
+        roles = ", ".join(sorted(user.roles)) or "no role"
+        raise PermissionDenied(
+            f"user `{actor}` ({roles}) may not review runs; it needs the reviewer or operator "
+            f"role: `turnout users add {actor} --role reviewer` (by an admin)"
+        )
+    return user

@@ -244,11 +244,14 @@ def _dec_match(d: dict[str, Any], _s: Source) -> Artifact:
 
 def _enc_decision(a: Artifact, _s: Source) -> dict[str, Any]:
     assert isinstance(a, Decision)
-    return {"outcome": a.outcome.value, "reasons": list(a.reasons)}
+    out: dict[str, Any] = {"outcome": a.outcome.value, "reasons": list(a.reasons)}
+    if a.decided_by is not None:  # a person's decision (review)
+        out["decided_by"] = a.decided_by
+    return out
 
 
 def _dec_decision(d: dict[str, Any], _s: Source) -> Artifact:
-    return Decision(Outcome(d["outcome"]), tuple(d["reasons"]))
+    return Decision(Outcome(d["outcome"]), tuple(d["reasons"]), d.get("decided_by"))
 
 
 def _enc_receipt(a: Artifact, _s: Source) -> dict[str, Any]:

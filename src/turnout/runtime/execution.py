@@ -3,6 +3,10 @@
 A stage is skipped (never failed) when it does not apply: no selection for an optional stage, an
 artifact in the contract's `skip_when_present` exists, a required input is absent, or the module
 raises `NotApplicable`. A stage that fails stops only the stages that need its outputs.
+
+A run a person reviewed (`turnout.runtime.review`) continues from the stored results of its reading
+stages (`READING_STAGES`, the extract result holding the corrected invoice), and the person's final
+decision (`Run.final_decision`) takes the place of the `route` stage's decision.
 """
 
 from __future__ import annotations
@@ -10,16 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from turnout.domain.artifacts import (
     Decision,
     Document,
     Findings,
     InvoiceArtifact,
+    Outcome,
     Source,
 )
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts
+from turnout.domain.profiles import IssuerProfiles
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt, StageResult
 from turnout.domain.vendors import VendorDirectory
 from turnout.runtime import checkpoint as checkpoint_codec
@@ -39,9 +46,12 @@ class _RunState:
     )  # artifact name -> the stage that failed to make it
     review: dict[str, str] = field(default_factory=dict)  # stage_id -> why it went to review
     fallbacks: list[str] = field(default_factory=list)  # stages completed by their fallback
+    withheld: set[str] = field(default_factory=set)  # stages sent to review without outputs
 
     def fail(self, planned: PlannedStage, reason: str, *, review: bool = False) -> None:
         (self.review if review else self.failed)[planned.stage.stage_id] = reason
+        if review:
+            self.withheld.add(planned.stage.stage_id)
         for out in planned.stage.contract.outputs:
             self.lost.setdefault(out.name, planned.stage.stage_id)
 
@@ -57,10 +67,11 @@ class PlanExecutor:
         observer: RunObserver | None = None,
         history: InvoiceHistory | None = None,
         vendors: VendorDirectory | None = None,
+        profiles: IssuerProfiles | None = None,
     ) -> None:
         self.breakers = breakers or BreakerBoard()
         self._envelope = StageEnvelope(
-            self.breakers, workspace, clock, history=history, vendors=vendors
+            self.breakers, workspace, clock, history=history, vendors=vendors, profiles=profiles
         )
         self._now = clock
         self._observer: RunObserver = observer or NullObserver()
@@ -74,6 +85,7 @@ class PlanExecutor:
         resume: Sequence[StageResult] = (),
         checkpoint: Callable[[StageResult], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        keep_reading: Callable[[list[StageResult]], None] | None = None,
     ) -> Run:
         """Run the plan's stages in order and set the run's results, status and reason.
 
@@ -81,11 +93,17 @@ class PlanExecutor:
         stages are not run again, their outputs and attempts are reused), a `checkpoint` called
         with each new stage result as the stage ends, and `should_stop`, asked before each stage:
         when it says yes, `HandBack` is raised and the run is left to another worker.
+
+        `keep_reading` is given the results of the reading stages (`READING_STAGES`) when the run
+        ends waiting for a person, so that a review can continue it; they are encoded only then,
+        so a run that completes pays nothing for it. A person's final decision on the run
+        (`run.final_decision`) replaces the decision of the `route` stage.
         """
         artifacts = Artifacts([source])
         state = _RunState()
         stored = {r.stage_id: r for r in resume}
         substituted = {s.stage_id: s for s in plan.substitutions if s.replacement is not None}
+        reading: list[tuple[int, PlannedStage, StageOutcome]] = []
         for position, planned in enumerate(plan.stages):
             stage_id = planned.stage.stage_id
             result = stored.get(stage_id)
@@ -105,9 +123,15 @@ class PlanExecutor:
                     else:
                         checkpoint(stored_result)
             _apply(outcome, planned, artifacts, state)
+            if stage_id == DECIDING_STAGE and run.final_decision:
+                _decided_by_a_person(run.final_decision, artifacts, state)
+            if keep_reading is not None and result is None and stage_id in READING_STAGES:
+                reading.append((position, planned, outcome))
             for attempt in outcome.attempts:
                 run.attempts.append(attempt)
                 if result is None:
+                    if run.review_revision:  # told apart from the same stage's earlier attempts
+                        attempt.summary["review_revision"] = run.review_revision
                     self._observer.attempt_finished(run, attempt)
             if run.source_sha256 is None:  # set once, before dedupe asks the history
                 document = artifacts.get(Document)
@@ -121,6 +145,9 @@ class PlanExecutor:
         run.decision = decision.to_dict() if decision else None
         run.finished_at = self._now()
         run.status, run.reason = _verdict(run, plan, state, artifacts)
+        if keep_reading is not None and reading and waits_for_a_person(run):
+            kept = [_storable(run, p, planned, outcome, source) for p, planned, outcome in reading]
+            keep_reading([r for r in kept if r is not None])
         return run
 
     def _stage(
@@ -151,6 +178,58 @@ class PlanExecutor:
 
 class HandBack(Exception):
     """The worker is stopping: leave the run (its stored stage results) to another worker."""
+
+
+# The stages that read the document: a review continues a run after them, from their results.
+READING_STAGES = frozenset({"intake", "einvoice", "text", "extract"})
+# The stage whose decision a person's final decision replaces.
+DECIDING_STAGE = "route"
+_PERSON_VERBS = {"approve": "approved", "reject": "rejected"}
+
+
+def waits_for_a_person(run: Run) -> bool:
+    """Whether the run ended in the review queue (`turnout.domain.review`): needs_review, a
+    `review` decision, or failed after its document was read; never with a final decision."""
+    if run.final_decision:
+        return False
+    if run.status is RunStatus.NEEDS_REVIEW:
+        return True
+    if run.status in (RunStatus.COMPLETED, RunStatus.COMPLETED_WITH_FALLBACK):
+        return bool(run.decision) and (run.decision or {}).get("outcome") == Outcome.REVIEW.value
+    if run.status is RunStatus.FAILED:
+        done = (AttemptOutcome.OK, AttemptOutcome.FALLBACK)
+        return any(a.stage_id in ("text", "einvoice") and a.outcome in done for a in run.attempts)
+    return False
+
+
+def person_decision(final: dict[str, Any], rules: Decision | None) -> Decision:
+    """The decision a person made (`Run.final_decision`: outcome, by, comment), the rules'
+    reasons kept after the person's own: `approved by alice: checked with the supplier`."""
+    outcome = Outcome(str(final["outcome"]))
+    by = str(final.get("by") or "a reviewer")
+    said = f"{_PERSON_VERBS.get(outcome.value, outcome.value)} by {by}"
+    comment = str(final.get("comment") or "").strip()
+    first = f"{said}: {comment}" if comment else said
+    return Decision(outcome, (first, *(rules.reasons if rules else ())), decided_by=by)
+
+
+def _decided_by_a_person(final: dict[str, Any], artifacts: Artifacts, state: _RunState) -> None:
+    """The person's decision replaces the rules': the run no longer waits for review because of
+    a stage that sent it there with its outputs (one that withheld them still stops the run)."""
+    artifacts.add(person_decision(final, artifacts.get(Decision)))
+    state.lost.pop(Decision.NAME, None)
+    state.review = {k: v for k, v in state.review.items() if k in state.withheld}
+    state.review.pop(DECIDING_STAGE, None)
+    state.failed.pop(DECIDING_STAGE, None)
+
+
+def _storable(
+    run: Run, position: int, planned: PlannedStage, outcome: StageOutcome, source: Source
+) -> StageResult | None:
+    try:
+        return _result_of(run, position, planned, outcome, source)
+    except checkpoint_codec.NotStorable:
+        return None
 
 
 def _apply(

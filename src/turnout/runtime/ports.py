@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from turnout.domain.audit_chain import ChainedEvent
 from turnout.domain.configuration import ConfigStatus, LivePointers, ModuleConfiguration
@@ -261,10 +261,21 @@ class ReviewRepository(Protocol):
     def for_run(self, run_id: str) -> builtins.list[ReviewRecord]:
         """The run's records, oldest first."""
 
-    def claim(self, run_id: str, expected_revision: int, worker: str, lease_s: float) -> bool:
+    def claim(
+        self,
+        run_id: str,
+        expected_revision: int,
+        worker: str,
+        lease_s: float,
+        *,
+        machine_invoice: dict[str, Any] | None = None,
+        final_decision: dict[str, Any] | None = None,
+    ) -> bool:
         """Take a finished run back to `running` under `worker`'s lease for a review, raising its
         `review_revision` by one, only if it still has `expected_revision`, is finished and has
-        no final decision: True when taken (exactly one of concurrent claims wins)."""
+        no final decision: True when taken (exactly one of concurrent claims wins). In the same
+        statement the run keeps `machine_invoice` unless it has one, and takes `final_decision`
+        (a person's approve or reject)."""
 
 
 class ProfileRepository(Protocol):
@@ -299,6 +310,10 @@ class StageResultRepository(Protocol):
 
     def for_run(self, run_id: str) -> builtins.list[StageResult]:
         """The run's stored stage results, in stage order."""
+
+    def replace(self, run_id: str, results: Sequence[StageResult], now: dt.datetime) -> None:
+        """Make `results` the run's only stored results (a review: the reading stages' results,
+        the extract one holding the corrected invoice; the later stages run again)."""
 
 
 # The queue and task every Turnout worker serves, and the channel announcing activation switches.

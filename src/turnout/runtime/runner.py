@@ -9,10 +9,15 @@ Every run holds a lease (`turnout.runtime.leases`): taken at admission by this p
 process die, any Turnout process reaps the expired lease and ends the run `failed` ("the process
 running it stopped ..."), so a pending activation waits for live runs only. Circuit breakers
 moving are audit events, written off the hot path.
+
+Every run keeps its source file (content-addressed, once per SHA-256) in the transaction that
+ends it; a run that ends waiting for a person also keeps the results of its reading stages, from
+which a review continues it (`continue_reviewed`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +28,8 @@ from turnout.domain.artifacts import Source
 from turnout.domain.errors import NotFound
 from turnout.domain.events import EventAction, EventResult
 from turnout.domain.history import InvoiceHistory
-from turnout.domain.runs import Run, RunStatus
+from turnout.domain.profiles import IssuerProfiles
+from turnout.domain.runs import Run, RunStatus, StageResult
 from turnout.domain.vendors import VendorDirectory
 from turnout.runtime.admission import AdmissionGate
 from turnout.runtime.audit import BreakerAudit, Clock, record_event, utcnow
@@ -62,6 +68,7 @@ class Runner:
         history: InvoiceHistory | None = None,
         vendors: VendorDirectory | None = None,
         lease_s: float = DEFAULT_LEASE_S,
+        profiles: IssuerProfiles | None = None,
     ) -> None:
         self._uow = uow_factory
         self._reader = reader_factory or uow_factory
@@ -84,7 +91,13 @@ class Runner:
         self._breaker_audit = BreakerAudit(uow_factory, clock)
         self._breakers = BreakerBoard(on_change=self._breaker_changed)
         self.executor = PlanExecutor(
-            workspace, self._breakers, clock, self._observer, history=history, vendors=vendors
+            workspace,
+            self._breakers,
+            clock,
+            self._observer,
+            history=history,
+            vendors=vendors,
+            profiles=profiles,
         )
         self._service = ConfigurationService(uow_factory, registry, clock)
         self._plans: dict[int, Plan] = {}
@@ -101,14 +114,39 @@ class Runner:
         holder = self._leases.holder
         run, waited = self._gate.admit(file_name, holder=holder, lease_s=self.lease_s)
         self._leases.hold(run.run_id)
+        if on_admitted is not None:
+            try:
+                on_admitted(run)
+            except BaseException:
+                self._leases.release(run.run_id)
+                raise
+        self._observer.run_admitted(run, waited)
+        return self._execute_held(run, Source(filename=file_name, data=data))
+
+    def continue_reviewed(self, run: Run, data: bytes, resume: Sequence[StageResult]) -> Run:
+        """Continue a run a person reviewed, on its pinned version, from the stored results of
+        its reading stages (`resume`, the extract result holding the corrected invoice). The
+        review claimed the run for this process (`holder`); its lease is kept by the heartbeat
+        from now on until the run ends. The run as it ends."""
+        self._leases.hold(run.run_id)
+        run.attempts = []  # rebuilt from the stored results, then this revision's attempts
+        self._observer.run_resumed(run)
+        return self._execute_held(run, Source(filename=run.file_name, data=data), resume)
+
+    def _execute_held(self, run: Run, source: Source, resume: Sequence[StageResult] = ()) -> Run:
+        """Execute a run whose lease this process holds (the heartbeat keeps it), then store its
+        end, its source file and, when it waits for a person, its reading stages' results."""
+        holder = self._leases.holder
+        reading: list[StageResult] = []
         released = False
         try:
-            if on_admitted is not None:
-                on_admitted(run)
-            self._observer.run_admitted(run, waited)
             try:
                 self.executor.execute(
-                    run, self.plan_for(run.version), Source(filename=file_name, data=data)
+                    run,
+                    self.plan_for(run.version),
+                    source,
+                    resume=resume,
+                    keep_reading=reading.extend,
                 )
             except Exception as exc:  # a bug of ours must not lose the run: recorded as failed
                 run.status = RunStatus.FAILED
@@ -120,6 +158,8 @@ class Runner:
             released = True
             with self._uow() as uow:
                 kept = uow.runs.finish(run, held_by=holder)
+                if kept:
+                    _keep_source(uow, run, source, reading, self._now())
                 pending = uow.configurations.pointers().pending
                 stored = None if kept else uow.runs.get(run.run_id)
                 uow.commit()
@@ -131,7 +171,7 @@ class Runner:
                 "run %s (%s) was ended by a reaper before it finished here (this process stalled "
                 "longer than its %gs lease); its result is not stored: %s",
                 run.run_id,
-                file_name,
+                run.file_name,
                 self.lease_s,
                 stored.reason,
             )
@@ -282,3 +322,15 @@ class Runner:
                     sub.stage_id, sub.module_id, sub.replacement, sub.reason
                 )
         return plan
+
+
+def _keep_source(
+    uow: UnitOfWork, run: Run, source: Source, reading: Sequence[StageResult], now: dt.datetime
+) -> None:
+    """Keep the run's source file (once per SHA-256: an insert that does nothing when the bytes
+    are stored already) and the results of its reading stages, in the transaction that ends it.
+    A file intake refused unread (no SHA-256) is not kept."""
+    if run.source_sha256 is not None:
+        uow.sources.put(run.source_sha256, source.data, now)
+    for result in reading:
+        uow.stage_results.put(result, now)

@@ -7,7 +7,18 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 
 from turnout.domain.review import ReviewAction, ReviewFilter, ReviewItem, ReviewRecord
 from turnout.domain.runs import AttemptOutcome, RunStatus
@@ -66,7 +77,28 @@ class SqlReviewRepository:
         query = select(review_records).where(V.run_id == run_id).order_by(V.record_id)
         return [_record(row) for row in self._conn.execute(query).mappings()]
 
-    def claim(self, run_id: str, expected_revision: int, worker: str, lease_s: float) -> bool:
+    def claim(
+        self,
+        run_id: str,
+        expected_revision: int,
+        worker: str,
+        lease_s: float,
+        *,
+        machine_invoice: dict[str, Any] | None = None,
+        final_decision: dict[str, Any] | None = None,
+    ) -> bool:
+        values: dict[str, Any] = {
+            "status": RunStatus.RUNNING.value,
+            "worker": worker,
+            "lease_expires_at": SqlRunRepository(self._conn)._lease_end(lease_s),
+            "review_revision": R.review_revision + 1,
+            "finished_at": None,
+            "final_decision": final_decision,
+        }
+        if machine_invoice is not None:  # kept once: the machine's first reading
+            values["machine_invoice"] = func.coalesce(
+                R.machine_invoice, type_coerce(machine_invoice, runs.c.machine_invoice.type)
+            )
         result = self._conn.execute(
             update(runs)
             .where(
@@ -75,13 +107,7 @@ class SqlReviewRepository:
                 R.final_decision.is_(None),
                 R.status.in_(FINISHED),
             )
-            .values(
-                status=RunStatus.RUNNING.value,
-                worker=worker,
-                lease_expires_at=SqlRunRepository(self._conn)._lease_end(lease_s),
-                review_revision=R.review_revision + 1,
-                finished_at=None,
-            )
+            .values(**values)
         )
         return result.rowcount == 1
 

@@ -59,7 +59,7 @@ FINISH_HELD_RUN = update(runs).where(
     R.status == RunStatus.RUNNING.value,
 )
 INSERT_ATTEMPTS = insert(stage_attempts)
-STORED_ATTEMPTS = select(A.stage_id, A.module_id, A.attempt).where(
+STORED_ATTEMPTS = select(A.stage_id, A.module_id, A.attempt, A.summary).where(
     A.run_id == bindparam("attempts_of")
 )
 
@@ -93,9 +93,10 @@ class SqlRunRepository:
     def finish(self, run: Run, *, held_by: str | None = None) -> bool:
         """Persist the run's final status, results and every attempt in `run.attempts`.
 
-        Attempts stored before (by `add` or `add_attempts`) are recognised by stage, module and
-        attempt number and not stored twice. With `held_by`, only while that worker still holds
-        the run's lease: returns False (and changes nothing) when it lost it.
+        Attempts stored before (by `add` or `add_attempts`) are recognised by stage, module,
+        attempt number and review revision (a run continued after a review runs its stages
+        again) and not stored twice. With `held_by`, only while that worker still holds the
+        run's lease: returns False (and changes nothing) when it lost it.
         """
         values = _run_values(run)
         if held_by is not None:
@@ -116,11 +117,15 @@ class SqlRunRepository:
                 raise LookupError(f"run {run.run_id} is not stored; add it before finishing it")
         if run.attempts:
             stored = {
-                (row.stage_id, row.module_id, row.attempt)
+                (row.stage_id, row.module_id, row.attempt, _revision_of(row.summary))
                 for row in self._conn.execute(STORED_ATTEMPTS, {"attempts_of": run.run_id})
             }
             self.add_attempts(
-                [a for a in run.attempts if (a.stage_id, a.module_id, a.attempt) not in stored]
+                [
+                    a
+                    for a in run.attempts
+                    if (a.stage_id, a.module_id, a.attempt, _revision_of(a.summary)) not in stored
+                ]
             )
         return True
 
@@ -271,6 +276,14 @@ class SqlRunRepository:
                 f"the process running it stopped: {run.worker or 'its process'} held it until "
                 f"its lease expired at {expired}; process the file again"
             )
+            if run.final_decision:  # a review's re-run: the person's decision never took effect
+                decided = run.final_decision
+                run.reason = (
+                    f"the process continuing it after the review by {decided.get('by')} stopped: "
+                    f"{run.worker or 'its process'} held it until its lease expired at "
+                    f"{expired}; the {decided.get('outcome')} was not applied: review it again"
+                )
+                run.final_decision = None
             self._conn.execute(
                 update(runs)
                 .where(R.run_id == run.run_id, R.status == RunStatus.RUNNING.value)
@@ -279,6 +292,7 @@ class SqlRunRepository:
                     finished_at=now,
                     reason=run.reason,
                     lease_expires_at=None,
+                    final_decision=None,
                 )
             )
         return orphans
@@ -482,6 +496,11 @@ def _decimal_or_none(value: object) -> Decimal | None:
         return None
     # Numeric(20, 6) holds 14 integer digits; a larger amount is junk, not a key
     return amount if amount.is_finite() and abs(amount) < MAX_PAYABLE else None
+
+
+def _revision_of(summary: Any) -> int:
+    """The review revision an attempt ran in (0: the first execution)."""
+    return int((summary or {}).get("review_revision") or 0)
 
 
 def _attempt_values(attempt: StageAttempt) -> dict[str, Any]:

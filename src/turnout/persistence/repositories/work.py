@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, literal, select, text
+from sqlalchemy import Connection, bindparam, delete, exists, literal, select, text
 from sqlalchemy.dialects import postgresql
 
 from turnout.domain.errors import QueueUnavailable
@@ -113,6 +113,12 @@ class SqlStageResultRepository:
             stage_results.c.run_id
         )
         return self._conn.execute(stmt).first() is not None
+
+    def replace(self, run_id: str, results: Sequence[StageResult], now: dt.datetime) -> None:
+        """Make `results` the run's only stored results (in the caller's transaction)."""
+        self._conn.execute(delete(stage_results).where(stage_results.c.run_id == run_id))
+        for result in results:
+            self.put(result, now)
 
     def for_run(self, run_id: str) -> builtins.list[StageResult]:
         """The run's stored results in stage order."""

@@ -21,6 +21,7 @@ from turnout.domain.artifacts import Artifact
 from turnout.domain.errors import InputRejected, ModuleCrashed, NotApplicable, StageTimeout
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts, RunContext
+from turnout.domain.profiles import IssuerProfiles
 from turnout.domain.runs import AttemptOutcome, Run, StageAttempt
 from turnout.domain.schema import describe
 from turnout.domain.vendors import VendorDirectory
@@ -72,6 +73,7 @@ class StageEnvelope:
         sleep: Sleep = time.sleep,
         history: InvoiceHistory | None = None,
         vendors: VendorDirectory | None = None,
+        profiles: IssuerProfiles | None = None,
     ) -> None:
         self._breakers = breakers
         self._workspace = workspace
@@ -79,6 +81,7 @@ class StageEnvelope:
         self._sleep = sleep
         self._history = history
         self._vendors = vendors
+        self._profiles = profiles
 
     def run(self, run: Run, planned: PlannedStage, artifacts: Artifacts) -> StageResult:
         assert planned.primary is not None
@@ -194,6 +197,9 @@ class StageEnvelope:
             self._workspace,
             self._history,
             self._vendors,
+            file_name=run.file_name,
+            profiles=self._profiles,
+            revision=run.review_revision,
         )
         try:
             produced = slot.call(artifacts, context, policy.timeout_s)
