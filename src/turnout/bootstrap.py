@@ -25,6 +25,7 @@ from turnout.runtime.observability.logging import make_logger
 from turnout.runtime.observability.metrics import TurnoutMetrics
 from turnout.runtime.observability.observer import MetricsAndLogsObserver
 from turnout.runtime.ports import UnitOfWork
+from turnout.runtime.profiles import ProfileService
 from turnout.runtime.queue_worker import QueueWorker
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.review import ReviewService
@@ -59,6 +60,14 @@ class App:
         from turnout.modules.text.render import PdfiumPageRenderer  # Pillow, pdfium: when asked
 
         return PdfiumPageRenderer()
+
+    @property
+    def profiles(self) -> ProfileService:
+        """Issuer profiles learned from reviews (`turnout.runtime.profiles`), with the rules of
+        `extract.learned`."""
+        from turnout.modules.extract.learned.learner import LearnedProfiles
+
+        return ProfileService(self.unit_of_work, LearnedProfiles())
 
     @property
     def runner(self) -> Runner:

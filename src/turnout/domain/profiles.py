@@ -16,10 +16,39 @@ Profiles are data with their own history: every change is a new version (`learn`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from turnout.domain.artifacts import Text
+
+
+EMPTY_DATA: Mapping[str, Any] = {"format": 1, "fields": {}, "options": {}}
+
+
+def compact_id(value: str) -> str:
+    """A VAT id or IBAN as keys hold it: letters and digits, upper case."""
+    return re.sub(r"[^A-Z0-9]", "", value.upper())
+
+
+def normalised_name(name: str) -> str:
+    """A name as keys hold it: lower case, letters and digits, single spaces."""
+    return " ".join(re.sub(r"[^\w]+", " ", name.casefold()).split())
+
+
+def issuer_keys(vat_id: str | None, iban: str | None, name: str | None) -> list[str]:
+    """An issuer's keys, surest first: `vat:…`, `iban:…`, `name:…` (those known)."""
+    keys = []
+    if vat_id and compact_id(vat_id):
+        keys.append(f"vat:{compact_id(vat_id)}")
+    if iban and compact_id(iban):
+        keys.append(f"iban:{compact_id(iban)}")
+    if name and normalised_name(name):
+        keys.append(f"name:{normalised_name(name)}")
+    return keys
 
 
 class ProfileAction(StrEnum):
@@ -38,6 +67,24 @@ class IssuerProfile:
     updated_by: str
     keys: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The field paths the profile has a rule for."""
+        rules = self.data.get("fields") if isinstance(self.data, Mapping) else None
+        return tuple(sorted(rules)) if isinstance(rules, Mapping) else ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "issuer_key": self.issuer_key,
+            "name": self.name,
+            "version": self.version,
+            "keys": list(self.keys),
+            "fields": list(self.fields),
+            "updated_at": self.updated_at.isoformat(),
+            "updated_by": self.updated_by,
+            "data": dict(self.data),
+        }
+
 
 @dataclass(frozen=True)
 class ProfileVersion:
@@ -49,10 +96,54 @@ class ProfileVersion:
     created_at: dt.datetime
     run_id: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "issuer_key": self.issuer_key,
+            "version": self.version,
+            "action": str(self.action),
+            "actor": self.actor,
+            "created_at": self.created_at.isoformat(),
+            "run_id": self.run_id,
+            "data": dict(self.data),
+        }
+
 
 class IssuerProfiles(Protocol):
     """The profiles a module may read while it reads a page."""
 
     def find(self, keys: Sequence[str]) -> IssuerProfile | None:
         """The profile known by the first of `keys` that any profile knows, or None."""
+        ...
+
+
+class ProfileLearner(Protocol):
+    """What a profile's rules are, to the rest of Turnout: learned from a confirmed invoice,
+    written as and read from invoice2data templates (`turnout.modules.extract.learned` implements
+    it; bootstrap gives it to `turnout.runtime.profiles.ProfileService`)."""
+
+    def learn(
+        self,
+        profile: IssuerProfile | None,
+        text: Text,
+        invoice: Mapping[str, Any],
+        corrected: Sequence[str],
+        actor: str,
+        now: dt.datetime,
+    ) -> IssuerProfile | None:
+        """`profile` (None: a new one) updated with what the confirmed `invoice` (the canonical
+        dict with its provenance) teaches about the page `text`; None when it teaches nothing
+        (no issuer key, no geometry, no field found on the page)."""
+        ...
+
+    def issuer_keys(self, invoice: Mapping[str, Any]) -> list[str]:
+        """The keys of the invoice's issuer, surest first (`vat:…`, `iban:…`, `name:…`)."""
+        ...
+
+    def to_invoice2data(self, profile: IssuerProfile) -> str:
+        """The profile as an invoice2data YAML template."""
+        ...
+
+    def from_invoice2data(self, text: str, actor: str, now: dt.datetime) -> IssuerProfile:
+        """A profile (version 0: not stored yet) from an invoice2data template (YAML or JSON);
+        ValueError saying what is wrong when it is not one."""
         ...
