@@ -123,11 +123,12 @@ def test_a_correction_is_exported_once_more_and_the_machine_reading_is_kept(app:
 def test_every_run_keeps_its_source_once(app: App) -> None:
     first = app.runner.run_path(example("ubl-invoice.xml"))
     again = app.runner.run_path(example("ubl-invoice.xml"))
-    assert first.source_sha256 == again.source_sha256 is not None
+    sha = first.source_sha256
+    assert sha is not None and again.source_sha256 == sha
     with app.unit_of_work() as uow:
-        assert uow.sources.get(first.source_sha256) == example("ubl-invoice.xml").read_bytes()
+        assert uow.sources.get(sha) == example("ubl-invoice.xml").read_bytes()
     with app.database.reader() as reader:
-        rows = reader.connection.execute(select(sources.c.sha256)).all()  # type: ignore[attr-defined]
+        rows = reader.connection.execute(select(sources.c.sha256)).all()
     assert len(rows) == 1
     assert app.reviews.source(first.run_id) == (
         "ubl-invoice.xml",
