@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from turnout.domain.artifacts import Decision, InvoiceArtifact, Outcome, Receipt
+from turnout.domain.artifacts import Decision, InvoiceArtifact, Match, Outcome, Receipt
 from turnout.domain.errors import ModuleError
 from turnout.domain.invoice import Invoice, Party, Payment, Totals
 from turnout.domain.modules import Artifacts, RunContext
@@ -41,6 +41,7 @@ def sample_invoice(**changes: Any) -> Invoice:
 
 
 DECISION = Decision(Outcome.REVIEW, ("new vendor", "total above 1,000.00 EUR"))
+MATCH = Match(vendor_id="V-1001", vendor_name="Café Ünïcode SARL", method="vat_id", score=1.0)
 
 
 def export(
@@ -48,10 +49,15 @@ def export(
     run_id: str = "run-1",
     invoice: Invoice | None = None,
     decision: Decision = DECISION,
+    *,
+    file_name: str | None = "scan-0042.pdf",
+    match: Match | None = MATCH,
     **settings: Any,
 ) -> Receipt:
     artifacts = Artifacts([InvoiceArtifact(invoice or sample_invoice()), decision])
-    context = RunContext(run_id, 4, "export", "export.csv", workspace)
+    if match is not None:
+        artifacts.add(match)
+    context = RunContext(run_id, 4, "export", "export.csv", workspace, file_name=file_name)
     (receipt,) = CsvExport(settings).process(artifacts, context)
     assert isinstance(receipt, Receipt)
     return receipt
@@ -86,9 +92,46 @@ def test_first_export_writes_the_header_and_the_invoice_row(tmp_path: Path) -> N
             "1190.00",
             "review",
             "new vendor; total above 1,000.00 EUR",
+            "scan-0042.pdf",
+            "V-1001",
         ],
     ]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_without_a_matched_vendor_or_a_known_file_name_their_cells_are_empty(
+    tmp_path: Path,
+) -> None:
+    unmatched = Match(vendor_id=None, score=0.0)
+    export(tmp_path, "run-1", match=unmatched)
+    export(tmp_path, "run-2", file_name=None, match=None)  # no match stage in the configuration
+    table = rows(tmp_path / "exports" / "invoices.csv")
+    columns = [HEADER.index("source_file"), HEADER.index("vendor_id")]
+    assert [[r[c] for c in columns] for r in table[1:]] == [["scan-0042.pdf", ""], ["", ""]]
+
+
+def test_a_file_name_a_spreadsheet_would_run_as_a_formula_is_quoted(tmp_path: Path) -> None:
+    receipt = export(tmp_path, file_name="=cmd|' /C calc'!A0.pdf")
+    row = dict(zip(HEADER, rows(Path(receipt.location))[1], strict=True))
+    assert row["source_file"] == "'=cmd|' /C calc'!A0.pdf"
+
+
+def test_a_file_begun_by_the_first_version_keeps_its_columns(tmp_path: Path) -> None:
+    """export.csv 1.0 wrote the columns up to `reasons`: a file of it is not refused after an
+    upgrade; its new rows have its columns, and the receipt names those left out."""
+    old_header = list(HEADER[: HEADER.index("reasons") + 1])
+    path = tmp_path / "exports" / "invoices.csv"
+    path.parent.mkdir()
+    old_row = ["run-0", *[""] * (len(old_header) - 1)]
+    path.write_text(",".join(old_header) + "\r\n" + ",".join(old_row) + "\r\n", encoding="utf-8")
+
+    receipt = export(tmp_path, "run-1")
+
+    assert receipt.details == {"row": "2", "columns_left_out": "source_file, vendor_id"}
+    table = rows(path)
+    assert table[0] == old_header
+    assert [len(r) for r in table] == [len(old_header)] * 3
+    assert (table[2][0], table[2][-1]) == ("run-1", "new vendor; total above 1,000.00 EUR")
 
 
 def test_re_running_a_run_adds_no_second_row(tmp_path: Path) -> None:

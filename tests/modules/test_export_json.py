@@ -20,6 +20,7 @@ from turnout.domain.artifacts import (
     Finding,
     Findings,
     InvoiceArtifact,
+    Match,
     Outcome,
     Receipt,
     Severity,
@@ -50,8 +51,13 @@ FINDINGS = Findings(
 )
 
 
-def context(workspace: Path, run_id: str = "run-42") -> RunContext:
-    return RunContext(run_id, 7, "export", "export.json", workspace)
+MATCH = Match(vendor_id="V-1001", vendor_name="Café Ünïcode SARL", method="name", score=0.9)
+
+
+def context(workspace: Path, run_id: str = "run-42", revision: int = 0) -> RunContext:
+    return RunContext(
+        run_id, 7, "export", "export.json", workspace, file_name="scan 42.pdf", revision=revision
+    )
 
 
 def export(
@@ -60,11 +66,14 @@ def export(
     run_id: str = "run-42",
     decision: Decision = DECISION,
     findings: Findings | None = FINDINGS,
+    match: Match | None = MATCH,
+    revision: int = 0,
 ) -> Receipt:
     artifacts = Artifacts([InvoiceArtifact(sample_invoice()), decision])
-    if findings is not None:
-        artifacts.add(findings)
-    (out,) = JsonExport(settings).process(artifacts, context(workspace, run_id))
+    for optional in (findings, match):
+        if optional is not None:
+            artifacts.add(optional)
+    (out,) = JsonExport(settings).process(artifacts, context(workspace, run_id, revision))
     assert isinstance(out, Receipt)
     return out
 
@@ -91,6 +100,8 @@ def test_writes_one_json_file_named_after_the_run_in_the_workspace(tmp_path: Pat
         "run_id": "run-42",
         "config_version": 7,
         "idempotency_key": "run-42:export",
+        "source_file": "scan 42.pdf",
+        "vendor_id": "V-1001",
         "invoice": sample_invoice().to_dict(),
         "invoice_schema": SCHEMA_ID,
         "findings": [FINDINGS.items[0].to_dict()],
@@ -118,6 +129,25 @@ def test_the_whole_invoice_model_is_written_and_fits_the_published_schema(
     assert document["invoice_schema"] == schema["$id"]
     jsonschema.Draft202012Validator(schema).validate(document["invoice"])
     assert document["invoice"]["lines"][0]["net_amount"] == str(invoice.lines[0].net_amount)
+
+
+def test_a_persons_final_decision_after_review_is_exported_with_who_made_it(
+    tmp_path: Path,
+) -> None:
+    decision = Decision(
+        Outcome.APPROVE, ("approved by alice: checked the total", *DECISION.reasons), "alice"
+    )
+    receipt = export(tmp_path, decision=decision, match=None, revision=1)
+    document = json.loads(Path(receipt.location).read_text(encoding="utf-8"))
+    assert document["decision"] == {
+        "outcome": "approve",
+        "reasons": ["approved by alice: checked the total", *DECISION.reasons],
+        "decided_by": "alice",
+        "final": True,
+    }
+    assert (document["vendor_id"], document["source_file"]) == (None, "scan 42.pdf")
+    assert document["idempotency_key"] == receipt.key == "run-42:export:r1"
+    assert Path(receipt.location).name == "run-42.json"  # the same file, overwritten
 
 
 def test_findings_are_left_out_when_validation_did_not_run(tmp_path: Path) -> None:

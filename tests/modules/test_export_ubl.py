@@ -24,7 +24,7 @@ from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import Invoice, Payment
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.modules.einvoice.xml import XmlEInvoice
-from turnout.modules.export.profiles import PEPPOL_BIS_3, XRECHNUNG_3
+from turnout.modules.export.profiles import EN16931, PEPPOL_BIS_3, XRECHNUNG_3
 from turnout.modules.export.ubl import UblExport
 from turnout.modules.export.ubl_builder import build_ubl
 from turnout.modules.intake.standard import StandardIntake
@@ -61,7 +61,7 @@ def export(
     workspace: Path,
     run_id: str = "run-7",
     document: Document | None = None,
-    **settings: str,
+    **settings: str | bool,
 ) -> Receipt:
     artifacts = Artifacts([InvoiceArtifact(invoice), Decision(Outcome.APPROVE)])
     if document is not None:
@@ -83,10 +83,26 @@ def test_exported_ubl_reads_back_as_the_same_canonical_invoice(
 ) -> None:
     original = read((EXAMPLES / example).read_bytes(), example)
     profile = original.specification_id or "urn:cen.eu:en16931:2017"
-    receipt = export(original, tmp_path, customization_id=profile)
+    receipt = export(original, tmp_path, customization_id=profile, explain=False)
     again = read(Path(receipt.location).read_bytes())
     assert without_provenance(again) == without_provenance(original)
     assert original.lines and original.vat_breakdown and original.totals.payable is not None
+
+
+@pytest.mark.parametrize("example", ["ubl-invoice.xml", "ubl-credit-note.xml"])
+def test_the_runs_explanation_reads_back_as_one_extension_beside_the_same_invoice(
+    example: str, tmp_path: Path
+) -> None:
+    original = read((EXAMPLES / example).read_bytes(), example)
+    receipt = export(original, tmp_path, customization_id=original.specification_id or EN16931)
+    again = without_provenance(read(Path(receipt.location).read_bytes()))
+    extensions = again.pop("extensions")
+    expected = without_provenance(original)
+    assert expected.pop("extensions") == []
+    assert again == expected
+    root = "CreditNote" if "credit" in example else "Invoice"
+    assert [e["path"] for e in extensions] == [f"/{root}/ext:UBLExtensions"]
+    assert receipt.details["explained"] == "yes"
 
 
 def test_file_is_named_after_the_run_in_the_ubl_directory(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from turnout.domain.artifacts import Decision, InvoiceArtifact, Outcome, Receipt
+from turnout.domain.artifacts import Decision, InvoiceArtifact, Match, Outcome, Receipt
 from turnout.domain.errors import InputRejected, ModuleError
 from turnout.domain.invoice import Invoice, Party, Totals
 from turnout.domain.modules import Artifacts, RunContext
@@ -108,11 +108,24 @@ INVOICE = Invoice(
     totals=Totals(payable=Decimal("99.90")),
 )
 DECISION = Decision(Outcome.APPROVE, ("known vendor",))
+MATCH = Match(vendor_id="V-77", vendor_name="Überall AG", method="name", score=0.95)
 
 
-def post(url: str, run_id: str = "run-5", **settings: Any) -> Receipt:
-    artifacts = Artifacts([InvoiceArtifact(INVOICE), DECISION])
-    context = RunContext(run_id, 2, "export", "export.webhook", Path())
+def post(
+    url: str,
+    run_id: str = "run-5",
+    *,
+    decision: Decision = DECISION,
+    match: Match | None = MATCH,
+    revision: int = 0,
+    **settings: Any,
+) -> Receipt:
+    artifacts = Artifacts([InvoiceArtifact(INVOICE), decision])
+    if match is not None:
+        artifacts.add(match)
+    context = RunContext(
+        run_id, 2, "export", "export.webhook", Path(), file_name="INV-77.pdf", revision=revision
+    )
     module = WebhookExport({"url": url, "backoff_s": 0.01, **settings})
     (receipt,) = module.process(artifacts, context)
     assert isinstance(receipt, Receipt)
@@ -131,6 +144,8 @@ def test_posts_the_invoice_and_decision_as_json_with_the_idempotency_key(
     assert json.loads(request.body) == {
         "run_id": "run-5",
         "config_version": 2,
+        "source_file": "INV-77.pdf",
+        "vendor_id": "V-77",
         "invoice": INVOICE.to_dict(),
         "decision": {"outcome": "approve", "reasons": ["known vendor"]},
     }
@@ -141,6 +156,21 @@ def test_posts_the_invoice_and_decision_as_json_with_the_idempotency_key(
         "run-5:export",
     )
     assert receipt.details == {"status": "200", "attempts": "1"}
+
+
+def test_a_reviewed_run_posts_the_persons_decision_under_a_new_key(receiver: Receiver) -> None:
+    decision = Decision(Outcome.REJECT, ("rejected by bob: not ours", "known vendor"), "bob")
+    receipt = post(receiver.url, decision=decision, match=None, revision=2)
+    (request,) = receiver.requests
+    body = json.loads(request.body)
+    assert request.headers["Idempotency-Key"] == receipt.key == "run-5:export:r2"
+    assert body["decision"] == {
+        "outcome": "reject",
+        "reasons": ["rejected by bob: not ours", "known vendor"],
+        "decided_by": "bob",
+        "final": True,
+    }
+    assert (body["source_file"], body["vendor_id"]) == ("INV-77.pdf", None)
 
 
 def test_a_503_is_retried_with_the_same_key_and_body_until_success(receiver: Receiver) -> None:

@@ -27,6 +27,11 @@ Settings:
   XRechnung 3.0, Peppol BIS Billing 3.0 (which also writes its business process BT-23 when the
   invoice has none) or any other identifier, whose own rules are then all named unchecked.
 - `max_xml_bytes` (integer, default 20000000): the largest e-invoice XML read for attachments.
+- `explain` (boolean, default false): add the run's source file name, matched vendor id, decision
+  and its reasons as one more invoice note (BT-22 with subject code ACB, "Turnout: decision ...").
+  Off by default: CII has no extension point, and a note is part of the invoice's content, as if
+  the seller had written it; it is there for a receiver that wants the explanation in the file
+  (`export.json`, `export.csv` and `export.webhook` always carry it).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from typing import Any, ClassVar
 from turnout.domain.invoice import Invoice
 from turnout.domain.modules import ModuleSpec
 from turnout.modules.export.cii_builder import build_cii
+from turnout.modules.export.explanation import Explanation
 from turnout.modules.export.profiles import Profile
 from turnout.modules.export.xml_export import XmlExport, xml_export_settings, xml_export_spec
 
@@ -45,7 +51,10 @@ DEFAULT_DIRECTORY = "exports/cii"
 DOCUMENT_TYPE = "CrossIndustryInvoice"
 
 SETTINGS_SCHEMA: dict[str, Any] = xml_export_settings(
-    DEFAULT_DIRECTORY, "ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"
+    DEFAULT_DIRECTORY,
+    "ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
+    explain=False,
+    explained_as="an invoice note (BT-22, subject code ACB)",
 )
 
 
@@ -54,17 +63,26 @@ class CiiExport(XmlExport):
 
     syntax = "CII"
     default_directory = DEFAULT_DIRECTORY
+    explain_default = False
     spec: ClassVar[ModuleSpec] = xml_export_spec(
         MODULE_ID,
         name="UN/CEFACT CII D16B files",
-        version="1.0.0",
+        version="1.1.0",
         description="One Cross Industry Invoice (EN 16931, as Factur-X EN 16931 and XRechnung "
         "use it) per invoice named after the run id, checked with the EN 16931 rules and "
         "written atomically; reading it with einvoice.xml gives the same canonical invoice.",
         settings_schema=SETTINGS_SCHEMA,
     )
 
-    def build(self, invoice: Invoice, profile: Profile, attachments: Mapping[str, bytes]) -> bytes:
+    def build(
+        self,
+        invoice: Invoice,
+        profile: Profile,
+        attachments: Mapping[str, bytes],
+        explanation: Explanation | None,
+    ) -> bytes:
+        if explanation is not None:
+            invoice = explanation.noted(invoice)
         return build_cii(invoice, profile.id, attachments, profile.business_process_default)
 
     def document_type(self, invoice: Invoice) -> str:

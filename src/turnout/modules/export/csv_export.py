@@ -1,7 +1,11 @@
 """`export.csv`: one row per invoice appended to a CSV file, once per run.
 
-Every run appends one row (`turnout.modules.export.csv_rows.HEADER` gives the columns) to the
-file named by the `path` setting; the header is written when the file is new. The writer holds
+Every run appends one row (`turnout.modules.export.csv_rows.HEADER` gives the columns: the invoice's
+main fields, the decision and its `reasons`, the `source_file` it came in and the matched
+`vendor_id`) to the file named by the `path` setting; the header is written when the file is new.
+A file begun by an earlier version, whose header is the first columns of today's, keeps its
+columns: rows are written with those only, and the receipt says which columns were left out
+(point `path` to a new file to get them all). The writer holds
 an exclusive `flock` on the file while it reads the run ids already present and appends, so
 concurrent runs (threads or processes on this host) never interleave, and a re-run of the same
 run id finds its row and adds nothing: exactly one row per run.
@@ -30,15 +34,17 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Decision, InvoiceArtifact, Receipt
+from turnout.domain.artifacts import Artifact, ArtifactRef, InvoiceArtifact, Receipt
 from turnout.domain.contracts import needs
 from turnout.domain.errors import ModuleError
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.modules.export.csv_rows import HEADER, invoice_row
+from turnout.modules.export.explanation import MATCH_INPUT, Explanation
 from turnout.modules.export.files import DIRECTORY_PATTERN, export_directory
 
 MODULE_ID = "export.csv"
 DEFAULT_PATH = "exports/invoices.csv"
+_FIRST_COLUMNS = HEADER.index("reasons") + 1  # export.csv 1.0 wrote up to `reasons`
 
 SETTINGS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -80,10 +86,10 @@ class CsvExport(StageModule):
         name="CSV file",
         stage_id="export",
         contract_id="export-v1",
-        version="1.0.0",
+        version="1.1.0",
         description="One row per invoice appended to a CSV file under a file lock; a re-run "
         "of the same run adds no second row; cells are escaped against CSV injection.",
-        inputs=(needs("invoice/v1"), needs("decision/v1")),
+        inputs=(needs("invoice/v1"), needs("decision/v1"), MATCH_INPUT),
         outputs=(ArtifactRef("receipt", 1),),
         guarantees=frozenset({"idempotent", "deterministic", "offline"}),
         settings_schema=SETTINGS_SCHEMA,
@@ -96,49 +102,64 @@ class CsvExport(StageModule):
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Append the row unless the run's row is already there; a `Receipt` with its row."""
+        explanation = Explanation.of(inputs, context)
         row = invoice_row(
             context.run_id,
             context.config_version,
             inputs.require(InvoiceArtifact).invoice,
-            inputs.require(Decision),
+            explanation.decision,
+            source_file=explanation.source_file,
+            vendor_id=explanation.vendor_id,
             escape_formulas=self.escape_formulas,
         )
         directory = export_directory(MODULE_ID, str(self.path.parent), context.workspace)
         target = directory / self.path.name
-        number = append_once(target, row)
+        number, columns = append_once(target, row)
+        details = {"row": str(number)}
+        if columns < len(HEADER):
+            details["columns_left_out"] = ", ".join(HEADER[columns:])
         return [
             Receipt(
                 target="file",
                 location=str(target),
                 key=context.idempotency_key,
-                details={"row": str(number)},
+                details=details,
             )
         ]
 
 
-def append_once(path: Path, row: list[str]) -> int:
-    """Append `row` unless a row with the same first cell exists; its 1-based data row number."""
+def append_once(path: Path, row: list[str]) -> tuple[int, int]:
+    """Append `row` unless a row with the same first cell exists; its 1-based data row number,
+    and how many of its cells the file's header has room for (an earlier version's file has
+    fewer columns: the row is cut to them)."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     with os.fdopen(fd, "r+b") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # released when the file is closed
         content = fh.read()
         complete = content[: content.rfind(b"\n") + 1]
         records = _records(path, complete)
-        if records and records[0] != list(HEADER):
-            raise ModuleError(
-                f"{MODULE_ID}: {path} starts with the header {records[0][:4]}..., not "
-                f"export.csv's {list(HEADER)[:4]}...; point setting `path` to a new file"
-            )
+        columns = _columns(path, records[0]) if records else len(HEADER)
         for number, record in enumerate(records[1:], start=1):
             if record and record[0] == row[0]:
-                return number
-        lines = [row] if records else [list(HEADER), row]
+                return number, columns
+        lines = [row[:columns]] if records else [list(HEADER), row]
         fh.seek(len(complete))
         fh.truncate()  # drops a row torn by a crash, if any
         fh.write(_render(lines))
         fh.flush()
         os.fsync(fh.fileno())
-        return max(len(records), 1)
+        return max(len(records), 1), columns
+
+
+def _columns(path: Path, header: list[str]) -> int:
+    """How many columns the file at `path` has: today's header, or the first columns of it
+    (written by an earlier version); any other header is refused."""
+    if _FIRST_COLUMNS <= len(header) <= len(HEADER) and header == list(HEADER[: len(header)]):
+        return len(header)
+    raise ModuleError(
+        f"{MODULE_ID}: {path} starts with the header {header[:4]}..., not "
+        f"export.csv's {list(HEADER)[:4]}...; point setting `path` to a new file"
+    )
 
 
 def _records(path: Path, data: bytes) -> list[list[str]]:

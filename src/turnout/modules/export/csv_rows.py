@@ -34,7 +34,13 @@ HEADER: tuple[str, ...] = (
     "payable",
     "decision",
     "reasons",
+    "source_file",
+    "vendor_id",
 )
+"""The columns, in order. `reasons` are the decision's, joined with "; "; `source_file` is the
+name of the file the invoice came in, as received; `vendor_id` the vendor the `match` stage found
+(empty when none). Columns are only ever added at the end, so that a file begun by an earlier
+version keeps its own (`export.csv` writes such a file's columns only)."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -47,6 +53,8 @@ def invoice_row(
     invoice: Invoice,
     decision: Decision,
     *,
+    source_file: str | None = None,
+    vendor_id: str | None = None,
     escape_formulas: bool = True,
 ) -> list[str]:
     """The cells of one invoice's row, in `HEADER` order; absent values are empty cells."""
@@ -67,6 +75,8 @@ def invoice_row(
         invoice.totals.payable,
         str(decision.outcome),
         "; ".join(decision.reasons),
+        source_file,
+        vendor_id,
     ]
     return [cell(value, escape_formulas=escape_formulas) for value in values]
 

@@ -4,7 +4,10 @@ The default module of the `export` stage. For a run it writes `<directory>/<run_
 the run id, the configuration version, the idempotency key, the canonical invoice (the whole
 EN 16931 model, `Invoice.to_dict()`), the `$id` of the JSON Schema that invoice follows
 (`invoice_schema`; the schema is published in the package as
-`turnout/schemas/invoice.schema.json`), the findings (when validation ran) and the decision.
+`turnout/schemas/invoice.schema.json`), the findings (when validation ran), the decision (its
+`outcome` and `reasons`; a person's decision after a review adds `decided_by` and `final: true`),
+the source file's name as received (`source_file`) and the matched vendor (`vendor_id`, null
+when the `match` stage did not run or found none; see `turnout.modules.export.explanation`).
 Re-running the same run writes the same bytes to the same file, so a redelivered job never
 produces a second export; there is no timestamp in the file for that reason (the run record has
 them).
@@ -28,16 +31,11 @@ from collections.abc import Callable, Iterable, Mapping
 from json.encoder import encode_basestring
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import (
-    Artifact,
-    ArtifactRef,
-    Decision,
-    Findings,
-    InvoiceArtifact,
-)
+from turnout.domain.artifacts import Artifact, ArtifactRef, Findings, InvoiceArtifact
 from turnout.domain.contracts import needs
 from turnout.domain.invoice_schema import SCHEMA_ID
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.modules.export.explanation import MATCH_INPUT, Explanation
 from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
 
 DEFAULT_DIRECTORY = "exports"
@@ -67,13 +65,14 @@ class JsonExport(StageModule):
         name="JSON files",
         stage_id="export",
         contract_id="export-v1",
-        version="1.0.0",
+        version="1.1.0",
         description="One JSON file per invoice named after the run id, written atomically; "
         "re-running a run overwrites the same file with the same content.",
         inputs=(
             needs("invoice/v1"),
             needs("decision/v1"),
             needs("findings/v1", required=False),
+            MATCH_INPUT,
         ),
         outputs=(ArtifactRef("receipt", 1),),
         guarantees=frozenset({"idempotent", "deterministic", "offline"}),
@@ -93,10 +92,13 @@ class JsonExport(StageModule):
 
     def render(self, inputs: Artifacts, context: RunContext) -> bytes:
         """The file's bytes: UTF-8 JSON with a trailing newline, the same for the same run."""
+        explanation = Explanation.of(inputs, context)
         document: dict[str, Any] = {
             "run_id": context.run_id,
             "config_version": context.config_version,
             "idempotency_key": context.idempotency_key,
+            "source_file": explanation.source_file,
+            "vendor_id": explanation.vendor_id,
             "invoice": inputs.require(InvoiceArtifact).invoice.to_dict(),
             "invoice_schema": SCHEMA_ID,
         }
@@ -104,7 +106,7 @@ class JsonExport(StageModule):
         if findings is not None:
             document["findings"] = [f.to_dict() for f in findings.items]
             document["ruleset"] = findings.ruleset
-        document["decision"] = inputs.require(Decision).to_dict()
+        document["decision"] = explanation.decision.to_dict()
         return (dumps_indented(document, self.indent) + "\n").encode("utf-8")
 
 

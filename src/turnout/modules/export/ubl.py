@@ -29,6 +29,13 @@ Settings:
   process BT-23 when the invoice has none) or any other identifier, whose own rules are then all
   named unchecked.
 - `max_xml_bytes` (integer, default 20000000): the largest e-invoice XML read for attachments.
+- `explain` (boolean, default true): write the run's source file name, matched vendor id,
+  decision and its reasons as a UBL extension (`ext:UBLExtensions`, see
+  `turnout.modules.export.ubl_explanation`). On by default: an extension is UBL's place for what
+  its elements do not hold, receivers skip one they do not know, and the invoice's business terms
+  stay exactly as they are (the file reads back to the same canonical invoice). EN 16931 only
+  warns about it (UBL-CR-001, "should not include extensions", never fatal); set it to false for
+  a receiver that refuses any warning.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from typing import Any, ClassVar
 
 from turnout.domain.invoice import Invoice
 from turnout.domain.modules import ModuleSpec
+from turnout.modules.export.explanation import Explanation
 from turnout.modules.export.profiles import Profile
 from turnout.modules.export.ubl_builder import build_ubl, document_type
 from turnout.modules.export.xml_export import XmlExport, xml_export_settings, xml_export_spec
@@ -45,7 +53,9 @@ from turnout.modules.export.xml_export import XmlExport, xml_export_settings, xm
 MODULE_ID = "export.ubl"
 DEFAULT_DIRECTORY = "exports/ubl"
 
-SETTINGS_SCHEMA: dict[str, Any] = xml_export_settings(DEFAULT_DIRECTORY, "cbc:CustomizationID")
+SETTINGS_SCHEMA: dict[str, Any] = xml_export_settings(
+    DEFAULT_DIRECTORY, "cbc:CustomizationID", explain=True, explained_as="a UBL extension"
+)
 
 
 class UblExport(XmlExport):
@@ -53,18 +63,25 @@ class UblExport(XmlExport):
 
     syntax = "UBL"
     default_directory = DEFAULT_DIRECTORY
+    explain_default = True
     spec: ClassVar[ModuleSpec] = xml_export_spec(
         MODULE_ID,
         name="UBL 2.1 files",
-        version="2.0.0",
+        version="2.1.0",
         description="One UBL 2.1 Invoice or CreditNote per invoice named after the run id, "
         "every EN 16931 term the invoice holds, checked with the EN 16931 rules before it is "
         "written atomically; reading it with einvoice.xml gives the same canonical invoice.",
         settings_schema=SETTINGS_SCHEMA,
     )
 
-    def build(self, invoice: Invoice, profile: Profile, attachments: Mapping[str, bytes]) -> bytes:
-        return build_ubl(invoice, profile.id, attachments)
+    def build(
+        self,
+        invoice: Invoice,
+        profile: Profile,
+        attachments: Mapping[str, bytes],
+        explanation: Explanation | None,
+    ) -> bytes:
+        return build_ubl(invoice, profile.id, attachments, explanation)
 
     def document_type(self, invoice: Invoice) -> str:
         return document_type(invoice)

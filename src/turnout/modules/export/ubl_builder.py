@@ -22,7 +22,9 @@ at least one line with its id and net amount, a VAT amount in every VAT breakdow
 `build_ubl` raise `InputRejected` naming every gap, and so does what UBL cannot carry
 (`unwritable`: a VAT point date code outside EN 16931's, VAT on a line allowance or charge).
 The invoice's elements beyond EN 16931 (`invoice.extensions`) are not written: a document
-claiming EN 16931 cannot carry them.
+claiming EN 16931 cannot carry them. The run's own explanation (source file, vendor id, decision
+and reasons) may be, as a UBL extension that leaves every business term as it is
+(`ubl_explanation`).
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ from lxml import etree
 
 from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import CREDIT_NOTE_CODES, Invoice, Note
+from turnout.modules.export.explanation import Explanation
 from turnout.modules.export.profiles import EN16931, PEPPOL_BIS_3, profile_for
 from turnout.modules.export.ubl_amounts import allowances_and_charges, monetary_total, tax_totals
+from turnout.modules.export.ubl_explanation import explanation_extensions
 from turnout.modules.export.ubl_lines import line
 from turnout.modules.export.ubl_parties import delivery, party, payee, tax_representative
 from turnout.modules.export.ubl_payment import due_date, payment_means, payment_terms
@@ -59,15 +63,19 @@ def build_ubl(
     invoice: Invoice,
     customization_id: str = EN16931,
     attachments: Mapping[str, bytes] | None = None,
+    explanation: Explanation | None = None,
 ) -> bytes:
     """The UBL 2.1 document of `invoice` as UTF-8 bytes with an XML declaration, claiming
     specification `customization_id` (BT-24). `attachments` maps the SHA-256 of each attached
-    document (BT-125) to its bytes (see `attachments.attachment_bytes`)."""
+    document (BT-125) to its bytes (see `attachments.attachment_bytes`); `explanation`, when
+    given, is written as the document's UBL extension (`ubl_explanation`)."""
     _require_mandatory(invoice)
     kind = document_type(invoice)
     # the root's namespace is the default one; lxml-stubs do not know the `None` prefix
     nsmap = {None: ROOT_NS[kind], "cbc": CBC, "cac": CAC}
     root = etree.Element(f"{{{ROOT_NS[kind]}}}{kind}", nsmap=nsmap)  # type: ignore[arg-type]
+    if explanation is not None:  # ext:UBLExtensions comes first in the schema's order
+        root.append(explanation_extensions(explanation))
     currency = str(invoice.currency)
     profile = profile_for(customization_id)
     _header(root, invoice, kind, customization_id, profile.business_process_default)

@@ -1,9 +1,12 @@
 """`export.webhook`: POST the invoice and its decision as JSON to a URL, with retries.
 
-The request body is `{"run_id", "config_version", "invoice", "decision"}` (UTF-8 JSON, the same
-bytes on every attempt), sent with `Content-Type: application/json` and
-`Idempotency-Key: <run_id>:<stage>`. The key is the same on every retry and every re-run of the
-run, so a receiver that honours it (as payment and ERP APIs do) books the invoice once however
+The request body is `{"run_id", "config_version", "source_file", "vendor_id", "invoice",
+"decision"}` (UTF-8 JSON, the same bytes on every attempt; `source_file` is the file's name as
+received, `vendor_id` the matched vendor or null, `decision` its `outcome` and `reasons`, with
+`decided_by` and `final` for a person's decision: see `turnout.modules.export.explanation`), sent with `Content-Type: application/json` and
+`Idempotency-Key: <run_id>:<stage>` (`<run_id>:<stage>:r<N>` once a person's review has
+corrected or decided the run for the Nth time: the corrected invoice is a new delivery). The key
+is the same on every retry and every re-run of the run, so a receiver that honours it (as payment and ERP APIs do) books the invoice once however
 often it is delivered: that is this module's idempotency guarantee, and it needs the receiver's
 help, since HTTP itself cannot take a request back.
 
@@ -28,11 +31,12 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Decision, InvoiceArtifact, Receipt
+from turnout.domain.artifacts import Artifact, ArtifactRef, InvoiceArtifact, Receipt
 from turnout.domain.contracts import needs
 from turnout.domain.errors import ModuleError
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.modules.export.delivery import RetryPolicy, deliver, request_headers, webhook_url
+from turnout.modules.export.explanation import MATCH_INPUT, Explanation
 from turnout.modules.export.http_transport import HttpTransport, UrllibTransport
 
 MODULE_ID = "export.webhook"
@@ -93,11 +97,11 @@ class WebhookExport(StageModule):
         name="Webhook (HTTP POST)",
         stage_id="export",
         contract_id="export-v1",
-        version="1.0.0",
-        description="POSTs {run_id, config_version, invoice, decision} as JSON with "
-        "`Idempotency-Key: <run_id>:<stage>`; retries connection errors, 5xx and 429 with "
+        version="1.1.0",
+        description="POSTs {run_id, config_version, source_file, vendor_id, invoice, decision} "
+        "as JSON with `Idempotency-Key: <run_id>:<stage>`; retries connection errors, 5xx and 429 with "
         "exponential backoff; a 4xx is final.",
-        inputs=(needs("invoice/v1"), needs("decision/v1")),
+        inputs=(needs("invoice/v1"), needs("decision/v1"), MATCH_INPUT),
         outputs=(ArtifactRef("receipt", 1),),
         guarantees=frozenset({"idempotent"}),
         settings_schema=SETTINGS_SCHEMA,
@@ -147,10 +151,13 @@ class WebhookExport(StageModule):
 
     def body(self, inputs: Artifacts, context: RunContext) -> bytes:
         """The request body: the same bytes for the same run and inputs."""
+        explanation = Explanation.of(inputs, context)
         document = {
             "run_id": context.run_id,
             "config_version": context.config_version,
+            "source_file": explanation.source_file,
+            "vendor_id": explanation.vendor_id,
             "invoice": inputs.require(InvoiceArtifact).invoice.to_dict(),
-            "decision": inputs.require(Decision).to_dict(),
+            "decision": explanation.decision.to_dict(),
         }
         return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -7,8 +7,10 @@ document fails the stage naming the rules it breaks), and writes it atomically t
 `<directory>/<run_id>.xml`. The receipt's details carry the `profile` written, its
 `customization_id`, the profile's `unchecked_rules` (`turnout.modules.export.profiles`: what is not
 checked is named, never claimed) and how many `extensions` (elements beyond EN 16931 the source
-carried, reported on the run) the file leaves out. Attached documents (BT-125) are embedded again
-from their bytes in the run's `document` artifact.
+carried, reported on the run) the file leaves out, and whether the run's explanation (source
+file, matched vendor id, decision and reasons: `turnout.modules.export.explanation`) is in it
+(`explained`: the setting `explain`; UBL writes it as an extension, CII as a note). Attached
+documents (BT-125) are embedded again from their bytes in the run's `document` artifact.
 """
 
 from __future__ import annotations
@@ -23,14 +25,18 @@ from turnout.domain.invoice import Invoice
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.modules.export.attachments import attachment_bytes
 from turnout.modules.export.conformance import require_valid
+from turnout.modules.export.explanation import MATCH_INPUT, Explanation
 from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
 from turnout.modules.export.profiles import EN16931, Profile, profile_for
 
 DEFAULT_MAX_XML_BYTES = 20_000_000
 
 
-def xml_export_settings(default_directory: str, specification_element: str) -> dict[str, Any]:
-    """The settings schema of an XML export writing BT-24 as `specification_element`."""
+def xml_export_settings(
+    default_directory: str, specification_element: str, *, explain: bool, explained_as: str
+) -> dict[str, Any]:
+    """The settings schema of an XML export writing BT-24 as `specification_element` and the
+    run's explanation as `explained_as` when `explain` (default `explain`)."""
     return {
         "type": "object",
         "additionalProperties": False,
@@ -49,6 +55,12 @@ def xml_export_settings(default_directory: str, specification_element: str) -> d
                 "default": DEFAULT_MAX_XML_BYTES,
                 "description": "The largest e-invoice XML read to find attached documents' bytes.",
             },
+            "explain": {
+                "type": "boolean",
+                "default": explain,
+                "description": "Write the run's source file name, matched vendor id, decision "
+                f"and reasons into the document as {explained_as}; default {str(explain).lower()}.",
+            },
         },
     }
 
@@ -64,7 +76,12 @@ def xml_export_spec(
         contract_id="export-v1",
         version=version,
         description=description,
-        inputs=(needs("invoice/v1"), needs("decision/v1"), needs("document/v1", required=False)),
+        inputs=(
+            needs("invoice/v1"),
+            needs("decision/v1"),
+            needs("document/v1", required=False),
+            MATCH_INPUT,
+        ),
         outputs=(ArtifactRef("receipt", 1),),
         guarantees=frozenset({"idempotent", "deterministic", "offline"}),
         settings_schema=settings_schema,
@@ -76,16 +93,24 @@ class XmlExport(StageModule):
 
     syntax: ClassVar[str]  # "UBL" or "CII", as findings and messages name it
     default_directory: ClassVar[str]
+    explain_default: ClassVar[bool]
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
         self.directory = str(self.settings.get("directory", self.default_directory))
         self.profile = profile_for(str(self.settings.get("customization_id", EN16931)))
         self.max_xml_bytes = int(self.settings.get("max_xml_bytes", DEFAULT_MAX_XML_BYTES))
+        self.explain = bool(self.settings.get("explain", self.explain_default))
         check_directory_setting(self.spec.module_id, self.directory)
 
-    def build(self, invoice: Invoice, profile: Profile, attachments: Mapping[str, bytes]) -> bytes:
-        """The document's bytes."""
+    def build(
+        self,
+        invoice: Invoice,
+        profile: Profile,
+        attachments: Mapping[str, bytes],
+        explanation: Explanation | None,
+    ) -> bytes:
+        """The document's bytes, carrying `explanation` when one is given."""
         raise NotImplementedError
 
     def document_type(self, invoice: Invoice) -> str:
@@ -113,7 +138,8 @@ class XmlExport(StageModule):
             attachments = self._attachments(document.xml)
         profile = self.profile
         module_id = self.spec.module_id
-        data = self.build(invoice, profile, attachments)
+        explanation = Explanation.of(inputs, context) if self.explain else None
+        data = self.build(invoice, profile, attachments, explanation)
         require_valid(data, module_id, self.syntax)
         details = {
             "document_type": self.document_type(invoice),
@@ -121,5 +147,6 @@ class XmlExport(StageModule):
             "customization_id": profile.id,
             "unchecked_rules": profile.unchecked_rules,
             "extensions": str(len(invoice.extensions)),
+            "explained": "yes" if explanation is not None else "no",
         }
         return [export_file(module_id, self.directory, context, ".xml", data, **details)]
