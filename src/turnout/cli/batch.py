@@ -1,5 +1,6 @@
 """What `turnout process` does around the runs: which files of a folder it reads and which it
-skips (and why), files refused from their size before a byte is read, and its exit code."""
+skips (and why), files refused from their size before a byte is read, the runs that wait for a
+person (with the reasons), and its exit code."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rich.padding import Padding
 from rich.table import Column, Table
+from rich.text import Text
 
 from turnout.bootstrap import App
 from turnout.cli.common import console, err_console, fail
+from turnout.cli.run_fields import decision_label, reasons, short_id, waits_for_a_person
 from turnout.domain.runs import Run, RunStatus
 
 ACCEPTED_SUFFIXES = {".pdf", ".xml", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -127,3 +131,28 @@ def refuse(app: App, path: Path, size: int, max_bytes: int) -> Run:
 def exit_code(runs: list[Run]) -> int:
     """0 when every run completed or went to review, else EXIT_SOME_FAILED."""
     return 0 if all(r.status in _FINE for r in runs) else EXIT_SOME_FAILED
+
+
+def print_explanations(runs: list[Run]) -> None:
+    """Each run that a person should look at (review, reject, failed), with every reason in
+    full, and where to go next."""
+    waiting = [r for r in runs if waits_for_a_person(r)]
+    if not waiting:
+        return
+    console.print(f"{len(waiting)} run(s) for a person to look at:", highlight=False)
+    for run in waiting:
+        outcome = decision_label(run) or "no decision"
+        console.print(
+            Text.assemble(
+                "  ", (short_id(run.run_id), "bold"), f" {run.file_name}: {run.status}, {outcome}"
+            ),
+            highlight=False,
+        )
+        for reason in reasons(run) or ["no reason was recorded"]:
+            console.print(Padding(Text(f"- {reason}"), (0, 0, 0, 6)), highlight=False)
+    console.print(
+        "`turnout review list` is the queue; `turnout review show RUN` shows a run to correct, "
+        "approve or reject",
+        markup=False,
+        highlight=False,
+    )

@@ -1,6 +1,7 @@
-"""`turnout runs show`: the invoice's fields, each with how sure the reading was and where on the page
-it was read (`p1 (0.062,0.104)-(0.310,0.121)`: page, then left, top, right, bottom as fractions of
-the page), or `no box` for a value that has no place on a page (an e-invoice's)."""
+"""How a run reads on the command line: its short id, why it ended as it did, the invoice's fields
+(each with how sure the reading was and where on the page it was read: `p1 (0.062,0.104)-(0.310,
+0.121)` is the page, then left, top, right, bottom as fractions of the page, or `no box` for a
+value that has no place on a page, an e-invoice's), its findings and its decision."""
 
 from __future__ import annotations
 
@@ -11,8 +12,52 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from turnout.domain.page import Box
+from turnout.domain.runs import Run, RunStatus
 
 NO_BOX = "no box"
+SHORT_ID = 8  # characters of a run id that `turnout runs` shows and every RUN argument accepts
+
+
+def short_id(run_id: str) -> str:
+    """The first characters of a run id: unique in practice, and accepted wherever RUN is."""
+    return run_id[:SHORT_ID]
+
+
+def reasons(run: Run) -> list[str]:
+    """Why the run ended as it did: its decision's reasons, then the run's own reason (a failure,
+    a review, a fallback) when the decision does not already say it."""
+    found = [str(r) for r in (run.decision or {}).get("reasons") or ()]
+    if run.reason and run.reason not in found:
+        found.append(run.reason)
+    return found
+
+
+def decision_label(run: Run) -> str:
+    """The decision's outcome, marked when a person took it (`approve (alice)`)."""
+    decision = run.decision or {}
+    outcome = str(decision.get("outcome") or "")
+    by = decision.get("decided_by")
+    return f"{outcome} ({by})" if outcome and by else outcome
+
+
+def total(invoice: Mapping[str, Any] | None) -> str:
+    """The amount due with its currency (`1200.00 GBP`), or empty when it was not read."""
+    inv = invoice or {}
+    payable = (inv.get("totals") or {}).get("payable")
+    return f"{payable} {inv.get('currency') or ''}".strip() if payable is not None else ""
+
+
+def seller(invoice: Mapping[str, Any] | None) -> str:
+    return str(((invoice or {}).get("seller") or {}).get("name") or "")
+
+
+def waits_for_a_person(run: Run) -> bool:
+    """Whether a person should look at the run: it went to review, was rejected or failed."""
+    outcome = (run.decision or {}).get("outcome")
+    return run.status in (RunStatus.NEEDS_REVIEW, RunStatus.FAILED) or outcome in (
+        "review",
+        "reject",
+    )
 
 
 def field_rows(invoice: Mapping[str, Any]) -> list[tuple[str, str, str, str, str]]:
@@ -44,7 +89,7 @@ def where(boxes: Any) -> str:
     return " ".join(str(Box.from_dict(b)) for b in boxes)
 
 
-def fields_table(invoice: Mapping[str, Any]) -> Table:
+def fields_table(invoice: Mapping[str, Any], title: str = "invoice") -> Table:
     """The invoice's fields as a table: value, confidence, module and where it was read."""
     table = Table(
         Column("field", no_wrap=True),
@@ -52,11 +97,39 @@ def fields_table(invoice: Mapping[str, Any]) -> Table:
         Column("confidence", justify="right", no_wrap=True),
         Column("read by", no_wrap=True),
         Column("where", no_wrap=True),
-        title="invoice",
+        title=title,
     )
     for row in field_rows(invoice):
         table.add_row(*(Text(cell) for cell in row))  # values are data, never markup
     return table
+
+
+def findings_table(findings: list[dict[str, Any]]) -> Table:
+    """The validation findings, the worst first: severity, rule, where, what it says."""
+    order = {"fatal": 0, "warning": 1}
+    table = Table(
+        Column("severity", no_wrap=True),
+        Column("rule", no_wrap=True),
+        Column("where", no_wrap=True),
+        Column("message", overflow="fold"),
+        title=f"findings ({len(findings)})",
+    )
+    ranked = sorted(findings, key=lambda f: order.get(str(f.get("severity")), 2))
+    for f in ranked:
+        severity = str(f.get("severity") or "")
+        colour = {"fatal": "red", "warning": "yellow"}.get(severity, "")
+        table.add_row(
+            Text(severity, style=colour),
+            Text(str(f.get("rule") or "")),
+            Text(str(f.get("path") or "")),
+            Text(str(f.get("message") or "")),
+        )
+    return table
+
+
+def correction_path(provenance_path: str) -> str:
+    """A provenance path as a correction names it: `lines[0].net_amount` → `lines.0.net_amount`."""
+    return provenance_path.replace("[", ".").replace("]", "")
 
 
 def _leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

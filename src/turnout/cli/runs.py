@@ -10,23 +10,30 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Column, Table
+from rich.table import Table
+from rich.text import Text
 
+from turnout.bootstrap import App
 from turnout.cli.batch import (
     EXIT_SOME_FAILED,
     collect,
     exit_code,
     intake_max_bytes,
     oversized,
+    print_explanations,
     print_skipped,
     refuse,
 )
 from turnout.cli.common import JsonOpt, console, emit_json, err_console, fail, get_app
-from turnout.cli.run_fields import fields_table
+from turnout.cli.run_fields import SHORT_ID, decision_label, reasons, seller, short_id, total
+from turnout.cli.run_page import print_run_page
 from turnout.domain.runs import Run, RunOrigin, RunStatus
 from turnout.runtime.run_pool import MIN_FILES_PER_PROCESS, processes_for
 from turnout.runtime.serialize import run_to_dict
+
+MIN_PREFIX = 4  # the fewest characters of a run id that RUN arguments accept
 
 runs_app = typer.Typer(
     help="List runs, or show one with every stage attempt.", invoke_without_command=True
@@ -125,7 +132,8 @@ def process(
 
 
 def print_summary(runs: list[Run], elapsed: float) -> None:
-    """Counts per status, fallbacks per stage, and the time it took."""
+    """Counts per status and per decision, fallbacks per stage, the time it took, and each run
+    that waits for a person (review, reject, failed) with its reasons."""
     table = Table(
         "status",
         "runs",
@@ -135,47 +143,79 @@ def print_summary(runs: list[Run], elapsed: float) -> None:
     for status, n in sorted(Counter(str(r.status) for r in runs).items()):
         table.add_row(status, str(n))
     console.print(table)
+    decisions = Counter((r.decision or {}).get("outcome") or "none" for r in runs)
+    console.print(
+        "decisions: " + ", ".join(f"{outcome} {n}" for outcome, n in sorted(decisions.items())),
+        markup=False,
+        highlight=False,
+    )
     fallbacks = Counter(a.stage_id for r in runs for a in r.attempts if a.outcome == "fallback")
     if fallbacks:
         console.print(
             "fallbacks: " + ", ".join(f"{stage} {n}" for stage, n in sorted(fallbacks.items()))
         )
+    print_explanations(runs)
 
 
 def print_runs(runs: list[Run]) -> None:
-    """The runs table; the worker column once workers ran something or a run is running (its
-    lease holder), and the lease of each running run (how old the run, when its lease expires)."""
+    """The runs table: short run id, file, status, decision, invoice number, seller, total and
+    why; the worker column once workers ran something or a run is running (its lease holder),
+    and the lease of each running run (how old the run, when its lease expires).
+
+    Each row stays on one line, the reason taking the width the other columns leave (under 100
+    columns the file is left out, under 140 the version): every cut value ends with `…`, and
+    `turnout runs show RUN` gives it in full."""
     workers = any(
         r.worker and (r.origin is RunOrigin.QUEUE or r.status is RunStatus.RUNNING) for r in runs
     )
     leases = any(r.status is RunStatus.RUNNING and r.lease_expires_at for r in runs)
-    table = Table(
-        Column("file", no_wrap=True), "status", "version", "invoice", "total", "decision", "reason"
-    )
+    width = console.width
+    caps = _NARROW if width < 100 else _MEDIUM if width < 140 else _WIDE
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=0)
+    table.add_column("run", no_wrap=True, min_width=SHORT_ID)
+    for name in ("file", "status", "version", "decision", "invoice", "seller"):
+        if caps[name]:
+            table.add_column(name, no_wrap=True, max_width=caps[name])
+    table.add_column("total", justify="right", no_wrap=True)
+    table.add_column("reason", min_width=12)  # the one column narrowed to fit the width
     if workers:
         table.add_column("worker", no_wrap=True)
     if leases:
-        table.add_column("running for", justify="right")
+        table.add_column("running for", justify="right", no_wrap=True)
         table.add_column("lease", no_wrap=True)
     now = dt.datetime.now(dt.UTC)
     for r in runs:
-        inv = r.invoice or {}
-        total = (inv.get("totals") or {}).get("payable")
+        cells = {
+            "file": r.file_name,
+            "status": str(r.status),
+            "version": str(r.config_version) if r.config_version is not None else "-",
+            "decision": decision_label(r),
+            "invoice": (r.invoice or {}).get("invoice_number") or "",
+            "seller": seller(r.invoice),
+        }
         row = [
-            r.file_name,
-            str(r.status),
-            str(r.config_version) if r.config_version is not None else "-",
-            inv.get("invoice_number") or "",
-            f"{total} {inv.get('currency') or ''}".strip() if total else "",
-            (r.decision or {}).get("outcome", ""),
-            r.reason or "",
+            Text(short_id(r.run_id)),
+            *(_one_line(value) for name, value in cells.items() if caps[name]),
+            Text(total(r.invoice)),
+            _one_line("; ".join(reasons(r))),
         ]
         if workers:
-            row.append(r.worker or "-")
+            row.append(Text(r.worker or "-"))
         if leases:
-            row += _lease_cells(r, now)
+            row += map(Text, _lease_cells(r, now))
         table.add_row(*row)
     console.print(table)
+
+
+# the widest each column of `turnout runs` may be (0: left out) under 100, 140 and more columns
+_NARROW = {"file": 0, "status": 12, "version": 0, "decision": 10, "invoice": 11, "seller": 11}
+_MEDIUM = {"file": 20, "status": 14, "version": 0, "decision": 16, "invoice": 14, "seller": 16}
+_WIDE = {"file": 32, "status": 23, "version": 7, "decision": 20, "invoice": 20, "seller": 28}
+
+
+def _one_line(value: str) -> Text:
+    """A cell that the table narrows to fit the terminal, cut with `…`, never wrapped."""
+    return Text(value, no_wrap=True, overflow="ellipsis")
 
 
 def _lease_cells(run: Run, now: dt.datetime) -> list[str]:
@@ -205,38 +245,6 @@ def lease_json(run: Run, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def print_stages(run: Run) -> None:
-    """Every attempt: which module, as what (primary or fallback), how it ended and what
-    triggered the next step (error, timeout, empty_output ...)."""
-    table = Table(
-        "stage",
-        "module",
-        "role",
-        "outcome",
-        "trigger",
-        "ms",
-        "detail",
-        title=f"{run.file_name}: {run.status}",
-    )
-    for a in run.attempts:
-        detail = a.error or str(
-            a.summary.get("reason") or ", ".join(a.summary.get("produced") or [])
-        )
-        colour = {"ok": "green", "skipped": "dim", "fallback": "yellow"}.get(str(a.outcome), "red")
-        table.add_row(
-            a.stage_id,
-            a.module_id or "-",
-            str(a.summary.get("role") or "primary"),
-            f"[{colour}]{a.outcome}[/{colour}]",
-            str(a.summary.get("trigger") or ""),
-            f"{a.duration_ms:.1f}",
-            detail,
-        )
-    console.print(table)
-    if run.reason:
-        console.print(f"reason: {run.reason}", markup=False, highlight=False)
-
-
 @runs_app.callback()
 def runs(
     ctx: typer.Context,
@@ -258,22 +266,42 @@ def runs(
 
 @runs_app.command()
 def show(
-    run_id: Annotated[str, typer.Argument(help="The run id (see `turnout runs`).")],
+    run_id: Annotated[
+        str, typer.Argument(help="The run id, or its first characters (see `turnout runs`).")
+    ],
     json_: JsonOpt = False,
 ) -> None:
-    """One run with every stage attempt, the invoice's fields (each with its confidence and where
-    on the page it was read) and the decision with its reasons."""
-    with get_app().unit_of_work() as uow:
-        run = uow.runs.get(run_id)
+    """One run as a page: its stages (module, outcome, time), the invoice's fields (each with its
+    confidence and where on the page it was read), the findings, the decision with its reasons,
+    and what people did in review. `--json` gives the run's JSON."""
+    app = get_app()
+    full_id = find_run_id(app, run_id)
+    with app.unit_of_work() as uow:
+        run = uow.runs.get(full_id)
+        records = uow.reviews.for_run(full_id) if run is not None else []
     if run is None:
         raise fail(f"run {run_id} does not exist; `turnout runs` lists them")
     if json_:
         emit_json(run_to_dict(run))
         return
-    print_stages(run)
-    if run.invoice:
-        console.print(fields_table(run.invoice))
-    if run.decision:
-        console.print(f"decision: {run.decision.get('outcome')}", markup=False, highlight=False)
-        for reason in run.decision.get("reasons") or ():
-            console.print(f"  - {reason}", markup=False, highlight=False)
+    print_run_page(run, records)
+
+
+def find_run_id(app: App, given: str) -> str:
+    """The full id of the run that `given` names: a run id, or the first characters of one (at
+    least 4) that no other run id starts with."""
+    with app.unit_of_work() as uow:
+        if uow.runs.get(given) is not None:
+            return given
+        if len(given) < MIN_PREFIX:
+            raise fail(
+                f"run {given} does not exist; give a run id or at least its first {MIN_PREFIX} "
+                "characters (`turnout runs` shows them)"
+            )
+        found = uow.runs.ids_starting(given, limit=3)
+    if not found:
+        raise fail(f"no run id starts with {given}; `turnout runs` lists the runs")
+    if len(found) > 1:
+        shown = ", ".join(found[:2]) + (", ..." if len(found) > 2 else "")
+        raise fail(f"{given} is the start of several run ids ({shown}); give more characters")
+    return found[0]

@@ -1,0 +1,136 @@
+"""`turnout runs show RUN` (and `turnout review show RUN`) as a page a person reads: the run,
+its stages, its invoice, its findings, its decision with the reasons, and what people did in
+review. Data is printed as text, never as Rich markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from rich.table import Column, Table
+from rich.text import Text
+
+from turnout.cli.common import console
+from turnout.cli.run_fields import fields_table, findings_table, reasons, short_id
+from turnout.domain.review import ReviewRecord
+from turnout.domain.runs import Run
+
+_COLOURS = {"ok": "green", "skipped": "dim", "fallback": "yellow"}
+
+
+def print_run_page(run: Run, records: Sequence[ReviewRecord]) -> None:
+    """The run, its stages, invoice, findings, decision and review records, each a section."""
+    console.print(run_header(run))
+    print_stages(run)
+    if run.invoice:
+        console.print(fields_table(run.invoice))
+    if run.findings:
+        console.print(findings_table(run.findings))
+    print_decision(run)
+    if records:
+        console.print(records_table(records))
+
+
+def run_header(run: Run) -> Table:
+    """Who the run is: ids, file, status, version, times, worker and review revision."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    rows = [
+        ("run", f"{run.run_id} (short: {short_id(run.run_id)})"),
+        ("file", run.file_name),
+        ("status", str(run.status)),
+        ("version", str(run.config_version) if run.config_version is not None else "-"),
+        ("created", _when(run.created_at)),
+        ("finished", _when(run.finished_at) if run.finished_at else "-"),
+    ]
+    if run.worker:
+        rows.append(("worker", run.worker))
+    if run.review_revision:
+        rows.append(("reviewed", f"{run.review_revision} time(s)"))
+    if run.reason:
+        rows.append(("reason", run.reason))
+    for label, value in rows:
+        grid.add_row(label, Text(value))
+    return grid
+
+
+def print_stages(run: Run) -> None:
+    """Every attempt: which module, as what (primary or fallback), how it ended, what triggered
+    the next step (error, timeout, empty_output ...) and how long it took."""
+    table = Table(
+        Column("stage", no_wrap=True),
+        Column("module", no_wrap=True),
+        "role",
+        "outcome",
+        "trigger",
+        Column("ms", justify="right"),
+        Column("detail", overflow="fold"),
+        title=f"{run.file_name}: {run.status}",
+    )
+    for a in run.attempts:
+        detail = a.error or str(
+            a.summary.get("reason") or ", ".join(a.summary.get("produced") or [])
+        )
+        table.add_row(
+            a.stage_id,
+            a.module_id or "-",
+            str(a.summary.get("role") or "primary"),
+            Text(str(a.outcome), style=_COLOURS.get(str(a.outcome), "red")),
+            str(a.summary.get("trigger") or ""),
+            f"{a.duration_ms:.1f}",
+            Text(detail),
+        )
+    console.print(table)
+
+
+def print_decision(run: Run) -> None:
+    """`decision: review`, who took it when a person did, then each reason on its own line."""
+    decision = run.decision or {}
+    outcome = decision.get("outcome")
+    if not outcome:
+        console.print("decision: none (the run ended before `route`)", highlight=False)
+    else:
+        by = decision.get("decided_by")
+        final = f" (final, by {by})" if by else " (by the routing rules)"
+        console.print(f"decision: {outcome}{final}", markup=False, highlight=False)
+    for reason in reasons(run):
+        console.print(Text(f"  - {reason}"), highlight=False, soft_wrap=False)
+
+
+def records_table(records: Sequence[ReviewRecord]) -> Table:
+    """What people did in review, oldest first: who, what, which field, the machine's value,
+    the value before and after the correction, and the comment."""
+    table = Table(
+        Column("#", justify="right", no_wrap=True),
+        Column("when", no_wrap=True),
+        Column("who", no_wrap=True),
+        Column("action", no_wrap=True),
+        Column("field", no_wrap=True),
+        Column("machine read", overflow="fold"),
+        Column("before", overflow="fold"),
+        Column("after", overflow="fold"),
+        Column("comment", overflow="fold"),
+        title="review",
+    )
+    for r in records:
+        table.add_row(
+            str(r.revision),
+            _when(r.created_at),
+            Text(r.actor),
+            str(r.action),
+            Text(r.field or ""),
+            Text(_value(r.machine_value) if r.field else ""),
+            Text(_value(r.previous_value) if r.field else ""),
+            Text(_value(r.corrected_value) if r.field else ""),
+            Text(r.comment or ""),
+        )
+    return table
+
+
+def _value(value: str | None) -> str:
+    return "(empty)" if value is None or value == "" else value
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
