@@ -1,4 +1,4 @@
-"""`turnout users ...`: who may do what (roles: viewer, operator, maintainer, admin)."""
+"""`turnout users ...`: who may do what (roles: viewer, reviewer, operator, maintainer, admin)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,25 @@ from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get
 from turnout.domain.users import Role
 from turnout.runtime.users import UserService
 
-app = typer.Typer(help="Manage users and their roles (admins only).", no_args_is_help=True)
+ROLES_HELP = (
+    "viewer reads; reviewer corrects, approves and rejects runs waiting for a person "
+    "(`turnout review`) and changes nothing else; operator changes configurations and reviews; "
+    "maintainer changes configurations and keeps the vendor table; admin manages users and "
+    "keeps the vendor table."
+)
+
+app = typer.Typer(
+    help=f"Manage users and their roles (admins only). Roles: {ROLES_HELP}", no_args_is_help=True
+)
 
 
 @app.command()
 def add(
     name: Annotated[str, typer.Argument(help="The user name (as given to --as or TURNOUT_ACTOR).")],
-    role: Annotated[Role, typer.Option("--role", help="The role to grant.")],
+    role: Annotated[
+        Role,
+        typer.Option("--role", help=f"The role to grant. {ROLES_HELP}"),
+    ],
     as_: ActorOpt = None,
     json_: JsonOpt = False,
 ) -> None:
