@@ -26,6 +26,7 @@ import yaml
 from turnout.domain.profiles import IssuerProfile
 from turnout.modules.extract.learned.rules import (
     CORRECTION,
+    NUMBER,
     ProfileData,
     Rule,
     compact,
@@ -36,7 +37,8 @@ from turnout.modules.extract.learned.rules import (
 from turnout.modules.extract.locate import kind_of
 from turnout.modules.extract.template_fields import CANONICAL
 
-_NAME_OF = {path: name for name, path in CANONICAL.items()}
+# the seller's name is the template's `issuer`, printed the same on every invoice
+_NAME_OF = {path: name for name, path in CANONICAL.items() if path != "seller.name"}
 _TYPES = {"date": "date", "amount": "float"}
 _DATE_PARTS = {
     "%d": r"\d{1,2}",
@@ -99,16 +101,22 @@ def _regex(rule: Rule, options: Mapping[str, Any]) -> str | None:
     value = _value_regex(rule, options)
     if value is None:
         return None
-    if rule.where == "right" and rule.label:
-        return f"(?i){_label_regex(rule.label)}[^\\n]*?({value})"
-    if rule.where == "below" and rule.label:
-        # the value's column: as many cells before it on its line as before the label on its own
-        return f"(?i){_label_regex(rule.label)}[^\\n]*\\n(?:[^\\n]*\\n){{0,2}}?[^\\n]*?({value})"
-    return f"({value})"
+    if not rule.label or rule.where not in ("right", "below"):
+        return f"({value})"
+    label = _label_regex(rule.label)
+    # the label's printing the rule read at: the earlier ones skipped
+    skip = f"(?:{label}[\\s\\S]*?){{{rule.nth}}}" if rule.nth else ""
+    if rule.where == "right":
+        # a label of its own phrase stands apart from what follows it
+        after = "" if rule.inline else "(?=:|\\s{2,}|\\s*$)"
+        return f"(?i){skip}{label}{after}[^\\n]*?({value})"
+    return f"(?i){skip}{label}[^\\n]*\\n(?:[^\\n]*\\n){{0,2}}?[^\\n]*?({value})"
 
 
 def _label_regex(label: str) -> str:
-    parts = [r"\S*\d\S*" if token == "#" else re.escape(token) + ":?" for token in label.split()]
+    parts = [
+        r"\S*\d\S*" if token == NUMBER else re.escape(token) + ":?" for token in label.split()
+    ]
     return r"\s+".join(parts)
 
 
@@ -119,6 +127,8 @@ def _value_regex(rule: Rule, options: Mapping[str, Any]) -> str | None:
             for part, pattern in _DATE_PARTS.items():
                 out = out.replace(part, pattern)
             return out
+        if rule.shapes:
+            return "|".join(f"(?:{shape_pattern(s)})" for s in rule.shapes)
         return _ANY_DATE
     if rule.kind == "amount":
         sep = rule.format or options.get("decimal_separator") or "."

@@ -24,6 +24,7 @@ from turnout.modules.extract.learned.places import (
     Place,
     date_format,
     decimal_separator,
+    find_label,
     line_of,
     place_of,
 )
@@ -126,7 +127,7 @@ def _overlaps(words: tuple[Word, ...], boxes: list[Box], layout: Layout) -> bool
 
 def _rule(kind: str, place: Place, layout: Layout, value: str) -> Rule:
     words = place.words
-    printed = " ".join(w.text for w in words)
+    printed = " ".join(w.text for w in words).rstrip(".,;:")
     first = words[0]
     box = boxes_of(words, layout.page_sizes)
     rule = Rule(
@@ -134,12 +135,19 @@ def _rule(kind: str, place: Place, layout: Layout, value: str) -> Rule:
         where=place.where,
         page=first.page,
         box=(box[0].left, box[0].top, box[0].right, box[0].bottom) if box else None,
-        shapes=[shape_of(printed)] if kind in ("id", "exact") else [],
+        shapes=[shape_of(printed)] if kind in ("id", "exact", "date") else [],
+        inline=place.inline,
     )
     if place.label:
         rule.label = label_of(place.label)
         rule.dx = first.left - place.label[0].left
         rule.dy = first.top - place.label[0].top
+        printings = find_label(layout, rule.label, 0)
+        first_label = place.label[0]
+        rule.nth = next(
+            (i for i, (line, start, _) in enumerate(printings) if line.words[start] == first_label),
+            0,
+        )
     if kind == "date":
         date = parse_date(value)
         rule.format = date_format(printed, date) if date else None

@@ -30,6 +30,7 @@ class Place:
     words: tuple[Word, ...]
     where: str  # right | below | none
     label: tuple[Word, ...] = ()
+    inline: bool = False  # the label is in the value's own phrase
 
 
 def line_of(layout: Layout, words: Sequence[Word]) -> tuple[Line, tuple[Word, ...]] | None:
@@ -78,7 +79,9 @@ def place_of(layout: Layout, line: Line, words: tuple[Word, ...]) -> Place:
             if left_of:
                 label = list(_phrase_of(line, left_of[-1]).words[-MAX_LABEL_WORDS:])
         if _is_label(label):
-            above = _label_above(layout, line, words) if not own else ()
+            if own:
+                return Place(line, words, "right", tuple(label), inline=True)
+            above = _label_above(layout, line, words)
             # a name in a block beside another block: its heading above is nearer than the
             # other block's name on its line
             gap_left = words[0].left - max(w.right for w in label)
@@ -134,6 +137,8 @@ def find_label(layout: Layout, label: str, page: int) -> list[tuple[Line, int, i
         for i in range(len(tokens) - len(wanted) + 1):
             if tokens[i : i + len(wanted)] == wanted:
                 found.append((line, i, i + len(wanted)))
+    if page <= 0:  # reading order
+        return found
     return sorted(found, key=lambda f: (f[0].page != page, f[0].index))
 
 

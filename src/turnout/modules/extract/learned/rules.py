@@ -16,8 +16,8 @@ A profile's `data` (format 1) is JSON:
 `below` (on a line under the label, at the same offset from its left edge), `none` (no label:
 at the same place on the page), `regex` (an imported invoice2data expression over the page's
 text, its first group or the whole match). A label is kept as its words in lower case with a
-trailing colon dropped and every word holding a digit written `#` (`zzgl. 19 % USt. auf
-1.234,56` -> `zzgl. # % ust. auf #`), so that it matches on the next invoice whatever amounts
+trailing colon dropped and every word holding a digit written `{n}` (`zzgl. 19 % USt. auf
+1.234,56` -> `zzgl. {n} % ust. auf {n}`), so that it matches on the next invoice whatever amounts
 it prints. A shape writes each letter `A` and each digit `9` (`INV-12345` -> `AAA-99999`).
 """
 
@@ -36,6 +36,7 @@ __all__ = [
     "CONFIRMATION",
     "CORRECTION",
     "LEARNED",
+    "NUMBER",
     "ProfileData",
     "Rule",
     "compact",
@@ -73,6 +74,7 @@ LEARNED: tuple[str, ...] = (
 )
 CORRECTION, CONFIRMATION = "correction", "confirmation"
 MAX_SHAPES = 4  # shapes kept per field: an issuer numbering a few ways
+NUMBER = "{n}"  # a label's word holding a digit, as labels are kept
 _DIGIT = re.compile(r"\d")
 _TRIM = ":;,"
 
@@ -92,6 +94,8 @@ class Rule:
     format: str | None = None  # a date's strftime form, an amount's decimal separator
     regex: str | None = None
     count: int = 1
+    nth: int = 0  # which printing of the label in reading order (0: the first)
+    inline: bool = False  # the label is in the value's own phrase ("Rechnung Nr. 4711")
     # `correction`: a person corrected the field (the reader read it wrong): the rule reads it
     # from then on; `confirmation`: the machine read it right, the rule backs the reader up
     taught: str = "confirmation"
@@ -114,6 +118,8 @@ class Rule:
             box=[round(v, 4) for v in self.box] if self.box else None,
             shapes=list(self.shapes),
             format=self.format,
+            nth=self.nth,
+            inline=self.inline,
         )
         return out
 
@@ -133,6 +139,8 @@ class Rule:
             regex=data.get("regex"),
             count=int(data.get("count") or 1),
             taught=str(data.get("taught") or "confirmation"),
+            nth=int(data.get("nth") or 0),
+            inline=bool(data.get("inline")),
         )
 
     def same_place(self, other: Rule) -> bool:
@@ -173,7 +181,7 @@ class ProfileData:
 
 
 def label_of(words: Sequence[Word]) -> str:
-    """A label as rules keep it: lower case, digits' words as `#`, a trailing colon dropped."""
+    """A label as rules keep it: lower case, digits' words as `{n}`, a trailing colon dropped."""
     return " ".join(label_tokens(words))
 
 
@@ -183,7 +191,7 @@ def label_tokens(words: Sequence[Word]) -> list[str]:
         token = w.text.strip().lower().rstrip(_TRIM)
         if not token:
             continue
-        tokens.append("#" if _DIGIT.search(token) else token)
+        tokens.append(NUMBER if _DIGIT.search(token) else token)
     return tokens
 
 
