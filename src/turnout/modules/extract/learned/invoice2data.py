@@ -114,9 +114,7 @@ def _regex(rule: Rule, options: Mapping[str, Any]) -> str | None:
 
 
 def _label_regex(label: str) -> str:
-    parts = [
-        r"\S*\d\S*" if token == NUMBER else re.escape(token) + ":?" for token in label.split()
-    ]
+    parts = [r"\S*\d\S*" if token == NUMBER else re.escape(token) + ":?" for token in label.split()]
     return r"\s+".join(parts)
 
 
