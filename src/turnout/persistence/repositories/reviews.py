@@ -143,12 +143,14 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 def reasons_of(status: str, reason: str | None, decision: dict[str, Any] | None) -> tuple[str, ...]:
     """Why a run waits for a person: the decision's reasons, and the run's own reason when it
-    did not end with a decision that says it (needs_review, failed)."""
+    did not end with a decision that says it (needs_review, failed: first), or is a note on a
+    completed run (a fallback used: last, after the reasons that sent the run to review)."""
     found: list[str] = []
     if decision:
         found.extend(str(r) for r in decision.get("reasons") or ())
     if reason and status != RunStatus.COMPLETED.value and reason not in found:
-        found.insert(0, reason)
+        stopped = status in (RunStatus.NEEDS_REVIEW.value, RunStatus.FAILED.value)
+        found.insert(0 if stopped else len(found), reason)
     return tuple(found)
 
 
