@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from turnout.api.dashboard import actions, pages
+from turnout.api.dashboard import actions, pages, review
 from turnout.api.dashboard.render import HERE
 from turnout.api.dashboard.throttle import SignInThrottle
 
@@ -20,4 +20,5 @@ def mount_dashboard(api: FastAPI) -> None:
     api.state.signin_throttle = SignInThrottle()
     api.include_router(pages.router)
     api.include_router(actions.router)
+    api.include_router(review.router)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from turnout.api.auth import UPLOADERS
+from turnout.api.auth import UPLOADERS, turnout_app
 from turnout.api.dashboard.session import (
     FLASH_COOKIE,
     csrf_token,
@@ -64,7 +64,7 @@ def render(
 ) -> Response:
     """Render template `name` with the signed-in user's permissions, CSRF token and message."""
     flash = take_flash(request)
-    waiting = None
+    waiting = turnout_app(request).reviews.count() if user is not None else None
     response = templates.TemplateResponse(
         request,
         name,

@@ -14,6 +14,8 @@ from turnout.bootstrap import App
 from turnout.domain.configuration import ConfigStatus, ModuleConfiguration
 from turnout.domain.runs import Run, RunStatus
 from turnout.domain.terms import EN16931_TERMS, term_at
+from turnout.modules.normalize.dates import parse_date
+from turnout.modules.normalize.money import parse_amount
 from turnout.runtime.audit import pending_requested_at, utcnow
 
 
@@ -270,33 +272,43 @@ class ReviewField:
 
 
 @dataclass(frozen=True)
+class FieldGroup:
+    title: str
+    fields: list[ReviewField]
+
+
+@dataclass(frozen=True)
 class ReviewForm:
-    header: list[ReviewField]
+    groups: list[FieldGroup]  # the document's, the seller's, the buyer's, the payment's fields
     lines: list[list[ReviewField]]
     totals: list[ReviewField]
 
     def fields(self) -> list[ReviewField]:
-        return [*self.header, *(f for line in self.lines for f in line), *self.totals]
+        header = [f for g in self.groups for f in g.fields]
+        return [*header, *(f for line in self.lines for f in line), *self.totals]
 
 
-HEADER_PATHS = (
-    "invoice_number",
-    "issue_date",
-    "due_date",
-    "currency",
-    "type_code",
-    "order_reference",
-    "buyer_reference",
-    "seller.name",
-    "seller.vat_id",
-    "seller.country",
-    "buyer.name",
-    "buyer.vat_id",
-    "payment.iban",
-    "payment.bic",
-    "payment.remittance",
-    "payment_terms",
+# The header fields a person checks, by group, shown even when empty (to be filled in); any
+# other single value the reader placed on the page follows in its group.
+GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "Document",
+        "",
+        (
+            "invoice_number",
+            "issue_date",
+            "due_date",
+            "currency",
+            "type_code",
+            "order_reference",
+            "buyer_reference",
+        ),
+    ),
+    ("Seller", "seller.", ("seller.name", "seller.vat_id", "seller.country")),
+    ("Buyer", "buyer.", ("buyer.name", "buyer.vat_id")),
+    ("Payment", "payment", ("payment.iban", "payment.bic", "payment.remittance", "payment_terms")),
 )
+HEADER_PATHS = tuple(p for _, _, paths in GROUPS for p in paths)
 TOTALS_PATHS = tuple(
     f"totals.{n}"
     for n in (
@@ -412,32 +424,41 @@ def _field(invoice: dict[str, Any], machine: dict[str, Any] | None, path: str) -
 
 
 def review_form(invoice: dict[str, Any] | None, machine: dict[str, Any] | None) -> ReviewForm:
-    """The fields a person checks: the usual header fields (shown even when empty, to be filled
-    in) and any other single value the reader placed on the page, ordered as read (page, top,
-    left); each line's fields; the document totals."""
+    """The fields a person checks: the usual header fields by group, each group followed by the
+    other single values of it that the reader placed on the page (in the order read: page, top,
+    left); each line's fields; the document totals. The form's order is its tab order."""
     invoice = invoice or {}
-    paths = list(HEADER_PATHS)
-    for key in invoice.get("provenance") or {}:
-        if (
-            _SCALAR_PATH.match(key)
-            and key not in paths
-            and not key.startswith("totals.")
-            and _shown(_at(invoice, key)) is not None
-        ):
-            paths.append(key)
-    header = [_field(invoice, machine, p) for p in paths]
-    placed = sorted(
-        (f for f in header if f.boxes),
-        key=lambda f: (f.boxes[0][0], round(f.boxes[0][2], 2), f.boxes[0][1]),
-    )
-    header = placed + [f for f in header if not f.boxes]
+    extra = [
+        key
+        for key in invoice.get("provenance") or {}
+        if _SCALAR_PATH.match(key)
+        and key not in HEADER_PATHS
+        and not key.startswith("totals.")
+        and _shown(_at(invoice, key)) is not None
+    ]
+    groups = []
+    for title, prefix, paths in GROUPS:
+        mine = [k for k in extra if prefix and k.startswith(prefix)]
+        if not prefix:  # the document's own: top-level values
+            mine = [k for k in extra if "." not in k]
+        placed = sorted(
+            (_field(invoice, machine, k) for k in mine),
+            key=lambda f: (
+                (f.boxes[0][0], round(f.boxes[0][2], 2), f.boxes[0][1]) if f.boxes else (0, 0, 0)
+            ),
+        )
+        groups.append(FieldGroup(title, [_field(invoice, machine, p) for p in paths] + placed))
+    taken = {f.path for g in groups for f in g.fields}
+    rest = [_field(invoice, machine, k) for k in extra if k not in taken]
+    if rest:
+        groups.append(FieldGroup("Other", rest))
     lines = invoice.get("lines") if isinstance(invoice.get("lines"), list) else []
     rows = [
         [_field(invoice, machine, f"lines.{i}.{c}") for c in LINE_COLUMNS]
         for i in range(len(lines or []))
     ]
     totals = [_field(invoice, machine, p) for p in TOTALS_PATHS]
-    return ReviewForm(header, rows, totals)
+    return ReviewForm(groups, rows, totals)
 
 
 def corrections(form: ReviewForm, submitted: Mapping[str, str]) -> dict[str, str | None]:
@@ -449,6 +470,22 @@ def corrections(form: ReviewForm, submitted: Mapping[str, str]) -> dict[str, str
         if typed is None:
             continue
         typed = typed.strip()
-        if typed != f.value.strip():
+        if not same_value(f.kind, typed, f.value.strip()):
             out[f.path] = typed or None
     return out
+
+
+def same_value(kind: str, typed: str, shown: str) -> bool:
+    """Whether what a person typed is the value shown, written the same or otherwise
+    (`1.234,50` for `1234.50`, `05.03.2024` for `2024-03-05`)."""
+    if typed == shown:
+        return True
+    if not typed or not shown:
+        return False
+    if kind in ("amount", "number"):
+        a, b = parse_amount(typed), parse_amount(shown)
+        return a is not None and a == b
+    if kind == "date":
+        day = parse_date(typed)
+        return day is not None and day.isoformat() == shown
+    return False
