@@ -16,6 +16,8 @@ from turnout.cli import (
     config,
     demo,
     events,
+    profiles,
+    review,
     runs,
     serve,
     setup,
@@ -42,6 +44,8 @@ app.command()(setup.init)
 app.command()(demo.demo)
 app.command()(runs.process)
 app.add_typer(runs.runs_app, name="runs")
+app.add_typer(review.app, name="review")
+app.add_typer(profiles.app, name="profiles")
 app.command()(catalog.stages)
 app.command()(catalog.modules)
 app.command()(catalog.contracts)
