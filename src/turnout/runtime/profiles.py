@@ -81,7 +81,7 @@ class ProfileService:
         its keywords name the issuer. Audited, refusals too."""
 
         def act(uow: UnitOfWork) -> IssuerProfile:
-            _require(uow, actor, KEEPERS, "import issuer profiles", "operator")
+            _require(uow, actor, KEEPERS, "import issuer profiles")
             try:
                 imported = self._learner.from_invoice2data(text, actor, self._now())
             except ValueError as exc:
@@ -110,7 +110,7 @@ class ProfileService:
         again. The versions before stay. Audited, refusals too."""
 
         def act(uow: UnitOfWork) -> IssuerProfile:
-            _require(uow, actor, KEEPERS, "reset issuer profiles", "operator")
+            _require(uow, actor, KEEPERS, "reset issuer profiles")
             found = _find(uow, issuer)
             emptied = replace(
                 found, data=dict(EMPTY_DATA), updated_at=self._now(), updated_by=actor
@@ -156,7 +156,7 @@ class ProfileService:
             return None
 
         def act(uow: UnitOfWork) -> IssuerProfile | None:
-            _require(uow, actor, TEACHERS, "teach issuer profiles", "reviewer")
+            _require(uow, actor, TEACHERS, "teach issuer profiles")
             existing = uow.profiles.find(keys)
             learned = self._learner.learn(existing, text, invoice, corrected, actor, self._now())
             if learned is None:
@@ -197,13 +197,17 @@ def _find(uow: UnitOfWork, issuer: str) -> IssuerProfile:
     return found
 
 
-def _require(
-    uow: UnitOfWork, actor: str, roles: frozenset[Role], what: str, suggested: str
-) -> User:
+_NEEDED = {
+    KEEPERS: ("operator or maintainer", "operator"),
+    TEACHERS: ("reviewer, operator or maintainer", "reviewer"),
+}
+
+
+def _require(uow: UnitOfWork, actor: str, roles: frozenset[Role], what: str) -> User:
     user = uow.users.get(actor)
     if user is None or not user.roles & roles:
         held = ", ".join(sorted(user.roles)) if user and user.roles else "no role"
-        needed = " or ".join(sorted(roles))
+        needed, suggested = _NEEDED[roles]
         raise PermissionDenied(
             f"user `{actor}` ({held}) may not {what}; it needs the {needed} role: "
             f"`turnout users add {actor} --role {suggested}` (by an admin)"

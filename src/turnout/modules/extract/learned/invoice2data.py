@@ -172,7 +172,7 @@ def from_template(text: str, actor: str, now: dt.datetime) -> IssuerProfile:
     options = dict(template.get("options") or {})
     options["issuer"] = issuer
     options["keywords"] = keywords
-    vat = next((k for k in keywords if _VAT.match(compact(k))), None)
+    vat = next((k for k in keywords if _is_vat_id(k)), None)
     iban = next((k for k in keywords if _IBAN.match(compact(k))), None)
     keys = issuer_keys(vat, iban, issuer)
     return IssuerProfile(
@@ -183,6 +183,16 @@ def from_template(text: str, actor: str, now: dt.datetime) -> IssuerProfile:
         updated_at=now,
         updated_by=actor,
         keys=tuple(keys),
+    )
+
+
+def _is_vat_id(keyword: str) -> bool:
+    """A keyword written as a VAT id: a country prefix, then mostly digits, no lower case."""
+    value = compact(keyword)
+    return (
+        keyword == keyword.upper()
+        and _VAT.match(value) is not None
+        and sum(ch.isdigit() for ch in value) >= 6
     )
 
 
