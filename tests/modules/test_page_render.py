@@ -58,10 +58,10 @@ def ink_in(image: PageImage, word: Word) -> int:
     """The darkest grey level inside the word's box scaled onto the image (0 black, 255 white)."""
     x = image.width_px / image.width_pt
     y = image.height_px / image.height_pt
-    box = (word.left * x, word.top * y, word.right * x, word.bottom * y)
-    crop = picture(image).convert("L").crop(tuple(round(v) for v in box))
-    low, _ = crop.getextrema()
-    return int(low)
+    box = (round(word.left * x), round(word.top * y), round(word.right * x), round(word.bottom * y))
+    low, _ = picture(image).convert("L").crop(box).getextrema()
+    assert isinstance(low, int)
+    return low
 
 
 def words_named(text: Text, value: str) -> list[Word]:
