@@ -12,6 +12,7 @@ import sys
 import time
 import weakref
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,10 @@ class ProcessIsolatedModule:
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
         worker = self._pool.acquire(timeout_s, deadline)
         try:
-            return worker.attempt(Attempt(inputs, context), timeout_s, deadline)
+            # the issuer profiles are read through this process's database connections, which
+            # cannot cross to a worker process: an isolated module runs without them
+            sent = replace(context, profiles=None) if context.profiles is not None else context
+            return worker.attempt(Attempt(inputs, sent), timeout_s, deadline)
         finally:
             self._pool.release(worker)
 
