@@ -289,3 +289,28 @@ def test_a_damaged_tiff_is_refused_with_the_reason() -> None:
 
     with pytest.raises(PageUnrenderable, match="cannot be decoded as an image"):
         renderer.render("cut.tiff", cut, 1, 800)
+
+
+def test_a_photo_whose_exif_turns_it_is_shown_as_its_pixels_are_stored() -> None:
+    """Browsers turn a JPEG by its EXIF orientation; text.ocr reads the pixels as stored, so the
+    image is converted for the boxes to land where text.ocr read them."""
+    stored = Image.new("RGB", (1400, 1000), "white")  # landscape as stored, "turn me" in EXIF
+    stored.paste((0, 0, 0), (0, 0, 100, 100))  # a black corner at the top left, as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to view
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", exif=exif.tobytes())
+    data = buffer.getvalue()
+
+    image = renderer.render("photo.jpg", data, 1, 700)
+
+    assert image.media_type == "image/png"
+    assert (image.width_px, image.height_px) == (700, 500)  # as stored, scaled down
+    shown = picture(image).convert("L")
+    assert shown.getpixel((10, 10)) < 50 and shown.getpixel((690, 10)) > 200
+    budget = PixelBudget(max_pages=20, max_page_pixels=36_000_000, max_total_pixels=100_000_000)
+    (ocr_page,) = image_pages(data, budget)  # what text.ocr reads: the pixels as stored
+    assert (image.width_pt, image.height_pt) == pytest.approx(
+        (ocr_page.width_pt, ocr_page.height_pt)
+    )
+    assert image.width_pt > image.height_pt

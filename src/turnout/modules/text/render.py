@@ -10,7 +10,8 @@ in messages):
   in, so a word's box lands on the word in the image.
 - a PNG or JPEG: one page, served as it is (its own bytes and media type; `width_px` is not
   applied). Its size in points is the one `text.ocr` gives the page (`rasterize.frame_points`:
-  the DPI the image declares when believable, else A4-wide).
+  the DPI the image declares when believable, else A4-wide). A photo whose EXIF orientation asks
+  to turn it is converted as a TIFF frame is: browsers would turn it, `text.ocr` does not.
 - a TIFF: each frame converted to PNG (browsers do not show TIFF), scaled down to `width_px` if
   larger, on white; sized in points as for a PNG.
 - an XML e-invoice: no pages (a count of 0; any page is `PageNotFound`).
@@ -45,6 +46,7 @@ DEFAULT_WIDTH_PX = 1200
 MAX_SIDE_PX = 4000  # a PDF page's longer side: a strip of a page cannot make a huge image
 MAX_FRAME_PIXELS = 60_000_000  # a TIFF frame: an A4 page scanned at 600 DPI is 35 million
 PNG_MEDIA_TYPE = "image/png"
+_EXIF_ORIENTATION = 0x0112
 
 
 class PdfiumPageRenderer:
@@ -82,10 +84,10 @@ class PdfiumPageRenderer:
             return self._pdf_page(file_name, data, page, width_px)
         if kind is TIFF:
             self._check_page(file_name, page, self.page_count(file_name, data))
-            return _tiff_frame(file_name, data, page, width_px)
+            return _frame_as_png(file_name, data, page, width_px)
         if kind is not None:
             self._check_page(file_name, page, 1)
-            return _image_as_is(file_name, data, kind.media_type)
+            return _image(file_name, data, kind.media_type, width_px)
         if looks_like_xml(data):
             raise PageNotFound(
                 f"{file_name} is an XML e-invoice, which has no pages to show; its fields are "
@@ -142,13 +144,28 @@ def _rendered(page: Any, width_px: int) -> tuple[Image.Image, float, float]:
     return image, width_pt, height_pt
 
 
-def _image_as_is(file_name: str, data: bytes, media_type: str) -> PageImage:
+def _image(file_name: str, data: bytes, media_type: str, width_px: int) -> PageImage:
+    """A PNG or JPEG as it is; one whose EXIF says to turn it as PNG of its pixels as stored."""
     image = _opened(file_name, data)  # the header only: nothing is decoded
+    if _exif_turned(image):
+        return _frame_as_png(file_name, data, 1, width_px)
     width_pt, height_pt = frame_points(image)
     return PageImage(media_type, data, image.width, image.height, width_pt, height_pt)
 
 
-def _tiff_frame(file_name: str, data: bytes, page: int, width_px: int) -> PageImage:
+def _exif_turned(image: Image.Image) -> bool:
+    """Whether the image's EXIF orientation asks a viewer to turn or mirror it. Browsers obey it,
+    while `text.ocr` reads (and boxes) the pixels as stored: served as they are, such a photo
+    would show turned under boxes that are not."""
+    try:
+        return bool(image.getexif().get(_EXIF_ORIENTATION, 1) != 1)
+    except (OSError, SyntaxError, ValueError):  # a damaged EXIF block: nothing to obey
+        return False
+
+
+def _frame_as_png(file_name: str, data: bytes, page: int, width_px: int) -> PageImage:
+    """Frame `page` of an image decoded, on white, scaled down to `width_px` and encoded as PNG
+    (without EXIF: its pixels as stored, as text.ocr reads them)."""
     image = _opened(file_name, data)
     try:
         frame = ImageSequence.Iterator(image)[page - 1]  # seeks: reads that frame's directory
