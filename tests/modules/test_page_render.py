@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2
@@ -11,9 +12,10 @@ import pytest
 from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
-from tests.support.pdfs import make_pdf
 
 import turnout
+from support import hostile_files
+from support.pdfs import make_pdf
 from turnout.domain.artifacts import Document, DocumentKind, Text
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.page import Word
@@ -314,3 +316,32 @@ def test_a_photo_whose_exif_turns_it_is_shown_as_its_pixels_are_stored() -> None
         (ocr_page.width_pt, ocr_page.height_pt)
     )
     assert image.width_pt > image.height_pt
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "says"),
+    [
+        ("content.pdf", hostile_files.inflating_content_pdf, "decompression bomb"),
+        ("attached.pdf", hostile_files.inflating_attachment_pdf, "decompression bomb"),
+        ("operators.pdf", hostile_files.operator_content_pdf, "decompression bomb"),
+        ("bomb.png", hostile_files.pixel_bomb_png, "7700x7700 pixels"),
+        ("bomb.tiff", hostile_files.pixel_bomb_tiff, "7700x7700 pixels"),
+    ],
+)
+def test_a_hostile_file_is_refused_before_it_is_inflated_or_decoded(
+    name: str, make: Callable[[], bytes], says: str
+) -> None:
+    """A failed run keeps its source for review, even one intake refused: page images hold the
+    limits intake and text.ocr hold by default."""
+    data = make()
+    with pytest.raises(PageUnrenderable, match=says):
+        renderer.render(name, data, 1, 800)
+
+
+def test_a_huge_blank_page_is_drawn_no_larger_than_the_bounds() -> None:
+    data = hostile_files.blank_pages_pdf(pages=2)
+
+    image = renderer.render("blank.pdf", data, 2, MAX_WIDTH_PX)
+
+    assert (image.width_px, image.height_px) == (MAX_WIDTH_PX, MAX_WIDTH_PX)
+    assert (image.width_pt, image.height_pt) == (2780, 2780)

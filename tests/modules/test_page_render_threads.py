@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pypdfium2
 from PIL import Image
-from tests.support.printed_invoices import printed_invoice, scan_of
 
 import turnout
+from support.printed_invoices import printed_invoice, scan_of
 from turnout.modules.text.pdfium_reader import read_pages
 from turnout.modules.text.render import PdfiumPageRenderer
 

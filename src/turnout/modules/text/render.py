@@ -16,10 +16,13 @@ in messages):
   larger, on white; sized in points as for a PNG.
 - an XML e-invoice: no pages (a count of 0; any page is `PageNotFound`).
 
-Bounds: at most `max_pages` pages are shown (intake's default limit: a longer document was
-refused by intake unless its limit was raised), a PDF page is rendered at most `MAX_WIDTH_PX` wide
+Bounds: a PDF whose compressed streams inflate to more than intake's default limits is refused
+before PDFium reads it (`intake.pdf_streams`: a stored source may be one intake refused), at most
+`max_pages` pages are shown (intake's default limit: a longer document was refused by intake unless
+its limit was raised), a PDF page is rendered at most `MAX_WIDTH_PX` wide
 and `MAX_SIDE_PX` on its longer side (a width asked outside `MIN_WIDTH_PX`..`MAX_WIDTH_PX` is
-brought within), and a TIFF frame over `MAX_FRAME_PIXELS` is refused before it is decoded.
+brought within), and an image (or a TIFF frame) over `MAX_FRAME_PIXELS` is refused from its
+header, before it is decoded or served.
 A file that cannot be opened or decoded is `PageUnrenderable` with the reason, never a crash.
 """
 
@@ -35,8 +38,13 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from turnout.domain.errors import InputRejected
 from turnout.domain.rendering import PageImage, PageNotFound, PageUnrenderable
 from turnout.modules.intake.image_pages import count_image_pages
+from turnout.modules.intake.pdf_streams import StreamLimit, check_inflated_size
 from turnout.modules.intake.sniff import JPEG, PDF, PNG, TIFF, looks_like_xml, sniff_binary
-from turnout.modules.intake.standard import DEFAULT_MAX_PAGES
+from turnout.modules.intake.standard import (
+    DEFAULT_MAX_CONTENT_BYTES,
+    DEFAULT_MAX_INFLATED_BYTES,
+    DEFAULT_MAX_PAGES,
+)
 from turnout.modules.text.pdfium_reader import load_pdfium, opened_pdf
 from turnout.modules.text.rasterize import frame_points
 
@@ -44,8 +52,10 @@ MIN_WIDTH_PX = 100
 MAX_WIDTH_PX = 2000
 DEFAULT_WIDTH_PX = 1200
 MAX_SIDE_PX = 4000  # a PDF page's longer side: a strip of a page cannot make a huge image
-MAX_FRAME_PIXELS = 60_000_000  # a TIFF frame: an A4 page scanned at 600 DPI is 35 million
+MAX_FRAME_PIXELS = 36_000_000  # text.ocr's default `max_page_pixels`: A4 at 600 DPI is 35 M
 PNG_MEDIA_TYPE = "image/png"
+_INFLATED = StreamLimit(DEFAULT_MAX_INFLATED_BYTES, "the page images' `max_inflated_bytes`")
+_CONTENT = StreamLimit(DEFAULT_MAX_CONTENT_BYTES, "the page images' `max_content_bytes`")
 _EXIF_ORIENTATION = 0x0112
 
 
@@ -121,11 +131,21 @@ class PdfiumPageRenderer:
 
 @contextmanager
 def _pdf(file_name: str, data: bytes) -> Iterator[Any]:
-    """`opened_pdf` (the document open under `PDFIUM_LOCK`), its refusal a `PageUnrenderable`."""
+    """`opened_pdf` (the document open under `PDFIUM_LOCK`) once its streams are known to
+    inflate within intake's limits; a refusal is a `PageUnrenderable`."""
+    try:
+        check_inflated_size(data, _INFLATED, _CONTENT)  # before PDFium inflates them whole
+    except InputRejected as exc:
+        raise PageUnrenderable(
+            f"{file_name} is not shown: its compressed streams inflate to more than page images "
+            f"allow ({DEFAULT_MAX_INFLATED_BYTES:,} bytes in all, {DEFAULT_MAX_CONTENT_BYTES:,} "
+            "of page contents, intake.standard's defaults): a decompression bomb, or a very "
+            "unusual file; what was read from it is on the run's page"
+        ) from exc
     try:
         with opened_pdf(data) as pdf:
             yield pdf
-    except InputRejected as exc:  # pdfium cannot open it: damaged or password-protected
+    except InputRejected as exc:  # damaged or password-protected
         raise PageUnrenderable(f"{file_name}: {exc}") from exc
 
 
@@ -147,6 +167,7 @@ def _rendered(page: Any, width_px: int) -> tuple[Image.Image, float, float]:
 def _image(file_name: str, data: bytes, media_type: str, width_px: int) -> PageImage:
     """A PNG or JPEG as it is; one whose EXIF says to turn it as PNG of its pixels as stored."""
     image = _opened(file_name, data)  # the header only: nothing is decoded
+    _check_pixels(file_name, 1, image)
     if _exif_turned(image):
         return _frame_as_png(file_name, data, 1, width_px)
     width_pt, height_pt = frame_points(image)
@@ -169,11 +190,7 @@ def _frame_as_png(file_name: str, data: bytes, page: int, width_px: int) -> Page
     image = _opened(file_name, data)
     try:
         frame = ImageSequence.Iterator(image)[page - 1]  # seeks: reads that frame's directory
-        if frame.width * frame.height > MAX_FRAME_PIXELS:
-            raise PageUnrenderable(
-                f"page {page} of {file_name} is {frame.width}x{frame.height} pixels, over the "
-                f"{MAX_FRAME_PIXELS:,} shown a page; scan it again at 200-300 DPI"
-            )
+        _check_pixels(file_name, page, frame)
         width_pt, height_pt = frame_points(frame)
         shown = _on_white(frame)
     except (OSError, SyntaxError, ValueError, IndexError, Image.DecompressionBombError) as exc:
@@ -182,6 +199,16 @@ def _frame_as_png(file_name: str, data: bytes, page: int, width_px: int) -> Page
         height = max(1, round(shown.height * width_px / shown.width))
         shown = shown.resize((width_px, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
     return PageImage(PNG_MEDIA_TYPE, _png(shown), shown.width, shown.height, width_pt, height_pt)
+
+
+def _check_pixels(file_name: str, page: int, frame: Image.Image) -> None:
+    """Refuse a frame larger than a page scanned at 600 DPI, from its header, undecoded."""
+    if frame.width * frame.height > MAX_FRAME_PIXELS:
+        raise PageUnrenderable(
+            f"page {page} of {file_name} is {frame.width}x{frame.height} pixels, over the "
+            f"{MAX_FRAME_PIXELS:,} a page image may have (text.ocr's default limit); scan it "
+            "again at 200-300 DPI"
+        )
 
 
 def _opened(file_name: str, data: bytes) -> Image.Image:
