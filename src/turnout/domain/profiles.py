@@ -51,6 +51,18 @@ def issuer_keys(vat_id: str | None, iban: str | None, name: str | None) -> list[
     return keys
 
 
+def same_issuer(known: Sequence[str], keys: Sequence[str]) -> bool:
+    """Whether a profile knowing `known` may be the issuer of an invoice with `keys`: no VAT id
+    (nor IBAN) of the invoice contradicts the profile's (two companies may share a name; a
+    profile found by the name alone is another issuer when their VAT ids differ)."""
+    for prefix in ("vat:", "iban:"):
+        mine = {k for k in keys if k.startswith(prefix)}
+        theirs = {k for k in known if k.startswith(prefix)}
+        if mine and theirs and not mine & theirs:
+            return False
+    return True
+
+
 class ProfileAction(StrEnum):
     LEARN = "learn"  # a review (correction or approval) taught it
     IMPORT = "import"  # imported from an invoice2data template

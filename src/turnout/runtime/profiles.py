@@ -28,6 +28,7 @@ from turnout.domain.profiles import (
     ProfileLearner,
     ProfileVersion,
     normalised_name,
+    same_issuer,
 )
 from turnout.domain.runs import Run
 from turnout.domain.users import CONFIG_CHANGERS, Role, User
@@ -158,6 +159,8 @@ class ProfileService:
         def act(uow: UnitOfWork) -> IssuerProfile | None:
             _require(uow, actor, TEACHERS, "teach issuer profiles")
             existing = uow.profiles.find(keys)
+            if existing is not None and not same_issuer(existing.keys, keys):
+                existing = None  # another issuer of the same name: a profile of its own
             learned = self._learner.learn(existing, text, invoice, corrected, actor, self._now())
             if learned is None:
                 return None

@@ -55,6 +55,10 @@ def read_fields(
             read = _below(rule, layout)
         else:
             read = _at_place(rule, layout)
+        if rule.value is not None:
+            if locator is None:
+                locator = Locator.of(text)
+            read = _constant(rule, read, locator)
         if read is not None and read.value:
             found[path] = Read(read.value, read.words, rule)
     return found
@@ -74,6 +78,22 @@ def _labels(rule: Rule, layout: Layout) -> list[tuple[Line, int, int]]:
         return word.page != rule.page, abs(word.left - x) + abs(word.top - y)
 
     return sorted(found, key=distance)
+
+
+def _constant(rule: Rule, read: Read | None, locator: Locator | None) -> Read | None:
+    """An issuer's constant: what the rule read when it is the value confirmed before, else that
+    value where the page prints it, else nothing (another layout: the reader's value stands)."""
+    value = rule.value or ""
+    if read is not None and _plain(read.value) == _plain(value):
+        return read
+    if locator is None:
+        return None
+    words = locator.locate(value, cast(Kind, rule.kind))
+    return Read(value, tuple(words)) if words else None
+
+
+def _plain(value: str) -> str:
+    return "".join(ch for ch in value.casefold() if ch.isalnum())
 
 
 def _right(rule: Rule, layout: Layout) -> Read | None:

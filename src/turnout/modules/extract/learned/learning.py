@@ -29,6 +29,7 @@ from turnout.modules.extract.learned.places import (
     place_of,
 )
 from turnout.modules.extract.learned.rules import (
+    CONSTANT,
     CORRECTION,
     LEARNED,
     MAX_SHAPES,
@@ -72,6 +73,8 @@ def learn_rules(
             continue
         if was_corrected:
             rule.taught = CORRECTION
+        if path in CONSTANT:
+            rule.value = " ".join(str(value).split())
         fields[path] = _merged(old, rule, was_corrected)
         _note_options(options, rule, invoice, path)
     currency = invoice.get("currency")

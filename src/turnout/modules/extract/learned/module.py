@@ -17,7 +17,8 @@ from turnout.domain.artifacts import Artifact, ArtifactRef, ExtractedField, Fiel
 from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.domain.profiles import IssuerProfile
+from turnout.domain.profiles import IssuerProfile, same_issuer
+from turnout.modules.extract.identifiers import find_ibans, find_vat_ids
 from turnout.modules.extract.layout.module import LayoutExtract
 from turnout.modules.extract.layout.page import layout_of
 from turnout.modules.extract.learned.applying import read_fields
@@ -26,6 +27,7 @@ from turnout.modules.extract.patterns import settings_schema
 
 MODULE_ID = "extract.learned"
 CONFIDENCE = 0.95  # a value read where a person confirmed it stands
+MAX_KEY_CHARS = 200_000  # the text looked through for identifiers that name the issuer
 _OWN_SETTINGS = frozenset({"min_confirmations", "trust_confirmed_after", "unsure_below"})
 
 
@@ -99,8 +101,9 @@ class LearnedExtract(StageModule):
         fields = _only_fields(self._layout.process(inputs, context))
         if context.profiles is None:
             return [fields]
-        profile = context.profiles.find(keys_of(fields))
-        if profile is None:
+        keys = keys_of(fields, text)
+        profile = context.profiles.find(keys)
+        if profile is None or not same_issuer(profile.keys, keys):
             return [fields]
         return [self.with_profile(fields, text, profile)]
 
@@ -140,11 +143,21 @@ def _only_fields(artifacts: Iterable[Artifact]) -> Fields:
     )
 
 
-def keys_of(fields: Fields) -> list[str]:
-    """The issuer's keys from what the layout reader read: VAT id, IBAN, name."""
+def keys_of(fields: Fields, text: Text | None = None) -> list[str]:
+    """The issuer's keys from what the layout reader read (VAT id, IBAN, name), then every
+    valid IBAN and VAT id printed on the page (a seller the reader mistook is still found)."""
 
     def value(path: str) -> str | None:
         found = fields.values.get(path)
         return found.value if found is not None else None
 
-    return issuer_keys(value("seller.vat_id"), value("payment.iban"), value("seller.name"))
+    keys = issuer_keys(value("seller.vat_id"), value("payment.iban"), value("seller.name"))
+    if text is not None:
+        page = text.full[:MAX_KEY_CHARS]
+        printed = [i.raw for i in find_ibans(page) if i.valid]
+        vat_ids = [v.raw for v in find_vat_ids(page) if v.valid]
+        for iban in printed:
+            keys += issuer_keys(None, iban, None)
+        for vat_id in vat_ids:
+            keys += issuer_keys(vat_id, None, None)
+    return list(dict.fromkeys(keys))

@@ -34,6 +34,7 @@ from turnout.domain.profiles import issuer_keys, normalised_name
 
 __all__ = [
     "CONFIRMATION",
+    "CONSTANT",
     "CORRECTION",
     "LEARNED",
     "NUMBER",
@@ -73,6 +74,8 @@ LEARNED: tuple[str, ...] = (
     "payment.remittance",
 )
 CORRECTION, CONFIRMATION = "correction", "confirmation"
+# what every invoice of one issuer prints the same: a rule keeps the value itself
+CONSTANT = frozenset({"seller.name", "seller.vat_id", "payment.iban", "payment.bic"})
 MAX_SHAPES = 4  # shapes kept per field: an issuer numbering a few ways
 NUMBER = "{n}"  # a label's word holding a digit, as labels are kept
 _DIGIT = re.compile(r"\d")
@@ -95,6 +98,7 @@ class Rule:
     regex: str | None = None
     count: int = 1
     nth: int = 0  # which printing of the label in reading order (0: the first)
+    value: str | None = None  # an issuer's constant (its name, VAT id, IBAN, BIC) as confirmed
     inline: bool = False  # the label is in the value's own phrase ("Rechnung Nr. 4711")
     # `correction`: a person corrected the field (the reader read it wrong): the rule reads it
     # from then on; `confirmation`: the machine read it right, the rule backs the reader up
@@ -120,6 +124,7 @@ class Rule:
             format=self.format,
             nth=self.nth,
             inline=self.inline,
+            value=self.value,
         )
         return out
 
@@ -141,6 +146,7 @@ class Rule:
             taught=str(data.get("taught") or "confirmation"),
             nth=int(data.get("nth") or 0),
             inline=bool(data.get("inline")),
+            value=data.get("value"),
         )
 
     def same_place(self, other: Rule) -> bool:
