@@ -16,13 +16,12 @@ in messages):
   larger, on white; sized in points as for a PNG.
 - an XML e-invoice: no pages (a count of 0; any page is `PageNotFound`).
 
-Bounds: a PDF whose compressed streams inflate to more than intake's default limits is refused
-before PDFium reads it (`intake.pdf_streams`: a stored source may be one intake refused), at most
-`max_pages` pages are shown (intake's default limit: a longer document was refused by intake unless
-its limit was raised), a PDF page is rendered at most `MAX_WIDTH_PX` wide
-and `MAX_SIDE_PX` on its longer side (a width asked outside `MIN_WIDTH_PX`..`MAX_WIDTH_PX` is
-brought within), and an image (or a TIFF frame) over `MAX_FRAME_PIXELS` is refused from its
-header, before it is decoded or served.
+Bounds (a failed run keeps its source, even one intake refused, so they are intake's and
+text.ocr's default limits again): a PDF whose compressed streams inflate to more than intake's
+limits is refused before PDFium reads it (`intake.pdf_streams`); at most `max_pages` pages are
+shown; a PDF page is rendered at most `MAX_WIDTH_PX` wide and `MAX_SIDE_PX` on its longer side
+(a width asked outside `MIN_WIDTH_PX`..`MAX_WIDTH_PX` is brought within); an image or a TIFF frame
+over `MAX_FRAME_PIXELS` is refused from its header, before it is decoded or served.
 A file that cannot be opened or decoded is `PageUnrenderable` with the reason, never a crash.
 """
 
