@@ -89,7 +89,8 @@ RUN_SCHEMA: dict[str, Any] = {
             ],
         },
         "decision": {
-            "description": "The routing decision, when routing ran.",
+            "description": "The routing decision, when routing ran; a person's approve or "
+            "reject replaces it (then `decided_by` names the person and `final` is true).",
             "anyOf": [
                 {
                     "type": "object",
@@ -97,6 +98,30 @@ RUN_SCHEMA: dict[str, Any] = {
                     "properties": {
                         "outcome": {"type": "string", "enum": [str(o) for o in Outcome]},
                         "reasons": {"type": "array", "items": {"type": "string"}},
+                        "decided_by": _nullable("string", "The person who decided."),
+                        "final": {"type": "boolean", "description": "A person's decision."},
+                    },
+                },
+                {"type": "null"},
+            ],
+        },
+        "review_revision": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "How many reviews changed the run (0: as the machine read it); send "
+            "it as `expected_revision` when reviewing.",
+        },
+        "final_decision": {
+            "description": "A person's approve or reject, once given: the run's final decision.",
+            "anyOf": [
+                {
+                    "type": "object",
+                    "required": ["outcome"],
+                    "properties": {
+                        "outcome": {"type": "string", "enum": ["approve", "reject"]},
+                        "by": {"type": "string"},
+                        "comment": {"type": ["string", "null"]},
+                        "at": {"type": "string", "format": "date-time"},
                     },
                 },
                 {"type": "null"},

@@ -53,6 +53,8 @@ def run_to_dict(run: Run) -> dict[str, Any]:
         "invoice": run.invoice,
         "findings": run.findings,
         "decision": run.decision,
+        "review_revision": run.review_revision,
+        "final_decision": run.final_decision,
     }
 
 
