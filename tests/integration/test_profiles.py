@@ -5,6 +5,7 @@ operator or maintainer, refusals are audited; a reset profile reads like the lay
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,13 +13,16 @@ import pytest
 
 from support.issuer_invoices import ISSUERS, issuer_invoice
 from turnout.bootstrap import App, bootstrap
-from turnout.domain.artifacts import Text
+from turnout.domain.artifacts import Source, Text
 from turnout.domain.errors import NotFound, PermissionDenied, RequestError
 from turnout.domain.events import EventAction, EventResult
+from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.profiles import ProfileAction
 from turnout.domain.review import PersonDecision, ReviewRequest
 from turnout.domain.runs import Run
 from turnout.domain.users import Role
+from turnout.modules.intake.standard import StandardIntake
+from turnout.modules.text.pdfium import PdfiumText
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.defaults import default_document
 from turnout.runtime.users import UserService
@@ -199,3 +203,37 @@ def test_learning_never_fails_a_review(app: App, tmp_path: Path) -> None:
     assert app.profiles.learn_from_review(run, plain, "vic", ()) is None  # not a reviewer
     assert [(a, r) for a, r, _ in profile_events(app)] == [("vic", EventResult.REFUSED)]
     assert app.profiles.list() == []
+
+
+def test_two_reviews_of_one_issuer_at_once_give_two_versions(app: App, tmp_path: Path) -> None:
+    runs = [process(app, n, tmp_path) for n in (0, 1)]
+    texts = [page_text(issuer_invoice(ISSUER, n).pdf) for n in (0, 1)]
+    learned: list[object] = []
+    barrier = threading.Barrier(2)
+
+    def review(i: int) -> None:
+        run, truth = runs[i]
+        assert run.invoice is not None
+        run.invoice["invoice_number"] = truth["invoice_number"]
+        barrier.wait()
+        learned.append(app.profiles.learn_from_review(run, texts[i], "rex", ("invoice_number",)))
+
+    threads = [threading.Thread(target=review, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(learned) == 2 and None not in learned
+    (profile,) = app.profiles.list()
+    assert [v.version for v in app.profiles.versions(profile.issuer_key)] == [1, 2]
+    assert profile.data["fields"]["invoice_number"]["count"] == 2
+    assert [r for _, r, _ in profile_events(app)] == [EventResult.OK, EventResult.OK]
+
+
+def page_text(pdf: bytes) -> Text:
+    artifacts = Artifacts([Source("invoice.pdf", pdf)])
+    for module in (StandardIntake(), PdfiumText()):
+        context = RunContext("run-1", 1, module.spec.stage_id, module.spec.module_id, Path())
+        for item in module.process(artifacts, context):
+            artifacts.add(item)
+    return artifacts.require(Text)
