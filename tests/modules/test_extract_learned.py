@@ -287,3 +287,24 @@ def test_shapes_and_labels() -> None:
     assert re.fullmatch(pattern, "RE-123456") and not re.fullmatch(pattern, "12345")
     words = [Word(t, 1, 0, 0, 1, 1) for t in ("zzgl.", "19", "%", "USt.", "auf", "1.234,56:")]
     assert label_of(words) == "zzgl. {n} % ust. auf {n}"
+
+
+def test_a_profile_whose_data_is_damaged_reads_what_it_still_can() -> None:
+    issuer = BY_NAME["de-vorgang"]
+    profile, _ = reviewed(issuer)
+    rules = dict(profile.data["fields"])
+    rules["issue_date"] = {"kind": "date", "where": "none", "box": [0.1], "count": "x"}
+    rules["due_date"] = "not a rule"
+    damaged = IssuerProfile(
+        profile.issuer_key,
+        profile.name,
+        3,
+        {**profile.data, "fields": rules, "options": ["not", "a", "mapping"]},
+        NOW,
+        "rex",
+        profile.keys,
+    )
+    printed = issuer_invoice(issuer, 1)
+    fields = read(text_of(printed.pdf), Directory(damaged))
+    assert fields.values["invoice_number"].value == printed.truth["invoice_number"]
+    assert wrong(invoice_of(fields), printed.truth) == []

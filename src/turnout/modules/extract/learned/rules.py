@@ -171,12 +171,17 @@ class ProfileData:
     def of(cls, data: Mapping[str, Any] | None) -> ProfileData:
         if not data or data.get("format") != FORMAT:
             return cls()
-        fields = {
-            str(path): Rule.from_dict(rule)
-            for path, rule in (data.get("fields") or {}).items()
-            if isinstance(rule, Mapping)
-        }
-        return cls(fields, dict(data.get("options") or {}))
+        fields: dict[str, Rule] = {}
+        rules = data.get("fields")
+        for path, rule in (rules if isinstance(rules, Mapping) else {}).items():
+            if not isinstance(rule, Mapping):
+                continue
+            try:
+                fields[str(path)] = Rule.from_dict(rule)
+            except (TypeError, ValueError, IndexError, KeyError):
+                continue  # a rule edited into something unreadable reads nothing
+        options = data.get("options")
+        return cls(fields, dict(options) if isinstance(options, Mapping) else {})
 
     def to_dict(self) -> dict[str, Any]:
         return {
