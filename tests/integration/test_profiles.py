@@ -205,6 +205,13 @@ def test_learning_never_fails_a_review(app: App, tmp_path: Path) -> None:
     assert app.profiles.list() == []
 
 
+def test_a_rejection_as_read_teaches_nothing(app: App, tmp_path: Path) -> None:
+    run, _ = process(app, 0, tmp_path)
+    app.reviews.review(run.run_id, "rex", ReviewRequest({}, PersonDecision.REJECT, "not our order"))
+    assert app.profiles.list() == []
+    assert profile_events(app) == []
+
+
 def test_two_reviews_of_one_issuer_at_once_give_two_versions(app: App, tmp_path: Path) -> None:
     runs = [process(app, n, tmp_path) for n in (0, 1)]
     texts = [page_text(issuer_invoice(ISSUER, n).pdf) for n in (0, 1)]

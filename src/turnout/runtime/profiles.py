@@ -135,7 +135,8 @@ class ProfileService:
         self, run: Run, text: Text | None, actor: str, corrected: Sequence[str]
     ) -> IssuerProfile | None:
         """Teach the issuer's profile what a review confirmed: the run's invoice as the person
-        left it, read off the page `text`, with the fields they `corrected`. The review service
+        left it, read off the page `text`, with the fields they `corrected` (a rejection without
+        corrections teaches nothing). The review service
         calls it after the review was committed; it never raises (a failure is logged and, when
         refused, audited) and returns the new version, or None when nothing was learned."""
         try:
@@ -152,6 +153,9 @@ class ProfileService:
         invoice = run.invoice
         if text is None or not invoice:
             return None
+        final = run.final_decision or {}
+        if final.get("outcome") == "reject" and not corrected:
+            return None  # rejected as read: nobody vouched for what the machine read
         keys = self._learner.issuer_keys(invoice)
         if not keys:
             return None
