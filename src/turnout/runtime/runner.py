@@ -17,7 +17,6 @@ which a review continues it (`continue_reviewed`).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -102,6 +101,7 @@ class Runner:
         self._service = ConfigurationService(uow_factory, registry, clock)
         self._plans: dict[int, Plan] = {}
         self._plans_lock = threading.Lock()
+        self._kept = KeptSources()
 
     def run_path(self, path: Path) -> Run:
         return self.run_bytes(path.name, path.read_bytes())
@@ -158,11 +158,16 @@ class Runner:
             released = True
             with self._uow() as uow:
                 kept = uow.runs.finish(run, held_by=holder)
-                if kept:
-                    _keep_source(uow, run, source, reading, self._now())
+                sha = run.source_sha256 if kept and run.source_sha256 not in self._kept else None
+                if sha is not None:  # once per SHA-256; the bytes are never deleted
+                    uow.sources.put(sha, source.data, self._now())
+                for result in reading if kept else ():
+                    uow.stage_results.put(result, self._now())
                 pending = uow.configurations.pointers().pending
                 stored = None if kept else uow.runs.get(run.run_id)
                 uow.commit()
+            if sha is not None:
+                self._kept.add(sha)
         finally:
             if not released:
                 self._leases.release(run.run_id)
@@ -324,13 +329,21 @@ class Runner:
         return plan
 
 
-def _keep_source(
-    uow: UnitOfWork, run: Run, source: Source, reading: Sequence[StageResult], now: dt.datetime
-) -> None:
-    """Keep the run's source file (once per SHA-256: an insert that does nothing when the bytes
-    are stored already) and the results of its reading stages, in the transaction that ends it.
-    A file intake refused unread (no SHA-256) is not kept."""
-    if run.source_sha256 is not None:
-        uow.sources.put(run.source_sha256, source.data, now)
-    for result in reading:
-        uow.stage_results.put(result, now)
+class KeptSources:
+    """The SHA-256 of the source files this process stored lately (at most `size`): a file run
+    again is not sent to the database again (a resubmission, a batch with copies)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._seen: dict[str, None] = {}
+        self._lock = threading.Lock()
+
+    def __contains__(self, sha256: object) -> bool:
+        with self._lock:
+            return sha256 in self._seen
+
+    def add(self, sha256: str) -> None:
+        with self._lock:
+            self._seen[sha256] = None
+            if len(self._seen) > self._size:
+                del self._seen[next(iter(self._seen))]
