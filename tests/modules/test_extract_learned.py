@@ -16,6 +16,7 @@ import pytest
 from invoice2data.extract.loader import read_templates
 
 from support.issuer_invoices import ISSUERS, Issuer, issuer_invoice
+from support.printed_invoices import scan_of
 from turnout.domain.artifacts import Fields, Source, Text
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.page import Word
@@ -28,6 +29,7 @@ from turnout.modules.extract.learned.rules import label_of, shape_of, shape_patt
 from turnout.modules.extract.template_fields import to_fields
 from turnout.modules.intake.standard import StandardIntake
 from turnout.modules.normalize.from_fields import invoice_from_fields
+from turnout.modules.text.ocr import OcrText
 from turnout.modules.text.pdfium import PdfiumText
 
 NOW = dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC)
@@ -308,3 +310,29 @@ def test_a_profile_whose_data_is_damaged_reads_what_it_still_can() -> None:
     fields = read(text_of(printed.pdf), Directory(damaged))
     assert fields.values["invoice_number"].value == printed.truth["invoice_number"]
     assert wrong(invoice_of(fields), printed.truth) == []
+
+
+def test_on_scans_a_correction_teaches_the_number_and_the_names_ocr_misreads() -> None:
+    issuer = BY_NAME["de-vorgang"]
+    first = issuer_invoice(issuer, 0)
+    artifacts = scanned(first.pdf)
+    invoice = invoice_of(read(artifacts, None))
+    corrected = wrong(invoice, first.truth)
+    assert "invoice_number" in corrected
+    for path in corrected:
+        put(invoice, path, at(first.truth, path))
+    profile = LEARNER.learn(None, artifacts.require(Text), invoice, corrected, "rex", NOW)
+    assert profile is not None
+    second = issuer_invoice(issuer, 1)
+    fields = read(scanned(second.pdf), Directory(profile))
+    assert wrong(invoice_of(fields), second.truth) == []
+    assert fields.values["invoice_number"].boxes
+
+
+def scanned(pdf: bytes) -> Artifacts:
+    artifacts = Artifacts([Source("scan.pdf", scan_of(pdf))])
+    for module in (StandardIntake(), OcrText()):
+        context = RunContext("run-1", 1, module.spec.stage_id, module.spec.module_id, Path())
+        for item in module.process(artifacts, context):
+            artifacts.add(item)
+    return artifacts

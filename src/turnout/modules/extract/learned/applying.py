@@ -53,6 +53,8 @@ def read_fields(
             read = _right(rule, layout)
         elif rule.where == "below" and rule.label:
             read = _below(rule, layout)
+        elif rule.where == "value":
+            read = None
         else:
             read = _at_place(rule, layout)
         if rule.value is not None:
@@ -86,10 +88,10 @@ def _constant(rule: Rule, read: Read | None, locator: Locator | None) -> Read | 
     value = rule.value or ""
     if read is not None and _plain(read.value) == _plain(value):
         return read
-    if locator is None:
-        return None
-    words = locator.locate(value, cast(Kind, rule.kind))
-    return Read(value, tuple(words)) if words else None
+    words = locator.locate(value, cast(Kind, rule.kind)) if locator is not None else ()
+    if words or rule.where == "value":
+        return Read(value, tuple(words))
+    return None
 
 
 def _plain(value: str) -> str:

@@ -61,6 +61,9 @@ def to_template(profile: IssuerProfile) -> str:
     fields: dict[str, Any] = {}
     for path, rule in sorted(data.fields.items()):
         name = _NAME_OF.get(path)
+        if name is not None and rule.where == "value" and rule.value:
+            fields[name] = {"parser": "static", "value": rule.value}
+            continue
         regex = rule.regex if rule.where == "regex" else _regex(rule, data.options)
         if name is None or not regex:
             continue

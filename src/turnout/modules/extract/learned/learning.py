@@ -66,6 +66,9 @@ def learn_rules(
                 fields.pop(path, None)  # the person cleared it: the rule read something wrong
             continue
         rule = rule_for(path, str(value), layout, locator, provenance.get(path), was_corrected)
+        if rule is None and path in CONSTANT and was_corrected:
+            # typed by a person, not printed as read (an OCR misreading): the value itself
+            rule = Rule(kind=kind_of(path, str(value)) or "text", where="value")
         old = fields.get(path)
         if rule is None:
             if was_corrected and old is not None and old.where != "regex":

@@ -15,7 +15,10 @@ A profile's `data` (format 1) is JSON:
 `where` says how the value is found from its label: `right` (on the label's line, after it),
 `below` (on a line under the label, at the same offset from its left edge), `none` (no label:
 at the same place on the page), `regex` (an imported invoice2data expression over the page's
-text, its first group or the whole match). A label is kept as its words in lower case with a
+text, its first group or the whole match), `value` (an issuer's constant a person typed that the
+page does not print as read, an OCR misreading of the seller's name: the value itself). The
+rules of an issuer's constants (its name, VAT id, IBAN, BIC, and the buyer's name) keep the
+confirmed `value` too: what a rule reads for them counts only when it is that value. A label is kept as its words in lower case with a
 trailing colon dropped and every word holding a digit written `{n}` (`zzgl. 19 % USt. auf
 1.234,56` -> `zzgl. {n} % ust. auf {n}`), so that it matches on the next invoice whatever amounts
 it prints. A shape writes each letter `A` and each digit `9` (`INV-12345` -> `AAA-99999`).
@@ -75,7 +78,8 @@ LEARNED: tuple[str, ...] = (
 )
 CORRECTION, CONFIRMATION = "correction", "confirmation"
 # what every invoice of one issuer prints the same: a rule keeps the value itself
-CONSTANT = frozenset({"seller.name", "seller.vat_id", "payment.iban", "payment.bic"})
+# (the buyer is the company the invoices are sent to: the same on all of them)
+CONSTANT = frozenset({"seller.name", "seller.vat_id", "payment.iban", "payment.bic", "buyer.name"})
 MAX_SHAPES = 4  # shapes kept per field: an issuer numbering a few ways
 NUMBER = "{n}"  # a label's word holding a digit, as labels are kept
 _DIGIT = re.compile(r"\d")
@@ -155,6 +159,8 @@ class Rule:
             return False
         if self.where == "regex":
             return self.regex == other.regex
+        if self.where == "value":
+            return self.value == other.value
         if self.where == "none":
             return self.page == other.page and _near_box(self.box, other.box)
         return self.label == other.label and abs(self.dx - other.dx) < 40
