@@ -89,14 +89,13 @@ class App:
     @property
     def reviews(self) -> ReviewService:
         """The review queue and reviews (`turnout.runtime.review`), on this process's runner; a
-        review teaches the issuer's profile afterwards (`App.profiles`, when wired)."""
+        review teaches the issuer's profile afterwards (`App.profiles`)."""
         if self._reviews is None:
-            profiles = getattr(self, "profiles", None)
             self._reviews = ReviewService(
                 self.unit_of_work,
                 self.runner,
                 reader_factory=self.database.reader,
-                on_reviewed=getattr(profiles, "learn_from_review", None),
+                on_reviewed=self.profiles.learn_from_review,
             )
         return self._reviews
 

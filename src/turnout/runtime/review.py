@@ -55,7 +55,7 @@ from turnout.runtime.runner import Runner
 log = logging.getLogger(__name__)
 
 # told after a review's run ended: the run, its text (None for an e-invoice), who, which paths
-ReviewedHook = Callable[[Run, Text | None, str, tuple[str, ...]], None]
+ReviewedHook = Callable[[Run, Text | None, str, tuple[str, ...]], object]
 _VERBS = {PersonDecision.APPROVE: "approved", PersonDecision.REJECT: "rejected"}
 
 
