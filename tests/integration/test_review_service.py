@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -276,3 +277,34 @@ def test_a_document_nothing_was_read_from_gets_its_invoice_from_the_person(app: 
     assert done.invoice is not None and done.invoice["invoice_number"] == "L-1"
     assert done.invoice["totals"]["payable"] == "12.50"
     assert done.decision is not None and done.decision["decided_by"] == "alice"
+
+
+def test_a_review_whose_process_died_leaves_the_run_in_the_queue_without_its_decision(
+    app: App, db_url: str, tmp_path: Path
+) -> None:
+    run = app.runner.run_path(example("invoice-acme-en.pdf"))
+    dying = bootstrap(Settings(home=tmp_path, database_url=db_url, lease_s=0.3))
+    try:
+        dying.reviews._claim(  # the review's claim transaction, with no continuation after it
+            run.run_id, "alice", ReviewRequest({"invoice_number": "X-1"}, PersonDecision.APPROVE)
+        )
+    finally:
+        dying.close()
+    time.sleep(0.4)  # its lease runs out
+
+    [reaped] = app.reap_orphans()
+
+    assert reaped.run_id == run.run_id and reaped.status is RunStatus.FAILED
+    assert reaped.reason is not None and "the approve was not applied: review it again" in (
+        reaped.reason
+    )
+    view = app.reviews.show(run.run_id)
+    assert view.reviewable and view.run.final_decision is None
+    assert run.run_id in [i.run_id for i in app.reviews.queue(ReviewFilter())]
+    done = app.reviews.review(
+        run.run_id, "alice", ReviewRequest({"invoice_number": "X-1"}, PersonDecision.APPROVE)
+    )
+    assert done.review_revision == 2 and done.status is not RunStatus.FAILED
+    assert done.invoice is not None and done.invoice["invoice_number"] == "X-1"
+    assert done.machine_invoice is not None
+    assert done.machine_invoice["invoice_number"] == "ACM-24-0173"
