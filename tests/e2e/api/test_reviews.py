@@ -9,6 +9,7 @@ runs that need no person are the bundled e-invoices under the default configurat
 from __future__ import annotations
 
 import json
+import re
 import threading
 from typing import Any
 
@@ -491,6 +492,11 @@ def test_the_review_routes_are_in_the_openapi_document_with_descriptions(api: Ap
     assert set(image) == {"image/png", "image/jpeg"}
     run = document["components"]["schemas"]["Run"]["properties"]
     assert {"review_revision", "final_decision"} <= set(run)
+    # every reference resolves inside the document (a model's own `$defs` would not)
+    refs = set(re.findall(r'"\$ref": "([^"]+)"', json.dumps(document)))
+    components = document["components"]["schemas"]
+    assert refs and all(r.startswith("#/components/schemas/") for r in refs), refs
+    assert all(r.rsplit("/", 1)[1] in components for r in refs), refs
 
 
 # -- concurrent reviews (PostgreSQL) --------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -163,7 +163,7 @@ class ReviewBody(BaseModel):
         "`issue_date`, `seller.vat_id`, `totals.payable`, `lines.0.net_amount`), as a person "
         "types them (`05.03.2024`, `1.234,56`); null clears a field.",
     )
-    decision: PersonDecision | None = Field(
+    decision: Literal["approve", "reject"] | None = Field(
         default=None,
         description="`approve` or `reject` (final); null saves the corrections and re-runs.",
     )
@@ -181,7 +181,7 @@ class ReviewBody(BaseModel):
     def request(self) -> ReviewRequest:
         return ReviewRequest(
             corrections=dict(self.corrections),
-            decision=self.decision,
+            decision=PersonDecision(self.decision) if self.decision else None,
             comment=self.comment,
             expected_revision=self.expected_revision,
         )
