@@ -542,3 +542,29 @@ def test_two_reviewers_at_once_give_one_result_and_a_clear_409_to_the_second(api
     ]
     refused = [(actor, result) for actor, result, _ in review_events(api) if result == "refused"]
     assert refused == [(NAMES[loser], "refused")]
+
+
+def test_a_reviewer_changes_nothing_else_and_each_refusal_is_audited(api: Api) -> None:
+    active = api.get("/api/v1/configurations/active").json()
+    document = {"summary": "x", "selections": active["selections"], "policies": {}}
+    refused = {
+        "run_upload": api.post(
+            "/api/v1/runs", role="reviewer", files=[("files", example("ubl-invoice.xml"))]
+        ),
+        "create": api.post("/api/v1/configurations", role="reviewer", json=document),
+        "activate": api.post("/api/v1/configurations/1/activate", role="reviewer"),
+        "profile": api.post(
+            "/api/v1/profiles/import",
+            role="reviewer",
+            content=b"issuer: X\nkeywords: [X]\nfields: {}\n",
+            headers={"Content-Type": "application/yaml"},
+        ),
+    }
+    for action, response in refused.items():
+        assert response.status_code == 403, (action, response.text)
+        events = api.get("/api/v1/events", params={"action": action}).json()
+        assert [(e["actor"], e["result"]) for e in events if e["actor"] == REVIEWER] == [
+            (REVIEWER, "refused")
+        ], action
+    assert api.get("/api/v1/runs").json() == []
+    assert len(api.get("/api/v1/configurations").json()) == 1
