@@ -30,7 +30,12 @@ Prints per issuer the fields corrected and the misses after learning, then
 corrected on the first invoice) and `BENCH review_roundtrip_ms` (p95 of the review request:
 correction to the run exported). Target (issue 16): learned_fields_pct >= 98.
 
-Knobs: `BENCH_ONLY=g|c`; `BENCH_LEARNING_INVOICES=<n>` invoices per issuer (5).
+(s) scanned, with `BENCH_LEARNING_SCANS=<n>`: the first n issuers of (g) whose labels no reader
+    knows, every invoice a 200 dpi image-only PDF (`scan_of`), read by text.ocr (seconds a page;
+    counted in the figures with the rest, and apart on its own line).
+
+Knobs: `BENCH_ONLY=g|c` (g includes s); `BENCH_LEARNING_INVOICES=<n>` invoices per issuer (5);
+`BENCH_LEARNING_SCANS=<n>` scanned issuers (0).
 """
 
 from __future__ import annotations
@@ -52,7 +57,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from bench_printed_page import HEADER, ZUGFERD, Pipeline, _at, same, truths  # noqa: E402
 
-from support.issuer_invoices import ISSUERS, issuer_invoice  # noqa: E402
+from support.issuer_invoices import ISSUERS, ODD, issuer_invoice  # noqa: E402
+from support.printed_invoices import scan_of  # noqa: E402
 from turnout.bootstrap import App, bootstrap  # noqa: E402
 from turnout.domain.review import PersonDecision, ReviewRequest  # noqa: E402
 from turnout.domain.runs import Run  # noqa: E402
@@ -66,6 +72,7 @@ from turnout.settings import Settings  # noqa: E402
 
 ONLY = os.environ.get("BENCH_ONLY", "").strip().lower()
 INVOICES = int(os.environ.get("BENCH_LEARNING_INVOICES", "5"))
+SCANS = int(os.environ.get("BENCH_LEARNING_SCANS", "0"))
 ADMIN, REVIEWER = "bench", "rex"
 FIELDS = (*HEADER,)
 
@@ -152,6 +159,13 @@ def generated() -> list[Issuer]:
             printed = issuer_invoice(issuer, n)
             invoices.append(Invoice(f"{issuer.name}-{n + 1}.pdf", printed.pdf, printed.truth))
         out.append(Issuer(issuer.name, "generated", invoices))
+    for issuer in ODD[:SCANS]:  # as a scanner returns them: text.ocr reads the page
+        invoices = []
+        for n in range(INVOICES):
+            printed = issuer_invoice(issuer, n)
+            scan = scan_of(printed.pdf)
+            invoices.append(Invoice(f"{issuer.name}-scan-{n + 1}.pdf", scan, printed.truth))
+        out.append(Issuer(f"{issuer.name} (scanned)", "scanned", invoices))
     return out
 
 

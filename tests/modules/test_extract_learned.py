@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -336,3 +337,23 @@ def scanned(pdf: bytes) -> Artifacts:
         for item in module.process(artifacts, context):
             artifacts.add(item)
     return artifacts
+
+
+def test_the_issuers_currency_fills_in_when_the_page_no_longer_shows_it() -> None:
+    issuer = BY_NAME["en-docref"]
+    profile, _ = reviewed(issuer)
+    assert profile.data["options"]["currency"] == "GBP"
+    printed = issuer_invoice(issuer, 1)
+    assert printed.truth["currency"] == "GBP"
+    text = text_of(printed.pdf).require(Text)
+
+    def unmarked(value: str) -> str:  # as an OCR that lost every pound sign
+        return value.replace("£", "").replace("GBP", "")
+
+    words = tuple(replace(w, text=unmarked(w.text)) for w in text.words if unmarked(w.text))
+    pages = tuple(unmarked(page) for page in text.pages)
+    artifacts = Artifacts([replace(text, words=words, pages=pages)])
+    assert "currency" not in read(artifacts, None).values
+    currency = read(artifacts, Directory(profile)).values["currency"]
+    assert (currency.value, currency.module) == ("GBP", "extract.learned")
+    assert currency.confidence < 0.9

@@ -27,6 +27,7 @@ from turnout.modules.extract.patterns import settings_schema
 
 MODULE_ID = "extract.learned"
 CONFIDENCE = 0.95  # a value read where a person confirmed it stands
+ISSUER_CURRENCY = 0.5  # the currency the issuer's confirmed invoices were in, none printed
 MAX_KEY_CHARS = 200_000  # the text looked through for identifiers that name the issuer
 _OWN_SETTINGS = frozenset({"min_confirmations", "trust_confirmed_after", "unsure_below"})
 
@@ -110,10 +111,16 @@ class LearnedExtract(StageModule):
     def with_profile(self, fields: Fields, text: Text, profile: IssuerProfile) -> Fields:
         """`fields` with every value the profile's rules read on `text` put over them."""
         layout = layout_of(text)
-        found = read_fields(ProfileData.of(profile.data), layout, text, self.min_confirmations)
-        if not found:
+        data = ProfileData.of(profile.data)
+        found = read_fields(data, layout, text, self.min_confirmations)
+        currency = data.options.get("currency")
+        if not found and (fields.values.get("currency") or not currency):
             return fields
         values = dict(fields.values)
+        if "currency" not in values and isinstance(currency, str) and currency:
+            # nothing on the page says it (a symbol OCR lost): the currency of the issuer's
+            # invoices people confirmed, as unsure as a guess from the country
+            values["currency"] = ExtractedField(currency, ISSUER_CURRENCY, MODULE_ID, ())
         for path, read in found.items():
             if not self._trusted(read.rule, values.get(path), read.value):
                 continue
