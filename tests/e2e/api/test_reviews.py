@@ -568,3 +568,21 @@ def test_a_reviewer_changes_nothing_else_and_each_refusal_is_audited(api: Api) -
         ], action
     assert api.get("/api/v1/runs").json() == []
     assert len(api.get("/api/v1/configurations").json()) == 1
+
+
+def test_an_image_source_is_served_as_it_is_with_the_page_size_of_its_boxes(api: Api) -> None:
+    route_everything_to_review(api)
+    _, pdf = example(PRINTED)
+    png = api.app.pages.render(PRINTED, pdf, 1, 1240).data  # a page as a phone would send it
+    response = api.post("/api/v1/runs", files=[("files", ("photo.png", png, "image/png"))])
+    assert response.status_code == 201, response.text
+    (run,) = response.json()
+    assert run["decision"]["outcome"] == "review", run  # read by OCR, then routed to a person
+    image = api.get(f"/api/v1/runs/{run['run_id']}/pages/1", params={"width": 300})
+    assert image.status_code == 200, image.text
+    assert image.headers["content-type"] == "image/png" and image.content == png
+    view = api.get(f"/api/v1/runs/{run['run_id']}/review").json()
+    assert view["pages"] == 1
+    pt = [float(image.headers["x-page-width-pt"]), float(image.headers["x-page-height-pt"])]
+    (size,) = view["page_sizes"]
+    assert size == pytest.approx(pt, abs=0.1)  # the text stage keeps a tenth of a point

@@ -394,7 +394,7 @@ def page_image(
         media_type=image.media_type,
         headers={
             "Cache-Control": "private, max-age=300",
-            "X-Page-Width-Pt": f"{image.width_pt:g}",
-            "X-Page-Height-Pt": f"{image.height_pt:g}",
+            "X-Page-Width-Pt": str(round(image.width_pt, 3)),
+            "X-Page-Height-Pt": str(round(image.height_pt, 3)),
         },
     )
