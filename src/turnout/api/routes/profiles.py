@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from turnout.api.auth import CurrentUser, ProfileKeeper, TurnoutApp
 from turnout.api.responses import errors
+from turnout.bootstrap import App
 from turnout.domain.errors import RequestError
 from turnout.domain.profiles import IssuerProfile, ProfileVersion
 
@@ -82,7 +83,6 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 def summary(profile: IssuerProfile) -> dict[str, Any]:
     """A profile without its rules."""
-    fields = profile.data.get("fields") if isinstance(profile.data, dict) else None
     return {
         "issuer_key": profile.issuer_key,
         "name": profile.name,
@@ -90,7 +90,7 @@ def summary(profile: IssuerProfile) -> dict[str, Any]:
         "updated_at": profile.updated_at.isoformat(),
         "updated_by": profile.updated_by,
         "keys": list(profile.keys),
-        "fields": sorted(fields) if isinstance(fields, dict) else [],
+        "fields": list(profile.fields),
     }
 
 
@@ -204,7 +204,7 @@ def get_profile(app: TurnoutApp, user: CurrentUser, issuer: Issuer) -> dict[str,
     return _detail(app, issuer)
 
 
-def _detail(app: Any, issuer: str) -> dict[str, Any]:
+def _detail(app: App, issuer: str) -> dict[str, Any]:
     profile = app.profiles.show(issuer)
     versions = app.profiles.versions(profile.issuer_key)
     return {
