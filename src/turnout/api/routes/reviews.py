@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from turnout.api.auth import BearerCredentials, Reviewer, TurnoutApp, current_user
+from turnout.api.auth import BearerCredentials, CurrentUser, Reviewer, TurnoutApp, current_user
 from turnout.api.bodies import json_body, json_request_body
 from turnout.api.dashboard.session import SESSION_COOKIE, dashboard_user
 from turnout.api.params import MAX_SQL_INT
@@ -256,7 +256,7 @@ def review_filter(
 )
 def review_queue(
     app: TurnoutApp,
-    user: Annotated[User, Depends(current_user)],
+    user: CurrentUser,
     criteria: Annotated[ReviewFilter, Depends(review_filter)],
 ) -> list[dict[str, Any]]:
     """The review queue: `needs_review` runs, runs with a `review` decision, and failed runs whose
@@ -283,7 +283,7 @@ def review_queue(
         **errors(401, 403),
     },
 )
-def review_count(app: TurnoutApp, user: Annotated[User, Depends(current_user)]) -> dict[str, int]:
+def review_count(app: TurnoutApp, user: CurrentUser) -> dict[str, int]:
     """How many runs wait for a person (the dashboard's badge)."""
     return {"count": app.reviews.count()}
 
@@ -301,9 +301,7 @@ RunId = Annotated[str, Path(max_length=200, description="The run's id.")]
         **errors(401, 403, 404),
     },
 )
-def get_review(
-    app: TurnoutApp, user: Annotated[User, Depends(current_user)], run_id: RunId
-) -> dict[str, Any]:
+def get_review(app: TurnoutApp, user: CurrentUser, run_id: RunId) -> dict[str, Any]:
     """What a reviewer needs to review one run: the run (as `GET /runs/{run_id}`), its review
     records, whether it waits for a person (and why not), how many page images there are and
     each page's size in points."""
