@@ -1,13 +1,22 @@
 """`turnout runs` and `turnout runs show` as an operator reads them: the lease of each running run
-(who holds it, when it expires), and each attempt's role and trigger."""
+(who holds it, when it expires), each attempt's role and trigger, and each run's decision and
+reasons on one line whatever the terminal's width (`turnout process` lists them too)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+from turnout.bootstrap import bundled_examples
 from turnout.domain.runs import Run, RunStatus
 from turnout.persistence import Database
+
+TURNOUT = Path(sys.executable).parent / "turnout"
+ACME = next(p for p in bundled_examples() if p.name == "invoice-acme-en.pdf")
 
 
 def test_runs_show_each_lease_and_each_attempts_trigger(  # type: ignore[no-untyped-def]
@@ -56,3 +65,43 @@ def test_runs_show_each_lease_and_each_attempts_trigger(  # type: ignore[no-unty
     assert "role" in header and "trigger" in header
     intake = next(line for line in shown.splitlines() if "intake.standard" in line)
     assert "primary" in intake and "rejected" in intake and "error" in intake
+
+
+def test_runs_and_process_say_each_decision_and_why_on_one_line_per_run(  # type: ignore[no-untyped-def]
+    cli, db_url: str, tmp_path: Path
+) -> None:
+    cli("init", actor="ann", check=True)
+    again = tmp_path / "acme-again.pdf"
+    shutil.copyfile(ACME, again)
+    cli("process", str(ACME), check=True)
+    processed = cli("process", str(again), check=True).stdout
+    [run] = cli("runs", "--limit", "1", "--json", check=True).json()
+    short = run["run_id"][:8]
+    assert "decisions: review 1" in processed
+    assert "1 run(s) for a person to look at:" in processed
+    assert f"{short} acme-again.pdf: completed" in processed
+    assert f"- duplicate of run {run['decision']['reasons'][0].split()[3]}" in processed
+
+    for columns in (80, 120, 200):
+        table = _turnout(db_url, tmp_path, columns, "runs").splitlines()
+        assert len(table) == 4, table  # the header, its rule and one line for each of 2 runs
+        assert all(len(line) <= columns for line in table)
+        row = next(line for line in table if line.startswith(short))
+        assert "review" in row and "ACM-24-0173" in row and "7826.38 USD" in row
+        assert "Acme" in row and "duplicate" in row
+    wide = _turnout(db_url, tmp_path, 200, "runs")
+    assert "acme-again.pdf" in wide and "Acme Robotics, Inc." in wide
+
+
+def _turnout(db_url: str, tmp_path: Path, columns: int, *args: str) -> str:
+    """`turnout ARGS` in a terminal `columns` wide (the `cli` fixture's is 200)."""
+    env = {
+        **os.environ,
+        "TURNOUT_HOME": str(tmp_path / "home"),
+        "TURNOUT_DATABASE_URL": db_url,
+        "COLUMNS": str(columns),
+    }
+    proc = subprocess.run(
+        [str(TURNOUT), *args], env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    return proc.stdout

@@ -60,8 +60,10 @@ def list_profiles(json_: JsonOpt = False) -> None:
 
 @app.command()
 def show(issuer: IssuerArg, json_: JsonOpt = False) -> None:
-    """One profile: its keys, each field's rule (label, where the value is from it, its
-    shape), and every version (learned, imported, reset) with who and which run."""
+    """One profile: its keys, each field's rule and every version.
+
+    A rule says the label near the value, where the value is from it, and its shape; a version
+    says what made it (learn, import, reset), who, and which run taught it."""
     service = get_app().profiles
     profile = service.show(issuer)
     versions = service.versions(profile.issuer_key)
@@ -112,8 +114,10 @@ def export(
         typer.Option("-o", "--output", help="Write the template to this file (default: stdout)."),
     ] = None,
 ) -> None:
-    """The profile as an invoice2data YAML template (fields as regular expressions built from
-    each label and shape, with the issuer's keywords and options)."""
+    """The profile as an invoice2data YAML template.
+
+    Fields are regular expressions built from each label and shape, with the issuer's keywords
+    and options."""
     text = get_app().profiles.export(issuer)
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
@@ -131,8 +135,9 @@ def import_template(
     as_: ActorOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Import an invoice2data template as the next version of its issuer's profile (operators
-    and maintainers): its fields become rules read over the page's text."""
+    """Import an invoice2data template as its issuer's profile's next version.
+
+    Operators and maintainers: the template's fields become rules read over the page's text."""
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -144,8 +149,10 @@ def import_template(
 
 @app.command()
 def reset(issuer: IssuerArg, as_: ActorOpt = None, json_: JsonOpt = False) -> None:
-    """Empty a wrong profile (operators and maintainers): the issuer's next invoices are read
-    by the layout reader alone until reviews teach it again; earlier versions are kept."""
+    """Empty a wrong profile; its earlier versions are kept.
+
+    Operators and maintainers: the issuer's next invoices are read by the layout reader alone
+    until reviews teach it again."""
     profile = get_app().profiles.reset(issuer, actor(as_))
     _print_changed(profile, "reset", json_)
 

@@ -80,8 +80,10 @@ def list_reviews(
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many, newest first.")] = 100,
     json_: JsonOpt = False,
 ) -> None:
-    """The review queue, newest first: runs that went to review, runs whose decision is `review`,
-    and failed runs whose document was read; each with why it waits."""
+    """The review queue, newest first, each run with why it waits.
+
+    Runs that went to review, runs whose decision is `review`, and failed runs whose document
+    was read; the options narrow it down (they combine)."""
     criteria = ReviewFilter(
         seller=seller,
         invoice_number=number,
@@ -136,9 +138,10 @@ def list_reviews(
 
 @app.command()
 def show(run_id: RunArg, json_: JsonOpt = False) -> None:
-    """One run as a reviewer reads it: file, status, decision and reasons, every field with its
-    value and where on the page it was read (page and box, or `no box`), the lines, the
-    findings and what people did so far."""
+    """One run as a reviewer reads it, every field with where it was read.
+
+    File, status, decision and reasons, every field with its value and where on the page it was
+    read (page and box, or `no box`), the lines, the findings and what people did so far."""
     app_ = get_app()
     view = app_.reviews.show(find_run_id(app_, run_id))
     if json_:
@@ -196,9 +199,11 @@ def correct(
     as_: ActorOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Correct fields of a run waiting for a person; the run continues from the stage after
-    `extract` with the corrected invoice (normalize, validate, dedupe, match, route, export).
-    The machine's reading is kept; each correction is recorded with who made it."""
+    """Correct fields of a run waiting for a person (and approve it with --approve).
+
+    The run continues from the stage after `extract` with the corrected invoice (normalize,
+    validate, dedupe, match, route, export). The machine's reading is kept; each correction is
+    recorded with who made it."""
     request = ReviewRequest(
         corrections=parse_pairs(corrections),
         decision=PersonDecision.APPROVE if approve_ else None,

@@ -271,9 +271,11 @@ def show(
     ],
     json_: JsonOpt = False,
 ) -> None:
-    """One run as a page: its stages (module, outcome, time), the invoice's fields (each with its
-    confidence and where on the page it was read), the findings, the decision with its reasons,
-    and what people did in review. `--json` gives the run's JSON."""
+    """One run as a page: stages, invoice, findings, decision and reasons, review.
+
+    Its stages (module, outcome, time), the invoice's fields (each with its confidence and where
+    on the page it was read), the findings, the decision with its reasons, and what people did
+    in review. `--json` gives the run's JSON."""
     app = get_app()
     full_id = find_run_id(app, run_id)
     with app.unit_of_work() as uow:
