@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from fastapi.testclient import TestClient
 
-from e2e.dashboard.dashboard_support import Dashboard
+from e2e.dashboard.dashboard_support import Dashboard, example
 from support.api import ADMIN
 from support.printed_invoices import PrintedInvoice, printed_invoice
 from turnout.domain.events import EventAction, EventResult
@@ -279,3 +279,15 @@ def test_run_lists_show_the_decision_invoice_seller_and_total_and_the_run_page_w
         assert "above the review threshold" in cells
     page = client.get(f"/runs/{run_id}").text
     assert f'href="/review/{run_id}"' in page and "above the review threshold" in page
+
+
+def test_an_e_invoice_has_no_page_to_show_and_its_fields_no_box(dash: Dashboard) -> None:
+    _review_everything(dash)
+    name, data = example("ubl-invoice.xml")
+    run = dash.app.runner.run_bytes(name, data)
+    page = dash.session("viewer").get(f"/review/{run.run_id}")
+    assert page.status_code == 200
+    assert "no page to show: an XML e-invoice" in page.text
+    field = re.search(r'<input id="f-invoice_number"[^>]*>', page.text, re.S)
+    assert field and 'data-boxes="[]"' in field.group(0)
+    assert dash.session("viewer").get(f"/review/{run.run_id}/pages/1").status_code == 404
