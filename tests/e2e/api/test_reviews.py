@@ -354,6 +354,8 @@ def test_a_correction_or_decision_the_service_cannot_take_is_a_422_and_changes_n
     assert response.status_code == 422, response.text
     assert response.json()["error"] == "InvalidCorrection"
     assert says in response.json()["detail"]
+    ((actor, result, message),) = review_events(api)
+    assert (actor, result) == (REVIEWER, "refused") and says in message
     after = api.get(f"/api/v1/runs/{run['run_id']}").json()
     assert after["review_revision"] == 0 and after["invoice"] == run["invoice"]
 
