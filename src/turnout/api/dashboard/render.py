@@ -51,6 +51,7 @@ def _pretty(value: Any) -> str:
 PAGE_HEADERS = {"Cache-Control": "no-store"}
 
 templates.env.filters["when"] = _when
+templates.env.filters["minute"] = lambda v: _when(v)[:16]  # without the seconds, for lists
 templates.env.filters["pretty"] = _pretty
 templates.env.filters["label"] = lambda v: str(v).replace("_", " ")
 
