@@ -291,3 +291,20 @@ def test_an_e_invoice_has_no_page_to_show_and_its_fields_no_box(dash: Dashboard)
     field = re.search(r'<input id="f-invoice_number"[^>]*>', page.text, re.S)
     assert field and 'data-boxes="[]"' in field.group(0)
     assert dash.session("viewer").get(f"/review/{run.run_id}/pages/1").status_code == 404
+
+
+def test_after_a_decision_the_next_run_waiting_is_one_click_away(dash: Dashboard) -> None:
+    _review_everything(dash)
+    first, _ = _waiting(dash, 3)
+    second, _ = _waiting(dash, 4)
+    client = _reviewer(dash)
+    form = _form(client.get(f"/review/{first}").text)
+    assert client.post(f"/review/{first}", data={**form, "action": "approve"}).status_code == 303
+    page = client.get(f"/runs/{first}").text
+    assert f'href="/review/next?after={first}"' in page
+    following = client.get(f"/review/next?after={first}")
+    assert following.headers["location"] == f"/review/{second}"
+    form = _form(client.get(f"/review/{second}").text)
+    assert client.post(f"/review/{second}", data={**form, "action": "approve"}).status_code == 303
+    assert "next-waiting" not in client.get(f"/runs/{second}").text
+    assert client.get(f"/review/next?after={second}").headers["location"] == "/review"

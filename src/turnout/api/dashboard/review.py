@@ -135,6 +135,15 @@ def review_queue(
     )
 
 
+@router.get("/review/next")
+def next_waiting(app: TurnoutApp, user: DashboardUser, after: str = "") -> Response:
+    """The newest run waiting for a person (other than `after`), else the queue."""
+    for item in app.reviews.queue(ReviewFilter(limit=2)):
+        if item.run_id != after:
+            return redirect(f"/review/{item.run_id}")
+    return redirect("/review", "ok", "nothing else waits for a person")
+
+
 def _page_count(app: App, run_id: str) -> int:
     """How many pages of the run's document can be shown (0: no stored source, or an XML)."""
     source = app.reviews.source(run_id)
