@@ -278,7 +278,7 @@ def show(
     in review. `--json` gives the run's JSON."""
     app = get_app()
     full_id = find_run_id(app, run_id)
-    with app.unit_of_work() as uow:
+    with app.database.reader() as uow:
         run = uow.runs.get(full_id)
         records = uow.reviews.for_run(full_id) if run is not None else []
     if run is None:
@@ -292,7 +292,7 @@ def show(
 def find_run_id(app: App, given: str) -> str:
     """The full id of the run that `given` names: a run id, or the first characters of one (at
     least 4) that no other run id starts with."""
-    with app.unit_of_work() as uow:
+    with app.database.reader() as uow:
         if uow.runs.get(given) is not None:
             return given
         if len(given) < MIN_PREFIX:
