@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
+from rich.padding import Padding
 from rich.table import Column, Table
 from rich.text import Text
 
@@ -296,7 +297,7 @@ def _print_outcome(run: Run, request: ReviewRequest) -> None:
         highlight=False,
     )
     for reason in reasons(run):
-        console.print(Text(f"  - {reason}"), highlight=False)
+        console.print(Padding(Text(f"- {reason}"), (0, 0, 0, 2)), highlight=False)
 
 
 def _review_rows(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from rich.padding import Padding
 from rich.table import Column, Table
 from rich.text import Text
 
@@ -95,7 +96,7 @@ def print_decision(run: Run) -> None:
         final = f" (final, by {by})" if by else " (by the routing rules)"
         console.print(f"decision: {outcome}{final}", markup=False, highlight=False)
     for reason in reasons(run):
-        console.print(Text(f"  - {reason}"), highlight=False, soft_wrap=False)
+        console.print(Padding(Text(f"- {reason}"), (0, 0, 0, 2)), highlight=False)
 
 
 def records_table(records: Sequence[ReviewRecord]) -> Table:
