@@ -308,3 +308,26 @@ def test_a_review_whose_process_died_leaves_the_run_in_the_queue_without_its_dec
     assert done.invoice is not None and done.invoice["invoice_number"] == "X-1"
     assert done.machine_invoice is not None
     assert done.machine_invoice["invoice_number"] == "ACM-24-0173"
+
+
+def test_a_run_under_review_is_in_flight_and_holds_back_an_activation(app: App) -> None:
+    run = app.runner.run_path(example("invoice-acme-en.pdf"))
+    claimed = app.reviews._claim(  # the claim's transaction; the run continues below
+        run.run_id, "alice", ReviewRequest({}, PersonDecision.APPROVE)
+    )
+    base = default_document()
+    newer = app.configurations.create(base, "ann").version
+    app.configurations.validate(newer, "ann")
+    app.configurations.activate(newer, "ann")
+    with app.unit_of_work() as uow:
+        pointers = uow.configurations.pointers()
+        assert uow.runs.in_flight() == 1
+    assert pointers.pending is not None and pointers.pending.version == newer
+
+    done = app.runner.continue_reviewed(claimed.run, claimed.data, claimed.resume)
+
+    assert done.config_version == run.config_version  # its pinned version, not the pending one
+    with app.unit_of_work() as uow:
+        pointers = uow.configurations.pointers()
+    assert pointers.pending is None
+    assert pointers.active is not None and pointers.active.version == newer
