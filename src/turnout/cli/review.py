@@ -30,7 +30,7 @@ from turnout.cli.run_fields import (
 from turnout.cli.run_page import print_decision, records_table, run_header
 from turnout.cli.runs import find_run_id
 from turnout.domain.artifacts import Outcome
-from turnout.domain.review import PersonDecision, ReviewFilter, ReviewRequest
+from turnout.domain.review import PersonDecision, ReviewFilter, ReviewItem, ReviewRequest
 from turnout.domain.runs import Run, RunStatus
 from turnout.runtime.review import ReviewView
 from turnout.runtime.serialize import run_to_dict
@@ -101,33 +101,7 @@ def list_reviews(
     if json_:
         emit_json([item.to_dict() for item in items])
         return
-    wide = console.width >= 140
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=0)
-    table.add_column("run", no_wrap=True, min_width=8)
-    if console.width >= 100:  # under 100 columns the file makes room for the reasons
-        table.add_column("file", no_wrap=True, max_width=28 if wide else 16)
-    table.add_column("status", no_wrap=True, max_width=23 if wide else 12)
-    table.add_column("decision", no_wrap=True)
-    table.add_column("invoice", no_wrap=True, max_width=18 if wide else 12)
-    table.add_column("seller", no_wrap=True, max_width=24 if wide else 12)
-    table.add_column("amount due", justify="right", no_wrap=True)
-    if wide:
-        table.add_column("created", no_wrap=True)
-    table.add_column("reasons", min_width=12)  # narrowed to fit; `review show` has them all
-    for item in items:
-        amount = f"{item.amount_due} {item.currency or ''}".strip() if item.amount_due else ""
-        created = [item.created_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")] if wide else []
-        file = [_one_line(item.file)] if console.width >= 100 else []
-        table.add_row(
-            short_id(item.run_id),
-            *file,
-            *(_one_line(v) for v in (item.status, item.decision or "", item.invoice_number or "")),
-            _one_line(item.seller or ""),
-            amount,
-            *created,
-            _one_line("; ".join(item.reasons)),
-        )
-    console.print(table)
+    console.print(_queue_table(items))
     waiting = reviews.count()
     shown = f"{len(items)} shown; " if len(items) != waiting else ""
     console.print(
@@ -244,6 +218,47 @@ def reject(
         decision=PersonDecision.REJECT, comment=reason, expected_revision=revision
     )
     _review(run_id, request, as_, json_)
+
+
+# the widest each column of the queue may be (0: left out) under 100, 140 and more columns; the
+# reasons take what is left (`review show` has them all)
+_QUEUE_NARROW = {"file": 0, "status": 12, "decision": 0, "invoice": 12, "seller": 12, "created": 0}
+_QUEUE_MEDIUM = {"file": 16, "status": 12, "decision": 8, "invoice": 12, "seller": 12, "created": 0}
+_QUEUE_WIDE = {"file": 28, "status": 23, "decision": 8, "invoice": 18, "seller": 24, "created": 16}
+
+
+def _queue_table(items: list[ReviewItem]) -> Table:
+    """The queue, one line a run, cut to the terminal's width (under 100 columns without the
+    file and the decision, under 140 without the creation time)."""
+    width = console.width
+    caps = _QUEUE_NARROW if width < 100 else _QUEUE_MEDIUM if width < 140 else _QUEUE_WIDE
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=0)
+    table.add_column("run", no_wrap=True, min_width=8)
+    for name in ("file", "status", "decision", "invoice", "seller"):
+        if caps[name]:
+            table.add_column(name, no_wrap=True, max_width=caps[name])
+    table.add_column("amount due", justify="right", no_wrap=True)
+    if caps["created"]:
+        table.add_column("created", no_wrap=True)
+    table.add_column("reasons", min_width=12)  # the one column narrowed to fit the width
+    for item in items:
+        cells = {
+            "file": item.file,
+            "status": item.status,
+            "decision": item.decision or "",
+            "invoice": item.invoice_number or "",
+            "seller": item.seller or "",
+        }
+        amount = f"{item.amount_due} {item.currency or ''}".strip() if item.amount_due else ""
+        created = item.created_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
+        table.add_row(
+            short_id(item.run_id),
+            *(_one_line(value) for name, value in cells.items() if caps[name]),
+            amount,
+            *([created] if caps["created"] else []),
+            _one_line("; ".join(item.reasons)),
+        )
+    return table
 
 
 def parse_pairs(pairs: list[str]) -> dict[str, str | None]:
