@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from tests.support.pdfs import make_pdf
+from tests.support.printed_invoices import printed_invoice
 
 from turnout.bootstrap import App, bootstrap, bundled_examples
 from turnout.domain.errors import PermissionDenied
 from turnout.domain.events import EventAction, EventResult
+from turnout.domain.invoice import Invoice
+from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.review import (
     InvalidCorrection,
     NotReviewable,
@@ -27,9 +30,11 @@ from turnout.domain.review import (
 )
 from turnout.domain.runs import Run, RunStatus
 from turnout.domain.users import Role
+from turnout.modules.normalize.standard import StandardNormalize
 from turnout.persistence.tables import sources
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.defaults import default_document
+from turnout.runtime.review_fields import fields_of
 from turnout.runtime.users import UserService
 from turnout.settings import Settings
 
@@ -331,3 +336,17 @@ def test_a_run_under_review_is_in_flight_and_holds_back_an_activation(app: App) 
         pointers = uow.configurations.pointers()
     assert pointers.pending is None
     assert pointers.active is not None and pointers.active.version == newer
+
+
+def test_a_page_read_invoice_reads_back_the_same_from_raw_fields(app: App) -> None:
+    """What a reviewed run continues from when nothing was corrected: the same invoice, every
+    value's source and boxes on the page included (a line's values share the line's)."""
+    files = [(p.name, p.read_bytes()) for p in bundled_examples() if p.suffix == ".pdf"]
+    files += [(f"printed-{seed}.pdf", printed_invoice(seed).pdf) for seed in range(6)]
+    context = RunContext("run", 1, "normalize", "normalize.standard", app.settings.home)
+    for name, data in files:
+        run = app.runner.run_bytes(name, data)
+        assert run.invoice is not None, (name, run.reason)
+        fields = fields_of(Invoice.from_dict(run.invoice))
+        (again,) = StandardNormalize().process(Artifacts([fields]), context)
+        assert again.invoice.to_dict() == run.invoice, name  # type: ignore[attr-defined]
