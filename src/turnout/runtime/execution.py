@@ -46,12 +46,9 @@ class _RunState:
     )  # artifact name -> the stage that failed to make it
     review: dict[str, str] = field(default_factory=dict)  # stage_id -> why it went to review
     fallbacks: list[str] = field(default_factory=list)  # stages completed by their fallback
-    withheld: set[str] = field(default_factory=set)  # stages sent to review without outputs
 
     def fail(self, planned: PlannedStage, reason: str, *, review: bool = False) -> None:
         (self.review if review else self.failed)[planned.stage.stage_id] = reason
-        if review:
-            self.withheld.add(planned.stage.stage_id)
         for out in planned.stage.contract.outputs:
             self.lost.setdefault(out.name, planned.stage.stage_id)
 
@@ -214,12 +211,12 @@ def person_decision(final: dict[str, Any], rules: Decision | None) -> Decision:
 
 
 def _decided_by_a_person(final: dict[str, Any], artifacts: Artifacts, state: _RunState) -> None:
-    """The person's decision replaces the rules': the run no longer waits for review because of
-    a stage that sent it there with its outputs (one that withheld them still stops the run)."""
+    """The person's decision replaces the rules', and the run waits for nobody any more: a stage
+    that sent it to review was seen by the person. (A stage that withheld an output the export
+    needs still leaves the run without its export: failed, as any run missing its final output.)"""
     artifacts.add(person_decision(final, artifacts.get(Decision)))
     state.lost.pop(Decision.NAME, None)
-    state.review = {k: v for k, v in state.review.items() if k in state.withheld}
-    state.review.pop(DECIDING_STAGE, None)
+    state.review.clear()
     state.failed.pop(DECIDING_STAGE, None)
 
 
