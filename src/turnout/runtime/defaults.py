@@ -53,10 +53,11 @@ DEFAULT_POLICIES: dict[str, PolicyDoc] = {
             "fallback_settings": {"isolation": "process", "memory_limit_mb": 2048, "workers": 1},
         },
     ),
-    # invoice2data's templates know a few hundred issuers; for the others, the layout reader reads
-    # the printed page (blocks, headings, labels and their values) without templates
+    # invoice2data's templates know a few hundred issuers; for the others, extract.learned reads
+    # the printed page with the layout reader (blocks, headings, labels and their values) and
+    # then with what reviews taught it about the issuer (exactly the layout reader without one)
     "extract": PolicyDoc(
-        "extract.layout", ("error", "timeout", "empty_output"), {"on_exhausted": "review"}
+        "extract.learned", ("error", "timeout", "empty_output"), {"on_exhausted": "review"}
     ),
     # no time limit: the rules run in bounded time on size-bounded XML, and a limit would move
     # every call to a helper thread (a handoff that costs more than many a stage); `timeout`
