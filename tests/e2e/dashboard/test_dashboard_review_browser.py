@@ -9,7 +9,9 @@ Enter. The export file then holds the corrected values with the source file's na
 trail both corrections with the reviewer as actor, and the issuer's next invoice is read right by
 `extract.learned` from what the review taught it.
 
-Screenshots for the README go to docs/images/review-*.png (1366 px wide; one at 1920).
+Screenshots go to test-artifacts/screenshots/review-*.png (1366 px wide; one at 1920); with
+TURNOUT_README_SCREENSHOTS=1 they replace the README's in docs/images (a test run never changes
+tracked files otherwise).
 Chromium is installed as the other browser test does; where it cannot be had the test is skipped,
 except under CI=true, where it fails.
 """
@@ -37,7 +39,11 @@ from support.printed_invoices import PrintedInvoice, printed_invoice, scan_of
 __all__ = ["chromium"]  # the fixture, shared with the other browser test
 
 ROOT = Path(__file__).resolve().parents[3]
-IMAGES = ROOT / "docs" / "images"
+IMAGES = (
+    ROOT / "docs" / "images"
+    if os.environ.get("TURNOUT_README_SCREENSHOTS") == "1"
+    else ROOT / "test-artifacts" / "screenshots"
+)
 ADMIN = "root"
 REVIEWER = "rita"
 ISSUER = next(i for i in ISSUERS if i.name == "de-beleg")
