@@ -239,3 +239,16 @@ def test_italian_and_dutch_labels() -> None:
     assert got["totals.tax_inclusive"] == Decimal("96.80")
     assert got["totals.payable"] == Decimal("96.80")
     assert got["currency"] == "EUR"
+
+
+def test_a_rate_in_brackets_is_not_negative() -> None:
+    # "Sales Tax (6.25%)" (the bundled invoice-acme-en.pdf): brackets around a rate are not an
+    # accountant's negative amount
+    page = layout(
+        row(100, (300, "Subtotal"), right(520, "7,366.00")),
+        row(115, (300, "Sales Tax (6.25%)"), right(520, "460.38")),
+        row(130, (300, "Total Due"), right(520, "7,826.38")),
+    )
+    got = values(read_totals(page, [Decimal("7366.00")], None))
+    assert got["vat_breakdown[0].rate"] == "6.25"
+    assert got["totals.tax"] == Decimal("460.38")

@@ -127,8 +127,9 @@ def percents(line: Line) -> list[tuple[Decimal, tuple[Word, ...]]]:
 
 
 def percent_text(words: tuple[Word, ...]) -> str:
-    """A percentage's words as its number is written (`19 %` -> `19`)."""
-    return " ".join(w.text for w in words).replace("%", "").strip()
+    """A percentage's words as its number is written (`19 %` -> `19`, `(6.25%)` -> `6.25`: a rate
+    in brackets is not an accountant's negative amount)."""
+    return " ".join(w.text for w in words).replace("%", "").strip().strip("()[]").strip()
 
 
 def _joined(phrase: Phrase) -> tuple[str, list[int]]:
