@@ -113,14 +113,19 @@ class SqlReviewRepository:
 
 
 def _criteria(c: ReviewFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions; the text searches are literal (`%` and `_` are characters)."""
     found: list[ColumnElement[bool]] = []
     if c.seller:
         found.append(
-            func.lower(R.invoice[("seller", "name")].as_string()).contains(c.seller.lower())
+            func.lower(R.invoice[("seller", "name")].as_string()).contains(
+                c.seller.lower(), autoescape=True
+            )
         )
     if c.invoice_number:
         found.append(
-            func.lower(R.invoice["invoice_number"].as_string()).contains(c.invoice_number.lower())
+            func.lower(R.invoice["invoice_number"].as_string()).contains(
+                c.invoice_number.lower(), autoescape=True
+            )
         )
     if c.amount_min is not None:
         found.append(R.payable >= c.amount_min)
