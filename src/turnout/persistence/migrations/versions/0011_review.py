@@ -13,6 +13,8 @@ Create Date: 2026-12-06
 - `user_roles.role` admits `reviewer`.
 
 On SQLite the `runs` and `user_roles` tables are rebuilt to change their CHECK constraints.
+Downgrading drops the review records and profiles and removes every `reviewer` grant (the older
+schema's CHECK constraint does not admit the role); runs and other grants stay.
 """
 
 from __future__ import annotations
