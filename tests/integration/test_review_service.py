@@ -3,6 +3,7 @@ correction is exported, the machine's reading is kept, decisions are final, refu
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import time
@@ -43,11 +44,13 @@ def example(name: str) -> Path:
     return next(p for p in bundled_examples() if p.name == name)
 
 
-def activate(app: App, review_above: str) -> int:
-    """A version whose routing sends every invoice above `review_above` to review."""
+def activate(app: App, review_above: str, export: str = "export.json") -> int:
+    """A version whose routing sends every invoice above `review_above` to review, exporting
+    with the module `export`."""
     base = default_document()
     route = SelectionDoc("route.rules", {"review_above": review_above})
-    doc = ConfigDocument(f"review above {review_above}", {**base.selections, "route": route})
+    chosen = {"route": route, "export": SelectionDoc(export)}
+    doc = ConfigDocument(f"review above {review_above}", {**base.selections, **chosen})
     doc = ConfigDocument(doc.summary, doc.selections, dict(base.policies))
     service = app.configurations
     version = service.create(doc, "ann").version
@@ -124,6 +127,31 @@ def test_a_correction_is_exported_once_more_and_the_machine_reading_is_kept(app:
     assert any("corrected invoice_number" in m and "'R-2024-1'" in m for _, _, m in messages)
     assert any("corrected totals.payable" in m for _, _, m in messages)
     assert app.reviews.queue(ReviewFilter()) == []
+
+
+def test_a_review_reaches_the_csv_export_once_with_the_corrected_values(app: App) -> None:
+    activate(app, "0", "export.csv")
+    run = app.runner.run_path(example("invoice-acme-en.pdf"))
+    request = ReviewRequest(
+        {"invoice_number": "INV-CSV-2", "totals.payable": "118.00"},
+        PersonDecision.APPROVE,
+        "csv, check",
+    )
+
+    done = app.reviews.review(run.run_id, "alice", request)
+
+    with (app.settings.home / "exports" / "invoices.csv").open(encoding="utf-8") as fh:
+        header, *table = list(csv.reader(fh))
+    rows = [dict(zip(header, r, strict=True)) for r in table]
+    assert [
+        (r["run_id"], r["invoice_number"], r["payable"], r["decision"], r["idempotency_key"])
+        for r in rows
+    ] == [
+        (run.run_id, "ACM-24-0173", "7826.38", "review", f"{run.run_id}:export"),
+        (run.run_id, "INV-CSV-2", "118.00", "approve", f"{run.run_id}:export:r1"),
+    ]
+    assert rows[1]["reasons"].startswith("approved by alice: csv, check")
+    assert done.status is not RunStatus.FAILED
 
 
 def test_every_run_keeps_its_source_once(app: App) -> None:

@@ -52,12 +52,15 @@ def export(
     *,
     file_name: str | None = "scan-0042.pdf",
     match: Match | None = MATCH,
+    revision: int = 0,
     **settings: Any,
 ) -> Receipt:
     artifacts = Artifacts([InvoiceArtifact(invoice or sample_invoice()), decision])
     if match is not None:
         artifacts.add(match)
-    context = RunContext(run_id, 4, "export", "export.csv", workspace, file_name=file_name)
+    context = RunContext(
+        run_id, 4, "export", "export.csv", workspace, file_name=file_name, revision=revision
+    )
     (receipt,) = CsvExport(settings).process(artifacts, context)
     assert isinstance(receipt, Receipt)
     return receipt
@@ -94,6 +97,7 @@ def test_first_export_writes_the_header_and_the_invoice_row(tmp_path: Path) -> N
             "new vendor; total above 1,000.00 EUR",
             "scan-0042.pdf",
             "V-1001",
+            "run-1:export",
         ],
     ]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -127,7 +131,10 @@ def test_a_file_begun_by_the_first_version_keeps_its_columns(tmp_path: Path) -> 
 
     receipt = export(tmp_path, "run-1")
 
-    assert receipt.details == {"row": "2", "columns_left_out": "source_file, vendor_id"}
+    assert receipt.details == {
+        "row": "2",
+        "columns_left_out": "source_file, vendor_id, idempotency_key",
+    }
     table = rows(path)
     assert table[0] == old_header
     assert [len(r) for r in table] == [len(old_header)] * 3
@@ -139,6 +146,57 @@ def test_re_running_a_run_adds_no_second_row(tmp_path: Path) -> None:
     second = export(tmp_path, decision=Decision(Outcome.APPROVE))
     assert second == first
     assert [r[0] for r in rows(Path(first.location))] == ["run_id", "run-1"]
+
+
+APPROVED = Decision(Outcome.APPROVE, ("approved by rita: csv, check",))
+
+
+def test_a_reviewed_run_adds_one_row_per_revision_carrying_its_key(tmp_path: Path) -> None:
+    """After its Nth review a run is delivered once more: a row with the corrected values, the
+    person's decision and the key `run:export:rN`; a redelivery of a revision adds nothing."""
+    first = export(tmp_path)
+    corrected = sample_invoice(invoice_number="INV-CSV-2")
+    corrected.totals = Totals(
+        tax_exclusive=Decimal("100.00"), tax=Decimal("18.00"), payable=Decimal("118.00")
+    )
+    reviewed = export(tmp_path, invoice=corrected, decision=APPROVED, revision=1)
+    again = export(tmp_path, invoice=corrected, decision=APPROVED, revision=1)
+
+    assert (first.key, reviewed.key, reviewed.details) == (
+        "run-1:export",
+        "run-1:export:r1",
+        {"row": "2"},
+    )
+    assert again == reviewed
+    table = [dict(zip(HEADER, r, strict=True)) for r in rows(Path(first.location))[1:]]
+    assert [
+        (r["run_id"], r["invoice_number"], r["payable"], r["decision"], r["idempotency_key"])
+        for r in table
+    ] == [
+        ("run-1", "INV-9", "1190.00", "review", "run-1:export"),
+        ("run-1", "INV-CSV-2", "118.00", "approve", "run-1:export:r1"),
+    ]
+    assert table[1]["reasons"] == "approved by rita: csv, check"
+    assert export(tmp_path, decision=Decision(Outcome.APPROVE)) == first  # the first, again
+
+
+def test_a_file_without_the_key_column_gets_a_reviewed_row_once(tmp_path: Path) -> None:
+    """A file begun by export.csv 1.1 (up to `vendor_id`) has no key column: a revision's row
+    is recognised by its cells."""
+    path = tmp_path / "exports" / "invoices.csv"
+    path.parent.mkdir()
+    old_header = list(HEADER[: HEADER.index("vendor_id") + 1])
+    path.write_text(",".join(old_header) + "\r\n", encoding="utf-8")
+    export(tmp_path)
+    export(tmp_path, decision=APPROVED, revision=1)
+    export(tmp_path, decision=APPROVED, revision=1)
+    export(tmp_path)
+    table = rows(path)
+    assert [(r[0], r[HEADER.index("decision")]) for r in table[1:]] == [
+        ("run-1", "review"),
+        ("run-1", "approve"),
+    ]
+    assert all(len(r) == len(old_header) for r in table)
 
 
 def test_other_runs_append_below_a_single_header(tmp_path: Path) -> None:

@@ -1,14 +1,24 @@
-"""`export.csv`: one row per invoice appended to a CSV file, once per run.
+"""`export.csv`: one row per delivery of an invoice appended to a CSV file, an append-only log.
 
 Every run appends one row (`turnout.modules.export.csv_rows.HEADER` gives the columns: the invoice's
-main fields, the decision and its `reasons`, the `source_file` it came in and the matched
-`vendor_id`) to the file named by the `path` setting; the header is written when the file is new.
+main fields, the decision and its `reasons`, the `source_file` it came in, the matched
+`vendor_id` and the delivery's `idempotency_key`) to the file named by the `path` setting; the
+header is written when the file is new. The writer holds an exclusive `flock` on the file while it
+reads the deliveries already present and appends, so concurrent runs (threads or processes on this
+host) never interleave, and a re-run of the same delivery finds its row and adds nothing.
+
+A reviewed run adds one more row per review revision: after its Nth review the run is exported
+again with the person's corrected values and final decision, and the row carries the key
+`<run_id>:export:rN` (the first row carries `<run_id>:export`). The file is a delivery log, never
+rewritten: the latest row of a run id is its current state, and a redelivery of the same revision
+(a worker resuming after a crash) finds the row with its key and appends nothing. Exactly one row
+per run and revision.
+
 A file begun by an earlier version, whose header is the first columns of today's, keeps its
 columns: rows are written with those only, and the receipt says which columns were left out
-(point `path` to a new file to get them all). The writer holds
-an exclusive `flock` on the file while it reads the run ids already present and appends, so
-concurrent runs (threads or processes on this host) never interleave, and a re-run of the same
-run id finds its row and adds nothing: exactly one row per run.
+(point `path` to a new file to get them all). Without the `idempotency_key` column, a run's first
+delivery is recognised by its run id, and a later revision's by a row of the same run equal to
+its own.
 
 A row torn by a crash (the file does not end with a line break) is dropped before the next
 append: no receipt was ever given for it, and the run that wrote it will write it again.
@@ -45,6 +55,7 @@ from turnout.modules.export.files import DIRECTORY_PATTERN, export_directory
 MODULE_ID = "export.csv"
 DEFAULT_PATH = "exports/invoices.csv"
 _FIRST_COLUMNS = HEADER.index("reasons") + 1  # export.csv 1.0 wrote up to `reasons`
+_KEY = HEADER.index("idempotency_key")  # export.csv 1.1 wrote up to `vendor_id`
 
 SETTINGS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -79,16 +90,17 @@ def check_path_setting(path: str) -> PurePath:
 
 
 class CsvExport(StageModule):
-    """Append the invoice's row to a CSV file, once per run id."""
+    """Append the invoice's row to a CSV file, once per run id and review revision."""
 
     spec: ClassVar[ModuleSpec] = ModuleSpec(
         module_id=MODULE_ID,
         name="CSV file",
         stage_id="export",
         contract_id="export-v1",
-        version="1.1.0",
-        description="One row per invoice appended to a CSV file under a file lock; a re-run "
-        "of the same run adds no second row; cells are escaped against CSV injection.",
+        version="1.2.0",
+        description="One row per delivery appended to a CSV file under a file lock; a re-run "
+        "of the same run adds no second row, a reviewed run one more row per review revision; "
+        "cells are escaped against CSV injection.",
         inputs=(needs("invoice/v1"), needs("decision/v1"), MATCH_INPUT),
         outputs=(ArtifactRef("receipt", 1),),
         guarantees=frozenset({"idempotent", "deterministic", "offline"}),
@@ -101,7 +113,8 @@ class CsvExport(StageModule):
         self.escape_formulas = bool(self.settings.get("escape_formulas", True))
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
-        """Append the row unless the run's row is already there; a `Receipt` with its row."""
+        """Append the row unless this delivery's row is already there; a `Receipt` with its
+        row."""
         explanation = Explanation.of(inputs, context)
         row = invoice_row(
             context.run_id,
@@ -110,11 +123,12 @@ class CsvExport(StageModule):
             explanation.decision,
             source_file=explanation.source_file,
             vendor_id=explanation.vendor_id,
+            key=context.idempotency_key,
             escape_formulas=self.escape_formulas,
         )
         directory = export_directory(MODULE_ID, str(self.path.parent), context.workspace)
         target = directory / self.path.name
-        number, columns = append_once(target, row)
+        number, columns = append_once(target, row, first=context.revision == 0)
         details = {"row": str(number)}
         if columns < len(HEADER):
             details["columns_left_out"] = ", ".join(HEADER[columns:])
@@ -128,10 +142,11 @@ class CsvExport(StageModule):
         ]
 
 
-def append_once(path: Path, row: list[str]) -> tuple[int, int]:
-    """Append `row` unless a row with the same first cell exists; its 1-based data row number,
-    and how many of its cells the file's header has room for (an earlier version's file has
-    fewer columns: the row is cut to them)."""
+def append_once(path: Path, row: list[str], *, first: bool = True) -> tuple[int, int]:
+    """Append `row` unless the file holds its delivery already (see `_same_delivery`; `first`:
+    the run's first delivery, before any review); its 1-based data row number, and how many of
+    its cells the file's header has room for (an earlier version's file has fewer columns: the
+    row is cut to them)."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     with os.fdopen(fd, "r+b") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # released when the file is closed
@@ -140,7 +155,7 @@ def append_once(path: Path, row: list[str]) -> tuple[int, int]:
         records = _records(path, complete)
         columns = _columns(path, records[0]) if records else len(HEADER)
         for number, record in enumerate(records[1:], start=1):
-            if record and record[0] == row[0]:
+            if _same_delivery(record, row[:columns], first=first):
                 return number, columns
         lines = [row[:columns]] if records else [list(HEADER), row]
         fh.seek(len(complete))
@@ -149,6 +164,17 @@ def append_once(path: Path, row: list[str]) -> tuple[int, int]:
         fh.flush()
         os.fsync(fh.fileno())
         return max(len(records), 1), columns
+
+
+def _same_delivery(record: list[str], row: list[str], *, first: bool) -> bool:
+    """Whether `record` (a row of the file) is the delivery `row` (cut to the file's columns):
+    the same run and idempotency key; in a file without the key column, the same run id for a
+    first delivery, the same cells for a later revision's."""
+    if not record or record[0] != row[0]:
+        return False
+    if len(row) > _KEY:
+        return len(record) > _KEY and record[_KEY] == row[_KEY]
+    return first or record == row
 
 
 def _columns(path: Path, header: list[str]) -> int:

@@ -36,10 +36,12 @@ HEADER: tuple[str, ...] = (
     "reasons",
     "source_file",
     "vendor_id",
+    "idempotency_key",
 )
 """The columns, in order. `reasons` are the decision's, joined with "; "; `source_file` is the
 name of the file the invoice came in, as received; `vendor_id` the vendor the `match` stage found
-(empty when none). Columns are only ever added at the end, so that a file begun by an earlier
+(empty when none); `idempotency_key` the delivery's key (`<run_id>:export` for the run's first
+row, `<run_id>:export:rN` for the row after its Nth review). Columns are only ever added at the end, so that a file begun by an earlier
 version keeps its own (`export.csv` writes such a file's columns only)."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -55,6 +57,7 @@ def invoice_row(
     *,
     source_file: str | None = None,
     vendor_id: str | None = None,
+    key: str | None = None,
     escape_formulas: bool = True,
 ) -> list[str]:
     """The cells of one invoice's row, in `HEADER` order; absent values are empty cells."""
@@ -77,6 +80,7 @@ def invoice_row(
         "; ".join(decision.reasons),
         source_file,
         vendor_id,
+        key,
     ]
     return [cell(value, escape_formulas=escape_formulas) for value in values]
 
