@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from turnout.domain.errors import PermissionDenied
 from turnout.domain.users import User
 from turnout.runtime.ports import UnitOfWork
@@ -9,17 +11,32 @@ from turnout.runtime.ports import UnitOfWork
 
 def require_config_changer(uow: UnitOfWork, actor: str) -> User:
     """The acting user, if an operator or maintainer; otherwise PermissionDenied with the fix."""
+    return _require(
+        uow,
+        actor,
+        User.may_change_configurations,
+        "change configurations",
+        "the operator or maintainer",
+        "operator",
+    )
+
+
+def _require(
+    uow: UnitOfWork, actor: str, may: Callable[[User], bool], what: str, needs: str, role: str
+) -> User:
+    """The acting user if `may` says so; otherwise PermissionDenied naming the role it needs and
+    the command an admin runs to grant it."""
     user = uow.users.get(actor)
     if user is None:
         raise PermissionDenied(
-            f"user `{actor}` is not registered, so may not change configurations; "
-            f"an admin can allow it: `turnout users add {actor} --role operator`"
+            f"user `{actor}` is not registered, so may not {what}; "
+            f"an admin can allow it: `turnout users add {actor} --role {role}`"
         )
-    if not user.may_change_configurations():
+    if not may(user):
         roles = ", ".join(sorted(user.roles)) or "no role"
         raise PermissionDenied(
-            f"user `{actor}` ({roles}) may not change configurations; it needs the operator or "
-            f"maintainer role: `turnout users add {actor} --role operator` (by an admin)"
+            f"user `{actor}` ({roles}) may not {what}; it needs {needs} "
+            f"role: `turnout users add {actor} --role {role}` (by an admin)"
         )
     return user
 
@@ -48,16 +65,6 @@ def require_vendor_maintainer(uow: UnitOfWork, actor: str) -> User:
 
 def require_reviewer(uow: UnitOfWork, actor: str) -> User:
     """The acting user, if a reviewer or operator; otherwise PermissionDenied with the fix."""
-    user = uow.users.get(actor)
-    if user is None:
-        raise PermissionDenied(
-            f"user `{actor}` is not registered, so may not review runs; an admin can allow it: "
-            f"`turnout users add {actor} --role reviewer`"
-        )
-    if not user.may_review():
-        roles = ", ".join(sorted(user.roles)) or "no role"
-        raise PermissionDenied(
-            f"user `{actor}` ({roles}) may not review runs; it needs the reviewer or operator "
-            f"role: `turnout users add {actor} --role reviewer` (by an admin)"
-        )
-    return user
+    return _require(
+        uow, actor, User.may_review, "review runs", "the reviewer or operator", "reviewer"
+    )
