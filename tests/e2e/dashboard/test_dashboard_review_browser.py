@@ -286,3 +286,62 @@ def test_a_reviewer_corrects_a_scanned_invoice_and_the_issuers_next_one_is_read_
             assert not refused, refused
         finally:
             browser.close()
+
+
+# Where each focused element of the review screen is, and the sticky bars around it: the field
+# (with its note, where an inline error shows) and the top of the decision bar.
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  const holder = e.closest('.field, td.cell') || e;
+  const r = holder.getBoundingClientRect();
+  return {
+    name: e.name || e.id || e.tagName,
+    top: r.top,
+    bottom: r.bottom,
+    bar: document.getElementById('decide').getBoundingClientRect().top,
+    topbar: document.querySelector('.topbar').getBoundingClientRect().bottom,
+  };
+}"""
+
+
+def test_tabbing_through_the_fields_never_leaves_one_behind_the_sticky_bars(
+    chromium: Path, workbench: Workbench, tmp_path: Path
+) -> None:
+    printed = printed_invoice(7, language="en", layout="blocks")
+    run_id = _process(workbench, tmp_path, "focus.pdf", printed.pdf)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.set_default_timeout(20_000)
+            page.goto(workbench.url + "/signin")
+            page.fill("#token", workbench.token)
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.locator(".flash-ok")).to_be_visible()
+            page.goto(f"{workbench.url}/review/{run_id}")
+            page.locator('[name="f.invoice_number"]').focus()
+            hidden, seen = [], []
+            for key in ("Tab", "Shift+Tab"):
+                for _ in range(200):
+                    page.keyboard.press(key)
+                    at = page.evaluate(_FOCUSED)
+                    if not str(at["name"]).startswith("f."):
+                        break
+                    seen.append(at["name"])
+                    if at["bottom"] > at["bar"] or at["top"] < at["topbar"]:
+                        hidden.append(at)
+            assert "f.totals.payable" in seen and "f.seller.vat_id" in seen, seen
+            assert not hidden, hidden
+
+            # a value that cannot be read: its inline error shows above the bar too
+            payable = page.locator('[name="f.totals.payable"]')
+            payable.focus()
+            payable.fill("abc")
+            error = page.locator('[data-path="totals.payable"] .check.bad')
+            expect(error).to_contain_text("not a number")
+            box = error.bounding_box()
+            bar = page.locator("#decide").bounding_box()
+            assert box is not None and bar is not None
+            assert box["y"] + box["height"] <= bar["y"], (box, bar)
+        finally:
+            browser.close()

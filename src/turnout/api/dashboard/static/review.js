@@ -340,6 +340,20 @@
     }
   });
 
+  // --- focus stays clear of the decision bar ---------------------------------------------
+  // The bar sticks to the bottom of the window; the page's scroll padding is its height, so a
+  // field reached with Tab (and its inline error) scrolls above it instead of behind it.
+  const bar = document.getElementById("decide");
+  if (bar) {
+    const pad = () => {
+      document.documentElement.style.scrollPaddingBottom = `${bar.offsetHeight + 8}px`;
+    };
+    pad();
+    if (window.ResizeObserver) {
+      new ResizeObserver(pad).observe(bar);
+    }
+  }
+
   inputs.forEach((i) => check(i, false));
   sums();
   changes();
