@@ -254,6 +254,7 @@ def test_an_operator_may_review_and_a_form_without_its_token_is_refused(
     form = _form(client.get(f"/review/{run_id}").text)
     forged = client.post(f"/review/{run_id}", data={**form, "csrf": "0" * 32, "action": "approve"})
     assert forged.status_code == 403 and "security token" in forged.text
+    form["f.invoice_number"] = "OP-2024-1"  # a save and re-run needs something to save
     response = client.post(f"/review/{run_id}", data={**form, "action": "rerun"})
     assert response.status_code == 303 and response.headers["location"] == f"/review/{run_id}"
     with dash.app.unit_of_work() as uow:
@@ -290,7 +291,13 @@ def test_an_e_invoice_has_no_page_to_show_and_its_fields_no_box(dash: Dashboard)
     assert "no page to show: an XML e-invoice" in page.text
     field = re.search(r'<input id="f-invoice_number"[^>]*>', page.text, re.S)
     assert field and 'data-boxes="[]"' in field.group(0)
+    assert 'data-origin="einvoice"' in field.group(0)  # the highlight says so too, calmly
     assert dash.session("viewer").get(f"/review/{run.run_id}/pages/1").status_code == 404
+    # its values come from the XML: said so in a neutral style, not warned about as unplaced
+    assert "not read from the page" not in page.text
+    note = re.search(r'<span class="note" id="n-invoice_number">.*?</span>', page.text, re.S)
+    assert note and 'class="from-einvoice"' in note.group(0)
+    assert "from the e-invoice (no page)" in note.group(0)
 
 
 def test_after_a_decision_the_next_run_waiting_is_one_click_away(dash: Dashboard) -> None:

@@ -144,12 +144,14 @@ def next_waiting(app: TurnoutApp, user: DashboardUser, after: str = "") -> Respo
     return redirect("/review", "ok", "nothing else waits for a person")
 
 
-def _page_count(app: App, run_id: str) -> int:
-    """How many pages of the run's document can be shown (0: no stored source, or an XML)."""
+def _page_count(app: App, run_id: str) -> tuple[int, bool]:
+    """How many pages of the run's document can be shown (0: no stored source, or an XML), and
+    whether the document is an XML e-invoice (its values come from the XML, not a page)."""
     source = app.reviews.source(run_id)
     if source is None:
-        return 0
-    return app.pages.page_count(*source)
+        return 0, False
+    count = app.pages.page_count(*source)
+    return count, count == 0  # a stored document with no page is an XML (others are refused)
 
 
 def _screen(
@@ -166,10 +168,10 @@ def _screen(
     view = app.reviews.show(run_id)
     form = review_form(view.run.invoice, view.run.machine_invoice)
     try:
-        pages = _page_count(app, run_id)
+        pages, einvoice = _page_count(app, run_id)
         pages_problem = None
     except RequestError as exc:
-        pages, pages_problem = 0, str(exc)
+        pages, einvoice, pages_problem = 0, False, str(exc)
     sizes = list(view.page_sizes)
     return render(
         request,
@@ -185,6 +187,7 @@ def _screen(
         error=error,
         pages=[(n, sizes[n - 1] if n <= len(sizes) else None) for n in range(1, pages + 1)],
         pages_problem=pages_problem,
+        einvoice=einvoice,
         page_width=PAGE_WIDTH_PX,
         may_review=user.may_review() and view.reviewable,
     )

@@ -40,6 +40,13 @@
     }
     const boxes = boxesOf(input);
     const label = input.dataset.label || input.name.slice(2);
+    if (!boxes.length && input.dataset.origin === "einvoice") {
+      where.textContent = input.value.trim()
+        ? `${label}: from the e-invoice's XML, not from a page`
+        : `${label}: not in the e-invoice`;
+      where.className = "from-einvoice";
+      return;
+    }
     if (!boxes.length) {
       where.textContent = `${label}: no box — not read from the page`;
       where.className = "nobox";
