@@ -219,6 +219,78 @@ def test_save_and_rerun_keeps_the_run_waiting_and_a_stale_revision_conflicts(app
     ]
 
 
+def test_a_review_that_corrects_and_decides_nothing_is_refused_and_changes_nothing(
+    app: App,
+) -> None:
+    run = app.runner.run_path(example("invoice-acme-en.pdf"))
+    same = {"invoice_number": "ACM-24-0173", "totals.payable": "7826,380"}  # as read
+    for request, says in [
+        (ReviewRequest({}), "nothing to correct or decide: send corrections, a decision, or both"),
+        (ReviewRequest(same), "(invoice_number, totals.payable: already the value given"),
+    ]:
+        with pytest.raises(InvalidCorrection, match=re.escape(says)):
+            app.reviews.review(run.run_id, "alice", request)
+
+    view = app.reviews.show(run.run_id)
+    assert view.run.review_revision == 0 and view.records == [] and view.reviewable
+    assert view.run.invoice == run.invoice
+    events = review_events(app, run.run_id)
+    assert [(a, r) for a, r, _ in events] == [("alice", EventResult.REFUSED)] * 2
+    assert "nothing to correct or decide" in events[0][2]
+
+    # with a decision, a correction to the value a field has is no correction: not recorded
+    done = app.reviews.review(
+        run.run_id,
+        "alice",
+        ReviewRequest({**same, "buyer_reference": "BR-1"}, PersonDecision.APPROVE),
+    )
+    assert [(r.action, r.field) for r in app.reviews.show(run.run_id).records] == [
+        (ReviewAction.CORRECT, "buyer_reference"),
+        (ReviewAction.APPROVE, None),
+    ]
+    assert done.invoice is not None and done.invoice["totals"]["payable"] == "7826.38"
+
+
+def test_only_a_final_approve_teaches_the_issuers_profile(app: App) -> None:
+    run = app.runner.run_path(example("invoice-acme-en.pdf"))
+    saved = app.reviews.review(run.run_id, "alice", ReviewRequest({"invoice_number": "A-1"}))
+    assert saved.review_revision == 1
+    assert app.profiles.list() == []  # a save is not an approval
+
+    app.reviews.review(
+        run.run_id, "alice", ReviewRequest({"totals.payable": "7826.40"}, PersonDecision.APPROVE)
+    )
+
+    (profile,) = app.profiles.list()
+    assert profile.issuer_key
+    with app.unit_of_work() as uow:
+        events = uow.events.list(action=EventAction.PROFILE.value, limit=10)
+    [learned] = [e.message for e in events if run.run_id in e.message]
+    assert "corrected fields invoice_number, totals.payable" in learned  # both reviews'
+
+
+def test_a_rejection_teaches_nothing_even_with_corrections(app: App) -> None:
+    run = app.runner.run_path(example("invoice-acme-en.pdf"))
+    app.reviews.review(
+        run.run_id,
+        "alice",
+        ReviewRequest({"invoice_number": "A-1"}, PersonDecision.REJECT, "not ours"),
+    )
+    assert app.profiles.list() == []
+
+
+def test_a_revision_ahead_of_the_runs_is_a_conflict_that_says_so(app: App) -> None:
+    run = app.runner.run_path(example("invoice-acme-en.pdf"))
+    request = ReviewRequest({}, PersonDecision.APPROVE, expected_revision=999)
+    with pytest.raises(ReviewConflict) as caught:
+        app.reviews.review(run.run_id, "alice", request)
+    assert str(caught.value) == (
+        f"revision 999 of run {run.run_id} does not exist; the run is at revision 0: reload it "
+        f"(`turnout review show {run.run_id}`, or GET /api/v1/runs/{run.run_id}/review)"
+    )
+    assert app.reviews.show(run.run_id).run.review_revision == 0
+
+
 @pytest.mark.parametrize(
     ("actor", "says"),
     [

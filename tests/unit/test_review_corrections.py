@@ -16,6 +16,7 @@ from turnout.domain.review import InvalidCorrection
 from turnout.modules.normalize.standard import StandardNormalize
 from turnout.runtime.corrections import (
     apply_corrections,
+    changing,
     json_value,
     parse_corrections,
     parse_day,
@@ -67,8 +68,23 @@ def canonical(seed: int) -> Invoice:
         ("1 234,56", Decimal("1234.56")),
         ("1'234.56", Decimal("1234.56")),
         ("-12.5", Decimal("-12.5")),
-        ("1.500", Decimal("1.500")),  # one mark alone is the decimal mark
+        ("1.5", Decimal("1.5")),  # one mark alone is the decimal mark
+        ("1,50", Decimal("1.50")),
+        ("0.125", Decimal("0.125")),  # a leading zero: no thousands
+        ("1234.500", Decimal("1234.500")),
+        ("1.5000", Decimal("1.5000")),
+        ("1.500", None),  # 1500 or 1.5: refused
+        ("1,500", None),
+        ("-12.345", None),
         ("1.234.567", Decimal("1234567")),
+        ("1.234,567", Decimal("1234.567")),  # grouped: the mark is clear
+        ("99999999999999.999999", Decimal("99999999999999.999999")),
+        ("100000000000000", None),  # 10^14: beyond what the database stores
+        ("-100000000000000", None),
+        ("1.1234567", None),  # more than 6 decimals
+        ("\u0661\u0662\u0663", None),  # Arabic-Indic digits
+        ("1\u00b2", None),  # a superscript two
+        ("\uff11\uff12", None),  # fullwidth digits
         ("12,34,5", None),
         ("12 EUR", None),
         ("", None),
@@ -136,6 +152,12 @@ def test_an_empty_value_clears_the_field_and_its_source() -> None:
         ("seller", "x", "is not a field"),
         ("issue_date", "someday", "issue_date: `someday` is not a date; write it as 2024-03-05"),
         ("totals.payable", "12,34,5", "write it as 1234.56 or 1234,56"),
+        ("totals.payable", "1.500", "`1.500` is ambiguous: read as thousands it is 1500, "),
+        ("totals.payable", "1,500", "write 1500 or 1.50"),
+        ("totals.payable", "-12.345", "write -12345 or -12.3450"),
+        ("totals.payable", "1e3", "is not an amount"),
+        ("totals.payable", "100000000000000", "amounts stay below 10^14 (100,000,000,000,000)"),
+        ("totals.payable", "0.1234567", "has 7 decimals; at most 6 are kept"),
     ],
 )
 def test_a_correction_that_does_not_fit_names_the_field_and_the_form(
@@ -144,6 +166,22 @@ def test_a_correction_that_does_not_fit_names_the_field_and_the_form(
     with pytest.raises(InvalidCorrection) as caught:
         parse_corrections({path: value}, canonical(3))
     assert says in str(caught.value)
+
+
+def test_a_correction_to_the_value_a_field_has_changes_nothing() -> None:
+    invoice = canonical(6)
+    payable = invoice.totals.payable
+    assert payable is not None and invoice.invoice_number
+    typed = parse_corrections(
+        {
+            "invoice_number": f" {invoice.invoice_number} ",
+            "totals.payable": f"{payable:.4f}",  # the same amount, written otherwise
+            "payee.name": "",  # clearing what is not there
+            "buyer_reference": "BR-NEW",
+        },
+        invoice,
+    )
+    assert [c.path for c in changing(typed, invoice)] == ["buyer_reference"]
 
 
 def test_json_values_are_read_at_a_dotted_path() -> None:

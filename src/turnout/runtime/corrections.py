@@ -8,8 +8,11 @@ An item of a list must exist (`lines.N` with N below the number of lines); an op
 
 - dates `2024-03-05`, or day first `05.03.2024`, `05/03/2024`, `05-03-2024`;
 - amounts `1234.56` or `1234,56`, grouped `1.234,56`, `1,234.56`, `1 234,56`, `1'234.56`, a
-  sign in front; one mark alone is the decimal mark (`1.500` is one and a half); rates and
-  percentages may end in `%`;
+  sign in front, ASCII digits only; one mark alone is the decimal mark (`1.5`, `1234,56`,
+  `0.125`), except before exactly three digits after one to three others not starting with 0
+  (`1.500`, `1,500`): one reader takes that for 1500, another for 1.5, so it is refused ("write
+  1500 or 1.50"); at most 6 decimals and below 10^14 in size (what the database stores); rates
+  and percentages may end in `%`;
 - counts as digits; texts as they are (stripped).
 
 An empty value or None clears the field. Nothing here raises anything but `InvalidCorrection`,
@@ -31,7 +34,10 @@ from turnout.domain.review import InvalidCorrection
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$")
-_AMOUNT = re.compile(r"^[+-]?\d[\d.,]*$")
+_AMOUNT = re.compile(r"^[+-]?[0-9][0-9.,]*$")
+_AMBIGUOUS = re.compile(r"^([1-9][0-9]{0,2})[.,]([0-9]{3})$")  # 1.500: 1500 or 1.5?
+AMOUNT_BOUND = Decimal(10) ** 14  # Numeric(20, 6): 14 digits before the decimal mark
+AMOUNT_PLACES = 6
 _GROUPING = str.maketrans({" ": "", "'": "", "\u2019": "", "\u00a0": "", "\u202f": ""})
 _RATES = ("rate", "percent")
 DATE_FORM = "2024-03-05 or 05.03.2024"
@@ -60,6 +66,25 @@ def parse_corrections(corrections: Mapping[str, str | None], invoice: Invoice) -
         value = _read(path, shape, name, raw)
         found.append(Correction(path, _key(steps), value, written(value)))
     return found
+
+
+def changing(corrections: list[Correction], invoice: Invoice) -> list[Correction]:
+    """The corrections that change `invoice`: one giving a field the value it has (an amount
+    equal in value, `118.0` to `118.00`; clearing an empty field) is no correction."""
+    return [c for c in corrections if c.value != current_value(invoice, c.path)]
+
+
+def current_value(invoice: Invoice, path: str) -> object:
+    """The typed value at a dotted path of `invoice` (None when it, or its group, is absent)."""
+    value: Any = invoice
+    for step in _steps(path):
+        if isinstance(step, int):
+            value = value[step] if isinstance(value, list) and step < len(value) else None
+        else:
+            value = getattr(value, step, None)
+        if value is None:
+            return None
+    return value
 
 
 def apply_corrections(invoice: Invoice, corrections: list[Correction], module: str) -> Invoice:
@@ -204,10 +229,10 @@ def _read(path: str, shape: Shape, name: str, raw: str | None) -> object:
             raise InvalidCorrection(f"{path}: `{text}` is not a date; write it as {DATE_FORM}")
         return day
     if name in shape.decimals:
-        amount = parse_decimal(text.rstrip("%").strip() if name.endswith(_RATES) else text)
-        if amount is None:
-            raise InvalidCorrection(f"{path}: `{text}` is not an amount; write it as {AMOUNT_FORM}")
-        return amount
+        try:
+            return read_decimal(text.rstrip("%").strip() if name.endswith(_RATES) else text)
+        except AmountError as exc:
+            raise InvalidCorrection(f"{path}: `{text}` {exc}") from exc
     if not text.isdigit():
         raise InvalidCorrection(f"{path}: `{text}` is not a count; write it in digits, as 3")
     return int(text)
@@ -229,13 +254,53 @@ def parse_day(text: str) -> dt.date | None:
         return None
 
 
+class AmountError(ValueError):
+    """Why a typed text is not an amount (a phrase following the text: "is not an amount; …")."""
+
+
 def parse_decimal(text: str) -> Decimal | None:
     """An amount typed with either decimal mark (see the module's docstring), or None."""
+    try:
+        return read_decimal(text)
+    except AmountError:
+        return None
+
+
+def read_decimal(text: str) -> Decimal:
+    """An amount typed with either decimal mark (see the module's docstring); AmountError says
+    why `text` is not one."""
+    amount = _decimal(text)
+    if amount is None:
+        raise AmountError(f"is not an amount; write it as {AMOUNT_FORM}")
+    if abs(amount) >= AMOUNT_BOUND:
+        raise AmountError(
+            f"is too large: amounts stay below 10^14 ({AMOUNT_BOUND:,.0f}), the most the "
+            "database stores; check the digits"
+        )
+    places = -int(amount.as_tuple().exponent)
+    if places > AMOUNT_PLACES:
+        raise AmountError(
+            f"has {places} decimals; at most {AMOUNT_PLACES} are kept: round it to "
+            f"{AMOUNT_PLACES} or fewer"
+        )
+    return amount
+
+
+def _decimal(text: str) -> Decimal | None:
     compact = text.translate(_GROUPING)
     if not _AMOUNT.match(compact):
         return None
     sign = "-" if compact.startswith("-") else ""
     digits = compact.lstrip("+-")
+    ambiguous = _AMBIGUOUS.match(digits)
+    if ambiguous is not None:
+        whole, fraction = ambiguous[1], ambiguous[2]
+        kept = fraction.rstrip("0")
+        decimal = f"{whole}.{kept.ljust(2, '0')}" if len(kept) <= 2 else f"{whole}.{fraction}0"
+        raise AmountError(
+            f"is ambiguous: read as thousands it is {sign}{whole}{fraction}, with a decimal mark "
+            f"{sign}{whole}.{kept or '0'}; write {sign}{whole}{fraction} or {sign}{decimal}"
+        )
     dots, commas = digits.count("."), digits.count(",")
     if dots and commas:
         mark = "." if digits.rfind(".") > digits.rfind(",") else ","

@@ -11,8 +11,13 @@ results by its reading stages' results, the extract one holding the corrected in
 queue worker resuming it after a crash continues from the correction). The run then continues on
 its pinned configuration version from the stage after `extract`; after `route`, the person's
 approve or reject is the decision; the export is written once more with the idempotency key
-`run:export:rN`. After that, the learning hook is told (its failures are logged, never the
-review's). Every refusal is an audit event.
+`run:export:rN`. After a final approve (not a save, not a rejection), the learning hook is told,
+with the final invoice and every field corrected in the run's reviews (its failures are logged,
+never the review's).
+
+A request must change something: a correction giving a field the value it has is no correction
+(not recorded), and a request with no correction left and no decision is refused. Every refusal
+is an audit event.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from turnout.runtime.authorization import require_reviewer
 from turnout.runtime.corrections import (
     Correction,
     apply_corrections,
+    changing,
     json_value,
     parse_corrections,
 )
@@ -78,7 +84,10 @@ class _Claimed:
     data: bytes
     resume: list[StageResult]
     text: Text | None
-    corrected: tuple[str, ...]
+    corrected: tuple[
+        str, ...
+    ]  # every path a person corrected in the run's reviews, this one's last
+    decision: PersonDecision | None
 
 
 class ReviewService:
@@ -159,7 +168,14 @@ class ReviewService:
                     "(`--reason TEXT` on the command line)"
                 )
             base = Invoice.from_dict(run.invoice) if run.invoice else Invoice()
-            corrections = parse_corrections(request.corrections, base)
+            typed = parse_corrections(request.corrections, base)
+            corrections = changing(typed, base)
+            if not corrections and request.decision is None:
+                same = ", ".join(c.path for c in typed)
+                raise InvalidCorrection(
+                    "nothing to correct or decide: send corrections, a decision, or both"
+                    + (f" ({same}: already the value given, nothing changes)" if same else "")
+                )
             expected = (
                 run.review_revision
                 if request.expected_revision is None
@@ -195,12 +211,7 @@ class ReviewService:
                 machine_invoice=machine,
                 final_decision=final,
             ):
-                fresh = _get(uow, run_id)
-                _check_claimable(fresh, uow.reviews.for_run(run_id), expected)
-                raise ReviewConflict(
-                    f"run {run_id} changed while you were looking at revision {expected} (it is "
-                    f"{fresh.status.value} at revision {fresh.review_revision}); reload it"
-                )
+                raise _lost_race(_get(uow, run_id), uow.reviews.for_run(run_id))
             revision = expected + 1
             new = _records(run, revision, actor, now, corrections, request.decision, comment)
             uow.reviews.add(new)
@@ -215,7 +226,8 @@ class ReviewService:
         if run.machine_invoice is None:
             run.machine_invoice = machine
         text = next((a for r in resume for a in _decoded(r, run) if isinstance(a, Text)), None)
-        return _Claimed(run, data, resume, text, tuple(c.path for c in corrections))
+        paths = [r.field for r in records if r.field] + [c.path for c in corrections]
+        return _Claimed(run, data, resume, text, tuple(dict.fromkeys(paths)), request.decision)
 
     def _corrected_reading(
         self,
@@ -293,7 +305,12 @@ class ReviewService:
             log.warning("cannot record the end of the review of run %s: %s", run.run_id, exc)
 
     def _learn(self, run: Run, claimed: _Claimed, actor: str) -> None:
+        """Tell the learning hook about a final approve, with the final invoice and every field
+        corrected in the run's reviews; a save or a rejection teaches nothing (nobody vouched
+        for the invoice as it is)."""
         if self._on_reviewed is None or run.status is RunStatus.FAILED:
+            return
+        if claimed.decision is not PersonDecision.APPROVE:
             return
         try:
             self._on_reviewed(run, claimed.text, actor, claimed.corrected)
@@ -341,6 +358,11 @@ def _check_claimable(run: Run, records: Sequence[ReviewRecord], expected: int) -
             f"run {run.run_id} already has a final decision: {verb} by {final.get('by')} at "
             f"{final.get('at')}; it is not reviewed again"
         )
+    if expected > run.review_revision:
+        raise ReviewConflict(
+            f"revision {expected} of run {run.run_id} does not exist; the run is at revision "
+            f"{run.review_revision}: reload it ({_reload(run.run_id)})"
+        )
     if run.review_revision != expected:
         last = records[-1] if records else None
         who = f" by {last.actor} at {last.created_at.isoformat()}" if last else ""
@@ -355,6 +377,28 @@ def _check_claimable(run: Run, records: Sequence[ReviewRecord], expected: int) -
             f"run {run.run_id} is continuing after the review{who} (revision "
             f"{run.review_revision}); wait for it to end and reload it"
         )
+
+
+def _lost_race(run: Run, records: Sequence[ReviewRecord]) -> ReviewConflict:
+    """The conflict of a review whose claim lost to another review saved in the meantime."""
+    last = records[-1] if records else None
+    by = f" (by {last.actor})" if last else ""
+    final = run.final_decision
+    if final:
+        verb = _VERBS.get(PersonDecision(final["outcome"]), final["outcome"])
+        return ReviewConflict(
+            f"another review of run {run.run_id}{by} was saved first, and the run already has a "
+            f"final decision: {verb} by {final.get('by')} at {final.get('at')}; it is not "
+            "reviewed again"
+        )
+    return ReviewConflict(
+        f"another review of run {run.run_id}{by} was saved first (revision "
+        f"{run.review_revision}); reload it and review again ({_reload(run.run_id)})"
+    )
+
+
+def _reload(run_id: str) -> str:
+    return f"`turnout review show {run_id}`, or GET /api/v1/runs/{run_id}/review"
 
 
 def _why_not(
