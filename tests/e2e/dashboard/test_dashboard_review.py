@@ -315,3 +315,39 @@ def test_after_a_decision_the_next_run_waiting_is_one_click_away(dash: Dashboard
     assert client.post(f"/review/{second}", data={**form, "action": "approve"}).status_code == 303
     assert "next-waiting" not in client.get(f"/runs/{second}").text
     assert client.get(f"/review/next?after={second}").headers["location"] == "/review"
+
+
+def _nav(page: str) -> list[str]:
+    """The navigation's links, in order."""
+    nav = re.search(r"<nav>(.*?)</nav>", page, re.S)
+    assert nav, page[:500]
+    return re.findall(r'<a href="([^"]+)"', nav.group(1))
+
+
+def test_an_error_page_has_the_same_navigation_and_an_unknown_page_is_an_html_page(
+    waiting: tuple[Dashboard, str, PrintedInvoice],
+) -> None:
+    dash, run_id, _ = waiting
+    client = dash.session("viewer")
+    usual = _nav(client.get("/review").text)
+    assert usual == ["/", "/review", "/runs", "/configurations", "/events"]
+    refused = client.post(
+        f"/review/{run_id}",
+        data={"csrf": dash.csrf(client, "/review"), "revision": "0", "action": "approve"},
+    )
+    assert refused.status_code == 403 and "Not allowed" in refused.text
+    assert _nav(refused.text) == usual
+
+    for path in (
+        "/review/..%2F..%2Fetc%2Fpasswd/pages/1",
+        f"/review/{run_id}/pages/1/more",
+        f"/runs/{run_id}/nothing",
+        "/configurations/1/nothing/here",
+    ):
+        missing = client.get(path)
+        assert missing.status_code == 404, path
+        assert missing.headers["content-type"].startswith("text/html"), path
+        assert "Not found" in missing.text and "no page at" in missing.text, path
+        assert _nav(missing.text) == usual, path
+    assert client.get("/review/").headers.get("location") in ("/review", "http://testserver/review")
+    assert client.get("/api/v1/nothing").headers["content-type"].startswith("application/json")

@@ -21,4 +21,5 @@ def mount_dashboard(api: FastAPI) -> None:
     api.include_router(pages.router)
     api.include_router(actions.router)
     api.include_router(review.router)
+    api.include_router(pages.missing)  # last: what no other route answers
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

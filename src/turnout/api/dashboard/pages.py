@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from turnout.api.auth import TurnoutApp
 from turnout.api.dashboard.chart import rate_chart
-from turnout.api.dashboard.render import DashboardRoute, render
+from turnout.api.dashboard.render import DashboardRoute, error_page, redirect, render
 from turnout.api.dashboard.session import DashboardUser
 from turnout.api.dashboard.views import (
     may_wait_for_review,
@@ -223,3 +223,28 @@ def run_page(request: Request, app: TurnoutApp, user: DashboardUser, run_id: str
         shape=run_to_dict(run),
         waits=may_wait_for_review(run),
     )
+
+
+# Any other address under the dashboard's sections is a page that does not exist: answered with
+# the dashboard's error page (HTML, with its navigation), not the API's JSON. Included after every
+# other dashboard route, so it only answers what none of them does.
+missing = APIRouter(route_class=DashboardRoute, include_in_schema=False)
+SECTIONS = ("/review", "/runs", "/configurations", "/events")
+
+
+def no_such_page(request: Request) -> Response:
+    path = request.url.path
+    section = next((s for s in SECTIONS if path.startswith(s + "/")), "/")
+    if path == section + "/":
+        return redirect(section)  # /review/ is /review
+    shown = path if len(path) <= 200 else path[:200] + "…"
+    return error_page(
+        request,
+        404,
+        f"there is no page at {shown}; open {section} and follow its links, "
+        "or start from the overview",
+    )
+
+
+for _section in SECTIONS:
+    missing.add_api_route(f"{_section}/{{rest:path}}", no_such_page, methods=["GET"])
