@@ -127,8 +127,8 @@ def test_builtin_template_fields_come_out_under_canonical_paths() -> None:
     )
 
 
-def test_no_matching_template_is_rejected_naming_the_layout_fallback() -> None:
-    with pytest.raises(InputRejected, match=r"no invoice2data template matches.*extract\.layout"):
+def test_no_matching_template_is_rejected_naming_the_default_fallback() -> None:
+    with pytest.raises(InputRejected, match=r"no invoice2data template matches.*extract\.learned"):
         extract("Corner Bakery\nReceipt 77\nTotal 4.20 EUR\n")
 
 

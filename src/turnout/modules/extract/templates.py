@@ -5,8 +5,8 @@ once per process and folder. The template whose keywords all occur in the text r
 its names are mapped to Turnout's canonical dotted paths (see `template_fields`), and every
 other field it read is kept under `extra.<name>`. Each value printed on the page carries the
 boxes of the words that print it (see `locate`), when the text stage gave words. When no
-template matches the module rejects the input, so that the stage's fallback (`extract.layout`,
-the layout reader) can take over.
+template matches the module rejects the input, so that the stage's fallback (`extract.learned`
+by default: the layout reader, then what reviews taught it about the issuer) can take over.
 """
 
 from __future__ import annotations
@@ -98,8 +98,9 @@ class TemplateExtract(StageModule):
             raise InputRejected(
                 f"no invoice2data template matches this invoice (issuer keywords of "
                 f"{len(templates)} templates, e.g. {keywords} ...); add a template for this "
-                "issuer to `template_folder`, or let the layout reader take over: "
-                "policy extract: {fallback: extract.layout, triggers: [error]}"
+                "issuer to `template_folder`, or let the layout reader and the issuer "
+                "profiles that reviews teach take over: "
+                "policy extract: {fallback: extract.learned, triggers: [error]}"
             )
         match = extract_with(template, text.full)
         return [to_fields(match, MODULE_ID, Locator.of(text))]
