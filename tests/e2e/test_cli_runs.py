@@ -78,7 +78,7 @@ def test_runs_and_process_say_each_decision_and_why_on_one_line_per_run(  # type
     [run] = cli("runs", "--limit", "1", "--json", check=True).json()
     short = run["run_id"][:8]
     assert "decisions: review 1" in processed
-    assert "1 run(s) for a person to look at:" in processed
+    assert "1 run(s) for a person to look at (the review queue):" in processed
     assert f"{short} acme-again.pdf: completed" in processed
     assert f"- duplicate of run {run['decision']['reasons'][0].split()[3]}" in processed
 

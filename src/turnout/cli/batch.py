@@ -15,8 +15,9 @@ from rich.text import Text
 
 from turnout.bootstrap import App
 from turnout.cli.common import console, err_console, fail
-from turnout.cli.run_fields import decision_label, reasons, short_id, waits_for_a_person
+from turnout.cli.run_fields import decision_label, reasons, short_id
 from turnout.domain.runs import Run, RunStatus
+from turnout.runtime.execution import waits_for_a_person
 
 ACCEPTED_SUFFIXES = {".pdf", ".xml", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 _ACCEPTED = ", ".join(sorted(ACCEPTED_SUFFIXES))
@@ -134,13 +135,35 @@ def exit_code(runs: list[Run]) -> int:
 
 
 def print_explanations(runs: list[Run]) -> None:
-    """Each run that a person should look at (review, reject, failed), with every reason in
-    full, and where to go next."""
+    """The runs now in the review queue (the queue's own condition, so the count is the one
+    `turnout review list` gives), then, under their own heading, the runs the rules rejected or
+    that failed before their document was read; each with every reason in full, and where to go
+    next."""
     waiting = [r for r in runs if waits_for_a_person(r)]
-    if not waiting:
-        return
-    console.print(f"{len(waiting)} run(s) for a person to look at:", highlight=False)
-    for run in waiting:
+    stopped = [r for r in runs if not waits_for_a_person(r) and _stopped(r)]
+    if waiting:
+        _print_runs(f"{len(waiting)} run(s) for a person to look at (the review queue):", waiting)
+    if stopped:
+        _print_runs(
+            f"{len(stopped)} run(s) rejected by the rules or failed unread (not for review):",
+            stopped,
+        )
+    if waiting:
+        _hint(
+            "`turnout review list` is the queue; `turnout review show RUN` shows a run to "
+            "correct, approve or reject"
+        )
+    if stopped:
+        _hint("`turnout runs show RUN` shows a run's stages, findings and decision")
+
+
+def _stopped(run: Run) -> bool:
+    return run.status is RunStatus.FAILED or (run.decision or {}).get("outcome") == "reject"
+
+
+def _print_runs(heading: str, found: list[Run]) -> None:
+    console.print(heading, markup=False, highlight=False)
+    for run in found:
         outcome = decision_label(run) or "no decision"
         console.print(
             Text.assemble(
@@ -150,9 +173,7 @@ def print_explanations(runs: list[Run]) -> None:
         )
         for reason in reasons(run) or ["no reason was recorded"]:
             console.print(Padding(Text(f"- {reason}"), (0, 0, 0, 6)), highlight=False)
-    console.print(
-        "`turnout review list` is the queue; `turnout review show RUN` shows a run to correct, "
-        "approve or reject",
-        markup=False,
-        highlight=False,
-    )
+
+
+def _hint(text: str) -> None:
+    console.print(text, markup=False, highlight=False)

@@ -27,7 +27,7 @@ from turnout.cli.run_fields import (
     reasons,
     short_id,
 )
-from turnout.cli.run_page import print_decision, records_table, run_header
+from turnout.cli.run_page import print_decision, progress_note, records_table, run_header
 from turnout.cli.runs import find_run_id
 from turnout.domain.artifacts import Outcome
 from turnout.domain.review import PersonDecision, ReviewFilter, ReviewItem, ReviewRequest
@@ -85,13 +85,16 @@ def list_reviews(
 
     Runs that went to review, runs whose decision is `review`, and failed runs whose document
     was read; the options narrow it down (they combine)."""
+    amount_min, amount_max = _amount(min_, "--min"), _amount(max_, "--max")
+    date_from, date_to = (from_.date() if from_ else None), (to.date() if to else None)
+    _check_ranges(amount_min, amount_max, date_from, date_to)
     criteria = ReviewFilter(
         seller=seller,
         invoice_number=number,
-        amount_min=_amount(min_, "--min"),
-        amount_max=_amount(max_, "--max"),
-        date_from=from_.date() if from_ else None,
-        date_to=to.date() if to else None,
+        amount_min=amount_min,
+        amount_max=amount_max,
+        date_from=date_from,
+        date_to=date_to,
         status=status.value if status else None,
         decision=decision.value if decision else None,
         limit=limit,
@@ -137,7 +140,7 @@ def show(run_id: RunArg, json_: JsonOpt = False) -> None:
         console.print(_fields_table(header, "invoice", corrected))
         if lines:
             console.print(_fields_table(lines, "lines", corrected))
-    else:
+    elif not progress_note(run):
         console.print("no invoice was read from the document", highlight=False)
     if run.findings:
         console.print(findings_table(run.findings))
@@ -353,6 +356,19 @@ def _fields_table(rows: list[tuple[str, ...]], title: str, corrected: bool) -> T
 
 def _one_line(value: str) -> Text:
     return Text(value, no_wrap=True, overflow="ellipsis")
+
+
+def _check_ranges(
+    amount_min: Decimal | None,
+    amount_max: Decimal | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> None:
+    """Ranges the wrong way round are refused, as the API refuses them (its 422)."""
+    if amount_min is not None and amount_max is not None and amount_min > amount_max:
+        raise fail(f"--min {amount_min} is above --max {amount_max}; swap them")
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise fail(f"--from {date_from} is after --to {date_to}; swap them")
 
 
 def _amount(value: str | None, option: str) -> Decimal | None:

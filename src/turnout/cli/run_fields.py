@@ -12,7 +12,8 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from turnout.domain.page import Box
-from turnout.domain.runs import Run, RunStatus
+from turnout.domain.runs import Run
+from turnout.persistence.repositories.reviews import reasons_of
 
 NO_BOX = "no box"
 SHORT_ID = 8  # characters of a run id that `turnout runs` shows and every RUN argument accepts
@@ -24,12 +25,10 @@ def short_id(run_id: str) -> str:
 
 
 def reasons(run: Run) -> list[str]:
-    """Why the run ended as it did: its decision's reasons, then the run's own reason (a failure,
-    a review, a fallback) when the decision does not already say it."""
-    found = [str(r) for r in (run.decision or {}).get("reasons") or ()]
-    if run.reason and run.reason not in found:
-        found.append(run.reason)
-    return found
+    """Why the run ended as it did, as the review queue says it (`reasons_of`): the decision's
+    reasons, the run's own reason first when it stopped the run (needs_review, failed) and last
+    when it is a note (a fallback used)."""
+    return list(reasons_of(str(run.status), run.reason, run.decision))
 
 
 def decision_label(run: Run) -> str:
@@ -49,15 +48,6 @@ def total(invoice: Mapping[str, Any] | None) -> str:
 
 def seller(invoice: Mapping[str, Any] | None) -> str:
     return str(((invoice or {}).get("seller") or {}).get("name") or "")
-
-
-def waits_for_a_person(run: Run) -> bool:
-    """Whether a person should look at the run: it went to review, was rejected or failed."""
-    outcome = (run.decision or {}).get("outcome")
-    return run.status in (RunStatus.NEEDS_REVIEW, RunStatus.FAILED) or outcome in (
-        "review",
-        "reject",
-    )
 
 
 def field_rows(invoice: Mapping[str, Any]) -> list[tuple[str, str, str, str, str]]:

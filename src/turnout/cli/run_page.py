@@ -14,9 +14,13 @@ from rich.text import Text
 from turnout.cli.common import console
 from turnout.cli.run_fields import fields_table, findings_table, reasons, short_id
 from turnout.domain.review import ReviewRecord
-from turnout.domain.runs import Run
+from turnout.domain.runs import Run, RunStatus
 
 _COLOURS = {"ok": "green", "skipped": "dim", "fallback": "yellow"}
+_IN_PROGRESS = {
+    RunStatus.QUEUED: "queued, not processed yet",
+    RunStatus.RUNNING: "running, not finished yet",
+}
 
 
 def print_run_page(run: Run, records: Sequence[ReviewRecord]) -> None:
@@ -49,11 +53,27 @@ def run_header(run: Run) -> Table:
         rows.append(("worker", run.worker))
     if run.review_revision:
         rows.append(("reviewed", f"{run.review_revision} time(s)"))
-    if run.reason:
-        rows.append(("reason", run.reason))
+    note = header_reason(run)
+    if note:
+        rows.append(("reason", note))
     for label, value in rows:
         grid.add_row(label, Text(value))
     return grid
+
+
+def header_reason(run: Run) -> str | None:
+    """The first of the run's reasons (the decision's first, as the review queue orders them),
+    with how many more the decision block lists; the progress of a run not finished yet."""
+    found = reasons(run)
+    if not found:
+        return progress_note(run)
+    more = len(found) - 1
+    return f"{found[0]} (and {more} more: see the decision below)" if more else found[0]
+
+
+def progress_note(run: Run) -> str | None:
+    """`queued, not processed yet` or `running, not finished yet`; None once the run ended."""
+    return _IN_PROGRESS.get(run.status)
 
 
 def print_stages(run: Run) -> None:
@@ -90,7 +110,9 @@ def print_decision(run: Run) -> None:
     decision = run.decision or {}
     outcome = decision.get("outcome")
     if not outcome:
-        console.print("decision: none (the run ended before `route`)", highlight=False)
+        note = progress_note(run)
+        why = f"none yet ({note})" if note else "none (the run ended before `route`)"
+        console.print(f"decision: {why}", markup=False, highlight=False)
     else:
         by = decision.get("decided_by")
         final = f" (final, by {by})" if by else " (by the routing rules)"
