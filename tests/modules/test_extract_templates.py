@@ -7,6 +7,7 @@ from invoice2data's corpus.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from turnout.modules.extract.template_fields import to_fields
 from turnout.modules.extract.templates import TemplateExtract
 from turnout.modules.normalize.standard import StandardNormalize
 from turnout.modules.text.layout import TextRun, lay_out
+from turnout.runtime.quiet import quiet_dependencies
 from turnout.testing import ModuleContractSuite
 
 # shaped like the hotel invoices invoice2data's built-in com.oyo.invoice.yml reads
@@ -161,6 +163,22 @@ def test_matching_template_without_its_required_fields_is_rejected(tmp_path: Pat
     body = CUSTOM_INVOICE.replace("Total due     EUR   1,234.50\n", "")
     with pytest.raises(InputRejected, match=r"uk\.brightwater\.yml matched but could not read"):
         extract(body, template_folder=str(custom_folder(tmp_path)))
+
+
+def test_the_missing_fields_error_is_the_modules_alone_not_a_stray_log_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """invoice2data logs its own ERROR line for it, which `turnout process` printed into its
+    summary; as the CLI and worker processes set the loggers, only the module's error says it."""
+    level = logging.getLogger("invoice2data").level
+    quiet_dependencies()
+    body = CUSTOM_INVOICE.replace("Total due     EUR   1,234.50\n", "")
+    try:
+        with caplog.at_level(logging.DEBUG), pytest.raises(InputRejected, match="amount"):
+            extract(body, template_folder=str(custom_folder(tmp_path)))
+    finally:
+        logging.getLogger("invoice2data").setLevel(level)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("invoice2data")] == []
 
 
 def test_template_folder_must_exist_and_hold_templates(tmp_path: Path) -> None:

@@ -33,11 +33,26 @@ def telemetry_off() -> None:
     os.environ.update(TELEMETRY_OFF)
 
 
+# invoice2data logs an ERROR when a template's keywords match but a required field is missing:
+# ordinary input, which `extract.templates` reports itself (the attempt's error names the fields)
+_I2D_TEMPLATE_LOGGER = "invoice2data.extract.invoice_template"
+_I2D_MISSING_FIELDS = "Unable to match all required fields"
+
+
+class _NoMissingFieldsLine(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(_I2D_MISSING_FIELDS)
+
+
 def quiet_loggers(names: tuple[str, ...] = NOISY_LOGGERS) -> None:
-    """Only errors of these loggers get through. A package that sets its own level when it is
-    imported (RapidOCR does) needs this again after that import."""
+    """Only errors of these loggers get through (and not invoice2data's missing-fields line). A
+    package that sets its own level when it is imported (RapidOCR does) needs this again after
+    that import."""
     for name in names:
         logging.getLogger(name).setLevel(logging.ERROR)
+    template_logger = logging.getLogger(_I2D_TEMPLATE_LOGGER)
+    if not any(isinstance(f, _NoMissingFieldsLine) for f in template_logger.filters):
+        template_logger.addFilter(_NoMissingFieldsLine())
 
 
 def quiet_dependencies() -> None:

@@ -42,7 +42,7 @@ class TemplateExtract(StageModule):
         version="1.0.0",
         description="invoice2data's YAML templates (built-in, plus a folder of your own) "
         "matched by issuer keywords; fields mapped to canonical paths, the rest kept "
-        "under `extra.`. Rejects invoices no template knows, for the heuristic fallback.",
+        "under `extra.`. Rejects invoices no template knows, for the stage's fallback.",
         inputs=(needs("text/v1"),),
         outputs=(ArtifactRef("fields"),),
         guarantees=frozenset({"offline", "deterministic"}),
