@@ -119,6 +119,45 @@ def test_two_reviewers_at_once_give_one_result_and_a_conflict(app: App, tmp_path
     assert {r.actor for r in records} == {who}
 
 
+def test_two_saves_at_once_give_one_revision_and_a_conflict_saying_what_happened(
+    app: App, tmp_path: Path
+) -> None:
+    [(name, data)] = ubl_invoices(1, "S")
+    run = app.runner.run_bytes(name, data)
+    other = bootstrap(Settings(home=tmp_path, database_url=app.settings.database_url))
+    start = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def save(who: str, where: App, reference: str) -> None:
+        request = ReviewRequest({"buyer_reference": reference})  # no revision in hand
+        start.wait()
+        try:
+            results[who] = where.reviews.review(run.run_id, who, request)
+        except ReviewConflict as exc:
+            results[who] = exc
+
+    try:
+        threads = [
+            threading.Thread(target=save, args=("alice", app, "A-REF")),
+            threading.Thread(target=save, args=("bob", other, "B-REF")),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+    finally:
+        other.close()
+
+    [winner] = [r for r in results.values() if isinstance(r, Run)]
+    [refused] = [str(r) for r in results.values() if isinstance(r, ReviewConflict)]
+    who = "alice" if results.get("alice") is winner else "bob"
+    raced = f"another review of run {run.run_id} (by {who}) was saved first (revision 1); reload"
+    late = f"is continuing after the review by {who} (revision 1)"  # read after its commit
+    assert refused.startswith(raced) or late in refused, refused
+    assert "while you were looking" not in refused
+    assert stored(app, run.run_id).review_revision == 1
+
+
 def test_a_queued_run_whose_reviewing_process_died_resumes_with_the_correction(
     app: App, tmp_path: Path
 ) -> None:
