@@ -135,6 +135,10 @@ def test_values_are_checked_as_typed_with_the_pipelines_parsers(
     assert check("due_date", "31.02.2024")["ok"] is False
     assert check("totals.payable", "1.234,56")["value"] == "1234.56"
     assert check("lines.0.net_amount", "12,3x")["ok"] is False
+    # the screen reads as the review service stores: an ambiguous `1.500` is refused by both,
+    # never shown as 1500 and stored as 1.5
+    ambiguous = check("totals.payable", "1.500")
+    assert ambiguous["ok"] is False and "1500 or 1.50" in str(ambiguous["message"])
     assert check("seller.vat_id", "DE 136 695 976")["value"] == "DE136695976"
     verdict = check("seller.vat_id", "DE136695977")
     assert verdict["ok"] is False and "check digit" in str(verdict["message"])
@@ -197,12 +201,19 @@ def test_a_rejection_needs_a_reason_and_changes_nothing_without_one(
     form = _form(client.get(f"/review/{run_id}").text)
     form["f.invoice_number"] = "kept in the form"
     response = client.post(f"/review/{run_id}", data={**form, "action": "reject", "comment": ""})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "a rejection needs a reason" in response.text
     assert 'value="kept in the form"' in response.text  # what was typed is not lost
     with dash.app.unit_of_work() as uow:
         run = uow.runs.get(run_id)
         assert run is not None and run.review_revision == 0 and not uow.reviews.for_run(run_id)
+        # the refusal is an audit event, like every refusal
+        refused = [
+            e
+            for e in uow.events.list(action=EventAction.REVIEW.value)
+            if e.result is EventResult.REFUSED and run_id in e.message
+        ]
+    assert refused and "a rejection needs a reason" in refused[0].message
     response = client.post(
         f"/review/{run_id}", data={**form, "action": "reject", "comment": "not ours"}
     )

@@ -33,9 +33,9 @@ from turnout.domain.review import (
 )
 from turnout.domain.runs import RunStatus
 from turnout.domain.users import User
-from turnout.modules.normalize.dates import parse_date
 from turnout.modules.normalize.identifiers import check_iban, check_vat_id
 from turnout.modules.normalize.money import parse_amount, parse_currency
+from turnout.runtime.corrections import DATE_FORM, AmountError, parse_day, read_decimal
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
@@ -228,15 +228,18 @@ def check_value(field: str, value: str) -> dict[str, object]:
     text = value.strip()
     if not text:
         return {"field": field, "ok": True, "message": "empty: the field is cleared", "value": None}
+    # dates and amounts are read by the review service's own parsers, so what the screen says
+    # it read is what a save stores
     if kind == "date":
-        day = parse_date(text)
+        day = parse_day(text)
         if day is None:
-            return _verdict(field, False, "not a date; write it as 2024-03-05 or 05.03.2024")
+            return _verdict(field, False, f"not a date; write it as {DATE_FORM}")
         return _verdict(field, True, f"read as {day.isoformat()}", day.isoformat())
     if kind in ("amount", "number"):
-        amount = parse_amount(text)
-        if amount is None:
-            return _verdict(field, False, "not a number; write it like 1234.56 or 1.234,56")
+        try:
+            amount = read_decimal(text)
+        except AmountError as exc:
+            return _verdict(field, False, f"`{text}` {exc}")
         return _verdict(field, True, f"read as {amount}", str(amount))
     if kind == "vat":
         compact, note = check_vat_id(text, field)
@@ -293,18 +296,7 @@ async def submit_review(
     form: ReviewForm = review_form(view.run.invoice, view.run.machine_invoice)
     changed = corrections(form, submitted)
     typed = {k[2:]: v for k, v in submitted.items() if k.startswith("f.")}
-    if decision is PersonDecision.REJECT and not comment:
-        return await run_in_threadpool(
-            lambda: _screen(
-                request,
-                app,
-                user,
-                run_id,
-                typed=typed,
-                error="a rejection needs a reason: write it in the comment, then reject",
-                status_code=400,
-            )
-        )
+    # a rejection without a reason is refused by the review service, which audits the refusal
     review = ReviewRequest(
         corrections=changed,
         decision=decision,
