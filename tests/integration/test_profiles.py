@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from support.issuer_invoices import ISSUERS, issuer_invoice
+from support.issuer_letters import MOLEN, MOLEN_ELSEWHERE, letter
 from turnout.bootstrap import App, bootstrap
 from turnout.domain.artifacts import Source, Text
 from turnout.domain.errors import NotFound, PermissionDenied, RequestError
@@ -29,6 +30,7 @@ from turnout.runtime.users import UserService
 from turnout.settings import Settings
 
 ISSUER = next(i for i in ISSUERS if i.name == "de-vorgang")  # its number label is unknown
+SAECO = Path(__file__).parents[2].parent / "shared/corpora/invoice2data/compare/saeco.pdf"
 TEMPLATE = """
 issuer: Gadget Works GmbH
 keywords: [Gadget Works, DE811907980]
@@ -244,3 +246,60 @@ def page_text(pdf: bytes) -> Text:
         for item in module.process(artifacts, context):
             artifacts.add(item)
     return artifacts.require(Text)
+
+
+def process_file(app: App, pdf: bytes, name: str, tmp_path: Path) -> Run:
+    path = tmp_path / name
+    path.write_bytes(pdf)
+    return app.runner.run_path(path)
+
+
+def seller_of(run: Run) -> tuple[str | None, str | None]:
+    assert run.invoice is not None
+    return run.invoice["seller"].get("name"), run.invoice["provenance"]["seller.name"]["module"]
+
+
+def test_an_issuer_whose_name_a_reviewer_corrected_is_found_on_its_next_invoice(
+    app: App, tmp_path: Path
+) -> None:
+    # a small issuer printing no VAT id nor IBAN: known by its name alone, and the reviewer
+    # types its legal name, which the page does not print
+    first = process_file(app, letter(MOLEN, 0)[0], "molen-0.pdf", tmp_path)
+    assert seller_of(first) == ("De Molen", "extract.layout")
+    legal = "Bakkerij De Molen Utrecht B.V."
+    app.reviews.review(
+        first.run_id, "rex", ReviewRequest({"seller.name": legal}, PersonDecision.APPROVE)
+    )
+    (profile,) = app.profiles.list()
+    assert set(profile.keys) == {"name:bakkerij de molen utrecht b v", "read:de molen"}
+    assert app.profiles.show("read:de molen").issuer_key == profile.issuer_key
+
+    pdf, truth = letter(MOLEN, 1)
+    second = process_file(app, pdf, "molen-1.pdf", tmp_path)
+    assert seller_of(second) == (legal, "extract.learned")
+    assert second.invoice is not None
+    assert second.invoice["invoice_number"] == truth["invoice_number"]
+
+    # another issuer of that name, its own letter: not read with the profile
+    other = process_file(app, letter(MOLEN_ELSEWHERE, 0)[0], "groningen.pdf", tmp_path)
+    assert seller_of(other) == ("De Molen", "extract.layout")
+
+
+@pytest.mark.skipif(not SAECO.exists(), reason=f"corpora not found at {SAECO.parent}")
+def test_saeco_whose_name_the_layout_reader_misreads_is_found_on_its_next_invoice(
+    app: App, tmp_path: Path
+) -> None:
+    # the layout reader reads the buyer (`bosd`) for the seller; the page prints no VAT id or
+    # IBAN of Saeco's (its company data is an image)
+    first = process_file(app, SAECO.read_bytes(), "saeco.pdf", tmp_path)
+    assert first.invoice is not None and not first.invoice.get("invoice_number")
+    assert seller_of(first) == ("bosd", "extract.layout")
+    corrections = {"invoice_number": "VF1005193039", "seller.name": "Saeco"}
+    app.reviews.review(first.run_id, "rex", ReviewRequest(corrections, PersonDecision.APPROVE))
+    profile = app.profiles.show("Saeco")
+    assert profile.issuer_key == "name:saeco" and "read:bosd" in profile.keys
+
+    again = process_file(app, SAECO.read_bytes(), "saeco-again.pdf", tmp_path)
+    assert again.invoice is not None
+    assert again.invoice["invoice_number"] == "VF1005193039"
+    assert seller_of(again) == ("Saeco", "extract.learned")

@@ -7,6 +7,7 @@ imported into a profile is applied."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -17,16 +18,20 @@ import pytest
 from invoice2data.extract.loader import read_templates
 
 from support.issuer_invoices import ISSUERS, Issuer, issuer_invoice
+from support.issuer_letters import MOLEN, MOLEN_ELSEWHERE, letter
 from support.printed_invoices import scan_of
 from turnout.domain.artifacts import Fields, Source, Text
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.page import Word
-from turnout.domain.profiles import EMPTY_DATA, IssuerProfile
+from turnout.domain.profiles import EMPTY_DATA, IssuerProfile, read_key
 from turnout.modules.extract.invoice2data_adapter import extract_with
 from turnout.modules.extract.layout.module import LayoutExtract
+from turnout.modules.extract.layout.page import layout_of
+from turnout.modules.extract.learned.applying import read_fields
+from turnout.modules.extract.learned.issuer import SAME_PAGE, resemblance
 from turnout.modules.extract.learned.learner import LearnedProfiles
 from turnout.modules.extract.learned.module import LearnedExtract
-from turnout.modules.extract.learned.rules import label_of, shape_of, shape_pattern
+from turnout.modules.extract.learned.rules import ProfileData, label_of, shape_of, shape_pattern
 from turnout.modules.extract.template_fields import to_fields
 from turnout.modules.intake.standard import StandardIntake
 from turnout.modules.normalize.from_fields import invoice_from_fields
@@ -357,3 +362,122 @@ def test_the_issuers_currency_fills_in_when_the_page_no_longer_shows_it() -> Non
     currency = read(artifacts, Directory(profile)).values["currency"]
     assert (currency.value, currency.module) == ("GBP", "extract.learned")
     assert currency.confidence < 0.9
+
+
+# --- who the issuer is: a profile is found on the issuer's next invoice by the seller's name as
+# the machine misread it when a person corrected that name (`read:` keys), on a page like the one
+# it was learned from only (another issuer misread the same way keeps the layout reader's
+# result); a VAT id or IBAN failing its checksum keys no profile and is never learned as the
+# issuer's; an imported expression that backtracks for ever ends its own rule.
+
+LEGAL_NAME = "Bakkerij De Molen Utrecht B.V."  # what the reviewer types; the page says De Molen
+
+
+def learned_from_corrected_name() -> Any:
+    pdf, _ = letter(MOLEN, 0)
+    artifacts = text_of(pdf)
+    invoice = invoice_of(read(artifacts, None))
+    assert invoice["seller"]["name"] == "De Molen"
+    invoice["seller"]["name"] = LEGAL_NAME
+    profile = LEARNER.learn(None, artifacts.require(Text), invoice, ["seller.name"], "rex", NOW)
+    assert profile is not None
+    assert profile.keys == ("name:bakkerij de molen utrecht b v",)
+    # what the review service adds: the name as the machine read it
+    return replace(profile, keys=(*profile.keys, str(read_key("De Molen"))))
+
+
+def test_a_corrected_name_finds_the_profile_on_the_issuers_next_invoice() -> None:
+    profile = learned_from_corrected_name()
+    pdf, truth = letter(MOLEN, 1)
+    directory = Directory(profile)
+    fields = read(text_of(pdf), directory)
+    seller = fields.values["seller.name"]
+    assert (seller.value, seller.module) == (LEGAL_NAME, "extract.learned")
+    assert fields.values["invoice_number"].value == truth["invoice_number"]
+    assert "read:de molen" in directory.asked[0]
+
+
+def test_another_issuer_misread_the_same_way_is_not_read_with_the_profile() -> None:
+    profile = learned_from_corrected_name()
+    pdf, _ = letter(MOLEN_ELSEWHERE, 0)
+    artifacts = text_of(pdf)
+    alone = read(artifacts, None)
+    fields = read(artifacts, Directory(profile))
+    assert fields.values["seller.name"].value == "De Molen"
+    assert fields == alone
+
+
+def test_pages_of_one_issuer_resemble_each_other_and_not_another_issuers() -> None:
+    nexts = [text_of(issuer_invoice(other, 1).pdf).require(Text) for other in ISSUERS]
+    for issuer in ISSUERS:
+        profile, _ = reviewed(issuer)
+        known = profile.data["options"]["fingerprint"]
+        similar = [
+            o.name
+            for o, page in zip(ISSUERS, nexts, strict=True)
+            if resemblance(known, page) >= SAME_PAGE
+        ]
+        assert similar == [issuer.name]
+
+
+@pytest.mark.parametrize(
+    ("vat_id", "iban", "keys"),
+    [
+        (
+            "DE136695976",
+            "DE89370400440532013000",
+            ["vat:DE136695976", "iban:DE89370400440532013000"],
+        ),
+        ("DE136695977", "DE89370400440532013001", []),  # both checksums fail
+        ("DE136695977", "DE89370400440532013000", ["iban:DE89370400440532013000"]),
+    ],
+)
+def test_a_vat_id_or_iban_failing_its_checksum_keys_no_profile(
+    vat_id: str, iban: str, keys: list[str]
+) -> None:
+    invoice = {"seller": {"name": "Acme GmbH", "vat_id": vat_id}, "payment": {"iban": iban}}
+    assert LEARNER.issuer_keys(invoice) == [*keys, "name:acme gmbh"]
+
+
+def test_a_vat_id_or_iban_failing_its_checksum_is_not_learned_as_the_issuers() -> None:
+    printed = issuer_invoice(ISSUERS[0], 0)
+    artifacts = text_of(printed.pdf)
+    invoice = invoice_of(read(artifacts, None))
+    good = LEARNER.learn(None, artifacts.require(Text), invoice, [], "rex", NOW)
+    assert good is not None and {"seller.vat_id", "payment.iban"} <= set(good.fields)
+    vat_id, iban = invoice["seller"]["vat_id"], invoice["payment"]["iban"]
+    invoice["seller"]["vat_id"] = vat_id[:-1] + str((int(vat_id[-1]) + 1) % 10)
+    invoice["payment"]["iban"] = iban[:-1] + str((int(iban[-1]) + 1) % 10)
+    text = artifacts.require(Text)
+    bad = LEARNER.learn(None, text, invoice, ["seller.vat_id", "payment.iban"], "rex", NOW)
+    assert bad is not None
+    assert not {"seller.vat_id", "payment.iban"} & set(bad.fields)
+    assert not [k for k in bad.keys if k.startswith(("vat:", "iban:"))]
+
+
+def test_a_backtracking_imported_expression_ends_its_rule_not_the_stage(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    template = """
+issuer: Slow Patterns Ltd
+keywords: [Slow Patterns]
+fields:
+  invoice_number: (a+)+$
+  amount: Total due\\s+([\\d.,]+)
+"""
+    profile = LEARNER.from_invoice2data(template, "olga", NOW)
+    text = Text(pages=("Slow Patterns Ltd\nTotal due 12.50\n" + "a" * 5000 + "b",), method="t")
+    with caplog.at_level(logging.WARNING):
+        found = read_fields(ProfileData.of(profile.data), layout_of(text), text)
+    assert "invoice_number" not in found
+    assert found["totals.payable"].value == "12.50"
+    assert "invoice_number skipped" in caplog.text and "(a+)+$" in caplog.text
+
+
+@pytest.mark.parametrize("regex", ["Nr\\s+(\\d+", "[z-a]", "x{2,1}"])
+def test_an_imported_expression_that_does_not_compile_is_refused_with_the_message(
+    regex: str,
+) -> None:
+    template = f"issuer: X\nkeywords: [X]\nfields:\n  invoice_number: '{regex}'\n"
+    with pytest.raises(ValueError, match=r"invoice_number: the regular expression .* is invalid"):
+        LEARNER.from_invoice2data(template, "olga", NOW)

@@ -2,7 +2,11 @@
 
 A profile is keyed by the issuer's VAT id, else IBAN, else normalised name (`issuer_key`:
 `vat:DE123456789`, `iban:DE02120300000000202051`, `name:acme gmbh`), and is found by any of the
-keys it knows (`keys`). Its `data` is the learned rules (for each field: the label near it, the
+keys it knows (`keys`). One key is weaker: `read:<name>`, the seller's name as the machine read
+it on a page a person then corrected it on (the layout reader reading the buyer's name, `bosd`,
+for the seller, `Saeco`): the issuer's next invoice is read the same, and is found by it. Since
+other issuers' pages may be misread the same way, a profile found by a `read:` key alone is only
+used on a page that resembles the one it was learned from (`extract.learned` checks). Its `data` is the learned rules (for each field: the label near it, the
 value's position relative to that label and to the page, its shape; or an imported invoice2data
 regular expression) in the form `turnout.modules.extract.learned` reads and writes; to every
 other part of Turnout it is an opaque JSON document.
@@ -49,6 +53,20 @@ def issuer_keys(vat_id: str | None, iban: str | None, name: str | None) -> list[
     if name and normalised_name(name):
         keys.append(f"name:{normalised_name(name)}")
     return keys
+
+
+READ = "read:"  # the prefix of the weak key: the seller's name as the machine misread it
+
+
+def read_key(name: str | None) -> str | None:
+    """The weak key of a seller's name as the machine read it (`read:bosd`), or None."""
+    normalised = normalised_name(name) if name else ""
+    return f"{READ}{normalised}" if normalised else None
+
+
+def strong_keys(keys: Sequence[str]) -> list[str]:
+    """The keys that name the issuer itself (all but `read:` ones)."""
+    return [k for k in keys if not k.startswith(READ)]
 
 
 def same_issuer(known: Sequence[str], keys: Sequence[str]) -> bool:

@@ -28,6 +28,7 @@ from turnout.domain.profiles import (
     ProfileLearner,
     ProfileVersion,
     normalised_name,
+    read_key,
     same_issuer,
 )
 from turnout.domain.runs import Run
@@ -168,6 +169,9 @@ class ProfileService:
             learned = self._learner.learn(existing, text, invoice, corrected, actor, self._now())
             if learned is None:
                 return None
+            misread = _misread_key(run)
+            if misread is not None and misread not in learned.keys:
+                learned = replace(learned, keys=(*learned.keys, misread))
             saved = uow.profiles.save(learned, ProfileAction.LEARN, run_id=run.run_id)
             fixed = ", ".join(corrected) if corrected else "none (approved as read)"
             record_event(
@@ -184,6 +188,21 @@ class ProfileService:
             return saved
 
         return run_audited(self._uow, EventAction.PROFILE, actor, act, clock=self._now)
+
+
+def _misread_key(run: Run) -> str | None:
+    """The `read:` key of the seller's name as the machine read it, when a person corrected it:
+    the issuer's next invoice is read the same (the profile is found by it, on a page like
+    this one only)."""
+    machine = (run.machine_invoice or {}).get("seller")
+    final = (run.invoice or {}).get("seller")
+    read = machine.get("name") if isinstance(machine, dict) else None
+    meant = final.get("name") if isinstance(final, dict) else None
+    if not isinstance(read, str) or not read.strip():
+        return None
+    if isinstance(meant, str) and normalised_name(meant) == normalised_name(read):
+        return None
+    return read_key(read)
 
 
 def _find(uow: UnitOfWork, issuer: str) -> IssuerProfile:

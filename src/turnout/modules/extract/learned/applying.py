@@ -9,19 +9,25 @@ that finds no such value reads nothing, and the layout reader's value stands.
 
 from __future__ import annotations
 
-import re
+import logging
 from dataclasses import dataclass
 from typing import cast
+
+import regex
 
 from turnout.domain.artifacts import Text
 from turnout.domain.page import Word
 from turnout.modules.extract.layout.page import Layout, Line
+from turnout.modules.extract.learned.issuer import constant_checks
 from turnout.modules.extract.learned.places import cut, find_label, phrase_from
 from turnout.modules.extract.learned.rules import ProfileData, Rule
 from turnout.modules.extract.locate import Kind, Locator
 
 ALIGN = 25.0  # points a value's left edge may stand from where it stood under its label
 REGEX_TIMEOUT_CHARS = 200_000  # an imported expression reads at most this much text
+REGEX_SECONDS = 0.2  # an imported expression's search gets this long; then the rule is skipped
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ def read_fields(
         if rule.where == "regex":
             if locator is None:
                 locator = Locator.of(text)
-            read = _by_regex(rule, text, locator)
+            read = _by_regex(path, rule, text, locator)
         elif rule.where == "right" and rule.label:
             read = _right(rule, layout)
         elif rule.where == "below" and rule.label:
@@ -58,6 +64,8 @@ def read_fields(
         else:
             read = _at_place(rule, layout)
         if rule.value is not None:
+            if not constant_checks(path, rule.value):
+                continue  # a VAT id or IBAN failing its checksum (an older profile's) is none
             if locator is None:
                 locator = Locator.of(text)
             read = _constant(rule, read, locator)
@@ -144,12 +152,26 @@ def _at_place(rule: Rule, layout: Layout) -> Read | None:
     return None
 
 
-def _by_regex(rule: Rule, text: Text, locator: Locator | None) -> Read | None:
+def _by_regex(path: str, rule: Rule, text: Text, locator: Locator | None) -> Read | None:
+    """The value an imported invoice2data expression reads, with the `regex` package and a
+    time budget: an expression that backtracks for ever (`(a+)+$`) ends its own rule, skipped
+    with a note in the log, never the stage."""
     try:
-        pattern = re.compile(rule.regex or "", re.MULTILINE)
-    except re.error:
+        pattern = regex.compile(rule.regex or "", regex.MULTILINE)
+    except (regex.error, ValueError):
         return None
-    m = pattern.search(text.full[:REGEX_TIMEOUT_CHARS])
+    try:
+        m = pattern.search(text.full[:REGEX_TIMEOUT_CHARS], timeout=REGEX_SECONDS)
+    except TimeoutError:
+        log.warning(
+            "issuer profile rule for %s skipped: its regular expression %r took more than "
+            "%.1f s on this page; fix it in the template and import it again, or reset the "
+            "profile",
+            path,
+            rule.regex,
+            REGEX_SECONDS,
+        )
+        return None
     if m is None:
         return None
     value = (m.group(1) if pattern.groups else m.group(0)).strip()

@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import regex as regex_package
 import yaml
 
 from turnout.domain.profiles import IssuerProfile
@@ -159,8 +160,8 @@ def from_template(text: str, actor: str, now: dt.datetime) -> IssuerProfile:
         if path is None or regex is None:
             continue
         try:
-            re.compile(regex)
-        except re.error as exc:
+            regex_package.compile(regex)
+        except (regex_package.error, ValueError) as exc:
             raise ValueError(
                 f"field {name}: the regular expression {regex!r} is invalid ({exc}); fix it "
                 "in the template"

@@ -9,6 +9,7 @@ from typing import Any
 from turnout.domain.artifacts import Text
 from turnout.domain.profiles import IssuerProfile
 from turnout.modules.extract.learned.invoice2data import from_template, to_template
+from turnout.modules.extract.learned.issuer import fingerprint
 from turnout.modules.extract.learned.learning import learn_rules, value_at
 from turnout.modules.extract.learned.rules import ProfileData, issuer_keys
 
@@ -32,6 +33,9 @@ class LearnedProfiles:
         data = learn_rules(previous, text, invoice, set(corrected))
         if not data.fields:
             return None
+        printed = fingerprint(text)
+        if printed:  # the page it was learned from last: how a `read:` key's page is checked
+            data.options["fingerprint"] = printed
         name = value_at(invoice, "seller.name")
         return IssuerProfile(
             issuer_key=profile.issuer_key if profile is not None else keys[0],
@@ -44,6 +48,8 @@ class LearnedProfiles:
         )
 
     def issuer_keys(self, invoice: Mapping[str, Any]) -> list[str]:
+        """The confirmed invoice's issuer keys; a VAT id or IBAN failing its checksum is none."""
+
         def text(path: str) -> str | None:
             value = value_at(invoice, path)
             return str(value) if value else None

@@ -20,6 +20,7 @@ from typing import Any
 from turnout.domain.artifacts import Text
 from turnout.domain.page import Box, Word, boxes_of
 from turnout.modules.extract.layout.page import Layout, layout_of
+from turnout.modules.extract.learned.issuer import constant_checks
 from turnout.modules.extract.learned.places import (
     Place,
     date_format,
@@ -65,6 +66,8 @@ def learn_rules(
             if was_corrected:
                 fields.pop(path, None)  # the person cleared it: the rule read something wrong
             continue
+        if not constant_checks(path, str(value)):
+            continue  # an identifier failing its checksum is no issuer's constant
         rule = rule_for(path, str(value), layout, locator, provenance.get(path), was_corrected)
         if rule is None and path in CONSTANT and was_corrected:
             # typed by a person, not printed as read (an OCR misreading): the value itself

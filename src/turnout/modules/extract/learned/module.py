@@ -2,7 +2,8 @@
 
 The page is read by the layout reader (`extract.layout`) first. From what it read (the seller's
 VAT id, the IBAN, the seller's name) the issuer is looked up among the learned profiles
-(`RunContext.profiles`); with a profile, every field the profile has a rule for is read where the
+(`RunContext.profiles`), and by the seller's name as read where a person corrected it before
+(a `read:` key: then only on a page that resembles the one the profile was learned from); with a profile, every field the profile has a rule for is read where the
 rule says (at its label, its offset, with its shape), with a higher confidence and the boxes of
 the words used, and the layout reader fills in what the profile does not know. Without a profile
 (or outside a database, where there are none) the result is exactly the layout reader's.
@@ -17,11 +18,12 @@ from turnout.domain.artifacts import Artifact, ArtifactRef, ExtractedField, Fiel
 from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.domain.profiles import IssuerProfile, same_issuer
+from turnout.domain.profiles import IssuerProfile, read_key, same_issuer
 from turnout.modules.extract.identifiers import find_ibans, find_vat_ids
 from turnout.modules.extract.layout.module import LayoutExtract
 from turnout.modules.extract.layout.page import layout_of
 from turnout.modules.extract.learned.applying import read_fields
+from turnout.modules.extract.learned.issuer import SAME_PAGE, resemblance
 from turnout.modules.extract.learned.rules import CORRECTION, ProfileData, Rule, issuer_keys
 from turnout.modules.extract.patterns import settings_schema
 
@@ -103,9 +105,12 @@ class LearnedExtract(StageModule):
         if context.profiles is None:
             return [fields]
         keys = keys_of(fields, text)
-        profile = context.profiles.find(keys)
+        misread = read_key(_value(fields, "seller.name"))
+        profile = context.profiles.find([*keys, misread] if misread else keys)
         if profile is None or not same_issuer(profile.keys, keys):
             return [fields]
+        if not set(profile.keys) & set(keys) and not _same_page(profile, text):
+            return [fields]  # found by a misread name only, on another issuer's page
         return [self.with_profile(fields, text, profile)]
 
     def with_profile(self, fields: Fields, text: Text, profile: IssuerProfile) -> Fields:
@@ -150,13 +155,27 @@ def _only_fields(artifacts: Iterable[Artifact]) -> Fields:
     )
 
 
+def _value(fields: Fields, path: str) -> str | None:
+    found = fields.values.get(path)
+    return found.value if found is not None else None
+
+
+def _same_page(profile: IssuerProfile, text: Text) -> bool:
+    """Whether `text` resembles the page the profile was learned from (its fingerprint)."""
+    known = ProfileData.of(profile.data).options.get("fingerprint")
+    if not isinstance(known, list):
+        return False
+    return resemblance([str(k) for k in known], text) >= SAME_PAGE
+
+
 def keys_of(fields: Fields, text: Text | None = None) -> list[str]:
-    """The issuer's keys from what the layout reader read (VAT id, IBAN, name), then every
-    valid IBAN and VAT id printed on the page (a seller the reader mistook is still found)."""
+    """The issuer's keys from what the layout reader read (VAT id, IBAN, name; a VAT id or IBAN
+    failing its checksum is none), then every valid IBAN and VAT id printed on the page (a seller
+    the reader mistook is still found). A profile found by none of them but by the seller's name
+    as read (`read:`, a name a person corrected) is used on a page like its own only."""
 
     def value(path: str) -> str | None:
-        found = fields.values.get(path)
-        return found.value if found is not None else None
+        return _value(fields, path)
 
     keys = issuer_keys(value("seller.vat_id"), value("payment.iban"), value("seller.name"))
     if text is not None:

@@ -33,7 +33,8 @@ from typing import Any
 
 from turnout.domain.page import Word
 from turnout.domain.profiles import compact_id as compact
-from turnout.domain.profiles import issuer_keys, normalised_name
+from turnout.domain.profiles import normalised_name
+from turnout.modules.extract.learned.issuer import issuer_keys
 
 __all__ = [
     "CONFIRMATION",
