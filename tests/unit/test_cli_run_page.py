@@ -5,6 +5,9 @@ yet says so instead of claiming it ended before `route`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+
+import pytest
 
 from turnout.cli.common import console
 from turnout.cli.run_page import print_decision, run_header
@@ -16,6 +19,15 @@ DECISION_REASONS = [
     "the seller name was read with confidence 0.30, below required_confidence 0.6",
     "fields extracted with confidence below 0.50: buyer.country 0.41",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _wide_console() -> Iterator[None]:
+    """One line for each header row, whatever the terminal running the tests."""
+    kept = console.width
+    console.width = 400
+    yield
+    console.width = kept
 
 
 def _run(status: RunStatus, **fields: object) -> Run:

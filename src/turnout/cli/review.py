@@ -223,18 +223,35 @@ def reject(
     _review(run_id, request, as_, json_)
 
 
-# the widest each column of the queue may be (0: left out) under 100, 140 and more columns; the
-# reasons take what is left (`review show` has them all)
+# the widest each column of the queue may be (0: left out) under 100, 140 and 180 columns and
+# wider; the reasons take what is left, at least about a third of the line (`review show` has
+# them all)
 _QUEUE_NARROW = {"file": 0, "status": 12, "decision": 0, "invoice": 12, "seller": 12, "created": 0}
-_QUEUE_MEDIUM = {"file": 16, "status": 12, "decision": 8, "invoice": 12, "seller": 12, "created": 0}
-_QUEUE_WIDE = {"file": 28, "status": 23, "decision": 8, "invoice": 18, "seller": 24, "created": 16}
+_QUEUE_MEDIUM = {"file": 12, "status": 10, "decision": 8, "invoice": 11, "seller": 10, "created": 0}
+_QUEUE_WIDE = {"file": 18, "status": 15, "decision": 8, "invoice": 14, "seller": 16, "created": 0}
+_QUEUE_WIDEST = {
+    "file": 28,
+    "status": 23,
+    "decision": 8,
+    "invoice": 18,
+    "seller": 24,
+    "created": 16,
+}
 
 
 def _queue_table(items: list[ReviewItem]) -> Table:
     """The queue, one line a run, cut to the terminal's width (under 100 columns without the
-    file and the decision, under 140 without the creation time)."""
+    file and the decision, under 180 without the creation time)."""
     width = console.width
-    caps = _QUEUE_NARROW if width < 100 else _QUEUE_MEDIUM if width < 140 else _QUEUE_WIDE
+    caps = (
+        _QUEUE_NARROW
+        if width < 100
+        else _QUEUE_MEDIUM
+        if width < 140
+        else _QUEUE_WIDE
+        if width < 180
+        else _QUEUE_WIDEST
+    )
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=0)
     table.add_column("run", no_wrap=True, min_width=8)
     for name in ("file", "status", "decision", "invoice", "seller"):

@@ -163,14 +163,14 @@ def print_runs(runs: list[Run]) -> None:
     and the lease of each running run (how old the run, when its lease expires).
 
     Each row stays on one line, the reason taking the width the other columns leave (under 100
-    columns the file is left out, under 140 the version): every cut value ends with `…`, and
-    `turnout runs show RUN` gives it in full."""
+    columns the file is left out, under 180 the version; file, seller and the others are cut
+    first so that the reason keeps room): every cut value ends with `…`, and `turnout runs show
+    RUN` gives it in full."""
     workers = any(
         r.worker and (r.origin is RunOrigin.QUEUE or r.status is RunStatus.RUNNING) for r in runs
     )
     leases = any(r.status is RunStatus.RUNNING and r.lease_expires_at for r in runs)
-    width = console.width
-    caps = _NARROW if width < 100 else _MEDIUM if width < 140 else _WIDE
+    caps = _caps(console.width)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=0)
     table.add_column("run", no_wrap=True, min_width=SHORT_ID)
     for name in ("file", "status", "version", "decision", "invoice", "seller"):
@@ -207,10 +207,19 @@ def print_runs(runs: list[Run]) -> None:
     console.print(table)
 
 
-# the widest each column of `turnout runs` may be (0: left out) under 100, 140 and more columns
+# the widest each column of `turnout runs` may be (0: left out) under 100, 140 and 180 columns
+# and wider: the reason takes the rest, at least about a third of the line from 120 columns on
 _NARROW = {"file": 0, "status": 12, "version": 0, "decision": 10, "invoice": 11, "seller": 11}
-_MEDIUM = {"file": 20, "status": 14, "version": 0, "decision": 16, "invoice": 14, "seller": 16}
-_WIDE = {"file": 32, "status": 23, "version": 7, "decision": 20, "invoice": 20, "seller": 28}
+_MEDIUM = {"file": 12, "status": 10, "version": 0, "decision": 8, "invoice": 11, "seller": 10}
+_WIDE = {"file": 18, "status": 15, "version": 0, "decision": 12, "invoice": 14, "seller": 16}
+_WIDEST = {"file": 32, "status": 23, "version": 7, "decision": 20, "invoice": 20, "seller": 28}
+
+
+def _caps(width: int) -> dict[str, int]:
+    """The column caps for a terminal `width` columns wide."""
+    if width < 100:
+        return _NARROW
+    return _MEDIUM if width < 140 else _WIDE if width < 180 else _WIDEST
 
 
 def _one_line(value: str) -> Text:

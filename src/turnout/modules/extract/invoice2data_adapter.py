@@ -208,7 +208,7 @@ def extract_with(template: InvoiceTemplate, text: str) -> TemplateMatch:
         raise InputRejected(
             f"invoice2data template {name} matched but could not read its required fields "
             f"({error}); the text differs from what the template expects: fix the template "
-            "or let the heuristic fallback take over"
+            "or let the stage's fallback (extract.learned by default) take over"
         ) from error
     return TemplateMatch(
         template_name=name,
