@@ -481,3 +481,23 @@ def test_an_imported_expression_that_does_not_compile_is_refused_with_the_messag
     template = f"issuer: X\nkeywords: [X]\nfields:\n  invoice_number: '{regex}'\n"
     with pytest.raises(ValueError, match=r"invoice_number: the regular expression .* is invalid"):
         LEARNER.from_invoice2data(template, "olga", NOW)
+
+
+def test_an_older_profiles_constant_failing_its_checksum_is_not_read() -> None:
+    issuer = BY_NAME["de-vorgang"]
+    profile, _ = reviewed(issuer)
+    rules = dict(profile.data["fields"])
+    vat_id = rules["seller.vat_id"]["value"]
+    broken = vat_id[:-1] + str((int(vat_id[-1]) + 1) % 10)
+    rules["seller.vat_id"] = {
+        **rules["seller.vat_id"],
+        "where": "value",
+        "value": broken,
+        "taught": "correction",
+    }
+    older = replace(profile, data={**profile.data, "fields": rules})
+    printed = issuer_invoice(issuer, 1)
+    fields = read(text_of(printed.pdf), Directory(older))
+    read_vat = fields.values["seller.vat_id"]
+    assert (read_vat.value, read_vat.module) == (vat_id, "extract.layout")
+    assert fields.values["invoice_number"].module == "extract.learned"
