@@ -23,7 +23,13 @@ from sqlalchemy import (
 from turnout.domain.review import ReviewAction, ReviewFilter, ReviewItem, ReviewRecord
 from turnout.domain.runs import AttemptOutcome, RunStatus
 from turnout.persistence.repositories.runs import SqlRunRepository
-from turnout.persistence.tables import review_records, runs, sources, stage_attempts
+from turnout.persistence.tables import (
+    review_records,
+    runs,
+    sources,
+    stage_attempts,
+    stage_results,
+)
 
 R = runs.c
 A = stage_attempts.c
@@ -36,18 +42,23 @@ READ_STAGES = ("text", "einvoice")
 
 def waiting_for_a_person() -> ColumnElement[bool]:
     """The review queue's condition: no final decision yet, and `needs_review`, a `review`
-    decision, or `failed` with the document's bytes stored and its text (or e-invoice) read."""
+    decision, or `failed` with its text (or e-invoice) read — each with the document's bytes and
+    its reading stages' results kept, which a review continues from (a run from before Turnout
+    kept them cannot be reviewed, so it is not listed: its file is processed again)."""
     read = exists().where(A.run_id == R.run_id, A.stage_id.in_(READ_STAGES), A.outcome.in_(DONE))
     stored = exists().where(sources.c.sha256 == R.source_sha256)
+    kept = exists().where(stage_results.c.run_id == R.run_id)
     return and_(
         R.final_decision.is_(None),
+        stored,
+        kept,
         or_(
             R.status == RunStatus.NEEDS_REVIEW.value,
             and_(
                 R.status.in_([RunStatus.COMPLETED.value, RunStatus.COMPLETED_WITH_FALLBACK.value]),
                 R.decision["outcome"].as_string() == "review",
             ),
-            and_(R.status == RunStatus.FAILED.value, stored, read),
+            and_(R.status == RunStatus.FAILED.value, read),
         ),
     )
 
