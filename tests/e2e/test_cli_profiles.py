@@ -9,9 +9,14 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from turnout.bootstrap import bundled_examples
+
+# The review service and its queue are tested on PostgreSQL too (tests/integration,
+# tests/e2e/api); the command line is the same on either database, so one flow runs on both.
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 ACME = next(p for p in bundled_examples() if p.name == "invoice-acme-en.pdf")
 SELLER = "Acme Robotics, Inc."
@@ -42,6 +47,7 @@ def _learned(cli: Any, tmp_path: Path) -> dict[str, Any]:
     return dict(profile)
 
 
+@SQLITE_ONLY
 def test_a_learned_profile_is_listed_shown_exported_imported_and_reset(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path
 ) -> None:
@@ -79,6 +85,7 @@ def test_a_learned_profile_is_listed_shown_exported_imported_and_reset(  # type:
     assert [v["action"] for v in history] == ["learn", "import", "reset"]
 
 
+@SQLITE_ONLY
 def test_an_unknown_issuer_or_unreadable_template_is_refused(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path
 ) -> None:

@@ -11,7 +11,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from turnout.bootstrap import bundled_examples
+
+# The review service and its queue are tested on PostgreSQL too (tests/integration,
+# tests/e2e/api); the command line is the same on either database, so one flow runs on both.
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 EXAMPLES = {p.name: p for p in bundled_examples()}
 ACME = EXAMPLES["invoice-acme-en.pdf"]
@@ -102,6 +108,7 @@ def test_a_reviewer_corrects_and_approves_and_the_export_holds_the_corrections( 
     assert any("invoice_number" in line and "ACM-24-0173-B" in line for line in review_rows)
 
 
+@SQLITE_ONLY
 def test_a_viewer_is_refused_and_the_refusal_is_audited(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path
 ) -> None:
@@ -115,6 +122,7 @@ def test_a_viewer_is_refused_and_the_refusal_is_audited(  # type: ignore[no-unty
     assert view["reviewable"] is True and view["run"]["review_revision"] == 0
 
 
+@SQLITE_ONLY
 def test_a_stale_revision_or_a_second_decision_is_a_conflict_and_changes_nothing(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path
 ) -> None:
@@ -136,6 +144,7 @@ def test_a_stale_revision_or_a_second_decision_is_a_conflict_and_changes_nothing
     assert len(refusals) == 3
 
 
+@SQLITE_ONLY
 def test_a_rejection_needs_a_reason_and_is_final(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run = _waiting_run(cli, tmp_path)
     short = run["run_id"][:8]
@@ -161,6 +170,7 @@ BAD_CORRECTIONS = [
 ]
 
 
+@SQLITE_ONLY
 def test_a_correction_that_cannot_be_read_is_refused_and_changes_nothing(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path
 ) -> None:
@@ -172,6 +182,7 @@ def test_a_correction_that_cannot_be_read_is_refused_and_changes_nothing(  # typ
     assert view["run"]["review_revision"] == 0 and view["records"] == []
 
 
+@SQLITE_ONLY
 def test_the_queue_is_searched_and_run_arguments_take_a_unique_prefix(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path
 ) -> None:

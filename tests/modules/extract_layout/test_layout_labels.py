@@ -118,10 +118,12 @@ def test_plain_text_without_words_is_read_on_a_grid() -> None:
     assert value(fields, "issue_date") == "2024-03-01"
 
 
-def test_the_layout_reader_is_the_extract_stage_fallback() -> None:
+def test_the_layout_reader_reads_for_the_extract_stage_fallback() -> None:
+    # the default fallback is extract.learned: the layout reader, then what reviews taught about
+    # the issuer; extract.layout stays a fallback an operator may select on its own
     from turnout.runtime.defaults import DEFAULT_POLICIES
 
-    assert DEFAULT_POLICIES["extract"].fallback == "extract.layout"
+    assert DEFAULT_POLICIES["extract"].fallback == "extract.learned"
     assert LayoutExtract.spec.is_fallback
     assert LayoutExtract.spec.contract_id == "extract-v1"
 
