@@ -192,7 +192,7 @@ def waits_for_a_person(run: Run) -> bool:
     if run.status is RunStatus.NEEDS_REVIEW:
         return True
     if run.status in (RunStatus.COMPLETED, RunStatus.COMPLETED_WITH_FALLBACK):
-        return bool(run.decision) and (run.decision or {}).get("outcome") == Outcome.REVIEW.value
+        return (run.decision or {}).get("outcome") == Outcome.REVIEW.value
     if run.status is RunStatus.FAILED:
         done = (AttemptOutcome.OK, AttemptOutcome.FALLBACK)
         return any(a.stage_id in ("text", "einvoice") and a.outcome in done for a in run.attempts)
