@@ -213,9 +213,13 @@ def _check_pixels(file_name: str, page: int, frame: Image.Image) -> None:
 def _opened(file_name: str, data: bytes) -> Image.Image:
     try:
         return Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise _undecodable(file_name, exc) from exc
-    except Image.DecompressionBombError as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise _undecodable(file_name, exc) from exc
 
 
