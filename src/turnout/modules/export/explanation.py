@@ -54,10 +54,6 @@ class Explanation:
             decision=inputs.require(Decision),
         )
 
-    @property
-    def reasons(self) -> tuple[str, ...]:
-        return self.decision.reasons
-
     def note(self) -> Note:
         """The explanation as one invoice note (BT-21 `ACB`, BT-22 on one line)."""
         decision = self.decision

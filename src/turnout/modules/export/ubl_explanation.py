@@ -48,7 +48,7 @@ def explanation_extensions(explanation: Explanation) -> Element:
     decision = etree.SubElement(body, _tx("Decision"))
     _value(decision, "Outcome", str(explanation.decision.outcome))
     _value(decision, "DecidedBy", explanation.decision.decided_by)
-    for reason in explanation.reasons:
+    for reason in explanation.decision.reasons:
         _value(decision, "Reason", reason)
     return extensions
 
