@@ -179,6 +179,9 @@ class HandBack(Exception):
 
 # The stages that read the document: a review continues a run after them, from their results.
 READING_STAGES = frozenset({"intake", "einvoice", "text", "extract"})
+# the stages whose success means the document was read (its text or its e-invoice): a failed run
+# that got that far waits for a person
+READ_STAGES = ("text", "einvoice")
 # The stage whose decision a person's final decision replaces.
 DECIDING_STAGE = "route"
 _PERSON_VERBS = {"approve": "approved", "reject": "rejected"}
@@ -195,7 +198,7 @@ def waits_for_a_person(run: Run) -> bool:
         return (run.decision or {}).get("outcome") == Outcome.REVIEW.value
     if run.status is RunStatus.FAILED:
         done = (AttemptOutcome.OK, AttemptOutcome.FALLBACK)
-        return any(a.stage_id in ("text", "einvoice") and a.outcome in done for a in run.attempts)
+        return any(a.stage_id in READ_STAGES and a.outcome in done for a in run.attempts)
     return False
 
 

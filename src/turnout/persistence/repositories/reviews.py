@@ -20,6 +20,7 @@ from sqlalchemy import (
     update,
 )
 
+from turnout.domain.artifacts import Outcome
 from turnout.domain.review import ReviewAction, ReviewFilter, ReviewItem, ReviewRecord
 from turnout.domain.runs import AttemptOutcome, RunStatus
 from turnout.persistence.repositories.runs import SqlRunRepository
@@ -30,14 +31,13 @@ from turnout.persistence.tables import (
     stage_attempts,
     stage_results,
 )
+from turnout.runtime.execution import READ_STAGES
 
 R = runs.c
 A = stage_attempts.c
 V = review_records.c
 FINISHED = [s.value for s in RunStatus if s.finished]
 DONE = [AttemptOutcome.OK.value, AttemptOutcome.FALLBACK.value]
-# stages whose success means the document was read (its text or its e-invoice)
-READ_STAGES = ("text", "einvoice")
 
 
 def waiting_for_a_person() -> ColumnElement[bool]:
@@ -56,7 +56,7 @@ def waiting_for_a_person() -> ColumnElement[bool]:
             R.status == RunStatus.NEEDS_REVIEW.value,
             and_(
                 R.status.in_([RunStatus.COMPLETED.value, RunStatus.COMPLETED_WITH_FALLBACK.value]),
-                R.decision["outcome"].as_string() == "review",
+                R.decision["outcome"].as_string() == Outcome.REVIEW.value,
             ),
             and_(R.status == RunStatus.FAILED.value, read),
         ),
