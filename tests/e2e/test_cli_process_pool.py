@@ -56,7 +56,7 @@ selections = {**doc.selections, "route": SelectionDoc("route.slow", {})}
 policies = {**doc.policies, "route": PolicyDoc("route.rules", ("error",), {})}
 doc = replace(doc, summary="slow", selections=selections, policies=policies)
 service = app.configurations
-version = service.create(doc, "ann").version
+version = service.create(doc, "ann").config.version
 assert service.validate(version, "ann").valid
 service.activate(version, "ann")
 app.close()

@@ -159,7 +159,7 @@ def test_a_backlog_survives_a_killed_worker_dropped_connections_and_an_activatio
                 "basic validation", {**doc.selections, "validate": SelectionDoc("validate.basic")}
             ),
             "ann",
-        ).version
+        ).config.version
         service.validate(v2, "ann")
         assert service.activate(v2, "ann").status in ("pending", "active")
 

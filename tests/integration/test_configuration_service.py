@@ -86,20 +86,23 @@ def active_version(service: ConfigurationService) -> int:
 
 
 def activate_new(service: ConfigurationService, doc: ConfigDocument, actor: str = "ann") -> int:
-    version = service.create(doc, actor).version
+    version = service.create(doc, actor).config.version
     assert service.validate(version, actor).valid
     assert service.activate(version, actor).status == "active"
     return version
 
 
-def test_create_makes_a_draft_and_one_event(service: ConfigurationService, db: Database) -> None:
-    config = service.create(make_doc(), "ann")
-    assert (config.version, config.status) == (1, ConfigStatus.DRAFT)
+def test_create_validates_at_once_and_leaves_one_event(
+    service: ConfigurationService, db: Database
+) -> None:
+    created = service.create(make_doc(), "ann")
+    assert (created.config.version, created.config.status) == (1, ConfigStatus.VALIDATED)
+    assert created.valid and created.problems == ()
     assert events(db) == [("create", "ok", "ann", 1)]
 
 
 def test_validate_moves_draft_to_validated(service: ConfigurationService, db: Database) -> None:
-    v = service.create(make_doc(), "ann").version
+    v = service.create(make_doc(), "ann").config.version
     report = service.validate(v, "otto")
     assert report.valid and status(db, v) is ConfigStatus.VALIDATED
     assert events(db)[-1] == ("validate", "ok", "otto", v)
@@ -112,7 +115,7 @@ def test_invalid_draft_stays_draft_with_reasons(
     doc = ConfigDocument(
         "bad", {**doc.selections, "route": SelectionDoc("route.strict", {"review_above": 5})}
     )
-    v = service.create(doc, "ann").version
+    v = service.create(doc, "ann").config.version
     report = service.validate(v, "ann")
     assert not report.valid and status(db, v) is ConfigStatus.DRAFT
     assert any(
@@ -138,10 +141,10 @@ def test_activate_supersedes_the_previous_version(
 
 
 def test_every_action_leaves_exactly_one_event(service: ConfigurationService, db: Database) -> None:
-    v1 = service.create(make_doc(), "ann").version
+    v1 = service.create(make_doc(), "ann").config.version
     service.validate(v1, "ann")
     service.activate(v1, "ann")
-    v2 = service.create(make_doc(export="export.flaky"), "otto").version
+    v2 = service.create(make_doc(export="export.flaky"), "otto").config.version
     service.validate(v2, "otto")
     service.activate(v2, "otto")
     service.rollback(v1, "ann")
@@ -160,7 +163,7 @@ def test_activation_that_fails_revalidation_is_rejected_and_active_unchanged(
     service: ConfigurationService, db: Database
 ) -> None:
     v1 = activate_new(service, make_doc())
-    v2 = service.create(make_doc(export="export.flaky"), "ann").version
+    v2 = service.create(make_doc(export="export.flaky"), "ann").config.version
     assert service.validate(v2, "ann").valid
     # the module breaks between validation and activation (its package was uninstalled)
     broken = ModuleRegistry.from_classes(
@@ -203,7 +206,7 @@ def test_rollback_to_a_version_that_never_worked_is_refused(
     service: ConfigurationService, db: Database
 ) -> None:
     activate_new(service, make_doc())
-    draft = service.create(make_doc(), "ann").version
+    draft = service.create(make_doc(), "ann").config.version
     with pytest.raises(InvalidTransition, match="never the working configuration"):
         service.rollback(draft, "ann")
     with pytest.raises(NotFound):
@@ -267,7 +270,7 @@ def test_activation_with_runs_in_flight_is_pending_until_they_finish(
 ) -> None:
     v1 = activate_new(service, make_doc())
     run_id = _running_run(db, v1)
-    v2 = service.create(make_doc(export="export.flaky"), "ann").version
+    v2 = service.create(make_doc(export="export.flaky"), "ann").config.version
     service.validate(v2, "ann")
     result = service.activate(v2, "ann")
     assert result.status == "pending" and status(db, v2) is ConfigStatus.PENDING
@@ -285,8 +288,8 @@ def test_second_activation_while_one_is_pending_is_refused_naming_it(
 ) -> None:
     v1 = activate_new(service, make_doc())
     _running_run(db, v1)
-    v2 = service.create(make_doc(export="export.flaky"), "ann").version
-    v3 = service.create(make_doc(), "ann").version
+    v2 = service.create(make_doc(export="export.flaky"), "ann").config.version
+    v3 = service.create(make_doc(), "ann").config.version
     service.validate(v2, "ann")
     service.validate(v3, "ann")
     assert service.activate(v2, "ann").status == "pending"
@@ -368,7 +371,7 @@ def test_invalid_configuration_is_refused_and_the_active_one_is_unchanged(
             selections[stage_id] = SelectionDoc(choice[0], choice[1])
         else:
             selections[stage_id] = SelectionDoc(choice)
-    bad = service.create(ConfigDocument(case, selections), "ann").version
+    bad = service.create(ConfigDocument(case, selections), "ann").config.version
     report = service.validate(bad, "ann")
     [problem] = [p for p in report.problems if p.stage == stage]
     assert problem.module == module and text in problem.message and problem.fix

@@ -179,7 +179,7 @@ def test_the_same_example_processed_twice_is_a_duplicate_sent_to_review(
             },
         )
         service = app.configurations
-        version = service.create(doc, "ann").version
+        version = service.create(doc, "ann").config.version
         assert service.validate(version, "ann").valid
         service.activate(version, "ann")
         first = app.runner.run_path(example)

@@ -57,7 +57,7 @@ def app(db_url: str, tmp_path: Path) -> Iterator[App]:
         "route": SelectionDoc("route.rules", {"review_above": "0"}),  # everything to a person
     }
     doc = ConfigDocument("learned issuers", selections, dict(base.policies))
-    version = app.configurations.create(doc, "ann").version
+    version = app.configurations.create(doc, "ann").config.version
     report = app.configurations.validate(version, "ann")
     assert report.valid, report.problems
     app.configurations.activate(version, "ann")

@@ -209,7 +209,7 @@ def test_queued_runs_wait_for_a_pending_activation_and_start_on_the_new_version(
             "basic validation", {**doc.selections, "validate": SelectionDoc("validate.basic")}
         ),
         "ann",
-    ).version
+    ).config.version
     service.validate(v2, "ann")
     assert service.activate(v2, "ann").status == "pending"
 
@@ -286,7 +286,7 @@ def test_workers_hear_of_a_switch_and_build_the_new_plan(app: App) -> None:
         v2 = service.create(
             ConfigDocument("b", {**doc.selections, "validate": SelectionDoc("validate.basic")}),
             "ann",
-        ).version
+        ).config.version
         service.validate(v2, "ann")
         assert service.activate(v2, "ann").status == "active"
         assert switched.wait(10), "no notification arrived"

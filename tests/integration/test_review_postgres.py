@@ -48,7 +48,7 @@ def app(url: str, tmp_path: Path) -> Iterator[App]:
         {**base.selections, "route": SelectionDoc("route.rules", {"review_above": "0"})},
         dict(base.policies),
     )
-    version = app.configurations.create(doc, "ann").version
+    version = app.configurations.create(doc, "ann").config.version
     app.configurations.validate(version, "ann")
     app.configurations.activate(version, "ann")
     yield app

@@ -53,7 +53,7 @@ def activate(app: App, review_above: str, export: str = "export.json") -> int:
     doc = ConfigDocument(f"review above {review_above}", {**base.selections, **chosen})
     doc = ConfigDocument(doc.summary, doc.selections, dict(base.policies))
     service = app.configurations
-    version = service.create(doc, "ann").version
+    version = service.create(doc, "ann").config.version
     assert service.validate(version, "ann").valid
     service.activate(version, "ann")
     return version
@@ -421,7 +421,7 @@ def test_a_run_under_review_is_in_flight_and_holds_back_an_activation(app: App) 
         run.run_id, "alice", ReviewRequest({}, PersonDecision.APPROVE)
     )
     base = default_document()
-    newer = app.configurations.create(base, "ann").version
+    newer = app.configurations.create(base, "ann").config.version
     app.configurations.validate(newer, "ann")
     app.configurations.activate(newer, "ann")
     with app.unit_of_work() as uow:

@@ -64,7 +64,7 @@ def pipeline(db: Database, tmp_path: Path, **modules: str) -> Runner:
     selections = {s: SelectionDoc(f"{s}.fake") for s in REQUIRED}
     selections.update({stage: SelectionDoc(module) for stage, module in modules.items()})
     service = ConfigurationService(db.unit_of_work, registry)
-    version = service.create(ConfigDocument("t", selections), "ann").version
+    version = service.create(ConfigDocument("t", selections), "ann").config.version
     service.validate(version, "ann")
     service.activate(version, "ann")
     return Runner(db.unit_of_work, registry, tmp_path)
@@ -158,7 +158,7 @@ def test_each_run_is_pinned_to_the_version_it_was_admitted_under(
     selections = {s: SelectionDoc(f"{s}.fake") for s in REQUIRED} | {
         "einvoice": SelectionDoc("einvoice.none")
     }
-    v2 = service.create(ConfigDocument("two", selections), "ann").version
+    v2 = service.create(ConfigDocument("two", selections), "ann").config.version
     service.validate(v2, "ann")
     assert service.activate(v2, "ann").status == "active"
     second = runner.run_bytes("b.pdf", b"%PDF")
@@ -205,7 +205,7 @@ def test_a_run_whose_stages_all_decline_is_failed_not_completed(
         "text": SelectionDoc("text.shy")
     }
     service = ConfigurationService(db.unit_of_work, registry)
-    version = service.create(ConfigDocument("t", selections), "ann").version
+    version = service.create(ConfigDocument("t", selections), "ann").config.version
     service.validate(version, "ann")
     service.activate(version, "ann")
     run = Runner(db.unit_of_work, registry, tmp_path).run_bytes("a.png", b"\x89PNG")

@@ -26,7 +26,7 @@ def test_a_run_finds_its_seller_in_the_vendors_table(db_url: str, tmp_path: Path
             {**base.selections, "match": SelectionDoc("match.vendors", {"vendors": "table"})},
         )
         service = app.configurations
-        version = service.create(doc, "ann").version
+        version = service.create(doc, "ann").config.version
         assert service.validate(version, "ann").valid
         service.activate(version, "ann")
         run = app.runner.run_path(example)

@@ -333,7 +333,7 @@ def test_scanned_pdf_completes_through_the_ocr_fallback_of_the_default_configura
             "OCR for scans", base.selections, {**base.policies, "text": ocr_policy}
         )
         service = app.configurations
-        version = service.create(doc, "ann").version
+        version = service.create(doc, "ann").config.version
         report = service.validate(version, "ann")
         assert report.valid, report.problems
         service.activate(version, "ann")

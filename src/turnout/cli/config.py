@@ -13,6 +13,7 @@ from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fai
 from turnout.domain.configuration import ModuleConfiguration
 from turnout.runtime.config_document import load_document
 from turnout.runtime.diff import diff_configurations
+from turnout.runtime.guard import requested_spec
 from turnout.runtime.results import ActivationResult
 from turnout.runtime.serialize import config_detail, config_summary
 
@@ -42,13 +43,25 @@ def create(
     except OSError as exc:
         raise fail(f"cannot read {file}: {exc.strerror}; check the path") from exc
     doc = load_document(text, summary=summary, source=str(file))
-    config = get_app().configurations.create(doc, actor(as_))
+    created = get_app().configurations.create(doc, actor(as_))
+    config = created.config
     if json_:
-        emit_json(config_summary(config))
+        emit_json({**config_summary(config), "problems": [p.to_dict() for p in created.problems]})
+    elif created.valid:
+        console.print(
+            f"created version [bold]{config.version}[/bold] and validated it; next: "
+            f"`turnout config try {config.version}` or `turnout config activate {config.version}`"
+        )
     else:
         console.print(
-            f"created version [bold]{config.version}[/bold] (draft); next: "
-            f"`turnout config validate {config.version}`"
+            f"created version [bold]{config.version}[/bold] as a draft with "
+            f"{len(created.problems)} problem(s) to fix:"
+        )
+        for p in created.problems:
+            console.print(f"  - {p}", markup=False)
+        console.print(
+            f"fix the file and create it again (`turnout config delete {config.version}` "
+            "puts this draft away)"
         )
 
 
@@ -91,11 +104,31 @@ def activate(
             help="Switch now even with runs in flight (they finish on their own version).",
         ),
     ] = False,
+    guard: Annotated[
+        bool,
+        typer.Option(
+            "--guard",
+            help="Watch the first runs on the version and roll back by itself if they do clearly "
+            "worse than the version before (the version's `guard:` block, else the defaults).",
+        ),
+    ] = False,
+    guard_runs: Annotated[
+        int | None,
+        typer.Option("--guard-runs", min=1, help="With --guard: the window, in runs."),
+    ] = None,
+    guard_minutes: Annotated[
+        float | None,
+        typer.Option("--guard-minutes", min=0.1, help="With --guard: the window, in minutes."),
+    ] = None,
     as_: ActorOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Activate a validated version (pending while runs are in flight)."""
-    _print_activation(get_app().configurations.activate(version, actor(as_), force=force), json_)
+    service = get_app().configurations
+    spec = None
+    if guard or guard_runs is not None or guard_minutes is not None:
+        spec = requested_spec(service.get(version), guard_runs, guard_minutes)
+    _print_activation(service.activate(version, actor(as_), force=force, guard=spec), json_)
 
 
 @app.command()

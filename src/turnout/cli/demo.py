@@ -41,8 +41,7 @@ def demo(as_: ActorOpt = None, json_: JsonOpt = False) -> None:
         },
         policies=doc.policies,
     )
-    draft = service.create(stricter, who)
-    service.validate(draft.version, who)
+    draft = service.create(stricter, who).config
     activation = service.activate(draft.version, who)
     swapped = app.runner.run_path(examples[0])
     rollback = service.rollback(active.version, who)

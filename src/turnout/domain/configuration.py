@@ -11,7 +11,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+from turnout.domain.stages import STAGES_BY_ID
 
 TRIGGERS = frozenset(
     {
@@ -35,6 +37,7 @@ class ConfigStatus(StrEnum):
     SUPERSEDED = "superseded"
     REJECTED = "rejected"
     ROLLED_BACK = "rolled_back"
+    ARCHIVED = "archived"  # a draft (or a refused version) put away: audited, hidden from lists
 
 
 @dataclass(frozen=True)
@@ -95,17 +98,21 @@ class ModuleConfiguration:
     selections: dict[str, ModuleSelection] = field(default_factory=dict)
     policies: dict[str, FallbackPolicy] = field(default_factory=dict)
     rolled_back_from: int | None = None  # for a rollback version: the version it copies
+    # the document's `guard:` block (`turnout.domain.guard.GuardSpec.to_dict()`), stored with the
+    # version: activating it watches the first runs and rolls back by itself when a limit trips
+    guard: Mapping[str, Any] | None = None
 
     def document(self) -> dict[str, Any]:
-        """The configuration in the file format of PRODUCT.md section 4 (for export and diff)."""
+        """The configuration in the file format of PRODUCT.md section 4 (for export and diff),
+        stages in pipeline order."""
         selections: dict[str, Any] = {}
-        for stage_id, sel in sorted(self.selections.items()):
+        for stage_id, sel in in_pipeline_order(self.selections):
             entry: dict[str, Any] = {"module": sel.module_id}
             if sel.settings:
                 entry["settings"] = dict(sel.settings)
             selections[stage_id] = entry
         policies: dict[str, Any] = {}
-        for stage_id, pol in sorted(self.policies.items()):
+        for stage_id, pol in in_pipeline_order(self.policies):
             p: dict[str, Any] = {"triggers": list(pol.trigger_conditions)}
             if pol.fallback_module_id:
                 p["fallback"] = pol.fallback_module_id
@@ -115,4 +122,19 @@ class ModuleConfiguration:
         doc: dict[str, Any] = {"summary": self.summary, "selections": selections}
         if policies:
             doc["policies"] = policies
+        if self.guard:
+            doc["guard"] = dict(self.guard)
         return doc
+
+
+V = TypeVar("V")
+
+
+def in_pipeline_order(by_stage: Mapping[str, V]) -> list[tuple[str, V]]:
+    """`by_stage`'s items in the order the pipeline runs the stages (unknown stages last, by name)."""
+
+    def key(item: tuple[str, V]) -> tuple[int, str]:
+        stage = STAGES_BY_ID.get(item[0])
+        return (stage.order if stage else 1_000, item[0])
+
+    return sorted(by_stage.items(), key=key)

@@ -28,6 +28,13 @@ class EventAction(StrEnum):
     ACCESS = "access"  # refused before any action: a user without a role, a stale form token
     REVIEW = "review"  # a person corrected, approved or rejected a run (refusals too)
     PROFILE = "profile"  # an issuer profile learned, imported or reset
+    TRIAL = "trial"  # a version tried in shadow on recorded runs or given files
+    GUARD = "guard"  # a guard armed, passed or tripped (its rollback is a `rollback` by `guard`)
+    REQUEST = "request"  # four eyes: activation asked for a version nobody else approved yet
+    APPROVE = "approve"  # four eyes: another maintainer approved a version (refusals too)
+    DELETE = "delete"  # a draft archived (`turnout config delete`)
+    SETTING = "setting"  # an installation setting changed (`turnout settings set`)
+    RETENTION = "retention"  # source files deleted after the retention period
 
 
 class EventResult(StrEnum):

@@ -5,6 +5,7 @@
       │                                 │                       └─cancel─▶ validated
       │                                 └─re-validation fails─▶ rejected
       └ (cannot be activated)        active ──rollback to an older version──▶ rolled_back
+    draft, validated or rejected ──delete──▶ archived (hidden from lists, kept in the trail)
 
 Every change of `ModuleConfiguration.status` goes through `transition`; callers never assign it.
 """
@@ -28,6 +29,7 @@ class Transition(StrEnum):
     REJECT = "reject"
     SUPERSEDE = "supersede"
     ROLL_BACK = "roll_back"
+    ARCHIVE = "archive"  # `turnout config delete V`
 
 
 ALLOWED: dict[Transition, dict[ConfigStatus, ConfigStatus]] = {
@@ -38,18 +40,53 @@ ALLOWED: dict[Transition, dict[ConfigStatus, ConfigStatus]] = {
     Transition.REJECT: {S.VALIDATED: S.REJECTED, S.PENDING: S.REJECTED},
     Transition.SUPERSEDE: {S.ACTIVE: S.SUPERSEDED},
     Transition.ROLL_BACK: {S.ACTIVE: S.ROLLED_BACK},
+    Transition.ARCHIVE: {S.DRAFT: S.ARCHIVED, S.VALIDATED: S.ARCHIVED, S.REJECTED: S.ARCHIVED},
 }
 
-_FIXES: dict[Transition, str] = {
-    Transition.VALIDATE: "only a draft is validated; create a new version with `turnout config create`",
-    Transition.ACTIVATE: "validate it first with `turnout config validate V`; to bring back an older "
-    "version use `turnout config rollback V`",
-    Transition.QUEUE: "validate it first with `turnout config validate V`",
-    Transition.CANCEL: "only a pending activation can be cancelled",
-    Transition.REJECT: "only a validated or pending version can be rejected",
-    Transition.SUPERSEDE: "only the active version can be superseded",
-    Transition.ROLL_BACK: "only the active version can be rolled back",
-}
+
+def _fix(config: ModuleConfiguration, action: Transition) -> str:
+    """What to do instead, for this version's status: never a step that is refused in turn."""
+    v, status = config.version, config.status
+    if status in (S.SUPERSEDED, S.ROLLED_BACK) and action in (
+        Transition.VALIDATE,
+        Transition.ACTIVATE,
+        Transition.QUEUE,
+    ):
+        return (
+            f"it was the working configuration once; to use it again, roll back to it: "
+            f"`turnout config rollback {v}` (a new version copying it is made and activated)"
+        )
+    if status is S.ARCHIVED:
+        return (
+            "it was deleted; `turnout config export "
+            f"{v} > v{v}.yaml` then `turnout config create -f v{v}.yaml` makes a new draft of it"
+        )
+    if status is S.REJECTED and action in (Transition.VALIDATE, Transition.ACTIVATE):
+        return (
+            "its modules did not fit when it was activated; `turnout config export "
+            f"{v} > v{v}.yaml`, fix the file and `turnout config create -f v{v}.yaml`"
+        )
+    if action is Transition.VALIDATE:
+        if status is S.ACTIVE:
+            return "it is the active version already"
+        return f"it is validated already; activate it: `turnout config activate {v}`"
+    if action in (Transition.ACTIVATE, Transition.QUEUE):
+        if status is S.DRAFT:
+            return f"validate it first: `turnout config validate {v}`"
+        if status is S.ACTIVE:
+            return "it is the active version already"
+        return "`turnout config history` shows each version's status"
+    if action is Transition.ARCHIVE:
+        return (
+            "only a draft, validated or rejected version can be deleted; versions that were in "
+            "use stay for the audit trail"
+        )
+    return {
+        Transition.CANCEL: "only a pending activation can be cancelled",
+        Transition.REJECT: "only a validated or pending version can be rejected",
+        Transition.SUPERSEDE: "only the active version can be superseded",
+        Transition.ROLL_BACK: "only the active version can be rolled back",
+    }.get(action, "`turnout config history` shows each version's status")
 
 
 def can(config: ModuleConfiguration, action: Transition) -> bool:
@@ -60,9 +97,9 @@ def check(config: ModuleConfiguration, action: Transition) -> ConfigStatus:
     """The status `action` leads to, or `InvalidTransition` naming the fix."""
     target = ALLOWED[action].get(config.status)
     if target is None:
+        verb = "delete" if action is Transition.ARCHIVE else action.value.replace("_", " ")
         raise InvalidTransition(
-            f"version {config.version} is {config.status}; cannot {action.value.replace('_', ' ')} it"
-            f": {_FIXES[action]}"
+            f"version {config.version} is {config.status}; cannot {verb} it: {_fix(config, action)}"
         )
     return target
 

@@ -80,6 +80,10 @@ class RunContext:
     file_name: str | None = None  # the source file's name, as received (exports carry it)
     profiles: IssuerProfiles | None = None  # learned issuer profiles (extract.learned)
     revision: int = 0  # the run's review revision: 0 as first run, N after the Nth review
+    # a trial run (`turnout config try`): nothing may leave it. Export modules build what they
+    # would deliver and deliver nothing (no file written, no request sent); a module that has
+    # side effects and cannot hold them back must raise `NotApplicable` when this is set.
+    trial: bool = False
 
     @property
     def idempotency_key(self) -> str:

@@ -91,6 +91,9 @@ class Run:
     review_revision: int = 0
     machine_invoice: dict[str, Any] | None = None
     final_decision: dict[str, Any] | None = None
+    # the run this one runs again (a guard's rollback re-runs the failed runs of the version it
+    # rolled back, on the restored version); at most one run re-runs any run
+    rerun_of: str | None = None
 
     @property
     def version(self) -> int:

@@ -28,9 +28,11 @@ from sqlalchemy import (
 )
 
 from turnout.domain.configuration import ConfigStatus
+from turnout.domain.guard import GuardStatus
 from turnout.domain.modules import ModuleStatus
 from turnout.domain.review import ReviewAction
 from turnout.domain.runs import AttemptOutcome, RunOrigin, RunStatus
+from turnout.domain.trial import TrialStatus
 from turnout.domain.users import Role
 from turnout.persistence.types import UtcDateTime, json_document
 
@@ -38,7 +40,15 @@ from turnout.persistence.types import UtcDateTime, json_document
 def one_of(
     column: str,
     values: type[
-        ConfigStatus | ModuleStatus | RunStatus | RunOrigin | AttemptOutcome | Role | ReviewAction
+        ConfigStatus
+        | ModuleStatus
+        | RunStatus
+        | RunOrigin
+        | AttemptOutcome
+        | Role
+        | ReviewAction
+        | GuardStatus
+        | TrialStatus
     ],
 ) -> str:
     """A CHECK expression allowing exactly the values of a StrEnum."""
@@ -120,6 +130,8 @@ module_configurations = Table(
     Column("activated_at", UtcDateTime(), nullable=True),
     Column("summary", Text, nullable=False),
     Column("rolled_back_from", Integer, nullable=True),
+    # the document's `guard:` block (migration 0012), immutable like the rest of the version
+    Column("guard", json_document(), nullable=True),
     CheckConstraint(one_of("status", ConfigStatus), name="status"),
     # Exactly one active version, at most one pending activation.
     Index(
@@ -208,6 +220,9 @@ runs = Table(
     Column("review_revision", Integer, nullable=False, server_default=text("0")),
     Column("machine_invoice", json_document(), nullable=True),
     Column("final_decision", json_document(), nullable=True),
+    # The run this one runs again (migration 0012): a guard's rollback re-runs the failed runs of
+    # the version it rolled back; unique, so a run is re-run at most once however many decide.
+    Column("rerun_of", String(64), nullable=True, unique=True),
     # Keys of duplicate detection (migration 0002), filled when the run finishes.
     Column("seller_key", String(200), nullable=True),
     Column("invoice_number_key", String(200), nullable=True),
@@ -376,4 +391,66 @@ vendors = Table(
     Column("iban_key", String(100), nullable=True, index=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Four eyes (migration 0012): who approved which version for activation; insert-only.
+configuration_approvals = Table(
+    "configuration_approvals",
+    metadata,
+    Column("config_id", String(36), ForeignKey("module_configurations.config_id"), nullable=False),
+    Column("approved_by", String(200), nullable=False),
+    Column("approved_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("config_id", "approved_by"),
+)
+
+# Installation settings (migration 0012): one row per setting an admin changed
+# (`turnout.domain.installation`); a setting without a row has its default.
+installation_settings = Table(
+    "installation_settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", json_document(), nullable=True),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Guards on activated versions (migration 0012, `turnout.domain.guard`): armed at activation,
+# decided once (the status moves from `watching` in one conditional update).
+guards = Table(
+    "guards",
+    metadata,
+    Column("guard_id", String(36), primary_key=True),
+    Column("config_id", String(36), ForeignKey("module_configurations.config_id"), nullable=False),
+    Column("version", Integer, nullable=False, index=True),
+    Column("previous_version", Integer, nullable=True),
+    Column("spec", json_document(), nullable=False),
+    Column("baseline", json_document(), nullable=False),
+    Column("armed_by", String(200), nullable=False),
+    Column("armed_at", UtcDateTime(), nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("started_at", UtcDateTime(), nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+    Column("figures", json_document(), nullable=True),
+    Column("breaches", json_document(), nullable=True),
+    Column("rollback_version", Integer, nullable=True),
+    Column("message", Text, nullable=True),
+    CheckConstraint(one_of("status", GuardStatus), name="status"),
+)
+
+# Trials of versions in shadow (migration 0012, `turnout.domain.trial`), with their reports.
+trials = Table(
+    "trials",
+    metadata,
+    Column("trial_id", String(36), primary_key=True),
+    Column("version", Integer, nullable=False, index=True),
+    Column("actor", String(200), nullable=False),
+    Column("scope", json_document(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("finished_at", UtcDateTime(), nullable=True),
+    Column("done", Integer, nullable=False, server_default=text("0")),
+    Column("total", Integer, nullable=False, server_default=text("0")),
+    Column("report", json_document(), nullable=True),
+    Column("error", Text, nullable=True),
+    CheckConstraint(one_of("status", TrialStatus), name="status"),
 )

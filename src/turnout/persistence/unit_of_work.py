@@ -22,21 +22,27 @@ from turnout.persistence.repositories import (
     SqlUserRepository,
     SqlVendorRepository,
 )
+from turnout.persistence.repositories.guards import SqlGuardRepository
 from turnout.persistence.repositories.profiles import SqlProfileRepository
 from turnout.persistence.repositories.reviews import SqlReviewRepository
+from turnout.persistence.repositories.settings import SqlSettingsRepository
+from turnout.persistence.repositories.trials import SqlTrialRepository
 from turnout.runtime.ports import (
     ConfigurationRepository,
     EventRepository,
+    GuardRepository,
     JobQueue,
     ModuleRepository,
     ProfileRepository,
     ReviewRepository,
     RunRepository,
     SessionRepository,
+    SettingsRepository,
     SourceRepository,
     StageRepository,
     StageResultRepository,
     TokenRepository,
+    TrialRepository,
     UserRepository,
     VendorRepository,
 )
@@ -67,6 +73,9 @@ class SqlUnitOfWork:
     sources: SourceRepository
     stage_results: StageResultRepository
     jobs: JobQueue
+    settings: SettingsRepository
+    guards: GuardRepository
+    trials: TrialRepository
     reviews: ReviewRepository
     profiles: ProfileRepository
 
@@ -103,6 +112,9 @@ class SqlUnitOfWork:
         self.vendors = SqlVendorRepository(conn)
         self.reviews = SqlReviewRepository(conn)
         self.profiles = SqlProfileRepository(conn)
+        self.settings = SqlSettingsRepository(conn)
+        self.guards = SqlGuardRepository(conn)
+        self.trials = SqlTrialRepository(conn)
         return self
 
     def __exit__(

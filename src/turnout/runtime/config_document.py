@@ -14,6 +14,7 @@ import yaml
 
 from turnout.domain.configuration import EXHAUSTED_ACTIONS, TRIGGERS
 from turnout.domain.errors import InvalidConfiguration, Problem
+from turnout.domain.guard import GuardSpec
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ConfigDocument:
     summary: str
     selections: Mapping[str, SelectionDoc]
     policies: Mapping[str, PolicyDoc] = field(default_factory=dict)
+    guard: GuardSpec | None = None  # the `guard:` block: activation watches the first runs
 
 
 def load_document(
@@ -66,16 +68,20 @@ def parse_document(
             ],
             headline=f"cannot read {source}",
         )
-    unknown = set(data) - {"summary", "selections", "policies"}
+    unknown = set(data) - {"summary", "selections", "policies", "guard"}
     if unknown:
         problems.append(
             Problem(
                 None,
                 None,
                 f"unknown top-level keys {sorted(unknown)}",
-                "use only `summary`, `selections` and `policies`",
+                "use only `summary`, `selections`, `policies` and `guard`",
             )
         )
+    guard = None
+    if data.get("guard") not in (None, False):
+        guard, guard_problems = GuardSpec.parse(data["guard"])
+        problems.extend(guard_problems)
     raw_selections = data.get("selections")
     selections: dict[str, SelectionDoc] = {}
     if not isinstance(raw_selections, Mapping):
@@ -106,7 +112,7 @@ def parse_document(
     if problems:
         raise InvalidConfiguration(problems, headline=f"{source} is not a valid configuration file")
     text = summary if summary is not None else str(data.get("summary") or "")
-    return ConfigDocument(summary=text, selections=selections, policies=policies)
+    return ConfigDocument(summary=text, selections=selections, policies=policies, guard=guard)
 
 
 def _selection(stage: str, entry: Any, problems: list[Problem]) -> SelectionDoc | None:

@@ -7,6 +7,7 @@ transaction as the change it records. A refused action changes nothing and still
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -22,16 +23,25 @@ from turnout.domain.errors import (
     InvalidConfiguration,
     InvalidTransition,
     NotFound,
+    PermissionDenied,
     Problem,
 )
 from turnout.domain.events import EventAction, EventResult
+from turnout.domain.guard import GuardSpec, GuardStatus
+from turnout.domain.installation import InstallationSettings
 from turnout.domain.lifecycle import Transition, check, transition
 from turnout.runtime.audit import Clock, pending_requested_at, record_event, run_audited, utcnow
 from turnout.runtime.authorization import require_config_changer
 from turnout.runtime.config_document import ConfigDocument
+from turnout.runtime.guard import arm, end_watching, own_spec
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
-from turnout.runtime.results import ActivationResult, ValidationReport
+from turnout.runtime.results import (
+    ActivationResult,
+    ApprovalResult,
+    CreateResult,
+    ValidationReport,
+)
 from turnout.runtime.validation import document_of, reference_problems, validate_document
 
 T = TypeVar("T")
@@ -49,26 +59,81 @@ class ConfigurationService:
 
     # -- actions -------------------------------------------------------------------------------
 
-    def create(self, doc: ConfigDocument, actor: str) -> ModuleConfiguration:
-        """Store `doc` as a new draft version (refused if it names unknown stages or modules)."""
+    def create(self, doc: ConfigDocument, actor: str) -> CreateResult:
+        """Store `doc` as a new version and validate it at once: validated when every check
+        passes, else a draft with all its problems listed. Refused (with every problem, in one
+        answer) only when it names stages or modules that do not exist, which cannot be stored."""
+
+        def act(uow: UnitOfWork) -> CreateResult:
+            require_config_changer(uow, actor)
+            problems = tuple(validate_document(doc, self._registry))
+            if reference_problems(doc, self._registry):
+                raise InvalidConfiguration(
+                    list(problems), headline="cannot create the configuration"
+                )
+            config = self._new_version(uow, doc, actor, ConfigStatus.DRAFT)
+            if problems:
+                message = _problem_text(
+                    f"version {config.version} created as a draft with {len(problems)} "
+                    "problem(s) to fix before it can be activated",
+                    problems,
+                )
+            else:
+                transition(config, Transition.VALIDATE, self._now())
+                uow.configurations.save_status(config)
+                message = f"version {config.version} created and validated"
+            self._event(uow, config, EventAction.CREATE, actor, EventResult.OK, message)
+            return CreateResult(config, problems)
+
+        return self._run(EventAction.CREATE, actor, None, act)
+
+    def delete(self, version: int, actor: str) -> ModuleConfiguration:
+        """Archive a draft, validated or rejected version: hidden from lists, kept in the trail."""
 
         def act(uow: UnitOfWork) -> ModuleConfiguration:
             require_config_changer(uow, actor)
-            problems = reference_problems(doc, self._registry)
-            if problems:
-                raise InvalidConfiguration(problems, headline="cannot create the configuration")
-            config = self._new_version(uow, doc, actor, ConfigStatus.DRAFT)
+            config = self._get(uow, version)
+            transition(config, Transition.ARCHIVE, self._now())
+            uow.configurations.save_status(config)
             self._event(
                 uow,
                 config,
-                EventAction.CREATE,
+                EventAction.DELETE,
                 actor,
                 EventResult.OK,
-                f"version {config.version} created as a draft",
+                f"version {version} deleted (archived: hidden from lists, kept in the audit trail)",
             )
             return config
 
-        return self._run(EventAction.CREATE, actor, None, act)
+        return self._run(EventAction.DELETE, actor, version, act)
+
+    def approve(self, version: int, actor: str) -> ApprovalResult:
+        """Four eyes: approve a version for activation, as a maintainer who is not its author."""
+
+        def act(uow: UnitOfWork) -> ApprovalResult:
+            require_config_changer(uow, actor)
+            config = self._get(uow, version)
+            if config.status not in (ConfigStatus.DRAFT, ConfigStatus.VALIDATED):
+                raise InvalidTransition(
+                    f"version {version} is {config.status}; only a draft or validated version "
+                    "waits for approval"
+                )
+            if actor == config.created_by:
+                raise PermissionDenied(
+                    f"`{actor}` wrote version {version}, so may not approve it: four eyes need "
+                    "a second maintainer; ask another operator or maintainer to run "
+                    f"`turnout config approve {version}`"
+                )
+            uow.configurations.approve(config.config_id, actor, self._now())
+            message = (
+                f"version {version} approved by {actor}; activate it: "
+                f"`turnout config activate {version}`"
+            )
+            self._event(uow, config, EventAction.APPROVE, actor, EventResult.OK, message)
+            approvers = tuple(by for by, _ in uow.configurations.approvals(config.config_id))
+            return ApprovalResult(version, approvers, message)
+
+        return self._run(EventAction.APPROVE, actor, version, act)
 
     def validate(self, version: int, actor: str) -> ValidationReport:
         """Draft to validated when every check passes; otherwise it stays a draft, with reasons."""
@@ -76,9 +141,23 @@ class ConfigurationService:
         def act(uow: UnitOfWork) -> ValidationReport:
             require_config_changer(uow, actor)
             config = self._get(uow, version)
-            check(config, Transition.VALIDATE)
+            again = config.status is ConfigStatus.VALIDATED  # checked again: still valid?
+            if not again:
+                check(config, Transition.VALIDATE)
             problems = tuple(validate_document(document_of(config), self._registry))
-            if problems:
+            if again:
+                message = (
+                    _problem_text(
+                        f"version {version} was validated but no longer fits the installed "
+                        "modules; activating it would reject it",
+                        problems,
+                    )
+                    if problems
+                    else f"version {version} is still valid"
+                )
+                result = EventResult.FAILED if problems else EventResult.OK
+                self._event(uow, config, EventAction.VALIDATE, actor, result, message)
+            elif problems:
                 self._event(
                     uow,
                     config,
@@ -102,11 +181,21 @@ class ConfigurationService:
 
         return self._run(EventAction.VALIDATE, actor, version, act)
 
-    def activate(self, version: int, actor: str, *, force: bool = False) -> ActivationResult:
+    def activate(
+        self,
+        version: int,
+        actor: str,
+        *,
+        force: bool = False,
+        guard: GuardSpec | None = None,
+    ) -> ActivationResult:
         """Re-validate and activate: at once when no run is in flight, else pending.
 
         `force` switches now even with runs in flight (they finish on the version they were
-        admitted under; no run mixes versions). It also forces a version already pending."""
+        admitted under; no run mixes versions). It also forces a version already pending.
+        `guard` (or the version's own `guard:` block) arms a guard on it. With four eyes on, a
+        version no other maintainer approved is not activated: the request is recorded and the
+        result is `awaiting_approval`."""
 
         def act(uow: UnitOfWork) -> ActivationResult:
             require_config_changer(uow, actor)
@@ -114,16 +203,28 @@ class ConfigurationService:
             if not (force and config.status is ConfigStatus.PENDING):
                 self._refuse_if_pending(uow, config)
             check(config, Transition.ACTIVATE)
-            return self._activate(uow, config, actor, EventAction.ACTIVATE, forced=force)
+            waiting = self._awaiting_approval(uow, config, actor)
+            if waiting is not None:
+                return waiting
+            spec = guard or own_spec(config)
+            return self._activate(
+                uow, config, actor, EventAction.ACTIVATE, forced=force, guard=spec
+            )
 
         return self._run(EventAction.ACTIVATE, actor, version, act)
 
-    def rollback(self, version: int, actor: str) -> ActivationResult:
+    def rollback(
+        self, version: int, actor: str, *, system: bool = False, note: str = ""
+    ) -> ActivationResult:
         """New version n+1 copying `version`'s selections, settings and policies, activated; the
-        version active now becomes rolled_back."""
+        version active now becomes rolled_back. A rollback needs no approval under four eyes
+        (its event says so). `system` is for Turnout's own rollbacks (actor `guard`): no user
+        role is checked, and the rollback switches at once (runs in flight finish on the version
+        they started with). `note` is added to the event (a guard's measured figures)."""
 
         def act(uow: UnitOfWork) -> ActivationResult:
-            require_config_changer(uow, actor)
+            if not system:
+                require_config_changer(uow, actor)
             target = self._get(uow, version)
             self._refuse_if_pending(uow, None)
             current = _single(uow.configurations.with_status(ConfigStatus.ACTIVE))
@@ -141,10 +242,10 @@ class ConfigurationService:
                     "(`turnout config history` lists them)"
                 )
             doc = document_of(target)
-            summary = f"rollback to version {target.version}: {target.summary}".strip()
+            summary = f"rollback to version {target.version}"
             copy = self._new_version(
                 uow,
-                ConfigDocument(summary, doc.selections, doc.policies),
+                ConfigDocument(summary, doc.selections, doc.policies, doc.guard),
                 actor,
                 ConfigStatus.DRAFT,
                 rolled_back_from=target.version,
@@ -159,7 +260,18 @@ class ConfigurationService:
                 self._event(uow, copy, EventAction.ROLLBACK, actor, EventResult.REJECTED, message)
                 return ActivationResult(copy.version, "rejected", message, problems)
             transition(copy, Transition.VALIDATE, self._now())
-            return self._activate(uow, copy, actor, EventAction.ROLLBACK, validated=True)
+            extra = [note] if note else []
+            if self._settings(uow).four_eyes:
+                extra.append("four eyes: a rollback needs no approval")
+            return self._activate(
+                uow,
+                copy,
+                actor,
+                EventAction.ROLLBACK,
+                validated=True,
+                forced=system,
+                note="; ".join(extra),
+            )
 
         return self._run(EventAction.ROLLBACK, actor, version, act)
 
@@ -216,9 +328,23 @@ class ConfigurationService:
                 return active
             return self._get(uow, version)
 
-    def history(self) -> list[ModuleConfiguration]:
+    def history(self, *, archived: bool = False) -> list[ModuleConfiguration]:
+        """Every version, newest first; archived (deleted) ones only when asked."""
         with self._uow() as uow:
-            return uow.configurations.list()
+            found = uow.configurations.list()
+        if archived:
+            return found
+        return [c for c in found if c.status is not ConfigStatus.ARCHIVED]
+
+    def approvals(self, version: int) -> list[tuple[str, dt.datetime]]:
+        """Who approved a version (four eyes), and when."""
+        with self._uow() as uow:
+            return uow.configurations.approvals(self._get(uow, version).config_id)
+
+    def installation(self) -> InstallationSettings:
+        """The installation's settings (four eyes, retention, trial share, guard webhook)."""
+        with self._uow() as uow:
+            return self._settings(uow)
 
     def pending(self) -> ModuleConfiguration | None:
         with self._uow() as uow:
@@ -235,6 +361,8 @@ class ConfigurationService:
         *,
         validated: bool = False,
         forced: bool = False,
+        guard: GuardSpec | None = None,
+        note: str = "",
     ) -> ActivationResult:
         problems = (
             () if validated else tuple(validate_document(document_of(config), self._registry))
@@ -256,9 +384,18 @@ class ConfigurationService:
                 f"version {config.version} is pending: it becomes active when the {in_flight} "
                 "run(s) in flight finish; new runs wait until then"
             )
+            message += self._arm(uow, config, actor, guard, active_now=False)
+            message += f"; {note}" if note else ""
             self._event(uow, config, action, actor, EventResult.PENDING, message)
             return ActivationResult(config.version, "pending", message)
         previous = _single(uow.configurations.with_status(ConfigStatus.ACTIVE))
+        if previous is not None:
+            end_watching(
+                uow,
+                previous.version,
+                self._now(),
+                f"version {config.version} replaced it before the guard's window ended",
+            )
         if previous is not None:
             how = (
                 Transition.ROLL_BACK
@@ -272,10 +409,17 @@ class ConfigurationService:
         message = f"version {config.version} is active"
         if previous is not None:
             message += f"; version {previous.version} is {previous.status}"
-        if in_flight and action is EventAction.ACTIVATE:
+        if in_flight and action is not EventAction.SWITCH:
             message += (
                 f" (forced: {in_flight} run(s) in flight finish on the version they started with)"
             )
+        if action is EventAction.SWITCH:  # a pending activation took effect: its guard starts
+            armed = uow.guards.for_version(config.version)
+            if armed is not None and armed.status is GuardStatus.WATCHING:
+                uow.guards.start(armed.guard_id, self._now())
+        else:
+            message += self._arm(uow, config, actor, guard, active_now=True)
+        message += f"; {note}" if note else ""
         self._event(uow, config, action, actor, EventResult.OK, message)
         uow.jobs.announce_switch(config.version)  # workers elsewhere load the plan and admit
         return ActivationResult(config.version, "active", message)
@@ -314,9 +458,69 @@ class ConfigurationService:
                 )
                 for stage, pol in doc.policies.items()
             },
+            guard=doc.guard.to_dict() if doc.guard else None,
         )
         uow.configurations.add(config)
         return config
+
+    def _arm(
+        self,
+        uow: UnitOfWork,
+        config: ModuleConfiguration,
+        actor: str,
+        spec: GuardSpec | None,
+        *,
+        active_now: bool,
+    ) -> str:
+        """Arm a guard on `config` when `spec` is given; the words the event adds about it."""
+        if spec is None:
+            return ""
+        previous = uow.configurations.pointers().active
+        armed = arm(
+            uow,
+            config,
+            previous.version if previous else None,
+            spec,
+            actor,
+            self._now(),
+            active_now=active_now,
+        )
+        window = " or ".join(
+            w
+            for w in (
+                f"the first {spec.runs} runs" if spec.runs else "",
+                f"{spec.minutes:g} minutes" if spec.minutes else "",
+            )
+            if w
+        )
+        base = (
+            f"version {armed.previous_version}'s last {armed.baseline.runs} runs"
+            if armed.previous_version is not None
+            else "no earlier version"
+        )
+        return f"; guarded: {window}, against {base}"
+
+    def _settings(self, uow: UnitOfWork) -> InstallationSettings:
+        return InstallationSettings.from_stored(uow.settings.all())
+
+    def _awaiting_approval(
+        self, uow: UnitOfWork, config: ModuleConfiguration, actor: str
+    ) -> ActivationResult | None:
+        """With four eyes on, a version that no maintainer other than its author approved is not
+        activated: the request is recorded (action `request`) and returned as such."""
+        if not self._settings(uow).four_eyes:
+            return None
+        approvers = [by for by, _ in uow.configurations.approvals(config.config_id)]
+        if any(by != config.created_by for by in approvers):
+            return None
+        message = (
+            f"version {config.version} needs the approval of a maintainer other than its author "
+            f"`{config.created_by}` (four eyes are on); the request is recorded: another "
+            f"operator or maintainer approves it with `turnout config approve {config.version}`, "
+            f"then `turnout config activate {config.version}` activates it"
+        )
+        self._event(uow, config, EventAction.REQUEST, actor, EventResult.PENDING, message)
+        return ActivationResult(config.version, "awaiting_approval", message)
 
     def _get(self, uow: UnitOfWork, version: int) -> ModuleConfiguration:
         config = uow.configurations.get(version)

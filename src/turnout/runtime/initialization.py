@@ -120,16 +120,15 @@ def initialize(
     if not has_config:
         service = ConfigurationService(uow_factory, registry)
         try:
-            config = service.create(default_document(), actor)
+            created = service.create(default_document(), actor)
         except (
             InvalidConfiguration
         ) as exc:  # a built-in default is not installed: say so, don't crash
             return _report(records, admin, None, tuple(str(p) for p in exc.problems))
-        report = service.validate(config.version, actor)
-        if report.valid:
-            activated = service.activate(config.version, actor).version
+        if created.valid:
+            activated = service.activate(created.config.version, actor).version
         else:
-            problems = tuple(str(p) for p in report.problems)
+            problems = tuple(str(p) for p in created.problems)
     return _report(records, admin, activated, problems)
 
 

@@ -14,11 +14,13 @@ from turnout.domain.audit_chain import ChainedEvent
 from turnout.domain.configuration import ConfigStatus, LivePointers, ModuleConfiguration
 from turnout.domain.contracts import CapabilityContract
 from turnout.domain.events import ConfigurationChangeEvent
+from turnout.domain.guard import Figures, Guard
 from turnout.domain.modules import ModuleRecord
 from turnout.domain.profiles import IssuerProfile, ProfileAction, ProfileVersion
 from turnout.domain.review import ReviewFilter, ReviewItem, ReviewRecord
 from turnout.domain.runs import AttemptStats, Run, RunStatus, StageAttempt, StageResult
 from turnout.domain.stages import ProcessingStage
+from turnout.domain.trial import Trial, TrialScope
 from turnout.domain.users import Role, User
 from turnout.domain.vendors import StoredVendor, Vendor
 
@@ -64,6 +66,12 @@ class ConfigurationRepository(Protocol):
 
     def save_status(self, config: ModuleConfiguration) -> None:
         """Persist `status` and `activated_at`, the only mutable columns."""
+
+    def approve(self, config_id: str, actor: str, at: dt.datetime) -> bool:
+        """Record `actor`'s approval of a version (four eyes); False if they approved it before."""
+
+    def approvals(self, config_id: str) -> builtins.list[tuple[str, dt.datetime]]:
+        """Who approved the version, and when, oldest first."""
 
     def pointers(self) -> LivePointers:
         """The active and the pending version, in one cheap query (no selections loaded)."""
@@ -245,6 +253,69 @@ class SourceRepository(Protocol):
 
     def get(self, sha256: str) -> bytes | None: ...
 
+    def prune(self, before: dt.datetime, limit: int = 500) -> int:
+        """Delete at most `limit` sources stored before `before` that no unfinished run (queued,
+        running, waiting for a person) needs; how many were deleted."""
+
+
+class SettingsRepository(Protocol):
+    """Installation settings (`turnout.domain.installation`): the values an admin set."""
+
+    def all(self) -> dict[str, Any]:
+        """Every stored setting's value by key (a setting never set is absent)."""
+
+    def put(self, key: str, value: Any, actor: str, at: dt.datetime) -> None:
+        """Set one setting (insert or update)."""
+
+
+class GuardRepository(Protocol):
+    """Guards on activated versions (`turnout.domain.guard`)."""
+
+    def add(self, guard: Guard) -> None: ...
+
+    def get(self, guard_id: str) -> Guard | None: ...
+
+    def for_version(self, version: int) -> Guard | None:
+        """The newest guard armed on `version`, whatever its status."""
+
+    def watching(self) -> builtins.list[Guard]:
+        """Guards still watching, newest first."""
+
+    def list(self, limit: int = 20) -> builtins.list[Guard]:
+        """The newest guards first."""
+
+    def start(self, guard_id: str, at: dt.datetime) -> bool:
+        """Mark when the guarded version became active (the window's start), once."""
+
+    def decide(self, guard: Guard) -> bool:
+        """Store `guard`'s decision (status, decided_at, figures, breaches, rollback_version,
+        message) only if it is still `watching`: True for the one caller that decided."""
+
+    def figures(self, version: int, *, last: int | None = None) -> Figures:
+        """The figures of the finished runs of `version` (with `last`: its newest `last` ones):
+        counts, runs per stage that used a fallback, p95 duration."""
+
+    def failed_not_rerun(self, version: int, limit: int = 500) -> builtins.list[Run]:
+        """Failed runs of `version` with a stored source that no run re-runs yet, oldest first."""
+
+
+class TrialRepository(Protocol):
+    """Trials of versions in shadow (`turnout.domain.trial`), and the recorded runs they use."""
+
+    def add(self, trial: Trial) -> None: ...
+
+    def save(self, trial: Trial) -> None:
+        """Store the trial's progress, status, report and error."""
+
+    def get(self, trial_id: str) -> Trial | None: ...
+
+    def list(self, limit: int = 20) -> builtins.list[Trial]:
+        """The newest trials first."""
+
+    def recorded(self, scope: TrialScope, limit: int = 10_000) -> builtins.list[Run]:
+        """The finished runs a trial of `scope` runs on (`last` / `since`), newest first, each
+        with its attempts and a stored source; runs of a trial's own never exist."""
+
 
 class ReviewRepository(Protocol):
     """The review queue and the recorded review actions (`turnout.domain.review`)."""
@@ -355,6 +426,9 @@ class UnitOfWork(Protocol):
     jobs: JobQueue
     reviews: ReviewRepository
     profiles: ProfileRepository
+    settings: SettingsRepository
+    guards: GuardRepository
+    trials: TrialRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

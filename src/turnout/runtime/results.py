@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from turnout.domain.configuration import ConfigStatus
+from turnout.domain.configuration import ConfigStatus, ModuleConfiguration
 from turnout.domain.errors import Problem
 
 
@@ -51,3 +51,40 @@ class ActivationResult:
         if self.problems:
             out["problems"] = [p.to_dict() for p in self.problems]
         return out
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    """A created version and the problems found when it was validated at once (none: it is
+    validated)."""
+
+    config: ModuleConfiguration
+    problems: tuple[Problem, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.config.version,
+            "status": str(self.config.status),
+            "valid": self.valid,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+@dataclass(frozen=True)
+class ApprovalResult:
+    """`{"version", "approved_by": [...], "message"}` (four eyes)."""
+
+    version: int
+    approved_by: tuple[str, ...]
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "approved_by": list(self.approved_by),
+            "message": self.message,
+        }

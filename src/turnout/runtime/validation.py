@@ -20,6 +20,7 @@ import jsonschema
 from turnout.domain.artifacts import ArtifactRef, Source
 from turnout.domain.configuration import ModuleConfiguration
 from turnout.domain.errors import Problem
+from turnout.domain.guard import GuardSpec
 from turnout.domain.stages import STAGES, ProcessingStage
 from turnout.runtime.config_document import ConfigDocument, PolicyDoc, SelectionDoc
 from turnout.runtime.isolation.settings import with_framework_settings
@@ -56,7 +57,9 @@ ACTIONS_SCHEMA: dict[str, Any] = {
 
 def document_of(config: ModuleConfiguration) -> ConfigDocument:
     """The document a stored version was made from (for re-validation and copying)."""
+    guard = GuardSpec.parse(dict(config.guard))[0] if config.guard else None
     return ConfigDocument(
+        guard=guard,
         summary=config.summary,
         selections={
             s: SelectionDoc(sel.module_id, dict(sel.settings))

@@ -24,7 +24,7 @@ def _draft(dash: Dashboard) -> int:
     doc = dash.app.configurations.get(1).document()
     doc["summary"] = "validation gives up sooner"
     doc["policies"]["validate"]["actions"]["timeout_s"] = 20
-    return dash.app.configurations.create(parse_document(doc), "mai").version
+    return dash.app.configurations.create(parse_document(doc), "mai").config.version
 
 
 def test_an_operator_creates_validates_activates_and_rolls_back_through_the_forms(

@@ -27,7 +27,7 @@ def _run_id(dash: Dashboard) -> str:
 def _draft(dash: Dashboard) -> int:
     doc = dash.app.configurations.get(1).document()
     doc["summary"] = "a draft"
-    return dash.app.configurations.create(parse_document(doc), "mai").version
+    return dash.app.configurations.create(parse_document(doc), "mai").config.version
 
 
 def test_signing_in_with_a_good_token_sets_a_strict_http_only_session_cookie(

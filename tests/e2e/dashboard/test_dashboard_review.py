@@ -35,7 +35,7 @@ def _review_everything(dash: Dashboard) -> None:
     doc = dash.app.configurations.get(1).document()
     doc["summary"] = "every invoice to a person"
     doc["selections"]["route"]["settings"] = {"review_above": "0"}
-    version = dash.app.configurations.create(parse_document(doc), ADMIN).version
+    version = dash.app.configurations.create(parse_document(doc), ADMIN).config.version
     dash.app.configurations.validate(version, ADMIN)
     dash.app.configurations.activate(version, ADMIN)
 

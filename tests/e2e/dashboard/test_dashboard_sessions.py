@@ -88,7 +88,7 @@ def test_a_form_from_one_server_process_is_accepted_by_another_on_the_same_datab
 ) -> None:
     doc = dash.app.configurations.get(1).document()
     doc["summary"] = "a draft"
-    version = dash.app.configurations.create(parse_document(doc), "mai").version
+    version = dash.app.configurations.create(parse_document(doc), "mai").config.version
     client = dash.session("operator")
     csrf = dash.csrf(client, f"/configurations/{version}")
     settings = Settings(home=tmp_path / "second", database_url=dash.app.settings.database_url)

@@ -125,7 +125,7 @@ def create_configuration(
     try:
         doc = load_document(document, summary=summary.strip() or None, source="the document")
         refuse_nul(doc, "the document")
-        config = app.configurations.create(doc, user.name)
+        created = app.configurations.create(doc, user.name)
     except InvalidConfiguration as exc:
         return render(
             request,
@@ -137,10 +137,18 @@ def create_configuration(
             problems=exc.problems,
             headline=str(exc).split("\n", 1)[0],
         )
+    version = created.config.version
+    if not created.valid:
+        return redirect(
+            f"/configurations/{version}",
+            "error",
+            f"version {version} was stored as a draft with {len(created.problems)} problem(s) "
+            "to fix; they are listed below",
+        )
     return redirect(
-        f"/configurations/{config.version}",
+        f"/configurations/{version}",
         "ok",
-        f"version {config.version} created as a draft; validate it next",
+        f"version {version} created and validated; try it or activate it next",
     )
 
 

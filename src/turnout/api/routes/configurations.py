@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, Field, RootModel
 
@@ -20,13 +20,14 @@ from turnout.domain.events import EventAction
 from turnout.domain.users import User
 from turnout.runtime.config_document import parse_document
 from turnout.runtime.diff import diff_configurations
+from turnout.runtime.guard import requested_spec
 from turnout.runtime.results import ActivationResult
 from turnout.runtime.serialize import config_detail, config_summary
 
 router = APIRouter(prefix="/configurations", tags=["configurations"])
 
 # active: switched now; pending: queued behind runs in flight; rejected: failed re-validation.
-ACTIVATION_STATUS = {"active": 200, "pending": 202, "rejected": 400}
+ACTIVATION_STATUS = {"active": 200, "pending": 202, "awaiting_approval": 202, "rejected": 400}
 
 
 class ValidateRequest(BaseModel):
@@ -77,7 +78,8 @@ def create_configuration(
 ) -> dict[str, Any]:
     """Store a document as a new draft version and return it."""
     doc = parse_document(document.root, source="the request body")
-    return config_detail(app.configurations.create(doc, user.name))
+    created = app.configurations.create(doc, user.name)
+    return {**config_detail(created.config), "problems": [p.to_dict() for p in created.problems]}
 
 
 @router.get("/active", responses=errors(401, 403, 404))
@@ -122,10 +124,25 @@ def get_configuration(app: TurnoutApp, user: CurrentUser, version: Version) -> d
     },
 )
 def activate_configuration(
-    app: TurnoutApp, user: Activator, version: Version, force: bool = False
+    app: TurnoutApp,
+    user: Activator,
+    version: Version,
+    force: bool = False,
+    guard: Annotated[
+        bool, Query(description="Arm a guard (the version's `guard:` block, else the defaults).")
+    ] = False,
+    guard_runs: Annotated[int | None, Query(ge=1, le=MAX_SQL_INT)] = None,
+    guard_minutes: Annotated[float | None, Query(ge=0.1, le=100_000)] = None,
 ) -> JSONResponse:
-    """Activate a validated version: 200 active, 202 pending, 400 rejected, 409 one pending."""
-    return _activation_response(app.configurations.activate(version, user.name, force=force))
+    """Activate a validated version: 200 active, 202 pending (or awaiting another maintainer's
+    approval, with four eyes on), 400 rejected, 409 one pending. With `guard`, the first runs
+    on it are watched and a limit that trips rolls back by itself."""
+    spec = None
+    if guard or guard_runs is not None or guard_minutes is not None:
+        spec = requested_spec(app.configurations.get(version), guard_runs, guard_minutes)
+    return _activation_response(
+        app.configurations.activate(version, user.name, force=force, guard=spec)
+    )
 
 
 @router.post(

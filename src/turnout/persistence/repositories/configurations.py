@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -16,9 +17,15 @@ from turnout.domain.configuration import (
     ModuleSelection,
     VersionRef,
 )
-from turnout.persistence.tables import fallback_policies, module_configurations, module_selections
+from turnout.persistence.tables import (
+    configuration_approvals,
+    fallback_policies,
+    module_configurations,
+    module_selections,
+)
 
 C = module_configurations.c
+A = configuration_approvals.c
 # Built once: every admission and every finished run reads the pointers, and building this
 # select per call cost ~4x its execution on SQLite (bench/bench_runs_per_second.py).
 LIVE_POINTERS = select(C.config_id, C.version, C.status).where(
@@ -47,6 +54,7 @@ class SqlConfigurationRepository:
                 activated_at=config.activated_at,
                 summary=config.summary,
                 rolled_back_from=config.rolled_back_from,
+                guard=dict(config.guard) if config.guard else None,
             )
         )
         selections = [
@@ -112,6 +120,29 @@ class SqlConfigurationRepository:
                 f"configuration version {config.version} ({config.config_id}) is not stored; "
                 "add it before saving its status"
             )
+
+    def approve(self, config_id: str, actor: str, at: dt.datetime) -> bool:
+        """Record `actor`'s approval of a version (four eyes); False if they approved it before."""
+        known = self._conn.execute(
+            select(A.approved_by).where(A.config_id == config_id, A.approved_by == actor)
+        ).first()
+        if known is not None:
+            return False
+        self._conn.execute(
+            insert(configuration_approvals).values(
+                config_id=config_id, approved_by=actor, approved_at=at
+            )
+        )
+        return True
+
+    def approvals(self, config_id: str) -> builtins.list[tuple[str, dt.datetime]]:
+        """Who approved the version, and when, oldest first."""
+        rows = self._conn.execute(
+            select(A.approved_by, A.approved_at)
+            .where(A.config_id == config_id)
+            .order_by(A.approved_at, A.approved_by)
+        ).all()
+        return [(str(by), at) for by, at in rows]
 
     def pointers(self) -> LivePointers:
         """The active and the pending version, in one query without selections."""
@@ -182,4 +213,5 @@ def _configuration(
         selections=dict(sorted(selections.items())),
         policies=dict(sorted(policies.items())),
         rolled_back_from=row["rolled_back_from"],
+        guard=row["guard"],
     )

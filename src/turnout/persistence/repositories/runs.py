@@ -79,6 +79,7 @@ class SqlRunRepository:
             **_run_values(run),
             "worker": run.worker,
             "origin": run.origin.value,
+            "rerun_of": run.rerun_of,
         }
         if lease_s is None:
             self._conn.execute(INSERT_RUN, values)
@@ -517,6 +518,16 @@ def _attempt_values(attempt: StageAttempt) -> dict[str, Any]:
     }
 
 
+def run_from_row(row: RowMapping) -> Run:
+    """A run (without attempts) from a row of the runs table."""
+    return _run(row)
+
+
+def attempt_from_row(row: RowMapping) -> StageAttempt:
+    """A stage attempt from a row of the stage_attempts table."""
+    return _attempt(row)
+
+
 def _run(row: RowMapping) -> Run:
     return Run(
         run_id=row["run_id"],
@@ -538,6 +549,7 @@ def _run(row: RowMapping) -> Run:
         review_revision=row["review_revision"],
         machine_invoice=row["machine_invoice"],
         final_decision=row["final_decision"],
+        rerun_of=row["rerun_of"],
     )
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, exists, literal, select, text
+from sqlalchemy import Connection, bindparam, delete, exists, literal, or_, select, text
 from sqlalchemy.dialects import postgresql
 
 from turnout.domain.errors import QueueUnavailable
@@ -67,6 +67,34 @@ class SqlSourceRepository:
     def get(self, sha256: str) -> bytes | None:
         row = self._conn.execute(select(sources.c.data).where(sources.c.sha256 == sha256)).first()
         return bytes(row.data) if row is not None else None
+
+    def prune(self, before: dt.datetime, limit: int = 500) -> int:
+        """Delete at most `limit` sources stored before `before` that no run still needs: none
+        unfinished (queued, running), none waiting for a person, none created since `before`."""
+        r = runs.c
+        needed = select(r.source_sha256).where(
+            r.source_sha256.is_not(None),
+            or_(
+                r.status.in_(
+                    [
+                        RunStatus.QUEUED.value,
+                        RunStatus.RUNNING.value,
+                        RunStatus.NEEDS_REVIEW.value,
+                    ]
+                ),
+                r.created_at >= before,
+            ),
+        )
+        doomed = (
+            select(sources.c.sha256)
+            .where(sources.c.created_at < before, sources.c.sha256.not_in(needed))
+            .limit(limit)
+        )
+        shas = list(self._conn.execute(doomed).scalars())
+        if not shas:
+            return 0
+        self._conn.execute(delete(sources).where(sources.c.sha256.in_(shas)))
+        return len(shas)
 
 
 class SqlStageResultRepository:

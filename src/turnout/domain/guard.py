@@ -1,0 +1,300 @@
+"""Guarded activation: watch the first runs of a newly active version and roll back by itself
+when they do clearly worse than the version before.
+
+A guard has a window (the first `runs` runs on the version, or `minutes` after it became active,
+whichever ends first) and limits relative to a baseline: the figures of the previous version's
+last `baseline_runs` runs. Rates are compared in percentage points (`failure_rate_points: 2` lets
+the failure rate rise from 1 % to 3 %, not more), the p95 run time as a ratio.
+
+`verdict` is the one decision, pure: it trips as soon as the window's outcome is certain to break
+a limit (a runs window: even if every run still to come went well), and otherwise decides when
+the window has ended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from turnout.domain.errors import Problem
+
+GUARD_KEYS = {
+    "runs": "the window: the first N runs on the version (default 50)",
+    "minutes": "the window: T minutes after the version became active (optional)",
+    "baseline_runs": "how many of the previous version's last runs make the baseline (default 200)",
+    "failure_rate_points": "how many percentage points the failure rate may rise (default 2)",
+    "review_rate_points": "how many percentage points the review rate may rise (default 10)",
+    "fallback_rate_points": "how many points any stage's fallback rate may rise (default 10)",
+    "p95_ratio": "how many times the baseline's p95 run time the p95 may be (default 2.0)",
+    "min_runs": "runs needed before a time window may decide (default 10)",
+}
+
+
+@dataclass(frozen=True)
+class GuardSpec:
+    """The window and limits of a guard (a configuration's `guard:` block, or `--guard`)."""
+
+    runs: int | None = 50
+    minutes: float | None = None
+    baseline_runs: int = 200
+    failure_rate_points: float = 2.0
+    review_rate_points: float = 10.0
+    fallback_rate_points: float = 10.0
+    p95_ratio: float = 2.0
+    min_runs: int = 10
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "runs": self.runs,
+            "minutes": self.minutes,
+            "baseline_runs": self.baseline_runs,
+            "failure_rate_points": self.failure_rate_points,
+            "review_rate_points": self.review_rate_points,
+            "fallback_rate_points": self.fallback_rate_points,
+            "p95_ratio": self.p95_ratio,
+            "min_runs": self.min_runs,
+        }
+
+    @classmethod
+    def parse(cls, data: Any, where: str = "guard") -> tuple[GuardSpec | None, list[Problem]]:
+        """A spec from a `guard:` block (a mapping, or `true` for the defaults), with every
+        problem found; (None, problems) when there are any."""
+        if data is True:
+            return cls(), []
+        if not isinstance(data, Mapping):
+            return None, [
+                Problem(
+                    None,
+                    None,
+                    f"`{where}` must be a mapping or `true`",
+                    "e.g. `guard: {runs: 50, failure_rate_points: 2}`",
+                )
+            ]
+        problems: list[Problem] = []
+        unknown = sorted(set(data) - set(GUARD_KEYS))
+        for key in unknown:
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    f"unknown key `{where}.{key}`",
+                    "a guard has " + "; ".join(f"`{k}`: {v}" for k, v in GUARD_KEYS.items()),
+                )
+            )
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in GUARD_KEYS:
+                continue
+            integer = key in ("runs", "baseline_runs", "min_runs")
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            ok = ok and (value == int(value) if integer else True) and value > 0
+            ok = ok and (math.isfinite(float(value)))
+            if value is None and key in ("runs", "minutes"):
+                values[key] = None
+                continue
+            if not ok:
+                kind = "a whole number above 0" if integer else "a number above 0"
+                problems.append(
+                    Problem(None, None, f"`{where}.{key}` is {value!r}", f"give {kind}")
+                )
+                continue
+            values[key] = int(value) if integer else float(value)
+        spec = cls(**values)
+        if spec.runs is None and spec.minutes is None:
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    f"`{where}` has no window",
+                    "give `runs` (the first N runs) or `minutes`, or both",
+                )
+            )
+        return (None, problems) if problems else (spec, [])
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a set of finished runs looked like: counts, and per stage how often a fallback ran."""
+
+    runs: int = 0
+    failed: int = 0
+    review: int = 0  # ended needs_review
+    fallback: Mapping[str, int] = field(default_factory=dict)  # stage_id -> runs using a fallback
+    p95_ms: float | None = None  # the 95th percentile of the runs' duration (admitted to end)
+
+    def rate(self, count: int) -> float:
+        """`count` in percent of the runs (0 with no runs)."""
+        return 100.0 * count / self.runs if self.runs else 0.0
+
+    @property
+    def failure_rate(self) -> float:
+        return self.rate(self.failed)
+
+    @property
+    def review_rate(self) -> float:
+        return self.rate(self.review)
+
+    def fallback_rate(self, stage_id: str) -> float:
+        return self.rate(self.fallback.get(stage_id, 0))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "runs": self.runs,
+            "failed": self.failed,
+            "review": self.review,
+            "failure_rate": round(self.failure_rate, 2),
+            "review_rate": round(self.review_rate, 2),
+            "fallback_rate": {s: round(self.fallback_rate(s), 2) for s in sorted(self.fallback)},
+            "p95_ms": None if self.p95_ms is None else round(self.p95_ms, 1),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Figures:
+        runs = int(data.get("runs") or 0)
+        rates = data.get("fallback_rate") or {}
+        return cls(
+            runs=runs,
+            failed=int(data.get("failed") or 0),
+            review=int(data.get("review") or 0),
+            fallback={s: round(float(r) * runs / 100) for s, r in rates.items()},
+            p95_ms=data.get("p95_ms"),
+        )
+
+
+def p95(durations_ms: Sequence[float]) -> float | None:
+    """The 95th percentile (nearest rank) of `durations_ms`; None when empty."""
+    if not durations_ms:
+        return None
+    ordered = sorted(durations_ms)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+class GuardStatus(StrEnum):
+    WATCHING = "watching"  # armed: counting the version's runs
+    PASSED = "passed"  # the window ended within the limits
+    TRIPPED = "tripped"  # a limit broke: the guard rolled back
+    ENDED = "ended"  # the version stopped being active before the window ended (not judged)
+
+
+@dataclass(frozen=True)
+class Breach:
+    """One limit broken: what, the baseline, the limit, the measured value."""
+
+    what: str  # failure_rate | review_rate | fallback_rate:<stage> | p95_ms
+    baseline: float
+    limit: float
+    measured: float
+
+    def __str__(self) -> str:
+        unit = " ms" if self.what == "p95_ms" else " %"
+        return (
+            f"{self.what} {self.measured:.1f}{unit} over its limit {self.limit:.1f}{unit} "
+            f"(baseline {self.baseline:.1f}{unit})"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "what": self.what,
+            "baseline": round(self.baseline, 2),
+            "limit": round(self.limit, 2),
+            "measured": round(self.measured, 2),
+        }
+
+
+@dataclass
+class Guard:
+    """A guard on one version: armed at activation, decided once (passed, tripped or ended)."""
+
+    guard_id: str
+    config_id: str
+    version: int
+    previous_version: int | None  # the version active before: the baseline, and the rollback
+    spec: GuardSpec
+    baseline: Figures
+    armed_by: str
+    armed_at: dt.datetime
+    status: GuardStatus = GuardStatus.WATCHING
+    started_at: dt.datetime | None = None  # when the version became active (the window's start)
+    decided_at: dt.datetime | None = None
+    figures: Figures | None = None  # the window's figures when decided
+    breaches: list[Breach] = field(default_factory=list)
+    rollback_version: int | None = None  # the version the guard's rollback made
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the guard decides now: None (keep watching), PASSED or TRIPPED, and why."""
+
+    status: GuardStatus | None
+    breaches: tuple[Breach, ...] = ()
+    window_done: bool = False
+
+
+def limits(spec: GuardSpec, baseline: Figures) -> dict[str, float]:
+    """The limit of each figure (rates in percent, p95 in ms) given the baseline."""
+    out = {
+        "failure_rate": baseline.failure_rate + spec.failure_rate_points,
+        "review_rate": baseline.review_rate + spec.review_rate_points,
+    }
+    if baseline.p95_ms is not None:
+        out["p95_ms"] = baseline.p95_ms * spec.p95_ratio
+    return out
+
+
+def verdict(
+    spec: GuardSpec, baseline: Figures, now_figures: Figures, elapsed_s: float | None
+) -> Verdict:
+    """Trip, pass or keep watching, from the runs finished on the version so far.
+
+    With a runs window, a rate limit trips as soon as it is certain: the bad runs so far, over the
+    whole window, already exceed it. Otherwise the window's figures are judged when it ends (the
+    N-th run, or `minutes` elapsed with at least `min_runs` runs, or with none: passed, nothing
+    to judge)."""
+    window = spec.runs
+    done_by_runs = window is not None and now_figures.runs >= window
+    done_by_time = (
+        spec.minutes is not None and elapsed_s is not None and elapsed_s >= spec.minutes * 60
+    )
+    lim = limits(spec, baseline)
+    if window is not None and not done_by_runs:
+        certain = _rate_breaches(spec, baseline, now_figures, lim, over=window)
+        if certain:
+            return Verdict(GuardStatus.TRIPPED, tuple(certain))
+    if not (done_by_runs or done_by_time):
+        return Verdict(None)
+    if now_figures.runs == 0:
+        return Verdict(GuardStatus.PASSED, (), True)
+    if done_by_time and not done_by_runs and now_figures.runs < spec.min_runs:
+        return Verdict(GuardStatus.PASSED, (), True)
+    breaches = _rate_breaches(spec, baseline, now_figures, lim, over=now_figures.runs)
+    if "p95_ms" in lim and now_figures.p95_ms is not None and now_figures.p95_ms > lim["p95_ms"]:
+        breaches.append(Breach("p95_ms", baseline.p95_ms or 0.0, lim["p95_ms"], now_figures.p95_ms))
+    return Verdict(GuardStatus.TRIPPED if breaches else GuardStatus.PASSED, tuple(breaches), True)
+
+
+def _rate_breaches(
+    spec: GuardSpec, baseline: Figures, figures: Figures, lim: Mapping[str, float], over: int
+) -> list[Breach]:
+    """The rate limits broken when `figures`' bad runs are counted over `over` runs."""
+
+    def pct(count: int) -> float:
+        return 100.0 * count / over if over else 0.0
+
+    out: list[Breach] = []
+    for what, count, base in (
+        ("failure_rate", figures.failed, baseline.failure_rate),
+        ("review_rate", figures.review, baseline.review_rate),
+    ):
+        if pct(count) > lim[what]:
+            out.append(Breach(what, base, lim[what], pct(count)))
+    for stage_id, count in sorted(figures.fallback.items()):
+        base = baseline.fallback_rate(stage_id)
+        limit = base + spec.fallback_rate_points
+        if pct(count) > limit:
+            out.append(Breach(f"fallback_rate:{stage_id}", base, limit, pct(count)))
+    return out
