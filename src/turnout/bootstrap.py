@@ -31,6 +31,7 @@ from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.review import ReviewService
 from turnout.runtime.run_pool import RunPool
 from turnout.runtime.runner import Runner
+from turnout.runtime.trial import TrialService
 from turnout.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class App:
     registry: ModuleRegistry
     _runner: Runner | None = field(default=None, repr=False)
     _reviews: ReviewService | None = field(default=None, repr=False)
+    _trials: TrialService | None = field(default=None, repr=False)
     metrics: TurnoutMetrics = field(default_factory=TurnoutMetrics, repr=False)
 
     def unit_of_work(self) -> UnitOfWork:
@@ -98,6 +100,22 @@ class App:
                 on_reviewed=self.profiles.learn_from_review,
             )
         return self._reviews
+
+    @property
+    def trials(self) -> TrialService:
+        """Trial runs of versions in shadow (`turnout.runtime.trial`), one service per process
+        (its trial runs share the process's trial slots)."""
+        if self._trials is None:
+            self._trials = TrialService(
+                self.unit_of_work,
+                self.registry,
+                self.settings.home,
+                concurrency=self.settings.workers,
+                history=SqlInvoiceHistory(self.database),
+                vendors=SqlVendorDirectory(self.database),
+                profiles=StoredProfiles(self.database.reader),
+            )
+        return self._trials
 
     def reap_orphans(self) -> list[Run]:
         """End `failed` the local runs whose process died (expired leases) and apply a pending

@@ -10,6 +10,7 @@ import yaml
 from rich.table import Table
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
+from turnout.cli.trial import try_
 from turnout.domain.configuration import ModuleConfiguration
 from turnout.runtime.config_document import load_document
 from turnout.runtime.diff import diff_configurations
@@ -129,6 +130,9 @@ def activate(
     if guard or guard_runs is not None or guard_minutes is not None:
         spec = requested_spec(service.get(version), guard_runs, guard_minutes)
     _print_activation(service.activate(version, actor(as_), force=force, guard=spec), json_)
+
+
+app.command("try")(try_)
 
 
 @app.command()

@@ -65,10 +65,18 @@ class PlanExecutor:
         history: InvoiceHistory | None = None,
         vendors: VendorDirectory | None = None,
         profiles: IssuerProfiles | None = None,
+        trial: bool = False,
     ) -> None:
         self.breakers = breakers or BreakerBoard()
+        # `trial`: every module is told so (`RunContext.trial`): nothing may leave the run
         self._envelope = StageEnvelope(
-            self.breakers, workspace, clock, history=history, vendors=vendors, profiles=profiles
+            self.breakers,
+            workspace,
+            clock,
+            history=history,
+            vendors=vendors,
+            profiles=profiles,
+            trial=trial,
         )
         self._now = clock
         self._observer: RunObserver = observer or NullObserver()

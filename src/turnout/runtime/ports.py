@@ -316,6 +316,10 @@ class TrialRepository(Protocol):
         """The finished runs a trial of `scope` runs on (`last` / `since`), newest first, each
         with its attempts and a stored source; runs of a trial's own never exist."""
 
+    def newest_of_sources(self, sha256s: builtins.list[str]) -> dict[str, Run]:
+        """The newest finished run of each given source file (SHA-256) that has one, with its
+        attempts (a trial on given files compares each with it)."""
+
 
 class ReviewRepository(Protocol):
     """The review queue and the recorded review actions (`turnout.domain.review`)."""

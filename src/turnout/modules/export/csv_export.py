@@ -50,7 +50,7 @@ from turnout.domain.errors import ModuleError
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.modules.export.csv_rows import HEADER, invoice_row
 from turnout.modules.export.explanation import MATCH_INPUT, Explanation
-from turnout.modules.export.files import DIRECTORY_PATTERN, export_directory
+from turnout.modules.export.files import DIRECTORY_PATTERN, export_directory, planned_directory
 
 MODULE_ID = "export.csv"
 DEFAULT_PATH = "exports/invoices.csv"
@@ -126,6 +126,16 @@ class CsvExport(StageModule):
             key=context.idempotency_key,
             escape_formulas=self.escape_formulas,
         )
+        if context.trial:  # a trial run: the row is built, nothing is appended (or created)
+            directory = planned_directory(MODULE_ID, str(self.path.parent), context.workspace)
+            return [
+                Receipt(
+                    target="file",
+                    location=str(directory / self.path.name),
+                    key=context.idempotency_key,
+                    details={"trial": "not written", "cells": str(len(row))},
+                )
+            ]
         directory = export_directory(MODULE_ID, str(self.path.parent), context.workspace)
         target = directory / self.path.name
         number, columns = append_once(target, row, first=context.revision == 0)

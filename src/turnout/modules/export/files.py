@@ -47,9 +47,17 @@ def export_file(
     module_id: str, directory: str, context: RunContext, suffix: str, data: bytes, **details: str
 ) -> Receipt:
     """Write `data` to `<directory>/<run_id><suffix>` atomically; the file's `Receipt` (path,
-    idempotency key, `details` plus the bytes' SHA-256 and size)."""
+    idempotency key, `details` plus the bytes' SHA-256 and size). In a trial run
+    (`context.trial`) nothing is written, not even the directory: the receipt says where the
+    file would have gone (`trial: not written`)."""
     name = file_name(module_id, context.run_id, suffix)
-    path = write_atomically(export_directory(module_id, directory, context.workspace), name, data)
+    if context.trial:
+        path = planned_directory(module_id, directory, context.workspace) / name
+        details = {**details, "trial": "not written"}
+    else:
+        path = write_atomically(
+            export_directory(module_id, directory, context.workspace), name, data
+        )
     return Receipt(
         target="file",
         location=str(path),
@@ -83,6 +91,17 @@ def export_directory(module_id: str, directory: str, workspace: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     # checked again once created: a symlink planted in between must not lead outside
     return _inside(module_id, directory, target.resolve(), root)
+
+
+def planned_directory(module_id: str, directory: str, workspace: Path) -> Path:
+    """Where `export_directory` would put files, checked the same way, but nothing is created
+    (a trial run delivers nothing)."""
+    check_directory_setting(module_id, directory)
+    raw = Path(directory)
+    if raw.is_absolute():
+        return raw.resolve()
+    root = workspace.resolve()
+    return _inside(module_id, directory, (root / raw).resolve(), root)
 
 
 def file_name(module_id: str, run_id: str, suffix: str) -> str:

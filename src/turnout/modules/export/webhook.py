@@ -132,10 +132,20 @@ class WebhookExport(StageModule):
             "Content-Type": "application/json",
             "Idempotency-Key": context.idempotency_key,
         }
+        body = self.body(inputs, context)
+        if context.trial:  # a trial run: the request is built, never sent
+            return [
+                Receipt(
+                    target="webhook",
+                    location=self.url,
+                    key=context.idempotency_key,
+                    details={"trial": "not sent", "bytes": str(len(body))},
+                )
+            ]
         response, attempts = deliver(
             self.transport,
             self.url,
-            self.body(inputs, context),
+            body,
             headers,
             self.timeout_s,
             self.policy,

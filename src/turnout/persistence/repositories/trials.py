@@ -72,6 +72,28 @@ class SqlTrialRepository:
         if scope.last is not None:
             limit = min(limit, scope.last)
         found = [run_from_row(r) for r in self._conn.execute(query.limit(limit)).mappings()]
+        self._with_attempts(found)
+        return found
+
+    def newest_of_sources(self, sha256s: builtins.list[str]) -> dict[str, Run]:
+        """The newest finished run of each of these source files (by SHA-256) that has one,
+        with its attempts: what a trial on given files compares with."""
+        newest: dict[str, Run] = {}
+        wanted = sorted(set(sha256s))
+        for start in range(0, len(wanted), 500):
+            rows = self._conn.execute(
+                select(runs)
+                .where(R.status.in_(FINISHED), R.source_sha256.in_(wanted[start : start + 500]))
+                .order_by(R.created_at.desc(), R.run_id.desc())
+            ).mappings()
+            for row in rows:
+                run = run_from_row(row)
+                if run.source_sha256 is not None and run.source_sha256 not in newest:
+                    newest[run.source_sha256] = run
+        self._with_attempts(list(newest.values()))
+        return newest
+
+    def _with_attempts(self, found: builtins.list[Run]) -> None:
         by_run: dict[str, list[StageAttempt]] = defaultdict(list)
         ids = [r.run_id for r in found]
         for start in range(0, len(ids), 500):
@@ -84,7 +106,6 @@ class SqlTrialRepository:
                 by_run[row["run_id"]].append(attempt_from_row(row))
         for run in found:
             run.attempts = by_run.get(run.run_id, [])
-        return found
 
 
 def _progress(trial: Trial) -> dict[str, Any]:

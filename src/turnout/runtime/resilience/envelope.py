@@ -74,6 +74,7 @@ class StageEnvelope:
         history: InvoiceHistory | None = None,
         vendors: VendorDirectory | None = None,
         profiles: IssuerProfiles | None = None,
+        trial: bool = False,
     ) -> None:
         self._breakers = breakers
         self._workspace = workspace
@@ -82,6 +83,7 @@ class StageEnvelope:
         self._history = history
         self._vendors = vendors
         self._profiles = profiles
+        self._trial = trial  # a trial run (`RunContext.trial`): modules deliver nothing
 
     def run(self, run: Run, planned: PlannedStage, artifacts: Artifacts) -> StageResult:
         assert planned.primary is not None
@@ -200,6 +202,7 @@ class StageEnvelope:
             file_name=run.file_name,
             profiles=self._profiles,
             revision=run.review_revision,
+            trial=self._trial,
         )
         try:
             produced = slot.call(artifacts, context, policy.timeout_s)

@@ -1,0 +1,171 @@
+"""`turnout config try V [--last N | --since 24h | PATH...] [--json]`: run a version in shadow
+over recent invoices (or given files) and show what it would change. Nothing leaves a trial."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
+from turnout.domain.trial import Trial, TrialStatus
+from turnout.runtime.trial import trial_scope
+
+SHOWN_RUNS = 20  # changed runs listed with their field changes; the rest are in --json
+SHOWN_FIELDS = 10  # most often changed fields listed
+SHOWN_CHANGES = 8  # field changes listed per run
+
+
+def try_(
+    version: Annotated[int, typer.Argument(help="The version to try.", min=1, metavar="VERSION")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files to try it on (each compared with its newest recorded run, if any).",
+            metavar="[PATH]...",
+            show_default=False,
+        ),
+    ] = None,
+    last: Annotated[
+        int | None,
+        typer.Option("--last", min=1, help="The last N recorded runs (default 50)."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="The runs since: 24h, 90m, 7d, or an ISO time."),
+    ] = None,
+    as_: ActorOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Try a version on recent invoices in shadow and compare each with its recorded run.
+
+    Nothing leaves a trial: no export is written or sent, no run is stored (no statistics, no
+    duplicate history), no vendor or profile changes. Exit code 0 when the trial ran."""
+    for path in paths or ():
+        if not path.is_file():
+            raise fail(f"{path} is not a file; give invoice files, or --last N / --since 24h")
+    scope = trial_scope(last, since, [str(p) for p in paths or ()])
+    app = get_app()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=json_,
+    ) as progress:
+        task = progress.add_task(f"trying version {version}", total=None)
+
+        def advance(trial: Trial) -> None:
+            progress.update(task, completed=trial.done, total=trial.total or None)
+
+        trial = app.trials.run(version, scope, actor(as_), on_progress=advance)
+    if trial.status is not TrialStatus.DONE or trial.report is None:
+        raise fail(
+            f"trial {trial.trial_id} of version {version} failed: {trial.error}; nothing was "
+            "delivered or stored as a run",
+            code=1,
+        )
+    if json_:
+        emit_json(trial.report)
+        return
+    print_report(trial, trial.report)
+
+
+def print_report(trial: Trial, report: dict[str, Any]) -> None:
+    runs, changed = report["runs"], report["changed_runs"]
+    console.print(
+        f"version [bold]{report['version']}[/bold] tried on {trial.scope.describe()}: "
+        f"{runs} run(s), [bold]{changed}[/bold] changed (trial {trial.trial_id}); nothing was "
+        "delivered or stored as a run"
+    )
+    if not runs:
+        console.print("no recorded run with a stored source file to try it on")
+        return
+    _counts("status changes", report["status_changes"])
+    _counts("decision changes", report["decision_changes"])
+    fields = list(report["field_changes"].items())
+    if fields:
+        table = Table("field", "runs", title="most changed fields")
+        for name, n in fields[:SHOWN_FIELDS]:
+            table.add_row(escape(name), str(n))
+        console.print(table)
+        if len(fields) > SHOWN_FIELDS:
+            console.print(f"{len(fields) - SHOWN_FIELDS} more field(s): --json")
+    _stages(report["stages"])
+    _changed_runs([d for d in report["runs_detail"] if d.get("changed")])
+
+
+def _counts(title: str, counts: dict[str, int]) -> None:
+    if not counts:
+        console.print(f"{title}: none")
+        return
+    shown = ", ".join(f"{k.replace('->', ' → ')}: {n}" for k, n in counts.items())
+    console.print(f"{title}: {shown}", markup=False, highlight=False)
+
+
+def _stages(stages: dict[str, dict[str, Any]]) -> None:
+    table = Table(
+        "stage",
+        "fallback % before",
+        "after",
+        "failure % before",
+        "after",
+        "p50 ms before",
+        "after",
+        title="stages, before → after",
+    )
+    for stage, f in stages.items():
+        table.add_row(
+            stage,
+            _num(f["fallback_rate_before"]),
+            _num(f["fallback_rate_after"]),
+            _num(f["failure_rate_before"]),
+            _num(f["failure_rate_after"]),
+            _num(f["p50_ms_before"]),
+            _num(f["p50_ms_after"]),
+        )
+    console.print(table)
+
+
+def _changed_runs(details: list[dict[str, Any]]) -> None:
+    if not details:
+        console.print("no run changed")
+        return
+    table = Table("run", "file", "status", "decision", "field changes", title="changed runs")
+    for d in details[:SHOWN_RUNS]:
+        changes = d["changes"]
+        lines = [
+            f"{c['field']}: {_value(c['before'])} → {_value(c['after'])}"
+            for c in changes[:SHOWN_CHANGES]
+        ]
+        if len(changes) > SHOWN_CHANGES:
+            lines.append(f"… {len(changes) - SHOWN_CHANGES} more")
+        table.add_row(
+            (d["run_id"] or "-")[:8],
+            escape(d["file"]),
+            _pair(d["status_before"], d["status_after"]),
+            _pair(d["decision_before"], d["decision_after"]),
+            escape("\n".join(lines)) or "-",
+        )
+    console.print(table)
+    if len(details) > SHOWN_RUNS:
+        console.print(f"{len(details) - SHOWN_RUNS} more: --json")
+
+
+def _pair(before: str | None, after: str | None) -> str:
+    return str(after or "-") if before == after else f"{before or '-'} → {after or '-'}"
+
+
+def _value(value: Any) -> str:
+    text = "null" if value is None else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
