@@ -18,6 +18,7 @@ from turnout.persistence.roles import grant_runtime_role, runtime_can_truncate_a
 from turnout.persistence.vendors import SqlVendorDirectory
 from turnout.runtime.audit import utcnow
 from turnout.runtime.configurations import ConfigurationService
+from turnout.runtime.guard import GuardService
 from turnout.runtime.initialization import InitReport, initialize
 from turnout.runtime.issuer_profiles import StoredProfiles
 from turnout.runtime.leases import DEFAULT_LEASE_S, reap_orphans
@@ -46,6 +47,7 @@ class App:
     registry: ModuleRegistry
     _runner: Runner | None = field(default=None, repr=False)
     _reviews: ReviewService | None = field(default=None, repr=False)
+    _guards: GuardService | None = field(default=None, repr=False)
     _trials: TrialService | None = field(default=None, repr=False)
     metrics: TurnoutMetrics = field(default_factory=TurnoutMetrics, repr=False)
 
@@ -85,8 +87,25 @@ class App:
                 observer=MetricsAndLogsObserver(self.metrics, make_logger(self.settings.log_level)),
                 lease_s=self.settings.lease_s,
                 profiles=StoredProfiles(self.database.reader),
+                guards=self.guards,
             )
         return self._runner
+
+    @property
+    def guards(self) -> GuardService:
+        """Guarded activation after arming (`turnout.runtime.guard`): judging, the rollback,
+        re-runs, the webhook; shared with this process's runner."""
+        if self._guards is None:
+            from turnout.distributed.guard_webhook import HttpGuardWebhook
+
+            self._guards = GuardService(
+                self.unit_of_work,
+                self.configurations,
+                observer=MetricsAndLogsObserver(self.metrics, make_logger(self.settings.log_level)),
+                webhook=HttpGuardWebhook(),
+                reader_factory=self.database.reader,
+            )
+        return self._guards
 
     @property
     def reviews(self) -> ReviewService:
@@ -126,6 +145,7 @@ class App:
         orphans = reap_orphans(self.unit_of_work, self.database.reader, utcnow)
         if orphans:
             self.configurations.switch_if_drained()
+        self.guards.tick()  # guarded activation: a time window ends on a quiet system too
         return orphans
 
     def init(self, actor: str) -> InitReport:

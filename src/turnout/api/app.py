@@ -20,7 +20,16 @@ from turnout.api.docs import mount_docs
 from turnout.api.errors import install_error_handlers
 from turnout.api.guards import RequestGuard, max_json_bytes_from_env
 from turnout.api.responses import declare_common_errors
-from turnout.api.routes import catalog, configurations, events, health, profiles, reviews, runs
+from turnout.api.routes import (
+    catalog,
+    configurations,
+    events,
+    guards,
+    health,
+    profiles,
+    reviews,
+    runs,
+)
 from turnout.api.run_schema import declare_run_schemas
 from turnout.api.uploads import MAX_FILES
 from turnout.bootstrap import App
@@ -66,7 +75,7 @@ def create_app(
     api.state.turnout = app
     api.state.max_upload_bytes = max_upload_bytes
     install_error_handlers(api)
-    routers = (catalog, configurations, events, runs, reviews, profiles)
+    routers = (catalog, configurations, events, runs, reviews, profiles, guards)
     for module in routers:
         api.include_router(module.router, prefix=API_PREFIX)
     api.include_router(health.router)

@@ -10,6 +10,7 @@ import yaml
 from rich.table import Table
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
+from turnout.cli.guard import guard as guard_status
 from turnout.cli.trial import try_
 from turnout.domain.configuration import ModuleConfiguration
 from turnout.runtime.config_document import load_document
@@ -133,6 +134,7 @@ def activate(
 
 
 app.command("try")(try_)
+app.command("guard")(guard_status)
 
 
 @app.command()

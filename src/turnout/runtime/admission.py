@@ -78,6 +78,19 @@ class AdmissionGate:
         assert run is not None  # no max_wait_s: it waits as long as it takes
         return run, waited
 
+    def admit_rerun(
+        self, file_name: str, rerun_of: str, *, holder: str, lease_s: float
+    ) -> tuple[Run | None, float]:
+        """`admit` for a run that runs `rerun_of` again (a guard's re-run): None when a run
+        re-runs it already (every re-run is inserted under the lifecycle lock, checked first)."""
+
+        def insert(uow: UnitOfWork, active: VersionRef) -> Run | None:
+            if uow.guards.rerun_by(rerun_of) is not None:
+                return None
+            return self._insert(uow, file_name, active, holder, lease_s, rerun_of)
+
+        return self._admit(insert)
+
     def admit_queued(
         self, run_id: str, worker: str, lease_s: float, max_wait_s: float | None = None
     ) -> tuple[bool | None, float]:
@@ -169,6 +182,7 @@ class AdmissionGate:
         active: VersionRef,
         holder: str | None,
         lease_s: float | None,
+        rerun_of: str | None = None,
     ) -> Run:
         now = self._now()
         run = Run(
@@ -180,6 +194,7 @@ class AdmissionGate:
             created_at=now,
             started_at=now,
             worker=holder,
+            rerun_of=rerun_of,
         )
         uow.runs.add(run, lease_s=lease_s if holder is not None else None)
         return run

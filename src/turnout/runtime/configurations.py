@@ -221,59 +221,68 @@ class ConfigurationService:
         (its event says so). `system` is for Turnout's own rollbacks (actor `guard`): no user
         role is checked, and the rollback switches at once (runs in flight finish on the version
         they started with). `note` is added to the event (a guard's measured figures)."""
+        return self._run(
+            EventAction.ROLLBACK,
+            actor,
+            version,
+            lambda uow: self.rollback_in(uow, version, actor, system=system, note=note),
+        )
 
-        def act(uow: UnitOfWork) -> ActivationResult:
-            if not system:
-                require_config_changer(uow, actor)
-            target = self._get(uow, version)
-            self._refuse_if_pending(uow, None)
-            current = _single(uow.configurations.with_status(ConfigStatus.ACTIVE))
-            if current is None:
-                raise InvalidTransition(
-                    "no configuration is active, so there is nothing to roll back; "
-                    f"activate one with `turnout config activate {version}`"
-                )
-            if target.version == current.version:
-                raise InvalidTransition(f"version {version} is the active version already")
-            if target.status not in (ConfigStatus.SUPERSEDED, ConfigStatus.ROLLED_BACK):
-                raise InvalidTransition(
-                    f"version {version} is {target.status} and was never the working configuration; "
-                    "roll back only to a superseded or rolled_back version "
-                    "(`turnout config history` lists them)"
-                )
-            doc = document_of(target)
-            summary = f"rollback to version {target.version}"
-            copy = self._new_version(
-                uow,
-                ConfigDocument(summary, doc.selections, doc.policies, doc.guard),
-                actor,
-                ConfigStatus.DRAFT,
-                rolled_back_from=target.version,
+    def rollback_in(
+        self, uow: UnitOfWork, version: int, actor: str, *, system: bool = False, note: str = ""
+    ) -> ActivationResult:
+        """`rollback` inside a unit of work the caller holds (with the lifecycle lock taken) and
+        commits: a guard decides and rolls back in one transaction. A refusal is raised
+        (`RequestError`) and is the caller's to audit."""
+        if not system:
+            require_config_changer(uow, actor)
+        target = self._get(uow, version)
+        self._refuse_if_pending(uow, None)
+        current = _single(uow.configurations.with_status(ConfigStatus.ACTIVE))
+        if current is None:
+            raise InvalidTransition(
+                "no configuration is active, so there is nothing to roll back; "
+                f"activate one with `turnout config activate {version}`"
             )
-            problems = tuple(validate_document(doc, self._registry))
-            if problems:
-                message = _problem_text(
-                    f"rollback to version {version} refused: version {copy.version} (its copy) is not valid "
-                    f"with today's modules; version {current.version} stays active",
-                    problems,
-                )
-                self._event(uow, copy, EventAction.ROLLBACK, actor, EventResult.REJECTED, message)
-                return ActivationResult(copy.version, "rejected", message, problems)
-            transition(copy, Transition.VALIDATE, self._now())
-            extra = [note] if note else []
-            if self._settings(uow).four_eyes:
-                extra.append("four eyes: a rollback needs no approval")
-            return self._activate(
-                uow,
-                copy,
-                actor,
-                EventAction.ROLLBACK,
-                validated=True,
-                forced=system,
-                note="; ".join(extra),
+        if target.version == current.version:
+            raise InvalidTransition(f"version {version} is the active version already")
+        if target.status not in (ConfigStatus.SUPERSEDED, ConfigStatus.ROLLED_BACK):
+            raise InvalidTransition(
+                f"version {version} is {target.status} and was never the working configuration; "
+                "roll back only to a superseded or rolled_back version "
+                "(`turnout config history` lists them)"
             )
-
-        return self._run(EventAction.ROLLBACK, actor, version, act)
+        doc = document_of(target)
+        summary = f"rollback to version {target.version}"
+        copy = self._new_version(
+            uow,
+            ConfigDocument(summary, doc.selections, doc.policies, doc.guard),
+            actor,
+            ConfigStatus.DRAFT,
+            rolled_back_from=target.version,
+        )
+        problems = tuple(validate_document(doc, self._registry))
+        if problems:
+            message = _problem_text(
+                f"rollback to version {version} refused: version {copy.version} (its copy) is not valid "
+                f"with today's modules; version {current.version} stays active",
+                problems,
+            )
+            self._event(uow, copy, EventAction.ROLLBACK, actor, EventResult.REJECTED, message)
+            return ActivationResult(copy.version, "rejected", message, problems)
+        transition(copy, Transition.VALIDATE, self._now())
+        extra = [note] if note else []
+        if self._settings(uow).four_eyes:
+            extra.append("four eyes: a rollback needs no approval")
+        return self._activate(
+            uow,
+            copy,
+            actor,
+            EventAction.ROLLBACK,
+            validated=True,
+            forced=system,
+            note="; ".join(extra),
+        )
 
     def cancel(self, actor: str) -> ActivationResult:
         """Cancel the pending activation (its version goes back to validated)."""
@@ -417,8 +426,15 @@ class ConfigurationService:
             armed = uow.guards.for_version(config.version)
             if armed is not None and armed.status is GuardStatus.WATCHING:
                 uow.guards.start(armed.guard_id, self._now())
-        else:
-            message += self._arm(uow, config, actor, guard, active_now=True)
+        else:  # the baseline and the rollback: the version active until now
+            message += self._arm(
+                uow,
+                config,
+                actor,
+                guard,
+                active_now=True,
+                previous=previous.version if previous is not None else None,
+            )
         message += f"; {note}" if note else ""
         self._event(uow, config, action, actor, EventResult.OK, message)
         uow.jobs.announce_switch(config.version)  # workers elsewhere load the plan and admit
@@ -471,15 +487,20 @@ class ConfigurationService:
         spec: GuardSpec | None,
         *,
         active_now: bool,
+        previous: int | None = None,
     ) -> str:
-        """Arm a guard on `config` when `spec` is given; the words the event adds about it."""
+        """Arm a guard on `config` when `spec` is given; the words the event adds about it.
+        Its baseline and rollback are `previous` (active now: the version `config` replaced),
+        else the version active now (a pending activation)."""
         if spec is None:
             return ""
-        previous = uow.configurations.pointers().active
+        if not active_now:
+            current = uow.configurations.pointers().active
+            previous = current.version if current is not None else None
         armed = arm(
             uow,
             config,
-            previous.version if previous else None,
+            previous,
             spec,
             actor,
             self._now(),

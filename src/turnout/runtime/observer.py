@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from turnout.domain.guard import Guard
 from turnout.domain.runs import Run, StageAttempt
 
 
@@ -38,6 +39,12 @@ class RunObserver(Protocol):
     ) -> None:
         """At startup, an unavailable selected module was replaced by the stage's fallback."""
 
+    def guard_progress(self, version: int, runs_seen: int, window: int | None) -> None:
+        """The guard watching `version` has seen `runs_seen` finished runs (of `window`)."""
+
+    def guard_decided(self, guard: Guard) -> None:
+        """This process decided a guard: passed, or tripped (and rolled back, if it could)."""
+
 
 class NullObserver:
     """Observes nothing (the default)."""
@@ -69,4 +76,10 @@ class NullObserver:
     def module_substituted(
         self, stage_id: str, module_id: str, replacement: str | None, reason: str
     ) -> None:
+        pass
+
+    def guard_progress(self, version: int, runs_seen: int, window: int | None) -> None:
+        pass
+
+    def guard_decided(self, guard: Guard) -> None:
         pass

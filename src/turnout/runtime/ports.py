@@ -291,6 +291,12 @@ class GuardRepository(Protocol):
         """Store `guard`'s decision (status, decided_at, figures, breaches, rollback_version,
         message) only if it is still `watching`: True for the one caller that decided."""
 
+    def record_outcome(self, guard_id: str, rollback_version: int | None, message: str) -> None:
+        """Complete a decided guard: the version its rollback made (if any), and what happened."""
+
+    def rerun_by(self, run_id: str) -> str | None:
+        """The run that re-runs `run_id`, if one does."""
+
     def figures(self, version: int, *, last: int | None = None) -> Figures:
         """The figures of the finished runs of `version` (with `last`: its newest `last` ones):
         counts, runs per stage that used a fallback, p95 duration."""

@@ -241,6 +241,7 @@ class QueueWorker:
         observer.run_finished(run)
         if pending:  # an activation waits: this may have been the last run it waited for
             self.runner.switch_if_drained()
+        self.runner.guards.after_run(run)  # guarded activation: judge, re-run if tripped
         return run
 
     def _execute(self, run: Run, plan: Plan, data: bytes, resume: list[StageResult]) -> bool | None:

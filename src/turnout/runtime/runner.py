@@ -17,6 +17,7 @@ which a review continues it (`continue_reviewed`).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -34,6 +35,7 @@ from turnout.runtime.admission import AdmissionGate
 from turnout.runtime.audit import BreakerAudit, Clock, record_event, utcnow
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.execution import PlanExecutor
+from turnout.runtime.guard import GuardService
 from turnout.runtime.leases import (
     DEFAULT_LEASE_S,
     LeaseKeeper,
@@ -68,6 +70,7 @@ class Runner:
         vendors: VendorDirectory | None = None,
         lease_s: float = DEFAULT_LEASE_S,
         profiles: IssuerProfiles | None = None,
+        guards: GuardService | None = None,
     ) -> None:
         self._uow = uow_factory
         self._reader = reader_factory or uow_factory
@@ -99,6 +102,14 @@ class Runner:
             profiles=profiles,
         )
         self._service = ConfigurationService(uow_factory, registry, clock)
+        self.guards = guards or GuardService(
+            uow_factory,
+            self._service,
+            clock=clock,
+            observer=self._observer,
+            reader_factory=reader_factory,
+        )
+        self.guards.bind_runner(self.rerun)
         self._plans: dict[int, Plan] = {}
         self._plans_lock = threading.Lock()
         self._kept = KeptSources()
@@ -122,6 +133,19 @@ class Runner:
                 raise
         self._observer.run_admitted(run, waited)
         return self._execute_held(run, Source(filename=file_name, data=data))
+
+    def rerun(self, failed: Run, data: bytes) -> Run | None:
+        """Run a failed run's file again on the active version (a guard's re-run, `data` its
+        stored source): a new run whose `rerun_of` is `failed`. None when a run re-runs it
+        already (another process got there first)."""
+        run, waited = self._gate.admit_rerun(
+            failed.file_name, failed.run_id, holder=self._leases.holder, lease_s=self.lease_s
+        )
+        if run is None:
+            return None
+        self._leases.hold(run.run_id)
+        self._observer.run_admitted(run, waited)
+        return self._execute_held(run, Source(filename=failed.file_name, data=data))
 
     def continue_reviewed(self, run: Run, data: bytes, resume: Sequence[StageResult]) -> Run:
         """Continue a run a person reviewed, on its pinned version, from the stored results of
@@ -152,6 +176,9 @@ class Runner:
                 run.status = RunStatus.FAILED
                 run.reason = f"internal error: {type(exc).__name__}: {exc}"
                 run.finished_at = self._now()
+            if run.source_sha256 is None:  # it ended before intake read the file: kept all the
+                # same, so that a guard's rollback can run it again (and a trial try it)
+                run.source_sha256 = hashlib.sha256(source.data).hexdigest()
             # no more heartbeats once it ends: a beat racing the finish must not take the run's
             # end for a lost lease (the finish itself checks that this process still holds it)
             self._leases.release(run.run_id)
@@ -184,6 +211,7 @@ class Runner:
         self._observer.run_finished(run)
         if pending is not None:
             self.switch_if_drained()
+        self.guards.after_run(run)  # guarded activation: judge, re-run if tripped
         return run
 
     def run_many(
@@ -211,6 +239,10 @@ class Runner:
         orphans = reap_orphans(self._uow, self._reader, self._now)
         if orphans:
             self.switch_if_drained()
+        try:  # guarded activation: a time window ends on a quiet system too
+            self.guards.tick()
+        except Exception as exc:  # the database is away: the next tick tries again
+            log.warning("judging the guards failed: %s", exc)
         return orphans
 
     def end_stranded(self, run_id: str, holder: str, why: str) -> Run:

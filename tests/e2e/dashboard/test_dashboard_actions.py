@@ -20,14 +20,27 @@ def _events(dash: Dashboard, action: str) -> list[tuple[str, str, int | None]]:
     return [(e.actor, str(e.result), e.config_version) for e in found]
 
 
-def _draft(dash: Dashboard) -> int:
+def _validated(dash: Dashboard) -> int:
+    """A version created without problems: validated at once."""
     doc = dash.app.configurations.get(1).document()
     doc["summary"] = "validation gives up sooner"
     doc["policies"]["validate"]["actions"]["timeout_s"] = 20
-    return dash.app.configurations.create(parse_document(doc), "mai").config.version
+    created = dash.app.configurations.create(parse_document(doc), "mai")
+    assert created.config.status is ConfigStatus.VALIDATED
+    return created.config.version
 
 
-def test_an_operator_creates_validates_activates_and_rolls_back_through_the_forms(
+def _draft(dash: Dashboard) -> int:
+    """A draft: stored with a problem to fix (a setting of the wrong type)."""
+    doc = dash.app.configurations.get(1).document()
+    doc["summary"] = "routing, half done"
+    doc["selections"]["route"]["settings"] = {"reject_on_fatal": "sometimes"}
+    created = dash.app.configurations.create(parse_document(doc), "mai")
+    assert created.config.status is ConfigStatus.DRAFT and created.problems
+    return created.config.version
+
+
+def test_an_operator_creates_activates_and_rolls_back_through_the_forms(
     dash_both: Dashboard,
 ) -> None:
     dash = dash_both
@@ -43,18 +56,43 @@ def test_an_operator_creates_validates_activates_and_rolls_back_through_the_form
         data={"csrf": csrf, "document": json.dumps(text), "summary": "shorter validation timeout"},
     )
     assert created.status_code == 303 and created.headers["location"] == "/configurations/2"
-    assert "version 2 created as a draft" in client.get("/configurations/2").text
+    page = client.get("/configurations/2").text
+    assert "version 2 created and validated" in page and "try it on recent invoices" in page
+    assert "Next: validate" not in page and 'id="problems"' not in page
+    assert dash.app.configurations.get(2).status is ConfigStatus.VALIDATED
 
-    validated = client.post("/configurations/2/validate", data={"csrf": csrf})
-    assert "version 2 is valid" in client.get(validated.headers["location"]).text
     activated = client.post("/configurations/2/activate", data={"csrf": csrf})
     assert "version 2 is active" in client.get(activated.headers["location"]).text
     rolled = client.post("/configurations/1/rollback", data={"csrf": csrf})
     assert rolled.headers["location"] == "/configurations/3"
     assert dash.app.configurations.get(None).version == 3
     assert dash.app.configurations.get(None).rolled_back_from == 1
-    for action in ("create", "validate", "activate", "rollback"):
+    for action in ("create", "activate", "rollback"):
         assert _events(dash, action)[0][:2] == (USERS["operator"], "ok")
+
+
+def test_a_draft_with_problems_lists_what_to_fix_and_never_says_validate_next(
+    dash: Dashboard,
+) -> None:
+    client = dash.session("maintainer")
+    csrf = dash.csrf(client)
+    text = dash.app.configurations.get(1).document()
+    text["selections"]["route"]["settings"] = {"reject_on_fatal": "sometimes"}
+    created = client.post(
+        "/configurations/new",
+        data={"csrf": csrf, "document": json.dumps(text), "summary": "half done"},
+    )
+    assert created.status_code == 303 and created.headers["location"] == "/configurations/2"
+    assert dash.app.configurations.get(2).status is ConfigStatus.DRAFT
+    page = client.get("/configurations/2").text
+    assert "stored as a draft with 1 problem(s)" in page
+    problems = page.split('id="problems"')[1].split("</table>")[0]
+    assert "<td>route</td>" in problems and "route.rules" in problems
+    assert "reject_on_fatal" in problems and "Fix" in page
+    assert "Next: validate" not in page
+    # fixed elsewhere (say, the module's new version), it is checked again from its page
+    again = client.post("/configurations/2/validate", data={"csrf": csrf})
+    assert "stays a draft" in client.get(again.headers["location"]).text
 
 
 def test_a_document_with_problems_is_shown_again_with_the_reasons(dash: Dashboard) -> None:
@@ -90,13 +128,14 @@ def test_an_activation_that_is_not_allowed_now_is_a_message(dash: Dashboard) -> 
 def test_a_role_that_may_not_change_configurations_is_refused_and_the_refusal_audited(
     dash: Dashboard, role: str, path: str, action: str
 ) -> None:
-    version = _draft(dash)
+    version = _draft(dash) if action == "validate" else _validated(dash)
+    before = dash.app.configurations.get(version).status
     client = dash.session(role)
     response = client.post(path.format(v=version), data={"csrf": dash.csrf(client)})
     assert response.status_code == 403
     assert "may not change configurations" in response.text
     assert _events(dash, action)[0][:2] == (USERS[role], "refused")
-    assert dash.app.configurations.get(version).status is ConfigStatus.DRAFT
+    assert dash.app.configurations.get(version).status is before
 
 
 def test_a_viewer_creating_a_version_is_refused_and_audited(dash: Dashboard) -> None:
@@ -182,8 +221,7 @@ def test_a_pending_activation_shows_its_drain_state_and_can_be_cancelled(
     dash_both: Dashboard,
 ) -> None:
     dash = dash_both
-    version = _draft(dash)
-    dash.app.configurations.validate(version, "mai")
+    version = _validated(dash)
     with dash.app.unit_of_work() as uow:
         running_run(uow, 1)
         uow.commit()

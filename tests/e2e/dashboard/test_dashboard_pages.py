@@ -9,6 +9,7 @@ from e2e.dashboard.dashboard_support import Dashboard, example
 from support.api import ROLES, USERS
 from turnout.api.dashboard.session import SESSION_COOKIE
 from turnout.api.dashboard.views import rate_buckets
+from turnout.domain.configuration import ConfigStatus
 from turnout.domain.runs import Run, RunStatus
 from turnout.persistence.tables import runs
 from turnout.runtime.audit import utcnow
@@ -25,9 +26,22 @@ def _run_id(dash: Dashboard) -> str:
 
 
 def _draft(dash: Dashboard) -> int:
+    """A draft: stored with a problem to fix (a setting of the wrong type)."""
     doc = dash.app.configurations.get(1).document()
     doc["summary"] = "a draft"
-    return dash.app.configurations.create(parse_document(doc), "mai").config.version
+    doc["selections"]["route"]["settings"] = {"reject_on_fatal": "sometimes"}
+    created = dash.app.configurations.create(parse_document(doc), "mai")
+    assert created.config.status is ConfigStatus.DRAFT and created.problems
+    return created.config.version
+
+
+def _validated(dash: Dashboard) -> int:
+    """A version created without problems: validated at once."""
+    doc = dash.app.configurations.get(1).document()
+    doc["summary"] = "a valid one"
+    created = dash.app.configurations.create(parse_document(doc), "mai")
+    assert created.config.status is ConfigStatus.VALIDATED
+    return created.config.version
 
 
 def test_signing_in_with_a_good_token_sets_a_strict_http_only_session_cookie(
@@ -87,7 +101,7 @@ def test_every_page_renders_for_every_role(dash: Dashboard, role: str) -> None:
         "/configurations/new": ["New configuration version", "selections:"],
         f"/configurations/diff?a=1&b={draft}": ["Side by side", "Version 1"],
         "/events": ["Audit trail", "token_create"],
-        "/events?action=create&actor=mai&version=2": ["a draft"],
+        "/events?action=create&actor=mai&version=2": ["version 2 created as a draft with 1"],
         "/runs": ["ubl-invoice.xml", "completed"],
         "/runs?status=failed": ["No run is failed"],
         f"/runs/{run_id}": ["Stage attempts", "einvoice.xml", "Extracted invoice", "Decision"],
@@ -114,20 +128,23 @@ def test_action_buttons_are_shown_only_to_roles_allowed_to_use_them(
     assert ('href="/configurations/new"' in history) is may_change
     assert ('action="/runs" enctype="multipart/form-data"' in runs) is may_upload
     new_page = client.get("/configurations/new").text
-    assert ("Create draft" in new_page) is may_change
+    assert ("Create version" in new_page) is may_change
 
 
 def test_activate_and_rollback_buttons_follow_the_version_status(dash: Dashboard) -> None:
-    draft = _draft(dash)
+    draft, valid = _draft(dash), _validated(dash)
     client = dash.session("maintainer")
     csrf = dash.csrf(client)
-    client.post(f"/configurations/{draft}/validate", data={"csrf": csrf})
-    page = client.get(f"/configurations/{draft}").text
-    assert f'action="/configurations/{draft}/activate"' in page
-    client.post(f"/configurations/{draft}/activate", data={"csrf": csrf})
+    assert (
+        f'action="/configurations/{draft}/activate"'
+        not in client.get(f"/configurations/{draft}").text
+    )
+    page = client.get(f"/configurations/{valid}").text
+    assert f'action="/configurations/{valid}/activate"' in page
+    client.post(f"/configurations/{valid}/activate", data={"csrf": csrf})
     history = client.get("/configurations").text
     assert 'action="/configurations/1/rollback"' in history
-    assert f'action="/configurations/{draft}/activate"' not in history
+    assert f'action="/configurations/{valid}/activate"' not in history
 
 
 def test_errors_are_pages_with_a_message_never_a_traceback(dash: Dashboard) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from turnout.api.dashboard import actions, pages, review
+from turnout.api.dashboard import actions, pages, review, safe_change
 from turnout.api.dashboard.render import HERE
 from turnout.api.dashboard.throttle import SignInThrottle
 
@@ -21,5 +21,6 @@ def mount_dashboard(api: FastAPI) -> None:
     api.include_router(pages.router)
     api.include_router(actions.router)
     api.include_router(review.router)
+    api.include_router(safe_change.router)
     api.include_router(pages.missing)  # last: what no other route answers
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

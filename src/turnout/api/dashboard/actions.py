@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from turnout.api.auth import NoRole, TurnoutApp, audit_refusal, authenticate, require_uploader
+from turnout.api.dashboard.config_form import new_version_context
 from turnout.api.dashboard.render import DashboardRoute, redirect, render
 from turnout.api.dashboard.session import (
     DashboardUser,
@@ -33,6 +34,7 @@ from turnout.domain.errors import InvalidConfiguration, PermissionDenied, Reques
 from turnout.domain.events import EventAction
 from turnout.domain.users import User
 from turnout.runtime.config_document import load_document
+from turnout.runtime.guard import requested_spec
 from turnout.runtime.results import ActivationResult
 from turnout.runtime.sessions import SessionService
 
@@ -48,7 +50,8 @@ def form_user(request: Request, user: DashboardUser, csrf: Csrf = "") -> User:
 
 
 FormUser = Annotated[User, Depends(form_user)]
-FLASH_KIND = {"active": "ok", "pending": "warn", "validated": "ok"}
+FLASH_KIND = {"active": "ok", "pending": "warn", "validated": "ok", "awaiting_approval": "warn"}
+MAX_GUARD_RUNS = 100_000
 
 
 @router.post("/signin")
@@ -132,10 +135,10 @@ def create_configuration(
             "new_configuration.html",
             user,
             400,
-            document=document,
             summary=summary,
             problems=exc.problems,
             headline=str(exc).split("\n", 1)[0],
+            **new_version_context(app, document),
         )
     version = created.config.version
     if not created.valid:
@@ -148,7 +151,7 @@ def create_configuration(
     return redirect(
         f"/configurations/{version}",
         "ok",
-        f"version {version} created and validated; try it or activate it next",
+        f"version {version} created and validated — try it on recent invoices or activate it",
     )
 
 
@@ -173,8 +176,35 @@ def validate(app: TurnoutApp, user: FormUser, version: Version) -> Response:
 
 
 @router.post("/configurations/{version}/activate")
-def activate(app: TurnoutApp, user: FormUser, version: Version) -> Response:
-    return _after(app.configurations.activate(version, user.name))
+def activate(
+    app: TurnoutApp,
+    user: FormUser,
+    version: Version,
+    guard: Annotated[str, Form()] = "",
+    guard_runs: Annotated[str, Form()] = "",
+) -> Response:
+    """Activate; with `guard` ticked, a guard watches the first `guard_runs` runs (the version's
+    own `guard:` block gives the limits, else the defaults)."""
+    spec = None
+    if guard:
+        runs = _guard_runs(guard_runs)
+        spec = requested_spec(app.configurations.get(version), runs)
+    return _after(app.configurations.activate(version, user.name, guard=spec))
+
+
+def _guard_runs(text: str) -> int | None:
+    if not text.strip():
+        return None
+    try:
+        runs = int(text)
+    except ValueError:
+        runs = 0
+    if not 1 <= runs <= MAX_GUARD_RUNS:
+        raise RequestError(
+            f"guard the first `{text}` runs: give a whole number of runs from 1 to "
+            f"{MAX_GUARD_RUNS:,}, like 50"
+        )
+    return runs
 
 
 @router.post("/configurations/{version}/rollback")

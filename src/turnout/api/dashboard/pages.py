@@ -9,8 +9,20 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from turnout.api.auth import TurnoutApp
+from turnout.api.dashboard.change_views import (
+    changed_runs,
+    draft_problems,
+    guard_panel,
+    guard_status,
+    in_pipeline_order_changes,
+    recent_rollback,
+    report_stages,
+    trial_of,
+)
 from turnout.api.dashboard.chart import rate_chart
+from turnout.api.dashboard.config_form import new_version_context
 from turnout.api.dashboard.render import DashboardRoute, error_page, redirect, render
+from turnout.api.dashboard.safe_change import DEFAULT_LAST, SINCE_CHOICES
 from turnout.api.dashboard.session import DashboardUser
 from turnout.api.dashboard.views import (
     may_wait_for_review,
@@ -70,6 +82,8 @@ def overview_page(
         "overview.html",
         user,
         ov=overview(app),
+        guard=guard_panel(guard_status(app)),
+        rollback=guard_panel(recent_rollback(app)),
         chart=rate_chart(buckets),
         hours=hours,
         windows=WINDOWS,
@@ -89,15 +103,13 @@ def configurations_page(request: Request, app: TurnoutApp, user: DashboardUser) 
 
 @router.get("/configurations/new")
 def new_configuration_page(request: Request, app: TurnoutApp, user: DashboardUser) -> Response:
-    with app.unit_of_work() as uow:
-        active = uow.configurations.with_status(ConfigStatus.ACTIVE)
-    document = ""
-    if active:
-        doc = active[0].document()
-        doc["summary"] = ""
-        document = _yaml(doc)
     return render(
-        request, "new_configuration.html", user, document=document, summary="", problems=None
+        request,
+        "new_configuration.html",
+        user,
+        summary="",
+        problems=None,
+        **new_version_context(app),
     )
 
 
@@ -111,7 +123,7 @@ def diff_page(
         raise RequestError("choose two versions to compare")
     left = app.configurations.get(left_version)
     right = app.configurations.get(right_version)
-    changes = diff_configurations(left, right)
+    changes = in_pipeline_order_changes(diff_configurations(left, right))
     history = app.configurations.history()
     lines = side_by_side(_yaml(left.document()), _yaml(right.document()))
     return render(
@@ -128,13 +140,16 @@ def diff_page(
 
 @router.get("/configurations/{version}")
 def configuration_page(
-    request: Request, app: TurnoutApp, user: DashboardUser, version: Version
+    request: Request, app: TurnoutApp, user: DashboardUser, version: Version, trial: str = ""
 ) -> Response:
     config = app.configurations.get(version)
     pending = app.configurations.pending()
     with app.unit_of_work() as uow:
         events = uow.events.list(config_id=config.config_id, limit=20)
         stages = uow.stages.stages()
+    tried = trial_of(app, version, trial.strip() or None)
+    guard = guard_status(app)
+    approvals = app.configurations.approvals(version)
     return render(
         request,
         "configuration.html",
@@ -144,6 +159,17 @@ def configuration_page(
         events=events,
         document=_yaml(config.document()),
         order=[s.stage_id for s in stages],
+        problems=draft_problems(app, config),
+        trial=tried,
+        report=tried.report if tried else None,
+        report_stages=report_stages(tried.report if tried else None),
+        changed=changed_runs(tried.report if tried else None),
+        since_choices=SINCE_CHOICES,
+        default_last=DEFAULT_LAST,
+        four_eyes=app.configurations.installation().four_eyes,
+        approvals=approvals,
+        approved_by_other=any(by != config.created_by for by, _ in approvals),
+        guard=guard_panel(guard if guard is not None and guard.guard.version == version else None),
     )
 
 

@@ -84,6 +84,18 @@ class SqlGuardRepository:
         )
         return result.rowcount == 1
 
+    def record_outcome(self, guard_id: str, rollback_version: int | None, message: str) -> None:
+        """Complete a decided guard: the version its rollback made (if any), and what happened."""
+        self._conn.execute(
+            update(guards)
+            .where(G.guard_id == guard_id)
+            .values(rollback_version=rollback_version, message=message)
+        )
+
+    def rerun_by(self, run_id: str) -> str | None:
+        """The run that re-runs `run_id`, if one does."""
+        return self._conn.execute(select(R.run_id).where(R.rerun_of == run_id)).scalar()
+
     def figures(self, version: int, *, last: int | None = None) -> Figures:
         """The figures of the finished runs of `version` (with `last`: its newest `last`)."""
         query = (

@@ -131,6 +131,22 @@ class TurnoutMetrics:
             ("stage", "module"),
             registry=r,
         )
+        self.guard_rollbacks = Counter(
+            "turnout_guard_rollbacks",
+            "Rollbacks Turnout made by itself because a guard's limit tripped.",
+            registry=r,
+        )
+        self.guard_progress = Gauge(
+            "turnout_guard_progress",
+            "Share of its window the guard watching now has seen (finished runs / window; "
+            "0 when no guard watches, 1 once decided).",
+            registry=r,
+        )
+        self.guarded_version = Gauge(
+            "turnout_guarded_version",
+            "The configuration version a guard watches now (0 when none).",
+            registry=r,
+        )
         self._attempt_children: dict[tuple[str, str | None, str], tuple[Histogram, Counter]] = {}
         self._in_flight: dict[int, int] = {}  # versions that have a runs_in_flight child
         self._active: int | None = None
@@ -211,6 +227,18 @@ class TurnoutMetrics:
     def module_substituted(self, stage_id: str, module_id: str) -> None:
         """Count a selected module replaced at startup."""
         self.module_substitutions.labels(stage_id, module_id).inc()
+
+    def set_guard_progress(self, version: int, runs_seen: int, window: int | None) -> None:
+        """The watching guard of `version` has seen `runs_seen` runs of its `window`."""
+        self.guarded_version.set(version)
+        self.guard_progress.set(min(1.0, runs_seen / window) if window else 0.0)
+
+    def guard_decided(self, rolled_back: bool) -> None:
+        """A guard was decided here; count its rollback, if it made one."""
+        self.guarded_version.set(0)
+        self.guard_progress.set(1.0)
+        if rolled_back:
+            self.guard_rollbacks.inc()
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric (serve with `content_type`)."""

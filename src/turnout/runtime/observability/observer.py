@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from structlog.typing import FilteringBoundLogger
 
+from turnout.domain.guard import Guard, GuardStatus
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
 from turnout.runtime.observability.logging import get_logger
 from turnout.runtime.observability.metrics import TurnoutMetrics, outcome_label
@@ -133,4 +134,21 @@ class MetricsAndLogsObserver:
             module=module_id,
             replacement=replacement,
             error=reason,
+        )
+
+    def guard_progress(self, version: int, runs_seen: int, window: int | None) -> None:
+        """The guard watching `version` counted its runs (a gauge; no log line per run)."""
+        self.metrics.set_guard_progress(version, runs_seen, window)
+
+    def guard_decided(self, guard: Guard) -> None:
+        """A guard was decided here: a tripped one is a warning, and counts its rollback."""
+        self.metrics.guard_decided(guard.rollback_version is not None)
+        tripped = guard.status is GuardStatus.TRIPPED
+        log = self._log.warning if tripped else self._log.info
+        log(
+            "guard tripped" if tripped else "guard passed",
+            config_version=guard.version,
+            rollback_version=guard.rollback_version,
+            figures=None if guard.figures is None else guard.figures.to_dict(),
+            breaches=[b.to_dict() for b in guard.breaches],
         )

@@ -14,3 +14,24 @@ document.addEventListener("change", (event) => {
     field.form.submit();
   }
 });
+// A trial running on the configuration page: ask the server where it stands every second, show
+// the count, and reload the page (which then shows the report) when it is done.
+(() => {
+  const box = document.querySelector('.trial[data-status="running"]');
+  if (!box) return;
+  const id = box.getAttribute("data-trial");
+  const done = box.querySelector("[data-done]");
+  const total = box.querySelector("[data-total]");
+  const poll = () => {
+    fetch(`/trials/${encodeURIComponent(id)}/progress`, { headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then((t) => {
+        if (done) done.textContent = t.done;
+        if (total) total.textContent = t.total;
+        if (t.status === "running") window.setTimeout(poll, 1000);
+        else window.location.replace(`${window.location.pathname}?trial=${encodeURIComponent(id)}#trial`);
+      })
+      .catch(() => window.setTimeout(poll, 3000));
+  };
+  window.setTimeout(poll, 500);
+})();
