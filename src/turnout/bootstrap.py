@@ -20,6 +20,7 @@ from turnout.runtime.audit import utcnow
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.guard import GuardService
 from turnout.runtime.initialization import InitReport, initialize
+from turnout.runtime.installation import InstallationService
 from turnout.runtime.issuer_profiles import StoredProfiles
 from turnout.runtime.leases import DEFAULT_LEASE_S, reap_orphans
 from turnout.runtime.observability.logging import make_logger
@@ -57,6 +58,11 @@ class App:
     @property
     def configurations(self) -> ConfigurationService:
         return ConfigurationService(self.unit_of_work, self.registry)
+
+    @property
+    def installation(self) -> InstallationService:
+        """The installation's settings (four eyes, source retention, ...) and source pruning."""
+        return InstallationService(self.unit_of_work)
 
     @property
     def pages(self) -> PageRenderer:

@@ -21,6 +21,7 @@ from turnout.api.errors import install_error_handlers
 from turnout.api.guards import RequestGuard, max_json_bytes_from_env
 from turnout.api.responses import declare_common_errors
 from turnout.api.routes import (
+    approvals,
     catalog,
     configurations,
     events,
@@ -29,6 +30,7 @@ from turnout.api.routes import (
     profiles,
     reviews,
     runs,
+    settings,
 )
 from turnout.api.run_schema import declare_run_schemas
 from turnout.api.uploads import MAX_FILES
@@ -75,7 +77,17 @@ def create_app(
     api.state.turnout = app
     api.state.max_upload_bytes = max_upload_bytes
     install_error_handlers(api)
-    routers = (catalog, configurations, events, runs, reviews, profiles, guards)
+    routers = (
+        catalog,
+        configurations,
+        events,
+        runs,
+        reviews,
+        profiles,
+        guards,
+        settings,
+        approvals,
+    )
     for module in routers:
         api.include_router(module.router, prefix=API_PREFIX)
     api.include_router(health.router)

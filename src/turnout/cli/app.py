@@ -20,6 +20,7 @@ from turnout.cli import (
     review,
     runs,
     serve,
+    settings,
     setup,
     stats,
     tokens,
@@ -56,6 +57,7 @@ app.command()(stats.stats)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(vendors.app, name="vendors")
+app.add_typer(settings.app, name="settings")
 app.command()(serve.serve)
 app.command()(work.submit)
 app.command()(work.worker)

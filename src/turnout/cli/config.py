@@ -9,6 +9,7 @@ import typer
 import yaml
 from rich.table import Table
 
+from turnout.cli import four_eyes
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
 from turnout.cli.guard import guard as guard_status
 from turnout.cli.trial import try_
@@ -135,6 +136,9 @@ def activate(
 
 app.command("try")(try_)
 app.command("guard")(guard_status)
+
+
+app.command()(four_eyes.approve)
 
 
 @app.command()

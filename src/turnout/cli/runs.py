@@ -30,6 +30,7 @@ from turnout.cli.common import JsonOpt, console, emit_json, err_console, fail, g
 from turnout.cli.run_fields import SHORT_ID, decision_label, reasons, seller, short_id, total
 from turnout.cli.run_page import print_run_page
 from turnout.domain.runs import Run, RunOrigin, RunStatus
+from turnout.runtime.installation import prune_quietly
 from turnout.runtime.run_pool import MIN_FILES_PER_PROCESS, processes_for
 from turnout.runtime.serialize import run_to_dict
 
@@ -75,6 +76,7 @@ def process(
     if not found.files:
         raise fail("no invoice files found (looked for .pdf, .xml, .png, .jpg, .tif)")
     app = get_app()
+    prune_quietly(app.installation)  # source files past their retention, before the batch
     limit = intake_max_bytes(app)
     too_big = oversized(found.files, limit)
     refused = {

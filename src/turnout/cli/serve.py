@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from turnout.cli.common import console, get_app
+from turnout.runtime.installation import SourcePruning
 
 
 def serve(
@@ -29,7 +30,9 @@ def serve(
         f"`turnout tokens create NAME`); API on http://{host}:{port}/api/v1 (docs at /docs)",
         markup=False,
     )
+    pruning = SourcePruning(app.installation).start()  # past retention: now, then hourly
     try:
         uvicorn.run(api, host=host, port=port, log_level=app.settings.log_level.lower())
     finally:
+        pruning.stop()
         app.close()

@@ -12,6 +12,7 @@ from rich.table import Table
 from turnout.cli.batch import collect, print_skipped
 from turnout.cli.common import JsonOpt, console, emit_json, get_app
 from turnout.domain.errors import QueueUnavailable, RequestError
+from turnout.runtime.installation import SourcePruning
 from turnout.runtime.queue_worker import DEFAULT_MAX_SUBMIT_BYTES
 from turnout.runtime.queue_worker import submit as submit_files
 
@@ -113,7 +114,11 @@ def worker(
         until_empty=until_empty,
     )
     console.print(f"worker {queue_worker.name}: {concurrency} at once, lease {lease:g}s")
-    processed = WorkerProcess(app.settings.database_url, queue_worker, options).run()
+    pruning = SourcePruning(app.installation).start()  # past retention: now, then hourly
+    try:
+        processed = WorkerProcess(app.settings.database_url, queue_worker, options).run()
+    finally:
+        pruning.stop()
     console.print(f"worker {queue_worker.name} stopped after {processed} run(s)")
 
 

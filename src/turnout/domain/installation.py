@@ -18,6 +18,8 @@ from typing import Any
 
 from turnout.domain.errors import RequestError
 
+MAX_RETENTION_DAYS = 36_500  # a hundred years; more is "for ever": say none
+
 DESCRIPTIONS = {
     "four_eyes": "activating a version needs another maintainer's approval (true/false)",
     "source_retention_days": "days the source files of finished runs are kept (none: for ever)",
@@ -70,10 +72,11 @@ def parse_value(key: str, text: str) -> Any:
     if key == "source_retention_days":
         if none:
             return None
-        if value.isdigit() and int(value) >= 1:
+        if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_RETENTION_DAYS:
             return int(value)
         raise RequestError(
-            f"source_retention_days must be a whole number of days (1 or more) or none, not {text!r}"
+            f"source_retention_days must be a whole number of days from 1 to "
+            f"{MAX_RETENTION_DAYS} or none (kept for ever), not {text!r}"
         )
     if key == "trial_share":
         try:

@@ -51,6 +51,18 @@ def require_admin(uow: UnitOfWork, actor: str) -> User:
     return user
 
 
+def require_settings_admin(uow: UnitOfWork, actor: str) -> User:
+    """The acting user, if an admin (installation settings); otherwise PermissionDenied."""
+    return _require(
+        uow,
+        actor,
+        User.may_manage_users,
+        "change installation settings",
+        "the admin",
+        "admin",
+    )
+
+
 def require_vendor_maintainer(uow: UnitOfWork, actor: str) -> User:
     """The acting user, if a maintainer or admin; otherwise PermissionDenied with the fix."""
     user = uow.users.get(actor)

@@ -124,10 +124,11 @@ class ConfigurationService:
                     "a second maintainer; ask another operator or maintainer to run "
                     f"`turnout config approve {version}`"
                 )
-            uow.configurations.approve(config.config_id, actor, self._now())
+            again = not uow.configurations.approve(config.config_id, actor, self._now())
             message = (
-                f"version {version} approved by {actor}; activate it: "
-                f"`turnout config activate {version}`"
+                f"version {version} approved by {actor}"
+                + (" (approved by them before)" if again else "")
+                + f"; activate it: `turnout config activate {version}`"
             )
             self._event(uow, config, EventAction.APPROVE, actor, EventResult.OK, message)
             approvers = tuple(by for by, _ in uow.configurations.approvals(config.config_id))
@@ -529,8 +530,8 @@ class ConfigurationService:
     ) -> ActivationResult | None:
         """With four eyes on, a version that no maintainer other than its author approved is not
         activated: the request is recorded (action `request`) and returned as such."""
-        if not self._settings(uow).four_eyes:
-            return None
+        if config.status is ConfigStatus.PENDING or not self._settings(uow).four_eyes:
+            return None  # a pending version passed this gate when its activation was asked
         approvers = [by for by, _ in uow.configurations.approvals(config.config_id)]
         if any(by != config.created_by for by in approvers):
             return None

@@ -257,6 +257,9 @@ class SourceRepository(Protocol):
         """Delete at most `limit` sources stored before `before` that no unfinished run (queued,
         running, waiting for a person) needs; how many were deleted."""
 
+    def kept(self) -> tuple[int, int, dt.datetime | None]:
+        """How many source files are stored, their bytes, and when the oldest was stored."""
+
 
 class SettingsRepository(Protocol):
     """Installation settings (`turnout.domain.installation`): the values an admin set."""

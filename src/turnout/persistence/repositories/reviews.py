@@ -41,17 +41,21 @@ DONE = [AttemptOutcome.OK.value, AttemptOutcome.FALLBACK.value]
 
 
 def waiting_for_a_person() -> ColumnElement[bool]:
-    """The review queue's condition: no final decision yet, and `needs_review`, a `review`
-    decision, or `failed` with its text (or e-invoice) read — each with the document's bytes and
-    its reading stages' results kept, which a review continues from (a run from before Turnout
-    kept them cannot be reviewed, so it is not listed: its file is processed again)."""
-    read = exists().where(A.run_id == R.run_id, A.stage_id.in_(READ_STAGES), A.outcome.in_(DONE))
+    """The review queue's condition: a run that waits for a person (`waits_for_a_person`) with
+    the document's bytes and its reading stages' results kept, which a review continues from (a
+    run from before Turnout kept them cannot be reviewed, so it is not listed: its file is
+    processed again)."""
     stored = exists().where(sources.c.sha256 == R.source_sha256)
     kept = exists().where(stage_results.c.run_id == R.run_id)
+    return and_(waits_for_a_person(), stored, kept)
+
+
+def waits_for_a_person() -> ColumnElement[bool]:
+    """`turnout.runtime.execution.waits_for_a_person` in SQL: no final decision yet, and
+    `needs_review`, a `review` decision, or `failed` with its text (or e-invoice) read."""
+    read = exists().where(A.run_id == R.run_id, A.stage_id.in_(READ_STAGES), A.outcome.in_(DONE))
     return and_(
         R.final_decision.is_(None),
-        stored,
-        kept,
         or_(
             R.status == RunStatus.NEEDS_REVIEW.value,
             and_(

@@ -12,11 +12,23 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, exists, literal, or_, select, text
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql
 
 from turnout.domain.errors import QueueUnavailable
 from turnout.domain.runs import AttemptOutcome, RunStatus, StageAttempt, StageResult
+from turnout.persistence.repositories.reviews import waits_for_a_person
 from turnout.persistence.repositories.upsert import dialect_insert
 from turnout.persistence.tables import runs, sources, stage_results
 from turnout.runtime.ports import NOTIFY_CHANNEL, QUEUE_NAME, TASK_NAME
@@ -70,31 +82,36 @@ class SqlSourceRepository:
 
     def prune(self, before: dt.datetime, limit: int = 500) -> int:
         """Delete at most `limit` sources stored before `before` that no run still needs: none
-        unfinished (queued, running), none waiting for a person, none created since `before`."""
+        unfinished (queued, running), none waiting for a person (the review queue's runs), none
+        created since `before`. How many this transaction deleted (another process pruning at
+        the same time deletes each at most once)."""
         r = runs.c
         needed = select(r.source_sha256).where(
             r.source_sha256.is_not(None),
             or_(
-                r.status.in_(
-                    [
-                        RunStatus.QUEUED.value,
-                        RunStatus.RUNNING.value,
-                        RunStatus.NEEDS_REVIEW.value,
-                    ]
-                ),
+                r.status.in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]),
+                waits_for_a_person(),
                 r.created_at >= before,
             ),
         )
-        doomed = (
-            select(sources.c.sha256)
-            .where(sources.c.created_at < before, sources.c.sha256.not_in(needed))
-            .limit(limit)
-        )
-        shas = list(self._conn.execute(doomed).scalars())
+        old = and_(sources.c.created_at < before, sources.c.sha256.not_in(needed))
+        shas = list(self._conn.execute(select(sources.c.sha256).where(old).limit(limit)).scalars())
         if not shas:
             return 0
-        self._conn.execute(delete(sources).where(sources.c.sha256.in_(shas)))
-        return len(shas)
+        # the condition again in the DELETE: a run admitted since the SELECT keeps its source
+        result = self._conn.execute(delete(sources).where(sources.c.sha256.in_(shas), old))
+        return int(result.rowcount)
+
+    def kept(self) -> tuple[int, int, dt.datetime | None]:
+        """How many source files are stored, their bytes, and when the oldest was stored."""
+        count, size, oldest = self._conn.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(sources.c.size), 0),
+                func.min(sources.c.created_at),
+            )
+        ).one()
+        return int(count), int(size), oldest
 
 
 class SqlStageResultRepository:

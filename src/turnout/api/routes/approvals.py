@@ -1,0 +1,32 @@
+"""/configurations/{version}/approve: four eyes, a second operator or maintainer approves a
+version for activation.
+
+The role is checked before anything else (a viewer's refusal is a 403, audited as `approve`);
+the author of a version approving it is refused by the configuration service (403, audited).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from turnout.api.auth import TurnoutApp, config_changer
+from turnout.api.params import Version
+from turnout.api.responses import errors
+from turnout.domain.events import EventAction
+from turnout.domain.users import User
+
+router = APIRouter(prefix="/configurations", tags=["configurations"])
+
+Approver = Annotated[User, Depends(config_changer(EventAction.APPROVE))]
+
+
+@router.post("/{version}/approve", responses=errors(400, 401, 403, 404, 422))
+def approve_configuration(app: TurnoutApp, user: Approver, version: Version) -> dict[str, Any]:
+    """Approve a draft or validated version for activation, as an operator or maintainer who
+    did not write it. With the installation setting `four_eyes` on, activating a version needs
+    such an approval; `four_eyes` in the answer says whether it is on. Then
+    `POST /configurations/{version}/activate`."""
+    result = app.configurations.approve(version, user.name)
+    return {**result.to_dict(), "four_eyes": app.installation.show().four_eyes}

@@ -1,0 +1,35 @@
+"""`turnout config approve`: four eyes, a second maintainer approves a version for activation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
+
+
+def approve(
+    version: Annotated[
+        int, typer.Argument(help="Configuration version number.", min=1, metavar="VERSION")
+    ],
+    as_: ActorOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Approve a version for activation, as an operator or maintainer who did not write it
+    (needed when the installation setting `four_eyes` is on)."""
+    turnout = get_app()
+    result = turnout.configurations.approve(version, actor(as_))
+    four_eyes = turnout.installation.show().four_eyes
+    if json_:
+        emit_json({**result.to_dict(), "four_eyes": four_eyes})
+        return
+    console.print(
+        f"version {version} [green]approved[/green] by {', '.join(result.approved_by)}; "
+        f"next: `turnout config activate {version}`"
+    )
+    if not four_eyes:
+        console.print(
+            "(four eyes are off, so its activation needed no approval; the approval is recorded)",
+            markup=False,
+        )
