@@ -16,9 +16,10 @@ from turnout.domain.guard import GuardSpec, GuardStatus
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.runs import RunStatus
 from turnout.persistence import Database
+from turnout.runtime.audit import utcnow
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.configurations import ConfigurationService
-from turnout.runtime.guard import GuardService
+from turnout.runtime.guard import GuardService, arm
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.runner import Runner
 from turnout.runtime.validation import document_of
@@ -47,7 +48,9 @@ def _files(n: int, tag: str) -> list[tuple[str, bytes]]:
     return [(f"{tag}-{i}.pdf", f"%PDF {tag} {i}".encode()) for i in range(n)]
 
 
-def test_a_guard_passes_when_the_window_ends_within_its_limits(db: Database, tmp_path: Path) -> None:
+def test_a_guard_passes_when_the_window_ends_within_its_limits(
+    db: Database, tmp_path: Path
+) -> None:
     runner, registry = make_runner(db, tmp_path, [REFUSING])
     runner.run_many(_files(20, "before"), concurrency=4)  # the baseline
     v2 = _guarded(db, registry, "intake.fake", GuardSpec(runs=10))
@@ -137,12 +140,17 @@ def test_two_services_decide_once(db: Database, tmp_path: Path) -> None:
 
 
 def test_a_guard_with_no_earlier_version_trips_and_stays(db: Database, tmp_path: Path) -> None:
-    runner, registry = make_runner(db, tmp_path, [REFUSING], {"intake": "intake.refusing"})
+    runner, _ = make_runner(db, tmp_path, [REFUSING], {"intake": "intake.refusing"})
     with db.unit_of_work() as uow:  # arm by hand a guard on version 1 (nothing before it)
-        from turnout.runtime.guard import arm
-        from turnout.runtime.audit import utcnow
-
-        arm(uow, uow.configurations.get(1), None, GuardSpec(runs=5), "ann", utcnow(), active_now=True)  # type: ignore[arg-type]
+        arm(
+            uow,
+            uow.configurations.get(1),
+            None,
+            GuardSpec(runs=5),
+            "ann",
+            utcnow(),
+            active_now=True,
+        )  # type: ignore[arg-type]
         uow.commit()
     runner.run_many(_files(3, "y"), concurrency=1)
     with db.unit_of_work() as uow:
