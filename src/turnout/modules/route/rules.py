@@ -119,7 +119,9 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         "review_above": {
             "type": "string",
             "pattern": r"^[0-9]{1,15}(\.[0-9]{1,6})?$",
-            "description": "Review when the amount due is above this decimal (unset: no limit).",
+            "description": "Review when the amount due is above this: a decimal amount such as "
+            "100.00 (digits, an optional dot and up to 6 decimals), in quotes; unset: no limit.",
+            "examples": ["100.00"],
         },
         "review_unmatched_vendor": {
             "type": "boolean",
@@ -128,7 +130,11 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         },
         "currencies": {
             "type": "array",
-            "items": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "items": {
+                "type": "string",
+                "pattern": "^[A-Z]{3}$",
+                "description": "a three-letter currency code in capitals, such as EUR",
+            },
             "uniqueItems": True,
             "description": "Accepted ISO 4217 currencies; others go to review (unset: any).",
         },
