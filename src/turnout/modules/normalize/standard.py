@@ -54,8 +54,10 @@ class StandardNormalize(StageModule):
                 "default_currency": {
                     "type": "string",
                     "pattern": "^[A-Z]{3}$",
-                    "description": "ISO 4217 code used only when no currency is found; "
-                    f"recorded with confidence {DEFAULT_CURRENCY_CONFIDENCE} (default: none)",
+                    "description": "A three-letter ISO 4217 code in capitals, such as EUR, used "
+                    "only when no currency is found; recorded with confidence "
+                    f"{DEFAULT_CURRENCY_CONFIDENCE} (default: none)",
+                    "examples": ["EUR"],
                 },
                 "date_order": {
                     "enum": ["DMY", "MDY"],

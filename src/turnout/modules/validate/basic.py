@@ -44,7 +44,9 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "type": "string",
             "pattern": r"^[0-9]{1,9}(\.[0-9]{1,9})?$",
             "default": DEFAULT_TOLERANCE,
-            "description": "Largest difference an arithmetic rule accepts, as a decimal string.",
+            "description": "Largest difference an arithmetic rule accepts: a decimal amount "
+            "such as 0.01 (digits, an optional dot and up to 9 decimals), in quotes.",
+            "examples": ["0.01"],
         },
         "required_fields": {
             "type": "array",

@@ -54,7 +54,11 @@ SETTINGS_SCHEMA: dict[str, Any] = {
     "properties": {
         "disabled_rules": {
             "type": "array",
-            "items": {"type": "string", "pattern": r"^[A-Z]+(-[A-Z]+)*-[0-9]+$"},
+            "items": {
+                "type": "string",
+                "pattern": r"^[A-Z]+(-[A-Z]+)*-[0-9]+$",
+                "description": "an EN 16931 rule id, such as BR-51 or BR-CO-10",
+            },
             "uniqueItems": True,
             "default": [],
             "description": "EN 16931 rule ids not to run (e.g. BR-51).",
