@@ -65,5 +65,10 @@ def test_activation_stamps_activated_at() -> None:
 
 
 def test_terminal_statuses_allow_nothing() -> None:
-    for status in (S.SUPERSEDED, S.REJECTED, S.ROLLED_BACK):
+    for status in (S.SUPERSEDED, S.ROLLED_BACK, S.ARCHIVED):
         assert not any(status in allowed for allowed in ALLOWED.values())
+
+
+def test_a_rejected_version_can_only_be_deleted() -> None:
+    assert [t for t, allowed in ALLOWED.items() if S.REJECTED in allowed] == [Transition.ARCHIVE]
+    assert transition(config(S.REJECTED), Transition.ARCHIVE, NOW) is S.ARCHIVED

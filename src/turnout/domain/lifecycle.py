@@ -56,6 +56,18 @@ def _fix(config: ModuleConfiguration, action: Transition) -> str:
             f"it was the working configuration once; to use it again, roll back to it: "
             f"`turnout config rollback {v}` (a new version copying it is made and activated)"
         )
+    if status is S.ARCHIVED and action is Transition.ARCHIVE:
+        return "it is deleted already (`turnout config history --all` lists it)"
+    if status is S.PENDING and action in (
+        Transition.VALIDATE,
+        Transition.ACTIVATE,
+        Transition.QUEUE,
+        Transition.ARCHIVE,
+    ):
+        return (
+            "its activation is pending: it becomes active when the runs in flight finish; "
+            "to stop it, `turnout config cancel` (it is validated again)"
+        )
     if status is S.ARCHIVED:
         return (
             "it was deleted; `turnout config export "

@@ -15,6 +15,11 @@ import yaml
 from turnout.domain.configuration import EXHAUSTED_ACTIONS, TRIGGERS
 from turnout.domain.errors import InvalidConfiguration, Problem
 from turnout.domain.guard import GuardSpec
+from turnout.runtime.schema_words import did_you_mean
+
+TOP_LEVEL_KEYS = ("summary", "selections", "policies", "guard")
+SELECTION_KEYS = ("module", "settings")
+POLICY_KEYS = ("fallback", "triggers", "actions")
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,7 @@ def load_document(
         data = yaml.safe_load(text) if text.strip() else None
     except yaml.YAMLError as exc:
         raise InvalidConfiguration(
-            [Problem(None, None, f"{source} is not valid YAML or JSON ({exc})", "fix the syntax")],
-            headline=f"cannot read {source}",
+            [yaml_problem(text, exc, source)], headline=f"cannot read {source}"
         ) from exc
     return parse_document(data, summary=summary, source=source)
 
@@ -68,13 +72,13 @@ def parse_document(
             ],
             headline=f"cannot read {source}",
         )
-    unknown = set(data) - {"summary", "selections", "policies", "guard"}
+    unknown = sorted(str(k) for k in set(data) - set(TOP_LEVEL_KEYS))
     if unknown:
         problems.append(
             Problem(
                 None,
                 None,
-                f"unknown top-level keys {sorted(unknown)}",
+                _unknown("top-level key", unknown, TOP_LEVEL_KEYS),
                 "use only `summary`, `selections`, `policies` and `guard`",
             )
         )
@@ -128,14 +132,14 @@ def _selection(stage: str, entry: Any, problems: list[Problem]) -> SelectionDoc 
             )
         )
         return None
-    extra = set(entry) - {"module", "settings"}
+    extra = sorted(str(k) for k in set(entry) - set(SELECTION_KEYS))
     settings = entry.get("settings") or {}
     if extra:
         problems.append(
             Problem(
                 stage,
                 entry["module"],
-                f"unknown keys {sorted(extra)} in the selection",
+                _unknown("selection key", extra, SELECTION_KEYS),
                 "a selection has only `module` and `settings`",
             )
         )
@@ -189,7 +193,10 @@ def _policy(stage: str, entry: Any, problems: list[Problem]) -> PolicyDoc | None
         if bad:
             problems.append(
                 Problem(
-                    stage, fallback, f"unknown triggers {bad}", f"choose from {sorted(TRIGGERS)}"
+                    stage,
+                    fallback,
+                    _unknown("trigger", bad, TRIGGERS),
+                    f"choose from {', '.join(sorted(TRIGGERS))}",
                 )
             )
             ok = False
@@ -208,18 +215,19 @@ def _policy(stage: str, entry: Any, problems: list[Problem]) -> PolicyDoc | None
             Problem(
                 stage,
                 fallback,
-                f"unknown on_exhausted `{actions['on_exhausted']}`",
-                f"choose from {sorted(EXHAUSTED_ACTIONS)}",
+                f"unknown on_exhausted `{actions['on_exhausted']}`"
+                + did_you_mean(str(actions["on_exhausted"]), EXHAUSTED_ACTIONS),
+                f"choose one of: {', '.join(sorted(EXHAUSTED_ACTIONS))}",
             )
         )
         ok = False
-    extra = set(entry) - {"fallback", "triggers", "actions"}
+    extra = sorted(str(k) for k in set(entry) - set(POLICY_KEYS))
     if extra:
         problems.append(
             Problem(
                 stage,
                 fallback,
-                f"unknown policy keys {sorted(extra)}",
+                _unknown("policy key", extra, POLICY_KEYS),
                 "a policy has only `fallback`, `triggers` and `actions`",
             )
         )
@@ -227,6 +235,72 @@ def _policy(stage: str, entry: Any, problems: list[Problem]) -> PolicyDoc | None
     if not ok:
         return None
     return PolicyDoc(fallback, tuple(triggers), _jsonable(actions))
+
+
+def _unknown(kind: str, names: list[str], known: Any) -> str:
+    """ "unknown selection key `modul`; did you mean `module`?" for each name."""
+    return "; ".join(f"unknown {kind} `{n}`{did_you_mean(n, known)}" for n in names)
+
+
+def yaml_problem(text: str, exc: yaml.YAMLError, source: str) -> Problem:
+    """A YAML error as a problem: where (line and column, the line itself with a caret under the
+    column) and what is typically wrong there."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    what = str(getattr(exc, "problem", None) or exc).strip()
+    lines = text.splitlines()
+    context = getattr(exc, "context_mark", None)
+    if mark is not None and context is not None and not _line(lines, mark.line).strip():
+        mark = context  # the parser ran off the end: show where the open bracket or quote began
+    if mark is None:
+        return Problem(
+            None, None, f"{source} is not valid YAML or JSON: {what}", _yaml_fix(what, "", "")
+        )
+    line = _line(lines, mark.line)
+    gutter = f"{mark.line + 1} | "
+    shown = f"\n    {gutter}{line}\n    {' ' * (len(gutter) + mark.column)}^"
+    return Problem(
+        None,
+        None,
+        f"{source} is not valid YAML or JSON: line {mark.line + 1}, column {mark.column + 1}: "
+        + what,
+        _yaml_fix(what, line, _line(lines, mark.line - 1)) + shown,
+    )
+
+
+def _line(lines: list[str], index: int) -> str:
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+def _yaml_fix(what: str, line: str, above: str) -> str:
+    """What is typically wrong where the YAML parser stopped (`above`: the line before)."""
+    if "\t" in line or "'\\t'" in what or "tab" in what:
+        return (
+            "YAML does not allow tabs for indentation: indent with spaces (two per level, "
+            "as the lines around it)"
+        )
+    if "mapping values are not allowed" in what:
+        plain = above.split("#", 1)[0].rstrip()
+        if plain and ":" not in plain and not plain.lstrip().startswith("-"):
+            return f"the line above (`{plain.strip()}`) lacks its colon: write `{plain.strip()}:`"
+        return (
+            "a `key: value` stands where a value was expected: put a space after each colon, "
+            "indent the line under its parent, or quote a value that contains `: `"
+        )
+    if "could not find expected ':'" in what or "expected ':'" in what:
+        return "a key lacks its colon: write `key: value` (a colon and a space after the key)"
+    if "expected <block end>" in what or "did not find expected key" in what:
+        return (
+            "the indentation does not match the lines above: align the line with its sibling "
+            "keys (spaces only)"
+        )
+    if "stream end" in what or "end of stream" in what or "did not find expected" in what:
+        return "a quote, bracket or brace is not closed: close it on the same line"
+    if "found character" in what:
+        return "quote the value: a value that starts with `@`, `` ` ``, `%` or `|` needs quotes"
+    return (
+        "look at the line shown and the one above it: a missing colon, an indentation that "
+        "does not match its siblings, or a tab are the usual causes"
+    )
 
 
 def _jsonable(value: Mapping[str, Any]) -> dict[str, Any]:

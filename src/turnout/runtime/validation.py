@@ -25,6 +25,7 @@ from turnout.domain.stages import STAGES, ProcessingStage
 from turnout.runtime.config_document import ConfigDocument, PolicyDoc, SelectionDoc
 from turnout.runtime.isolation.settings import with_framework_settings
 from turnout.runtime.registry import ModuleRegistry, contract_problems
+from turnout.runtime.schema_words import did_you_mean, problem_words
 
 ACTIONS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -83,15 +84,19 @@ def reference_problems(doc: ConfigDocument, registry: ModuleRegistry) -> list[Pr
                     Problem(
                         stage_id,
                         None,
-                        f"unknown stage in `{section}`",
+                        f"unknown stage in `{section}`{did_you_mean(stage_id, known)}",
                         f"use one of {', '.join(s.stage_id for s in STAGES)}",
                     )
                 )
+    installed = [m.module_id for m in registry.all()]
     for stage_id, sel in doc.selections.items():
         if registry.get(sel.module) is None:
             problems.append(
                 Problem(
-                    stage_id, sel.module, "module is not installed", _choices(registry, stage_id)
+                    stage_id,
+                    sel.module,
+                    "module is not installed" + did_you_mean(sel.module, installed),
+                    _choices(registry, stage_id),
                 )
             )
     for stage_id, pol in doc.policies.items():
@@ -100,7 +105,7 @@ def reference_problems(doc: ConfigDocument, registry: ModuleRegistry) -> list[Pr
                 Problem(
                     stage_id,
                     pol.fallback,
-                    "fallback module is not installed",
+                    "fallback module is not installed" + did_you_mean(pol.fallback, installed),
                     _choices(registry, stage_id),
                 )
             )
@@ -111,6 +116,9 @@ def validate_document(doc: ConfigDocument, registry: ModuleRegistry) -> list[Pro
     """Every reason `doc` cannot be activated with the modules installed now (empty when valid)."""
     problems = reference_problems(doc, registry)
     produced: list[ArtifactRef] = [Source.ref()]
+    # a module that is not installed produces nothing we know of: the data-flow gaps after it
+    # would only repeat that problem, so the flow is checked only up to the first such module
+    flow_known = True
     for stage in STAGES:
         sel = doc.selections.get(stage.stage_id)
         policy = doc.policies.get(stage.stage_id)
@@ -136,10 +144,19 @@ def validate_document(doc: ConfigDocument, registry: ModuleRegistry) -> list[Pro
                 )
             continue
         outputs = _check_module(
-            stage, sel.module, sel.settings, produced, registry, problems, role="selected"
+            stage,
+            sel.module,
+            sel.settings,
+            produced if flow_known else None,
+            registry,
+            problems,
+            role="selected",
         )
         if policy is not None:
-            problems.extend(_check_policy(stage, policy, produced, registry))
+            problems.extend(
+                _check_policy(stage, policy, produced if flow_known else None, registry)
+            )
+        flow_known = flow_known and registry.get(sel.module) is not None
         produced.extend(outputs)
     return problems
 
@@ -148,7 +165,7 @@ def _check_module(
     stage: ProcessingStage,
     module_id: str,
     settings: Mapping[str, Any],
-    produced: Sequence[ArtifactRef],
+    produced: Sequence[ArtifactRef] | None,
     registry: ModuleRegistry,
     problems: list[Problem],
     role: str,
@@ -204,18 +221,21 @@ def _check_module(
         )
         return spec.outputs
     validator = jsonschema.Draft202012Validator(schema)
-    for err in sorted(validator.iter_errors(dict(settings)), key=lambda e: list(e.absolute_path)):
-        where = ".".join(str(p) for p in err.absolute_path) or "settings"
+    for err in sorted(
+        validator.iter_errors(dict(settings)), key=lambda e: [str(p) for p in e.absolute_path]
+    ):
+        message, fix = problem_words(err, "setting")
         problems.append(
             Problem(
                 stage.stage_id,
                 module_id,
-                f"setting `{where}`: {err.message}",
-                f"see `turnout modules --stage {stage.stage_id}` for `{module_id}`'s settings",
+                message,
+                f"{fix} (`turnout modules --stage {stage.stage_id}` lists `{module_id}`'s "
+                "settings)",
             )
         )
     for group in spec.inputs:
-        if group.required and not group.satisfied_by(produced):
+        if produced is not None and group.required and not group.satisfied_by(produced):
             problems.append(
                 Problem(
                     stage.stage_id,
@@ -230,21 +250,14 @@ def _check_module(
 def _check_policy(
     stage: ProcessingStage,
     policy: PolicyDoc,
-    produced: Sequence[ArtifactRef],
+    produced: Sequence[ArtifactRef] | None,
     registry: ModuleRegistry,
 ) -> list[Problem]:
     problems: list[Problem] = []
     validator = jsonschema.Draft202012Validator(ACTIONS_SCHEMA)
     for err in validator.iter_errors(dict(policy.actions)):
-        where = ".".join(str(p) for p in err.absolute_path) or "actions"
-        problems.append(
-            Problem(
-                stage.stage_id,
-                policy.fallback,
-                f"policy `{where}`: {err.message}",
-                "see PRODUCT.md section 4 for the policy format",
-            )
-        )
+        message, fix = problem_words(err, "policy action")
+        problems.append(Problem(stage.stage_id, policy.fallback, message, fix))
     if policy.actions.get("on_exhausted") == "skip" and stage.is_required:
         problems.append(
             Problem(
