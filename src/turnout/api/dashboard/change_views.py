@@ -11,11 +11,12 @@ from typing import Any
 from turnout.bootstrap import App
 from turnout.domain.configuration import ConfigStatus, ModuleConfiguration, in_pipeline_order
 from turnout.domain.errors import Problem
-from turnout.domain.guard import GuardStatus
+from turnout.domain.guard import Guard, GuardStatus
 from turnout.domain.stages import STAGES_BY_ID
 from turnout.domain.trial import Trial
 from turnout.runtime.audit import utcnow
 from turnout.runtime.diff import Change
+from turnout.runtime.guard import GuardView
 from turnout.runtime.validation import document_of, validate_document
 
 ROLLBACK_SHOWN_FOR = dt.timedelta(hours=24)  # a guard's rollback stays on the overview this long
@@ -55,19 +56,19 @@ def changed_runs(report: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [
         r
         for r in rows
-        if r.get("changes")
+        if r.get("changed")
+        or r.get("changes")
         or r.get("status_before") != r.get("status_after")
         or r.get("decision_before") != r.get("decision_after")
     ]
 
 
-def guard_status(app: App) -> Any:
+def guard_status(app: App) -> GuardView | None:
     """The guard watching now, else the newest one (`App.guards.status()`), or None."""
-    guards = getattr(app, "guards", None)
-    return guards.status() if guards is not None else None
+    return app.guards.status()
 
 
-def recent_rollback(app: App, now: dt.datetime | None = None) -> Any:
+def recent_rollback(app: App, now: dt.datetime | None = None) -> GuardView | None:
     """The newest guard, when it tripped and rolled back in the last day: the overview's banner."""
     view = guard_status(app)
     if view is None or view.guard.status is not GuardStatus.TRIPPED:
@@ -114,19 +115,19 @@ class GuardRow:
 class GuardPanel:
     """A guard as the pages show it: the view (`App.guards.status()`) and its figures by row."""
 
-    view: Any
+    view: GuardView
     rows: list[GuardRow]
 
     @property
-    def guard(self) -> Any:
+    def guard(self) -> Guard:
         return self.view.guard
 
     @property
     def watching(self) -> bool:
-        return bool(self.view.guard.status is GuardStatus.WATCHING)
+        return self.view.guard.status is GuardStatus.WATCHING
 
 
-def guard_panel(view: Any) -> GuardPanel | None:
+def guard_panel(view: GuardView | None) -> GuardPanel | None:
     """The rows of a guard's figures against its limits (None without a guard)."""
     if view is None:
         return None
