@@ -1,0 +1,73 @@
+"""`verdict`, the guard's one decision: edge cases of windows and limits."""
+
+from __future__ import annotations
+
+from turnout.domain.guard import Figures, GuardSpec, GuardStatus, verdict
+
+CLEAN = Figures(runs=200, failed=2, review=20, fallback={"text": 10}, p95_ms=100.0)  # 1 %, 10 %
+
+
+def test_a_runs_window_trips_as_soon_as_the_breach_is_certain() -> None:
+    spec = GuardSpec(runs=50)  # failure limit 1 % + 2 = 3 % of 50 runs: at most 1 failure
+    assert verdict(spec, CLEAN, Figures(runs=5, failed=1), None).status is None
+    early = verdict(spec, CLEAN, Figures(runs=2, failed=2), None)
+    assert early.status is GuardStatus.TRIPPED and not early.window_done
+    assert [b.what for b in early.breaches] == ["failure_rate"]
+    assert early.breaches[0].measured == 4.0  # 2 failures over the whole window of 50
+
+
+def test_a_runs_window_within_the_limits_passes_at_its_last_run_only() -> None:
+    spec = GuardSpec(runs=50)
+    assert verdict(spec, CLEAN, Figures(runs=49, failed=1), None).status is None
+    done = verdict(spec, CLEAN, Figures(runs=50, failed=1), None)
+    assert done.status is GuardStatus.PASSED and done.window_done and not done.breaches
+
+
+def test_a_time_window_with_too_few_runs_passes_with_nothing_to_judge() -> None:
+    spec = GuardSpec(runs=None, minutes=5, min_runs=10)
+    assert verdict(spec, CLEAN, Figures(runs=3, failed=3), 299.0).status is None
+    few = verdict(spec, CLEAN, Figures(runs=3, failed=3), 300.0)
+    assert few.status is GuardStatus.PASSED and few.window_done
+    none = verdict(spec, CLEAN, Figures(), 600.0)
+    assert none.status is GuardStatus.PASSED
+
+
+def test_a_time_window_judges_its_runs_when_it_ends() -> None:
+    spec = GuardSpec(runs=None, minutes=5, min_runs=10)
+    bad = verdict(spec, CLEAN, Figures(runs=10, failed=1), 300.0)  # 10 % > 3 %
+    assert bad.status is GuardStatus.TRIPPED and [b.what for b in bad.breaches] == ["failure_rate"]
+    # a time window alone never trips early: nothing is certain before it ends
+    assert verdict(spec, CLEAN, Figures(runs=10, failed=10), 10.0).status is None
+
+
+def test_the_first_of_runs_or_minutes_ends_the_window() -> None:
+    spec = GuardSpec(runs=100, minutes=1, min_runs=5)
+    assert verdict(spec, CLEAN, Figures(runs=20), 61.0).status is GuardStatus.PASSED
+
+
+def test_p95_is_judged_at_the_window_end_as_a_ratio_of_the_baseline() -> None:
+    spec = GuardSpec(runs=20, p95_ratio=2.0)
+    slow = Figures(runs=20, p95_ms=250.0)
+    assert verdict(spec, CLEAN, Figures(runs=19, p95_ms=900.0), None).status is None
+    found = verdict(spec, CLEAN, slow, None)
+    assert found.status is GuardStatus.TRIPPED
+    assert [(b.what, b.limit, b.measured) for b in found.breaches] == [("p95_ms", 200.0, 250.0)]
+    assert verdict(spec, CLEAN, Figures(runs=20, p95_ms=200.0), None).status is GuardStatus.PASSED
+    # no baseline p95 (no earlier runs): no p95 limit
+    assert verdict(spec, Figures(), slow, None).status is GuardStatus.PASSED
+
+
+def test_fallback_rates_are_limited_per_stage_against_that_stage_baseline() -> None:
+    spec = GuardSpec(runs=20, fallback_rate_points=10)  # text: 5 % + 10; extract: 0 % + 10
+    ok = Figures(runs=20, fallback={"text": 3, "extract": 2})  # 15 %, 10 %: at the limits
+    assert verdict(spec, CLEAN, ok, None).status is GuardStatus.PASSED
+    over = Figures(runs=20, fallback={"text": 3, "extract": 3})  # extract 15 % > 10 %
+    found = verdict(spec, CLEAN, over, None)
+    assert [b.what for b in found.breaches] == ["fallback_rate:extract"]
+
+
+def test_review_rate_breach_and_an_empty_baseline() -> None:
+    spec = GuardSpec(runs=10)
+    found = verdict(spec, Figures(), Figures(runs=2, review=2), None)  # 20 % of 10 > 0 % + 10
+    assert found.status is GuardStatus.TRIPPED
+    assert [b.what for b in found.breaches] == ["review_rate"]
