@@ -31,6 +31,7 @@ from turnout.api.routes import (
     reviews,
     runs,
     settings,
+    trials,
 )
 from turnout.api.run_schema import declare_run_schemas
 from turnout.api.uploads import MAX_FILES
@@ -84,9 +85,10 @@ def create_app(
         runs,
         reviews,
         profiles,
-        guards,
         settings,
         approvals,
+        guards,
+        trials,
     )
     for module in routers:
         api.include_router(module.router, prefix=API_PREFIX)

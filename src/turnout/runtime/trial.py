@@ -74,8 +74,8 @@ _FAILED = (
     AttemptOutcome.CONTRACT_VIOLATION,
 )
 _DONE = (AttemptOutcome.OK, AttemptOutcome.FALLBACK)
-_SINCE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*", re.IGNORECASE)
-_UNIT_S = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_SINCE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", re.IGNORECASE)
+_UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime:

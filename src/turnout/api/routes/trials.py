@@ -1,0 +1,96 @@
+"""/configurations/{v}/trials and /trials: try a version in shadow on recent invoices.
+
+Starting a trial needs operator or maintainer (refusals audited as `trial`); it runs in the
+background of this server (`App.trials.start`) and is polled with `GET /trials/{trial_id}`
+until its status is `done` (its `report` is the `turnout config try --json` report) or
+`failed`. Reading trials needs any role.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from turnout.api.auth import CurrentUser, TurnoutApp, config_changer
+from turnout.api.bodies import json_request_body, read_json
+from turnout.api.params import Version
+from turnout.api.responses import WRITE_ERRORS, errors
+from turnout.domain.events import EventAction
+from turnout.domain.users import User
+from turnout.runtime.trial import MAX_RUNS, trial_scope
+
+router = APIRouter(tags=["trials"])
+
+Trier = Annotated[User, Depends(config_changer(EventAction.TRIAL))]
+
+
+class TrialRequest(BaseModel):
+    """What to try the version on: the last N recorded runs, or the runs since a time (one of
+    them; neither: the last 50)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    last: int | None = Field(default=None, ge=1, le=MAX_RUNS, description="The last N runs.")
+    since: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The runs since: `24h`, `90m`, `7d`, or an ISO time.",
+    )
+
+
+async def trial_request(request: Request) -> TrialRequest:
+    """The body as a `TrialRequest`; an empty body asks for the defaults."""
+    value = await read_json(request) if await request.body() else {}
+    try:
+        return TrialRequest.model_validate(value)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        ) from exc
+
+
+@router.post(
+    "/configurations/{version}/trials",
+    status_code=202,
+    responses={202: {"description": "The trial, running"}, **errors(*WRITE_ERRORS, 404)},
+    openapi_extra=json_request_body(
+        TrialRequest.model_json_schema(),
+        '`{"last": 50}` or `{"since": "24h"}` (an empty body: the last 50 runs).',
+    ),
+)
+def start_trial(
+    app: TurnoutApp,
+    user: Trier,
+    version: Version,
+    body: Annotated[TrialRequest, Depends(trial_request)],
+) -> JSONResponse:
+    """Start a trial of the version in the background: 202 with the trial (status `running`);
+    poll `GET /api/v1/trials/{trial_id}`. Nothing leaves a trial (no export is written or sent,
+    no run is stored)."""
+    scope = trial_scope(body.last, body.since)
+    trial = app.trials.start(version, scope, user.name)
+    return JSONResponse(trial.to_dict(), status_code=202)
+
+
+@router.get("/trials", responses=errors(401, 403, 422))
+def list_trials(
+    app: TurnoutApp,
+    user: CurrentUser,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+) -> list[dict[str, Any]]:
+    """The newest trials first, each with its progress and (once done) its report."""
+    return [t.to_dict() for t in app.trials.list(limit)]
+
+
+@router.get("/trials/{trial_id}", responses=errors(401, 403, 404, 422))
+def get_trial(
+    app: TurnoutApp,
+    user: CurrentUser,
+    trial_id: Annotated[str, Path(min_length=1, max_length=36)],
+) -> dict[str, Any]:
+    """One trial: its status, progress (`done` of `total`) and, once done, its report."""
+    return app.trials.get(trial_id).to_dict()
