@@ -3,9 +3,13 @@ role; a role that may not start one is refused (403) and the refusal is audited.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from support.api import Api
 from turnout.bootstrap import bundled_examples
+from turnout.runtime.audit import utcnow
 from turnout.runtime.config_document import parse_document
+from turnout.runtime.trial import TrialService
 
 EXAMPLES = [p for p in bundled_examples() if p.suffix == ".xml"]
 
@@ -71,3 +75,13 @@ def test_trials_are_refused_with_the_fix_and_audited(api: Api) -> None:
         assert uow.trials.list() == []
     assert {e.actor for e in refusals} == {"vic", "ada", "ola"}
     assert {str(e.result) for e in refusals} == {"refused"}
+
+
+def test_trials_take_at_most_their_share_of_the_run_slots(api: Api) -> None:
+    service = TrialService(api.app.unit_of_work, api.app.registry, Path(), concurrency=8)
+    assert service.slots() == 2  # the default share, 0.25
+    with api.app.unit_of_work() as uow:
+        uow.settings.put("trial_share", 0.5, "ada", utcnow())
+        uow.commit()
+    assert service.slots() == 4
+    assert TrialService(api.app.unit_of_work, api.app.registry, Path(), concurrency=1).slots() == 1

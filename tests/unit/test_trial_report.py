@@ -1,0 +1,152 @@
+"""The pieces of a trial's report: field changes by dotted path, the machine's outcome of a
+reviewed run, the history as a recorded run saw it, the scope parsed once for CLI and API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from turnout.domain.errors import RequestError
+from turnout.domain.history import PriorInvoice
+from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
+from turnout.domain.trial import TrialScope
+from turnout.runtime.trial import (
+    HistoryAsOf,
+    field_differences,
+    flatten,
+    machine_invoice,
+    machine_outcome,
+    parse_since,
+    stage_figures,
+    trial_scope,
+)
+
+NOW = dt.datetime(2025, 4, 8, 12, 0, tzinfo=dt.UTC)
+
+
+def _run(run_id: str = "r1", **kw: object) -> Run:
+    return Run(run_id, "a.pdf", "c", 1, RunStatus.COMPLETED, NOW, **kw)  # type: ignore[arg-type]
+
+
+def _attempt(
+    stage: str, outcome: AttemptOutcome, ms: float = 1.0, **summary: object
+) -> StageAttempt:
+    return StageAttempt("r1", stage, "m", 1, outcome, ms, NOW, None, dict(summary))
+
+
+def test_values_flatten_to_dotted_paths_without_provenance() -> None:
+    invoice = {
+        "invoice_number": "A-1",
+        "seller": {"name": "Acme", "vat_id": None},
+        "lines": [{"net_amount": "1.00"}, {"net_amount": "2.00"}, {"net_amount": "3.00"}],
+        "documents": [],
+        "provenance": {"invoice_number": {"module": "x", "confidence": 0.3}},
+    }
+    assert flatten(invoice) == {
+        "invoice_number": "A-1",
+        "seller.name": "Acme",
+        "lines[0].net_amount": "1.00",
+        "lines[1].net_amount": "2.00",
+        "lines[2].net_amount": "3.00",
+    }
+
+
+def test_field_differences_name_each_changed_added_and_lost_value() -> None:
+    before = {"invoice_number": "A-1", "totals": {"payable": "10.00"}, "lines": [{"q": "1"}]}
+    after = {"invoice_number": "A-1", "totals": {"payable": "12.00"}, "due_date": "2025-05-01"}
+    assert field_differences(before, after) == [
+        {"field": "totals.payable", "before": "10.00", "after": "12.00"},
+        {"field": "lines[0].q", "before": "1", "after": None},
+        {"field": "due_date", "before": None, "after": "2025-05-01"},
+    ]
+    assert field_differences(before, before) == []
+
+
+def test_a_reviewed_run_is_compared_as_the_machine_left_it() -> None:
+    corrected = _run(
+        invoice={"invoice_number": "fixed"},
+        machine_invoice={"invoice_number": "misread"},
+        final_decision={"outcome": "approve", "by": "ann"},
+        decision={"outcome": "approve", "decided_by": "ann"},
+        review_revision=1,
+        attempts=[
+            _attempt("extract", AttemptOutcome.FALLBACK),
+            _attempt("route", AttemptOutcome.OK),
+            _attempt("route", AttemptOutcome.OK, review_revision=1),
+        ],
+    )
+    assert machine_invoice(corrected) == {"invoice_number": "misread"}
+    assert machine_outcome(corrected) == ("completed_with_fallback", "review")
+    blocked = _run(final_decision={"outcome": "reject"}, review_revision=1, attempts=[])
+    assert machine_outcome(blocked) == ("needs_review", None)
+    plain = _run(decision={"outcome": "approve"})
+    assert machine_invoice(plain) is None and machine_outcome(plain) == ("completed", "approve")
+
+
+class _History:
+    def __init__(self, found: list[PriorInvoice]) -> None:
+        self.found = found
+
+    def find(self, **_: object) -> list[PriorInvoice]:
+        return list(self.found)
+
+
+def test_the_history_is_seen_as_the_recorded_run_saw_it() -> None:
+    older = PriorInvoice("old", "a.pdf", "file_hash", NOW - dt.timedelta(hours=1))
+    later = PriorInvoice("new", "a.pdf", "file_hash", NOW + dt.timedelta(hours=1))
+    history = HistoryAsOf(_History([older, later]), {"r1": NOW})
+    keys = {
+        "sha256": "x",
+        "seller_key": None,
+        "invoice_number_key": None,
+        "issue_date": None,
+        "payable": Decimal("1"),
+    }
+    assert history.find(**keys, exclude_run="r1") == [older]
+    assert history.find(**keys, exclude_run="unknown") == [older, later]  # a new file: now
+
+
+def test_stage_figures_compare_the_first_pass_with_the_trial() -> None:
+    before = [
+        _run(attempts=[_attempt("extract", AttemptOutcome.FALLBACK, 10.0)]),
+        _run(attempts=[_attempt("extract", AttemptOutcome.FAILED, 30.0)]),
+        _run(attempts=[_attempt("extract", AttemptOutcome.SKIPPED, 0.0)]),
+    ]
+    after = [_run(attempts=[_attempt("extract", AttemptOutcome.OK, 4.0)])]
+    figures = stage_figures(before, after)["extract"]
+    assert figures["fallback_rate_before"] == 50.0 and figures["fallback_rate_after"] == 0.0
+    assert figures["failure_rate_before"] == 50.0 and figures["failure_rate_after"] == 0.0
+    assert (figures["p50_ms_before"], figures["p50_ms_after"]) == (20.0, 4.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24h", NOW - dt.timedelta(hours=24)),
+        ("90m", NOW - dt.timedelta(minutes=90)),
+        ("7d", NOW - dt.timedelta(days=7)),
+        ("2025-04-08T08:00", dt.datetime(2025, 4, 8, 8, 0, tzinfo=dt.UTC)),
+        ("2025-04-08T08:00+02:00", dt.datetime(2025, 4, 8, 6, 0, tzinfo=dt.UTC)),
+    ],
+)
+def test_since_takes_a_duration_or_an_iso_time(text: str, expected: dt.datetime) -> None:
+    assert parse_since(text, NOW) == expected
+
+
+@pytest.mark.parametrize("text", ["yesterday", "0h", "2030-01-01T00:00", ""])
+def test_since_refuses_anything_else_naming_the_forms(text: str) -> None:
+    with pytest.raises(RequestError, match=r"24h|future|no time ago"):
+        parse_since(text, NOW)
+
+
+def test_the_scope_is_one_of_last_since_or_files_with_50_runs_by_default() -> None:
+    assert trial_scope() == TrialScope(last=50)
+    assert trial_scope(last=5) == TrialScope(last=5)
+    assert trial_scope(since="1h", now=NOW) == TrialScope(since=NOW - dt.timedelta(hours=1))
+    assert trial_scope(files=["a.pdf"]) == TrialScope(files=("a.pdf",))
+    with pytest.raises(RequestError, match="not last and since"):
+        trial_scope(last=5, since="1h")
+    with pytest.raises(RequestError, match="from 1 to"):
+        trial_scope(last=0)
