@@ -187,7 +187,7 @@ class _Item:
     bytes, and what came of it."""
 
     file_name: str
-    data: bytes | None
+    data: bytes | None  # a given file's bytes; a recorded run's are read when it runs
     recorded: Run | None
     refused: str | None = None  # a given file over intake's size limit: failed unread
     after: Run | None = None
@@ -300,10 +300,11 @@ class TrialService:
             if files:
                 prepared.items = self._given(uow, config, files)
             else:
-                for run in uow.trials.recorded(scope, MAX_RUNS):
-                    data = uow.sources.get(run.source_sha256) if run.source_sha256 else None
-                    if data is not None:
-                        prepared.items.append(_Item(run.file_name, data, run))
+                # the query keeps runs with a stored source; their bytes are read one at a
+                # time as each runs, so a trial of thousands of PDFs does not hold them all
+                prepared.items = [
+                    _Item(run.file_name, None, run) for run in uow.trials.recorded(scope, MAX_RUNS)
+                ]
             trial.total = len(prepared.items)
             uow.trials.add(trial)
             return prepared
@@ -429,13 +430,20 @@ class TrialService:
             created_at=recorded.created_at if recorded is not None else self._now(),
             started_at=self._now(),
         )
-        if item.refused is not None or item.data is None:
+        data = item.data
+        if data is None and item.refused is None and recorded is not None:
+            with self._uow() as uow:
+                data = uow.sources.get(recorded.source_sha256 or "")
+            if data is None:
+                item.refused = "its stored source file was deleted (source retention) meanwhile"
+        item.data = None  # not kept once run
+        if item.refused is not None or data is None:
             run.status = RunStatus.FAILED
             run.reason = item.refused
             run.finished_at = self._now()
             return run
         try:
-            executor.execute(run, plan, Source(filename=item.file_name, data=item.data))
+            executor.execute(run, plan, Source(filename=item.file_name, data=data))
         except Exception as exc:  # as the runner: a bug of ours fails the run, not the trial
             run.status = RunStatus.FAILED
             run.reason = f"internal error: {type(exc).__name__}: {exc}"
