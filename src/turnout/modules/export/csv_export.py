@@ -20,6 +20,9 @@ columns: rows are written with those only, and the receipt says which columns we
 delivery is recognised by its run id, and a later revision's by a row of the same run equal to
 its own.
 
+In a trial run (`RunContext.trial`) the row is built and nothing is appended; the file and its
+directory are not even created.
+
 A row torn by a crash (the file does not end with a line break) is dropped before the next
 append: no receipt was ever given for it, and the run that wrote it will write it again.
 Files live on a local disk: `flock` over NFS is not reliable.

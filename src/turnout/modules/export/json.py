@@ -10,7 +10,7 @@ the source file's name as received (`source_file`) and the matched vendor (`vend
 when the `match` stage did not run or found none; see `turnout.modules.export.explanation`).
 Re-running the same run writes the same bytes to the same file, so a redelivered job never
 produces a second export; there is no timestamp in the file for that reason (the run record has
-them).
+them). In a trial run (`RunContext.trial`) the file is rendered and not written.
 
 Where the file may go (see `turnout.modules.export.files`): a relative `directory` resolves
 against the workspace ($TURNOUT_HOME) and is refused when it would lead outside it (a `..`

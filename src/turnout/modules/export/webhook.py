@@ -10,6 +10,8 @@ is the same on every retry and every re-run of the run, so a receiver that honou
 often it is delivered: that is this module's idempotency guarantee, and it needs the receiver's
 help, since HTTP itself cannot take a request back.
 
+In a trial run (`RunContext.trial`) the request body is built and nothing is sent.
+
 Delivery (see `turnout.modules.export.delivery`): a 2xx answer is success; no answer (refused
 connection, timeout, reset), a 5xx or a 429 is retried with exponential backoff (`backoff_s`,
 doubled each time, a `Retry-After` of the receiver honoured up to 30 s) at most `retries` times;

@@ -9,7 +9,9 @@ document fails the stage naming the rules it breaks), and writes it atomically t
 checked is named, never claimed) and how many `extensions` (elements beyond EN 16931 the source
 carried, reported on the run) the file leaves out, and whether the run's explanation (source
 file, matched vendor id, decision and reasons: `turnout.modules.export.explanation`) is in it
-(`explained`: the setting `explain`; UBL writes it as an extension, CII as a note). Attached
+(`explained`: the setting `explain`; UBL writes it as an extension, CII as a note). In a trial run
+(`RunContext.trial`) the document is built and checked, so one that would be refused still is,
+and not written. Attached
 documents (BT-125) are embedded again from their bytes in the run's `document` artifact.
 """
 
