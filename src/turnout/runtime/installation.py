@@ -128,8 +128,8 @@ class InstallationService:
                     EventResult.OK,
                     f"deleted {deleted} source file(s) stored before "
                     f"{before:%Y-%m-%d %H:%M} UTC (source_retention_days = {days}); runs queued, "
-                    "running or waiting for a person keep theirs; their runs' records stay, "
-                    "but they can no longer be tried or re-run",
+                    "running or waiting for a person keep theirs; the runs of the deleted files "
+                    "stay in the records, but can no longer be tried or re-run",
                     self._now(),
                 )
                 uow.commit()

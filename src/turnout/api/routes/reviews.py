@@ -383,8 +383,8 @@ def page_image(
     if source is None:
         raise NotFound(
             f"run {run_id}'s document is not stored (it ran before Turnout kept every run's "
-            f"source file), so no page can be shown; GET /api/v1/runs/{run_id} shows what was "
-            "read from it"
+            "source file, or it was deleted after the installation's source_retention_days), so "
+            f"no page can be shown; GET /api/v1/runs/{run_id} shows what was read from it"
         )
     image = app.pages.render(source[0], source[1], n, width)
     return Response(

@@ -26,11 +26,10 @@ router = APIRouter(prefix="/settings", tags=["settings"])
 
 class SettingValue(BaseModel):
     value: Annotated[
-        StrictStr | StrictBool | StrictInt | StrictFloat | None,
+        Annotated[StrictStr, Field(max_length=2000)] | StrictBool | StrictInt | StrictFloat | None,
         Field(
             description="The new value as a person types it: `true`/`false`, a number, a URL, "
-            "or `none` (null) to unset.",
-            max_length=2000,
+            "or `none` (null) to unset."
         ),
     ]
 
