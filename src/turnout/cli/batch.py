@@ -90,13 +90,16 @@ def print_skipped(skipped: list[tuple[Path, str]], json_: bool) -> None:
 
 def intake_max_bytes(app: App) -> int | None:
     """The largest file the active configuration's intake accepts, when its module is the
-    standard intake (another intake module decides for itself: None)."""
+    standard intake (another intake module decides for itself: None; so does a version a guard
+    watches, whose refused files are kept to be run again if it rolls back)."""
     with app.database.reader() as uow:
         active = uow.configurations.pointers().active
         config = uow.configurations.get(active.version) if active is not None else None
     selection = config.selections.get("intake") if config is not None else None
     if selection is None or selection.module_id != _INTAKE_MODULE:
         return None
+    if active is not None and app.guards.watching(active.version):
+        return None  # read every file: should the guard roll back, it runs them again from it
     # imported here, once a batch is to run, so that other commands start without module imports
     from turnout.modules.intake.standard import DEFAULT_MAX_BYTES
 

@@ -219,6 +219,12 @@ class GuardService:
                 return None
             return self._view(uow, guard)
 
+    def watching(self, version: int) -> bool:
+        """Whether a guard watches `version` now (its window started or not)."""
+        with self._reader() as uow:
+            guard = uow.guards.for_version(version)
+        return guard is not None and guard.status is GuardStatus.WATCHING
+
     def list(self, limit: int = 20) -> builtins.list[GuardView]:
         """The newest guards first, each with its figures."""
         with self._reader() as uow:
