@@ -11,7 +11,7 @@ from turnout.domain.errors import PermissionDenied, RequestError
 from turnout.domain.installation import MAX_RETENTION_DAYS
 from turnout.domain.users import Role
 from turnout.persistence import Database
-from turnout.runtime.installation import InstallationService, KeptSources, settings_view
+from turnout.runtime.installation import InstallationService, StoredSources, settings_view
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_a_fresh_installation_has_the_defaults_and_keeps_no_source(
     settings = service.show()
     assert settings.four_eyes is False and settings.source_retention_days is None
     assert settings.trial_share == 0.25 and settings.guard_webhook_url is None
-    assert service.sources() == KeptSources(0, 0, None)
+    assert service.sources() == StoredSources(0, 0, None)
 
 
 def test_each_setting_is_stored_typed_and_read_back(

@@ -16,7 +16,8 @@ from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
 from turnout.domain.users import Role
 from turnout.persistence import Database
 from turnout.runtime import installation as installation_module
-from turnout.runtime.installation import InstallationService
+from turnout.runtime.installation import InstallationService, SourcePruning
+from turnout.runtime.runner import KeptSources
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 OLD = NOW - dt.timedelta(days=40)
@@ -174,3 +175,19 @@ def test_the_kept_figures_count_files_and_bytes(store: Database) -> None:
     assert (figures.files, figures.bytes, figures.oldest) == (2, 15, OLD)
     service(store).prune_sources()
     assert service(store).sources().files == 1
+
+
+def test_the_pruning_thread_prunes_as_soon_as_it_starts(store: Database) -> None:
+    sha = add_run(store, "done.pdf", RunStatus.COMPLETED, decision="approve")
+    SourcePruning(service(store)).start().stop()  # stop() waits for the first pass
+    assert not kept(store, sha)
+    assert [actor for actor, _ in retention_events(store)] == ["turnout"]
+
+
+def test_a_file_stored_over_an_hour_ago_is_sent_to_the_database_again() -> None:
+    lately = KeptSources()
+    lately.add("a" * 64)
+    assert "a" * 64 in lately and "b" * 64 not in lately
+    expired = KeptSources(ttl_s=0)  # past its time at once: pruning may have deleted it since
+    expired.add("a" * 64)
+    assert "a" * 64 not in expired

@@ -29,7 +29,7 @@ PRUNE_EVERY_S = 3600.0
 
 
 @dataclass(frozen=True)
-class KeptSources:
+class StoredSources:
     """The source files stored now: how many, their bytes, when the oldest was stored."""
 
     files: int
@@ -44,7 +44,7 @@ class KeptSources:
         }
 
 
-def settings_view(settings: InstallationSettings, kept: KeptSources) -> dict[str, Any]:
+def settings_view(settings: InstallationSettings, kept: StoredSources) -> dict[str, Any]:
     """`turnout settings --json` and `GET /api/v1/settings`: each setting's value, default and
     what it does, and the source files kept."""
     default = InstallationSettings()
@@ -73,10 +73,10 @@ class InstallationService:
         with self._uow() as uow:
             return InstallationSettings.from_stored(uow.settings.all())
 
-    def sources(self) -> KeptSources:
+    def sources(self) -> StoredSources:
         """How many source files are kept, and their bytes."""
         with self._uow() as uow:
-            return KeptSources(*uow.sources.kept())
+            return StoredSources(*uow.sources.kept())
 
     def set(self, key: str, text: str, actor: str) -> InstallationSettings:
         """Set `key` from `text` as a person typed it (admins only); the settings now. A refusal
@@ -166,9 +166,9 @@ class SourcePruning:
             self._thread.join(timeout=5)
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
+        prune_quietly(self._service)
+        while not self._stop.wait(self._period_s):
             prune_quietly(self._service)
-            self._stop.wait(self._period_s)
 
 
 def _shown(value: object) -> str:

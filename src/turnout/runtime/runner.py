@@ -11,8 +11,9 @@ running it stopped ..."), so a pending activation waits for live runs only. Circ
 moving are audit events, written off the hot path.
 
 Every run keeps its source file (content-addressed, once per SHA-256) in the transaction that
-ends it; a run that ends waiting for a person also keeps the results of its reading stages, from
-which a review continues it (`continue_reviewed`).
+ends it, until the installation's `source_retention_days` have passed
+(`turnout.runtime.installation`); a run that ends waiting for a person also keeps the results of
+its reading stages, from which a review continues it (`continue_reviewed`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -186,7 +188,7 @@ class Runner:
             with self._uow() as uow:
                 kept = uow.runs.finish(run, held_by=holder)
                 sha = run.source_sha256 if kept and run.source_sha256 not in self._kept else None
-                if sha is not None:  # once per SHA-256; the bytes are never deleted
+                if sha is not None:  # once per SHA-256 (an hour at most: see KeptSources)
                     uow.sources.put(sha, source.data, self._now())
                 for result in reading if kept else ():
                     uow.stage_results.put(result, self._now())
@@ -362,20 +364,25 @@ class Runner:
 
 
 class KeptSources:
-    """The SHA-256 of the source files this process stored lately (at most `size`): a file run
-    again is not sent to the database again (a resubmission, a batch with copies)."""
+    """The SHA-256 of the source files this process stored lately (at most `size`, within the
+    last `ttl_s`): a file run again is not sent to the database again (a resubmission, a batch
+    with copies). After an hour it is sent again: the retention (at least a day) may delete a
+    source no run used since, and a run must never point at bytes that are gone."""
 
-    def __init__(self, size: int = 4096) -> None:
+    def __init__(self, size: int = 4096, ttl_s: float = 3600.0) -> None:
         self._size = size
-        self._seen: dict[str, None] = {}
+        self._ttl_s = ttl_s
+        self._seen: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def __contains__(self, sha256: object) -> bool:
         with self._lock:
-            return sha256 in self._seen
+            stored = self._seen.get(sha256) if isinstance(sha256, str) else None
+            return stored is not None and time.monotonic() - stored < self._ttl_s
 
     def add(self, sha256: str) -> None:
         with self._lock:
-            self._seen[sha256] = None
+            self._seen.pop(sha256, None)  # the newest last: the oldest goes first
+            self._seen[sha256] = time.monotonic()
             if len(self._seen) > self._size:
                 del self._seen[next(iter(self._seen))]
