@@ -42,7 +42,9 @@ def test_config_lifecycle_and_rollback_from_the_command_line(cli, tmp_path: Path
         actor="ann",
         check=True,
     ).json()
-    assert created["version"] == 2 and created["status"] == "draft"
+    assert created["version"] == 2 and created["status"] == "validated"
+    assert created["valid"] is True and created["problems"] == []
+    # validating it again checks it again (no "only a draft is validated")
     assert cli("config", "validate", "2", "--json", actor="ann", check=True).json()["valid"] is True
     activated = cli("config", "activate", "2", "--json", actor="ann", check=True).json()
     assert set(activated) == {"version", "status", "message"}
@@ -87,7 +89,10 @@ def test_invalid_configuration_file_is_refused_with_stage_module_and_fix(
     path.write_text(
         "selections:\n  intake: {module: intake.standard}\n  text: {module: extract.heuristic}\n"
     )
-    created = cli("config", "create", "-f", str(path), "--json", actor="ann", check=True).json()
+    stored = cli("config", "create", "-f", str(path), "--json", actor="ann")
+    assert stored.code == 2  # stored as a draft with its problems: scripts notice
+    created = stored.json()
+    assert created["status"] == "draft" and created["valid"] is False and created["problems"]
     result = cli("config", "validate", str(created["version"]), "--json", actor="ann")
     assert result.code == 2
     problems = result.json()["problems"]

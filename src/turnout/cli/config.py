@@ -1,4 +1,5 @@
-"""`turnout config ...`: create, validate, activate, rollback, cancel, show, diff, history, export."""
+"""`turnout config ...`: create, validate, activate, rollback, cancel, delete, show, diff, history,
+export."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from turnout.cli import four_eyes
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
 from turnout.cli.guard import guard as guard_status
 from turnout.cli.trial import try_
-from turnout.domain.configuration import ModuleConfiguration
+from turnout.domain.configuration import ModuleConfiguration, in_pipeline_order
+from turnout.domain.errors import Problem
 from turnout.runtime.config_document import load_document
 from turnout.runtime.diff import diff_configurations
 from turnout.runtime.guard import requested_spec
 from turnout.runtime.results import ActivationResult
-from turnout.runtime.serialize import config_detail, config_summary
+from turnout.runtime.serialize import config_detail, config_summary, create_to_dict
 
 app = typer.Typer(
     help="Create, check, activate and roll back configuration versions.", no_args_is_help=True
@@ -40,7 +42,13 @@ def create(
     as_: ActorOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Store a configuration file as a new draft version and print its version."""
+    """Store a configuration file as a new version, validated at once, and print its version.
+
+    Exit 0: stored and validated, ready to activate. Exit 2: stored as a draft with problems,
+    every one listed on stdout (also with --json, in `problems`), so scripts notice; or refused
+    (unknown stages or modules, a file that is not a configuration), nothing stored, the
+    problems on stderr.
+    """
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
@@ -49,39 +57,58 @@ def create(
     created = get_app().configurations.create(doc, actor(as_))
     config = created.config
     if json_:
-        emit_json({**config_summary(config), "problems": [p.to_dict() for p in created.problems]})
+        emit_json(create_to_dict(created))
     elif created.valid:
         console.print(
-            f"created version [bold]{config.version}[/bold] and validated it; next: "
-            f"`turnout config try {config.version}` or `turnout config activate {config.version}`"
+            f"created version [bold]{config.version}[/bold] and [green]validated[/green] it; "
+            f"next: `turnout config try {config.version}` or "
+            f"`turnout config activate {config.version}`"
         )
     else:
         console.print(
-            f"created version [bold]{config.version}[/bold] as a draft with "
+            f"created version [bold]{config.version}[/bold] as a [red]draft[/red] with "
             f"{len(created.problems)} problem(s) to fix:"
         )
-        for p in created.problems:
-            console.print(f"  - {p}", markup=False)
+        _print_problems(created.problems)
         console.print(
-            f"fix the file and create it again (`turnout config delete {config.version}` "
-            "puts this draft away)"
+            f"next: fix {file} and `turnout config create -f {file}` again; "
+            f"`turnout config delete {config.version}` puts this draft away",
+            markup=False,
         )
+    if not created.valid:
+        raise typer.Exit(2)
+
+
+def _print_problems(problems: tuple[Problem, ...]) -> None:
+    for p in problems:
+        console.print(f"  - {p}", markup=False, highlight=False)
 
 
 @app.command()
 def validate(version: VersionArg, as_: ActorOpt = None, json_: JsonOpt = False) -> None:
-    """Check a draft against the contracts and installed modules; valid drafts become validated."""
+    """Check a version against the contracts and installed modules: a valid draft becomes
+    validated, a validated version is checked again. Exit 2 when it is not valid."""
     report = get_app().configurations.validate(version, actor(as_))
     if json_:
         emit_json(report.to_dict())
     elif report.valid:
         console.print(
-            f"version {version} is [green]valid[/green]; next: `turnout config activate {version}`"
+            f"version {version} is [green]valid[/green] ({report.status}); "
+            f"next: `turnout config try {version}` or `turnout config activate {version}`"
         )
     else:
-        console.print(f"version {version} [red]is not valid[/red] and stays a draft:")
-        for p in report.problems:
-            console.print(f"  - {p}", markup=False)
+        still = "stays a draft" if report.status == "draft" else f"is {report.status}"
+        console.print(
+            f"version {version} [red]is not valid[/red] and {still}; "
+            f"{len(report.problems)} problem(s):"
+        )
+        _print_problems(report.problems)
+        console.print(
+            f"next: `turnout config export {version} > v{version}.yaml`, fix the file, "
+            f"`turnout config create -f v{version}.yaml`, and "
+            f"`turnout config delete {version}` to put this version away",
+            markup=False,
+        )
     if not report.valid:
         raise typer.Exit(2)
 
@@ -90,7 +117,9 @@ def _print_activation(result: ActivationResult, json_: bool) -> None:
     if json_:
         emit_json(result.to_dict())
     else:
-        colour = {"active": "green", "pending": "yellow"}.get(result.status, "red")
+        colour = {"active": "green", "pending": "yellow", "awaiting_approval": "yellow"}.get(
+            result.status, "red"
+        )
         console.print(f"[{colour}]{result.status}[/{colour}]: ", end="")
         console.print(result.message, markup=False)
     if result.rejected:
@@ -153,6 +182,21 @@ def cancel(as_: ActorOpt = None, json_: JsonOpt = False) -> None:
     _print_activation(get_app().configurations.cancel(actor(as_)), json_)
 
 
+@app.command()
+def delete(version: VersionArg, as_: ActorOpt = None, json_: JsonOpt = False) -> None:
+    """Delete (archive) a draft, validated or rejected version: hidden from `config history`
+    (see it with --all), still shown by `config show`, kept in the audit trail."""
+    config = get_app().configurations.delete(version, actor(as_))
+    if json_:
+        emit_json(config_summary(config))
+        return
+    console.print(
+        f"version {version} deleted: it is {config.status}, hidden from `turnout config history` "
+        "(`--all` lists it) and kept in the audit trail",
+        markup=False,
+    )
+
+
 def _resolve(ref: str) -> ModuleConfiguration:
     service = get_app().configurations
     if ref == "active":
@@ -167,17 +211,19 @@ def show(
     ref: Annotated[str, typer.Argument(help="A version number or `active`.")],
     json_: JsonOpt = False,
 ) -> None:
-    """Show one version: status, selections, settings and policies."""
+    """Show one version: status, its stages in pipeline order with modules, settings and
+    policies, its guard and its approvals."""
     config = _resolve(ref)
+    approvals = get_app().configurations.approvals(config.version)
     if json_:
-        emit_json(config_detail(config))
+        emit_json(config_detail(config, approvals))
         return
     console.print(
         f"[bold]version {config.version}[/bold] — {config.status}  ({config.summary})",
         highlight=False,
     )
     table = Table("stage", "module", "settings", "fallback policy")
-    for stage_id, sel in sorted(config.selections.items()):
+    for stage_id, sel in in_pipeline_order(config.selections):
         pol = config.policies.get(stage_id)
         policy = (
             f"{pol.fallback_module_id or '-'} on {', '.join(pol.trigger_conditions)}" if pol else ""
@@ -185,12 +231,22 @@ def show(
         table.add_row(
             stage_id,
             sel.module_id,
-            yaml.safe_dump(dict(sel.settings), default_flow_style=True).strip()
+            yaml.safe_dump(dict(sel.settings), default_flow_style=True, sort_keys=False).strip()
             if sel.settings
             else "",
             policy,
         )
     console.print(table)
+    if config.guard:
+        block = yaml.safe_dump(dict(config.guard), default_flow_style=True, sort_keys=False)
+        console.print(f"guard: {block.strip()}", markup=False, highlight=False)
+    else:
+        console.print("guard: none (`turnout config activate --guard` arms one)", markup=False)
+    if approvals:
+        who = ", ".join(f"{by} ({at:%Y-%m-%d %H:%M})" for by, at in approvals)
+        console.print(f"approved by: {who}", markup=False, highlight=False)
+    else:
+        console.print("approved by: nobody yet", markup=False)
 
 
 @app.command()
@@ -215,9 +271,14 @@ def diff(a: FromArg, b: ToArg, json_: JsonOpt = False) -> None:
 
 
 @app.command()
-def history(json_: JsonOpt = False) -> None:
-    """Every version, newest first."""
-    configs = get_app().configurations.history()
+def history(
+    all_: Annotated[
+        bool, typer.Option("--all", help="Also list deleted (archived) versions.")
+    ] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Every version, newest first (deleted ones only with --all)."""
+    configs = get_app().configurations.history(archived=all_)
     if json_:
         emit_json([config_summary(c) for c in configs])
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from turnout.domain.configuration import ModuleConfiguration
@@ -9,6 +11,7 @@ from turnout.domain.events import ConfigurationChangeEvent
 from turnout.domain.modules import ModuleRecord
 from turnout.domain.runs import Run
 from turnout.domain.stages import ProcessingStage
+from turnout.runtime.results import CreateResult
 
 
 def config_summary(c: ModuleConfiguration) -> dict[str, Any]:
@@ -23,9 +26,24 @@ def config_summary(c: ModuleConfiguration) -> dict[str, Any]:
     }
 
 
-def config_detail(c: ModuleConfiguration) -> dict[str, Any]:
-    """The summary plus the configuration document (selections, settings, policies)."""
-    return {**config_summary(c), "rolled_back_from": c.rolled_back_from, **c.document()}
+def config_detail(
+    c: ModuleConfiguration, approvals: Sequence[tuple[str, dt.datetime]] | None = None
+) -> dict[str, Any]:
+    """The summary plus the configuration document (selections, settings, policies and guard,
+    stages in pipeline order), and who approved it (four eyes) when `approvals` is given."""
+    detail = {**config_summary(c), "rolled_back_from": c.rolled_back_from, **c.document()}
+    if approvals is not None:
+        detail["approvals"] = [{"by": by, "at": at.isoformat()} for by, at in approvals]
+    return detail
+
+
+def create_to_dict(created: CreateResult) -> dict[str, Any]:
+    """`config create --json`: the version's summary, `valid`, and every problem found."""
+    return {
+        **config_summary(created.config),
+        "valid": created.valid,
+        "problems": [p.to_dict() for p in created.problems],
+    }
 
 
 def run_to_dict(run: Run) -> dict[str, Any]:

@@ -66,7 +66,7 @@ def test_only_operators_and_maintainers_create_configurations_and_refusals_are_a
     response = api.post("/api/v1/configurations", role=role, json=_document(api, role))
     if role in CHANGERS:
         assert response.status_code == 201
-        assert response.json()["status"] == "draft"
+        assert response.json()["status"] == "validated" and response.json()["valid"] is True
         assert response.json()["created_by"] == USERS[role]
     else:
         assert response.status_code == 403
@@ -88,9 +88,9 @@ def test_only_operators_and_maintainers_validate_activate_roll_back_and_cancel(
     ]
     statuses = [api.post(path, role=role, **kwargs).status_code for path, kwargs in calls]
     if role in CHANGERS:
-        # validate: not a draft any more (400); activate: 200; rollback to 1: 200; cancel: none
+        # validate: checked again (200); activate: 200; rollback to 1: 200; cancel: none
         # pending (400)
-        assert statuses == [400, 200, 200, 400]
+        assert statuses == [200, 200, 200, 400]
     else:
         assert statuses == [403, 403, 403, 403]
         actions = {e["action"] for e in _refusals(api, USERS[role])}
@@ -159,7 +159,7 @@ def test_a_malformed_document_answers_400_listing_every_problem(api: Api) -> Non
         {
             "stage": "text",
             "module": "text.pdfium",
-            "message": "unknown keys ['bogus'] in the selection",
+            "message": "unknown selection key `bogus`",
             "fix": "a selection has only `module` and `settings`",
         }
     ]
@@ -170,8 +170,11 @@ def test_a_document_naming_an_unknown_module_is_refused_with_the_fix(api: Api) -
     draft = {"summary": "unknown", "selections": {"text": {"module": "text.nonexistent"}}}
     response = api.post("/api/v1/configurations", json=draft)
     assert response.status_code == 400
-    (problem,) = response.json()["problems"]
-    assert problem["module"] == "text.nonexistent" and "text.pdfium" in problem["fix"]
+    problems = response.json()["problems"]  # every problem in one answer
+    [problem] = [p for p in problems if p["module"] == "text.nonexistent"]
+    assert problem["message"] == "module is not installed" and "text.pdfium" in problem["fix"]
+    assert {p["stage"] for p in problems if "required stage has no selection" in p["message"]}
+    assert api.get("/api/v1/configurations").json()[0]["version"] == 1  # nothing stored
     not_a_mapping = api.post("/api/v1/configurations", json=["selections"])
     assert not_a_mapping.status_code == 422
     assert not_a_mapping.json()["error"] == "RequestValidationError"

@@ -1,4 +1,5 @@
-"""/configurations: versions, their lifecycle (validate, activate, rollback, cancel) and diffs.
+"""/configurations: versions, their lifecycle (validate, activate, rollback, cancel, delete) and
+diffs.
 
 Reading needs any role; changes need operator or maintainer, checked and audited by the
 configuration service with the token's user as the actor.
@@ -22,7 +23,7 @@ from turnout.runtime.config_document import parse_document
 from turnout.runtime.diff import diff_configurations
 from turnout.runtime.guard import requested_spec
 from turnout.runtime.results import ActivationResult
-from turnout.runtime.serialize import config_detail, config_summary
+from turnout.runtime.serialize import config_detail, config_summary, create_to_dict
 
 router = APIRouter(prefix="/configurations", tags=["configurations"])
 
@@ -47,6 +48,7 @@ Validator = Annotated[User, Depends(config_changer(EventAction.VALIDATE))]
 Activator = Annotated[User, Depends(config_changer(EventAction.ACTIVATE))]
 RollbackUser = Annotated[User, Depends(config_changer(EventAction.ROLLBACK))]
 Canceller = Annotated[User, Depends(config_changer(EventAction.CANCEL))]
+Deleter = Annotated[User, Depends(config_changer(EventAction.DELETE))]
 
 
 def _activation_response(result: ActivationResult) -> JSONResponse:
@@ -56,10 +58,16 @@ def _activation_response(result: ActivationResult) -> JSONResponse:
     return JSONResponse(body, status_code=ACTIVATION_STATUS.get(result.status, 200))
 
 
-@router.get("", responses=errors(401, 403))
-def list_configurations(app: TurnoutApp, user: CurrentUser) -> list[dict[str, Any]]:
-    """Every version, newest first (`config history --json`)."""
-    return [config_summary(c) for c in app.configurations.history()]
+@router.get("", responses=errors(401, 403, 422))
+def list_configurations(
+    app: TurnoutApp,
+    user: CurrentUser,
+    archived: Annotated[
+        bool, Query(description="Also list deleted (archived) versions (`config history --all`).")
+    ] = False,
+) -> list[dict[str, Any]]:
+    """Every version, newest first (`config history --json`); deleted ones only when asked."""
+    return [config_summary(c) for c in app.configurations.history(archived=archived)]
 
 
 @router.post(
@@ -76,16 +84,19 @@ def create_configuration(
     user: Creator,
     document: Annotated[Document, Depends(json_body(Document))],
 ) -> dict[str, Any]:
-    """Store a document as a new draft version and return it."""
+    """Store a document as a new version, validated at once: `status` validated and `valid`
+    true, or a draft with every problem in `problems`. Unknown stages or modules: 400, nothing
+    stored."""
     doc = parse_document(document.root, source="the request body")
     created = app.configurations.create(doc, user.name)
-    return {**config_detail(created.config), "problems": [p.to_dict() for p in created.problems]}
+    return {**config_detail(created.config), **create_to_dict(created)}
 
 
 @router.get("/active", responses=errors(401, 403, 404))
 def active_configuration(app: TurnoutApp, user: CurrentUser) -> dict[str, Any]:
-    """The active version with its selections, settings and policies."""
-    return config_detail(app.configurations.get(None))
+    """The active version with its selections, settings, policies, guard and approvals."""
+    config = app.configurations.get(None)
+    return config_detail(config, app.configurations.approvals(config.version))
 
 
 @router.post(
@@ -112,8 +123,16 @@ def cancel_pending(app: TurnoutApp, user: Canceller) -> JSONResponse:
 
 @router.get("/{version}", responses=errors(401, 403, 404, 422))
 def get_configuration(app: TurnoutApp, user: CurrentUser, version: Version) -> dict[str, Any]:
-    """One version with its selections, settings and policies."""
-    return config_detail(app.configurations.get(version))
+    """One version (a deleted one too) with its selections, settings, policies, guard and
+    approvals."""
+    return config_detail(app.configurations.get(version), app.configurations.approvals(version))
+
+
+@router.delete("/{version}", responses=errors(401, 403, 404, 400, 422))
+def delete_configuration(app: TurnoutApp, user: Deleter, version: Version) -> dict[str, Any]:
+    """Delete (archive) a draft, validated or rejected version: hidden from the list unless
+    `archived=true`, still readable by its number, kept in the audit trail."""
+    return config_summary(app.configurations.delete(version, user.name))
 
 
 @router.post(
