@@ -101,6 +101,14 @@ def _fix(config: ModuleConfiguration, action: Transition) -> str:
     }.get(action, "`turnout config history` shows each version's status")
 
 
+def how_to_use(config: ModuleConfiguration) -> str:
+    """The step that puts `config` to use from its status: what a refusal of another action on
+    it (a rollback to it, its approval) names instead."""
+    if config.status is S.VALIDATED:
+        return f"activate it: `turnout config activate {config.version}`"
+    return _fix(config, Transition.ACTIVATE)
+
+
 def can(config: ModuleConfiguration, action: Transition) -> bool:
     return config.status in ALLOWED[action]
 

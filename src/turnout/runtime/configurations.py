@@ -29,7 +29,7 @@ from turnout.domain.errors import (
 from turnout.domain.events import EventAction, EventResult
 from turnout.domain.guard import GuardSpec, GuardStatus
 from turnout.domain.installation import InstallationSettings
-from turnout.domain.lifecycle import Transition, check, transition
+from turnout.domain.lifecycle import Transition, check, how_to_use, transition
 from turnout.runtime.audit import Clock, pending_requested_at, record_event, run_audited, utcnow
 from turnout.runtime.authorization import require_config_changer
 from turnout.runtime.config_document import ConfigDocument
@@ -116,7 +116,7 @@ class ConfigurationService:
             if config.status not in (ConfigStatus.DRAFT, ConfigStatus.VALIDATED):
                 raise InvalidTransition(
                     f"version {version} is {config.status}; only a draft or validated version "
-                    "waits for approval"
+                    f"waits for approval: {how_to_use(config)}"
                 )
             if actor == config.created_by:
                 raise PermissionDenied(
@@ -242,16 +242,17 @@ class ConfigurationService:
         current = _single(uow.configurations.with_status(ConfigStatus.ACTIVE))
         if current is None:
             raise InvalidTransition(
-                "no configuration is active, so there is nothing to roll back; "
-                f"activate one with `turnout config activate {version}`"
+                "no configuration is active, so there is nothing to roll back; activate a "
+                "validated version with `turnout config activate <version>` "
+                "(`turnout config history` lists them)"
             )
         if target.version == current.version:
             raise InvalidTransition(f"version {version} is the active version already")
         if target.status not in (ConfigStatus.SUPERSEDED, ConfigStatus.ROLLED_BACK):
             raise InvalidTransition(
-                f"version {version} is {target.status} and was never the working configuration; "
-                "roll back only to a superseded or rolled_back version "
-                "(`turnout config history` lists them)"
+                f"version {version} is {target.status} and was never the working configuration, "
+                "so there is nothing to roll back to (a rollback goes back to a superseded or "
+                f"rolled_back version); {how_to_use(target)}"
             )
         doc = document_of(target)
         summary = f"rollback to version {target.version}"
