@@ -249,8 +249,11 @@ def yaml_problem(text: str, exc: yaml.YAMLError, source: str) -> Problem:
     what = str(getattr(exc, "problem", None) or exc).strip()
     lines = text.splitlines()
     context = getattr(exc, "context_mark", None)
-    if mark is not None and context is not None and not _line(lines, mark.line).strip():
-        mark = context  # the parser ran off the end: show where the open bracket or quote began
+    ran_off = mark is not None and not _line(lines, mark.line).strip()
+    if context is not None and (ran_off or "expected ':'" in what):
+        # the parser ran off the end, or past a key without its colon: show where the open
+        # bracket or quote, or the key, began
+        mark = context
     if mark is None:
         return Problem(
             None, None, f"{source} is not valid YAML or JSON: {what}", _yaml_fix(what, "", "")
@@ -286,7 +289,10 @@ def _yaml_fix(what: str, line: str, above: str) -> str:
             "a `key: value` stands where a value was expected: put a space after each colon, "
             "indent the line under its parent, or quote a value that contains `: `"
         )
-    if "could not find expected ':'" in what or "expected ':'" in what:
+    if "expected ':'" in what:
+        key = line.split("#", 1)[0].strip()
+        if key and ":" not in key:
+            return f"the key `{key}` lacks its colon: write `{key}:`"
         return "a key lacks its colon: write `key: value` (a colon and a space after the key)"
     if "expected <block end>" in what or "did not find expected key" in what:
         return (
