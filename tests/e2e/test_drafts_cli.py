@@ -92,6 +92,13 @@ def test_refused_files_say_where_and_what_nothing_is_stored(cli, tmp_path: Path)
     err = " ".join(unknown.stderr.split())
     assert unknown.code == 2
     assert "did you mean `extract.layout`?" in err and "did you mean `route`?" in err
+    as_json = cli("config", "create", "-f", _file(tmp_path, "u.yaml", doc), "--json", actor="ann")
+    refused = as_json.json()
+    assert as_json.code == 2 and refused["error"] == "InvalidConfiguration"
+    assert {(p["stage"], p["module"]) for p in refused["problems"]} >= {
+        ("extract", "extract.layot"),
+        ("routing", None),
+    }
     history = cli("config", "history", "--json", check=True).json()
     assert [h["version"] for h in history] == [1]
 

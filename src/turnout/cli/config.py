@@ -15,7 +15,7 @@ from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fai
 from turnout.cli.guard import guard as guard_status
 from turnout.cli.trial import try_
 from turnout.domain.configuration import ModuleConfiguration, in_pipeline_order
-from turnout.domain.errors import Problem
+from turnout.domain.errors import InvalidConfiguration, Problem
 from turnout.runtime.config_document import load_document
 from turnout.runtime.diff import diff_configurations
 from turnout.runtime.guard import requested_spec
@@ -53,8 +53,21 @@ def create(
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise fail(f"cannot read {file}: {exc.strerror}; check the path") from exc
-    doc = load_document(text, summary=summary, source=str(file))
-    created = get_app().configurations.create(doc, actor(as_))
+    try:
+        doc = load_document(text, summary=summary, source=str(file))
+        created = get_app().configurations.create(doc, actor(as_))
+    except InvalidConfiguration as exc:
+        if not json_:
+            raise
+        # refused, nothing stored: every problem, as a list too
+        emit_json(
+            {
+                "error": type(exc).__name__,
+                "detail": str(exc),
+                "problems": [p.to_dict() for p in exc.problems],
+            }
+        )
+        raise fail(str(exc)) from exc
     config = created.config
     if json_:
         emit_json(create_to_dict(created))
