@@ -137,6 +137,8 @@
     write();
   });
   form.addEventListener("input", (event) => { if (event.target.tagName === "INPUT") write(); });
+  const summary = document.getElementById("summary");
+  if (summary) summary.addEventListener("input", write);
   editor.addEventListener("input", () => {
     lines();
     if (!handEdited) {

@@ -29,7 +29,7 @@ document.addEventListener("change", (event) => {
         if (done) done.textContent = t.done;
         if (total) total.textContent = t.total;
         if (t.status === "running") window.setTimeout(poll, 1000);
-        else window.location.replace(`${window.location.pathname}?trial=${encodeURIComponent(id)}#trial`);
+        else window.location.reload(); // the page then shows the report (a URL differing only by its #part would not load)
       })
       .catch(() => window.setTimeout(poll, 3000));
   };
