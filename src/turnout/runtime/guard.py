@@ -280,6 +280,7 @@ class GuardService:
                 guard = self._judge(guard)
             if (
                 guard.status is GuardStatus.TRIPPED
+                and guard.rollback_version is not None
                 and guard.decided_at is not None
                 and (now - guard.decided_at).total_seconds() < RERUN_SWEEP_S
             ):
@@ -409,7 +410,10 @@ class GuardService:
     # -- after a trip -------------------------------------------------------------------------
 
     def _rerun(self, guard: Guard, failed: Sequence[Run]) -> None:
-        """Run each failed run of a tripped guard's version again, at most once each."""
+        """Run each failed run of a tripped guard's version again, at most once each, once its
+        rollback is in force (without one, they would run on the same version again)."""
+        if guard.rollback_version is None:
+            return
         queued = [r for r in failed if r.origin is RunOrigin.QUEUE and r.source_sha256]
         local = [r for r in failed if r.origin is RunOrigin.LOCAL and r.source_sha256]
         if queued:
