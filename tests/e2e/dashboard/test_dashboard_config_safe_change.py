@@ -320,3 +320,26 @@ def test_the_guard_shows_its_progress_then_its_rollback_as_a_banner_with_its_fig
     page = dash.session("viewer").get(f"/configurations/{version}").text
     card = page.split('id="guard"')[1].split("</section>")[0]
     assert "badge-tripped" in card and 'class="over"' in card
+
+
+def test_an_operator_deletes_a_draft_which_leaves_the_lists_and_stays_in_the_trail(
+    dash: Dashboard,
+) -> None:
+    doc = dash.app.configurations.get(1).document()
+    doc["selections"]["route"]["settings"] = {"reject_on_fatal": "sometimes"}
+    draft = dash.app.configurations.create(parse_document(doc), "mai").config.version
+    viewer = dash.session("viewer")
+    assert f'action="/configurations/{draft}/delete"' not in viewer.get("/configurations").text
+    refused = viewer.post(f"/configurations/{draft}/delete", data={"csrf": dash.csrf(viewer)})
+    assert refused.status_code == 403
+    assert _events(dash, "delete")[0][:2] == (USERS["viewer"], "refused")
+    client = dash.session("operator")
+    assert f'action="/configurations/{draft}/delete"' in client.get(f"/configurations/{draft}").text
+    assert 'action="/configurations/1/delete"' not in client.get("/configurations/1").text
+    deleted = client.post(f"/configurations/{draft}/delete", data={"csrf": dash.csrf(client)})
+    assert deleted.headers["location"] == "/configurations"
+    listed = client.get("/configurations").text
+    assert f"version {draft} deleted" in listed
+    assert f'href="/configurations/{draft}"' not in listed.split('id="history"')[1]
+    assert dash.app.configurations.get(draft).status is ConfigStatus.ARCHIVED
+    assert _events(dash, "delete")[0][:2] == (USERS["operator"], "ok")

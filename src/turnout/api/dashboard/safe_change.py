@@ -1,5 +1,5 @@
 """The dashboard's safe-change forms: try a version on recent invoices, follow the trial, approve a
-version (four eyes).
+version (four eyes), delete a draft.
 
 They call the same services as the API and the CLI (`App.trials`, `App.configurations`), with the
 signed-in user as the actor: the services check the role and audit every refusal.
@@ -83,3 +83,15 @@ def approve(app: TurnoutApp, user: FormUser, version: Version) -> Response:
     """Four eyes: approve a version written by someone else."""
     result = app.configurations.approve(version, user.name)
     return redirect(f"/configurations/{version}", "ok", result.message)
+
+
+@router.post("/configurations/{version}/delete")
+def delete(app: TurnoutApp, user: FormUser, version: Version) -> Response:
+    """Delete (archive) a draft, validated or rejected version: hidden from the lists, kept in
+    the audit trail."""
+    app.configurations.delete(version, user.name)
+    return redirect(
+        "/configurations",
+        "ok",
+        f"version {version} deleted: hidden from the lists, kept in the audit trail",
+    )
