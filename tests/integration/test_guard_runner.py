@@ -4,6 +4,7 @@ restored version, each exactly once."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def test_a_guard_passes_when_the_window_ends_within_its_limits(
 ) -> None:
     runner, registry = make_runner(db, tmp_path, [REFUSING])
     runner.run_many(_files(20, "before"), concurrency=4)  # the baseline
-    v2 = _guarded(db, registry, "intake.fake", GuardSpec(runs=10))
+    # no p95 limit to speak of: run times of a few milliseconds are noise
+    v2 = _guarded(db, registry, "intake.fake", GuardSpec(runs=10, p95_ratio=1e6))
 
     runs = runner.run_many(_files(12, "after"), concurrency=1)
 
@@ -160,4 +162,30 @@ def test_a_guard_with_no_earlier_version_trips_and_stays(db: Database, tmp_path:
     assert guard is not None and guard.status is GuardStatus.TRIPPED
     assert guard.rollback_version is None and "nothing to roll back" in (guard.message or "")
     assert [e.result for e in events] == [EventResult.FAILED]
+    runner.close()
+
+
+def test_a_time_window_ends_on_a_quiet_system_at_the_next_tick(
+    db: Database, tmp_path: Path
+) -> None:
+    runner, registry = make_runner(db, tmp_path, [REFUSING])
+    runner.run_many(_files(5, "before"), concurrency=1)
+    v2 = _guarded(
+        db, registry, "intake.fake", GuardSpec(runs=None, minutes=1, min_runs=2, p95_ratio=1e6)
+    )
+    runner.run_many(_files(3, "after"), concurrency=1)
+    assert runner.guards.check(v2).status is GuardStatus.WATCHING  # type: ignore[union-attr]
+
+    later = utcnow() + dt.timedelta(minutes=2)  # nothing runs any more; the reaper still beats
+    ticking = GuardService(
+        db.unit_of_work, ConfigurationService(db.unit_of_work, registry), clock=lambda: later
+    )
+    ticking.tick()
+
+    with db.unit_of_work() as uow:
+        guard = uow.guards.for_version(v2)
+        events = uow.events.list(action="guard")
+    assert guard is not None and guard.status is GuardStatus.PASSED
+    assert guard.figures is not None and guard.figures.runs == 3
+    assert [(e.actor, e.result) for e in events] == [("guard", EventResult.OK)]
     runner.close()

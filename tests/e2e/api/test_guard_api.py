@@ -5,7 +5,9 @@ by the rollback metric, and announced to a webhook (a real local HTTP server).""
 from __future__ import annotations
 
 import json
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -14,6 +16,7 @@ import pytest
 
 from support.api import ADMIN, Api
 from turnout.bootstrap import bundled_examples
+from turnout.domain.guard import GuardSpec
 from turnout.domain.runs import RunStatus
 from turnout.runtime.audit import utcnow
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
@@ -109,3 +112,37 @@ def test_a_guard_over_the_api_trips_rolls_back_and_is_announced(
         version + 1,
     )
     assert body["breaches"][0]["what"] == "failure_rate" and body["figures"]["runs"] == 1
+
+
+def test_a_webhook_that_fails_is_audited_and_holds_nothing_up(api: Api) -> None:
+    app = api.app
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/hook"
+    with app.unit_of_work() as uow:
+        uow.settings.put("guard_webhook_url", url, ADMIN, utcnow())
+        uow.commit()
+    service = app.configurations
+    doc = document_of(service.get(1))
+    version = service.create(
+        ConfigDocument(
+            "intake refuses every file",
+            {**doc.selections, "intake": SelectionDoc("intake.standard", {"max_bytes": 100})},
+        ),
+        ADMIN,
+    ).config.version
+    service.activate(version, ADMIN, guard=GuardSpec(runs=10))
+    ubl = next(p for p in bundled_examples() if p.name == "ubl-invoice.xml").read_bytes()
+    assert app.runner.run_bytes("a.xml", ubl).status is RunStatus.FAILED  # trips, rolls back
+
+    def failures() -> list[str]:
+        with app.unit_of_work() as uow:
+            return [
+                e.message for e in uow.events.list(action="guard") if e.result.value == "failed"
+            ]
+
+    for _ in range(300):  # the post is retried once, in the background
+        if failures():
+            break
+        time.sleep(0.05)
+    assert len(failures()) == 1 and url in failures()[0] and "guard_webhook_url" in failures()[0]
