@@ -271,7 +271,14 @@ class GuardService:
 
     def tick(self) -> None:
         """The periodic beat (the reaper's): judge the guards watching (a time window ends on a
-        quiet system too), and re-run the failed runs a recently tripped guard left behind."""
+        quiet system too), and re-run the failed runs a recently tripped guard left behind.
+        Never raises: the next beat tries again."""
+        try:
+            self._tick()
+        except Exception as exc:  # the database is away
+            log.warning("judging the guards failed: %s", exc)
+
+    def _tick(self) -> None:
         with self._reader() as uow:
             guards = uow.guards.list(limit=5)
         now = self._now()
