@@ -10,6 +10,7 @@ from pathlib import Path
 
 from support.fakes import fake_module
 from support.pipelines import make_runner
+from support.runs import running_run
 from turnout.domain.artifacts import Artifact
 from turnout.domain.errors import InputRejected
 from turnout.domain.events import EventAction, EventResult
@@ -188,4 +189,31 @@ def test_a_time_window_ends_on_a_quiet_system_at_the_next_tick(
     assert guard is not None and guard.status is GuardStatus.PASSED
     assert guard.figures is not None and guard.figures.runs == 3
     assert [(e.actor, e.result) for e in events] == [("guard", EventResult.OK)]
+    runner.close()
+
+
+def test_a_guard_armed_on_a_pending_activation_starts_at_the_switch_once(
+    db: Database, tmp_path: Path
+) -> None:
+    """Queued behind a run in flight, then forced: one guard, started when it became active."""
+    runner, registry = make_runner(db, tmp_path, [REFUSING])
+    with db.unit_of_work() as uow:
+        running_run(uow, 1)
+        uow.commit()
+    service = ConfigurationService(db.unit_of_work, registry)
+    doc = document_of(service.get(1))
+    v2 = service.create(ConfigDocument("guarded", dict(doc.selections)), "ann").config.version
+    assert service.activate(v2, "ann", guard=GuardSpec(runs=5)).status == "pending"
+    pending = runner.guards.status()
+    assert pending is not None and pending.guard.started_at is None
+    assert pending.guard.previous_version == 1
+
+    assert service.activate(v2, "ann", force=True).status == "active"
+
+    with db.unit_of_work() as uow:
+        guards = uow.guards.list()
+    assert [(g.version, g.status, g.previous_version) for g in guards] == [
+        (v2, GuardStatus.WATCHING, 1)
+    ]
+    assert guards[0].started_at is not None
     runner.close()

@@ -424,11 +424,13 @@ class ConfigurationService:
             message += (
                 f" (forced: {in_flight} run(s) in flight finish on the version they started with)"
             )
-        if action is EventAction.SWITCH:  # a pending activation took effect: its guard starts
-            armed = uow.guards.for_version(config.version)
-            if armed is not None and armed.status is GuardStatus.WATCHING:
-                uow.guards.start(armed.guard_id, self._now())
-        else:  # the baseline and the rollback: the version active until now
+        armed = uow.guards.for_version(config.version)  # armed when it was queued, if it was
+        if armed is not None and armed.status is GuardStatus.WATCHING and guard is not None:
+            end_watching(uow, config.version, self._now(), "replaced by the guard armed now")
+            armed = None
+        if armed is not None and armed.status is GuardStatus.WATCHING:
+            uow.guards.start(armed.guard_id, self._now())  # a pending activation took effect
+        elif action is not EventAction.SWITCH:  # the baseline, the rollback: the version before
             message += self._arm(
                 uow,
                 config,
