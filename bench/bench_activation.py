@@ -107,7 +107,9 @@ def _prepare(app: App, text_module: str) -> int:
     selections = {s: SelectionDoc(m) for s, m in NOOP_SELECTIONS.items()} | {
         "text": SelectionDoc(text_module)
     }
-    version = service.create(ConfigDocument(f"bench: {text_module}", selections), ACTOR).version
+    version = service.create(
+        ConfigDocument(f"bench: {text_module}", selections), ACTOR
+    ).config.version
     assert service.validate(version, ACTOR).valid
     return version
 

@@ -199,7 +199,7 @@ def turnout(home: Path) -> App:
     selections["route"] = SelectionDoc("route.rules", {"review_above": "0"})
     policies = {s: p for s, p in base.policies.items() if s in selections}
     doc = ConfigDocument("bench: learned issuer profiles", selections, policies)
-    version = app.configurations.create(doc, ADMIN).version
+    version = app.configurations.create(doc, ADMIN).config.version
     report = app.configurations.validate(version, ADMIN)
     if not report.valid:
         raise SystemExit(f"the bench configuration is not valid: {report.problems}")

@@ -90,7 +90,7 @@ def runner(isolated: tuple[str, ...], home: str, warm: bytes) -> Iterator[Runner
     try:
         app.init("bench")
         service = app.configurations
-        version = service.create(document(isolated), "bench").version
+        version = service.create(document(isolated), "bench").config.version
         report = service.validate(version, "bench")
         assert report.valid, report.problems
         service.activate(version, "bench")

@@ -96,7 +96,7 @@ def _noop_app(home: Path, database_url: str) -> App:
         "the ten no-op modules (bench)",
         {stage: SelectionDoc(module_id) for stage, module_id in NOOP_SELECTIONS.items()},
     )
-    config = service.create(doc, ACTOR)
+    config = service.create(doc, ACTOR).config
     report = service.validate(config.version, ACTOR)
     assert report.valid, report.problems
     result = service.activate(config.version, ACTOR)

@@ -253,7 +253,7 @@ def _barrier_round(
             f"bench round {i}: {module}", {**doc.selections, "validate": SelectionDoc(module)}
         ),
         ACTOR,
-    ).version
+    ).config.version
     report = service.validate(version, ACTOR)
     assert report.valid, report.problems
     result = service.activate(version, ACTOR)

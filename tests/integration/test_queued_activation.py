@@ -39,7 +39,9 @@ def test_activation_mid_flight_is_pending_and_switches_when_the_last_old_run_end
 ) -> None:
     runner, registry = make_runner(db, tmp_path, [OLD, NEW], {"text": "text.old"})
     service = ConfigurationService(db.unit_of_work, registry)
-    third = service.create(_doc(service, "text.old"), "ann").config.version  # ready to activate later
+    third = service.create(
+        _doc(service, "text.old"), "ann"
+    ).config.version  # ready to activate later
     service.validate(third, "ann")
     runs: list = []  # type: ignore[type-arg]
     worker = threading.Thread(

@@ -47,7 +47,9 @@ def run_example(db_url: str, home: Path, export: SelectionDoc) -> tuple[Run, Pat
             "export": export,
         }
         service = app.configurations
-        version = service.create(ConfigDocument("explained exports", selections), "ann").config.version
+        version = service.create(
+            ConfigDocument("explained exports", selections), "ann"
+        ).config.version
         assert service.validate(version, "ann").valid
         service.activate(version, "ann")
         run = app.runner.run_path(example)

@@ -40,7 +40,9 @@ def activate(
             else SelectionDoc(choice)
         )
     service = ConfigurationService(db.unit_of_work, registry)
-    version = service.create(ConfigDocument("test", chosen, dict(policies or {})), actor).config.version
+    version = service.create(
+        ConfigDocument("test", chosen, dict(policies or {})), actor
+    ).config.version
     report = service.validate(version, actor)
     assert report.valid, report.problems
     result = service.activate(version, actor)
