@@ -112,6 +112,7 @@ def test_the_openapi_document_lists_every_route(api: Api) -> None:
         ("/api/v1/configurations/validate", "post"),
         ("/api/v1/configurations/cancel-pending", "post"),
         ("/api/v1/configurations/{version}", "get"),
+        ("/api/v1/configurations/{version}", "delete"),
         ("/api/v1/configurations/{version}/activate", "post"),
         ("/api/v1/configurations/{version}/approve", "post"),
         ("/api/v1/settings", "get"),
