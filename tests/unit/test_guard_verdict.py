@@ -46,7 +46,7 @@ def test_the_first_of_runs_or_minutes_ends_the_window() -> None:
 
 
 def test_p95_is_judged_at_the_window_end_as_a_ratio_of_the_baseline() -> None:
-    spec = GuardSpec(runs=20, p95_ratio=2.0)
+    spec = GuardSpec(runs=20, p95_ratio=2.0, p95_floor_ms=0)
     slow = Figures(runs=20, p95_ms=250.0)
     assert verdict(spec, CLEAN, Figures(runs=19, p95_ms=900.0), None).status is None
     found = verdict(spec, CLEAN, slow, None)
@@ -55,6 +55,21 @@ def test_p95_is_judged_at_the_window_end_as_a_ratio_of_the_baseline() -> None:
     assert verdict(spec, CLEAN, Figures(runs=20, p95_ms=200.0), None).status is GuardStatus.PASSED
     # no baseline p95 (no earlier runs): no p95 limit
     assert verdict(spec, Figures(), slow, None).status is GuardStatus.PASSED
+
+
+def test_the_p95_limit_is_never_below_the_baseline_plus_its_floor() -> None:
+    """Fast runs vary by milliseconds: twice 100 ms is no regression anyone feels."""
+    spec = GuardSpec(runs=20, p95_ratio=2.0)  # the default floor: 1000 ms
+    assert verdict(spec, CLEAN, Figures(runs=20, p95_ms=1000.0), None).status is GuardStatus.PASSED
+    found = verdict(spec, CLEAN, Figures(runs=20, p95_ms=1200.0), None)
+    assert [(b.what, b.limit) for b in found.breaches] == [("p95_ms", 1100.0)]
+    slow_base = Figures(runs=100, p95_ms=5000.0)  # then the ratio is the larger limit
+    assert verdict(spec, slow_base, Figures(runs=20, p95_ms=9000.0), None).status is (
+        GuardStatus.PASSED
+    )
+    assert GuardSpec.parse({"runs": 5, "p95_floor_ms": 0})[0] == GuardSpec(runs=5, p95_floor_ms=0)
+    assert GuardSpec.parse({"runs": 5, "p95_floor_ms": -1})[0] is None
+    assert GuardSpec.parse({"runs": float("inf")})[0] is None
 
 
 def test_fallback_rates_are_limited_per_stage_against_that_stage_baseline() -> None:

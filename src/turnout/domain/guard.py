@@ -30,6 +30,7 @@ GUARD_KEYS = {
     "review_rate_points": "how many percentage points the review rate may rise (default 10)",
     "fallback_rate_points": "how many points any stage's fallback rate may rise (default 10)",
     "p95_ratio": "how many times the baseline's p95 run time the p95 may be (default 2.0)",
+    "p95_floor_ms": "the p95 limit is never below the baseline's p95 plus this (default 1000 ms)",
     "min_runs": "runs needed before a time window may decide (default 10)",
 }
 
@@ -46,6 +47,8 @@ class GuardSpec:
     fallback_rate_points: float = 10.0
     p95_ratio: float = 2.0
     min_runs: int = 10
+    # fast runs vary by milliseconds: a p95 twice as long as 20 ms is no regression anyone feels
+    p95_floor_ms: float = 1000.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +60,7 @@ class GuardSpec:
             "fallback_rate_points": self.fallback_rate_points,
             "p95_ratio": self.p95_ratio,
             "min_runs": self.min_runs,
+            "p95_floor_ms": self.p95_floor_ms,
         }
 
     @classmethod
@@ -90,14 +94,20 @@ class GuardSpec:
             if key not in GUARD_KEYS:
                 continue
             integer = key in ("runs", "baseline_runs", "min_runs")
-            ok = isinstance(value, int | float) and not isinstance(value, bool)
-            ok = ok and (value == int(value) if integer else True) and value > 0
-            ok = ok and (math.isfinite(float(value)))
+            zero_ok = key == "p95_floor_ms"
             if value is None and key in ("runs", "minutes"):
                 values[key] = None
                 continue
+            ok = (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and math.isfinite(float(value))
+                and (value >= 0 if zero_ok else value > 0)
+                and (not integer or value == int(value))
+            )
             if not ok:
                 kind = "a whole number above 0" if integer else "a number above 0"
+                kind = "a number of 0 or more" if zero_ok else kind
                 problems.append(
                     Problem(None, None, f"`{where}.{key}` is {value!r}", f"give {kind}")
                 )
@@ -242,7 +252,7 @@ def limits(spec: GuardSpec, baseline: Figures) -> dict[str, float]:
         "review_rate": baseline.review_rate + spec.review_rate_points,
     }
     if baseline.p95_ms is not None:
-        out["p95_ms"] = baseline.p95_ms * spec.p95_ratio
+        out["p95_ms"] = max(baseline.p95_ms * spec.p95_ratio, baseline.p95_ms + spec.p95_floor_ms)
     return out
 
 
