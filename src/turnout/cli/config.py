@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 import yaml
 from rich.table import Table
+from rich.text import Text
 
 from turnout.cli import four_eyes
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
@@ -241,14 +242,13 @@ def show(
         policy = (
             f"{pol.fallback_module_id or '-'} on {', '.join(pol.trigger_conditions)}" if pol else ""
         )
-        table.add_row(
-            stage_id,
-            sel.module_id,
+        settings = (
             yaml.safe_dump(dict(sel.settings), default_flow_style=True, sort_keys=False).strip()
             if sel.settings
-            else "",
-            policy,
+            else ""
         )
+        # Text, not markup: `[eur]` in a setting is a value, not a style
+        table.add_row(stage_id, sel.module_id, Text(settings), Text(policy))
     console.print(table)
     if config.guard:
         block = yaml.safe_dump(dict(config.guard), default_flow_style=True, sort_keys=False)
@@ -277,8 +277,8 @@ def diff(a: FromArg, b: ToArg, json_: JsonOpt = False) -> None:
     for c in changes:
         table.add_row(
             c.path,
-            "" if c.before is None else str(c.before),
-            "" if c.after is None else str(c.after),
+            Text("" if c.before is None else str(c.before)),
+            Text("" if c.after is None else str(c.after)),
         )
     console.print(table)
 
