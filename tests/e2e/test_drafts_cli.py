@@ -63,6 +63,8 @@ def test_create_lists_every_problem_in_words_and_exits_2_for_a_stored_draft(
     body = as_json.json()
     assert (body["version"], body["status"], body["valid"]) == (3, "draft", False)
     assert len(body["problems"]) == 3
+    shown = cli("config", "show", "3", check=True).stdout
+    assert "currencies: [eur]" in shown  # a value, not taken for markup
     validated = cli("config", "validate", "3", actor="ann")
     assert validated.code == 2 and "`turnout config export 3 > v3.yaml`" in validated.stdout
 
