@@ -227,6 +227,8 @@ class App:
     def close(self) -> None:
         if self._runner is not None:
             self._runner.close()
+        if self._guards is not None:  # a guard's webhook still being sent: sent, or audited
+            self._guards.close()
         self.database.dispose()
 
 

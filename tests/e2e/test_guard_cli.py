@@ -47,3 +47,11 @@ def test_config_guard_follows_a_guard_that_trips_under_turnout_process(cli, tmp_
         (version, "failed"),
         (version + 1, "completed"),
     ]
+    # nothing is owed: the process re-ran its failed run; by hand, the same answer, audited
+    assert cli("config", "guard", "--rerun", "--json", actor="ann", check=True).json() == {
+        "rerun": 0
+    }
+    events = cli("events", "--action", "guard", "--json", check=True).json()
+    assert [e["message"] for e in events if e["actor"] == "ann"] == [
+        "re-run by hand: no tripped guard owes a re-run"
+    ]

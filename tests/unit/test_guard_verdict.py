@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from turnout.domain.guard import Figures, GuardSpec, GuardStatus, verdict
+from turnout.domain.guard import (
+    MIN_BASELINE_RUNS,
+    Figures,
+    GuardSpec,
+    GuardStatus,
+    limits,
+    runs_missing,
+    verdict,
+)
 
 CLEAN = Figures(runs=200, failed=2, review=20, fallback={"text": 10}, p95_ms=100.0)  # 1 %, 10 %
 
@@ -23,21 +31,29 @@ def test_a_runs_window_within_the_limits_passes_at_its_last_run_only() -> None:
     assert done.status is GuardStatus.PASSED and done.window_done and not done.breaches
 
 
-def test_a_time_window_with_too_few_runs_passes_with_nothing_to_judge() -> None:
+def test_a_time_window_with_too_few_runs_keeps_watching_until_it_has_min_runs() -> None:
+    """Never passed with nothing to judge: a version failing every run must not slip through."""
     spec = GuardSpec(runs=None, minutes=5, min_runs=10)
     assert verdict(spec, CLEAN, Figures(runs=3, failed=3), 299.0).status is None
-    few = verdict(spec, CLEAN, Figures(runs=3, failed=3), 300.0)
-    assert few.status is GuardStatus.PASSED and few.window_done
-    none = verdict(spec, CLEAN, Figures(), 600.0)
-    assert none.status is GuardStatus.PASSED
+    assert verdict(spec, CLEAN, Figures(runs=3, failed=3), 300.0).status is None
+    assert verdict(spec, CLEAN, Figures(), 6000.0).status is None
+    assert runs_missing(spec, Figures(runs=3)) == 7
+    late = verdict(spec, CLEAN, Figures(runs=10, failed=10), 9000.0)
+    assert late.status is GuardStatus.TRIPPED and late.window_done
+    ok = verdict(spec, CLEAN, Figures(runs=10), 9000.0)
+    assert ok.status is GuardStatus.PASSED
 
 
 def test_a_time_window_judges_its_runs_when_it_ends() -> None:
     spec = GuardSpec(runs=None, minutes=5, min_runs=10)
     bad = verdict(spec, CLEAN, Figures(runs=10, failed=1), 300.0)  # 10 % > 3 %
     assert bad.status is GuardStatus.TRIPPED and [b.what for b in bad.breaches] == ["failure_rate"]
-    # a time window alone never trips early: nothing is certain before it ends
-    assert verdict(spec, CLEAN, Figures(runs=10, failed=10), 10.0).status is None
+    # before it ends, a time window trips on the rates observed once it has min_runs runs
+    assert verdict(spec, CLEAN, Figures(runs=9, failed=9), 10.0).status is None
+    early = verdict(spec, CLEAN, Figures(runs=10, failed=10), 10.0)
+    assert early.status is GuardStatus.TRIPPED and not early.window_done
+    assert [(b.what, b.measured) for b in early.breaches] == [("failure_rate", 100.0)]
+    assert verdict(spec, CLEAN, Figures(runs=10, failed=0), 10.0).status is None
 
 
 def test_the_first_of_runs_or_minutes_ends_the_window() -> None:
@@ -86,3 +102,23 @@ def test_review_rate_breach_and_an_empty_baseline() -> None:
     found = verdict(spec, Figures(), Figures(runs=2, review=2), None)  # 20 % of 10 > 0 % + 10
     assert found.status is GuardStatus.TRIPPED
     assert [b.what for b in found.breaches] == ["review_rate"]
+
+
+def test_a_baseline_of_too_few_runs_gives_absolute_limits() -> None:
+    """A previous version that hardly ran is no reference: the points alone are the limits."""
+    spec = GuardSpec(runs=20, p95_floor_ms=0)
+    thin = Figures(
+        runs=MIN_BASELINE_RUNS - 1, failed=10, review=10, fallback={"text": 10}, p95_ms=5.0
+    )
+    assert limits(spec, thin) == {"failure_rate": 2.0, "review_rate": 10.0}  # no p95 limit
+    # 10 of 19 failed before (53 %): relative to that, 5 failures of 20 would pass
+    found = verdict(
+        spec, thin, Figures(runs=20, failed=5, fallback={"text": 5}, p95_ms=900.0), None
+    )
+    assert found.status is GuardStatus.TRIPPED
+    assert [(b.what, b.baseline, b.limit) for b in found.breaches] == [
+        ("failure_rate", 0.0, 2.0),
+        ("fallback_rate:text", 0.0, 10.0),
+    ]
+    enough = Figures(runs=MIN_BASELINE_RUNS, failed=10)  # 50 %: relative limits again
+    assert limits(spec, enough)["failure_rate"] == 52.0

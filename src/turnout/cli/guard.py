@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.table import Table
 
-from turnout.cli.common import JsonOpt, console, emit_json, get_app
+from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
 
 
-def guard(json_: JsonOpt = False) -> None:
+def guard(
+    json_: JsonOpt = False,
+    rerun: Annotated[
+        bool,
+        typer.Option(
+            "--rerun",
+            help="Run again now, on the restored version, every failed run a tripped guard "
+            "still owes a re-run (audited). Turnout does it by itself on the reaper's beat.",
+        ),
+    ] = False,
+    as_: ActorOpt = None,
+) -> None:
     """The guard watching the active version now, else the newest one: its window's progress
     (runs seen of the window, time left), its figures against the limits, the baseline they
-    come from, and its decision once taken."""
-    view = get_app().guards.status()
+    come from, and its decision once taken. With --rerun, first re-run what tripped guards
+    owe."""
+    app = get_app()
+    if rerun:
+        app.runner  # noqa: B018 - this process runs files: local failed runs can be re-run here
+        done = app.guards.rerun_owed(actor(as_))
+        if json_:
+            emit_json({"rerun": done})
+            return
+        console.print(
+            f"re-ran {done} failed run(s) that tripped guards owed"
+            if done
+            else "no tripped guard owes a re-run",
+            highlight=False,
+        )
+        return
+    view = app.guards.status()
     if json_:
         emit_json(None if view is None else view.to_dict())
         return
@@ -40,6 +67,8 @@ def _print(d: dict[str, Any]) -> None:
         if d["previous_version"] is not None
         else "no earlier version"
     )
+    if d.get("baseline_kind") == "absolute":
+        base += " (no baseline: absolute limits, the points alone)"
     console.print(
         f"guard on version {d['version']}: [bold]{d['status']}[/bold] "
         f"(armed by {d['armed_by']}, window {window}, against {base})",
@@ -50,8 +79,10 @@ def _print(d: dict[str, Any]) -> None:
         progress += f" of {d['window']['runs']}"
     if d["time_left_s"] is not None:
         progress += f", {d['time_left_s']:.0f} s left"
-    if d["started_at"] is None:
+    if d["started_at"] is None and d["status"] == "watching":
         progress += " (its activation is pending: the window starts at the switch)"
+    if d.get("waiting"):
+        progress += f"; {d['waiting']}"
     console.print(progress, highlight=False)
     figures, baseline, limits = d["figures"], d["baseline"], d["limits"]
     table = Table("figure", "now", "limit", "baseline")

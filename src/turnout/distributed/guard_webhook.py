@@ -1,12 +1,17 @@
-"""A guard's rollback announced over HTTP (`turnout.runtime.guard.GuardWebhook`): one JSON POST to
+"""A guard's trip announced over HTTP (`turnout.runtime.guard.GuardWebhook`): one JSON POST to
 the installation's `guard_webhook_url`, sent on a thread of its own so that no run waits for it,
-with a short timeout and one retry; the outcome goes to `done` (None: sent, else the error)."""
+with a short timeout and one retry; the outcome goes to `done` (None: sent, else the error).
+
+The sending threads are not daemons: a short `turnout process` that tripped a guard finishes
+sending before it exits (bounded by the timeouts), and `close` waits for them with a bound and
+names those still going."""
 
 from __future__ import annotations
 
 import json
 import logging
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -28,17 +33,35 @@ class HttpGuardWebhook:
         self.timeout_s = timeout_s
         self.retries = retries
         self.retry_after_s = retry_after_s
+        self._sending: list[tuple[threading.Thread, str]] = []
+        self._lock = threading.Lock()
 
     def send(
         self, url: str, payload: Mapping[str, Any], done: Callable[[str | None], None]
     ) -> None:
         """Post in the background; returns at once."""
-        threading.Thread(
+        thread = threading.Thread(
             target=self._post,
             args=(url, dict(payload), done),
-            daemon=True,
+            daemon=False,  # the process waits for it before exiting
             name="turnout-guard-hook",
-        ).start()
+        )
+        with self._lock:
+            self._sending = [(t, u) for t, u in self._sending if t.is_alive()]
+            self._sending.append((thread, url))
+        thread.start()
+
+    def close(self, timeout_s: float) -> list[str]:
+        """Wait at most `timeout_s` in all for the posts still being sent; the URLs of those
+        still going afterwards."""
+        deadline = time.monotonic() + max(0.0, timeout_s)
+        with self._lock:
+            sending = list(self._sending)
+        for thread, _ in sending:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            self._sending = [(t, u) for t, u in self._sending if t.is_alive()]
+            return [u for _, u in self._sending]
 
     def _post(self, url: str, payload: dict[str, Any], done: Callable[[str | None], None]) -> None:
         body = json.dumps(payload, default=str).encode()

@@ -7,13 +7,19 @@ last `baseline_runs` runs. Rates are compared in percentage points (`failure_rat
 the failure rate rise from 1 % to 3 %, not more), the p95 run time as a ratio.
 
 `verdict` is the one decision, pure: it trips as soon as the window's outcome is certain to break
-a limit (a runs window: even if every run still to come went well), and otherwise decides when
-the window has ended.
+a limit (a runs window: even if every run still to come went well; a time window: the rates
+observed over at least `min_runs` runs), and otherwise decides when the window has ended. A time
+window never passes with fewer than `min_runs` runs: it keeps watching until it has them.
+
+A baseline of fewer than `MIN_BASELINE_RUNS` runs says nothing (a previous version that hardly
+ran is no 0 % reference): the limits are then absolute, the points alone (failure rate at most
+2 %), with no p95 limit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +39,9 @@ GUARD_KEYS = {
     "p95_floor_ms": "the p95 limit is never below the baseline's p95 plus this (default 1000 ms)",
     "min_runs": "runs needed before a time window may decide (default 10)",
 }
+
+# a baseline of fewer runs than this is no baseline: the limits are absolute (the points alone)
+MIN_BASELINE_RUNS = 20
 
 
 @dataclass(frozen=True)
@@ -79,13 +88,15 @@ class GuardSpec:
                 )
             ]
         problems: list[Problem] = []
-        unknown = sorted(set(data) - set(GUARD_KEYS))
+        unknown = sorted(str(k) for k in data if k not in GUARD_KEYS)  # YAML keys may be numbers
         for key in unknown:
+            close = difflib.get_close_matches(key, list(GUARD_KEYS), n=1, cutoff=0.6)
             problems.append(
                 Problem(
                     None,
                     None,
-                    f"unknown key `{where}.{key}`",
+                    f"unknown key `{where}.{key}`"
+                    + (f"; did you mean `{close[0]}`?" if close else ""),
                     "a guard has " + "; ".join(f"`{k}`: {v}" for k, v in GUARD_KEYS.items()),
                 )
             )
@@ -245,8 +256,30 @@ class Verdict:
     window_done: bool = False
 
 
+def runs_missing(spec: GuardSpec, figures: Figures) -> int:
+    """How many more runs a time window needs before it may decide (0: enough)."""
+    return max(0, spec.min_runs - figures.runs)
+
+
+def has_baseline(baseline: Figures) -> bool:
+    """Whether `baseline` has enough runs to compare with (else the limits are absolute)."""
+    return baseline.runs >= MIN_BASELINE_RUNS
+
+
+def effective_baseline(baseline: Figures) -> Figures:
+    """What the limits are relative to: `baseline`, or nothing (0 %) when it has too few runs."""
+    return baseline if has_baseline(baseline) else Figures()
+
+
+def fallback_limit(spec: GuardSpec, baseline: Figures, stage_id: str) -> float:
+    """The limit of a stage's fallback rate, in percent."""
+    return effective_baseline(baseline).fallback_rate(stage_id) + spec.fallback_rate_points
+
+
 def limits(spec: GuardSpec, baseline: Figures) -> dict[str, float]:
-    """The limit of each figure (rates in percent, p95 in ms) given the baseline."""
+    """The limit of each figure (rates in percent, p95 in ms) given the baseline (absolute limits
+    when the baseline has fewer than `MIN_BASELINE_RUNS` runs)."""
+    baseline = effective_baseline(baseline)
     out = {
         "failure_rate": baseline.failure_rate + spec.failure_rate_points,
         "review_rate": baseline.review_rate + spec.review_rate_points,
@@ -259,28 +292,34 @@ def limits(spec: GuardSpec, baseline: Figures) -> dict[str, float]:
 def verdict(
     spec: GuardSpec, baseline: Figures, now_figures: Figures, elapsed_s: float | None
 ) -> Verdict:
-    """Trip, pass or keep watching, from the runs finished on the version so far.
+    """Trip, pass or keep watching, from the runs finished on the version so far (with a runs
+    window: its first `runs` finished runs).
 
     With a runs window, a rate limit trips as soon as it is certain: the bad runs so far, over the
-    whole window, already exceed it. Otherwise the window's figures are judged when it ends (the
-    N-th run, or `minutes` elapsed with at least `min_runs` runs, or with none: passed, nothing
-    to judge)."""
+    whole window, already exceed it. With a time window alone, the rates observed trip once at
+    least `min_runs` runs finished. Otherwise the window's figures are judged when it ends (the
+    N-th run, or `minutes` elapsed); a time window that ends with fewer than `min_runs` runs keeps
+    watching until it has them (`runs_missing`)."""
+    baseline = effective_baseline(baseline)
     window = spec.runs
     done_by_runs = window is not None and now_figures.runs >= window
     done_by_time = (
         spec.minutes is not None and elapsed_s is not None and elapsed_s >= spec.minutes * 60
     )
     lim = limits(spec, baseline)
+    enough = now_figures.runs >= spec.min_runs
     if window is not None and not done_by_runs:
         certain = _rate_breaches(spec, baseline, now_figures, lim, over=window)
         if certain:
             return Verdict(GuardStatus.TRIPPED, tuple(certain))
+    elif window is None and enough and not done_by_time:
+        observed = _rate_breaches(spec, baseline, now_figures, lim, over=now_figures.runs)
+        if observed:
+            return Verdict(GuardStatus.TRIPPED, tuple(observed))
     if not (done_by_runs or done_by_time):
         return Verdict(None)
-    if now_figures.runs == 0:
-        return Verdict(GuardStatus.PASSED, (), True)
-    if done_by_time and not done_by_runs and now_figures.runs < spec.min_runs:
-        return Verdict(GuardStatus.PASSED, (), True)
+    if done_by_time and not done_by_runs and not enough:
+        return Verdict(None)  # too few runs to judge: keep watching until there are min_runs
     breaches = _rate_breaches(spec, baseline, now_figures, lim, over=now_figures.runs)
     if "p95_ms" in lim and now_figures.p95_ms is not None and now_figures.p95_ms > lim["p95_ms"]:
         breaches.append(Breach("p95_ms", baseline.p95_ms or 0.0, lim["p95_ms"], now_figures.p95_ms))
@@ -304,7 +343,7 @@ def _rate_breaches(
             out.append(Breach(what, base, lim[what], pct(count)))
     for stage_id, count in sorted(figures.fallback.items()):
         base = baseline.fallback_rate(stage_id)
-        limit = base + spec.fallback_rate_points
+        limit = fallback_limit(spec, baseline, stage_id)
         if pct(count) > limit:
             out.append(Breach(f"fallback_rate:{stage_id}", base, limit, pct(count)))
     return out

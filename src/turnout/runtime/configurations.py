@@ -27,7 +27,7 @@ from turnout.domain.errors import (
     Problem,
 )
 from turnout.domain.events import EventAction, EventResult
-from turnout.domain.guard import GuardSpec, GuardStatus
+from turnout.domain.guard import MIN_BASELINE_RUNS, GuardSpec, GuardStatus, has_baseline
 from turnout.domain.installation import InstallationSettings
 from turnout.domain.lifecycle import Transition, check, how_to_use, transition
 from turnout.runtime.audit import Clock, pending_requested_at, record_event, run_audited, utcnow
@@ -221,7 +221,11 @@ class ConfigurationService:
         version active now becomes rolled_back. A rollback needs no approval under four eyes
         (its event says so). `system` is for Turnout's own rollbacks (actor `guard`): no user
         role is checked, and the rollback switches at once (runs in flight finish on the version
-        they started with). `note` is added to the event (a guard's measured figures)."""
+        they started with), cancelling an activation pending behind it (audited: a `cancel` event
+        by the same actor saying why). `note` is added to the event (a guard's measured figures).
+        The copy does not carry `version`'s `guard:` block: a rollback arms no guard, and a
+        block on it would show a guard that never watched (activate the copy with `--guard` to
+        watch it)."""
         return self._run(
             EventAction.ROLLBACK,
             actor,
@@ -238,7 +242,8 @@ class ConfigurationService:
         if not system:
             require_config_changer(uow, actor)
         target = self._get(uow, version)
-        self._refuse_if_pending(uow, None)
+        if not system:
+            self._refuse_if_pending(uow, None)
         current = _single(uow.configurations.with_status(ConfigStatus.ACTIVE))
         if current is None:
             raise InvalidTransition(
@@ -258,7 +263,7 @@ class ConfigurationService:
         summary = f"rollback to version {target.version}"
         copy = self._new_version(
             uow,
-            ConfigDocument(summary, doc.selections, doc.policies, doc.guard),
+            ConfigDocument(summary, doc.selections, doc.policies, None),
             actor,
             ConfigStatus.DRAFT,
             rolled_back_from=target.version,
@@ -273,6 +278,13 @@ class ConfigurationService:
             self._event(uow, copy, EventAction.ROLLBACK, actor, EventResult.REJECTED, message)
             return ActivationResult(copy.version, "rejected", message, problems)
         transition(copy, Transition.VALIDATE, self._now())
+        if system:
+            self._cancel_pending(
+                uow,
+                actor,
+                f"Turnout's own rollback to version {version} (by `{actor}`) takes over: "
+                f"version {current.version} is rolled back",
+            )
         extra = [note] if note else []
         if self._settings(uow).four_eyes:
             extra.append("four eyes: a rollback needs no approval")
@@ -294,18 +306,32 @@ class ConfigurationService:
             pending = _single(uow.configurations.with_status(ConfigStatus.PENDING))
             if pending is None:
                 raise InvalidTransition("no activation is pending, so there is nothing to cancel")
-            transition(pending, Transition.CANCEL, self._now())
-            uow.configurations.save_status(pending)
-            message = (
-                f"pending activation of version {pending.version} cancelled; it is validated again"
-            )
-            self._event(uow, pending, EventAction.CANCEL, actor, EventResult.OK, message)
-            active = uow.configurations.pointers().active
-            if active is not None:  # waiting workers elsewhere admit again on the active version
-                uow.jobs.announce_switch(active.version)
-            return ActivationResult(pending.version, str(pending.status), message)
+            return self._cancel(uow, pending, actor, "")
 
         return self._run(EventAction.CANCEL, actor, None, act)
+
+    def _cancel(
+        self, uow: UnitOfWork, pending: ModuleConfiguration, actor: str, why: str
+    ) -> ActivationResult:
+        """Cancel `pending`'s activation in `uow`: validated again, the guard armed with it
+        ended, one `cancel` event (saying `why`, if given)."""
+        transition(pending, Transition.CANCEL, self._now())
+        uow.configurations.save_status(pending)
+        message = f"pending activation of version {pending.version} cancelled"
+        message += f" ({why})" if why else ""
+        message += "; it is validated again"
+        if end_watching(uow, pending.version, self._now(), "its activation was cancelled"):
+            message += "; the guard armed with it is ended"
+        self._event(uow, pending, EventAction.CANCEL, actor, EventResult.OK, message)
+        active = uow.configurations.pointers().active
+        if active is not None:  # waiting workers elsewhere admit again on the active version
+            uow.jobs.announce_switch(active.version)
+        return ActivationResult(pending.version, str(pending.status), message)
+
+    def _cancel_pending(self, uow: UnitOfWork, actor: str, why: str) -> None:
+        pending = _single(uow.configurations.with_status(ConfigStatus.PENDING))
+        if pending is not None:
+            self._cancel(uow, pending, actor, why)
 
     def switch_if_drained(self, actor: str = "turnout") -> ActivationResult | None:
         """Apply the pending activation when no run of the old version is in flight any more."""
@@ -518,12 +544,23 @@ class ConfigurationService:
             )
             if w
         )
-        base = (
-            f"version {armed.previous_version}'s last {armed.baseline.runs} runs"
-            if armed.previous_version is not None
-            else "no earlier version"
+        if not has_baseline(armed.baseline):
+            ran = (
+                f"version {armed.previous_version} has {armed.baseline.runs} finished run(s), "
+                f"fewer than {MIN_BASELINE_RUNS}"
+                if armed.previous_version is not None
+                else "no earlier version"
+            )
+            return (
+                f"; guarded: {window}; no baseline ({ran}): absolute limits, failure rate at "
+                f"most {spec.failure_rate_points:g} %, review rate at most "
+                f"{spec.review_rate_points:g} %, fallback rate per stage at most "
+                f"{spec.fallback_rate_points:g} %"
+            )
+        return (
+            f"; guarded: {window}, against version {armed.previous_version}'s last "
+            f"{armed.baseline.runs} runs"
         )
-        return f"; guarded: {window}, against {base}"
 
     def _settings(self, uow: UnitOfWork) -> InstallationSettings:
         return InstallationSettings.from_stored(uow.settings.all())
@@ -560,10 +597,16 @@ class ConfigurationService:
         pending = _single(uow.configurations.with_status(ConfigStatus.PENDING))
         if pending is not None:
             same = config is not None and pending.version == config.version
+            fix = (
+                "wait for it (it switches when the runs in flight finish), or cancel it with "
+                "`turnout config cancel`"
+                if same
+                else "wait for it, or cancel it with `turnout config cancel` and try again"
+            )
             raise ActivationPending(
                 f"version {pending.version} is already pending activation"
                 + (" (this version)" if same else "")
-                + "; wait for it, or cancel it with `turnout config cancel`"
+                + f"; {fix}"
             )
 
     def _event(

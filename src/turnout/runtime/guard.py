@@ -20,10 +20,22 @@ from typing import TYPE_CHECKING, Any, Protocol
 from turnout.domain.configuration import ModuleConfiguration
 from turnout.domain.errors import RequestError
 from turnout.domain.events import EventAction, EventResult
-from turnout.domain.guard import Figures, Guard, GuardSpec, GuardStatus, Verdict, limits, verdict
+from turnout.domain.guard import (
+    Figures,
+    Guard,
+    GuardSpec,
+    GuardStatus,
+    Verdict,
+    fallback_limit,
+    has_baseline,
+    limits,
+    runs_missing,
+    verdict,
+)
 from turnout.domain.installation import InstallationSettings
 from turnout.domain.runs import Run, RunOrigin, RunStatus
-from turnout.runtime.audit import Clock, record_event, utcnow
+from turnout.runtime.audit import Clock, record_event, run_audited, utcnow
+from turnout.runtime.authorization import require_config_changer
 from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.ports import UnitOfWork
 
@@ -37,11 +49,20 @@ def requested_spec(
     config: ModuleConfiguration, runs: int | None = None, minutes: float | None = None
 ) -> GuardSpec:
     """The guard asked for with `--guard`: the version's own `guard:` block (else the defaults),
-    with the window given, if any."""
-    spec = own_spec(config) or GuardSpec()
-    if runs is not None or minutes is not None:
-        spec = replace(spec, runs=runs, minutes=minutes)
-    return spec
+    with the part of the window given replaced (`--guard-minutes 30` keeps the block's `runs`).
+    Without a block, a window given is the whole window (`--guard-minutes 30` alone: 30 minutes,
+    not the default 50 runs as well)."""
+    own = own_spec(config)
+    if own is None:
+        if runs is None and minutes is None:
+            return GuardSpec()
+        return GuardSpec(runs=runs, minutes=minutes)
+    given: dict[str, Any] = {}
+    if runs is not None:
+        given["runs"] = runs
+    if minutes is not None:
+        given["minutes"] = minutes
+    return replace(own, **given)
 
 
 def own_spec(config: ModuleConfiguration) -> GuardSpec | None:
@@ -95,9 +116,10 @@ def end_watching(uow: UnitOfWork, version: int, now: dt.datetime, why: str) -> G
 # -- after arming: judging, the rollback, re-runs, the webhook -------------------------------------
 
 GUARD_ACTOR = "guard"
-# A guard tripped within this long is looked at by the periodic tick for failed runs not re-run
-# yet (a process that decided and died before re-running them, a local run no process re-ran).
-RERUN_SWEEP_S = 3600.0
+# failed runs re-run per batch (a tripped guard owes re-runs until none is left)
+RERUN_BATCH = 500
+# how long closing waits for a webhook still being sent
+WEBHOOK_CLOSE_S = 10.0
 
 
 class GuardWebhook(Protocol):
@@ -107,6 +129,11 @@ class GuardWebhook(Protocol):
     def send(
         self, url: str, payload: Mapping[str, Any], done: Callable[[str | None], None]
     ) -> None: ...
+
+    def close(self, timeout_s: float) -> builtins.list[str]:
+        """Wait (at most `timeout_s`) for the sends still going; the URLs of those that did not
+        finish (their `done` was not called)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -126,6 +153,38 @@ class GuardView:
     @property
     def window(self) -> int | None:
         return self.guard.spec.runs
+
+    @property
+    def absolute(self) -> bool:
+        """No baseline (too few runs before): the limits are the points alone."""
+        return not has_baseline(self.guard.baseline)
+
+    @property
+    def runs_missing(self) -> int:
+        """Runs a time window still needs before it may decide (0 unless it is waiting)."""
+        if self.guard.status is not GuardStatus.WATCHING or self.guard.spec.minutes is None:
+            return 0
+        return runs_missing(self.guard.spec, self.figures)
+
+    @property
+    def share(self) -> float:
+        """How far through its window (runs or time, whichever is further), 0 to 1."""
+        spec = self.guard.spec
+        done = [self.runs_seen / spec.runs] if spec.runs else []
+        if spec.minutes and self.elapsed_s is not None:
+            done.append(self.elapsed_s / (spec.minutes * 60.0))
+        return max(0.0, min(1.0, max(done, default=0.0)))
+
+    @property
+    def waiting(self) -> str | None:
+        """What a watching guard waits for, in words, when its window's time is up."""
+        left = self.time_left_s
+        if self.runs_missing and left is not None and left <= 0:
+            return (
+                f"waiting for {self.runs_missing} more run(s): a time window decides with at "
+                f"least {self.guard.spec.min_runs} runs"
+            )
+        return None
 
     @property
     def time_left_s(self) -> float | None:
@@ -156,9 +215,13 @@ class GuardView:
             "figures": self.figures.to_dict(),
             "limits": {k: round(v, 2) for k, v in self.limits.items()},
             "fallback_rate_limits": {
-                s: round(g.baseline.fallback_rate(s) + g.spec.fallback_rate_points, 2)
+                s: round(fallback_limit(g.spec, g.baseline, s), 2)
                 for s in sorted(set(g.baseline.fallback) | set(self.figures.fallback))
             },
+            "baseline_kind": "absolute" if self.absolute else "relative",
+            "progress": round(self.share, 3),
+            "runs_missing": self.runs_missing,
+            "waiting": self.waiting,
             "breaches": [b.to_dict() for b in g.breaches],
             "rollback_version": g.rollback_version,
             "message": g.message,
@@ -203,6 +266,7 @@ class GuardService:
         # guard is armed before any run of its version is admitted, so this never goes stale)
         self._settled: set[int] = set()
         self._rerun_local: Callable[[Run, bytes], Run | None] | None = None
+        self._gauged: int | None = None  # the version whose progress this process last showed
 
     def bind_runner(self, rerun: Callable[[Run, bytes], Run | None]) -> None:
         """How this process runs a local run again (`Runner.rerun`)."""
@@ -211,13 +275,16 @@ class GuardService:
     # -- reading ------------------------------------------------------------------------------
 
     def status(self) -> GuardView | None:
-        """The guard watching now, else the newest one (None when none was ever armed)."""
+        """The guard watching the active (or pending) version now, else the newest one (None
+        when none was ever armed). A guard left watching a version that is neither active nor
+        pending is shown as ended (the tick ends it)."""
         with self._reader() as uow:
-            watching = uow.guards.watching()
+            live = _live_versions(uow)
+            watching = [g for g in uow.guards.watching() if g.version in live]
             guard = watching[0] if watching else next(iter(uow.guards.list(limit=1)), None)
             if guard is None:
                 return None
-            return self._view(uow, guard)
+            return self._view(uow, guard, live)
 
     def watching(self, version: int) -> bool:
         """Whether a guard watches `version` now (its window started or not)."""
@@ -228,11 +295,19 @@ class GuardService:
     def list(self, limit: int = 20) -> builtins.list[GuardView]:
         """The newest guards first, each with its figures."""
         with self._reader() as uow:
-            return [self._view(uow, g) for g in uow.guards.list(limit=limit)]
+            live = _live_versions(uow)
+            return [self._view(uow, g, live) for g in uow.guards.list(limit=limit)]
 
-    def _view(self, uow: UnitOfWork, guard: Guard) -> GuardView:
+    def _view(self, uow: UnitOfWork, guard: Guard, live: builtins.set[int]) -> GuardView:
+        if guard.status is GuardStatus.WATCHING and guard.version not in live:
+            guard = replace(
+                guard,
+                status=GuardStatus.ENDED,
+                message=f"version {guard.version} is neither active nor pending activation, so "
+                "this guard watches nothing any more (not judged)",
+            )
         if guard.status is GuardStatus.WATCHING or guard.figures is None:
-            figures = uow.guards.figures(guard.version)
+            figures = uow.guards.figures(guard.version, first=guard.spec.runs)
         else:
             figures = guard.figures
         return GuardView(guard, figures, limits(guard.spec, guard.baseline), self._elapsed(guard))
@@ -250,6 +325,7 @@ class GuardService:
                 guard = uow.guards.for_version(version)
             if guard is None or guard.status in (GuardStatus.PASSED, GuardStatus.ENDED):
                 self._settled.add(version)
+                self._observer.guard_gone(version)
                 return
             if guard.status is GuardStatus.WATCHING:
                 guard = self._judge(guard)
@@ -271,7 +347,8 @@ class GuardService:
 
     def tick(self) -> None:
         """The periodic beat (the reaper's): judge the guards watching (a time window ends on a
-        quiet system too), and re-run the failed runs a recently tripped guard left behind.
+        quiet system too), end a guard left watching a version no longer active or pending, and
+        re-run the failed runs every tripped guard still owes (however long ago it tripped).
         Never raises: the next beat tries again."""
         try:
             self._tick()
@@ -280,21 +357,105 @@ class GuardService:
 
     def _tick(self) -> None:
         with self._reader() as uow:
-            guards = uow.guards.list(limit=5)
-        now = self._now()
-        for guard in guards:
-            if guard.status is GuardStatus.WATCHING:
-                guard = self._judge(guard)
-            if (
-                guard.status is GuardStatus.TRIPPED
-                and guard.rollback_version is not None
-                and guard.decided_at is not None
-                and (now - guard.decided_at).total_seconds() < RERUN_SWEEP_S
-            ):
-                with self._reader() as uow:
-                    left = uow.guards.failed_not_rerun(guard.version)
-                if left:
-                    self._rerun(guard, left)
+            watching = uow.guards.watching()
+            live = _live_versions(uow)
+        for guard in watching:
+            if guard.version not in live:
+                self._end_orphan(guard)
+            else:
+                self._judge(guard)
+        watched = {g.version for g in watching if g.version in live}
+        if self._gauged is not None and self._gauged not in watched:
+            self._observer.guard_gone(self._gauged)  # decided or ended elsewhere
+            self._gauged = None
+        self._sweep()
+
+    def rerun_owed(self, actor: str) -> int:
+        """Re-run by hand every failed run a tripped guard owes (`turnout config guard --rerun`);
+        audited (a `guard` event by `actor` per guard it re-ran runs of). The number re-run."""
+        run_audited(
+            self._uow,
+            EventAction.GUARD,
+            actor,
+            lambda uow: require_config_changer(uow, actor),
+            clock=self._now,
+        )
+        if self._rerun_local is None:
+            log.info("re-running by hand in a process that cannot run local files")
+        total = 0
+        owing = self._owing()
+        if not owing:
+            with self._uow() as uow:
+                record_event(
+                    uow,
+                    None,
+                    EventAction.GUARD,
+                    actor,
+                    EventResult.OK,
+                    "re-run by hand: no tripped guard owes a re-run",
+                    self._now(),
+                )
+                uow.commit()
+        for guard in owing:
+            done = self._rerun(guard)
+            total += done
+            with self._uow() as uow:
+                with_left = uow.guards.failed_not_rerun(guard.version, limit=1)
+                left = (
+                    ""
+                    if not with_left
+                    else (
+                        "; some are left: a local run whose source file is gone, or a process "
+                        "that cannot run it (run `turnout config guard --rerun` where "
+                        "`turnout process` runs)"
+                    )
+                )
+                record_event(
+                    uow,
+                    uow.configurations.get(guard.version),
+                    EventAction.GUARD,
+                    actor,
+                    EventResult.OK,
+                    f"re-ran {done} failed run(s) of version {guard.version} on the restored "
+                    f"version (guard tripped, rollback version {guard.rollback_version}){left}",
+                    self._now(),
+                )
+                uow.commit()
+        return total
+
+    def close(self, timeout_s: float = WEBHOOK_CLOSE_S) -> None:
+        """Wait (bounded) for webhook posts still being sent; audit those that did not finish."""
+        if self._webhook is None:
+            return
+        for url in self._webhook.close(timeout_s):
+            self._audit_webhook_failure(
+                None, url, f"the process ended before it was sent (waited {timeout_s:g} s)"
+            )
+
+    def _owing(self) -> builtins.list[Guard]:
+        with self._reader() as uow:
+            return uow.guards.owing_reruns()
+
+    def _sweep(self) -> None:
+        """Re-run what every tripped guard still owes."""
+        for guard in self._owing():
+            self._rerun(guard)
+
+    def _end_orphan(self, guard: Guard) -> None:
+        """End a guard left watching a version that is neither active nor pending."""
+        with self._uow() as uow:
+            uow.lock_lifecycle()
+            if guard.version in _live_versions(uow):
+                return
+            ended = end_watching(
+                uow,
+                guard.version,
+                self._now(),
+                f"version {guard.version} is neither active nor pending activation any more",
+            )
+            uow.commit()
+        if ended is not None:
+            self._observer.guard_gone(guard.version)
 
     def _elapsed(self, guard: Guard) -> float | None:
         if guard.started_at is None:
@@ -307,11 +468,11 @@ class GuardService:
             return guard  # its activation is pending: the window has not started
         spec = guard.spec
         elapsed = self._elapsed(guard)
-        if spec.runs is None and (spec.minutes is None or (elapsed or 0.0) < spec.minutes * 60):
-            return guard  # a time window decides at its end only: nothing to count before
         with self._reader() as uow:
-            figures = uow.guards.figures(guard.version)
-        self._observer.guard_progress(guard.version, figures.runs, spec.runs)
+            figures = uow.guards.figures(guard.version, first=spec.runs)
+        view = GuardView(guard, figures, {}, elapsed)
+        self._observer.guard_progress(guard.version, figures.runs, spec.runs, view.share)
+        self._gauged = guard.version
         found = verdict(spec, guard.baseline, figures, elapsed)
         if found.status is None:
             return guard
@@ -335,6 +496,7 @@ class GuardService:
                 self._settle(uow, decided)
                 uow.commit()
         if not won:  # another process decided first: its decision stands
+            self._observer.guard_gone(guard.version)
             with self._reader() as uow:
                 latest = uow.guards.get(guard.guard_id)
             return latest if latest is not None else guard
@@ -342,9 +504,7 @@ class GuardService:
         if decided.status is GuardStatus.TRIPPED:
             self._settled.discard(guard.version)
             self._announce(decided)
-            with self._reader() as uow:
-                failed = uow.guards.failed_not_rerun(guard.version)
-            self._rerun(decided, failed)
+            self._rerun(decided)
         else:
             self._settled.add(guard.version)
         return decided
@@ -378,11 +538,14 @@ class GuardService:
             f"{guard.figures.runs if guard.figures else 0} run(s): {'; '.join(str(b) for b in guard.breaches)}; figures: "
             f"{_figures_text(guard.figures or Figures())}; limits: {_limits_text(guard)}"
         )
+        by_hand = (
+            f"version {guard.version} stays active: activate a version that works by hand, "
+            "`turnout config activate V --force` (`turnout config history` lists them)"
+        )
         if guard.previous_version is None:
             guard.message = (
                 f"{tripped}; no version was active before it, so there is nothing to roll back "
-                f"to: version {guard.version} stays active; activate a fixed version "
-                "(`turnout config activate V`)"
+                f"to: {by_hand}"
             )
             result = EventResult.FAILED
         else:
@@ -392,9 +555,8 @@ class GuardService:
                 )
             except RequestError as exc:
                 guard.message = (
-                    f"{tripped}; the rollback to version {guard.previous_version} was refused: "
-                    f"{exc}; version {guard.version} stays active: roll back by hand "
-                    f"(`turnout config rollback {guard.previous_version}`)"
+                    f"{tripped}; the rollback to version {guard.previous_version} was refused "
+                    f"({exc}); {by_hand}"
                 )
                 result = EventResult.FAILED
             else:
@@ -408,7 +570,7 @@ class GuardService:
                 else:
                     guard.message = (
                         f"{tripped}; the rollback to version {guard.previous_version} was "
-                        f"{rolled.status}: {rolled.message}; version {guard.version} stays active"
+                        f"{rolled.status}: {rolled.message}; {by_hand}"
                     )
                     result = EventResult.FAILED
         uow.guards.record_outcome(guard.guard_id, guard.rollback_version, guard.message)
@@ -416,15 +578,31 @@ class GuardService:
 
     # -- after a trip -------------------------------------------------------------------------
 
-    def _rerun(self, guard: Guard, failed: Sequence[Run]) -> None:
+    def _rerun(self, guard: Guard, failed: Sequence[Run] | None = None) -> int:
         """Run each failed run of a tripped guard's version again, at most once each, once its
-        rollback is in force (without one, they would run on the same version again)."""
+        rollback is in force (without one, they would run on the same version again): `failed`,
+        else every one it owes, in batches until none is left (or none of the rest can be re-run
+        here). How many were re-run (or queued again)."""
         if guard.rollback_version is None:
-            return
+            return 0
+        if failed is not None:
+            return self._rerun_batch(guard, failed)
+        total, skip = 0, 0
+        while True:
+            with self._reader() as uow:
+                batch = uow.guards.failed_not_rerun(guard.version, RERUN_BATCH, skip=skip)
+            if not batch:
+                return total
+            done = self._rerun_batch(guard, batch)
+            total += done
+            skip += len(batch) - done  # those left (no runner here, source gone) stay behind
+
+    def _rerun_batch(self, guard: Guard, failed: Sequence[Run]) -> int:
+        done = 0
         queued = [r for r in failed if r.origin is RunOrigin.QUEUE and r.source_sha256]
         local = [r for r in failed if r.origin is RunOrigin.LOCAL and r.source_sha256]
         if queued:
-            self._requeue(queued)
+            done += self._requeue(queued)
         for run in local:
             if self._rerun_local is None:
                 log.info(
@@ -442,8 +620,11 @@ class GuardService:
                 self._rerun_local(run, data)
             except Exception as exc:  # the tick tries again
                 log.warning("re-running failed run %s failed: %s", run.run_id, exc)
+            else:
+                done += 1
+        return done
 
-    def _requeue(self, failed: Sequence[Run]) -> None:
+    def _requeue(self, failed: Sequence[Run]) -> int:
         """Queue a new run (with its job) for each failed queued run no run re-runs yet."""
         now = self._now()
         with self._uow() as uow:
@@ -468,17 +649,22 @@ class GuardService:
             if fresh:
                 uow.jobs.defer(fresh)
             uow.commit()
+        return len(failed)  # queued again now, or by another process already
 
     def _announce(self, guard: Guard) -> None:
-        """Post the rollback to the installation's webhook, if one is set (off this path)."""
-        if self._webhook is None or guard.rollback_version is None:
+        """Post a trip to the installation's webhook, if one is set (off this path): every trip,
+        saying whether it rolled back (`rolled_back`; `event` guard_rollback or, when the
+        rollback was refused or impossible, guard_tripped)."""
+        if self._webhook is None:
             return
         with self._reader() as uow:
             url = InstallationSettings.from_stored(uow.settings.all()).guard_webhook_url
         if not url:
             return
+        rolled_back = guard.rollback_version is not None
         payload = {
-            "event": "guard_rollback",
+            "event": "guard_rollback" if rolled_back else "guard_tripped",
+            "rolled_back": rolled_back,
             "version": guard.version,
             "restored_version": guard.previous_version,
             "rollback_version": guard.rollback_version,
@@ -492,34 +678,38 @@ class GuardService:
 
         def done(error: str | None) -> None:
             if error is None:
-                log.info("guard rollback of version %d posted to %s", guard.version, url)
+                log.info("guard trip of version %d posted to %s", guard.version, url)
                 return
-            message = (
-                f"the guard's rollback of version {guard.version} could not be posted to {url}: "
-                f"{error}; check the installation setting `guard_webhook_url` "
-                "(`turnout settings`) and that the receiver is up"
-            )
-            log.warning(message)
-            try:
-                with self._uow() as uow:
-                    config = uow.configurations.get(guard.version)
-                    record_event(
-                        uow,
-                        config,
-                        EventAction.GUARD,
-                        GUARD_ACTOR,
-                        EventResult.FAILED,
-                        message,
-                        self._now(),
-                    )
-                    uow.commit()
-            except Exception as exc:
-                log.warning("cannot audit the failed webhook: %s", exc)
+            self._audit_webhook_failure(guard.version, url, error)
 
         try:
             self._webhook.send(url, payload, done)
         except Exception as exc:
             done(f"{type(exc).__name__}: {exc}")
+
+    def _audit_webhook_failure(self, version: int | None, url: str, error: str) -> None:
+        what = "a guard's trip" if version is None else f"the guard's trip of version {version}"
+        message = (
+            f"{what} could not be posted to {url}: {error}; check the installation setting "
+            "`guard_webhook_url` (`turnout settings`) and that the receiver is up; "
+            "`turnout events --action guard` has the trip itself"
+        )
+        log.warning(message)
+        try:
+            with self._uow() as uow:
+                config = None if version is None else uow.configurations.get(version)
+                record_event(
+                    uow,
+                    config,
+                    EventAction.GUARD,
+                    GUARD_ACTOR,
+                    EventResult.FAILED,
+                    message,
+                    self._now(),
+                )
+                uow.commit()
+        except Exception as exc:
+            log.warning("cannot audit the failed webhook: %s", exc)
 
 
 def _figures_text(figures: Figures) -> str:
@@ -544,3 +734,9 @@ def _limits_text(guard: Guard) -> str:
     if "p95_ms" in lim:
         parts.append(f"p95 <= {lim['p95_ms']:.0f} ms")
     return ", ".join(parts) + f" (baseline: {_figures_text(guard.baseline)})"
+
+
+def _live_versions(uow: UnitOfWork) -> set[int]:
+    """The versions a guard may watch: the active one and the one pending activation."""
+    pointers = uow.configurations.pointers()
+    return {c.version for c in (pointers.active, pointers.pending) if c is not None}

@@ -39,11 +39,17 @@ class RunObserver(Protocol):
     ) -> None:
         """At startup, an unavailable selected module was replaced by the stage's fallback."""
 
-    def guard_progress(self, version: int, runs_seen: int, window: int | None) -> None:
-        """The guard watching `version` has seen `runs_seen` finished runs (of `window`)."""
+    def guard_progress(
+        self, version: int, runs_seen: int, window: int | None, share: float | None = None
+    ) -> None:
+        """The guard watching `version` has seen `runs_seen` finished runs (of `window`);
+        `share` is how far through its window it is (runs or time, 0 to 1), when known."""
 
     def guard_decided(self, guard: Guard) -> None:
         """This process decided a guard: passed, or tripped (and rolled back, if it could)."""
+
+    def guard_gone(self, version: int) -> None:
+        """No guard watches `version` any more: another process decided it, or it ended."""
 
 
 class NullObserver:
@@ -78,8 +84,13 @@ class NullObserver:
     ) -> None:
         pass
 
-    def guard_progress(self, version: int, runs_seen: int, window: int | None) -> None:
+    def guard_progress(
+        self, version: int, runs_seen: int, window: int | None, share: float | None = None
+    ) -> None:
         pass
 
     def guard_decided(self, guard: Guard) -> None:
+        pass
+
+    def guard_gone(self, version: int) -> None:
         pass

@@ -300,12 +300,22 @@ class GuardRepository(Protocol):
     def rerun_by(self, run_id: str) -> str | None:
         """The run that re-runs `run_id`, if one does."""
 
-    def figures(self, version: int, *, last: int | None = None) -> Figures:
-        """The figures of the finished runs of `version` (with `last`: its newest `last` ones):
-        counts, runs per stage that used a fallback, p95 duration."""
+    def figures(
+        self, version: int, *, last: int | None = None, first: int | None = None
+    ) -> Figures:
+        """The figures of the finished runs of `version` (with `last`: its newest `last` ones;
+        with `first`: the first `first` to finish): counts, runs per stage that used a
+        fallback, p95 duration."""
 
-    def failed_not_rerun(self, version: int, limit: int = 500) -> builtins.list[Run]:
-        """Failed runs of `version` with a stored source that no run re-runs yet, oldest first."""
+    def failed_not_rerun(
+        self, version: int, limit: int = 500, *, skip: int = 0
+    ) -> builtins.list[Run]:
+        """Failed runs of `version` with a stored source that no run re-runs yet, oldest first
+        (past the first `skip`)."""
+
+    def owing_reruns(self) -> builtins.list[Guard]:
+        """Tripped guards whose rollback is in force and whose version still has failed runs
+        that no run re-runs yet."""
 
 
 class TrialRepository(Protocol):

@@ -96,15 +96,20 @@ class SqlGuardRepository:
         """The run that re-runs `run_id`, if one does."""
         return self._conn.execute(select(R.run_id).where(R.rerun_of == run_id)).scalar()
 
-    def figures(self, version: int, *, last: int | None = None) -> Figures:
-        """The figures of the finished runs of `version` (with `last`: its newest `last`)."""
-        query = (
-            select(R.run_id, R.status, R.started_at, R.finished_at)
-            .where(R.config_version == version, R.status.in_(FINISHED))
-            .order_by(R.finished_at.desc())
+    def figures(
+        self, version: int, *, last: int | None = None, first: int | None = None
+    ) -> Figures:
+        """The figures of the finished runs of `version`: with `last`, its newest `last` (a
+        baseline); with `first`, its first `first` to finish (a guard's runs window)."""
+        query = select(R.run_id, R.status, R.started_at, R.finished_at).where(
+            R.config_version == version, R.status.in_(FINISHED)
         )
-        if last is not None:
-            query = query.limit(last)
+        if first is not None:
+            query = query.order_by(R.finished_at.asc(), R.run_id).limit(first)
+        else:
+            query = query.order_by(R.finished_at.desc(), R.run_id)
+            if last is not None:
+                query = query.limit(last)
         rows = self._conn.execute(query).all()
         if not rows:
             return Figures()
@@ -131,21 +136,45 @@ class SqlGuardRepository:
             p95_ms=p95(durations),
         )
 
-    def failed_not_rerun(self, version: int, limit: int = 500) -> builtins.list[Run]:
-        """Failed runs of `version` with a stored source that no run re-runs yet, oldest first."""
-        again = runs.alias("again")
+    def failed_not_rerun(
+        self, version: int, limit: int = 500, *, skip: int = 0
+    ) -> builtins.list[Run]:
+        """Failed runs of `version` with a stored source that no run re-runs yet, oldest first
+        (`skip`: past the first `skip` of them, those a caller could not re-run)."""
         rows = self._conn.execute(
             select(runs)
-            .where(
-                R.config_version == version,
-                R.status == RunStatus.FAILED.value,
-                R.source_sha256.is_not(None),
-                ~select(again.c.run_id).where(again.c.rerun_of == R.run_id).exists(),
-            )
-            .order_by(R.created_at)
+            .where(*_owed(version))
+            .order_by(R.created_at, R.run_id)
+            .offset(skip)
             .limit(limit)
         ).mappings()
         return [run_from_row(r) for r in rows]
+
+    def owing_reruns(self) -> builtins.list[Guard]:
+        """Tripped guards whose rollback is in force and whose version still has failed runs no
+        run re-runs yet (one indexed existence check per tripped guard)."""
+        owed = select(R.run_id).where(*_owed(G.version)).exists()
+        rows = self._conn.execute(
+            select(guards)
+            .where(
+                G.status == GuardStatus.TRIPPED.value,
+                G.rollback_version.is_not(None),
+                owed,
+            )
+            .order_by(G.armed_at)
+        ).mappings()
+        return [_guard(r) for r in rows]
+
+
+def _owed(version: Any) -> tuple[Any, ...]:
+    """Conditions of a failed run of `version` that a guard's rollback owes a re-run."""
+    again = runs.alias("again")
+    return (
+        R.config_version == version,
+        R.status == RunStatus.FAILED.value,
+        R.source_sha256.is_not(None),
+        ~select(again.c.run_id).where(again.c.rerun_of == R.run_id).exists(),
+    )
 
 
 def _values(guard: Guard) -> dict[str, Any]:

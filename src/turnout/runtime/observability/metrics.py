@@ -138,8 +138,9 @@ class TurnoutMetrics:
         )
         self.guard_progress = Gauge(
             "turnout_guard_progress",
-            "Share of its window the guard watching now has seen (finished runs / window; "
-            "0 when no guard watches, 1 once decided).",
+            "Share of its window the guard watching now has seen (finished runs / window, or "
+            "the time elapsed for a time window, whichever is further; 0 when no guard watches, "
+            "1 once decided).",
             registry=r,
         )
         self.guarded_version = Gauge(
@@ -147,6 +148,7 @@ class TurnoutMetrics:
             "The configuration version a guard watches now (0 when none).",
             registry=r,
         )
+        self._guarded = 0  # the version guarded_version shows
         self._attempt_children: dict[tuple[str, str | None, str], tuple[Histogram, Counter]] = {}
         self._in_flight: dict[int, int] = {}  # versions that have a runs_in_flight child
         self._active: int | None = None
@@ -228,14 +230,28 @@ class TurnoutMetrics:
         """Count a selected module replaced at startup."""
         self.module_substitutions.labels(stage_id, module_id).inc()
 
-    def set_guard_progress(self, version: int, runs_seen: int, window: int | None) -> None:
-        """The watching guard of `version` has seen `runs_seen` runs of its `window`."""
+    def set_guard_progress(
+        self, version: int, runs_seen: int, window: int | None, share: float | None = None
+    ) -> None:
+        """The watching guard of `version` has seen `runs_seen` runs of its `window` (`share`:
+        how far through its window it is, runs or time, when the caller knows better)."""
         self.guarded_version.set(version)
-        self.guard_progress.set(min(1.0, runs_seen / window) if window else 0.0)
+        self._guarded = version
+        if share is None:
+            share = runs_seen / window if window else 0.0
+        self.guard_progress.set(max(0.0, min(1.0, share)))
+
+    def guard_gone(self, version: int) -> None:
+        """The guard on `version` was decided elsewhere or ended: no guard watches here now."""
+        if self._guarded == version:
+            self.guarded_version.set(0)
+            self._guarded = 0
+            self.guard_progress.set(1.0)
 
     def guard_decided(self, rolled_back: bool) -> None:
         """A guard was decided here; count its rollback, if it made one."""
         self.guarded_version.set(0)
+        self._guarded = 0
         self.guard_progress.set(1.0)
         if rolled_back:
             self.guard_rollbacks.inc()

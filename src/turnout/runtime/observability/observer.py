@@ -136,9 +136,15 @@ class MetricsAndLogsObserver:
             error=reason,
         )
 
-    def guard_progress(self, version: int, runs_seen: int, window: int | None) -> None:
+    def guard_progress(
+        self, version: int, runs_seen: int, window: int | None, share: float | None = None
+    ) -> None:
         """The guard watching `version` counted its runs (a gauge; no log line per run)."""
-        self.metrics.set_guard_progress(version, runs_seen, window)
+        self.metrics.set_guard_progress(version, runs_seen, window, share)
+
+    def guard_gone(self, version: int) -> None:
+        """Another process decided the guard on `version`, or it ended: clear the gauges."""
+        self.metrics.guard_gone(version)
 
     def guard_decided(self, guard: Guard) -> None:
         """A guard was decided here: a tripped one is a warning, and counts its rollback."""
