@@ -21,11 +21,15 @@ def test_four_eyes_from_the_command_line(cli, tmp_path: Path) -> None:  # type: 
     cli("init", actor="ann", check=True)  # ann: admin and maintainer
     cli("users", "add", "bob", "--role", "maintainer", actor="ann", check=True)
     cli("users", "add", "vic", "--role", "viewer", actor="ann", check=True)
+    cli("users", "add", "ole", "--role", "operator", actor="ann", check=True)
     # only an admin turns four eyes on; the refusal is audited
     refused = cli("settings", "set", "four_eyes", "true", actor="bob")
     assert refused.code == 2 and "may not change installation settings" in refused.stderr
     on = cli("settings", "set", "four_eyes", "true", actor="ann", check=True)
     assert "four_eyes = true" in on.stdout and "turnout config approve" in on.stdout
+    assert "TURNOUT_ACTOR" in on.stdout  # on the command line, four eyes trust the machine
+    helped = cli("config", "approve", "--help", check=True).stdout
+    assert "maintainer who did not write it" in helped and "TURNOUT_ACTOR" in helped
 
     exported = cli("config", "export", "1", check=True).stdout
     path = tmp_path / "same.yaml"
@@ -38,6 +42,8 @@ def test_four_eyes_from_the_command_line(cli, tmp_path: Path) -> None:  # type: 
     assert own.code == 2 and "wrote version 2, so may not approve it" in own.stderr
     viewer = cli("config", "approve", "2", "--json", actor="vic")
     assert viewer.code == 2 and viewer.json()["error"] == "PermissionDenied"
+    operator = cli("config", "approve", "2", actor="ole")  # an operator is no maintainer
+    assert operator.code == 2 and "it needs the maintainer role" in operator.stderr
 
     approved = cli("config", "approve", "2", actor="bob", check=True)
     assert "version 2 approved by bob" in approved.stdout
@@ -54,6 +60,7 @@ def test_four_eyes_from_the_command_line(cli, tmp_path: Path) -> None:  # type: 
         ("request", "pending", "ann", 2),
         ("approve", "refused", "ann", 2),
         ("approve", "refused", "vic", 2),
+        ("approve", "refused", "ole", 2),
         ("approve", "ok", "bob", 2),
         ("activate", "ok", "ann", 2),
     }

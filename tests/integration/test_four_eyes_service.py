@@ -5,6 +5,7 @@ activation waits for another maintainer's approval, every refusal is audited, an
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete
 
 from support.fakes import fake_module
 from support.runs import running_run
@@ -13,6 +14,7 @@ from turnout.domain.errors import InvalidTransition, PermissionDenied
 from turnout.domain.stages import STAGES
 from turnout.domain.users import Role
 from turnout.persistence import Database
+from turnout.persistence.tables import user_roles
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.initialization import register_catalog
@@ -125,14 +127,49 @@ def test_another_maintainer_approves_then_the_activation_goes_through(
     assert configs.get(None).version == v2 and status(configs, 1) is ConfigStatus.SUPERSEDED
 
 
-def test_an_operator_may_approve_too_and_approving_twice_says_so(
+def test_an_operator_may_not_approve_and_the_refusal_is_audited(
+    configs: ConfigurationService, installation: InstallationService, db: Database
+) -> None:
+    four_eyes_on(installation)
+    v2 = configs.create(doc("second", "export.other"), "ann").config.version
+    with pytest.raises(PermissionDenied, match=r"`otto` \(operator\) may not approve") as refused:
+        configs.approve(v2, "otto")
+    assert "turnout users add otto --role maintainer" in str(refused.value)
+    assert events(db, "approve")[-1][:4] == ("approve", "refused", "otto", v2)
+    assert configs.approvals(v2) == []
+    assert configs.activate(v2, "ann").status == "awaiting_approval"
+
+
+def test_approving_twice_says_so(
     configs: ConfigurationService, installation: InstallationService
 ) -> None:
     four_eyes_on(installation)
     v2 = configs.create(doc("second", "export.other"), "ann").config.version
-    assert configs.approve(v2, "otto").approved_by == ("otto",)
-    again = configs.approve(v2, "otto")
-    assert again.approved_by == ("otto",) and "approved by them before" in again.message
+    assert configs.approve(v2, "bob").approved_by == ("bob",)
+    again = configs.approve(v2, "bob")
+    assert again.approved_by == ("bob",) and "approved by them before" in again.message
+
+
+def test_an_approval_by_a_user_who_is_no_maintainer_any_more_does_not_count(
+    configs: ConfigurationService, installation: InstallationService, db: Database
+) -> None:
+    four_eyes_on(installation)
+    v2 = configs.create(doc("second", "export.other"), "ann").config.version
+    configs.approve(v2, "bob")
+    with db.engine.begin() as conn:  # an admin takes bob's maintainer role away in the database
+        conn.execute(
+            delete(user_roles).where(user_roles.c.name == "bob", user_roles.c.role == "maintainer")
+        )
+    result = configs.activate(v2, "ann")
+    assert result.status == "awaiting_approval"
+    assert "the approval by `bob` no longer counts (no maintainer any more)" in result.message
+    assert "another maintainer approves it with `turnout config approve 2`" in result.message
+    assert configs.get(None).version == 1
+    with db.unit_of_work() as uow:
+        uow.users.add_role("cleo", Role.MAINTAINER)
+        uow.commit()
+    configs.approve(v2, "cleo")
+    assert configs.activate(v2, "ann").status == "active"
 
 
 def test_a_viewer_may_not_approve_and_the_refusal_is_audited(

@@ -16,8 +16,14 @@ def approve(
     as_: ActorOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Approve a version for activation, as an operator or maintainer who did not write it
-    (needed when the installation setting `four_eyes` is on)."""
+    """Approve a version for activation, as a maintainer who did not write it (needed when
+    the installation setting `four_eyes` is on; the approval counts while the approver is a
+    maintainer).
+
+    On the command line the acting user is the one `--as` or TURNOUT_ACTOR names, so four eyes
+    here are only as strong as access to this machine and its database; the API and the
+    dashboard act as the authenticated user.
+    """
     turnout = get_app()
     result = turnout.configurations.approve(version, actor(as_))
     four_eyes = turnout.installation.show().four_eyes

@@ -59,8 +59,11 @@ def set_(
     console.print(f"{key} = {_text(getattr(changed, key))}", markup=False)
     if key == "four_eyes":
         console.print(
-            "activating a version now needs the approval of a maintainer other than its author "
-            "(`turnout config approve VERSION`); rollbacks need none"
+            "activating a version now needs the approval of a maintainer other than its author: "
+            "another maintainer approves it with `turnout config approve VERSION`; rollbacks "
+            "need none. On the command line the acting user is the one --as or TURNOUT_ACTOR "
+            "names, so four eyes there are only as strong as access to this machine (the API "
+            "and the dashboard act as the signed-in user)"
             if changed.four_eyes
             else "activations need no approval",
             markup=False,

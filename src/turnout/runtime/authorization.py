@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from turnout.domain.errors import PermissionDenied
-from turnout.domain.users import User
+from turnout.domain.users import Role, User
 from turnout.runtime.ports import UnitOfWork
 
 
@@ -19,6 +19,25 @@ def require_config_changer(uow: UnitOfWork, actor: str) -> User:
         "the operator or maintainer",
         "operator",
     )
+
+
+def require_approver(uow: UnitOfWork, actor: str) -> User:
+    """The acting user, if a maintainer (four eyes: only a maintainer approves a version for
+    activation); otherwise PermissionDenied with the fix."""
+    return _require(
+        uow, actor, may_approve, "approve configurations", "the maintainer", "maintainer"
+    )
+
+
+def may_approve(user: User | None) -> bool:
+    """Whether `user` may approve a version for activation (four eyes): a maintainer."""
+    return user is not None and Role.MAINTAINER in user.roles
+
+
+def counted_approvers(uow: UnitOfWork, author: str, approvers: list[str]) -> list[str]:
+    """The approvers whose approval counts at activation now: not the author, and a maintainer
+    still (an approval by a user who has since lost the role no longer counts)."""
+    return [by for by in approvers if by != author and may_approve(uow.users.get(by))]
 
 
 def _require(

@@ -31,7 +31,11 @@ from turnout.domain.guard import MIN_BASELINE_RUNS, GuardSpec, GuardStatus, has_
 from turnout.domain.installation import InstallationSettings
 from turnout.domain.lifecycle import Transition, check, how_to_use, transition
 from turnout.runtime.audit import Clock, pending_requested_at, record_event, run_audited, utcnow
-from turnout.runtime.authorization import require_config_changer
+from turnout.runtime.authorization import (
+    counted_approvers,
+    require_approver,
+    require_config_changer,
+)
 from turnout.runtime.config_document import ConfigDocument
 from turnout.runtime.guard import arm, end_watching, own_spec
 from turnout.runtime.ports import UnitOfWork
@@ -108,10 +112,11 @@ class ConfigurationService:
         return self._run(EventAction.DELETE, actor, version, act)
 
     def approve(self, version: int, actor: str) -> ApprovalResult:
-        """Four eyes: approve a version for activation, as a maintainer who is not its author."""
+        """Four eyes: approve a version for activation, as a maintainer who is not its author
+        (an operator may not approve; refusals are audited)."""
 
         def act(uow: UnitOfWork) -> ApprovalResult:
-            require_config_changer(uow, actor)
+            require_approver(uow, actor)
             config = self._get(uow, version)
             if config.status not in (ConfigStatus.DRAFT, ConfigStatus.VALIDATED):
                 raise InvalidTransition(
@@ -121,7 +126,7 @@ class ConfigurationService:
             if actor == config.created_by:
                 raise PermissionDenied(
                     f"`{actor}` wrote version {version}, so may not approve it: four eyes need "
-                    "a second maintainer; ask another operator or maintainer to run "
+                    "a second maintainer; ask another maintainer to run "
                     f"`turnout config approve {version}`"
                 )
             again = not uow.configurations.approve(config.config_id, actor, self._now())
@@ -573,13 +578,21 @@ class ConfigurationService:
         if config.status is ConfigStatus.PENDING or not self._settings(uow).four_eyes:
             return None  # a pending version passed this gate when its activation was asked
         approvers = [by for by, _ in uow.configurations.approvals(config.config_id)]
-        if any(by != config.created_by for by in approvers):
+        if counted_approvers(uow, config.created_by, approvers):
             return None
+        lapsed = [by for by in approvers if by != config.created_by]
         message = (
             f"version {config.version} needs the approval of a maintainer other than its author "
-            f"`{config.created_by}` (four eyes are on); the request is recorded: another "
-            f"operator or maintainer approves it with `turnout config approve {config.version}`, "
-            f"then `turnout config activate {config.version}` activates it"
+            f"`{config.created_by}` (four eyes are on)"
+            + (
+                f"; the approval by {', '.join(f'`{by}`' for by in lapsed)} no longer counts "
+                "(no maintainer any more)"
+                if lapsed
+                else ""
+            )
+            + "; the request is recorded: another maintainer approves it with "
+            f"`turnout config approve {config.version}`, then "
+            f"`turnout config activate {config.version}` activates it"
         )
         self._event(uow, config, EventAction.REQUEST, actor, EventResult.PENDING, message)
         return ActivationResult(config.version, "awaiting_approval", message)

@@ -95,8 +95,9 @@ def test_four_eyes_over_the_api(api: Api) -> None:
     assert held.status_code == 202 and held.json()["status"] == "awaiting_approval"
     assert api.get("/api/v1/configurations/active").json()["version"] == 1
 
-    own = api.post(f"/api/v1/configurations/{version}/approve", role="operator")
-    assert own.status_code == 403 and "may not approve it" in own.json()["detail"]
+    operator = api.post(f"/api/v1/configurations/{version}/approve", role="operator")
+    assert operator.status_code == 403, operator.text
+    assert "it needs the maintainer role" in operator.json()["detail"]
     viewer = api.post(f"/api/v1/configurations/{version}/approve", role="viewer")
     assert viewer.status_code == 403
 
@@ -130,3 +131,13 @@ def test_four_eyes_over_the_api(api: Api) -> None:
 def test_approving_a_version_that_does_not_exist_is_a_404(api: Api) -> None:
     missing = api.post("/api/v1/configurations/99/approve", role="maintainer")
     assert missing.status_code == 404, missing.text
+
+
+def test_a_maintainer_may_not_approve_their_own_version_over_the_api(api: Api) -> None:
+    _four_eyes(api)
+    version = _validated(api, "second", role="maintainer")  # written by mai
+    own = api.post(f"/api/v1/configurations/{version}/approve", role="maintainer")
+    assert own.status_code == 403 and "may not approve it" in own.json()["detail"]
+    assert api.get(f"/api/v1/configurations/{version}").json()["approvals"] == []
+    [refused] = _events(api, action="approve", config_version=str(version))
+    assert (refused["result"], refused["actor"]) == ("refused", USERS["maintainer"])

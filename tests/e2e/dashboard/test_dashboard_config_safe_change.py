@@ -196,29 +196,53 @@ def test_with_four_eyes_another_maintainer_approves_then_the_author_activates(
 ) -> None:
     dash = dash_both
     _four_eyes(dash)
-    version = _stricter(dash)  # written by mai, the maintainer
-    author, other = dash.session("maintainer"), dash.session("operator")
+    version = _version(  # written by ola, the operator
+        dash,
+        "ola",
+        route={"module": "route.rules", "settings": {"review_above": "100"}},
+        extract={"module": "extract.heuristic"},
+    )
+    author, other = dash.session("operator"), dash.session("maintainer")
     mine = author.get(f"/configurations/{version}").text
     assert "Not approved yet" in mine and f'action="/configurations/{version}/approve"' not in mine
+    assert "another maintainer approves it" in mine
     waiting = author.post(f"/configurations/{version}/activate", data={"csrf": dash.csrf(author)})
     page = author.get(waiting.headers["location"]).text
     assert "flash-warn" in page and "needs the approval of a maintainer other than" in page
     assert dash.app.configurations.get(version).status is ConfigStatus.VALIDATED
-    assert _events(dash, "request")[0][:2] == (USERS["maintainer"], "pending")
+    assert _events(dash, "request")[0][:2] == (USERS["operator"], "pending")
 
     refused = author.post(f"/configurations/{version}/approve", data={"csrf": dash.csrf(author)})
-    assert refused.status_code == 403 and "may not approve it" in refused.text
-    assert _events(dash, "approve")[0][:2] == (USERS["maintainer"], "refused")
+    assert refused.status_code == 403 and "it needs the maintainer role" in refused.text
+    assert _events(dash, "approve")[0][:2] == (USERS["operator"], "refused")
 
     theirs = other.get(f"/configurations/{version}").text
     assert f'action="/configurations/{version}/approve"' in theirs
     approved = other.post(f"/configurations/{version}/approve", data={"csrf": dash.csrf(other)})
     assert approved.status_code == 303
     listed = author.get(f"/configurations/{version}").text
-    assert f"approved by <strong>{USERS['operator']}</strong>" in listed
+    assert f"approved by <strong>{USERS['maintainer']}</strong>" in listed
     assert "It is approved." in listed
     active = author.post(f"/configurations/{version}/activate", data={"csrf": dash.csrf(author)})
     assert f"version {version} is active" in author.get(active.headers["location"]).text
+    # an active version waits for no approval: no Four eyes block, no Approve button
+    assert 'id="approvals"' not in other.get(f"/configurations/{version}").text
+
+
+def test_with_four_eyes_a_maintainer_may_not_approve_their_own_version(dash: Dashboard) -> None:
+    _four_eyes(dash)
+    version = _stricter(dash)  # written by mai, the maintainer
+    author, operator = dash.session("maintainer"), dash.session("operator")
+    mine = author.get(f"/configurations/{version}").text
+    assert f'action="/configurations/{version}/approve"' not in mine
+    assert "You wrote this version, so another maintainer approves it." in mine
+    page = operator.get(f"/configurations/{version}").text
+    assert f'action="/configurations/{version}/approve"' not in page
+    assert "Only a maintainer approves a version." in page
+    refused = author.post(f"/configurations/{version}/approve", data={"csrf": dash.csrf(author)})
+    assert refused.status_code == 403 and "may not approve it" in refused.text
+    assert _events(dash, "approve")[0][:2] == (USERS["maintainer"], "refused")
+    assert dash.app.configurations.approvals(version) == []
 
 
 def test_a_viewer_sees_no_approve_button_and_is_refused_and_audited(dash: Dashboard) -> None:

@@ -37,6 +37,7 @@ from turnout.domain.errors import NotFound, RequestError
 from turnout.domain.events import EventAction
 from turnout.domain.runs import RunStatus
 from turnout.runtime.audit import audit_trail
+from turnout.runtime.authorization import counted_approvers, may_approve
 from turnout.runtime.diff import diff_configurations
 from turnout.runtime.serialize import run_to_dict
 
@@ -144,12 +145,13 @@ def configuration_page(
 ) -> Response:
     config = app.configurations.get(version)
     pending = app.configurations.pending()
+    approvals = app.configurations.approvals(version)
     with app.unit_of_work() as uow:
         events = uow.events.list(config_id=config.config_id, limit=20)
         stages = uow.stages.stages()
+        counted = counted_approvers(uow, config.created_by, [by for by, _ in approvals])
     tried = trial_of(app, version, trial.strip() or None)
     guard = guard_status(app)
-    approvals = app.configurations.approvals(version)
     return render(
         request,
         "configuration.html",
@@ -168,7 +170,9 @@ def configuration_page(
         default_last=DEFAULT_LAST,
         four_eyes=app.configurations.installation().four_eyes,
         approvals=approvals,
-        approved_by_other=any(by != config.created_by for by, _ in approvals),
+        approved_by_other=bool(counted),
+        counted_approvers=counted,
+        can_approve=may_approve(user),
         guard=guard_panel(guard if guard is not None and guard.guard.version == version else None),
     )
 
