@@ -98,7 +98,7 @@ def test_a_yaml_error_shows_the_line_and_a_caret_under_the_column() -> None:
     ("text", "cause"),
     [
         ("selections:\n  intake:\n\tmodule: x\n", "tabs"),
-        ("selections\n  intake: x\n", "the line above (`selections`) lacks its colon"),
+        ("selections\n  intake: x\n", "the key `selections` lacks its colon: write `selections:`"),
         ("summary: x\nselections\n  intake: {module: x}\n", "`selections` lacks its colon"),
         ("selections:\n  a:\n      module: x\n    settings: {}\n", "indentation"),
         ("selections: {intake: {module: x}\n", "not closed"),

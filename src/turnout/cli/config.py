@@ -22,6 +22,7 @@ from turnout.runtime.diff import diff_configurations
 from turnout.runtime.guard import requested_spec
 from turnout.runtime.results import ActivationResult
 from turnout.runtime.serialize import config_detail, config_summary, create_to_dict
+from turnout.runtime.validation import checks_for
 
 app = typer.Typer(
     help="Create, check, activate and roll back configuration versions.", no_args_is_help=True
@@ -55,8 +56,11 @@ def create(
     except OSError as exc:
         raise fail(f"cannot read {file}: {exc.strerror}; check the path") from exc
     try:
-        doc = load_document(text, summary=summary, source=str(file))
-        created = get_app().configurations.create(doc, actor(as_))
+        app = get_app()
+        doc = load_document(
+            text, summary=summary, source=str(file), checks=checks_for(app.registry)
+        )
+        created = app.configurations.create(doc, actor(as_))
     except InvalidConfiguration as exc:
         if not json_:
             raise

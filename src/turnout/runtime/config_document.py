@@ -6,7 +6,7 @@ Parsing checks only the shape of the file; whether the modules fit together is `
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,22 +43,40 @@ class ConfigDocument:
     guard: GuardSpec | None = None  # the `guard:` block: activation watches the first runs
 
 
+# Further checks of a document whose shape is wrong: given the part that could be read, and the
+# stages whose selection could not be read, the problems to report beside the shape problems
+# (`validation.checks_for(registry)`: unknown stages and modules, settings, data flow).
+Checks = Callable[[ConfigDocument, frozenset[str]], Sequence[Problem]]
+
+
 def load_document(
-    text: str, *, summary: str | None = None, source: str = "configuration"
+    text: str,
+    *,
+    summary: str | None = None,
+    source: str = "configuration",
+    checks: Checks | None = None,
 ) -> ConfigDocument:
-    """Parse YAML (a superset of JSON) text; raise InvalidConfiguration listing every shape problem."""
+    """Parse YAML (a superset of JSON) text; raise InvalidConfiguration listing every shape
+    problem, and with `checks` every problem they find in the part that could be read too."""
     try:
         data = yaml.safe_load(text) if text.strip() else None
     except yaml.YAMLError as exc:
         raise InvalidConfiguration(
             [yaml_problem(text, exc, source)], headline=f"cannot read {source}"
         ) from exc
-    return parse_document(data, summary=summary, source=source)
+    return parse_document(data, summary=summary, source=source, checks=checks)
 
 
 def parse_document(
-    data: Any, *, summary: str | None = None, source: str = "configuration"
+    data: Any,
+    *,
+    summary: str | None = None,
+    source: str = "configuration",
+    checks: Checks | None = None,
 ) -> ConfigDocument:
+    """A document from parsed YAML or JSON; raise InvalidConfiguration listing every shape
+    problem, and with `checks` every problem they find in the part that could be read too (so
+    one answer lists them all)."""
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
         raise InvalidConfiguration(
@@ -88,6 +106,7 @@ def parse_document(
         problems.extend(guard_problems)
     raw_selections = data.get("selections")
     selections: dict[str, SelectionDoc] = {}
+    unreadable: set[str] = set()
     if not isinstance(raw_selections, Mapping):
         problems.append(
             Problem(
@@ -102,7 +121,10 @@ def parse_document(
             sel = _selection(str(stage), entry, problems)
             if sel is not None:
                 selections[str(stage)] = sel
+            else:
+                unreadable.add(str(stage))
     policies: dict[str, PolicyDoc] = {}
+    readable: dict[str, PolicyDoc] = {}  # with invalid policies' readable parts, for `checks`
     raw_policies = data.get("policies") or {}
     if not isinstance(raw_policies, Mapping):
         problems.append(
@@ -110,12 +132,17 @@ def parse_document(
         )
     else:
         for stage, entry in raw_policies.items():
-            pol = _policy(str(stage), entry, problems)
+            pol, part = _policy(str(stage), entry, problems)
             if pol is not None:
                 policies[str(stage)] = pol
-    if problems:
-        raise InvalidConfiguration(problems, headline=f"{source} is not a valid configuration file")
+            if part is not None:
+                readable[str(stage)] = part
     text = summary if summary is not None else str(data.get("summary") or "")
+    if problems:
+        if checks is not None and isinstance(raw_selections, Mapping):
+            partial = ConfigDocument(text, selections, readable, guard)
+            problems.extend(p for p in checks(partial, frozenset(unreadable)) if p not in problems)
+        raise InvalidConfiguration(problems, headline=f"{source} is not a valid configuration file")
     return ConfigDocument(summary=text, selections=selections, policies=policies, guard=guard)
 
 
@@ -156,7 +183,12 @@ def _selection(stage: str, entry: Any, problems: list[Problem]) -> SelectionDoc 
     return SelectionDoc(entry["module"], _jsonable(settings))
 
 
-def _policy(stage: str, entry: Any, problems: list[Problem]) -> PolicyDoc | None:
+def _policy(
+    stage: str, entry: Any, problems: list[Problem]
+) -> tuple[PolicyDoc | None, PolicyDoc | None]:
+    """The policy, or None when it has shape problems (added to `problems`, labelled with the
+    stage: the fallback named may not exist); and its readable part (the fallback and the known
+    triggers), for further checks."""
     if not isinstance(entry, Mapping):
         problems.append(
             Problem(
@@ -166,11 +198,11 @@ def _policy(stage: str, entry: Any, problems: list[Problem]) -> PolicyDoc | None
                 "write `fallback`, `triggers` and `actions` under the stage",
             )
         )
-        return None
+        return None, None
     fallback = entry.get("fallback")
     triggers = entry.get("triggers") or []
     actions = entry.get("actions") or {}
-    ok = True
+    ok = actions_ok = True
     if fallback is not None and not isinstance(fallback, str):
         problems.append(
             Problem(
@@ -182,7 +214,7 @@ def _policy(stage: str, entry: Any, problems: list[Problem]) -> PolicyDoc | None
         problems.append(
             Problem(
                 stage,
-                fallback,
+                None,
                 "policy `triggers` must be a list of names",
                 f"choose from {sorted(TRIGGERS)}",
             )
@@ -194,7 +226,7 @@ def _policy(stage: str, entry: Any, problems: list[Problem]) -> PolicyDoc | None
             problems.append(
                 Problem(
                     stage,
-                    fallback,
+                    None,
                     _unknown("trigger", bad, TRIGGERS),
                     f"choose from {', '.join(sorted(TRIGGERS))}",
                 )
@@ -204,37 +236,44 @@ def _policy(stage: str, entry: Any, problems: list[Problem]) -> PolicyDoc | None
         problems.append(
             Problem(
                 stage,
-                fallback,
+                None,
                 "policy `actions` is not a mapping",
                 "e.g. `actions: {timeout_s: 60, on_exhausted: review}`",
             )
         )
-        ok = False
+        ok = actions_ok = False
     elif "on_exhausted" in actions and actions["on_exhausted"] not in EXHAUSTED_ACTIONS:
         problems.append(
             Problem(
                 stage,
-                fallback,
+                None,
                 f"unknown on_exhausted `{actions['on_exhausted']}`"
                 + did_you_mean(str(actions["on_exhausted"]), EXHAUSTED_ACTIONS),
                 f"choose one of: {', '.join(sorted(EXHAUSTED_ACTIONS))}",
             )
         )
-        ok = False
+        ok = actions_ok = False
     extra = sorted(str(k) for k in set(entry) - set(POLICY_KEYS))
     if extra:
         problems.append(
             Problem(
                 stage,
-                fallback,
+                None,
                 _unknown("policy key", extra, POLICY_KEYS),
                 "a policy has only `fallback`, `triggers` and `actions`",
             )
         )
         ok = False
+    readable = PolicyDoc(
+        fallback if isinstance(fallback, str) else None,
+        tuple(t for t in triggers if isinstance(t, str) and t in TRIGGERS)
+        if isinstance(triggers, list)
+        else (),
+        _jsonable(actions) if actions_ok else {},
+    )
     if not ok:
-        return None
-    return PolicyDoc(fallback, tuple(triggers), _jsonable(actions))
+        return None, readable
+    return PolicyDoc(fallback, tuple(triggers), _jsonable(actions)), readable
 
 
 def _unknown(kind: str, names: list[str], known: Any) -> str:
@@ -258,15 +297,23 @@ def yaml_problem(text: str, exc: yaml.YAMLError, source: str) -> Problem:
         return Problem(
             None, None, f"{source} is not valid YAML or JSON: {what}", _yaml_fix(what, "", "")
         )
-    line = _line(lines, mark.line)
-    gutter = f"{mark.line + 1} | "
-    shown = f"\n    {gutter}{line}\n    {' ' * (len(gutter) + mark.column)}^"
+    row, column = mark.line, mark.column
+    if "mapping values are not allowed" in what:
+        # `summary Default` above `selections:`: the parser stops on the line after the key that
+        # lacks its colon; that line is the one to show
+        above = _previous_content_line(lines, row)
+        if above is not None and _missing_colon(lines[above]):
+            row, column = above, _colon_column(lines[above])
+    elif "expected ':'" in what and _missing_colon(_line(lines, row)):
+        column = _colon_column(_line(lines, row))
+    line = _line(lines, row)
+    gutter = f"{row + 1} | "
+    shown = f"\n    {gutter}{line}\n    {' ' * (len(gutter) + column)}^"
     return Problem(
         None,
         None,
-        f"{source} is not valid YAML or JSON: line {mark.line + 1}, column {mark.column + 1}: "
-        + what,
-        _yaml_fix(what, line, _line(lines, mark.line - 1)) + shown,
+        f"{source} is not valid YAML or JSON: line {row + 1}, column {column + 1}: " + what,
+        _yaml_fix(what, line, _line(lines, row - 1)) + shown,
     )
 
 
@@ -274,25 +321,60 @@ def _line(lines: list[str], index: int) -> str:
     return lines[index] if 0 <= index < len(lines) else ""
 
 
+def _plain(line: str) -> str:
+    """`line` without its comment and surrounding blanks."""
+    return line.split("#", 1)[0].strip()
+
+
+def _previous_content_line(lines: list[str], index: int) -> int | None:
+    """The index of the nearest line above `index` that is not blank or only a comment."""
+    for i in range(min(index, len(lines)) - 1, -1, -1):
+        if _plain(lines[i]):
+            return i
+    return None
+
+
+def _missing_colon(line: str) -> bool:
+    """Whether `line` reads as a key that lacks its colon (`summary Default`, `selections`)."""
+    plain = _plain(line)
+    return bool(plain) and ":" not in plain and not plain.startswith(("-", "{", "[", "'", '"'))
+
+
+def _colon_column(line: str) -> int:
+    """Where the colon goes in a line that lacks it: right after its first word."""
+    indent = len(line) - len(line.lstrip())
+    return indent + len(_plain(line).split(None, 1)[0])
+
+
+def _with_colon(line: str) -> str:
+    """A line lacking its colon as `key: value` (the colon after the first word), or `key:`."""
+    words = _plain(line).split(None, 1)
+    return f"{words[0]}: {words[1]}" if len(words) == 2 else f"{words[0]}:"
+
+
+def _colon_fix(line: str) -> str:
+    key = _plain(line).split(None, 1)[0]
+    return f"the key `{key}` lacks its colon: write `{_with_colon(line)}`"
+
+
 def _yaml_fix(what: str, line: str, above: str) -> str:
-    """What is typically wrong where the YAML parser stopped (`above`: the line before)."""
+    """What is typically wrong where the YAML parser stopped (`line`, already moved to a key that
+    lacks its colon when that is the cause; `above`: the line before)."""
     if "\t" in line or "'\\t'" in what or "tab" in what:
         return (
             "YAML does not allow tabs for indentation: indent with spaces (two per level, "
             "as the lines around it)"
         )
     if "mapping values are not allowed" in what:
-        plain = above.split("#", 1)[0].rstrip()
-        if plain and ":" not in plain and not plain.lstrip().startswith("-"):
-            return f"the line above (`{plain.strip()}`) lacks its colon: write `{plain.strip()}:`"
+        if _missing_colon(line):
+            return _colon_fix(line)
         return (
             "a `key: value` stands where a value was expected: put a space after each colon, "
             "indent the line under its parent, or quote a value that contains `: `"
         )
     if "expected ':'" in what:
-        key = line.split("#", 1)[0].strip()
-        if key and ":" not in key:
-            return f"the key `{key}` lacks its colon: write `{key}:`"
+        if _missing_colon(line):
+            return _colon_fix(line)
         return "a key lacks its colon: write `key: value` (a colon and a space after the key)"
     if "expected <block end>" in what or "did not find expected key" in what:
         return (

@@ -22,7 +22,7 @@ from turnout.domain.configuration import ModuleConfiguration
 from turnout.domain.errors import Problem
 from turnout.domain.guard import GuardSpec
 from turnout.domain.stages import STAGES, ProcessingStage
-from turnout.runtime.config_document import ConfigDocument, PolicyDoc, SelectionDoc
+from turnout.runtime.config_document import Checks, ConfigDocument, PolicyDoc, SelectionDoc
 from turnout.runtime.isolation.settings import with_framework_settings
 from turnout.runtime.registry import ModuleRegistry, contract_problems
 from turnout.runtime.schema_words import did_you_mean, problem_words
@@ -110,6 +110,20 @@ def reference_problems(doc: ConfigDocument, registry: ModuleRegistry) -> list[Pr
                 )
             )
     return problems
+
+
+def checks_for(registry: ModuleRegistry) -> Checks:
+    """What else to report of a document whose shape is wrong (`load_document(checks=...)`), so
+    that one answer lists every problem: every validation problem of the part that could be
+    read; when a selection could not be read, only the unknown stages and modules (the stage
+    would be reported as having no selection, and the data flow after it as broken)."""
+
+    def check(doc: ConfigDocument, unreadable: frozenset[str]) -> list[Problem]:
+        if unreadable:
+            return reference_problems(doc, registry)
+        return validate_document(doc, registry)
+
+    return check
 
 
 def validate_document(doc: ConfigDocument, registry: ModuleRegistry) -> list[Problem]:

@@ -37,6 +37,7 @@ from turnout.runtime.config_document import load_document
 from turnout.runtime.guard import requested_spec
 from turnout.runtime.results import ActivationResult
 from turnout.runtime.sessions import SessionService
+from turnout.runtime.validation import checks_for
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
@@ -126,7 +127,12 @@ def create_configuration(
     summary: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        doc = load_document(document, summary=summary.strip() or None, source="the document")
+        doc = load_document(
+            document,
+            summary=summary.strip() or None,
+            source="the document",
+            checks=checks_for(app.registry),
+        )
         refuse_nul(doc, "the document")
         created = app.configurations.create(doc, user.name)
     except InvalidConfiguration as exc:

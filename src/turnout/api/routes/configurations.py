@@ -24,6 +24,7 @@ from turnout.runtime.diff import diff_configurations
 from turnout.runtime.guard import requested_spec
 from turnout.runtime.results import ActivationResult
 from turnout.runtime.serialize import config_detail, config_summary, create_to_dict
+from turnout.runtime.validation import checks_for
 
 router = APIRouter(prefix="/configurations", tags=["configurations"])
 
@@ -87,7 +88,7 @@ def create_configuration(
     """Store a document as a new version, validated at once: `status` validated and `valid`
     true, or a draft with every problem in `problems`. Unknown stages or modules: 400, nothing
     stored."""
-    doc = parse_document(document.root, source="the request body")
+    doc = parse_document(document.root, source="the request body", checks=checks_for(app.registry))
     created = app.configurations.create(doc, user.name)
     return {**config_detail(created.config), **create_to_dict(created)}
 
