@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
@@ -20,6 +19,7 @@ from turnout.domain.events import EventAction, EventResult
 from turnout.domain.installation import DESCRIPTIONS, InstallationSettings
 from turnout.runtime.audit import Clock, record_event, run_audited, utcnow
 from turnout.runtime.authorization import require_settings_admin
+from turnout.runtime.leases import Every
 from turnout.runtime.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -146,29 +146,17 @@ def prune_quietly(service: InstallationService) -> int:
         return 0
 
 
-class SourcePruning:
+class SourcePruning(Every):
     """Prunes the source files past retention at once, then every `period_s` (an hour), on a
     daemon thread, until `stop()`: at most once an hour per process."""
 
     def __init__(self, service: InstallationService, period_s: float = PRUNE_EVERY_S) -> None:
+        super().__init__(period_s, lambda: prune_quietly(service), "turnout-retention")
         self._service = service
-        self._period_s = period_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="turnout-retention")
-
-    def start(self) -> SourcePruning:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
 
     def _loop(self) -> None:
-        prune_quietly(self._service)
-        while not self._stop.wait(self._period_s):
-            prune_quietly(self._service)
+        prune_quietly(self._service)  # a process that starts prunes at once, not in an hour
+        super()._loop()
 
 
 def _shown(value: object) -> str:

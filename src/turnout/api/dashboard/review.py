@@ -145,13 +145,21 @@ def next_waiting(app: TurnoutApp, user: DashboardUser, after: str = "") -> Respo
 
 
 def _page_count(app: App, run_id: str) -> tuple[int, bool]:
-    """How many pages of the run's document can be shown (0: no stored source, or an XML), and
-    whether the document is an XML e-invoice (its values come from the XML, not a page)."""
+    """How many pages of the run's document can be shown (0: an XML), and whether the document
+    is an XML e-invoice (its values come from the XML, not a page); NotFound when the document
+    is not stored."""
     source = app.reviews.source(run_id)
     if source is None:
-        return 0, False
+        raise NotFound(_NOT_STORED)
     count = app.pages.page_count(*source)
     return count, count == 0  # a stored document with no page is an XML (others are refused)
+
+
+_NOT_STORED = (
+    "This run's document is not stored (it ran before Turnout kept every run's source file, or "
+    "it was deleted after the installation's source_retention_days), so its pages cannot be "
+    "shown; the values read from it are in the form"
+)
 
 
 def _screen(
@@ -209,9 +217,7 @@ def page_image(
     """Page `page` (from 1) of the run's document as an image, for signed-in users only."""
     source = app.reviews.source(run_id)
     if source is None:
-        raise NotFound(
-            f"run {run_id} has no stored document to show; it was run before documents were kept"
-        )
+        raise NotFound(f"run {run_id}: {_NOT_STORED[0].lower()}{_NOT_STORED[1:]}")
     name, data = source
     image = app.pages.render(name, data, page, width)
     return Response(
