@@ -293,6 +293,13 @@ def test_failed_runs_are_re_run_however_long_after_the_trip_and_by_hand(
         reruns = {r.rerun_of for r in uow.runs.list(limit=100) if r.rerun_of}
     assert reruns == {r.run_id for r in failed}
 
+    # a failed run whose source file was pruned can never be run again: nothing is owed for it
+    gone = _failed_local_run(db, v2, "pruned.pdf")
+    with db.unit_of_work() as uow:
+        assert uow.sources.prune(utcnow() + dt.timedelta(days=1)) >= 1
+        uow.commit()
+        assert uow.guards.owing_reruns() == [] and uow.guards.rerun_by(gone.run_id) is None
+
     # by hand: `turnout config guard --rerun`, audited
     more = _failed_local_run(db, v2, "late.pdf")  # one that failed in flight after the trip
     assert runner.guards.rerun_owed("ann") == 1

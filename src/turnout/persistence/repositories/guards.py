@@ -11,7 +11,7 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 from turnout.domain.guard import Breach, Figures, Guard, GuardSpec, GuardStatus, p95
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus
 from turnout.persistence.repositories.runs import run_from_row
-from turnout.persistence.tables import guards, runs, stage_attempts
+from turnout.persistence.tables import guards, runs, sources, stage_attempts
 
 G = guards.c
 R = runs.c
@@ -167,12 +167,15 @@ class SqlGuardRepository:
 
 
 def _owed(version: Any) -> tuple[Any, ...]:
-    """Conditions of a failed run of `version` that a guard's rollback owes a re-run."""
+    """Conditions of a failed run of `version` that a guard's rollback owes a re-run: its
+    source file is still stored (pruned after the retention, it can never be run again) and no
+    run re-runs it yet."""
     again = runs.alias("again")
     return (
         R.config_version == version,
         R.status == RunStatus.FAILED.value,
         R.source_sha256.is_not(None),
+        select(sources.c.sha256).where(sources.c.sha256 == R.source_sha256).exists(),
         ~select(again.c.run_id).where(again.c.rerun_of == R.run_id).exists(),
     )
 
