@@ -36,7 +36,14 @@ def test_config_guard_follows_a_guard_that_trips_under_turnout_process(cli, tmp_
     invoice.write_bytes(
         next(p for p in bundled_examples() if p.name == "ubl-invoice.xml").read_bytes()
     )
-    assert cli("process", str(invoice), "--json").code == 3  # failed on the guarded version
+    # failed on the guarded version, then re-run on the restored version: every file completed
+    processed = cli("process", str(invoice))
+    assert processed.code == 0, processed.stderr
+    assert (
+        f"guard rolled back version {version} → {version + 1} after 1 run(s); 1 failed run(s) "
+        f"re-run on version {version + 1}: 1 completed"
+    ) in processed.stdout
+    assert "failed (exit" not in processed.stderr
 
     tripped = cli("config", "guard", "--json", check=True).json()
     assert tripped["status"] == "tripped" and tripped["rollback_version"] == version + 1
@@ -55,3 +62,37 @@ def test_config_guard_follows_a_guard_that_trips_under_turnout_process(cli, tmp_
     assert [e["message"] for e in events if e["actor"] == "ann"] == [
         "re-run by hand: no tripped guard owes a re-run"
     ]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_turnout_process_json_carries_the_rerun_of_a_run_that_failed_on_a_rolled_back_version(
+    cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    cli("init", actor="ann", check=True)
+    exported = yaml.safe_load(cli("config", "export", "1", check=True).stdout)
+    exported["selections"]["intake"]["settings"] = {"max_bytes": 100}
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(exported))
+    version = cli("config", "create", "-f", str(path), "--json", actor="ann", check=True).json()[
+        "version"
+    ]
+    activated = cli("config", "activate", str(version), "--guard-runs", "5", actor="ann")
+    assert "no baseline: absolute limits" in activated.stdout  # version 1 never ran
+    assert "no baseline: absolute limits" in cli("config", "guard", check=True).stdout
+    invoice = tmp_path / "ubl.xml"
+    invoice.write_bytes(
+        next(p for p in bundled_examples() if p.name == "ubl-invoice.xml").read_bytes()
+    )
+
+    processed = cli("process", str(invoice), "--json")
+
+    assert processed.code == 0, processed.stderr
+    [run] = processed.json()
+    assert (run["status"], run["config_version"]) == ("failed", version)
+    rerun = run["rerun"]
+    assert (rerun["status"], rerun["config_version"]) == ("completed", version + 1)
+    assert rerun["guard_rollback"]["message"] == (
+        f"guard rolled back version {version} → {version + 1} after 1 run(s); 1 failed run(s) "
+        f"re-run on version {version + 1}: 1 completed"
+    )
+    assert rerun["guard_rollback"]["message"] in processed.stderr

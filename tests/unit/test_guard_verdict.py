@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from turnout.domain.guard import (
     MIN_BASELINE_RUNS,
+    Breach,
     Figures,
     GuardSpec,
     GuardStatus,
@@ -122,3 +123,26 @@ def test_a_baseline_of_too_few_runs_gives_absolute_limits() -> None:
     ]
     enough = Figures(runs=MIN_BASELINE_RUNS, failed=10)  # 50 %: relative limits again
     assert limits(spec, enough)["failure_rate"] == 52.0
+
+
+def test_a_breach_says_in_words_what_its_figures_say() -> None:
+    """Early, the bad runs so far over the whole window (not beside 100 % of the runs seen);
+    at the window's end, the measured rate."""
+    spec = GuardSpec(runs=20)
+    early = verdict(spec, Figures(), Figures(runs=3, failed=3), None)
+    assert early.status is GuardStatus.TRIPPED and not early.window_done
+    assert str(early.breaches[0]) == (
+        "failure_rate: 3 of the window's 20 runs failed already: at least 15.0 % of the "
+        "window, over its limit 2.0 % (baseline 0.0 %)"
+    )
+    review = verdict(spec, Figures(), Figures(runs=3, review=3), None).breaches[0]
+    assert "3 of the window's 20 runs went to review already" in str(review)
+    ended = verdict(spec, Figures(), Figures(runs=20, failed=3), None)
+    assert ended.window_done and str(ended.breaches[0]) == (
+        "failure_rate: 15.0 % (3 of 20 run(s) failed), over its limit 2.0 % (baseline 0.0 %)"
+    )
+    stored = early.breaches[0].to_dict()
+    assert stored["text"] == str(early.breaches[0])
+    assert Breach.from_dict(stored) == early.breaches[0]
+    old = {"what": "failure_rate", "baseline": 0.0, "limit": 2.0, "measured": 15.0}
+    assert str(Breach.from_dict(old)).startswith("failure_rate: 15.0 %, over its limit 2.0 %")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,9 +133,20 @@ def refuse(app: App, path: Path, size: int, max_bytes: int) -> Run:
     return run
 
 
-def exit_code(runs: list[Run]) -> int:
-    """0 when every run completed or went to review, else EXIT_SOME_FAILED."""
-    return 0 if all(r.status in _FINE for r in runs) else EXIT_SOME_FAILED
+def exit_code(runs: list[Run], reruns: Mapping[str, Run] | None = None) -> int:
+    """0 when every run completed or went to review, else EXIT_SOME_FAILED. A failed run a
+    guard's rollback re-ran counts as its re-run did (`reruns`: failed run id -> its re-run)."""
+    return 0 if not still_failed(runs, reruns) else EXIT_SOME_FAILED
+
+
+def still_failed(runs: list[Run], reruns: Mapping[str, Run] | None = None) -> list[Run]:
+    """The runs that did not complete nor go to review, not even through a guard's re-run."""
+    again = reruns or {}
+    return [
+        r
+        for r in runs
+        if r.status not in _FINE and (r.run_id not in again or again[r.run_id].status not in _FINE)
+    ]
 
 
 def print_explanations(runs: list[Run]) -> None:

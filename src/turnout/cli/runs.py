@@ -25,11 +25,13 @@ from turnout.cli.batch import (
     print_explanations,
     print_skipped,
     refuse,
+    still_failed,
 )
 from turnout.cli.common import JsonOpt, console, emit_json, err_console, fail, get_app
 from turnout.cli.run_fields import SHORT_ID, decision_label, reasons, seller, short_id, total
 from turnout.cli.run_page import print_run_page
 from turnout.domain.runs import Run, RunOrigin, RunStatus
+from turnout.runtime.guard import BatchRollback
 from turnout.runtime.installation import prune_quietly
 from turnout.runtime.run_pool import MIN_FILES_PER_PROCESS, processes_for
 from turnout.runtime.serialize import run_to_dict
@@ -114,23 +116,48 @@ def process(
     elapsed = time.perf_counter() - started
     ran = iter(done)
     runs = [refused[i] if i in refused else next(ran) for i in range(len(found.files))]
+    rollbacks = app.guards.rollbacks_in(runs)  # a guard that rolled back re-ran failed runs
+    reruns = {failed: again for rb in rollbacks for failed, again in rb.reruns.items()}
     if json_:
-        emit_json([run_to_dict(r) for r in runs])
+        emit_json([_with_rerun(run_to_dict(r), r, reruns, rollbacks) for r in runs])
+        for rb in rollbacks:
+            err_console.print(rb.text(), markup=False, highlight=False)
     else:
         print_runs(runs)
         print_summary(runs, elapsed)
+        for rb in rollbacks:
+            console.print(rb.text(), markup=False, highlight=False)
         if found.skipped:
             console.print(f"{len(found.skipped)} file(s) skipped, listed above")
-    code = exit_code(runs)
+    code = exit_code(runs, reruns)
     if code == EXIT_SOME_FAILED:
-        failed = sum(r.status is RunStatus.FAILED for r in runs)
+        failed = len(still_failed(runs, reruns))
+        rescued = f" ({len(reruns)} re-run after the guard's rollback counted)" if reruns else ""
         err_console.print(
-            f"{failed} of {len(runs)} run(s) failed (exit {code}); "
+            f"{failed} of {len(runs)} run(s) failed{rescued} (exit {code}); "
             "`turnout runs --status failed` lists them with the reason",
             markup=False,
             highlight=False,
         )
     raise typer.Exit(code)
+
+
+def _with_rerun(
+    data: dict[str, Any], run: Run, reruns: dict[str, Run], rollbacks: list[BatchRollback]
+) -> dict[str, Any]:
+    """A run's --json, with the run that re-ran it after a guard's rollback (if one did)."""
+    again = reruns.get(run.run_id)
+    if again is None:
+        return data
+    why = next((rb for rb in rollbacks if run.run_id in rb.reruns), None)
+    data["rerun"] = {
+        "run_id": again.run_id,
+        "status": str(again.status),
+        "config_version": again.config_version,
+        "decision": (again.decision or {}).get("outcome"),
+        "guard_rollback": None if why is None else why.to_dict(),
+    }
+    return data
 
 
 def print_summary(runs: list[Run], elapsed: float) -> None:

@@ -143,7 +143,7 @@ class Figures:
 
     runs: int = 0
     failed: int = 0
-    review: int = 0  # ended needs_review
+    review: int = 0  # went to a person: the review queue's runs (see the repository)
     fallback: Mapping[str, int] = field(default_factory=dict)  # stage_id -> runs using a fallback
     p95_ms: float | None = None  # the 95th percentile of the runs' duration (admitted to end)
 
@@ -201,29 +201,73 @@ class GuardStatus(StrEnum):
     ENDED = "ended"  # the version stopped being active before the window ended (not judged)
 
 
+# what a bad run of each rate did, in words ("3 of 20 runs failed")
+_DID = {"failure_rate": "failed", "review_rate": "went to review"}
+
+
 @dataclass(frozen=True)
 class Breach:
-    """One limit broken: what, the baseline, the limit, the measured value."""
+    """One limit broken: what, the baseline, the limit, the measured value; for a rate, the bad
+    runs (`count`) of the runs seen (`runs`), and `window` when the breach was certain before
+    the window ended (the bad runs so far, counted over the whole window: `measured` is then
+    the least the window's rate can be)."""
 
     what: str  # failure_rate | review_rate | fallback_rate:<stage> | p95_ms
     baseline: float
     limit: float
     measured: float
+    count: int | None = None
+    runs: int | None = None
+    window: int | None = None
+
+    @property
+    def early(self) -> bool:
+        """Certain before the window ended (a runs window whose runs are not all in yet)."""
+        return self.window is not None and self.runs is not None and self.runs < self.window
+
+    def _did(self) -> str:
+        if self.what.startswith("fallback_rate:"):
+            return f"used a fallback at {self.what.split(':', 1)[1]}"
+        return _DID.get(self.what, "broke it")
 
     def __str__(self) -> str:
         unit = " ms" if self.what == "p95_ms" else " %"
+        limit = f"over its limit {self.limit:.1f}{unit} (baseline {self.baseline:.1f}{unit})"
+        if self.count is None or self.runs is None:
+            return f"{self.what}: {self.measured:.1f}{unit}, {limit}"
+        if self.early:
+            return (
+                f"{self.what}: {self.count} of the window's {self.window} runs {self._did()} "
+                f"already: at least {self.measured:.1f} % of the window, {limit}"
+            )
         return (
-            f"{self.what} {self.measured:.1f}{unit} over its limit {self.limit:.1f}{unit} "
-            f"(baseline {self.baseline:.1f}{unit})"
+            f"{self.what}: {self.measured:.1f} % ({self.count} of {self.runs} run(s) "
+            f"{self._did()}), {limit}"
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "what": self.what,
             "baseline": round(self.baseline, 2),
             "limit": round(self.limit, 2),
             "measured": round(self.measured, 2),
         }
+        if self.count is not None:
+            out.update(count=self.count, runs=self.runs, window=self.window)
+        out["text"] = str(self)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Breach:
+        return cls(
+            what=str(data["what"]),
+            baseline=float(data["baseline"]),
+            limit=float(data["limit"]),
+            measured=float(data["measured"]),
+            count=data.get("count"),
+            runs=data.get("runs"),
+            window=data.get("window"),
+        )
 
 
 @dataclass
@@ -329,10 +373,16 @@ def verdict(
 def _rate_breaches(
     spec: GuardSpec, baseline: Figures, figures: Figures, lim: Mapping[str, float], over: int
 ) -> list[Breach]:
-    """The rate limits broken when `figures`' bad runs are counted over `over` runs."""
+    """The rate limits broken when `figures`' bad runs are counted over `over` runs (the whole
+    window, for a breach certain before it ends)."""
 
     def pct(count: int) -> float:
         return 100.0 * count / over if over else 0.0
+
+    window = over if over != figures.runs else None
+
+    def breach(what: str, base: float, limit: float, count: int) -> Breach:
+        return Breach(what, base, limit, pct(count), count, figures.runs, window)
 
     out: list[Breach] = []
     for what, count, base in (
@@ -340,10 +390,10 @@ def _rate_breaches(
         ("review_rate", figures.review, baseline.review_rate),
     ):
         if pct(count) > lim[what]:
-            out.append(Breach(what, base, lim[what], pct(count)))
+            out.append(breach(what, base, lim[what], count))
     for stage_id, count in sorted(figures.fallback.items()):
         base = baseline.fallback_rate(stage_id)
         limit = fallback_limit(spec, baseline, stage_id)
         if pct(count) > limit:
-            out.append(Breach(f"fallback_rate:{stage_id}", base, limit, pct(count)))
+            out.append(breach(f"fallback_rate:{stage_id}", base, limit, count))
     return out

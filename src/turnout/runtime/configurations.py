@@ -27,7 +27,7 @@ from turnout.domain.errors import (
     Problem,
 )
 from turnout.domain.events import EventAction, EventResult
-from turnout.domain.guard import MIN_BASELINE_RUNS, GuardSpec, GuardStatus, has_baseline
+from turnout.domain.guard import GuardSpec, GuardStatus, has_baseline, limits
 from turnout.domain.installation import InstallationSettings
 from turnout.domain.lifecycle import Transition, check, how_to_use, transition
 from turnout.runtime.audit import Clock, pending_requested_at, record_event, run_audited, utcnow
@@ -37,7 +37,7 @@ from turnout.runtime.authorization import (
     require_config_changer,
 )
 from turnout.runtime.config_document import ConfigDocument
-from turnout.runtime.guard import arm, end_watching, own_spec
+from turnout.runtime.guard import arm, end_watching, no_baseline_text, own_spec
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.results import (
@@ -550,17 +550,11 @@ class ConfigurationService:
             if w
         )
         if not has_baseline(armed.baseline):
-            ran = (
-                f"version {armed.previous_version} has {armed.baseline.runs} finished run(s), "
-                f"fewer than {MIN_BASELINE_RUNS}"
-                if armed.previous_version is not None
-                else "no earlier version"
-            )
+            lim = limits(spec, armed.baseline)
             return (
-                f"; guarded: {window}; no baseline ({ran}): absolute limits, failure rate at "
-                f"most {spec.failure_rate_points:g} %, review rate at most "
-                f"{spec.review_rate_points:g} %, fallback rate per stage at most "
-                f"{spec.fallback_rate_points:g} %"
+                f"; guarded: {window}; {no_baseline_text(armed)}: failure rate at most "
+                f"{lim['failure_rate']:g} %, review rate at most {lim['review_rate']:g} %, "
+                f"fallback rate per stage at most {spec.fallback_rate_points:g} %"
             )
         return (
             f"; guarded: {window}, against version {armed.previous_version}'s last "

@@ -13,6 +13,7 @@ import builtins
 import datetime as dt
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -21,6 +22,7 @@ from turnout.domain.configuration import ModuleConfiguration
 from turnout.domain.errors import RequestError
 from turnout.domain.events import EventAction, EventResult
 from turnout.domain.guard import (
+    MIN_BASELINE_RUNS,
     Figures,
     Guard,
     GuardSpec,
@@ -228,6 +230,54 @@ class GuardView:
         }
 
 
+@dataclass(frozen=True)
+class BatchRollback:
+    """A guard that rolled back the version some runs of a batch ran on, and what became of
+    the batch's failed runs on it: each is re-run once on the restored version."""
+
+    guard: Guard
+    failed: tuple[Run, ...]  # the batch's failed runs on the guarded version
+    reruns: Mapping[str, Run]  # failed run id -> the run that re-runs it
+
+    @property
+    def restored(self) -> int:
+        return self.guard.rollback_version or 0
+
+    def text(self) -> str:
+        """`guard rolled back version 2 → 3 after 5 runs; 4 failed run(s) re-run on version 3:
+        4 completed`."""
+        g = self.guard
+        runs = g.figures.runs if g.figures is not None else 0
+        out = f"guard rolled back version {g.version} → {self.restored} after {runs} run(s)"
+        if not self.failed:
+            return out
+        statuses = Counter(str(r.status) for r in self.reruns.values())
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+        out += f"; {len(self.reruns)} failed run(s) re-run on version {self.restored}"
+        if counts:
+            out += f": {counts}"
+        left = len(self.failed) - len(self.reruns)
+        if left:
+            out += (
+                f"; {left} not re-run yet (Turnout does it on the reaper's beat, or "
+                "`turnout config guard --rerun` now)"
+            )
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        g = self.guard
+        return {
+            "version": g.version,
+            "rollback_version": g.rollback_version,
+            "restored_version": g.previous_version,
+            "after_runs": g.figures.runs if g.figures is not None else 0,
+            "failed": len(self.failed),
+            "rerun": len(self.reruns),
+            "rerun_statuses": dict(Counter(str(r.status) for r in self.reruns.values())),
+            "message": self.text(),
+        }
+
+
 class GuardService:
     """What happens to a guard after it is armed.
 
@@ -292,6 +342,23 @@ class GuardService:
             guard = uow.guards.for_version(version)
         return guard is not None and guard.status is GuardStatus.WATCHING
 
+    def rollbacks_in(self, runs: Sequence[Run]) -> builtins.list[BatchRollback]:
+        """The guards that rolled back a version some of `runs` ran on (a batch's), each with
+        the batch's failed runs on that version and the runs that re-ran them."""
+        versions = sorted({r.config_version for r in runs if r.config_version is not None})
+        found: builtins.list[BatchRollback] = []
+        with self._reader() as uow:
+            for version in versions:
+                guard = uow.guards.for_version(version)
+                if guard is None or guard.rollback_version is None:
+                    continue
+                failed = tuple(
+                    r for r in runs if r.config_version == version and r.status is RunStatus.FAILED
+                )
+                reruns = uow.guards.reruns_of([r.run_id for r in failed]) if failed else {}
+                found.append(BatchRollback(guard, failed, reruns))
+        return found
+
     def list(self, limit: int = 20) -> builtins.list[GuardView]:
         """The newest guards first, each with its figures."""
         with self._reader() as uow:
@@ -310,6 +377,8 @@ class GuardService:
             figures = uow.guards.figures(guard.version, first=guard.spec.runs)
         else:
             figures = guard.figures
+        if guard.status is GuardStatus.WATCHING and guard.message is None:
+            guard = replace(guard, message=watching_text(guard))
         return GuardView(guard, figures, limits(guard.spec, guard.baseline), self._elapsed(guard))
 
     # -- judging ------------------------------------------------------------------------------
@@ -364,11 +433,27 @@ class GuardService:
                 self._end_orphan(guard)
             else:
                 self._judge(guard)
-        watched = {g.version for g in watching if g.version in live}
-        if self._gauged is not None and self._gauged not in watched:
-            self._observer.guard_gone(self._gauged)  # decided or ended elsewhere
-            self._gauged = None
         self._sweep()
+        self._read_gauges()
+
+    def _read_gauges(self) -> None:
+        """Set the gauges from the database (whichever process decided or switched): the active
+        version, the guard watching now and its progress, the trips ever recorded."""
+        with self._reader() as uow:
+            active = uow.configurations.pointers().active
+            live = _live_versions(uow)
+            watching = [
+                g for g in uow.guards.watching() if g.version in live and g.started_at is not None
+            ]
+            trips = uow.guards.tripped()
+            guarded: tuple[int, float] | None = None
+            if watching:
+                guard = watching[0]
+                figures = uow.guards.figures(guard.version, first=guard.spec.runs)
+                share = GuardView(guard, figures, {}, self._elapsed(guard)).share
+                guarded = (guard.version, share)
+        self._gauged = None if guarded is None else guarded[0]
+        self._observer.guards_read(None if active is None else active.version, guarded, trips)
 
     def rerun_owed(self, actor: str) -> int:
         """Re-run by hand every failed run a tripped guard owes (`turnout config guard --rerun`);
@@ -733,7 +818,43 @@ def _limits_text(guard: Guard) -> str:
     ]
     if "p95_ms" in lim:
         parts.append(f"p95 <= {lim['p95_ms']:.0f} ms")
+    if not has_baseline(guard.baseline):
+        return ", ".join(parts) + f" ({no_baseline_text(guard)})"
     return ", ".join(parts) + f" (baseline: {_figures_text(guard.baseline)})"
+
+
+def no_baseline_text(guard: Guard) -> str:
+    """Why a guard's limits are absolute, in words."""
+    why = (
+        f"version {guard.previous_version} has {guard.baseline.runs} finished run(s), fewer "
+        f"than {MIN_BASELINE_RUNS}"
+        if guard.previous_version is not None
+        else "no version was active before"
+    )
+    return f"no baseline: absolute limits, the points alone ({why})"
+
+
+def watching_text(guard: Guard) -> str:
+    """What a watching guard compares with, in words (its message until it decides)."""
+    window = " or ".join(
+        w
+        for w in (
+            f"the first {guard.spec.runs} runs" if guard.spec.runs else "",
+            f"{guard.spec.minutes:g} minutes" if guard.spec.minutes else "",
+        )
+        if w
+    )
+    if not has_baseline(guard.baseline):
+        lim = limits(guard.spec, guard.baseline)
+        return (
+            f"watching {window}; {no_baseline_text(guard)}: failure rate at most "
+            f"{lim['failure_rate']:g} %, review rate at most {lim['review_rate']:g} %, fallback "
+            f"rate per stage at most {guard.spec.fallback_rate_points:g} %"
+        )
+    return (
+        f"watching {window}, against version {guard.previous_version}'s last "
+        f"{guard.baseline.runs} runs"
+    )
 
 
 def _live_versions(uow: UnitOfWork) -> set[int]:

@@ -51,6 +51,13 @@ class RunObserver(Protocol):
     def guard_gone(self, version: int) -> None:
         """No guard watches `version` any more: another process decided it, or it ended."""
 
+    def guards_read(
+        self, active_version: int | None, guarded: tuple[int, float] | None, trips: int
+    ) -> None:
+        """The periodic tick read from the database what every process shares: the active
+        version, the guard watching now (its version and how far through its window, or None)
+        and how many guards ever tripped in the installation."""
+
 
 class NullObserver:
     """Observes nothing (the default)."""
@@ -93,4 +100,9 @@ class NullObserver:
         pass
 
     def guard_gone(self, version: int) -> None:
+        pass
+
+    def guards_read(
+        self, active_version: int | None, guarded: tuple[int, float] | None, trips: int
+    ) -> None:
         pass

@@ -317,6 +317,12 @@ class GuardRepository(Protocol):
         """Tripped guards whose rollback is in force and whose version still has failed runs
         that no run re-runs yet."""
 
+    def tripped(self) -> int:
+        """How many guards ever tripped in the installation."""
+
+    def reruns_of(self, run_ids: builtins.list[str]) -> dict[str, Run]:
+        """The runs that re-run these runs (a guard's re-runs), by the run they re-run."""
+
 
 class TrialRepository(Protocol):
     """Trials of versions in shadow (`turnout.domain.trial`), and the recorded runs they use."""

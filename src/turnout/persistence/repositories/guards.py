@@ -6,10 +6,20 @@ import builtins
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    RowMapping,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from turnout.domain.guard import Breach, Figures, Guard, GuardSpec, GuardStatus, p95
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus
+from turnout.persistence.repositories.reviews import waits_for_a_person
 from turnout.persistence.repositories.runs import run_from_row
 from turnout.persistence.tables import guards, runs, sources, stage_attempts
 
@@ -101,9 +111,9 @@ class SqlGuardRepository:
     ) -> Figures:
         """The figures of the finished runs of `version`: with `last`, its newest `last` (a
         baseline); with `first`, its first `first` to finish (a guard's runs window)."""
-        query = select(R.run_id, R.status, R.started_at, R.finished_at).where(
-            R.config_version == version, R.status.in_(FINISHED)
-        )
+        query = select(
+            R.run_id, R.status, R.started_at, R.finished_at, went_to_a_person().label("review")
+        ).where(R.config_version == version, R.status.in_(FINISHED))
         if first is not None:
             query = query.order_by(R.finished_at.asc(), R.run_id).limit(first)
         else:
@@ -131,7 +141,7 @@ class SqlGuardRepository:
         return Figures(
             runs=len(rows),
             failed=sum(1 for r in rows if r.status == RunStatus.FAILED.value),
-            review=sum(1 for r in rows if r.status == RunStatus.NEEDS_REVIEW.value),
+            review=sum(1 for r in rows if r.review),
             fallback=dict(fallback),
             p95_ms=p95(durations),
         )
@@ -164,6 +174,35 @@ class SqlGuardRepository:
             .order_by(G.armed_at)
         ).mappings()
         return [_guard(r) for r in rows]
+
+    def tripped(self) -> int:
+        """How many guards ever tripped in the installation."""
+        return int(
+            self._conn.execute(
+                select(func.count())
+                .select_from(guards)
+                .where(G.status == GuardStatus.TRIPPED.value)
+            ).scalar_one()
+        )
+
+    def reruns_of(self, run_ids: builtins.list[str]) -> dict[str, Run]:
+        """The runs that re-run these runs (a guard's re-runs), by the run they re-run."""
+        found: dict[str, Run] = {}
+        for start in range(0, len(run_ids), 500):
+            rows = self._conn.execute(
+                select(runs).where(R.rerun_of.in_(run_ids[start : start + 500]))
+            ).mappings()
+            for row in rows:
+                run = run_from_row(row)
+                found[str(run.rerun_of)] = run
+        return found
+
+
+def went_to_a_person() -> ColumnElement[bool]:
+    """A run the guard counts as review: one the review queue waits on (its own condition,
+    `waits_for_a_person`: needs_review, a `review` decision of the rules, or failed after its
+    document was read), or one a person reviewed already (which waited for a person too)."""
+    return or_(waits_for_a_person(), R.review_revision > 0)
 
 
 def _owed(version: Any) -> tuple[Any, ...]:
@@ -214,7 +253,7 @@ def _guard(row: RowMapping) -> Guard:
         started_at=row["started_at"],
         decided_at=row["decided_at"],
         figures=None if row["figures"] is None else Figures.from_dict(row["figures"]),
-        breaches=[Breach(**b) for b in row["breaches"] or []],
+        breaches=[Breach.from_dict(b) for b in row["breaches"] or []],
         rollback_version=row["rollback_version"],
         message=row["message"],
     )

@@ -133,7 +133,14 @@ class TurnoutMetrics:
         )
         self.guard_rollbacks = Counter(
             "turnout_guard_rollbacks",
-            "Rollbacks Turnout made by itself because a guard's limit tripped.",
+            "Rollbacks this process made by itself because a guard's limit tripped (another "
+            "process's rollbacks are not counted here: alert on turnout_guard_trips).",
+            registry=r,
+        )
+        self.guard_trips = Gauge(
+            "turnout_guard_trips",
+            "Guards that ever tripped in the installation, read from the database on each "
+            "periodic tick whichever process decided (alert when it rises).",
             registry=r,
         )
         self.guard_progress = Gauge(
@@ -255,6 +262,25 @@ class TurnoutMetrics:
         self.guard_progress.set(1.0)
         if rolled_back:
             self.guard_rollbacks.inc()
+
+    def set_guards_read(
+        self, active_version: int | None, guarded: tuple[int, float] | None, trips: int
+    ) -> None:
+        """The shared state read from the database: the active version, the guard watching now
+        (version, share of its window; None: no guard watches) and the trips ever recorded."""
+        if active_version is not None:
+            self.set_active_version(active_version)
+        if guarded is None:
+            if self._guarded:
+                self.guard_progress.set(1.0)
+            self.guarded_version.set(0)
+            self._guarded = 0
+        else:
+            version, share = guarded
+            self.guarded_version.set(version)
+            self._guarded = version
+            self.guard_progress.set(max(0.0, min(1.0, share)))
+        self.guard_trips.set(trips)
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric (serve with `content_type`)."""

@@ -146,6 +146,12 @@ class MetricsAndLogsObserver:
         """Another process decided the guard on `version`, or it ended: clear the gauges."""
         self.metrics.guard_gone(version)
 
+    def guards_read(
+        self, active_version: int | None, guarded: tuple[int, float] | None, trips: int
+    ) -> None:
+        """What the database says now, whichever process changed it: the gauges follow."""
+        self.metrics.set_guards_read(active_version, guarded, trips)
+
     def guard_decided(self, guard: Guard) -> None:
         """A guard was decided here: a tripped one is a warning, and counts its rollback."""
         self.metrics.guard_decided(guard.rollback_version is not None)
