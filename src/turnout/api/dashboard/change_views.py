@@ -11,7 +11,7 @@ from typing import Any
 from turnout.bootstrap import App
 from turnout.domain.configuration import ConfigStatus, ModuleConfiguration, in_pipeline_order
 from turnout.domain.errors import Problem
-from turnout.domain.guard import Guard, GuardStatus
+from turnout.domain.guard import Guard, GuardStatus, fallback_limit
 from turnout.domain.stages import STAGES_BY_ID
 from turnout.domain.trial import Trial
 from turnout.runtime.audit import utcnow
@@ -128,34 +128,47 @@ class GuardPanel:
 
 
 def guard_panel(view: GuardView | None) -> GuardPanel | None:
-    """The rows of a guard's figures against its limits (None without a guard)."""
+    """The rows of a guard's figures against its limits (None without a guard). Without a
+    baseline (too few runs before) the limits are absolute and no baseline is shown."""
     if view is None:
         return None
     guard, figures, limits = view.guard, view.figures, dict(view.limits or {})
     base = guard.baseline
+    shown = None if view.absolute else base
     rows = [
         GuardRow(
             "failure rate",
             "%",
-            base.failure_rate,
+            shown.failure_rate if shown else None,
             figures.failure_rate,
             limits.get("failure_rate"),
         ),
         GuardRow(
-            "review rate", "%", base.review_rate, figures.review_rate, limits.get("review_rate")
+            "review rate",
+            "%",
+            shown.review_rate if shown else None,
+            figures.review_rate,
+            limits.get("review_rate"),
         ),
     ]
     stages = dict.fromkeys((*base.fallback, *figures.fallback), 0)
     for stage, _ in in_pipeline_order(stages):
-        baseline = base.fallback_rate(stage)
         rows.append(
             GuardRow(
                 f"fallback rate of {stage}",
                 "%",
-                baseline,
+                shown.fallback_rate(stage) if shown else None,
                 figures.fallback_rate(stage),
-                baseline + guard.spec.fallback_rate_points,
+                fallback_limit(guard.spec, base, stage),
             )
         )
-    rows.append(GuardRow("p95 run time", "ms", base.p95_ms, figures.p95_ms, limits.get("p95_ms")))
+    rows.append(
+        GuardRow(
+            "p95 run time",
+            "ms",
+            shown.p95_ms if shown else None,
+            figures.p95_ms,
+            limits.get("p95_ms"),
+        )
+    )
     return GuardPanel(view, rows)
