@@ -85,31 +85,36 @@ def _print(d: dict[str, Any]) -> None:
         progress += f"; {d['waiting']}"
     console.print(progress, highlight=False)
     figures, baseline, limits = d["figures"], d["baseline"], d["limits"]
+    absolute = d.get("baseline_kind") == "absolute"  # too few runs before: no baseline shown
+
+    def before(value: float | None, unit: str = " %", digits: int = 1) -> str:
+        return "-" if absolute or value is None else f"{value:.{digits}f}{unit}"
+
     table = Table("figure", "now", "limit", "baseline")
     table.add_row(
         "failure rate",
         f"{figures['failure_rate']:.1f} %",
         f"{limits['failure_rate']:.1f} %",
-        f"{baseline['failure_rate']:.1f} %",
+        before(baseline["failure_rate"]),
     )
     table.add_row(
         "review rate",
         f"{figures['review_rate']:.1f} %",
         f"{limits['review_rate']:.1f} %",
-        f"{baseline['review_rate']:.1f} %",
+        before(baseline["review_rate"]),
     )
     for stage, limit in d["fallback_rate_limits"].items():
         table.add_row(
             f"fallback rate at {stage}",
             f"{figures['fallback_rate'].get(stage, 0.0):.1f} %",
             f"{limit:.1f} %",
-            f"{baseline['fallback_rate'].get(stage, 0.0):.1f} %",
+            before(baseline["fallback_rate"].get(stage, 0.0)),
         )
     table.add_row(
         "p95 run time",
         "-" if figures["p95_ms"] is None else f"{figures['p95_ms']:.0f} ms",
         "-" if "p95_ms" not in limits else f"{limits['p95_ms']:.0f} ms",
-        "-" if baseline["p95_ms"] is None else f"{baseline['p95_ms']:.0f} ms",
+        before(baseline["p95_ms"], " ms", 0),
     )
     console.print(table)
     if d["message"]:
