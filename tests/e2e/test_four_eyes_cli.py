@@ -32,6 +32,8 @@ def test_four_eyes_from_the_command_line(cli, tmp_path: Path) -> None:  # type: 
     assert "maintainer who did not write it" in helped and "TURNOUT_ACTOR" in helped
 
     exported = cli("config", "export", "1", check=True).stdout
+    shown = cli("config", "show", "1", check=True).stdout  # four eyes on: who approved it
+    assert "approved by: nobody yet" in shown
     path = tmp_path / "same.yaml"
     path.write_text(exported)
     cli("config", "create", "-f", str(path), "--summary", "second", actor="ann", check=True)
@@ -47,7 +49,10 @@ def test_four_eyes_from_the_command_line(cli, tmp_path: Path) -> None:  # type: 
 
     approved = cli("config", "approve", "2", actor="bob", check=True)
     assert "version 2 approved by bob" in approved.stdout
+    assert "before" not in approved.stdout
     assert "next: `turnout config activate 2`" in approved.stdout
+    again = cli("config", "approve", "2", actor="bob", check=True)  # as the event says
+    assert "version 2 approved by bob (approved by them before)" in again.stdout
     assert cli("config", "activate", "2", "--json", actor="ann", check=True).json()["status"] == (
         "active"
     )
@@ -117,3 +122,10 @@ def _age(db_url: str, run_id: str, days: int) -> None:
             conn.execute(update(runs).where(runs.c.run_id == run_id).values(created_at=then))
     finally:
         database.dispose()
+
+
+@SQLITE_ONLY
+def test_with_four_eyes_off_config_show_says_nothing_of_approvals(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("init", actor="ann", check=True)
+    shown = cli("config", "show", "1", check=True).stdout
+    assert "approved" not in shown and "nobody yet" not in shown

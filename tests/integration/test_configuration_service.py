@@ -124,8 +124,13 @@ def test_invalid_draft_stays_draft_with_reasons(
     )
     action, result, _, _ = events(db)[-1]
     assert (action, result) == ("validate", "failed")
-    with pytest.raises(InvalidTransition, match="validate it first"):
+    with pytest.raises(InvalidTransition) as refused:
         service.activate(v, "ann")
+    # validating again would only repeat the problems: the fix is a new version from the file
+    assert f"turnout config export {v} > v{v}.yaml" in str(refused.value)
+    assert f"turnout config create -f v{v}.yaml" in str(refused.value)
+    assert f"turnout config delete {v}" in str(refused.value)
+    assert "validate it first" not in str(refused.value)
     assert events(db)[-1][:2] == ("activate", "refused")
 
 

@@ -249,3 +249,27 @@ def test_turning_four_eyes_on_and_off_needs_an_admin_and_is_audited(
     ]
     # the configuration service reads the same stored setting
     assert configs.installation().four_eyes is False
+
+
+def test_an_unapproved_activation_tells_each_user_who_may_approve_it(
+    configs: ConfigurationService, installation: InstallationService
+) -> None:
+    four_eyes_on(installation)
+    v2 = configs.create(doc("second", "export.other"), "ann").config.version
+    author = configs.activate(v2, "ann").message
+    assert f"another maintainer approves it with `turnout config approve {v2}`" in author
+    # bob maintains and did not write it: he may approve it himself, and is told so
+    other = configs.activate(v2, "bob")
+    assert other.status == "awaiting_approval"
+    assert (
+        f"you are a maintainer who did not write it: approve it yourself with "
+        f"`turnout config approve {v2}`" in other.message
+    )
+    assert "another maintainer" not in other.message
+    # otto operates: a maintainer other than the author approves it
+    operator = configs.activate(v2, "otto").message
+    assert f"a maintainer other than `ann` approves it with `turnout config approve {v2}`" in (
+        operator
+    )
+    configs.approve(v2, "bob")
+    assert configs.activate(v2, "otto").status == "active"

@@ -12,7 +12,7 @@ from turnout.domain.guard import GuardSpec
 from turnout.domain.stages import STAGES
 from turnout.runtime.config_document import load_document
 from turnout.runtime.registry import ModuleRegistry
-from turnout.runtime.validation import checks_for
+from turnout.runtime.validation import checks_for, validate_document
 
 REQUIRED = [s.stage_id for s in STAGES if s.is_required]
 
@@ -129,3 +129,33 @@ def test_an_unknown_key_of_a_guard_block_gets_did_you_mean() -> None:
     messages = [p.message for p in problems]
     assert "unknown key `guard.failure_rate_point`; did you mean `failure_rate_points`?" in messages
     assert "unknown key `guard.7`" in messages  # a YAML number as key: no crash, no guess
+
+
+@pytest.mark.parametrize("text", ["", "# nothing yet\n", "- intake\n- text\n", "just words\n"])
+def test_a_file_that_is_no_mapping_names_the_readme_section_and_the_minimal_shape(
+    text: str,
+) -> None:
+    problem = _problem(text)
+    assert "PRODUCT.md" not in str(problem)
+    assert 'the README\'s section "Configuration files"' in problem.fix
+    shape = problem.fix.split("\n")[1:]  # under the fix, as it would be written
+    assert shape[:3] == [
+        "    summary: what this version changes",
+        "    selections:",
+        "      intake: {module: intake.standard}",
+    ]
+
+
+def test_a_policy_action_problem_is_the_policy_s_not_the_fallback_module_s() -> None:
+    doc = load_document(
+        SELECTIONS
+        + "policies:\n  text: {fallback: text.ocr, triggers: [error],\n"
+        + "    actions: {retry: {attempts: 50}, on_exhausted: skip}}\n"
+    )
+    problems = [str(p) for p in validate_document(doc, _registry())]
+    assert problems == [
+        "stage `text`: policy action `retry.attempts` is `50`; fix: write a whole number "
+        "from 0 to 10",
+        "stage `text`: policy `on_exhausted: skip`: a required stage cannot be skipped; fix: "
+        "use `on_exhausted: review` or `fail`",
+    ]

@@ -262,7 +262,7 @@ def show(
     if approvals:
         who = ", ".join(f"{by} ({at:%Y-%m-%d %H:%M})" for by, at in approvals)
         console.print(f"approved by: {who}", markup=False, highlight=False)
-    else:
+    elif get_app().installation.show().four_eyes:  # with four eyes off, no approval is needed
         console.print("approved by: nobody yet", markup=False)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
 
@@ -25,14 +26,19 @@ def approve(
     dashboard act as the authenticated user.
     """
     turnout = get_app()
-    result = turnout.configurations.approve(version, actor(as_))
+    who = actor(as_)
+    result = turnout.configurations.approve(version, who)
     four_eyes = turnout.installation.show().four_eyes
     if json_:
         emit_json({**result.to_dict(), "four_eyes": four_eyes})
         return
+    others = [by for by in result.approved_by if by != who]
     console.print(
-        f"version {version} [green]approved[/green] by {', '.join(result.approved_by)}; "
-        f"next: `turnout config activate {version}`"
+        f"version {version} [green]approved[/green] by {escape(who)}"
+        + (" (approved by them before)" if result.again else "")
+        + (f"; approved by {escape(', '.join(others))} too" if others else "")
+        + f"; next: `turnout config activate {version}`",
+        highlight=False,
     )
     if not four_eyes:
         console.print(

@@ -84,7 +84,7 @@ def _fix(config: ModuleConfiguration, action: Transition) -> str:
         return f"it is validated already; activate it: `turnout config activate {v}`"
     if action in (Transition.ACTIVATE, Transition.QUEUE):
         if status is S.DRAFT:
-            return f"validate it first: `turnout config validate {v}`"
+            return draft_fix(v)
         if status is S.ACTIVE:
             return "it is the active version already"
         return "`turnout config history` shows each version's status"
@@ -99,6 +99,18 @@ def _fix(config: ModuleConfiguration, action: Transition) -> str:
         Transition.SUPERSEDE: "only the active version can be superseded",
         Transition.ROLL_BACK: "only the active version can be rolled back",
     }.get(action, "`turnout config history` shows each version's status")
+
+
+def draft_fix(v: int) -> str:
+    """What to do with draft `v`: a draft is a version stored with problems, and validating it
+    again only repeats them, so the fix is a new version made from its file."""
+    return (
+        f"a draft is a version stored with problems (`turnout config show {v}` lists them; "
+        f"`turnout config validate {v}` checks it again, which helps only if a module it lacked "
+        f"was installed since); fix them in a new version: `turnout config export {v} > "
+        f"v{v}.yaml`, edit it, `turnout config create -f v{v}.yaml`, then "
+        f"`turnout config delete {v}`"
+    )
 
 
 def how_to_use(config: ModuleConfiguration) -> str:

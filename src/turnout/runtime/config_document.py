@@ -1,4 +1,5 @@
-"""Configuration files (PRODUCT.md section 4): YAML or JSON into a `ConfigDocument`.
+"""Configuration files (the README's section "Configuration files"): YAML or JSON into a
+`ConfigDocument`.
 
 Parsing checks only the shape of the file; whether the modules fit together is `validation`'s job.
 """
@@ -20,6 +21,13 @@ from turnout.runtime.schema_words import did_you_mean
 TOP_LEVEL_KEYS = ("summary", "selections", "policies", "guard")
 SELECTION_KEYS = ("module", "settings")
 POLICY_KEYS = ("fallback", "triggers", "actions")
+# The least a configuration file holds, shown when a file is empty or not a mapping at all
+MINIMAL_SHAPE = (
+    "    summary: what this version changes\n"
+    "    selections:\n"
+    "      intake: {module: intake.standard}\n"
+    "      # ... one `stage: {module: ...}` line per stage"
+)
 
 
 @dataclass(frozen=True)
@@ -84,8 +92,13 @@ def parse_document(
                 Problem(
                     None,
                     None,
-                    f"{source} must be a mapping with `selections`",
-                    "see PRODUCT.md section 4",
+                    f"{source} is empty"
+                    if data is None
+                    else f"{source} must be a mapping with `selections`, not {_kind(data)}",
+                    "write a mapping with `selections:` and one `stage: {module: ...}` entry per "
+                    "stage (`turnout config export active` prints a whole one to start from; "
+                    'the README\'s section "Configuration files" explains every key):\n'
+                    + MINIMAL_SHAPE,
                 )
             ],
             headline=f"cannot read {source}",
@@ -274,6 +287,15 @@ def _policy(
     if not ok:
         return None, readable
     return PolicyDoc(fallback, tuple(triggers), _jsonable(actions)), readable
+
+
+def _kind(data: Any) -> str:
+    """What YAML read instead of a mapping, in words."""
+    if isinstance(data, list):
+        return "a list"
+    if isinstance(data, str):
+        return "plain text"
+    return f"a {type(data).__name__}"
 
 
 def _unknown(kind: str, names: list[str], known: Any) -> str:

@@ -33,6 +33,7 @@ from turnout.domain.lifecycle import Transition, check, how_to_use, transition
 from turnout.runtime.audit import Clock, pending_requested_at, record_event, run_audited, utcnow
 from turnout.runtime.authorization import (
     counted_approvers,
+    may_approve,
     require_approver,
     require_config_changer,
 )
@@ -137,7 +138,7 @@ class ConfigurationService:
             )
             self._event(uow, config, EventAction.APPROVE, actor, EventResult.OK, message)
             approvers = tuple(by for by, _ in uow.configurations.approvals(config.config_id))
-            return ApprovalResult(version, approvers, message)
+            return ApprovalResult(version, approvers, message, again)
 
         return self._run(EventAction.APPROVE, actor, version, act)
 
@@ -584,12 +585,22 @@ class ConfigurationService:
                 if lapsed
                 else ""
             )
-            + "; the request is recorded: another maintainer approves it with "
+            + f"; the request is recorded: {self._who_approves(uow, config, actor)} "
             f"`turnout config approve {config.version}`, then "
             f"`turnout config activate {config.version}` activates it"
         )
         self._event(uow, config, EventAction.REQUEST, actor, EventResult.PENDING, message)
         return ActivationResult(config.version, "awaiting_approval", message)
+
+    @staticmethod
+    def _who_approves(uow: UnitOfWork, config: ModuleConfiguration, actor: str) -> str:
+        """Who may approve `config`, told to `actor`: themselves when they are a maintainer who
+        did not write it."""
+        if actor == config.created_by:
+            return "another maintainer approves it with"
+        if may_approve(uow.users.get(actor)):
+            return "you are a maintainer who did not write it: approve it yourself with"
+        return f"a maintainer other than `{config.created_by}` approves it with"
 
     def _get(self, uow: UnitOfWork, version: int) -> ModuleConfiguration:
         config = uow.configurations.get(version)

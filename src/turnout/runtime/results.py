@@ -81,6 +81,7 @@ class ApprovalResult:
     version: int
     approved_by: tuple[str, ...]
     message: str
+    again: bool = False  # the approver had approved it before (recorded once; said in `message`)
 
     def to_dict(self) -> dict[str, Any]:
         return {

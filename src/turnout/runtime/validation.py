@@ -151,7 +151,7 @@ def validate_document(doc: ConfigDocument, registry: ModuleRegistry) -> list[Pro
                 problems.append(
                     Problem(
                         stage.stage_id,
-                        policy.fallback,
+                        None,
                         "policy for a stage with no selection",
                         f"select a module for `{stage.stage_id}` or remove the policy",
                     )
@@ -271,13 +271,14 @@ def _check_policy(
     validator = jsonschema.Draft202012Validator(ACTIONS_SCHEMA)
     for err in validator.iter_errors(dict(policy.actions)):
         message, fix = problem_words(err, "policy action")
-        problems.append(Problem(stage.stage_id, policy.fallback, message, fix))
+        # the policy's own problem: labelled with its stage only (the fallback is not to blame)
+        problems.append(Problem(stage.stage_id, None, message, fix))
     if policy.actions.get("on_exhausted") == "skip" and stage.is_required:
         problems.append(
             Problem(
                 stage.stage_id,
-                policy.fallback,
-                "a required stage cannot be skipped",
+                None,
+                "policy `on_exhausted: skip`: a required stage cannot be skipped",
                 "use `on_exhausted: review` or `fail`",
             )
         )

@@ -124,7 +124,7 @@ def test_action_buttons_are_shown_only_to_roles_allowed_to_use_them(
     history = client.get("/configurations").text
     runs = client.get("/runs").text
     may_change, may_upload = role in CHANGERS, role in UPLOADERS
-    assert (f'action="/configurations/{draft}/validate"' in draft_page) is may_change
+    assert (f'action="/configurations/{draft}/delete"' in draft_page) is may_change
     assert ('href="/configurations/new"' in history) is may_change
     assert ('action="/runs" enctype="multipart/form-data"' in runs) is may_upload
     new_page = client.get("/configurations/new").text
