@@ -23,6 +23,9 @@ class PriorInvoice:
     file_name: str
     matched_on: MatchedOn
     created_at: dt.datetime
+    # when it ended (a trial replays a run with the history as it was: only runs that had
+    # ended before the replayed run looked)
+    finished_at: dt.datetime | None = None
 
 
 class InvoiceHistory(Protocol):

@@ -72,8 +72,8 @@ class SqlInvoiceHistory:
 
         rows = retrying_once(lookup)
         found = [
-            PriorInvoice(run_id, file_name, matched_on, created_at)
-            for matched_on, run_id, file_name, created_at in rows
+            PriorInvoice(run_id, file_name, matched_on, created_at, finished_at)
+            for matched_on, run_id, file_name, created_at, finished_at in rows
         ]
         return sorted(found, key=lambda p: (p.created_at, p.run_id))
 
@@ -102,7 +102,13 @@ def _statement(checks: tuple[MatchedOn, ...]) -> CompoundSelect[Any] | Select[An
     """The earlier runs of each check (at most `_LIMIT_PER_CHECK` each, oldest first), with the
     check's name; one statement for all of them."""
     queries = [
-        select(literal(matched_on, String).label("matched_on"), R.run_id, R.file_name, R.created_at)
+        select(
+            literal(matched_on, String).label("matched_on"),
+            R.run_id,
+            R.file_name,
+            R.created_at,
+            R.finished_at,
+        )
         .where(
             *_CONDITIONS[matched_on],
             # fixed values, not an expanding parameter that is rendered again at each execution
