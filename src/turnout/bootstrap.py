@@ -139,13 +139,16 @@ class App:
                 history=SqlInvoiceHistory(self.database),
                 vendors=SqlVendorDirectory(self.database),
                 profiles=StoredProfiles(self.database.reader),
+                runner_holder=lambda: None if self._runner is None else self._runner.holder,
+                lease_s=self.settings.lease_s,
             )
         return self._trials
 
     def reap_orphans(self) -> list[Run]:
         """End `failed` the local runs whose process died (expired leases) and apply a pending
         activation that this drained; every command does it when it opens the database. One
-        read when there is nothing to reap."""
+        read when there is nothing to reap. Trials whose process stopped end `failed` too."""
+        self.trials.reap()
         if self._runner is not None:
             return self._runner.reap_orphans()
         orphans = reap_orphans(self.unit_of_work, self.database.reader, utcnow)
@@ -227,6 +230,8 @@ class App:
     def close(self) -> None:
         if self._runner is not None:
             self._runner.close()
+        if self._trials is not None:
+            self._trials.close()
         if self._guards is not None:  # a guard's webhook still being sent: sent, or audited
             self._guards.close()
         self.database.dispose()

@@ -38,6 +38,7 @@ REPORT_KEYS = {
     "decision_changes",
     "field_changes",
     "runs_detail",
+    "skipped",
     "stages",
 }
 DETAIL_KEYS = {

@@ -13,6 +13,7 @@ from turnout.domain.history import PriorInvoice
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
 from turnout.domain.trial import TrialScope
 from turnout.runtime.trial import (
+    MAX_RUNS,
     HistoryAsOf,
     field_differences,
     flatten,
@@ -148,5 +149,11 @@ def test_the_scope_is_one_of_last_since_or_files_with_50_runs_by_default() -> No
     assert trial_scope(files=["a.pdf"]) == TrialScope(files=("a.pdf",))
     with pytest.raises(RequestError, match="not last and since"):
         trial_scope(last=5, since="1h")
-    with pytest.raises(RequestError, match="from 1 to"):
+    with pytest.raises(RequestError, match="from 1 to 5,000, not 0"):
         trial_scope(last=0)
+    assert trial_scope(last=MAX_RUNS) == TrialScope(last=5_000)
+
+
+def test_last_is_capped_at_5000_runs_with_the_fix() -> None:
+    with pytest.raises(RequestError, match=r"5,001 is more runs than a trial runs on.*--last 5000"):
+        trial_scope(last=5_001)

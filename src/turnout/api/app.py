@@ -58,9 +58,10 @@ def create_app(
         # Build the runner before the first request: App.runner is built lazily and not under a
         # lock, and every upload must share one admission gate.
         runner = app.runner
-        # Runs of dead processes (expired leases) are ended while the server lives, so that an
-        # activation pending behind them goes through within about one lease.
-        reaper = Every(runner.lease_s / 2, runner.reap_orphans, "turnout-reaper").start()
+        app.trials  # noqa: B018 -- one trial service (its line of trials) for every request
+        # Runs (and trials) of dead processes (expired leases) are ended while the server lives,
+        # so that an activation pending behind them goes through within about one lease.
+        reaper = Every(runner.lease_s / 2, app.reap_orphans, "turnout-reaper").start()
         try:
             yield
         finally:

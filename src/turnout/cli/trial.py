@@ -32,7 +32,7 @@ def try_(
     ] = None,
     last: Annotated[
         int | None,
-        typer.Option("--last", min=1, help="The last N recorded runs (default 50)."),
+        typer.Option("--last", help="The last N recorded runs (default 50, at most 5,000)."),
     ] = None,
     since: Annotated[
         str | None,
@@ -84,6 +84,14 @@ def print_report(trial: Trial, report: dict[str, Any]) -> None:
         f"{runs} run(s), [bold]{changed}[/bold] changed (trial {trial.trial_id}); nothing was "
         "delivered or stored as a run"
     )
+    skipped = report.get("skipped") or []
+    if skipped:
+        console.print(
+            f"{len(skipped)} recorded run(s) skipped: their source file is no longer stored "
+            "(deleted after source_retention_days, see `turnout settings`); --json lists them",
+            markup=False,
+            highlight=False,
+        )
     if not runs:
         console.print("no recorded run with a stored source file to try it on")
         return

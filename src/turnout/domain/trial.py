@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from turnout.domain.errors import RequestError
+
 
 class TrialStatus(StrEnum):
     RUNNING = "running"
@@ -84,3 +86,8 @@ class Trial:
             "report": self.report,
             "error": self.error,
         }
+
+
+class TrialsBusy(RequestError):
+    """This process already runs a trial and has as many waiting as it keeps: the trial was not
+    started (HTTP 409); try again once one has finished."""

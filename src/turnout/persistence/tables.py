@@ -452,5 +452,9 @@ trials = Table(
     Column("total", Integer, nullable=False, server_default=text("0")),
     Column("report", json_document(), nullable=True),
     Column("error", Text, nullable=True),
+    # the process running the trial (`host:pid:random`) and when its lease ends: renewed by the
+    # process's heartbeat; a running trial whose lease expired is ended `failed` by the reaper
+    Column("holder", String(200), nullable=True),
+    Column("lease_expires_at", UtcDateTime(), nullable=True),
     CheckConstraint(one_of("status", TrialStatus), name="status"),
 )

@@ -325,25 +325,38 @@ class GuardRepository(Protocol):
 
 
 class TrialRepository(Protocol):
-    """Trials of versions in shadow (`turnout.domain.trial`), and the recorded runs they use."""
+    """Trials of versions in shadow (`turnout.domain.trial`), the leases of the processes
+    running them, and the recorded runs they use."""
 
-    def add(self, trial: Trial) -> None: ...
+    def add(self, trial: Trial, *, holder: str | None = None, lease_s: float | None = None) -> None:
+        """Insert a trial; with `holder` and `lease_s`, that process holds it for `lease_s`."""
 
-    def save(self, trial: Trial) -> None:
-        """Store the trial's progress, status, report and error."""
+    def save(self, trial: Trial, *, held_by: str | None = None) -> bool:
+        """Store the trial's progress, status, report and error. With `held_by`: only while
+        that process still holds the running trial (False: a reaper ended it meanwhile)."""
+
+    def renew(self, holder: str, lease_s: float, trial_ids: builtins.list[str]) -> int:
+        """The heartbeat: extend the leases `holder` holds on these running trials."""
+
+    def reap(self, now: dt.datetime, limit: int = 100) -> builtins.list[Trial]:
+        """End `failed` the running trials whose lease expired; returns them as ended."""
 
     def get(self, trial_id: str) -> Trial | None: ...
 
     def list(self, limit: int = 20) -> builtins.list[Trial]:
         """The newest trials first."""
 
-    def recorded(self, scope: TrialScope, limit: int = 10_000) -> builtins.list[Run]:
+    def recorded(self, scope: TrialScope, limit: int = 5_000) -> builtins.list[Run]:
         """The finished runs a trial of `scope` runs on (`last` / `since`), newest first, each
-        with its attempts and a stored source; runs of a trial's own never exist."""
+        with its attempts; a run whose source file is no longer stored has `source_sha256`
+        None (the trial skips it). Runs of a trial's own never exist."""
 
     def newest_of_sources(self, sha256s: builtins.list[str]) -> dict[str, Run]:
         """The newest finished run of each given source file (SHA-256) that has one, with its
         attempts (a trial on given files compares each with it)."""
+
+    def in_flight(self, holder: str) -> int:
+        """How many runs `holder` (a process's runner) is running now."""
 
 
 class ReviewRepository(Protocol):

@@ -3,19 +3,22 @@ source files of recent runs (or given files), compared invoice by invoice with w
 
 How a trial runs:
 - on version V's own plan (`build_plan`), executed by a `PlanExecutor` of its own, with its own
-  circuit breakers (a trial never opens production's), in a temporary workspace deleted
-  afterwards, and with `RunContext.trial` set for every module: export modules build what they
-  would deliver and deliver nothing (no file, no CSV row, no webhook request);
+  circuit breakers (a trial never opens production's), in the real workspace ($TURNOUT_HOME, so
+  that a relative path such as `match.vendors`' `vendors_csv` reads the same file as in
+  production), and with `RunContext.trial` set for every module: export modules build what they
+  would deliver and deliver nothing (no file, no CSV row, no webhook request, not even a
+  directory), and no built-in module writes anything else;
 - with the invoice history as it was when the recorded run ran (`HistoryAsOf`: the recorded run
   itself and every run created after it are not seen), so duplicate detection judges the same
   invoice the same way; vendors and issuer profiles are only read (nothing learns in a trial);
 - nothing is stored as a run: no statistics, no duplicate-detection history. What is stored is
   the `Trial` (its progress every few runs, so a dashboard can poll it, then its report) and one
-  audit event (action `trial`).
+  audit event (action `trial`);
+- a recorded run whose source file is no longer stored (deleted after `source_retention_days`,
+  even while the trial runs) is skipped, and the report lists it under `skipped`.
 
-Threads: a trial runs at most max(1, floor(trial_share x concurrency)) runs at once, counted over
-every trial of the process (`InstallationSettings.trial_share`, `Settings.concurrency`), so
-production admission keeps the rest of the process's run slots.
+A process runs one trial at a time, with a share of its run slots, and holds a lease on each
+trial it holds; see `turnout.runtime.trial_capacity`.
 """
 
 from __future__ import annotations
@@ -27,13 +30,11 @@ import logging
 import math
 import re
 import statistics
-import tempfile
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -53,17 +54,22 @@ from turnout.domain.vendors import VendorDirectory
 from turnout.runtime.audit import Clock, record_event, run_audited, utcnow
 from turnout.runtime.authorization import require_config_changer
 from turnout.runtime.execution import DECIDING_STAGE, PlanExecutor
+from turnout.runtime.leases import DEFAULT_LEASE_S, holder_name
 from turnout.runtime.plan import Plan, build_plan
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.resilience.breaker import BreakerBoard
+from turnout.runtime.trial_capacity import RunSlots, TrialLeases, TrialTurns
 from turnout.runtime.validation import document_of, validate_document
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LAST = 50  # runs a trial takes when told neither `last`, `since` nor files
-MAX_RUNS = 10_000  # the most recorded runs one trial runs on
+MAX_RUNS = 5_000  # the most recorded runs one trial runs on (`last`, and `since` at most)
 SAVE_EVERY = 10  # progress is stored every this many runs (and at the end)
+DELETED_MEANWHILE = (
+    "its source file was deleted (source retention) after the trial chose the run; not tried"
+)
 INTAKE_MODULE = "intake.standard"
 DEFAULT_MAX_FILE_BYTES = 20_000_000  # intake.standard's default `max_bytes`
 _SKIPPED_KEYS = frozenset({"provenance", "confidence", "boxes"})
@@ -117,8 +123,14 @@ def trial_scope(
         raise RequestError(
             f"give one of last, since or files, not {' and '.join(given)}; e.g. `--last 50`"
         )
-    if last is not None and not 1 <= last <= MAX_RUNS:
-        raise RequestError(f"last must be from 1 to {MAX_RUNS:,}, not {last}")
+    if last is not None and last < 1:
+        raise RequestError(f"last must be from 1 to {MAX_RUNS:,}, not {last}; e.g. `--last 50`")
+    if last is not None and last > MAX_RUNS:
+        raise RequestError(
+            f"last {last:,} is more runs than a trial runs on ({MAX_RUNS:,} at most); give "
+            f"`--last {MAX_RUNS}` or fewer, or `--since` for the runs of a time range (their "
+            f"newest {MAX_RUNS:,})"
+        )
     if files:
         return TrialScope(files=tuple(str(f) for f in files))
     if since is not None:
@@ -159,28 +171,6 @@ class HistoryAsOf:
         return [p for p in found if _aware(p.created_at) < _aware(cut)]
 
 
-class _Slots:
-    """The trial runs of this process in flight, at most `limit` at once (the limit is read
-    anew by each run, so a changed `trial_share` applies to the next one)."""
-
-    def __init__(self) -> None:
-        self._busy = 0
-        self._cond = threading.Condition()
-
-    @contextmanager
-    def held(self, limit: int) -> Iterator[None]:
-        with self._cond:
-            while self._busy >= limit:
-                self._cond.wait()
-            self._busy += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._busy -= 1
-                self._cond.notify()
-
-
 @dataclass
 class _Item:
     """One run of a trial: the recorded run it replays (None for a given file never run), the
@@ -190,6 +180,7 @@ class _Item:
     data: bytes | None  # a given file's bytes; a recorded run's are read when it runs
     recorded: Run | None
     refused: str | None = None  # a given file over intake's size limit: failed unread
+    skipped: str | None = None  # why it was not tried (its source file was deleted meanwhile)
     after: Run | None = None
 
 
@@ -198,11 +189,14 @@ class _Prepared:
     trial: Trial
     config: ModuleConfiguration
     items: list[_Item] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # {run_id, file, reason}
 
 
 class TrialService:
-    """Trials of configuration versions (see the module's docstring). `concurrency` is the
-    process's run slots (`Settings.workers`); a trial takes at most `trial_share` of them."""
+    """Trials of configuration versions (see the module's docstring), one service per process.
+    `concurrency` is the process's run slots (`Settings.workers`); `runner_holder` tells who
+    holds this process's production runs (None while it has no runner), whose runs in flight
+    the trial leaves their slots to (`turnout.runtime.trial_capacity`)."""
 
     def __init__(
         self,
@@ -215,16 +209,20 @@ class TrialService:
         vendors: VendorDirectory | None = None,
         profiles: IssuerProfiles | None = None,
         clock: Clock = utcnow,
+        runner_holder: Callable[[], str | None] = lambda: None,
+        lease_s: float = DEFAULT_LEASE_S,
     ) -> None:
         self._uow = uow_factory
         self._registry = registry
         self._root = workspace_root
-        self._concurrency = max(1, concurrency)
         self._history = history
         self._vendors = vendors
         self._profiles = profiles
         self._now = clock
-        self._slots = _Slots()
+        self._runner_holder = runner_holder
+        self._turns = TrialTurns()
+        self._slots = RunSlots(concurrency, self._production_in_flight)
+        self._leases = TrialLeases(uow_factory, holder_name(), lease_s)
         self._threads: list[threading.Thread] = []
 
     # -- the interface -----------------------------------------------------------------------
@@ -236,13 +234,15 @@ class TrialService:
         actor: str,
         on_progress: Callable[[Trial], None] | None = None,
     ) -> Trial:
-        """Try `version` on `scope` in this thread and return the trial, done (or failed)."""
+        """Try `version` on `scope` in this thread and return the trial, done (or failed); it
+        waits its turn behind a trial this process runs already."""
         prepared = self._prepare(version, scope, actor)
         return self._execute(prepared, on_progress)
 
     def start(self, version: int, scope: TrialScope, actor: str) -> Trial:
         """Check and store the trial, then run it on a background thread of this process;
-        returns at once with the trial running (poll `get`)."""
+        returns at once with the trial running (poll `get`). TrialsBusy when this process has
+        as many trials waiting as it keeps."""
         prepared = self._prepare(version, scope, actor)
         thread = threading.Thread(
             target=self._execute,
@@ -272,44 +272,113 @@ class TrialService:
             thread.join(timeout_s)
 
     def slots(self) -> int:
-        """How many trial runs this process runs at once: max(1, floor(share x concurrency))."""
+        """How many trial runs this process runs at once at most: max(1, floor(share x slots))."""
         with self._uow() as uow:
             share = InstallationSettings.from_stored(uow.settings.all()).trial_share
-        return max(1, math.floor(share * self._concurrency))
+        return max(1, math.floor(share * self._slots.slots))
+
+    def reap(self) -> builtins.list[Trial]:
+        """End `failed` the running trials whose process stopped (their lease expired), each
+        with a failed `trial` event; what was ended. Called with the reaping of orphaned runs;
+        it never raises (the next reap tries again)."""
+        try:
+            with self._uow() as uow:
+                ended = uow.trials.reap(self._now())
+                for trial in ended:
+                    record_event(
+                        uow,
+                        uow.configurations.get(trial.version),
+                        EventAction.TRIAL,
+                        trial.actor,
+                        EventResult.FAILED,
+                        _event_message(trial),
+                        self._now(),
+                    )
+                uow.commit()
+        except Exception as exc:  # the database is away: the next reap tries again
+            log.warning("reaping stopped trials failed: %s", exc)
+            return []
+        for trial in ended:
+            log.warning(
+                "reaped trial %s of version %s: %s", trial.trial_id, trial.version, trial.error
+            )
+        return ended
+
+    def close(self) -> None:
+        """Stop the heartbeat (trials still held keep their lease until it expires)."""
+        self._leases.close()
+
+    def _production_in_flight(self) -> int:
+        holder = self._runner_holder()
+        if holder is None:
+            return 0
+        with self._uow() as uow:
+            return uow.trials.in_flight(holder)
 
     # -- preparing -----------------------------------------------------------------------------
 
     def _prepare(self, version: int, scope: TrialScope, actor: str) -> _Prepared:
         """Check who asks and what is tried, gather the runs, store the trial (running). A
-        refusal is audited (action `trial`) and raised."""
+        refusal is audited (action `trial`) and raised. The trial takes its place in this
+        process's line of trials and its lease (the caller runs it, then both are let go)."""
         files = [(Path(f), _read_bounded(Path(f))) for f in scope.files]
+        trial_id = str(uuid.uuid4())
 
         def act(uow: UnitOfWork) -> _Prepared:
             require_config_changer(uow, actor)
             config = _triable(uow, version, self._registry)
-            trial = Trial(
-                trial_id=str(uuid.uuid4()),
-                version=version,
-                actor=actor,
-                scope=TrialScope(
-                    last=scope.last, since=scope.since, files=tuple(p.name for p, _ in files)
-                ),
-                created_at=self._now(),
-            )
-            prepared = _Prepared(trial, config)
-            if files:
-                prepared.items = self._given(uow, config, files)
-            else:
-                # the query keeps runs with a stored source; their bytes are read one at a
-                # time as each runs, so a trial of thousands of PDFs does not hold them all
-                prepared.items = [
-                    _Item(run.file_name, None, run) for run in uow.trials.recorded(scope, MAX_RUNS)
-                ]
-            trial.total = len(prepared.items)
-            uow.trials.add(trial)
+            self._turns.join(trial_id)
+            try:
+                prepared = self._gather(uow, config, trial_id, version, actor, scope, files)
+            except BaseException:
+                self._turns.leave(trial_id)
+                raise
+            self._leases.hold(trial_id)
             return prepared
 
-        return run_audited(self._uow, EventAction.TRIAL, actor, act, version=version)
+        try:
+            return run_audited(self._uow, EventAction.TRIAL, actor, act, version=version)
+        except BaseException:
+            self._leases.release(trial_id)
+            self._turns.leave(trial_id)
+            raise
+
+    def _gather(
+        self,
+        uow: UnitOfWork,
+        config: ModuleConfiguration,
+        trial_id: str,
+        version: int,
+        actor: str,
+        scope: TrialScope,
+        files: builtins.list[tuple[Path, bytes | int]],
+    ) -> _Prepared:
+        """The runs to try, gathered and stored with the trial (running, held by this
+        process)."""
+        trial = Trial(
+            trial_id=trial_id,
+            version=version,
+            actor=actor,
+            scope=TrialScope(
+                last=scope.last, since=scope.since, files=tuple(p.name for p, _ in files)
+            ),
+            created_at=self._now(),
+        )
+        prepared = _Prepared(trial, config)
+        if files:
+            prepared.items = self._given(uow, config, files)
+        else:
+            # the bytes of the runs are read one at a time as each runs, so a trial of
+            # thousands of PDFs does not hold them all
+            why = _pruned_reason(InstallationSettings.from_stored(uow.settings.all()))
+            for run in uow.trials.recorded(scope, MAX_RUNS):
+                if run.source_sha256 is None:
+                    prepared.skipped.append(_skip(run.run_id, run.file_name, why))
+                else:
+                    prepared.items.append(_Item(run.file_name, None, run))
+        trial.total = len(prepared.items)
+        uow.trials.add(trial, holder=self._leases.holder, lease_s=self._leases.lease_s)
+        return prepared
 
     def _given(
         self,
@@ -351,10 +420,22 @@ class TrialService:
     # -- running -------------------------------------------------------------------------------
 
     def _execute(self, prepared: _Prepared, on_progress: Callable[[Trial], None] | None) -> Trial:
+        """Wait for this trial's turn, run it, store its end and its event; let go of its place
+        in line and its lease."""
+        trial = prepared.trial
+        try:
+            with self._turns.turn(trial.trial_id):
+                return self._execute_turn(prepared, on_progress)
+        finally:
+            self._leases.release(trial.trial_id)
+
+    def _execute_turn(
+        self, prepared: _Prepared, on_progress: Callable[[Trial], None] | None
+    ) -> Trial:
         trial = prepared.trial
         try:
             self._run_items(prepared, on_progress)
-            trial.report = build_report(trial.version, prepared.items)
+            trial.report = build_report(trial.version, prepared.items, prepared.skipped)
             trial.status = TrialStatus.DONE
         except Exception as exc:  # the trial could not run: said on the trial and in the trail
             log.exception("trial %s of version %s failed", trial.trial_id, trial.version)
@@ -362,7 +443,16 @@ class TrialService:
             trial.error = f"{type(exc).__name__}: {exc}"
         trial.finished_at = self._now()
         with self._uow() as uow:
-            uow.trials.save(trial)
+            if not uow.trials.save(trial, held_by=self._leases.holder):
+                # reaped while this process was stalled past its lease: the reaper's end holds
+                stored = uow.trials.get(trial.trial_id)
+                uow.rollback()
+                log.warning(
+                    "trial %s was ended by a reaper before it finished here (this process "
+                    "stalled longer than its lease); its report is not stored",
+                    trial.trial_id,
+                )
+                return stored or trial
             record_event(
                 uow,
                 prepared.config,
@@ -390,30 +480,31 @@ class TrialService:
         last_saved = [0]
         plan = build_plan(prepared.config, self._registry)
         try:
-            with tempfile.TemporaryDirectory(prefix="turnout-trial-") as workspace:
-                executor = PlanExecutor(
-                    Path(workspace),
-                    BreakerBoard(),  # its own: a trial never opens production's breakers
-                    self._now,
-                    history=history,
-                    vendors=self._vendors,
-                    profiles=self._profiles,
-                    trial=True,
-                )
+            # the real workspace: relative paths read what production reads; nothing is written
+            # in it (RunContext.trial: exports build and deliver nothing)
+            executor = PlanExecutor(
+                self._root,
+                BreakerBoard(),  # its own: a trial never opens production's breakers
+                self._now,
+                history=history,
+                vendors=self._vendors,
+                profiles=self._profiles,
+                trial=True,
+            )
 
-                def one(item: _Item) -> None:
-                    with self._slots.held(limit):
-                        item.after = self._run_one(executor, plan, prepared.config, item)
-                    with lock:
-                        trial.done += 1
-                        if trial.done - last_saved[0] >= SAVE_EVERY:
-                            last_saved[0] = trial.done
-                            self._save_progress(trial)
-                        if on_progress is not None:
-                            on_progress(_copy(trial))
+            def one(item: _Item) -> None:
+                with self._slots.held(limit):
+                    item.after = self._run_one(executor, plan, prepared.config, item)
+                with lock:
+                    trial.done += 1
+                    if trial.done - last_saved[0] >= SAVE_EVERY:
+                        last_saved[0] = trial.done
+                        self._save_progress(trial)
+                    if on_progress is not None:
+                        on_progress(_copy(trial))
 
-                with ThreadPoolExecutor(limit, thread_name_prefix="turnout-trial") as pool:
-                    list(pool.map(one, prepared.items))
+            with ThreadPoolExecutor(limit, thread_name_prefix="turnout-trial") as pool:
+                list(pool.map(one, prepared.items))
         finally:
             plan.close()
 
@@ -434,10 +525,10 @@ class TrialService:
         if data is None and item.refused is None and recorded is not None:
             with self._uow() as uow:
                 data = uow.sources.get(recorded.source_sha256 or "")
-            if data is None:
-                item.refused = "its stored source file was deleted (source retention) meanwhile"
+            if data is None:  # pruned after the trial chose the run: skipped, not a failure
+                item.skipped = DELETED_MEANWHILE
         item.data = None  # not kept once run
-        if item.refused is not None or data is None:
+        if item.refused is not None or item.skipped is not None or data is None:
             run.status = RunStatus.FAILED
             run.reason = item.refused
             run.finished_at = self._now()
@@ -452,15 +543,27 @@ class TrialService:
 
     def _save_progress(self, trial: Trial) -> None:
         with self._uow() as uow:
-            uow.trials.save(trial)
+            uow.trials.save(trial, held_by=self._leases.holder)
             uow.commit()
 
 
 # -- the report --------------------------------------------------------------------------------
 
 
-def build_report(version: int, items: Sequence[_Item]) -> dict[str, Any]:
-    """The `config try --json` report: every run compared with its recorded run."""
+def build_report(
+    version: int, items: Sequence[_Item], skipped: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """The `config try --json` report: every run compared with its recorded run, and the
+    recorded runs skipped (`skipped`: `[{run_id, file, reason}]`, their source file deleted)."""
+    skipped = [
+        *skipped,
+        *(
+            _skip(i.recorded.run_id if i.recorded else None, i.file_name, i.skipped)
+            for i in items
+            if i.skipped is not None
+        ),
+    ]
+    items = [i for i in items if i.skipped is None]
     details: list[dict[str, Any]] = []
     status_changes: Counter[str] = Counter()
     decision_changes: Counter[str] = Counter()
@@ -506,6 +609,7 @@ def build_report(version: int, items: Sequence[_Item]) -> dict[str, Any]:
         "decision_changes": dict(decision_changes.most_common()),
         "field_changes": dict(field_changes.most_common()),
         "runs_detail": details,
+        "skipped": skipped,
         "stages": stage_figures(
             [i.recorded for i in items if i.recorded is not None],
             [i.after for i in items if i.after is not None and i.refused is None],
@@ -652,6 +756,21 @@ def _triable(uow: UnitOfWork, version: int, registry: ModuleRegistry) -> ModuleC
     return config
 
 
+def _pruned_reason(settings: InstallationSettings) -> str:
+    """Why a recorded run without a stored source file is skipped."""
+    days = settings.source_retention_days
+    if days is None:
+        return "its source file is no longer stored; not tried"
+    return (
+        f"its source file was deleted after the retention (source_retention_days = {days}); "
+        "not tried"
+    )
+
+
+def _skip(run_id: str | None, file_name: str, reason: str) -> dict[str, Any]:
+    return {"run_id": run_id, "file": file_name, "reason": reason}
+
+
 def _read_bounded(path: Path) -> bytes | int:
     """The file's bytes, or its size when it is over the largest file any trial reads (it is
     then refused from its size, unread, as intake refuses it)."""
@@ -689,9 +808,12 @@ def _event_message(trial: Trial) -> str:
     if trial.status is not TrialStatus.DONE or trial.report is None:
         return f"{what}: the trial failed: {trial.error}"
     r = trial.report
+    skipped = len(r.get("skipped") or ())
     return (
         f"{what}: {r['runs']} run(s), {r['changed_runs']} changed, "
         f"{sum(r['status_changes'].values())} status change(s), "
         f"{sum(r['decision_changes'].values())} decision change(s), "
-        f"{len(r['field_changes'])} field(s) changed; nothing was delivered or stored as a run"
+        f"{len(r['field_changes'])} field(s) changed"
+        + (f", {skipped} skipped (source file deleted)" if skipped else "")
+        + "; nothing was delivered or stored as a run"
     )

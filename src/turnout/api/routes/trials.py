@@ -3,7 +3,8 @@
 Starting a trial needs operator or maintainer (refusals audited as `trial`); it runs in the
 background of this server (`App.trials.start`) and is polled with `GET /trials/{trial_id}`
 until its status is `done` (its `report` is the `turnout config try --json` report) or
-`failed`. Reading trials needs any role.
+`failed`. A server runs one trial at a time and keeps a few more waiting their turn; one more is
+refused with 409 (audited). Reading trials needs any role.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from turnout.api.auth import CurrentUser, TurnoutApp, config_changer
 from turnout.api.bodies import json_request_body, read_json
+from turnout.api.errors import error_body
 from turnout.api.params import Version
 from turnout.api.responses import WRITE_ERRORS, errors
 from turnout.domain.events import EventAction
+from turnout.domain.trial import TrialsBusy
 from turnout.domain.users import User
 from turnout.runtime.trial import MAX_RUNS, trial_scope
 
@@ -56,7 +59,7 @@ async def trial_request(request: Request) -> TrialRequest:
 @router.post(
     "/configurations/{version}/trials",
     status_code=202,
-    responses={202: {"description": "The trial, running"}, **errors(*WRITE_ERRORS, 404)},
+    responses={202: {"description": "The trial, running"}, **errors(*WRITE_ERRORS, 404, 409)},
     openapi_extra=json_request_body(
         TrialRequest.model_json_schema(),
         '`{"last": 50}` or `{"since": "24h"}` (an empty body: the last 50 runs).',
@@ -69,10 +72,14 @@ def start_trial(
     body: Annotated[TrialRequest, Depends(trial_request)],
 ) -> JSONResponse:
     """Start a trial of the version in the background: 202 with the trial (status `running`);
-    poll `GET /api/v1/trials/{trial_id}`. Nothing leaves a trial (no export is written or sent,
-    no run is stored)."""
+    poll `GET /api/v1/trials/{trial_id}`; it waits its turn behind a trial the server runs
+    already. 409 when the server has as many trials waiting as it keeps. Nothing leaves a trial
+    (no export is written or sent, no run is stored)."""
     scope = trial_scope(body.last, body.since)
-    trial = app.trials.start(version, scope, user.name)
+    try:
+        trial = app.trials.start(version, scope, user.name)
+    except TrialsBusy as exc:
+        return JSONResponse(error_body(type(exc).__name__, str(exc)), status_code=409)
     return JSONResponse(trial.to_dict(), status_code=202)
 
 

@@ -1,12 +1,14 @@
-"""Trials of versions in shadow (`TrialRepository` port), and the recorded runs they run on."""
+"""Trials of versions in shadow (`TrialRepository` port), the leases of the processes running
+them, and the recorded runs they run on."""
 
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from turnout.domain.runs import Run, RunStatus, StageAttempt
 from turnout.domain.trial import Trial, TrialScope, TrialStatus
@@ -16,19 +18,15 @@ from turnout.persistence.tables import runs, sources, stage_attempts, trials
 T = trials.c
 R = runs.c
 A = stage_attempts.c
-FINISHED = [
-    RunStatus.COMPLETED.value,
-    RunStatus.COMPLETED_WITH_FALLBACK.value,
-    RunStatus.NEEDS_REVIEW.value,
-    RunStatus.FAILED.value,
-]
+FINISHED = [status.value for status in RunStatus if status.finished]
 
 
 class SqlTrialRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def add(self, trial: Trial) -> None:
+    def add(self, trial: Trial, *, holder: str | None = None, lease_s: float | None = None) -> None:
+        """Insert a trial; with `holder` and `lease_s`, that process holds it for `lease_s`."""
         self._conn.execute(
             insert(trials).values(
                 trial_id=trial.trial_id,
@@ -36,15 +34,74 @@ class SqlTrialRepository:
                 actor=trial.actor,
                 scope=trial.scope.to_dict(),
                 created_at=trial.created_at,
+                holder=holder,
+                lease_expires_at=None if lease_s is None else self._lease_end(lease_s),
                 **_progress(trial),
             )
         )
 
-    def save(self, trial: Trial) -> None:
-        """Store the trial's progress, status, report and error."""
-        self._conn.execute(
-            update(trials).where(T.trial_id == trial.trial_id).values(**_progress(trial))
+    def save(self, trial: Trial, *, held_by: str | None = None) -> bool:
+        """Store the trial's progress, status, report and error (a trial that ended lets go of
+        its lease). With `held_by`: only while that process still holds the running trial;
+        False (nothing changed) when it no longer does (a reaper ended it meanwhile)."""
+        query = update(trials).where(T.trial_id == trial.trial_id)
+        if held_by is not None:
+            query = query.where(T.holder == held_by, T.status == TrialStatus.RUNNING.value)
+        values = _progress(trial)
+        if trial.status is not TrialStatus.RUNNING:
+            values["lease_expires_at"] = None
+        return self._conn.execute(query.values(**values)).rowcount == 1
+
+    def renew(self, holder: str, lease_s: float, trial_ids: builtins.list[str]) -> int:
+        """The heartbeat: extend the leases `holder` holds on these running trials; how many."""
+        if not trial_ids:
+            return 0
+        result = self._conn.execute(
+            update(trials)
+            .where(
+                T.trial_id.in_(trial_ids),
+                T.holder == holder,
+                T.status == TrialStatus.RUNNING.value,
+            )
+            .values(lease_expires_at=self._lease_end(lease_s))
         )
+        return int(result.rowcount)
+
+    def reap(self, now: dt.datetime, limit: int = 100) -> builtins.list[Trial]:
+        """End `failed` the running trials whose lease expired (the process running them
+        stopped), with an error naming the holder and saying to try again; returns them as
+        ended. Expired means before the database's clock on PostgreSQL, before `now`
+        elsewhere; rows are locked with SKIP LOCKED there, so two reapers never end one twice."""
+        postgres = self._conn.dialect.name == "postgresql"
+        query = (
+            select(trials)
+            .where(
+                T.status == TrialStatus.RUNNING.value,
+                T.lease_expires_at < (func.now() if postgres else now),
+            )
+            .order_by(T.lease_expires_at)
+            .limit(limit)
+        )
+        if postgres:
+            query = query.with_for_update(skip_locked=True)
+        ended: builtins.list[Trial] = []
+        for row in self._conn.execute(query).mappings().all():
+            trial = _trial(row)
+            expired = row["lease_expires_at"]
+            trial.status = TrialStatus.FAILED
+            trial.finished_at = now
+            trial.error = (
+                f"the process running it stopped: {row['holder'] or 'its process'} held it "
+                f"until its lease expired at {expired.isoformat(timespec='seconds')}; "
+                "try the version again"
+            )
+            self._conn.execute(
+                update(trials)
+                .where(T.trial_id == trial.trial_id, T.status == TrialStatus.RUNNING.value)
+                .values(**_progress(trial), lease_expires_at=None)
+            )
+            ended.append(trial)
+        return ended
 
     def get(self, trial_id: str) -> Trial | None:
         row = self._conn.execute(select(trials).where(T.trial_id == trial_id)).mappings().first()
@@ -56,24 +113,36 @@ class SqlTrialRepository:
         ).mappings()
         return [_trial(r) for r in rows]
 
-    def recorded(self, scope: TrialScope, limit: int = 10_000) -> builtins.list[Run]:
+    def recorded(self, scope: TrialScope, limit: int = 5_000) -> builtins.list[Run]:
         """The finished runs a trial of `scope` runs on, newest first, each with its attempts
-        and a stored source (re-runs of a review included once: a run is one row)."""
-        query = (
-            select(runs)
-            .where(
-                R.status.in_(FINISHED),
-                R.source_sha256.in_(select(sources.c.sha256)),
-            )
-            .order_by(R.created_at.desc(), R.run_id.desc())
-        )
+        (re-runs of a review included once: a run is one row). Runs whose source file is no
+        longer stored (deleted after the retention) are among them, `source_sha256` set to
+        None and without attempts: the trial counts them as skipped."""
+        kept = R.source_sha256.in_(select(sources.c.sha256))
+        query = select(runs, kept.label("source_kept")).where(R.status.in_(FINISHED))
+        query = query.order_by(R.created_at.desc(), R.run_id.desc())
         if scope.since is not None:
             query = query.where(R.created_at >= scope.since)
         if scope.last is not None:
             limit = min(limit, scope.last)
-        found = [run_from_row(r) for r in self._conn.execute(query.limit(limit)).mappings()]
-        self._with_attempts(found)
+        found: builtins.list[Run] = []
+        for row in self._conn.execute(query.limit(limit)).mappings():
+            run = run_from_row(row)
+            if not row["source_kept"]:
+                run.source_sha256 = None
+            found.append(run)
+        self._with_attempts([r for r in found if r.source_sha256 is not None])
         return found
+
+    def in_flight(self, holder: str) -> int:
+        """How many runs `holder` (a process's runner) is running now: production's use of the
+        process's run slots, which a trial leaves alone."""
+        query = (
+            select(func.count())
+            .select_from(runs)
+            .where(R.worker == holder, R.status == RunStatus.RUNNING.value)
+        )
+        return int(self._conn.execute(query).scalar_one())
 
     def newest_of_sources(self, sha256s: builtins.list[str]) -> dict[str, Run]:
         """The newest finished run of each of these source files (by SHA-256) that has one,
@@ -106,6 +175,13 @@ class SqlTrialRepository:
                 by_run[row["run_id"]].append(attempt_from_row(row))
         for run in found:
             run.attempts = by_run.get(run.run_id, [])
+
+    def _lease_end(self, lease_s: float) -> Any:
+        """When a lease taken now ends: on the database's clock on PostgreSQL (shared by every
+        process), on this process's clock elsewhere."""
+        if self._conn.dialect.name == "postgresql":
+            return func.now() + dt.timedelta(seconds=lease_s)
+        return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lease_s)
 
 
 def _progress(trial: Trial) -> dict[str, Any]:

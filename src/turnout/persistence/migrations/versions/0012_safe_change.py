@@ -10,7 +10,8 @@ Create Date: 2026-12-06
 - `configuration_approvals`: four eyes, who approved which version.
 - `installation_settings`: the settings an admin chose for the installation.
 - `guards`: guarded activations and their one decision.
-- `trials`: trial runs of a version in shadow, with their reports.
+- `trials`: trial runs of a version in shadow, with their reports and the lease of the process
+  running each.
 - `runs.rerun_of`: the run a run runs again (unique).
 
 Downgrading drops the new tables and columns; archived versions become rejected (the older
@@ -121,6 +122,8 @@ def upgrade() -> None:
         sa.Column("total", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("report", json_document(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("holder", sa.String(200), nullable=True),
+        sa.Column("lease_expires_at", UtcDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("trial_id", name="pk_trials"),
         sa.CheckConstraint("status IN ('running', 'done', 'failed')", name="ck_trials_status"),
     )
