@@ -176,3 +176,32 @@ def test_a_trial_whose_process_died_ends_failed_at_the_next_reap_and_is_audited(
         events = [e for e in uow.events.list(action="trial") if waiting in e.message]
     assert [str(e.result) for e in events] == ["failed"]
     assert "the process running it stopped" in events[0].message
+
+
+def test_two_copies_of_one_invoice_that_ran_at_once_are_no_duplicates_in_a_trial(
+    app: App, tmp_path: Path
+) -> None:
+    # two copies of one invoice ran at the same time: neither had finished when the other's
+    # dedupe stage looked, so neither was a duplicate. Arranged: the first copy is hidden from
+    # the history (failed) while the second runs, then ends after the second one looked.
+    xml = next(p for p in FILES if p.suffix == ".xml")
+    (first_copy := tmp_path / f"a-{xml.name}").write_bytes(xml.read_bytes())
+    (second_copy := tmp_path / f"b-{xml.name}").write_bytes(xml.read_bytes())
+    (first,) = app.runner.run_many([first_copy], 1)
+    with app.database.engine.begin() as conn:
+        conn.execute(runs.update().where(runs.c.run_id == first.run_id).values(status="failed"))
+    (second,) = app.runner.run_many([second_copy], 1)
+    assert second.decision is not None and second.decision["outcome"] != "review"
+    assert second.finished_at is not None
+    with app.database.engine.begin() as conn:
+        conn.execute(
+            runs.update()
+            .where(runs.c.run_id == first.run_id)
+            .values(status=str(first.status), finished_at=second.finished_at)
+        )
+
+    trial = app.trials.run(1, TrialScope(last=2), "ann")
+
+    report = trial.report
+    assert trial.status is TrialStatus.DONE and report is not None and report["runs"] == 2
+    assert report["changed_runs"] == 0, [d for d in report["runs_detail"] if d["changed"]]

@@ -17,6 +17,7 @@ from turnout.runtime.trial import (
     HistoryAsOf,
     field_differences,
     flatten,
+    looked_at,
     machine_invoice,
     machine_outcome,
     parse_since,
@@ -107,6 +108,45 @@ def test_the_history_is_seen_as_the_recorded_run_saw_it() -> None:
     }
     assert history.find(**keys, exclude_run="r1") == [older]
     assert history.find(**keys, exclude_run="unknown") == [older, later]  # a new file: now
+
+
+def test_a_sibling_still_running_when_the_recorded_run_looked_is_not_seen() -> None:
+    # two copies of one invoice ran at once: the sibling was created first but ended after the
+    # recorded run's dedupe stage looked, so the recorded run did not see it
+    sibling = PriorInvoice(
+        "sib", "a.xml", "seller_number", NOW - dt.timedelta(seconds=2), NOW + dt.timedelta(1)
+    )
+    ended = PriorInvoice(
+        "done", "b.xml", "seller_number", NOW - dt.timedelta(hours=1), NOW - dt.timedelta(1)
+    )
+    history = HistoryAsOf(_History([ended, sibling]), {"r1": NOW})
+    keys = {
+        "sha256": None,
+        "seller_key": "vat:DE1",
+        "invoice_number_key": "7",
+        "issue_date": None,
+        "payable": None,
+    }
+    assert history.find(**keys, exclude_run="r1") == [ended]
+
+
+def test_a_recorded_run_looked_when_its_first_dedupe_attempt_started() -> None:
+    dedupe = StageAttempt("r1", "dedupe", "m", 1, AttemptOutcome.OK, 1.0, NOW, None, {})
+    again = StageAttempt(
+        "r1",
+        "dedupe",
+        "m",
+        1,
+        AttemptOutcome.OK,
+        1.0,
+        NOW + dt.timedelta(1),
+        None,
+        {"review_revision": 1},
+    )
+    started = NOW - dt.timedelta(seconds=5)
+    assert looked_at(_run(attempts=[dedupe, again], started_at=started)) == NOW
+    assert looked_at(_run(started_at=started)) == started
+    assert looked_at(_run()) == NOW  # created
 
 
 def test_stage_figures_compare_the_first_pass_with_the_trial() -> None:

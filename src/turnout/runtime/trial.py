@@ -8,9 +8,9 @@ How a trial runs:
   production), and with `RunContext.trial` set for every module: export modules build what they
   would deliver and deliver nothing (no file, no CSV row, no webhook request, not even a
   directory), and no built-in module writes anything else;
-- with the invoice history as it was when the recorded run ran (`HistoryAsOf`: the recorded run
-  itself and every run created after it are not seen), so duplicate detection judges the same
-  invoice the same way; vendors and issuer profiles are only read (nothing learns in a trial);
+- with the invoice history as it was when the recorded run's dedupe stage looked (`HistoryAsOf`:
+  only runs that had finished, without failing, before then are seen), so duplicate detection
+  judges the same invoice the same way; vendors and issuer profiles are only read (nothing learns in a trial);
 - nothing is stored as a run: no statistics, no duplicate-detection history. What is stored is
   the `Trial` (its progress every few runs, so a dashboard can poll it, then its report) and one
   audit event (action `trial`);
@@ -71,6 +71,7 @@ DELETED_MEANWHILE = (
     "its source file was deleted (source retention) after the trial chose the run; not tried"
 )
 INTAKE_MODULE = "intake.standard"
+DEDUPE_STAGE = "dedupe"
 DEFAULT_MAX_FILE_BYTES = 20_000_000  # intake.standard's default `max_bytes`
 _SKIPPED_KEYS = frozenset({"provenance", "confidence", "boxes"})
 _FAILED = (
@@ -140,8 +141,11 @@ def trial_scope(
 
 class HistoryAsOf:
     """The invoice history as each recorded run saw it: for a trial run that replays a recorded
-    run (same run id), neither that run nor any run created after it is seen. `cut` maps the
-    replayed run ids to their creation time; other runs see the whole history."""
+    run (same run id), only the runs that had finished (without failing) before that run's
+    dedupe stage looked are seen (`looked_at`): not the run itself, not a run created after it,
+    and not a sibling that was still running when it looked (two copies of one invoice run at
+    the same time do not see each other). `cut` maps the replayed run ids to when they looked;
+    other runs (given files never run) see the whole history."""
 
     def __init__(self, inner: InvoiceHistory, cut: dict[str, dt.datetime]) -> None:
         self._inner = inner
@@ -168,7 +172,23 @@ class HistoryAsOf:
         cut = self._cut.get(exclude_run)
         if cut is None:
             return found
-        return [p for p in found if _aware(p.created_at) < _aware(cut)]
+        return [p for p in found if _finished_before(p, _aware(cut))]
+
+
+def looked_at(run: Run) -> dt.datetime:
+    """When a recorded run asked the invoice history: the start of its (first) dedupe attempt,
+    else the run's start, else its creation."""
+    for attempt in run.attempts:
+        if attempt.stage_id == DEDUPE_STAGE and not attempt.summary.get("review_revision"):
+            return attempt.started_at
+    return run.started_at or run.created_at
+
+
+def _finished_before(prior: PriorInvoice, cut: dt.datetime) -> bool:
+    """The prior run had ended before `cut` (a run stored before its end was carried: created)."""
+    if _aware(prior.created_at) >= cut:
+        return False
+    return prior.finished_at is None or _aware(prior.finished_at) < cut
 
 
 @dataclass
@@ -470,7 +490,7 @@ class TrialService:
     def _run_items(self, prepared: _Prepared, on_progress: Callable[[Trial], None] | None) -> None:
         trial = prepared.trial
         cut = {
-            item.recorded.run_id: item.recorded.created_at
+            item.recorded.run_id: looked_at(item.recorded)
             for item in prepared.items
             if item.recorded is not None
         }
