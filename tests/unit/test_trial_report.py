@@ -15,6 +15,8 @@ from turnout.domain.trial import TrialScope
 from turnout.runtime.trial import (
     MAX_RUNS,
     HistoryAsOf,
+    _Item,
+    build_report,
     field_differences,
     flatten,
     looked_at,
@@ -197,3 +199,30 @@ def test_the_scope_is_one_of_last_since_or_files_with_50_runs_by_default() -> No
 def test_last_is_capped_at_5000_runs_with_the_fix() -> None:
     with pytest.raises(RequestError, match=r"5,001 is more runs than a trial runs on.*--last 5000"):
         trial_scope(last=5_001)
+
+
+def test_a_decision_change_gives_the_reasons_before_and_after() -> None:
+    before = _run(decision={"outcome": "approve", "reasons": ["all checks passed"]})
+    after = _run(
+        decision={"outcome": "review", "reasons": ["possible duplicate of run r0 (b.xml)"]}
+    )
+    person = _run(
+        "r2",
+        decision={
+            "outcome": "approve",
+            "reasons": ["approved by bob: fine", "amount over 10,000"],
+            "decided_by": "bob",
+        },
+        final_decision={"outcome": "approve", "by": "bob"},
+        attempts=[_attempt("route", AttemptOutcome.OK)],
+    )
+
+    report = build_report(1, [_Item("a.pdf", None, before, after=after)])
+    (detail,) = report["runs_detail"]
+    assert report["decision_changes"] == {"approve->review": 1}
+    assert detail["reasons_before"] == ["all checks passed"]
+    assert detail["reasons_after"] == ["possible duplicate of run r0 (b.xml)"]
+    assert detail["reason_after"] == "possible duplicate of run r0 (b.xml)"
+    # a person's decision: the rules' reasons, not the person's
+    report = build_report(1, [_Item("a.pdf", None, person, after=after)])
+    assert report["runs_detail"][0]["reasons_before"] == ["amount over 10,000"]

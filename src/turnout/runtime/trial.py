@@ -616,7 +616,10 @@ def build_report(
                 "status_after": status_after,
                 "decision_before": decision_before,
                 "decision_after": decision_after,
-                "reason_after": after.reason,
+                "reasons_before": machine_reasons(before) if before is not None else [],
+                "reasons_after": _reasons(after.decision)
+                or ([after.reason] if after.reason else []),
+                "reason_after": after.reason or "; ".join(_reasons(after.decision)) or None,
                 "changes": changes,
             }
         )
@@ -655,6 +658,22 @@ def machine_outcome(run: Run) -> tuple[str, str | None]:
     fallback = any(a.outcome is AttemptOutcome.FALLBACK for a in first)
     status = RunStatus.COMPLETED_WITH_FALLBACK if fallback else RunStatus.COMPLETED
     return str(status), "review"
+
+
+def machine_reasons(run: Run) -> list[str]:
+    """The reasons of the recorded run's decision as the rules gave them (a person's decision
+    puts its own reason first: left out), else why the run waited for a person or failed."""
+    decision = run.decision or {}
+    reasons = _reasons(decision)
+    if decision.get("decided_by") is not None:
+        reasons = reasons[1:]
+    if not reasons and run.reason and not run.final_decision:
+        reasons = [run.reason]
+    return reasons
+
+
+def _reasons(decision: dict[str, Any] | None) -> list[str]:
+    return [str(r) for r in (decision or {}).get("reasons") or ()]
 
 
 def _outcome(decision: dict[str, Any] | None) -> str | None:
