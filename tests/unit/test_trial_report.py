@@ -11,10 +11,11 @@ import pytest
 from turnout.domain.errors import RequestError
 from turnout.domain.history import PriorInvoice
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
-from turnout.domain.trial import TrialScope
+from turnout.domain.trial import Trial, TrialScope, TrialStatus
 from turnout.runtime.trial import (
     MAX_RUNS,
     HistoryAsOf,
+    _event_message,
     _Item,
     build_report,
     field_differences,
@@ -226,3 +227,15 @@ def test_a_decision_change_gives_the_reasons_before_and_after() -> None:
     # a person's decision: the rules' reasons, not the person's
     report = build_report(1, [_Item("a.pdf", None, person, after=after)])
     assert report["runs_detail"][0]["reasons_before"] == ["amount over 10,000"]
+
+
+def test_the_event_of_a_trial_on_given_files_names_them_the_first_20_then_how_many_more() -> None:
+    report = build_report(1, [])
+    few = Trial("t1", 1, "ann", TrialScope(files=("a.pdf", "b.xml")), NOW)
+    few.status, few.report = TrialStatus.DONE, report
+    assert "on 2 given file(s): a.pdf, b.xml (trial t1)" in _event_message(few)
+    names = tuple(f"f{i:02}.pdf" for i in range(25))
+    many = Trial("t2", 1, "ann", TrialScope(files=names), NOW, status=TrialStatus.FAILED)
+    message = _event_message(many)
+    assert "25 given file(s): f00.pdf, f01.pdf" in message and "f19.pdf and 5 more" in message
+    assert "f20.pdf" not in message

@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LAST = 50  # runs a trial takes when told neither `last`, `since` nor files
 MAX_RUNS = 5_000  # the most recorded runs one trial runs on (`last`, and `since` at most)
+NAMED_FILES = 20  # given files named in a trial's event (then "and N more")
 SAVE_EVERY = 10  # progress is stored every this many runs (and at the end)
 DELETED_MEANWHILE = (
     "its source file was deleted (source retention) after the trial chose the run; not tried"
@@ -843,7 +844,7 @@ def _copy(trial: Trial) -> Trial:
 
 
 def _event_message(trial: Trial) -> str:
-    what = f"tried version {trial.version} on {trial.scope.describe()} (trial {trial.trial_id})"
+    what = f"tried version {trial.version} on {_ran_on(trial.scope)} (trial {trial.trial_id})"
     if trial.status is not TrialStatus.DONE or trial.report is None:
         return f"{what}: the trial failed: {trial.error}"
     r = trial.report
@@ -856,3 +857,13 @@ def _event_message(trial: Trial) -> str:
         + (f", {skipped} skipped (source file deleted)" if skipped else "")
         + "; nothing was delivered or stored as a run"
     )
+
+
+def _ran_on(scope: TrialScope) -> str:
+    """What a trial ran on, for its event: the given files by name (the first
+    `NAMED_FILES`, then how many more), else the runs it took."""
+    if not scope.files:
+        return scope.describe()
+    names = ", ".join(scope.files[:NAMED_FILES])
+    more = len(scope.files) - NAMED_FILES
+    return f"{len(scope.files)} given file(s): {names}" + (f" and {more} more" if more > 0 else "")
