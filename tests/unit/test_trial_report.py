@@ -131,6 +131,13 @@ def test_a_sibling_still_running_when_the_recorded_run_looked_is_not_seen() -> N
         "payable": None,
     }
     assert history.find(**keys, exclude_run="r1") == [ended]
+    # ended a moment before the look: maybe not yet stored, so seen only if the run named it
+    just = PriorInvoice(
+        "just", "c.xml", "seller_number", NOW - dt.timedelta(seconds=1), NOW - dt.timedelta(0, 0.01)
+    )
+    assert HistoryAsOf(_History([just]), {"r1": NOW}).find(**keys, exclude_run="r1") == []
+    named = HistoryAsOf(_History([just]), {"r1": NOW}, {"r1": "duplicate of run just (c.xml)"})
+    assert named.find(**keys, exclude_run="r1") == [just]
 
 
 def test_a_recorded_run_looked_when_its_first_dedupe_attempt_started() -> None:

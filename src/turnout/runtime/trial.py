@@ -26,6 +26,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import hashlib
+import json
 import logging
 import math
 import re
@@ -67,6 +68,7 @@ log = logging.getLogger(__name__)
 DEFAULT_LAST = 50  # runs a trial takes when told neither `last`, `since` nor files
 MAX_RUNS = 5_000  # the most recorded runs one trial runs on (`last`, and `since` at most)
 NAMED_FILES = 20  # given files named in a trial's event (then "and N more")
+SETTLE_S = 2.0  # a run that ended this long before a lookup had surely been stored
 SAVE_EVERY = 10  # progress is stored every this many runs (and at the end)
 DELETED_MEANWHILE = (
     "its source file was deleted (source retention) after the trial chose the run; not tried"
@@ -146,11 +148,22 @@ class HistoryAsOf:
     dedupe stage looked are seen (`looked_at`): not the run itself, not a run created after it,
     and not a sibling that was still running when it looked (two copies of one invoice run at
     the same time do not see each other). `cut` maps the replayed run ids to when they looked;
-    other runs (given files never run) see the whole history."""
+    other runs (given files never run) see the whole history.
 
-    def __init__(self, inner: InvoiceHistory, cut: dict[str, dt.datetime]) -> None:
+    A run is stored a moment after it ends, and a lookup sees only stored runs: a run that
+    ended less than `SETTLE_S` before the look may not have been seen. Such a run is seen only
+    when the recorded run named it (`named`: the recorded run's decision, findings and reason
+    as text, which name the run it was a duplicate of)."""
+
+    def __init__(
+        self,
+        inner: InvoiceHistory,
+        cut: dict[str, dt.datetime],
+        named: dict[str, str] | None = None,
+    ) -> None:
         self._inner = inner
         self._cut = cut
+        self._named = named or {}
 
     def find(
         self,
@@ -173,7 +186,8 @@ class HistoryAsOf:
         cut = self._cut.get(exclude_run)
         if cut is None:
             return found
-        return [p for p in found if _finished_before(p, _aware(cut))]
+        named = self._named.get(exclude_run, "")
+        return [p for p in found if _seen(p, _aware(cut), p.run_id in named)]
 
 
 def looked_at(run: Run) -> dt.datetime:
@@ -185,11 +199,20 @@ def looked_at(run: Run) -> dt.datetime:
     return run.started_at or run.created_at
 
 
-def _finished_before(prior: PriorInvoice, cut: dt.datetime) -> bool:
-    """The prior run had ended before `cut` (a run stored before its end was carried: created)."""
+def _seen(prior: PriorInvoice, cut: dt.datetime, named: bool) -> bool:
+    """Whether a run looking at `cut` saw `prior`: created before, ended before (surely stored
+    if it ended `SETTLE_S` before, else only if the looking run named it)."""
     if _aware(prior.created_at) >= cut:
         return False
-    return prior.finished_at is None or _aware(prior.finished_at) < cut
+    if prior.finished_at is None:  # an older store without the end: as created
+        return True
+    ended = _aware(prior.finished_at)
+    return ended < cut and (named or ended < cut - dt.timedelta(seconds=SETTLE_S))
+
+
+def outcome_text(run: Run) -> str:
+    """A recorded run's decision, findings and reason as text (the runs they name)."""
+    return json.dumps([run.decision, run.findings, run.reason], default=str)
 
 
 @dataclass
@@ -490,12 +513,10 @@ class TrialService:
 
     def _run_items(self, prepared: _Prepared, on_progress: Callable[[Trial], None] | None) -> None:
         trial = prepared.trial
-        cut = {
-            item.recorded.run_id: looked_at(item.recorded)
-            for item in prepared.items
-            if item.recorded is not None
-        }
-        history = HistoryAsOf(self._history, cut) if self._history is not None else None
+        recorded = [item.recorded for item in prepared.items if item.recorded is not None]
+        cut = {run.run_id: looked_at(run) for run in recorded}
+        named = {run.run_id: outcome_text(run) for run in recorded}
+        history = HistoryAsOf(self._history, cut, named) if self._history is not None else None
         limit = self.slots()
         lock = threading.Lock()
         last_saved = [0]
