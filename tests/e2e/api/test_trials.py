@@ -75,6 +75,8 @@ def test_trials_are_refused_with_the_fix_and_audited(api: Api) -> None:
         assert uow.trials.list() == []
     assert {e.actor for e in refusals} == {"vic", "ada", "ola"}
     assert {str(e.result) for e in refusals} == {"refused"}
+    # each refusal of an existing version names it, as the command line's do
+    assert sorted(e.config_version or 0 for e in refusals) == [0, 1, 1, 1, 1]
 
 
 def test_trials_take_at_most_their_share_of_the_run_slots(api: Api) -> None:

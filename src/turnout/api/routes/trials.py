@@ -9,6 +9,7 @@ refused with 409 (audited). Reading trials needs any role.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -16,19 +17,44 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from turnout.api.auth import CurrentUser, TurnoutApp, config_changer
+from turnout.api.auth import CurrentUser, TurnoutApp
 from turnout.api.bodies import json_request_body, read_json
 from turnout.api.errors import error_body
 from turnout.api.params import Version
 from turnout.api.responses import WRITE_ERRORS, errors
+from turnout.domain.errors import RequestError
 from turnout.domain.events import EventAction
 from turnout.domain.trial import TrialsBusy
 from turnout.domain.users import User
+from turnout.runtime.audit import run_audited
+from turnout.runtime.authorization import require_config_changer
+from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.trial import MAX_RUNS, trial_scope
 
 router = APIRouter(tags=["trials"])
 
-Trier = Annotated[User, Depends(config_changer(EventAction.TRIAL))]
+
+def trier(app: TurnoutApp, user: CurrentUser, version: Version) -> User:
+    """The caller, if allowed to try configurations (operator or maintainer, as to change them); a refusal is
+    audited as `trial` with the version. A dependency: the role is checked before the body."""
+    run_audited(
+        app.unit_of_work,
+        EventAction.TRIAL,
+        user.name,
+        lambda uow: require_config_changer(uow, user.name),
+        version=version,
+    )
+    return user
+
+
+Trier = Annotated[User, Depends(trier)]
+
+
+def _refused(error: RequestError) -> Callable[[UnitOfWork], None]:
+    def act(uow: UnitOfWork) -> None:
+        raise error
+
+    return act
 
 
 class TrialRequest(BaseModel):
@@ -75,7 +101,11 @@ def start_trial(
     poll `GET /api/v1/trials/{trial_id}`; it waits its turn behind a trial the server runs
     already. 409 when the server has as many trials waiting as it keeps. Nothing leaves a trial
     (no export is written or sent, no run is stored)."""
-    scope = trial_scope(body.last, body.since)
+    try:
+        scope = trial_scope(body.last, body.since)
+    except RequestError as exc:  # audited with the version, as the service's own refusals
+        run_audited(app.unit_of_work, EventAction.TRIAL, user.name, _refused(exc), version=version)
+        raise
     try:
         trial = app.trials.start(version, scope, user.name)
     except TrialsBusy as exc:
