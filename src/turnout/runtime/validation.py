@@ -88,7 +88,7 @@ def reference_problems(doc: ConfigDocument, registry: ModuleRegistry) -> list[Pr
                         f"use one of {', '.join(s.stage_id for s in STAGES)}",
                     )
                 )
-    installed = [m.module_id for m in registry.all()]
+    installed = registry.module_ids()  # names only: checking a document imports no module
     for stage_id, sel in doc.selections.items():
         if registry.get(sel.module) is None:
             problems.append(
