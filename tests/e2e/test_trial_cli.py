@@ -241,6 +241,14 @@ def test_config_try_shows_changes_and_nothing_leaves(  # type: ignore[no-untyped
     table = cli("config", "try", str(other_extract), actor="ann", check=True).stdout
     assert "changed" in table and "stages" in table and "changed runs" in table
     assert "completed_with_fallback → completed" in table
+    # every changed field is named in full, on a line of its own (never cut to a column's width)
+    assert all(f"  {name}: " in table for name in list(other["field_changes"])[:10])
+
+    # a folder is read as `turnout process` reads it: its invoice files, the rest skipped
+    folder = cli(
+        "config", "try", str(stricter), str(EXAMPLES[0].parent), "--json", actor="ann", check=True
+    ).json()
+    assert folder["runs"] == len(EXAMPLES)
 
     # nothing left any trial
     assert _files(home / "exports") == exports_before  # no new file, no CSV line, same bytes
@@ -249,7 +257,7 @@ def test_config_try_shows_changes_and_nothing_leaves(  # type: ignore[no-untyped
     assert _stats(app) == stats_before
     with app.unit_of_work() as uow:
         events = uow.events.list(action="trial")
-    assert len(events) == 5
+    assert len(events) == 6
     assert {e.actor for e in events} == {"ann"} and {str(e.result) for e in events} == {"ok"}
     assert any(f"tried version {stricter} on the last 50 run(s)" in e.message for e in events)
 

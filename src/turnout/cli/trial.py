@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from turnout.cli.batch import collect
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
 from turnout.domain.trial import Trial, TrialStatus
 from turnout.runtime.trial import trial_scope
@@ -45,10 +45,13 @@ def try_(
 
     Nothing leaves a trial: no export is written or sent, no run is stored (no statistics, no
     duplicate history), no vendor or profile changes. Exit code 0 when the trial ran."""
-    for path in paths or ():
-        if not path.is_file():
-            raise fail(f"{path} is not a file; give invoice files, or --last N / --since 24h")
-    scope = trial_scope(last, since, [str(p) for p in paths or ()])
+    files = collect(paths).files if paths else []  # folders as `turnout process` reads them
+    if paths and not files:
+        raise fail(
+            f"no invoice file in {', '.join(map(str, paths))}; give invoice files or folders, "
+            "or --last N / --since 24h"
+        )
+    scope = trial_scope(last, since, [str(p) for p in files])
     app = get_app()
     with Progress(
         TextColumn("{task.description}"),
@@ -57,7 +60,7 @@ def try_(
         TimeElapsedColumn(),
         console=console,
         transient=True,
-        disable=json_,
+        disable=json_ or not console.is_terminal,  # no bar (nor its blank line) in a pipe
     ) as progress:
         task = progress.add_task(f"trying version {version}", total=None)
 
@@ -98,11 +101,10 @@ def print_report(trial: Trial, report: dict[str, Any]) -> None:
     _counts("status changes", report["status_changes"])
     _counts("decision changes", report["decision_changes"])
     fields = list(report["field_changes"].items())
-    if fields:
-        table = Table("field", "runs", title="most changed fields")
+    if fields:  # lines, not a table: a field's name is never cut, whatever the width
+        console.print("[bold]most changed fields[/bold] (runs):")
         for name, n in fields[:SHOWN_FIELDS]:
-            table.add_row(escape(name), str(n))
-        console.print(table)
+            console.print(f"  {name}: {n}", markup=False, highlight=False)
         if len(fields) > SHOWN_FIELDS:
             console.print(f"{len(fields) - SHOWN_FIELDS} more field(s): --json")
     _stages(report["stages"])
@@ -142,26 +144,32 @@ def _stages(stages: dict[str, dict[str, Any]]) -> None:
 
 
 def _changed_runs(details: list[dict[str, Any]]) -> None:
+    """Each changed run as a line, then its field changes and the decision's reasons indented:
+    lines, so that no field name or value is cut at 80 columns."""
     if not details:
         console.print("no run changed")
         return
-    table = Table("run", "file", "status", "decision", "field changes", title="changed runs")
+    console.print("[bold]changed runs[/bold]:")
     for d in details[:SHOWN_RUNS]:
-        changes = d["changes"]
-        lines = [
-            f"{c['field']}: {_value(c['before'])} → {_value(c['after'])}"
-            for c in changes[:SHOWN_CHANGES]
+        head = f"{(d['run_id'] or '-')[:8]} {d['file']}"
+        moves = [
+            f"{what} {_pair(d[f'{what}_before'], d[f'{what}_after'])}"
+            for what in ("status", "decision")
+            if d[f"{what}_before"] != d[f"{what}_after"]
         ]
+        console.print(head + (": " + ", ".join(moves) if moves else ""), markup=False)
+        changes = d["changes"]
+        for c in changes[:SHOWN_CHANGES]:
+            console.print(
+                f"    {c['field']}: {_value(c['before'])} → {_value(c['after'])}",
+                markup=False,
+                highlight=False,
+            )
         if len(changes) > SHOWN_CHANGES:
-            lines.append(f"… {len(changes) - SHOWN_CHANGES} more")
-        table.add_row(
-            (d["run_id"] or "-")[:8],
-            escape(d["file"]),
-            _pair(d["status_before"], d["status_after"]),
-            _pair(d["decision_before"], d["decision_after"]),
-            escape("\n".join(lines)) or "-",
-        )
-    console.print(table)
+            console.print(f"    … {len(changes) - SHOWN_CHANGES} more", highlight=False)
+        if d["decision_before"] != d["decision_after"]:
+            for reason in d.get("reasons_after") or []:
+                console.print(f"    why now: {reason}", markup=False, highlight=False)
     if len(details) > SHOWN_RUNS:
         console.print(f"{len(details) - SHOWN_RUNS} more: --json")
 
