@@ -5,7 +5,7 @@ distinct for every round as bench_xml_pipeline.py does: its own invoice number, 
 day earlier) go through the default configuration on SQLite, one at a time (`runner.run_bytes`:
 admit, run, persist, export file): that is normal processing. A trial then runs the same version
 over those recorded runs (`App.trials.run` with `--last` the block's size): the stored sources
-read back, each run executed in shadow (its own plan, breakers and temporary workspace, the
+read back, each run executed in shadow (its own plan and breakers, writing nothing, the
 history as each recorded run saw it, nothing delivered), compared field by field with the
 recording, the report built and the trial stored and audited. The process's concurrency is 4,
 so a trial takes one run slot at a time (trial_share 0.25): both sides run one invoice at a time.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from support.e2e_support import DEFAULT_STAGES
@@ -35,6 +36,9 @@ policies:            # per stage, stored with the version (a rollback restores t
 """
 REGEX = re.compile(r"\^\[|\]\{|\\\.|\$'")
 
+# the messages do not depend on the database: one database (the lifecycle runs on both)
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
 
 def _file(tmp_path: Path, name: str, data: dict | str) -> str:  # type: ignore[type-arg]
     path = tmp_path / name
@@ -42,6 +46,7 @@ def _file(tmp_path: Path, name: str, data: dict | str) -> str:  # type: ignore[t
     return str(path)
 
 
+@SQLITE_ONLY
 def test_create_lists_every_problem_in_words_and_exits_2_for_a_stored_draft(
     cli, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -69,6 +74,7 @@ def test_create_lists_every_problem_in_words_and_exits_2_for_a_stored_draft(
     assert validated.code == 2 and "`turnout config export 3 > v3.yaml`" in validated.stdout
 
 
+@SQLITE_ONLY
 def test_the_readme_example_is_created_validated_and_exits_0(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("init", actor="ann", check=True)
     path = _file(tmp_path, "next.yaml", README_EXAMPLE)
@@ -80,6 +86,7 @@ def test_the_readme_example_is_created_validated_and_exits_0(cli, tmp_path: Path
     assert "version 2 is valid" in again.stdout and "`turnout config activate 2`" in again.stdout
 
 
+@SQLITE_ONLY
 def test_refused_files_say_where_and_what_nothing_is_stored(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("init", actor="ann", check=True)
     broken = _file(tmp_path, "broken.yaml", "selections:\n  intake: module: x\n")
@@ -138,6 +145,7 @@ def test_delete_archives_a_draft_hidden_from_history_but_shown_and_audited(
     ]
 
 
+@SQLITE_ONLY
 def test_activation_awaiting_approval_is_yellow_exit_0_and_says_what_to_do(
     cli, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
