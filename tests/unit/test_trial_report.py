@@ -205,7 +205,9 @@ def test_the_scope_is_one_of_last_since_or_files_with_50_runs_by_default() -> No
 
 
 def test_last_is_capped_at_5000_runs_with_the_fix() -> None:
-    with pytest.raises(RequestError, match=r"5,001 is more runs than a trial runs on.*--last 5000"):
+    with pytest.raises(
+        RequestError, match=r"5,001 is more runs than a trial runs on.*last 5000 or fewer"
+    ):
         trial_scope(last=5_001)
 
 

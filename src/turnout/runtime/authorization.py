@@ -40,6 +40,19 @@ def counted_approvers(uow: UnitOfWork, author: str, approvers: list[str]) -> lis
     return [by for by in approvers if by != author and may_approve(uow.users.get(by))]
 
 
+def require_trier(uow: UnitOfWork, actor: str) -> User:
+    """The acting user, if an operator or maintainer (who may try configurations in shadow);
+    otherwise PermissionDenied with the fix."""
+    return _require(
+        uow,
+        actor,
+        User.may_change_configurations,
+        "try configurations",
+        "the operator or maintainer",
+        "operator",
+    )
+
+
 def _require(
     uow: UnitOfWork, actor: str, may: Callable[[User], bool], what: str, needs: str, role: str
 ) -> User:

@@ -53,7 +53,7 @@ from turnout.domain.stages import STAGES
 from turnout.domain.trial import Trial, TrialScope, TrialStatus
 from turnout.domain.vendors import VendorDirectory
 from turnout.runtime.audit import Clock, record_event, run_audited, utcnow
-from turnout.runtime.authorization import require_config_changer
+from turnout.runtime.authorization import require_trier
 from turnout.runtime.execution import DECIDING_STAGE, PlanExecutor
 from turnout.runtime.leases import DEFAULT_LEASE_S, holder_name
 from turnout.runtime.plan import Plan, build_plan
@@ -125,15 +125,18 @@ def trial_scope(
         given.append("files")
     if len(given) > 1:
         raise RequestError(
-            f"give one of last, since or files, not {' and '.join(given)}; e.g. `--last 50`"
+            f"give one of last, since or files, not {' and '.join(given)}; for example the "
+            "last 50 runs alone"
         )
     if last is not None and last < 1:
-        raise RequestError(f"last must be from 1 to {MAX_RUNS:,}, not {last}; e.g. `--last 50`")
+        raise RequestError(
+            f"last must be from 1 to {MAX_RUNS:,}, not {last}; for example the last 50 runs"
+        )
     if last is not None and last > MAX_RUNS:
         raise RequestError(
             f"last {last:,} is more runs than a trial runs on ({MAX_RUNS:,} at most); give "
-            f"`--last {MAX_RUNS}` or fewer, or `--since` for the runs of a time range (their "
-            f"newest {MAX_RUNS:,})"
+            f"last {MAX_RUNS} or fewer, or since for the runs of a time range (their newest "
+            f"{MAX_RUNS:,})"
         )
     if files:
         return TrialScope(files=tuple(str(f) for f in files))
@@ -369,7 +372,7 @@ class TrialService:
         trial_id = str(uuid.uuid4())
 
         def act(uow: UnitOfWork) -> _Prepared:
-            require_config_changer(uow, actor)
+            require_trier(uow, actor)
             config = _triable(uow, version, self._registry)
             self._turns.join(trial_id)
             try:

@@ -146,7 +146,7 @@ def test_a_role_that_may_not_change_configurations_may_not_start_a_trial_and_is_
     response = client.post(
         f"/configurations/{version}/trials", data={"csrf": dash.csrf(client), "last": "5"}
     )
-    assert response.status_code == 403 and "may not change configurations" in response.text
+    assert response.status_code == 403 and "may not try configurations" in response.text
     assert _events(dash, "trial")[0][:2] == (USERS[role], "refused")
     assert dash.app.trials.list() == []
 

@@ -27,7 +27,7 @@ from turnout.domain.events import EventAction
 from turnout.domain.trial import TrialsBusy
 from turnout.domain.users import User
 from turnout.runtime.audit import run_audited
-from turnout.runtime.authorization import require_config_changer
+from turnout.runtime.authorization import require_trier
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.trial import MAX_RUNS, trial_scope
 
@@ -41,7 +41,7 @@ def trier(app: TurnoutApp, user: CurrentUser, version: Version) -> User:
         app.unit_of_work,
         EventAction.TRIAL,
         user.name,
-        lambda uow: require_config_changer(uow, user.name),
+        lambda uow: require_trier(uow, user.name),
         version=version,
     )
     return user
