@@ -17,6 +17,7 @@ from turnout.persistence.tables import runs, sources
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
+@SQLITE_ONLY  # the service and the API run four eyes on both databases
 def test_four_eyes_from_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("init", actor="ann", check=True)  # ann: admin and maintainer
     cli("users", "add", "bob", "--role", "maintainer", actor="ann", check=True)

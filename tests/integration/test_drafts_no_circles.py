@@ -130,6 +130,9 @@ def take(service: ConfigurationService, step: str, args: str, exported: list[int
         act(service, step, numbers[0] if numbers else 0)
 
 
+# the walk is about words, the same on both databases: one database (the lifecycle's storage
+# runs on both in test_configuration_service.py)
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("status", list(S))
 def test_every_step_a_refusal_names_is_accepted(
