@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from turnout.domain.errors import StorageError
 from turnout.domain.rendering import PageRenderer
@@ -33,8 +34,14 @@ from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.review import ReviewService
 from turnout.runtime.run_pool import RunPool
 from turnout.runtime.runner import Runner
+from turnout.runtime.sessions import SessionService
+from turnout.runtime.tokens import TokenService
 from turnout.runtime.trial import TrialService
+from turnout.runtime.users import UserService
 from turnout.settings import Settings
+
+if TYPE_CHECKING:
+    from turnout.runtime.vendors import VendorService
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +65,28 @@ class App:
     @property
     def configurations(self) -> ConfigurationService:
         return ConfigurationService(self.unit_of_work, self.registry)
+
+    @property
+    def users(self) -> UserService:
+        """Users and their roles (`turnout.runtime.users`)."""
+        return UserService(self.unit_of_work)
+
+    @property
+    def tokens(self) -> TokenService:
+        """API tokens (`turnout.runtime.tokens`)."""
+        return TokenService(self.unit_of_work)
+
+    @property
+    def sessions(self) -> SessionService:
+        """Dashboard sessions (`turnout.runtime.sessions`); resuming one only reads."""
+        return SessionService(self.unit_of_work, reader_factory=self.database.reader)
+
+    @property
+    def vendors(self) -> VendorService:
+        """The vendor master (`turnout.runtime.vendors`)."""
+        from turnout.runtime.vendors import VendorService  # identifier libraries: when asked
+
+        return VendorService(self.unit_of_work)
 
     @property
     def installation(self) -> InstallationService:
