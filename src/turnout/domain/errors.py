@@ -1,19 +1,34 @@
 """The error tree. Catch the narrowest class that fits.
 
+Most classes live here; a few live beside the code that raises them (their module is named after
+the description). `tests/docs/test_error_tree.py` checks this tree against the classes.
+
     TurnoutError                     every error Turnout raises on purpose
     ├── RequestError                 the caller asked for something that cannot be done (CLI exit 2)
     │   ├── NotFound                 no such configuration, run, module, stage or user
+    │   │   └── PageNotFound         the document has no such page (domain.rendering)
     │   ├── PermissionDenied         the actor's role does not allow the action
+    │   │   └── NoRole               the token's user has no role (api.auth)
     │   ├── InvalidTransition        the configuration's status does not allow the action
     │   ├── ActivationPending        another activation is already pending
-    │   └── InvalidConfiguration     a configuration file or version fails validation
+    │   ├── InvalidConfiguration     a configuration file or version fails validation
+    │   ├── QueueUnavailable         the worker queue was asked for on a database without one
+    │   ├── PageUnrenderable         the document cannot be shown as images (domain.rendering)
+    │   ├── ReviewConflict           someone else reviewed the run first (domain.review)
+    │   ├── NotReviewable            the run is not waiting for a person (domain.review)
+    │   ├── InvalidCorrection        a correction names an unknown field or an unfit value
+    │   │                            (domain.review)
+    │   ├── TrialsBusy               this process runs as many trials as it keeps (domain.trial)
+    │   └── PayloadTooLarge          an upload is larger than the server accepts (api.errors)
     ├── ModuleError                  raised by, or about, a pipeline module
     │   ├── ModuleUnavailable        its import or health check failed
     │   ├── NotApplicable            the stage does not apply to this document (recorded as skipped)
     │   ├── InputRejected            the module refuses this input with a reason (bad file, bad XML)
     │   ├── StageTimeout             an attempt took longer than its policy's timeout_s
     │   └── ModuleCrashed            the worker process running an isolated attempt died
-    └── StorageError                 the database could not be reached or is not initialised
+    ├── StorageError                 the database could not be reached or is not initialised
+    ├── LeaseLost                    a worker no longer holds the run it was executing
+    └── Unauthenticated              no bearer token, or an unknown or revoked one (api.errors)
 
 Every message says what went wrong and how to fix it.
 """
