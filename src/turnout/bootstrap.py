@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 from turnout.domain.errors import StorageError
 from turnout.domain.rendering import PageRenderer
 from turnout.domain.runs import Run
+from turnout.observability.logging import make_logger
+from turnout.observability.metrics import TurnoutMetrics
+from turnout.observability.observer import MetricsAndLogsObserver
 from turnout.persistence.database import Database
 from turnout.persistence.history import SqlInvoiceHistory
 from turnout.persistence.roles import grant_runtime_role, runtime_can_truncate_audit
@@ -24,9 +27,6 @@ from turnout.runtime.initialization import InitReport, initialize
 from turnout.runtime.installation import InstallationService
 from turnout.runtime.issuer_profiles import StoredProfiles
 from turnout.runtime.leases import DEFAULT_LEASE_S, reap_orphans
-from turnout.runtime.observability.logging import make_logger
-from turnout.runtime.observability.metrics import TurnoutMetrics
-from turnout.runtime.observability.observer import MetricsAndLogsObserver
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.profiles import ProfileService
 from turnout.runtime.queue_worker import QueueWorker

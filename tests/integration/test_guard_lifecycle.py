@@ -27,13 +27,13 @@ from turnout.domain.events import EventResult
 from turnout.domain.guard import GuardSpec, GuardStatus
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.runs import Run, RunOrigin, RunStatus
+from turnout.observability.metrics import TurnoutMetrics
+from turnout.observability.observer import MetricsAndLogsObserver
 from turnout.persistence import Database
 from turnout.runtime.audit import utcnow
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.guard import GuardService, arm, requested_spec
-from turnout.runtime.observability.metrics import TurnoutMetrics
-from turnout.runtime.observability.observer import MetricsAndLogsObserver
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.runner import Runner
 from turnout.runtime.validation import document_of

@@ -15,7 +15,7 @@ import pytest
 import structlog
 
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
-from turnout.runtime.observability import (
+from turnout.observability import (
     MetricsAndLogsObserver,
     TurnoutMetrics,
     configure_logging,
@@ -170,6 +170,6 @@ def test_an_unknown_level_is_refused_with_the_levels_to_use() -> None:
 
 
 def test_importing_observability_configures_nothing() -> None:
-    code = "import structlog, turnout.runtime.observability;print(structlog.is_configured())"
+    code = "import structlog, turnout.observability;print(structlog.is_configured())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
-from turnout.runtime.observability import MetricsAndLogsObserver, TurnoutMetrics, make_logger
+from turnout.observability import MetricsAndLogsObserver, TurnoutMetrics, make_logger
 from turnout.runtime.observer import RunObserver
 
 T0 = dt.datetime(2025, 4, 1, 9, 0, tzinfo=dt.UTC)

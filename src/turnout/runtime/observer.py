@@ -1,5 +1,5 @@
 """What the runtime tells the outside world as it works: one observer protocol, so metrics and
-logs live in one place (`turnout.runtime.observability`) and the runner stays free of them."""
+logs live in one place (`turnout.observability`) and the runner stays free of them."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ from structlog.typing import FilteringBoundLogger
 
 from turnout.domain.guard import Guard, GuardStatus
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
-from turnout.runtime.observability.logging import get_logger
-from turnout.runtime.observability.metrics import TurnoutMetrics, outcome_label
+from turnout.observability.logging import get_logger
+from turnout.observability.metrics import TurnoutMetrics, outcome_label
 
 
 def _ms(seconds: float) -> float:
