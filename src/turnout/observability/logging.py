@@ -1,11 +1,10 @@
 """Structured logs: one JSON line per event, bound to run_id, config_version, stage, module and
-attempt (PRODUCT.md section 7).
+attempt.
 
-Nothing is configured at import time. An entry point calls `configure_logging()` once (calling it
-again simply reconfigures); code that wants a private logger, such as a test capturing a stream or
-a second app in the same process, uses `make_logger()`, which leaves structlog's global settings
-alone. Both build a filtering logger: a call below the level returns at once, before any
-processor runs or any line is formatted.
+Nothing is configured at import time. Each app makes its own logger with `make_logger()`, which
+leaves structlog's global settings alone; an observer given no logger uses structlog's global one
+(`get_logger()`). `make_logger()` builds a filtering logger: a call below the level returns at
+once, before any processor runs or any line is formatted.
 """
 
 from __future__ import annotations
@@ -46,20 +45,6 @@ def processors(json: bool = True) -> list[Processor]:
     return chain
 
 
-def configure_logging(
-    level: str | int = "INFO", stream: TextIO | None = None, json: bool = True
-) -> None:
-    """Send structlog's loggers to `stream` (default: `sys.stderr` at call time) as JSON lines
-    (or readable console lines with `json=False`), dropping events below `level`."""
-    structlog.configure(
-        processors=processors(json),
-        wrapper_class=structlog.make_filtering_bound_logger(level_number(level)),
-        logger_factory=structlog.WriteLoggerFactory(file=stream or sys.stderr),
-        # Not cached, so that configuring again takes effect; the observer binds its logger once.
-        cache_logger_on_first_use=False,
-    )
-
-
 def make_logger(
     level: str | int = "INFO", stream: TextIO | None = None, json: bool = True
 ) -> FilteringBoundLogger:
@@ -76,22 +61,3 @@ def get_logger(**bound: Any) -> FilteringBoundLogger:
     """The `turnout` logger of the global configuration, with `bound` fields on every line."""
     logger: FilteringBoundLogger = structlog.get_logger(LOGGER_NAME)
     return logger.bind(**bound)
-
-
-def run_logger(
-    logger: FilteringBoundLogger,
-    run_id: str,
-    config_version: int,
-    stage: str | None = None,
-    module: str | None = None,
-    attempt: int | None = None,
-) -> FilteringBoundLogger:
-    """`logger` bound to a run and, when given, the stage, module and attempt within it."""
-    fields: dict[str, Any] = {"run_id": run_id, "config_version": config_version}
-    if stage is not None:
-        fields["stage"] = stage
-    if module is not None:
-        fields["module"] = module
-    if attempt is not None:
-        fields["attempt"] = attempt
-    return logger.bind(**fields)

@@ -214,15 +214,6 @@ class TurnoutMetrics:
         with self._runs_lock:
             self._set_in_flight(config_version, max(self._in_flight.get(config_version, 0) - 1, 0))
 
-    def set_runs_in_flight(self, config_version: int, count: int) -> None:
-        """Set the in-flight count of a version (e.g. from the database, across processes).
-
-        A version that is not active and has nothing in flight is dropped from the gauge, so the
-        label set stays as small as the versions that matter.
-        """
-        with self._runs_lock:
-            self._set_in_flight(config_version, count)
-
     def set_active_version(self, version: int) -> None:
         """`version` is the one new runs are admitted under; idle older versions are dropped."""
         with self._runs_lock:
@@ -289,6 +280,8 @@ class TurnoutMetrics:
     # -- below: called with _runs_lock held ---------------------------------------------------
 
     def _set_in_flight(self, config_version: int, count: int) -> None:
+        # A version that is not active and has nothing in flight is dropped from the gauge, so
+        # the label set stays as small as the versions that matter.
         label = str(config_version)
         if count == 0 and config_version != self._active:
             if self._in_flight.pop(config_version, None) is not None:
