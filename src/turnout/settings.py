@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from turnout.domain.errors import RequestError
+from turnout.domain.runs import DEFAULT_LEASE_S
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Settings:
     concurrency: int = 0  # 0: the CPU count
     log_level: str = "WARNING"
     module_import_timeout_s: float = 15.0
-    lease_s: float = 30.0
+    lease_s: float = DEFAULT_LEASE_S
     database_owner_url: str | None = None
 
     @classmethod

@@ -23,6 +23,7 @@ import psycopg
 from procrastinate.worker import Worker
 
 from turnout.distributed.queue import conninfo, ensure_schema, make_app
+from turnout.domain.runs import DEFAULT_LEASE_S
 from turnout.runtime.ports import NOTIFY_CHANNEL, QUEUE_NAME
 from turnout.runtime.queue_worker import QueueWorker, stalled_after_s
 
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class WorkerOptions:
     concurrency: int = 2
-    lease_s: float = 30.0
+    lease_s: float = DEFAULT_LEASE_S
     shutdown_deadline_s: float = 30.0
     until_empty: bool = False  # stop when the queue has no job left (benchmarks, batch jobs)
     poll_s: float = 1.0  # fallback polling of the queue when a notification is missed

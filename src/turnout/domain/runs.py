@@ -23,6 +23,10 @@ class RunStatus(StrEnum):
         return self not in (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
+# How long a run's (or a trial's) lease lasts unless its process renews it (`Settings.lease_s`).
+DEFAULT_LEASE_S = 30.0
+
+
 class RunOrigin(StrEnum):
     """Who executes a run, which decides what happens when its lease expires (the process holding
     it stopped): a `local` run (`turnout process`, `turnout serve`) ends `failed`, its stage

@@ -25,13 +25,22 @@ from collections import Counter
 from collections.abc import Callable
 
 from turnout.domain.events import ConfigurationChangeEvent, EventAction, EventResult
-from turnout.domain.runs import Run
+from turnout.domain.runs import DEFAULT_LEASE_S, Run
 from turnout.runtime.audit import Clock
 from turnout.runtime.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LEASE_S = 30.0
+__all__ = ["DEFAULT_LEASE_S", "LeaseKeeper", "holder_name", "reap_orphans", "record_orphaned"]
+
+# Extends the leases of `held` (ids) held by `holder` by `lease_s` in the open transaction; how
+# many the database still had.
+Renew = Callable[[UnitOfWork, str, float, list[str]], int]
+
+
+def renew_runs(uow: UnitOfWork, holder: str, lease_s: float, held: list[str]) -> int:
+    """`Renew` for local runs (`LeaseKeeper`'s default)."""
+    return uow.runs.renew_leases(holder, lease_s, held)
 
 
 def holder_name() -> str:
@@ -40,56 +49,68 @@ def holder_name() -> str:
 
 
 class LeaseKeeper:
-    """The heartbeat of the local runs one process holds: one UPDATE for all of them every
-    `lease_s / 3`. Its thread runs only while the process holds a run (none when idle)."""
+    """The heartbeat of what one process holds under a lease (its local runs, its trials): one
+    UPDATE (`renew`) for all of them every `lease_s / 3`. Its thread runs only while the process
+    holds something (none when idle)."""
 
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], holder: str, lease_s: float) -> None:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        holder: str,
+        lease_s: float,
+        renew: Renew = renew_runs,
+        *,
+        noun: str = "run",
+    ) -> None:
         self.holder = holder
         self.lease_s = lease_s
         self._uow = uow_factory
+        self._renew = renew
+        self._noun = noun  # what is held, in log lines
         self._held: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
-    def hold(self, run_id: str) -> None:
-        """Keep this run's lease from now on (its lease was taken at admission)."""
+    def hold(self, key: str) -> None:
+        """Keep this lease from now on (it was taken when the run or trial was stored)."""
         with self._lock:
-            self._held[run_id] += 1
+            self._held[key] += 1
             if self._thread is None and not self._stop.is_set():
                 self._thread = threading.Thread(
-                    target=self._beat, daemon=True, name="turnout-lease-heartbeat"
+                    target=self._beat, daemon=True, name=f"turnout-{self._noun}-heartbeat"
                 )
                 self._thread.start()
 
-    def release(self, run_id: str) -> None:
-        """Stop renewing this run's lease (it ended, or is no longer this process's)."""
+    def release(self, key: str) -> None:
+        """Stop renewing this lease (its run or trial ended, or is no longer this process's)."""
         with self._lock:
-            self._held[run_id] -= 1
-            if self._held[run_id] <= 0:
-                del self._held[run_id]
+            self._held[key] -= 1
+            if self._held[key] <= 0:
+                del self._held[key]
 
     def held(self) -> list[str]:
         with self._lock:
             return sorted(self._held)
 
     def renew(self) -> int:
-        """Extend the lease of every run held now; how many the database still had."""
+        """Extend every lease held now; how many the database still had."""
         held = self.held()
         if not held:
             return 0
         with self._uow() as uow:
-            n = uow.runs.renew_leases(self.holder, self.lease_s, held)
+            n = self._renew(uow, self.holder, self.lease_s, held)
             uow.commit()
-        # a run released meanwhile ended here (its finish may have beaten this beat): only the
-        # runs still held that the database no longer had under this holder were lost
+        # one released meanwhile ended here (its finish may have beaten this beat): only those
+        # still held that the database no longer had under this holder were lost
         still = len(set(held).intersection(self.held()))
         if n < still:
             log.warning(
-                "%d of %d run(s) held by %s lost their lease (ended by a reaper while this "
+                "%d of %d %s(s) held by %s lost their lease (ended by a reaper while this "
                 "process was stalled longer than the lease)",
                 still - n,
                 still,
+                self._noun,
                 self.holder,
             )
         return n
@@ -111,7 +132,7 @@ class LeaseKeeper:
             try:
                 self.renew()
             except Exception as exc:  # the database is away: try again at the next beat
-                log.warning("lease heartbeat of %s failed: %s", self.holder, exc)
+                log.warning("%s heartbeat of %s failed: %s", self._noun, self.holder, exc)
         with self._lock:
             self._thread = None
 

@@ -55,12 +55,12 @@ from turnout.domain.vendors import VendorDirectory
 from turnout.runtime.audit import Clock, record_event, run_audited, utcnow
 from turnout.runtime.authorization import require_trier
 from turnout.runtime.execution import DECIDING_STAGE, PlanExecutor
-from turnout.runtime.leases import DEFAULT_LEASE_S, holder_name
+from turnout.runtime.leases import DEFAULT_LEASE_S, LeaseKeeper, holder_name
 from turnout.runtime.plan import Plan, build_plan
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.resilience.breaker import BreakerBoard
-from turnout.runtime.trial_capacity import RunSlots, TrialLeases, TrialTurns
+from turnout.runtime.trial_capacity import RunSlots, TrialTurns, renew_trials
 from turnout.runtime.validation import document_of, validate_document
 
 log = logging.getLogger(__name__)
@@ -269,7 +269,7 @@ class TrialService:
         self._runner_holder = runner_holder
         self._turns = TrialTurns()
         self._slots = RunSlots(concurrency, self._production_in_flight)
-        self._leases = TrialLeases(uow_factory, holder_name(), lease_s)
+        self._leases = LeaseKeeper(uow_factory, holder_name(), lease_s, renew_trials, noun="trial")
         self._threads: list[threading.Thread] = []
 
     # -- the interface -----------------------------------------------------------------------

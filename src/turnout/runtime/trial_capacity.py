@@ -12,23 +12,19 @@ the lease that tells other processes it is still running them.
   So production keeps at least the slots the share leaves it, and all of them while it needs
   them; the trial only ever takes free ones.
 - **A lease.** Every trial a process holds (running or waiting its turn) has a lease renewed by a
-  heartbeat every third of `lease_s`. Should the process die, the lease expires and the reaper of
+  heartbeat every third of `lease_s` (a `turnout.runtime.leases.LeaseKeeper` with `renew_trials`). Should the process die, the lease expires and the reaper of
   any Turnout process (`TrialService.reap`, with the reaping of orphaned runs) ends the trial
   `failed`, audited: the dashboard and the API stop waiting for it.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from turnout.domain.trial import TrialsBusy
 from turnout.runtime.ports import UnitOfWork
-
-log = logging.getLogger(__name__)
 
 MAX_WAITING = 3  # trials that may wait their turn behind the one a process runs
 WAIT_S = 0.05  # how often a trial waiting for a free run slot looks again
@@ -96,61 +92,6 @@ class RunSlots:
                 self._cond.notify()
 
 
-class TrialLeases:
-    """The heartbeat of the trials a process holds: one UPDATE for all of them every
-    `lease_s / 3`, on a thread that runs only while the process holds a trial."""
-
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], holder: str, lease_s: float) -> None:
-        self.holder = holder
-        self.lease_s = lease_s
-        self._uow = uow_factory
-        self._held: Counter[str] = Counter()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
-
-    def hold(self, trial_id: str) -> None:
-        with self._lock:
-            self._held[trial_id] += 1
-            if self._thread is None and not self._stop.is_set():
-                self._thread = threading.Thread(
-                    target=self._beat, daemon=True, name="turnout-trial-heartbeat"
-                )
-                self._thread.start()
-
-    def release(self, trial_id: str) -> None:
-        with self._lock:
-            self._held[trial_id] -= 1
-            if self._held[trial_id] <= 0:
-                del self._held[trial_id]
-
-    def renew(self) -> int:
-        """Extend the lease of every trial held now; how many the database still had."""
-        with self._lock:
-            held = sorted(self._held)
-        if not held:
-            return 0
-        with self._uow() as uow:
-            n = uow.trials.renew(self.holder, self.lease_s, held)
-            uow.commit()
-        return n
-
-    def close(self) -> None:
-        self._stop.set()
-        with self._lock:
-            thread = self._thread
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def _beat(self) -> None:
-        while not self._stop.wait(self.lease_s / 3):
-            with self._lock:
-                if not self._held:  # idle: the thread ends; the next hold starts another
-                    self._thread = None
-                    return
-            try:
-                self.renew()
-            except Exception as exc:  # the database is away: try again at the next beat
-                log.warning("trial heartbeat of %s failed: %s", self.holder, exc)
-        with self._lock:
-            self._thread = None
+def renew_trials(uow: UnitOfWork, holder: str, lease_s: float, held: list[str]) -> int:
+    """How a `LeaseKeeper` renews the leases of the trials a process holds."""
+    return uow.trials.renew(holder, lease_s, held)
