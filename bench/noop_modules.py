@@ -70,18 +70,12 @@ PREBUILT: dict[str, list[Artifact]] = {
 
 
 def _spec(stage_id: str) -> ModuleSpec:
-    contract = STAGES_BY_ID[stage_id].contract
-    return ModuleSpec(
+    return ModuleSpec.for_stage(
+        STAGES_BY_ID[stage_id],
         module_id=f"{stage_id}.noop",
         name=f"No-op {stage_id}",
-        stage_id=stage_id,
-        contract_id=contract.contract_id,
         version="1",
         description=f"Returns a prebuilt `{stage_id}` output; for benchmarks of the framework",
-        inputs=contract.inputs,
-        outputs=contract.outputs,
-        guarantees=contract.guarantees,
-        settings_schema={"type": "object", "additionalProperties": False, "properties": {}},
     )
 
 

@@ -24,19 +24,16 @@ from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import Invoice
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.stages import TEXT, VALIDATE
 from turnout.testing import ModuleContractSuite, junk_cases, settings_schema_problems, spec_problems
 from turnout.testing.junk import document
 
-SPEC = ModuleSpec(
+SPEC = ModuleSpec.for_stage(
+    TEXT,
     module_id="text.kit",
     name="kit",
-    stage_id="text",
-    contract_id="text-v1",
     version="1.0.0",
     description="decodes the document's bytes as Latin-1",
-    inputs=(needs("document/v1"),),
-    outputs=(ArtifactRef("text"),),
-    guarantees=frozenset({"offline"}),
 )
 
 
@@ -187,16 +184,12 @@ class ReturnsNothing(Latin1Text):
         return None  # type: ignore[return-value]
 
 
-VALIDATE_SPEC = ModuleSpec(
+VALIDATE_SPEC = ModuleSpec.for_stage(
+    VALIDATE,
     module_id="validate.loose",
     name="loose",
-    stage_id="validate",
-    contract_id="validate-v1",
     version="1.0.0",
     description="findings as loose strings and numbers",
-    inputs=(needs("invoice/v1"), needs("document/v1", required=False)),
-    outputs=(ArtifactRef("findings"),),
-    guarantees=frozenset({"offline", "deterministic"}),
 )
 
 

@@ -5,6 +5,7 @@ They are not mocks: they go through the same registry, validation and runner as 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -74,20 +75,21 @@ def fake_module(
 ) -> type[StageModule]:
     """A module class for `stage_id` that meets its contract unless told otherwise."""
     stage = STAGES_BY_ID[stage_id]
-    spec = ModuleSpec(
+    spec = ModuleSpec.for_stage(
+        stage,
         module_id=f"{stage_id}.{name}",
         name=f"fake {stage_id}",
-        stage_id=stage_id,
-        contract_id=stage.contract.contract_id,
         version="0",
         description="a test module",
-        inputs=stage.contract.inputs if inputs is None else inputs,
-        outputs=stage.contract.outputs if outputs is None else outputs,
-        guarantees=stage.contract.guarantees,
-        settings_schema=settings_schema
-        or {"type": "object", "additionalProperties": False, "properties": {}},
+        settings_schema=settings_schema or None,
         is_fallback=is_fallback,
     )
+    if inputs is not None or outputs is not None:  # a module that breaks its contract
+        spec = dataclasses.replace(
+            spec,
+            inputs=spec.inputs if inputs is None else inputs,
+            outputs=spec.outputs if outputs is None else outputs,
+        )
 
     class Fake(StageModule):
         def process(self, inputs_: Artifacts, context: RunContext) -> Iterable[Artifact]:

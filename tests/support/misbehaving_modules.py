@@ -14,25 +14,21 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Document, Text
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, Document, Text
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.stages import TEXT
 
 MISBEHAVE = b"MISBEHAVE"
 
 
 def _spec(name: str, description: str) -> ModuleSpec:
-    return ModuleSpec(
+    return ModuleSpec.for_stage(
+        TEXT,
         module_id=f"text.{name}",
         name=name,
-        stage_id="text",
-        contract_id="text-v1",
         version="1.0.0",
         description=description,
-        inputs=(needs("document/v1"),),
-        outputs=(ArtifactRef("text"),),
-        guarantees=frozenset({"offline"}),
         settings_schema={
             "type": "object",
             "additionalProperties": False,

@@ -50,6 +50,7 @@ PUBLISHED = [
     "Payment",
     "Period",
     "PrecedingInvoice",
+    "ProcessingStage",
     "Receipt",
     "RunContext",
     "Severity",
@@ -62,6 +63,7 @@ PUBLISHED = [
     "VatBreakdown",
     "Word",
     "needs",
+    "settings_with_defaults",
 ]
 
 

@@ -2,6 +2,9 @@
 
     from turnout.authoring import Artifacts, ModuleSpec, RunContext, StageModule
 
+    class Upper(StageModule):
+        spec = ModuleSpec.for_stage("text", module_id="text.upper", name=..., ...)
+
 A module imports only `turnout.authoring` (and `turnout.domain`), never the runtime: the
 names below are kept stable across releases, and a test pins this list. The guide is
 docs/module-authors.md.
@@ -63,8 +66,15 @@ from turnout.domain.invoice import (
     Totals,
     VatBreakdown,
 )
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
 from turnout.domain.page import Box, Word
+from turnout.domain.stages import ProcessingStage
 
 __all__ = [
     "Address",
@@ -111,6 +121,7 @@ __all__ = [
     "Payment",
     "Period",
     "PrecedingInvoice",
+    "ProcessingStage",
     "Receipt",
     "RunContext",
     "Severity",
@@ -123,4 +134,5 @@ __all__ = [
     "VatBreakdown",
     "Word",
     "needs",
+    "settings_with_defaults",
 ]

@@ -1,6 +1,7 @@
 """The module interface: what a pipeline module declares and how the runner calls it.
 
-A module is a class with a class attribute `spec` (its `ModuleSpec`) and three methods:
+A module is a class with a class attribute `spec` (its `ModuleSpec`, from
+`ModuleSpec.for_stage`: the stage's contract plus what is the module's own) and three methods:
 
 - `health_check()` (classmethod): raise `ModuleUnavailable` when the module cannot run here
   (missing dependency, missing model file). Called once per process by the registry.
@@ -15,6 +16,7 @@ Modules are published through the entry-point group `turnout.modules`, name = `s
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -25,6 +27,7 @@ from turnout.domain.artifacts import Artifact, ArtifactRef
 from turnout.domain.contracts import InputGroup
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.profiles import IssuerProfiles
+from turnout.domain.stages import STAGES_BY_ID, ProcessingStage
 from turnout.domain.vendors import VendorDirectory
 
 A = TypeVar("A", bound=Artifact)
@@ -34,6 +37,17 @@ class ModuleStatus(StrEnum):
     AVAILABLE = "available"
     UNAVAILABLE = "unavailable"
     DEPRECATED = "deprecated"
+
+
+def _no_settings() -> Mapping[str, Any]:
+    return {"type": "object", "additionalProperties": False, "properties": {}}
+
+
+def _stage_named(stage_id: str) -> ProcessingStage:
+    stage = STAGES_BY_ID.get(stage_id)
+    if stage is None:
+        raise ValueError(f"unknown stage `{stage_id}`; the stages are {', '.join(STAGES_BY_ID)}")
+    return stage
 
 
 @dataclass(frozen=True)
@@ -49,10 +63,49 @@ class ModuleSpec:
     inputs: tuple[InputGroup, ...]
     outputs: tuple[ArtifactRef, ...]
     guarantees: frozenset[str] = frozenset()
-    settings_schema: Mapping[str, Any] = field(
-        default_factory=lambda: {"type": "object", "additionalProperties": False, "properties": {}}
-    )
+    settings_schema: Mapping[str, Any] = field(default_factory=_no_settings)
     is_fallback: bool = False
+
+    @classmethod
+    def for_stage(
+        cls,
+        stage: ProcessingStage | str,
+        *,
+        module_id: str,
+        name: str,
+        version: str,
+        description: str,
+        extra_inputs: tuple[InputGroup, ...] = (),
+        extra_guarantees: Iterable[str] = (),
+        settings_schema: Mapping[str, Any] | None = None,
+        is_fallback: bool = False,
+    ) -> ModuleSpec:
+        """The spec of a module of `stage` (a stage or its id, `"export"`): the contract, inputs,
+        outputs and guarantees are the stage's; a module declares only what is its own, an input
+        it also reads (`extra_inputs`, after the stage's) or a promise beyond the stage's
+        (`extra_guarantees`).
+        """
+        if isinstance(stage, str):
+            stage = _stage_named(stage)
+        if module_id.split(".", 1)[0] != stage.stage_id or "." not in module_id:
+            raise ValueError(
+                f"module id `{module_id}` does not name its stage; write it "
+                f"`{stage.stage_id}.<name>`"
+            )
+        contract = stage.contract
+        return cls(
+            module_id=module_id,
+            name=name,
+            stage_id=stage.stage_id,
+            contract_id=contract.contract_id,
+            version=version,
+            description=description,
+            inputs=(*contract.inputs, *extra_inputs),
+            outputs=contract.outputs,
+            guarantees=contract.guarantees | frozenset(extra_guarantees),
+            settings_schema=settings_schema if settings_schema is not None else _no_settings(),
+            is_fallback=is_fallback,
+        )
 
     def metadata(self) -> dict[str, Any]:
         """The JSON stored in Module.metadata."""
@@ -64,6 +117,20 @@ class ModuleSpec:
             "guarantees": sorted(self.guarantees),
             "settings_schema": dict(self.settings_schema),
         }
+
+
+def settings_with_defaults(
+    schema: Mapping[str, Any], given: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """`given` with the `default` of every top-level property of `schema` it leaves out, so that
+    each default is written once, in the settings schema."""
+    filled = {
+        key: copy.deepcopy(prop["default"])  # a module may change its own list or mapping
+        for key, prop in schema.get("properties", {}).items()
+        if isinstance(prop, Mapping) and "default" in prop
+    }
+    filled.update(given or {})
+    return filled
 
 
 @dataclass(frozen=True)

@@ -195,3 +195,15 @@ STAGES: tuple[ProcessingStage, ...] = (
 )
 
 STAGES_BY_ID: dict[str, ProcessingStage] = {s.stage_id: s for s in STAGES}
+
+# Each stage by name, for a module's spec: `ModuleSpec.for_stage(EXPORT, ...)`
+INTAKE = STAGES_BY_ID["intake"]
+EINVOICE = STAGES_BY_ID["einvoice"]
+TEXT = STAGES_BY_ID["text"]
+EXTRACT = STAGES_BY_ID["extract"]
+NORMALIZE = STAGES_BY_ID["normalize"]
+VALIDATE = STAGES_BY_ID["validate"]
+DEDUPE = STAGES_BY_ID["dedupe"]
+MATCH = STAGES_BY_ID["match"]
+ROUTE = STAGES_BY_ID["route"]
+EXPORT = STAGES_BY_ID["export"]

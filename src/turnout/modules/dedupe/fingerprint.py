@@ -20,11 +20,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Document, Duplicate, InvoiceArtifact
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, Document, Duplicate, InvoiceArtifact
 from turnout.domain.errors import NotApplicable
 from turnout.domain.history import MatchedOn, PriorInvoice, invoice_number_key, seller_key
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import DEDUPE
 
 CHECKS: tuple[MatchedOn, ...] = ("file_hash", "seller_number", "seller_date_amount")
 
@@ -51,23 +57,20 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 class FingerprintDedupe(StageModule):
     """Same file hash, same seller and number, or same seller, date and amount as an earlier run."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        DEDUPE,
         module_id="dedupe.fingerprint",
         name="Fingerprint duplicate check",
-        stage_id="dedupe",
-        contract_id="dedupe-v1",
         version="1.0.0",
         description="Finds an earlier run with the same file hash, the same seller and invoice "
         "number, or the same seller, issue date and amount due.",
-        inputs=(needs("invoice/v1"), needs("document/v1", required=False)),
-        outputs=(ArtifactRef("duplicate", 1),),
-        guarantees=frozenset({"offline"}),
         settings_schema=SETTINGS_SCHEMA,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self.checks = tuple(c for c in CHECKS if bool(self.settings.get(c, True)))
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
+        self.checks = tuple(c for c in CHECKS if bool(with_defaults[c]))
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Return one `Duplicate` naming the oldest earlier run of the strongest check that fired."""

@@ -14,11 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Document, DocumentKind, EInvoice
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, Document, DocumentKind, EInvoice
 from turnout.domain.errors import InputRejected, NotApplicable
 from turnout.domain.invoice import FieldSource
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import EINVOICE
 from turnout.modules.einvoice.cii import read_cii
 from turnout.modules.einvoice.provenance import stamp_provenance
 from turnout.modules.einvoice.siblings import forget
@@ -39,18 +45,14 @@ DEFAULT_MAX_BYTES = 10_000_000
 class XmlEInvoice(StageModule):
     """Parse a UBL Invoice / CreditNote, a CII or a ZUGFeRD 1 invoice into the canonical invoice."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        EINVOICE,
         module_id=MODULE_ID,
         name="XML e-invoice (UBL, CII, ZUGFeRD 1)",
-        stage_id="einvoice",
-        contract_id="einvoice-v1",
         version="1.0.0",
         description="UBL 2.1 Invoice and CreditNote, UN/CEFACT CII (Factur-X, ZUGFeRD 2, "
         "XRechnung) and ZUGFeRD 1.0 (BASIC, COMFORT, EXTENDED) into the canonical invoice, "
         "with a hardened XML parser (no DTD, no entities, no network, bounded size).",
-        inputs=(needs("document/v1"),),
-        outputs=(ArtifactRef("einvoice"),),
-        guarantees=frozenset({"deterministic", "offline"}),
         settings_schema={
             "type": "object",
             "additionalProperties": False,
@@ -64,12 +66,12 @@ class XmlEInvoice(StageModule):
                 },
             },
         },
-        is_fallback=False,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self.max_bytes = int(self.settings.get("max_bytes", DEFAULT_MAX_BYTES))
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
+        self.max_bytes = int(with_defaults["max_bytes"])
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Return the `EInvoice` of the document's XML; not applicable when it carries none."""

@@ -62,8 +62,6 @@ class CiiExport(XmlExport):
     """Write the invoice as a UN/CEFACT CII D16B document to `<directory>/<run_id>.xml`."""
 
     syntax = "CII"
-    default_directory = DEFAULT_DIRECTORY
-    explain_default = False
     spec: ClassVar[ModuleSpec] = xml_export_spec(
         MODULE_ID,
         name="UN/CEFACT CII D16B files",

@@ -47,10 +47,16 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, InvoiceArtifact, Receipt
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, InvoiceArtifact, Receipt
 from turnout.domain.errors import ModuleError
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import EXPORT
 from turnout.modules.export.csv_rows import HEADER, invoice_row
 from turnout.modules.export.explanation import MATCH_INPUT, Explanation
 from turnout.modules.export.files import DIRECTORY_PATTERN, export_directory, planned_directory
@@ -95,25 +101,24 @@ def check_path_setting(path: str) -> PurePath:
 class CsvExport(StageModule):
     """Append the invoice's row to a CSV file, once per run id and review revision."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        EXPORT,
         module_id=MODULE_ID,
         name="CSV file",
-        stage_id="export",
-        contract_id="export-v1",
         version="1.2.0",
         description="One row per delivery appended to a CSV file under a file lock; a re-run "
         "of the same run adds no second row, a reviewed run one more row per review revision; "
         "cells are escaped against CSV injection.",
-        inputs=(needs("invoice/v1"), needs("decision/v1"), MATCH_INPUT),
-        outputs=(ArtifactRef("receipt", 1),),
-        guarantees=frozenset({"idempotent", "deterministic", "offline"}),
+        extra_inputs=(MATCH_INPUT,),
+        extra_guarantees={"deterministic", "offline"},
         settings_schema=SETTINGS_SCHEMA,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self.path = check_path_setting(str(self.settings.get("path", DEFAULT_PATH)))
-        self.escape_formulas = bool(self.settings.get("escape_formulas", True))
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
+        self.path = check_path_setting(str(with_defaults["path"]))
+        self.escape_formulas = bool(with_defaults["escape_formulas"])
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Append the row unless this delivery's row is already there; a `Receipt` with its

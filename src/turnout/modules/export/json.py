@@ -31,10 +31,17 @@ from collections.abc import Callable, Iterable, Mapping
 from json.encoder import encode_basestring
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Findings, InvoiceArtifact
+from turnout.domain.artifacts import Artifact, Findings, InvoiceArtifact
 from turnout.domain.contracts import needs
 from turnout.domain.invoice_schema import SCHEMA_ID
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import EXPORT
 from turnout.modules.export.explanation import MATCH_INPUT, Explanation
 from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
 
@@ -60,29 +67,23 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 class JsonExport(StageModule):
     """Write the invoice, its findings and the decision to `<directory>/<run_id>.json`."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        EXPORT,
         module_id="export.json",
         name="JSON files",
-        stage_id="export",
-        contract_id="export-v1",
         version="1.1.0",
         description="One JSON file per invoice named after the run id, written atomically; "
         "re-running a run overwrites the same file with the same content.",
-        inputs=(
-            needs("invoice/v1"),
-            needs("decision/v1"),
-            needs("findings/v1", required=False),
-            MATCH_INPUT,
-        ),
-        outputs=(ArtifactRef("receipt", 1),),
-        guarantees=frozenset({"idempotent", "deterministic", "offline"}),
+        extra_inputs=(needs("findings/v1", required=False), MATCH_INPUT),
+        extra_guarantees={"deterministic", "offline"},
         settings_schema=SETTINGS_SCHEMA,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self.directory = str(self.settings.get("directory", DEFAULT_DIRECTORY))
-        self.indent = int(self.settings.get("indent", DEFAULT_INDENT))
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
+        self.directory = str(with_defaults["directory"])
+        self.indent = int(with_defaults["indent"])
         check_directory_setting(self.spec.module_id, self.directory)
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:

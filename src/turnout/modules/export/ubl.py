@@ -62,8 +62,6 @@ class UblExport(XmlExport):
     """Write the invoice as a UBL 2.1 Invoice or CreditNote to `<directory>/<run_id>.xml`."""
 
     syntax = "UBL"
-    default_directory = DEFAULT_DIRECTORY
-    explain_default = True
     spec: ClassVar[ModuleSpec] = xml_export_spec(
         MODULE_ID,
         name="UBL 2.1 files",

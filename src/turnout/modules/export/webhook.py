@@ -33,10 +33,16 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, InvoiceArtifact, Receipt
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, InvoiceArtifact, Receipt
 from turnout.domain.errors import ModuleError
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import EXPORT
 from turnout.modules.export.delivery import RetryPolicy, deliver, request_headers, webhook_url
 from turnout.modules.export.explanation import MATCH_INPUT, Explanation
 from turnout.modules.export.http_transport import HttpTransport, UrllibTransport
@@ -94,18 +100,15 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 class WebhookExport(StageModule):
     """POST the invoice and decision as JSON to `url` with an `Idempotency-Key` header."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        EXPORT,
         module_id=MODULE_ID,
         name="Webhook (HTTP POST)",
-        stage_id="export",
-        contract_id="export-v1",
         version="1.1.0",
         description="POSTs {run_id, config_version, source_file, vendor_id, invoice, decision} "
         "as JSON with `Idempotency-Key: <run_id>:<stage>`; retries connection errors, 5xx and 429 with "
         "exponential backoff; a 4xx is final.",
-        inputs=(needs("invoice/v1"), needs("decision/v1"), MATCH_INPUT),
-        outputs=(ArtifactRef("receipt", 1),),
-        guarantees=frozenset({"idempotent"}),
+        extra_inputs=(MATCH_INPUT,),
         settings_schema=SETTINGS_SCHEMA,
     )
 
@@ -113,13 +116,14 @@ class WebhookExport(StageModule):
         self, settings: Mapping[str, Any] | None = None, transport: HttpTransport | None = None
     ) -> None:
         super().__init__(settings)
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
         url = self.settings.get("url")
         self.url = webhook_url(MODULE_ID, str(url)) if url is not None else None
         self.headers = request_headers(MODULE_ID, self.settings.get("headers") or {})
-        self.timeout_s = float(self.settings.get("timeout_s", DEFAULT_TIMEOUT_S))
+        self.timeout_s = float(with_defaults["timeout_s"])
         self.policy = RetryPolicy(
-            retries=int(self.settings.get("retries", DEFAULT_RETRIES)),
-            backoff_s=float(self.settings.get("backoff_s", DEFAULT_BACKOFF_S)),
+            retries=int(with_defaults["retries"]),
+            backoff_s=float(with_defaults["backoff_s"]),
         )
         self.transport: HttpTransport = transport or UrllibTransport()
 

@@ -20,11 +20,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Document, InvoiceArtifact
+from turnout.domain.artifacts import Artifact, Document, InvoiceArtifact
 from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import Invoice
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import EXPORT
 from turnout.modules.export.attachments import attachment_bytes
 from turnout.modules.export.conformance import require_valid
 from turnout.modules.export.explanation import MATCH_INPUT, Explanation
@@ -71,21 +78,14 @@ def xml_export_spec(
     module_id: str, *, name: str, version: str, description: str, settings_schema: dict[str, Any]
 ) -> ModuleSpec:
     """The spec of an XML export: what it reads and writes and what it guarantees are shared."""
-    return ModuleSpec(
+    return ModuleSpec.for_stage(
+        EXPORT,
         module_id=module_id,
         name=name,
-        stage_id="export",
-        contract_id="export-v1",
         version=version,
         description=description,
-        inputs=(
-            needs("invoice/v1"),
-            needs("decision/v1"),
-            needs("document/v1", required=False),
-            MATCH_INPUT,
-        ),
-        outputs=(ArtifactRef("receipt", 1),),
-        guarantees=frozenset({"idempotent", "deterministic", "offline"}),
+        extra_inputs=(needs("document/v1", required=False), MATCH_INPUT),
+        extra_guarantees={"deterministic", "offline"},
         settings_schema=settings_schema,
     )
 
@@ -94,15 +94,14 @@ class XmlExport(StageModule):
     """An export writing one checked EN 16931 XML document per run; subclasses say how to build it."""
 
     syntax: ClassVar[str]  # "UBL" or "CII", as findings and messages name it
-    default_directory: ClassVar[str]
-    explain_default: ClassVar[bool]
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self.directory = str(self.settings.get("directory", self.default_directory))
-        self.profile = profile_for(str(self.settings.get("customization_id", EN16931)))
-        self.max_xml_bytes = int(self.settings.get("max_xml_bytes", DEFAULT_MAX_XML_BYTES))
-        self.explain = bool(self.settings.get("explain", self.explain_default))
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
+        self.directory = str(with_defaults["directory"])
+        self.profile = profile_for(str(with_defaults["customization_id"]))
+        self.max_xml_bytes = int(with_defaults["max_xml_bytes"])
+        self.explain = bool(with_defaults["explain"])
         check_directory_setting(self.spec.module_id, self.directory)
 
     def build(

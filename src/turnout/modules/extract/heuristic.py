@@ -12,11 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, ExtractedField, Fields, Text
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, ExtractedField, Fields, Text
 from turnout.domain.errors import InputRejected
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
 from turnout.domain.page import Box
+from turnout.domain.stages import EXTRACT
 from turnout.modules.extract.candidates import Candidate
 from turnout.modules.extract.finder import find_fields
 from turnout.modules.extract.locate import Locator, TextLines, field_boxes
@@ -30,17 +36,14 @@ MAX_TEXT_CHARS = 1_000_000
 class HeuristicExtract(StageModule):
     """Find invoice fields in text by labels, patterns and layout, without templates."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        EXTRACT,
         module_id=MODULE_ID,
         name="Template-free extraction",
-        stage_id="extract",
-        contract_id="extract-v1",
         version="1.0.0",
         description="Labels in six languages, amounts, dates, VAT numbers and IBANs by their "
         "shape and checksum, values under column headers; totals that add up win.",
-        inputs=(needs("text/v1"),),
-        outputs=(ArtifactRef("fields"),),
-        guarantees=frozenset({"offline", "deterministic"}),
+        extra_guarantees={"deterministic"},
         settings_schema=settings_schema(
             languages_said="languages whose labels are looked for (default: all)",
             min_confidence_said="fields found with a lower confidence are left out",
@@ -50,8 +53,9 @@ class HeuristicExtract(StageModule):
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
         self.languages = tuple(self.settings.get("languages") or LANGUAGES)
-        self.min_confidence = float(self.settings.get("min_confidence", 0.0))
+        self.min_confidence = float(with_defaults["min_confidence"])
         self._labels = labels_for(self.languages)
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:

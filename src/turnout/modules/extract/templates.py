@@ -14,10 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Text
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, Text
 from turnout.domain.errors import InputRejected, ModuleUnavailable
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import EXTRACT
 from turnout.modules.extract.invoice2data_adapter import (
     extract_with,
     find_template,
@@ -34,18 +40,15 @@ MODULE_ID = "extract.templates"
 class TemplateExtract(StageModule):
     """Read invoice fields with the invoice2data template whose keywords match the text."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        EXTRACT,
         module_id=MODULE_ID,
         name="invoice2data templates",
-        stage_id="extract",
-        contract_id="extract-v1",
         version="1.0.0",
         description="invoice2data's YAML templates (built-in, plus a folder of your own) "
         "matched by issuer keywords; fields mapped to canonical paths, the rest kept "
         "under `extra.`. Rejects invoices no template knows, for the stage's fallback.",
-        inputs=(needs("text/v1"),),
-        outputs=(ArtifactRef("fields"),),
-        guarantees=frozenset({"offline", "deterministic"}),
+        extra_guarantees={"deterministic"},
         settings_schema={
             "type": "object",
             "additionalProperties": False,
@@ -65,13 +68,13 @@ class TemplateExtract(StageModule):
                 },
             },
         },
-        is_fallback=False,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
         self.folder = resolve_folder(self.settings.get("template_folder"))
-        self.builtin = bool(self.settings.get("builtin_templates", True))
+        self.builtin = bool(with_defaults["builtin_templates"])
 
     @classmethod
     def health_check(cls) -> None:

@@ -15,10 +15,16 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Document, Source
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, Document, Source
 from turnout.domain.errors import InputRejected, ModuleUnavailable
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import INTAKE
 from turnout.modules.einvoice.syntax import ACCEPTED_XML, describe_root, identify
 from turnout.modules.intake.image_pages import count_image_pages
 from turnout.modules.intake.pdf_reader import read_pdf
@@ -50,18 +56,14 @@ _SETTING = "the intake.standard setting `{}`"
 class StandardIntake(StageModule):
     """Sniff the real file type, hash and size it, count pages, extract embedded e-invoice XML."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        INTAKE,
         module_id="intake.standard",
         name="Standard intake",
-        stage_id="intake",
-        contract_id="intake-v1",
         version="1.0.0",
         description="Identifies PDF, PNG, JPEG, TIFF, UBL and CII from the bytes (never the "
         "extension), computes sha256 and size, enforces size and page limits, and pulls the "
         "e-invoice XML out of Factur-X / ZUGFeRD / XRechnung PDFs.",
-        inputs=(needs("source/v1"),),
-        outputs=(ArtifactRef("document"),),
-        guarantees=frozenset({"deterministic", "offline"}),
         settings_schema={
             "type": "object",
             "additionalProperties": False,
@@ -98,19 +100,15 @@ class StandardIntake(StageModule):
                 },
             },
         },
-        is_fallback=False,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self.max_bytes = int(self.settings.get("max_bytes", DEFAULT_MAX_BYTES))
-        self.max_pages = int(self.settings.get("max_pages", DEFAULT_MAX_PAGES))
-        self.max_inflated_bytes = int(
-            self.settings.get("max_inflated_bytes", DEFAULT_MAX_INFLATED_BYTES)
-        )
-        self.max_content_bytes = int(
-            self.settings.get("max_content_bytes", DEFAULT_MAX_CONTENT_BYTES)
-        )
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
+        self.max_bytes = int(with_defaults["max_bytes"])
+        self.max_pages = int(with_defaults["max_pages"])
+        self.max_inflated_bytes = int(with_defaults["max_inflated_bytes"])
+        self.max_content_bytes = int(with_defaults["max_content_bytes"])
 
     @classmethod
     def health_check(cls) -> None:

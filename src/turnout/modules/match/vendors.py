@@ -27,11 +27,17 @@ from typing import Any, ClassVar
 
 from rapidfuzz import fuzz, process, utils
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, InvoiceArtifact, Match
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, InvoiceArtifact, Match
 from turnout.domain.errors import InputRejected, ModuleUnavailable
 from turnout.domain.invoice import Invoice
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import MATCH
 from turnout.domain.vendors import Vendor, VendorDirectory
 from turnout.modules.match.vendor_master import load_vendor_master
 from turnout.runtime.vendor_master import compact_iban, compact_vat_id
@@ -72,27 +78,24 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 class VendorMatch(StageModule):
     """The seller matched by VAT id, then IBAN, then fuzzy name against the vendor master."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        MATCH,
         module_id="match.vendors",
         name="Vendor master match",
-        stage_id="match",
-        contract_id="match-v1",
         version="1.0.0",
         description="Finds the seller in the vendor master (a CSV file or the vendors table) "
         "by VAT id, then IBAN, then fuzzy name (rapidfuzz); an unknown seller is reported "
         "unmatched, never invented.",
-        inputs=(needs("invoice/v1"),),
-        outputs=(ArtifactRef("match", 1),),
-        guarantees=frozenset({"offline"}),
         settings_schema=SETTINGS_SCHEMA,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
         csv_path = self.settings.get("vendors_csv")
         self.vendors_csv = Path(str(csv_path)) if csv_path else None
         self.from_table = self.settings.get("vendors") == "table"
-        self.min_name_score = float(self.settings.get("min_name_score", DEFAULT_MIN_NAME_SCORE))
+        self.min_name_score = float(with_defaults["min_name_score"])
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Return one `Match`: the vendor found and how, or `vendor_id=None`."""

@@ -14,16 +14,15 @@ from typing import Any, ClassVar
 
 from turnout.domain.artifacts import (
     Artifact,
-    ArtifactRef,
     EInvoice,
     Fields,
     Finding,
     InvoiceArtifact,
 )
-from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import FieldSource, Invoice
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.stages import NORMALIZE
 from turnout.modules.normalize.canonical import MODULE_ID, canonicalise
 from turnout.modules.normalize.dates import DateOrder
 from turnout.modules.normalize.from_fields import invoice_from_fields
@@ -36,17 +35,13 @@ DEFAULT_CURRENCY_CONFIDENCE = 0.2
 class StandardNormalize(StageModule):
     """Turn raw fields or an e-invoice into the canonical, checked invoice."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        NORMALIZE,
         module_id=MODULE_ID,
         name="Standard normalisation",
-        stage_id="normalize",
-        contract_id="normalize-v1",
         version="1.0.0",
         description="Decimal money, ISO 8601 dates, ISO 4217 currencies, VAT numbers "
         "(python-stdnum), IBAN and BIC (schwifty); failed checks become notes.",
-        inputs=(needs("fields/v1", "einvoice/v1"),),
-        outputs=(ArtifactRef("invoice"),),
-        guarantees=frozenset({"deterministic", "offline"}),
         settings_schema={
             "type": "object",
             "additionalProperties": False,
@@ -66,7 +61,6 @@ class StandardNormalize(StageModule):
                 },
             },
         },
-        is_fallback=False,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:

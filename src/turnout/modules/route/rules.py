@@ -47,7 +47,6 @@ from typing import Any, ClassVar
 
 from turnout.domain.artifacts import (
     Artifact,
-    ArtifactRef,
     Decision,
     Duplicate,
     Finding,
@@ -57,9 +56,15 @@ from turnout.domain.artifacts import (
     Outcome,
     Severity,
 )
-from turnout.domain.contracts import needs
 from turnout.domain.invoice import Invoice, is_blank, value_at
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import ROUTE
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_REQUIRED_CONFIDENCE = 0.6
@@ -185,39 +190,30 @@ class _Reasons:
 class RulesRoute(StageModule):
     """Decide approve, review or reject from findings, duplicates, vendor match and thresholds."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        ROUTE,
         module_id="route.rules",
         name="Routing rules",
-        stage_id="route",
-        contract_id="route-v1",
         version="1.1.0",
         description="Approve, review or reject with reasons: required fields of a page-read "
         "invoice, fatal findings, duplicates, warnings, amount threshold, unmatched vendor, "
         "currencies, extraction confidence.",
-        inputs=(
-            needs("invoice/v1"),
-            needs("findings/v1"),
-            needs("duplicate/v1", required=False),
-            needs("match/v1", required=False),
-        ),
-        outputs=(ArtifactRef("decision", 1),),
-        guarantees=frozenset({"deterministic", "offline"}),
         settings_schema=SETTINGS_SCHEMA,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        s = self.settings
-        self.reject_on_fatal = bool(s.get("reject_on_fatal", True))
-        self.reject_duplicates = bool(s.get("reject_duplicates", False))
-        self.review_on_warnings = bool(s.get("review_on_warnings", False))
-        above = s.get("review_above")
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
+        self.reject_on_fatal = bool(with_defaults["reject_on_fatal"])
+        self.reject_duplicates = bool(with_defaults["reject_duplicates"])
+        self.review_on_warnings = bool(with_defaults["review_on_warnings"])
+        above = with_defaults.get("review_above")
         self.review_above = Decimal(str(above)) if above is not None else None
-        currencies = s.get("currencies")
+        currencies = with_defaults.get("currencies")
         self.currencies = tuple(currencies) if currencies is not None else None
-        self.review_unmatched_vendor = bool(s.get("review_unmatched_vendor", True))
-        self.min_confidence = float(s.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
-        required = s.get("required_fields", DEFAULT_REQUIRED_FIELDS)
+        self.review_unmatched_vendor = bool(with_defaults["review_unmatched_vendor"])
+        self.min_confidence = float(with_defaults["min_confidence"])
+        required = with_defaults["required_fields"]
         unknown = [path for path in required if path not in REQUIRABLE]
         if unknown:
             raise ValueError(
@@ -225,7 +221,7 @@ class RulesRoute(StageModule):
                 f"cannot be required; use some of: {', '.join(REQUIRABLE)}"
             )
         self.required_fields = tuple(dict.fromkeys(required))
-        self.required_confidence = float(s.get("required_confidence", DEFAULT_REQUIRED_CONFIDENCE))
+        self.required_confidence = float(with_defaults["required_confidence"])
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Return one `Decision` with every reason that applies."""

@@ -24,11 +24,17 @@ from dataclasses import replace
 from statistics import fmean
 from typing import Any, ClassVar, NamedTuple
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Document, DocumentKind, Text
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, Document, DocumentKind, Text
 from turnout.domain.errors import InputRejected, NotApplicable
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
 from turnout.domain.page import Word
+from turnout.domain.stages import TEXT
 from turnout.modules.text.layout import TextRun, lay_out
 from turnout.modules.text.ocr_engine import OcrBox, load_rapidocr, shared_engine
 from turnout.modules.text.ocr_words import words_of
@@ -57,18 +63,15 @@ _NOT_READABLE = {
 class OcrText(StageModule):
     """Read scans and images with RapidOCR, page by page, with a confidence per page."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        TEXT,
         module_id="text.ocr",
         name="OCR (RapidOCR on ONNX Runtime)",
-        stage_id="text",
-        contract_id="text-v1",
         version="1.1.0",
         description="Text of scanned PDFs and PNG/JPEG/TIFF images through RapidOCR (models "
         "ship in the wheel), laid out line by line, with every word's box in points and the "
         "mean box score per page; sideways and upside-down scans are read turned upright.",
-        inputs=(needs("document/v1"),),
-        outputs=(ArtifactRef("text"),),
-        guarantees=frozenset({"offline", "deterministic"}),
+        extra_guarantees={"deterministic"},
         settings_schema={
             "type": "object",
             "additionalProperties": False,
@@ -122,15 +125,16 @@ class OcrText(StageModule):
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self.dpi = int(self.settings.get("dpi", DEFAULT_DPI))
-        self.max_pages = int(self.settings.get("max_pages", DEFAULT_MAX_PAGES))
-        self.min_confidence = float(self.settings.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
+        self.dpi = int(with_defaults["dpi"])
+        self.max_pages = int(with_defaults["max_pages"])
+        self.min_confidence = float(with_defaults["min_confidence"])
         self.budget = PixelBudget(
             max_pages=self.max_pages,
-            max_page_pixels=int(self.settings.get("max_page_pixels", DEFAULT_MAX_PAGE_PIXELS)),
-            max_total_pixels=int(self.settings.get("max_total_pixels", DEFAULT_MAX_TOTAL_PIXELS)),
+            max_page_pixels=int(with_defaults["max_page_pixels"]),
+            max_total_pixels=int(with_defaults["max_total_pixels"]),
         )
-        self.max_seconds = float(self.settings.get("max_seconds", DEFAULT_MAX_SECONDS))
+        self.max_seconds = float(with_defaults["max_seconds"])
 
     @classmethod
     def health_check(cls) -> None:

@@ -19,11 +19,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Document, DocumentKind, Text
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, Document, DocumentKind, Text
 from turnout.domain.errors import InputRejected, NotApplicable
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
 from turnout.domain.page import Word
+from turnout.domain.stages import TEXT
 from turnout.modules.text.layout import (
     Joins,
     join_words,
@@ -48,18 +54,15 @@ _NOT_PDF = {
 class PdfiumText(StageModule):
     """Read the text layer of a PDF with pdfium, keeping lines and columns roughly in place."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        TEXT,
         module_id="text.pdfium",
         name="PDF text layer (pdfium)",
-        stage_id="text",
-        contract_id="text-v1",
         version="1.1.0",
         description="Text of a PDF's text layer through pypdfium2, laid out line by line, with "
         "every word's box; "
         "rejects PDFs without a text layer so that OCR can take over.",
-        inputs=(needs("document/v1"),),
-        outputs=(ArtifactRef("text"),),
-        guarantees=frozenset({"offline", "deterministic"}),
+        extra_guarantees={"deterministic"},
         settings_schema={
             "type": "object",
             "additionalProperties": False,
@@ -79,13 +82,13 @@ class PdfiumText(StageModule):
                 },
             },
         },
-        is_fallback=False,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self.min_chars = int(self.settings.get("min_chars", DEFAULT_MIN_CHARS))
-        self.max_pages = int(self.settings.get("max_pages", DEFAULT_MAX_PAGES))
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
+        self.min_chars = int(with_defaults["min_chars"])
+        self.max_pages = int(with_defaults["max_pages"])
 
     @classmethod
     def health_check(cls) -> None:

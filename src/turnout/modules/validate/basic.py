@@ -22,9 +22,15 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, Finding, Findings, InvoiceArtifact
-from turnout.domain.contracts import needs
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.artifacts import Artifact, Finding, Findings, InvoiceArtifact
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import VALIDATE
 from turnout.modules.validate.basic_arithmetic import check_arithmetic
 from turnout.modules.validate.basic_consistency import check_consistency
 from turnout.modules.validate.basic_required import (
@@ -63,25 +69,22 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 class BasicValidate(StageModule):
     """Required fields and arithmetic of the canonical invoice; the `validate` stage's fallback."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        VALIDATE,
         module_id="validate.basic",
         name="Basic validation",
-        stage_id="validate",
-        contract_id="validate-v1",
         version="1.0.0",
         description="Required fields, totals arithmetic (BR-CO-10/13/14/15/16), line amounts, "
         "currency code format and due date; findings carry EN 16931 rule ids where they match.",
-        inputs=(needs("invoice/v1"), needs("document/v1", required=False)),
-        outputs=(ArtifactRef("findings", 1),),
-        guarantees=frozenset({"deterministic", "offline"}),
         settings_schema=SETTINGS_SCHEMA,
         is_fallback=True,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self.tolerance = _tolerance(self.settings.get("tolerance", DEFAULT_TOLERANCE))
-        self.required = required_fields(self.settings.get("required_fields", DEFAULT_REQUIRED))
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
+        self.tolerance = _tolerance(with_defaults["tolerance"])
+        self.required = required_fields(with_defaults["required_fields"])
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Check the invoice and return one `Findings` artifact (ruleset `basic`)."""

@@ -15,10 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, ExtractedField, Fields, Text
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, ExtractedField, Fields, Text
 from turnout.domain.errors import InputRejected
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import EXTRACT
 from turnout.modules.extract.layout.labels import labels_of
 from turnout.modules.extract.layout.page import Found, Layout, layout_of
 from turnout.modules.extract.layout.reader import read_layout
@@ -34,19 +40,16 @@ MAX_WORDS = 100_000
 class LayoutExtract(StageModule):
     """Read invoice fields from the page layout: blocks, headings, labels and their values."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        EXTRACT,
         module_id=MODULE_ID,
         name="Layout reader",
-        stage_id="extract",
-        contract_id="extract-v1",
         version="1.0.0",
         description="Reads printed invoices and scans like a clerk: party blocks under their "
         "headings in six languages, letterhead and footer, values right of or under their "
         "labels, identifiers by checksum, line items and totals; every value with a "
         "confidence and the boxes of its words.",
-        inputs=(needs("text/v1"),),
-        outputs=(ArtifactRef("fields"),),
-        guarantees=frozenset({"offline", "deterministic"}),
+        extra_guarantees={"deterministic"},
         settings_schema=settings_schema(
             languages_said="languages whose labels and headings are looked for (default: all)",
             min_confidence_said="fields found with a lower confidence are left out (the "
@@ -62,8 +65,9 @@ class LayoutExtract(StageModule):
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
         self.languages = tuple(self.settings.get("languages") or LANGUAGES)
-        self.min_confidence = float(self.settings.get("min_confidence", 0.0))
+        self.min_confidence = float(with_defaults["min_confidence"])
         self._labels = labels_of(self.languages)
         self._terms = term_labels(self.languages)
 

@@ -14,11 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ArtifactRef, ExtractedField, Fields, Text
-from turnout.domain.contracts import needs
+from turnout.domain.artifacts import Artifact, ExtractedField, Fields, Text
 from turnout.domain.errors import InputRejected
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
 from turnout.domain.profiles import IssuerProfile, read_key, same_issuer
+from turnout.domain.stages import EXTRACT
 from turnout.modules.extract.identifiers import find_ibans, find_vat_ids
 from turnout.modules.extract.layout.module import LayoutExtract
 from turnout.modules.extract.layout.page import layout_of
@@ -73,30 +79,28 @@ def _schema() -> dict[str, Any]:
 class LearnedExtract(StageModule):
     """Read invoice fields with the issuer's learned profile, the layout reader filling in."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        EXTRACT,
         module_id=MODULE_ID,
         name="Learned issuer profiles",
-        stage_id="extract",
-        contract_id="extract-v1",
         version="1.0.0",
         description="The layout reader, then the issuer's profile learned from people's "
         "corrections and approvals (found by VAT id, IBAN or name): each field the profile "
         "knows is read at its label and place with its shape; the layout reader fills in the "
         "rest. Without a profile, exactly the layout reader's result.",
-        inputs=(needs("text/v1"),),
-        outputs=(ArtifactRef("fields"),),
-        guarantees=frozenset({"offline", "deterministic"}),
+        extra_guarantees={"deterministic"},
         settings_schema=_schema(),
         is_fallback=True,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
         layout_settings = {k: v for k, v in self.settings.items() if k not in _OWN_SETTINGS}
         self._layout = LayoutExtract(layout_settings)
-        self.min_confirmations = int(self.settings.get("min_confirmations", 1))
-        self.trust_after = int(self.settings.get("trust_confirmed_after", 3))
-        self.unsure_below = float(self.settings.get("unsure_below", 0.6))
+        self.min_confirmations = int(with_defaults["min_confirmations"])
+        self.trust_after = int(with_defaults["trust_confirmed_after"])
+        self.unsure_below = float(with_defaults["unsure_below"])
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """The layout reader's `Fields`, with what the issuer's profile reads put over them."""

@@ -25,16 +25,21 @@ from lxml import etree
 
 from turnout.domain.artifacts import (
     Artifact,
-    ArtifactRef,
     Document,
     Finding,
     Findings,
     InvoiceArtifact,
     Severity,
 )
-from turnout.domain.contracts import needs
 from turnout.domain.errors import InputRejected
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
+from turnout.domain.stages import VALIDATE
 from turnout.modules.einvoice.syntax import ZUGFERD1_NS
 from turnout.modules.validate.en16931.canonical import canonical_node, canonical_rules
 from turnout.modules.validate.en16931.engine import (
@@ -83,25 +88,21 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 class En16931Validate(StageModule):
     """EN 16931 business rules (BR, BR-CO, BR-DEC, BR-CL, VAT categories) in pure Python."""
 
-    spec: ClassVar[ModuleSpec] = ModuleSpec(
+    spec: ClassVar[ModuleSpec] = ModuleSpec.for_stage(
+        VALIDATE,
         module_id="validate.en16931",
         name="EN 16931 validation",
-        stage_id="validate",
-        contract_id="validate-v1",
         version="1.0.0",
         description="The EN 16931 business rules (BR-*, BR-CO-*, BR-DEC-*, BR-CL-*, the VAT "
         "category families and UBL syntax rules) over the UBL or CII source, or over the "
         "canonical invoice for PDFs; findings carry the official rule id, flag and element path.",
-        inputs=(needs("invoice/v1"), needs("document/v1", required=False)),
-        outputs=(ArtifactRef("findings", 1),),
-        guarantees=frozenset({"deterministic", "offline"}),
         settings_schema=SETTINGS_SCHEMA,
-        is_fallback=False,
     )
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        disabled = frozenset(self.settings.get("disabled_rules", []))
+        with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
+        disabled = frozenset(with_defaults["disabled_rules"])
         unknown = sorted(disabled - RULES.keys())
         if unknown:
             raise ValueError(
@@ -110,8 +111,8 @@ class En16931Validate(StageModule):
             )
         self.rules = [r for r in RULES.values() if r.rule_id not in disabled]
         self.canonical_rules = canonical_rules(self.rules)
-        self.max_xml_bytes = int(self.settings.get("max_xml_bytes", DEFAULT_MAX_XML_BYTES))
-        self.extracted_official = self.settings.get("extracted_severity", "warning") == "official"
+        self.max_xml_bytes = int(with_defaults["max_xml_bytes"])
+        self.extracted_official = with_defaults["extracted_severity"] == "official"
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Check the invoice and return one `Findings` artifact (ruleset `en16931`)."""
