@@ -1,44 +1,69 @@
 # Everything Turnout needs comes from pyproject.toml + constraints.txt; `make demo` and
-# `make test` create .venv on first use.
+# `make test` create .venv on first use. `make demo` installs the product only (its own
+# dependencies); `make test`, `make lint`, `make bench` add the development tools (`.[dev]`).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+DEV_STAMP := $(VENV)/.dev-installed-stamp
+# --no-compile: Python writes the bytecode of what it imports, when it imports it; compiling every
+# module of every package at install time wrote about 80 MB nobody reads (unused SQLAlchemy
+# dialects, Pygments lexers, NumPy's tests ...).
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt
 
-.PHONY: demo test lint typecheck layers unit bench clean install lock
+.PHONY: demo test lint typecheck layers unit bench clean install install-dev lock
+
+# RapidOCR asks for opencv-python, the OpenCV build with a Qt GUI and video codecs; Turnout (and
+# RapidOCR) only resize and transform images in memory, which opencv-python-headless, the same
+# OpenCV without the GUI and codecs, does. Both install the module `cv2`, so the one is taken out
+# and the other put back whole after every install that may have brought opencv-python back.
+define headless_opencv
+	@$(BIN)/python -m pip uninstall --quiet --disable-pip-version-check -y opencv-python
+	$(PIP) --force-reinstall --no-deps opencv-python-headless
+endef
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Turnout needs Python 3.11 or newer (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(PIP) -e .
+	$(headless_opencv)
 	@touch $(STAMP)
 
+$(DEV_STAMP): $(STAMP)
+	$(PIP) -e '.[dev]'
+	$(headless_opencv)
+	@touch $(DEV_STAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/turnout demo
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-layers: $(STAMP)
+layers: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
-unit: $(STAMP)
+unit: $(DEV_STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 test: lint typecheck layers unit
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 # Re-pin constraints.txt from the current environment (maintainers only).
-lock: $(STAMP)
+lock: $(DEV_STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^turnout' > constraints.txt
+	@# opencv-python is taken out after install (see headless_opencv); it stays pinned all the same
+	sed -n 's/^opencv-python-headless==/opencv-python==/p' constraints.txt >> constraints.txt
 
 clean:
 	rm -rf $(VENV) .turnout .mypy_cache .ruff_cache .pytest_cache
