@@ -13,20 +13,20 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from turnout.domain.fallback import EXHAUSTED_ACTIONS, TRIGGERS, PolicyActions
 from turnout.domain.stages import STAGES_BY_ID
 
-TRIGGERS = frozenset(
-    {
-        "error",
-        "timeout",
-        "unavailable",
-        "circuit_open",
-        "empty_output",
-        "low_confidence",
-        "contract_violation",
-    }
-)
-EXHAUSTED_ACTIONS = frozenset({"review", "fail", "skip"})
+__all__ = [  # TRIGGERS and EXHAUSTED_ACTIONS are the fallback policy's, kept importable here
+    "EXHAUSTED_ACTIONS",
+    "TRIGGERS",
+    "ConfigStatus",
+    "FallbackPolicy",
+    "LivePointers",
+    "ModuleConfiguration",
+    "ModuleSelection",
+    "VersionRef",
+    "in_pipeline_order",
+]
 
 
 class ConfigStatus(StrEnum):
@@ -53,11 +53,11 @@ class ModuleSelection:
 
 @dataclass(frozen=True)
 class FallbackPolicy:
-    """What the runner does when the stage's module fails (PRODUCT.md sections 4 and 5).
+    """What the runner does when the stage's module fails (the README's "When a module fails").
 
     `fallback_module_id` is None when the policy only retries, skips or reviews.
-    `actions` holds timeout_s, retry {attempts, backoff_s}, circuit {failure_rate, window, open_s},
-    low_confidence_below, on_exhausted (review | fail | skip) and fallback settings.
+    `actions` is the document's form, as stored; `read_actions()` is its typed form
+    (`turnout.domain.fallback.PolicyActions`, where each default is written).
     """
 
     policy_id: str
@@ -66,6 +66,10 @@ class FallbackPolicy:
     fallback_module_id: str | None
     trigger_conditions: tuple[str, ...]
     actions: Mapping[str, Any] = field(default_factory=dict)
+
+    def read_actions(self) -> PolicyActions:
+        """The typed actions (the document was validated when the version was created)."""
+        return PolicyActions.read(self.actions)
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ class LivePointers:
 
 @dataclass
 class ModuleConfiguration:
-    """One version of the pipeline configuration (the seed's ModuleConfiguration entity)."""
+    """One version of the pipeline configuration (stored in the `module_configurations` table)."""
 
     config_id: str
     version: int
@@ -103,7 +107,7 @@ class ModuleConfiguration:
     guard: Mapping[str, Any] | None = None
 
     def document(self) -> dict[str, Any]:
-        """The configuration in the file format of PRODUCT.md section 4 (for export and diff),
+        """The configuration in the file format of `turnout config create -f` (for export and diff),
         stages in pipeline order."""
         selections: dict[str, Any] = {}
         for stage_id, sel in in_pipeline_order(self.selections):

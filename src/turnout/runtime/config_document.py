@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from turnout.domain.configuration import EXHAUSTED_ACTIONS, TRIGGERS
 from turnout.domain.errors import InvalidConfiguration, Problem
+from turnout.domain.fallback import EXHAUSTED_ACTIONS, TRIGGERS
 from turnout.domain.guard import GuardSpec
 from turnout.runtime.schema_words import did_you_mean
 

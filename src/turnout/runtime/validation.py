@@ -20,40 +20,13 @@ import jsonschema
 from turnout.domain.artifacts import ArtifactRef, Source
 from turnout.domain.configuration import ModuleConfiguration
 from turnout.domain.errors import Problem
+from turnout.domain.fallback import ACTIONS_SCHEMA, OnExhausted
 from turnout.domain.guard import GuardSpec
 from turnout.domain.stages import STAGES, ProcessingStage
 from turnout.runtime.config_document import Checks, ConfigDocument, PolicyDoc, SelectionDoc
 from turnout.runtime.isolation.settings import with_framework_settings
 from turnout.runtime.registry import ModuleRegistry, contract_problems
 from turnout.runtime.schema_words import did_you_mean, problem_words
-
-ACTIONS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "timeout_s": {"type": "number", "exclusiveMinimum": 0},
-        "retry": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "attempts": {"type": "integer", "minimum": 0, "maximum": 10},
-                "backoff_s": {"type": "number", "minimum": 0},
-            },
-        },
-        "circuit": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "failure_rate": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-                "window": {"type": "integer", "minimum": 1},
-                "open_s": {"type": "number", "minimum": 0},
-            },
-        },
-        "low_confidence_below": {"type": "number", "minimum": 0, "maximum": 1},
-        "on_exhausted": {"enum": ["review", "fail", "skip"]},
-        "fallback_settings": {"type": "object"},
-    },
-}
 
 
 def document_of(config: ModuleConfiguration) -> ConfigDocument:
@@ -273,7 +246,7 @@ def _check_policy(
         message, fix = problem_words(err, "policy action")
         # the policy's own problem: labelled with its stage only (the fallback is not to blame)
         problems.append(Problem(stage.stage_id, None, message, fix))
-    if policy.actions.get("on_exhausted") == "skip" and stage.is_required:
+    if policy.actions.get("on_exhausted") == OnExhausted.SKIP and stage.is_required:
         problems.append(
             Problem(
                 stage.stage_id,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from turnout.domain.artifacts import Artifact
 from turnout.domain.errors import InputRejected, ModuleCrashed, NotApplicable, StageTimeout
+from turnout.domain.fallback import OnExhausted
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.profiles import IssuerProfiles
@@ -271,11 +272,11 @@ class StageEnvelope:
         self, planned: PlannedStage, last: _Try, result: StageResult, *, acted: bool
     ) -> StageResult:
         reason = last.error or last.trigger or "failed"
-        action = planned.policy.on_exhausted if acted else "fail"
-        if action == "review":
+        action = planned.policy.on_exhausted if acted else OnExhausted.FAIL
+        if action == OnExhausted.REVIEW:
             result.outputs = last.candidate  # a human checks the weak result rather than nothing
             result.review = reason
-        elif action == "skip" and not planned.stage.is_required:
+        elif action == OnExhausted.SKIP and not planned.stage.is_required:
             result.skipped = f"skipped by policy after: {reason}"
         else:
             result.failure = reason
