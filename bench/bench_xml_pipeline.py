@@ -14,7 +14,7 @@ invoice at a time, wall clock: the fsync of each export file included),
 rate of one fully busy core), `BENCH xml_duplicates_per_s <v>` (the same files again and again)
 and `BENCH xml_pipeline_overhead_ratio <direct module rate / pipeline rate>` (the direct chain
 has no EN 16931 validation, duplicate check or persistence).
-Target (PRODUCT.md section 8, issue 4): at least 200 invoices/s per core.
+Target (issue 4): at least 200 invoices/s per core.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ class Example:
         return self.net + self.tax
 
     def expected(self) -> dict[str, Any]:
-        """The canonical invoice (PRODUCT.md section 3 JSON) this example prints."""
+        """The canonical invoice (its JSON form) this example prints."""
         vat = self.seller_vat_id is not None  # the US example charges sales tax, not VAT
         invoice = Invoice(
             invoice_number=self.invoice_number,

@@ -19,7 +19,7 @@ from turnout.domain.modules import ModuleRecord, ModuleStatus
 from turnout.domain.stages import STAGES, STAGES_BY_ID
 from turnout.persistence import Database
 
-# One default module per stage plus the designated fallbacks of PRODUCT.md section 3.
+# One default module per stage plus the designated fallbacks of `turnout.runtime.defaults`.
 MODULE_IDS = [f"{s.stage_id}.default" for s in STAGES] + [
     "text.ocr",
     "extract.heuristic",

@@ -1,5 +1,5 @@
 """The configuration lifecycle through the service, on SQLite and PostgreSQL: every transition of
-the seed, every refusal, rollback, and exactly one audit event per action."""
+the state machine, every refusal, rollback, and exactly one audit event per action."""
 
 from __future__ import annotations
 

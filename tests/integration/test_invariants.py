@@ -1,4 +1,4 @@
-"""The invariants of PRODUCT.md section 2 hold in the database itself, whatever SQL is sent.
+"""The data model's invariants hold in the database itself, whatever SQL is sent.
 
 Every statement here is raw SQL on a plain connection: nothing goes through the repositories, so
 these tests prove the indexes and triggers, not the Python code.

@@ -93,7 +93,7 @@ def test_bundled_example_parses_to_its_expected_canonical_invoice(name: str) -> 
     assert all(p == {"module": "einvoice.xml", "confidence": 1.0} for p in provenance.values())
 
 
-# The canonical invoice's names PRODUCT.md section 3 fixed; the model holds more (every term of
+# The canonical invoice's first names, used from the start; the model holds more (every term of
 # EN 16931), which `test_einvoice_ubl_terms` and the CII tests exercise group by group.
 PRODUCT_FIELDS = {
     "": (
@@ -115,7 +115,7 @@ PRODUCT_FIELDS = {
 
 
 def product_fields() -> set[str]:
-    """Every leaf path of PRODUCT.md section 3, list items written `lines[].name`."""
+    """Every leaf path of the canonical invoice's first names, list items written `lines[].name`."""
     return {f"{prefix}{name}" for prefix, names in PRODUCT_FIELDS.items() for name in names}
 
 

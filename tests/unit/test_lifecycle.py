@@ -1,4 +1,4 @@
-"""The configuration state machine: every transition of the seed, and every refused one."""
+"""The configuration state machine: every transition it allows, and every refused one."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`turnout submit` and `turnout worker`: the worker queue on PostgreSQL (PRODUCT.md section 7)."""
+"""`turnout submit` and `turnout worker`: the worker queue on PostgreSQL (docs/distributed.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The named, versioned artifacts that flow through a run (PRODUCT.md section 3).
+"""The named, versioned artifacts that flow through a run (each stage's inputs and outputs in
+`turnout.domain.stages`).
 
 A contract speaks of artifacts by `ArtifactRef` (name and major version). At run time each artifact
 is one of the dataclasses below; `NAME` and `MAJOR` tie the class to its reference. Artifacts are

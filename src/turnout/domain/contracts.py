@@ -47,7 +47,7 @@ def needs(*refs: str, required: bool = True) -> InputGroup:
 
 @dataclass(frozen=True)
 class CapabilityContract:
-    """The capability contract of one stage (the seed's CapabilityContract entity)."""
+    """The capability contract of one stage (stored in the `capability_contracts` table)."""
 
     contract_id: str
     name: str

@@ -1,4 +1,5 @@
-"""The canonical invoice: EN 16931 semantics with the JSON names of PRODUCT.md section 3.
+"""The canonical invoice: EN 16931 semantics with the JSON names Turnout has used from the start
+(`invoice_number`, `seller.name`, `totals.payable`, `lines[].net_amount` ...).
 
 Amounts are `Decimal`, dates are `datetime.date`; `to_dict` renders them as decimal strings and
 `YYYY-MM-DD`. Every field set by a module can carry its provenance (module and confidence) in
@@ -104,7 +105,7 @@ class FieldSource:
 class Invoice:
     """The canonical invoice every stage after `normalize` works on: the EN 16931 semantic model,
     each field named with its business term in `turnout.domain.invoice_groups` and listed in
-    `turnout.domain.terms`. The first fields are the names PRODUCT.md section 3 fixed."""
+    `turnout.domain.terms`. The first fields are the JSON names Turnout has used from the start."""
 
     invoice_number: str | None = term("BT-1")
     issue_date: dt.date | None = term("BT-2")
@@ -154,7 +155,7 @@ class Invoice:
         return copied
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form of PRODUCT.md section 3 (decimals as strings, ISO dates), every group of
+        """The JSON form (decimals as strings, ISO dates), every group of
         the model included, empty ones as null or []."""
         out: dict[str, Any] = plain(self)
         out["provenance"] = {path: _source(src) for path, src in sorted(self.provenance.items())}

@@ -165,7 +165,7 @@ class DirectDebit:
 @dataclass
 class Payment:
     """BG-16, the payment instructions. The first credit transfer's account (BT-84) and provider
-    (BT-86) are `iban` and `bic` (the names PRODUCT.md fixed; BT-84 is an IBAN nearly always);
+    (BT-86) are `iban` and `bic` (its first JSON names; BT-84 is an IBAN nearly always);
     further accounts are in `more_transfers`."""
 
     iban: str | None = term("BT-84")

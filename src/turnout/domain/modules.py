@@ -211,7 +211,7 @@ class StageModule:
 
 @dataclass(frozen=True)
 class ModuleRecord:
-    """A registered module as stored (the seed's Module entity)."""
+    """A registered module as stored (a row of the `modules` table)."""
 
     module_id: str
     name: str

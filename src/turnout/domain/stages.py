@@ -10,7 +10,7 @@ from turnout.domain.contracts import CapabilityContract, InputGroup, needs
 
 @dataclass(frozen=True)
 class ProcessingStage:
-    """A discrete step of the invoice workflow (the seed's ProcessingStage entity)."""
+    """A discrete step of the invoice workflow (stored in the `processing_stages` table)."""
 
     stage_id: str
     name: str

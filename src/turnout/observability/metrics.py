@@ -1,4 +1,4 @@
-"""Prometheus metrics of the runtime (PRODUCT.md section 7), on a registry of their own.
+"""Prometheus metrics of the runtime (README, Observability), on a registry of their own.
 
 Every label is bounded: stage ids, module ids, outcomes, run statuses and configuration versions.
 A run id or a file name never becomes a label; those belong in the logs.

@@ -1,4 +1,5 @@
-"""The database tables (SQLAlchemy Core), one per entity of PRODUCT.md section 2.
+"""The database tables (SQLAlchemy Core), one per entity of the domain model
+(stages, contracts, modules, configurations with their selections and policies, runs, events ...).
 
 These definitions are what the repositories query. The schema itself is created only by the
 Alembic migrations in `turnout.persistence.migrations`, which also add the triggers that keep the

@@ -1,5 +1,5 @@
 """The configuration `turnout init` activates on a new database: the default module of each stage
-(PRODUCT.md section 3) and the fallback policies that keep invoices moving when one fails."""
+(★ in the README) and the fallback policies that keep invoices moving when one fails."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What the lifecycle actions return to the CLI and API (shapes of PRODUCT.md section 6)."""
+"""What the lifecycle actions return to the CLI and API (their JSON answers, exit codes)."""
 
 from __future__ import annotations
 

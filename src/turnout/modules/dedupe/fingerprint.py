@@ -1,6 +1,6 @@
 """`dedupe.fingerprint`: recognise an invoice Turnout has seen before.
 
-The default module of the optional `dedupe` stage (PRODUCT.md section 3). It asks the run's
+The default module of the optional `dedupe` stage (`turnout.runtime.defaults`). It asks the run's
 invoice history (`RunContext.history`, the runs that finished without failing) three questions,
 strongest first, and reports the first that finds an earlier run:
 

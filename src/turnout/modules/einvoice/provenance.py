@@ -1,7 +1,7 @@
 """Record where every field of an invoice came from: one `FieldSource` per value that is set.
 
-Keys are the dotted JSON paths of the canonical invoice (PRODUCT.md section 3 and the rest of the
-EN 16931 model); list items carry their index (`totals.payable`, `seller.address.city`,
+Keys are the dotted JSON paths of the canonical invoice (`turnout.domain.invoice`, the
+whole EN 16931 model); list items carry their index (`totals.payable`, `seller.address.city`,
 `lines[0].allowances[1].amount`, `vat_breakdown[1].exemption_code`).
 """
 

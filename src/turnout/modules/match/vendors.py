@@ -1,6 +1,6 @@
 """`match.vendors`: match the invoice's seller to the vendor master; never invent a vendor.
 
-The default module of the optional `match` stage (PRODUCT.md section 3). The vendor master is
+The default module of the optional `match` stage (`turnout.runtime.defaults`). The vendor master is
 either a CSV file (format in `turnout.runtime.vendor_master`), read once and read again when it
 changes, or the `vendors` table (`turnout vendors import`), asked through the run's vendor
 directory (`RunContext.vendors`). The seller is looked up, in this order:

@@ -1,6 +1,6 @@
 """`validate.basic`: required fields, arithmetic and plain consistency — the validate fallback.
 
-The designated fallback of the `validate` stage (PRODUCT.md section 3): when `validate.en16931`
+The designated fallback of the `validate` stage (`runtime/defaults.py`): when `validate.en16931`
 fails, this module still checks what matters most for paying an invoice. It reports findings,
 never exceptions, and never raises on a partial invoice. Its findings, in this order:
 

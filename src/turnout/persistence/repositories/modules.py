@@ -1,4 +1,4 @@
-"""Registered modules (the seed's Module entity)."""
+"""Registered modules (`turnout.domain.modules.ModuleRecord`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`validate.en16931`: the EN 16931 business rules over the source XML or the canonical invoice.
 
-The default module of the `validate` stage (PRODUCT.md section 3); `validate.basic` is its
+The default module of the `validate` stage (`turnout.runtime.defaults`); `validate.basic` is its
 fallback. When the document carries e-invoice XML (a UBL or CII file, or the XML embedded in a
 hybrid PDF) the rules read that XML, so every finding points at the offending element. Otherwise
 (a PDF read by extraction) the rules run on the canonical invoice, which maps every business term

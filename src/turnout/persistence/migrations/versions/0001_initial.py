@@ -1,4 +1,4 @@
-"""Initial schema: the seed's entities, runs and users, with the invariants the database enforces.
+"""Initial schema: the domain's entities, runs and users, with the invariants the database enforces.
 
 Revision ID: 0001
 Revises:
