@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import event
 
 from turnout.domain.configuration import ConfigStatus, ModuleConfiguration
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt, StageResult
@@ -101,6 +102,35 @@ def test_attempts_stored_before_finishing_are_not_stored_twice(run_db: Database)
         stored = uow.runs.get("r1")
     assert stored is not None
     assert stored.attempts == run.attempts
+
+
+def test_finishing_a_run_with_no_attempts_stored_before_reads_no_attempts_back(
+    run_db: Database,
+) -> None:
+    # another run has attempts stored: the check is about this run's own
+    other = finished(new_run("r0"))
+    run = finished(new_run("r1"))
+    with run_db.unit_of_work() as uow:
+        uow.runs.add(new_run("r0"))
+        uow.runs.add_attempts(other.attempts[:2])
+        uow.runs.add(new_run("r1"))
+        uow.commit()
+    statements: list[str] = []
+
+    def seen(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(run_db.engine, "before_cursor_execute", seen)
+    try:
+        with run_db.unit_of_work() as uow:
+            assert uow.runs.finish(run)
+            uow.commit()
+    finally:
+        event.remove(run_db.engine, "before_cursor_execute", seen)
+    assert not [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    with run_db.unit_of_work() as uow:
+        stored = uow.runs.get("r1")
+    assert stored is not None and stored.attempts == run.attempts
 
 
 def test_finishing_an_unknown_run_fails(run_db: Database) -> None:

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Connection,
     Interval,
     RowMapping,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     case,
     func,
     insert,
+    literal_column,
     or_,
     select,
     update,
@@ -52,11 +54,24 @@ INSERT_RUN = insert(runs)
 INSERT_LEASED_RUN_PG = insert(runs).values(
     lease_expires_at=func.now() + bindparam("lease_for", type_=Interval())
 )
-FINISH_RUN = update(runs).where(R.run_id == bindparam("finished_run_id"))
-FINISH_HELD_RUN = update(runs).where(
-    R.run_id == bindparam("finished_run_id"),
-    R.worker == bindparam("held_by"),
-    R.status == RunStatus.RUNNING.value,
+# A run's end returns whether any of its attempts were stored before (a queued run's
+# checkpoints, a review's continuation): only then are they read to leave them out. Most runs
+# store all their attempts at the end, so this saves their finish a SELECT.
+# (Written out: SQLite's compiler would render the correlated subquery's columns unqualified.)
+HAS_STORED_ATTEMPTS = literal_column(
+    "EXISTS (SELECT 1 FROM stage_attempts WHERE stage_attempts.run_id = runs.run_id)", Boolean()
+)
+FINISH_RUN = (
+    update(runs).where(R.run_id == bindparam("finished_run_id")).returning(HAS_STORED_ATTEMPTS)
+)
+FINISH_HELD_RUN = (
+    update(runs)
+    .where(
+        R.run_id == bindparam("finished_run_id"),
+        R.worker == bindparam("held_by"),
+        R.status == RunStatus.RUNNING.value,
+    )
+    .returning(HAS_STORED_ATTEMPTS)
 )
 INSERT_ATTEMPTS = insert(stage_attempts)
 STORED_ATTEMPTS = select(A.stage_id, A.module_id, A.attempt, A.summary).where(
@@ -101,7 +116,7 @@ class SqlRunRepository:
         """
         values = _run_values(run)
         if held_by is not None:
-            result = self._conn.execute(
+            ended = self._conn.execute(
                 FINISH_HELD_RUN,
                 {
                     "finished_run_id": run.run_id,
@@ -109,14 +124,18 @@ class SqlRunRepository:
                     **values,
                     "lease_expires_at": None,
                 },
-            )
-            if result.rowcount != 1:
+            ).first()
+            if ended is None:
                 return False
         else:
-            result = self._conn.execute(FINISH_RUN, {"finished_run_id": run.run_id, **values})
-            if result.rowcount != 1:
+            ended = self._conn.execute(
+                FINISH_RUN, {"finished_run_id": run.run_id, **values}
+            ).first()
+            if ended is None:
                 raise LookupError(f"run {run.run_id} is not stored; add it before finishing it")
-        if run.attempts:
+        if run.attempts and not ended[0]:  # none stored before: every attempt is new
+            self.add_attempts(run.attempts)
+        elif run.attempts:
             stored = {
                 (row.stage_id, row.module_id, row.attempt, _revision_of(row.summary))
                 for row in self._conn.execute(STORED_ATTEMPTS, {"attempts_of": run.run_id})

@@ -19,7 +19,6 @@ from sqlalchemy import (
     delete,
     exists,
     func,
-    literal,
     or_,
     select,
     text,
@@ -62,6 +61,22 @@ _ORPHANS = text(
 )
 
 
+_PUT_SOURCE: dict[str, Any] = {}
+
+
+def _put_source(conn: Connection) -> Any:
+    """The source INSERT of the connection's dialect, built once: parameters go with execute()
+    (a statement built per call with `.values(...)` cost more than the insert itself)."""
+    statement = _PUT_SOURCE.get(conn.dialect.name)
+    if statement is None:
+        statement = _PUT_SOURCE[conn.dialect.name] = (
+            dialect_insert(conn, sources)
+            .on_conflict_do_nothing(index_elements=["sha256"])
+            .returning(sources.c.sha256)
+        )
+    return statement
+
+
 class SqlSourceRepository:
     """Source files by SHA-256 (content-addressed; storing the same bytes twice keeps one row)."""
 
@@ -70,11 +85,8 @@ class SqlSourceRepository:
 
     def put(self, sha256: str, data: bytes, now: dt.datetime) -> bool:
         """Store the bytes unless already stored; True when they were new."""
-        stmt = dialect_insert(self._conn, sources).values(
-            sha256=sha256, size=len(data), data=data, created_at=now
-        )
-        stmt = stmt.on_conflict_do_nothing(index_elements=["sha256"]).returning(sources.c.sha256)
-        return self._conn.execute(stmt).first() is not None
+        values = {"sha256": sha256, "size": len(data), "data": data, "created_at": now}
+        return self._conn.execute(_put_source(self._conn), values).first() is not None
 
     def get(self, sha256: str) -> bytes | None:
         row = self._conn.execute(select(sources.c.data).where(sources.c.sha256 == sha256)).first()
@@ -114,6 +126,49 @@ class SqlSourceRepository:
         return int(count), int(size), oldest
 
 
+_PUT_RESULT: dict[tuple[str, bool], Any] = {}
+_RESULT_COLUMNS = (
+    "run_id",
+    "stage_id",
+    "position",
+    "attempts",
+    "outputs",
+    "failure",
+    "review",
+    "blocks",
+    "used_fallback",
+    "worker",
+    "created_at",
+)
+
+
+def _put_result(conn: Connection, *, held: bool) -> Any:
+    """The stage result INSERT of the connection's dialect, built once (a worker stores one per
+    stage of every run). `held`: only while the worker `held_by` holds the run (it is `running`
+    under that worker), checked in the same statement."""
+    key = (conn.dialect.name, held)
+    statement = _PUT_RESULT.get(key)
+    if statement is not None:
+        return statement
+    insert = dialect_insert(conn, stage_results)
+    if held:
+        row = select(
+            *(bindparam(k, type_=stage_results.c[k].type).label(k) for k in _RESULT_COLUMNS)
+        ).where(
+            exists().where(
+                runs.c.run_id == bindparam("held_run_id"),
+                runs.c.worker == bindparam("held_by"),
+                runs.c.status == RunStatus.RUNNING.value,
+            )
+        )
+        insert = insert.from_select(list(_RESULT_COLUMNS), row)
+    # RETURNING, not rowcount: drivers report -1 for a skipped INSERT ... ON CONFLICT
+    statement = _PUT_RESULT[key] = insert.on_conflict_do_nothing(
+        index_elements=["run_id", "stage_id"]
+    ).returning(stage_results.c.run_id)
+    return statement
+
+
 class SqlStageResultRepository:
     """One result per (run, stage); the first one stored wins."""
 
@@ -139,25 +194,12 @@ class SqlStageResultRepository:
             "worker": result.worker,
             "created_at": now,
         }
-        insert = dialect_insert(self._conn, stage_results)
         if held_by is None:
-            stmt = insert.values(**values)
+            statement = _put_result(self._conn, held=False)
         else:
-            row = select(
-                *(literal(v, stage_results.c[k].type).label(k) for k, v in values.items())
-            ).where(
-                exists().where(
-                    runs.c.run_id == result.run_id,
-                    runs.c.worker == held_by,
-                    runs.c.status == RunStatus.RUNNING.value,
-                )
-            )
-            stmt = insert.from_select(list(values), row)
-        # RETURNING, not rowcount: drivers report -1 for a skipped INSERT ... ON CONFLICT
-        stmt = stmt.on_conflict_do_nothing(index_elements=["run_id", "stage_id"]).returning(
-            stage_results.c.run_id
-        )
-        return self._conn.execute(stmt).first() is not None
+            statement = _put_result(self._conn, held=True)
+            values = {**values, "held_run_id": result.run_id, "held_by": held_by}
+        return self._conn.execute(statement, values).first() is not None
 
     def replace(self, run_id: str, results: Sequence[StageResult], now: dt.datetime) -> None:
         """Make `results` the run's only stored results (in the caller's transaction)."""
