@@ -81,6 +81,3 @@ class Sheet:
                 near.sort(key=lambda c: -(min(c.end, cell_end) - max(c.start, start)))
                 return tuple(c.text for c in near)
         return ()
-
-    def line_cells(self, number: int) -> list[Cell]:
-        return self.cells[number]
