@@ -14,10 +14,10 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from turnout.domain.errors import NotFound
+from turnout.domain.errors import ModuleUnavailable, NotFound
 from turnout.domain.modules import ModuleRecord, StageModule
 from turnout.domain.stages import STAGES_BY_ID
 from turnout.runtime.module_loading import (
@@ -111,6 +111,10 @@ class ModuleRegistry:
             for c in classes
         )
 
+    def with_classes(self, classes: Iterable[type[StageModule]]) -> ModuleRegistry:
+        extra = ModuleRegistry.from_classes(classes)
+        return ModuleRegistry([*self._entries.values(), *extra._entries.values()])
+
     def module_ids(self) -> list[str]:
         """Every module id discovered, without importing any module."""
         return sorted(self._entries)
@@ -160,6 +164,12 @@ class ModuleRegistry:
             for m in modules
             if m.stage_id in STAGES_BY_ID
         ]
+
+    def instantiate(self, module_id: str, settings: Mapping[str, Any]) -> StageModule:
+        module = self.require(module_id)
+        if module.cls is None or not module.available:
+            raise ModuleUnavailable(f"module `{module_id}` is unavailable: {module.reason}")
+        return module.cls(settings)
 
 
 def _same(cls: type[StageModule]) -> type[StageModule]:
