@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Column, Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, get_app
-from turnout.domain.configuration import ConfigStatus
-from turnout.runtime.initialization import refresh_catalog
-from turnout.runtime.serialize import module_to_dict, stage_to_dict
+from turnout.views import contracts_view, modules_view, stages_view
 
 
 def stages(json_: JsonOpt = False) -> None:
     """The stages in order, with their contract and the module the active configuration selects."""
-    app = get_app()
-    with app.unit_of_work() as uow:
-        rows = uow.stages.stages()
-        active = uow.configurations.with_status(ConfigStatus.ACTIVE)
-        fallbacks = {m.stage_id: m.module_id for m in uow.modules.list() if m.is_fallback}
-    selections = active[0].selections if active else {}
-    data: list[dict[str, Any]] = [
-        stage_to_dict(
-            s,
-            selections[s.stage_id].module_id if s.stage_id in selections else None,
-            fallbacks.get(s.stage_id),
-        )
-        for s in rows
-    ]
+    data = stages_view(get_app().unit_of_work)
     if json_:
         emit_json(data)
         return
@@ -51,10 +36,7 @@ def modules(
 ) -> None:
     """Registered modules with their status, contract and settings (installed packages included)."""
     app = get_app()
-    refresh_catalog(app.unit_of_work, app.registry)
-    with app.unit_of_work() as uow:
-        records = uow.modules.list(stage)
-    data: list[dict[str, Any]] = [module_to_dict(m) for m in records]
+    data = modules_view(app.unit_of_work, app.registry, stage)
     if json_:
         emit_json(data)
         return
@@ -75,9 +57,7 @@ def modules(
 
 def contracts(json_: JsonOpt = False) -> None:
     """The capability contract of every stage: inputs, outputs, guarantees, constraints."""
-    with get_app().unit_of_work() as uow:
-        found = uow.stages.contracts()
-    data = [c.to_dict() for c in found]
+    data = contracts_view(get_app().unit_of_work)
     if json_:
         emit_json(data)
         return

@@ -21,8 +21,8 @@ from turnout.runtime.config_document import load_document
 from turnout.runtime.diff import diff_configurations
 from turnout.runtime.guard import requested_spec
 from turnout.runtime.results import ActivationResult
-from turnout.runtime.serialize import config_detail, config_summary, create_to_dict
 from turnout.runtime.validation import checks_for
+from turnout.views import config_detail, config_summary, create_to_dict
 
 app = typer.Typer(
     help="Create, check, activate and roll back configuration versions.", no_args_is_help=True

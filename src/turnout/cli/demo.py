@@ -11,8 +11,8 @@ from turnout.bootstrap import bundled_examples
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
 from turnout.domain.runs import Run
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
-from turnout.runtime.serialize import run_to_dict
 from turnout.runtime.validation import document_of
+from turnout.views import run_to_dict
 
 _MARK = {
     "ok": "[green]ok[/green]",

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, err_console, fail, get_app
 from turnout.runtime.audit import verify_chain
-from turnout.runtime.serialize import event_to_dict
+from turnout.views import event_to_dict
 
 # Exit code of `turnout events verify` when the chain is broken (0: intact).
 CHAIN_BROKEN_EXIT = 3

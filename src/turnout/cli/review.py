@@ -33,7 +33,7 @@ from turnout.domain.artifacts import Outcome
 from turnout.domain.review import PersonDecision, ReviewFilter, ReviewItem, ReviewRequest
 from turnout.domain.runs import Run, RunStatus
 from turnout.runtime.review import ReviewView
-from turnout.runtime.serialize import run_to_dict
+from turnout.views import run_to_dict
 
 app = typer.Typer(
     help="Look at the runs waiting for a person; correct their fields, approve or reject them "

@@ -34,7 +34,7 @@ from turnout.domain.runs import Run, RunOrigin, RunStatus
 from turnout.runtime.guard import BatchRollback
 from turnout.runtime.installation import prune_quietly
 from turnout.runtime.run_pool import MIN_FILES_PER_PROCESS, processes_for
-from turnout.runtime.serialize import run_to_dict
+from turnout.views import run_to_dict
 
 MIN_PREFIX = 4  # the fewest characters of a run id that RUN arguments accept
 

@@ -15,7 +15,7 @@ import yaml
 from turnout.bootstrap import App
 from turnout.domain.configuration import EXHAUSTED_ACTIONS, TRIGGERS, ConfigStatus
 from turnout.runtime.initialization import refresh_catalog
-from turnout.runtime.serialize import module_to_dict
+from turnout.views import module_to_dict
 
 # The order the trigger checkboxes are shown in: the usual ones first, any other after.
 _USUAL = ("error", "timeout", "unavailable", "empty_output", "contract_violation")

@@ -39,7 +39,7 @@ from turnout.domain.runs import RunStatus
 from turnout.runtime.audit import audit_trail
 from turnout.runtime.authorization import counted_approvers, may_approve
 from turnout.runtime.diff import diff_configurations
-from turnout.runtime.serialize import run_to_dict
+from turnout.views import run_to_dict
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 

@@ -10,8 +10,7 @@ from turnout.api.auth import CurrentUser, TurnoutApp
 from turnout.api.responses import errors
 from turnout.domain.configuration import ConfigStatus
 from turnout.domain.errors import NotFound
-from turnout.runtime.initialization import refresh_catalog
-from turnout.runtime.serialize import module_to_dict, stage_to_dict
+from turnout.views import contracts_view, modules_view, stages_view
 
 router = APIRouter(tags=["catalog"])
 
@@ -24,34 +23,19 @@ def list_modules(
 
     Packages installed since `turnout init` are registered first.
     """
-    refresh_catalog(app.unit_of_work, app.registry)
-    with app.unit_of_work() as uow:
-        return [module_to_dict(m) for m in uow.modules.list(stage)]
+    return modules_view(app.unit_of_work, app.registry, stage)
 
 
 @router.get("/stages", responses=errors(401, 403))
 def list_stages(app: TurnoutApp, user: CurrentUser) -> list[dict[str, Any]]:
     """The stages in order, with the module the active configuration selects and the fallback."""
-    with app.unit_of_work() as uow:
-        stages = uow.stages.stages()
-        active = uow.configurations.with_status(ConfigStatus.ACTIVE)
-        fallbacks = {m.stage_id: m.module_id for m in uow.modules.list() if m.is_fallback}
-    selections = active[0].selections if active else {}
-    return [
-        stage_to_dict(
-            s,
-            selections[s.stage_id].module_id if s.stage_id in selections else None,
-            fallbacks.get(s.stage_id),
-        )
-        for s in stages
-    ]
+    return stages_view(app.unit_of_work)
 
 
 @router.get("/contracts", responses=errors(401, 403))
 def list_contracts(app: TurnoutApp, user: CurrentUser) -> list[dict[str, Any]]:
     """The capability contract of every stage."""
-    with app.unit_of_work() as uow:
-        return [c.to_dict() for c in uow.stages.contracts()]
+    return contracts_view(app.unit_of_work)
 
 
 @router.get("/policies", responses=errors(401, 403, 404))

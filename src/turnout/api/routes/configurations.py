@@ -23,8 +23,8 @@ from turnout.runtime.config_document import parse_document
 from turnout.runtime.diff import diff_configurations
 from turnout.runtime.guard import requested_spec
 from turnout.runtime.results import ActivationResult
-from turnout.runtime.serialize import config_detail, config_summary, create_to_dict
 from turnout.runtime.validation import checks_for
+from turnout.views import config_detail, config_summary, create_to_dict
 
 router = APIRouter(prefix="/configurations", tags=["configurations"])
 

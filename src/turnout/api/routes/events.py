@@ -10,7 +10,7 @@ from turnout.api.auth import CurrentUser, TurnoutApp
 from turnout.api.params import Offset, VersionFilter
 from turnout.api.responses import errors
 from turnout.runtime.audit import audit_trail, verify_chain
-from turnout.runtime.serialize import event_to_dict
+from turnout.views import event_to_dict
 
 router = APIRouter(tags=["events"])
 

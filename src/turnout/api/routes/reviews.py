@@ -33,7 +33,7 @@ from turnout.domain.errors import NotFound, TurnoutError
 from turnout.domain.review import PersonDecision, ReviewFilter, ReviewRequest
 from turnout.domain.runs import RunStatus
 from turnout.domain.users import User
-from turnout.runtime.serialize import run_to_dict
+from turnout.views import run_to_dict
 
 router = APIRouter(tags=["reviews"])
 

@@ -14,7 +14,7 @@ from turnout.api.run_schema import RUN, runs
 from turnout.api.uploads import read_upload
 from turnout.domain.errors import NotFound
 from turnout.domain.runs import RunStatus
-from turnout.runtime.serialize import run_to_dict
+from turnout.views import run_to_dict
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 

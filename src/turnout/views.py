@@ -1,21 +1,27 @@
-"""The JSON shapes shared by `--json` output and the REST API (PRODUCT.md section 6)."""
+"""The read views the CLI and the REST API share: the JSON shapes of `--json` output and of the
+API's responses, and the catalog queries behind `turnout stages|modules|contracts` and
+GET /stages, /modules and /contracts."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from turnout.domain.configuration import ModuleConfiguration
+from turnout.domain.configuration import ConfigStatus, ModuleConfiguration
 from turnout.domain.events import ConfigurationChangeEvent
 from turnout.domain.modules import ModuleRecord
 from turnout.domain.runs import Run
 from turnout.domain.stages import ProcessingStage
-from turnout.runtime.results import CreateResult
+
+if TYPE_CHECKING:  # the command line imports these views: keep its start cheap
+    from turnout.runtime.ports import UnitOfWork
+    from turnout.runtime.registry import ModuleRegistry
+    from turnout.runtime.results import CreateResult
 
 
 def config_summary(c: ModuleConfiguration) -> dict[str, Any]:
-    """`{version, status, created_by, created_at, activated_at, summary}` (PRODUCT.md section 6)."""
+    """`{version, status, created_by, created_at, activated_at, summary}`."""
     return {
         "version": c.version,
         "status": str(c.status),
@@ -47,7 +53,7 @@ def create_to_dict(created: CreateResult) -> dict[str, Any]:
 
 
 def run_to_dict(run: Run) -> dict[str, Any]:
-    """The `process --json` shape of PRODUCT.md section 6."""
+    """One run as `turnout process --json` prints it and GET /runs/{run_id} returns it."""
     return {
         "run_id": run.run_id,
         "file": run.file_name,
@@ -114,3 +120,39 @@ def stage_to_dict(s: ProcessingStage, selected: str | None, fallback: str | None
         "selected_module": selected,
         "fallback_module": fallback,
     }
+
+
+def stages_view(uow_factory: Callable[[], UnitOfWork]) -> list[dict[str, Any]]:
+    """The stages in order, each with the module the active configuration selects and the
+    stage's fallback module (`turnout stages`, GET /stages)."""
+    with uow_factory() as uow:
+        stages = uow.stages.stages()
+        active = uow.configurations.with_status(ConfigStatus.ACTIVE)
+        fallbacks = {m.stage_id: m.module_id for m in uow.modules.list() if m.is_fallback}
+    selections = active[0].selections if active else {}
+    return [
+        stage_to_dict(
+            s,
+            selections[s.stage_id].module_id if s.stage_id in selections else None,
+            fallbacks.get(s.stage_id),
+        )
+        for s in stages
+    ]
+
+
+def modules_view(
+    uow_factory: Callable[[], UnitOfWork], registry: ModuleRegistry, stage: str | None = None
+) -> list[dict[str, Any]]:
+    """The registered modules (of `stage`, if given), packages installed since `turnout init`
+    registered first (`turnout modules`, GET /modules)."""
+    from turnout.runtime.initialization import refresh_catalog
+
+    refresh_catalog(uow_factory, registry)
+    with uow_factory() as uow:
+        return [module_to_dict(m) for m in uow.modules.list(stage)]
+
+
+def contracts_view(uow_factory: Callable[[], UnitOfWork]) -> list[dict[str, Any]]:
+    """The capability contract of every stage (`turnout contracts`, GET /contracts)."""
+    with uow_factory() as uow:
+        return [c.to_dict() for c in uow.stages.contracts()]
