@@ -1,4 +1,4 @@
-"""Every command of `turnout`, found from the Typer app itself, answers a usage error (an unknown
+"""Every command of `turnout`, found from the command group itself, answers a usage error (an unknown
 option, a missing argument, a bad value) with one line naming the problem and the right usage,
 and exit 2: never a traceback. Parsing fails before any database is opened, so `main()` runs
 in this process."""
@@ -9,14 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import typer
 
 from turnout.cli.app import app, main
 
 
 def _commands() -> Iterator[tuple[tuple[str, ...], object]]:
     """(path, click command) of every leaf command and of every group that runs on its own."""
-    root = typer.main.get_command(app)
+    root = app  # the root group; walking its commands builds every one of them
 
     def walk(path: tuple[str, ...], command: object) -> Iterator[tuple[tuple[str, ...], object]]:
         subcommands = getattr(command, "commands", None)

@@ -9,58 +9,48 @@ from typing import NoReturn
 
 import click
 import typer
+from typer.core import DEFAULT_MARKUP_MODE
 
-from turnout.cli import (
-    catalog,
-    check,
-    config,
-    demo,
-    events,
-    profiles,
-    review,
-    runs,
-    serve,
-    settings,
-    setup,
-    stats,
-    tokens,
-    users,
-    vendors,
-    work,
-)
 from turnout.cli.common import emit_json, err_console
+from turnout.cli.lazy_group import LazyGroup
 from turnout.domain.errors import RequestError, TurnoutError
 from turnout.runtime.quiet import quiet_dependencies
 
-app = typer.Typer(
+# Every command, where it lives, in the order `turnout --help` lists them. A command's module is
+# imported when the command is used (or listed), so that `turnout check` does not load the
+# database layer and `turnout --help` loads no command's dependencies.
+COMMANDS = {
+    "init": "turnout.cli.setup:init",
+    "demo": "turnout.cli.demo:demo",
+    "process": "turnout.cli.runs:process",
+    "stages": "turnout.cli.catalog:stages",
+    "modules": "turnout.cli.catalog:modules",
+    "contracts": "turnout.cli.catalog:contracts",
+    "check": "turnout.cli.check:check",
+    "stats": "turnout.cli.stats:stats",
+    "serve": "turnout.cli.serve:serve",
+    "submit": "turnout.cli.work:submit",
+    "worker": "turnout.cli.work:worker",
+    "runs": "turnout.cli.runs:runs_app",
+    "review": "turnout.cli.review:app",
+    "profiles": "turnout.cli.profiles:app",
+    "config": "turnout.cli.config:app",
+    "events": "turnout.cli.events:app",
+    "users": "turnout.cli.users:app",
+    "tokens": "turnout.cli.tokens:app",
+    "vendors": "turnout.cli.vendors:app",
+    "settings": "turnout.cli.settings:app",
+}
+
+app = LazyGroup(
+    references=COMMANDS,
     name="turnout",
     help="Run accounts-payable invoices through a pipeline chosen by versioned configuration.",
     epilog="Exit codes: 0 success; 1 internal error; 2 usage error or refused request (one line "
     "on stderr says why); 3 `turnout process` ran its batch but some runs failed.",
     no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
+    rich_markup_mode=DEFAULT_MARKUP_MODE,
 )
-app.command()(setup.init)
-app.command()(demo.demo)
-app.command()(runs.process)
-app.add_typer(runs.runs_app, name="runs")
-app.add_typer(review.app, name="review")
-app.add_typer(profiles.app, name="profiles")
-app.command()(catalog.stages)
-app.command()(catalog.modules)
-app.command()(catalog.contracts)
-app.command()(check.check)
-app.add_typer(config.app, name="config")
-app.add_typer(events.app, name="events")
-app.command()(stats.stats)
-app.add_typer(users.app, name="users")
-app.add_typer(tokens.app, name="tokens")
-app.add_typer(vendors.app, name="vendors")
-app.add_typer(settings.app, name="settings")
-app.command()(serve.serve)
-app.command()(work.submit)
-app.command()(work.worker)
 
 
 def main(argv: list[str] | None = None) -> int:

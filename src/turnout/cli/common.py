@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from turnout.bootstrap import App, bootstrap
 from turnout.settings import default_actor
+
+if TYPE_CHECKING:  # the application is built on first use: `turnout check` needs no database
+    from turnout.bootstrap import App
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 ActorOpt = Annotated[
@@ -35,6 +37,8 @@ def get_app(*, initialized: bool = True) -> App:
     per process, ends the runs of dead processes (expired leases: one read when there are none)."""
     global _app, _reaped
     if _app is None:
+        from turnout.bootstrap import bootstrap
+
         _app = bootstrap()
     if initialized:
         _app.require_initialized()

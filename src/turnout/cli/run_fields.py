@@ -13,7 +13,6 @@ from rich.text import Text
 
 from turnout.domain.page import Box
 from turnout.domain.runs import Run
-from turnout.persistence.repositories.reviews import reasons_of
 
 NO_BOX = "no box"
 SHORT_ID = 8  # characters of a run id that `turnout runs` shows and every RUN argument accepts
@@ -28,6 +27,8 @@ def reasons(run: Run) -> list[str]:
     """Why the run ended as it did, as the review queue says it (`reasons_of`): the decision's
     reasons, the run's own reason first when it stopped the run (needs_review, failed) and last
     when it is a note (a fallback used)."""
+    from turnout.persistence.repositories.reviews import reasons_of
+
     return list(reasons_of(str(run.status), run.reason, run.decision))
 
 

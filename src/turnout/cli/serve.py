@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from turnout.cli.common import console, get_app
-from turnout.runtime.installation import SourcePruning
 
 
 def serve(
@@ -22,6 +21,7 @@ def serve(
     import uvicorn
 
     from turnout.api import create_app
+    from turnout.runtime.installation import SourcePruning
 
     app = get_app()
     api = create_app(app, max_upload_bytes=max_upload_mb * 1024 * 1024)

@@ -10,7 +10,6 @@ from rich.table import Table
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
 from turnout.domain.installation import DESCRIPTIONS
-from turnout.runtime.installation import settings_view
 
 app = typer.Typer(
     help="The installation's settings (admins change them) and the source files kept. "
@@ -23,6 +22,8 @@ def settings(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """Every setting with its value, default and what it does, and the source files kept."""
     if ctx.invoked_subcommand is not None:
         return
+    from turnout.runtime.installation import settings_view
+
     service = get_app().installation
     view = settings_view(service.show(), service.sources())
     if json_:
@@ -51,6 +52,8 @@ def set_(
     json_: JsonOpt = False,
 ) -> None:
     """Change one installation setting (admins only; audited with the old and new value)."""
+    from turnout.runtime.installation import settings_view
+
     service = get_app().installation
     changed = service.set(key, value, actor(as_))
     if json_:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
-from turnout.runtime.ports import ApiToken
-from turnout.runtime.tokens import TokenService
+
+if TYPE_CHECKING:
+    from turnout.runtime.ports import ApiToken
 
 app = typer.Typer(help="Issue and revoke REST API tokens (admins only).", no_args_is_help=True)
 
@@ -31,7 +32,7 @@ def create(
     json_: JsonOpt = False,
 ) -> None:
     """Issue a token for NAME and print it once; only its hash is stored."""
-    issued = TokenService(get_app().unit_of_work).create(name, actor(as_))
+    issued = get_app().tokens.create(name, actor(as_))
     if json_:
         emit_json({**_token_dict(issued.record), "token": issued.token})
         return
@@ -49,7 +50,7 @@ def revoke(
     json_: JsonOpt = False,
 ) -> None:
     """Revoke a token: requests carrying it are refused from now on."""
-    revoked = TokenService(get_app().unit_of_work).revoke(token_id, actor(as_))
+    revoked = get_app().tokens.revoke(token_id, actor(as_))
     if json_:
         emit_json(_token_dict(revoked))
     else:
@@ -59,7 +60,7 @@ def revoke(
 @app.command("list")
 def list_tokens(json_: JsonOpt = False) -> None:
     """Every token id with its user and when it was last used (never the token itself)."""
-    tokens = TokenService(get_app().unit_of_work).list()
+    tokens = get_app().tokens.list()
     if json_:
         emit_json([_token_dict(t) for t in tokens])
         return

@@ -13,7 +13,6 @@ from rich.table import Table
 from turnout.cli.batch import collect
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
 from turnout.domain.trial import Trial, TrialStatus
-from turnout.runtime.trial import trial_scope
 
 SHOWN_RUNS = 20  # changed runs listed with their field changes; the rest are in --json
 SHOWN_FIELDS = 10  # most often changed fields listed
@@ -45,6 +44,8 @@ def try_(
 
     Nothing leaves a trial: no export is written or sent, no run is stored (no statistics, no
     duplicate history), no vendor or profile changes. Exit code 0 when the trial ran."""
+    from turnout.runtime.trial import trial_scope
+
     files = collect(paths).files if paths else []  # folders as `turnout process` reads them
     if paths and not files:
         raise fail(

@@ -9,7 +9,6 @@ from rich.table import Table
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
 from turnout.domain.users import Role
-from turnout.runtime.users import UserService
 
 ROLES_HELP = (
     "viewer reads; reviewer corrects, approves and rejects runs waiting for a person "
@@ -34,7 +33,7 @@ def add(
     json_: JsonOpt = False,
 ) -> None:
     """Create a user if needed and grant a role."""
-    user = UserService(get_app().unit_of_work).grant(name, role, actor(as_))
+    user = get_app().users.grant(name, role, actor(as_))
     if json_:
         emit_json({"name": user.name, "roles": sorted(user.roles)})
     else:
@@ -44,7 +43,7 @@ def add(
 @app.command("list")
 def list_users(json_: JsonOpt = False) -> None:
     """Every user and their roles."""
-    users = UserService(get_app().unit_of_work).list()
+    users = get_app().users.list()
     if json_:
         emit_json([{"name": u.name, "roles": sorted(u.roles)} for u in users])
         return

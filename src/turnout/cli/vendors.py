@@ -10,7 +10,6 @@ from rich.table import Table
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
 from turnout.domain.vendors import StoredVendor
-from turnout.runtime.vendors import VendorService
 
 app = typer.Typer(
     help="The vendor master table that match.vendors reads with `vendors: table`.",
@@ -38,7 +37,7 @@ def import_vendors(
     json_: JsonOpt = False,
 ) -> None:
     """Add or update the vendors of FILE by vendor_id (maintainers and admins); others are kept."""
-    changes = VendorService(get_app().unit_of_work).import_csv(file, actor(as_))
+    changes = get_app().vendors.import_csv(file, actor(as_))
     if json_:
         emit_json(
             {"created": changes.created, "updated": changes.updated, "unchanged": changes.unchanged}
@@ -54,7 +53,7 @@ def import_vendors(
 @app.command("list")
 def list_vendors(json_: JsonOpt = False) -> None:
     """Every vendor of the table, by vendor_id."""
-    stored = VendorService(get_app().unit_of_work).list()
+    stored = get_app().vendors.list()
     if json_:
         emit_json([_vendor_dict(s) for s in stored])
         return

@@ -12,9 +12,11 @@ from rich.table import Table
 from turnout.cli.batch import collect, print_skipped
 from turnout.cli.common import JsonOpt, console, emit_json, get_app
 from turnout.domain.errors import QueueUnavailable, RequestError
-from turnout.runtime.installation import SourcePruning
-from turnout.runtime.queue_worker import DEFAULT_MAX_SUBMIT_BYTES
-from turnout.runtime.queue_worker import submit as submit_files
+
+# The queue's DEFAULT_MAX_SUBMIT_BYTES (turnout.runtime.queue_worker) in MiB, written here: a
+# default is read when this module is imported, and listing the commands must not import the
+# queue. tests/unit/test_cli_startup.py keeps the two equal.
+DEFAULT_MAX_SUBMIT_MB = 50.0
 
 
 def submit(
@@ -24,13 +26,15 @@ def submit(
     ] = False,
     max_mb: Annotated[
         float, typer.Option(min=0.001, help="The largest file accepted, in MiB.")
-    ] = DEFAULT_MAX_SUBMIT_BYTES / 2**20,
+    ] = DEFAULT_MAX_SUBMIT_MB,
     json_: JsonOpt = False,
 ) -> None:
     """Queue files for the workers (`turnout worker`); needs PostgreSQL.
 
     Each file is stored once by its SHA-256 and gets one queued run, enqueued in the same
     transaction. A file submitted before is recognised and not queued again (unless --again)."""
+    from turnout.runtime.queue_worker import submit as submit_files
+
     app = get_app()
     _need_queue(app.database.dialect)
     collected = collect(paths)
@@ -100,6 +104,7 @@ def worker(
     from prometheus_client import start_http_server
 
     from turnout.distributed.worker import WorkerOptions, WorkerProcess
+    from turnout.runtime.installation import SourcePruning
 
     app = get_app()
     _need_queue(app.database.dialect)
