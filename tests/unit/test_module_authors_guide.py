@@ -1,0 +1,49 @@
+"""docs/module-authors.md shows the stages as the code defines them: its table is the one
+`turnout.testing.guide` renders from the stage contracts and the built-in modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from turnout.testing.guide import END, REGENERATE, START, stage_table, with_table
+
+GUIDE = Path(__file__).parents[2] / "docs" / "module-authors.md"
+
+
+def test_the_guides_stage_table_is_the_one_the_code_renders() -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert f"{START}\n{stage_table()}{END}" in guide, (
+        f"the stage table is stale; run `{REGENERATE}`"
+    )
+    assert with_table(guide) == guide
+
+
+def test_the_guide_says_how_to_render_the_table_again() -> None:
+    assert REGENERATE in GUIDE.read_text(encoding="utf-8")
+
+
+def test_the_table_has_a_row_per_stage_with_its_contract_and_modules() -> None:
+    rows = stage_table().splitlines()[2:]
+    assert [r.split("|")[1].split()[0] for r in rows] == [
+        "intake",
+        "einvoice",
+        "text",
+        "extract",
+        "normalize",
+        "validate",
+        "dedupe",
+        "match",
+        "route",
+        "export",
+    ]
+    text = rows[2]
+    assert "`document/v1` (skipped when `einvoice/v1` is present)" in text
+    assert "`text.ocr`, `text.pdfium`" in text
+    assert "`invoice/v1`, `findings/v1`, optional `duplicate/v1`, `match/v1`" in rows[8]
+
+
+def test_a_guide_without_the_markers_is_refused() -> None:
+    with pytest.raises(ValueError, match="has no stage table"):
+        with_table("# a guide\n")
