@@ -3,8 +3,7 @@
 Needs pytest (`pip install turnout[testing]`). Subclass `ModuleContractSuite` in a test file, say
 which module and settings to test, and give one good input; pytest collects the inherited tests::
 
-    from turnout.domain.artifacts import Source
-    from turnout.domain.modules import Artifacts
+    from turnout.authoring import Artifacts, Source
     from turnout.testing import ModuleContractSuite
 
     from my_package.ocr import MyOcr

@@ -24,7 +24,9 @@ def spec_problems(module_class: type[StageModule]) -> list[str]:
     """How the class's `spec` fails to declare a module of its stage."""
     spec = getattr(module_class, "spec", None)
     if not isinstance(spec, ModuleSpec):
-        return [f"`{module_class.__name__}.spec` is not a ModuleSpec; set `spec = ModuleSpec(...)`"]
+        return [
+            f"`{module_class.__name__}.spec` is not a ModuleSpec; set `spec = ModuleSpec.for_stage(...)`"
+        ]
     stage = STAGES_BY_ID.get(spec.stage_id)
     if stage is None:
         known = ", ".join(STAGES_BY_ID)
