@@ -84,9 +84,10 @@ class App:
     @property
     def vendors(self) -> VendorService:
         """The vendor master (`turnout.runtime.vendors`)."""
-        from turnout.runtime.vendors import VendorService  # identifier libraries: when asked
+        from turnout.authoring.identifiers import read_vendor_csv  # schwifty, stdnum: when asked
+        from turnout.runtime.vendors import VendorService
 
-        return VendorService(self.unit_of_work)
+        return VendorService(self.unit_of_work, read_vendor_csv)
 
     @property
     def installation(self) -> InstallationService:

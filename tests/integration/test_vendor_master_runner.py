@@ -8,7 +8,6 @@ from turnout.bootstrap import bootstrap, bundled_examples
 from turnout.domain.runs import AttemptOutcome, RunStatus
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.defaults import default_document
-from turnout.runtime.vendors import VendorService
 from turnout.settings import Settings
 
 
@@ -19,7 +18,7 @@ def test_a_run_finds_its_seller_in_the_vendors_table(db_url: str, tmp_path: Path
     app = bootstrap(Settings(home=tmp_path, database_url=db_url))
     try:
         app.init("ann")
-        VendorService(app.unit_of_work).import_csv(vendors, "ann")
+        app.vendors.import_csv(vendors, "ann")
         base = default_document()
         doc = ConfigDocument(
             "vendor master from the table",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
+from turnout.authoring.identifiers import read_vendor_csv
 from turnout.domain.artifacts import InvoiceArtifact, Match
 from turnout.domain.errors import PermissionDenied, RequestError
 from turnout.domain.events import EventAction, EventResult
@@ -126,7 +127,7 @@ def test_a_maintainer_imports_a_csv_and_the_import_is_audited(db: Database, tmp_
     with db.unit_of_work() as uow:
         uow.users.add_role("mia", Role.MAINTAINER)
         uow.commit()
-    service = VendorService(db.unit_of_work, clock=lambda: T0)
+    service = VendorService(db.unit_of_work, read_vendor_csv, clock=lambda: T0)
     path = write_csv(tmp_path, "vendor_id,name,vat_id\nV-1,Acme GmbH,DE136695976\nV-2,Beta AG,\n")
     assert service.import_csv(path, "mia") == VendorChanges(2, 0, 0)
     assert [s.vendor for s in service.list()] == [
@@ -149,7 +150,7 @@ def test_only_maintainers_and_admins_may_import_and_refusals_are_audited(
             uow.commit()
     path = write_csv(tmp_path, "vendor_id,name\nV-1,Acme GmbH\n")
     with pytest.raises(PermissionDenied, match="--role maintainer"):
-        VendorService(db.unit_of_work).import_csv(path, "vic")
+        VendorService(db.unit_of_work, read_vendor_csv).import_csv(path, "vic")
     with db.unit_of_work() as uow:
         (event,) = uow.events.list(action=EventAction.VENDOR_IMPORT)
         assert uow.vendors.list() == []
@@ -172,7 +173,7 @@ def test_a_bad_file_changes_nothing_and_says_why(
         uow.commit()
     path = write_csv(tmp_path, content) if content is not None else tmp_path / "missing.csv"
     with pytest.raises(RequestError, match=message):
-        VendorService(db.unit_of_work).import_csv(path, "ann")
+        VendorService(db.unit_of_work, read_vendor_csv).import_csv(path, "ann")
     with db.unit_of_work() as uow:
         assert uow.vendors.list() == []
         (event,) = uow.events.list(action=EventAction.VENDOR_IMPORT)

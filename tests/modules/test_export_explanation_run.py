@@ -17,7 +17,6 @@ from turnout.modules.export.csv_rows import HEADER
 from turnout.modules.export.ubl_explanation import EXPLANATION_NS
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.defaults import default_document
-from turnout.runtime.vendors import VendorService
 from turnout.settings import Settings
 
 EXAMPLE = "ubl-invoice.xml"
@@ -39,7 +38,7 @@ def run_example(db_url: str, home: Path, export: SelectionDoc) -> tuple[Run, Pat
     app = bootstrap(Settings(home=home, database_url=db_url))
     try:
         app.init("ann")
-        VendorService(app.unit_of_work).import_csv(vendors, "ann")
+        app.vendors.import_csv(vendors, "ann")
         base = default_document()
         selections = {
             **base.selections,

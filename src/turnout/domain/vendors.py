@@ -5,7 +5,7 @@ runtime passes an implementation backed by the `vendors` table (`turnout vendors
 vendor master offers the same three questions.
 
 Lookups take compact keys: a VAT id or IBAN upper-cased with everything but letters and digits
-removed (`turnout.runtime.vendor_master.compact_vat_id` and `compact_iban` make them), so
+removed (`turnout.authoring.identifiers.compact_vat_id` and `compact_iban` make them), so
 spacing and case never decide a match.
 """
 

@@ -380,7 +380,7 @@ issuer_profile_keys = Table(
 
 # The vendor master of `match.vendors` when its settings say `vendors: table` (migration 0004);
 # `turnout vendors import` upserts it by vendor_id. The *_key columns hold the compact VAT id
-# and IBAN (`turnout.runtime.vendor_master`), the form lookups use.
+# and IBAN (`turnout.authoring.identifiers`), the form lookups use.
 vendors = Table(
     "vendors",
     metadata,

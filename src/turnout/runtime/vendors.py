@@ -4,21 +4,30 @@ anyone. `match.vendors` reads it when its settings say `vendors: table`."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from turnout.domain.errors import InputRejected, RequestError
 from turnout.domain.events import EventAction, EventResult
-from turnout.domain.vendors import StoredVendor
+from turnout.domain.vendors import StoredVendor, Vendor
 from turnout.runtime.audit import Clock, record_event, run_audited, utcnow
 from turnout.runtime.authorization import require_vendor_maintainer
 from turnout.runtime.ports import UnitOfWork, VendorChanges
-from turnout.runtime.vendor_master import read_vendor_csv
+
+# Reads a vendor master file: its vendors in file order; `InputRejected` says what is wrong, an
+# `OSError` that the file cannot be read (bootstrap gives `turnout.authoring.identifiers`'s).
+VendorFileReader = Callable[[Path], Sequence[Vendor]]
 
 
 class VendorService:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock = utcnow) -> None:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        read_file: VendorFileReader,
+        clock: Clock = utcnow,
+    ) -> None:
         self._uow = uow_factory
+        self._read_file = read_file
         self._now = clock
 
     def import_csv(self, path: Path, actor: str) -> VendorChanges:
@@ -31,7 +40,7 @@ class VendorService:
         def act(uow: UnitOfWork) -> VendorChanges:
             require_vendor_maintainer(uow, actor)
             try:
-                vendors = read_vendor_csv(path)
+                vendors = list(self._read_file(path))
             except OSError as exc:
                 raise RequestError(
                     f"vendor master `{path}` cannot be read ({exc.strerror}); give the path of "

@@ -1,6 +1,6 @@
 """The CSV source of `match.vendors`: a vendor master file read once per path and modification time.
 
-The file format and the compact keys are in `turnout.runtime.vendor_master` (the same file
+The file format and the compact keys are in `turnout.authoring.identifiers` (the same file
 `turnout vendors import` loads into the `vendors` table).
 """
 
@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from turnout.authoring.identifiers import compact_iban, compact_vat_id, read_vendor_csv
 from turnout.domain.errors import InputRejected
 from turnout.domain.vendors import Vendor
-from turnout.runtime.vendor_master import compact_iban, compact_vat_id, read_vendor_csv
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """`match.vendors`: match the invoice's seller to the vendor master; never invent a vendor.
 
 The default module of the optional `match` stage (`turnout.runtime.defaults`). The vendor master is
-either a CSV file (format in `turnout.runtime.vendor_master`), read once and read again when it
+either a CSV file (format in `turnout.authoring.identifiers`), read once and read again when it
 changes, or the `vendors` table (`turnout vendors import`), asked through the run's vendor
 directory (`RunContext.vendors`). The seller is looked up, in this order:
 
@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 from rapidfuzz import fuzz, process, utils
 
+from turnout.authoring.identifiers import compact_iban, compact_vat_id
 from turnout.domain.artifacts import Artifact, InvoiceArtifact, Match
 from turnout.domain.errors import InputRejected, ModuleUnavailable
 from turnout.domain.invoice import Invoice
@@ -40,7 +41,6 @@ from turnout.domain.modules import (
 from turnout.domain.stages import MATCH
 from turnout.domain.vendors import Vendor, VendorDirectory
 from turnout.modules.match.vendor_master import load_vendor_master
-from turnout.runtime.vendor_master import compact_iban, compact_vat_id
 
 DEFAULT_MIN_NAME_SCORE = 90
 

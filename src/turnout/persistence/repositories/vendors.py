@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from turnout.authoring.identifiers import compact_iban, compact_vat_id
 from turnout.domain.vendors import StoredVendor, Vendor
 from turnout.persistence.tables import vendors as vendors_table
 from turnout.runtime.ports import VendorChanges
-from turnout.runtime.vendor_master import compact_iban, compact_vat_id
 
 V = vendors_table.c
 _CHUNK = 500  # vendor_ids per IN (...) query, well inside both databases' parameter limits

@@ -1,5 +1,5 @@
-"""The vendor master's file format and keys, shared by the CSV source of `match.vendors`, the
-`vendors` table and `turnout vendors import`.
+"""Identifier keys and the vendor master's file format, shared by the CSV source of
+`match.vendors`, the `vendors` table and `turnout vendors import`.
 
 The file is UTF-8 (a byte-order mark is accepted), comma-separated, with a header row naming its
 columns; the order does not matter and other columns are ignored:
