@@ -51,6 +51,16 @@ class Settings:
         )
 
     @property
+    def sqlite_file(self) -> Path | None:
+        """The file of an on-disk SQLite database (None for PostgreSQL or an in-memory one)."""
+        if not self.database_url.startswith("sqlite:///"):
+            return None
+        name = self.database_url.removeprefix("sqlite:///").partition("?")[0]
+        if not name or name == ":memory:" or name.startswith("file:"):
+            return None
+        return Path(name).expanduser()
+
+    @property
     def workers(self) -> int:
         """How many runs `turnout process` runs at once."""
         return self.concurrency if self.concurrency > 0 else (os.cpu_count() or 1)

@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from turnout.settings import default_actor
+from turnout.domain.errors import StorageError
+from turnout.settings import Settings, default_actor
 
 if TYPE_CHECKING:  # the application is built on first use: `turnout check` needs no database
     from turnout.bootstrap import App
@@ -37,9 +38,12 @@ def get_app(*, initialized: bool = True) -> App:
     per process, ends the runs of dead processes (expired leases: one read when there are none)."""
     global _app, _reaped
     if _app is None:
+        settings = Settings.from_env()
+        if initialized:
+            _refuse_without_database(settings)
         from turnout.bootstrap import bootstrap
 
-        _app = bootstrap()
+        _app = bootstrap(settings)
     if initialized:
         _app.require_initialized()
         if not _reaped:
@@ -51,6 +55,17 @@ def get_app(*, initialized: bool = True) -> App:
                     f"warning: cannot end the runs of stopped processes: {exc}", markup=False
                 )
     return _app
+
+
+def _refuse_without_database(settings: Settings) -> None:
+    """A command that needs the database says so when there is none, creating nothing (opening
+    an SQLite file that is not there would make it, and its folder)."""
+    found = settings.sqlite_file
+    if found is not None and not found.exists():
+        raise StorageError(
+            f"no Turnout database at {found}; run `turnout init` "
+            "(or set TURNOUT_HOME / TURNOUT_DATABASE_URL)"
+        )
 
 
 def actor(value: str | None) -> str:
