@@ -40,6 +40,23 @@ def add(
         console.print(f"user {user.name}: {', '.join(sorted(user.roles))}", markup=False)
 
 
+@app.command()
+def revoke(
+    name: Annotated[str, typer.Argument(help="The user name (see `turnout users list`).")],
+    role: Annotated[Role, typer.Argument(help="The role to take away.")],
+    as_: ActorOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Take a role away from a user (admins only; audited). The last admin keeps the admin role."""
+    user = get_app().users.revoke(name, role, actor(as_))
+    if json_:
+        emit_json({"name": user.name, "roles": sorted(user.roles)})
+    else:
+        console.print(
+            f"user {user.name}: {', '.join(sorted(user.roles)) or 'no role'}", markup=False
+        )
+
+
 @app.command("list")
 def list_users(json_: JsonOpt = False) -> None:
     """Every user and their roles."""

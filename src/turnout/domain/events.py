@@ -18,6 +18,7 @@ class EventAction(StrEnum):
     MODULE_SUBSTITUTED = "module_substituted"  # startup replaced an unavailable module
     INIT = "init"
     USER_ADD = "user_add"
+    USER_REVOKE = "user_revoke"  # an admin took a role away from a user
     TOKEN_CREATE = "token_create"  # an admin issued an API token
     TOKEN_REVOKE = "token_revoke"
     RUN_UPLOAD = "run_upload"  # refusals of uploads through the API

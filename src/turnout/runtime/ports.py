@@ -172,6 +172,9 @@ class UserRepository(Protocol):
     def add_role(self, name: str, role: Role) -> None:
         """Create the user if needed and grant the role (idempotent)."""
 
+    def remove_role(self, name: str, role: Role) -> None:
+        """Take the role away from the user (nothing when the user does not hold it)."""
+
     def list(self) -> list[User]: ...
 
 

@@ -6,7 +6,7 @@ import builtins
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select
 
 from turnout.domain.users import Role, User
 from turnout.persistence.repositories.upsert import upsert
@@ -35,6 +35,11 @@ class SqlUserRepository:
             ["name", "role"],
             update=False,
         )
+
+    def remove_role(self, name: str, role: Role) -> None:
+        """Take the role away from the user (nothing when the user does not hold it)."""
+        held = (user_roles.c.name == name) & (user_roles.c.role == role.value)
+        self._conn.execute(delete(user_roles).where(held))
 
     def list(self) -> builtins.list[User]:
         """Every user, by name."""
