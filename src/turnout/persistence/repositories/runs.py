@@ -74,6 +74,20 @@ FINISH_HELD_RUN = (
     .returning(HAS_STORED_ATTEMPTS)
 )
 INSERT_ATTEMPTS = insert(stage_attempts)
+GET_RUN = select(runs).where(R.run_id == bindparam("run_of"))
+GET_ATTEMPTS = (
+    select(stage_attempts).where(A.run_id == bindparam("attempts_of")).order_by(A.attempt_id)
+)
+# A worker admitting a submitted run (one per queued run): its lease ends on the database's
+# clock on PostgreSQL, on this process's clock elsewhere (a parameter then).
+_ADMIT_QUEUED = update(runs).where(
+    R.run_id == bindparam("admitted_run_id"),
+    R.status == RunStatus.QUEUED.value,
+    R.config_version.is_(None),
+)
+ADMIT_QUEUED_PG = _ADMIT_QUEUED.values(
+    lease_expires_at=func.now() + bindparam("lease_for", type_=Interval())
+)
 STORED_ATTEMPTS = select(A.stage_id, A.module_id, A.attempt, A.summary).where(
     A.run_id == bindparam("attempts_of")
 )
@@ -156,13 +170,11 @@ class SqlRunRepository:
 
     def get(self, run_id: str) -> Run | None:
         """With its attempts in order."""
-        row = self._conn.execute(select(runs).where(R.run_id == run_id)).mappings().first()
+        row = self._conn.execute(GET_RUN, {"run_of": run_id}).mappings().first()
         if row is None:
             return None
         run = _run(row)
-        attempts = self._conn.execute(
-            select(stage_attempts).where(A.run_id == run_id).order_by(A.attempt_id)
-        ).mappings()
+        attempts = self._conn.execute(GET_ATTEMPTS, {"attempts_of": run_id}).mappings()
         run.attempts = [_attempt(a) for a in attempts]
         return run
 
@@ -180,23 +192,21 @@ class SqlRunRepository:
         """Admit a submitted run under a version and give its lease to `worker` for `lease_s`
         seconds (of the database's clock on PostgreSQL, which every worker shares); False when
         it is not a queued, never-admitted run any more (another worker took it, or it ended)."""
-        result = self._conn.execute(
-            update(runs)
-            .where(
-                R.run_id == run_id,
-                R.status == RunStatus.QUEUED.value,
-                R.config_version.is_(None),
-            )
-            .values(
-                status=RunStatus.RUNNING.value,
-                config_id=config_id,
-                config_version=config_version,
-                started_at=now,
-                worker=worker,
-                lease_expires_at=self._lease_end(lease_s),
-            )
-        )
-        return result.rowcount == 1
+        values: dict[str, Any] = {
+            "admitted_run_id": run_id,
+            "status": RunStatus.RUNNING.value,
+            "config_id": config_id,
+            "config_version": config_version,
+            "started_at": now,
+            "worker": worker,
+        }
+        if self._conn.dialect.name == "postgresql":
+            statement = ADMIT_QUEUED_PG
+            values["lease_for"] = dt.timedelta(seconds=lease_s)
+        else:
+            statement = _ADMIT_QUEUED
+            values["lease_expires_at"] = self._lease_end(lease_s)
+        return self._conn.execute(statement, values).rowcount == 1
 
     def take_over(self, run_id: str, worker: str, lease_s: float) -> bool:
         """Resume an admitted run: one handed back or reaped (queued with a version), or one this

@@ -62,6 +62,12 @@ _ORPHANS = text(
 
 
 _PUT_SOURCE: dict[str, Any] = {}
+_GET_SOURCE = select(sources.c.data).where(sources.c.sha256 == bindparam("source_of"))
+_RESULTS_OF_RUN = (
+    select(stage_results)
+    .where(stage_results.c.run_id == bindparam("results_of"))
+    .order_by(stage_results.c.position)
+)
 
 
 def _put_source(conn: Connection) -> Any:
@@ -89,7 +95,7 @@ class SqlSourceRepository:
         return self._conn.execute(_put_source(self._conn), values).first() is not None
 
     def get(self, sha256: str) -> bytes | None:
-        row = self._conn.execute(select(sources.c.data).where(sources.c.sha256 == sha256)).first()
+        row = self._conn.execute(_GET_SOURCE, {"source_of": sha256}).first()
         return bytes(row.data) if row is not None else None
 
     def prune(self, before: dt.datetime, limit: int = 500) -> int:
@@ -209,11 +215,7 @@ class SqlStageResultRepository:
 
     def for_run(self, run_id: str) -> builtins.list[StageResult]:
         """The run's stored results in stage order."""
-        rows = self._conn.execute(
-            select(stage_results)
-            .where(stage_results.c.run_id == run_id)
-            .order_by(stage_results.c.position)
-        ).mappings()
+        rows = self._conn.execute(_RESULTS_OF_RUN, {"results_of": run_id}).mappings()
         return [
             StageResult(
                 run_id=row["run_id"],
