@@ -20,7 +20,10 @@ BENCH_ROUNDS rounds, medians printed. No run may start on the old version after 
 
 Prints `BENCH workers_1_per_s`, `BENCH workers_2_per_s`, `BENCH workers_4_per_s`,
 `BENCH workers_2_speedup` (workers_2 / workers_1), `BENCH barrier_pause_ms` and
-`BENCH barrier_drain_ms`. Without a reachable server it prints a `skipped: ...` line and exits 0.
+`BENCH barrier_drain_ms`. Each round also prints the CPU a run costs in the workers and in
+the PostgreSQL backends serving them (read from /proc when the server runs on this machine),
+and the cores they kept busy: one worker keeping `b` of `c` cores busy bounds two workers'
+speedup by `c / b`, which is printed too. Without a reachable server it prints a `skipped: ...` line and exits 0.
 
 Env: BENCH_BACKLOG (300), BENCH_REPEATS (3), BENCH_ROUNDS (3), BENCH_ROUND_BACKLOG (150),
 BENCH_PG_URL (postgresql://postgres@127.0.0.1:5432/postgres).
@@ -31,12 +34,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import resource
 import secrets
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -90,10 +95,30 @@ class Throughput:
     seconds: float
     wall_s: float
     per_worker: list[int]
+    worker_cpu_s: float
+    server_cpu_s: float | None
 
     @property
     def per_s(self) -> float:
         return self.completed / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def cores_busy(self) -> float | None:
+        """The cores the workers and their PostgreSQL backends kept busy on average (None when
+        the server's processes cannot be read: not on this machine)."""
+        if self.server_cpu_s is None or self.wall_s <= 0:
+            return None
+        return (self.worker_cpu_s + self.server_cpu_s) / self.wall_s
+
+    def cpu_line(self) -> str:
+        per_run = 1000 / self.completed if self.completed else 0.0
+        server = (
+            f"PostgreSQL {self.server_cpu_s * per_run:.1f} ms"
+            if self.server_cpu_s is not None
+            else "PostgreSQL not on this machine"
+        )
+        busy = "" if self.cores_busy is None else f"; {self.cores_busy:.2f} cores busy"
+        return f"CPU per run: workers {self.worker_cpu_s * per_run:.1f} ms, {server}{busy}"
 
 
 def main() -> int:
@@ -113,6 +138,7 @@ def main() -> int:
         f"{', '.join(map(str, WORKER_COUNTS))}, {REPEATS} rounds, interleaved"
     )
     rates: dict[int, list[float]] = {n: [] for n in WORKER_COUNTS}
+    busy: dict[int, list[float]] = {n: [] for n in WORKER_COUNTS}
     with admin, tempfile.TemporaryDirectory() as tmp:
         for repeat in range(REPEATS):
             for n in WORKER_COUNTS:
@@ -124,6 +150,9 @@ def main() -> int:
                     f"the gate opening to the last process exiting; runs per worker "
                     f"{'/'.join(map(str, r.per_worker))})"
                 )
+                print(f"    {r.cpu_line()}")
+                if r.cores_busy is not None:
+                    busy[n].append(r.cores_busy)
         pauses, drains = _barrier(admin, Path(tmp) / "barrier")
     for n in WORKER_COUNTS:
         print(f"{n} worker(s): runs/s {_fmt(rates[n])}")
@@ -135,6 +164,14 @@ def main() -> int:
     for n in WORKER_COUNTS:
         print(f"BENCH workers_{n}_per_s {per_s[n]:.1f}")
     print(f"BENCH workers_2_speedup {per_s[2] / per_s[1]:.2f}")
+    if busy[1]:
+        # Two workers cannot keep more than the machine's cores busy: with one worker keeping
+        # `busy` cores busy, two can at best go cpus / busy times as fast (and twice at most).
+        one = statistics.median(busy[1])
+        print(
+            f"one worker keeps {one:.2f} of {cpus} cores busy (workers and PostgreSQL): "
+            f"two can be at most {min(2.0, cpus / one):.2f}x as fast on this machine"
+        )
     print(f"BENCH barrier_pause_ms {statistics.median(pauses):.1f}")
     print(f"BENCH barrier_drain_ms {statistics.median(drains):.1f}")
     return 0
@@ -150,6 +187,7 @@ def _throughput(admin: psycopg.Connection[tuple[object, ...]], home: Path, n: in
         # worker process has registered with the queue.
         with psycopg.connect(cluster.url) as gate:
             gate.execute("LOCK TABLE procrastinate_jobs IN EXCLUSIVE MODE")
+            children_before = _children_cpu_s()
             with _workers(cluster, n, "--until-empty") as procs:
                 _wait(
                     cluster,
@@ -158,14 +196,16 @@ def _throughput(admin: psycopg.Connection[tuple[object, ...]], home: Path, n: in
                     120,
                     procs,
                 )
-                gate.commit()
-                t0 = time.perf_counter()
-                for proc in procs:
-                    if proc.wait(timeout=600) != 0:
-                        raise RuntimeError(
-                            f"a worker exited with {proc.returncode}\n{_tails(cluster)}"
-                        )
-                wall_s = time.perf_counter() - t0
+                with _ServerCpu(cluster.url) as server:
+                    gate.commit()
+                    t0 = time.perf_counter()
+                    for proc in procs:
+                        if proc.wait(timeout=600) != 0:
+                            raise RuntimeError(
+                                f"a worker exited with {proc.returncode}\n{_tails(cluster)}"
+                            )
+                    wall_s = time.perf_counter() - t0
+            worker_cpu_s = _children_cpu_s() - children_before
         with psycopg.connect(cluster.url, autocommit=True) as conn:
             row = conn.execute(
                 "SELECT count(*) FILTER (WHERE status = 'completed'), count(*), "
@@ -181,7 +221,85 @@ def _throughput(admin: psycopg.Connection[tuple[object, ...]], home: Path, n: in
                 f"{n} worker(s): {completed} of {runs} runs completed, {BACKLOG} expected\n"
                 f"{_tails(cluster)}"
             )
-        return Throughput(n, completed, runs, seconds, wall_s, [int(s[0]) for s in shares])
+        return Throughput(
+            n,
+            completed,
+            runs,
+            seconds,
+            wall_s,
+            [int(s[0]) for s in shares],
+            worker_cpu_s,
+            server.cpu_s,
+        )
+
+
+def _children_cpu_s() -> float:
+    """CPU seconds (user and system) of this process's children that have ended so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class _ServerCpu:
+    """The CPU seconds the PostgreSQL backends serving one database used while it was open,
+    read from /proc (the server on this machine): each backend's figure is sampled every
+    0.1 s and its last sample kept, so a backend that ends before the workers do still counts
+    (its last 0.1 s at most is missed). `cpu_s` is None when /proc does not show them."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._stop = threading.Event()
+        self._start: dict[int, float] = {}
+        self._last: dict[int, float] = {}
+        self._readable = True
+        self._thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
+
+    def __enter__(self) -> _ServerCpu:
+        with psycopg.connect(self._url, autocommit=True) as conn:
+            self._conn_pid = conn.info.backend_pid
+            self._start = self._sample(conn)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def cpu_s(self) -> float | None:
+        if not self._readable:
+            return None
+        return sum(cpu - self._start.get(pid, 0.0) for pid, cpu in self._last.items())
+
+    def _sample_until_stopped(self) -> None:
+        with psycopg.connect(self._url, autocommit=True) as conn:
+            while True:
+                self._last.update(self._sample(conn))
+                if self._stop.wait(0.1):
+                    break
+            self._last.update(self._sample(conn))
+
+    def _sample(self, conn: psycopg.Connection[tuple[object, ...]]) -> dict[int, float]:
+        pids = [
+            int(row[0])
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            ).fetchall()
+        ]
+        tick = os.sysconf("SC_CLK_TCK")
+        cpu: dict[int, float] = {}
+        for pid in pids:
+            if pid == self._conn_pid:
+                continue
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:  # it ended meanwhile: its last sample stands
+                continue
+            except OSError:
+                self._readable = False
+                continue
+            cpu[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        return cpu
 
 
 # -- the barrier -----------------------------------------------------------------------------------
