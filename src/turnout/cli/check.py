@@ -84,7 +84,8 @@ def _print(result: dict[str, Any]) -> None:
     fatal = sum(1 for f in findings if f["severity"] == "fatal")
     verdict = ("valid", "green") if result["valid"] else ("INVALID", "bold red")
     summary = f" ({fatal} fatal, {len(findings) - fatal} warning)" if findings else ""
-    console.print(Text.assemble((f"{name}: ", "bold"), verdict, summary))
+    # one print a file: Rich's cost is per print, and a batch of invalid files has many lines
+    lines = [Text.assemble((f"{name}: ", "bold"), verdict, summary)]
     by_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for finding in findings:
         by_rule[finding["rule"]].append(finding)
@@ -92,6 +93,6 @@ def _print(result: dict[str, Any]) -> None:
         first = group[0]
         style = "red" if first["severity"] == "fatal" else "yellow"
         head = (f"{rule_id} [{first['severity']}]", style)
-        console.print(Text.assemble("  ", head, f" {first['message']}"))
-        for finding in group:
-            console.print(Text(f"      at {finding['path']}"), highlight=False)
+        lines.append(Text.assemble("  ", head, f" {first['message']}"))
+        lines.extend(Text(f"      at {finding['path']}") for finding in group)
+    console.print(Text("\n").join(lines))
