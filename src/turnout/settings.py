@@ -10,6 +10,8 @@ TURNOUT_MODULE_IMPORT_TIMEOUT_S  how long one module package may take to import 
 TURNOUT_LEASE_S       the lease of every run `turnout process` / `turnout serve` execute, in seconds
                       (default 30): renewed every third of it; a run whose process died is reaped
                       (ended failed) once its lease has expired
+TURNOUT_DRAIN_DEADLINE_S, TURNOUT_CONCURRENCY, TURNOUT_LOG_LEVEL: see docs/environment.md, which
+lists every variable Turnout reads (tests/docs/test_environment.py keeps it complete)
 """
 
 from __future__ import annotations
