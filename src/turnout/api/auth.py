@@ -19,7 +19,6 @@ from turnout.domain.events import EventAction, EventResult
 from turnout.domain.users import CONFIG_CHANGERS, REVIEWERS, Role, User
 from turnout.runtime.audit import record_event, run_audited, utcnow
 from turnout.runtime.authorization import require_config_changer
-from turnout.runtime.tokens import TokenService
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `turnout tokens create NAME`.")
 
@@ -48,7 +47,7 @@ TurnoutApp = Annotated[App, Depends(turnout_app)]
 def authenticate(app: App, token: str) -> User:
     """The user a token acts as: 401 for an unknown or revoked token, 403 for a user without a
     role. Bearer tokens (the API) and the dashboard's session cookie both come through here."""
-    user = TokenService(app.unit_of_work).authenticate(token)
+    user = app.tokens.authenticate(token)
     if user is None:
         raise Unauthenticated(
             "the token is unknown or revoked; ask an admin for a new one "

@@ -36,7 +36,6 @@ from turnout.domain.users import User
 from turnout.runtime.config_document import load_document
 from turnout.runtime.guard import requested_spec
 from turnout.runtime.results import ActivationResult
-from turnout.runtime.sessions import SessionService
 from turnout.runtime.validation import checks_for
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
@@ -79,7 +78,7 @@ def signin(request: Request, app: TurnoutApp, token: Annotated[str, Form()] = ""
         user = authenticate(app, token)  # the API's own check: 401 unknown/revoked, 403 no role
         if throttle.wait_s(f"user:{user.name}"):
             return _throttled(request, throttle.wait_s(f"user:{user.name}"))
-        session = SessionService(app.unit_of_work).open(token)
+        session = app.sessions.open(token)
         if session is None:  # revoked between the two reads
             raise Unauthenticated("the token is unknown or revoked; ask an admin for a new one")
     except (Unauthenticated, PermissionDenied) as exc:
@@ -101,7 +100,7 @@ def signin(request: Request, app: TurnoutApp, token: Annotated[str, Form()] = ""
     throttle.succeeded(address_key, f"user:{user.name}")
     previous = session_id(request)
     if previous is not None:  # signing in again (as someone else, say) ends the old session
-        SessionService(app.unit_of_work).close(previous)
+        app.sessions.close(previous)
     response = redirect("/", "ok", f"signed in as {user.name} ({', '.join(sorted(user.roles))})")
     sign_in(request, response, session)
     return response
@@ -112,7 +111,7 @@ def signout(request: Request, app: TurnoutApp, csrf: Csrf = "") -> Response:
     sid = session_id(request)
     if sid is not None and current_session(request) is not None:
         check_csrf(request, csrf)  # a live session is only ended by its own pages
-        SessionService(app.unit_of_work).close(sid)
+        app.sessions.close(sid)
     response = redirect("/signin", "ok", "signed out")
     sign_out(response)
     return response

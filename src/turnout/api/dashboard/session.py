@@ -23,7 +23,7 @@ from turnout.api.errors import Unauthenticated
 from turnout.domain.errors import PermissionDenied
 from turnout.domain.events import EventAction
 from turnout.domain.users import User
-from turnout.runtime.sessions import SESSION_LIFETIME, OpenSession, SessionService
+from turnout.runtime.sessions import SESSION_LIFETIME, OpenSession
 
 SESSION_COOKIE = "turnout_session"
 FLASH_COOKIE = "turnout_flash"
@@ -44,7 +44,7 @@ def current_session(request: Request) -> OpenSession | None:
         return found
     sid = session_id(request)
     app = turnout_app(request)
-    sessions = SessionService(app.unit_of_work, reader_factory=app.database.reader)
+    sessions = app.sessions
     found = sessions.resume(sid) if sid else None
     setattr(request.state, _RESUMED, found)
     return found
