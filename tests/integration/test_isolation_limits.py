@@ -25,13 +25,13 @@ from support.pipelines import make_runner
 from turnout.domain.artifacts import Document, DocumentKind, Text
 from turnout.domain.configuration import ConfigStatus, ModuleConfiguration, ModuleSelection
 from turnout.domain.errors import ModuleError, StageTimeout
+from turnout.domain.framework_settings import DEFAULT_MEMORY_LIMIT_MB
 from turnout.domain.modules import Artifacts, RunContext, StageModule
 from turnout.domain.runs import RunStatus
 from turnout.persistence import Database
 from turnout.runtime.config_document import PolicyDoc
 from turnout.runtime.isolation import ProcessIsolatedModule
 from turnout.runtime.isolation.call import IsolatedCall
-from turnout.runtime.isolation.settings import DEFAULT_MEMORY_LIMIT_MB
 from turnout.runtime.plan import Plan, build_plan
 from turnout.runtime.registry import ModuleRegistry
 

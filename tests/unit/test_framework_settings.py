@@ -8,13 +8,13 @@ import jsonschema
 import pytest
 
 from turnout.domain.errors import InvalidConfiguration
-from turnout.modules.text.pdfium import PdfiumText
-from turnout.runtime.isolation import (
+from turnout.domain.framework_settings import (
     FrameworkSettings,
     Isolation,
     split_framework_settings,
     with_framework_settings,
 )
+from turnout.modules.text.pdfium import PdfiumText
 
 
 def test_settings_without_reserved_keys_run_the_module_inline() -> None:

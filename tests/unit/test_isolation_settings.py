@@ -7,13 +7,15 @@ import jsonschema
 import pytest
 
 from turnout.domain.errors import InvalidConfiguration
-from turnout.modules.text.pdfium import PdfiumText
-from turnout.runtime.isolation import FrameworkSettings, Isolation, split_framework_settings
-from turnout.runtime.isolation.settings import (
+from turnout.domain.framework_settings import (
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_START_TIMEOUT_S,
+    FrameworkSettings,
+    Isolation,
+    split_framework_settings,
     with_framework_settings,
 )
+from turnout.modules.text.pdfium import PdfiumText
 
 
 def test_an_isolated_module_without_a_memory_limit_gets_the_default_one() -> None:

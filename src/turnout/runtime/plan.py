@@ -16,14 +16,14 @@ from typing import Any, Protocol
 
 from turnout.domain.artifacts import Artifact
 from turnout.domain.configuration import ModuleConfiguration
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.domain.stages import STAGES, ProcessingStage
-from turnout.runtime.isolation.call import IsolatedCall
-from turnout.runtime.isolation.settings import (
+from turnout.domain.framework_settings import (
     FrameworkSettings,
     Isolation,
     split_framework_settings,
 )
+from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.stages import STAGES, ProcessingStage
+from turnout.runtime.isolation.call import IsolatedCall
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.resilience.policy import StagePolicy, read_policy
 from turnout.runtime.resilience.timeout import call_with_timeout

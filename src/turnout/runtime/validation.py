@@ -21,10 +21,10 @@ from turnout.domain.artifacts import ArtifactRef, Source
 from turnout.domain.configuration import ModuleConfiguration
 from turnout.domain.errors import Problem
 from turnout.domain.fallback import ACTIONS_SCHEMA, OnExhausted
+from turnout.domain.framework_settings import with_framework_settings
 from turnout.domain.guard import GuardSpec
 from turnout.domain.stages import STAGES, ProcessingStage
 from turnout.runtime.config_document import Checks, ConfigDocument, PolicyDoc, SelectionDoc
-from turnout.runtime.isolation.settings import with_framework_settings
 from turnout.runtime.registry import ModuleRegistry, contract_problems
 from turnout.runtime.schema_words import did_you_mean, problem_words
 

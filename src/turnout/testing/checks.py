@@ -12,9 +12,9 @@ from typing import Any
 import jsonschema
 
 from turnout.domain.artifacts import ArtifactRef
+from turnout.domain.framework_settings import RESERVED_SETTINGS
 from turnout.domain.modules import ModuleSpec, StageModule
 from turnout.domain.stages import STAGES, STAGES_BY_ID
-from turnout.runtime.isolation.settings import RESERVED_SETTINGS
 from turnout.runtime.registry import contract_problems
 
 SUBMITTED = (ArtifactRef("source", 1),)  # what every run starts with

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from turnout.domain.artifacts import Artifact
+from turnout.domain.framework_settings import DEFAULT_START_TIMEOUT_S
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.runtime.isolation.module import ProcessIsolatedModule
-from turnout.runtime.isolation.settings import DEFAULT_START_TIMEOUT_S
 
 
 class IsolatedCall:

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from turnout.domain.artifacts import Artifact
+from turnout.domain.framework_settings import DEFAULT_START_TIMEOUT_S, default_workers
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
 from turnout.runtime.isolation.locate import ClassPath
 from turnout.runtime.isolation.pool import WorkerPool
 from turnout.runtime.isolation.protocol import Attempt, Launch
-from turnout.runtime.isolation.settings import DEFAULT_START_TIMEOUT_S, default_workers
 from turnout.runtime.isolation.worker import WorkerProcess
 
 

@@ -1,4 +1,5 @@
-"""The framework's own settings, reserved in every module's settings.
+"""The framework's own settings, reserved in every module's settings: plain data, so the
+validation, the plan and the isolation adapter read the same schema and defaults.
 
 A selection's settings hold the module's settings plus these keys, which the runtime reads and
 the module never sees:
