@@ -6,9 +6,10 @@ Nothing is opened at import time; `bootstrap()` builds an `App` when a command o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from turnout.domain.errors import StorageError
 from turnout.domain.rendering import PageRenderer
@@ -20,17 +21,22 @@ from turnout.persistence.database import Database
 from turnout.persistence.history import SqlInvoiceHistory
 from turnout.persistence.roles import grant_runtime_role, runtime_can_truncate_audit
 from turnout.persistence.vendors import SqlVendorDirectory
-from turnout.runtime.audit import utcnow
+from turnout.runtime.admission import AdmissionGate
+from turnout.runtime.audit import BreakerAudit, utcnow
 from turnout.runtime.configurations import ConfigurationService
+from turnout.runtime.execution import Executors
 from turnout.runtime.guard import GuardService
 from turnout.runtime.initialization import InitReport, initialize
 from turnout.runtime.installation import InstallationService
 from turnout.runtime.issuer_profiles import StoredProfiles
-from turnout.runtime.leases import DEFAULT_LEASE_S, reap_orphans
+from turnout.runtime.leases import DEFAULT_LEASE_S, LeaseKeeper, holder_name, reap_orphans
+from turnout.runtime.lifecycle import Plans, RunLifecycle
+from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.profiles import ProfileService
 from turnout.runtime.queue_worker import QueueWorker
 from turnout.runtime.registry import ModuleRegistry
+from turnout.runtime.resilience.breaker import BreakerBoard, BreakerState
 from turnout.runtime.review import ReviewService
 from turnout.runtime.run_pool import RunPool
 from turnout.runtime.runner import Runner
@@ -53,7 +59,7 @@ class App:
     settings: Settings
     database: Database
     registry: ModuleRegistry
-    _runner: Runner | None = field(default=None, repr=False)
+    _runs: Runs | None = field(default=None, repr=False)
     _reviews: ReviewService | None = field(default=None, repr=False)
     _guards: GuardService | None = field(default=None, repr=False)
     _trials: TrialService | None = field(default=None, repr=False)
@@ -110,22 +116,38 @@ class App:
         return ProfileService(self.unit_of_work, LearnedProfiles())
 
     @property
+    def executors(self) -> Executors:
+        """How this process builds plan executors (production's and each trial's)."""
+        return Executors(
+            self.settings.home,
+            history=SqlInvoiceHistory(self.database),
+            vendors=SqlVendorDirectory(self.database),
+            profiles=StoredProfiles(self.database.reader),
+        )
+
+    @property
+    def lifecycle(self) -> RunLifecycle:
+        """The run lifecycle of this process (admit, execute, finish, switch, guard), shared by
+        its runner and its queue worker."""
+        return self._wired().lifecycle
+
+    @property
     def runner(self) -> Runner:
-        if self._runner is None:
-            self._runner = Runner(
+        return self._wired().runner
+
+    def _wired(self) -> Runs:
+        if self._runs is None:
+            self._runs = wire_runs(
                 self.unit_of_work,
                 self.registry,
-                self.settings.home,
+                self.executors,
                 drain_deadline_s=self.settings.drain_deadline_s,
                 reader_factory=self.database.reader,
-                history=SqlInvoiceHistory(self.database),
-                vendors=SqlVendorDirectory(self.database),
                 observer=MetricsAndLogsObserver(self.metrics, make_logger(self.settings.log_level)),
                 lease_s=self.settings.lease_s,
-                profiles=StoredProfiles(self.database.reader),
                 guards=self.guards,
             )
-        return self._runner
+        return self._runs
 
     @property
     def guards(self) -> GuardService:
@@ -164,12 +186,9 @@ class App:
             self._trials = TrialService(
                 self.unit_of_work,
                 self.registry,
-                self.settings.home,
+                self.executors,
                 concurrency=self.settings.workers,
-                history=SqlInvoiceHistory(self.database),
-                vendors=SqlVendorDirectory(self.database),
-                profiles=StoredProfiles(self.database.reader),
-                runner_holder=lambda: None if self._runner is None else self._runner.holder,
+                runner_holder=lambda: None if self._runs is None else self._runs.runner.holder,
                 lease_s=self.settings.lease_s,
             )
         return self._trials
@@ -179,8 +198,8 @@ class App:
         activation that this drained; every command does it when it opens the database. One
         read when there is nothing to reap. Trials whose process stopped end `failed` too."""
         self.trials.reap()
-        if self._runner is not None:
-            return self._runner.reap_orphans()
+        if self._runs is not None:
+            return self._runs.lifecycle.reap_orphans()
         orphans = reap_orphans(self.unit_of_work, self.database.reader, utcnow)
         if orphans:
             self.configurations.switch_if_drained()
@@ -249,8 +268,8 @@ class App:
             )
 
     def queue_worker(self, lease_s: float = DEFAULT_LEASE_S) -> QueueWorker:
-        """The queue worker of this process (`turnout worker`), on this process's runner."""
-        return QueueWorker(self.runner, self.unit_of_work, lease_s=lease_s)
+        """The queue worker of this process (`turnout worker`), on this process's lifecycle."""
+        return QueueWorker(self.lifecycle, self.unit_of_work, lease_s=lease_s)
 
     def run_pool(self, processes: int, concurrency: int) -> RunPool:
         """A batch run in this process and `processes - 1` children built by `pool_child`."""
@@ -258,13 +277,72 @@ class App:
         return RunPool(self.runner, entry, self.settings, processes, concurrency)
 
     def close(self) -> None:
-        if self._runner is not None:
-            self._runner.close()
+        if self._runs is not None:
+            self._runs.runner.close()  # and the lifecycle
         if self._trials is not None:
             self._trials.close()
         if self._guards is not None:  # a guard's webhook still being sent: sent, or audited
             self._guards.close()
         self.database.dispose()
+
+
+class Runs(NamedTuple):
+    """The run lifecycle of one process and the runner that runs files through it."""
+
+    lifecycle: RunLifecycle
+    runner: Runner
+
+
+def wire_runs(
+    uow_factory: Callable[[], UnitOfWork],
+    registry: ModuleRegistry,
+    executors: Executors,
+    *,
+    observer: RunObserver | None = None,
+    drain_deadline_s: float | None = None,
+    poll_s: float = 0.02,
+    reader_factory: Callable[[], UnitOfWork] | None = None,
+    lease_s: float = DEFAULT_LEASE_S,
+    guards: GuardService | None = None,
+) -> Runs:
+    """Build and wire the services a process runs files with: the configurations (which switch
+    a drained activation), the admission gate, the executor and its breakers, the plans, the
+    guards, the run lifecycle that holds them, and the runner with its lease heartbeat."""
+    clock = executors.clock
+    observer = observer or NullObserver()
+    configurations = ConfigurationService(uow_factory, registry, clock)
+    guards = guards or GuardService(
+        uow_factory, configurations, clock=clock, observer=observer, reader_factory=reader_factory
+    )
+    breaker_audit = BreakerAudit(uow_factory, clock)
+
+    def breaker_changed(stage_id: str, module_id: str, state: BreakerState) -> None:
+        observer.breaker_changed(stage_id, module_id, state)
+        breaker_audit.record(stage_id, module_id, state)
+
+    lifecycle = RunLifecycle(
+        uow_factory,
+        gate=AdmissionGate(
+            uow_factory,
+            clock,
+            observer,
+            poll_s=poll_s,
+            drain_deadline_s=drain_deadline_s,
+            reader_factory=reader_factory,
+            reap_every_s=min(1.0, lease_s / 4),
+        ),
+        executor=executors.production(BreakerBoard(on_change=breaker_changed), observer),
+        plans=Plans(uow_factory, registry, observer, clock),
+        configurations=configurations,
+        guards=guards,
+        observer=observer,
+        clock=clock,
+        reader_factory=reader_factory,
+        breaker_audit=breaker_audit,
+    )
+    runner = Runner(uow_factory, lifecycle, LeaseKeeper(uow_factory, holder_name(), lease_s))
+    guards.bind_runner(runner.rerun)  # a guard's rollback re-runs failed runs on this runner
+    return Runs(lifecycle, runner)
 
 
 def bootstrap(settings: Settings | None = None, registry: ModuleRegistry | None = None) -> App:

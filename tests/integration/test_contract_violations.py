@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from support.fakes import fake_module
-from support.pipelines import make_runner
+from support.pipelines import make_runner, runner_on
 from turnout.domain.artifacts import Artifact, Finding, Findings, Severity
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.runs import AttemptOutcome, RunStatus
@@ -17,7 +17,6 @@ from turnout.modules.validate.basic import BasicValidate
 from turnout.persistence import Database
 from turnout.runtime.config_document import PolicyDoc
 from turnout.runtime.registry import ModuleRegistry
-from turnout.runtime.runner import Runner
 
 
 def _loose_findings(inputs: Artifacts, context: RunContext) -> list[Artifact]:
@@ -132,7 +131,7 @@ def test_a_module_replaced_at_startup_makes_the_run_completed_with_fallback(
     # the process restarts and the selected module's dependency is gone
     healthy = [m.cls for m in registry.all() if m.module_id != "extract.fancy" and m.cls]
     sick = fake_module("extract", "fancy", healthy=False)
-    restarted = Runner(db.unit_of_work, ModuleRegistry.from_classes([*healthy, sick]), tmp_path)
+    restarted = runner_on(db, ModuleRegistry.from_classes([*healthy, sick]), tmp_path)
     run = restarted.run_bytes("a.pdf", b"%PDF")
     assert _outcomes(run, "extract") == [("extract.backup", "ok")]
     assert run.status is RunStatus.COMPLETED_WITH_FALLBACK

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from support.fakes import fake_module
-from support.pipelines import make_runner
+from support.pipelines import make_runner, runner_on
 from turnout.domain.artifacts import Artifact, Decision, Outcome
 from turnout.domain.errors import InputRejected
 from turnout.domain.guard import GuardSpec, GuardStatus
@@ -21,7 +21,6 @@ from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.guard import GuardService
 from turnout.runtime.registry import ModuleRegistry
-from turnout.runtime.runner import Runner
 from turnout.runtime.validation import document_of
 
 
@@ -116,8 +115,8 @@ def test_every_process_gauges_follow_a_decision_another_process_took(
     assert metrics.guard_trips._value.get() == 0
 
     # another process runs files on v2: its guard trips and rolls back there
-    other = Runner(
-        db.unit_of_work,
+    other = runner_on(
+        db,
         registry,
         tmp_path,
         guards=GuardService(db.unit_of_work, ConfigurationService(db.unit_of_work, registry)),

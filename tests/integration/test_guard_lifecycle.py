@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from support.fakes import fake_module
-from support.pipelines import make_runner
+from support.pipelines import make_runner, runner_on
 from support.runs import running_run
 from turnout.distributed.guard_webhook import HttpGuardWebhook
 from turnout.domain.artifacts import Artifact
@@ -35,7 +35,6 @@ from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.guard import GuardService, arm, requested_spec
 from turnout.runtime.registry import ModuleRegistry
-from turnout.runtime.runner import Runner
 from turnout.runtime.validation import document_of
 
 
@@ -213,7 +212,7 @@ def test_a_time_window_waits_for_min_runs_and_trips_on_a_version_failing_every_r
     assert service.activate(v2, "ann", guard=spec).status == "active"
     later = utcnow() + dt.timedelta(minutes=10)  # the window's time is long up
     guards = _service(db, registry, clock=lambda: later)
-    late = Runner(db.unit_of_work, registry, tmp_path, guards=guards)
+    late = runner_on(db, registry, tmp_path, guards=guards)
 
     late.run_many(_files(2, "few"), concurrency=1)
     guards.tick()
@@ -283,7 +282,7 @@ def test_failed_runs_are_re_run_however_long_after_the_trip_and_by_hand(
         assert [g.version for g in uow.guards.owing_reruns()] == [v2]
 
     later = _service(db, registry, clock=lambda: utcnow() + dt.timedelta(days=2))
-    there = Runner(db.unit_of_work, registry, tmp_path, guards=later)  # runs files
+    there = runner_on(db, registry, tmp_path, guards=later)  # runs files
     later.tick()  # the reaper's beat, two days later
     there.close()
 
@@ -359,7 +358,7 @@ def test_every_trip_is_posted_and_closing_waits_for_the_post(
         )  # type: ignore[arg-type]
         uow.commit()
     guards = _service(db, registry, webhook=HttpGuardWebhook(timeout_s=5.0))
-    short = Runner(db.unit_of_work, registry, tmp_path, guards=guards)
+    short = runner_on(db, registry, tmp_path, guards=guards)
     short.run_many(_files(1, "x"), concurrency=1)
 
     guards.close()  # what App.close does as `turnout process` exits

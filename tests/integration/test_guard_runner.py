@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from support.fakes import fake_module
-from support.pipelines import make_runner
+from support.pipelines import make_runner, runner_on
 from support.runs import running_run
 from turnout.domain.artifacts import Artifact
 from turnout.domain.errors import InputRejected
@@ -23,7 +23,6 @@ from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.guard import GuardService, arm
 from turnout.runtime.registry import ModuleRegistry
-from turnout.runtime.runner import Runner
 from turnout.runtime.validation import document_of
 
 
@@ -127,7 +126,7 @@ def test_two_services_decide_once(db: Database, tmp_path: Path) -> None:
     runner, registry = make_runner(db, tmp_path, [REFUSING])
     v2 = _guarded(db, registry, "intake.refusing", GuardSpec(runs=50))
     quiet = GuardService(db.unit_of_work, ConfigurationService(db.unit_of_work, registry))
-    other = Runner(db.unit_of_work, registry, tmp_path, guards=quiet)
+    other = runner_on(db, registry, tmp_path, guards=quiet)
     runs = [other.run_bytes(name, data) for name, data in _files(3, "x")]  # judged by `quiet`
     assert runs[0].status is RunStatus.FAILED
     with db.unit_of_work() as uow:

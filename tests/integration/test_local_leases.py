@@ -23,6 +23,8 @@ from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.runs import AttemptOutcome, Run, RunOrigin, RunStatus, StageAttempt
 from turnout.persistence import Database
 from turnout.persistence.tables import runs
+from turnout.runtime.admission import AdmissionGate
+from turnout.runtime.audit import utcnow
 from turnout.runtime.config_document import PolicyDoc
 
 ConfigFactory = Callable[..., ModuleConfiguration]
@@ -172,7 +174,8 @@ def test_a_run_of_a_dead_process_is_reaped_and_the_pending_activation_goes_throu
 ) -> None:
     runner, registry = make_runner(db, tmp_path)
     # a process that died mid-run: admitted with a short lease nobody renews
-    orphan, _ = runner.gate.admit("orphan.pdf", holder="gone:42:abcdef", lease_s=0.5)
+    gate = AdmissionGate(db.unit_of_work, utcnow)  # the dead process's
+    orphan, _ = gate.admit("orphan.pdf", holder="gone:42:abcdef", lease_s=0.5)
     version = activate(db, registry)  # pending behind the orphan
     with db.unit_of_work() as uow:
         assert uow.configurations.pointers().pending is not None

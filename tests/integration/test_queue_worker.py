@@ -129,7 +129,7 @@ def test_a_run_whose_worker_died_is_reaped_and_resumed_from_its_last_stored_stag
 ) -> None:
     [run_id] = _submit(app, 1)
     dying = app.queue_worker(lease_s=0.3)
-    admitted, _ = app.runner.gate.admit_queued(run_id, dying.name, dying.lease_s)
+    admitted, _ = app.lifecycle.admit_queued(run_id, dying.name, dying.lease_s)
     assert admitted
     run = _run(app, run_id)
     data = b""
@@ -143,12 +143,12 @@ def test_a_run_whose_worker_died_is_reaped_and_resumed_from_its_last_stored_stag
         return stages_run > 4
 
     with pytest.raises(HandBack):  # stands for the process dying: nothing is handed back
-        app.runner.executor.execute(
+        app.lifecycle.execute(
             run,
-            app.runner.plan_for(1),
             Source(run.file_name, data),
             checkpoint=dying._checkpoint,
             should_stop=dies_after_four,
+            raises=(HandBack,),
         )
     with app.unit_of_work() as uow:
         assert len(uow.stage_results.for_run(run_id)) == 4
@@ -200,7 +200,7 @@ def test_a_stopping_worker_hands_its_run_back_to_the_queue(app: App) -> None:
 def test_queued_runs_wait_for_a_pending_activation_and_start_on_the_new_version(app: App) -> None:
     first, second = _submit(app, 2)
     holder = app.queue_worker()
-    admitted, _ = app.runner.gate.admit_queued(first, holder.name, holder.lease_s)
+    admitted, _ = app.lifecycle.admit_queued(first, holder.name, holder.lease_s)
     assert admitted  # in flight on version 1, not yet executed
     service = app.configurations
     doc = document_of(service.get(1))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from support.fakes import fake_module
-from support.pipelines import make_runner
+from support.pipelines import make_runner, runner_on
 from turnout.domain.artifacts import Artifact, ExtractedField, Fields, Text
 from turnout.domain.errors import InputRejected
 from turnout.domain.modules import Artifacts, RunContext
@@ -19,7 +19,6 @@ from turnout.persistence import Database
 from turnout.runtime.config_document import PolicyDoc
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.resilience.breaker import BreakerState
-from turnout.runtime.runner import Runner
 
 
 def _raise(inputs: Artifacts, context: RunContext) -> list[Artifact]:
@@ -285,8 +284,8 @@ def test_unavailable_selected_module_is_replaced_at_startup_and_audited(
     # the process restarts and the selected module's dependency is gone
 
     sick = [m for m in registry.all() if m.module_id != "extract.fancy" and m.cls is not None]
-    restarted = Runner(
-        db.unit_of_work,
+    restarted = runner_on(
+        db,
         ModuleRegistry.from_classes(
             [
                 *(m.cls for m in sick if m.cls is not None),

@@ -17,7 +17,7 @@ from turnout.domain.users import Role
 from turnout.persistence import Database
 from turnout.runtime import installation as installation_module
 from turnout.runtime.installation import InstallationService, SourcePruning
-from turnout.runtime.runner import KeptSources
+from turnout.runtime.lifecycle import KeptSources
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 OLD = NOW - dt.timedelta(days=40)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from support.fakes import fake_module
+from support.pipelines import runner_on
 from turnout.domain.artifacts import Artifact, EInvoice
 from turnout.domain.errors import InputRejected, NotApplicable
 from turnout.domain.invoice import Invoice
@@ -67,7 +68,7 @@ def pipeline(db: Database, tmp_path: Path, **modules: str) -> Runner:
     version = service.create(ConfigDocument("t", selections), "ann").config.version
     service.validate(version, "ann")
     service.activate(version, "ann")
-    return Runner(db.unit_of_work, registry, tmp_path)
+    return runner_on(db, registry, tmp_path)
 
 
 def outcomes(run_attempts: list) -> dict[str, str]:  # type: ignore[type-arg]
@@ -180,9 +181,7 @@ def test_selected_module_unavailable_in_this_process_fails_its_stage(
     sick = [m for m in MODULES if m.spec.module_id != "export.fake"] + [
         fake_module("export", healthy=False)
     ]
-    run = Runner(db.unit_of_work, ModuleRegistry.from_classes(sick), tmp_path).run_bytes(
-        "a.pdf", b"%PDF"
-    )
+    run = runner_on(db, ModuleRegistry.from_classes(sick), tmp_path).run_bytes("a.pdf", b"%PDF")
     export = next(a for a in run.attempts if a.stage_id == "export")
     assert export.outcome is AttemptOutcome.FAILED and "unavailable" in (export.error or "")
     assert run.status is RunStatus.FAILED
@@ -208,7 +207,7 @@ def test_a_run_whose_stages_all_decline_is_failed_not_completed(
     version = service.create(ConfigDocument("t", selections), "ann").config.version
     service.validate(version, "ann")
     service.activate(version, "ann")
-    run = Runner(db.unit_of_work, registry, tmp_path).run_bytes("a.png", b"\x89PNG")
+    run = runner_on(db, registry, tmp_path).run_bytes("a.png", b"\x89PNG")
     assert outcomes(run.attempts)["export"] == "skipped"
     assert run.status is RunStatus.FAILED
     assert "ended without `receipt/v1`" in (run.reason or "")

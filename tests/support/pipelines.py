@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from support.fakes import fake_module
+from turnout.bootstrap import wire_runs
 from turnout.domain.modules import StageModule
 from turnout.domain.stages import STAGES
 from turnout.domain.users import Role
 from turnout.persistence import Database
 from turnout.runtime.config_document import ConfigDocument, PolicyDoc, SelectionDoc
 from turnout.runtime.configurations import ConfigurationService
+from turnout.runtime.execution import Executors
 from turnout.runtime.initialization import register_catalog
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.runner import Runner
@@ -64,4 +66,10 @@ def make_runner(
         uow.users.add_role("ann", Role.MAINTAINER)
         uow.commit()
     activate(db, registry, selections, policies)
-    return Runner(db.unit_of_work, registry, workspace, **runner_options), registry
+    return runner_on(db, registry, workspace, **runner_options), registry
+
+
+def runner_on(db: Database, registry: ModuleRegistry, workspace: Path, **options: Any) -> Runner:
+    """A runner on `db` wired as bootstrap wires a process's (its own lifecycle and guards
+    unless `guards` is given)."""
+    return wire_runs(db.unit_of_work, registry, Executors(workspace), **options).runner

@@ -118,19 +118,12 @@ def oversized(files: list[Path], max_bytes: int | None) -> dict[Path, int]:
 def refuse(app: App, path: Path, size: int, max_bytes: int) -> Run:
     """A failed run for a file refused from its size, stored like any run that intake refused
     (so the batch's record is complete), without reading the file."""
-    runner = app.runner
-    run, _ = runner.gate.admit(path.name, holder=runner.holder, lease_s=runner.lease_s)
-    run.status = RunStatus.FAILED
-    run.reason = (
+    return app.runner.refuse(
+        path.name,
         f"stage `intake` failed: the file is {size:,} bytes, over the limit of {max_bytes:,} "
         f"(refused from its size, not read); raise the {_INTAKE_MODULE} setting `max_bytes` "
-        "if such files are expected"
+        "if such files are expected",
     )
-    run.finished_at = runner.clock()
-    with app.unit_of_work() as uow:
-        uow.runs.finish(run, held_by=runner.holder)
-        uow.commit()
-    return run
 
 
 def exit_code(runs: list[Run], reruns: Mapping[str, Run] | None = None) -> int:

@@ -183,11 +183,6 @@ class WorkerProcess:
                     self._stop.wait(1.0)
 
     def _switched(self, version: int) -> None:
-        runner = self.queue_worker.runner
-        try:
-            runner.plan_for(version)
-        except Exception as exc:
-            log.warning("cannot build the plan of version %d yet: %s", version, exc)
-        runner.gate.notify()
+        self.queue_worker.notify_switched(version)
         if self._on_switch is not None:
             self._on_switch(version)

@@ -8,8 +8,9 @@ dropped. When the drain deadline passes, the gate records it once; the operator 
 waiting, cancel (`turnout config cancel`) or force (`turnout config activate V --force`).
 
 A run in flight whose process died would hold the switch for ever: while paused, the gate also
-calls the reaper (`reap`, at most every `reap_every_s`), which ends runs whose lease expired and
-applies the activation once drained, so a waiting admission unblocks itself within one lease.
+asks its caller (the `Drain`, the run lifecycle) to reap, at most every `reap_every_s`, which ends
+runs whose lease expired and applies the activation once drained, so a waiting admission unblocks
+itself within one lease.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from turnout.domain.configuration import VersionRef
 from turnout.domain.errors import NotFound
@@ -34,6 +35,15 @@ _T = TypeVar("_T")
 log = logging.getLogger(__name__)
 
 
+class Drain(Protocol):
+    """What a waiting admission asks of the lifecycle admitting it while an activation is
+    pending: apply it once drained, and end the orphaned runs it would wait for."""
+
+    def switch_if_drained(self) -> bool: ...
+
+    def reap_orphans(self) -> object: ...
+
+
 class AdmissionGate:
     def __init__(
         self,
@@ -43,9 +53,7 @@ class AdmissionGate:
         *,
         poll_s: float = 0.02,
         drain_deadline_s: float | None = None,
-        try_switch: Callable[[], bool] | None = None,
         reader_factory: Callable[[], UnitOfWork] | None = None,
-        reap: Callable[[], object] | None = None,
         reap_every_s: float = 1.0,
     ) -> None:
         self._uow = uow_factory
@@ -58,28 +66,35 @@ class AdmissionGate:
         self._poller = threading.Lock()
         self._deadline_noted: set[str] = set()
         self._requested_at: dict[str, dt.datetime] = {}
-        # Waiting admissions also try the switch themselves: if the last run in flight ended in a
-        # transaction that raced with the activation request, nobody else would apply it.
-        self._try_switch = try_switch
         self._reader = reader_factory or uow_factory
-        self._reap = reap
         self._reap_every_s = reap_every_s
         self._reaped_at = -float("inf")
 
     def admit(
-        self, file_name: str, *, holder: str | None = None, lease_s: float | None = None
+        self,
+        file_name: str,
+        *,
+        holder: str | None = None,
+        lease_s: float | None = None,
+        drain: Drain | None = None,
     ) -> tuple[Run, float]:
         """Insert a running run pinned to the active version; wait while an activation is pending.
         With `holder` and `lease_s`, the run is inserted with its lease held by `holder` (one
         statement). Returns the run and the seconds it waited."""
         run, waited = self._admit(
-            lambda uow, active: self._insert(uow, file_name, active, holder, lease_s)
+            lambda uow, active: self._insert(uow, file_name, active, holder, lease_s), drain
         )
         assert run is not None  # no max_wait_s: it waits as long as it takes
         return run, waited
 
     def admit_rerun(
-        self, file_name: str, rerun_of: str, *, holder: str, lease_s: float
+        self,
+        file_name: str,
+        rerun_of: str,
+        *,
+        holder: str,
+        lease_s: float,
+        drain: Drain | None = None,
     ) -> tuple[Run | None, float]:
         """`admit` for a run that runs `rerun_of` again (a guard's re-run): None when a run
         re-runs it already (every re-run is inserted under the lifecycle lock, checked first)."""
@@ -89,10 +104,16 @@ class AdmissionGate:
                 return None
             return self._insert(uow, file_name, active, holder, lease_s, rerun_of)
 
-        return self._admit(insert)
+        return self._admit(insert, drain)
 
     def admit_queued(
-        self, run_id: str, worker: str, lease_s: float, max_wait_s: float | None = None
+        self,
+        run_id: str,
+        worker: str,
+        lease_s: float,
+        max_wait_s: float | None = None,
+        *,
+        drain: Drain | None = None,
     ) -> tuple[bool | None, float]:
         """Admit a submitted run under the active version, its lease held by `worker`; wait
         while an activation is pending, at most `max_wait_s` (then None: still paused). False
@@ -104,13 +125,18 @@ class AdmissionGate:
                 run_id, active.config_id, active.version, worker, self._now(), lease_s
             )
 
-        return self._admit(claim, max_wait_s)
+        return self._admit(claim, drain, max_wait_s)
 
     def _admit(
-        self, action: Callable[[UnitOfWork, VersionRef], _T], max_wait_s: float | None = None
+        self,
+        action: Callable[[UnitOfWork, VersionRef], _T],
+        drain: Drain | None,
+        max_wait_s: float | None = None,
     ) -> tuple[_T | None, float]:
         """Run `action` under the lifecycle lock once no activation is pending; None when
-        `max_wait_s` passed first."""
+        `max_wait_s` passed first. While waiting, `drain` applies the activation once drained
+        (also when the last run in flight ended in a transaction that raced with the activation
+        request: nobody else would apply it) and reaps the orphans it waits for."""
         t0 = time.perf_counter()
         while True:
             if max_wait_s is not None and time.perf_counter() - t0 > max_wait_s:
@@ -126,7 +152,7 @@ class AdmissionGate:
                 draining = self._still_draining() if polling else None
                 if draining is not None:
                     self._check_deadline(draining)
-                    self._reap_if_due()
+                    self._reap_if_due(drain)
                     with self._changed:
                         self._changed.wait(self._poll_s)
                     continue
@@ -141,7 +167,7 @@ class AdmissionGate:
                         self._resume()
                         return admitted, time.perf_counter() - t0
                 self._pause(pointers.pending)
-                if self._try_switch is not None and self._try_switch():
+                if drain is not None and drain.switch_if_drained():
                     continue
             finally:
                 if polling:
@@ -155,14 +181,14 @@ class AdmissionGate:
             pending = reader.configurations.pointers().pending
             return pending if pending is not None and reader.runs.in_flight() > 0 else None
 
-    def _reap_if_due(self) -> None:
+    def _reap_if_due(self, drain: Drain | None) -> None:
         """End orphaned runs the switch waits for (a dead process's), at most every
         `reap_every_s` (only the polling thread calls this)."""
-        if self._reap is None or time.monotonic() - self._reaped_at < self._reap_every_s:
+        if drain is None or time.monotonic() - self._reaped_at < self._reap_every_s:
             return
         self._reaped_at = time.monotonic()
         try:
-            self._reap()
+            drain.reap_orphans()
         except Exception as exc:  # the database is away: the next poll tries again
             log.warning("reaping orphaned runs while an activation is pending failed: %s", exc)
 

@@ -38,6 +38,42 @@ from turnout.runtime.resilience.envelope import StageEnvelope
 from turnout.runtime.resilience.envelope import StageResult as StageOutcome
 
 
+@dataclass(frozen=True)
+class Executors:
+    """How one process builds its plan executors, on one workspace and the same readers:
+    production's (the run lifecycle's, with the process's breakers and observer) and each
+    trial's (breakers of its own, told it is a trial, history as of the runs it replays)."""
+
+    workspace: Path
+    clock: Clock = utcnow
+    history: InvoiceHistory | None = None
+    vendors: VendorDirectory | None = None
+    profiles: IssuerProfiles | None = None
+
+    def production(self, breakers: BreakerBoard, observer: RunObserver) -> PlanExecutor:
+        return PlanExecutor(
+            self.workspace,
+            breakers,
+            self.clock,
+            observer,
+            history=self.history,
+            vendors=self.vendors,
+            profiles=self.profiles,
+        )
+
+    def trial(self, history: InvoiceHistory | None) -> PlanExecutor:
+        # a trial never opens production's breakers; nothing may leave its runs
+        return PlanExecutor(
+            self.workspace,
+            BreakerBoard(),
+            self.clock,
+            history=history,
+            vendors=self.vendors,
+            profiles=self.profiles,
+            trial=True,
+        )
+
+
 @dataclass
 class _RunState:
     failed: dict[str, str] = field(default_factory=dict)  # stage_id -> reason
@@ -193,6 +229,39 @@ READ_STAGES = ("text", "einvoice")
 # The stage whose decision a person's final decision replaces.
 DECIDING_STAGE = "route"
 _PERSON_VERBS = {"approve": "approved", "reject": "rejected"}
+
+
+def execute_or_fail(
+    executor: PlanExecutor,
+    run: Run,
+    plan: Plan,
+    source: Source,
+    clock: Clock,
+    *,
+    raises: tuple[type[BaseException], ...] = (),
+    resume: Sequence[StageResult] = (),
+    keep_reading: Callable[[list[StageResult]], None] | None = None,
+    checkpoint: Callable[[StageResult], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> None:
+    """Execute `plan` for `run`; an error in `raises` goes to the caller, any other is a bug of
+    ours and ends the run `failed` with its reason (production's runs and trials alike)."""
+    try:
+        executor.execute(
+            run,
+            plan,
+            source,
+            resume=resume,
+            keep_reading=keep_reading,
+            checkpoint=checkpoint,
+            should_stop=should_stop,
+        )
+    except raises:
+        raise
+    except Exception as exc:  # a bug of ours must not lose the run: recorded as failed
+        run.status = RunStatus.FAILED
+        run.reason = f"internal error: {type(exc).__name__}: {exc}"
+        run.finished_at = clock()
 
 
 def waits_for_a_person(run: Run) -> bool:

@@ -34,9 +34,8 @@ from turnout.domain.errors import LeaseLost, RequestError, StorageError
 from turnout.domain.runs import Run, RunOrigin, RunStatus, StageResult
 from turnout.runtime.execution import HandBack
 from turnout.runtime.leases import DEFAULT_LEASE_S, holder_name
-from turnout.runtime.plan import Plan
+from turnout.runtime.lifecycle import RunLifecycle
 from turnout.runtime.ports import UnitOfWork
-from turnout.runtime.runner import Runner
 
 log = logging.getLogger(__name__)
 
@@ -143,21 +142,22 @@ def _submit_batch(
 
 
 class QueueWorker:
-    """Processes queued runs for one worker process (thread-safe: one call per job)."""
+    """Processes queued runs for one worker process (thread-safe: one call per job), each through
+    the process's run lifecycle."""
 
     def __init__(
         self,
-        runner: Runner,
+        lifecycle: RunLifecycle,
         uow_factory: Callable[[], UnitOfWork],
         *,
         name: str | None = None,
         lease_s: float = DEFAULT_LEASE_S,
     ) -> None:
-        self.runner = runner
+        self._lifecycle = lifecycle
         self.name = name or worker_name()
         self.lease_s = lease_s
         self._uow = uow_factory
-        self._now = runner.clock
+        self._now = lifecycle.clock
         self._stopping = threading.Event()
         self._stop_by: float | None = None  # monotonic deadline for in-flight runs
         # The runs this process is executing now: the heartbeat renews only these, so a run
@@ -192,7 +192,7 @@ class QueueWorker:
         if run.status.finished:
             return None  # a redelivered job of a finished run
         if run.config_version is None:
-            admitted, waited = self.runner.gate.admit_queued(
+            admitted, waited = self._lifecycle.admit_queued(
                 run_id, self.name, self.lease_s, max_wait_s=GATE_WAIT_S
             )
             if admitted is None:  # an activation is pending: back to the queue for a moment
@@ -224,37 +224,32 @@ class QueueWorker:
             return run
         run.attempts = []  # rebuilt from the stored stage results
         run.worker = self.name
-        plan = self.runner.plan_for(run.version)  # a database error here: the job is retried
-        observer = self.runner.observer
+        self._lifecycle.plan_for(run.version)  # a database error here: the job is retried
         if fresh:
-            observer.run_admitted(run, waited)
+            self._lifecycle.admitted(run, waited)
         else:
-            observer.run_resumed(run)
+            self._lifecycle.resumed(run)
         try:
-            pending = self._execute(run, plan, data, resume)
+            ended = self._execute(run, data, resume)
         except BaseException:
-            observer.run_released(run)
+            self._lifecycle.released(run)
             raise
-        if pending is None:
-            observer.run_released(run)
-            return None
-        observer.run_finished(run)
-        if pending:  # an activation waits: this may have been the last run it waited for
-            self.runner.switch_if_drained()
-        self.runner.guards.after_run(run)  # guarded activation: judge, re-run if tripped
-        return run
+        if ended is None:
+            self._lifecycle.released(run)
+        return ended
 
-    def _execute(self, run: Run, plan: Plan, data: bytes, resume: list[StageResult]) -> bool | None:
-        """Run the plan and store the run's end. None when the run left this worker unfinished
-        (handed back, or taken over by another); else whether an activation is pending."""
+    def _execute(self, run: Run, data: bytes, resume: list[StageResult]) -> Run | None:
+        """Run the plan, store the run's end and what follows it (`RunLifecycle.finish`). None
+        when the run left this worker unfinished (handed back, or taken over by another)."""
         try:
-            self.runner.executor.execute(
+            self._lifecycle.execute(
                 run,
-                plan,
                 Source(filename=run.file_name, data=data),
                 resume=resume,
                 checkpoint=self._checkpoint,
                 should_stop=self._past_deadline,
+                # not the run's fault: the job is retried and the run resumes (StorageError)
+                raises=(HandBack, LeaseLost, StorageError),
             )
         except HandBack:
             self.hand_back(run.run_id)
@@ -262,20 +257,7 @@ class QueueWorker:
         except LeaseLost:
             log.warning("run %s was taken over by another worker; leaving it", run.run_id)
             return None
-        except StorageError:
-            raise  # not the run's fault: the job is retried and the run resumes
-        except Exception as exc:  # a bug of ours must not lose the run: it is recorded as failed
-            run.status = RunStatus.FAILED
-            run.reason = f"internal error: {type(exc).__name__}: {exc}"
-            run.finished_at = self._now()
-        with self._uow() as uow:
-            kept = uow.runs.finish(run, held_by=self.name)
-            pending = uow.configurations.pointers().pending
-            uow.commit()
-        if not kept:
-            log.warning("run %s was taken over by another worker before it ended", run.run_id)
-            return None
-        return pending is not None
+        return self._lifecycle.finish(run, self.name, local=False)
 
     def _checkpoint(self, result: StageResult) -> None:
         result.worker = self.name
@@ -315,7 +297,7 @@ class QueueWorker:
     def reap(self) -> list[str]:
         """Queue again (with a new job) the runs whose worker stopped renewing their lease; end
         `failed` the local runs whose process died (then apply a pending activation if drained)."""
-        self.runner.reap_orphans()
+        self._lifecycle.reap_orphans()
         with self._uow() as uow:
             ids = uow.runs.reap(self._now())
             uow.jobs.defer(ids, priority=RESUME_PRIORITY)
@@ -329,6 +311,15 @@ class QueueWorker:
         if orphans:
             log.warning("queued %d run(s) again that had lost their job", len(orphans))
         return ids
+
+    def notify_switched(self, version: int) -> None:
+        """An activation of `version` was switched by some process: build its plan now (so the
+        first run does not pay for it) and wake the runs waiting at the admission gate."""
+        try:
+            self._lifecycle.plan_for(version)
+        except Exception as exc:
+            log.warning("cannot build the plan of version %d yet: %s", version, exc)
+        self._lifecycle.notify_switched()
 
     def hand_back(self, run_id: str) -> bool:
         """Return a run this worker holds to the queue with a new job (it resumes elsewhere)."""

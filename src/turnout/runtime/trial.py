@@ -47,19 +47,16 @@ from turnout.domain.errors import InvalidConfiguration, InvalidTransition, NotFo
 from turnout.domain.events import EventAction, EventResult
 from turnout.domain.history import InvoiceHistory, PriorInvoice
 from turnout.domain.installation import InstallationSettings
-from turnout.domain.profiles import IssuerProfiles
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt
 from turnout.domain.stages import STAGES
 from turnout.domain.trial import Trial, TrialScope, TrialStatus
-from turnout.domain.vendors import VendorDirectory
-from turnout.runtime.audit import Clock, record_event, run_audited, utcnow
+from turnout.runtime.audit import record_event, run_audited, utcnow
 from turnout.runtime.authorization import require_trier
-from turnout.runtime.execution import DECIDING_STAGE, PlanExecutor
+from turnout.runtime.execution import DECIDING_STAGE, Executors, PlanExecutor, execute_or_fail
 from turnout.runtime.leases import DEFAULT_LEASE_S, LeaseKeeper, holder_name
 from turnout.runtime.plan import Plan, build_plan
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
-from turnout.runtime.resilience.breaker import BreakerBoard
 from turnout.runtime.trial_capacity import RunSlots, TrialTurns, renew_trials
 from turnout.runtime.validation import document_of, validate_document
 
@@ -249,23 +246,17 @@ class TrialService:
         self,
         uow_factory: Callable[[], UnitOfWork],
         registry: ModuleRegistry,
-        workspace_root: Path,
+        executors: Executors,
         *,
         concurrency: int,
-        history: InvoiceHistory | None = None,
-        vendors: VendorDirectory | None = None,
-        profiles: IssuerProfiles | None = None,
-        clock: Clock = utcnow,
         runner_holder: Callable[[], str | None] = lambda: None,
         lease_s: float = DEFAULT_LEASE_S,
     ) -> None:
         self._uow = uow_factory
         self._registry = registry
-        self._root = workspace_root
-        self._history = history
-        self._vendors = vendors
-        self._profiles = profiles
-        self._now = clock
+        self._executors = executors
+        self._history = executors.history
+        self._now = executors.clock
         self._runner_holder = runner_holder
         self._turns = TrialTurns()
         self._slots = RunSlots(concurrency, self._production_in_flight)
@@ -527,15 +518,7 @@ class TrialService:
         try:
             # the real workspace: relative paths read what production reads; nothing is written
             # in it (RunContext.trial: exports build and deliver nothing)
-            executor = PlanExecutor(
-                self._root,
-                BreakerBoard(),  # its own: a trial never opens production's breakers
-                self._now,
-                history=history,
-                vendors=self._vendors,
-                profiles=self._profiles,
-                trial=True,
-            )
+            executor = self._executors.trial(history)
 
             def one(item: _Item) -> None:
                 with self._slots.held(limit):
@@ -578,12 +561,8 @@ class TrialService:
             run.reason = item.refused
             run.finished_at = self._now()
             return run
-        try:
-            executor.execute(run, plan, Source(filename=item.file_name, data=data))
-        except Exception as exc:  # as the runner: a bug of ours fails the run, not the trial
-            run.status = RunStatus.FAILED
-            run.reason = f"internal error: {type(exc).__name__}: {exc}"
-            run.finished_at = self._now()
+        # as production's runs: a bug of ours fails the run, not the trial
+        execute_or_fail(executor, run, plan, Source(filename=item.file_name, data=data), self._now)
         return run
 
     def _save_progress(self, trial: Trial) -> None:

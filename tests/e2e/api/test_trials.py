@@ -9,6 +9,7 @@ from support.api import Api
 from turnout.bootstrap import bundled_examples
 from turnout.runtime.audit import utcnow
 from turnout.runtime.config_document import parse_document
+from turnout.runtime.execution import Executors
 from turnout.runtime.trial import TrialService
 
 EXAMPLES = [p for p in bundled_examples() if p.suffix == ".xml"]
@@ -80,10 +81,15 @@ def test_trials_are_refused_with_the_fix_and_audited(api: Api) -> None:
 
 
 def test_trials_take_at_most_their_share_of_the_run_slots(api: Api) -> None:
-    service = TrialService(api.app.unit_of_work, api.app.registry, Path(), concurrency=8)
+    service = TrialService(api.app.unit_of_work, api.app.registry, Executors(Path()), concurrency=8)
     assert service.slots() == 2  # the default share, 0.25
     with api.app.unit_of_work() as uow:
         uow.settings.put("trial_share", 0.5, "ada", utcnow())
         uow.commit()
     assert service.slots() == 4
-    assert TrialService(api.app.unit_of_work, api.app.registry, Path(), concurrency=1).slots() == 1
+    assert (
+        TrialService(
+            api.app.unit_of_work, api.app.registry, Executors(Path()), concurrency=1
+        ).slots()
+        == 1
+    )

@@ -1,0 +1,340 @@
+"""The one run lifecycle: admit → execute → finish → switch-if-drained → guard.
+
+Every run a process executes goes through a `RunLifecycle`, whoever asked for it: `turnout
+process` and `turnout serve` (the `Runner`), a worker taking a queued run (the `QueueWorker`), a
+guard's re-run and a reviewed run continued. The lifecycle owns the steps; the callers own only
+what is theirs (the runner its lease heartbeat and threads, the queue worker its checkpoints,
+hand-backs and take-overs).
+
+- **admit** through the admission gate (`turnout.runtime.admission`): a run is pinned to the
+  active version, or waits while an activation is pending. While it waits, the lifecycle applies
+  the activation once drained and reaps runs of dead processes the switch would wait for.
+- **execute** the version's plan (built once per process, `plan_for`); a bug of ours fails the
+  run instead of losing it.
+- **finish**: store the run's end while its holder still holds it (with its source file and,
+  when it waits for a person, its reading stages' results), tell the observer, apply a pending
+  activation if this was the last run it waited for, and judge the version's guard.
+
+Bootstrap builds it (with the gate, the executor and the guards) and hands it to the runner and
+the queue worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from turnout.domain.artifacts import Source
+from turnout.domain.errors import NotFound
+from turnout.domain.events import EventAction, EventResult
+from turnout.domain.runs import Run, StageResult
+from turnout.runtime.admission import AdmissionGate
+from turnout.runtime.audit import BreakerAudit, Clock, record_event
+from turnout.runtime.configurations import ConfigurationService
+from turnout.runtime.execution import PlanExecutor, execute_or_fail
+from turnout.runtime.guard import GuardService
+from turnout.runtime.leases import reap_orphans
+from turnout.runtime.observer import RunObserver
+from turnout.runtime.plan import Plan, build_plan
+from turnout.runtime.ports import UnitOfWork
+from turnout.runtime.registry import ModuleRegistry
+from turnout.runtime.resilience.breaker import BreakerView
+
+log = logging.getLogger(__name__)
+
+
+class RunLifecycle:
+    """Admits, executes and finishes runs for one process (thread-safe)."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        *,
+        gate: AdmissionGate,
+        executor: PlanExecutor,
+        plans: Plans,
+        configurations: ConfigurationService,
+        guards: GuardService,
+        observer: RunObserver,
+        clock: Clock,
+        reader_factory: Callable[[], UnitOfWork] | None = None,
+        breaker_audit: BreakerAudit | None = None,
+    ) -> None:
+        self._uow = uow_factory
+        self._reader = reader_factory or uow_factory
+        self._gate = gate
+        self._executor = executor
+        self._plans = plans
+        self._configurations = configurations
+        self.guards = guards
+        self.observer = observer
+        self.clock = clock
+        self._kept = KeptSources()
+        self._breaker_audit = breaker_audit  # circuit breakers moving, audited off the hot path
+
+    # -- admit -------------------------------------------------------------------------------
+
+    def admit(self, file_name: str, holder: str, lease_s: float) -> tuple[Run, float]:
+        """A new local run pinned to the active version, its lease held by `holder` (waiting
+        while an activation is pending); it and the seconds it waited."""
+        return self._gate.admit(file_name, holder=holder, lease_s=lease_s, drain=self)
+
+    def admit_rerun(
+        self, file_name: str, rerun_of: str, holder: str, lease_s: float
+    ) -> tuple[Run | None, float]:
+        """`admit` for a guard's re-run of `rerun_of`; None when a run re-runs it already."""
+        return self._gate.admit_rerun(
+            file_name, rerun_of, holder=holder, lease_s=lease_s, drain=self
+        )
+
+    def admit_queued(
+        self, run_id: str, worker: str, lease_s: float, max_wait_s: float | None = None
+    ) -> tuple[bool | None, float]:
+        """Admit a submitted run for `worker` (see `AdmissionGate.admit_queued`)."""
+        return self._gate.admit_queued(run_id, worker, lease_s, max_wait_s, drain=self)
+
+    def admitted(self, run: Run, waited_s: float) -> None:
+        """The run was admitted and its lease is held: the observer counts it in flight."""
+        self.observer.run_admitted(run, waited_s)
+
+    def resumed(self, run: Run) -> None:
+        """A run admitted before resumes here (reviewed, taken over or handed back)."""
+        self.observer.run_resumed(run)
+
+    def released(self, run: Run) -> None:
+        """The run left this process unfinished (handed back, taken over, an error of the
+        database): no longer in flight here."""
+        self.observer.run_released(run)
+
+    @property
+    def paused_for(self) -> int | None:
+        """The version whose pending activation holds admissions back, if any."""
+        return self._gate.paused_for
+
+    # -- execute -----------------------------------------------------------------------------
+
+    def plan_for(self, version: int) -> Plan:
+        """The plan of a version, built once per process."""
+        return self._plans.plan_for(version)
+
+    def execute(
+        self,
+        run: Run,
+        source: Source,
+        *,
+        resume: Sequence[StageResult] = (),
+        keep_reading: Callable[[list[StageResult]], None] | None = None,
+        checkpoint: Callable[[StageResult], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        raises: tuple[type[BaseException], ...] = (),
+    ) -> None:
+        """Run the plan of the run's version on `source`. An error in `raises` goes to the
+        caller; any other is a bug of ours and ends the run `failed`, never lost."""
+        plan = self.plan_for(run.version)
+        execute_or_fail(
+            self._executor,
+            run,
+            plan,
+            source,
+            self.clock,
+            raises=raises,
+            resume=resume,
+            keep_reading=keep_reading,
+            checkpoint=checkpoint,
+            should_stop=should_stop,
+        )
+
+    # -- finish ------------------------------------------------------------------------------
+
+    def finish(
+        self,
+        run: Run,
+        holder: str,
+        *,
+        source: Source | None = None,
+        reading: Sequence[StageResult] = (),
+        local: bool = True,
+    ) -> Run | None:
+        """Store the run's end while `holder` still holds it (with its `source` file, once per
+        SHA-256, and the `reading` results a review continues from), then tell the observer,
+        apply a pending activation this run was the last to hold back, and judge its version's
+        guard. The run as it ended.
+
+        A `local` run (this process's own) that a reaper ended meanwhile keeps the reaper's end
+        (logged); a worker's queued run (not `local`) that another worker took over ends there:
+        None, and nothing more happens here."""
+        if source is not None and run.source_sha256 is None:  # it ended before intake read the
+            # file: kept all the same, so that a guard's rollback can run it again
+            run.source_sha256 = hashlib.sha256(source.data).hexdigest()
+        with self._uow() as uow:
+            kept = uow.runs.finish(run, held_by=holder)
+            sha = None
+            if source is not None and kept and run.source_sha256 not in self._kept:
+                sha = run.source_sha256  # once per SHA-256 (an hour at most: see KeptSources)
+                if sha is not None:
+                    uow.sources.put(sha, source.data, self.clock())
+            for result in reading if kept else ():
+                uow.stage_results.put(result, self.clock())
+            pending = uow.configurations.pointers().pending
+            stored = None if kept or not local else uow.runs.get(run.run_id)
+            uow.commit()
+        if sha is not None:
+            self._kept.add(sha)
+        if not kept:
+            if not local:
+                log.warning("run %s was taken over by another worker before it ended", run.run_id)
+                return None
+            if stored is not None:  # reaped while this process was stalled: its end holds
+                log.warning(
+                    "run %s (%s) was ended by a reaper before it finished here (this process "
+                    "stalled longer than its lease); its result is not stored: %s",
+                    run.run_id,
+                    run.file_name,
+                    stored.reason,
+                )
+                run = stored
+        self.observer.run_finished(run)
+        if pending is not None:  # this may have been the last run the activation waited for
+            self.switch_if_drained()
+        self.guards.after_run(run)  # guarded activation: judge, re-run if tripped
+        return run
+
+    # -- switch and reap ---------------------------------------------------------------------
+
+    def switch_if_drained(self) -> bool:
+        """Apply a pending activation if nothing is in flight any more; wake waiting admissions."""
+        result = self._configurations.switch_if_drained()
+        if result is None:
+            return False
+        self.observer.activation_switched(result.version, result.waited_s or 0.0)
+        self._gate.notify()
+        return True
+
+    def notify_switched(self) -> None:
+        """Another process switched (or cancelled) an activation: wake waiting admissions."""
+        self._gate.notify()
+
+    def reap_orphans(self) -> list[Run]:
+        """End `failed` the local runs of dead processes (expired leases), then apply a pending
+        activation if that drained it, and tick the guards. Cheap when there is nothing to reap
+        (one read)."""
+        orphans = reap_orphans(self._uow, self._reader, self.clock)
+        if orphans:
+            self.switch_if_drained()
+        self.guards.tick()  # guarded activation: a time window ends on a quiet system too
+        return orphans
+
+    # -- the rest ----------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Build the active version's plan now (its modules imported and warmed up)."""
+        with self._reader() as reader:
+            active = reader.configurations.pointers().active
+        if active is not None:
+            self.plan_for(active.version)
+
+    def breakers(self) -> list[BreakerView]:
+        return self._executor.breakers.views()
+
+    def close(self) -> None:
+        """Close the plans' modules; breaker moves still being written are written."""
+        if self._breaker_audit is not None:
+            self._breaker_audit.close()
+        self._plans.close()
+
+
+class Plans:
+    """The plans of the versions one process runs, each built once (its modules imported and
+    warmed up); a selected module that is unavailable is substituted, audited once per build."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        registry: ModuleRegistry,
+        observer: RunObserver,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow_factory
+        self._registry = registry
+        self._observer = observer
+        self._now = clock
+        self._plans: dict[int, Plan] = {}
+        self._lock = threading.Lock()
+
+    def plan_for(self, version: int) -> Plan:
+        plan = self._plans.get(version)
+        if plan is not None:
+            return plan
+        with self._lock:
+            plan = self._plans.get(version)
+            if plan is None:
+                plan = self._plans[version] = self._build(version)
+        return plan
+
+    def close(self) -> None:
+        with self._lock:
+            for plan in self._plans.values():
+                plan.close()
+            self._plans.clear()
+
+    def _build(self, version: int) -> Plan:
+        with self._uow() as uow:
+            config = uow.configurations.get(version)
+        if config is None:
+            raise NotFound(f"configuration version {version} does not exist")
+        plan = build_plan(config, self._registry)
+        if plan.substitutions:
+            with self._uow() as uow:
+                for sub in plan.substitutions:
+                    replacement = (
+                        f"`{sub.replacement}` stands in"
+                        if sub.replacement
+                        else "no fallback can stand in"
+                    )
+                    record_event(
+                        uow,
+                        config,
+                        EventAction.MODULE_SUBSTITUTED,
+                        "turnout",
+                        EventResult.OK,
+                        f"stage `{sub.stage_id}`: selected module `{sub.module_id}` is unavailable "
+                        f"({sub.reason}); {replacement}",
+                        self._now(),
+                    )
+                uow.commit()
+            for sub in plan.substitutions:
+                self._observer.module_substituted(
+                    sub.stage_id, sub.module_id, sub.replacement, sub.reason
+                )
+        return plan
+
+
+@dataclass
+class KeptSources:
+    """The SHA-256 of the source files this process stored lately (at most `size`, within the
+    last `ttl_s`): a file run again is not sent to the database again (a resubmission, a batch
+    with copies). After an hour it is sent again: the retention (at least a day) may delete a
+    source no run used since, and a run must never point at bytes that are gone."""
+
+    size: int = 4096
+    ttl_s: float = 3600.0
+
+    def __post_init__(self) -> None:
+        self._seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def __contains__(self, sha256: object) -> bool:
+        with self._lock:
+            stored = self._seen.get(sha256) if isinstance(sha256, str) else None
+            return stored is not None and time.monotonic() - stored < self.ttl_s
+
+    def add(self, sha256: str) -> None:
+        with self._lock:
+            self._seen.pop(sha256, None)  # the newest last: the oldest goes first
+            self._seen[sha256] = time.monotonic()
+            if len(self._seen) > self.size:
+                del self._seen[next(iter(self._seen))]
