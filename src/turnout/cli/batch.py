@@ -9,16 +9,18 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.padding import Padding
 from rich.table import Column, Table
 from rich.text import Text
 
-from turnout.bootstrap import App
 from turnout.cli.common import console, err_console, fail
 from turnout.cli.run_fields import decision_label, reasons, short_id
 from turnout.domain.runs import Run, RunStatus
-from turnout.runtime.execution import waits_for_a_person
+
+if TYPE_CHECKING:
+    from turnout.bootstrap import App
 
 ACCEPTED_SUFFIXES = {".pdf", ".xml", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 _ACCEPTED = ", ".join(sorted(ACCEPTED_SUFFIXES))
@@ -147,6 +149,8 @@ def print_explanations(runs: list[Run]) -> None:
     `turnout review list` gives), then, under their own heading, the runs the rules rejected or
     that failed before their document was read; each with every reason in full, and where to go
     next."""
+    from turnout.runtime.execution import waits_for_a_person
+
     waiting = [r for r in runs if waits_for_a_person(r)]
     stopped = [r for r in runs if not waits_for_a_person(r) and _stopped(r)]
     if waiting:

@@ -8,11 +8,12 @@ import typer
 from rich.table import Column, Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, get_app
-from turnout.views import contracts_view, modules_view, stages_view
 
 
 def stages(json_: JsonOpt = False) -> None:
     """The stages in order, with their contract and the module the active configuration selects."""
+    from turnout.views import stages_view
+
     data = stages_view(get_app().unit_of_work)
     if json_:
         emit_json(data)
@@ -35,6 +36,8 @@ def modules(
     json_: JsonOpt = False,
 ) -> None:
     """Registered modules with their status, contract and settings (installed packages included)."""
+    from turnout.views import modules_view
+
     app = get_app()
     data = modules_view(app.unit_of_work, app.registry, stage)
     if json_:
@@ -57,6 +60,8 @@ def modules(
 
 def contracts(json_: JsonOpt = False) -> None:
     """The capability contract of every stage: inputs, outputs, guarantees, constraints."""
+    from turnout.views import contracts_view
+
     data = contracts_view(get_app().unit_of_work)
     if json_:
         emit_json(data)

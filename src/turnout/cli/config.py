@@ -4,10 +4,9 @@ export."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import yaml
 from rich.table import Table
 from rich.text import Text
 
@@ -15,14 +14,11 @@ from turnout.cli import four_eyes
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
 from turnout.cli.guard import guard as guard_status
 from turnout.cli.trial import try_
-from turnout.domain.configuration import ModuleConfiguration, in_pipeline_order
 from turnout.domain.errors import InvalidConfiguration, Problem
-from turnout.runtime.config_document import load_document
-from turnout.runtime.diff import diff_configurations
-from turnout.runtime.guard import requested_spec
-from turnout.runtime.results import ActivationResult
-from turnout.runtime.validation import checks_for
-from turnout.views import config_detail, config_summary, create_to_dict
+
+if TYPE_CHECKING:
+    from turnout.domain.configuration import ModuleConfiguration
+    from turnout.runtime.results import ActivationResult
 
 app = typer.Typer(
     help="Create, check, activate and roll back configuration versions.", no_args_is_help=True
@@ -51,6 +47,10 @@ def create(
     (unknown stages or modules, a file that is not a configuration), nothing stored, the
     problems on stderr.
     """
+    from turnout.runtime.config_document import load_document
+    from turnout.runtime.validation import checks_for
+    from turnout.views import create_to_dict
+
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
@@ -174,6 +174,8 @@ def activate(
     json_: JsonOpt = False,
 ) -> None:
     """Activate a validated version (pending while runs are in flight)."""
+    from turnout.runtime.guard import requested_spec
+
     service = get_app().configurations
     spec = None
     if guard or guard_runs is not None or guard_minutes is not None:
@@ -204,6 +206,8 @@ def cancel(as_: ActorOpt = None, json_: JsonOpt = False) -> None:
 def delete(version: VersionArg, as_: ActorOpt = None, json_: JsonOpt = False) -> None:
     """Delete (archive) a draft, validated or rejected version: hidden from `config history`
     (see it with --all), still shown by `config show`, kept in the audit trail."""
+    from turnout.views import config_summary
+
     config = get_app().configurations.delete(version, actor(as_))
     if json_:
         emit_json(config_summary(config))
@@ -231,6 +235,11 @@ def show(
 ) -> None:
     """Show one version: status, its stages in pipeline order with modules, settings and
     policies, its guard and its approvals."""
+    import yaml
+
+    from turnout.domain.configuration import in_pipeline_order
+    from turnout.views import config_detail
+
     config = _resolve(ref)
     approvals = get_app().configurations.approvals(config.version)
     if json_:
@@ -269,6 +278,8 @@ def show(
 @app.command()
 def diff(a: FromArg, b: ToArg, json_: JsonOpt = False) -> None:
     """What changes from version A to version B."""
+    from turnout.runtime.diff import diff_configurations
+
     left, right = _resolve(str(a)), _resolve(str(b))
     changes = diff_configurations(left, right)
     if json_:
@@ -295,6 +306,8 @@ def history(
     json_: JsonOpt = False,
 ) -> None:
     """Every version, newest first (deleted ones only with --all)."""
+    from turnout.views import config_summary
+
     configs = get_app().configurations.history(archived=all_)
     if json_:
         emit_json([config_summary(c) for c in configs])
@@ -318,6 +331,8 @@ def export(
     json_: JsonOpt = False,
 ) -> None:
     """Print a version as a configuration file (YAML, or JSON with --json) to edit and create anew."""
+    import yaml
+
     doc = _resolve(ref).document()
     if json_:
         emit_json(doc)

@@ -7,12 +7,8 @@ from pathlib import Path
 
 from rich.table import Column, Table
 
-from turnout.bootstrap import bundled_examples
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
 from turnout.domain.runs import Run
-from turnout.runtime.config_document import ConfigDocument, SelectionDoc
-from turnout.runtime.validation import document_of
-from turnout.views import run_to_dict
 
 _MARK = {
     "ok": "[green]ok[/green]",
@@ -24,6 +20,11 @@ _MARK = {
 def demo(as_: ActorOpt = None, json_: JsonOpt = False) -> None:
     """Initialise Turnout, process the bundled example invoices, and show a configuration change
     activated and rolled back."""
+    from turnout.bootstrap import bundled_examples
+    from turnout.runtime.config_document import ConfigDocument, SelectionDoc
+    from turnout.runtime.validation import document_of
+    from turnout.views import run_to_dict
+
     who = actor(as_)
     app = get_app(initialized=False)
     app.init(who)

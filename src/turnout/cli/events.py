@@ -11,8 +11,6 @@ import typer
 from rich.table import Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, err_console, fail, get_app
-from turnout.runtime.audit import verify_chain
-from turnout.views import event_to_dict
 
 # Exit code of `turnout events verify` when the chain is broken (0: intact).
 CHAIN_BROKEN_EXIT = 3
@@ -47,6 +45,8 @@ def events(
                 raise fail(f"configuration version {config} does not exist")
             config_id = found.config_id
         items = uow.events.list(config_id=config_id, action=action, actor=actor, limit=limit)
+    from turnout.views import event_to_dict
+
     data: list[dict[str, Any]] = [event_to_dict(e) for e in items]
     if json_:
         emit_json(data)
@@ -69,6 +69,8 @@ def events(
 def verify(json_: JsonOpt = False) -> None:
     """Check the audit trail's hash chain, oldest event first: exit 0 when it is intact, 3 at
     the first broken link (an event changed, deleted or written outside Turnout)."""
+    from turnout.runtime.audit import verify_chain
+
     turnout = get_app()
     with turnout.database.reader() as uow:
         report = verify_chain(uow)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -32,8 +32,9 @@ from turnout.cli.runs import find_run_id
 from turnout.domain.artifacts import Outcome
 from turnout.domain.review import PersonDecision, ReviewFilter, ReviewItem, ReviewRequest
 from turnout.domain.runs import Run, RunStatus
-from turnout.runtime.review import ReviewView
-from turnout.views import run_to_dict
+
+if TYPE_CHECKING:
+    from turnout.runtime.review import ReviewView
 
 app = typer.Typer(
     help="Look at the runs waiting for a person; correct their fields, approve or reject them "
@@ -301,6 +302,8 @@ def parse_pairs(pairs: list[str]) -> dict[str, str | None]:
 def view_to_dict(view: ReviewView) -> dict[str, Any]:
     """`turnout review show --json`: the run (as `runs show --json`, with the machine's first
     reading), the records, whether it waits for a person (else why not) and its page sizes."""
+    from turnout.views import run_to_dict
+
     return {
         "run": {**run_to_dict(view.run), "machine_invoice": view.run.machine_invoice},
         "records": [r.to_dict() for r in view.records],
@@ -314,6 +317,8 @@ def _review(run_id: str, request: ReviewRequest, as_: str | None, json_: bool) -
     app_ = get_app()
     run = app_.reviews.review(find_run_id(app_, run_id), actor(as_), request)
     if json_:
+        from turnout.views import run_to_dict
+
         emit_json(run_to_dict(run))
         return
     _print_outcome(run, request)

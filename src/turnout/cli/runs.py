@@ -7,7 +7,7 @@ import os
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -15,7 +15,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from turnout.bootstrap import App
 from turnout.cli.batch import (
     EXIT_SOME_FAILED,
     collect,
@@ -31,16 +30,30 @@ from turnout.cli.common import JsonOpt, console, emit_json, err_console, fail, g
 from turnout.cli.run_fields import SHORT_ID, decision_label, reasons, seller, short_id, total
 from turnout.cli.run_page import print_run_page
 from turnout.domain.runs import Run, RunOrigin, RunStatus
-from turnout.runtime.guard import BatchRollback
-from turnout.runtime.installation import prune_quietly
-from turnout.runtime.run_pool import MIN_FILES_PER_PROCESS, processes_for
-from turnout.views import run_to_dict
+
+if TYPE_CHECKING:
+    from turnout.bootstrap import App
+    from turnout.runtime.guard import BatchRollback
 
 MIN_PREFIX = 4  # the fewest characters of a run id that RUN arguments accept
 
 runs_app = typer.Typer(
     help="List runs, or show one with every stage attempt.", invoke_without_command=True
 )
+
+
+def _concurrency_help() -> str:
+    """Read when the `process` command is built (its annotations are), not when this module is
+    imported: the run pool's rule imports the runner."""
+    from turnout.runtime.run_pool import MIN_FILES_PER_PROCESS
+
+    return (
+        "Runs at once (default: $TURNOUT_CONCURRENCY or CPU count). Above 1, on a "
+        f"machine with several cores, a batch of at least {2 * MIN_FILES_PER_PROCESS} files "
+        "is spread over up to min(N, cores) processes (threads inside each; at least "
+        f"{MIN_FILES_PER_PROCESS} files per process), since the threads of one process share "
+        "one core's worth of Python."
+    )
 
 
 def process(
@@ -50,11 +63,7 @@ def process(
         typer.Option(
             min=1,
             max=256,
-            help="Runs at once (default: $TURNOUT_CONCURRENCY or CPU count). Above 1, on a "
-            f"machine with several cores, a batch of at least {2 * MIN_FILES_PER_PROCESS} files "
-            "is spread over up to min(N, cores) processes (threads inside each; at least "
-            f"{MIN_FILES_PER_PROCESS} files per process), since the threads of one process share "
-            "one core's worth of Python.",
+            help=_concurrency_help(),
         ),
     ] = None,
     processes: Annotated[
@@ -73,6 +82,9 @@ def process(
     Other files in the folders are listed as skipped, with the reason. A file over the active
     intake's `max_bytes` is refused from its size, unread (a failed run). Exit code: 0 when every
     run completed (with or without a fallback) or went to review, 3 when some failed."""
+    from turnout.runtime.installation import prune_quietly
+    from turnout.runtime.run_pool import processes_for
+
     found = collect(paths)
     print_skipped(found.skipped, json_)
     if not found.files:
@@ -119,6 +131,8 @@ def process(
     rollbacks = app.guards.rollbacks_in(runs)  # a guard that rolled back re-ran failed runs
     reruns = {failed: again for rb in rollbacks for failed, again in rb.reruns.items()}
     if json_:
+        from turnout.views import run_to_dict
+
         emit_json([_with_rerun(run_to_dict(r), r, reruns, rollbacks) for r in runs])
         for rb in rollbacks:
             err_console.print(rb.text(), markup=False, highlight=False)
@@ -296,6 +310,8 @@ def runs(
     with get_app().unit_of_work() as uow:
         found = uow.runs.list(status=status, limit=limit)
     if json_:
+        from turnout.views import run_to_dict
+
         now = dt.datetime.now(dt.UTC)
         emit_json([{**run_to_dict(r), **lease_json(r, now)} for r in found])
     else:
@@ -322,6 +338,8 @@ def show(
     if run is None:
         raise fail(f"run {run_id} does not exist; `turnout runs` lists them")
     if json_:
+        from turnout.views import run_to_dict
+
         emit_json(run_to_dict(run))
         return
     print_run_page(run, records)
