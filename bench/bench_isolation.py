@@ -31,7 +31,7 @@ from harness import interleaved_medians, median  # noqa: E402
 from support.misbehaving_modules import EchoText  # noqa: E402
 from turnout.domain.artifacts import Document, DocumentKind  # noqa: E402
 from turnout.domain.modules import Artifacts, RunContext  # noqa: E402
-from turnout.runtime.isolation import ProcessIsolatedModule  # noqa: E402
+from turnout.isolation import ProcessIsolatedModule  # noqa: E402
 from turnout.runtime.plan import InlineCall  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "7"))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from turnout.domain.errors import StorageError
 from turnout.domain.rendering import PageRenderer
 from turnout.domain.runs import Run
+from turnout.isolation import IsolatedCall
 from turnout.observability.logging import make_logger
 from turnout.observability.metrics import TurnoutMetrics
 from turnout.observability.observer import MetricsAndLogsObserver
@@ -32,6 +33,7 @@ from turnout.runtime.issuer_profiles import StoredProfiles
 from turnout.runtime.leases import DEFAULT_LEASE_S, LeaseKeeper, holder_name, reap_orphans
 from turnout.runtime.lifecycle import Plans, RunLifecycle
 from turnout.runtime.observer import NullObserver, RunObserver
+from turnout.runtime.plan import use_process_isolation
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.profiles import ProfileService
 from turnout.runtime.queue_worker import QueueWorker
@@ -347,6 +349,7 @@ def wire_runs(
 
 def bootstrap(settings: Settings | None = None, registry: ModuleRegistry | None = None) -> App:
     settings = settings or Settings.from_env()
+    use_process_isolation(IsolatedCall)  # `isolation: process` selections run in worker processes
     return App(
         settings=settings,
         database=Database(settings.database_url),

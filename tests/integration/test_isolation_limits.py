@@ -28,10 +28,10 @@ from turnout.domain.errors import ModuleError, StageTimeout
 from turnout.domain.framework_settings import DEFAULT_MEMORY_LIMIT_MB
 from turnout.domain.modules import Artifacts, RunContext, StageModule
 from turnout.domain.runs import RunStatus
+from turnout.isolation import ProcessIsolatedModule
+from turnout.isolation.call import IsolatedCall
 from turnout.persistence import Database
 from turnout.runtime.config_document import PolicyDoc
-from turnout.runtime.isolation import ProcessIsolatedModule
-from turnout.runtime.isolation.call import IsolatedCall
 from turnout.runtime.plan import Plan, build_plan
 from turnout.runtime.registry import ModuleRegistry
 

@@ -43,9 +43,9 @@ from turnout.domain.errors import (
     StageTimeout,
 )
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.runtime.isolation import ProcessIsolatedModule
-from turnout.runtime.isolation.call import IsolatedCall
-from turnout.runtime.isolation.protocol import RemoteTraceback
+from turnout.isolation import ProcessIsolatedModule
+from turnout.isolation.call import IsolatedCall
+from turnout.isolation.protocol import RemoteTraceback
 from turnout.runtime.plan import build_plan
 from turnout.runtime.registry import ModuleRegistry
 
@@ -258,7 +258,7 @@ def test_a_class_defined_in_a_function_is_refused_at_construction() -> None:
 
 def test_workers_stop_when_the_interpreter_exits_without_close(tmp_path: Path) -> None:
     script = (
-        "from turnout.runtime.isolation import ProcessIsolatedModule\n"
+        "from turnout.isolation import ProcessIsolatedModule\n"
         "from support.misbehaving_modules import EchoText\n"
         "module = ProcessIsolatedModule(EchoText, {})\n"
         "module.warm_up()\n"

@@ -5,6 +5,10 @@ Plans are built once per version and per process: module constructors are cheap 
 loads heavy state once. A selected module that is unavailable in this process is replaced by the
 stage's fallback (the policy's, else the stage's designated one): the plan records the
 substitution so that it is logged, counted and audited.
+
+A selection with `isolation: process` is started by the `ProcessIsolation` port; the runtime
+holds no subprocess plumbing. Bootstrap installs the adapter (`use_process_isolation`) for the
+whole process, since every plan of the process starts such modules the same way.
 """
 
 from __future__ import annotations
@@ -12,35 +16,31 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from turnout.domain.artifacts import Artifact
 from turnout.domain.configuration import ModuleConfiguration
+from turnout.domain.errors import ModuleUnavailable
 from turnout.domain.framework_settings import (
     FrameworkSettings,
     Isolation,
     split_framework_settings,
 )
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import Artifacts, RunContext, StageModule
 from turnout.domain.stages import STAGES, ProcessingStage
-from turnout.runtime.isolation.call import IsolatedCall
+from turnout.runtime.ports import ModuleCall, ProcessIsolation
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.resilience.policy import StagePolicy, read_policy
 from turnout.runtime.resilience.timeout import call_with_timeout
 
+_process_isolation: ProcessIsolation | None = None
 
-class ModuleCall(Protocol):
-    """A ready module: call it with the run's artifacts and an optional time limit."""
 
-    spec: ModuleSpec
-
-    def __call__(
-        self, inputs: Artifacts, context: RunContext, timeout_s: float | None
-    ) -> list[Artifact]: ...
-
-    def warm_up(self) -> None: ...
-
-    def close(self) -> None: ...
+def use_process_isolation(isolation: ProcessIsolation | None) -> None:
+    """Start every `isolation: process` selection of this process's plans with `isolation`
+    (None: such a selection is unavailable here, and its stage's fallback runs instead)."""
+    global _process_isolation
+    _process_isolation = isolation
 
 
 class InlineCall:
@@ -191,7 +191,12 @@ def _call(
     cls: type[StageModule], module_settings: Mapping[str, Any], framework: FrameworkSettings
 ) -> ModuleCall:
     if framework.isolation is Isolation.PROCESS:
-        return IsolatedCall(
+        if _process_isolation is None:
+            raise ModuleUnavailable(
+                "`isolation: process` needs worker processes, and none were wired in this "
+                "process; start Turnout through its commands or `turnout.bootstrap`"
+            )
+        return _process_isolation(
             cls,
             module_settings,
             memory_limit_mb=framework.memory_limit_mb,

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol
 
+from turnout.domain.artifacts import Artifact
 from turnout.domain.audit_chain import ChainedEvent
 from turnout.domain.configuration import ConfigStatus, LivePointers, ModuleConfiguration
 from turnout.domain.contracts import CapabilityContract
 from turnout.domain.events import ConfigurationChangeEvent
 from turnout.domain.guard import Figures, Guard
-from turnout.domain.modules import ModuleRecord
+from turnout.domain.modules import Artifacts, ModuleRecord, ModuleSpec, RunContext, StageModule
 from turnout.domain.profiles import IssuerProfile, ProfileAction, ProfileVersion
 from turnout.domain.review import ReviewFilter, ReviewItem, ReviewRecord
 from turnout.domain.runs import AttemptStats, Run, RunStatus, StageAttempt, StageResult
@@ -490,3 +491,32 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+
+class ModuleCall(Protocol):
+    """A ready module: call it with the run's artifacts and an optional time limit."""
+
+    spec: ModuleSpec
+
+    def __call__(
+        self, inputs: Artifacts, context: RunContext, timeout_s: float | None
+    ) -> list[Artifact]: ...
+
+    def warm_up(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class ProcessIsolation(Protocol):
+    """Starts a module selected with `isolation: process`: its attempts run in worker processes
+    (the adapter is `turnout.isolation.IsolatedCall`, which bootstrap installs)."""
+
+    def __call__(
+        self,
+        cls: type[StageModule],
+        settings: Mapping[str, Any],
+        *,
+        memory_limit_mb: int | None,
+        workers: int | None,
+        start_timeout_s: float,
+    ) -> ModuleCall: ...

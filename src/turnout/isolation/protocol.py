@@ -16,7 +16,7 @@ from typing import Any
 from turnout.domain import errors
 from turnout.domain.artifacts import Artifact
 from turnout.domain.modules import Artifacts, RunContext
-from turnout.runtime.isolation.locate import ClassPath
+from turnout.isolation.locate import ClassPath
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ import weakref
 
 from turnout.domain.artifacts import Artifact
 from turnout.domain.errors import ModuleCrashed, ModuleError, ModuleUnavailable, StageTimeout
-from turnout.runtime.isolation.launcher import DIED, TIMED_OUT, Child
-from turnout.runtime.isolation.protocol import Attempt, Launch, Produced, Raised, Ready, rebuild
+from turnout.isolation.launcher import DIED, TIMED_OUT, Child
+from turnout.isolation.protocol import Attempt, Launch, Produced, Raised, Ready, rebuild
 
 _LIVE: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
 _CLOSE_WAIT_S = 5.0  # how long close() waits for an attempt's thread to see its worker killed

@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from turnout.domain.modules import StageModule
-from turnout.runtime.isolation.protocol import Attempt, Launch, Produced, Raised, Ready
+from turnout.isolation.protocol import Attempt, Launch, Produced, Raised, Ready
 from turnout.runtime.quiet import quiet_dependencies
 
 _ORPHAN_CHECK_S = 1.0

@@ -19,10 +19,10 @@ from typing import Any
 from turnout.domain.artifacts import Artifact
 from turnout.domain.framework_settings import DEFAULT_START_TIMEOUT_S, default_workers
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.runtime.isolation.locate import ClassPath
-from turnout.runtime.isolation.pool import WorkerPool
-from turnout.runtime.isolation.protocol import Attempt, Launch
-from turnout.runtime.isolation.worker import WorkerProcess
+from turnout.isolation.locate import ClassPath
+from turnout.isolation.pool import WorkerPool
+from turnout.isolation.protocol import Attempt, Launch
+from turnout.isolation.worker import WorkerProcess
 
 
 class ProcessIsolatedModule:

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from turnout.domain.errors import ModuleError
-from turnout.runtime.isolation.protocol import Launch
+from turnout.isolation.protocol import Launch
 
 _GRACE_S = 0.5  # how long a worker gets to exit after being told to before it is killed
 # SIGINT ignored first: Ctrl-C reaches the whole process group, and the parent decides
 _BOOT = (
     "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
     "import sys; sys.path[:0] = sys.argv[2:]; "
-    "from turnout.runtime.isolation.worker_main import main; main(int(sys.argv[1]))"
+    "from turnout.isolation.worker_main import main; main(int(sys.argv[1]))"
 )
 
 

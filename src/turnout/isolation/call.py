@@ -8,7 +8,7 @@ from typing import Any
 from turnout.domain.artifacts import Artifact
 from turnout.domain.framework_settings import DEFAULT_START_TIMEOUT_S
 from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
-from turnout.runtime.isolation.module import ProcessIsolatedModule
+from turnout.isolation.module import ProcessIsolatedModule
 
 
 class IsolatedCall:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from turnout.domain.errors import ModuleError, StageTimeout
-from turnout.runtime.isolation.worker import WorkerProcess
+from turnout.isolation.worker import WorkerProcess
 
 
 class WorkerPool:

@@ -1,0 +1,73 @@
+"""A selection with `isolation: process` is started through the process-isolation port the process
+was given (bootstrap gives the worker-process adapter); a process given none never runs it inline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from support.fakes import fake_module
+from turnout.domain.configuration import ConfigStatus, ModuleConfiguration, ModuleSelection
+from turnout.domain.framework_settings import DEFAULT_MEMORY_LIMIT_MB, DEFAULT_START_TIMEOUT_S
+from turnout.domain.modules import StageModule
+from turnout.isolation import IsolatedCall
+from turnout.runtime.plan import InlineCall, build_plan, use_process_isolation
+from turnout.runtime.ports import ModuleCall
+from turnout.runtime.registry import ModuleRegistry
+
+TEXT = fake_module("text", "isolated")
+
+
+@pytest.fixture(autouse=True)
+def _rewire() -> Iterator[None]:
+    yield
+    use_process_isolation(IsolatedCall)  # as tests/conftest.py wires it for every other test
+
+
+def config(settings: Mapping[str, Any]) -> ModuleConfiguration:
+    c = ModuleConfiguration("c", 1, ConfigStatus.ACTIVE, "ann", dt.datetime.now(dt.UTC), "")
+    c.selections["text"] = ModuleSelection("s", "c", "text", TEXT.spec.module_id, dict(settings))
+    return c
+
+
+def test_an_isolated_selection_is_started_by_the_wired_port_with_its_framework_settings() -> None:
+    started: list[tuple[type[StageModule], dict[str, Any], int | None, int | None, float]] = []
+
+    def isolation(
+        cls: type[StageModule],
+        settings: Mapping[str, Any],
+        *,
+        memory_limit_mb: int | None,
+        workers: int | None,
+        start_timeout_s: float,
+    ) -> ModuleCall:
+        started.append((cls, dict(settings), memory_limit_mb, workers, start_timeout_s))
+        return InlineCall(cls(settings))
+
+    use_process_isolation(isolation)
+    plan = build_plan(
+        config({"isolation": "process", "workers": 2}), ModuleRegistry.from_classes([TEXT])
+    )
+    plan.close()
+    assert started == [(TEXT, {}, DEFAULT_MEMORY_LIMIT_MB, 2, DEFAULT_START_TIMEOUT_S)]
+    assert plan.substitutions == ()
+
+
+def test_without_a_wired_port_an_isolated_selection_is_unavailable_and_never_runs_inline() -> None:
+    use_process_isolation(None)
+    plan = build_plan(config({"isolation": "process"}), ModuleRegistry.from_classes([TEXT]))
+    [substitution] = plan.substitutions
+    assert substitution.module_id == TEXT.spec.module_id
+    assert "`isolation: process` needs worker processes" in substitution.reason
+    (text,) = [p for p in plan.stages if p.stage.stage_id == "text"]
+    assert text.primary is not None and text.primary.call is None  # nothing to call inline
+
+
+def test_an_inline_selection_does_not_need_the_port() -> None:
+    use_process_isolation(None)
+    plan = build_plan(config({}), ModuleRegistry.from_classes([TEXT]))
+    (text,) = [p for p in plan.stages if p.stage.stage_id == "text"]
+    assert text.primary is not None and isinstance(text.primary.call, InlineCall)
