@@ -190,7 +190,13 @@ def _sqlite_engine(url: URL) -> Engine:
         read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
         if not read_only and writers is not None and "writer" not in conn.info:
             conn.info["writer"] = writers.acquire()  # writers queue (sqlite_writers.py)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # Straight to the driver (every unit of work begins here: SQLAlchemy's statement
+        # machinery cost as much as the BEGIN itself); its error is wrapped as SQLAlchemy would.
+        statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        try:
+            conn.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
 
     if writers is not None:
 

@@ -7,7 +7,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, RowMapping, Select, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Select,
+    String,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from turnout.domain.configuration import (
     ConfigStatus,
@@ -27,16 +37,18 @@ from turnout.persistence.tables import (
 C = module_configurations.c
 A = configuration_approvals.c
 # Built once: every admission and every finished run reads the pointers, and building this
-# select per call cost ~4x its execution on SQLite (bench/bench_runs_per_second.py).
+# select per call cost ~4x its execution on SQLite (bench/bench_runs_per_second.py). The two
+# statuses are fixed values, not an expanding parameter rendered again at each execution.
 LIVE_POINTERS = select(C.config_id, C.version, C.status).where(
-    C.status.in_((ConfigStatus.ACTIVE.value, ConfigStatus.PENDING.value))
+    C.status.in_([literal(s.value, String) for s in (ConfigStatus.ACTIVE, ConfigStatus.PENDING)])
 )
 
 
 class SqlConfigurationRepository:
     """Immutable configuration versions (`ConfigurationRepository` port).
 
-    Only `status` and `activated_at` are ever updated; the database refuses anything else.
+    Only `status`, `activated_at` and `activation_requested_at` are ever updated; the database
+    refuses anything else.
     """
 
     def __init__(self, conn: Connection) -> None:
@@ -52,6 +64,7 @@ class SqlConfigurationRepository:
                 created_by=config.created_by,
                 created_at=config.created_at,
                 activated_at=config.activated_at,
+                activation_requested_at=config.activation_requested_at,
                 summary=config.summary,
                 rolled_back_from=config.rolled_back_from,
                 guard=dict(config.guard) if config.guard else None,
@@ -109,11 +122,16 @@ class SqlConfigurationRepository:
         return self._load(select(module_configurations).order_by(C.version.desc()))
 
     def save_status(self, config: ModuleConfiguration) -> None:
-        """Persist `status` and `activated_at`, the only mutable columns."""
+        """Persist `status`, `activated_at` and `activation_requested_at`, the only mutable
+        columns."""
         result = self._conn.execute(
             update(module_configurations)
             .where(C.config_id == config.config_id)
-            .values(status=config.status.value, activated_at=config.activated_at)
+            .values(
+                status=config.status.value,
+                activated_at=config.activated_at,
+                activation_requested_at=config.activation_requested_at,
+            )
         )
         if result.rowcount != 1:
             raise LookupError(
@@ -210,6 +228,7 @@ def _configuration(
         created_at=row["created_at"],
         summary=row["summary"],
         activated_at=row["activated_at"],
+        activation_requested_at=row["activation_requested_at"],
         selections=dict(sorted(selections.items())),
         policies=dict(sorted(policies.items())),
         rolled_back_from=row["rolled_back_from"],
