@@ -43,6 +43,8 @@ def _names_read(source: str) -> set[str]:
 def variables_read() -> dict[str, list[str]]:
     read: dict[str, list[str]] = {}
     for path in sorted(SRC.rglob("*.py")):
+        if not path.is_file():  # moved away while the folder was read
+            continue
         for name in _names_read(path.read_text(encoding="utf-8")):
             read.setdefault(name, []).append(str(path.relative_to(ROOT)))
     return read
