@@ -12,7 +12,7 @@ fresh SQLite database with the default configuration changed only in where modul
 `pdf_concurrency_4_speedup` is what an operator gets: `turnout process FOLDER --concurrency 4`
 over `--concurrency 1`, real commands on one SQLite database with the default configuration,
 blocks taken in turn (`cli_speedup`); at 4 it spreads the batch over min(4, cores) processes when
-the batch is large enough (`turnout.runtime.run_pool`). Rates come from the command's own summary
+the batch is large enough (`turnout.distributed.run_pool`). Rates come from the command's own summary
 (its batch time, child processes' start included); the command's wall clock, which adds its own
 start-up (about a second), is printed beside them.
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from turnout.distributed.run_pool import RunPool
 from turnout.domain.errors import StorageError
 from turnout.domain.rendering import PageRenderer
 from turnout.domain.runs import Run
@@ -40,7 +41,6 @@ from turnout.runtime.queue_worker import QueueWorker
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.resilience.breaker import BreakerBoard, BreakerState
 from turnout.runtime.review import ReviewService
-from turnout.runtime.run_pool import RunPool
 from turnout.runtime.runner import Runner
 from turnout.runtime.sessions import SessionService
 from turnout.runtime.tokens import TokenService

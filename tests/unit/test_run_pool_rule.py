@@ -3,7 +3,7 @@ one core, and a batch large enough that each process gets its share (`MIN_FILES_
 
 from __future__ import annotations
 
-from turnout.runtime.run_pool import MIN_FILES_PER_PROCESS, processes_for
+from turnout.distributed.run_pool import MIN_FILES_PER_PROCESS, processes_for
 
 
 def test_processes_only_when_they_pay() -> None:

@@ -45,7 +45,7 @@ runs_app = typer.Typer(
 def _concurrency_help() -> str:
     """Read when the `process` command is built (its annotations are), not when this module is
     imported: the run pool's rule imports the runner."""
-    from turnout.runtime.run_pool import MIN_FILES_PER_PROCESS
+    from turnout.distributed.run_pool import MIN_FILES_PER_PROCESS
 
     return (
         "Runs at once (default: $TURNOUT_CONCURRENCY or CPU count). Above 1, on a "
@@ -82,8 +82,8 @@ def process(
     Other files in the folders are listed as skipped, with the reason. A file over the active
     intake's `max_bytes` is refused from its size, unread (a failed run). Exit code: 0 when every
     run completed (with or without a fallback) or went to review, 3 when some failed."""
+    from turnout.distributed.run_pool import processes_for
     from turnout.runtime.installation import prune_quietly
-    from turnout.runtime.run_pool import processes_for
 
     found = collect(paths)
     print_skipped(found.skipped, json_)

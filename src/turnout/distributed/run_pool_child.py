@@ -1,4 +1,4 @@
-"""A child process of a `RunPool` (`turnout.runtime.run_pool`): its own Runner, its own threads.
+"""A child process of a `RunPool` (`turnout.distributed.run_pool`): its own Runner, its own threads.
 
 It reads the parent's `Hello`, builds its Runner through the parent's `entry` (a
 `module:function` returning an object with `.runner` and `.close()`), answers `("ready", holder)`,

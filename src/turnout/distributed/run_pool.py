@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 _BOOT = (
     "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
     "import sys; sys.path[:0] = sys.argv[4:]; "
-    "from turnout.runtime.run_pool_child import main; "
+    "from turnout.distributed.run_pool_child import main; "
     "main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3])"
 )
 _POLL_S = 0.1  # how often idle threads look whether the batch is done or stopping
