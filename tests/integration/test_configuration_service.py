@@ -18,7 +18,7 @@ from turnout.domain.errors import (
     NotFound,
     PermissionDenied,
 )
-from turnout.domain.events import EventAction, EventResult
+from turnout.domain.events import ConfigurationChangeEvent, EventAction, EventResult
 from turnout.domain.runs import Run, RunStatus
 from turnout.domain.stages import STAGES
 from turnout.domain.users import Role
@@ -286,6 +286,41 @@ def test_activation_with_runs_in_flight_is_pending_until_they_finish(
     assert switched is not None and switched.status == "active"
     assert active_version(service) == v2 and status(db, v1) is ConfigStatus.SUPERSEDED
     assert events(db)[-1][:2] == ("switch", "ok")
+
+
+def test_the_switch_reports_its_wait_from_the_stored_request_however_busy_the_audit_trail(
+    service: ConfigurationService, db: Database
+) -> None:
+    v1 = activate_new(service, make_doc())
+    run_id = _running_run(db, v1)
+    v2 = service.create(make_doc(export="export.flaky"), "ann").config.version
+    service.validate(v2, "ann")
+    before = dt.datetime.now(dt.UTC)
+    assert service.activate(v2, "ann").status == "pending"
+    requested = service.get(v2).activation_requested_at
+    assert requested is not None and requested >= before
+    pending = service.get(v2)
+    with db.unit_of_work() as uow:  # more events on the version than any "last N" would read
+        for n in range(25):
+            uow.events.add(
+                ConfigurationChangeEvent(
+                    event_id=None,
+                    config_id=pending.config_id,
+                    action=EventAction.VALIDATE,
+                    actor="otto",
+                    result=EventResult.OK,
+                    message=f"looked again ({n})",
+                    created_at=dt.datetime.now(dt.UTC),
+                    config_version=v2,
+                )
+            )
+        uow.commit()
+    _finish(db, run_id)
+    switched = service.switch_if_drained()
+    assert switched is not None and switched.waited_s is not None
+    elapsed = (dt.datetime.now(dt.UTC) - requested).total_seconds()
+    assert 0 <= switched.waited_s <= elapsed
+    assert service.get(v2).activation_requested_at == requested  # kept: when it was asked for
 
 
 def test_second_activation_while_one_is_pending_is_refused_naming_it(

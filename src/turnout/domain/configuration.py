@@ -99,6 +99,9 @@ class ModuleConfiguration:
     created_at: dt.datetime
     summary: str
     activated_at: dt.datetime | None = None
+    # when its activation was asked for while runs were in flight (it became pending): the
+    # switch reports the wait from it, and the drain deadline counts from it
+    activation_requested_at: dt.datetime | None = None
     selections: dict[str, ModuleSelection] = field(default_factory=dict)
     policies: dict[str, FallbackPolicy] = field(default_factory=dict)
     rolled_back_from: int | None = None  # for a rollback version: the version it copies

@@ -137,9 +137,12 @@ def check(config: ModuleConfiguration, action: Transition) -> ConfigStatus:
 
 
 def transition(config: ModuleConfiguration, action: Transition, now: dt.datetime) -> ConfigStatus:
-    """Apply `action` to `config` (mutating status and activated_at) and return the new status."""
+    """Apply `action` to `config` (mutating status, activated_at and activation_requested_at)
+    and return the new status."""
     target = check(config, action)
     config.status = target
     if target is S.ACTIVE:
         config.activated_at = now
+    elif target is S.PENDING:
+        config.activation_requested_at = now
     return target

@@ -129,6 +129,8 @@ module_configurations = Table(
     Column("created_by", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("activated_at", UtcDateTime(), nullable=True),
+    # when its activation was asked for while runs were in flight (migration 0013)
+    Column("activation_requested_at", UtcDateTime(), nullable=True),
     Column("summary", Text, nullable=False),
     Column("rolled_back_from", Integer, nullable=True),
     # the document's `guard:` block (migration 0012), immutable like the rest of the version

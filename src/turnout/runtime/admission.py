@@ -27,7 +27,7 @@ from turnout.domain.configuration import VersionRef
 from turnout.domain.errors import NotFound
 from turnout.domain.events import EventAction, EventResult
 from turnout.domain.runs import Run, RunStatus
-from turnout.runtime.audit import Clock, pending_requested_at, record_event
+from turnout.runtime.audit import Clock, record_event
 from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.ports import UnitOfWork
 
@@ -243,7 +243,8 @@ class AdmissionGate:
         requested = self._requested_at.get(pending.config_id)
         if requested is None:
             with self._reader() as reader:
-                requested = pending_requested_at(reader, pending.config_id)
+                config = reader.configurations.get(pending.version)
+            requested = config.activation_requested_at if config is not None else None
             if requested is None:
                 return
             self._requested_at[pending.config_id] = requested

@@ -76,12 +76,6 @@ def run_audited(
     raise refusal
 
 
-def pending_requested_at(uow: UnitOfWork, config_id: str) -> dt.datetime | None:
-    """When the activation now pending for `config_id` was requested (its `pending` event)."""
-    events = uow.events.list(config_id=config_id, limit=20)
-    return next((e.created_at for e in events if e.result is EventResult.PENDING), None)
-
-
 def audit_trail(
     uow: UnitOfWork,
     *,

@@ -30,7 +30,7 @@ from turnout.domain.events import EventAction, EventResult
 from turnout.domain.guard import GuardSpec, GuardStatus, has_baseline, limits
 from turnout.domain.installation import InstallationSettings
 from turnout.domain.lifecycle import Transition, check, how_to_use, transition
-from turnout.runtime.audit import Clock, pending_requested_at, record_event, run_audited, utcnow
+from turnout.runtime.audit import Clock, record_event, run_audited, utcnow
 from turnout.runtime.authorization import (
     counted_approvers,
     may_approve,
@@ -347,7 +347,7 @@ class ConfigurationService:
             if pointers.pending is None or uow.runs.in_flight() > 0:
                 return None
             pending = self._get(uow, pointers.pending.version)
-            requested = pending_requested_at(uow, pending.config_id)
+            requested = pending.activation_requested_at
             result = self._activate(
                 uow, pending, actor, EventAction.SWITCH, validated=True, forced=True
             )

@@ -16,7 +16,7 @@ from turnout.domain.runs import Run, RunStatus
 from turnout.domain.terms import EN16931_TERMS, term_at
 from turnout.modules.normalize.dates import parse_date
 from turnout.modules.normalize.money import parse_amount
-from turnout.runtime.audit import pending_requested_at, utcnow
+from turnout.runtime.audit import utcnow
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def overview(app: App) -> Overview:
         pendings = uow.configurations.with_status(ConfigStatus.PENDING)
         designated = {m.stage_id: m.module_id for m in uow.modules.list() if m.is_fallback}
         in_flight = uow.runs.in_flight()
-        requested = pending_requested_at(uow, pendings[0].config_id) if pendings else None
+        requested = pendings[0].activation_requested_at if pendings else None
     breakers = {(b.stage_id, b.module_id): str(b.state) for b in app.runner.breakers()}
 
     def state(stage_id: str, module_id: str | None) -> ModuleState | None:
