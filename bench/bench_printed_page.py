@@ -84,6 +84,7 @@ from turnout.domain.configuration import FallbackPolicy
 from turnout.domain.errors import InputRejected, NotApplicable
 from turnout.domain.modules import Artifacts, RunContext, StageModule
 from turnout.domain.runs import AttemptOutcome, Run, RunStatus
+from turnout.isolation import IsolatedCall
 from turnout.modules.einvoice.xml import XmlEInvoice
 from turnout.modules.extract.template_fields import ALSO, CANONICAL
 from turnout.modules.intake.standard import StandardIntake
@@ -93,7 +94,7 @@ from turnout.modules.normalize.standard import StandardNormalize
 from turnout.modules.pdfium_lock import PDFIUM_LOCK
 from turnout.runtime.defaults import DEFAULT_POLICIES, DEFAULT_SELECTIONS
 from turnout.runtime.execution import PlanExecutor
-from turnout.runtime.plan import Plan, build_plan
+from turnout.runtime.plan import Plan, build_plan, use_process_isolation
 from turnout.runtime.registry import ModuleRegistry
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
@@ -247,6 +248,8 @@ class Pipeline:
             for stage, doc in DEFAULT_POLICIES.items()
             if stage in selections
         }
+        # the fallback `text.ocr` runs in its worker process, as bootstrap wires it
+        use_process_isolation(IsolatedCall)
         self.plan: Plan = build_plan(config, registry)
         self.config = config
         self.executor = PlanExecutor(workspace)
