@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Column, Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, get_app
+from turnout.cli.tables import fitted, folded, narrow, one_line
 
 
 def stages(json_: JsonOpt = False) -> None:
@@ -18,7 +18,10 @@ def stages(json_: JsonOpt = False) -> None:
     if json_:
         emit_json(data)
         return
-    table = Table("#", "stage", "required", "contract", "selected (active)", "fallback")
+    table = fitted(
+        *(one_line(h) for h in ("#", "stage", "required", "contract", "selected (active)")),
+        one_line("fallback"),
+    )
     for d in data:
         table.add_row(
             str(d["order"]),
@@ -43,8 +46,17 @@ def modules(
     if json_:
         emit_json(data)
         return
-    table = Table(Column("module", no_wrap=True), "stage", "status", "fallback", "settings")
-    table.add_column("note", overflow="ellipsis", no_wrap=True, max_width=60)
+    table = fitted(*(one_line(h) for h in ("module", "stage", "status", "fallback")))
+    wide = not narrow()
+    if not wide:  # the settings a line each, the note cut to the width the others leave
+        table.add_column("settings", overflow="fold", max_width=18)
+        kept = ("module_id", "stage_id", "status")
+        used = sum(max((len(str(d[k])) for d in data), default=0) for k in kept) + 8 + 18 + 5
+        note_width = max(12, console.width - used)
+    else:
+        table.add_column("settings")
+        note_width = 60
+    table.add_column("note", overflow="ellipsis", no_wrap=True, max_width=note_width)
     for d in data:
         props = (d["metadata"].get("settings_schema") or {}).get("properties") or {}
         table.add_row(
@@ -52,7 +64,7 @@ def modules(
             d["stage_id"],
             d["status"],
             "yes" if d["is_fallback"] else "",
-            ", ".join(props) or "-",
+            (", " if wide else "\n").join(props) or "-",
             d["metadata"].get("unavailable_reason") or d["metadata"].get("description", ""),
         )
     console.print(table)
@@ -66,7 +78,7 @@ def contracts(json_: JsonOpt = False) -> None:
     if json_:
         emit_json(data)
         return
-    table = Table("contract", "inputs", "outputs", "guarantees", "constraints")
+    table = fitted(one_line("contract"), "inputs", "outputs", "guarantees", folded("constraints"))
     for d in data:
         inputs = "; ".join(
             " or ".join(g["any_of"]) + ("" if g["required"] else " (optional)") for g in d["inputs"]

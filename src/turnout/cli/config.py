@@ -13,6 +13,7 @@ from rich.text import Text
 from turnout.cli import four_eyes
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
 from turnout.cli.guard import guard as guard_status
+from turnout.cli.tables import fitted, folded, narrow, one_line
 from turnout.cli.trial import try_
 from turnout.domain.errors import InvalidConfiguration, Problem
 
@@ -312,14 +313,20 @@ def history(
     if json_:
         emit_json([config_summary(c) for c in configs])
         return
-    table = Table("version", "status", "created by", "created at", "activated at", "summary")
+    # below 100 columns the summary needs the room; `config show VERSION` says when it was activated
+    activated = not narrow()
+    heads = ("version", "status", "created by", "created at", "activated at")
+    table = fitted(
+        *(one_line(h) for h in heads if activated or h != "activated at"), folded("summary")
+    )
     for c in configs:
+        when = c.activated_at.strftime("%Y-%m-%d %H:%M:%S") if c.activated_at else ""
         table.add_row(
             str(c.version),
             str(c.status),
             c.created_by,
             c.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-            c.activated_at.strftime("%Y-%m-%d %H:%M:%S") if c.activated_at else "",
+            *([when] if activated else []),
             c.summary,
         )
     console.print(table)

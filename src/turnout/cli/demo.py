@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.table import Column, Table
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
+from turnout.cli.tables import fitted, narrow, one_line
 from turnout.domain.runs import Run
 
 if TYPE_CHECKING:
@@ -175,36 +176,61 @@ def _told_before(app: App, examples: list[Path]) -> _Story | None:
 
 
 def _stage_table(runs: list[Run], title: str) -> None:
+    """What each stage did for each file. Below 100 columns the table is turned: a row a stage,
+    a column a file (numbered; the files and their runs' status are listed under it)."""
     stage_ids: list[str] = []
     for r in runs:
         for a in r.attempts:
             if a.stage_id not in stage_ids:
                 stage_ids.append(a.stage_id)
+    marks = [_marks(r, stage_ids) for r in runs]
+    if narrow():
+        numbers = [Column(str(n), no_wrap=True) for n in range(1, len(runs) + 1)]
+        table = fitted(one_line("stage"), *numbers, title=title)
+        for i, stage_id in enumerate(stage_ids):
+            table.add_row(stage_id, *(m[i] for m in marks))
+        console.print(table)
+        for n, r in enumerate(runs, 1):
+            console.print(f"  {n} {r.file_name}: {r.status}", markup=False, highlight=False)
+        return
     table = Table(Column("file", no_wrap=True), *stage_ids, "run", title=title)
-    for r in runs:
-        by_stage = {a.stage_id: a for a in r.attempts}
-        cells = []
-        for s in stage_ids:
-            found = by_stage.get(s)
-            cells.append(
-                ""
-                if found is None
-                else _MARK.get(str(found.outcome), f"[red]{found.outcome}[/red]")
-            )
+    for r, cells in zip(runs, marks, strict=True):
         table.add_row(r.file_name, *cells, str(r.status))
     console.print(table)
 
 
+def _marks(run: Run, stage_ids: list[str]) -> list[str]:
+    by_stage = {a.stage_id: a for a in run.attempts}
+    cells = []
+    for s in stage_ids:
+        found = by_stage.get(s)
+        cells.append(
+            "" if found is None else _MARK.get(str(found.outcome), f"[red]{found.outcome}[/red]")
+        )
+    return cells
+
+
 def _invoice_table(runs: list[Run]) -> None:
-    table = Table("file", "invoice", "date", "seller", "total", "findings", "decision")
-    for r in runs:
+    """The invoices read; below 100 columns a file is its number in the stage table."""
+    wide = not narrow()
+    first = one_line("file") if wide else one_line("#")
+    table = fitted(
+        first,
+        one_line("invoice"),
+        one_line("date"),
+        "seller",
+        one_line("total"),
+        "findings",
+        "decision",
+    )
+    for n, r in enumerate(runs, 1):
         inv = r.invoice or {}
         totals = inv.get("totals") or {}
         seller = (inv.get("seller") or {}).get("name") or ""
         total = f"{totals.get('payable') or ''} {inv.get('currency') or ''}".strip()
         findings = len(r.findings or [])
         table.add_row(
-            r.file_name,
+            r.file_name if wide else str(n),
             inv.get("invoice_number") or "",
             inv.get("issue_date") or "",
             seller,

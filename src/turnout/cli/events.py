@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from turnout.cli.common import JsonOpt, console, emit_json, err_console, fail, get_app
+from turnout.cli.tables import fitted, folded, one_line
 
 # Exit code of `turnout events verify` when the chain is broken (0: intact).
 CHAIN_BROKEN_EXIT = 3
@@ -51,7 +51,10 @@ def events(
     if json_:
         emit_json(data)
         return
-    table = Table("id", "when", "version", "action", "actor", "result", "message")
+    table = fitted(
+        *(one_line(h) for h in ("id", "when", "version", "action", "actor", "result")),
+        folded("message"),
+    )
     for d in data:
         table.add_row(
             str(d["event_id"]),

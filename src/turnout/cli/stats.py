@@ -7,9 +7,10 @@ import re
 from typing import Annotated, Any
 
 import typer
-from rich.table import Column, Table
+from rich.table import Column
 
 from turnout.cli.common import JsonOpt, console, emit_json, fail, get_app
+from turnout.cli.tables import fitted, narrow, one_line
 from turnout.domain.runs import AttemptStats
 
 _DURATION = re.compile(r"(\d+)\s*([smhdw])")
@@ -79,21 +80,29 @@ def stats(
     if not items:
         console.print("no stage attempts recorded yet; `turnout process FILE` makes some")
         return
-    numbers = ("attempts", "ok", "fallback", "failed", "skipped")
-    rates = ("fallback rate", "failure rate", "mean ms")
-    table = Table(
-        "stage",
-        "module",
+    # Below 100 columns the module id says the stage (`<stage>.<name>`; a stage without one reads
+    # `match (none)`), `ok` is left out (attempts less the others) and the rates' headers shorten.
+    wide = not narrow()
+    numbers = (
+        ("attempts", "ok", "fallback", "failed", "skipped")
+        if wide
+        else ("attempts", "fallback", "failed", "skipped")
+    )
+    rates = (
+        ("fallback rate", "failure rate", "mean ms") if wide else ("fallback %", "failure %", "ms")
+    )
+    table = fitted(
+        *((one_line("stage"), one_line("module")) if wide else (one_line("module"),)),
         *(Column(name, justify="right") for name in numbers + rates),
         title="stage attempts"
         + (f" since {start.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if start else ""),
     )
     for i in items:
+        module = i.module_id or ("-" if wide else f"{i.stage_id} (none)")
         table.add_row(
-            i.stage_id,
-            i.module_id or "-",
+            *((i.stage_id, module) if wide else (module,)),
             str(i.attempts),
-            str(i.ok),
+            *((str(i.ok),) if wide else ()),
             str(i.fallback),
             _red_if(i.failed),
             str(i.skipped),

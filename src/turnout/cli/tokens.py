@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
+from turnout.cli.tables import fitted, narrow, one_line
 
 if TYPE_CHECKING:
     from turnout.runtime.ports import ApiToken
@@ -64,14 +64,26 @@ def list_tokens(json_: JsonOpt = False) -> None:
     if json_:
         emit_json([_token_dict(t) for t in tokens])
         return
-    table = Table("token id", "user", "created", "last used", "revoked")
+    # Below 100 columns the token id stays whole (`tokens revoke` takes it): the times are days,
+    # a long user name is cut and `last used` is left out.
+    wide = not narrow()
+    cut = 19 if wide else 10
+    heads = ("token id", "user", "created", "last used", "revoked")
+    table = fitted(
+        *(
+            one_line(h, **({} if wide or h != "user" else {"max_width": 20}))
+            for h in heads
+            if wide or h != "last used"
+        )
+    )
     for t in tokens:
         d = _token_dict(t)
+        used = [str(d["last_used_at"] or "")[:cut]] if wide else []
         table.add_row(
             t.token_id,
             t.name,
-            str(d["created_at"])[:19],
-            str(d["last_used_at"] or "")[:19],
-            str(d["revoked_at"] or "")[:19],
+            str(d["created_at"])[:cut],
+            *used,
+            str(d["revoked_at"] or "")[:cut],
         )
     console.print(table)

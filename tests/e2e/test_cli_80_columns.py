@@ -1,0 +1,71 @@
+"""Every table the command line prints is readable at COLUMNS=80 (real processes on a home the
+demo filled, SQLite): no line is wider than 80 and the values one acts on are whole (module ids,
+token ids, versions and statuses, each file of the demo with its run's status)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TURNOUT = Path(sys.executable).parent / "turnout"
+
+
+@pytest.fixture(scope="module")
+def turnout(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    home = tmp_path_factory.mktemp("columns") / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TURNOUT_")}
+    env.update(COLUMNS="80", TURNOUT_HOME=str(home), TURNOUT_ACTOR="ann")
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [str(TURNOUT), *args], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, f"turnout {' '.join(args)}: {done.stderr}"
+        wide = [line for line in done.stdout.splitlines() if len(line) > 80]
+        assert not wide, f"turnout {' '.join(args)} is wider than 80:\n" + "\n".join(wide)
+        return done.stdout
+
+    run.demo = run("demo")  # type: ignore[attr-defined]
+    run("users", "add", "ola-the-operator-with-a-long-name", "--role", "operator")
+    run("tokens", "create", "ola-the-operator-with-a-long-name")
+    return run
+
+
+def test_the_demo_fits_and_names_every_file_with_its_status(turnout) -> None:  # type: ignore[no-untyped-def]
+    out = turnout.demo
+    assert "rechnung-mueller-de.pdf: completed_with_fallback" in out
+    assert "extract   skip fallback" in out  # a row a stage, a column a file
+    assert "AVR-24-00317" in out and "LW-2024-0815-G1" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "whole"),
+    [
+        (["stats"], ["extract.templates", "normalize.standard", "100.0%"]),
+        (["stages"], ["extract.templates", "extract.heuristic", "dedupe.fingerprint"]),
+        (["modules"], ["intake.standard", "extract.templates", "available"]),
+        (["contracts"], ["normalize-v1", "timeout_s=120"]),
+        (["config", "history"], ["rolled_back", "superseded", "rollback to version 1"]),
+        (["config", "show", "active"], ["validate.en16931", "text.ocr"]),
+        (["events"], ["token_create", "user_add", "rolled_back"]),
+        (["users", "list"], ["ola-the-operator-with-a-long-name", "admin, maintainer"]),
+        (["runs"], ["completed"]),
+        (["review", "list"], ["AVR-24-00317"]),
+        (["settings"], ["source_retention_days", "guard_webhook_url"]),
+    ],
+    ids=lambda v: " ".join(v),
+)
+def test_a_table_fits_80_columns_with_its_values_whole(turnout, args, whole) -> None:  # type: ignore[no-untyped-def]
+    out = turnout(*args)
+    for value in whole:
+        assert value in out, f"{value!r} not whole in turnout {' '.join(args)}:\n{out}"
+
+
+def test_token_ids_stay_whole(turnout) -> None:  # type: ignore[no-untyped-def]
+    token_id = json.loads(turnout("tokens", "list", "--json"))[0]["token_id"]
+    assert token_id in turnout("tokens", "list")
