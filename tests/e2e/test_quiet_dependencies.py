@@ -15,8 +15,8 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
+from turnout.authoring.quiet import NOISY_LOGGERS, quiet_dependencies
 from turnout.bootstrap import bundled_examples
-from turnout.runtime.quiet import NOISY_LOGGERS, quiet_dependencies
 
 TURNOUT = Path(sys.executable).parent / "turnout"
 CHATTER = ("RapidOCR", "OrtInferSession", "onnxruntime", "invoice2data", "pdfminer")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from invoice2data.extract.invoice_template import InvoiceTemplate
 
+from turnout.authoring.quiet import quiet_dependencies
 from turnout.domain.artifacts import Fields, InvoiceArtifact, Text
 from turnout.domain.errors import InputRejected, InvalidConfiguration
 from turnout.domain.modules import Artifacts, RunContext
@@ -29,7 +30,6 @@ from turnout.modules.extract.template_fields import to_fields
 from turnout.modules.extract.templates import TemplateExtract
 from turnout.modules.normalize.standard import StandardNormalize
 from turnout.modules.text.layout import TextRun, lay_out
-from turnout.runtime.quiet import quiet_dependencies
 from turnout.testing import ModuleContractSuite
 
 # shaped like the hotel invoices invoice2data's built-in com.oyo.invoice.yml reads

@@ -63,7 +63,9 @@ PUBLISHED = [
     "VatBreakdown",
     "Word",
     "needs",
+    "quiet_loggers",
     "settings_with_defaults",
+    "telemetry_off",
 ]
 
 

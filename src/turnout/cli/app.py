@@ -11,10 +11,10 @@ import click
 import typer
 from typer.core import DEFAULT_MARKUP_MODE
 
+from turnout.authoring.quiet import quiet_dependencies
 from turnout.cli.common import emit_json, err_console
 from turnout.cli.lazy_group import LazyGroup
 from turnout.domain.errors import RequestError, TurnoutError
-from turnout.runtime.quiet import quiet_dependencies
 
 # Every command, where it lives, in the order `turnout --help` lists them. A command's module is
 # imported when the command is used (or listed), so that `turnout check` does not load the

@@ -23,8 +23,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol
 
+from turnout.authoring.quiet import quiet_dependencies
 from turnout.domain.runs import Run
-from turnout.runtime.quiet import quiet_dependencies
 from turnout.runtime.runner import Runner
 
 _PR_SET_PDEATHSIG = 1

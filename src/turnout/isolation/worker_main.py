@@ -22,9 +22,9 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
+from turnout.authoring.quiet import quiet_dependencies
 from turnout.domain.modules import StageModule
 from turnout.isolation.protocol import Attempt, Launch, Produced, Raised, Ready
-from turnout.runtime.quiet import quiet_dependencies
 
 _ORPHAN_CHECK_S = 1.0
 _M_ARENA_MAX = -8  # glibc's mallopt parameter number
