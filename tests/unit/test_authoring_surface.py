@@ -3,6 +3,9 @@ breaks third-party modules, so it must be a deliberate change to this list."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import turnout.authoring
 
 PUBLISHED = [
@@ -89,3 +92,14 @@ def test_the_public_names_are_those_of_the_domain():
 
     assert turnout.authoring.ModuleSpec is ModuleSpec
     assert turnout.authoring.StageModule is StageModule
+
+
+def test_the_quiet_helpers_load_without_the_rest_of_the_surface() -> None:
+    """The command line imports `turnout.authoring.quiet` first thing; the canonical invoice and
+    the module interface load only when a name of them is used."""
+    probe = "import sys, turnout.authoring.quiet; print(sorted(sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert "turnout.authoring.quiet" in loaded
+    assert "turnout.domain" not in loaded
