@@ -33,6 +33,13 @@ def turnout(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     run.demo = run("demo")  # type: ignore[attr-defined]
     run("users", "add", "ola-the-operator-with-a-long-name", "--role", "operator")
     run("tokens", "create", "ola-the-operator-with-a-long-name")
+    vendors = home.parent / "vendors.csv"
+    vendors.write_text(
+        "vendor_id,name,vat_id,iban\nV-000123,Müller Präzisionsteile GmbH & Co. KG Niederlassung "
+        "Süd,DE123456789,DE89370400440532013000\n",
+        encoding="utf-8",
+    )
+    run("vendors", "import", str(vendors))
     return run
 
 
@@ -57,6 +64,7 @@ def test_the_demo_fits_and_names_every_file_with_its_status(turnout) -> None:  #
         (["runs"], ["completed"]),
         (["review", "list"], ["AVR-24-00317"]),
         (["settings"], ["source_retention_days", "guard_webhook_url"]),
+        (["vendors", "list"], ["V-000123", "DE123456789", "DE89370400440532013000"]),
     ],
     ids=lambda v: " ".join(v),
 )

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
 from turnout.cli.run_fields import short_id
+from turnout.cli.tables import fitted
 from turnout.domain.profiles import IssuerProfile
 
 app = typer.Typer(
@@ -37,7 +38,7 @@ def list_profiles(json_: JsonOpt = False) -> None:
     if json_:
         emit_json([_summary(p) for p in profiles])
         return
-    table = Table(
+    table = fitted(
         Column("issuer", no_wrap=True),
         Column("name", overflow="fold"),
         Column("version", justify="right"),

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
+from turnout.cli.tables import fitted, narrow, one_line
 from turnout.domain.vendors import StoredVendor
 
 app = typer.Typer(
@@ -57,10 +57,13 @@ def list_vendors(json_: JsonOpt = False) -> None:
     if json_:
         emit_json([_vendor_dict(s) for s in stored])
         return
-    table = Table("vendor id", "name", "VAT id", "IBAN", "updated")
+    cut = 10 if narrow() else 19  # below 100 columns the day it was updated: the ids keep room
+    table = fitted(
+        one_line("vendor id"), "name", one_line("VAT id"), one_line("IBAN"), one_line("updated")
+    )
     for s in stored:
         v = s.vendor
         table.add_row(
-            v.vendor_id, v.name, v.vat_id or "", v.iban or "", s.updated_at.isoformat()[:19]
+            v.vendor_id, v.name, v.vat_id or "", v.iban or "", s.updated_at.isoformat()[:cut]
         )
     console.print(table)
