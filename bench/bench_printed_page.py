@@ -94,7 +94,7 @@ from turnout.modules.normalize.standard import StandardNormalize
 from turnout.modules.pdfium_lock import PDFIUM_LOCK
 from turnout.runtime.defaults import DEFAULT_POLICIES, DEFAULT_SELECTIONS
 from turnout.runtime.execution import PlanExecutor
-from turnout.runtime.plan import Plan, build_plan, use_process_isolation
+from turnout.runtime.plan import Plan, build_plan
 from turnout.runtime.registry import ModuleRegistry
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
@@ -249,8 +249,7 @@ class Pipeline:
             if stage in selections
         }
         # the fallback `text.ocr` runs in its worker process, as bootstrap wires it
-        use_process_isolation(IsolatedCall)
-        self.plan: Plan = build_plan(config, registry)
+        self.plan: Plan = build_plan(config, registry, IsolatedCall)
         self.config = config
         self.executor = PlanExecutor(workspace)
         for sub in self.plan.substitutions:

@@ -25,13 +25,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from turnout.isolation import IsolatedCall
 from turnout.persistence import Database
 from turnout.persistence.tables import metadata
-from turnout.runtime.plan import use_process_isolation
-
-# Tests build runners and plans without `turnout.bootstrap`: wire `isolation: process` as it does.
-use_process_isolation(IsolatedCall)
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

@@ -34,7 +34,6 @@ from turnout.runtime.issuer_profiles import StoredProfiles
 from turnout.runtime.leases import DEFAULT_LEASE_S, LeaseKeeper, holder_name, reap_orphans
 from turnout.runtime.lifecycle import Plans, RunLifecycle
 from turnout.runtime.observer import NullObserver, RunObserver
-from turnout.runtime.plan import use_process_isolation
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.profiles import ProfileService
 from turnout.runtime.queue_worker import QueueWorker
@@ -192,6 +191,7 @@ class App:
                 concurrency=self.settings.workers,
                 runner_holder=lambda: None if self._runs is None else self._runs.runner.holder,
                 lease_s=self.settings.lease_s,
+                isolation=IsolatedCall,
             )
         return self._trials
 
@@ -334,7 +334,7 @@ def wire_runs(
             reap_every_s=min(1.0, lease_s / 4),
         ),
         executor=executors.production(BreakerBoard(on_change=breaker_changed), observer),
-        plans=Plans(uow_factory, registry, observer, clock),
+        plans=Plans(uow_factory, registry, observer, clock, isolation=IsolatedCall),
         configurations=configurations,
         guards=guards,
         observer=observer,
@@ -349,7 +349,6 @@ def wire_runs(
 
 def bootstrap(settings: Settings | None = None, registry: ModuleRegistry | None = None) -> App:
     settings = settings or Settings.from_env()
-    use_process_isolation(IsolatedCall)  # `isolation: process` selections run in worker processes
     return App(
         settings=settings,
         database=Database(settings.database_url),

@@ -1,30 +1,21 @@
-"""A selection with `isolation: process` is started through the process-isolation port the process
-was given (bootstrap gives the worker-process adapter); a process given none never runs it inline."""
+"""A selection with `isolation: process` is started through the process-isolation port the plan is
+given (bootstrap gives the worker-process adapter); a plan given none never runs it inline."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
-
-import pytest
 
 from support.fakes import fake_module
 from turnout.domain.configuration import ConfigStatus, ModuleConfiguration, ModuleSelection
 from turnout.domain.framework_settings import DEFAULT_MEMORY_LIMIT_MB, DEFAULT_START_TIMEOUT_S
 from turnout.domain.modules import StageModule
-from turnout.isolation import IsolatedCall
-from turnout.runtime.plan import InlineCall, build_plan, use_process_isolation
+from turnout.runtime.plan import InlineCall, build_plan
 from turnout.runtime.ports import ModuleCall
 from turnout.runtime.registry import ModuleRegistry
 
 TEXT = fake_module("text", "isolated")
-
-
-@pytest.fixture(autouse=True)
-def _rewire() -> Iterator[None]:
-    yield
-    use_process_isolation(IsolatedCall)  # as tests/conftest.py wires it for every other test
 
 
 def config(settings: Mapping[str, Any]) -> ModuleConfiguration:
@@ -47,17 +38,14 @@ def test_an_isolated_selection_is_started_by_the_wired_port_with_its_framework_s
         started.append((cls, dict(settings), memory_limit_mb, workers, start_timeout_s))
         return InlineCall(cls(settings))
 
-    use_process_isolation(isolation)
-    plan = build_plan(
-        config({"isolation": "process", "workers": 2}), ModuleRegistry.from_classes([TEXT])
-    )
+    registry = ModuleRegistry.from_classes([TEXT])
+    plan = build_plan(config({"isolation": "process", "workers": 2}), registry, isolation)
     plan.close()
     assert started == [(TEXT, {}, DEFAULT_MEMORY_LIMIT_MB, 2, DEFAULT_START_TIMEOUT_S)]
     assert plan.substitutions == ()
 
 
 def test_without_a_wired_port_an_isolated_selection_is_unavailable_and_never_runs_inline() -> None:
-    use_process_isolation(None)
     plan = build_plan(config({"isolation": "process"}), ModuleRegistry.from_classes([TEXT]))
     [substitution] = plan.substitutions
     assert substitution.module_id == TEXT.spec.module_id
@@ -67,7 +55,6 @@ def test_without_a_wired_port_an_isolated_selection_is_unavailable_and_never_run
 
 
 def test_an_inline_selection_does_not_need_the_port() -> None:
-    use_process_isolation(None)
     plan = build_plan(config({}), ModuleRegistry.from_classes([TEXT]))
     (text,) = [p for p in plan.stages if p.stage.stage_id == "text"]
     assert text.primary is not None and isinstance(text.primary.call, InlineCall)

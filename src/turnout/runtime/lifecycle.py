@@ -40,7 +40,7 @@ from turnout.runtime.guard import GuardService
 from turnout.runtime.leases import reap_orphans
 from turnout.runtime.observer import RunObserver
 from turnout.runtime.plan import Plan, build_plan
-from turnout.runtime.ports import UnitOfWork
+from turnout.runtime.ports import ProcessIsolation, UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.resilience.breaker import BreakerView
 
@@ -257,11 +257,13 @@ class Plans:
         registry: ModuleRegistry,
         observer: RunObserver,
         clock: Clock,
+        isolation: ProcessIsolation | None = None,
     ) -> None:
         self._uow = uow_factory
         self._registry = registry
         self._observer = observer
         self._now = clock
+        self._isolation = isolation  # starts `isolation: process` selections
         self._plans: dict[int, Plan] = {}
         self._lock = threading.Lock()
 
@@ -286,7 +288,7 @@ class Plans:
             config = uow.configurations.get(version)
         if config is None:
             raise NotFound(f"configuration version {version} does not exist")
-        plan = build_plan(config, self._registry)
+        plan = build_plan(config, self._registry, self._isolation)
         if plan.substitutions:
             with self._uow() as uow:
                 for sub in plan.substitutions:

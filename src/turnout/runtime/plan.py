@@ -6,9 +6,9 @@ loads heavy state once. A selected module that is unavailable in this process is
 stage's fallback (the policy's, else the stage's designated one): the plan records the
 substitution so that it is logged, counted and audited.
 
-A selection with `isolation: process` is started by the `ProcessIsolation` port; the runtime
-holds no subprocess plumbing. Bootstrap installs the adapter (`use_process_isolation`) for the
-whole process, since every plan of the process starts such modules the same way.
+A selection with `isolation: process` is started by the `ProcessIsolation` port the plan is
+given (bootstrap gives `turnout.isolation.IsolatedCall`); the runtime holds no subprocess
+plumbing. Without it, such a selection is unavailable, never run inline.
 """
 
 from __future__ import annotations
@@ -32,15 +32,6 @@ from turnout.runtime.ports import ModuleCall, ProcessIsolation
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.resilience.policy import StagePolicy, read_policy
 from turnout.runtime.resilience.timeout import call_with_timeout
-
-_process_isolation: ProcessIsolation | None = None
-
-
-def use_process_isolation(isolation: ProcessIsolation | None) -> None:
-    """Start every `isolation: process` selection of this process's plans with `isolation`
-    (None: such a selection is unavailable here, and its stage's fallback runs instead)."""
-    global _process_isolation
-    _process_isolation = isolation
 
 
 class InlineCall:
@@ -120,8 +111,13 @@ class Plan:
                     slot.call.close()
 
 
-def build_plan(config: ModuleConfiguration, registry: ModuleRegistry) -> Plan:
-    """Make every selected module and fallback of `config` ready to call in this process."""
+def build_plan(
+    config: ModuleConfiguration,
+    registry: ModuleRegistry,
+    isolation: ProcessIsolation | None = None,
+) -> Plan:
+    """Make every selected module and fallback of `config` ready to call in this process;
+    `isolation` starts the selections with `isolation: process`."""
     planned: list[PlannedStage] = []
     substitutions: list[Substitution] = []
     for stage in STAGES:
@@ -130,14 +126,14 @@ def build_plan(config: ModuleConfiguration, registry: ModuleRegistry) -> Plan:
         if sel is None:
             planned.append(PlannedStage(stage, None, None, policy))
             continue
-        primary = _slot(registry, sel.module_id, sel.settings, warm=True)
+        primary = _slot(registry, isolation, sel.module_id, sel.settings, warm=True)
         fallback = (
-            _slot(registry, policy.fallback_module_id, policy.fallback_settings or {})
+            _slot(registry, isolation, policy.fallback_module_id, policy.fallback_settings or {})
             if policy.fallback_module_id
             else None
         )
         if primary.call is None:
-            replacement = _replacement(registry, stage.stage_id, sel.module_id, fallback)
+            replacement = _replacement(registry, isolation, stage.stage_id, sel.module_id, fallback)
             substitutions.append(
                 Substitution(
                     stage.stage_id,
@@ -158,19 +154,28 @@ def build_plan(config: ModuleConfiguration, registry: ModuleRegistry) -> Plan:
 
 
 def _replacement(
-    registry: ModuleRegistry, stage_id: str, module_id: str, fallback: Slot | None
+    registry: ModuleRegistry,
+    isolation: ProcessIsolation | None,
+    stage_id: str,
+    module_id: str,
+    fallback: Slot | None,
 ) -> Slot | None:
     if fallback is not None and fallback.call is not None:
         return fallback
     designated = registry.designated_fallback(stage_id)
     if designated is None or designated == module_id:
         return None
-    slot = _slot(registry, designated, {})
+    slot = _slot(registry, isolation, designated, {})
     return slot if slot.call is not None else None
 
 
 def _slot(
-    registry: ModuleRegistry, module_id: str, settings: Mapping[str, Any], *, warm: bool = False
+    registry: ModuleRegistry,
+    isolation: ProcessIsolation | None,
+    module_id: str,
+    settings: Mapping[str, Any],
+    *,
+    warm: bool = False,
 ) -> Slot:
     entry = registry.get(module_id)
     if entry is None:
@@ -179,7 +184,7 @@ def _slot(
         return Slot(module_id, None, entry.reason or "unavailable")
     try:
         module_settings, framework = split_framework_settings(settings, module_id=module_id)
-        call = _call(entry.cls, module_settings, framework)
+        call = _call(entry.cls, module_settings, framework, isolation)
         if warm:
             call.warm_up()
     except Exception as exc:  # a module that cannot start is unavailable here, never fatal
@@ -188,15 +193,18 @@ def _slot(
 
 
 def _call(
-    cls: type[StageModule], module_settings: Mapping[str, Any], framework: FrameworkSettings
+    cls: type[StageModule],
+    module_settings: Mapping[str, Any],
+    framework: FrameworkSettings,
+    isolation: ProcessIsolation | None,
 ) -> ModuleCall:
     if framework.isolation is Isolation.PROCESS:
-        if _process_isolation is None:
+        if isolation is None:
             raise ModuleUnavailable(
                 "`isolation: process` needs worker processes, and none were wired in this "
                 "process; start Turnout through its commands or `turnout.bootstrap`"
             )
-        return _process_isolation(
+        return isolation(
             cls,
             module_settings,
             memory_limit_mb=framework.memory_limit_mb,

@@ -55,7 +55,7 @@ from turnout.runtime.authorization import require_trier
 from turnout.runtime.execution import DECIDING_STAGE, Executors, PlanExecutor, execute_or_fail
 from turnout.runtime.leases import DEFAULT_LEASE_S, LeaseKeeper, holder_name
 from turnout.runtime.plan import Plan, build_plan
-from turnout.runtime.ports import UnitOfWork
+from turnout.runtime.ports import ProcessIsolation, UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.trial_capacity import RunSlots, TrialTurns, renew_trials
 from turnout.runtime.validation import document_of, validate_document
@@ -251,9 +251,11 @@ class TrialService:
         concurrency: int,
         runner_holder: Callable[[], str | None] = lambda: None,
         lease_s: float = DEFAULT_LEASE_S,
+        isolation: ProcessIsolation | None = None,
     ) -> None:
         self._uow = uow_factory
         self._registry = registry
+        self._isolation = isolation  # starts `isolation: process` selections
         self._executors = executors
         self._history = executors.history
         self._now = executors.clock
@@ -514,7 +516,7 @@ class TrialService:
         limit = self.slots()
         lock = threading.Lock()
         last_saved = [0]
-        plan = build_plan(prepared.config, self._registry)
+        plan = build_plan(prepared.config, self._registry, self._isolation)
         try:
             # the real workspace: relative paths read what production reads; nothing is written
             # in it (RunContext.trial: exports build and deliver nothing)
