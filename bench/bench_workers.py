@@ -197,6 +197,8 @@ def _throughput(admin: psycopg.Connection[tuple[object, ...]], home: Path, n: in
                     procs,
                 )
                 with _ServerCpu(cluster.url) as server:
+                    # what they spent starting (imports, plans, warm-up) is not the runs'
+                    started_cpu_s = sum(_process_cpu_s(proc.pid) or 0.0 for proc in procs)
                     gate.commit()
                     t0 = time.perf_counter()
                     for proc in procs:
@@ -205,7 +207,7 @@ def _throughput(admin: psycopg.Connection[tuple[object, ...]], home: Path, n: in
                                 f"a worker exited with {proc.returncode}\n{_tails(cluster)}"
                             )
                     wall_s = time.perf_counter() - t0
-            worker_cpu_s = _children_cpu_s() - children_before
+            worker_cpu_s = _children_cpu_s() - children_before - started_cpu_s
         with psycopg.connect(cluster.url, autocommit=True) as conn:
             row = conn.execute(
                 "SELECT count(*) FILTER (WHERE status = 'completed'), count(*), "
@@ -231,6 +233,15 @@ def _throughput(admin: psycopg.Connection[tuple[object, ...]], home: Path, n: in
             worker_cpu_s,
             server.cpu_s,
         )
+
+
+def _process_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user and system) a live process used so far, from /proc; None when gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def _children_cpu_s() -> float:
@@ -286,19 +297,17 @@ class _ServerCpu:
                 "AND pid <> pg_backend_pid()"
             ).fetchall()
         ]
-        tick = os.sysconf("SC_CLK_TCK")
         cpu: dict[int, float] = {}
         for pid in pids:
             if pid == self._conn_pid:
                 continue
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except FileNotFoundError:  # it ended meanwhile: its last sample stands
-                continue
-            except OSError:
+                used = _process_cpu_s(pid)
+            except PermissionError:
                 self._readable = False
                 continue
-            cpu[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            if used is not None:  # None: it ended meanwhile, its last sample stands
+                cpu[pid] = used
         return cpu
 
 
