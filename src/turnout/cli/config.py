@@ -136,9 +136,7 @@ def _print_activation(result: ActivationResult, json_: bool) -> None:
     if json_:
         emit_json(result.to_dict())
     else:
-        colour = {"active": "green", "pending": "yellow", "awaiting_approval": "yellow"}.get(
-            result.status, "red"
-        )
+        colour = {"done": "green", "waiting": "yellow", "refused": "red"}[result.status.outcome]
         console.print(f"[{colour}]{result.status}[/{colour}]: ", end="")
         console.print(result.message, markup=False)
     if result.rejected:

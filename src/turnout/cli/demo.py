@@ -128,7 +128,7 @@ def _told_before(app: App, examples: list[Path]) -> _Story | None:
     its activation and the rollback after it (their events). None when there is none (or a part
     is missing, e.g. an activation that waited for approval)."""
     from turnout.domain.events import EventResult
-    from turnout.runtime.results import ActivationResult
+    from turnout.runtime.results import ActivationResult, ActivationStatus
 
     configs = app.configurations.history(archived=True)
     made = sorted((c for c in configs if c.summary == DEMO_SUMMARY), key=lambda c: c.version)
@@ -168,9 +168,9 @@ def _told_before(app: App, examples: list[Path]) -> _Story | None:
         base,
         [r for r in runs if r is not None],
         draft.version,
-        ActivationResult(draft.version, "active", activation.message),
+        ActivationResult(draft.version, ActivationStatus.ACTIVE, activation.message),
         swapped,
-        ActivationResult(copy.version, "active", rollback.message),
+        ActivationResult(copy.version, ActivationStatus.ACTIVE, rollback.message),
         told_at=draft.created_at,
     )
 

@@ -43,6 +43,7 @@ from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.results import (
     ActivationResult,
+    ActivationStatus,
     ApprovalResult,
     CreateResult,
     ValidationReport,
@@ -282,7 +283,7 @@ class ConfigurationService:
                 problems,
             )
             self._event(uow, copy, EventAction.ROLLBACK, actor, EventResult.REJECTED, message)
-            return ActivationResult(copy.version, "rejected", message, problems)
+            return ActivationResult(copy.version, ActivationStatus.REJECTED, message, problems)
         transition(copy, Transition.VALIDATE, self._now())
         if system:
             self._cancel_pending(
@@ -332,7 +333,7 @@ class ConfigurationService:
         active = uow.configurations.pointers().active
         if active is not None:  # waiting workers elsewhere admit again on the active version
             uow.jobs.announce_switch(active.version)
-        return ActivationResult(pending.version, str(pending.status), message)
+        return ActivationResult(pending.version, ActivationStatus.VALIDATED, message)
 
     def _cancel_pending(self, uow: UnitOfWork, actor: str, why: str) -> None:
         pending = _single(uow.configurations.with_status(ConfigStatus.PENDING))
@@ -418,7 +419,7 @@ class ConfigurationService:
                 problems,
             )
             self._event(uow, config, action, actor, EventResult.REJECTED, message)
-            return ActivationResult(config.version, "rejected", message, problems)
+            return ActivationResult(config.version, ActivationStatus.REJECTED, message, problems)
         in_flight = uow.runs.in_flight()
         if in_flight and not forced:
             transition(config, Transition.QUEUE, self._now())
@@ -430,7 +431,7 @@ class ConfigurationService:
             message += self._arm(uow, config, actor, guard, active_now=False)
             message += f"; {note}" if note else ""
             self._event(uow, config, action, actor, EventResult.PENDING, message)
-            return ActivationResult(config.version, "pending", message)
+            return ActivationResult(config.version, ActivationStatus.PENDING, message)
         previous = _single(uow.configurations.with_status(ConfigStatus.ACTIVE))
         if previous is not None:
             end_watching(
@@ -474,7 +475,7 @@ class ConfigurationService:
         message += f"; {note}" if note else ""
         self._event(uow, config, action, actor, EventResult.OK, message)
         uow.jobs.announce_switch(config.version)  # workers elsewhere load the plan and admit
-        return ActivationResult(config.version, "active", message)
+        return ActivationResult(config.version, ActivationStatus.ACTIVE, message)
 
     def _new_version(
         self,
@@ -590,7 +591,7 @@ class ConfigurationService:
             f"`turnout config activate {config.version}` activates it"
         )
         self._event(uow, config, EventAction.REQUEST, actor, EventResult.PENDING, message)
-        return ActivationResult(config.version, "awaiting_approval", message)
+        return ActivationResult(config.version, ActivationStatus.AWAITING_APPROVAL, message)
 
     @staticmethod
     def _who_approves(uow: UnitOfWork, config: ModuleConfiguration, actor: str) -> str:

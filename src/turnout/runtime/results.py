@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import Any, Literal
 
 from turnout.domain.configuration import ConfigStatus, ModuleConfiguration
 from turnout.domain.errors import Problem
@@ -28,24 +29,45 @@ class ValidationReport:
         }
 
 
+class ActivationStatus(StrEnum):
+    """What an activation request did. The value is the word every answer shows (the CLI, the
+    JSON, the API, the dashboard); `outcome` is how each of them marks it (a colour, an HTTP
+    status, a flash message's kind)."""
+
+    ACTIVE = "active"  # switched now
+    PENDING = "pending"  # queued behind the runs in flight; new runs wait
+    AWAITING_APPROVAL = "awaiting_approval"  # four eyes: a second person must approve it
+    VALIDATED = "validated"  # a pending activation cancelled: the version is validated again
+    REJECTED = "rejected"  # it failed re-validation; the active version is unchanged
+
+    @property
+    def outcome(self) -> Literal["done", "waiting", "refused"]:
+        if self in (ActivationStatus.PENDING, ActivationStatus.AWAITING_APPROVAL):
+            return "waiting"
+        return "refused" if self is ActivationStatus.REJECTED else "done"
+
+
 @dataclass(frozen=True)
 class ActivationResult:
-    """`{"version", "status": "active"|"pending"|"rejected", "message"}`."""
+    """`{"version", "status": ActivationStatus, "message"}`."""
 
     version: int
-    status: str
+    status: ActivationStatus
     message: str
     problems: tuple[Problem, ...] = ()
     waited_s: float | None = None  # for a switch: seconds since the activation was requested
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", ActivationStatus(self.status))  # a word read back
+
     @property
     def rejected(self) -> bool:
-        return self.status == "rejected"
+        return self.status is ActivationStatus.REJECTED
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "version": self.version,
-            "status": self.status,
+            "status": self.status.value,
             "message": self.message,
         }
         if self.problems:

@@ -50,7 +50,7 @@ def form_user(request: Request, user: DashboardUser, csrf: Csrf = "") -> User:
 
 
 FormUser = Annotated[User, Depends(form_user)]
-FLASH_KIND = {"active": "ok", "pending": "warn", "validated": "ok", "awaiting_approval": "warn"}
+FLASH_KIND = {"done": "ok", "waiting": "warn", "refused": "error"}  # by ActivationStatus.outcome
 MAX_GUARD_RUNS = 100_000
 
 
@@ -232,7 +232,7 @@ def _throttled(request: Request, wait: int) -> Response:
 def _after(result: ActivationResult) -> Response:
     return redirect(
         f"/configurations/{result.version}",
-        FLASH_KIND.get(result.status, "error"),
+        FLASH_KIND[result.status.outcome],
         result.message,
     )
 

@@ -28,8 +28,8 @@ from turnout.views import config_detail, config_summary, create_to_dict
 
 router = APIRouter(prefix="/configurations", tags=["configurations"])
 
-# active: switched now; pending: queued behind runs in flight; rejected: failed re-validation.
-ACTIVATION_STATUS = {"active": 200, "pending": 202, "awaiting_approval": 202, "rejected": 400}
+# an activation's outcome (`ActivationStatus.outcome`) as an HTTP status
+ACTIVATION_HTTP = {"done": 200, "waiting": 202, "refused": 400}
 
 
 class ValidateRequest(BaseModel):
@@ -56,7 +56,7 @@ def _activation_response(result: ActivationResult) -> JSONResponse:
     body = result.to_dict()
     if result.rejected:
         body = {"error": "Rejected", "detail": result.message, **body}
-    return JSONResponse(body, status_code=ACTIVATION_STATUS.get(result.status, 200))
+    return JSONResponse(body, status_code=ACTIVATION_HTTP[result.status.outcome])
 
 
 @router.get("", responses=errors(401, 403, 422))
