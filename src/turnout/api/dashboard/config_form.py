@@ -14,8 +14,7 @@ import yaml
 
 from turnout.bootstrap import App
 from turnout.domain.configuration import EXHAUSTED_ACTIONS, TRIGGERS, ConfigStatus
-from turnout.runtime.initialization import refresh_catalog
-from turnout.views import module_to_dict
+from turnout.views import modules_view
 
 # The order the trigger checkboxes are shown in: the usual ones first, any other after.
 _USUAL = ("error", "timeout", "unavailable", "empty_output", "contract_violation")
@@ -114,10 +113,9 @@ def setting_fields(schema: dict[str, Any] | None) -> tuple[SettingField, ...]:
 def stage_forms(app: App) -> list[StageForm]:
     """Every stage in pipeline order with its installed modules (the catalog `turnout modules`
     shows: installed packages are registered first)."""
-    refresh_catalog(app.unit_of_work, app.registry)
+    records = modules_view(app.unit_of_work, app.registry)
     with app.unit_of_work() as uow:
         stages = uow.stages.stages()
-        records = [module_to_dict(m) for m in uow.modules.list()]
     forms = []
     for stage in stages:
         mine = [r for r in records if r["stage_id"] == stage.stage_id]
