@@ -52,7 +52,9 @@ def _stage_named(stage_id: str) -> ProcessingStage:
 
 @dataclass(frozen=True)
 class ModuleSpec:
-    """What a module declares about itself. The registry checks it against the stage contract."""
+    """What a module declares about itself; built with `for_stage`, which takes the contract from
+    the stage. The registry checks it against the stage contract all the same (a spec may also be
+    written out in full)."""
 
     module_id: str  # "<stage>.<name>", stable forever
     name: str
