@@ -21,7 +21,7 @@ from turnout.domain.runs import AttemptOutcome, Run, RunStatus
 from turnout.domain.stages import STAGES_BY_ID
 from turnout.runtime.plan import InlineCall, PlannedStage, Slot
 from turnout.runtime.resilience.breaker import BreakerBoard
-from turnout.runtime.resilience.envelope import StageEnvelope, StageResult
+from turnout.runtime.resilience.envelope import StageEnvelope, StageOutcome
 from turnout.runtime.resilience.policy import read_policy
 
 T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
@@ -35,7 +35,7 @@ def _interrupts(inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
     raise KeyboardInterrupt
 
 
-def _run_validate(process: Any, timeout_s: float | None = None) -> StageResult:
+def _run_validate(process: Any, timeout_s: float | None = None) -> StageOutcome:
     primary = fake_module("validate", "bad", process=process)
     fallback = fake_module("validate", "good")
     actions: dict[str, Any] = {"retry": {"attempts": 1}, "on_exhausted": "fail"}
@@ -69,7 +69,7 @@ def test_sys_exit_in_a_module_is_a_failed_attempt_then_the_fallback(
 
 
 def test_keyboard_interrupt_from_a_module_on_a_pool_thread_is_a_failed_attempt() -> None:
-    box: dict[str, StageResult] = {}
+    box: dict[str, StageOutcome] = {}
     worker = threading.Thread(target=lambda: box.update(result=_run_validate(_interrupts)))
     worker.start()
     worker.join(10)

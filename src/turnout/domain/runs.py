@@ -48,6 +48,27 @@ class AttemptOutcome(StrEnum):
     CONTRACT_VIOLATION = "contract_violation"
 
 
+class SkipKind(StrEnum):
+    """Why a stage was skipped (a skip is never a failure). The value starts the skipped
+    attempt's `reason` (`summary["reason"]`), which is how a stored attempt keeps it."""
+
+    NOT_SELECTED = "no module selected"  # an optional stage without a selection
+    NOT_APPLICABLE = "not applicable"  # the module declined, or its input is not there
+    BLOCKED = "blocked"  # its input was not produced because an earlier stage failed
+
+    def reason(self, detail: str) -> str:
+        """The attempt's reason: this kind, then `detail`."""
+        if self is SkipKind.NOT_SELECTED:
+            return f"{self.value} ({detail})"
+        return f"{self.value}: {detail}"
+
+    @classmethod
+    def of(cls, reason: object) -> SkipKind | None:
+        """The kind a skipped attempt's stored `reason` names; None for another reason."""
+        text = str(reason or "")
+        return next((kind for kind in cls if text.startswith(kind.value)), None)
+
+
 @dataclass
 class StageAttempt:
     """One call of one module for one stage of one run (skips are recorded too)."""

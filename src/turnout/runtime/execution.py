@@ -27,15 +27,21 @@ from turnout.domain.artifacts import (
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts
 from turnout.domain.profiles import IssuerProfiles
-from turnout.domain.runs import AttemptOutcome, Run, RunStatus, StageAttempt, StageResult
+from turnout.domain.runs import (
+    AttemptOutcome,
+    Run,
+    RunStatus,
+    SkipKind,
+    StageAttempt,
+    StageResult,
+)
 from turnout.domain.vendors import VendorDirectory
 from turnout.runtime import checkpoint as checkpoint_codec
 from turnout.runtime.audit import Clock, utcnow
 from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.plan import Plan, PlannedStage, Substitution
 from turnout.runtime.resilience.breaker import BreakerBoard
-from turnout.runtime.resilience.envelope import StageEnvelope
-from turnout.runtime.resilience.envelope import StageResult as StageOutcome
+from turnout.runtime.resilience.envelope import StageEnvelope, StageOutcome
 
 
 @dataclass(frozen=True)
@@ -381,11 +387,11 @@ def _restored(result: StageResult, source: Source) -> StageOutcome:
 def _skip_reason(planned: PlannedStage, artifacts: Artifacts, state: _RunState) -> str | None:
     stage = planned.stage
     if planned.primary is None:
-        return "no module selected (optional stage)"
+        return SkipKind.NOT_SELECTED.reason("optional stage")
     have = artifacts.refs()
     for ref in stage.contract.skip_when_present:
         if any(ref.satisfied_by(h) for h in have):
-            return f"not applicable: `{ref.name}` already produced"
+            return SkipKind.NOT_APPLICABLE.reason(f"`{ref.name}` already produced")
     call = planned.primary.call
     inputs = call.spec.inputs if call is not None else stage.contract.inputs
     for group in inputs:
@@ -395,8 +401,12 @@ def _skip_reason(planned: PlannedStage, artifacts: Artifacts, state: _RunState) 
             )
             if culprits:
                 failed = ", ".join(f"`{s}`" for s in culprits)
-                return f"blocked: needs `{group}`, not produced because stage {failed} did not complete"
-            return f"not applicable: needs `{group}`, which no earlier stage produced"
+                return SkipKind.BLOCKED.reason(
+                    f"needs `{group}`, not produced because stage {failed} did not complete"
+                )
+            return SkipKind.NOT_APPLICABLE.reason(
+                f"needs `{group}`, which no earlier stage produced"
+            )
     return None
 
 
@@ -413,7 +423,7 @@ def _verdict(
         for a in run.attempts
         if a.stage_id in required
         and a.outcome is AttemptOutcome.SKIPPED
-        and str(a.summary.get("reason", "")).startswith("blocked")
+        and SkipKind.of(a.summary.get("reason")) is SkipKind.BLOCKED
     ]
     stopped = f" (stopped: {', '.join(blocked)})" if blocked else ""
     for stage_id, reason in state.failed.items():

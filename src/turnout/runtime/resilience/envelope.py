@@ -23,7 +23,7 @@ from turnout.domain.fallback import OnExhausted
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.profiles import IssuerProfiles
-from turnout.domain.runs import AttemptOutcome, Run, StageAttempt
+from turnout.domain.runs import AttemptOutcome, Run, SkipKind, StageAttempt
 from turnout.domain.schema import describe
 from turnout.domain.vendors import VendorDirectory
 from turnout.runtime.audit import Clock
@@ -36,8 +36,9 @@ Sleep = Callable[[float], None]
 
 
 @dataclass
-class StageResult:
-    """What came of one stage: outputs to keep, or why there are none."""
+class StageOutcome:
+    """What came of one stage in its envelope: outputs to keep, or why there are none (not the
+    stored `turnout.domain.runs.StageResult` a checkpoint keeps)."""
 
     attempts: list[StageAttempt] = field(default_factory=list)
     outputs: list[Artifact] | None = None
@@ -86,10 +87,10 @@ class StageEnvelope:
         self._profiles = profiles
         self._trial = trial  # a trial run (`RunContext.trial`): modules deliver nothing
 
-    def run(self, run: Run, planned: PlannedStage, artifacts: Artifacts) -> StageResult:
+    def run(self, run: Run, planned: PlannedStage, artifacts: Artifacts) -> StageOutcome:
         assert planned.primary is not None
         policy = planned.policy
-        result = StageResult()
+        result = StageOutcome()
         last = self._primary(run, planned, planned.primary, artifacts, result)
         if last.outputs is not None or last.not_applicable is not None:
             return self._accept(result, last)
@@ -110,7 +111,12 @@ class StageEnvelope:
         return self._exhausted(planned, last, result, acted=policy.fires_on(last.trigger))
 
     def _primary(
-        self, run: Run, planned: PlannedStage, slot: Slot, artifacts: Artifacts, result: StageResult
+        self,
+        run: Run,
+        planned: PlannedStage,
+        slot: Slot,
+        artifacts: Artifacts,
+        result: StageOutcome,
     ) -> _Try:
         policy = planned.policy
         backoff = policy.retry.backoff_s
@@ -132,7 +138,7 @@ class StageEnvelope:
         planned: PlannedStage,
         slot: Slot,
         artifacts: Artifacts,
-        result: StageResult,
+        result: StageOutcome,
         role: str,
     ) -> _Try:
         """One call: breaker, then timeout, then the module; the output checked against the policy."""
@@ -146,7 +152,9 @@ class StageEnvelope:
         duration_ms = (time.perf_counter() - t0) * 1000.0
         if tried.not_applicable is not None:
             outcome = AttemptOutcome.SKIPPED
-            summary: dict[str, object] = {"reason": f"not applicable: {tried.not_applicable}"}
+            summary: dict[str, object] = {
+                "reason": SkipKind.NOT_APPLICABLE.reason(tried.not_applicable)
+            }
         elif tried.trigger is None:
             outcome = AttemptOutcome.OK
             summary = {"produced": [str(a.ref()) for a in tried.outputs or []]}
@@ -261,16 +269,16 @@ class StageEnvelope:
             return None
         return self._breakers.get(stage_id, module_id, policy.circuit)
 
-    def _accept(self, result: StageResult, tried: _Try) -> StageResult:
+    def _accept(self, result: StageOutcome, tried: _Try) -> StageOutcome:
         if tried.not_applicable is not None:
-            result.skipped = f"not applicable: {tried.not_applicable}"
+            result.skipped = SkipKind.NOT_APPLICABLE.reason(tried.not_applicable)
         else:
             result.outputs = tried.outputs
         return result
 
     def _exhausted(
-        self, planned: PlannedStage, last: _Try, result: StageResult, *, acted: bool
-    ) -> StageResult:
+        self, planned: PlannedStage, last: _Try, result: StageOutcome, *, acted: bool
+    ) -> StageOutcome:
         reason = last.error or last.trigger or "failed"
         action = planned.policy.on_exhausted if acted else OnExhausted.FAIL
         if action == OnExhausted.REVIEW:
