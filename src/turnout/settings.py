@@ -70,7 +70,7 @@ class Settings:
 
 def _lease_s(value: str | None) -> float:
     if not value:
-        return 30.0
+        return DEFAULT_LEASE_S
     try:
         lease_s = float(value)
     except ValueError:
