@@ -63,6 +63,7 @@ from turnout.bootstrap import App, bootstrap  # noqa: E402
 from turnout.domain.review import PersonDecision, ReviewRequest  # noqa: E402
 from turnout.domain.runs import Run  # noqa: E402
 from turnout.domain.users import Role  # noqa: E402
+from turnout.isolation import IsolatedCall  # noqa: E402
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc  # noqa: E402
 from turnout.runtime.defaults import default_document  # noqa: E402
 from turnout.runtime.plan import Plan, build_plan  # noqa: E402
@@ -212,7 +213,7 @@ def _layout_plan(layout: Pipeline, app: App) -> Plan:
     chosen = layout.config.selections["extract"]
     layout.config.selections["extract"] = replace(chosen, module_id="extract.layout")
     layout.plan.close()
-    return build_plan(layout.config, app.registry)
+    return build_plan(layout.config, app.registry, isolation=IsolatedCall)
 
 
 class Reviewer:

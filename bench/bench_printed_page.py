@@ -249,7 +249,7 @@ class Pipeline:
             if stage in selections
         }
         # the fallback `text.ocr` runs in its worker process, as bootstrap wires it
-        self.plan: Plan = build_plan(config, registry, IsolatedCall)
+        self.plan: Plan = build_plan(config, registry, isolation=IsolatedCall)
         self.config = config
         self.executor = PlanExecutor(workspace)
         for sub in self.plan.substitutions:

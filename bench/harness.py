@@ -16,6 +16,7 @@ from pathlib import Path
 from turnout.domain.artifacts import Source
 from turnout.domain.configuration import ConfigStatus, ModuleConfiguration, ModuleSelection
 from turnout.domain.runs import Run, RunStatus
+from turnout.isolation import IsolatedCall
 from turnout.runtime.execution import PlanExecutor
 from turnout.runtime.plan import build_plan
 from turnout.runtime.registry import ModuleRegistry
@@ -75,7 +76,7 @@ def in_memory_run(
     """A function running `data` through `config` in memory: every stage as `run_bytes` runs it
     (skip checks, RunContext, resilience envelope, attempts, contract checks, verdict) through
     the runner's `PlanExecutor`, without admission and without persistence."""
-    plan = build_plan(config, registry)
+    plan = build_plan(config, registry, isolation=IsolatedCall)
     executor = PlanExecutor(workspace)
 
     def run() -> Run:

@@ -178,7 +178,7 @@ def plan_of() -> Iterator[PlanOf]:
             "c", 1, ConfigStatus.ACTIVE, "ann", dt.datetime.now(dt.UTC), ""
         )
         config.selections["text"] = ModuleSelection("s", "c", "text", cls.spec.module_id, settings)
-        plan = build_plan(config, ModuleRegistry.from_classes([cls]), IsolatedCall)
+        plan = build_plan(config, ModuleRegistry.from_classes([cls]), isolation=IsolatedCall)
         plans.append(plan)
         (text,) = [p for p in plan.stages if p.stage.stage_id == "text"]
         assert text.primary is not None, plan.substitutions
@@ -209,7 +209,7 @@ def test_start_timeout_s_in_the_settings_bounds_a_slow_warm_up() -> None:
     settings = {"isolation": "process", "start_timeout_s": 0.5}
     config.selections["text"] = ModuleSelection("s", "c", "text", "text.slow", settings)
     started = time.perf_counter()
-    plan = build_plan(config, ModuleRegistry.from_classes([SlowWarmUpText]), IsolatedCall)
+    plan = build_plan(config, ModuleRegistry.from_classes([SlowWarmUpText]), isolation=IsolatedCall)
     plan.close()
     assert time.perf_counter() - started < 3
     [substitution] = plan.substitutions

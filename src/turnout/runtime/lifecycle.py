@@ -257,7 +257,8 @@ class Plans:
         registry: ModuleRegistry,
         observer: RunObserver,
         clock: Clock,
-        isolation: ProcessIsolation | None = None,
+        *,
+        isolation: ProcessIsolation | None,
     ) -> None:
         self._uow = uow_factory
         self._registry = registry
@@ -288,7 +289,7 @@ class Plans:
             config = uow.configurations.get(version)
         if config is None:
             raise NotFound(f"configuration version {version} does not exist")
-        plan = build_plan(config, self._registry, self._isolation)
+        plan = build_plan(config, self._registry, isolation=self._isolation)
         if plan.substitutions:
             with self._uow() as uow:
                 for sub in plan.substitutions:

@@ -114,10 +114,12 @@ class Plan:
 def build_plan(
     config: ModuleConfiguration,
     registry: ModuleRegistry,
-    isolation: ProcessIsolation | None = None,
+    *,
+    isolation: ProcessIsolation | None,
 ) -> Plan:
     """Make every selected module and fallback of `config` ready to call in this process;
-    `isolation` starts the selections with `isolation: process`."""
+    `isolation` starts the selections with `isolation: process` (required: a caller that
+    means to have none says `isolation=None`, and those selections are unavailable)."""
     planned: list[PlannedStage] = []
     substitutions: list[Substitution] = []
     for stage in STAGES:

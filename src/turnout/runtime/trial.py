@@ -251,7 +251,7 @@ class TrialService:
         concurrency: int,
         runner_holder: Callable[[], str | None] = lambda: None,
         lease_s: float = DEFAULT_LEASE_S,
-        isolation: ProcessIsolation | None = None,
+        isolation: ProcessIsolation | None,
     ) -> None:
         self._uow = uow_factory
         self._registry = registry
@@ -516,7 +516,7 @@ class TrialService:
         limit = self.slots()
         lock = threading.Lock()
         last_saved = [0]
-        plan = build_plan(prepared.config, self._registry, self._isolation)
+        plan = build_plan(prepared.config, self._registry, isolation=self._isolation)
         try:
             # the real workspace: relative paths read what production reads; nothing is written
             # in it (RunContext.trial: exports build and deliver nothing)

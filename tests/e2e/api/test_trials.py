@@ -81,7 +81,9 @@ def test_trials_are_refused_with_the_fix_and_audited(api: Api) -> None:
 
 
 def test_trials_take_at_most_their_share_of_the_run_slots(api: Api) -> None:
-    service = TrialService(api.app.unit_of_work, api.app.registry, Executors(Path()), concurrency=8)
+    service = TrialService(
+        api.app.unit_of_work, api.app.registry, Executors(Path()), concurrency=8, isolation=None
+    )
     assert service.slots() == 2  # the default share, 0.25
     with api.app.unit_of_work() as uow:
         uow.settings.put("trial_share", 0.5, "ada", utcnow())
@@ -89,7 +91,11 @@ def test_trials_take_at_most_their_share_of_the_run_slots(api: Api) -> None:
     assert service.slots() == 4
     assert (
         TrialService(
-            api.app.unit_of_work, api.app.registry, Executors(Path()), concurrency=1
+            api.app.unit_of_work,
+            api.app.registry,
+            Executors(Path()),
+            concurrency=1,
+            isolation=None,
         ).slots()
         == 1
     )
