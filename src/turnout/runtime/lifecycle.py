@@ -71,7 +71,7 @@ class RunLifecycle:
         self._plans = plans
         self._configurations = configurations
         self.guards = guards
-        self.observer = observer
+        self._observer = observer
         self.clock = clock
         self._kept = KeptSources()
         self._breaker_audit = breaker_audit  # circuit breakers moving, audited off the hot path
@@ -99,16 +99,16 @@ class RunLifecycle:
 
     def admitted(self, run: Run, waited_s: float) -> None:
         """The run was admitted and its lease is held: the observer counts it in flight."""
-        self.observer.run_admitted(run, waited_s)
+        self._observer.run_admitted(run, waited_s)
 
     def resumed(self, run: Run) -> None:
         """A run admitted before resumes here (reviewed, taken over or handed back)."""
-        self.observer.run_resumed(run)
+        self._observer.run_resumed(run)
 
     def released(self, run: Run) -> None:
         """The run left this process unfinished (handed back, taken over, an error of the
         database): no longer in flight here."""
-        self.observer.run_released(run)
+        self._observer.run_released(run)
 
     @property
     def paused_for(self) -> int | None:
@@ -197,7 +197,7 @@ class RunLifecycle:
                     stored.reason,
                 )
                 run = stored
-        self.observer.run_finished(run)
+        self._observer.run_finished(run)
         if pending is not None:  # this may have been the last run the activation waited for
             self.switch_if_drained()
         self.guards.after_run(run)  # guarded activation: judge, re-run if tripped
@@ -210,7 +210,7 @@ class RunLifecycle:
         result = self._configurations.switch_if_drained()
         if result is None:
             return False
-        self.observer.activation_switched(result.version, result.waited_s or 0.0)
+        self._observer.activation_switched(result.version, result.waited_s or 0.0)
         self._gate.notify()
         return True
 
