@@ -145,7 +145,7 @@ def modules_view(
 ) -> list[dict[str, Any]]:
     """The registered modules (of `stage`, if given), packages installed since `turnout init`
     registered first (`turnout modules`, GET /modules)."""
-    from turnout.runtime.initialization import refresh_catalog
+    from turnout.runtime.catalog import refresh_catalog
 
     refresh_catalog(uow_factory, registry)
     with uow_factory() as uow:

@@ -11,8 +11,11 @@ from sqlalchemy import event
 from support.fakes import fake_module
 from support.pipelines import base_modules
 from turnout.domain.modules import ModuleStatus
+from turnout.domain.users import Role
 from turnout.persistence import Database
-from turnout.runtime.initialization import refresh_catalog, register_catalog
+from turnout.runtime.catalog import refresh_catalog, register_catalog
+from turnout.runtime.config_document import ConfigDocument, SelectionDoc
+from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.registry import ModuleRegistry
 
 
@@ -63,3 +66,25 @@ def test_refresh_writes_nothing_when_the_catalog_is_current(db: Database) -> Non
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert _stored(db)["text.more"] == (ModuleStatus.AVAILABLE, False)
+
+
+def test_creating_a_configuration_registers_a_module_installed_since_the_catalog(
+    db: Database,
+) -> None:
+    """`turnout config create` (and the API and dashboard, through the service) right after a
+    package was installed into an existing home: no `turnout modules` in between."""
+    with db.unit_of_work() as uow:
+        register_catalog(uow, ModuleRegistry.from_classes(base_modules()))
+        uow.users.add_role("ann", Role.MAINTAINER)
+        uow.commit()
+    new = fake_module("text", "installed_later")
+    registry = ModuleRegistry.from_classes([*base_modules(), new])
+    selections = {m.spec.stage_id: SelectionDoc(m.spec.module_id) for m in base_modules()}
+    selections["text"] = SelectionDoc(new.spec.module_id)
+
+    created = ConfigurationService(db.unit_of_work, registry).create(
+        ConfigDocument("uses the new module", selections), "ann"
+    )
+
+    assert created.config.selections["text"].module_id == "text.installed_later"
+    assert _stored(db)["text.installed_later"] == (ModuleStatus.AVAILABLE, False)

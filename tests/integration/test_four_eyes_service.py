@@ -15,9 +15,9 @@ from turnout.domain.stages import STAGES
 from turnout.domain.users import Role
 from turnout.persistence import Database
 from turnout.persistence.tables import user_roles
+from turnout.runtime.catalog import register_catalog
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.configurations import ConfigurationService
-from turnout.runtime.initialization import register_catalog
 from turnout.runtime.installation import InstallationService
 from turnout.runtime.registry import ModuleRegistry
 

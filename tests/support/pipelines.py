@@ -12,10 +12,10 @@ from turnout.domain.modules import StageModule
 from turnout.domain.stages import STAGES
 from turnout.domain.users import Role
 from turnout.persistence import Database
+from turnout.runtime.catalog import register_catalog
 from turnout.runtime.config_document import ConfigDocument, PolicyDoc, SelectionDoc
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.execution import Executors
-from turnout.runtime.initialization import register_catalog
 from turnout.runtime.registry import ModuleRegistry
 from turnout.runtime.runner import Runner
 

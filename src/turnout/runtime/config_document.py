@@ -50,6 +50,12 @@ class ConfigDocument:
     policies: Mapping[str, PolicyDoc] = field(default_factory=dict)
     guard: GuardSpec | None = None  # the `guard:` block: activation watches the first runs
 
+    def module_ids(self) -> frozenset[str]:
+        """The modules the document names: its selections and its policies' fallbacks."""
+        return frozenset(s.module for s in self.selections.values()) | frozenset(
+            p.fallback for p in self.policies.values() if p.fallback
+        )
+
 
 # Further checks of a document whose shape is wrong: given the part that could be read, and the
 # stages whose selection could not be read, the problems to report beside the shape problems

@@ -37,6 +37,7 @@ from turnout.runtime.authorization import (
     require_approver,
     require_config_changer,
 )
+from turnout.runtime.catalog import register_selected
 from turnout.runtime.config_document import ConfigDocument
 from turnout.runtime.guard import arm, end_watching, no_baseline_text, own_spec
 from turnout.runtime.ports import UnitOfWork
@@ -77,6 +78,7 @@ class ConfigurationService:
                 raise InvalidConfiguration(
                     list(problems), headline="cannot create the configuration"
                 )
+            register_selected(uow, self._registry, doc.module_ids())
             config = self._new_version(uow, doc, actor, ConfigStatus.DRAFT)
             if problems:
                 message = _problem_text(

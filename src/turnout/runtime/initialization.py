@@ -1,12 +1,12 @@
 """`turnout init`: register stages, contracts and modules; bootstrap the first user and the default
 configuration. Idempotent: running it again only refreshes the module catalog.
 
-`turnout modules` and GET /modules refresh the module catalog too (`refresh_catalog`), so a
-package installed after `turnout init` shows up without running it again."""
+`turnout modules` and GET /modules refresh the module catalog too (`refresh_catalog`, in
+`turnout.runtime.catalog`), so a package installed after `turnout init` shows up without running
+it again."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +14,7 @@ from turnout.domain.errors import InvalidConfiguration
 from turnout.domain.modules import ModuleRecord, ModuleStatus
 from turnout.domain.stages import STAGES
 from turnout.domain.users import Role
+from turnout.runtime.catalog import register_catalog
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.defaults import default_document
 from turnout.runtime.ports import UnitOfWork
@@ -28,77 +29,6 @@ class InitReport:
     admin_created: str | None
     activated_version: int | None
     default_problems: tuple[str, ...] = ()  # why the default configuration could not be activated
-
-
-def register_catalog(uow: UnitOfWork, registry: ModuleRegistry) -> list[ModuleRecord]:
-    """Store the stage contracts, the stages, and every module the registry knows.
-
-    Modules stored earlier but no longer installed are kept (configurations refer to them) and
-    marked unavailable. Fallback flags are cleared before they are set so that the one-fallback
-    index never sees two at once.
-    """
-    for stage in STAGES:
-        uow.stages.save_contract(stage.contract)
-        uow.stages.save_stage(stage)
-    records = registry.records()
-    known = {r.module_id for r in records}
-    stale = [m for m in uow.modules.list() if m.module_id not in known]
-    for old in [*stale, *(m for m in uow.modules.list() if m.module_id in known and m.is_fallback)]:
-        uow.modules.save(
-            _with(
-                old,
-                is_fallback=False,
-                status=ModuleStatus.UNAVAILABLE if old.module_id not in known else old.status,
-            )
-        )
-    for record in records:
-        uow.modules.save(record)
-    return records
-
-
-def refresh_catalog(uow_factory: Callable[[], UnitOfWork], registry: ModuleRegistry) -> None:
-    """Bring the stored module rows up to date with the installed packages.
-
-    Every module is loaded (guarded); the rows are written only when something differs, so that
-    reading the catalog does not take the write lock each time.
-    """
-    records = registry.records()
-    with uow_factory() as uow:
-        stored = uow.modules.list()
-    if _current(stored, records):
-        return
-    with uow_factory() as uow:
-        uow.lock_lifecycle()
-        register_catalog(uow, registry)
-        uow.commit()
-
-
-def _current(stored: list[ModuleRecord], records: list[ModuleRecord]) -> bool:
-    """Whether the stored rows are what `register_catalog` would write."""
-    known = {r.module_id for r in records}
-    if any(
-        m.module_id not in known and (m.is_fallback or m.status is not ModuleStatus.UNAVAILABLE)
-        for m in stored
-    ):
-        return False
-    rows = {m.module_id: _comparable(m) for m in stored}
-    return all(rows.get(r.module_id) == _comparable(r) for r in records)
-
-
-def _comparable(record: ModuleRecord) -> str:
-    # metadata went through JSON in the database: compare both sides as JSON
-    return json.dumps(
-        [
-            record.name,
-            record.stage_id,
-            record.capability_contract_id,
-            record.status.value,
-            record.is_fallback,
-            record.metadata,
-        ],
-        sort_keys=True,
-        default=str,
-    )
 
 
 def initialize(
@@ -144,16 +74,4 @@ def _report(
         admin_created=admin,
         activated_version=activated,
         default_problems=problems,
-    )
-
-
-def _with(record: ModuleRecord, *, is_fallback: bool, status: ModuleStatus) -> ModuleRecord:
-    return ModuleRecord(
-        record.module_id,
-        record.name,
-        record.stage_id,
-        record.capability_contract_id,
-        status,
-        is_fallback,
-        record.metadata,
     )
