@@ -50,6 +50,27 @@ def test_a_module_id_that_does_not_name_its_stage_is_refused() -> None:
         )
 
 
+@pytest.mark.parametrize("module_id", ["export.", "export"])
+def test_a_module_id_without_a_name_is_refused(module_id: str) -> None:
+    with pytest.raises(ValueError, match=r"write it `export.<name>`"):
+        ModuleSpec.for_stage(
+            EXPORT, module_id=module_id, name="Mine", version="1", description="mine"
+        )
+
+
+def test_a_single_extra_guarantee_given_as_a_string_is_refused() -> None:
+    """A str is an iterable of letters: it would promise `o`, `f`, `l`, ..."""
+    with pytest.raises(TypeError, match=r"extra_guarantees of `export.mine` is the string"):
+        ModuleSpec.for_stage(
+            EXPORT,
+            module_id="export.mine",
+            name="Mine",
+            version="1",
+            description="mine",
+            extra_guarantees="offline",
+        )
+
+
 def test_a_stage_may_be_named_by_its_id() -> None:
     by_id = ModuleSpec.for_stage(
         "export", module_id="export.x", name="X", version="1", description=""

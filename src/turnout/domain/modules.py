@@ -89,7 +89,13 @@ class ModuleSpec:
         """
         if isinstance(stage, str):
             stage = _stage_named(stage)
-        if module_id.split(".", 1)[0] != stage.stage_id or "." not in module_id:
+        if isinstance(extra_guarantees, str):
+            raise TypeError(
+                f"extra_guarantees of `{module_id}` is the string {extra_guarantees!r}; "
+                f"give a collection of guarantees, e.g. ({extra_guarantees!r},)"
+            )
+        prefix, dot, own = module_id.partition(".")
+        if prefix != stage.stage_id or not dot or not own:
             raise ValueError(
                 f"module id `{module_id}` does not name its stage; write it "
                 f"`{stage.stage_id}.<name>`"
