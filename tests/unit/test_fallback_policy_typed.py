@@ -36,6 +36,16 @@ def test_the_file_form_has_one_property_per_typed_action() -> None:
 
 
 def test_the_names_a_document_may_use_are_the_enums_values() -> None:
+    assert sorted(TRIGGERS) == [
+        "circuit_open",
+        "contract_violation",
+        "empty_output",
+        "error",
+        "low_confidence",
+        "timeout",
+        "unavailable",
+    ]
+    assert sorted(EXHAUSTED_ACTIONS) == ["fail", "review", "skip"]
     assert {str(t) for t in Trigger} == TRIGGERS
     assert {str(a) for a in OnExhausted} == EXHAUSTED_ACTIONS
     assert all(type(t) is str for t in TRIGGERS | EXHAUSTED_ACTIONS)  # messages print plain names
