@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from rich.console import Console
 
+from turnout.cli.common import console as cli_console
 from turnout.cli.run_fields import NO_BOX, field_rows, fields_table
 from turnout.domain.invoice import FieldSource, Invoice, InvoiceLine, Party, Totals
 from turnout.domain.page import Box
@@ -63,7 +65,10 @@ def test_an_einvoice_has_no_boxes() -> None:
     assert field_rows(inv.to_dict()) == [("invoice_number", "A-1", "1.00", "einvoice.xml", NO_BOX)]
 
 
-def test_the_table_prints_values_as_written_never_as_markup() -> None:
+def test_the_table_prints_values_as_written_never_as_markup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cli_console, "width", 200)  # wide: every column (narrow drops `where`)
     console = Console(width=200, record=True)
     console.print(fields_table(read_invoice().to_dict()))
     out = console.export_text()

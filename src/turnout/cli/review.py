@@ -29,6 +29,7 @@ from turnout.cli.run_fields import (
 )
 from turnout.cli.run_page import print_decision, progress_note, records_table, run_header
 from turnout.cli.runs import find_run_id
+from turnout.cli.tables import fitted, narrow
 from turnout.domain.artifacts import Outcome
 from turnout.domain.review import PersonDecision, ReviewFilter, ReviewItem, ReviewRequest
 from turnout.domain.runs import Run, RunStatus
@@ -363,15 +364,18 @@ def _review_rows(
 
 
 def _fields_table(rows: list[tuple[str, ...]], title: str, corrected: bool) -> Table:
-    """The rows as a table; the `machine read` column once a person corrected the run."""
-    table = Table(Column("field", no_wrap=True), Column("value", overflow="fold"), title=title)
+    """The rows as a table; the `machine read` column once a person corrected the run. Below
+    100 columns without `read by` and `where` (`review show --json` has them)."""
+    wide = not narrow()
+    table = fitted(Column("field", no_wrap=True), Column("value", overflow="fold"), title=title)
     if corrected:
         table.add_column("machine read", overflow="fold")
     table.add_column("confidence", justify="right", no_wrap=True)
-    table.add_column("read by", no_wrap=True)
-    table.add_column("where", no_wrap=True)
+    if wide:
+        table.add_column("read by", no_wrap=True)
+        table.add_column("where", no_wrap=True)
     for path, value, read, *rest in rows:
-        cells = [path, value, *([read] if corrected else []), *rest]
+        cells = [path, value, *([read] if corrected else []), *(rest if wide else rest[:1])]
         table.add_row(*(Text(cell) for cell in cells))  # values are data, never markup
     return table
 

@@ -11,6 +11,7 @@ from typing import Any
 from rich.table import Column, Table
 from rich.text import Text
 
+from turnout.cli.tables import fitted, narrow
 from turnout.domain.page import Box
 from turnout.domain.runs import Run
 
@@ -81,27 +82,29 @@ def where(boxes: Any) -> str:
 
 
 def fields_table(invoice: Mapping[str, Any], title: str = "invoice") -> Table:
-    """The invoice's fields as a table: value, confidence, module and where it was read."""
-    table = Table(
+    """The invoice's fields as a table: value, confidence, module and where it was read (below
+    100 columns the field, its value and confidence: `--json` has the rest)."""
+    wide = not narrow()
+    table = fitted(
         Column("field", no_wrap=True),
         Column("value", overflow="fold"),
         Column("confidence", justify="right", no_wrap=True),
-        Column("read by", no_wrap=True),
-        Column("where", no_wrap=True),
+        *((Column("read by", no_wrap=True), Column("where", no_wrap=True)) if wide else ()),
         title=title,
     )
     for row in field_rows(invoice):
-        table.add_row(*(Text(cell) for cell in row))  # values are data, never markup
+        cells = row if wide else row[:3]
+        table.add_row(*(Text(cell) for cell in cells))  # values are data, never markup
     return table
 
 
 def findings_table(findings: list[dict[str, Any]]) -> Table:
     """The validation findings, the worst first: severity, rule, where, what it says."""
     order = {"fatal": 0, "warning": 1}
-    table = Table(
+    table = fitted(
         Column("severity", no_wrap=True),
         Column("rule", no_wrap=True),
-        Column("where", no_wrap=True),
+        Column("where", no_wrap=not narrow(), overflow="fold"),  # a path folds when narrow
         Column("message", overflow="fold"),
         title=f"findings ({len(findings)})",
     )

@@ -13,8 +13,9 @@ from rich.text import Text
 
 from turnout.cli.common import console
 from turnout.cli.run_fields import fields_table, findings_table, reasons, short_id
+from turnout.cli.tables import narrow
 from turnout.domain.review import ReviewRecord
-from turnout.domain.runs import Run, RunStatus
+from turnout.domain.runs import Run, RunStatus, StageAttempt
 
 _COLOURS = {"ok": "green", "skipped": "dim", "fallback": "yellow"}
 _IN_PROGRESS = {
@@ -78,7 +79,11 @@ def progress_note(run: Run) -> str | None:
 
 def print_stages(run: Run) -> None:
     """Every attempt: which module, as what (primary or fallback), how it ended, what triggered
-    the next step (error, timeout, empty_output ...) and how long it took."""
+    the next step (error, timeout, empty_output ...) and how long it took. Below 100 columns
+    each attempt is a line and its detail the indented lines under it."""
+    if narrow():
+        _print_stages_narrow(run)
+        return
     table = Table(
         Column("stage", no_wrap=True),
         Column("module", no_wrap=True),
@@ -90,9 +95,7 @@ def print_stages(run: Run) -> None:
         title=f"{run.file_name}: {run.status}",
     )
     for a in run.attempts:
-        detail = a.error or str(
-            a.summary.get("reason") or ", ".join(a.summary.get("produced") or [])
-        )
+        detail = _detail(a)
         table.add_row(
             a.stage_id,
             a.module_id or "-",
@@ -103,6 +106,44 @@ def print_stages(run: Run) -> None:
             Text(detail),
         )
     console.print(table)
+
+
+def _detail(attempt: StageAttempt) -> str:
+    return attempt.error or str(
+        attempt.summary.get("reason") or ", ".join(attempt.summary.get("produced") or [])
+    )
+
+
+def _print_stages_narrow(run: Run) -> None:
+    rows = [
+        (
+            a.stage_id,
+            a.module_id or "-",
+            str(a.summary.get("role") or "primary"),
+            str(a.outcome),
+            str(a.summary.get("trigger") or ""),
+            f"{a.duration_ms:.1f} ms",
+        )
+        for a in run.attempts
+    ]
+    head = ("stage", "module", "role", "outcome", "trigger", "time")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(6)]
+
+    def line(row: tuple[str, ...], header: bool = False) -> Text:
+        text = Text(style="bold" if header else "")
+        for i, (value, width) in enumerate(zip(row, widths, strict=True)):
+            style = _COLOURS.get(value, "red") if i == 3 and not header else ""
+            text.append(value.rjust(width) if i == 5 else value.ljust(width), style=style)
+            text.append(" " if i < 5 else "")
+        return text
+
+    console.print(Text(f"{run.file_name}: {run.status}", style="italic"), highlight=False)
+    console.print(line(head, header=True), highlight=False, overflow="fold")
+    for a, row in zip(run.attempts, rows, strict=True):
+        console.print(line(row), highlight=False, overflow="fold")
+        detail = _detail(a)
+        if detail:
+            console.print(Padding(Text(detail, overflow="fold"), (0, 0, 0, 4)), highlight=False)
 
 
 def print_decision(run: Run) -> None:
