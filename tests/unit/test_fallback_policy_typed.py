@@ -16,7 +16,7 @@ from turnout.domain.fallback import (
     RetrySettings,
     Trigger,
 )
-from turnout.runtime.resilience.policy import NO_POLICY, read_policy
+from turnout.runtime.resilience.policy import NO_POLICY, StagePolicy, read_policy
 
 
 def _policy(**actions: object) -> FallbackPolicy:
@@ -60,10 +60,19 @@ def test_actions_left_out_take_the_typed_defaults() -> None:
 
 def test_the_runners_view_is_the_typed_actions_with_triggers_and_fallback() -> None:
     policy = read_policy(_policy(timeout_s=5, on_exhausted="review", low_confidence_below=0.7))
-    assert policy.on_exhausted is OnExhausted.REVIEW
-    assert policy.timeout_s == 5.0
-    assert policy.low_confidence_below == 0.7
+    assert policy.actions == PolicyActions(
+        timeout_s=5.0, low_confidence_below=0.7, on_exhausted=OnExhausted.REVIEW
+    )
+    assert policy.triggers == {Trigger.ERROR, Trigger.TIMEOUT}
+    assert all(isinstance(t, Trigger) for t in policy.triggers)
     assert policy.fallback_module_id == "text.ocr"
-    assert policy.fires_on("timeout") and policy.fires_on("contract_violation")
-    assert not policy.fires_on("empty_output")
-    assert NO_POLICY.on_exhausted is OnExhausted.FAIL and NO_POLICY.circuit is None
+    assert policy.fires_on(Trigger.TIMEOUT) and policy.fires_on(Trigger.CONTRACT_VIOLATION)
+    assert not policy.fires_on(Trigger.EMPTY_OUTPUT)
+    assert NO_POLICY.actions == PolicyActions() and NO_POLICY.triggers == frozenset()
+
+
+def test_the_runners_view_carries_every_action_of_the_typed_policy() -> None:
+    """Composed, not copied field by field: a new action cannot be dropped on the way."""
+    fields = {f.name for f in dataclasses.fields(StagePolicy)}
+    assert fields == {"actions", "triggers", "fallback_module_id"}
+    assert not hasattr(StagePolicy, "read")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from turnout.domain.fallback import OnExhausted, Trigger
 from turnout.runtime.config_document import ConfigDocument, PolicyDoc, SelectionDoc
 
 # Where the modules wrapping native code run, by measurement (bench/bench_pdf_concurrency.py, 2
@@ -42,14 +43,20 @@ DEFAULT_SELECTIONS: dict[str, str] = {
     "export": "export.json",
 }
 
+
+def _words(*triggers: Trigger) -> tuple[str, ...]:
+    """The triggers as a document writes them."""
+    return tuple(t.value for t in triggers)
+
+
 # Module failures to act on; a rejected input (`error` raised as InputRejected) is never retried.
 DEFAULT_POLICIES: dict[str, PolicyDoc] = {
     # scans and images have no text layer: OCR reads them, in worker processes (see below)
     "text": PolicyDoc(
         "text.ocr",
-        ("error", "timeout", "unavailable", "empty_output"),
+        _words(Trigger.ERROR, Trigger.TIMEOUT, Trigger.UNAVAILABLE, Trigger.EMPTY_OUTPUT),
         {
-            "on_exhausted": "review",
+            "on_exhausted": OnExhausted.REVIEW.value,
             "fallback_settings": {"isolation": "process", "memory_limit_mb": 2048, "workers": 1},
         },
     ),
@@ -57,7 +64,9 @@ DEFAULT_POLICIES: dict[str, PolicyDoc] = {
     # the printed page with the layout reader (blocks, headings, labels and their values) and
     # then with what reviews taught it about the issuer (exactly the layout reader without one)
     "extract": PolicyDoc(
-        "extract.learned", ("error", "timeout", "empty_output"), {"on_exhausted": "review"}
+        "extract.learned",
+        _words(Trigger.ERROR, Trigger.TIMEOUT, Trigger.EMPTY_OUTPUT),
+        {"on_exhausted": OnExhausted.REVIEW.value},
     ),
     # no time limit: the rules run in bounded time on size-bounded XML, and a limit would move
     # every call to a helper thread (a handoff that costs more than many a stage); `timeout`
@@ -65,8 +74,14 @@ DEFAULT_POLICIES: dict[str, PolicyDoc] = {
     # returns no findings at all (`empty_output`) falls back too
     "validate": PolicyDoc(
         "validate.basic",
-        ("error", "timeout", "unavailable", "empty_output", "contract_violation"),
-        {"on_exhausted": "review"},
+        _words(
+            Trigger.ERROR,
+            Trigger.TIMEOUT,
+            Trigger.UNAVAILABLE,
+            Trigger.EMPTY_OUTPUT,
+            Trigger.CONTRACT_VIOLATION,
+        ),
+        {"on_exhausted": OnExhausted.REVIEW.value},
     ),
 }
 

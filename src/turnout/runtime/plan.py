@@ -130,7 +130,12 @@ def build_plan(
             continue
         primary = _slot(registry, isolation, sel.module_id, sel.settings, warm=True)
         fallback = (
-            _slot(registry, isolation, policy.fallback_module_id, policy.fallback_settings or {})
+            _slot(
+                registry,
+                isolation,
+                policy.fallback_module_id,
+                policy.actions.fallback_settings or {},
+            )
             if policy.fallback_module_id
             else None
         )

@@ -13,15 +13,22 @@ from typing import Any
 import yaml
 
 from turnout.bootstrap import App
-from turnout.domain.configuration import EXHAUSTED_ACTIONS, TRIGGERS, ConfigStatus
+from turnout.domain.configuration import ConfigStatus
+from turnout.domain.fallback import OnExhausted, Trigger
 from turnout.views import modules_view
 
 # The order the trigger checkboxes are shown in: the usual ones first, any other after.
-_USUAL = ("error", "timeout", "unavailable", "empty_output", "contract_violation")
-TRIGGER_ORDER = tuple(t for t in _USUAL if t in TRIGGERS) + tuple(sorted(TRIGGERS - set(_USUAL)))
-EXHAUSTED_ORDER = tuple(a for a in ("review", "fail", "skip") if a in EXHAUSTED_ACTIONS) + tuple(
-    sorted(EXHAUSTED_ACTIONS - {"review", "fail", "skip"})
+_USUAL = (
+    Trigger.ERROR,
+    Trigger.TIMEOUT,
+    Trigger.UNAVAILABLE,
+    Trigger.EMPTY_OUTPUT,
+    Trigger.CONTRACT_VIOLATION,
 )
+TRIGGER_ORDER = tuple(t.value for t in _USUAL) + tuple(
+    sorted(t.value for t in Trigger if t not in _USUAL)
+)
+EXHAUSTED_ORDER = tuple(a.value for a in OnExhausted)  # review, fail, skip
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from turnout.runtime.resilience.policy import CircuitSettings
+from turnout.domain.fallback import CircuitSettings
 
 
 class BreakerState(StrEnum):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from turnout.domain.artifacts import Artifact
 from turnout.domain.errors import InputRejected, ModuleCrashed, NotApplicable, StageTimeout
-from turnout.domain.fallback import OnExhausted
+from turnout.domain.fallback import OnExhausted, Trigger
 from turnout.domain.history import InvoiceHistory
 from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.profiles import IssuerProfiles
@@ -51,7 +51,7 @@ class StageOutcome:
 @dataclass
 class _Try:
     outputs: list[Artifact] | None = None
-    trigger: str | None = None
+    trigger: Trigger | None = None
     error: str | None = None
     not_applicable: str | None = None
     retryable: bool = False
@@ -59,8 +59,8 @@ class _Try:
 
 
 _OUTCOME = {
-    "timeout": AttemptOutcome.TIMEOUT,
-    "contract_violation": AttemptOutcome.CONTRACT_VIOLATION,
+    Trigger.TIMEOUT: AttemptOutcome.TIMEOUT,
+    Trigger.CONTRACT_VIOLATION: AttemptOutcome.CONTRACT_VIOLATION,
 }
 
 
@@ -119,9 +119,9 @@ class StageEnvelope:
         result: StageOutcome,
     ) -> _Try:
         policy = planned.policy
-        backoff = policy.retry.backoff_s
+        backoff = policy.actions.retry.backoff_s
         tried = self._attempt(run, planned, slot, artifacts, result, role="primary")
-        for _ in range(policy.retry.attempts):
+        for _ in range(policy.actions.retry.attempts):
             if not (
                 tried.retryable and tried.trigger in RETRYABLE and policy.fires_on(tried.trigger)
             ):
@@ -160,9 +160,9 @@ class StageEnvelope:
             summary = {"produced": [str(a.ref()) for a in tried.outputs or []]}
         else:
             outcome = _OUTCOME.get(tried.trigger, AttemptOutcome.FAILED)
-            if tried.trigger == "error" and not tried.retryable:
+            if tried.trigger is Trigger.ERROR and not tried.retryable:
                 outcome = AttemptOutcome.REJECTED
-            summary = {"trigger": tried.trigger}
+            summary = {"trigger": tried.trigger.value}
         if role != "primary":
             summary["role"] = role
         result.attempts.append(
@@ -191,12 +191,12 @@ class StageEnvelope:
         policy = planned.policy
         if slot.call is None:
             return _Try(
-                trigger="unavailable",
+                trigger=Trigger.UNAVAILABLE,
                 error=f"module `{slot.module_id}` is unavailable: {slot.unavailable}",
             )
         if breaker is not None and not breaker.allow():
             return _Try(
-                trigger="circuit_open",
+                trigger=Trigger.CIRCUIT_OPEN,
                 error=f"circuit open for `{slot.module_id}`: too many recent failures; calls resume after "
                 f"{breaker.settings.open_s:g}s",
             )
@@ -214,60 +214,62 @@ class StageEnvelope:
             trial=self._trial,
         )
         try:
-            produced = slot.call(artifacts, context, policy.timeout_s)
+            produced = slot.call(artifacts, context, policy.actions.timeout_s)
         except NotApplicable as exc:
             return _Try(not_applicable=str(exc))
         except (
             InputRejected
         ) as exc:  # the input's fault, not the module's: no retry, breaker untouched
-            return _Try(trigger="error", error=str(exc))
+            return _Try(trigger=Trigger.ERROR, error=str(exc))
         except StageTimeout as exc:
             _record(breaker, False)
-            return _Try(trigger="timeout", error=str(exc), retryable=True)
+            return _Try(trigger=Trigger.TIMEOUT, error=str(exc), retryable=True)
         except ModuleCrashed as exc:
             _record(breaker, False)
-            return _Try(trigger="error", error=f"ModuleCrashed: {exc}", retryable=True)
+            return _Try(trigger=Trigger.ERROR, error=f"ModuleCrashed: {exc}", retryable=True)
         except ModuleExited as exc:  # sys.exit() or the like, on the attempt's thread
             _record(breaker, False)
-            return _Try(trigger="error", error=str(exc), retryable=True)
+            return _Try(trigger=Trigger.ERROR, error=str(exc), retryable=True)
         except Exception as exc:  # the envelope is the one place that catches module failures
             _record(breaker, False)
-            return _Try(trigger="error", error=f"{type(exc).__name__}: {exc}", retryable=True)
+            return _Try(trigger=Trigger.ERROR, error=f"{type(exc).__name__}: {exc}", retryable=True)
         except BaseException as exc:  # sys.exit(), KeyboardInterrupt... raised by module code
             if _is_ctrl_c(exc):
                 raise
             _record(breaker, False)
-            return _Try(trigger="error", error=str(ModuleExited(exc)), retryable=True)
+            return _Try(trigger=Trigger.ERROR, error=str(ModuleExited(exc)), retryable=True)
         if not produced and planned.stage.contract.outputs:
             # nothing at all is an empty output (the policy decides), not a malformed one
             _record(breaker, True)
-            return _Try(trigger="empty_output", error=_nothing(planned, slot.module_id))
+            return _Try(trigger=Trigger.EMPTY_OUTPUT, error=_nothing(planned, slot.module_id))
         violation = _contract_violation(planned, slot.module_id, produced)
         if violation is not None:
             _record(breaker, False)
-            return _Try(trigger="contract_violation", error=violation)
+            return _Try(trigger=Trigger.CONTRACT_VIOLATION, error=violation)
         _record(breaker, True)
-        if policy.fires_on("empty_output"):
+        if policy.fires_on(Trigger.EMPTY_OUTPUT):
             empty = [str(a.ref()) for a in produced if a.is_empty()]
             if empty:
                 return _Try(
-                    outputs=None, trigger="empty_output", error=f"empty output: {', '.join(empty)}"
+                    outputs=None,
+                    trigger=Trigger.EMPTY_OUTPUT,
+                    error=f"empty output: {', '.join(empty)}",
                 )
-        threshold = policy.low_confidence_below
-        if threshold is not None and policy.fires_on("low_confidence"):
+        threshold = policy.actions.low_confidence_below
+        if threshold is not None and policy.fires_on(Trigger.LOW_CONFIDENCE):
             scores = [c for c in (a.confidence() for a in produced) if c is not None]
             if scores and min(scores) < threshold:
                 return _Try(
-                    trigger="low_confidence",
+                    trigger=Trigger.LOW_CONFIDENCE,
                     candidate=produced,
                     error=f"confidence {min(scores):.2f} is below low_confidence_below={threshold:g}",
                 )
         return _Try(outputs=produced)
 
     def _breaker(self, stage_id: str, module_id: str, policy: StagePolicy) -> CircuitBreaker | None:
-        if policy.circuit is None:
+        if policy.actions.circuit is None:
             return None
-        return self._breakers.get(stage_id, module_id, policy.circuit)
+        return self._breakers.get(stage_id, module_id, policy.actions.circuit)
 
     def _accept(self, result: StageOutcome, tried: _Try) -> StageOutcome:
         if tried.not_applicable is not None:
@@ -280,7 +282,7 @@ class StageEnvelope:
         self, planned: PlannedStage, last: _Try, result: StageOutcome, *, acted: bool
     ) -> StageOutcome:
         reason = last.error or last.trigger or "failed"
-        action = planned.policy.on_exhausted if acted else OnExhausted.FAIL
+        action = planned.policy.actions.on_exhausted if acted else OnExhausted.FAIL
         if action == OnExhausted.REVIEW:
             result.outputs = last.candidate  # a human checks the weak result rather than nothing
             result.review = reason

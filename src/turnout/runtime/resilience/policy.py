@@ -3,37 +3,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from turnout.domain.configuration import FallbackPolicy
-from turnout.domain.fallback import CircuitSettings, PolicyActions, RetrySettings, Trigger
-
-__all__ = [
-    "ALWAYS_FIRES",
-    "NO_POLICY",
-    "RETRYABLE",
-    "CircuitSettings",
-    "RetrySettings",
-    "StagePolicy",
-    "read_policy",
-]
+from turnout.domain.fallback import PolicyActions, Trigger
 
 # Failures worth trying again: the same input may succeed a moment later.
-RETRYABLE = frozenset({Trigger.ERROR.value, Trigger.TIMEOUT.value})
+RETRYABLE = frozenset({Trigger.ERROR, Trigger.TIMEOUT})
 # Acted on whether the policy lists them or not: an output that breaks its artifact's schema can
 # never be passed on (the next stage would fail on it and be blamed), so the fallback takes over,
 # else `on_exhausted` decides.
-ALWAYS_FIRES = frozenset({Trigger.CONTRACT_VIOLATION.value})
+ALWAYS_FIRES = frozenset({Trigger.CONTRACT_VIOLATION})
 
 
 @dataclass(frozen=True)
-class StagePolicy(PolicyActions):
-    """What the runner does when a stage's module fails; NO_POLICY when the version has none."""
+class StagePolicy:
+    """What the runner does when a stage's module fails: the policy's typed `actions`, what
+    makes it act (`triggers`) and the module it falls back to; NO_POLICY when the version has
+    none."""
 
-    triggers: frozenset[str] = frozenset()
+    actions: PolicyActions = field(default_factory=PolicyActions)
+    triggers: frozenset[Trigger] = frozenset()
     fallback_module_id: str | None = None
 
-    def fires_on(self, trigger: str) -> bool:
+    def fires_on(self, trigger: Trigger) -> bool:
         """Whether the policy acts on `trigger`: listed, or a contract violation (always)."""
         return trigger in self.triggers or trigger in ALWAYS_FIRES
 
@@ -45,14 +38,8 @@ def read_policy(policy: FallbackPolicy | None) -> StagePolicy:
     """Typed view of a stored policy (already validated against the actions schema)."""
     if policy is None:
         return NO_POLICY
-    actions = policy.read_actions()
     return StagePolicy(
-        timeout_s=actions.timeout_s,
-        retry=actions.retry,
-        circuit=actions.circuit,
-        low_confidence_below=actions.low_confidence_below,
-        on_exhausted=actions.on_exhausted,
-        fallback_settings=actions.fallback_settings,
-        triggers=frozenset(policy.trigger_conditions),
-        fallback_module_id=policy.fallback_module_id,
+        policy.read_actions(),
+        frozenset(Trigger(t) for t in policy.trigger_conditions),
+        policy.fallback_module_id,
     )
