@@ -186,3 +186,11 @@ def test_spec_mirrors_the_normalize_contract_and_its_schema_is_valid() -> None:
     jsonschema.validate({"default_currency": "EUR", "date_order": "MDY"}, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"date_order": "YMD"}, schema)
+
+
+def test_the_date_order_comes_from_the_schema_and_an_unknown_one_is_refused() -> None:
+    schema_default = StandardNormalize.spec.settings_schema["properties"]["date_order"]["default"]
+    assert StandardNormalize().date_order == schema_default
+    assert StandardNormalize({"date_order": "MDY"}).date_order == "MDY"
+    with pytest.raises(ValueError, match=r"date_order is 'YMD'; choose one of DMY, MDY"):
+        StandardNormalize({"date_order": "YMD"})

@@ -119,7 +119,7 @@ class WebhookExport(StageModule):
         with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
         url = self.settings.get("url")
         self.url = webhook_url(MODULE_ID, str(url)) if url is not None else None
-        self.headers = request_headers(MODULE_ID, self.settings.get("headers") or {})
+        self.headers = request_headers(MODULE_ID, with_defaults["headers"])
         self.timeout_s = float(with_defaults["timeout_s"])
         self.policy = RetryPolicy(
             retries=int(with_defaults["retries"]),

@@ -26,7 +26,7 @@ from turnout.domain.stages import EXTRACT
 from turnout.modules.extract.candidates import Candidate
 from turnout.modules.extract.finder import find_fields
 from turnout.modules.extract.locate import Locator, TextLines, field_boxes
-from turnout.modules.extract.patterns import LANGUAGES, labels_for, settings_schema
+from turnout.modules.extract.patterns import labels_for, settings_schema
 
 MODULE_ID = "extract.heuristic"
 # 50 dense pages (the intake limit) hold far less; past this, reading would outlast the stage timeout
@@ -54,7 +54,7 @@ class HeuristicExtract(StageModule):
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
         with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
-        self.languages = tuple(self.settings.get("languages") or LANGUAGES)
+        self.languages = tuple(with_defaults["languages"])  # at least one: the schema says so
         self.min_confidence = float(with_defaults["min_confidence"])
         self._labels = labels_for(self.languages)
 

@@ -73,7 +73,7 @@ class TemplateExtract(StageModule):
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
         with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
-        self.folder = resolve_folder(self.settings.get("template_folder"))
+        self.folder = resolve_folder(with_defaults["template_folder"])
         self.builtin = bool(with_defaults["builtin_templates"])
 
     @classmethod

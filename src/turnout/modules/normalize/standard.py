@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from turnout.domain.artifacts import (
     Artifact,
@@ -21,7 +21,13 @@ from turnout.domain.artifacts import (
 )
 from turnout.domain.errors import InputRejected
 from turnout.domain.invoice import FieldSource, Invoice
-from turnout.domain.modules import Artifacts, ModuleSpec, RunContext, StageModule
+from turnout.domain.modules import (
+    Artifacts,
+    ModuleSpec,
+    RunContext,
+    StageModule,
+    settings_with_defaults,
+)
 from turnout.domain.stages import NORMALIZE
 from turnout.modules.normalize.canonical import MODULE_ID, canonicalise
 from turnout.modules.normalize.dates import DateOrder
@@ -66,7 +72,12 @@ class StandardNormalize(StageModule):
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
         self.default_currency: str | None = self.settings.get("default_currency")
-        self.date_order: DateOrder = "MDY" if self.settings.get("date_order") == "MDY" else "DMY"
+        order = settings_with_defaults(self.spec.settings_schema, self.settings)["date_order"]
+        if order not in get_args(DateOrder):
+            raise ValueError(
+                f"{MODULE_ID}: date_order is {order!r}; choose one of {', '.join(get_args(DateOrder))}"
+            )
+        self.date_order: DateOrder = order
 
     def process(self, inputs: Artifacts, context: RunContext) -> Iterable[Artifact]:
         """Return the canonical invoice with its notes; reject one with no number and no total."""

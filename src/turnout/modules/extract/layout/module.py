@@ -29,7 +29,7 @@ from turnout.modules.extract.layout.labels import labels_of
 from turnout.modules.extract.layout.page import Found, Layout, layout_of
 from turnout.modules.extract.layout.reader import read_layout
 from turnout.modules.extract.layout.term_labels import term_labels
-from turnout.modules.extract.patterns import LANGUAGES, settings_schema
+from turnout.modules.extract.patterns import settings_schema
 
 MODULE_ID = "extract.layout"
 # 50 dense pages (the intake limit) hold some 40,000 words; past this, reading would outlast
@@ -66,7 +66,7 @@ class LayoutExtract(StageModule):
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
         with_defaults = settings_with_defaults(self.spec.settings_schema, self.settings)
-        self.languages = tuple(self.settings.get("languages") or LANGUAGES)
+        self.languages = tuple(with_defaults["languages"])  # at least one: the schema says so
         self.min_confidence = float(with_defaults["min_confidence"])
         self._labels = labels_of(self.languages)
         self._terms = term_labels(self.languages)
