@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from turnout.authoring import DocumentKind
+from turnout.bootstrap import bundled_examples
+from turnout.testing import document_of
 from turnout.testing.guide import END, REGENERATE, START, stage_table, with_table
 
 GUIDE = Path(__file__).parents[2] / "docs" / "module-authors.md"
@@ -47,3 +51,22 @@ def test_the_table_has_a_row_per_stage_with_its_contract_and_modules() -> None:
 def test_a_guide_without_the_markers_is_refused() -> None:
     with pytest.raises(ValueError, match="has no stage table"):
         with_table("# a guide\n")
+
+
+def test_the_guides_code_imports_only_the_published_surfaces() -> None:
+    """A module author's code imports `turnout.authoring` and `turnout.testing`, never a built-in
+    module or the runtime."""
+    imports = re.findall(r"^\s*(?:from|import) (turnout[\w.]*)", GUIDE.read_text("utf-8"), re.M)
+    assert imports
+    assert {i for i in imports if i not in ("turnout.authoring", "turnout.testing")} == set()
+
+
+def test_document_of_makes_the_document_intake_makes(tmp_path: Path) -> None:
+    xml = next(p for p in bundled_examples() if p.name == "cii-invoice.xml")
+    document = document_of(xml)
+    assert (document.filename, document.kind, document.size) == (
+        "cii-invoice.xml",
+        DocumentKind.CII,
+        xml.stat().st_size,
+    )
+    assert document.problems() == []

@@ -23,7 +23,7 @@ import threading
 
 from lxml import etree
 
-from turnout.domain.errors import InputRejected
+from turnout.authoring import InputRejected
 
 DTD_REFUSED = "XML with a DTD is not accepted (possible entity expansion / XXE)"
 

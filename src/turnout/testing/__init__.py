@@ -3,8 +3,8 @@
 Needs pytest (`pip install turnout[testing]`). Subclass `ModuleContractSuite` in a test file, say
 which module and settings to test, and give one good input; pytest collects the inherited tests::
 
-    from turnout.authoring import Artifacts, Source
-    from turnout.testing import ModuleContractSuite
+    from turnout.authoring import Artifacts
+    from turnout.testing import ModuleContractSuite, document_of
 
     from my_package.ocr import MyOcr
 
@@ -41,6 +41,7 @@ how to write a module.
 """
 
 from turnout.testing.checks import settings_problems, settings_schema_problems, spec_problems
+from turnout.testing.inputs import document_of
 from turnout.testing.junk import JunkCase, junk_cases
 from turnout.testing.probe import Attempt, attempt, output_problems, robustness_problem
 from turnout.testing.suite import ModuleContractSuite
@@ -50,6 +51,7 @@ __all__ = [
     "JunkCase",
     "ModuleContractSuite",
     "attempt",
+    "document_of",
     "junk_cases",
     "output_problems",
     "robustness_problem",

@@ -20,17 +20,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, Document, Duplicate, InvoiceArtifact
-from turnout.domain.errors import NotApplicable
-from turnout.domain.history import MatchedOn, PriorInvoice, invoice_number_key, seller_key
-from turnout.domain.modules import (
+from turnout.authoring import (
+    DEDUPE,
+    Artifact,
     Artifacts,
+    Document,
+    Duplicate,
+    InvoiceArtifact,
+    MatchedOn,
     ModuleSpec,
+    NotApplicable,
+    PriorInvoice,
     RunContext,
     StageModule,
+    invoice_number_key,
+    seller_key,
     settings_with_defaults,
 )
-from turnout.domain.stages import DEDUPE
 
 CHECKS: tuple[MatchedOn, ...] = ("file_hash", "seller_number", "seller_date_amount")
 

@@ -14,7 +14,7 @@ import hashlib
 
 from lxml import etree
 
-from turnout.domain.invoice import Attachment
+from turnout.authoring import Attachment
 from turnout.modules.einvoice.reading import attribute_of
 
 

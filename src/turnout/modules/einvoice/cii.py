@@ -8,7 +8,7 @@ in `invoice.extensions` (`cii_extensions`), never dropped.
 
 from __future__ import annotations
 
-from turnout.domain.invoice import Invoice, Note, Period
+from turnout.authoring import Invoice, Note, Period
 from turnout.modules.einvoice.cii_common import Dialect, allowances_and_charges, period
 from turnout.modules.einvoice.cii_documents import references
 from turnout.modules.einvoice.cii_extensions import outermost, unknown_elements

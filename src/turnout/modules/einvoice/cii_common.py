@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from turnout.domain.invoice import AllowanceCharge, Identifier, Period
+from turnout.authoring import AllowanceCharge, Identifier, Period
 from turnout.modules.einvoice.reading import (
     Element,
     TreeReader,

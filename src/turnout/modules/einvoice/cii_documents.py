@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from turnout.domain.invoice import Identifier, SupportingDocument
+from turnout.authoring import Identifier, SupportingDocument
 from turnout.modules.einvoice.attached import attachment_of
 from turnout.modules.einvoice.cii_common import Dialect
 from turnout.modules.einvoice.reading import Element

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from turnout.domain.invoice import Classification, Identifier, InvoiceLine, ItemAttribute
+from turnout.authoring import Classification, Identifier, InvoiceLine, ItemAttribute
 from turnout.modules.einvoice.cii_common import (
     Dialect,
     allowances_and_charges,

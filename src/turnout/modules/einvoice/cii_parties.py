@@ -9,7 +9,7 @@ when it names no person.
 
 from __future__ import annotations
 
-from turnout.domain.invoice import Address, Contact, Delivery, Party, Payee, TaxRepresentative
+from turnout.authoring import Address, Contact, Delivery, Party, Payee, TaxRepresentative
 from turnout.modules.einvoice.cii_common import (
     Dialect,
     date_time,

@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from turnout.domain.invoice import (
+from turnout.authoring import (
     Card,
     CreditTransfer,
     DirectDebit,

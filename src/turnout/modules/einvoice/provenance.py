@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 from typing import Any
 
-from turnout.domain.invoice import FieldSource, Invoice
+from turnout.authoring import FieldSource, Invoice
 
 
 def stamp_provenance(invoice: Invoice, source: FieldSource) -> None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from turnout.domain.errors import InputRejected
+from turnout.authoring import InputRejected
 
 # xs:decimal: optional sign, digits with an optional fraction; no exponent, no NaN, no separators.
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")

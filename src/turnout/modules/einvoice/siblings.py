@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from lxml import etree
 
-from turnout.domain.invoice import Extension
+from turnout.authoring import Extension
 from turnout.modules.einvoice.reading import Element
 
 _T = TypeVar("_T")

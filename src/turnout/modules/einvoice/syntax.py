@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from turnout.domain.artifacts import DocumentKind
+from turnout.authoring import DocumentKind
 from turnout.modules.xmlsafe import local_name
 
 UBL_INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"

@@ -11,7 +11,7 @@ document stays empty: nothing is guessed.
 
 from __future__ import annotations
 
-from turnout.domain.invoice import Invoice
+from turnout.authoring import Invoice
 from turnout.modules.einvoice.reading import Element
 from turnout.modules.einvoice.ubl_documents import DocumentReferences, notes, preceding_invoices
 from turnout.modules.einvoice.ubl_extensions import extensions

@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import re
 
-from turnout.domain.invoice import (
-    Identifier,
-    Note,
-    PrecedingInvoice,
-    SupportingDocument,
-)
+from turnout.authoring import Identifier, Note, PrecedingInvoice, SupportingDocument
 from turnout.modules.einvoice.attached import attachment_of
 from turnout.modules.einvoice.reading import Element, text_of
 from turnout.modules.einvoice.ubl_lines import INVOICED_OBJECT

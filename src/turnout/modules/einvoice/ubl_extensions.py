@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from turnout.domain.invoice import Extension
+from turnout.authoring import Extension
 from turnout.modules.einvoice.reading import Element, attribute_of
 from turnout.modules.einvoice.siblings import extensions_of, forget, once
 from turnout.modules.einvoice.ubl_parties import SEPA

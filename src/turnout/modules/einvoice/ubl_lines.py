@@ -10,7 +10,7 @@ kept as an extension, its base amount still the gross price). The line's object 
 
 from __future__ import annotations
 
-from turnout.domain.invoice import Classification, Identifier, InvoiceLine, ItemAttribute, Period
+from turnout.authoring import Classification, Identifier, InvoiceLine, ItemAttribute, Period
 from turnout.modules.einvoice.reading import Element, attribute_of, decimal_of, text_of
 from turnout.modules.einvoice.ubl_tree import (
     LINE_ALLOWANCE,

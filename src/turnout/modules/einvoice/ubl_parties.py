@@ -7,7 +7,7 @@ creditor identifier (BT-90), not a party identifier: `ubl_payment` reads it.
 
 from __future__ import annotations
 
-from turnout.domain.invoice import Address, Contact, Delivery, Party, Payee, TaxRepresentative
+from turnout.authoring import Address, Contact, Delivery, Party, Payee, TaxRepresentative
 from turnout.modules.einvoice.reading import Element, attribute_of
 from turnout.modules.einvoice.ubl_tree import UBL, identifier, identifier_of
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from turnout.domain.invoice import Card, CreditTransfer, DirectDebit, Payment, Totals, VatBreakdown
+from turnout.authoring import Card, CreditTransfer, DirectDebit, Payment, Totals, VatBreakdown
 from turnout.modules.einvoice.reading import Element, attribute_of, text_of
 from turnout.modules.einvoice.siblings import first_in_any, once
 from turnout.modules.einvoice.ubl_parties import SEPA

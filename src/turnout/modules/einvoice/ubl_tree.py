@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import NamedTuple
 
-from turnout.domain.invoice import AllowanceCharge, Identifier
+from turnout.authoring import AllowanceCharge, Identifier
 from turnout.modules.einvoice.reading import (
     Element,
     TreeReader,

@@ -14,17 +14,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, Document, DocumentKind, EInvoice
-from turnout.domain.errors import InputRejected, NotApplicable
-from turnout.domain.invoice import FieldSource
-from turnout.domain.modules import (
+from turnout.authoring import (
+    EINVOICE,
+    Artifact,
     Artifacts,
+    Document,
+    DocumentKind,
+    EInvoice,
+    FieldSource,
+    InputRejected,
     ModuleSpec,
+    NotApplicable,
     RunContext,
     StageModule,
     settings_with_defaults,
 )
-from turnout.domain.stages import EINVOICE
 from turnout.modules.einvoice.cii import read_cii
 from turnout.modules.einvoice.provenance import stamp_provenance
 from turnout.modules.einvoice.siblings import forget

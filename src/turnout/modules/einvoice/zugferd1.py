@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from turnout.domain.invoice import Invoice, Totals
+from turnout.authoring import Invoice, Totals
 from turnout.modules.einvoice.cii import notes
 from turnout.modules.einvoice.cii_common import (
     Dialect,

@@ -26,8 +26,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from turnout.domain.errors import InputRejected
-from turnout.domain.invoice import Invoice, SupportingDocument
+from turnout.authoring import InputRejected, Invoice, SupportingDocument
 from turnout.modules.export.cii_lines import INVOICED_OBJECT, line_item
 from turnout.modules.export.cii_parties import ship_to_party, tax_representative_party, trade_party
 from turnout.modules.export.cii_settlement import settlement

@@ -9,7 +9,7 @@ BG-27, BG-28, BT-131, BT-128, BT-133).
 
 from __future__ import annotations
 
-from turnout.domain.invoice import AllowanceCharge, InvoiceLine
+from turnout.authoring import AllowanceCharge, InvoiceLine
 from turnout.modules.export.cii_xml import (
     Element,
     date_time,

@@ -11,7 +11,7 @@ scheme FC, and the country (held by the party in the canonical invoice) the addr
 
 from __future__ import annotations
 
-from turnout.domain.invoice import Address, Delivery, Identifier, Party, Payee, TaxRepresentative
+from turnout.authoring import Address, Delivery, Identifier, Party, Payee, TaxRepresentative
 from turnout.modules.export.cii_xml import Element, identifier, ram, text
 
 

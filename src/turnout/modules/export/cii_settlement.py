@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from turnout.domain.invoice import Invoice, Payment, VatBreakdown
+from turnout.authoring import Invoice, Payment, VatBreakdown
 from turnout.modules.export.cii_lines import allowance_charge
 from turnout.modules.export.cii_parties import payee_party
 from turnout.modules.export.cii_xml import QDT, Element, date_string, date_time, ram, text

@@ -9,8 +9,7 @@ specification identifier that claims EN 16931. What the rules do not check is na
 
 from __future__ import annotations
 
-from turnout.domain.artifacts import Finding, Severity
-from turnout.domain.errors import InputRejected
+from turnout.authoring import Finding, InputRejected, Severity
 from turnout.modules.validate.en16931.engine import validate_xml
 from turnout.modules.xmlsafe import parse_xml
 

@@ -47,16 +47,18 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, InvoiceArtifact, Receipt
-from turnout.domain.errors import ModuleError
-from turnout.domain.modules import (
+from turnout.authoring import (
+    EXPORT,
+    Artifact,
     Artifacts,
+    InvoiceArtifact,
+    ModuleError,
     ModuleSpec,
+    Receipt,
     RunContext,
     StageModule,
     settings_with_defaults,
 )
-from turnout.domain.stages import EXPORT
 from turnout.modules.export.csv_rows import HEADER, invoice_row
 from turnout.modules.export.explanation import MATCH_INPUT, Explanation
 from turnout.modules.export.files import DIRECTORY_PATTERN, export_directory, planned_directory

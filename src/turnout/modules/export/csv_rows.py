@@ -14,8 +14,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from turnout.domain.artifacts import Decision
-from turnout.domain.invoice import Invoice
+from turnout.authoring import Decision, Invoice
 
 HEADER: tuple[str, ...] = (
     "run_id",

@@ -15,7 +15,7 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from turnout.domain.errors import InputRejected, ModuleError
+from turnout.authoring import InputRejected, ModuleError
 from turnout.modules.export.http_transport import HttpResponse, HttpTransport, TransportFailure
 
 MAX_WAIT_S = 30.0

@@ -22,10 +22,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from turnout.domain.artifacts import Decision, Match
-from turnout.domain.contracts import InputGroup, needs
-from turnout.domain.invoice import Invoice, Note
-from turnout.domain.modules import Artifacts, RunContext
+from turnout.authoring import (
+    Artifacts,
+    Decision,
+    InputGroup,
+    Invoice,
+    Match,
+    Note,
+    RunContext,
+    needs,
+)
 
 MATCH_INPUT: InputGroup = needs("match/v1", required=False)
 """The export modules' optional input for the matched vendor (not in the export contract: a

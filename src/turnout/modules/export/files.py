@@ -22,9 +22,7 @@ import tempfile
 from pathlib import Path, PurePath
 from typing import Any
 
-from turnout.domain.artifacts import Receipt
-from turnout.domain.errors import ModuleError
-from turnout.domain.modules import RunContext
+from turnout.authoring import ModuleError, Receipt, RunContext
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 

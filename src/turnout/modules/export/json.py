@@ -31,17 +31,19 @@ from collections.abc import Callable, Iterable, Mapping
 from json.encoder import encode_basestring
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, Findings, InvoiceArtifact
-from turnout.domain.contracts import needs
-from turnout.domain.invoice_schema import SCHEMA_ID
-from turnout.domain.modules import (
+from turnout.authoring import (
+    EXPORT,
+    SCHEMA_ID,
+    Artifact,
     Artifacts,
+    Findings,
+    InvoiceArtifact,
     ModuleSpec,
     RunContext,
     StageModule,
+    needs,
     settings_with_defaults,
 )
-from turnout.domain.stages import EXPORT
 from turnout.modules.export.explanation import MATCH_INPUT, Explanation
 from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
 

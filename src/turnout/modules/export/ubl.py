@@ -43,8 +43,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.invoice import Invoice
-from turnout.domain.modules import ModuleSpec
+from turnout.authoring import Invoice, ModuleSpec
 from turnout.modules.export.explanation import Explanation
 from turnout.modules.export.profiles import Profile
 from turnout.modules.export.ubl_builder import build_ubl, document_type

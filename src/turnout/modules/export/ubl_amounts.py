@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from turnout.domain.invoice import AllowanceCharge, Invoice, VatBreakdown
+from turnout.authoring import AllowanceCharge, Invoice, VatBreakdown
 from turnout.modules.export.ubl_parties import VAT
 from turnout.modules.export.ubl_xml import Element, amount, cac, cbc
 

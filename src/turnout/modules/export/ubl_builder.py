@@ -33,8 +33,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from turnout.domain.errors import InputRejected
-from turnout.domain.invoice import CREDIT_NOTE_CODES, Invoice, Note
+from turnout.authoring import CREDIT_NOTE_CODES, InputRejected, Invoice, Note
 from turnout.modules.export.explanation import Explanation
 from turnout.modules.export.profiles import EN16931, PEPPOL_BIS_3, profile_for
 from turnout.modules.export.ubl_amounts import allowances_and_charges, monetary_total, tax_totals

@@ -8,7 +8,7 @@ holding the discount (BT-147) as its amount and the gross price (BT-148) as its 
 
 from __future__ import annotations
 
-from turnout.domain.invoice import InvoiceLine
+from turnout.authoring import InvoiceLine
 from turnout.modules.export.ubl_amounts import allowances_and_charges, tax_category
 from turnout.modules.export.ubl_references import OBJECT_TYPE
 from turnout.modules.export.ubl_xml import Element, amount, cac, cbc, has_any, identifier

@@ -10,14 +10,7 @@ from __future__ import annotations
 
 from dataclasses import astuple
 
-from turnout.domain.invoice import (
-    Address,
-    Delivery,
-    Identifier,
-    Party,
-    Payee,
-    TaxRepresentative,
-)
+from turnout.authoring import Address, Delivery, Identifier, Party, Payee, TaxRepresentative
 from turnout.modules.export.ubl_xml import Element, cac, cbc, has_any, identifier
 
 VAT = "VAT"

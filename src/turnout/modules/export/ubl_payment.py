@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from turnout.domain.invoice import Invoice, Payment
+from turnout.authoring import Invoice, Payment
 from turnout.modules.export.ubl_xml import Element, cac, cbc, has_any
 
 # UNTDID 4461 "instrument not defined": UBL needs a code on the PaymentMeans that holds a

@@ -12,8 +12,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 
-from turnout.domain.errors import InputRejected
-from turnout.domain.invoice import Invoice, SupportingDocument
+from turnout.authoring import InputRejected, Invoice, SupportingDocument
 from turnout.modules.export.ubl_xml import Element, cac, cbc, identifier
 
 OBJECT_TYPE = "130"  # UNTDID 1001 invoicing data sheet: an invoiced object (BT-18, BT-128)

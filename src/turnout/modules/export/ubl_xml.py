@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from turnout.domain.invoice import Identifier
+from turnout.authoring import Identifier
 from turnout.modules.export.xml_text import decimal_text, plain_text
 
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"

@@ -7,8 +7,7 @@ silently: the invoice is corrected in review, or exported with export.json.
 
 from __future__ import annotations
 
-from turnout.domain.errors import InputRejected
-from turnout.domain.invoice import Invoice
+from turnout.authoring import InputRejected, Invoice
 
 # EN 16931 restricts BT-8 to UNTDID 2005 3 (invoice date), 35 (delivery date), 432 (paid to
 # date); the CII binding writes them as UNTDID 2475 5, 29, 72 and knows no other

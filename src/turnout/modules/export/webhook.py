@@ -33,16 +33,18 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, InvoiceArtifact, Receipt
-from turnout.domain.errors import ModuleError
-from turnout.domain.modules import (
+from turnout.authoring import (
+    EXPORT,
+    Artifact,
     Artifacts,
+    InvoiceArtifact,
+    ModuleError,
     ModuleSpec,
+    Receipt,
     RunContext,
     StageModule,
     settings_with_defaults,
 )
-from turnout.domain.stages import EXPORT
 from turnout.modules.export.delivery import RetryPolicy, deliver, request_headers, webhook_url
 from turnout.modules.export.explanation import MATCH_INPUT, Explanation
 from turnout.modules.export.http_transport import HttpTransport, UrllibTransport

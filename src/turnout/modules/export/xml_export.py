@@ -20,18 +20,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, Document, InvoiceArtifact
-from turnout.domain.contracts import needs
-from turnout.domain.errors import InputRejected
-from turnout.domain.invoice import Invoice
-from turnout.domain.modules import (
+from turnout.authoring import (
+    EXPORT,
+    Artifact,
     Artifacts,
+    Document,
+    InputRejected,
+    Invoice,
+    InvoiceArtifact,
     ModuleSpec,
     RunContext,
     StageModule,
+    needs,
     settings_with_defaults,
 )
-from turnout.domain.stages import EXPORT
 from turnout.modules.export.attachments import attachment_bytes
 from turnout.modules.export.conformance import require_valid
 from turnout.modules.export.explanation import MATCH_INPUT, Explanation

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from turnout.domain.errors import InputRejected
+from turnout.authoring import InputRejected
 
 # the characters below U+0020 that XML 1.0 cannot carry: all but tab, line feed, carriage return
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -12,17 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ExtractedField, Fields, Text
-from turnout.domain.errors import InputRejected
-from turnout.domain.modules import (
+from turnout.authoring import (
+    EXTRACT,
+    Artifact,
     Artifacts,
+    Box,
+    ExtractedField,
+    Fields,
+    InputRejected,
     ModuleSpec,
     RunContext,
     StageModule,
+    Text,
     settings_with_defaults,
 )
-from turnout.domain.page import Box
-from turnout.domain.stages import EXTRACT
 from turnout.modules.extract.candidates import Candidate
 from turnout.modules.extract.finder import find_fields
 from turnout.modules.extract.locate import Locator, TextLines, field_boxes

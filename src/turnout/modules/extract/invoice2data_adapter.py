@@ -23,7 +23,7 @@ from typing import Any
 from invoice2data.extract.invoice_template import InvoiceTemplate
 from invoice2data.extract.loader import read_templates
 
-from turnout.domain.errors import InputRejected, InvalidConfiguration, ModuleUnavailable, Problem
+from turnout.authoring import InputRejected, InvalidConfiguration, ModuleUnavailable, Problem
 
 DEFAULT_PRIORITY = 5
 TEMPLATE_SUFFIXES = (".yml", ".yaml", ".json")

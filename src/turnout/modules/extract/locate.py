@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from turnout.domain.page import Box
+from turnout.authoring import Box
 from turnout.modules.extract.locate_lines import line_boxes
 from turnout.modules.extract.locate_values import Kind, Locator, Prefer
 from turnout.modules.extract.locate_words import Near

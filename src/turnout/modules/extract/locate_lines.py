@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from turnout.domain.page import Box, Word, boxes_of
+from turnout.authoring import Box, Word, boxes_of
 from turnout.modules.extract.locate_values import Kind, Locator
 
 # a line's total, else its price: where the line is printed (names as templates give them)

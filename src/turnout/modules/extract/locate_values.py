@@ -21,8 +21,7 @@ from itertools import accumulate, chain, pairwise
 from operator import attrgetter
 from typing import Literal
 
-from turnout.domain.artifacts import Text
-from turnout.domain.page import Box, Word, boxes_of
+from turnout.authoring import Box, Text, Word, boxes_of
 from turnout.modules.extract.locate_words import (
     Flat,
     Hit,

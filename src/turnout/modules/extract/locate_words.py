@@ -16,7 +16,7 @@ from itertools import accumulate
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.normalize.money import CURRENCY_SYMBOLS, parse_amount
 
 _TRAILING = ",;:"

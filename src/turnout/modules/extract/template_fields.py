@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from turnout.domain.artifacts import ExtractedField, Fields
+from turnout.authoring import ExtractedField, Fields
 from turnout.modules.extract.invoice2data_adapter import TemplateMatch
 from turnout.modules.extract.locate import Locator, field_boxes, line_boxes
 

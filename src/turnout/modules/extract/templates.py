@@ -14,16 +14,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, Text
-from turnout.domain.errors import InputRejected, ModuleUnavailable
-from turnout.domain.modules import (
+from turnout.authoring import (
+    EXTRACT,
+    Artifact,
     Artifacts,
+    InputRejected,
     ModuleSpec,
+    ModuleUnavailable,
     RunContext,
     StageModule,
+    Text,
     settings_with_defaults,
 )
-from turnout.domain.stages import EXTRACT
 from turnout.modules.extract.invoice2data_adapter import (
     extract_with,
     find_template,

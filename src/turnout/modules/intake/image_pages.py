@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import struct
 
-from turnout.domain.errors import InputRejected
+from turnout.authoring import InputRejected
 from turnout.modules.intake.sniff import TIFF, BinaryType
 
 

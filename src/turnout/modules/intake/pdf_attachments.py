@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from turnout.domain.errors import InputRejected
+from turnout.authoring import InputRejected
 from turnout.modules.einvoice.syntax import identify
 from turnout.modules.intake.sniff import looks_like_xml
 from turnout.modules.xmlsafe import parse_xml

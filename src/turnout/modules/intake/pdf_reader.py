@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from turnout.domain.errors import InputRejected
+from turnout.authoring import InputRejected
 from turnout.modules.intake.pdf_attachments import EmbeddedXml, find_einvoice_xml
 from turnout.modules.pdfium_lock import PDFIUM_LOCK
 

@@ -16,7 +16,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from turnout.domain.errors import InputRejected
+from turnout.authoring import InputRejected
 
 _STREAM = re.compile(rb"stream\r?\n")
 _DICT_START = re.compile(rb"<<")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from turnout.domain.artifacts import DocumentKind
+from turnout.authoring import DocumentKind
 
 # PDF readers look for the header within the first KiB and ignore what comes before it.
 PDF_HEADER_WINDOW = 1024

@@ -15,16 +15,19 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, Document, Source
-from turnout.domain.errors import InputRejected, ModuleUnavailable
-from turnout.domain.modules import (
+from turnout.authoring import (
+    INTAKE,
+    Artifact,
     Artifacts,
+    Document,
+    InputRejected,
     ModuleSpec,
+    ModuleUnavailable,
     RunContext,
+    Source,
     StageModule,
     settings_with_defaults,
 )
-from turnout.domain.stages import INTAKE
 from turnout.modules.einvoice.syntax import ACCEPTED_XML, describe_root, identify
 from turnout.modules.intake.image_pages import count_image_pages
 from turnout.modules.intake.pdf_reader import read_pdf

@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from turnout.authoring.identifiers import compact_iban, compact_vat_id, read_vendor_csv
-from turnout.domain.errors import InputRejected
-from turnout.domain.vendors import Vendor
+from turnout.authoring import InputRejected, Vendor, compact_iban, compact_vat_id, read_vendor_csv
 
 
 @dataclass(frozen=True)

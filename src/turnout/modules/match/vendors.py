@@ -27,19 +27,24 @@ from typing import Any, ClassVar
 
 from rapidfuzz import fuzz, process, utils
 
-from turnout.authoring.identifiers import compact_iban, compact_vat_id
-from turnout.domain.artifacts import Artifact, InvoiceArtifact, Match
-from turnout.domain.errors import InputRejected, ModuleUnavailable
-from turnout.domain.invoice import Invoice
-from turnout.domain.modules import (
+from turnout.authoring import (
+    MATCH,
+    Artifact,
     Artifacts,
+    InputRejected,
+    Invoice,
+    InvoiceArtifact,
+    Match,
     ModuleSpec,
+    ModuleUnavailable,
     RunContext,
     StageModule,
+    Vendor,
+    VendorDirectory,
+    compact_iban,
+    compact_vat_id,
     settings_with_defaults,
 )
-from turnout.domain.stages import MATCH
-from turnout.domain.vendors import Vendor, VendorDirectory
 from turnout.modules.match.vendor_master import load_vendor_master
 
 DEFAULT_MIN_NAME_SCORE = 90

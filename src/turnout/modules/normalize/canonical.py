@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from turnout.domain.artifacts import Finding, Severity
-from turnout.domain.invoice import FieldSource, Invoice, Party
+from turnout.authoring import FieldSource, Finding, Invoice, Party, Severity
 from turnout.modules.normalize.identifiers import (
     Checked,
     check_bic,

@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from turnout.domain.artifacts import Finding, Severity
-from turnout.domain.invoice import (
+from turnout.authoring import (
     CREDIT_NOTE_CODES,
     TOTALS_NAMES,
     AllowanceCharge,
+    Finding,
     Invoice,
     InvoiceLine,
+    Severity,
 )
 
 RULE = "TURNOUT-CREDIT-NOTE-SIGNS"

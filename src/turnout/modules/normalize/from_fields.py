@@ -30,9 +30,18 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from turnout.domain.artifacts import ExtractedField, Fields, Finding, Severity
-from turnout.domain.invoice import TOTALS_NAMES, FieldSource, Invoice, InvoiceLine
-from turnout.domain.invoice_shape import Shape, shape_of
+from turnout.authoring import (
+    TOTALS_NAMES,
+    ExtractedField,
+    Fields,
+    FieldSource,
+    Finding,
+    Invoice,
+    InvoiceLine,
+    Severity,
+    Shape,
+    shape_of,
+)
 from turnout.modules.normalize.credit_note import turn_credit_note_signs
 from turnout.modules.normalize.dates import DateOrder, parse_date
 from turnout.modules.normalize.money import currency_of, parse_amount, parse_currency

@@ -16,7 +16,7 @@ from schwifty.exceptions import SchwiftyException
 from stdnum.eu import vat
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
-from turnout.domain.artifacts import Finding, Severity
+from turnout.authoring import Finding, Severity
 
 Checked = tuple[str | None, Finding | None]
 

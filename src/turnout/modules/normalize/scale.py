@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from decimal import Context, Decimal, InvalidOperation
 
-from turnout.domain.invoice import TOTALS_NAMES, AllowanceCharge, Invoice
+from turnout.authoring import TOTALS_NAMES, AllowanceCharge, Invoice
 
 _CENTS = Decimal("0.01")
 _UNITS = Decimal(1)

@@ -12,23 +12,22 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, get_args
 
-from turnout.domain.artifacts import (
+from turnout.authoring import (
+    NORMALIZE,
     Artifact,
+    Artifacts,
     EInvoice,
     Fields,
+    FieldSource,
     Finding,
+    InputRejected,
+    Invoice,
     InvoiceArtifact,
-)
-from turnout.domain.errors import InputRejected
-from turnout.domain.invoice import FieldSource, Invoice
-from turnout.domain.modules import (
-    Artifacts,
     ModuleSpec,
     RunContext,
     StageModule,
     settings_with_defaults,
 )
-from turnout.domain.stages import NORMALIZE
 from turnout.modules.normalize.canonical import MODULE_ID, canonicalise
 from turnout.modules.normalize.dates import DateOrder
 from turnout.modules.normalize.from_fields import invoice_from_fields

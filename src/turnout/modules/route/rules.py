@@ -45,26 +45,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import (
+from turnout.authoring import (
+    ROUTE,
     Artifact,
+    Artifacts,
     Decision,
     Duplicate,
     Finding,
     Findings,
+    Invoice,
     InvoiceArtifact,
     Match,
-    Outcome,
-    Severity,
-)
-from turnout.domain.invoice import Invoice, is_blank, value_at
-from turnout.domain.modules import (
-    Artifacts,
     ModuleSpec,
+    Outcome,
     RunContext,
+    Severity,
     StageModule,
+    is_blank,
     settings_with_defaults,
+    value_at,
 )
-from turnout.domain.stages import ROUTE
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_REQUIRED_CONFIDENCE = 0.6

@@ -24,17 +24,21 @@ from dataclasses import replace
 from statistics import fmean
 from typing import Any, ClassVar, NamedTuple
 
-from turnout.domain.artifacts import Artifact, Document, DocumentKind, Text
-from turnout.domain.errors import InputRejected, NotApplicable
-from turnout.domain.modules import (
+from turnout.authoring import (
+    TEXT,
+    Artifact,
     Artifacts,
+    Document,
+    DocumentKind,
+    InputRejected,
     ModuleSpec,
+    NotApplicable,
     RunContext,
     StageModule,
+    Text,
+    Word,
     settings_with_defaults,
 )
-from turnout.domain.page import Word
-from turnout.domain.stages import TEXT
 from turnout.modules.text.layout import TextRun, lay_out
 from turnout.modules.text.ocr_engine import OcrBox, load_rapidocr, shared_engine
 from turnout.modules.text.ocr_words import words_of

@@ -34,8 +34,7 @@ from typing import Any
 
 from PIL import Image
 
-from turnout.authoring.quiet import quiet_loggers, telemetry_off
-from turnout.domain.errors import ModuleUnavailable
+from turnout.authoring import ModuleUnavailable, quiet_loggers, telemetry_off
 
 _INSTALL_HINT = "install it with `pip install rapidocr-onnxruntime` (it brings onnxruntime)"
 # the largest page side read: a larger page is scaled down to this before anything else (A4 at

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.text.ocr_engine import OcrBox
 
 _WORD = re.compile(r"\S+")

@@ -19,17 +19,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, Document, DocumentKind, Text
-from turnout.domain.errors import InputRejected, NotApplicable
-from turnout.domain.modules import (
+from turnout.authoring import (
+    TEXT,
+    Artifact,
     Artifacts,
+    Document,
+    DocumentKind,
+    InputRejected,
     ModuleSpec,
+    NotApplicable,
     RunContext,
     StageModule,
+    Text,
+    Word,
     settings_with_defaults,
 )
-from turnout.domain.page import Word
-from turnout.domain.stages import TEXT
 from turnout.modules.text.layout import (
     Joins,
     join_words,

@@ -29,8 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from turnout.domain.errors import InputRejected, ModuleUnavailable
-from turnout.domain.page import Word
+from turnout.authoring import InputRejected, ModuleUnavailable, Word
 from turnout.modules.pdfium_lock import PDFIUM_LOCK
 from turnout.modules.text.layout import RawWord, RunBuilder, TextRun, same_line
 

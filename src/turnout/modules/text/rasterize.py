@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from turnout.domain.errors import InputRejected
+from turnout.authoring import InputRejected
 from turnout.modules.text.ocr_engine import MAX_SIDE_PX
 from turnout.modules.text.pdfium_reader import opened_pdf
 

@@ -34,8 +34,7 @@ from typing import Any
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from turnout.domain.errors import InputRejected
-from turnout.domain.rendering import PageImage, PageNotFound, PageUnrenderable
+from turnout.authoring import InputRejected, PageImage, PageNotFound, PageUnrenderable
 from turnout.modules.intake.image_pages import count_image_pages
 from turnout.modules.intake.pdf_streams import StreamLimit, check_inflated_size
 from turnout.modules.intake.sniff import JPEG, PDF, PNG, TIFF, looks_like_xml, sniff_binary

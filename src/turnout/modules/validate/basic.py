@@ -22,15 +22,18 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, Finding, Findings, InvoiceArtifact
-from turnout.domain.modules import (
+from turnout.authoring import (
+    VALIDATE,
+    Artifact,
     Artifacts,
+    Finding,
+    Findings,
+    InvoiceArtifact,
     ModuleSpec,
     RunContext,
     StageModule,
     settings_with_defaults,
 )
-from turnout.domain.stages import VALIDATE
 from turnout.modules.validate.basic_arithmetic import check_arithmetic
 from turnout.modules.validate.basic_consistency import check_consistency
 from turnout.modules.validate.basic_required import (

@@ -25,8 +25,7 @@ from collections.abc import Iterator
 from dataclasses import fields
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from turnout.domain.artifacts import Finding, Severity
-from turnout.domain.invoice import Invoice
+from turnout.authoring import Finding, Invoice, Severity
 
 _CENT = Decimal("0.01")
 _MAX_ADJUSTED = 19  # amounts below 10^20: far beyond any invoice, small enough to sum exactly

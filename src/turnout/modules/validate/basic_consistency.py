@@ -15,8 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from turnout.domain.artifacts import Finding, Severity
-from turnout.domain.invoice import Invoice
+from turnout.authoring import Finding, Invoice, Severity
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 

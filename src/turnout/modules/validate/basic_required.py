@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from turnout.domain.artifacts import Finding, Severity
-from turnout.domain.invoice import Invoice, is_blank, value_at
+from turnout.authoring import Finding, Invoice, Severity, is_blank, value_at
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.layout.blocks import PhraseId
 from turnout.modules.extract.layout.names import is_salutation
 from turnout.modules.extract.layout.page import Found

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.amounts import find_amounts
 from turnout.modules.extract.layout.page import Line, Phrase
 from turnout.modules.normalize.money import currency_of, parse_amount

@@ -8,7 +8,7 @@ sits between, keeping every line's index, so that line numbers mean the same in 
 
 from __future__ import annotations
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.layout.page import Layout, Line, phrases_of
 
 _MARKS = frozenset({",", "."})

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from statistics import median
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.layout.page import Found, Layout, Line, Phrase
 
 INVOICE, CREDIT_NOTE, CORRECTED, SELF_BILLED = "380", "381", "384", "389"

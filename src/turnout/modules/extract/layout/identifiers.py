@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.identifiers import find_ibans, find_vat_ids
 from turnout.modules.extract.layout.blocks import Blocks
 from turnout.modules.extract.layout.page import Found, Line

@@ -15,16 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ExtractedField, Fields, Text
-from turnout.domain.errors import InputRejected
-from turnout.domain.modules import (
+from turnout.authoring import (
+    EXTRACT,
+    Artifact,
     Artifacts,
+    ExtractedField,
+    Fields,
+    InputRejected,
     ModuleSpec,
     RunContext,
     StageModule,
+    Text,
     settings_with_defaults,
 )
-from turnout.domain.stages import EXTRACT
 from turnout.modules.extract.layout.labels import labels_of
 from turnout.modules.extract.layout.page import Found, Layout, layout_of
 from turnout.modules.extract.layout.reader import read_layout

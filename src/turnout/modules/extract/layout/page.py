@@ -14,8 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from statistics import median
 
-from turnout.domain.artifacts import Text
-from turnout.domain.page import Box, Word, boxes_of
+from turnout.authoring import Box, Text, Word, boxes_of
 
 # a gap wider than this many times the line's height separates two phrases (columns, cells)
 PHRASE_GAP = 1.5

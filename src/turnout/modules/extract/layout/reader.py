@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.amounts import find_amounts
 from turnout.modules.extract.layout.address import read_address
 from turnout.modules.extract.layout.blocks import Blocks

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.layout.page import Line, Phrase
 
 PHRASE_SEPARATOR = "   "

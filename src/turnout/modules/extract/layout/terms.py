@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from stdnum.fr import siren, siret
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.identifiers import find_ibans
 from turnout.modules.extract.layout.identifiers import phrase_of
 from turnout.modules.extract.layout.page import Found

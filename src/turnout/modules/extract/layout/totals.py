@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.layout.amount_cells import CENT, percent_text, percents, written_like
 from turnout.modules.extract.layout.amount_glue import glued
 from turnout.modules.extract.layout.page import Found, Layout, Line

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.layout.amount_cells import Cell
 from turnout.modules.extract.layout.page import Found, Layout
 from turnout.modules.normalize.money import parse_currency

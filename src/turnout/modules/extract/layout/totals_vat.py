@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.layout.amount_cells import (
     CENT,
     Cell,

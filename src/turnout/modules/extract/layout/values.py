@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.layout.labels import BUYER, SELLER, LabelHit
 from turnout.modules.extract.layout.page import Found, Phrase
 from turnout.modules.extract.layout.spans import LineText

@@ -15,8 +15,7 @@ from typing import cast
 
 import regex
 
-from turnout.domain.artifacts import Text
-from turnout.domain.page import Word
+from turnout.authoring import Text, Word
 from turnout.modules.extract.layout.page import Layout, Line
 from turnout.modules.extract.learned.issuer import constant_checks
 from turnout.modules.extract.learned.places import cut, find_label, phrase_from

@@ -24,7 +24,7 @@ from typing import Any
 import regex as regex_package
 import yaml
 
-from turnout.domain.profiles import IssuerProfile
+from turnout.authoring import IssuerProfile
 from turnout.modules.extract.learned.rules import (
     CORRECTION,
     NUMBER,

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from turnout.domain.artifacts import Text
-from turnout.domain.profiles import issuer_keys as unchecked_keys
+from turnout.authoring import Text
+from turnout.authoring import issuer_keys as unchecked_keys
 from turnout.modules.normalize.identifiers import check_iban, check_vat_id
 
 SAME_PAGE = 0.6  # the share of fingerprint two pages of one issuer have in common, at least

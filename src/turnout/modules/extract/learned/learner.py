@@ -6,8 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from turnout.domain.artifacts import Text
-from turnout.domain.profiles import IssuerProfile
+from turnout.authoring import IssuerProfile, Text
 from turnout.modules.extract.learned.invoice2data import from_template, to_template
 from turnout.modules.extract.learned.issuer import fingerprint
 from turnout.modules.extract.learned.learning import learn_rules, value_at

@@ -17,8 +17,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from turnout.domain.artifacts import Text
-from turnout.domain.page import Box, Word, boxes_of
+from turnout.authoring import Box, Text, Word, boxes_of
 from turnout.modules.extract.layout.page import Layout, layout_of
 from turnout.modules.extract.learned.issuer import constant_checks
 from turnout.modules.extract.learned.places import (

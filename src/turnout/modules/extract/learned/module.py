@@ -14,17 +14,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from turnout.domain.artifacts import Artifact, ExtractedField, Fields, Text
-from turnout.domain.errors import InputRejected
-from turnout.domain.modules import (
+from turnout.authoring import (
+    EXTRACT,
+    Artifact,
     Artifacts,
+    ExtractedField,
+    Fields,
+    InputRejected,
+    IssuerProfile,
     ModuleSpec,
     RunContext,
     StageModule,
+    Text,
+    read_key,
+    same_issuer,
     settings_with_defaults,
 )
-from turnout.domain.profiles import IssuerProfile, read_key, same_issuer
-from turnout.domain.stages import EXTRACT
 from turnout.modules.extract.identifiers import find_ibans, find_vat_ids
 from turnout.modules.extract.layout.module import LayoutExtract
 from turnout.modules.extract.layout.page import layout_of

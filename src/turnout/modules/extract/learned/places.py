@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from turnout.domain.page import Word
+from turnout.authoring import Word
 from turnout.modules.extract.amounts import find_amounts
 from turnout.modules.extract.layout.page import Layout, Line, Phrase
 from turnout.modules.extract.learned.rules import fits, label_tokens

@@ -31,9 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from turnout.domain.page import Word
-from turnout.domain.profiles import compact_id as compact
-from turnout.domain.profiles import normalised_name
+from turnout.authoring import Word, normalised_name
+from turnout.authoring import compact_id as compact
 from turnout.modules.extract.learned.issuer import issuer_keys
 
 __all__ = [

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from turnout.domain.invoice import CREDIT_NOTE_CODES, Invoice
+from turnout.authoring import CREDIT_NOTE_CODES, Invoice
 from turnout.modules.validate.en16931.canonical_groups import (
     CanonicalNode,
     Terms,

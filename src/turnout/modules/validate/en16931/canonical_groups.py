@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from turnout.domain.invoice import (
+from turnout.authoring import (
     Address,
     AllowanceCharge,
     Identifier,

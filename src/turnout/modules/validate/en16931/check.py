@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from turnout.domain.artifacts import InvoiceArtifact, Source
-from turnout.domain.errors import InputRejected
+from turnout.authoring import InputRejected, InvoiceArtifact, Source
 from turnout.modules.einvoice.syntax import ZUGFERD1_NS
 from turnout.modules.einvoice.xml import XmlEInvoice
 from turnout.modules.intake.standard import DEFAULT_MAX_BYTES, StandardIntake

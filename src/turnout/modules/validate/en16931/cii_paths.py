@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from turnout.domain.invoice import CREDIT_NOTE_CODES
+from turnout.authoring import CREDIT_NOTE_CODES
 from turnout.modules.validate.en16931.view import Paths
 
 NAMESPACES = {

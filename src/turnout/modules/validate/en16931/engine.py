@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from turnout.domain.artifacts import Finding, Severity
+from turnout.authoring import Finding, Severity
 from turnout.modules.validate.en16931 import (  # noqa: F401  (each module registers its rules)
     rules_codes,
     rules_core,

@@ -23,23 +23,21 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
-from turnout.domain.artifacts import (
+from turnout.authoring import (
+    VALIDATE,
     Artifact,
+    Artifacts,
     Document,
     Finding,
     Findings,
+    InputRejected,
     InvoiceArtifact,
-    Severity,
-)
-from turnout.domain.errors import InputRejected
-from turnout.domain.modules import (
-    Artifacts,
     ModuleSpec,
     RunContext,
+    Severity,
     StageModule,
     settings_with_defaults,
 )
-from turnout.domain.stages import VALIDATE
 from turnout.modules.einvoice.syntax import ZUGFERD1_NS
 from turnout.modules.validate.en16931.canonical import canonical_node, canonical_rules
 from turnout.modules.validate.en16931.engine import (

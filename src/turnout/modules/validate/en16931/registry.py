@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from turnout.domain.artifacts import Severity
+from turnout.authoring import Severity
 from turnout.modules.validate.en16931.view import Node
 
 FATAL = Severity.FATAL
