@@ -25,6 +25,10 @@ from lxml import etree
 
 from turnout.authoring import InputRejected
 
+# The largest e-invoice XML a module parses by default (`max_xml_bytes`), the size of the largest
+# file intake takes by default
+MAX_XML_BYTES = 20_000_000
+
 DTD_REFUSED = "XML with a DTD is not accepted (possible entity expansion / XXE)"
 
 _UTF8_BOM = b"\xef\xbb\xbf"

@@ -39,8 +39,7 @@ from turnout.modules.export.conformance import require_valid
 from turnout.modules.export.explanation import MATCH_INPUT, Explanation
 from turnout.modules.export.files import check_directory_setting, directory_setting, export_file
 from turnout.modules.export.profiles import EN16931, Profile, profile_for
-
-DEFAULT_MAX_XML_BYTES = 20_000_000
+from turnout.modules.xmlsafe import MAX_XML_BYTES
 
 
 def xml_export_settings(
@@ -63,7 +62,7 @@ def xml_export_settings(
             "max_xml_bytes": {
                 "type": "integer",
                 "minimum": 1,
-                "default": DEFAULT_MAX_XML_BYTES,
+                "default": MAX_XML_BYTES,
                 "description": "The largest e-invoice XML read to find attached documents' bytes.",
             },
             "explain": {

@@ -14,10 +14,10 @@ from lxml import etree
 from turnout.authoring import InputRejected, InvoiceArtifact, Source
 from turnout.modules.einvoice.syntax import ZUGFERD1_NS
 from turnout.modules.einvoice.xml import XmlEInvoice
-from turnout.modules.intake.standard import DEFAULT_MAX_BYTES, StandardIntake
+from turnout.modules.intake.standard import StandardIntake
 from turnout.modules.validate.en16931.engine import Report
 from turnout.modules.validate.en16931.module import En16931Validate
-from turnout.modules.xmlsafe import parse_xml
+from turnout.modules.xmlsafe import MAX_XML_BYTES, parse_xml
 
 
 def check_bytes(filename: str, data: bytes) -> Report:
@@ -30,11 +30,11 @@ def check_bytes(filename: str, data: bytes) -> Report:
             "`turnout process` to read other invoices"
         )
     what = document.xml_name or filename
-    root = parse_xml(document.xml, max_bytes=DEFAULT_MAX_BYTES, what=what)
+    root = parse_xml(document.xml, max_bytes=MAX_XML_BYTES, what=what)
     # ZUGFeRD 1 has no EN 16931 binding: its rules run on the invoice einvoice.xml reads from it
     invoice = (
         InvoiceArtifact(XmlEInvoice().parse(document).invoice)
         if etree.QName(root).namespace == ZUGFERD1_NS
         else None
     )
-    return En16931Validate({"max_xml_bytes": DEFAULT_MAX_BYTES}).check(document, invoice)
+    return En16931Validate({"max_xml_bytes": MAX_XML_BYTES}).check(document, invoice)

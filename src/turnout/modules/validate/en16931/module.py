@@ -47,9 +47,7 @@ from turnout.modules.validate.en16931.engine import (
     validate_xml,
 )
 from turnout.modules.validate.en16931.registry import RULES
-from turnout.modules.xmlsafe import parse_xml
-
-DEFAULT_MAX_XML_BYTES = 20_000_000
+from turnout.modules.xmlsafe import MAX_XML_BYTES, parse_xml
 
 SETTINGS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -69,7 +67,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         "max_xml_bytes": {
             "type": "integer",
             "minimum": 1,
-            "default": DEFAULT_MAX_XML_BYTES,
+            "default": MAX_XML_BYTES,
             "description": "Largest e-invoice XML parsed, in bytes.",
         },
         "extracted_severity": {
