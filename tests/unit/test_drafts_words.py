@@ -10,10 +10,10 @@ import jsonschema
 import pytest
 
 from turnout.domain.errors import InvalidConfiguration, Problem
+from turnout.domain.fallback import ACTIONS_SCHEMA
 from turnout.modules.route.rules import SETTINGS_SCHEMA as ROUTE_SCHEMA
 from turnout.runtime.config_document import load_document
 from turnout.runtime.schema_words import did_you_mean, expected, pattern_in_words, problem_words
-from turnout.runtime.validation import ACTIONS_SCHEMA
 
 REGEX_BITS = re.compile(r"\^|\$|\[[A-Za-z0-9]-|\\[dSsw.]|\{\d+,?\d*\}")
 

@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from turnout.domain.fallback import EXHAUSTED_ACTIONS, TRIGGERS, PolicyActions
+from turnout.domain.fallback import PolicyActions
 from turnout.domain.stages import STAGES_BY_ID
 
-__all__ = [  # TRIGGERS and EXHAUSTED_ACTIONS are the fallback policy's, kept importable here
-    "EXHAUSTED_ACTIONS",
-    "TRIGGERS",
+__all__ = [
     "ConfigStatus",
     "FallbackPolicy",
     "LivePointers",

@@ -1,5 +1,8 @@
-"""Ports: the protocols the service layer needs from storage. `turnout.persistence` implements
-them on SQLAlchemy; nothing in `runtime` knows which database is behind them."""
+"""Ports: the protocols the service layer needs from its adapters. Storage and the job queue
+(`UnitOfWork` and its repositories) are implemented by `turnout.persistence` on SQLAlchemy, so
+nothing in `runtime` knows which database is behind them; a module's call (`ModuleCall`) and the
+start of an isolated one (`ProcessIsolation`, implemented by `turnout.isolation`) are wired by
+bootstrap."""
 
 from __future__ import annotations
 
@@ -509,7 +512,8 @@ class ModuleCall(Protocol):
 
 class ProcessIsolation(Protocol):
     """Starts a module selected with `isolation: process`: its attempts run in worker processes
-    (the adapter is `turnout.isolation.IsolatedCall`, which bootstrap installs)."""
+    (the adapter is `turnout.isolation.IsolatedCall`, which bootstrap hands to the plans it
+    wires: `build_plan(..., isolation=...)`)."""
 
     def __call__(
         self,
