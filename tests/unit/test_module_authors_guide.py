@@ -11,7 +11,16 @@ import pytest
 from turnout.authoring import DocumentKind
 from turnout.bootstrap import bundled_examples
 from turnout.testing import document_of
-from turnout.testing.guide import END, REGENERATE, START, stage_table, with_table
+from turnout.testing.guide import (
+    END,
+    FRAMEWORK_END,
+    FRAMEWORK_START,
+    REGENERATE,
+    START,
+    framework_table,
+    stage_table,
+    with_table,
+)
 
 GUIDE = Path(__file__).parents[2] / "docs" / "module-authors.md"
 
@@ -22,6 +31,21 @@ def test_the_guides_stage_table_is_the_one_the_code_renders() -> None:
         f"the stage table is stale; run `{REGENERATE}`"
     )
     assert with_table(guide) == guide
+
+
+def test_the_guides_framework_settings_are_the_ones_the_code_renders() -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert f"{FRAMEWORK_START}\n{framework_table()}{FRAMEWORK_END}" in guide, (
+        f"the framework settings are stale; run `{REGENERATE}`"
+    )
+    rows = framework_table().splitlines()[2:]
+    assert [r.split("`")[1] for r in rows] == [
+        "isolation",
+        "memory_limit_mb",
+        "workers",
+        "start_timeout_s",
+    ]
+    assert "default 4096" in rows[1] and "default 30" in rows[3]
 
 
 def test_the_guide_says_how_to_render_the_table_again() -> None:

@@ -1,8 +1,9 @@
-"""The stage table of docs/module-authors.md, rendered from the code: each stage's contract (what it
-reads, produces and guarantees) and the modules Turnout ships for it.
+"""The tables of docs/module-authors.md rendered from the code: the stage table, each stage's
+contract (what it reads, produces and guarantees) and the modules Turnout ships for it; and the
+framework's reserved settings with their defaults (`turnout.domain.framework_settings`).
 
-The guide holds the table between two markers; a test checks that it is exactly what
-`stage_table()` renders. After changing a stage or a built-in module, regenerate it with
+The guide holds each table between two markers; a test checks that they are exactly what
+`stage_table()` and `framework_table()` render. After changing a stage or a built-in module, regenerate it with
 
     python -m turnout.testing.guide docs/module-authors.md
 """
@@ -15,11 +16,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from turnout.domain.contracts import CapabilityContract
+from turnout.domain.framework_settings import FRAMEWORK_SETTINGS_SCHEMA, RESERVED_SETTINGS
 from turnout.domain.stages import STAGES
 from turnout.runtime.registry import ENTRY_POINT_GROUP
 
 START = "<!-- stage table: rendered by `python -m turnout.testing.guide`, do not edit by hand -->"
 END = "<!-- end of the stage table -->"
+FRAMEWORK_START = "<!-- framework settings: rendered by `python -m turnout.testing.guide`, do not edit by hand -->"
+FRAMEWORK_END = "<!-- end of the framework settings -->"
 REGENERATE = "python -m turnout.testing.guide docs/module-authors.md"
 
 
@@ -42,12 +46,28 @@ def stage_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def framework_table() -> str:
+    """The markdown table of the settings the framework reserves, with their defaults."""
+    rows = ["| setting | what it does |", "|---|---|"]
+    for key in RESERVED_SETTINGS:
+        prop = FRAMEWORK_SETTINGS_SCHEMA["properties"][key]
+        said = str(prop["description"]).removeprefix("reserved: ")
+        default = f" (default `{prop['default']}`)" if "default" in prop else ""
+        rows.append(f"| `{key}` | {said}{default} |")
+    return "\n".join(rows) + "\n"
+
+
 def with_table(guide: str) -> str:
-    """`guide` with the text between the markers replaced by the rendered table."""
-    head, found, rest = guide.partition(START + "\n")
-    if not found or END not in rest:
-        raise ValueError(f"the guide has no stage table between `{START}` and `{END}`")
-    return head + START + "\n" + stage_table() + END + rest.split(END, 1)[1]
+    """`guide` with the text between each pair of markers replaced by its rendered table."""
+    guide = _between(guide, START, END, stage_table(), "stage table")
+    return _between(guide, FRAMEWORK_START, FRAMEWORK_END, framework_table(), "framework settings")
+
+
+def _between(guide: str, start: str, end: str, table: str, what: str) -> str:
+    head, found, rest = guide.partition(start + "\n")
+    if not found or end not in rest:
+        raise ValueError(f"the guide has no {what} between `{start}` and `{end}`")
+    return head + start + "\n" + table + end + rest.split(end, 1)[1]
 
 
 def _reads(contract: CapabilityContract) -> str:
