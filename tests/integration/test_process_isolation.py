@@ -280,7 +280,9 @@ def test_a_selection_with_isolation_process_is_planned_as_a_worker_that_survives
     config = ModuleConfiguration("cfg", 1, ConfigStatus.ACTIVE, "ann", dt.datetime.now(dt.UTC), "")
     settings = {"prefix": "> ", "isolation": "process", "memory_limit_mb": 300}
     config.selections["text"] = ModuleSelection("s1", "cfg", "text", "text.segfault", settings)
-    plan = build_plan(config, ModuleRegistry.from_classes([SegfaultingText]), isolation=IsolatedCall)
+    plan = build_plan(
+        config, ModuleRegistry.from_classes([SegfaultingText]), isolation=IsolatedCall
+    )
     try:
         (text,) = [p for p in plan.stages if p.stage.stage_id == "text"]
         assert text.primary is not None and isinstance(text.primary.call, IsolatedCall)
