@@ -29,7 +29,18 @@ def _slow(inputs: Artifacts, context: RunContext) -> list[Artifact]:
     return [Text((f"v{context.config_version}",), context.module_id, (1.0,))]
 
 
+# The old module holds its runs until the test has asked for the activation, so the runs in flight
+# are still in flight when it does (on a loaded machine they could otherwise all end first).
+_asked = threading.Event()
+
+
+def _held(inputs: Artifacts, context: RunContext) -> list[Artifact]:
+    _asked.wait(timeout=60)
+    return _slow(inputs, context)
+
+
 OLD = fake_module("text", "old", process=_slow)
+HELD_OLD = fake_module("text", "old", process=_held)
 NEW = fake_module("text", "new", process=_slow)
 
 
@@ -37,13 +48,14 @@ NEW = fake_module("text", "new", process=_slow)
 def test_activation_mid_flight_is_pending_and_switches_when_the_last_old_run_ends(
     db: Database, tmp_path: Path, total: int
 ) -> None:
-    runner, registry = make_runner(db, tmp_path, [OLD, NEW], {"text": "text.old"})
+    runner, registry = make_runner(db, tmp_path, [HELD_OLD, NEW], {"text": "text.old"})
     service = ConfigurationService(db.unit_of_work, registry)
     third = service.create(
         _doc(service, "text.old"), "ann"
     ).config.version  # ready to activate later
     service.validate(third, "ann")
     runs: list = []  # type: ignore[type-arg]
+    _asked.clear()
     worker = threading.Thread(
         target=lambda: runs.extend(
             runner.run_many([(f"{i}.pdf", b"%PDF") for i in range(total)], concurrency=8)
@@ -55,7 +67,10 @@ def test_activation_mid_flight_is_pending_and_switches_when_the_last_old_run_end
             if uow.runs.in_flight() >= 4:
                 break
         time.sleep(0.002)
-    v2 = activate(db, registry, {"text": "text.new"})  # create + validate + activate
+    try:
+        v2 = activate(db, registry, {"text": "text.new"})  # create + validate + activate
+    finally:
+        _asked.set()
     with db.unit_of_work() as uow:
         assert uow.configurations.get(v2).status == "pending"  # type: ignore[union-attr]
         requested_at = next(
