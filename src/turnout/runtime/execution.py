@@ -265,9 +265,14 @@ def execute_or_fail(
     except raises:
         raise
     except Exception as exc:  # a bug of ours must not lose the run: recorded as failed
-        run.status = RunStatus.FAILED
-        run.reason = f"internal error: {type(exc).__name__}: {exc}"
-        run.finished_at = clock()
+        fail_internal(run, exc, clock)
+
+
+def fail_internal(run: Run, exc: Exception, clock: Clock) -> None:
+    """End `run` `failed` for a bug of ours (`exc`), with the error as its reason."""
+    run.status = RunStatus.FAILED
+    run.reason = f"internal error: {type(exc).__name__}: {exc}"
+    run.finished_at = clock()
 
 
 def waits_for_a_person(run: Run) -> bool:

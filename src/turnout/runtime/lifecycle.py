@@ -35,7 +35,7 @@ from turnout.domain.runs import Run, StageResult
 from turnout.runtime.admission import AdmissionGate
 from turnout.runtime.audit import BreakerAudit, Clock, record_event
 from turnout.runtime.configurations import ConfigurationService
-from turnout.runtime.execution import PlanExecutor, execute_or_fail
+from turnout.runtime.execution import PlanExecutor, execute_or_fail, fail_internal
 from turnout.runtime.guard import GuardService
 from turnout.runtime.leases import reap_orphans
 from turnout.runtime.observer import RunObserver
@@ -133,8 +133,15 @@ class RunLifecycle:
         raises: tuple[type[BaseException], ...] = (),
     ) -> None:
         """Run the plan of the run's version on `source`. An error in `raises` goes to the
-        caller; any other is a bug of ours and ends the run `failed`, never lost."""
-        plan = self.plan_for(run.version)
+        caller; any other is a bug of ours and ends the run `failed`, never lost (a plan that
+        cannot be built too: the run ends here, and its caller finishes it)."""
+        try:
+            plan = self.plan_for(run.version)
+        except raises:
+            raise
+        except Exception as exc:  # a bug of ours must not lose the run: recorded as failed
+            fail_internal(run, exc, self.clock)
+            return
         execute_or_fail(
             self._executor,
             run,
