@@ -174,6 +174,26 @@ class RunLifecycle:
         A `local` run (this process's own) that a reaper ended meanwhile keeps the reaper's end
         (logged); a worker's queued run (not `local`) that another worker took over ends there:
         None, and nothing more happens here."""
+        stored = self.store_end(run, holder, source=source, reading=reading, local=local)
+        if stored is None:
+            return None
+        ended, pending = stored
+        self.finished(ended, pending=pending)
+        return ended
+
+    def store_end(
+        self,
+        run: Run,
+        holder: str,
+        *,
+        source: Source | None = None,
+        reading: Sequence[StageResult] = (),
+        local: bool = True,
+    ) -> tuple[Run, bool] | None:
+        """The first step of `finish`: store the run's end (committed). The run as it ended and
+        whether an activation is pending; None when another worker took the run over. The
+        caller then calls `finished`, outside whatever releases the run on an error: a run
+        whose end is stored is never released."""
         if source is not None and run.source_sha256 is None:  # it ended before intake read the
             # file: kept all the same, so that a guard's rollback can run it again
             run.source_sha256 = hashlib.sha256(source.data).hexdigest()
@@ -204,11 +224,15 @@ class RunLifecycle:
                     stored.reason,
                 )
                 run = stored
+        return run, pending is not None
+
+    def finished(self, run: Run, *, pending: bool) -> None:
+        """The steps after a run's end is stored (`store_end`): tell the observer, apply a
+        `pending` activation this run was the last to hold back, judge its version's guard."""
         self._observer.run_finished(run)
-        if pending is not None:  # this may have been the last run the activation waited for
+        if pending:  # this may have been the last run the activation waited for
             self.switch_if_drained()
         self.guards.after_run(run)  # guarded activation: judge, re-run if tripped
-        return run
 
     # -- switch and reap ---------------------------------------------------------------------
 

@@ -230,17 +230,23 @@ class QueueWorker:
         else:
             self._lifecycle.resumed(run)
         try:
-            ended = self._execute(run, data, resume)
+            stored = self._execute(run, data, resume)
         except BaseException:
             self._lifecycle.released(run)
             raise
-        if ended is None:
+        if stored is None:
             self._lifecycle.released(run)
+            return None
+        ended, pending = stored
+        # outside the try: a run whose end is stored is finished, never released, whatever
+        # fails after (the switch, the guard)
+        self._lifecycle.finished(ended, pending=pending)
         return ended
 
-    def _execute(self, run: Run, data: bytes, resume: list[StageResult]) -> Run | None:
-        """Run the plan, store the run's end and what follows it (`RunLifecycle.finish`). None
-        when the run left this worker unfinished (handed back, or taken over by another)."""
+    def _execute(self, run: Run, data: bytes, resume: list[StageResult]) -> tuple[Run, bool] | None:
+        """Run the plan and store the run's end (`RunLifecycle.store_end`): the run as it ended
+        and whether an activation is pending. None when the run left this worker unfinished
+        (handed back, or taken over by another)."""
         try:
             self._lifecycle.execute(
                 run,
@@ -257,7 +263,7 @@ class QueueWorker:
         except LeaseLost:
             log.warning("run %s was taken over by another worker; leaving it", run.run_id)
             return None
-        return self._lifecycle.finish(run, self.name, local=False)
+        return self._lifecycle.store_end(run, self.name, local=False)
 
     def _checkpoint(self, result: StageResult) -> None:
         result.worker = self.name
