@@ -30,11 +30,13 @@ def _to(db: Database, revision: str, *, down: bool = False) -> None:
             conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
-def _event(config_id: str, version: int, result: str, at: dt.datetime) -> dict[str, object]:
+def _event(
+    config_id: str, version: int, result: str, at: dt.datetime, action: str = "activate"
+) -> dict[str, object]:
     return {
         "config_id": config_id,
         "config_version": version,
-        "action": "activate",
+        "action": action,
         "actor": "ann",
         "result": result,
         "message": result,
@@ -78,6 +80,13 @@ def test_migration_0013_stores_when_the_pending_activation_was_requested_and_com
                 conn.execute(
                     insert(configuration_change_events).values(_event("c2", 2, "ok", later))
                 )
+            # a four-eyes request is `pending` too, but it is not the activation's request
+            asked = requested + dt.timedelta(minutes=1)
+            conn.execute(
+                insert(configuration_change_events).values(
+                    _event("c2", 2, "pending", asked, action="request")
+                )
+            )
 
         _to(db, "0013")
         assert "activation_requested_at" in _columns(db)

@@ -72,3 +72,12 @@ def test_terminal_statuses_allow_nothing() -> None:
 def test_a_rejected_version_can_only_be_deleted() -> None:
     assert [t for t, allowed in ALLOWED.items() if S.REJECTED in allowed] == [Transition.ARCHIVE]
     assert transition(config(S.REJECTED), Transition.ARCHIVE, NOW) is S.ARCHIVED
+
+
+@pytest.mark.parametrize("action", [Transition.ACTIVATE, Transition.CANCEL, Transition.REJECT])
+def test_leaving_pending_keeps_no_request_time(action: Transition) -> None:
+    c = config(S.VALIDATED)
+    transition(c, Transition.QUEUE, NOW)
+    assert c.activation_requested_at == NOW
+    transition(c, action, NOW + dt.timedelta(minutes=1))
+    assert c.activation_requested_at is None

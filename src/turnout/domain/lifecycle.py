@@ -138,8 +138,11 @@ def check(config: ModuleConfiguration, action: Transition) -> ConfigStatus:
 
 def transition(config: ModuleConfiguration, action: Transition, now: dt.datetime) -> ConfigStatus:
     """Apply `action` to `config` (mutating status, activated_at and activation_requested_at)
-    and return the new status."""
+    and return the new status. A version that leaves `pending` (switched, cancelled, rejected)
+    keeps no request time: a later request stores its own."""
     target = check(config, action)
+    if config.status is S.PENDING and target is not S.PENDING:
+        config.activation_requested_at = None
     config.status = target
     if target is S.ACTIVE:
         config.activated_at = now

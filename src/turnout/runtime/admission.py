@@ -64,8 +64,11 @@ class AdmissionGate:
         self._changed = threading.Condition()
         self._paused_for: int | None = None
         self._poller = threading.Lock()
-        self._deadline_noted: set[str] = set()
-        self._requested_at: dict[str, dt.datetime] = {}
+        # the drain deadline is noted once per request (a version pending, cancelled and asked
+        # for again is a new request): keyed on the version and when its activation was asked
+        self._deadline_noted: set[tuple[str, dt.datetime]] = set()
+        # when the pending version's activation was asked for, as last read (and when read)
+        self._requested_at: dict[str, tuple[dt.datetime | None, float]] = {}
         self._reader = reader_factory or uow_factory
         self._reap_every_s = reap_every_s
         self._reaped_at = -float("inf")
@@ -238,24 +241,19 @@ class AdmissionGate:
             self.notify()
 
     def _check_deadline(self, pending: VersionRef) -> None:
-        if self._deadline_s is None or pending.config_id in self._deadline_noted:
+        if self._deadline_s is None:
             return
-        requested = self._requested_at.get(pending.config_id)
-        if requested is None:
-            with self._reader() as reader:
-                config = reader.configurations.get(pending.version)
-            requested = config.activation_requested_at if config is not None else None
-            if requested is None:
-                return
-            self._requested_at[pending.config_id] = requested
+        requested = self._requested(pending)
+        if requested is None or (pending.config_id, requested) in self._deadline_noted:
+            return
         if (self._now() - requested).total_seconds() < self._deadline_s:
             return
         with self._uow() as uow:
             uow.lock_lifecycle()
             events = uow.events.list(config_id=pending.config_id, limit=20)
             if not any(
-                e.action is EventAction.DRAIN_DEADLINE for e in events
-            ):  # once, across processes
+                e.action is EventAction.DRAIN_DEADLINE and e.created_at >= requested for e in events
+            ):  # once per request, across processes
                 config = uow.configurations.get(pending.version)
                 in_flight = uow.runs.in_flight()
                 record_event(
@@ -271,4 +269,17 @@ class AdmissionGate:
                     self._now(),
                 )
                 uow.commit()
-        self._deadline_noted.add(pending.config_id)
+        self._deadline_noted.add((pending.config_id, requested))
+
+    def _requested(self, pending: VersionRef) -> dt.datetime | None:
+        """When the pending version's activation was asked for, as stored: read again at most
+        every `reap_every_s` (only the polling thread asks), so that a version pending,
+        cancelled and asked for again is judged from its new request."""
+        cached = self._requested_at.get(pending.config_id)
+        if cached is not None and time.monotonic() - cached[1] < self._reap_every_s:
+            return cached[0]
+        with self._reader() as reader:
+            config = reader.configurations.get(pending.version)
+        requested = config.activation_requested_at if config is not None else None
+        self._requested_at = {pending.config_id: (requested, time.monotonic())}
+        return requested

@@ -7,7 +7,9 @@ Create Date: 2026-12-06
 - `module_configurations.activation_requested_at`: when the version's activation was asked for
   while runs were in flight (it became `pending`); the switch reports how long it waited, and the
   admission gate's drain deadline counts from it. Until now both read it back from the audit
-  trail's last events. A version pending while migrating gets the time of its `pending` event.
+  trail's last events. A version pending while migrating gets the time of its latest `activate`
+  event whose result was `pending` (a four-eyes `request` event is pending too, but it is not
+  the activation's request).
 
 Mutable like `status` and `activated_at` (the immutability triggers list the columns they keep,
 and this one is not among them). Downgrading drops the column.
@@ -35,7 +37,8 @@ def upgrade() -> None:
     op.execute(
         "UPDATE module_configurations SET activation_requested_at = ("
         "SELECT MAX(e.created_at) FROM configuration_change_events e "
-        "WHERE e.config_id = module_configurations.config_id AND e.result = 'pending'"
+        "WHERE e.config_id = module_configurations.config_id AND e.action = 'activate' "
+        "AND e.result = 'pending'"
         ") WHERE status = 'pending'"
     )
 
