@@ -175,7 +175,7 @@ def test_a_run_of_a_dead_process_is_reaped_and_the_pending_activation_goes_throu
     runner, registry = make_runner(db, tmp_path)
     # a process that died mid-run: admitted with a short lease nobody renews
     gate = AdmissionGate(db.unit_of_work, utcnow)  # the dead process's
-    orphan, _ = gate.admit("orphan.pdf", holder="gone:42:abcdef", lease_s=0.5)
+    orphan, _ = gate.admit("orphan.pdf", holder="gone:42:abcdef", lease_s=0.5, drain=None)
     version = activate(db, registry)  # pending behind the orphan
     with db.unit_of_work() as uow:
         assert uow.configurations.pointers().pending is not None

@@ -79,7 +79,7 @@ class AdmissionGate:
         *,
         holder: str | None = None,
         lease_s: float | None = None,
-        drain: Drain | None = None,
+        drain: Drain | None,
     ) -> tuple[Run, float]:
         """Insert a running run pinned to the active version; wait while an activation is pending.
         With `holder` and `lease_s`, the run is inserted with its lease held by `holder` (one
@@ -97,7 +97,7 @@ class AdmissionGate:
         *,
         holder: str,
         lease_s: float,
-        drain: Drain | None = None,
+        drain: Drain | None,
     ) -> tuple[Run | None, float]:
         """`admit` for a run that runs `rerun_of` again (a guard's re-run): None when a run
         re-runs it already (every re-run is inserted under the lifecycle lock, checked first)."""
@@ -116,7 +116,7 @@ class AdmissionGate:
         lease_s: float,
         max_wait_s: float | None = None,
         *,
-        drain: Drain | None = None,
+        drain: Drain | None,
     ) -> tuple[bool | None, float]:
         """Admit a submitted run under the active version, its lease held by `worker`; wait
         while an activation is pending, at most `max_wait_s` (then None: still paused). False
