@@ -463,25 +463,34 @@ class TrialService:
         """Wait for this trial's turn, run it, store its end and its event; let go of its place
         in line and its lease."""
         trial = prepared.trial
+        turned = False
         try:
             with self._turns.turn(trial.trial_id):
+                turned = True  # its turn lets go of the lease itself, before its end is stored
                 return self._execute_turn(prepared, on_progress)
         finally:
-            self._leases.release(trial.trial_id)
+            if not turned:
+                self._leases.release(trial.trial_id)
 
     def _execute_turn(
         self, prepared: _Prepared, on_progress: Callable[[Trial], None] | None
     ) -> Trial:
         trial = prepared.trial
         try:
-            self._run_items(prepared, on_progress)
-            trial.report = build_report(trial.version, prepared.items, prepared.skipped)
-            trial.status = TrialStatus.DONE
-        except Exception as exc:  # the trial could not run: said on the trial and in the trail
-            log.exception("trial %s of version %s failed", trial.trial_id, trial.version)
-            trial.status = TrialStatus.FAILED
-            trial.error = f"{type(exc).__name__}: {exc}"
-        trial.finished_at = self._now()
+            try:
+                self._run_items(prepared, on_progress)
+                trial.report = build_report(trial.version, prepared.items, prepared.skipped)
+                trial.status = TrialStatus.DONE
+            except Exception as exc:  # the trial could not run: said on the trial and the trail
+                log.exception("trial %s of version %s failed", trial.trial_id, trial.version)
+                trial.status = TrialStatus.FAILED
+                trial.error = f"{type(exc).__name__}: {exc}"
+            trial.finished_at = self._now()
+        finally:
+            # no more heartbeats once it ends: storing its end clears its lease, and a beat
+            # between the two would take a trial that ended for one whose lease was lost (the
+            # save itself checks that this process still holds it)
+            self._leases.release(trial.trial_id)
         with self._uow() as uow:
             if not uow.trials.save(trial, held_by=self._leases.holder):
                 # reaped while this process was stalled past its lease: the reaper's end holds
