@@ -13,7 +13,7 @@ from conftest import PostgresServer
 from support.queue import prepare_queue, ubl_invoices
 from turnout.bootstrap import App, bootstrap, bundled_examples, wire_runs
 from turnout.domain.runs import Run, RunStatus
-from turnout.persistence.tables import fallback_policies
+from turnout.persistence.tables import fallback_policies, sources
 from turnout.runtime.audit import utcnow
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.observer import NullObserver
@@ -55,8 +55,8 @@ def test_a_plan_that_cannot_be_built_ends_the_run_failed_and_the_batch_goes_on(a
     assert sorted((r.status, r.lease_expires_at) for r in stored) == [(RunStatus.FAILED, None)] * 2
 
 
-class _SwitchSeenBroken(NullObserver):
-    """An observer whose metrics break when an activation switches; records the rest."""
+class _Recording(NullObserver):
+    """An observer that records what it is told of runs and switches."""
 
     def __init__(self) -> None:
         self.calls: list[str] = []
@@ -72,6 +72,13 @@ class _SwitchSeenBroken(NullObserver):
 
     def run_finished(self, run: Run) -> None:
         self.calls.append("finished")
+
+    def activation_switched(self, version: int, waited_s: float) -> None:
+        self.calls.append(f"switched to {version}")
+
+
+class _SwitchSeenBroken(_Recording):
+    """An observer whose metrics break when an activation switches."""
 
     def activation_switched(self, version: int, waited_s: float) -> None:
         raise RuntimeError("the metrics backend is gone")
@@ -107,6 +114,46 @@ def test_a_queued_run_whose_end_is_stored_is_never_released_when_the_switch_afte
             stored = uow.runs.get(run_id)
             assert uow.configurations.pointers().active.version == v2
         assert stored is not None and stored.status.finished
+        runs.runner.close()
+    finally:
+        app.close()
+
+
+@pytest.mark.postgres
+def test_a_queued_run_whose_source_is_gone_ends_as_any_run_does(
+    pg_server: PostgresServer, tmp_path: Path
+) -> None:
+    pg_server.empty_session_db()
+    url = pg_server.url(pg_server.session_db)
+    prepare_queue(url)
+    app = bootstrap(Settings(home=tmp_path / "home", database_url=url))
+    app.init("ann")
+    try:
+        observer = _Recording()
+        runs = wire_runs(app.unit_of_work, app.registry, app.executors, observer=observer)
+        worker = QueueWorker(runs.lifecycle, app.unit_of_work)
+        [run_id] = [d.run_id for d in submit(app.unit_of_work, ubl_invoices(1), utcnow)]
+        assert runs.lifecycle.admit_queued(run_id, worker.name, 30.0)[0]  # the last in flight
+        svc = app.configurations
+        doc = document_of(svc.get(1))
+        selections = {**doc.selections, "validate": SelectionDoc("validate.basic")}
+        v2 = svc.create(ConfigDocument("basic", selections), "ann").config.version
+        svc.validate(v2, "ann")
+        assert svc.activate(v2, "ann").status == "pending"
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:  # deleted by hand
+            conn.execute(sa.delete(sources))
+        engine.dispose()
+
+        ended = worker.process(run_id)
+
+        assert ended is not None and ended.status is RunStatus.FAILED
+        assert "source file is gone" in (ended.reason or "")
+        # told as any run that ends here, and the activation it held back went through
+        assert observer.calls == ["resumed", "finished", f"switched to {v2}"]
+        with app.unit_of_work() as uow:
+            active = uow.configurations.pointers().active
+        assert active is not None and active.version == v2
         runs.runner.close()
     finally:
         app.close()

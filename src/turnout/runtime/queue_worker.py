@@ -215,22 +215,22 @@ class QueueWorker:
             data = uow.sources.get(run.source_sha256) if run and run.source_sha256 else None
         if run is None:
             return None  # deleted by hand meanwhile
-        if data is None:  # cannot happen through Turnout (sources are never deleted with runs)
-            run.status, run.finished_at = RunStatus.FAILED, self._now()
-            run.reason = "its source file is gone from the database; submit the file again"
-            with self._uow() as uow:
-                uow.runs.finish(run, held_by=self.name)
-                uow.commit()
-            return run
-        run.attempts = []  # rebuilt from the stored stage results
-        run.worker = self.name
-        self._lifecycle.plan_for(run.version)  # a database error here: the job is retried
+        if data is not None:
+            run.attempts = []  # rebuilt from the stored stage results
+            run.worker = self.name
+            self._lifecycle.plan_for(run.version)  # a database error here: the job is retried
         if fresh:
             self._lifecycle.admitted(run, waited)
         else:
             self._lifecycle.resumed(run)
         try:
-            stored = self._execute(run, data, resume)
+            if data is None:  # cannot happen through Turnout (sources are never deleted with
+                # runs): it ends failed, and what follows a run's end follows
+                run.status, run.finished_at = RunStatus.FAILED, self._now()
+                run.reason = "its source file is gone from the database; submit the file again"
+                stored = self._lifecycle.store_end(run, self.name, local=False)
+            else:
+                stored = self._execute(run, data, resume)
         except BaseException:
             self._lifecycle.released(run)
             raise
