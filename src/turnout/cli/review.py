@@ -30,7 +30,7 @@ from turnout.cli.run_fields import (
 from turnout.cli.run_page import print_decision, progress_note, records_table, run_header
 from turnout.cli.runs import find_run_id
 from turnout.cli.tables import fitted, narrow
-from turnout.domain.artifacts import Outcome
+from turnout.domain.outcome import Outcome
 from turnout.domain.review import PersonDecision, ReviewFilter, ReviewItem, ReviewRequest
 from turnout.domain.runs import Run, RunStatus
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from turnout.cli.batch import collect
@@ -54,6 +53,14 @@ def try_(
         )
     scope = trial_scope(last, since, [str(p) for p in files])
     app = get_app()
+    from rich.progress import (  # a bar only when files are processed: not at start-up
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

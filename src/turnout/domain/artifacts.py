@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from turnout.domain import schema
 from turnout.domain.invoice import Invoice, invoice_problems
+from turnout.domain.outcome import Outcome as Outcome  # where it was always imported from
 from turnout.domain.page import Box, Word, box_problems, word_problems
 
 _REF = re.compile(r"^(?P<name>[a-z][a-z_]*)(?:/v?(?P<major>\d+))?$")
@@ -377,12 +378,6 @@ class Match(Artifact):
         schema.check_optional(found, "match", self, ("vendor_id", "vendor_name", "method"))
         schema.check_confidence(found, "match.score", self.score)
         return found
-
-
-class Outcome(StrEnum):
-    APPROVE = "approve"
-    REVIEW = "review"
-    REJECT = "reject"
 
 
 @dataclass(frozen=True)
