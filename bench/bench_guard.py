@@ -173,7 +173,7 @@ def _workers(home: Path, url: str) -> Outcome:
     procs: list[subprocess.Popen[bytes]] = []
     try:
         version = _refusing_version(app)
-        submit(app.unit_of_work, invoices(FILES, "W"), app.runner.clock)
+        submit(app.unit_of_work, invoices(FILES, "W"), app.clock)
         procs = [
             subprocess.Popen(
                 [str(TURNOUT), "worker", "--concurrency", "2", "--lease", "3"],

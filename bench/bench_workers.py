@@ -482,7 +482,7 @@ def _submit(cluster: Cluster, files: list[tuple[str, bytes]], app: App | None = 
     own = app is None
     app = app or cluster.app()
     try:
-        done = submit(app.unit_of_work, files, app.runner.clock)
+        done = submit(app.unit_of_work, files, app.clock)
     finally:
         if own:
             app.close()

@@ -24,7 +24,7 @@ from turnout.persistence.history import SqlInvoiceHistory
 from turnout.persistence.roles import grant_runtime_role, runtime_can_truncate_audit
 from turnout.persistence.vendors import SqlVendorDirectory
 from turnout.runtime.admission import AdmissionGate
-from turnout.runtime.audit import BreakerAudit, utcnow
+from turnout.runtime.audit import BreakerAudit, Clock, utcnow
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.execution import Executors
 from turnout.runtime.guard import GuardService
@@ -38,7 +38,7 @@ from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.profiles import ProfileService
 from turnout.runtime.queue_worker import QueueWorker
 from turnout.runtime.registry import ModuleRegistry
-from turnout.runtime.resilience.breaker import BreakerBoard, BreakerState
+from turnout.runtime.resilience.breaker import BreakerBoard, BreakerState, BreakerView
 from turnout.runtime.review import ReviewService
 from turnout.runtime.runner import Runner
 from turnout.runtime.sessions import SessionService
@@ -117,6 +117,15 @@ class App:
         return ProfileService(self.unit_of_work, LearnedProfiles())
 
     @property
+    def clock(self) -> Clock:
+        """This process's clock (what submissions and runs are stamped with); wires nothing."""
+        return utcnow
+
+    def breakers(self) -> list[BreakerView]:
+        """The circuit breakers of this process's production runs."""
+        return self.lifecycle.breakers()
+
+    @property
     def executors(self) -> Executors:
         """How this process builds plan executors (production's and each trial's)."""
         return Executors(
@@ -174,6 +183,7 @@ class App:
             self._reviews = ReviewService(
                 self.unit_of_work,
                 self.runner,
+                plan_for=self.lifecycle.plan_for,
                 reader_factory=self.database.reader,
                 on_reviewed=self.profiles.learn_from_review,
             )

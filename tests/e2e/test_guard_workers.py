@@ -87,7 +87,7 @@ def test_a_guard_trips_rolls_back_by_itself_and_loses_no_invoice(
         "ann",
     ).config.version
     files = ubl_invoices(BACKLOG, "G")
-    submitted = submit(app.unit_of_work, files, app.runner.clock)
+    submitted = submit(app.unit_of_work, files, app.clock)
     assert sum(s.queued for s in submitted) == BACKLOG
 
     logs = [tmp_path / f"worker-{i}.log" for i in range(3)]

@@ -120,7 +120,7 @@ def test_a_backlog_survives_a_killed_worker_dropped_connections_and_an_activatio
 ) -> None:
     app, env = cluster
     url = app.settings.database_url
-    submitted = submit(app.unit_of_work, ubl_invoices(BACKLOG, "W"), app.runner.clock)
+    submitted = submit(app.unit_of_work, ubl_invoices(BACKLOG, "W"), app.clock)
     assert sum(d.queued for d in submitted) == BACKLOG
 
     logs = [tmp_path / f"worker-{i}.log" for i in range(3)]

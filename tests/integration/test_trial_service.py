@@ -53,7 +53,7 @@ def test_a_trial_opens_its_own_breakers_never_productions(app: App) -> None:
     assert any("circuit open for `text.unpicklable`" in r for r in reasons)
     assert text["failure_rate_after"] > 0
     # ... but production's board never saw the module, and no breaker event was recorded
-    assert all(b.module_id != "text.unpicklable" for b in app.runner.breakers())
+    assert all(b.module_id != "text.unpicklable" for b in app.breakers())
     with app.unit_of_work() as uow:
         assert uow.events.list(action="breaker_changed") == []
         stored = uow.trials.get(trial.trial_id)

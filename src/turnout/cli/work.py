@@ -51,7 +51,7 @@ def submit(
             + "; raise --max-mb if they are real invoices"
         )
     files = ((p.name, p.read_bytes()) for p in found)  # read batch by batch, not all at once
-    done = submit_files(app.unit_of_work, files, app.runner.clock, again=again, max_bytes=max_bytes)
+    done = submit_files(app.unit_of_work, files, app.clock, again=again, max_bytes=max_bytes)
     if json_:
         emit_json(
             [

@@ -54,6 +54,7 @@ from turnout.runtime.corrections import (
     parse_corrections,
 )
 from turnout.runtime.execution import READING_STAGES, waits_for_a_person
+from turnout.runtime.plan import Plan
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.review_fields import einvoice_with, fields_of
 from turnout.runtime.runner import Runner
@@ -98,6 +99,7 @@ class ReviewService:
         uow_factory: Callable[[], UnitOfWork],
         runner: Runner,
         *,
+        plan_for: Callable[[int], Plan],
         reader_factory: Callable[[], UnitOfWork] | None = None,
         on_reviewed: ReviewedHook | None = None,
         clock: Clock = utcnow,
@@ -105,6 +107,7 @@ class ReviewService:
         self._uow = uow_factory
         self._reader = reader_factory or uow_factory
         self._runner = runner
+        self._plan_for = plan_for  # the plan of a version (the run lifecycle's, built once)
         self._on_reviewed = on_reviewed
         self._now = clock
 
@@ -282,7 +285,7 @@ class ReviewService:
         return sorted([*kept, extract], key=lambda r: r.position)
 
     def _position(self, run: Run, stage_id: str) -> int:
-        plan = self._runner.plan_for(run.version)
+        plan = self._plan_for(run.version)
         return next(i for i, p in enumerate(plan.stages) if p.stage.stage_id == stage_id)
 
     # -- afterwards ----------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from pathlib import Path
 from turnout.domain.artifacts import Source
 from turnout.domain.errors import NotFound
 from turnout.domain.runs import Run, RunStatus, StageResult
-from turnout.runtime.audit import Clock
 from turnout.runtime.guard import GuardService
 from turnout.runtime.leases import LeaseKeeper, record_orphaned
 from turnout.runtime.lifecycle import RunLifecycle
@@ -97,7 +96,7 @@ class Runner:
         run, _ = self._lifecycle.admit(file_name, self.holder, self.lease_s)
         run.status = RunStatus.FAILED
         run.reason = reason
-        run.finished_at = self.clock()
+        run.finished_at = self._lifecycle.clock()
         with self._uow() as uow:
             uow.runs.finish(run, held_by=self.holder)
             uow.commit()
@@ -151,7 +150,7 @@ class Runner:
                 raise NotFound(f"run {run_id} does not exist")
             if not run.status.finished:
                 run.status = RunStatus.FAILED
-                run.finished_at = self.clock()
+                run.finished_at = self._lifecycle.clock()
                 run.reason = f"the process running it stopped: {why}; process the file again"
                 if uow.runs.finish(run, held_by=holder):
                     record_orphaned(uow, run, run.finished_at)
@@ -171,17 +170,9 @@ class Runner:
         return self._leases.lease_s
 
     @property
-    def clock(self) -> Clock:
-        return self._lifecycle.clock
-
-    @property
     def guards(self) -> GuardService:
         """The guards that judge this process's runs (shared with the lifecycle)."""
         return self._lifecycle.guards
-
-    def switch_if_drained(self) -> bool:
-        """Apply a pending activation if nothing is in flight any more; wake waiting admissions."""
-        return self._lifecycle.switch_if_drained()
 
     def prepare(self) -> None:
         """Build the active version's plan now (its modules imported and warmed up), so that

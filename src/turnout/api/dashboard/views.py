@@ -68,7 +68,7 @@ def overview(app: App) -> Overview:
         designated = {m.stage_id: m.module_id for m in uow.modules.list() if m.is_fallback}
         in_flight = uow.runs.in_flight()
         requested = pendings[0].activation_requested_at if pendings else None
-    breakers = {(b.stage_id, b.module_id): str(b.state) for b in app.runner.breakers()}
+    breakers = {(b.stage_id, b.module_id): str(b.state) for b in app.breakers()}
 
     def state(stage_id: str, module_id: str | None) -> ModuleState | None:
         if module_id is None:
