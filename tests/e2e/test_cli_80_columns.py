@@ -21,15 +21,21 @@ def turnout(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     env = {k: v for k, v in os.environ.items() if not k.startswith("TURNOUT_")}
     env.update(COLUMNS="80", TURNOUT_HOME=str(home), TURNOUT_ACTOR="ann")
 
-    def run(*args: str) -> str:
+    def run(*args: str, columns: int = 80) -> str:
         done = subprocess.run(
-            [str(TURNOUT), *args], env=env, capture_output=True, text=True, timeout=300
+            [str(TURNOUT), *args],
+            env={**env, "COLUMNS": str(columns)},
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert done.returncode == 0, f"turnout {' '.join(args)}: {done.stderr}"
         wide = [
-            line for line in done.stdout.splitlines() if len(line) > 80 and "--json" not in args
+            line
+            for line in done.stdout.splitlines()
+            if len(line) > columns and "--json" not in args
         ]
-        assert not wide, f"turnout {' '.join(args)} is wider than 80:\n" + "\n".join(wide)
+        assert not wide, f"turnout {' '.join(args)} is wider than {columns}:\n" + "\n".join(wide)
         return done.stdout
 
     run.demo = run("demo")  # type: ignore[attr-defined]
@@ -90,3 +96,20 @@ def test_a_run_page_and_a_review_page_fit_with_the_values_whole(turnout) -> None
     waiting = next(r for r in runs if (r["decision"] or {}).get("outcome") == "review")
     review = turnout("review", "show", waiting["run_id"])
     assert "AVR-24-00317" in review and "Atelier Verrier du Rhône SARL" in review
+
+
+@pytest.mark.parametrize("columns", [80, 90, 100, 120])
+def test_modules_shows_every_column_and_every_setting_name_whole(turnout, columns) -> None:  # type: ignore[no-untyped-def]
+    """No column is squeezed to nothing or cut to `stat…`, and a setting name is never split
+    over two lines (`trust_confirmed_af` / `ter`)."""
+    data = json.loads(turnout("modules", "--json"))
+    out = turnout("modules", columns=columns)
+    header = next(line for line in out.splitlines() if "module" in line)
+    for name in ("module", "stage", "status", "fallback", "settings", "note"):
+        assert f" {name} " in f" {header} ", f"{name!r} not in the header at {columns}:\n{out}"
+    assert "┃┃" not in out and "││" not in out, out
+    words = set(out.replace(",", " ").split())
+    for d in data:
+        assert d["module_id"] in words, f"{d['module_id']} cut at {columns}:\n{out}"
+        for name in (d["metadata"].get("settings_schema") or {}).get("properties") or {}:
+            assert name in words, f"setting {name!r} split at {columns}:\n{out}"

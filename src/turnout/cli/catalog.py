@@ -47,25 +47,37 @@ def modules(
         emit_json(data)
         return
     table = fitted(*(one_line(h) for h in ("module", "stage", "status", "fallback")))
+    names = [
+        list((d["metadata"].get("settings_schema") or {}).get("properties") or {}) for d in data
+    ]
+    # a setting name is never split: the settings column is as wide as the longest name, and it
+    # wraps at the spaces after commas only
+    longest = max((len(n) for ns in names for n in ns), default=1)
+    fixed = sum(
+        max([len(h), *(len(str(d[k])) for d in data)])
+        for h, k in (("module", "module_id"), ("stage", "stage_id"), ("status", "status"))
+    ) + len("fallback")
     wide = not narrow()
-    if not wide:  # the settings a line each, the note cut to the width the others leave
-        table.add_column("settings", overflow="fold", max_width=18)
-        kept = ("module_id", "stage_id", "status")
-        used = sum(max((len(str(d[k])) for d in data), default=0) for k in kept) + 8 + 18 + 5
-        note_width = max(12, console.width - used)
-    else:
-        table.add_column("settings")
-        note_width = 60
-    table.add_column("note", overflow="ellipsis", no_wrap=True, max_width=note_width)
-    for d in data:
-        props = (d["metadata"].get("settings_schema") or {}).get("properties") or {}
+    if wide:  # boxed: six columns take 7 borders and 2 spaces of padding each
+        left = console.width - fixed - 7 - 2 * 6
+        settings_width = max(longest, len("settings"), left // 2)
+    else:  # one space between columns, the settings a line each
+        left = console.width - fixed - 5
+        settings_width = max(longest, len("settings"))
+    table.add_column("settings", width=settings_width, overflow="fold")
+    note_width = left - settings_width
+    show_note = note_width >= 6  # the note is cut to the width the others leave, or left out
+    if show_note:
+        table.add_column("note", overflow="ellipsis", no_wrap=True, width=note_width)
+    for d, props in zip(data, names, strict=True):
+        note = d["metadata"].get("unavailable_reason") or d["metadata"].get("description", "")
         table.add_row(
             d["module_id"],
             d["stage_id"],
             d["status"],
             "yes" if d["is_fallback"] else "",
             (", " if wide else "\n").join(props) or "-",
-            d["metadata"].get("unavailable_reason") or d["metadata"].get("description", ""),
+            *([note] if show_note else []),
         )
     console.print(table)
 
