@@ -109,8 +109,15 @@ def module_to_dict(m: ModuleRecord) -> dict[str, Any]:
     }
 
 
-def stage_to_dict(s: ProcessingStage, selected: str | None, fallback: str | None) -> dict[str, Any]:
-    """One stage with the module the active configuration selects, as `turnout stages --json`."""
+def stage_to_dict(
+    s: ProcessingStage,
+    selected: str | None,
+    fallback: str | None,
+    designated_fallback: str | None = None,
+) -> dict[str, Any]:
+    """One stage with the module the active configuration selects and the module its fallback
+    policy falls back to (None: the active configuration has none for the stage), and the
+    module the registry designates as the stage's fallback, as `turnout stages --json`."""
     return {
         "stage_id": s.stage_id,
         "name": s.name,
@@ -119,22 +126,26 @@ def stage_to_dict(s: ProcessingStage, selected: str | None, fallback: str | None
         "is_required": s.is_required,
         "selected_module": selected,
         "fallback_module": fallback,
+        "designated_fallback": designated_fallback,
     }
 
 
 def stages_view(uow_factory: Callable[[], UnitOfWork]) -> list[dict[str, Any]]:
-    """The stages in order, each with the module the active configuration selects and the
-    stage's fallback module (`turnout stages`, GET /stages)."""
+    """The stages in order, each with the module the active configuration selects, the module
+    its fallback policy falls back to (what runs when the selection fails) and the stage's
+    designated fallback module in the registry (`turnout stages`, GET /stages)."""
     with uow_factory() as uow:
         stages = uow.stages.stages()
         active = uow.configurations.with_status(ConfigStatus.ACTIVE)
-        fallbacks = {m.stage_id: m.module_id for m in uow.modules.list() if m.is_fallback}
+        designated = {m.stage_id: m.module_id for m in uow.modules.list() if m.is_fallback}
     selections = active[0].selections if active else {}
+    policies = active[0].policies if active else {}
     return [
         stage_to_dict(
             s,
             selections[s.stage_id].module_id if s.stage_id in selections else None,
-            fallbacks.get(s.stage_id),
+            policies[s.stage_id].fallback_module_id if s.stage_id in policies else None,
+            designated.get(s.stage_id),
         )
         for s in stages
     ]

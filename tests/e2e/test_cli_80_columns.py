@@ -62,7 +62,7 @@ def test_the_demo_fits_and_names_every_file_with_its_status(turnout) -> None:  #
     ("args", "whole"),
     [
         (["stats"], ["extract.templates", "normalize.standard", "100.0%"]),
-        (["stages"], ["extract.templates", "extract.heuristic", "dedupe.fingerprint"]),
+        (["stages"], ["extract.templates", "text.ocr", "dedupe.fingerprint", "fallback (active)"]),
         (["modules"], ["intake.standard", "extract.templates", "available"]),
         (["contracts"], ["normalize-v1", "timeout_s=120"]),
         (["config", "history"], ["rolled_back", "superseded", "rollback to version 1"]),

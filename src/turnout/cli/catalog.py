@@ -11,7 +11,8 @@ from turnout.cli.tables import fitted, folded, narrow, one_line
 
 
 def stages(json_: JsonOpt = False) -> None:
-    """The stages in order, with their contract and the module the active configuration selects."""
+    """The stages in order, with their contract, the module the active configuration selects and
+    the module its fallback policy falls back to ("none": the policy has no fallback module)."""
     from turnout.views import stages_view
 
     data = stages_view(get_app().unit_of_work)
@@ -20,16 +21,18 @@ def stages(json_: JsonOpt = False) -> None:
         return
     table = fitted(
         *(one_line(h) for h in ("#", "stage", "required", "contract", "selected (active)")),
-        one_line("fallback"),
+        one_line("fallback (active)"),
     )
     for d in data:
+        selected = d["selected_module"]
         table.add_row(
             str(d["order"]),
             d["stage_id"],
             "yes" if d["is_required"] else "no",
             d["capability_contract_id"],
-            d["selected_module"] or "-",
-            d["fallback_module"] or "-",
+            selected or "-",
+            # the fallback the active configuration's policy uses, not the registry's designated one
+            d["fallback_module"] or ("none" if selected else "-"),
         )
     console.print(table)
 
