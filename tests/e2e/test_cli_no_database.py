@@ -1,5 +1,5 @@
 """A command that reads state, run where there is no Turnout database yet (SQLite), says so in one
-line and exits non-zero, creating nothing: no `./.turnout` in the folder it was run from, no
+line and exits 2 (a refused request), creating nothing: no `./.turnout` in the folder it was run from, no
 TURNOUT_HOME."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def test_reading_command_refuses_without_a_database_and_creates_nothing(
     tmp_path: Path, args: list[str]
 ) -> None:
     done = _turnout(args, cwd=tmp_path, home=None)
-    assert done.returncode != 0
+    assert done.returncode == 2, done.stderr  # a refused request, not an internal error
     expected = f"no Turnout database at {tmp_path.resolve() / '.turnout' / 'turnout.db'}; run "
     assert expected in " ".join(done.stderr.split()), done.stderr
     assert "turnout init" in done.stderr and "TURNOUT_HOME" in done.stderr
@@ -61,7 +61,7 @@ def test_reading_command_refuses_without_a_database_and_creates_nothing(
 def test_a_home_that_does_not_exist_is_not_made(tmp_path: Path) -> None:
     home = tmp_path / "elsewhere"
     done = _turnout(["runs", "--json"], cwd=tmp_path, home=home)
-    assert done.returncode != 0
+    assert done.returncode == 2, done.stderr  # a refused request, not an internal error
     assert f"no Turnout database at {home / 'turnout.db'}" in " ".join(done.stderr.split())
     assert not home.exists()
     assert list(tmp_path.iterdir()) == []

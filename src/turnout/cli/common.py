@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from turnout.domain.errors import StorageError
+from turnout.domain.errors import RequestError
 from turnout.settings import Settings, default_actor
 
 if TYPE_CHECKING:  # the application is built on first use: `turnout check` needs no database
@@ -57,12 +57,17 @@ def get_app(*, initialized: bool = True) -> App:
     return _app
 
 
+class NoDatabase(RequestError):
+    """A command that needs the database was run where there is none: a refused request (exit 2),
+    not an internal error."""
+
+
 def _refuse_without_database(settings: Settings) -> None:
     """A command that needs the database says so when there is none, creating nothing (opening
     an SQLite file that is not there would make it, and its folder)."""
     found = settings.sqlite_file
     if found is not None and not found.exists():
-        raise StorageError(
+        raise NoDatabase(
             f"no Turnout database at {found}; run `turnout init` "
             "(or set TURNOUT_HOME / TURNOUT_DATABASE_URL)"
         )
