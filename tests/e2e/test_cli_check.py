@@ -53,3 +53,25 @@ def test_check_several_files_gives_a_json_list_and_exit_2_for_unreadable(tmp_pat
     assert hybrid["valid"] is True
     assert unreadable["file"] == str(junk)
     assert "unsupported file" in unreadable["error"]
+
+
+def test_a_folder_is_every_xml_and_pdf_in_it(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "ubl.xml").write_bytes(EXAMPLES["ubl-invoice.xml"].read_bytes())
+    (folder / "sub" / "facturx.PDF").write_bytes(EXAMPLES["facturx-invoice.pdf"].read_bytes())
+    (folder / "notes.txt").write_text("not an invoice")
+    result = check(tmp_path, str(folder), "--json")
+    assert result.returncode == 0, result.stderr
+    assert [r["file"] for r in json.loads(result.stdout)] == [
+        str(folder / "sub" / "facturx.PDF"),
+        str(folder / "ubl.xml"),
+    ]
+
+
+def test_a_folder_without_invoices_says_check_takes_files(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = check(tmp_path, str(tmp_path / "empty"))
+    assert result.returncode == 2
+    said = " ".join(result.stderr.split())
+    assert "is a folder without .xml or .pdf files" in said and "Is a directory" not in said

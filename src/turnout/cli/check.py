@@ -1,4 +1,6 @@
 """`turnout check FILE...`: EN 16931 validation of e-invoices, offline, without a database.
+A folder stands for every .xml and .pdf file in it (recursively, sorted, as `turnout process`
+reads folders).
 
 Exit codes: 0 every file is valid, 1 a fatal rule fired in some file, 2 some file could not be
 read as an e-invoice (the reason is printed).
@@ -17,17 +19,22 @@ from turnout.cli.common import JsonOpt, console, emit_json, err_console
 from turnout.domain.errors import InputRejected
 
 FilesArg = Annotated[
-    list[Path], typer.Argument(help="UBL or CII XML files, or PDFs with embedded e-invoice XML.")
+    list[Path],
+    typer.Argument(
+        help="UBL or CII XML files, or PDFs with embedded e-invoice XML; a folder stands for "
+        "every .xml and .pdf file in it."
+    ),
 ]
+CHECKED_SUFFIXES = (".xml", ".pdf")
 
 VALID, INVALID, UNREADABLE = 0, 1, 2
 
 
 def check(files: FilesArg, as_json: JsonOpt = False) -> None:
     """Check e-invoices against the EN 16931 business rules (exit 1 when a fatal rule fires)."""
-    results = [_check_one(path) for path in files]
+    results = [_check_one(path) for path in _expand(files)]
     if as_json:
-        if len(results) == 1:
+        if len(results) == 1 and not any(path.is_dir() for path in files):
             single = dict(results[0])
             single.pop("file")
             emit_json(single)
@@ -38,6 +45,23 @@ def check(files: FilesArg, as_json: JsonOpt = False) -> None:
             _print(result)
     codes = [UNREADABLE if "error" in r else VALID if r["valid"] else INVALID for r in results]
     raise typer.Exit(max(codes))
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """The files named, and for a folder every .xml and .pdf file in it (recursively, sorted);
+    a folder without any stays, to be reported as such."""
+    expanded: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            expanded.append(path)
+            continue
+        inside = [
+            p
+            for p in sorted(path.rglob("*"))
+            if p.suffix.lower() in CHECKED_SUFFIXES and p.is_file()
+        ]
+        expanded.extend(inside or [path])
+    return expanded
 
 
 def _check_one(path: Path) -> dict[str, Any]:
@@ -56,6 +80,12 @@ def _check_one(path: Path) -> dict[str, Any]:
             )
         data = path.read_bytes()
     except OSError as exc:
+        if path.is_dir():
+            return _unreadable(
+                path,
+                f"{path} is a folder without .xml or .pdf files; `turnout check` takes e-invoice "
+                "files (UBL or CII XML, PDFs with embedded XML) or folders that hold them",
+            )
         reason = exc.strerror or str(exc)
         return _unreadable(path, f"cannot read {path}: {reason}; check the path and permissions")
     try:
