@@ -19,6 +19,7 @@ the description). `tests/docs/test_error_tree.py` checks this tree against the c
     │   ├── InvalidCorrection        a correction names an unknown field or an unfit value
     │   │                            (domain.review)
     │   ├── TrialsBusy               this process runs as many trials as it keeps (domain.trial)
+    │   ├── NoDatabase               a command needs the database and there is none yet (cli.common)
     │   └── PayloadTooLarge          an upload is larger than the server accepts (api.errors)
     ├── ModuleError                  raised by, or about, a pipeline module
     │   ├── ModuleUnavailable        its import or health check failed
