@@ -23,7 +23,6 @@ from turnout.persistence.database import Database
 from turnout.persistence.history import SqlInvoiceHistory
 from turnout.persistence.roles import grant_runtime_role, runtime_can_truncate_audit
 from turnout.persistence.vendors import SqlVendorDirectory
-from turnout.runtime.admission import AdmissionGate
 from turnout.runtime.audit import BreakerAudit, Clock, utcnow
 from turnout.runtime.configurations import ConfigurationService
 from turnout.runtime.execution import Executors
@@ -32,7 +31,7 @@ from turnout.runtime.initialization import InitReport, initialize
 from turnout.runtime.installation import InstallationService
 from turnout.runtime.issuer_profiles import StoredProfiles
 from turnout.runtime.leases import DEFAULT_LEASE_S, LeaseKeeper, holder_name, reap_orphans
-from turnout.runtime.lifecycle import Plans, RunLifecycle
+from turnout.runtime.lifecycle import AdmissionGate, Plans, RunLifecycle
 from turnout.runtime.observer import NullObserver, RunObserver
 from turnout.runtime.ports import UnitOfWork
 from turnout.runtime.profiles import ProfileService

@@ -12,9 +12,9 @@ import pytest
 
 from turnout.bootstrap import App, bootstrap
 from turnout.domain.events import EventAction
-from turnout.runtime.admission import AdmissionGate
 from turnout.runtime.config_document import ConfigDocument, SelectionDoc
 from turnout.runtime.configurations import ConfigurationService
+from turnout.runtime.lifecycle import AdmissionGate
 from turnout.runtime.validation import document_of
 from turnout.settings import Settings
 

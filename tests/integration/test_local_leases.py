@@ -23,9 +23,9 @@ from turnout.domain.modules import Artifacts, RunContext
 from turnout.domain.runs import AttemptOutcome, Run, RunOrigin, RunStatus, StageAttempt
 from turnout.persistence import Database
 from turnout.persistence.tables import runs
-from turnout.runtime.admission import AdmissionGate
 from turnout.runtime.audit import utcnow
 from turnout.runtime.config_document import PolicyDoc
+from turnout.runtime.lifecycle import AdmissionGate
 
 ConfigFactory = Callable[..., ModuleConfiguration]
 NOW = dt.datetime.now(dt.UTC)

@@ -7,7 +7,7 @@ import inspect
 
 import pytest
 
-from turnout.runtime.admission import AdmissionGate
+from turnout.runtime.lifecycle import AdmissionGate
 
 
 @pytest.mark.parametrize("method", ["admit", "admit_rerun", "admit_queued"])
