@@ -24,7 +24,10 @@ endef
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Turnout needs Python 3.11 or newer (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# a venv of Python < 3.12 comes with setuptools, which Turnout does not run (pip builds it in
+	@# an isolated environment); `make test` brings it back with the development tools
+	@test -x $(BIN)/python || { $(PYTHON) -m venv $(VENV) && \
+		$(BIN)/python -m pip uninstall -qq -y --disable-pip-version-check setuptools; }
 	$(PIP) -e .
 	$(headless_opencv)
 	@touch $(STAMP)

@@ -1,5 +1,5 @@
-"""/docs: Swagger UI 5 (which reads OpenAPI 3.1) from the installed `swagger-ui-py` package, never
-from a CDN.
+"""/docs: Swagger UI 5 (which reads OpenAPI 3.1) from the two distribution files shipped in this
+package (`static/swagger-ui/`, see its README), never from a CDN.
 
 The page loads only this server's files (the bundle under /docs/assets and a small start-up
 script), so it works offline and fits the Content-Security-Policy without inline scripts.
@@ -7,7 +7,6 @@ script), so it works offline and fits the Content-Security-Policy without inline
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -38,18 +37,7 @@ START_JS = """window.ui = SwaggerUIBundle({
 """
 
 
-def swagger_ui_dir() -> Path:
-    """The folder of Swagger UI's files inside the installed `swagger-ui-py` package (found
-    without importing it: only its static files are used)."""
-    spec = find_spec("swagger_ui")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    found = [Path(p) / "static" for p in locations if (Path(p) / "static").is_dir()]
-    if not found:
-        raise RuntimeError(
-            "the swagger-ui-py package is missing, so /docs cannot be served; reinstall Turnout "
-            "(`pip install -c constraints.txt -e .`)"
-        )
-    return found[0]
+SWAGGER_UI_DIR = Path(__file__).parent / "static" / "swagger-ui"
 
 
 def mount_docs(api: FastAPI) -> None:
@@ -64,4 +52,4 @@ def mount_docs(api: FastAPI) -> None:
     def start_js() -> Response:
         return Response(START_JS, media_type="text/javascript")
 
-    api.mount("/docs/assets", StaticFiles(directory=swagger_ui_dir()), name="docs-assets")
+    api.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")
