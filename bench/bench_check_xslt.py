@@ -9,7 +9,9 @@ Then, in turn, one round of each after a warm-up round of each:
     (`saxonche`) over the same files in one process (this script, `--xslt-job`): importing
     saxonche, compiling both stylesheets, then each file through `bench/xslt_validator.py`
     (parsed, transformed, its SVRL report read), as the issue's reference job did.
-Wall clock of each whole process; medians and ranges over the rounds; the files each side found
+Both jobs run without PYTHONDONTWRITEBYTECODE (as on an installation: the warm-up round writes
+the bytecode each imports, so neither compiles Python source in the timed rounds). Wall clock of
+each whole process; medians and ranges over the rounds; the files each side found
 with a fatal rule are printed (no verdict is compared here: `bench_en16931.py` does that).
 
 Prints `BENCH check_vs_official_xslt` (median XSLT job time / median `turnout check` job time;
@@ -105,6 +107,7 @@ def main() -> int:
         }
         env_home = folder / "home"  # `turnout check` needs no database; none is made here
         os.environ["TURNOUT_HOME"] = str(env_home)
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # else every start compiles its imports
         outputs = {name: _timed(argv)[1] for name, argv in jobs.items()}  # warm-up round
         times: dict[str, list[float]] = {name: [] for name in jobs}
         for _ in range(ROUNDS):

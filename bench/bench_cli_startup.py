@@ -4,7 +4,9 @@ Spawns the real `turnout` console script of this environment (beside `sys.execut
 each process from spawn to exit: (a) `turnout --help`, (b) `turnout check FILE` on the bundled
 CII example (an e-invoice that is valid, so the command reads, parses and checks it), and for
 context (c) the bare interpreter (`python -c pass`). The three are run in turn, one of each per
-round, after a warm-up round (so that the page cache and .pyc files are warm for all of them);
+round, after a warm-up round (so that the page cache and .pyc files are warm for all of them:
+PYTHONDONTWRITEBYTECODE is taken out of the children's environment, as on an installation, where
+Python caches the bytecode of what it imports on first use);
 medians and ranges over the rounds, with the CPU time each process used (user + system, from
 `getrusage` of the children: on a loaded machine the wall clock waits for a core, the CPU time
 much less so). No corpus and no database are needed: TURNOUT_HOME points
@@ -58,6 +60,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="turnout-bench-cli-") as home:
         env = {**os.environ, "TURNOUT_HOME": str(Path(home) / "home"), "COLUMNS": "80"}
         env.pop("TURNOUT_DATABASE_URL", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # else every start compiles what it imports
         commands = {
             "cli_help_ms": [str(TURNOUT), "--help"],
             "check_one_file_ms": [str(TURNOUT), "check", str(EXAMPLE)],

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from turnout.cli.common import JsonOpt, console, emit_json, err_console
+from turnout.cli.common import JsonOpt, console, emit_json, emit_json_records, err_console
 from turnout.domain.errors import InputRejected
 
 FilesArg = Annotated[
@@ -39,7 +39,7 @@ def check(files: FilesArg, as_json: JsonOpt = False) -> None:
             single.pop("file")
             emit_json(single)
         else:
-            emit_json(results)
+            emit_json_records(results)  # one file a line
     else:
         for result in results:
             _print(result)

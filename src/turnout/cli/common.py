@@ -15,6 +15,8 @@ from turnout.domain.errors import RequestError
 from turnout.settings import Settings, default_actor
 
 if TYPE_CHECKING:  # the application is built on first use: `turnout check` needs no database
+    from collections.abc import Sequence
+
     from turnout.bootstrap import App
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
@@ -79,6 +81,16 @@ def actor(value: str | None) -> str:
 
 def emit_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def emit_json_records(records: Sequence[Any]) -> None:
+    """A JSON list of many records, one compact record a line: with an indent, `json.dumps`
+    runs its pure-Python encoder (half a second for 600 files' findings), without one its C
+    encoder."""
+    lines = ",\n".join(
+        "  " + json.dumps(record, default=str, ensure_ascii=False) for record in records
+    )
+    typer.echo(f"[\n{lines}\n]" if lines else "[]")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
