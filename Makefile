@@ -54,8 +54,10 @@ typecheck: $(DEV_STAMP)
 layers: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
+# without PYTHONDONTWRITEBYTECODE: the tests start hundreds of `turnout` processes, and each would
+# compile every module it imports (see tests/conftest.py)
 unit: $(DEV_STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 -q
 
 test: lint typecheck layers unit
 

@@ -28,6 +28,11 @@ from psycopg import sql
 from turnout.persistence import Database
 from turnout.persistence.tables import metadata
 
+# Tests start hundreds of real `turnout` processes. A shell that sets PYTHONDONTWRITEBYTECODE (some
+# CI images and containers do) makes every one of them compile each module it imports, about a
+# second of CPU a process: they cache their bytecode, as on an installation.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
