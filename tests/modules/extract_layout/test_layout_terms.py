@@ -159,6 +159,21 @@ def test_a_siren_whose_check_digit_fails_is_kept_unsure_under_its_label_only() -
     assert value(before, "seller.legal_registration.id") is None
 
 
+def test_a_siret_gives_its_siren_as_the_legal_registration() -> None:
+    compact = _page(
+        (60, 40, "Facture n° 2024-117 du 14/03/2024"),
+        (60, 300, "Total TTC 120,00 €"),
+        (60, 780, "Atelier Dupré SARL - Siret 73282932000017 - Tél 04 78 00 00 00"),
+    )
+    assert value(compact, "seller.legal_registration.id") == "732829320"
+    spaced = _page(
+        (60, 40, "Facture n° 2024-117 du 14/03/2024"),
+        (60, 300, "Total TTC 120,00 €"),
+        (60, 780, "SIRET : 732 829 320 00017"),
+    )
+    assert value(spaced, "seller.legal_registration.id") == "732 829 320"
+
+
 def test_a_range_written_once_is_the_invoicing_period_a_day_alone_taking_the_end_month() -> None:
     fields = _page(
         (60, 40, "Facture n° 562044387 du 02 Juillet 2015"),

@@ -142,13 +142,25 @@ def _candidates(path: str, found: list[Found], line: int) -> Iterator[Candidate]
     """The values found as candidates (weighed by their term): a period's two as its start and
     its end."""
     weight = WEIGHTS.get(path, 1.0)
-    found = [Found(f.value, round(f.confidence * weight, 3), f.words) for f in found]
+    found = [
+        Found(_registration(path, f.value), round(f.confidence * weight, 3), f.words) for f in found
+    ]
     if path == PERIOD:
         paths: Sequence[str] = (f"{PERIOD}.start", f"{PERIOD}.end")
     else:
         paths = (path,) * len(found)
     for target, value in zip(paths, found, strict=True):
         yield Candidate(target, value, line)
+
+
+def _registration(path: str, value: str) -> str:
+    """A French SIRET (an establishment's number) as the legal registration (BT-30) is given:
+    its first nine digits, the company's SIREN, written as printed ("530 848 134 00017" gives
+    "530 848 134"). Other numbers stay as printed."""
+    if path != LEGAL or not siret.is_valid(re.sub(r"\s", "", value)):
+        return value
+    nine = re.match(r"(?:\s*\d){9}", value)
+    return nine.group().strip() if nine else value
 
 
 def _column(text: LineText, p: int, below: LineText) -> list[int]:
