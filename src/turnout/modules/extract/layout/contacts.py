@@ -8,6 +8,12 @@ another field's number), and only in a phone's shape: digit groups with
 separators, 7 to 15 digits, not a date, a post code line or an amount — or, in the letterhead or
 a footer, one written with its country code or its area code in brackets. Labelled ones are
 `terms`' to read; these come with a lower confidence.
+
+The seller's website is read the same way as its e-mail: a web address in the seller's block, the
+letterhead or a footer (`http://...`, `www....`, or a bare host under a common top-level domain),
+given as its site — the scheme and host as printed, without the page's path. A software credit
+("Powered by ... (www...)") is not the seller's. EN 16931 has no term for a website: it is kept
+under `extra.partner_website`, the name the template reader gives it.
 """
 
 from __future__ import annotations
@@ -31,6 +37,20 @@ _PHONE = re.compile(
     r"(?![\w,.]\d|\w)"
 )
 _LETTER = re.compile(r"[^\W\d_]")
+WEBSITE = "extra.partner_website"
+_TLD = (
+    r"com|net|org|info|biz|io|eu|de|fr|nl|be|lu|it|es|pt|at|ch|uk|ie|dk|se|no|fi|pl|cz|in|us|ca|au"
+)
+_WEB = re.compile(
+    r"(?<![\w@.\-/])(?:https?://[\w-]+(?:\.[\w-]+)+|www\.[\w-]+(?:\.[\w-]+)+|"
+    rf"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{_TLD}))(?=/|[.,;:)]?(?:\s|$))",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"(?:powered|generated|created|made|produced|printed)\s+(?:by|with|using)|erstellt\s+mit|"
+    r"r[ée]alis[ée]\s+avec|gemaakt\s+met|generad[oa]\s+con",
+    re.IGNORECASE,
+)
 _LETTERHEAD_SHARE = 0.25
 _FOOTER_SHARE = 0.2
 
@@ -62,6 +82,12 @@ def unlabelled_contacts(
                 confidence = PHONE_IN_BLOCK
             if who is not None and _is_phone(m.group(), text.text):
                 out.append(_candidate(f"{who}.contact.phone", text, m, confidence))
+        for m in _WEB.finditer(text.text):
+            who = owner(line.index, text.phrase_at(m.start()))
+            if who == "buyer" or (who is None and not edge) or _CREDIT.search(text.text):
+                continue
+            confidence = IN_BLOCK if who is not None else LETTERHEAD_OR_FOOTER
+            out.append(_candidate(WEBSITE, text, m, confidence))
     return out
 
 

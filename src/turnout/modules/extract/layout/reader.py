@@ -32,6 +32,7 @@ from turnout.modules.extract.layout.table import read_line_items
 from turnout.modules.extract.layout.term_labels import TermLabel
 from turnout.modules.extract.layout.terms import read_terms
 from turnout.modules.extract.layout.totals import read_totals
+from turnout.modules.extract.layout.totals_currency import CURRENCY_SYMBOL, currency_symbol
 from turnout.modules.extract.layout.values import Candidate, read_labelled
 from turnout.modules.extract.patterns import Label
 from turnout.modules.normalize.dates import find_dates
@@ -125,6 +126,9 @@ def read_layout(
     currency = _currency(values, texts) or _euro_by_country(values)
     if currency is not None:
         values["currency"] = currency
+        symbol = currency_symbol(currency)
+        if symbol is not None:
+            values[CURRENCY_SYMBOL] = symbol
     document_type = read_document_type(layout)
     if document_type is not None:
         values["type_code"] = document_type

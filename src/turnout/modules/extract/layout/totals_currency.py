@@ -2,6 +2,8 @@
 
 A currency label wins; otherwise the code or symbol printed most often next to amounts (or alone
 in a cell, as in a column header "Betrag €"). Nothing printed means no currency: it is not guessed.
+The symbol the currency was read from (`$`, `€`, `US$`) is kept too, under
+`extra.currency_symbol`: EN 16931 has no term for it, the template reader gives it that name.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from turnout.modules.extract.layout.page import Found, Layout
 from turnout.modules.normalize.money import parse_currency
 
 _LABEL = re.compile(r"w[äa]hrung|currency|devise|valuta|moneda|divisa|munt", re.IGNORECASE)
+CURRENCY_SYMBOL = "extra.currency_symbol"
+_SIGN = re.compile(r"(?:[A-Z]{1,2})?\$|[€£¥₹₺]")
 _TOKEN = re.compile(r"^[(\[/]?([A-Z]{3}|€|£|\$|CHF|Fr\.|Euro|EURO)[)\]:]?$")
 
 
@@ -57,4 +61,14 @@ def _code(text: str) -> str | None:
             code = parse_currency(m.group(1))
             if code:
                 return code
+    return None
+
+
+def currency_symbol(currency: Found) -> Found | None:
+    """The symbol among the words the currency was read from that stands for it (`$` for USD,
+    `C$` for CAD, never `$` for CAD), or None when it was read from a code or a word."""
+    for word in currency.words:
+        for m in _SIGN.finditer(word.text):
+            if parse_currency(m.group()) == currency.value:
+                return Found(m.group(), currency.confidence, (word,))
     return None
