@@ -27,6 +27,7 @@ from turnout.modules.extract.layout.identifiers import by_shape, owner_of, to_ow
 from turnout.modules.extract.layout.labels import find_labels
 from turnout.modules.extract.layout.page import Found, Layout
 from turnout.modules.extract.layout.parties import read_parties
+from turnout.modules.extract.layout.payment_means import unlabelled_means
 from turnout.modules.extract.layout.spans import LineText
 from turnout.modules.extract.layout.table import read_line_items
 from turnout.modules.extract.layout.term_labels import TermLabel
@@ -123,6 +124,10 @@ def read_layout(
     for path in _TOTALS:  # what total labels announce is the totals reader's to decide
         values.pop(path, None)
     values.update(totals)
+    if terms and "payment.means_text" not in values:
+        means = unlabelled_means(texts.values(), values.get("totals.payable"))
+        if means is not None:
+            values["payment.means_text"] = means
     currency = _currency(values, texts) or _euro_by_country(values)
     if currency is not None:
         values["currency"] = currency
