@@ -242,3 +242,32 @@ def test_a_generic_date_beside_the_invoice_number_is_sure_enough() -> None:
     assert value(pair, "issue_date") == value(alone, "issue_date") == "March 12, 2024"
     assert pair.values["issue_date"].confidence >= 0.75
     assert alone.values["issue_date"].confidence < 0.6
+
+
+def test_the_bare_word_invoice_heading_a_column_gives_the_number_under_it() -> None:
+    fields = read(
+        text_of(
+            put(60, 200, "Klant"),
+            put(150, 200, "Factuurdatum"),
+            put(270, 200, "Factuur"),
+            put(380, 200, "Vervaldatum"),
+            put(60, 214, "KL-20931"),
+            put(150, 214, "4-3-2024"),
+            put(270, 214, "VF2024-00417"),
+            put(380, 214, "18-3-2024"),
+        )
+    )
+    assert value(fields, "invoice_number") == "VF2024-00417"
+    assert value(fields, "issue_date") == "4-3-2024"
+    assert fields.values["invoice_number"].confidence < 0.6  # a weak label: a surer one wins
+
+
+def test_the_bare_word_invoice_as_a_title_gives_no_number_under_it() -> None:
+    fields = read(
+        text_of(
+            put(60, 80, "INVOICE", size=18),
+            put(60, 104, "KL-20931"),
+            put(60, 300, "Invoice Date: 03/04/2024"),
+        )
+    )
+    assert value(fields, "invoice_number") is None

@@ -27,6 +27,9 @@ ON_LINE = 0.86  # the next column of the label's line
 UNDER = 0.78  # under the label, in its column band
 TITLE_DATE = 0.7  # "Rechnung Nr. 17 vom 05.03.2018": the date of the title line
 CHECKSUM_BONUS, CHECKSUM_PENALTY = 0.06, 0.5
+# an invoice number label weaker than this is the document's word alone ("Factuur", "Invoice"):
+# read after it on its line, and under it only where it heads a column
+WEAK_NUMBER = 0.7
 _BELOW_LINES = 3  # how many lines under a label its value may sit
 _BELOW_HEIGHTS = 4.0  # ...and within this many line heights of it
 
@@ -66,7 +69,8 @@ def read_labelled(hits: Sequence[LabelHit], texts: dict[int, LineText]) -> list[
         following = [h.start for h in same if h.start >= hit.end]
         stop = min(following) if following else len(hit.line.text)
         candidate = _after(hit, stop)
-        if candidate is None and not (hit.label.weight < 0.7 and hit.path == "invoice_number"):
+        weak_number = hit.label.weight < WEAK_NUMBER and hit.path == "invoice_number"
+        if candidate is None and (not weak_number or _heads_a_column(hit, same)):
             candidate = _under(hit, texts, by_line)
         if candidate is None or not _plausible(candidate, hit):
             continue
@@ -75,6 +79,17 @@ def read_labelled(hits: Sequence[LabelHit], texts: dict[int, LineText]) -> list[
         if candidate.path == "invoice_number":
             out.extend(_title_date(hit, candidate, stop, texts))
     return out
+
+
+def _heads_a_column(hit: LabelHit, same: Sequence[LabelHit]) -> bool:
+    """Whether the label is a column header: alone in its phrase, in a row beside other field
+    labels ("Klant   Factuur datum   Factuur   Vervaldatum"). The bare word "Invoice" is read
+    down its column there, never under a title line."""
+    start, end = hit.line.phrase_span(hit.phrase)
+    text = hit.line.text
+    if (text[start : hit.start] + text[hit.end : end]).strip(" :.#"):
+        return False
+    return any(h.phrase != hit.phrase and h.path in SAME_LINE for h in same)
 
 
 def _after(hit: LabelHit, stop: int) -> Candidate | None:
