@@ -5,6 +5,7 @@ from __future__ import annotations
 from turnout.domain.artifacts import Text
 from turnout.domain.page import Word
 from turnout.modules.extract.layout.page import layout_of, unglued
+from turnout.modules.extract.layout.spans import LineText
 
 
 def test_a_label_glued_to_its_value_is_cut_with_its_share_of_the_box() -> None:
@@ -46,3 +47,17 @@ def test_padded_boxes_of_neighbouring_lines_stay_on_their_lines() -> None:
     texts = [line.text for line in layout.lines]
     assert "Anna Berg" in " | ".join(texts)
     assert all("Acme Anna" not in t and "Shop Berg" not in t for t in texts)
+
+
+def test_a_capital_set_tight_after_a_small_letter_starts_a_new_word() -> None:
+    words = [
+        Word("Discount", 1, 60.0, 200.0, 100.0, 207.0),
+        Word("of", 1, 103.0, 200.0, 112.0, 207.0),
+        Word("Rs", 1, 113.0, 200.0, 122.0, 207.0),  # 1 pt after "of": set tight, two words
+        Word("-40.00,", 1, 125.0, 200.0, 152.0, 207.0),
+        Word("Ver", 1, 60.0, 230.0, 73.0, 237.0),
+        Word("käufer", 1, 74.0, 230.0, 100.0, 237.0),  # 1 pt apart: one word kerned in two
+    ]
+    text = Text(pages=("",), method="test", words=tuple(words), page_sizes=((595.0, 842.0),))
+    lines = [LineText.of(line).text for line in layout_of(text).lines]
+    assert lines == ["Discount of Rs -40.00,", "Verkäufer"]

@@ -96,4 +96,11 @@ def _split(left: Word, right: Word) -> bool:
     if left.score < 1.0 or right.score < 1.0:
         return True
     gap = (right.left - left.right) / min(left.height, right.height)
+    if gap >= 0 and _word_starts(left.text, right.text):
+        return True  # "of" + "Rs", tightly set: a capital after a small letter starts a word
     return not -0.3 < gap < _JOIN
+
+
+def _word_starts(left: str, right: str) -> bool:
+    """Whether `right` starts a new word after `left`: a capital after a small letter."""
+    return bool(left) and bool(right) and left[-1].islower() and right[0].isupper()
