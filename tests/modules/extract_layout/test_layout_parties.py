@@ -362,3 +362,43 @@ def test_a_company_set_large_with_its_legal_form_atop_the_page_is_a_sure_seller(
     assert value(large, "seller.name") == value(small, "seller.name") == "Harbor Tools, Inc."
     assert large.values["seller.name"].confidence >= 0.75
     assert small.values["seller.name"].confidence < 0.6
+
+
+@pytest.mark.parametrize(
+    ("billing", "delivery"),
+    [
+        ("Rechnungsadresse", "Lieferadresse"),
+        ("Bill to", "Ship to"),
+        ("Factuuradres", "Afleveradres"),
+        ("Adresse de facturation", "Adresse de livraison"),
+    ],
+)
+def test_the_name_under_a_deliver_to_heading_is_never_the_seller(
+    billing: str, delivery: str
+) -> None:
+    fields = read(
+        text_of(
+            put(80, 130, billing),
+            put(360, 130, delivery),
+            put(80, 145, "Brightwater Supplies"),
+            put(360, 145, "Harbour Depot"),
+            put(80, 156, "Quay Road 12"),
+            put(360, 156, "Dock Lane 3"),
+            put(45, 263, "Invoice No. 2024-0815"),
+            put(45, 400, "Total 119.00 EUR"),
+        )
+    )
+    assert value(fields, "buyer.name") == "Brightwater Supplies"
+    assert value(fields, "seller.name") is None
+
+
+def test_a_name_below_the_letterhead_such_as_a_column_header_is_not_the_seller() -> None:
+    fields = read(
+        text_of(
+            put(45, 263, "Invoice No. 2024-0815"),
+            put(45, 300, "Artikel   Omschrijving   Prijs   Bedrag"),
+            put(45, 314, "E-1001   Filter set   49,99   49,99"),
+            put(45, 400, "Totaal EUR 49,99"),
+        )
+    )
+    assert value(fields, "seller.name") is None

@@ -6,7 +6,10 @@ In order of strength:
 - without a buyer heading, the addresses (`addresses`): the sender line printed small over the
   buyer's window (`Firma GmbH · Straße 1 · 12345 Ort`), or address blocks high on page one;
 - the letterhead (the largest name high on page 1, or a name with a legal form there) and the
-  footer (a name with a legal form low on the last page) name the seller.
+  footer (a name with a legal form low on the last page) name the seller. A name under a
+  deliver-to heading ("Ship to", "Lieferadresse", "Afleveradres") is not the seller's, nor is a
+  name lower on the page than the letterhead (a column header): no seller is better than a wrong
+  one, for review then asks for it.
 """
 
 from __future__ import annotations
@@ -51,6 +54,17 @@ _REGISTER = re.compile(
     r"company (?:no|number)|kvk|registro (?:delle imprese|mercantil)|r\.e\.a\.|cif)\b",
     re.IGNORECASE,
 )
+# headings of a deliver-to address (BG-15), per language: the name under one is where the goods
+# went, never the seller's letterhead
+_DELIVERY = re.compile(
+    r"^(?:ship(?:ped)?\s*to|deliver(?:ed)?\s*to|delivery\s*address|shipping\s*address|"
+    r"lieferadresse|lieferanschrift|liefern\s*an|warenempf[äa]nger|adresse\s*de\s*livraison|"
+    r"livr[ée]\s*[àa]|indirizzo\s*di\s*(?:consegna|spedizione)|destinazione\s*merce|"
+    r"direcci[óo]n\s*de\s*(?:entrega|env[íi]o)|enviar\s*a|afleveradres|leveradres|bezorgadres)"
+    r"\s*:?$",
+    re.IGNORECASE,
+)
+_UNDER_HEADING = 3.0  # line heights between a heading and the first line of its block, at most
 _NAME_LINES = 4  # lines under a heading its party's name may be on
 _LETTERHEAD_SHARE = 0.25  # the top quarter of page one holds the letterhead
 _FOOTER_SHARE = 0.2  # the bottom fifth of the last page is its footer
@@ -166,6 +180,30 @@ def _under_heading(
             return
 
 
+def _delivery_blocks(layout: Layout, blocks: Blocks) -> set[int]:
+    """The blocks headed "Ship to", "Lieferadresse", "Afleveradres"...: a deliver-to address,
+    the heading's block and the block right under it in its column."""
+    out: set[int] = set()
+    lines = layout.lines
+    for line in lines:
+        for p, phrase in enumerate(line.phrases):
+            if not _DELIVERY.match(phrase.text.strip()):
+                continue
+            out.add(blocks.of((line.index, p)).number)
+            below = lines[line.index + 1] if line.index + 1 < len(lines) else None
+            if below is None or below.page != line.page:
+                continue
+            if below.top - line.bottom > _UNDER_HEADING * line.height:
+                continue
+            for q, cell in enumerate(below.phrases):
+                if (
+                    cell.left < phrase.right + line.height
+                    and cell.right > phrase.left - line.height
+                ):
+                    out.add(blocks.of((below.index, q)).number)
+    return out
+
+
 def _letterhead_and_footer(
     layout: Layout,
     texts: dict[int, LineText],
@@ -183,11 +221,12 @@ def _letterhead_and_footer(
     bottom_limit = (1 - _FOOTER_SHARE) * layout.page_height(last_page)
     biggest: tuple[float, str, LineText, int] | None = None
     first_name: tuple[str, LineText, int] | None = None
+    elsewhere = parties.buyer_blocks | _delivery_blocks(layout, blocks)
     for line in layout.lines:
         text = texts[line.index]
         for p, phrase in enumerate(line.phrases):
             member = (line.index, p)
-            if member in labelled or blocks.of(member).number in parties.buyer_blocks:
+            if member in labelled or blocks.of(member).number in elsewhere:
                 continue
             s, e = text.phrase_span(p)
             raw = text.text[s:e]
@@ -206,7 +245,7 @@ def _letterhead_and_footer(
             name = name_in(_TRAILING_TITLE.sub("", raw))
             if name is None or line.page != 1:
                 continue
-            if first_name is None:
+            if first_name is None and high:  # a name lower down is no letterhead
                 first_name = (name, text, p)
             height = median(w.height for w in phrase.words)
             if high and (biggest is None or height > biggest[0]):
