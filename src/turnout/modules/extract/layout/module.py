@@ -6,7 +6,8 @@ footer; values right of their label or under it; VAT numbers and IBANs by their 
 line-item table and the totals under it. Beside those it reads what else of EN 16931 a page
 states plainly — the parties' postal addresses, the seller's phone, e-mail and register numbers,
 the invoicing period, the payment reference, payment means text and a direct debit's mandate —
-and leaves the rest empty, never guessed. Every value carries a confidence and the boxes of the
+and leaves the rest empty, never guessed. The seller's website and the currency's symbol, which
+EN 16931 has no term for, are kept as `extra.partner_website` and `extra.currency_symbol`. Every value carries a confidence and the boxes of the
 words it was read from.
 """
 

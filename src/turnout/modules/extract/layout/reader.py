@@ -4,7 +4,8 @@
 parties (`parties`, `addresses`), identifiers by checksum (`identifiers`), the line-item table
 (`table`), the totals under it (`totals`), the document's type from its title
 (`document_type`), the terms labelled beside the main fields (`terms`, `term_labels`),
-unlabelled e-mails and phones (`contacts`) and the parties' addresses under their names
+unlabelled e-mails, phones and the seller's website (`contacts`), the payment means a page
+names without a label (`payment_means`) and the parties' addresses under their names
 (`address`, `postal`). For each field the most confident candidate wins; on a tie, the
 one higher up the document.
 """
