@@ -252,3 +252,21 @@ def test_a_rate_in_brackets_is_not_negative() -> None:
     got = values(read_totals(page, [Decimal("7366.00")], None))
     assert got["vat_breakdown[0].rate"] == "6.25"
     assert got["totals.tax"] == Decimal("460.38")
+
+
+def test_a_lone_plain_total_is_the_amount_due_guessed() -> None:
+    page = layout(
+        row(400, (300, "Gesamt"), right(520, "119,00 €")),
+    )
+    found = read_totals(page, [], None)
+    assert values(found)["totals.payable"] == Decimal("119.00")
+    assert found["totals.payable"].confidence <= 0.5
+    assert "totals.tax_inclusive" not in found
+
+
+def test_plain_totals_whose_last_is_not_the_largest_give_no_amount_due() -> None:
+    page = layout(
+        row(400, (300, "Total"), right(520, "119.00")),
+        row(414, (300, "Total"), right(520, "19.00")),
+    )
+    assert "totals.payable" not in read_totals(page, [], None)

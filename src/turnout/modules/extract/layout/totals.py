@@ -29,6 +29,7 @@ from turnout.modules.extract.layout.totals_labels import (
     NET,
     PAYABLE,
     PREPAID,
+    SUBTOTAL_WORDS,
     TAX,
 )
 from turnout.modules.extract.layout.totals_vat import VatRow, vat_rows
@@ -77,6 +78,8 @@ def read_totals(
         out.update(_untaxed_total(found, out, line_sum))
     out.update(_line_total(found, out, line_sum))
     out.update(_payable(found, out))
+    if "totals.payable" not in out:
+        out.update(_lone_total(found))
     out.update(_breakdown(rows, out, tax_line))
     currency = read_currency(layout, [c.cell for c in found])
     if currency is not None:
@@ -237,6 +240,19 @@ def _payable(found: list[Candidate], out: dict[str, Found]) -> dict[str, Found]:
     if payables and not _is_inclusive_words(payables[0], gross):
         return {"totals.payable": _found(payables[0], LABELLED)}
     return {"totals.payable": Found(gross.value, gross.confidence, gross.words)}
+
+
+def _lone_total(found: list[Candidate]) -> dict[str, Found]:
+    """Nothing named the amount due and no amounts add up: the largest amount under a plain
+    "Total" ("Summe", "Totaal", ...), printed last of them, is what a clerk would pay; guessed.
+    """
+    totals = [c for c in found if c.roles[:1] == (SUBTOTAL_WORDS,) and c.cell.value > 0]
+    if not totals:
+        return {}
+    last = max(totals, key=lambda c: (c.line, c.cell.right))
+    if any(c.cell.value > last.cell.value for c in totals):
+        return {}  # a larger total above the last one: which is due is not plain
+    return {"totals.payable": _found(last, GUESSED)}
 
 
 def _breakdown(
