@@ -15,10 +15,8 @@ from pathlib import Path
 import pytest
 import typer
 
-from turnout.cli import work
 from turnout.cli.app import COMMANDS, main
 from turnout.cli.lazy_group import _target
-from turnout.runtime.queue_worker import DEFAULT_MAX_SUBMIT_BYTES
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "turnout" / "examples" / "cii-invoice.xml"
 
@@ -128,7 +126,3 @@ def test_the_command_listing_reads_as_with_every_command_built(
     assert "check" in lazy and "Check e-invoices against the EN 16931 business rules" in lazy
     assert lazy == _help(["--help"], eager)
     assert _help(["runs", "--help"]) == _help(["runs", "--help"], eager)
-
-
-def test_submit_default_size_is_the_queue_default() -> None:
-    assert work.DEFAULT_MAX_SUBMIT_MB * 2**20 == DEFAULT_MAX_SUBMIT_BYTES

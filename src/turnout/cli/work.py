@@ -12,11 +12,9 @@ from rich.table import Table
 from turnout.cli.batch import collect, print_skipped
 from turnout.cli.common import JsonOpt, console, emit_json, get_app
 from turnout.domain.errors import QueueUnavailable, RequestError
+from turnout.domain.runs import DEFAULT_MAX_SUBMIT_BYTES
 
-# The queue's DEFAULT_MAX_SUBMIT_BYTES (turnout.runtime.queue_worker) in MiB, written here: a
-# default is read when this module is imported, and listing the commands must not import the
-# queue. tests/unit/test_cli_startup.py keeps the two equal.
-DEFAULT_MAX_SUBMIT_MB = 50.0
+DEFAULT_MAX_SUBMIT_MB = DEFAULT_MAX_SUBMIT_BYTES / 2**20
 
 
 def submit(

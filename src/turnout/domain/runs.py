@@ -25,6 +25,8 @@ class RunStatus(StrEnum):
 
 # How long a run's (or a trial's) lease lasts unless its process renews it (`Settings.lease_s`).
 DEFAULT_LEASE_S = 30.0
+# The largest file `turnout submit` queues unless told otherwise (`--max-mb`).
+DEFAULT_MAX_SUBMIT_BYTES = 50 * 1024 * 1024
 
 
 class RunOrigin(StrEnum):

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from turnout.domain.artifacts import Source
 from turnout.domain.errors import LeaseLost, RequestError, StorageError
-from turnout.domain.runs import Run, RunOrigin, RunStatus, StageResult
+from turnout.domain.runs import DEFAULT_MAX_SUBMIT_BYTES, Run, RunOrigin, RunStatus, StageResult
 from turnout.runtime.execution import HandBack
 from turnout.runtime.leases import DEFAULT_LEASE_S, holder_name
 from turnout.runtime.lifecycle import RunLifecycle
@@ -71,7 +71,6 @@ class Submitted:
     queued: bool  # False: the same bytes were submitted before and `again` was not asked
 
 
-DEFAULT_MAX_SUBMIT_BYTES = 50 * 1024 * 1024
 _BATCH_BYTES = 64 * 1024 * 1024
 
 
