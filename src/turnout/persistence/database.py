@@ -18,19 +18,19 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from turnout.domain.errors import StorageError
+from turnout.persistence.migrations import HEAD_REVISION
 from turnout.persistence.sqlite_writers import WriterLock
 from turnout.persistence.unit_of_work import READ_ONLY_OPTION, SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -90,6 +90,10 @@ class Database:
 
         Returns the revision the database is at afterwards.
         """
+        # Alembic is imported here: the other commands only read the revision (one query)
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
+
         config = self._alembic_config()
         with self._connection() as conn:
             sqlite = self.dialect == "sqlite"
@@ -123,13 +127,13 @@ class Database:
     def current_revision(self) -> str | None:
         """The schema revision of the database, or None when it was never initialised."""
         with self._connection() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def head_revision(self) -> str:
         """The newest revision this version of Turnout knows."""
-        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
-        assert head is not None, "the migrations directory has no revision"
-        return head
+        return HEAD_REVISION
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -148,6 +152,8 @@ class Database:
             yield conn
 
     def _alembic_config(self) -> Config:
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("path_separator", "os")
