@@ -14,8 +14,13 @@ the bytecode each imports, so neither compiles Python source in the timed rounds
 each whole process; medians and ranges over the rounds; the files each side found
 with a fatal rule are printed (no verdict is compared here: `bench_en16931.py` does that).
 
+`turnout check` runs as a user runs it: with 605 files on this machine's cores it forks one
+checker per core (`--jobs` defaults). For context the same job runs with `--jobs 1` (one
+process, as the XSLT job is).
+
 Prints `BENCH check_vs_official_xslt` (median XSLT job time / median `turnout check` job time;
-target >= 2), `BENCH check_job_s` and `BENCH xslt_job_s`. Skips (exit 0) without the corpus,
+target >= 2), `BENCH check_job_s`, `BENCH xslt_job_s` and
+`BENCH check_one_process_vs_official_xslt` (the XSLT job against `--jobs 1`). Skips (exit 0) without the corpus,
 its XSLT or saxonche. Env knob: `BENCH_ROUNDS` (3).
 """
 
@@ -103,6 +108,7 @@ def main() -> int:
         names = [str(p) for p in files]
         jobs = {
             "check": [str(TURNOUT), "check", "--json", *names],
+            "check_one": [str(TURNOUT), "check", "--json", "--jobs", "1", *names],
             "xslt": [sys.executable, __file__, "--xslt-job", str(folder)],
         }
         env_home = folder / "home"  # `turnout check` needs no database; none is made here
@@ -118,7 +124,12 @@ def main() -> int:
         xslt_fatal = json.loads(outputs["xslt"].splitlines()[-1])["fatal"]
     check_s, xslt_s = statistics.median(times["check"]), statistics.median(times["xslt"])
     print(f"{len(files)} official unit-test invoices, {ROUNDS} rounds of each job in turn:")
-    for name, label in (("check", "turnout check FILE..."), ("xslt", "saxonche + official XSLT")):
+    labels = (
+        ("check", "turnout check FILE..."),
+        ("check_one", "turnout check --jobs 1"),
+        ("xslt", "saxonche + official XSLT"),
+    )
+    for name, label in labels:
         values = times[name]
         print(
             f"  {label:<26} {statistics.median(values):6.2f} s  "
@@ -128,6 +139,8 @@ def main() -> int:
     print(f"  files with a fatal rule: turnout check {check_fatal}, official XSLT {xslt_fatal}")
     print(f"BENCH check_vs_official_xslt {xslt_s / check_s:.2f}")
     print(f"BENCH check_job_s {check_s:.2f}")
+    one_s = statistics.median(times["check_one"])
+    print(f"BENCH check_one_process_vs_official_xslt {xslt_s / one_s:.2f}")
     print(f"BENCH xslt_job_s {xslt_s:.2f}")
     return 0
 

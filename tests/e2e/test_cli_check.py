@@ -75,3 +75,32 @@ def test_a_folder_without_invoices_says_check_takes_files(tmp_path: Path) -> Non
     assert result.returncode == 2
     said = " ".join(result.stderr.split())
     assert "is a folder without .xml or .pdf files" in said and "Is a directory" not in said
+
+
+def test_processes_side_by_side_give_the_same_results_in_the_files_order(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    wrong = ubl(
+        "S", replace=(('"EUR">118.75</cbc:PayableAmount>', '"EUR">1.00</cbc:PayableAmount>'),)
+    )
+    for i in range(30):  # valid, invalid and unreadable files, interleaved
+        kind = i % 3
+        name = folder / f"{i:03d}.xml"
+        if kind == 0:
+            name.write_bytes(EXAMPLES["ubl-invoice.xml"].read_bytes())
+        elif kind == 1:
+            name.write_bytes(wrong)
+        else:
+            name.write_text("<notes>not an invoice</notes>")
+    (folder / "hybrid.pdf").write_bytes(EXAMPLES["facturx-invoice.pdf"].read_bytes())
+    alone = check(tmp_path, str(folder), "--json", "--jobs", "1")
+    side_by_side = check(tmp_path, str(folder), "--json", "--jobs", "3")
+    assert side_by_side.returncode == alone.returncode == 2, side_by_side.stderr
+    assert side_by_side.stdout == alone.stdout
+    results = json.loads(side_by_side.stdout)
+    assert [Path(r["file"]).name for r in results] == [
+        *(f"{i:03d}.xml" for i in range(30)),
+        "hybrid.pdf",
+    ]
+    assert [r["valid"] for r in results[:3]] == [True, False, False]
+    assert "error" in results[2] and results[-1]["valid"] is True

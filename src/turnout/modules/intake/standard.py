@@ -30,7 +30,6 @@ from turnout.authoring import (
 )
 from turnout.modules.einvoice.syntax import ACCEPTED_XML, describe_root, identify
 from turnout.modules.intake.image_pages import count_image_pages
-from turnout.modules.intake.pdf_reader import read_pdf
 from turnout.modules.intake.pdf_streams import StreamLimit, check_inflated_size
 from turnout.modules.intake.sniff import (
     ACCEPTED_FILES,
@@ -153,6 +152,9 @@ class StandardIntake(StageModule):
         )
 
     def _pdf(self, source: Source) -> Document:
+        # PDFium is loaded with the first PDF: `turnout check` over XML files never needs it
+        from turnout.modules.intake.pdf_reader import read_pdf
+
         check_inflated_size(
             source.data,
             StreamLimit(self.max_inflated_bytes, _SETTING.format("max_inflated_bytes")),

@@ -125,18 +125,7 @@ class En16931Validate(StageModule):
         if document is not None and document.xml:
             what = document.xml_name or f"the XML of {document.filename}"
             root = parse_xml(document.xml, max_bytes=self.max_xml_bytes, what=what)
-            try:
-                return validate_xml(root, self.rules)
-            except NotAnInvoice as exc:
-                if etree.QName(root).namespace != ZUGFERD1_NS:
-                    raise InputRejected(f"{what}: {exc}; submit a UBL or CII invoice") from exc
-            if artifact is None:
-                raise ValueError("a ZUGFeRD 1.0 document is checked on its invoice: pass it")
-            # ZUGFeRD 1 was written before EN 16931: its rules are advice there, not law.
-            report = validate_node(
-                canonical_node(artifact.invoice), "canonical", self.canonical_rules
-            )
-            return _softened(report, "ZUGFeRD 1.0 predates EN 16931")
+            return self.check_xml(root, what, artifact)
         if artifact is None:
             raise ValueError("a document without e-invoice XML is checked on its invoice: pass it")
         report = validate_node(canonical_node(artifact.invoice), "canonical", self.canonical_rules)
@@ -144,6 +133,22 @@ class En16931Validate(StageModule):
             return report
         # Marking a good invoice bad is worse than the reverse: on extracted data, warn.
         return _one_per_rule(_softened(report, "read from a PDF: checked by a human"))
+
+    def check_xml(
+        self, root: etree._Element, what: str, artifact: InvoiceArtifact | None
+    ) -> Report:
+        """The rules over an e-invoice's parsed XML (`what` names it in errors); a ZUGFeRD 1.0
+        document is checked on `artifact`, the invoice read from it."""
+        try:
+            return validate_xml(root, self.rules)
+        except NotAnInvoice as exc:
+            if etree.QName(root).namespace != ZUGFERD1_NS:
+                raise InputRejected(f"{what}: {exc}; submit a UBL or CII invoice") from exc
+        if artifact is None:
+            raise ValueError("a ZUGFeRD 1.0 document is checked on its invoice: pass it")
+        # ZUGFeRD 1 was written before EN 16931: its rules are advice there, not law.
+        report = validate_node(canonical_node(artifact.invoice), "canonical", self.canonical_rules)
+        return _softened(report, "ZUGFeRD 1.0 predates EN 16931")
 
 
 _LINES_SHOWN = 5  # line paths named in a finding that stands for several lines
