@@ -190,11 +190,14 @@ def _place(
 
 
 def _line_source(fields: Fields) -> FieldSource:
-    """Who read the lines and how sure it was: the fields' (most frequent) module and their mean
-    confidence, a line carrying no confidence of its own."""
-    modules = Counter(f.module for f in fields.values.values())
+    """Who read the lines and how sure it was: the (most frequent) module and mean confidence of
+    the fields the invoice keeps, a line carrying no confidence of its own. Values the model has no
+    term for (`extra.*`) do not count: the invoice drops them, and a reviewed run read back from
+    the invoice must come out the same."""
+    kept = [field for path, field in fields.values.items() if _route(path) is not None]
+    modules = Counter(field.module for field in kept)
     module = modules.most_common(1)[0][0] if modules else _UNKNOWN_MODULE
-    confidence = fields.confidence()
+    confidence = sum(field.confidence for field in kept) / len(kept) if kept else None
     return FieldSource(module, round(confidence, 3) if confidence is not None else 0.0)
 
 
