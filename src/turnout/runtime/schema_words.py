@@ -11,9 +11,10 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from difflib import get_close_matches
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+if TYPE_CHECKING:  # only named here: importing jsonschema costs a command's start 0.1 s
+    import jsonschema
 
 _TYPES = {
     "string": "a text",

@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import jsonschema
-
 from turnout.domain.artifacts import ArtifactRef, Source
 from turnout.domain.configuration import ModuleConfiguration
 from turnout.domain.errors import Problem
@@ -207,6 +205,8 @@ def _check_module(
             Problem(stage.stage_id, module_id, str(exc), "ask the module's author to rename it")
         )
         return spec.outputs
+    import jsonschema  # here: a command that validates nothing does not pay its import
+
     validator = jsonschema.Draft202012Validator(schema)
     for err in sorted(
         validator.iter_errors(dict(settings)), key=lambda e: [str(p) for p in e.absolute_path]
@@ -241,6 +241,8 @@ def _check_policy(
     registry: ModuleRegistry,
 ) -> list[Problem]:
     problems: list[Problem] = []
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(ACTIONS_SCHEMA)
     for err in validator.iter_errors(dict(policy.actions)):
         message, fix = problem_words(err, "policy action")
