@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from turnout.cli.batch import collect
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
+from turnout.cli.tables import fitted, narrow, one_line
 from turnout.domain.trial import Trial, TrialStatus
 
 SHOWN_RUNS = 20  # changed runs listed with their field changes; the rest are in --json
@@ -128,7 +128,21 @@ def _counts(title: str, counts: dict[str, int]) -> None:
 
 
 def _stages(stages: dict[str, dict[str, Any]]) -> None:
-    table = Table(
+    """Each stage's rates before and after; below NARROW columns a rate's pair shares a cell
+    (`100 → 0`), so that no header is split over two lines nor a number cut."""
+    rates = ("fallback_rate", "failure_rate", "p50_ms")
+    if narrow():
+        table = fitted(
+            one_line("stage"),
+            *(one_line(h, justify="right") for h in ("fallback %", "failure %", "p50 ms")),
+            title="stages, before → after",
+        )
+        for stage, f in stages.items():
+            pairs = (f"{_num(f[f'{r}_before'])} → {_num(f[f'{r}_after'])}" for r in rates)
+            table.add_row(stage, *pairs)
+        console.print(table)
+        return
+    table = fitted(
         "stage",
         "fallback % before",
         "after",
@@ -140,13 +154,7 @@ def _stages(stages: dict[str, dict[str, Any]]) -> None:
     )
     for stage, f in stages.items():
         table.add_row(
-            stage,
-            _num(f["fallback_rate_before"]),
-            _num(f["fallback_rate_after"]),
-            _num(f["failure_rate_before"]),
-            _num(f["failure_rate_after"]),
-            _num(f["p50_ms_before"]),
-            _num(f["p50_ms_after"]),
+            stage, *(_num(f[f"{r}_{when}"]) for r in rates for when in ("before", "after"))
         )
     console.print(table)
 
