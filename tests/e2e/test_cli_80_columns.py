@@ -150,6 +150,9 @@ def test_a_trial_shows_each_stage_on_one_line_with_its_rates_before_and_after(tu
     for run in report["runs_detail"]:
         if run["changed"]:
             assert f"{run['run_id'][:8]} {run['file']}" in out, out
+    # a reason wraps under itself, not at the margin (the demo's version 2 reviews above 100.00)
+    assert "why now:" in out and "(setting review_above)" in " ".join(out.split()), out
+    assert not [line for line in out.splitlines() if line.startswith("review_above")], out
 
 
 def test_skipped_files_show_each_name_whole_with_its_reason(turnout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@ over recent invoices (or given files) and show what it would change. Nothing lea
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -176,18 +177,29 @@ def _changed_runs(details: list[dict[str, Any]]) -> None:
         console.print(head + (": " + ", ".join(moves) if moves else ""), markup=False)
         changes = d["changes"]
         for c in changes[:SHOWN_CHANGES]:
-            console.print(
-                f"    {c['field']}: {_value(c['before'])} → {_value(c['after'])}",
-                markup=False,
-                highlight=False,
-            )
+            _indented(f"{c['field']}: {_value(c['before'])} → {_value(c['after'])}")
         if len(changes) > SHOWN_CHANGES:
             console.print(f"    … {len(changes) - SHOWN_CHANGES} more", highlight=False)
         if d["decision_before"] != d["decision_after"]:
             for reason in d.get("reasons_after") or []:
-                console.print(f"    why now: {reason}", markup=False, highlight=False)
+                _indented(f"why now: {reason}")
     if len(details) > SHOWN_RUNS:
         console.print(f"{len(details) - SHOWN_RUNS} more: --json")
+
+
+def _indented(line: str) -> None:
+    """A line under its run, indented by four, its wrapped lines too (at 80 columns a reason
+    wraps under itself, not at the margin)."""
+    indent = "    "
+    wrapped = textwrap.fill(
+        line,
+        width=console.width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    console.print(wrapped, markup=False, highlight=False)
 
 
 def _pair(before: str | None, after: str | None) -> str:
