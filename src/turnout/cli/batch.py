@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.padding import Padding
-from rich.table import Column, Table
+from rich.table import Column
 from rich.text import Text
 
 from turnout.cli.common import console, err_console, fail
 from turnout.cli.run_fields import decision_label, reasons, short_id
+from turnout.cli.tables import fitted, narrow
 from turnout.domain.runs import Run, RunStatus
 
 if TYPE_CHECKING:
@@ -85,9 +86,21 @@ def print_skipped(skipped: list[tuple[Path, str]], json_: bool) -> None:
         for path, why in skipped:
             err_console.print(f"skipped {path}: {why}", markup=False, highlight=False)
         return
-    table = Table(Column("skipped file", no_wrap=True), "reason", title="not read")
+    if not narrow():
+        table = fitted(Column("skipped file", no_wrap=True), "reason", title="not read")
+        for path, why in skipped:
+            table.add_row(str(path), why)
+        console.print(table)
+        return
+    # narrow: the folder on a line of its own above the name, so that the name stays whole
+    table = fitted(
+        Column("skipped file", overflow="fold", ratio=2),  # a name longer than the column folds
+        Column("reason", min_width=24, ratio=1),
+        title="not read",
+    )
+    table.expand = True  # the ratios apply to an expanded table only
     for path, why in skipped:
-        table.add_row(str(path), why)
+        table.add_row(Text(f"{path.parent}{os.sep}\n{path.name}"), Text(why))
     console.print(table)
 
 

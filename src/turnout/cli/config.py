@@ -137,8 +137,9 @@ def _print_activation(result: ActivationResult, json_: bool) -> None:
         emit_json(result.to_dict())
     else:
         colour = {"done": "green", "waiting": "yellow", "refused": "red"}[result.status.outcome]
-        console.print(f"[{colour}]{result.status}[/{colour}]: ", end="")
-        console.print(result.message, markup=False)
+        # one text, wrapped as a whole: printed apart, the message's first line overran by the
+        # status's width
+        console.print(Text.assemble((str(result.status), colour), ": ", result.message))
     if result.rejected:
         raise typer.Exit(2)
 

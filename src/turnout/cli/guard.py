@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, get_app
+from turnout.cli.tables import fitted, one_line
 
 
 def guard(
@@ -90,7 +90,7 @@ def _print(d: dict[str, Any]) -> None:
     def before(value: float | None, unit: str = " %", digits: int = 1) -> str:
         return "-" if absolute or value is None else f"{value:.{digits}f}{unit}"
 
-    table = Table("figure", "now", "limit", "baseline")
+    table = fitted(one_line("figure"), *(one_line(h) for h in ("now", "limit", "baseline")))
     table.add_row(
         "failure rate",
         f"{figures['failure_rate']:.1f} %",

@@ -213,9 +213,9 @@ def print_runs(runs: list[Run]) -> None:
     and the lease of each running run (how old the run, when its lease expires).
 
     Each row stays on one line, the reason taking the width the other columns leave (under 100
-    columns the file is left out, under 180 the version; file, seller and the others are cut
-    first so that the reason keeps room): every cut value ends with `…`, and `turnout runs show
-    RUN` gives it in full."""
+    columns the invoice number and seller are left out, under 180 the version; file, seller and
+    the others are cut first so that the reason keeps room): a cut file name keeps its end (`rech…
+    de.pdf`), every other cut value ends with `…`, and `turnout runs show RUN` gives it in full."""
     workers = any(
         r.worker and (r.origin is RunOrigin.QUEUE or r.status is RunStatus.RUNNING) for r in runs
     )
@@ -245,7 +245,11 @@ def print_runs(runs: list[Run]) -> None:
         }
         row = [
             Text(short_id(r.run_id)),
-            *(_one_line(value) for name, value in cells.items() if caps[name]),
+            *(
+                _middle(value, caps[name]) if name == "file" else _one_line(value)
+                for name, value in cells.items()
+                if caps[name]
+            ),
             Text(total(r.invoice)),
             _one_line("; ".join(reasons(r))),
         ]
@@ -259,8 +263,9 @@ def print_runs(runs: list[Run]) -> None:
 
 # the widest each column of `turnout runs` may be (0: left out) under 100, 140 and 180 columns
 # and wider: the reason takes the rest, at least about a third of the line from 120 columns on
-_NARROW = {"file": 0, "status": 12, "version": 0, "decision": 10, "invoice": 11, "seller": 11}
-_MEDIUM = {"file": 12, "status": 10, "version": 0, "decision": 8, "invoice": 11, "seller": 10}
+# (under 100 the file stays, operators know a run by it, and the invoice and seller give way)
+_NARROW = {"file": 18, "status": 12, "version": 0, "decision": 10, "invoice": 0, "seller": 0}
+_MEDIUM = {"file": 16, "status": 10, "version": 0, "decision": 8, "invoice": 11, "seller": 10}
 _WIDE = {"file": 18, "status": 15, "version": 0, "decision": 12, "invoice": 14, "seller": 16}
 _WIDEST = {"file": 32, "status": 23, "version": 7, "decision": 20, "invoice": 20, "seller": 28}
 
@@ -275,6 +280,15 @@ def _caps(width: int) -> dict[str, int]:
 def _one_line(value: str) -> Text:
     """A cell that the table narrows to fit the terminal, cut with `…`, never wrapped."""
     return Text(value, no_wrap=True, overflow="ellipsis")
+
+
+def _middle(value: str, width: int) -> Text:
+    """A file name cut in its middle to `width`, so that its end (a number, the extension) that
+    tells it from its neighbours stays."""
+    if len(value) <= width:
+        return Text(value, no_wrap=True, overflow="ellipsis")
+    tail = (width - 1) // 2
+    return Text(value[: width - 1 - tail] + "…" + value[len(value) - tail :], no_wrap=True)
 
 
 def _lease_cells(run: Run, now: dt.datetime) -> list[str]:

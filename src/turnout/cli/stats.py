@@ -15,6 +15,7 @@ from turnout.domain.runs import AttemptStats
 
 _DURATION = re.compile(r"(\d+)\s*([smhdw])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+COMPACT_BELOW = 125  # columns: narrower, the compact borderless table (the boxed one is cut)
 
 
 def parse_since(value: str, now: dt.datetime | None = None) -> dt.datetime:
@@ -80,9 +81,10 @@ def stats(
     if not items:
         console.print("no stage attempts recorded yet; `turnout process FILE` makes some")
         return
-    # Below 100 columns the module id says the stage (`<stage>.<name>`; a stage without one reads
-    # `match (none)`), `ok` is left out (attempts less the others) and the rates' headers shorten.
-    wide = not narrow()
+    # Below 125 columns the module id says the stage (`<stage>.<name>`; a stage without one reads
+    # `match (none)`), `ok` is left out (attempts less the others), the rates' headers shorten and
+    # the borders go: the boxed ten columns need about 121 and cut every header at 100.
+    wide = not narrow(COMPACT_BELOW)
     numbers = (
         ("attempts", "ok", "fallback", "failed", "skipped")
         if wide
@@ -96,6 +98,7 @@ def stats(
         *(Column(name, justify="right") for name in numbers + rates),
         title="stage attempts"
         + (f" since {start.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if start else ""),
+        below=COMPACT_BELOW,
     )
     for i in items:
         module = i.module_id or ("-" if wide else f"{i.stage_id} (none)")

@@ -15,14 +15,15 @@ from turnout.cli.common import console
 NARROW = 100  # columns
 
 
-def narrow() -> bool:
-    """The terminal (or COLUMNS) is narrower than NARROW."""
-    return console.width < NARROW
+def narrow(below: int = NARROW) -> bool:
+    """The terminal (or COLUMNS) is narrower than `below` (NARROW unless a table needs more)."""
+    return console.width < below
 
 
-def fitted(*columns: str | Column, title: str | None = None) -> Table:
-    """A table for this terminal's width: boxed when wide, borderless below NARROW columns."""
-    if not narrow():
+def fitted(*columns: str | Column, title: str | None = None, below: int = NARROW) -> Table:
+    """A table for this terminal's width: boxed when wide, borderless below `below` columns (a
+    table whose boxed form needs more than NARROW says so, with its own narrow layout)."""
+    if not narrow(below):
         return Table(*columns, title=title)
     return Table(
         *columns,

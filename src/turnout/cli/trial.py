@@ -3,14 +3,15 @@ over recent invoices (or given files) and show what it would change. Nothing lea
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from turnout.cli.batch import collect
 from turnout.cli.common import ActorOpt, JsonOpt, actor, console, emit_json, fail, get_app
+from turnout.cli.tables import fitted, narrow, one_line
 from turnout.domain.trial import Trial, TrialStatus
 
 SHOWN_RUNS = 20  # changed runs listed with their field changes; the rest are in --json
@@ -128,7 +129,21 @@ def _counts(title: str, counts: dict[str, int]) -> None:
 
 
 def _stages(stages: dict[str, dict[str, Any]]) -> None:
-    table = Table(
+    """Each stage's rates before and after; below NARROW columns a rate's pair shares a cell
+    (`100 → 0`), so that no header is split over two lines nor a number cut."""
+    rates = ("fallback_rate", "failure_rate", "p50_ms")
+    if narrow():
+        table = fitted(
+            one_line("stage"),
+            *(one_line(h, justify="right") for h in ("fallback %", "failure %", "p50 ms")),
+            title="stages, before → after",
+        )
+        for stage, f in stages.items():
+            pairs = (f"{_num(f[f'{r}_before'])} → {_num(f[f'{r}_after'])}" for r in rates)
+            table.add_row(stage, *pairs)
+        console.print(table)
+        return
+    table = fitted(
         "stage",
         "fallback % before",
         "after",
@@ -140,13 +155,7 @@ def _stages(stages: dict[str, dict[str, Any]]) -> None:
     )
     for stage, f in stages.items():
         table.add_row(
-            stage,
-            _num(f["fallback_rate_before"]),
-            _num(f["fallback_rate_after"]),
-            _num(f["failure_rate_before"]),
-            _num(f["failure_rate_after"]),
-            _num(f["p50_ms_before"]),
-            _num(f["p50_ms_after"]),
+            stage, *(_num(f[f"{r}_{when}"]) for r in rates for when in ("before", "after"))
         )
     console.print(table)
 
@@ -168,18 +177,29 @@ def _changed_runs(details: list[dict[str, Any]]) -> None:
         console.print(head + (": " + ", ".join(moves) if moves else ""), markup=False)
         changes = d["changes"]
         for c in changes[:SHOWN_CHANGES]:
-            console.print(
-                f"    {c['field']}: {_value(c['before'])} → {_value(c['after'])}",
-                markup=False,
-                highlight=False,
-            )
+            _indented(f"{c['field']}: {_value(c['before'])} → {_value(c['after'])}")
         if len(changes) > SHOWN_CHANGES:
             console.print(f"    … {len(changes) - SHOWN_CHANGES} more", highlight=False)
         if d["decision_before"] != d["decision_after"]:
             for reason in d.get("reasons_after") or []:
-                console.print(f"    why now: {reason}", markup=False, highlight=False)
+                _indented(f"why now: {reason}")
     if len(details) > SHOWN_RUNS:
         console.print(f"{len(details) - SHOWN_RUNS} more: --json")
+
+
+def _indented(line: str) -> None:
+    """A line under its run, indented by four, its wrapped lines too (at 80 columns a reason
+    wraps under itself, not at the margin)."""
+    indent = "    "
+    wrapped = textwrap.fill(
+        line,
+        width=console.width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    console.print(wrapped, markup=False, highlight=False)
 
 
 def _pair(before: str | None, after: str | None) -> str:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from turnout.cli.batch import collect, print_skipped
 from turnout.cli.common import JsonOpt, console, emit_json, get_app
+from turnout.cli.tables import fitted, folded, narrow, one_line
 from turnout.domain.errors import QueueUnavailable, RequestError
 from turnout.domain.runs import DEFAULT_MAX_SUBMIT_BYTES
+
+if TYPE_CHECKING:
+    from turnout.runtime.queue_worker import Submitted
 
 DEFAULT_MAX_SUBMIT_MB = DEFAULT_MAX_SUBMIT_BYTES / 2**20
 
@@ -64,11 +68,22 @@ def submit(
             ]
         )
         return
-    table = Table("file", "run", "status", "queued", title=f"{len(done)} file(s)")
+    print_submitted(done)
+
+
+def print_submitted(done: list[Submitted]) -> None:
+    """The submitted files with their runs. Below NARROW columns the run id stays whole on one
+    line, the file name folds and `no (submitted before)` reads `no (before)`."""
+    table = fitted(
+        folded("file"),
+        one_line("run"),
+        one_line("status"),
+        one_line("queued"),
+        title=f"{len(done)} file(s)",
+    )
+    before = "no (before)" if narrow() else "no (submitted before)"
     for d in done:
-        table.add_row(
-            d.file_name, d.run_id, str(d.status), "yes" if d.queued else "no (submitted before)"
-        )
+        table.add_row(Text(d.file_name), d.run_id, str(d.status), "yes" if d.queued else before)
     console.print(table)
 
 
