@@ -57,7 +57,7 @@ layers: $(DEV_STAMP)
 # without PYTHONDONTWRITEBYTECODE: the tests start hundreds of `turnout` processes, and each would
 # compile every module it imports (see tests/conftest.py)
 unit: $(DEV_STAMP)
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 -q
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist worksteal -q
 
 test: lint typecheck layers unit
 

@@ -11,6 +11,11 @@ import pytest
 
 from turnout.bootstrap import bundled_examples
 
+# The flows here are the command's (or the API's); the database work under them is tested on
+# SQLite and on PostgreSQL in tests/integration, so these end-to-end runs use SQLite.
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
 EXAMPLES = {p.name: p for p in bundled_examples()}
 PROCESS_KEYS = {
     "run_id",

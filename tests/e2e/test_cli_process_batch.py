@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from turnout.bootstrap import bundled_examples
+
+# The flows here are the command's (or the API's); the database work under them is tested on
+# SQLite and on PostgreSQL in tests/integration, so these end-to-end runs use SQLite.
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
 
 EXAMPLES = {p.name: p for p in bundled_examples()}
 

@@ -11,9 +11,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from turnout.bootstrap import bundled_examples
 from turnout.domain.runs import Run, RunStatus
 from turnout.persistence import Database
+
+# The flows here are the command's (or the API's); the database work under them is tested on
+# SQLite and on PostgreSQL in tests/integration, so these end-to-end runs use SQLite.
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
 
 TURNOUT = Path(sys.executable).parent / "turnout"
 ACME = next(p for p in bundled_examples() if p.name == "invoice-acme-en.pdf")

@@ -14,6 +14,11 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+# The flows here are the command's (or the API's); the database work under them is tested on
+# SQLite and on PostgreSQL in tests/integration, so these end-to-end runs use SQLite.
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
 NUMBER_REASON = "the invoice number was not read from the document"
 AMOUNT_REASON = "the amount due was not read from the document"
 

@@ -28,6 +28,11 @@ from turnout.persistence.tables import runs, stage_attempts
 from turnout.runtime.config_document import parse_document
 from turnout.settings import Settings
 
+# The flows here are the command's (or the API's); the database work under them is tested on
+# SQLite and on PostgreSQL in tests/integration, so these end-to-end runs use SQLite.
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
 EXAMPLES = bundled_examples()
 REPORT_KEYS = {
     "version",

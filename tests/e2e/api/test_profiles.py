@@ -14,6 +14,11 @@ from turnout.domain.users import Role
 from turnout.runtime.tokens import TokenService
 from turnout.runtime.users import UserService
 
+# The flows here are the command's (or the API's); the database work under them is tested on
+# SQLite and on PostgreSQL in tests/integration, so these end-to-end runs use SQLite.
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
 REVIEWER = "rex"
 ROLES = ("viewer", "reviewer", "operator", "maintainer", "admin")
 NAMES = {**USERS, "reviewer": REVIEWER}
