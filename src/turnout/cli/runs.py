@@ -265,7 +265,7 @@ def print_runs(runs: list[Run]) -> None:
 # and wider: the reason takes the rest, at least about a third of the line from 120 columns on
 # (under 100 the file stays, operators know a run by it, and the invoice and seller give way)
 _NARROW = {"file": 18, "status": 12, "version": 0, "decision": 10, "invoice": 0, "seller": 0}
-_MEDIUM = {"file": 16, "status": 10, "version": 0, "decision": 8, "invoice": 11, "seller": 10}
+_MEDIUM = {"file": 15, "status": 9, "version": 0, "decision": 8, "invoice": 11, "seller": 8}
 _WIDE = {"file": 18, "status": 15, "version": 0, "decision": 12, "invoice": 14, "seller": 16}
 _WIDEST = {"file": 32, "status": 23, "version": 7, "decision": 20, "invoice": 20, "seller": 28}
 
