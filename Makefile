@@ -8,8 +8,8 @@ STAMP  := $(VENV)/.installed-stamp
 DEV_STAMP := $(VENV)/.dev-installed-stamp
 # --no-compile: Python writes the bytecode of what it imports, when it imports it; compiling every
 # module of every package at install time wrote about 80 MB nobody reads (unused SQLAlchemy
-# dialects, Pygments lexers, NumPy's tests ...).
-PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt
+# dialects, Pygments lexers, NumPy's tests ...). pip itself runs without writing its bytecode.
+PIP    := PYTHONDONTWRITEBYTECODE=1 $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt
 
 .PHONY: demo test lint typecheck layers unit bench clean install install-dev lock
 
@@ -18,16 +18,18 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-
 # OpenCV without the GUI and codecs, does. Both install the module `cv2`, so the one is taken out
 # and the other put back whole after every install that may have brought opencv-python back.
 define headless_opencv
-	@$(BIN)/python -m pip uninstall --quiet --disable-pip-version-check -y opencv-python
+	@PYTHONDONTWRITEBYTECODE=1 $(BIN)/python -m pip uninstall --quiet --disable-pip-version-check -y opencv-python
 	$(PIP) --force-reinstall --no-deps opencv-python-headless
 endef
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Turnout needs Python 3.11 or newer (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
 	@# a venv of Python < 3.12 comes with setuptools, which Turnout does not run (pip builds it in
-	@# an isolated environment); `make test` brings it back with the development tools
+	@# an isolated environment; `make test` brings it back with the development tools), and with
+	@# pip compiled to bytecode (8 MB of cache for a tool run at install time only)
 	@test -x $(BIN)/python || { $(PYTHON) -m venv $(VENV) && \
-		$(BIN)/python -m pip uninstall -qq -y --disable-pip-version-check setuptools; }
+		$(BIN)/python -m pip uninstall -qq -y --disable-pip-version-check setuptools && \
+		find $(VENV)/lib -type d -name __pycache__ -prune -exec rm -rf {} +; }
 	$(PIP) -e .
 	$(headless_opencv)
 	@touch $(STAMP)
