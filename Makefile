@@ -57,9 +57,10 @@ layers: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
 # without PYTHONDONTWRITEBYTECODE: the tests start hundreds of `turnout` processes, and each would
-# compile every module it imports (see tests/conftest.py)
+# compile every module it imports (see tests/conftest.py). Three workers on two cores: a worker
+# waiting on its `turnout` process, a lease or a server leaves a core to the others.
 unit: $(DEV_STAMP)
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist worksteal -q
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 3 --dist worksteal -q
 
 test: lint typecheck layers unit
 
