@@ -44,12 +44,16 @@ def unlabelled_means(texts: Iterable[LineText], payable: Found | None) -> Found 
     named: dict[str, Found] = {}
     with_amount: Found | None = None
     for text in texts:
+        paid: bool | None = None  # the line prints the amount due: read once, when asked
         for m in _NAMES.finditer(text.text):
             words = text.words(m.start(), m.end())
             found = Found(m.group(), ocr_weighed(ALONE, words), words)
             named.setdefault(_key(m.group()), found)
-            paid = due is not None and any(a.value == due for a in find_amounts(text.text))
-            if paid and with_amount is None:
+            if with_amount is not None or due is None:
+                continue
+            if paid is None:
+                paid = any(a.value == due for a in find_amounts(text.text))
+            if paid:
                 with_amount = Found(m.group(), ocr_weighed(WITH_THE_AMOUNT, words), words)
     if with_amount is not None:
         return with_amount
