@@ -62,3 +62,56 @@ def test_a_labelled_means_wins_and_a_common_word_is_no_scheme() -> None:
         (60, 240, "The ideal gift for every season"),
     )
     assert value(word, MEANS) is None
+
+
+CODE = "payment.means_code"
+
+
+def test_the_means_code_is_read_off_the_means_the_page_names() -> None:
+    for printed, code in (
+        ("Payment method: Credit card", "54"),
+        ("Zahlungsart: SEPA-Lastschrift", "59"),
+        ("Mode de paiement : Virement bancaire", "30"),
+        ("Betaalwijze: iDEAL", "68"),
+        ("Forma de pago: Domiciliación bancaria", "49"),
+    ):
+        fields = _page(
+            (60, 40, "Invoice No. 2024-0815"),
+            (60, 200, "Total 119.00 EUR"),
+            (60, 240, printed),
+        )
+        assert value(fields, CODE) == code, printed
+        # it points at the means it was read from, and is no surer than that
+        assert fields.values[CODE].boxes == fields.values[MEANS].boxes
+        assert fields.values[CODE].confidence == fields.values[MEANS].confidence
+
+
+def test_an_account_to_pay_into_is_a_credit_transfer_read_unsure() -> None:
+    fields = _page(
+        (60, 40, "Invoice No. 2024-0815"),
+        (60, 200, "Total 119.00 EUR"),
+        (60, 240, "IBAN: DE02 1203 0000 0000 2020 51"),
+    )
+    assert value(fields, CODE) == "30"
+    assert fields.values[CODE].boxes == fields.values["payment.iban"].boxes
+    assert fields.values[CODE].confidence <= 0.5
+
+
+def test_a_mandate_is_a_direct_debit_and_an_unknown_means_gives_no_code() -> None:
+    debit = _page(
+        (60, 40, "Invoice No. 2024-0815"),
+        (60, 200, "Total 119.00 EUR"),
+        (60, 240, "Mandate reference: MD-2024-0042"),
+        (60, 254, "IBAN: DE02 1203 0000 0000 2020 51"),
+    )
+    assert value(debit, CODE) == "49"
+    voucher = _page(
+        (60, 40, "Invoice No. 2024-0815"),
+        (60, 200, "Total 119.00 EUR"),
+        (60, 240, "Payment method: Gift voucher"),
+        (60, 254, "IBAN: DE02 1203 0000 0000 2020 51"),
+    )
+    assert value(voucher, MEANS) == "Gift voucher"
+    assert value(voucher, CODE) is None  # not guessed from the account
+    nothing = _page((60, 40, "Invoice No. 2024-0815"), (60, 200, "Total 119.00 EUR"))
+    assert value(nothing, CODE) is None

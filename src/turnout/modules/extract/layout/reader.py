@@ -5,7 +5,8 @@ parties (`parties`, `addresses`), identifiers by checksum (`identifiers`), the l
 (`table`), the totals under it (`totals`), the document's type from its title
 (`document_type`), the terms labelled beside the main fields (`terms`, `term_labels`),
 unlabelled e-mails, phones and the seller's website (`contacts`), the payment means a page
-names without a label (`payment_means`) and the parties' addresses under their names
+names without a label (`payment_means`), the means code those or an account imply
+(`means_code`) and the parties' addresses under their names
 (`address`, `postal`). For each field the most confident candidate wins; on a tie, the
 one higher up the document.
 """
@@ -26,6 +27,7 @@ from turnout.modules.extract.layout.contacts import unlabelled_contacts
 from turnout.modules.extract.layout.document_type import read_document_type
 from turnout.modules.extract.layout.identifiers import by_shape, owner_of, to_owner
 from turnout.modules.extract.layout.labels import find_labels
+from turnout.modules.extract.layout.means_code import MEANS_CODE, read_means_code
 from turnout.modules.extract.layout.page import Found, Layout
 from turnout.modules.extract.layout.parties import read_parties
 from turnout.modules.extract.layout.payment_means import unlabelled_means
@@ -129,6 +131,10 @@ def read_layout(
         means = unlabelled_means(texts.values(), values.get("totals.payable"))
         if means is not None:
             values["payment.means_text"] = means
+    if terms and MEANS_CODE not in values:
+        code = read_means_code(values)
+        if code is not None:
+            values[MEANS_CODE] = code
     currency = _currency(values, texts) or _euro_by_country(values)
     if currency is not None:
         values["currency"] = currency
