@@ -206,3 +206,42 @@ def test_the_payment_reference_after_a_label_that_runs_on_in_words() -> None:
     )
     assert value(fields, "payment.remittance") == "202309097001"
     assert value(fields, "payment.means_text") == "Cash at Hotel"
+
+
+@pytest.mark.parametrize(
+    ("printed", "reference"),
+    [
+        ("Your reference: PO-2024-117", "PO-2024-117"),
+        ("Leitweg-ID: 04011000-12345-34", "04011000-12345-34"),
+        ("Votre référence : CMD 8841", None),  # two words: not one reference
+        ("Uw kenmerk: 2024/0042", "2024/0042"),
+        ("Payment reference: 2024-0815", None),  # the remittance's label, not the buyer's
+    ],
+)
+def test_the_buyers_reference_is_read_after_its_label(printed: str, reference: str | None) -> None:
+    fields = read(
+        text_of(
+            put(60, 40, "Invoice No. 2024-0815"),
+            put(60, 60, printed),
+            put(60, 200, "Total 119.00 EUR"),
+        )
+    )
+    assert value(fields, "buyer_reference") == reference
+    if reference is not None:
+        assert fields.values["buyer_reference"].boxes
+
+
+def test_the_incoterm_is_its_code_and_a_word_after_the_label_is_none() -> None:
+    fields = read(
+        text_of(
+            put(60, 40, "Invoice No. 2024-0815"),
+            put(60, 60, "Incoterm: DPU - DELIVERED AT PLACE UNLOADED"),
+            put(60, 200, "Total 119.00 EUR"),
+        )
+    )
+    assert value(fields, "extra.incoterm") == "DPU"
+    assert fields.values["extra.incoterm"].boxes
+    german = read(
+        text_of(put(60, 40, "Rechnung Nr. 4711"), put(60, 60, "Lieferbedingungen: frei Haus"))
+    )
+    assert value(german, "extra.incoterm") is None

@@ -6,9 +6,11 @@ party's number keyed in its block ("Nummer: 549910": BT-29 or BT-46), direct deb
 (BT-89) and creditor id (BT-90), invoicing period (BG-14), contact phone and e-mail (BT-42,
 BT-43), and the register numbers: legal registration (BT-30: Handelsregister, SIREN/RCS/SIRET,
 KvK, company number, REA, Registro Mercantil sheet, CIN) and tax registration (BT-32: a German
-Steuernummer, an Italian codice fiscale, an Indian GSTIN). Each entry is a path, the label's
-regular expression (matched whole-word, case-insensitive) and the shape of its value
-(`VALUES`). General label knowledge only.
+Steuernummer, an Italian codice fiscale, an Indian GSTIN), the buyer's reference (BT-10: "Your
+reference", "Ihr Zeichen", a Leitweg-ID) and the delivery terms' Incoterms code (no EN 16931
+term: `extra.incoterm`). Each entry is a path, the label's regular expression (matched
+whole-word, case-insensitive) and the shape of its value (`VALUES`). General label knowledge
+only.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ LEGAL = "seller.legal_registration.id"
 TAX_REGISTRATION = "seller.tax_registration_id"
 ACCOUNT = "payment.iban"  # BT-84, the payment account: here one that is no IBAN
 BUYER_ID = "buyer.identifiers[0].id"  # BT-46, the buyer's number at the seller
+BUYER_REFERENCE = "buyer_reference"  # BT-10, the buyer's own reference (a Leitweg-ID too)
+# the delivery terms: no EN 16931 term, kept beside the invoice as invoice2data names them
+INCOTERM = "extra.incoterm"
 # "Nummer: 549910" in a party's block: that party's identifier (BT-29 / BT-46); read only as the
 # key of a phrase in a block that is one party's
 PARTY_ID = "party.identifiers[0].id"
@@ -48,8 +53,14 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (EMAIL, r"e-?mail|mail"),
         (TAX_REGISTRATION, r"gstin"),
         (LEGAL, r"cin"),
+        (INCOTERM, r"incoterms?(?:\s*(?:20[12]0|rules?))?"),
     ),
     "en": (
+        (
+            BUYER_REFERENCE,
+            r"(?:your|customer|buyer)\s*ref(?:erence|\.)?(?:\s*(?:no\.?|number))?",
+        ),
+        (INCOTERM, r"delivery\s*terms|terms\s*of\s*delivery"),
         (ACCOUNT, r"bank\s*account(?:\s*(?:no\.?|number))?"),  # a customer's account is not it
         (BUYER_ID, r"customer\s*(?:no\.?|number|id|#)|client\s*(?:no\.?|number|id)"),
         (
@@ -70,6 +81,12 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         ),
     ),
     "de": (
+        (
+            BUYER_REFERENCE,
+            r"ihr(?:e)?\s*(?:zeichen|referenz)|kunden\s*-?\s*referenz|käufer\s*-?\s*referenz|"
+            r"leitweg\s*-?\s*id",
+        ),
+        (INCOTERM, r"lieferbedingung(?:en)?"),
         (ACCOUNT, r"konto\s*-?\s*(?:nr\.?|nummer)|kontonummer|kto\.?\s*-?\s*nr\.?"),
         (BUYER_ID, r"kunden\s*-?\s*(?:nr\.?|nummer)|kd\.?\s*-?\s*nr\.?"),
         (
@@ -90,6 +107,11 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (TAX_REGISTRATION, r"steuer\s*-?\s*(?:nr\.?|nummer)|st\.?\s*-?\s*nr\.?"),
     ),
     "fr": (
+        (
+            BUYER_REFERENCE,
+            r"votre\s*r[ée]f(?:[ée]rence|\.)?|r[ée]f[ée]rence\s*(?:de\s*l['\u2019])?acheteur",
+        ),
+        (INCOTERM, r"conditions?\s*de\s*livraison"),
         (ACCOUNT, r"n[°º]\s*de\s*compte|num[ée]ro\s*de\s*compte|compte\s*bancaire"),
         (
             BUYER_ID,
@@ -109,6 +131,11 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (LEGAL, r"siren|siret|r\.?\s*c\.?\s*s\.?"),
     ),
     "it": (
+        (
+            BUYER_REFERENCE,
+            r"(?:vs\.?|vostro)\s*rif(?:erimento|\.)?|riferimento\s*(?:del\s*)?cliente",
+        ),
+        (INCOTERM, r"resa|condizioni\s*di\s*consegna"),
         (ACCOUNT, r"conto\s*corrente|c/c|n\.?\s*conto"),
         (BUYER_ID, r"codice\s*cliente|cod\.?\s*cliente|n\.?\s*cliente"),
         (
@@ -124,6 +151,11 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (TAX_REGISTRATION, r"codice\s*fiscale|c\.\s*f\."),
     ),
     "es": (
+        (
+            BUYER_REFERENCE,
+            r"su\s*referencia|referencia\s*(?:del\s*)?(?:cliente|comprador)",
+        ),
+        (INCOTERM, r"condiciones\s*de\s*entrega"),
         (ACCOUNT, r"n[.º°]*\s*de\s*cuenta|n[úu]mero\s*de\s*cuenta|cuenta\s*bancaria"),
         (
             BUYER_ID,
@@ -144,6 +176,8 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
         (LEGAL, r"hoja"),
     ),
     "nl": (
+        (BUYER_REFERENCE, r"uw\s*(?:referentie|kenmerk)|referentie\s*(?:klant|koper)"),
+        (INCOTERM, r"leverings?voorwaarden"),
         (ACCOUNT, r"(?:bank)?rekening\s*-?\s*(?:nummer|nr\.?)|rek\.?\s*-?\s*nr\.?"),
         (BUYER_ID, r"klant\s*-?\s*(?:nummer|nr\.?)|debiteur\s*-?\s*(?:nummer|nr\.?)"),
         (
@@ -182,6 +216,11 @@ VALUES: dict[str, re.Pattern[str]] = {
     ACCOUNT: re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{4,30}|\d[\d\s.-]{4,30}\d"),
     PARTY_ID: re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*\d[A-Za-z0-9/._-]*"),
     BUYER_ID: re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*\d[A-Za-z0-9/._-]*"),
+    BUYER_REFERENCE: re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*\d[A-Za-z0-9/._-]*"),
+    # an Incoterms rule's code (2020 and 2010, and the older ones still printed)
+    INCOTERM: re.compile(
+        r"(?:EXW|FCA|FAS|FOB|CFR|CIF|CPT|CIP|DAP|DPU|DDP|DAT|DDU|DAF|DES|DEQ)(?![A-Za-z])"
+    ),
     # a register's number: Handelsregister (HRB 12345), Indian CIN, SIREN or SIRET, REA or
     # Registro Mercantil sheet (MI-123456, M-12345), KvK, company or register number
     LEGAL: re.compile(

@@ -28,6 +28,7 @@ from turnout.modules.extract.layout.spans import LineText
 from turnout.modules.extract.layout.term_labels import (
     ACCOUNT,
     EMAIL,
+    INCOTERM,
     LEGAL,
     MEANS_TEXT,
     PERIOD,
@@ -225,7 +226,7 @@ def _plausible(path: str, value: str) -> float:
             valid = siren.is_valid(compact) if len(compact) == 9 else siret.is_valid(compact)
             return 1.0 if valid else CHECKSUM_FAILED
         return float(digits >= 4)
-    if path in (EMAIL, TAX_REGISTRATION):
+    if path in (EMAIL, TAX_REGISTRATION, INCOTERM):
         return 1.0
     if path == ACCOUNT:  # an IBAN whose checksum fails is misread, not another kind of account
         return float(digits >= 6 and not find_ibans(value))
