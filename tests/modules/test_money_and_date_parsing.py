@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from turnout.modules.extract.amounts import find_amounts
-from turnout.modules.normalize.dates import find_dates, parse_date
+from turnout.modules.normalize.dates import evident_order, find_dates, is_ambiguous, parse_date
 from turnout.modules.normalize.money import currency_of, parse_amount, parse_currency
 
 
@@ -121,3 +121,13 @@ def test_junk_is_not_a_date(junk: str) -> None:
 def test_dates_are_found_inside_a_line() -> None:
     found = [d for _, _, d in find_dates("Facture n°562044387 du 02 Juillet 2015, payée 05.07.15")]
     assert found == [dt.date(2015, 7, 2), dt.date(2015, 7, 5)]
+
+
+def test_the_order_a_document_shows_its_numeric_dates_in() -> None:
+    assert evident_order(["Date 11/03/2017", "Paid 11/17/2017"]) == "MDY"
+    assert evident_order(["Datum 11.03.2017", "bis 17.11.2017"]) == "DMY"
+    assert evident_order(["11/03/2017", "04.05.2018"]) is None  # nothing shows an order
+    assert evident_order(["17/11/2017", "11/17/2017"]) is None  # both: none
+    assert evident_order(["Ref 1.45.2024", "Ref 45/13/2024"]) is None  # no such dates
+    assert is_ambiguous("11/03/2017") and not is_ambiguous("17/11/2017")
+    assert not is_ambiguous("2017-03-11")

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from turnout.domain.artifacts import Text
+from turnout.domain.artifacts import Fields, Text
 from turnout.domain.errors import InputRejected
 from turnout.domain.page import Word
 from turnout.modules.extract.layout.module import LayoutExtract
@@ -53,7 +53,8 @@ def test_value_right_of_its_label_in_the_next_column() -> None:
         )
     )
     assert value(fields, "invoice_number") == "RE-2024-0815"
-    assert value(fields, "issue_date") == "12.02.2024"
+    # 12.02.2024 reads two ways; the due date shows the page writes the day first
+    assert value(fields, "issue_date") == "2024-02-12"
     assert value(fields, "due_date") == "13.03.2024"
     assert fields.values["invoice_number"].confidence >= 0.8
 
@@ -258,7 +259,7 @@ def test_the_bare_word_invoice_heading_a_column_gives_the_number_under_it() -> N
         )
     )
     assert value(fields, "invoice_number") == "VF2024-00417"
-    assert value(fields, "issue_date") == "4-3-2024"
+    assert value(fields, "issue_date") == "2024-03-04"  # 18-3-2024 puts the day first
     assert fields.values["invoice_number"].confidence < 0.6  # a weak label: a surer one wins
 
 
@@ -271,3 +272,20 @@ def test_the_bare_word_invoice_as_a_title_gives_no_number_under_it() -> None:
         )
     )
     assert value(fields, "invoice_number") is None
+
+
+def test_a_date_that_reads_two_ways_is_read_in_the_order_the_page_shows() -> None:
+    def page(*more: tuple[float, float, str]) -> Fields:
+        rows = [(60, 40, "Invoice FA-2017-0008"), (60, 60, "Invoice Date 11/03/2017"), *more]
+        return read(text_of(*(put(x, y, line) for x, y, line in rows)))
+
+    # "11/17/2017" can only be month first: the invoice is of November 3rd
+    american = page((60, 300, "SEPA Wire transfer 11/17/2017 623.00 €"))
+    assert value(american, "issue_date") == "2017-11-03"
+    assert american.values["issue_date"].boxes  # still the printed date's words
+    # "17/11/2017" can only be day first
+    assert value(page((60, 300, "Paid 17/11/2017 623.00 €")), "issue_date") == "2017-03-11"
+    # no other date, or dates that show both orders: left as printed for normalize's setting
+    assert value(page(), "issue_date") == "11/03/2017"
+    both = page((60, 300, "Paid 17/11/2017"), (60, 320, "Shipped 11/17/2017"))
+    assert value(both, "issue_date") == "11/03/2017"

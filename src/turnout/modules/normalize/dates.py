@@ -2,14 +2,15 @@
 
 `parse_date` reads ISO dates, `dd.mm.yyyy`, `dd/mm/yyyy`, `mm/dd/yyyy` (when the day is above 12
 or the order says so), two-digit years, `12 March 2024`, `March 12, 2024`, `12-Mar-2024`,
-`12. März 2024`, `1er mars 2024`, `12 de marzo de 2024`. `find_dates` finds them inside a line.
+`12. März 2024`, `1er mars 2024`, `12 de marzo de 2024`. `find_dates` finds them inside a line;
+`evident_order` tells the order a document's numeric dates show ("11/17/2017" can only be MDY).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 DateOrder = Literal["DMY", "MDY"]
@@ -75,6 +76,26 @@ def find_dates(text: str, order: DateOrder = "DMY") -> Iterator[tuple[int, int, 
             if date and not any(s < m.end() and m.start() < e for s, e, _ in found):
                 found.append((m.start(), m.end(), date))
     yield from sorted(found, key=lambda f: f[0])
+
+
+def evident_order(texts: Iterable[str]) -> DateOrder | None:
+    """The order the numeric dates of `texts` are written in, when one of them shows it (a day
+    above 12: "17/11/2017" is DMY, "11/17/2017" MDY) and none shows the other; else None."""
+    shown: set[DateOrder] = set()
+    numeric = dict(_PATTERNS)["numeric"]
+    for text in texts:
+        for m in numeric.finditer(text):
+            a, b = int(m["a"]), int(m["b"])
+            if a > 12 >= b >= 1:
+                shown.add("DMY")
+            elif b > 12 >= a >= 1 and b <= 31:
+                shown.add("MDY")
+    return shown.pop() if len(shown) == 1 else None
+
+
+def is_ambiguous(text: str) -> bool:
+    """Whether `text` is one numeric date that reads as two ("03/04/2024")."""
+    return parse_date(text, "DMY") != parse_date(text, "MDY")
 
 
 def parse_date(text: str, order: DateOrder = "DMY") -> dt.date | None:

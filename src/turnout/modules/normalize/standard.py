@@ -62,7 +62,9 @@ class StandardNormalize(StageModule):
                 "date_order": {
                     "enum": ["DMY", "MDY"],
                     "default": "DMY",
-                    "description": "how to read ambiguous numeric dates such as 03/04/2024",
+                    "description": "how to read ambiguous numeric dates such as 03/04/2024 "
+                    "(extract.layout reads them in the order the page's other dates show, "
+                    "when one does)",
                 },
             },
         },

@@ -39,7 +39,7 @@ from turnout.modules.extract.layout.totals import read_totals
 from turnout.modules.extract.layout.totals_currency import CURRENCY_SYMBOL, currency_symbol
 from turnout.modules.extract.layout.values import Candidate, read_labelled
 from turnout.modules.extract.patterns import Label
-from turnout.modules.normalize.dates import find_dates
+from turnout.modules.normalize.dates import evident_order, find_dates, is_ambiguous, parse_date
 from turnout.modules.normalize.money import parse_currency
 
 # the confidence of a date the invoice number next to it vouches for (see _beside_the_number)
@@ -79,6 +79,7 @@ _CODES = re.compile(
     r"HKD|SGD|ZAR|BRL|MXN|TRY)(?![A-Za-z])"
 )
 _TOTALS = ("totals.payable", "totals.tax", "totals.tax_exclusive")
+_DATE_ENDS = ("date", ".start", ".end")  # issue_date, due_date, invoicing_period.start, ...
 
 
 @dataclass(frozen=True)
@@ -141,10 +142,25 @@ def read_layout(
         symbol = currency_symbol(currency)
         if symbol is not None:
             values[CURRENCY_SYMBOL] = symbol
+    _dates_in_evident_order(values, texts)
     document_type = read_document_type(layout)
     if document_type is not None:
         values["type_code"] = document_type
     return Reading(values, lines, line_words)
+
+
+def _dates_in_evident_order(values: dict[str, Found], texts: dict[int, LineText]) -> None:
+    """Dates that read two ways ("11/03/2017") given as ISO dates in the order the page shows
+    elsewhere ("11/17/2017" can only be November 17th), as a clerk reads them; the order an
+    operator configures (`normalize.standard`'s `date_order`) is left for pages that show none."""
+    order = evident_order(text.text for text in texts.values())
+    if order is None:
+        return
+    for path, found in values.items():
+        if path.endswith(_DATE_ENDS) and is_ambiguous(found.value):
+            day = parse_date(found.value, order)
+            if day is not None:
+                values[path] = replace(found, value=day.isoformat())
 
 
 def _best(found: list[Candidate]) -> dict[str, Candidate]:
