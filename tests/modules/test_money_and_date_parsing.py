@@ -131,3 +131,14 @@ def test_the_order_a_document_shows_its_numeric_dates_in() -> None:
     assert evident_order(["Ref 1.45.2024", "Ref 45/13/2024"]) is None  # no such dates
     assert is_ambiguous("11/03/2017") and not is_ambiguous("17/11/2017")
     assert not is_ambiguous("2017-03-11")
+
+
+def test_a_number_counting_days_or_months_is_no_amount() -> None:
+    terms = "Zahlbar innerhalb 30 Tagen netto, 3% Skonto innerhalb 10 Tagen; net 14 days"
+    assert [a.value for a in find_amounts(terms)] == []
+    assert [a.value for a in find_amounts("Garantie 24 Monate 49,90")] == [Decimal("49.90")]
+    # an amount written as money stays one, whatever follows it
+    assert [a.value for a in find_amounts("€ 30 Tagespauschale, 12,50 days")] == [
+        Decimal("30"),
+        Decimal("12.50"),
+    ]

@@ -20,6 +20,16 @@ _AMOUNT = re.compile(
 )
 
 
+# a bare number these follow counts time: days, weeks, months, years, hours in six languages
+_SPAN_OF_TIME = re.compile(
+    r"\s?(?:(?:werk|arbeits|kalender)?tage?n?|days?|jours?|giorni|d[íi]as|dagen|"
+    r"(?:werk)?dag|wochen?|weeks?|semaines?|settimane|semanas|weken|monate?n?|months?|mois|"
+    r"mesi|meses|maanden|jahre?n?|years?|ans|anni|años|jaar|stunden?|hours?|heures?|ore|"
+    r"horas|uur)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Amount:
     """An amount found in a line: its span, the text as written, its value and currency."""
@@ -41,8 +51,11 @@ def find_amounts(text: str) -> list[Amount]:
         num = m["num"]
         marked = bool(m["pre"] or m["post"])
         has_decimals = bool(re.search(r"[.,](\d{1,2}|-{1,2})$", num))
-        if not (marked or has_decimals or re.search(r"[.,' ]\d{3}", num)) and len(num) > 7:
-            continue  # a long bare integer is an identifier, not money
+        if not (marked or has_decimals or re.search(r"[.,' ]\d{3}", num)):
+            if len(num) > 7:
+                continue  # a long bare integer is an identifier, not money
+            if _SPAN_OF_TIME.match(blanked, m.end()):
+                continue  # "innerhalb 10 Tagen", "net 30 days": a term, not money
         raw = m.group().strip()
         value = parse_amount(raw)
         if value is None:
