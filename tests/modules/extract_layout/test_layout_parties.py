@@ -402,3 +402,37 @@ def test_a_name_below_the_letterhead_such_as_a_column_header_is_not_the_seller()
         )
     )
     assert value(fields, "seller.name") is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sehr geehrter Herr Mustermann,",
+        "Dear Ms Jones,",
+        "Madame, Monsieur,",
+        "bei Änderungen teilen Sie uns das ein. Die Zahlung werden wir verrechnen.",
+        "Die Zahlung werden wir mit dem nächsten Beitrag verrechnen.",
+    ],
+)
+def test_a_letters_opening_or_a_sentence_is_never_the_seller(line: str) -> None:
+    fields = read(
+        text_of(
+            put(60, 40, line),
+            put(360, 140, "Rechnung Nr. 991"),
+            put(360, 154, "Datum: 02.05.2024"),
+        )
+    )
+    assert value(fields, "seller.name") is None
+
+
+def test_names_that_look_like_an_opening_stay_names() -> None:
+    for name in ("Dear Foods Ltd", "Beste Preise GmbH", "Versicherungsverein Musterstadt a.G."):
+        fields = read(
+            text_of(
+                put(60, 40, name, size=20),
+                put(60, 66, "Hauptstraße 12"),
+                put(60, 80, "10115 Berlin"),
+                put(360, 140, "Rechnung Nr. 991"),
+            )
+        )
+        assert value(fields, "seller.name") == name

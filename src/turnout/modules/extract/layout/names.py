@@ -1,7 +1,8 @@
 """What can be a party's name: not a label, a date, an amount, an address, a contact line.
 
 The name of a party is the first line of its address block that names someone; the lines a
-clerk skips over are recognised by their shape here (general layout knowledge, every language).
+clerk skips over are recognised by their shape here (general layout knowledge, every language),
+a letter's opening ("Sehr geehrter Herr Mustermann,", "Dear Sir,") and its sentences among them.
 """
 
 from __future__ import annotations
@@ -44,6 +45,20 @@ _SALUTATION = re.compile(
     r"sr\.?|sra\.?|dhr\.?|mevr\.?|attn\.?:?|z\.\s?hd\.?|c/o)\s*$",
     re.IGNORECASE,
 )
+# a letter's opening ("Sehr geehrter Herr Mustermann,"): the words that open one only, and those
+# that may also begin a name ("Beste Preise GmbH") only with the comma that ends an opening
+_OPENING = re.compile(
+    r"^(?:sehr\s+geehrte[rn]?|geachte|egregi[oa]|gentil[ei]ssim[oa]|estimad[oa]s?|"
+    r"madame,?\s+monsieur|mesdames|messieurs)\b|"
+    r"^(?:dear|liebe[rn]?|hallo|hello|hi|bonjour|cher|chère|gentil[ei]|caro|cara|"
+    r"querid[oa]s?|beste)\b.*,\s*$",
+    re.IGNORECASE,
+)
+# a sentence, not a name: two sentences ("... ein. Die Zahlung ..."), or words ending with a full
+# stop after a lower-case word ("... werden wir verrechnen.")
+_SENTENCE = re.compile(
+    r"[a-zäöüßà-ÿ]{2}\.\s+[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ]|(?:\S+\s+){3}[a-zäöüßà-ÿ]{3,}\.$"
+)
 _GLUED_FORM = re.compile(
     r"([a-zäöüßà-ÿ])(GmbH|AG|KG|OHG|UG|SE|SARL|SAS|SA|BV|B\.V\.|NV|Ltd\.?|LLC|Inc\.?|S\.?r\.?l\.?|"
     r"S\.?p\.?A\.?|S\.L\.)(?=$|[\s&,.;)])"
@@ -65,6 +80,8 @@ def name_in(text: str) -> str | None:
     """`text` as a party name (a leading "Firma" dropped), or None if it cannot be one."""
     if text.rstrip().endswith(":"):
         return None  # a key of a form, not its value
+    if _OPENING.match(text.strip()) or _SENTENCE.search(text.strip()):
+        return None  # a letter's opening or a sentence of its text
     text = text.strip(" ,;:·|/")
     if text[:1] in ("#", "(", "[", "*", "-", "+"):
         return None  # a number mark, a remark in brackets, a bullet
