@@ -19,7 +19,7 @@ from turnout.modules.extract.layout.page import Found
 MEANS_CODE = "payment.means_code"
 MEANS_TEXT = "payment.means_text"
 FROM_MANDATE = 0.6  # a mandate or creditor id printed, no means named: a direct debit
-FROM_ACCOUNT = 0.5  # an account printed to pay into, no means named: a credit transfer
+FROM_ACCOUNT = 0.6  # an account printed to pay into, no means named: a credit transfer
 
 # the names of the means in the six languages -> their UNCL 4461 code, the more specific first
 # (SEPA direct debit before direct debit, a debit card before a card)
