@@ -34,6 +34,16 @@ from turnout.persistence.tables import metadata
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "real_process: the `cli` fixture runs the real `turnout` console script in a subprocess "
+        "(the test is about the process: workers, signals, leases, servers, start-up)",
+    )
+
+
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+# the demo is what a new user runs first: the real console script, start to end
+pytestmark = pytest.mark.real_process
+
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the demo is a first-hour command
 def test_a_second_demo_tells_the_same_story_and_adds_nothing(cli, db_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -138,6 +138,7 @@ def test_process_records_runs_that_runs_show_returns(cli, tmp_path: Path) -> Non
     assert cli("process", str(tmp_path / "nowhere.pdf")).code == 2
 
 
+@pytest.mark.real_process  # --concurrency: threads of the command's own process
 def test_process_runs_a_folder_concurrently_and_prints_a_summary(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("init", actor="ann", check=True)
     folder = tmp_path / "inbox"

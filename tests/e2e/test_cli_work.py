@@ -12,6 +12,7 @@ from turnout.bootstrap import bundled_examples
 XML = [str(p) for p in bundled_examples() if p.suffix == ".xml"]
 
 
+@pytest.mark.real_process  # `turnout worker`: an event loop, its signal handlers, its process
 def test_submit_queues_files_once_and_a_worker_runs_them(cli, db_url: str) -> None:  # type: ignore[no-untyped-def]
     cli("init", check=True)
     if not db_url.startswith("postgresql"):

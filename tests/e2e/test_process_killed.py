@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import yaml
 
 from turnout.bootstrap import bundled_examples
@@ -23,6 +24,8 @@ from turnout.domain.runs import Run, RunStatus
 from turnout.persistence import Database
 
 TURNOUT = Path(sys.executable).parent / "turnout"
+# the subject is the process: its death, the leases it leaves, the commands after it
+pytestmark = pytest.mark.real_process
 LEASE_S = 8.0  # well above a command's start-up on a busy machine: `config activate` meets the leases live
 FILES = 200
 # What may add to the lease before the switch: the reaper's poll (1 s), a command's start-up and

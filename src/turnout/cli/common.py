@@ -59,6 +59,16 @@ def get_app(*, initialized: bool = True) -> App:
     return _app
 
 
+def close_app() -> None:
+    """Close the application `get_app()` wired (its runner, trials, guards and database
+    connections) and forget it: a later `get_app()` wires a new one from the settings of that
+    moment, and reaps once more. For a host that runs several commands in one process."""
+    global _app, _reaped
+    app, _app, _reaped = _app, None, False
+    if app is not None:
+        app.close()
+
+
 class NoDatabase(RequestError):
     """A command that needs the database was run where there is none: a refused request (exit 2),
     not an internal error."""

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from turnout.cli.common import console, get_app
+from turnout.cli.common import close_app, console, get_app
 
 
 def serve(
@@ -35,4 +35,4 @@ def serve(
         uvicorn.run(api, host=host, port=port, log_level=app.settings.log_level.lower())
     finally:
         pruning.stop()
-        app.close()
+        close_app()
