@@ -3,7 +3,8 @@
 `read_layout` puts the parts together: labels and the values they announce (`values`), the
 parties (`parties`, `addresses`), identifiers by checksum (`identifiers`), the line-item table
 (`table`), the totals under it (`totals`), the document's type from its title
-(`document_type`), the terms labelled beside the main fields (`terms`, `term_labels`),
+(`document_type`), the VAT categories the rates and the reasons for 0 % imply
+(`vat_categories`), the terms labelled beside the main fields (`terms`, `term_labels`),
 unlabelled e-mails, phones and the seller's website (`contacts`), the payment means a page
 names without a label (`payment_means`), the means code those or an account imply
 (`means_code`) and the parties' addresses under their names
@@ -38,6 +39,7 @@ from turnout.modules.extract.layout.terms import read_terms
 from turnout.modules.extract.layout.totals import read_totals
 from turnout.modules.extract.layout.totals_currency import CURRENCY_SYMBOL, currency_symbol
 from turnout.modules.extract.layout.values import Candidate, read_labelled
+from turnout.modules.extract.layout.vat_categories import read_vat_categories
 from turnout.modules.extract.patterns import Label
 from turnout.modules.normalize.dates import evident_order, find_dates, is_ambiguous, parse_date
 from turnout.modules.normalize.money import parse_currency
@@ -128,6 +130,7 @@ def read_layout(
     for path in _TOTALS:  # what total labels announce is the totals reader's to decide
         values.pop(path, None)
     values.update(totals)
+    read_vat_categories(values, lines, texts.values())
     if terms and "payment.means_text" not in values:
         means = unlabelled_means(texts.values(), values.get("totals.payable"))
         if means is not None:
