@@ -120,7 +120,12 @@ def test_english_decimal_point_and_a_credit_line() -> None:
         ),
         row(1, 180, (320, "Subtotal"), right(500, "3,525.00")),
     )
-    assert nets(read_line_items(page)) == [Decimal("3600.00"), Decimal("-50.00"), Decimal("-25.00")]
+    table = read_line_items(page)
+    assert nets(table) == [Decimal("3600.00"), Decimal("-50.00"), Decimal("-25.00")]
+    # no position printed: each line is identified by its place in the table
+    assert table is not None
+    assert [item.values["id"].value for item in table.items] == ["1", "2", "3"]
+    assert all(item.values["id"].confidence == 0.7 for item in table.items)
 
 
 def test_quantity_times_price_mismatch_lowers_confidence_and_price_per_hundred_holds() -> None:
@@ -409,6 +414,7 @@ def test_items_without_a_header_are_the_amounts_their_sum_line_adds_up() -> None
     assert table is not None
     assert table.header is None
     assert table.items[0].values["name"].value == "Privathaftpflicht"
+    assert [item.values["id"].value for item in table.items] == ["1", "2"]
     assert table.last_line == page.lines[2].index
 
 

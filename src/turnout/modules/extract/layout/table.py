@@ -48,6 +48,7 @@ from turnout.modules.extract.layout.table_rows import (
 from turnout.modules.extract.layout.table_runs import headerless_items, items_of
 
 CHECKED, UNCHECKED, MISMATCH = 0.9, 0.75, 0.6
+PLACE = 0.7  # a line's identifier when the table prints none: its place in the table
 _DISCOUNT = re.compile(
     r"abzgl|abzüglich|rabatt|nachlass|discount|remise|sconto|descuento|korting|\bless\b",
     re.IGNORECASE,
@@ -87,7 +88,7 @@ def read_line_items(layout: Layout) -> Table | None:
             LineItem(values, line.words)
             for values, (line, _) in zip(items_of(run), run, strict=True)
         )
-        return Table(found, None, run[0][0].index, run[-1][0].index)
+        return Table(_numbered(found), None, run[0][0].index, run[-1][0].index)
     header = _with_quantity(header)
     net = _net_column(header)
     region = table_lines(layout, header, net)
@@ -109,7 +110,20 @@ def read_line_items(layout: Layout) -> Table | None:
         for i, ((_, cell), lines) in enumerate(zip(anchors, rows, strict=True))
     )
     last = max(line.index for lines in rows for line in lines)
-    return Table(items, header.lines[0], header.lines[0].index, last)
+    return Table(_numbered(items), header.lines[0], header.lines[0].index, last)
+
+
+def _numbered(items: tuple[LineItem, ...]) -> tuple[LineItem, ...]:
+    """Lines of a table that prints no position identified by their place in it (1, 2, ...):
+    EN 16931 wants an identifier on every line (BT-126, BR-21), and the place is what a clerk
+    calls a line by. A table that prints positions keeps them, and its lines without one (a
+    position not read) stay without: a place could repeat a printed number."""
+    if any("id" in item.values for item in items):
+        return items
+    return tuple(
+        LineItem({**item.values, "id": Found(str(n), PLACE, item.words[:1])}, item.words)
+        for n, item in enumerate(items, start=1)
+    )
 
 
 def _with_quantity(header: Header) -> Header:
