@@ -142,6 +142,10 @@ def test_a_due_date_said_in_a_sentence_is_the_first_date_after_it() -> None:
         )
     )
     assert value(fields, "due_date") == "04.04.2018"
+    remit = read(
+        text_of(put(60, 60, "Invoice # RE-507"), put(60, 400, "Please remit until 2019-07-01."))
+    )
+    assert value(remit, "due_date") == "2019-07-01"
 
 
 def test_payment_terms_without_a_printed_date_give_no_due_date() -> None:

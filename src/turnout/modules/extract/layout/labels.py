@@ -83,7 +83,12 @@ _TITLES: dict[str, str] = {
 _MORE: dict[str, tuple[tuple[str, str, float], ...]] = {
     "en": (
         ("invoice_number", r"#(?=\s*[A-Za-z0-9])", 0.55),  # "# 2024-17" under the title
-        ("due_date", r"pay(?:able|ment)?[^.:]{0,40}?(?:by|before|until|no\s*later\s*than)", 0.85),
+        (
+            "due_date",
+            r"(?:pay(?:able|ment)?|remit(?:tance)?|transfer)[^.:]{0,40}?"
+            r"(?:by|before|until|no\s*later\s*than)",
+            0.85,
+        ),
         ("invoice_number", r"credit\s*note|debit\s*note", 0.6),
     ),
     "de": (
