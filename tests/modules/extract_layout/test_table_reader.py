@@ -425,3 +425,38 @@ def test_no_header_and_nothing_adding_up_is_no_table() -> None:
         row(1, 150, (40, "Hinweis"), right(330, "65,00 €")),
     )
     assert read_line_items(page) is None
+
+
+def test_a_header_stacked_as_its_rows_gives_the_description_of_the_second_line() -> None:
+    # "Art-Nr" over "Artikelbezeichnung": a row prints its article number, then its name under it
+    page = layout(
+        row(1, 100, (40, "GTIN"), (112, "Art-Nr"), (242, "Menge"), (347, "Preis"), (460, "Betrag")),
+        row(1, 110, (40, "Art-Nr-Kunde"), (112, "Artikelbezeichnung")),
+        row(
+            1,
+            130,
+            (40, "4123456000014"),
+            (112, "ZS997"),
+            right(265, "100"),
+            right(395, "1,00"),
+            right(500, "100,00"),
+        ),
+        row(1, 140, (112, "Zitronensäure 100ml")),
+        row(1, 150, (112, "Lieferung in 4 Kartons")),
+        row(
+            1,
+            170,
+            (40, "4123456000021"),
+            (112, "GZ250"),
+            right(265, "50"),
+            right(395, "1,45"),
+            right(500, "72,50"),
+        ),
+        row(1, 180, (112, "Gelierzucker Extra 250g")),
+        row(1, 210, (347, "Summe"), right(500, "172,50")),
+    )
+    table = read_line_items(page)
+    assert nets(table) == [Decimal("100.00"), Decimal("72.50")]
+    assert table is not None
+    names = [item.values["name"].value for item in table.items]
+    assert names == ["Zitronensäure 100ml", "Gelierzucker Extra 250g"]

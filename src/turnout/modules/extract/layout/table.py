@@ -235,11 +235,15 @@ def _item(
     """One item from its lines: the cells under each column, checked quantity x price = net;
     the discounts printed under it are taken off its net amount."""
     by_kind: dict[str, list[tuple[Phrase, Line]]] = {}
+    # under a stacked header, the line after the row's first prints the kinds below
+    stacked = next((line for line in lines if line.index > amount.line.index), None)
     for line in lines:
         for phrase in line.phrases:
             column = header.band(phrase.left, phrase.right)
             if column is not net:  # text outside any known column is the description
                 kind = NAME if column.kind is None else column.kind
+                if column.below is not None and line is stacked:
+                    kind = column.below
                 by_kind.setdefault(kind, []).append((phrase, line))
     values: dict[str, Found] = {}
     quantity = _nearest_cell(by_kind.get(QTY, []), amount.line)

@@ -76,12 +76,17 @@ _COMPILED = tuple(
 
 @dataclass(frozen=True)
 class Column:
-    """A column of the table: its kind (None when its label is none we know) and x-extent."""
+    """A column of the table: its kind (None when its label is none we know) and x-extent.
+
+    `below` is the kind a second header line names under it, in a header stacked as its rows
+    are ("Art-Nr-Lieferant" over "Artikelbezeichnung"): a row's first line prints the column's
+    kind there, its next lines the kind below (so far only a description is stacked so)."""
 
     kind: str | None
     label: str
     left: float
     right: float
+    below: str | None = None
 
 
 @dataclass(frozen=True)
@@ -238,8 +243,13 @@ def _merge(columns: list[Column], other: Line, *, above: bool) -> list[Column]:
             upper, lower = (text, c.label) if above else (c.label, text)
             label = f"{upper} {lower}"
             kind = kind_of(label) or _specific(kind_of(upper)) or c.kind or kind_of(lower)
-            merged[i] = Column(kind, label, min(c.left, left), max(c.right, right))
-    return [c if c.kind else Column(kind_of(c.label), c.label, c.left, c.right) for c in merged]
+            below = c.below
+            if not above and kind != NAME and kind_of(text) == NAME:
+                below = NAME  # a description stacked under another column's label
+            merged[i] = Column(kind, label, min(c.left, left), max(c.right, right), below)
+    return [
+        c if c.kind else Column(kind_of(c.label), c.label, c.left, c.right, c.below) for c in merged
+    ]
 
 
 def _specific(kind: str | None) -> str | None:
