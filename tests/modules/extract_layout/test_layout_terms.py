@@ -245,3 +245,40 @@ def test_the_incoterm_is_its_code_and_a_word_after_the_label_is_none() -> None:
         text_of(put(60, 40, "Rechnung Nr. 4711"), put(60, 60, "Lieferbedingungen: frei Haus"))
     )
     assert value(german, "extra.incoterm") is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "terms"),
+    [
+        ("Payment terms: Net 30 days", "Net 30 days"),
+        (
+            "Zahlungsbedingungen: 14 Tage 2 % Skonto, 30 Tage netto",
+            "14 Tage 2 % Skonto, 30 Tage netto",
+        ),
+        ("Conditions de paiement : 30% d'acompte, solde à 30 j", "30% d'acompte, solde à 30 j"),
+        # said in a phrase of its own, with no label: read whole, less sure
+        ("Zahlbar innerhalb 30 Tagen netto", "Zahlbar innerhalb 30 Tagen netto"),
+        ("Bei Zahlung innerhalb 14 Tagen gewähren wir 2,0% Skonto.", None),
+    ],
+)
+def test_the_payment_terms_are_read_after_their_label_or_in_a_phrase_of_their_own(
+    printed: str, terms: str | None
+) -> None:
+    fields = read(text_of(put(60, 40, "Rechnung Nr. 2024-0815"), put(60, 400, printed)))
+    expected = printed.strip() if terms is None else terms
+    assert value(fields, "payment_terms") == expected
+    assert fields.values["payment_terms"].boxes
+    labelled = ":" in printed
+    assert (fields.values["payment_terms"].confidence > 0.6) is labelled
+
+
+def test_a_column_header_under_the_terms_heading_is_no_terms() -> None:
+    fields = read(
+        text_of(
+            put(60, 40, "Rechnung Nr. 2024-0815"),
+            put(60, 400, "Zahlungsbedingungen"),
+            put(60, 414, "Beschreibung"),
+            put(200, 414, "Fälligkeit"),
+        )
+    )
+    assert value(fields, "payment_terms") is None

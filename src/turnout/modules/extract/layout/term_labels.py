@@ -1,10 +1,10 @@
 """The labels of the terms a printed invoice states beside the main fields, per language.
 
-Payment reference (BT-83), payment means text (BT-82), a payment account that is no IBAN
-(BT-84, the IBANs are read by their checksum), the buyer's number at the seller (BT-46), a
-party's number keyed in its block ("Nummer: 549910": BT-29 or BT-46), direct debit mandate
-(BT-89) and creditor id (BT-90), invoicing period (BG-14), contact phone and e-mail (BT-42,
-BT-43), and the register numbers: legal registration (BT-30: Handelsregister, SIREN/RCS/SIRET,
+Payment reference (BT-83), payment means text (BT-82), payment terms (BT-20), a payment account
+that is no IBAN (BT-84, the IBANs are read by their checksum), the buyer's number at the seller
+(BT-46), a party's number keyed in its block ("Nummer: 549910": BT-29 or BT-46), direct debit
+mandate (BT-89) and creditor id (BT-90), invoicing period (BG-14), contact phone and e-mail
+(BT-42, BT-43), and the register numbers: legal registration (BT-30: Handelsregister, SIREN/RCS/SIRET,
 KvK, company number, REA, Registro Mercantil sheet, CIN) and tax registration (BT-32: a German
 Steuernummer, an Italian codice fiscale, an Indian GSTIN), the buyer's reference (BT-10: "Your
 reference", "Ihr Zeichen", a Leitweg-ID) and the delivery terms' Incoterms code (no EN 16931
@@ -23,6 +23,7 @@ from turnout.modules.extract.patterns import LANGUAGES
 
 REMITTANCE = "payment.remittance"
 MEANS_TEXT = "payment.means_text"
+TERMS_TEXT = "payment_terms"  # BT-20, the payment terms in words
 MANDATE = "payment.direct_debit.mandate"
 CREDITOR = "payment.direct_debit.creditor_id"
 PERIOD = "invoicing_period"  # a range: its start and end
@@ -69,6 +70,7 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
             r"(?:please\s*)?quote\s*(?:this\s*)?reference(?:\s*(?:when|with)\s*(?:paying|payment))?",
         ),
         (MEANS_TEXT, r"payment\s*(?:method|mode|type)|method\s*of\s*payment|paid\s*(?:by|via)"),
+        (TERMS_TEXT, r"payment\s*terms?|terms\s*of\s*payment|payment\s*conditions?"),
         (MANDATE, r"(?:sepa\s*)?mandate\s*(?:reference|ref\.?|id|number|no\.?)"),
         (CREDITOR, r"creditor\s*(?:identifier|id(?:entification)?(?:\s*(?:no\.?|number))?)"),
         (PERIOD, r"(?:service|billing|invoic(?:e|ing)|delivery|accounting)\s*period|period"),
@@ -95,6 +97,7 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
             r"(?:referenz|verwendungszweck)\s*\(?bitte\s*bei\s*(?:der\s*)?zahlung\s*angeben\)?",
         ),
         (MEANS_TEXT, r"zahlungsart|zahlungsweise|zahlungsmethode|zahlart"),
+        (TERMS_TEXT, r"zahlungsbedingungen?|zahlungskonditionen|konditionen|skontovereinbarung"),
         (MANDATE, r"mandats\s*-?\s*referenz|mandats\s*-?\s*(?:nr\.?|nummer)|mandatsref\.?"),
         (
             CREDITOR,
@@ -124,6 +127,7 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
             r"libellé\s*du\s*virement|motif\s*du\s*virement",
         ),
         (MEANS_TEXT, r"modes?\s*de\s*(?:paiement|règlement)|moyen\s*de\s*paiement"),
+        (TERMS_TEXT, r"conditions?\s*de\s*(?:paiement|règlement)|modalités\s*de\s*règlement"),
         (MANDATE, r"rum|référence\s*(?:unique\s*)?(?:du|de)\s*mandat"),
         (CREDITOR, r"ics|identifiant\s*(?:du\s*)?créancier(?:\s*sepa)?"),
         (PERIOD, r"période(?:\s*de\s*(?:facturation|prestation|service|consommation))?"),
@@ -143,6 +147,7 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
             r"causale(?:\s*del\s*(?:bonifico|versamento|pagamento))?|riferimento\s*(?:del\s*)?pagamento",
         ),
         (MEANS_TEXT, r"modalità\s*di\s*pagamento|metodo\s*di\s*pagamento|forma\s*di\s*pagamento"),
+        (TERMS_TEXT, r"condizioni\s*di\s*pagamento|termini\s*di\s*pagamento"),
         (MANDATE, r"(?:riferimento|codice|id)\s*(?:del\s*)?mandato"),
         (CREDITOR, r"(?:codice|identificativo)\s*(?:del\s*)?creditore"),
         (PERIOD, r"periodo(?:\s*di\s*(?:fatturazione|riferimento|competenza))?"),
@@ -166,6 +171,7 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
             r"referencia\s*(?:de|del)\s*pago|concepto\s*(?:de(?:l)?\s*)?(?:pago|transferencia)",
         ),
         (MEANS_TEXT, r"forma\s*de\s*pago|método\s*de\s*pago|medio\s*de\s*pago"),
+        (TERMS_TEXT, r"condiciones\s*de\s*pago|plazo\s*de\s*pago"),
         (
             MANDATE,
             r"referencia\s*(?:del|de\s*la)\s*(?:mandato|orden\s*de\s*domiciliación)",
@@ -186,6 +192,7 @@ _TERMS: dict[str, tuple[tuple[str, str], ...]] = {
             r"o\.?\s*v\.?\s*v\.?|onder\s*vermelding\s*van",
         ),
         (MEANS_TEXT, r"betaalwijze|betaalmethode|betalingswijze"),
+        (TERMS_TEXT, r"betalingsvoorwaarden|betaalvoorwaarden|betalingstermijn|betalingsconditie"),
         (MANDATE, r"machtigingskenmerk|mandaatreferentie|kenmerk\s*(?:van\s*de\s*)?machtiging"),
         (CREDITOR, r"incassant\s*-?\s*id|crediteur\s*-?\s*id"),
         (PERIOD, r"(?:factuur|facturatie|leverings?)\s*periode|periode"),
@@ -202,6 +209,9 @@ VALUES: dict[str, re.Pattern[str]] = {
         r"[A-Za-z0-9][A-Za-z0-9/._+-]{0,34}(?<=\d)|[A-Za-z0-9]*\d[A-Za-z0-9/._+-]*"
     ),
     CREDITOR: re.compile(r"[A-Z]{2}\d{2}\s?[A-Z0-9]{3}\s?[A-Z0-9](?:\s?[A-Z0-9]){1,27}"),
+    # the terms in words: what follows the label in its phrase ("Net 30 days", "30% advance
+    # payment, balance at 30 days")
+    TERMS_TEXT: re.compile(r"[\w(].{0,159}"),
     MEANS_TEXT: re.compile(
         r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\u2019./&-]*(?:\s[A-Za-zÀ-ÿ'\u2019./&-]+){0,4}$"
     ),

@@ -1,13 +1,15 @@
 """The terms an invoice prints beside its main fields, read after their labels or under them.
 
-Payment reference, payment means text, mandate and creditor id, phone and e-mail, register
-numbers (`term_labels`) and the invoicing period: a value follows its label on the line (after a
-colon when the label runs on in words: "Please use the following communication for your payment:
-2023/0017"), stands in the next column, or sits under the label in its column band. A register
-number may also stand before its register ("B 421 938 861 RCS Paris"), and a self-describing one
-("HRB 12345") is its own label. A period is two dates joined by a range word ("01.03.2024 -
-31.03.2024", "du 1er au 31 juillet 2015"); an unlabelled range ("from ... to ...") is the
-invoicing period only when the document states no other range, and with a low confidence.
+Payment reference, payment means text, payment terms, mandate and creditor id, phone and
+e-mail, register numbers (`term_labels`) and the invoicing period: a value follows its label on
+the line (after a colon when the label runs on in words: "Please use the following communication
+for your payment: 2023/0017"), stands in the next column, or sits under the label in its column
+band. A register number may also stand before its register ("B 421 938 861 RCS Paris"), and a
+self-describing one ("HRB 12345") is its own label. A period is two dates joined by a range word
+("01.03.2024 - 31.03.2024", "du 1er au 31 juillet 2015"); an unlabelled range ("from ... to
+...") is the invoicing period only when the document states no other range, and with a low
+confidence. Payment terms said in a phrase of their own ("Zahlbar innerhalb 30 Tagen netto",
+"Net 30 days") are read whole when no label announces them.
 
 The seller's terms (contact, registration) printed in the buyer's block are the buyer's.
 """
@@ -25,6 +27,7 @@ from turnout.modules.extract.identifiers import find_ibans
 from turnout.modules.extract.layout.identifiers import phrase_of
 from turnout.modules.extract.layout.page import Found
 from turnout.modules.extract.layout.spans import LineText
+from turnout.modules.extract.layout.table_columns import kind_of
 from turnout.modules.extract.layout.term_labels import (
     ACCOUNT,
     EMAIL,
@@ -35,6 +38,7 @@ from turnout.modules.extract.layout.term_labels import (
     PHONE,
     SEARCHED,
     TAX_REGISTRATION,
+    TERMS_TEXT,
     VALUES,
     WEIGHTS,
     TermLabel,
@@ -46,6 +50,19 @@ ON_LINE = 0.86
 UNDER = 0.76
 BEFORE = 0.8  # a register number before its register's name
 UNLABELLED_RANGE = 0.45
+UNLABELLED = 0.6  # payment terms said in a sentence of their own
+# a phrase that states payment terms by itself, in six languages
+_TERMS_SENTENCE = re.compile(
+    r"(?:zahlbar\s+(?:innerhalb|sofort|ohne|rein\s+netto|netto|nach)|"
+    r"(?:bei\s+)?zahlung\s+(?:innerhalb|binnen)|if\s+paid\s+within|"
+    r"en\s+cas\s+de\s+paiement\s+sous|bij\s+betaling\s+binnen|"
+    r"payable\s+(?:within|on\s+receipt|immediately|upon|net)|net\s+\d+\s*days|"
+    r"payment\s+(?:is\s+)?due\s+(?:within|on\s+receipt|upon)|"
+    r"(?:à\s+)?(?:régler|payable)\s+(?:sous|à\s+réception|comptant|à\s+\d+\s*jours)|"
+    r"paiement\s+(?:à|sous)\s+\d+\s*jours|pagamento\s+(?:a\s+)?\d+\s*(?:gg|giorni)|"
+    r"pago\s+a\s+\d+\s*d[íi]as|te\s+betalen\s+binnen|betaling\s+binnen)",
+    re.IGNORECASE,
+)
 CHECKSUM_FAILED = 0.5
 _WINDOW = 45  # characters after a label its value may stand in
 _LEAD = re.compile(
@@ -86,7 +103,24 @@ def read_terms(
                         out.append(owned)
     if not any(c.path.startswith(PERIOD) for c in out):
         out.extend(_unlabelled_range(texts))
+    if not any(c.path == TERMS_TEXT for c in out):
+        out.extend(_terms_sentence(texts))
     return out
+
+
+def _terms_sentence(texts: dict[int, LineText]) -> Iterator[Candidate]:
+    """Payment terms said without a label ("Zahlbar innerhalb 30 Tagen netto", "Net 30 days"):
+    the first phrase that opens with them, whole."""
+    for text in texts.values():
+        for p in range(len(text.line.phrases)):
+            start, end = text.phrase_span(p)
+            phrase = text.text[start:end].strip().lstrip(".·•- ")
+            if _TERMS_SENTENCE.match(phrase) and len(phrase) <= 160:
+                words = text.words(start, end)
+                yield Candidate(
+                    TERMS_TEXT, _conf(Found(phrase, 1.0, words), UNLABELLED), text.line.index
+                )
+                return
 
 
 def _opens_phrase(text: LineText, at: int) -> bool:
@@ -204,7 +238,7 @@ def _value(path: str, text: LineText, start: int, end: int) -> Iterator[Found]:
     if m is None:
         return
     # a text's closing full stop is its own; a number's is the sentence's
-    value = m.group().strip(" ,;" if path == MEANS_TEXT else " .,;")
+    value = m.group().strip(" ,;" if path in (MEANS_TEXT, TERMS_TEXT) else " .,;")
     if path == EMAIL:
         value = value.replace(" ", "")
     plausible = _plausible(path, value)
@@ -220,6 +254,8 @@ def _plausible(path: str, value: str) -> float:
         return float(6 <= digits <= 15 and not any(True for _ in find_dates(value)))
     if path == MEANS_TEXT:
         return float(len(value) <= 40)
+    if path == TERMS_TEXT:  # a table's column header under the heading is none
+        return float(any(ch.isalnum() for ch in value) and kind_of(value) is None)
     if path == LEGAL:
         compact = re.sub(r"\s", "", value)
         if compact.isdigit() and len(compact) in (9, 14):
