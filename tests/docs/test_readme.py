@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from support.in_process import run_turnout
+
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 BIN = Path(sys.executable).parent
@@ -60,12 +62,13 @@ def _turnout(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Completed
 
 
 def _a_run(env: dict[str, str], cwd: Path) -> str:
-    """The newest run waiting for a person, else the newest run, else "" (no database yet)."""
+    """The newest run waiting for a person, else the newest run, else "" (no database yet); read
+    by commands run in this process (the blocks themselves run the real `turnout`)."""
     if not (Path(env["TURNOUT_HOME"]) / "turnout.db").exists():
         return ""
     for args in (("review", "list", "--json"), ("runs", "--json")):
-        listed = _turnout(env, cwd, *args)
-        runs = json.loads(listed.stdout) if listed.returncode == 0 else []
+        code, stdout, _ = run_turnout(args, env, cwd)
+        runs = json.loads(stdout) if code == 0 else []
         if runs:
             return str(runs[0]["run_id"])
     return ""

@@ -138,15 +138,17 @@ def test_process_records_runs_that_runs_show_returns(cli, tmp_path: Path) -> Non
     assert cli("process", str(tmp_path / "nowhere.pdf")).code == 2
 
 
-@pytest.mark.real_process  # --concurrency: threads of the command's own process
-def test_process_runs_a_folder_concurrently_and_prints_a_summary(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_process_runs_a_folder_concurrently_and_prints_a_summary(
+    cli, real_cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     cli("init", actor="ann", check=True)
     folder = tmp_path / "inbox"
     folder.mkdir()
     for name in ("ubl-invoice.xml", "cii-invoice.xml", "rechnung-mueller-de.pdf"):
         (folder / name).write_bytes(EXAMPLES[name].read_bytes())
     (folder / "notes.txt").write_text("not an invoice, not picked up")
-    result = cli("process", str(folder), "--concurrency", "3", check=True)
+    # --concurrency: threads of the command's own process, the real console script's
+    result = real_cli("process", str(folder), "--concurrency", "3", check=True)
     assert "3 run(s) in" in result.stdout
     assert "completed" in result.stdout
     runs = cli("runs", "--json", check=True).json()

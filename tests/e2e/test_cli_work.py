@@ -12,14 +12,15 @@ from turnout.bootstrap import bundled_examples
 XML = [str(p) for p in bundled_examples() if p.suffix == ".xml"]
 
 
-@pytest.mark.real_process  # `turnout worker`: an event loop, its signal handlers, its process
-def test_submit_queues_files_once_and_a_worker_runs_them(cli, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_submit_queues_files_once_and_a_worker_runs_them(cli, real_cli, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """`turnout worker` runs as the real console script (an event loop, its signal handlers, its
+    process); the other commands in this process."""
     cli("init", check=True)
     if not db_url.startswith("postgresql"):
         refused = cli("submit", *XML)
         assert refused.code == 2
         assert "needs PostgreSQL" in refused.stderr and "turnout process" in refused.stderr
-        assert cli("worker", "--until-empty").code == 2
+        assert real_cli("worker", "--until-empty").code == 2
         return
     prepare_queue(db_url)  # no job left over by other tests on this database
     too_big = cli("submit", *XML, "--max-mb", "0.001")
@@ -35,7 +36,7 @@ def test_submit_queues_files_once_and_a_worker_runs_them(cli, db_url: str) -> No
         r["config_version"] for r in queued
     } == {None}
 
-    worked = cli("worker", "--until-empty", "--lease", "10", check=True)
+    worked = real_cli("worker", "--until-empty", "--lease", "10", check=True)
     assert f"stopped after {len(XML)} run(s)" in worked.stdout
     runs = cli("runs", "--json", check=True).json()
     assert {r["status"] for r in runs} == {"completed"}
