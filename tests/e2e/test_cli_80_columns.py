@@ -1,6 +1,7 @@
-"""Every table the command line prints is readable at COLUMNS=80 (real processes on a home the
-demo filled, SQLite): no line is wider than 80 and the values one acts on are whole (module ids,
-token ids, versions and statuses, each file of the demo with its run's status)."""
+"""Every table the command line prints is readable at COLUMNS=80 (on a home the demo filled,
+SQLite; each command run in the test's process as its own process would run it, COLUMNS taken per
+command): no line is wider than 80 and the values one acts on are whole (module ids, token ids,
+versions and statuses, each file of the demo with its run's status)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from support.in_process import run_turnout
 from turnout.bootstrap import bundled_examples
-
-TURNOUT = Path(sys.executable).parent / "turnout"
 
 
 @pytest.fixture(scope="module")
@@ -24,21 +24,13 @@ def turnout(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     env.update(COLUMNS="80", TURNOUT_HOME=str(home), TURNOUT_ACTOR="ann")
 
     def run(*args: str, columns: int = 80) -> str:
-        done = subprocess.run(
-            [str(TURNOUT), *args],
-            env={**env, "COLUMNS": str(columns)},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, f"turnout {' '.join(args)}: {done.stderr}"
+        code, stdout, stderr = run_turnout(args, {**env, "COLUMNS": str(columns)}, Path.cwd())
+        assert code == 0, f"turnout {' '.join(args)}: {stderr}"
         wide = [
-            line
-            for line in done.stdout.splitlines()
-            if len(line) > columns and "--json" not in args
+            line for line in stdout.splitlines() if len(line) > columns and "--json" not in args
         ]
         assert not wide, f"turnout {' '.join(args)} is wider than {columns}:\n" + "\n".join(wide)
-        return done.stdout
+        return stdout
 
     run.demo = run("demo")  # type: ignore[attr-defined]
     run("users", "add", "ola-the-operator-with-a-long-name", "--role", "operator")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from support.in_process import run_turnout
+
 TURNOUT = Path(sys.executable).parent / "turnout"
 
 READING = [
@@ -35,11 +37,16 @@ READING = [
 ]
 
 
-def _turnout(args: list[str], cwd: Path, home: Path | None) -> subprocess.CompletedProcess[str]:
+def _turnout(
+    args: list[str], cwd: Path, home: Path | None, real: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`turnout ARGS` in this process, or as the real console script (`real`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TURNOUT_")}
     env["COLUMNS"] = "200"
     if home is not None:
         env["TURNOUT_HOME"] = str(home)
+    if not real:
+        return subprocess.CompletedProcess(args, *run_turnout(args, env, cwd))
     return subprocess.run(
         [str(TURNOUT), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
     )
@@ -60,7 +67,7 @@ def test_reading_command_refuses_without_a_database_and_creates_nothing(
 
 def test_a_home_that_does_not_exist_is_not_made(tmp_path: Path) -> None:
     home = tmp_path / "elsewhere"
-    done = _turnout(["runs", "--json"], cwd=tmp_path, home=home)
+    done = _turnout(["runs", "--json"], cwd=tmp_path, home=home, real=True)
     assert done.returncode == 2, done.stderr  # a refused request, not an internal error
     assert f"no Turnout database at {home / 'turnout.db'}" in " ".join(done.stderr.split())
     assert not home.exists()

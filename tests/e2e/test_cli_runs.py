@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from support.in_process import run_turnout
 from turnout.bootstrap import bundled_examples
 from turnout.domain.runs import Run, RunStatus
 from turnout.persistence import Database
@@ -22,7 +21,6 @@ from turnout.persistence import Database
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
-TURNOUT = Path(sys.executable).parent / "turnout"
 ACME = next(p for p in bundled_examples() if p.name == "invoice-acme-en.pdf")
 
 
@@ -103,14 +101,13 @@ def test_runs_and_process_say_each_decision_and_why_on_one_line_per_run(  # type
 
 
 def _turnout(db_url: str, tmp_path: Path, columns: int, *args: str) -> str:
-    """`turnout ARGS` in a terminal `columns` wide (the `cli` fixture's is 200)."""
+    """`turnout ARGS` in a terminal `columns` wide (the `cli` fixture's is 200), in this process."""
     env = {
         **os.environ,
         "TURNOUT_HOME": str(tmp_path / "home"),
         "TURNOUT_DATABASE_URL": db_url,
         "COLUMNS": str(columns),
     }
-    proc = subprocess.run(
-        [str(TURNOUT), *args], env=env, capture_output=True, text=True, timeout=120, check=True
-    )
-    return proc.stdout
+    code, stdout, stderr = run_turnout(args, env, tmp_path)
+    assert code == 0, f"turnout {' '.join(args)} exited {code}: {stderr}"
+    return stdout
