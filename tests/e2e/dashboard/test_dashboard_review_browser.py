@@ -33,6 +33,7 @@ import yaml
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from e2e.dashboard.test_dashboard_browser import _free_port, chromium
+from support.in_process import run_turnout
 from support.issuer_invoices import ISSUERS, issuer_invoice
 from support.printed_invoices import PrintedInvoice, printed_invoice, scan_of
 
@@ -50,12 +51,20 @@ ISSUER = next(i for i in ISSUERS if i.name == "de-beleg")
 
 
 class Cli:
+    """`turnout` as the admin in one home: `process` (beside the running server, through the OCR
+    worker) as the real console script, the other commands in the test's process."""
+
     def __init__(self, home: Path) -> None:
         self.turnout = str(Path(sys.executable).parent / "turnout")
         self.env = {**os.environ, "TURNOUT_HOME": str(home), "TURNOUT_ACTOR": ADMIN}
         self.env.pop("TURNOUT_DATABASE_URL", None)
+        self.home = home
 
     def __call__(self, *args: str) -> str:
+        if args[0] != "process":
+            code, stdout, stderr = run_turnout(args, self.env, self.home.parent)
+            assert code == 0, f"turnout {' '.join(args)}: {stdout}{stderr}"
+            return stdout
         done = subprocess.run(
             [self.turnout, *args],
             env=self.env,
