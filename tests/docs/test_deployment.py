@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from support.in_process import run_turnout
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "deployment.md"
-TURNOUT = Path(sys.executable).parent / "turnout"
 FENCE = re.compile(r"^```(?:sh|ini)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
 COMMAND = re.compile(r"\bturnout((?: [a-z][a-z-]*){0,2})(?P<options>(?: [^#\n]*)?)")
 
@@ -37,12 +36,11 @@ def test_the_page_shows_commands() -> None:
 
 
 def test_every_command_on_the_page_exists_with_its_options() -> None:
+    """Each command's help, asked in this process (`support.in_process`)."""
     env = {**os.environ, "COLUMNS": "200"}
     for words, options in commands().items():
-        helped = subprocess.run(
-            [str(TURNOUT), *words, "--help"], capture_output=True, text=True, env=env, timeout=120
-        )
+        code, stdout, stderr = run_turnout([*words, "--help"], env, ROOT)
         shown = " ".join(words)
-        assert helped.returncode == 0, f"`turnout {shown}` does not exist: {helped.stderr}"
-        missing = sorted(o for o in options if o not in helped.stdout)
+        assert code == 0, f"`turnout {shown}` does not exist: {stderr}"
+        missing = sorted(o for o in options if o not in stdout)
         assert not missing, f"`turnout {shown}` has no option {missing}"
