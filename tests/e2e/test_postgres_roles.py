@@ -18,6 +18,7 @@ import pytest
 
 from conftest import PostgresServer
 from e2e.conftest import TURNOUT
+from support.in_process import run_turnout
 from support.tamper import TABLE, tamper
 from turnout.bootstrap import bundled_examples
 
@@ -42,6 +43,7 @@ def owned_database(pg_server: PostgresServer) -> Iterator[tuple[str, str]]:
 def _turnout(
     tmp_path: Path, owner_url: str, app_url: str, *args: str
 ) -> subprocess.CompletedProcess[str]:
+    """`turnout ARGS` with these roles: in the test's process, `turnout worker` as a real one."""
     env = {
         **os.environ,
         "TURNOUT_HOME": str(tmp_path / "home"),
@@ -49,6 +51,8 @@ def _turnout(
         "TURNOUT_DATABASE_OWNER_URL": owner_url,
         "TURNOUT_ACTOR": "ann",
     }
+    if args[0] != "worker":
+        return subprocess.CompletedProcess(args, *run_turnout(args, env, tmp_path))
     return subprocess.run(
         [str(TURNOUT), *args], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
     )
