@@ -29,9 +29,10 @@ from turnout.persistence import Database
 from turnout.persistence.tables import metadata
 
 # Tests start real `turnout` processes (those about the process itself, the README's blocks, the
-# servers; the other commands run in the test's process, see tests/support/in_process.py). A shell that sets PYTHONDONTWRITEBYTECODE (some
-# CI images and containers do) makes every one of them compile each module it imports, about a
-# second of CPU a process: they cache their bytecode, as on an installation.
+# servers; the other commands run in the test's process, see tests/support/in_process.py). A shell
+# that sets PYTHONDONTWRITEBYTECODE (some CI images and containers do) makes every one of them
+# compile each module it imports, about a second of CPU a process: they cache their bytecode, as
+# on an installation.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
