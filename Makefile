@@ -56,9 +56,11 @@ typecheck: $(DEV_STAMP)
 layers: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
-# without PYTHONDONTWRITEBYTECODE: the tests start hundreds of `turnout` processes, and each would
-# compile every module it imports (see tests/conftest.py). Three workers on two cores: a worker
-# waiting on its `turnout` process, a lease or a server leaves a core to the others.
+# without PYTHONDONTWRITEBYTECODE: the tests that are about the process itself start `turnout`
+# processes (workers, killed processes, the README's commands, ...), and each would compile every
+# module it imports (see tests/conftest.py); the other command tests run in the test's process.
+# Three workers on two cores: a worker waiting on a process, a lease or a server leaves a core to
+# the others.
 unit: $(DEV_STAMP)
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 3 --dist worksteal -q
 

@@ -99,15 +99,16 @@ def read_vat_categories(
     for line in lines:
         if "vat_category" in line:
             continue
-        rate = line.get("vat_rate")
-        if rate is None and single is not None:
-            line["vat_rate"] = Found(single.value, _inferred(single), single.words)
-            rate = line["vat_rate"]
-        number = _rate(rate.value) if rate is not None else None
-        if number is not None and number in rows:
+        own = line.get("vat_rate")
+        if own is None and single is not None:
+            own = line["vat_rate"] = Found(single.value, _inferred(single), single.words)
+        number = _rate(own.value) if own is not None else None
+        if own is None or number is None:
+            continue
+        if number in rows:
             line["vat_category"] = rows[number]
-        elif number is not None and number > 0:
-            line["vat_category"] = Found("S", _inferred(rate), rate.words)
+        elif number > 0:
+            line["vat_category"] = Found("S", _inferred(own), own.words)
 
 
 def _single(values: dict[str, Found]) -> Found | None:
