@@ -11,7 +11,7 @@ from PIL import Image
 
 from turnout.domain.page import Word
 from turnout.modules.text.ocr_engine import OcrBox
-from turnout.modules.text.ocr_words import words_of
+from turnout.modules.text.ocr_words import TEXT_HEIGHT, words_of
 from turnout.modules.text.rasterize import PixelBudget, image_pages, pdf_pages
 
 BUDGET = PixelBudget(max_pages=5, max_page_pixels=10**8, max_total_pixels=10**9)
@@ -23,11 +23,15 @@ def test_a_box_is_split_into_words_sharing_its_width_by_character_count() -> Non
     assert [w.text for w in words] == ["Total", "due", "9,50"]
     per_char = 200 / 15
     total, due, amount = words
-    assert total == Word("Total", 2, 50.0, 10.0, round((100 + 5 * per_char) * 0.5, 2), 15.0, 0.9)
+    # the detector pads its box above and below the text: a word keeps the box's middle and
+    # TEXT_HEIGHT of its height (20 px at 0.25 pt a pixel: 5 pt)
+    top, bottom = round((50 - 10 * TEXT_HEIGHT) * 0.25, 2), round((50 + 10 * TEXT_HEIGHT) * 0.25, 2)
+    assert total == Word("Total", 2, 50.0, top, round((100 + 5 * per_char) * 0.5, 2), bottom, 0.9)
     assert due.left == round((100 + 7 * per_char) * 0.5, 2)
     assert due.right == round((100 + 10 * per_char) * 0.5, 2)
     assert amount.right == 150.0  # the last word ends where the box does
-    assert all(w.page == 2 and w.top == 10.0 and w.bottom == 15.0 for w in words)
+    assert all(w.page == 2 and w.top == top and w.bottom == bottom for w in words)
+    assert 0.5 * 5 < bottom - top < 5  # tighter than the box, as a text layer's glyph boxes are
 
 
 def test_blank_boxes_give_no_words_and_scores_stay_within_zero_and_one() -> None:

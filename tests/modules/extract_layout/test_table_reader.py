@@ -460,3 +460,17 @@ def test_a_header_stacked_as_its_rows_gives_the_description_of_the_second_line()
     assert table is not None
     names = [item.values["name"].value for item in table.items]
     assert names == ["Zitronensäure 100ml", "Gelierzucker Extra 250g"]
+
+
+def test_a_number_with_one_decimal_in_the_net_column_is_no_row() -> None:
+    # money has 0, 2 or 3 decimals: "7,0" under the net column is a VAT rate standing over
+    page = layout(
+        row(1, 100, (40, "Beschreibung"), (250, "Menge"), (330, "Preis"), (460, "Betrag")),
+        row(
+            1, 120, (40, "Mischpalette"), right(265, "2"), right(370, "29,10"), right(500, "58,20")
+        ),
+        row(1, 135, (60, "Erdbeer 20 x 150g Becher"), right(265, "20"), right(495, "7,0")),
+        row(1, 150, (60, "Banane 20 x 150g Becher"), right(265, "20"), right(495, "7,0")),
+        row(1, 180, (330, "Summe"), right(500, "58,20")),
+    )
+    assert nets(read_line_items(page)) == [Decimal("58.20")]

@@ -53,6 +53,7 @@ _DISCOUNT = re.compile(
     r"abzgl|abzüglich|rabatt|nachlass|discount|remise|sconto|descuento|korting|\bless\b",
     re.IGNORECASE,
 )
+_ONE_DECIMAL = re.compile(r"\d[.,]\d(?!\d)")
 _CURRENCY = re.compile(r"\W*(?:[A-Z]{3}|euro?s?)\W*", re.IGNORECASE)
 _BASES = (Decimal(1), Decimal(10), Decimal(100), Decimal(1000))
 
@@ -161,7 +162,8 @@ def _net_cell(header: Header, net: Column, line: Line) -> Cell | None:
     found: Cell | None = None
     for phrase in line.phrases:
         if header.band(phrase.left, phrase.right) is net:
-            cells = phrase_cells(phrase, line)
+            # money has 0, 2 or 3 decimals: "7,0" is a rate standing over to the net column
+            cells = [c for c in phrase_cells(phrase, line) if not _ONE_DECIMAL.search(c.raw)]
             if cells and not _worded(phrase, cells):
                 # "12,00 19" (a rate run into the amount): the last amount with cents
                 cents = [c for c in cells if has_cents(c)]
