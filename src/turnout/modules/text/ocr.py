@@ -6,10 +6,11 @@ vertically share a line, ordered left to right, with columns kept roughly in pla
 confidence is the mean score of the boxes kept (0 when none is found).
 
 Every box is also split into words (`Text.words`): the box's width is shared among its words by
-their character counts, each word keeps the box's top, bottom and score, and its edges are in
-points from the page's top-left corner (`turnout.modules.text.ocr_words`). `Text.page_sizes` are
-the pages' sizes in points (`turnout.modules.text.rasterize` says how an image's is found); a page
-read turned upright (a sideways or upside-down scan) has its words and size as turned.
+their character counts, each word keeps the box's score and the middle of its height (the
+detector pads its boxes: `ocr_words.TEXT_HEIGHT`), and its edges are in points from the page's
+top-left corner (`turnout.modules.text.ocr_words`). `Text.page_sizes` are the pages' sizes in
+points (`turnout.modules.text.rasterize` says how an image's is found); a page read turned
+upright (a sideways or upside-down scan) has its words and size as turned.
 
 A document's budget is checked before any page is decoded (pages, pixels per page and in all,
 from the headers: `turnout.modules.text.rasterize`) and while it is read: OCR stops once the
