@@ -412,6 +412,7 @@ def test_a_name_below_the_letterhead_such_as_a_column_header_is_not_the_seller()
         "Madame, Monsieur,",
         "bei Änderungen teilen Sie uns das ein. Die Zahlung werden wir verrechnen.",
         "Die Zahlung werden wir mit dem nächsten Beitrag verrechnen.",
+        "zu Ihrer Wohngebäudeversicherung berechnen wir Ihnen für den Zeitraum",
     ],
 )
 def test_a_letters_opening_or_a_sentence_is_never_the_seller(line: str) -> None:
@@ -426,7 +427,8 @@ def test_a_letters_opening_or_a_sentence_is_never_the_seller(line: str) -> None:
 
 
 def test_names_that_look_like_an_opening_stay_names() -> None:
-    for name in ("Dear Foods Ltd", "Beste Preise GmbH", "Versicherungsverein Musterstadt a.G."):
+    names = ("Dear Foods Ltd", "Beste Preise GmbH", "Versicherungsverein Musterstadt a.G.")
+    for name in (*names, "de Lattre Alexis", "van der Meer Bouw en Onderhoud B.V."):
         fields = read(
             text_of(
                 put(60, 40, name, size=20),

@@ -54,10 +54,14 @@ _OPENING = re.compile(
     r"querid[oa]s?|beste)\b.*,\s*$",
     re.IGNORECASE,
 )
-# a sentence, not a name: two sentences ("... ein. Die Zahlung ..."), or words ending with a full
-# stop after a lower-case word ("... werden wir verrechnen.")
+# a sentence, not a name: two sentences ("... ein. Die Zahlung ..."), words ending with a full
+# stop after a lower-case word ("... werden wir verrechnen."), or six words and more opening with
+# a lower-case one that is no name's particle ("zu Ihrer Wohngebäudeversicherung berechnen wir
+# Ihnen für den Zeitraum", but "van der Meer Bouw en Onderhoud B.V.")
 _SENTENCE = re.compile(
-    r"[a-zäöüßà-ÿ]{2}\.\s+[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ]|(?:\S+\s+){3}[a-zäöüßà-ÿ]{3,}\.$"
+    r"[a-zäöüßà-ÿ]{2}\.\s+[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ]|(?:\S+\s+){3}[a-zäöüßà-ÿ]{3,}\.$|"
+    r"^(?!(?:van|von|de|di|da|del|della|le|la|du|des|der|den|ter|ten)\s)[a-zäöüßà-ÿ]+\s+"
+    r"(?:\S+\s+){4}\S+"
 )
 _GLUED_FORM = re.compile(
     r"([a-zäöüßà-ÿ])(GmbH|AG|KG|OHG|UG|SE|SARL|SAS|SA|BV|B\.V\.|NV|Ltd\.?|LLC|Inc\.?|S\.?r\.?l\.?|"
