@@ -10,8 +10,9 @@ state gets no category: zero-rated and exempt cannot be told apart, and a person
 
 A line takes the category of the breakdown row of its rate; a line with no rate of its own on a
 page that prints a single rate bears that rate. A page that takes allowances or charges off the
-whole invoice gets no categories: it does not say which rate each one bears. Each value points at the words it was read from
-(the rate, the reason) and is no surer than they are, nor than `INFERRED`.
+whole invoice gets no categories: it does not say which rate each one bears. Each value points
+at the words it was read from (the rate, the reason) and is no surer than they are, nor than
+`INFERRED`.
 """
 
 from __future__ import annotations
