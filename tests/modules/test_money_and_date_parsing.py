@@ -136,7 +136,15 @@ def test_the_order_a_document_shows_its_numeric_dates_in() -> None:
 def test_a_number_counting_days_or_months_is_no_amount() -> None:
     terms = "Zahlbar innerhalb 30 Tagen netto, 3% Skonto innerhalb 10 Tagen; net 14 days"
     assert [a.value for a in find_amounts(terms)] == []
-    assert [a.value for a in find_amounts("Garantie 24 Monate 49,90")] == [Decimal("49.90")]
+    assert [a.value for a in find_amounts("Garantie innerhalb 24 Monate 49,90")] == [
+        Decimal("49.90")
+    ]
+    # a quantity counted in days in a table's row stays a number
+    assert [a.value for a in find_amounts("Gerüstmiete   3 Tage   45,00   135,00")] == [
+        Decimal("3"),
+        Decimal("45.00"),
+        Decimal("135.00"),
+    ]
     # an amount written as money stays one, whatever follows it
     assert [a.value for a in find_amounts("€ 30 Tagespauschale, 12,50 days")] == [
         Decimal("30"),

@@ -20,12 +20,20 @@ _AMOUNT = re.compile(
 )
 
 
-# a bare number these follow counts time: days, weeks, months, years, hours in six languages
+# a bare number these follow counts time: days, weeks, months, years, hours in six languages ...
 _SPAN_OF_TIME = re.compile(
     r"\s?(?:(?:werk|arbeits|kalender)?tage?n?|days?|jours?|giorni|d[íi]as|dagen|"
     r"(?:werk)?dag|wochen?|weeks?|semaines?|settimane|semanas|weken|monate?n?|months?|mois|"
     r"mesi|meses|maanden|jahre?n?|years?|ans|anni|años|jaar|stunden?|hours?|heures?|ore|"
     r"horas|uur)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+# ... and a word that makes it a term comes before it (a table's "3 Tage" is a quantity)
+_TERM_BEFORE = re.compile(
+    r"(?<![\w-])(?:innerhalb(?:\s+von)?|binnen|nach|within|in|net|netto|after|sous|dans|"
+    r"entro|dentro\s+de|en|a|à|al)\s*$",
     re.IGNORECASE,
 )
 
@@ -54,7 +62,7 @@ def find_amounts(text: str) -> list[Amount]:
         if not (marked or has_decimals or re.search(r"[.,' ]\d{3}", num)):
             if len(num) > 7:
                 continue  # a long bare integer is an identifier, not money
-            if _SPAN_OF_TIME.match(blanked, m.end()):
+            if _SPAN_OF_TIME.match(blanked, m.end()) and _TERM_BEFORE.search(blanked, 0, m.start()):
                 continue  # "innerhalb 10 Tagen", "net 30 days": a term, not money
         raw = m.group().strip()
         value = parse_amount(raw)
