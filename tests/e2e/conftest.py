@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from support.in_process import TURNOUT, run_turnout
+from support.in_process import run_turnout, run_turnout_process
 
 
 @dataclass
@@ -50,18 +49,8 @@ def _runner(db_url: str, tmp_path: Path, in_process: bool) -> Cli:
         env.pop("TURNOUT_ACTOR", None)
         if actor:
             env["TURNOUT_ACTOR"] = actor
-        if in_process:
-            result = Result(*run_turnout(args, env, tmp_path))
-        else:
-            proc = subprocess.run(
-                [str(TURNOUT), *args],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=120,
-                cwd=tmp_path,
-            )
-            result = Result(proc.returncode, proc.stdout, proc.stderr)
+        run_command = run_turnout if in_process else run_turnout_process
+        result = Result(*run_command(args, env, tmp_path))
         if check:
             assert result.code == 0, (
                 f"turnout {' '.join(args)} exited {result.code}: {result.stderr}"

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from support.in_process import TURNOUT, run_turnout
+from support.in_process import run_turnout, run_turnout_process
 from turnout.cli import common
 
 COMMANDS = [
@@ -53,15 +52,7 @@ def test_each_call_takes_its_columns_as_a_process_does(  # type: ignore[no-untyp
         "COLUMNS": columns,
     }
     for args in (("modules",), ("config", "show", "active"), ("settings",)):
-        done = subprocess.run(
-            [str(TURNOUT), *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=tmp_path,
-        )
-        assert run_turnout(args, env, tmp_path) == (done.returncode, done.stdout, done.stderr)
+        assert run_turnout(args, env, tmp_path) == run_turnout_process(args, env, tmp_path)
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

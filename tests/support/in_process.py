@@ -33,6 +33,7 @@ import locale
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -73,6 +74,22 @@ class _Pipe(io.TextIOWrapper):
         raw = self.buffer.getvalue()  # type: ignore[attr-defined]
         decoded: str = raw.decode(locale.getpreferredencoding(False))
         return decoded.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def run_turnout_process(
+    args: Sequence[str], env: Mapping[str, str], cwd: Path, timeout: float = 120
+) -> tuple[int, str, str]:
+    """`turnout ARGS` run by the console script in a process of its own: (exit code, stdout,
+    stderr), what `run_turnout` gives in this process."""
+    done = subprocess.run(
+        [str(TURNOUT), *args],
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+    )
+    return done.returncode, done.stdout, done.stderr
 
 
 def run_turnout(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> tuple[int, str, str]:

@@ -64,6 +64,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
+_NUMERIC = dict(_PATTERNS)["numeric"]
+
 
 def find_dates(text: str, order: DateOrder = "DMY") -> Iterator[tuple[int, int, dt.date]]:
     """Every date in `text` as (start, end, date), left to right, without overlaps."""
@@ -82,9 +84,8 @@ def evident_order(texts: Iterable[str]) -> DateOrder | None:
     """The order the numeric dates of `texts` are written in, when one of them shows it (a day
     above 12: "17/11/2017" is DMY, "11/17/2017" MDY) and none shows the other; else None."""
     shown: set[DateOrder] = set()
-    numeric = dict(_PATTERNS)["numeric"]
     for text in texts:
-        for m in numeric.finditer(text):
+        for m in _NUMERIC.finditer(text):
             a, b = int(m["a"]), int(m["b"])
             if a > 12 >= b >= 1:
                 shown.add("DMY")

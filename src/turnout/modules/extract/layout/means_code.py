@@ -15,9 +15,9 @@ import re
 from collections.abc import Mapping
 
 from turnout.modules.extract.layout.page import Found
+from turnout.modules.extract.layout.term_labels import ACCOUNT, CREDITOR, MANDATE, MEANS_TEXT
 
 MEANS_CODE = "payment.means_code"
-MEANS_TEXT = "payment.means_text"
 FROM_MANDATE = 0.6  # a mandate or creditor id printed, no means named: a direct debit
 FROM_ACCOUNT = 0.6  # an account printed to pay into, no means named: a credit transfer
 
@@ -78,11 +78,11 @@ def read_means_code(values: Mapping[str, Found]) -> Found | None:
             if names.search(text.value):
                 return Found(code, text.confidence, text.words)
         return None  # a means named that no code says: not a guess from the account
-    for path in ("payment.direct_debit.mandate", "payment.direct_debit.creditor_id"):
+    for path in (MANDATE, CREDITOR):
         debit = values.get(path)
         if debit is not None:
             return Found("49", round(min(debit.confidence, FROM_MANDATE), 3), debit.words)
-    account = values.get("payment.iban")
+    account = values.get(ACCOUNT)
     if account is not None:
         return Found("30", round(min(account.confidence, FROM_ACCOUNT), 3), account.words)
     return None

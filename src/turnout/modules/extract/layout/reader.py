@@ -156,14 +156,14 @@ def _dates_in_evident_order(values: dict[str, Found], texts: dict[int, LineText]
     """Dates that read two ways ("11/03/2017") given as ISO dates in the order the page shows
     elsewhere ("11/17/2017" can only be November 17th), as a clerk reads them; the order an
     operator configures (`normalize.standard`'s `date_order`) is left for pages that show none."""
-    order = evident_order(text.text for text in texts.values())
+    ambiguous = [p for p, f in values.items() if p.endswith(_DATE_ENDS) and is_ambiguous(f.value)]
+    order = evident_order(text.text for text in texts.values()) if ambiguous else None
     if order is None:
         return
-    for path, found in values.items():
-        if path.endswith(_DATE_ENDS) and is_ambiguous(found.value):
-            day = parse_date(found.value, order)
-            if day is not None:
-                values[path] = replace(found, value=day.isoformat())
+    for path in ambiguous:
+        day = parse_date(values[path].value, order)
+        if day is not None:
+            values[path] = replace(values[path], value=day.isoformat())
 
 
 def _best(found: list[Candidate]) -> dict[str, Candidate]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from turnout.modules.extract.layout.page import Found
 from turnout.modules.extract.layout.spans import LineText
@@ -76,7 +76,7 @@ def read_vat_categories(
     if any(parse_amount(values[path].value) for path in _DOCUMENT_LEVEL if path in values):
         return
     rows: dict[Decimal, Found] = {}
-    reason: tuple[str, Found] | None = None
+    reasons: list[tuple[str, Found] | None] = []  # the page's reason, looked for once
     for path, rate in list(values.items()):
         m = _ROW.match(path)
         if m is None or f"vat_breakdown[{m[1]}].category" in values:
@@ -87,11 +87,11 @@ def read_vat_categories(
         if number > 0:
             category = Found("S", _inferred(rate), rate.words)
         else:
-            if reason is None:
-                reason = _reason(texts)
-            if reason is None:
+            if not reasons:
+                reasons.append(_reason(texts))
+            if reasons[0] is None:
                 continue
-            code, why = reason
+            code, why = reasons[0]
             category = Found(code, _inferred(why), why.words)
             values.setdefault(f"vat_breakdown[{m[1]}].exemption_reason", why)
         values[f"vat_breakdown[{m[1]}].category"] = category
@@ -134,7 +134,5 @@ def _inferred(found: Found) -> float:
 
 
 def _rate(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", ".").replace("%", "").strip())
-    except InvalidOperation:
-        return None
+    """A rate as printed ("19", "7,0", "6.25 %") as a number, as normalize reads it."""
+    return parse_amount(text.replace("%", "").strip())
