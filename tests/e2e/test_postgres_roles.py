@@ -17,8 +17,7 @@ import psycopg
 import pytest
 
 from conftest import PostgresServer
-from e2e.conftest import TURNOUT
-from support.in_process import run_turnout
+from support.in_process import TURNOUT, run_turnout
 from support.tamper import TABLE, tamper
 from turnout.bootstrap import bundled_examples
 
